@@ -1,0 +1,504 @@
+/* Shared helpers: see util.h. */
+#include "common/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+const char *hush_strerror(int code)
+{
+	switch (code) {
+	case HUSH_OK: return "success";
+	case HUSH_ENOMEM: return "out of memory";
+	case HUSH_EIO: return "input/output error";
+	case HUSH_EINVAL: return "invalid input";
+	case HUSH_ENOENT: return "not found";
+	case HUSH_EEXIST: return "already exists";
+	case HUSH_EAUTH: return "wrong passphrase or key, or the data was modified";
+	case HUSH_EFORMAT: return "damaged or not a hush file";
+	case HUSH_EVERSION: return "unsupported format version";
+	case HUSH_ETOOBIG: return "too large";
+	case HUSH_EKEYRING: return "desktop keyring unavailable";
+	case HUSH_ELOCKED: return "vault is locked";
+	case HUSH_EPERM: return "permission denied";
+	case HUSH_EPROTO: return "protocol error";
+	case HUSH_EREFUSED: return "refused";
+	case HUSH_ETIMEDOUT: return "timed out";
+	case HUSH_ECANCELED: return "cancelled";
+	case HUSH_EBUSY: return "busy";
+	case HUSH_ENAME: return "invalid name";
+	case HUSH_ECONFIG: return "configuration error";
+	default: return "unknown error";
+	}
+}
+
+void util_cleanup_freep(void *p)
+{
+	void **pp = p;
+	free(*pp);
+}
+
+void util_cleanup_fdp(int *fd)
+{
+	if (*fd >= 0) {
+		int e = errno;
+		close(*fd);
+		errno = e;
+	}
+}
+
+int xsnprintf(char *buf, size_t n, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int r = vsnprintf(buf, n, fmt, ap);
+	va_end(ap);
+	if (r < 0 || (size_t)r >= n)
+		return HUSH_ETOOBIG;
+	return 0;
+}
+
+/* --- messages --- */
+
+static const char *progname = "hush";
+
+void msg_set_progname(const char *name)
+{
+	progname = name;
+}
+
+const char *msg_progname(void)
+{
+	return progname;
+}
+
+static void vmsg(const char *prefix, const char *fmt, va_list ap)
+{
+	char line[1024];
+	vsnprintf(line, sizeof(line), fmt, ap);
+	fprintf(stderr, "%s%s\n", prefix, line);
+}
+
+void msg_error(const char *fmt, ...)
+{
+	char prefix[64];
+	snprintf(prefix, sizeof(prefix), "%s: ", progname);
+	va_list ap;
+	va_start(ap, fmt);
+	vmsg(prefix, fmt, ap);
+	va_end(ap);
+}
+
+void msg_warn(const char *fmt, ...)
+{
+	char prefix[64];
+	snprintf(prefix, sizeof(prefix), "%s: warning: ", progname);
+	va_list ap;
+	va_start(ap, fmt);
+	vmsg(prefix, fmt, ap);
+	va_end(ap);
+}
+
+void msg_hint(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vmsg("hint: ", fmt, ap);
+	va_end(ap);
+}
+
+_Noreturn void die_status(int status, const char *hint, const char *fmt, ...)
+{
+	char prefix[64];
+	snprintf(prefix, sizeof(prefix), "%s: ", progname);
+	va_list ap;
+	va_start(ap, fmt);
+	vmsg(prefix, fmt, ap);
+	va_end(ap);
+	if (hint)
+		fprintf(stderr, "hint: %s\n", hint);
+	exit(status);
+}
+
+_Noreturn void die(const char *fmt, ...)
+{
+	char prefix[64];
+	snprintf(prefix, sizeof(prefix), "%s: ", progname);
+	va_list ap;
+	va_start(ap, fmt);
+	vmsg(prefix, fmt, ap);
+	va_end(ap);
+	exit(1);
+}
+
+_Noreturn void die_usage(const char *cmd, const char *fmt, ...)
+{
+	char prefix[64];
+	snprintf(prefix, sizeof(prefix), "%s: ", progname);
+	va_list ap;
+	va_start(ap, fmt);
+	vmsg(prefix, fmt, ap);
+	va_end(ap);
+	if (cmd)
+		fprintf(stderr, "hint: hush %s --help\n", cmd);
+	else
+		fprintf(stderr, "hint: hush help\n");
+	exit(2);
+}
+
+void *die_oom_check(void *p)
+{
+	if (!p)
+		die("out of memory");
+	return p;
+}
+
+/* --- paths --- */
+
+int path_home(char *out, size_t n)
+{
+	const char *h = getenv("HOME");
+	if (!h || h[0] != '/') {
+		struct passwd *pw = getpwuid(getuid());
+		if (!pw || !pw->pw_dir)
+			return HUSH_ENOENT;
+		h = pw->pw_dir;
+	}
+	return xsnprintf(out, n, "%s", h);
+}
+
+/* $env/suffix when $env is an absolute path, else ~/fallback/suffix. */
+static int path_xdg(char *out, size_t n, const char *env, const char *fallback,
+		    const char *suffix)
+{
+	const char *v = getenv(env);
+	if (v && v[0] == '/')
+		return xsnprintf(out, n, "%s/%s", v, suffix);
+	char home[4096];
+	int r = path_home(home, sizeof(home));
+	if (r)
+		return r;
+	return xsnprintf(out, n, "%s/%s/%s", home, fallback, suffix);
+}
+
+int path_config(char *out, size_t n)
+{
+	const char *v = getenv("HUSH_CONFIG");
+	if (v && *v)
+		return xsnprintf(out, n, "%s", v);
+	return path_xdg(out, n, "XDG_CONFIG_HOME", ".config", "hush/config.ini");
+}
+
+int path_data(char *out, size_t n)
+{
+	const char *v = getenv("HUSH_HOME");
+	if (v && *v)
+		return xsnprintf(out, n, "%s", v);
+	return path_xdg(out, n, "XDG_DATA_HOME", ".local/share", "hush");
+}
+
+int path_runtime(char *out, size_t n)
+{
+	const char *v = getenv("HUSH_RUNTIME_DIR");
+	if (v && *v)
+		return xsnprintf(out, n, "%s", v);
+	v = getenv("XDG_RUNTIME_DIR");
+	if (v && v[0] == '/')
+		return xsnprintf(out, n, "%s/hush", v);
+	return xsnprintf(out, n, "/tmp/hush-%u", (unsigned)getuid());
+}
+
+int path_vault(char *out, size_t n)
+{
+	char d[4096];
+	int r = path_data(d, sizeof(d));
+	return r ? r : xsnprintf(out, n, "%s/vault", d);
+}
+
+int path_expand_home(const char *in, char *out, size_t n)
+{
+	if (in[0] == '~' && (in[1] == '/' || in[1] == 0)) {
+		char home[4096];
+		int r = path_home(home, sizeof(home));
+		if (r)
+			return r;
+		return xsnprintf(out, n, "%s%s", home, in + 1);
+	}
+	return xsnprintf(out, n, "%s", in);
+}
+
+static int mkdir_parents(const char *dir)
+{
+	char tmp[4096];
+	if (xsnprintf(tmp, sizeof(tmp), "%s", dir))
+		return HUSH_ETOOBIG;
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = 0;
+		if (mkdir(tmp, 0700) < 0 && errno != EEXIST)
+			return HUSH_EIO;
+		*p = '/';
+	}
+	if (mkdir(tmp, 0700) < 0 && errno != EEXIST)
+		return HUSH_EIO;
+	return 0;
+}
+
+int path_ensure_private_dir(const char *dir)
+{
+	struct stat st;
+	if (lstat(dir, &st) < 0) {
+		if (errno != ENOENT)
+			return HUSH_EIO;
+		int r = mkdir_parents(dir);
+		if (r)
+			return r;
+		if (lstat(dir, &st) < 0)
+			return HUSH_EIO;
+	}
+	if (!S_ISDIR(st.st_mode) || st.st_uid != getuid()) {
+		errno = EPERM;
+		return HUSH_EPERM;
+	}
+	if (st.st_mode & 077) {
+		if (chmod(dir, 0700) < 0)
+			return HUSH_EPERM;
+	}
+	return 0;
+}
+
+/* --- durations --- */
+
+int parse_duration(const char *s, uint64_t *secs)
+{
+	if (!s || !*s)
+		return HUSH_EINVAL;
+	uint64_t total = 0;
+	const char *p = s;
+	while (*p) {
+		if (*p < '0' || *p > '9')
+			return HUSH_EINVAL;
+		uint64_t v = 0;
+		while (*p >= '0' && *p <= '9') {
+			if (v > (UINT64_MAX - 9) / 10)
+				return HUSH_EINVAL;
+			v = v * 10 + (uint64_t)(*p++ - '0');
+		}
+		uint64_t mul;
+		switch (*p) {
+		case 0: mul = 1; break;
+		case 's': mul = 1; p++; break;
+		case 'm': mul = 60; p++; break;
+		case 'h': mul = 3600; p++; break;
+		case 'd': mul = 86400; p++; break;
+		case 'w': mul = 604800; p++; break;
+		default: return HUSH_EINVAL;
+		}
+		if (v > UINT64_MAX / mul || total > UINT64_MAX - v * mul)
+			return HUSH_EINVAL;
+		total += v * mul;
+		if (mul == 1 && *p == 0 && p[-1] >= '0' && p[-1] <= '9' && p != s &&
+		    total != v)
+			return HUSH_EINVAL; /* "1h30" is ambiguous */
+	}
+	*secs = total;
+	return 0;
+}
+
+void format_duration(uint64_t secs, char *out, size_t n)
+{
+	static const struct { uint64_t s; char c; } u[] = {
+		{ 86400, 'd' }, { 3600, 'h' }, { 60, 'm' }, { 1, 's' },
+	};
+	size_t off = 0;
+	if (n == 0)
+		return;
+	out[0] = 0;
+	if (secs == 0) {
+		snprintf(out, n, "0s");
+		return;
+	}
+	for (size_t i = 0; i < ARRAY_LEN(u) && off < n; i++) {
+		if (secs >= u[i].s) {
+			int w = snprintf(out + off, n - off, "%llu%c",
+					 (unsigned long long)(secs / u[i].s), u[i].c);
+			if (w < 0)
+				return;
+			off += (size_t)w;
+			secs %= u[i].s;
+		}
+	}
+}
+
+/* --- files --- */
+
+int write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	while (len) {
+		ssize_t w = write(fd, p, len);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+ssize_t read_full(int fd, void *buf, size_t len)
+{
+	char *p = buf;
+	size_t got = 0;
+	while (got < len) {
+		ssize_t r = read(fd, p + got, len - got);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	return (ssize_t)got;
+}
+
+int file_read_all(const char *path, size_t max, bool follow, char **out, size_t *len)
+{
+	_cleanup_fd_ int fd = open(path, O_RDONLY | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW));
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return HUSH_ENOENT;
+		if (errno == EACCES || errno == EPERM)
+			return HUSH_EPERM;
+		if (errno == ELOOP)
+			return HUSH_EINVAL;
+		return HUSH_EIO;
+	}
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return HUSH_EIO;
+	if (!S_ISREG(st.st_mode))
+		return HUSH_EINVAL;
+	if ((uint64_t)st.st_size > max)
+		return HUSH_ETOOBIG;
+	size_t cap = (size_t)st.st_size + 1;
+	_cleanup_free_ char *b = malloc(cap + 1);
+	if (!b)
+		return HUSH_ENOMEM;
+	/* Read one byte past the size fstat saw, to notice growth. */
+	ssize_t n = read_full(fd, b, cap);
+	if (n < 0)
+		return HUSH_EIO;
+	if ((size_t)n > max)
+		return HUSH_ETOOBIG;
+	if ((size_t)n == cap) {
+		/* The file grew while reading; refuse rather than truncate. */
+		return HUSH_EIO;
+	}
+	b[n] = 0;
+	*out = steal_pointer(&b);
+	*len = (size_t)n;
+	return 0;
+}
+
+int fsync_parent_dir(const char *path)
+{
+	char tmp[4096];
+	if (xsnprintf(tmp, sizeof(tmp), "%s", path))
+		return -1;
+	const char *dir = dirname(tmp);
+	_cleanup_fd_ int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	return fsync(fd);
+}
+
+int file_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
+		      const char *backup_path)
+{
+	char tmp[4096];
+	unsigned rnd;
+	{
+		struct timespec ts;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		rnd = (unsigned)(ts.tv_nsec ^ (getpid() << 8));
+	}
+	if (xsnprintf(tmp, sizeof(tmp), "%s.tmp.%d.%08x", path, (int)getpid(), rnd))
+		return HUSH_ETOOBIG;
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+	if (fd < 0)
+		return HUSH_EIO;
+	if (fchmod(fd, mode) < 0 || write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+		int e = errno;
+		close(fd);
+		unlink(tmp);
+		errno = e;
+		return HUSH_EIO;
+	}
+	if (close(fd) < 0) {
+		int e = errno;
+		unlink(tmp);
+		errno = e;
+		return HUSH_EIO;
+	}
+	if (backup_path) {
+		/* Keep the previous version: a hard link is atomic and costs no copy.
+		 * The old backup goes away only once the new one is in place. */
+		char btmp[4096];
+		if (xsnprintf(btmp, sizeof(btmp), "%s.%08x", backup_path, rnd) == 0 &&
+		    link(path, btmp) == 0) {
+			if (rename(btmp, backup_path) < 0)
+				unlink(btmp);
+		}
+	}
+	if (rename(tmp, path) < 0) {
+		int e = errno;
+		unlink(tmp);
+		errno = e;
+		return HUSH_EIO;
+	}
+	if (fsync_parent_dir(path) < 0)
+		return HUSH_EIO;
+	return 0;
+}
+
+/* --- names and time --- */
+
+bool env_name_valid(const char *s)
+{
+	if (!s || !*s)
+		return false;
+	size_t n = 0;
+	for (const char *p = s; *p; p++, n++) {
+		char c = *p;
+		bool alpha = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+		bool digit = c >= '0' && c <= '9';
+		if (!(alpha || (digit && p != s)))
+			return false;
+	}
+	return n < HUSH_MAX_NAME;
+}
+
+int64_t time_now(void)
+{
+	return (int64_t)time(NULL);
+}
+
+uint64_t time_mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}

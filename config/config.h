@@ -1,0 +1,140 @@
+/* config.ini loading and validation (inih).
+ *
+ * Every key is typed and documented in docs/config.md. Unknown sections or
+ * keys and bad values are errors that name the file and line. */
+#ifndef HUSH_CONFIG_H
+#define HUSH_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CONFIG_MAX_GRANTS 256
+#define CONFIG_MAX_LIST 256
+
+/* A list value: "a, b, c" (commas; whitespace around items trimmed). */
+struct config_list {
+	char **items;
+	size_t n;
+};
+
+enum confirm_ui {
+	CONFIRM_UI_DEFAULT = 0, /* grant only: use [broker] confirm */
+	CONFIRM_UI_DESKTOP,     /* zenity / kdialog / ssh-askpass */
+	CONFIRM_UI_TERMINAL,    /* hush pending / approve / deny */
+	CONFIRM_UI_COMMAND,     /* confirm_command: exit 0 approves */
+	CONFIRM_UI_NONE,        /* no confirmation */
+};
+
+/* How often a grant asks: every run, or once per approval lifetime. */
+enum confirm_policy {
+	CONFIRM_POLICY_TTL = 0, /* an approval lasts `ttl` for this grant + cwd */
+	CONFIRM_POLICY_ALWAYS,  /* every run asks (unless approved --for) */
+	CONFIRM_POLICY_NEVER,   /* never asks */
+};
+
+/* One secret a grant injects: environment variable name <- vault entry. */
+struct grant_secret {
+	char *env;    /* variable name in the child */
+	char *secret; /* vault entry name */
+};
+
+struct grant {
+	char *name;            /* [grant NAME] */
+	int line;              /* line of the section header */
+	char *command;         /* absolute path of the executable */
+	char *sha256;          /* optional pin: 64 lowercase hex chars, or NULL */
+	/* Argument patterns: each pattern is a list of tokens; a token is a
+	 * glob (fnmatch) matched against one argument, a lone "*" matches
+	 * any number of arguments. The request matches when any pattern
+	 * matches all its arguments. No patterns = any arguments. */
+	struct config_list *args;
+	size_t nargs;
+	char *cwd;             /* optional working-directory prefix (expanded ~) */
+	struct grant_secret *secrets;
+	size_t nsecrets;
+	enum confirm_ui ui;
+	char *confirm_command; /* when ui == CONFIRM_UI_COMMAND */
+	enum confirm_policy policy;
+	uint64_t ttl;          /* approval lifetime in seconds (0 = broker default) */
+	bool allow_no_mask;    /* `hush run --no-mask` allowed */
+	char *path;            /* PATH given to the child (default: a fixed safe PATH) */
+	struct config_list env_keep; /* extra requester variables passed through */
+};
+
+/* A [profile NAME] section: additions to [sandbox] for hush sandbox --profile. */
+struct sandbox_profile {
+	char *name;
+	struct config_list hide;
+	struct config_list hide_dirs;
+	struct config_list allow_env;
+	struct config_list allow_write;
+};
+
+struct config {
+	char *path;                 /* file loaded, or NULL for defaults only */
+
+	/* [vault] */
+	char *askpass;              /* passphrase helper (HUSH_ASKPASS wins) */
+	uint64_t kdf_memory;        /* bytes for Argon2id on new vaults (0 = measured) */
+	uint64_t kdf_ops;           /* opslimit on new vaults (0 = measured) */
+
+	/* [broker] */
+	enum confirm_ui confirm;    /* default CONFIRM_UI_DESKTOP */
+	char *confirm_command;      /* for confirm = command:/path (HUSH_CONFIRM wins) */
+	uint64_t approval_ttl;      /* default 15m */
+	uint64_t request_timeout;   /* how long a request waits for a human; 2m */
+	uint64_t idle_lock;         /* default 30m; 0 = never */
+	bool autostart;             /* start hushd on demand; default true */
+	bool mask;                  /* mask output by default; default true */
+
+	/* [sandbox] */
+	struct config_list hide;      /* file name globs, "!" negates */
+	struct config_list hide_dirs; /* directories (~ expanded) */
+	struct config_list allow_env; /* names or NAME_* / LC_* globs */
+	struct config_list allow_write; /* extra writable dirs without namespaces */
+
+	/* [scan] */
+	struct config_list scan_skip; /* directory names skipped by hush scan */
+	uint64_t scan_max_file;       /* bytes; default 4 MiB */
+
+	struct grant *grants;
+	size_t ngrants;
+	struct sandbox_profile *profiles;
+	size_t nprofiles;
+};
+
+/* Fills *cfg with the built-in defaults (see docs/config.md). */
+void config_defaults(struct config *cfg);
+
+/* Loads path over the defaults. A missing file is not an error when
+ * missing_ok is true (defaults are kept, cfg->path stays NULL).
+ * Returns 0, or HUSH_ECONFIG with "FILE:LINE: what is wrong" in
+ * err[errlen], or HUSH_ENOENT / HUSH_EIO. On error *cfg is freed. */
+int config_load(struct config *cfg, const char *path, bool missing_ok,
+		char *err, size_t errlen);
+
+/* Same as config_load() on an in-memory buffer; name is used in messages. */
+int config_load_buffer(struct config *cfg, const char *name, const char *data,
+		       size_t len, char *err, size_t errlen);
+
+/* config_load() of path_config(), missing file allowed. */
+int config_load_default(struct config *cfg, char *err, size_t errlen);
+
+/* Frees everything config_load() allocated. */
+void config_free(struct config *cfg);
+
+/* Grant by name, or NULL. */
+const struct grant *config_grant(const struct config *cfg, const char *name);
+/* Profile by name, or NULL. */
+const struct sandbox_profile *config_profile(const struct config *cfg, const char *name);
+
+/* Parse helpers shared with other parts. 0 or HUSH_EINVAL. */
+int config_parse_bool(const char *s, bool *out);
+int config_parse_list(const char *s, struct config_list *out);
+void config_list_free(struct config_list *l);
+bool config_list_has(const struct config_list *l, const char *s);
+/* Matches an argument vector against a grant's patterns (see struct grant). */
+bool grant_args_match(const struct grant *g, char *const argv[], size_t argc);
+
+#endif

@@ -1,0 +1,109 @@
+# Shared helpers for the shell tests (TAP). Source it first:
+#   . "$(dirname "$0")/lib.sh"
+# Provides: H (path of hush), HD (hushd), SHIM (libhush.so), T (a private
+# temporary directory removed at exit), ok/not_ok/check/is/skip, setup_home,
+# canary, assert_absent, as_nobody and nobody_prepare.
+set -u
+HUSH_BUILD="${HUSH_BUILD:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/build}"
+HUSH_SRC="${HUSH_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
+H="$HUSH_BUILD/hush"
+HD="$HUSH_BUILD/hushd"
+SHIM="$HUSH_BUILD/libhush.so"
+T=$(mktemp -d /tmp/hush-test.XXXXXX)
+chmod 0755 "$T"
+_tap_n=0
+_tap_failed=0
+_cleanups=()
+
+_lib_exit() {
+	local i
+	for ((i = ${#_cleanups[@]} - 1; i >= 0; i--)); do eval "${_cleanups[$i]}" >/dev/null 2>&1; done
+	rm -rf "$T" 2>/dev/null
+	echo "1..$_tap_n"
+}
+trap _lib_exit EXIT
+# Register a command to run at exit (in reverse order).
+at_exit() { _cleanups+=("$1"); }
+
+ok() { _tap_n=$((_tap_n + 1)); echo "ok $_tap_n - $*"; }
+not_ok() { _tap_n=$((_tap_n + 1)); _tap_failed=$((_tap_failed + 1)); echo "not ok $_tap_n - $*"; }
+skip() { _tap_n=$((_tap_n + 1)); echo "ok $_tap_n - # SKIP $*"; }
+# check "description" command...   : passes when the command exits 0
+check() {
+	local d="$1"; shift
+	if "$@"; then ok "$d"; else not_ok "$d"; echo "#   command failed: $*"; fi
+}
+# check_fail "description" command... : passes when the command exits non-zero
+check_fail() {
+	local d="$1"; shift
+	if "$@"; then not_ok "$d"; echo "#   command unexpectedly succeeded: $*"; else ok "$d"; fi
+}
+# is "description" actual expected
+is() {
+	if [ "$2" == "$3" ]; then ok "$1"; else not_ok "$1"; echo "#   got:      '$2'"; echo "#   expected: '$3'"; fi
+}
+# like "description" actual regex
+like() {
+	if [[ "$2" =~ $3 ]]; then ok "$1"; else not_ok "$1"; echo "#   got: '$2'"; echo "#   not matching: '$3'"; fi
+}
+
+# A fresh hush environment under $T/$1 (default "home"): HOME, HUSH_HOME,
+# HUSH_CONFIG, HUSH_RUNTIME_DIR, XDG_* all inside it. Exports them.
+setup_home() {
+	local d="$T/${1:-home}"
+	mkdir -p "$d/.config/hush" "$d/.local/share/hush" "$d/run"
+	chmod 0700 "$d/run"
+	export HOME="$d"
+	export XDG_CONFIG_HOME="$d/.config" XDG_DATA_HOME="$d/.local/share"
+	export HUSH_HOME="$d/.local/share/hush"
+	export HUSH_CONFIG="$d/.config/hush/config.ini"
+	export HUSH_RUNTIME_DIR="$d/run"
+	unset XDG_RUNTIME_DIR DBUS_SESSION_BUS_ADDRESS HUSH_ASKPASS HUSH_CONFIRM
+}
+
+# A random canary secret value, unlikely anywhere else.
+canary() { echo "CANARY$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"; }
+
+# assert_absent "description" value file-or-dir...: the value appears in none.
+assert_absent() {
+	local d="$1" v="$2"; shift 2
+	if grep -rqaF -- "$v" "$@" 2>/dev/null; then
+		not_ok "$d"; echo "#   canary found in: $(grep -rlaF -- "$v" "$@" 2>/dev/null | head -3 | tr '\n' ' ')"
+	else ok "$d"; fi
+}
+
+# Vault passphrase helper for tests: writes an askpass script printing $1.
+make_askpass() {
+	local f="$T/askpass-$RANDOM"
+	printf '#!/bin/sh\nprintf "%%s\\n" %q\n' "$1" >"$f"
+	chmod 0755 "$f"
+	echo "$f"
+}
+
+# True when running as root (then security tests must drop privileges).
+is_root() { [ "$(id -u)" -eq 0 ]; }
+NOBODY_UID=65534
+# Copy the binaries into $T/bin (readable by everyone) and give nobody a
+# home; sets NB_HOME and NB_BIN. Call once before as_nobody.
+nobody_prepare() {
+	NB_BIN="$T/bin"
+	mkdir -p "$NB_BIN"
+	cp "$H" "$HD" "$NB_BIN/" 2>/dev/null
+	[ -f "$SHIM" ] && cp "$SHIM" "$NB_BIN/"
+	chmod 0755 "$NB_BIN" "$NB_BIN"/*
+	NB_HOME="$T/nbhome"
+	mkdir -p "$NB_HOME"
+	if is_root; then chown -R "$NOBODY_UID:$NOBODY_UID" "$NB_HOME"; fi
+}
+# Run a command as the unprivileged user (or as ourselves when not root),
+# with HOME=$NB_HOME and hush paths inside it.
+as_nobody() {
+	local envs=(HOME="$NB_HOME" XDG_CONFIG_HOME="$NB_HOME/.config" XDG_DATA_HOME="$NB_HOME/.local/share"
+		HUSH_HOME="$NB_HOME/.local/share/hush" HUSH_CONFIG="$NB_HOME/.config/hush/config.ini"
+		HUSH_RUNTIME_DIR="$NB_HOME/run" PATH="$NB_BIN:/usr/local/bin:/usr/bin:/bin")
+	if is_root; then
+		env -i "${envs[@]}" setpriv --reuid=$NOBODY_UID --regid=$NOBODY_UID --clear-groups -- "$@"
+	else
+		env -i "${envs[@]}" "$@"
+	fi
+}

@@ -1,0 +1,110 @@
+/* Unit tests for common/: bounded buffer, durations, names, atomic writes. */
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <sodium.h>
+
+#include "common/buf.h"
+#include "common/util.h"
+#include "t.h"
+
+static void test_buf(void)
+{
+	struct buf b;
+	buf_init(&b, 16, false);
+	ok(buf_put_u32(&b, 0x01020304) == 0, "put u32");
+	ok(buf_put_str(&b, "abcd") == 0, "put str");
+	ok(buf_put_str(&b, "12345") == HUSH_ETOOBIG, "put over cap fails");
+	uint32_t v = 0;
+	ok(buf_get_u32(&b, &v) == 0 && v == 0x01020304, "get u32 round trip");
+	char *s = NULL;
+	ok(buf_get_str(&b, &s, 64, false) == 0 && s && !strcmp(s, "abcd"), "get str round trip");
+	free(s);
+	ok(buf_get_u8(&b, (uint8_t[1]){ 0 }) == HUSH_EFORMAT, "get past end fails");
+	buf_free(&b);
+
+	static const uint8_t nul[] = { 0, 0, 0, 3, 'a', 0, 'b' };
+	buf_view(&b, nul, sizeof(nul));
+	ok(buf_get_str(&b, &s, 64, false) == HUSH_EFORMAT, "embedded NUL rejected");
+	static const uint8_t big[] = { 0, 0, 0, 9, 'a' };
+	buf_view(&b, big, sizeof(big));
+	ok(buf_get_str(&b, &s, 64, false) == HUSH_EFORMAT, "length past input rejected");
+	ok(buf_get_str(&b, &s, 4, false) == HUSH_ETOOBIG, "length over max rejected");
+
+	buf_init(&b, 1 << 20, true);
+	for (int i = 0; i < 1000; i++)
+		buf_put_u64(&b, (uint64_t)i);
+	uint64_t x = 0, sum = 0;
+	while (buf_get_u64(&b, &x) == 0)
+		sum += x;
+	ok(sum == 999 * 1000 / 2, "secure buffer grows and reads back");
+	buf_free(&b);
+}
+
+static void test_duration(void)
+{
+	uint64_t s = 0;
+	ok(parse_duration("15m", &s) == 0 && s == 900, "15m");
+	ok(parse_duration("1h30m", &s) == 0 && s == 5400, "1h30m");
+	ok(parse_duration("90", &s) == 0 && s == 90, "bare seconds");
+	ok(parse_duration("2d", &s) == 0 && s == 172800, "2d");
+	ok(parse_duration("", &s) == HUSH_EINVAL, "empty rejected");
+	ok(parse_duration("m", &s) == HUSH_EINVAL, "unit alone rejected");
+	ok(parse_duration("10x", &s) == HUSH_EINVAL, "unknown unit rejected");
+	ok(parse_duration("-5m", &s) == HUSH_EINVAL, "negative rejected");
+	ok(parse_duration("99999999999999999999", &s) == HUSH_EINVAL, "overflow rejected");
+	char out[32];
+	format_duration(5400, out, sizeof(out));
+	ok(!strcmp(out, "1h30m"), "format 5400 = %s", out);
+}
+
+static void test_names(void)
+{
+	ok(env_name_valid("NCTL_TOKEN"), "plain name valid");
+	ok(env_name_valid("_x1"), "underscore start valid");
+	ok(!env_name_valid("1ABC"), "digit start invalid");
+	ok(!env_name_valid("A-B"), "dash invalid");
+	ok(!env_name_valid(""), "empty invalid");
+	char longn[200];
+	memset(longn, 'A', sizeof(longn) - 1);
+	longn[sizeof(longn) - 1] = 0;
+	ok(!env_name_valid(longn), "over-long name invalid");
+}
+
+static void test_atomic(void)
+{
+	char dir[] = "/tmp/hush-unit.XXXXXX";
+	ok(mkdtemp(dir) != NULL, "temp dir");
+	char p[256], bak[256];
+	snprintf(p, sizeof(p), "%s/f", dir);
+	snprintf(bak, sizeof(bak), "%s/f.bak", dir);
+	ok(file_write_atomic(p, "one", 3, 0600, bak) == 0, "first write");
+	ok(file_write_atomic(p, "two", 3, 0600, bak) == 0, "second write");
+	char *d = NULL;
+	size_t n = 0;
+	ok(file_read_all(p, 100, false, &d, &n) == 0 && n == 3 && !memcmp(d, "two", 3), "new contents");
+	free(d);
+	ok(file_read_all(bak, 100, false, &d, &n) == 0 && n == 3 && !memcmp(d, "one", 3), "backup holds old");
+	free(d);
+	struct stat st;
+	ok(stat(p, &st) == 0 && (st.st_mode & 0777) == 0600, "mode 0600");
+	ok(file_read_all(p, 2, false, &d, &n) == HUSH_ETOOBIG, "cap enforced");
+	char l[256];
+	snprintf(l, sizeof(l), "%s/link", dir);
+	ok(symlink(p, l) == 0 && file_read_all(l, 100, false, &d, &n) == HUSH_EINVAL, "symlink refused");
+	unlink(l);
+	unlink(p);
+	unlink(bak);
+	rmdir(dir);
+}
+
+int main(void)
+{
+	if (sodium_init() < 0)
+		return 1;
+	test_buf();
+	test_duration();
+	test_names();
+	test_atomic();
+	return t_done();
+}

@@ -1,0 +1,142 @@
+/* The encrypted vault: one file, <data>/vault, format in vault/FORMAT.md.
+ *
+ * A struct vault holds the decrypted entries in sodium_malloc memory. It is
+ * opened with a 32-byte key (from a passphrase through Argon2id, or from the
+ * desktop keyring) and saved atomically, keeping the previous file as
+ * vault.bak. Opening with VAULT_WRITE takes an exclusive lock on
+ * <vault>.lock held until vault_close(), so concurrent writers serialise and
+ * each re-reads the file under the lock. */
+#ifndef HUSH_VAULT_H
+#define HUSH_VAULT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define VAULT_KEY_BYTES 32
+#define VAULT_ID_BYTES 16
+#define VAULT_MAX_FILE (64u * 1024 * 1024)   /* refuse larger vault files */
+#define VAULT_MAX_VALUE (1024u * 1024)       /* one secret value */
+#define VAULT_MAX_ENTRIES 100000
+
+enum vault_key_source {
+	VAULT_KEY_PASSPHRASE = 1,
+	VAULT_KEY_KEYRING = 2,
+};
+
+enum vault_origin {
+	VAULT_ORIGIN_SET = 1,
+	VAULT_ORIGIN_IMPORT = 2,
+	VAULT_ORIGIN_MIGRATE = 3,
+	VAULT_ORIGIN_BROKER = 4,
+};
+
+/* Argon2id parameters stored in the header. */
+struct vault_kdf {
+	uint64_t opslimit;
+	uint64_t memlimit; /* bytes */
+};
+
+/* What the unauthenticated header says; read without any key. */
+struct vault_info {
+	uint16_t version;
+	enum vault_key_source source;
+	struct vault_kdf kdf;           /* passphrase vaults only */
+	uint8_t id[VAULT_ID_BYTES];     /* random per vault; keyring lookup key */
+};
+
+/* How to unlock. Exactly one of passphrase or key is set. */
+struct vault_unlock {
+	const char *passphrase;         /* not NUL-terminated necessarily */
+	size_t passphrase_len;
+	const uint8_t *key;             /* VAULT_KEY_BYTES */
+};
+
+struct vault_entry_info {
+	const char *name;
+	int64_t created;
+	int64_t updated;
+	enum vault_origin origin;
+	size_t value_len;
+};
+
+struct vault;
+
+#define VAULT_WRITE 0x1 /* take the write lock until vault_close() */
+
+/* Reads and checks the header of the vault at path. 0, HUSH_ENOENT,
+ * HUSH_EFORMAT, HUSH_EVERSION, HUSH_ETOOBIG, HUSH_EIO. */
+int vault_probe(const char *path, struct vault_info *info);
+
+/* Default Argon2id parameters for new vaults: at least 64 MiB, tuned by a
+ * short measurement so that unlocking takes roughly target_ms. */
+void vault_kdf_default(struct vault_kdf *kdf, unsigned target_ms);
+
+/* Derives the vault key from a passphrase with the parameters and salt in
+ * the header of path. key is VAULT_KEY_BYTES. */
+int vault_derive_key(const char *path, const char *pass, size_t passlen,
+		     uint8_t *key);
+
+/* Creates a new empty vault. For VAULT_KEY_PASSPHRASE, unlock->passphrase
+ * and kdf are used; for VAULT_KEY_KEYRING, a random key is generated and
+ * stored in the keyring first. Fails with HUSH_EEXIST if path exists.
+ * On success *out is an open vault (write-locked). */
+int vault_create(const char *path, enum vault_key_source source,
+		 const struct vault_unlock *unlock, const struct vault_kdf *kdf,
+		 struct vault **out);
+
+/* Opens the vault. unlock may be NULL for keyring vaults (the key is looked
+ * up in the keyring). Errors: HUSH_ENOENT, HUSH_EAUTH (wrong key or any
+ * modification), HUSH_EFORMAT, HUSH_EVERSION, HUSH_ETOOBIG, HUSH_EKEYRING,
+ * HUSH_EBUSY, HUSH_EIO. The file is never modified by a failed open. */
+int vault_open(const char *path, const struct vault_unlock *unlock, int flags,
+	       struct vault **out);
+
+/* Writes the vault back (requires VAULT_WRITE): fresh nonce, temp file,
+ * fsync, rename, fsync dir; the old file becomes vault.bak. */
+int vault_save(struct vault *v);
+
+/* Changes the key source / passphrase and saves. For VAULT_KEY_KEYRING a
+ * new random key is stored in the keyring; for passphrase, kdf may be NULL
+ * (defaults). Requires VAULT_WRITE. */
+int vault_rekey(struct vault *v, enum vault_key_source source,
+		const struct vault_unlock *unlock, const struct vault_kdf *kdf);
+
+/* Value of name: *value points into sodium memory owned by the vault, valid
+ * until the next change or vault_close(). Not NUL-terminated necessarily
+ * (a NUL follows value_len). HUSH_ENOENT if absent. */
+int vault_get(struct vault *v, const char *name, const char **value, size_t *len);
+/* Adds or replaces an entry (in memory; vault_save() writes it).
+ * HUSH_ENAME for a bad name, HUSH_ETOOBIG over the caps. */
+int vault_set(struct vault *v, const char *name, const char *value, size_t len,
+	      enum vault_origin origin);
+/* HUSH_ENOENT if absent. */
+int vault_remove(struct vault *v, const char *name);
+
+size_t vault_count(const struct vault *v);
+/* Entries in name order. 0 or HUSH_ENOENT past the end. */
+int vault_entry(const struct vault *v, size_t i, struct vault_entry_info *info);
+const struct vault_info *vault_get_info(const struct vault *v);
+/* Copies the key (for the broker's idle cache) into key[VAULT_KEY_BYTES]. */
+void vault_copy_key(const struct vault *v, uint8_t *key);
+
+/* Wipes everything and releases the lock. NULL is fine. */
+void vault_close(struct vault *v);
+
+const char *vault_origin_name(enum vault_origin o);
+
+/* Parses a decrypted/encoded vault image (for fuzzing and tests): header
+ * checks plus authenticated decryption with key. */
+int vault_parse(const uint8_t *data, size_t len, const uint8_t *key, struct vault **out);
+
+/* --- desktop keyring (vault/keyring.c, libsecret) --- */
+/* Stores / looks up / deletes the key for the vault with this id.
+ * HUSH_EKEYRING when no Secret Service is reachable (with a reason in
+ * why[whylen] when why != NULL), HUSH_ENOENT when the item is missing. */
+int keyring_store(const uint8_t id[VAULT_ID_BYTES], const uint8_t *key,
+		  char *why, size_t whylen);
+int keyring_lookup(const uint8_t id[VAULT_ID_BYTES], uint8_t *key,
+		   char *why, size_t whylen);
+int keyring_delete(const uint8_t id[VAULT_ID_BYTES]);
+
+#endif
