@@ -1,0 +1,45 @@
+# The command line as a whole: help, version, --help on every command,
+# unknown commands, install layout.
+. "$(dirname "$0")/lib.sh"
+setup_home
+
+out=$("$H" help); rc=$?
+is "hush help exits 0" "$rc" 0
+like "hush help lists commands" "$out" "run .*sandbox|sandbox"
+is "hush --version" "$("$H" --version)" "hush $("$H" --version | awk '{print $2}')"
+like "version looks like a version" "$("$H" --version)" '^hush [0-9]+\.[0-9]+\.[0-9]+$'
+
+"$H" no-such-command >/dev/null 2>"$T/err"; rc=$?
+is "unknown command exits 2" "$rc" 2
+like "unknown command says so" "$(cat "$T/err")" "unknown command 'no-such-command'"
+"$H" >/dev/null 2>&1; is "no command exits 2" "$?" 2
+
+cmds=$("$H" help | awk '/^commands:/{f=1;next} f && /^  [a-z]/{print $1}' | grep -v '^help$')
+n=0
+for c in $cmds; do
+	n=$((n + 1))
+	o=$("$H" "$c" --help 2>&1); rc=$?
+	if [ "$rc" -eq 0 ] && [[ "$o" == *[Uu]sage* ]] && [[ "$o" != *"not built"* ]]; then
+		ok "hush $c --help prints usage, exit 0"
+	else
+		not_ok "hush $c --help prints usage, exit 0 (rc=$rc)"; echo "#   $o" | head -3
+	fi
+	o2=$("$H" help "$c" 2>&1)
+	is "hush help $c equals hush $c --help" "$o2" "$o"
+done
+[ "$n" -ge 20 ] && ok "help lists $n commands" || not_ok "help lists only $n commands"
+
+o=$("$HD" --help 2>&1); rc=$?
+is "hushd --help exits 0" "$rc" 0
+
+# make install honours DESTDIR and PREFIX.
+if make -s -C "$HUSH_SRC" BUILD="$HUSH_BUILD" DESTDIR="$T/dest" PREFIX=/usr install >"$T/inst.log" 2>&1; then
+	ok "make install DESTDIR=... PREFIX=/usr"
+	for f in usr/bin/hush usr/bin/hushd usr/lib/hush/libhush.so usr/share/doc/hush/README.md; do
+		if [ -e "$T/dest/$f" ]; then ok "installed $f"; else not_ok "installed $f"; fi
+	done
+	"$T/dest/usr/bin/hush" --version >/dev/null 2>&1
+	is "installed hush runs" "$?" 0
+else
+	not_ok "make install DESTDIR=... PREFIX=/usr"; sed 's/^/#   /' "$T/inst.log" | tail -5
+fi
