@@ -1,0 +1,46 @@
+/* The audit log: append-only JSON Lines in <data>/audit.log (0600).
+ *
+ * One line per decided request: time, grant, executable, arguments, working
+ * directory, requesting pid and uid, decision, who approved, exit status.
+ * Never a secret value and never the environment. */
+#ifndef HUSH_BROKER_AUDIT_H
+#define HUSH_BROKER_AUDIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct audit_event {
+	int64_t time;
+	const char *grant;       /* may be NULL (no grant matched) */
+	const char *exe;         /* resolved executable or the requested name */
+	char *const *argv;       /* arguments after the command */
+	size_t argc;
+	const char *cwd;
+	pid_t pid;
+	uid_t uid;
+	const char *decision;    /* "allowed", "refused", "denied", "timeout", ... */
+	const char *approved_by; /* "ui", "command", "terminal", "ttl-reuse", "policy", or NULL */
+	const char *reason;      /* refusal reason, or NULL */
+	int exit_status;         /* -1 when the command did not run */
+};
+
+/* Appends one JSON line to path (created 0600, O_APPEND|O_NOFOLLOW).
+ * 0 or HUSH_EIO. */
+int audit_append(const char *path, const struct audit_event *ev);
+
+/* JSON string escaping of s into out[n] (quotes included). 0 or HUSH_ETOOBIG. */
+int audit_json_str(const char *s, char *out, size_t n);
+
+/* One parsed audit line, fields pointing into the line buffer (modified).
+ * Returns 0 or HUSH_EFORMAT. Unknown keys are ignored. */
+struct audit_record {
+	int64_t time;
+	char *grant, *exe, *cwd, *decision, *approved_by, *reason;
+	char *args[64];          /* first 64 arguments */
+	size_t nargs;
+	long pid, uid, exit_status;
+};
+int audit_parse_line(char *line, size_t len, struct audit_record *rec);
+
+#endif

@@ -1,0 +1,33 @@
+/* Matching a run request to a grant, and checking the executable.
+ *
+ * The broker never looks a command up in the requester's PATH: a bare name
+ * matches grants whose command has that basename; a path (absolute, or
+ * relative to the requester's working directory) must resolve to the same
+ * file as the grant's command. */
+#ifndef HUSH_BROKER_GRANT_H
+#define HUSH_BROKER_GRANT_H
+
+#include <stddef.h>
+
+#include "config/config.h"
+
+/* Finds the first grant (or only the grant named want, when want is non-empty)
+ * whose command matches argv[0], whose argument patterns accept argv[1..],
+ * and whose cwd prefix (if any) contains cwd. The grant's command is
+ * realpath()ed into exe[PATH_MAX].
+ * Returns 0, HUSH_ENOENT (no grant for this command), HUSH_EREFUSED (a grant
+ * names the command but arguments or cwd are outside it; why says which)
+ * or HUSH_EINVAL. */
+int grant_find(const struct config *cfg, const char *want, char *const *argv, size_t argc,
+	       const char *cwd, const struct grant **out, char *exe, char *why, size_t whylen);
+
+/* True when dir equals prefix or lies under it (path components, not bytes). */
+int grant_cwd_within(const char *dir, const char *prefix);
+
+/* Opens path for execution (O_RDONLY, no O_CLOEXEC so that scripts run by
+ * fd work) and, when sha256_hex is non-NULL, checks the content hash on the
+ * very fd that will be executed. Returns the fd, or HUSH_ENOENT, HUSH_EPERM
+ * (hash mismatch) or HUSH_EIO. */
+int grant_open_exec(const char *path, const char *sha256_hex);
+
+#endif

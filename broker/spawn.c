@@ -1,0 +1,478 @@
+/* Clean environment and the per-run runner process: see spawn.h. */
+#include "broker/spawn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <poll.h>
+#include <pty.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "broker/mask.h"
+#include "common/err.h"
+#include "common/proto.h"
+#include "common/util.h"
+
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+#ifndef CLOSE_RANGE_UNSHARE
+#define CLOSE_RANGE_UNSHARE 2
+#endif
+
+/* Variables that make a program load or run code it was not asked to. */
+static const char *const danger_prefix[] = {
+	"LD_", "BASH_FUNC_", "PYTHON", "PERL5", "RUBY", "GIT_", "LUA_", "DYLD_",
+	"GEM_", "BUNDLE_", "NPM_CONFIG_", "npm_config_",
+};
+static const char *const danger_name[] = {
+	"BASH_ENV", "ENV", "SHELLOPTS", "BASHOPTS", "PS4", "PROMPT_COMMAND", "IFS", "CDPATH",
+	"ZDOTDIR", "NODE_OPTIONS", "NODE_PATH", "NODE_REPL_EXTERNAL_MODULE", "PERLLIB",
+	"PERL_MB_OPT", "PERL_MM_OPT", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS",
+	"CLASSPATH", "GCONV_PATH", "GETCONF_DIR", "HOSTALIASES", "LOCALDOMAIN", "LOCPATH",
+	"MALLOC_TRACE", "NIS_PATH", "NLSPATH", "RESOLV_HOST_CONF", "RES_OPTIONS", "TZDIR",
+	"GLIBC_TUNABLES", "PHPRC", "PHP_INI_SCAN_DIR", "TCLLIBPATH", "R_PROFILE",
+	"R_PROFILE_USER", "EDITOR", "VISUAL", "PAGER", "BROWSER", "SSH_ASKPASS",
+	"SUDO_ASKPASS", "HUSH_SHIM_CONFIG", "HUSH_CONFIRM", "HUSH_ASKPASS",
+};
+static const char *const base_names[] = {
+	"HOME", "USER", "LOGNAME", "LANG", "LANGUAGE", "TERM", "COLORTERM", "TZ",
+};
+
+bool spawn_env_dangerous(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_LEN(danger_prefix); i++)
+		if (!strncmp(name, danger_prefix[i], strlen(danger_prefix[i])))
+			return true;
+	for (size_t i = 0; i < ARRAY_LEN(danger_name); i++)
+		if (!strcmp(name, danger_name[i]))
+			return true;
+	return false;
+}
+
+static bool name_eq(const char *entry, const char *name)
+{
+	size_t n = strlen(name);
+	return !strncmp(entry, name, n) && entry[n] == '=';
+}
+
+const char *spawn_env_get(const struct spawn_env *e, const char *name)
+{
+	for (size_t i = 0; i < e->n; i++)
+		if (name_eq(e->v[i], name))
+			return e->v[i] + strlen(name) + 1;
+	return NULL;
+}
+
+int spawn_env_set(struct spawn_env *e, const char *name, const char *value, size_t len)
+{
+	size_t nl = strlen(name);
+	char *s = sodium_malloc(nl + len + 2);
+	if (!s)
+		return HUSH_ENOMEM;
+	memcpy(s, name, nl);
+	s[nl] = '=';
+	memcpy(s + nl + 1, value, len);
+	s[nl + 1 + len] = '\0';
+	for (size_t i = 0; i < e->n; i++) {
+		if (name_eq(e->v[i], name)) {
+			sodium_free(e->v[i]);
+			e->v[i] = s;
+			return 0;
+		}
+	}
+	if (e->n >= SPAWN_MAX_ENV) {
+		sodium_free(s);
+		return HUSH_ETOOBIG;
+	}
+	e->v[e->n++] = s;
+	e->v[e->n] = NULL;
+	return 0;
+}
+
+void spawn_env_free(struct spawn_env *e)
+{
+	for (size_t i = 0; i < e->n; i++)
+		sodium_free(e->v[i]);
+	e->n = 0;
+	e->v[0] = NULL;
+}
+
+static bool keep_name(const struct grant *g, const char *name)
+{
+	if (spawn_env_dangerous(name))
+		return false;
+	for (size_t i = 0; i < ARRAY_LEN(base_names); i++)
+		if (!strcmp(name, base_names[i]))
+			return true;
+	if (!strncmp(name, "LC_", 3))
+		return true;
+	for (size_t i = 0; g && i < g->env_keep.n; i++)
+		if (!fnmatch(g->env_keep.items[i], name, 0))
+			return true;
+	return false;
+}
+
+int spawn_env_build(struct spawn_env *e, const struct grant *g, char *const *req_env,
+		    size_t req_envc)
+{
+	e->n = 0;
+	e->v[0] = NULL;
+	const char *path = (g && g->path) ? g->path : SPAWN_DEFAULT_PATH;
+	int r = spawn_env_set(e, "PATH", path, strlen(path));
+	for (size_t i = 0; !r && i < req_envc; i++) {
+		const char *eq = strchr(req_env[i], '=');
+		if (!eq || eq == req_env[i] || (size_t)(eq - req_env[i]) >= HUSH_MAX_NAME)
+			continue;
+		char name[HUSH_MAX_NAME];
+		memcpy(name, req_env[i], (size_t)(eq - req_env[i]));
+		name[eq - req_env[i]] = '\0';
+		if (!env_name_valid(name) || !strcmp(name, "PATH") || !keep_name(g, name))
+			continue;
+		r = spawn_env_set(e, name, eq + 1, strlen(eq + 1));
+		if (r == HUSH_ETOOBIG)
+			r = 0; /* the base set comes first; extra names beyond the cap are dropped */
+	}
+	if (r)
+		spawn_env_free(e);
+	return r;
+}
+
+int spawn_keep_fds(int *keep[], size_t n)
+{
+	int lo = 3 + (int)n;
+	for (size_t i = 0; i < n; i++) {
+		if (*keep[i] < 0)
+			continue;
+		int d = fcntl(*keep[i], F_DUPFD, lo);
+		if (d < 0)
+			return -1;
+		*keep[i] = d;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (*keep[i] < 0)
+			continue;
+		if (dup2(*keep[i], 3 + (int)i) < 0)
+			return -1;
+		*keep[i] = 3 + (int)i;
+	}
+	if (syscall(SYS_close_range, (unsigned)lo, ~0U, 0) < 0) {
+		for (int fd = lo; fd < 65536; fd++)
+			close(fd);
+	}
+	return 0;
+}
+
+/* --- the runner --- */
+
+struct out_ctx {
+	int fd;
+	bool broken;
+};
+
+static int emit_fd(void *ctx, const uint8_t *p, size_t n)
+{
+	struct out_ctx *o = ctx;
+	if (o->broken)
+		return 0;
+	if (write_all(o->fd, p, n) < 0)
+		o->broken = true; /* the requester closed its end: keep draining */
+	return 0;
+}
+
+struct stream {
+	int fd;             /* read end, -1 when done */
+	struct out_ctx out;
+	struct mask *mask;  /* per stream: tails must not mix */
+};
+
+static void pump(struct stream *s)
+{
+	uint8_t tmp[16384];
+	ssize_t r = read(s->fd, tmp, sizeof(tmp));
+	if (r < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (r <= 0) { /* EOF, or EIO on a pty whose slave side is closed */
+		if (s->mask)
+			mask_flush(s->mask, emit_fd, &s->out);
+		close(s->fd);
+		s->fd = -1;
+		return;
+	}
+	if (s->mask)
+		mask_feed(s->mask, tmp, (size_t)r, emit_fd, &s->out);
+	else
+		emit_fd(&s->out, tmp, (size_t)r);
+	sodium_memzero(tmp, (size_t)r);
+}
+
+static bool signal_allowed(uint32_t sig)
+{
+	return sig == SIGINT || sig == SIGTERM || sig == SIGHUP || sig == SIGQUIT ||
+	       sig == SIGUSR1 || sig == SIGUSR2 || sig == SIGCONT;
+}
+
+/* Reads and acts on frames from the client. Returns -1 when the client is
+ * gone or misbehaves. */
+struct conn_rd {
+	uint8_t buf[64];
+	size_t got;
+};
+
+static int client_input(struct run_job *j, struct conn_rd *c, pid_t child, int master)
+{
+	ssize_t r = read(j->conn, c->buf + c->got, sizeof(c->buf) - c->got);
+	if (r < 0 && (errno == EINTR || errno == EAGAIN))
+		return 0;
+	if (r <= 0)
+		return -1;
+	c->got += (size_t)r;
+	while (c->got >= PROTO_HDR) {
+		uint32_t len = proto_get_len(c->buf);
+		if (proto_check_len(len) || len > sizeof(c->buf) - PROTO_HDR)
+			return -1;
+		if (c->got < PROTO_HDR + len)
+			break;
+		uint8_t type = c->buf[PROTO_HDR];
+		const uint8_t *body = c->buf + PROTO_HDR + 1;
+		size_t blen = len - 1;
+		if (type == MSG_SIGNAL) {
+			uint32_t sig;
+			if (proto_dec_signal(body, blen, &sig))
+				return -1;
+			if (signal_allowed(sig))
+				kill(-child, (int)sig);
+		} else if (type == MSG_WINSIZE) {
+			uint16_t rows, cols;
+			if (proto_dec_winsize(body, blen, &rows, &cols))
+				return -1;
+			if (master >= 0) {
+				struct winsize ws = { .ws_row = rows, .ws_col = cols };
+				ioctl(master, TIOCSWINSZ, &ws);
+			}
+		} else {
+			return -1;
+		}
+		memmove(c->buf, c->buf + PROTO_HDR + len, c->got - PROTO_HDR - len);
+		c->got -= PROTO_HDR + len;
+	}
+	return 0;
+}
+
+static void send_frame_exit(int fd, uint32_t status)
+{
+	struct buf b;
+	buf_init(&b, 64, false);
+	if (!proto_enc_exit(&b, status))
+		write_all(fd, b.data, b.len);
+	buf_free(&b);
+}
+
+static void send_error(int fd, uint8_t status, const char *what, const char *hint)
+{
+	struct buf b;
+	buf_init(&b, PROTO_HDR + PROTO_MAX_MSG, false);
+	if (!proto_enc_error(&b, status, what, hint))
+		write_all(fd, b.data, b.len);
+	buf_free(&b);
+}
+
+_Noreturn static void child_exec(struct run_job *j, int out_w, int err_w, int slave, int errpipe)
+{
+	setsid();
+	if (slave >= 0)
+		ioctl(slave, TIOCSCTTY, 0);
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	for (int s = 1; s < NSIG; s++)
+		signal(s, SIG_DFL);
+	if (fchdir(j->cwd_fd) < 0)
+		goto fail;
+	int in = j->in_fd;
+	int *keep[] = { &in, &out_w, &err_w, &j->exec_fd, &errpipe };
+	if (spawn_keep_fds(keep, ARRAY_LEN(keep)) < 0)
+		goto fail;
+	if (dup2(in, 0) < 0 || dup2(out_w, 1) < 0 || dup2(err_w, 2) < 0)
+		goto fail;
+	close(in);
+	close(out_w);
+	close(err_w);
+	fcntl(errpipe, F_SETFD, FD_CLOEXEC);
+	syscall(SYS_execveat, j->exec_fd, "", j->argv, j->env->v, AT_EMPTY_PATH);
+fail:;
+	int e = errno;
+	if (write(errpipe, &e, sizeof(e)) < 0) {
+		/* nothing more to report */
+	}
+	_exit(127);
+}
+
+int spawn_runner(struct run_job *j)
+{
+	signal(SIGPIPE, SIG_IGN);
+	int master = -1, slave = -1;
+	int out_p[2] = { -1, -1 }, err_p[2] = { -1, -1 }, errpipe[2];
+	bool err_tty = j->tty && isatty(j->err_fd);
+	if (j->tty) {
+		struct winsize ws = { .ws_row = j->rows ? j->rows : 24, .ws_col = j->cols ? j->cols : 80 };
+		if (openpty(&master, &slave, NULL, NULL, &ws) < 0) {
+			j->tty = false;
+			err_tty = false;
+		} else {
+			fcntl(master, F_SETFD, FD_CLOEXEC);
+		}
+	}
+	if ((!j->tty && pipe2(out_p, O_CLOEXEC) < 0) || (!err_tty && pipe2(err_p, O_CLOEXEC) < 0) ||
+	    pipe2(errpipe, O_CLOEXEC) < 0) {
+		send_error(j->conn, 1, "cannot start the command: out of resources", NULL);
+		return 1;
+	}
+	int child_out = j->tty ? slave : out_p[1];
+	int child_err = err_tty ? slave : err_p[1];
+	pid_t pid = fork();
+	if (pid < 0) {
+		send_error(j->conn, 1, "cannot start the command: fork failed", NULL);
+		return 1;
+	}
+	if (pid == 0)
+		child_exec(j, child_out, child_err, slave, errpipe[1]);
+	close(errpipe[1]);
+	if (slave >= 0)
+		close(slave);
+	if (out_p[1] >= 0)
+		close(out_p[1]);
+	if (err_p[1] >= 0)
+		close(err_p[1]);
+	close(j->exec_fd);
+	close(j->in_fd);
+	close(j->cwd_fd);
+	spawn_env_free(j->env);
+
+	int exec_errno = 0;
+	if (read(errpipe[0], &exec_errno, sizeof(exec_errno)) != (ssize_t)sizeof(exec_errno))
+		exec_errno = 0;
+	close(errpipe[0]);
+
+	struct stream so = { .fd = j->tty ? master : out_p[0], .out = { .fd = j->out_fd } };
+	struct stream se = { .fd = err_tty ? -1 : err_p[0], .out = { .fd = j->err_fd } };
+	so.mask = j->mask;
+	se.mask = j->mask_err;
+	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	struct conn_rd crd = { .got = 0 };
+	bool client_gone = false, child_done = false;
+	int status = 0;
+	uint64_t kill_at = 0, drain_until = 0;
+	for (;;) {
+		struct pollfd p[4];
+		int np = 0, i_conn = -1, i_out = -1, i_err = -1, i_pid = -1;
+		if (!client_gone) {
+			p[np] = (struct pollfd){ .fd = j->conn, .events = POLLIN };
+			i_conn = np++;
+		}
+		if (so.fd >= 0) {
+			p[np] = (struct pollfd){ .fd = so.fd, .events = POLLIN };
+			i_out = np++;
+		}
+		if (se.fd >= 0) {
+			p[np] = (struct pollfd){ .fd = se.fd, .events = POLLIN };
+			i_err = np++;
+		}
+		if (!child_done && pidfd >= 0) {
+			p[np] = (struct pollfd){ .fd = pidfd, .events = POLLIN };
+			i_pid = np++;
+		}
+		int timeout = -1;
+		uint64_t now = time_mono_ms();
+		if (!child_done && pidfd < 0)
+			timeout = 50;
+		if (kill_at)
+			timeout = kill_at > now ? (int)(kill_at - now) : 0;
+		if (child_done) {
+			if (so.fd < 0 && se.fd < 0)
+				break;
+			if (!drain_until)
+				drain_until = now + 200;
+			if (now >= drain_until)
+				break;
+			timeout = (int)(drain_until - now);
+		}
+		int n = poll(p, (nfds_t)np, timeout);
+		if (n < 0 && errno != EINTR)
+			break;
+		now = time_mono_ms();
+		if (n > 0 && i_conn >= 0 && p[i_conn].revents) {
+			if (client_input(j, &crd, pid, master) < 0) {
+				client_gone = true;
+				if (!child_done) {
+					kill(-pid, SIGTERM);
+					kill(pid, SIGTERM);
+					kill_at = now + 2000;
+				}
+			}
+		}
+		if (n > 0 && i_out >= 0 && p[i_out].revents)
+			pump(&so);
+		if (n > 0 && i_err >= 0 && p[i_err].revents)
+			pump(&se);
+		if (!child_done && ((i_pid >= 0 && n > 0 && p[i_pid].revents) || pidfd < 0)) {
+			if (waitpid(pid, &status, WNOHANG) == pid) {
+				child_done = true;
+				kill_at = 0;
+			}
+		}
+		if (kill_at && now >= kill_at) {
+			kill(-pid, SIGKILL);
+			kill(pid, SIGKILL);
+			kill_at = 0;
+		}
+		if (client_gone && child_done)
+			break;
+	}
+	if (!child_done) {
+		waitpid(pid, &status, 0);
+	}
+	if (so.fd >= 0) {
+		if (so.mask)
+			mask_flush(so.mask, emit_fd, &so.out);
+		close(so.fd);
+	}
+	if (se.fd >= 0) {
+		if (se.mask)
+			mask_flush(se.mask, emit_fd, &se.out);
+		close(se.fd);
+	}
+	int code;
+	if (exec_errno)
+		code = 127;
+	else if (WIFEXITED(status))
+		code = WEXITSTATUS(status);
+	else if (WIFSIGNALED(status))
+		code = 128 + WTERMSIG(status);
+	else
+		code = 1;
+	if (exec_errno && !client_gone) {
+		char what[256];
+		snprintf(what, sizeof(what), "cannot execute %s: %s", j->ev.exe, strerror(exec_errno));
+		send_error(j->conn, 1, what, NULL);
+	} else if (!client_gone) {
+		send_frame_exit(j->conn, (uint32_t)code);
+	}
+	j->ev.exit_status = code;
+	if (client_gone)
+		j->ev.reason = "client disconnected";
+	if (j->audit_path)
+		audit_append(j->audit_path, &j->ev);
+	mask_free(so.mask);
+	mask_free(se.mask);
+	return 0;
+}

@@ -1,0 +1,462 @@
+/* Wire protocol encoders and decoders: see proto.h and docs/protocol.md. */
+#include "common/proto.h"
+
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/err.h"
+
+int proto_check_len(uint32_t len)
+{
+	return (len < 1 || len > PROTO_MAX_MSG) ? HUSH_EPROTO : 0;
+}
+
+uint32_t proto_get_len(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* Where the current frame starts; kept in the first 4 bytes' position by
+ * remembering the offset before the length placeholder. */
+int proto_begin(struct buf *b, uint8_t type)
+{
+	b->off = b->len; /* frame start, restored by proto_end */
+	int r = buf_put_u32(b, 0);
+	return r ? r : buf_put_u8(b, type);
+}
+
+int proto_end(struct buf *b)
+{
+	size_t start = b->off;
+	size_t flen = b->len - start - PROTO_HDR;
+	b->off = 0;
+	if (flen > PROTO_MAX_MSG)
+		return HUSH_ETOOBIG;
+	b->data[start] = (uint8_t)(flen >> 24);
+	b->data[start + 1] = (uint8_t)(flen >> 16);
+	b->data[start + 2] = (uint8_t)(flen >> 8);
+	b->data[start + 3] = (uint8_t)flen;
+	return 0;
+}
+
+#define TRY(x)                   \
+	do {                     \
+		int r_ = (x);    \
+		if (r_)          \
+			return r_; \
+	} while (0)
+
+static int put_strs(struct buf *b, char *const *v, size_t n)
+{
+	TRY(buf_put_u32(b, (uint32_t)n));
+	for (size_t i = 0; i < n; i++)
+		TRY(buf_put_str(b, v[i]));
+	return 0;
+}
+
+int proto_enc_run(struct buf *b, const struct proto_run *r)
+{
+	if (r->argc < 1 || r->argc > PROTO_MAX_ARGS || r->envc > PROTO_MAX_ENV)
+		return HUSH_ETOOBIG;
+	TRY(proto_begin(b, MSG_RUN));
+	TRY(buf_put_u32(b, r->flags));
+	TRY(buf_put_str(b, r->grant ? r->grant : ""));
+	TRY(put_strs(b, r->argv, r->argc));
+	TRY(put_strs(b, r->env, r->envc));
+	TRY(buf_put_u16(b, r->rows));
+	TRY(buf_put_u16(b, r->cols));
+	return proto_end(b);
+}
+
+int proto_enc_signal(struct buf *b, uint32_t sig)
+{
+	TRY(proto_begin(b, MSG_SIGNAL));
+	TRY(buf_put_u32(b, sig));
+	return proto_end(b);
+}
+
+int proto_enc_winsize(struct buf *b, uint16_t rows, uint16_t cols)
+{
+	TRY(proto_begin(b, MSG_WINSIZE));
+	TRY(buf_put_u16(b, rows));
+	TRY(buf_put_u16(b, cols));
+	return proto_end(b);
+}
+
+int proto_enc_control(struct buf *b, uint8_t type, const struct proto_control *c)
+{
+	if (!proto_control_type(type))
+		return HUSH_EINVAL;
+	TRY(proto_begin(b, type));
+	TRY(buf_put_bytes(b, c->token, PROTO_TOKEN_BYTES));
+	if (type == MSG_UNLOCK)
+		TRY(buf_put_data(b, c->pass, c->passlen));
+	if (type == MSG_APPROVE || type == MSG_DENY)
+		TRY(buf_put_u64(b, c->id));
+	if (type == MSG_APPROVE)
+		TRY(buf_put_u64(b, c->for_secs));
+	return proto_end(b);
+}
+
+int proto_enc_ok(struct buf *b, const char *text)
+{
+	TRY(proto_begin(b, MSG_OK));
+	TRY(buf_put_str(b, text ? text : ""));
+	return proto_end(b);
+}
+
+int proto_enc_notice(struct buf *b, const char *text)
+{
+	TRY(proto_begin(b, MSG_NOTICE));
+	TRY(buf_put_str(b, text));
+	return proto_end(b);
+}
+
+int proto_enc_error(struct buf *b, uint8_t status, const char *what, const char *hint)
+{
+	TRY(proto_begin(b, MSG_ERROR));
+	TRY(buf_put_u8(b, status));
+	TRY(buf_put_str(b, what));
+	TRY(buf_put_str(b, hint ? hint : ""));
+	return proto_end(b);
+}
+
+int proto_enc_waiting(struct buf *b, uint64_t id, const char *how)
+{
+	TRY(proto_begin(b, MSG_WAITING));
+	TRY(buf_put_u64(b, id));
+	TRY(buf_put_str(b, how));
+	return proto_end(b);
+}
+
+int proto_enc_exit(struct buf *b, uint32_t status)
+{
+	TRY(proto_begin(b, MSG_EXIT));
+	TRY(buf_put_u32(b, status));
+	return proto_end(b);
+}
+
+int proto_enc_status(struct buf *b, const struct proto_status *s)
+{
+	TRY(proto_begin(b, MSG_STATUS_REPLY));
+	TRY(buf_put_u32(b, s->pid));
+	TRY(buf_put_u8(b, s->locked));
+	TRY(buf_put_u32(b, s->pending));
+	TRY(buf_put_u32(b, s->approvals));
+	TRY(buf_put_u32(b, s->running));
+	TRY(buf_put_u64(b, s->uptime));
+	return proto_end(b);
+}
+
+int proto_enc_pending(struct buf *b, const struct proto_pending *p)
+{
+	if (p->n > PROTO_MAX_PENDING)
+		return HUSH_ETOOBIG;
+	TRY(proto_begin(b, MSG_PENDING_REPLY));
+	TRY(buf_put_u32(b, (uint32_t)p->n));
+	for (size_t i = 0; i < p->n; i++) {
+		const struct proto_pending_item *it = &p->items[i];
+		TRY(buf_put_u64(b, it->id));
+		TRY(buf_put_str(b, it->grant));
+		TRY(buf_put_str(b, it->command));
+		TRY(put_strs(b, it->argv, it->argc));
+		TRY(buf_put_str(b, it->cwd));
+		TRY(buf_put_u32(b, it->pid));
+		TRY(buf_put_str(b, it->exe));
+		TRY(buf_put_u64(b, it->age));
+	}
+	return proto_end(b);
+}
+
+/* --- decoding --- */
+
+static int finish(struct buf *b)
+{
+	return buf_remaining(b) ? HUSH_EPROTO : 0;
+}
+
+static int get_str(struct buf *b, char **out, size_t max)
+{
+	int r = buf_get_str(b, out, max, false);
+	if (r == HUSH_ENOMEM)
+		return r;
+	return r ? HUSH_EPROTO : 0;
+}
+
+static void free_strs(char **v, size_t n)
+{
+	if (!v)
+		return;
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* A counted list of strings; every count is checked against the cap and
+ * against the bytes left (each string needs at least 4) before allocating. */
+static int get_strs(struct buf *b, char ***out, size_t *count, size_t maxn, size_t maxlen)
+{
+	uint32_t n;
+	if (buf_get_u32(b, &n))
+		return HUSH_EPROTO;
+	if (n > maxn || (size_t)n > buf_remaining(b) / 4)
+		return HUSH_EPROTO;
+	char **v = calloc((size_t)n + 1, sizeof(*v));
+	if (!v)
+		return HUSH_ENOMEM;
+	for (uint32_t i = 0; i < n; i++) {
+		int r = get_str(b, &v[i], maxlen);
+		if (r) {
+			free_strs(v, i);
+			return r;
+		}
+	}
+	*out = v;
+	*count = n;
+	return 0;
+}
+
+void proto_run_free(struct proto_run *r)
+{
+	free(r->grant);
+	free_strs(r->argv, r->argc);
+	if (r->env) {
+		for (size_t i = 0; i < r->envc; i++) {
+			sodium_memzero(r->env[i], strlen(r->env[i]));
+			free(r->env[i]);
+		}
+		free(r->env);
+	}
+	memset(r, 0, sizeof(*r));
+}
+
+int proto_dec_run(const uint8_t *p, size_t n, struct proto_run *r)
+{
+	struct buf b;
+	buf_view(&b, p, n);
+	memset(r, 0, sizeof(*r));
+	int e = HUSH_EPROTO;
+	if (buf_get_u32(&b, &r->flags) || (r->flags & ~PROTO_RUN_FLAGS_ALL))
+		goto fail;
+	if ((e = get_str(&b, &r->grant, PROTO_MAX_NAME)))
+		goto fail;
+	if ((e = get_strs(&b, &r->argv, &r->argc, PROTO_MAX_ARGS, PROTO_MAX_ARG)))
+		goto fail;
+	e = HUSH_EPROTO;
+	if (r->argc < 1 || r->argv[0][0] == '\0')
+		goto fail;
+	if ((e = get_strs(&b, &r->env, &r->envc, PROTO_MAX_ENV, PROTO_MAX_ENV_ENTRY)))
+		goto fail;
+	e = HUSH_EPROTO;
+	if (buf_get_u16(&b, &r->rows) || buf_get_u16(&b, &r->cols) || finish(&b))
+		goto fail;
+	return 0;
+fail:
+	proto_run_free(r);
+	return e;
+}
+
+int proto_dec_signal(const uint8_t *p, size_t n, uint32_t *sig)
+{
+	struct buf b;
+	buf_view(&b, p, n);
+	if (buf_get_u32(&b, sig) || finish(&b) || *sig < 1 || *sig > 64)
+		return HUSH_EPROTO;
+	return 0;
+}
+
+int proto_dec_winsize(const uint8_t *p, size_t n, uint16_t *rows, uint16_t *cols)
+{
+	struct buf b;
+	buf_view(&b, p, n);
+	if (buf_get_u16(&b, rows) || buf_get_u16(&b, cols) || finish(&b))
+		return HUSH_EPROTO;
+	return 0;
+}
+
+void proto_control_free(struct proto_control *c)
+{
+	if (c->pass) {
+		sodium_memzero(c->pass, c->passlen);
+		sodium_free(c->pass);
+	}
+	sodium_memzero(c, sizeof(*c));
+}
+
+int proto_dec_control(uint8_t type, const uint8_t *p, size_t n, struct proto_control *c)
+{
+	struct buf b;
+	buf_view(&b, p, n);
+	memset(c, 0, sizeof(*c));
+	if (!proto_control_type(type) || buf_get_bytes(&b, c->token, PROTO_TOKEN_BYTES))
+		goto fail;
+	if (type == MSG_UNLOCK) {
+		const uint8_t *d;
+		size_t dl;
+		if (buf_get_data_ref(&b, &d, &dl, PROTO_MAX_PASS) || dl == 0 ||
+		    memchr(d, 0, dl))
+			goto fail;
+		c->pass = sodium_malloc(dl + 1);
+		if (!c->pass) {
+			proto_control_free(c);
+			return HUSH_ENOMEM;
+		}
+		memcpy(c->pass, d, dl);
+		c->pass[dl] = '\0';
+		c->passlen = dl;
+	}
+	if ((type == MSG_APPROVE || type == MSG_DENY) && buf_get_u64(&b, &c->id))
+		goto fail;
+	if (type == MSG_APPROVE && buf_get_u64(&b, &c->for_secs))
+		goto fail;
+	if (finish(&b))
+		goto fail;
+	return 0;
+fail:
+	proto_control_free(c);
+	return HUSH_EPROTO;
+}
+
+int proto_dec_text(const uint8_t *p, size_t n, char **text)
+{
+	struct buf b;
+	buf_view(&b, p, n);
+	*text = NULL;
+	int r = get_str(&b, text, PROTO_MAX_TEXT);
+	if (!r && finish(&b))
+		r = HUSH_EPROTO;
+	if (r) {
+		free(*text);
+		*text = NULL;
+	}
+	return r;
+}
+
+void proto_error_free(struct proto_error *e)
+{
+	free(e->what);
+	free(e->hint);
+	memset(e, 0, sizeof(*e));
+}
+
+int proto_dec_error(const uint8_t *p, size_t n, struct proto_error *e)
+{
+	struct buf b;
+	buf_view(&b, p, n);
+	memset(e, 0, sizeof(*e));
+	int r = HUSH_EPROTO;
+	if (buf_get_u8(&b, &e->status) || e->status == 0)
+		goto fail;
+	if ((r = get_str(&b, &e->what, PROTO_MAX_TEXT)) || (r = get_str(&b, &e->hint, PROTO_MAX_TEXT)))
+		goto fail;
+	r = HUSH_EPROTO;
+	if (finish(&b))
+		goto fail;
+	return 0;
+fail:
+	proto_error_free(e);
+	return r;
+}
+
+int proto_dec_waiting(const uint8_t *p, size_t n, uint64_t *id, char **how)
+{
+	struct buf b;
+	buf_view(&b, p, n);
+	*how = NULL;
+	if (buf_get_u64(&b, id))
+		return HUSH_EPROTO;
+	int r = get_str(&b, how, PROTO_MAX_NAME);
+	if (!r && finish(&b))
+		r = HUSH_EPROTO;
+	if (r) {
+		free(*how);
+		*how = NULL;
+	}
+	return r;
+}
+
+int proto_dec_exit(const uint8_t *p, size_t n, uint32_t *status)
+{
+	struct buf b;
+	buf_view(&b, p, n);
+	if (buf_get_u32(&b, status) || finish(&b) || *status > 255)
+		return HUSH_EPROTO;
+	return 0;
+}
+
+int proto_dec_status(const uint8_t *p, size_t n, struct proto_status *s)
+{
+	struct buf b;
+	buf_view(&b, p, n);
+	if (buf_get_u32(&b, &s->pid) || buf_get_u8(&b, &s->locked) ||
+	    buf_get_u32(&b, &s->pending) || buf_get_u32(&b, &s->approvals) ||
+	    buf_get_u32(&b, &s->running) || buf_get_u64(&b, &s->uptime) || finish(&b) ||
+	    s->locked > 1)
+		return HUSH_EPROTO;
+	return 0;
+}
+
+void proto_pending_free(struct proto_pending *pd)
+{
+	for (size_t i = 0; pd->items && i < pd->n; i++) {
+		struct proto_pending_item *it = &pd->items[i];
+		free(it->grant);
+		free(it->command);
+		free_strs(it->argv, it->argc);
+		free(it->cwd);
+		free(it->exe);
+	}
+	free(pd->items);
+	memset(pd, 0, sizeof(*pd));
+}
+
+int proto_dec_pending(const uint8_t *p, size_t n, struct proto_pending *pd)
+{
+	struct buf b;
+	buf_view(&b, p, n);
+	memset(pd, 0, sizeof(*pd));
+	uint32_t cnt;
+	int r = HUSH_EPROTO;
+	if (buf_get_u32(&b, &cnt) || cnt > PROTO_MAX_PENDING)
+		return HUSH_EPROTO;
+	pd->items = calloc(cnt ? cnt : 1, sizeof(*pd->items));
+	if (!pd->items)
+		return HUSH_ENOMEM;
+	for (uint32_t i = 0; i < cnt; i++) {
+		struct proto_pending_item *it = &pd->items[i];
+		pd->n = i + 1;
+		r = HUSH_EPROTO;
+		if (buf_get_u64(&b, &it->id))
+			goto fail;
+		if ((r = get_str(&b, &it->grant, PROTO_MAX_NAME)) ||
+		    (r = get_str(&b, &it->command, PROTO_MAX_PATH)) ||
+		    (r = get_strs(&b, &it->argv, &it->argc, PROTO_MAX_ARGS, PROTO_MAX_ARG)) ||
+		    (r = get_str(&b, &it->cwd, PROTO_MAX_PATH)))
+			goto fail;
+		r = HUSH_EPROTO;
+		if (buf_get_u32(&b, &it->pid))
+			goto fail;
+		if ((r = get_str(&b, &it->exe, PROTO_MAX_PATH)))
+			goto fail;
+		r = HUSH_EPROTO;
+		if (buf_get_u64(&b, &it->age))
+			goto fail;
+	}
+	if (finish(&b))
+		goto fail;
+	return 0;
+fail:
+	proto_pending_free(pd);
+	return r;
+}
+
+bool proto_client_type(uint8_t type)
+{
+	return type == MSG_RUN || type == MSG_SIGNAL || type == MSG_WINSIZE;
+}
+
+bool proto_control_type(uint8_t type)
+{
+	return type >= MSG_UNLOCK && type <= MSG_DENY;
+}
