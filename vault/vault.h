@@ -18,6 +18,17 @@
 #define VAULT_MAX_FILE (64u * 1024 * 1024)   /* refuse larger vault files */
 #define VAULT_MAX_VALUE (1024u * 1024)       /* one secret value */
 #define VAULT_MAX_ENTRIES 100000
+#define VAULT_FORMAT_VERSION 1
+
+/* Argon2id limits. A header outside [MIN, MAX] is rejected as damaged, so a
+ * modified file cannot make unlocking take unbounded time or memory. */
+#define VAULT_KDF_MEM_MIN (64ull * 1024 * 1024)
+#define VAULT_KDF_MEM_MAX (4ull * 1024 * 1024 * 1024)
+#define VAULT_KDF_OPS_MIN 1
+#define VAULT_KDF_OPS_MAX 64
+/* Range vault_kdf_default() picks from by measurement. */
+#define VAULT_KDF_OPS_DEFAULT_MIN 2
+#define VAULT_KDF_OPS_DEFAULT_MAX 16
 
 enum vault_key_source {
 	VAULT_KEY_PASSPHRASE = 1,
@@ -69,11 +80,14 @@ struct vault;
 int vault_probe(const char *path, struct vault_info *info);
 
 /* Default Argon2id parameters for new vaults: at least 64 MiB, tuned by a
- * short measurement so that unlocking takes roughly target_ms. */
+ * short measurement so that unlocking takes roughly target_ms (0 means
+ * 500 ms). Test suites only: HUSH_TEST_KDF_OPS=N (1..64) skips the
+ * measurement and uses opslimit N; memlimit stays 64 MiB. */
 void vault_kdf_default(struct vault_kdf *kdf, unsigned target_ms);
 
 /* Derives the vault key from a passphrase with the parameters and salt in
- * the header of path. key is VAULT_KEY_BYTES. */
+ * the header of path. key is VAULT_KEY_BYTES. HUSH_EAUTH when the key does
+ * not match the header's key check (wrong passphrase). */
 int vault_derive_key(const char *path, const char *pass, size_t passlen,
 		     uint8_t *key);
 
@@ -86,9 +100,13 @@ int vault_create(const char *path, enum vault_key_source source,
 		 struct vault **out);
 
 /* Opens the vault. unlock may be NULL for keyring vaults (the key is looked
- * up in the keyring). Errors: HUSH_ENOENT, HUSH_EAUTH (wrong key or any
- * modification), HUSH_EFORMAT, HUSH_EVERSION, HUSH_ETOOBIG, HUSH_EKEYRING,
- * HUSH_EBUSY, HUSH_EIO. The file is never modified by a failed open. */
+ * up in the keyring); unlock->key works for either source. Errors:
+ * HUSH_ENOENT, HUSH_EAUTH (wrong passphrase or key, or a modified key
+ * check/KDF header field), HUSH_EFORMAT (damaged, truncated or modified
+ * file: the key is right but the contents fail authentication),
+ * HUSH_EVERSION, HUSH_ETOOBIG, HUSH_EKEYRING, HUSH_EBUSY (write lock not
+ * obtained within a minute), HUSH_EIO, HUSH_EINVAL (a passphrase given for a
+ * keyring vault). The file is never modified by a failed open. */
 int vault_open(const char *path, const struct vault_unlock *unlock, int flags,
 	       struct vault **out);
 
@@ -125,9 +143,14 @@ void vault_close(struct vault *v);
 
 const char *vault_origin_name(enum vault_origin o);
 
-/* Parses a decrypted/encoded vault image (for fuzzing and tests): header
- * checks plus authenticated decryption with key. */
+/* Parses a vault file image (for fuzzing and tests): header checks plus
+ * authenticated decryption with key. Same errors as vault_open(). */
 int vault_parse(const uint8_t *data, size_t len, const uint8_t *key, struct vault **out);
+/* Decodes a decrypted entry table (FORMAT.md, "Contents") into v, which must
+ * have no entries yet; for the fuzzer. 0 or HUSH_EFORMAT / HUSH_ENOMEM. */
+int vault_decode_entries(struct vault *v, const uint8_t *plain, size_t len);
+/* An empty, unsaved vault with an all-zero key (for the fuzzer and tests). */
+struct vault *vault_new_empty(void);
 
 /* --- desktop keyring (vault/keyring.c, libsecret) --- */
 /* Stores / looks up / deletes the key for the vault with this id.
@@ -138,5 +161,12 @@ int keyring_store(const uint8_t id[VAULT_ID_BYTES], const uint8_t *key,
 int keyring_lookup(const uint8_t id[VAULT_ID_BYTES], uint8_t *key,
 		   char *why, size_t whylen);
 int keyring_delete(const uint8_t id[VAULT_ID_BYTES]);
+/* 0 when a Secret Service answers on the session bus; else HUSH_EKEYRING
+ * with the reason in why. Never waits longer than the keyring timeout
+ * (10 s, or HUSH_KEYRING_TIMEOUT_MS). */
+int keyring_available(char *why, size_t whylen);
+/* The reason of the last keyring failure in this thread (static text, no
+ * secrets), or "" when none. */
+const char *keyring_last_error(void);
 
 #endif

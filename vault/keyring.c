@@ -1,0 +1,258 @@
+/* The desktop keyring key source: the vault key kept in the Secret Service
+ * (gnome-keyring, KeePassXC, ...) through libsecret.
+ *
+ * Item: schema "org.hush.VaultKey", attribute "vault-id" = hex vault id,
+ * label "hush vault key", secret = the 32-byte key as 64 hex characters.
+ *
+ * libsecret's sync calls can block for D-Bus's default 25 s (or forever on
+ * a prompt nobody answers); every call here runs with a GCancellable that a
+ * watchdog thread cancels after the keyring timeout. When no session bus is
+ * configured at all we fail at once instead of letting GLib autolaunch one. */
+#include "vault/vault.h"
+
+#include <errno.h>
+#include <libsecret/secret.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "common/util.h"
+
+#define KEYRING_TIMEOUT_MS 10000
+
+static const SecretSchema hush_schema = {
+	"org.hush.VaultKey",
+	SECRET_SCHEMA_NONE,
+	{
+		{ "vault-id", SECRET_SCHEMA_ATTRIBUTE_STRING },
+		{ NULL, 0 },
+	},
+	0, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+};
+
+static _Thread_local char last_error[256];
+
+const char *keyring_last_error(void)
+{
+	return last_error;
+}
+
+static int fail(char *why, size_t whylen, const char *fmt, const char *detail)
+{
+	snprintf(last_error, sizeof(last_error), fmt, detail ? detail : "");
+	/* Keep it to one line. */
+	for (char *p = last_error; *p; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+	if (why && whylen)
+		snprintf(why, whylen, "%s", last_error);
+	return HUSH_EKEYRING;
+}
+
+static unsigned timeout_ms(void)
+{
+	const char *s = getenv("HUSH_KEYRING_TIMEOUT_MS");
+	if (s && *s) {
+		char *end;
+		unsigned long v = strtoul(s, &end, 10);
+		if (!*end && v > 0 && v <= 600000)
+			return (unsigned)v;
+	}
+	return KEYRING_TIMEOUT_MS;
+}
+
+/* True when GLib would find a session bus without autolaunching one. */
+static bool session_bus_configured(void)
+{
+	const char *a = getenv("DBUS_SESSION_BUS_ADDRESS");
+	if (a && *a)
+		return true;
+	const char *rt = getenv("XDG_RUNTIME_DIR");
+	if (rt && *rt) {
+		char p[4096];
+		struct stat st;
+		if (xsnprintf(p, sizeof(p), "%s/bus", rt) == 0 && stat(p, &st) == 0 &&
+		    S_ISSOCK(st.st_mode))
+			return true;
+	}
+	return false;
+}
+
+/* --- watchdog: cancels a GCancellable after the timeout --- */
+
+struct watchdog {
+	GCancellable *cancel;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool done;
+	bool started;
+	unsigned ms;
+};
+
+static void *watchdog_main(void *arg)
+{
+	struct watchdog *w = arg;
+	struct timespec until;
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += w->ms / 1000;
+	until.tv_nsec += (long)(w->ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&w->mu);
+	int r = 0;
+	while (!w->done && r != ETIMEDOUT)
+		r = pthread_cond_timedwait(&w->cv, &w->mu, &until);
+	bool fire = !w->done;
+	pthread_mutex_unlock(&w->mu);
+	if (fire)
+		g_cancellable_cancel(w->cancel);
+	return NULL;
+}
+
+static void watchdog_start(struct watchdog *w)
+{
+	memset(w, 0, sizeof(*w));
+	w->cancel = g_cancellable_new();
+	w->ms = timeout_ms();
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&w->cv, &ca);
+	pthread_condattr_destroy(&ca);
+	w->started = pthread_create(&w->thread, NULL, watchdog_main, w) == 0;
+}
+
+/* Stops the watchdog; true when it had fired (the call timed out). */
+static bool watchdog_stop(struct watchdog *w)
+{
+	pthread_mutex_lock(&w->mu);
+	w->done = true;
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	if (w->started)
+		pthread_join(w->thread, NULL);
+	bool fired = g_cancellable_is_cancelled(w->cancel);
+	g_object_unref(w->cancel);
+	pthread_cond_destroy(&w->cv);
+	pthread_mutex_destroy(&w->mu);
+	return fired;
+}
+
+static int gerror_fail(GError *err, bool timed_out, char *why, size_t whylen)
+{
+	int r;
+	if (timed_out)
+		r = fail(why, whylen, "%sthe Secret Service did not answer in time "
+			 "(is the keyring locked with no prompt available?)", NULL);
+	else
+		r = fail(why, whylen, "%s", err && err->message ? err->message
+						 : "the Secret Service failed");
+	if (err)
+		g_error_free(err);
+	return r;
+}
+
+static void id_hex(const uint8_t id[VAULT_ID_BYTES], char out[VAULT_ID_BYTES * 2 + 1])
+{
+	sodium_bin2hex(out, VAULT_ID_BYTES * 2 + 1, id, VAULT_ID_BYTES);
+}
+
+int keyring_available(char *why, size_t whylen)
+{
+	last_error[0] = 0;
+	if (!session_bus_configured())
+		return fail(why, whylen, "%sno D-Bus session bus "
+			    "(DBUS_SESSION_BUS_ADDRESS is not set)", NULL);
+	struct watchdog w;
+	watchdog_start(&w);
+	GError *err = NULL;
+	SecretService *svc = secret_service_get_sync(SECRET_SERVICE_OPEN_SESSION, w.cancel, &err);
+	bool fired = watchdog_stop(&w);
+	if (!svc)
+		return gerror_fail(err, fired, why, whylen);
+	g_object_unref(svc);
+	return 0;
+}
+
+int keyring_store(const uint8_t id[VAULT_ID_BYTES], const uint8_t *key, char *why,
+		  size_t whylen)
+{
+	int r = keyring_available(why, whylen);
+	if (r)
+		return r;
+	char idh[VAULT_ID_BYTES * 2 + 1];
+	id_hex(id, idh);
+	char *hex = sodium_malloc(VAULT_KEY_BYTES * 2 + 1);
+	if (!hex)
+		return HUSH_ENOMEM;
+	sodium_bin2hex(hex, VAULT_KEY_BYTES * 2 + 1, key, VAULT_KEY_BYTES);
+	struct watchdog w;
+	watchdog_start(&w);
+	GError *err = NULL;
+	gboolean okay = secret_password_store_sync(&hush_schema, SECRET_COLLECTION_DEFAULT,
+						   "hush vault key", hex, w.cancel, &err,
+						   "vault-id", idh, NULL);
+	bool fired = watchdog_stop(&w);
+	sodium_free(hex);
+	if (!okay)
+		return gerror_fail(err, fired, why, whylen);
+	return 0;
+}
+
+int keyring_lookup(const uint8_t id[VAULT_ID_BYTES], uint8_t *key, char *why, size_t whylen)
+{
+	int r = keyring_available(why, whylen);
+	if (r)
+		return r;
+	char idh[VAULT_ID_BYTES * 2 + 1];
+	id_hex(id, idh);
+	struct watchdog w;
+	watchdog_start(&w);
+	GError *err = NULL;
+	gchar *pw = secret_password_lookup_nonpageable_sync(&hush_schema, w.cancel, &err,
+							     "vault-id", idh, NULL);
+	bool fired = watchdog_stop(&w);
+	if (!pw) {
+		if (err || fired)
+			return gerror_fail(err, fired, why, whylen);
+		fail(why, whylen, "%sthe keyring holds no key for this vault", NULL);
+		return HUSH_ENOENT;
+	}
+	size_t bin_len = 0;
+	size_t pl = strlen(pw);
+	r = 0;
+	if (pl != VAULT_KEY_BYTES * 2 ||
+	    sodium_hex2bin(key, VAULT_KEY_BYTES, pw, pl, NULL, &bin_len, NULL) != 0 ||
+	    bin_len != VAULT_KEY_BYTES) {
+		sodium_memzero(key, VAULT_KEY_BYTES);
+		r = fail(why, whylen, "%sthe keyring item for this vault is not a hush key", NULL);
+	}
+	secret_password_free(pw);
+	return r;
+}
+
+int keyring_delete(const uint8_t id[VAULT_ID_BYTES])
+{
+	int r = keyring_available(NULL, 0);
+	if (r)
+		return r;
+	char idh[VAULT_ID_BYTES * 2 + 1];
+	id_hex(id, idh);
+	struct watchdog w;
+	watchdog_start(&w);
+	GError *err = NULL;
+	gboolean okay = secret_password_clear_sync(&hush_schema, w.cancel, &err,
+						   "vault-id", idh, NULL);
+	bool fired = watchdog_stop(&w);
+	if (err || fired)
+		return gerror_fail(err, fired, NULL, 0);
+	return okay ? 0 : HUSH_ENOENT;
+}
