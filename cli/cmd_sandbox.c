@@ -1,0 +1,575 @@
+/* hush sandbox: start an agent with a clean environment, the shim and the
+ * kernel layers (sandbox/); hush doctor: which of those layers and
+ * integrations work on this machine. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli/commands.h"
+#include "common/util.h"
+#include "config/config.h"
+#include "sandbox/sandbox.h"
+
+/* --- small helpers --- */
+
+static int self_path(char *out, size_t n)
+{
+	ssize_t r = readlink("/proc/self/exe", out, n - 1);
+	if (r <= 0 || (size_t)r >= n - 1)
+		return HUSH_EIO;
+	out[r] = '\0';
+	return 0;
+}
+
+static bool is_file(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* libhush.so next to hush (build tree), else in ../lib/hush (install). */
+static int find_shim(const char *self, char *out, size_t n)
+{
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof(dir), "%s", self);
+	char *slash = strrchr(dir, '/');
+	if (!slash)
+		return HUSH_ENOENT;
+	*slash = '\0';
+	if (xsnprintf(out, n, "%s/libhush.so", dir) == 0 && is_file(out))
+		return 0;
+	if (xsnprintf(out, n, "%s/../lib/hush/libhush.so", dir) == 0 && is_file(out)) {
+		char real[PATH_MAX];
+		if (realpath(out, real))
+			snprintf(out, n, "%s", real);
+		return 0;
+	}
+	return HUSH_ENOENT;
+}
+
+/* Connects to a unix socket path; 0 when something accepts. */
+static int socket_reachable(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return HUSH_ETOOBIG;
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return HUSH_EIO;
+	int r = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
+	int e = errno;
+	close(fd);
+	errno = e;
+	return r == 0 ? 0 : HUSH_EIO;
+}
+
+static int client_socket(char *out, size_t n)
+{
+	char rt[PATH_MAX];
+	int r = path_runtime(rt, sizeof(rt));
+	return r < 0 ? r : xsnprintf(out, n, "%s/client.sock", rt);
+}
+
+/* Starts `hush broker` in its own session, outside any namespace, and waits
+ * until its client socket accepts (at most ~5 s) or it fails. 0 when the
+ * broker answers. */
+static int broker_ensure(const char *self)
+{
+	char sock[PATH_MAX];
+	if (client_socket(sock, sizeof(sock)) < 0)
+		return HUSH_EINVAL;
+	if (socket_reachable(sock) == 0)
+		return 0;
+	pid_t pid = fork();
+	if (pid < 0)
+		return HUSH_EIO;
+	if (pid == 0) {
+		setsid();
+		int nul = open("/dev/null", O_RDWR | O_CLOEXEC);
+		if (nul >= 0) {
+			dup2(nul, 0);
+			dup2(nul, 1);
+			dup2(nul, 2);
+		}
+		execl(self, "hush", "broker", (char *)NULL);
+		_exit(127);
+	}
+	bool exited = false;
+	for (int i = 0; i < 250; i++) {
+		if (socket_reachable(sock) == 0)
+			return 0;
+		int st;
+		if (!exited && waitpid(pid, &st, WNOHANG) == pid) {
+			exited = true;
+			if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+				return HUSH_EIO;
+		}
+		poll(NULL, 0, 20);
+	}
+	return HUSH_ETIMEDOUT;
+}
+
+/* Links named after each granted command, pointing at hush: run through
+ * the broker whatever PATH lookup the agent does. */
+static int links_create(const struct config *cfg, const char *dir, const char *hush)
+{
+	for (size_t i = 0; i < cfg->ngrants; i++) {
+		const char *cmd = cfg->grants[i].command;
+		if (!cmd)
+			continue;
+		const char *base = strrchr(cmd, '/');
+		base = base ? base + 1 : cmd;
+		if (!*base || !strcmp(base, "hush"))
+			continue;
+		char link[PATH_MAX];
+		if (xsnprintf(link, sizeof(link), "%s/%s", dir, base) < 0)
+			return HUSH_ETOOBIG;
+		if (symlink(hush, link) != 0 && errno != EEXIST)
+			return HUSH_EIO;
+	}
+	return 0;
+}
+
+static void list_add(struct sb_strv *to, const struct config_list *l)
+{
+	for (size_t i = 0; l && i < l->n; i++)
+		if (!sb_strv_has(to, l->items[i]) && sb_strv_push(to, l->items[i]) < 0)
+			die("out of memory");
+}
+
+static int write_text(const char *path, const char *text, mode_t mode)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+	if (fd < 0)
+		return HUSH_EIO;
+	int r = write_all(fd, text, strlen(text));
+	if (fchmod(fd, mode) != 0)
+		r = -1;
+	close(fd);
+	return r == 0 ? 0 : HUSH_EIO;
+}
+
+/* Appends a formatted line to a growable string. */
+static void appendf(char **s, size_t *len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void appendf(char **s, size_t *len, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int add = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (add < 0)
+		return;
+	char *n = die_oom_check(realloc(*s, *len + (size_t)add + 1));
+	va_start(ap, fmt);
+	vsnprintf(n + *len, (size_t)add + 1, fmt, ap);
+	va_end(ap);
+	*s = n;
+	*len += (size_t)add;
+}
+
+/* The D-Bus session bus socket: from $DBUS_SESSION_BUS_ADDRESS
+ * (unix:path=...) and $XDG_RUNTIME_DIR/bus. */
+static void dbus_paths(struct sb_strv *out)
+{
+	const char *a = getenv("DBUS_SESSION_BUS_ADDRESS");
+	if (a) {
+		const char *p = strstr(a, "unix:path=");
+		if (p) {
+			char buf[PATH_MAX];
+			snprintf(buf, sizeof(buf), "%s", p + 10);
+			buf[strcspn(buf, ",;")] = '\0';
+			if (buf[0] == '/')
+				sb_strv_push(out, buf);
+		}
+	}
+	const char *x = getenv("XDG_RUNTIME_DIR");
+	if (x && x[0] == '/') {
+		char buf[PATH_MAX];
+		if (xsnprintf(buf, sizeof(buf), "%s/bus", x) == 0)
+			sb_strv_push(out, buf);
+	}
+}
+
+static void rm_tree(const char *dir)
+{
+	pid_t p = fork();
+	if (p == 0) {
+		execl("/bin/rm", "rm", "-rf", "--", dir, (char *)NULL);
+		_exit(127);
+	}
+	if (p > 0)
+		while (waitpid(p, NULL, 0) < 0 && errno == EINTR)
+			;
+}
+
+static bool path_under(const char *p, const char *dir)
+{
+	size_t n = strlen(dir);
+	return strncmp(p, dir, n) == 0 && (p[n] == '/' || p[n] == '\0');
+}
+
+static void sandbox_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: hush sandbox [OPTIONS] -- AGENT [ARGS...]\n\n"
+		"Start AGENT with a clean environment, the hush shim, and the kernel\n"
+		"layers: credential files masked, the vault, keyring, D-Bus session bus\n"
+		"and broker control socket out of reach, granted commands routed\n"
+		"through the broker. Exit status is the agent's.\n\n"
+		"options:\n"
+		"  --profile NAME        add the [profile NAME] rules from the config\n"
+		"  --allow-env VAR[,..]  pass these variables too (exact names)\n"
+		"  --no-shim             do not preload libhush.so\n"
+		"  --no-userns           no user/mount/pid namespaces (Landlock only)\n"
+		"  --no-landlock         no Landlock domain\n"
+		"  -v, --verbose         say what is masked\n"
+		"  -h, --help            this text\n"
+		"\nThe --no-* switches weaken the sandbox; they are for diagnosis.\n"
+		"See docs/sandbox.md and SECURITY.md for what each layer stops.\n");
+}
+
+struct opts {
+	const char *profile;
+	struct sb_strv allow_exact;
+	bool no_shim, no_userns, no_landlock, verbose;
+};
+
+static void add_csv(struct sb_strv *to, const char *csv)
+{
+	char *copy = die_oom_check(strdup(csv));
+	for (char *save = NULL, *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		while (*t == ' ')
+			t++;
+		size_t l = strlen(t);
+		while (l && t[l - 1] == ' ')
+			t[--l] = '\0';
+		if (!env_name_valid(t)) {
+			free(copy);
+			die_usage("sandbox", "--allow-env: '%s' is not a variable name", t);
+		}
+		if (sb_strv_push(to, t) < 0)
+			die("out of memory");
+	}
+	free(copy);
+}
+
+int cmd_sandbox(int argc, char **argv)
+{
+	struct opts o = { 0 };
+	static const struct option lo[] = {
+		{ "profile", required_argument, NULL, 'p' },
+		{ "allow-env", required_argument, NULL, 'e' },
+		{ "no-shim", no_argument, NULL, 'S' },
+		{ "no-userns", no_argument, NULL, 'U' },
+		{ "no-landlock", no_argument, NULL, 'L' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+hv", lo, NULL)) != -1) {
+		switch (c) {
+		case 'p': o.profile = optarg; break;
+		case 'e': add_csv(&o.allow_exact, optarg); break;
+		case 'S': o.no_shim = true; break;
+		case 'U': o.no_userns = true; break;
+		case 'L': o.no_landlock = true; break;
+		case 'v': o.verbose = true; break;
+		case 'h': sandbox_usage(stdout); return 0;
+		default: die_usage("sandbox", "unknown option");
+		}
+	}
+	if (optind >= argc)
+		die_usage("sandbox", "no agent command given");
+	char **agent = &argv[optind];
+
+	struct config cfg;
+	char cerr[512];
+	int r = config_load_default(&cfg, cerr, sizeof(cerr));
+	if (r < 0)
+		die_status(2, "fix the file, or check it with: hush config check",
+			   "config: %s", r == HUSH_ECONFIG ? cerr : hush_strerror(r));
+	const struct sandbox_profile *prof = NULL;
+	if (o.profile && !(prof = config_profile(&cfg, o.profile)))
+		die_status(2, "profiles are [profile NAME] sections of the config",
+			   "sandbox: no profile named '%s'", o.profile);
+
+	char self[PATH_MAX], home[PATH_MAX], data[PATH_MAX], runtime[PATH_MAX];
+	char cfgpath[PATH_MAX], cwd[PATH_MAX], vault[PATH_MAX];
+	if (self_path(self, sizeof(self)) < 0)
+		die("sandbox: cannot find the hush executable: %s", strerror(errno));
+	if (path_home(home, sizeof(home)) < 0 || path_data(data, sizeof(data)) < 0 ||
+	    path_runtime(runtime, sizeof(runtime)) < 0 || path_config(cfgpath, sizeof(cfgpath)) < 0 ||
+	    path_vault(vault, sizeof(vault)) < 0)
+		die_status(2, "set HOME, or HUSH_HOME and HUSH_RUNTIME_DIR",
+			   "sandbox: cannot work out hush's paths");
+	if (!getcwd(cwd, sizeof(cwd)))
+		die("sandbox: working directory: %s", strerror(errno));
+
+	/* which kernel layers */
+	char why[256] = "";
+	bool userns = false;
+	if (o.no_userns) {
+		msg_warn("sandbox: user namespaces OFF (--no-userns): no file masks, no pid "
+			 "namespace; Landlock alone decides what the agent can read");
+	} else if (sandbox_userns_probe(why, sizeof(why)) == 0) {
+		userns = true;
+	} else {
+		msg_warn("sandbox: user namespaces unavailable (%s): falling back to "
+			 "Landlock rules", why);
+		msg_hint("hush doctor explains what is missing");
+	}
+	const char *llwhy = NULL;
+	int abi = o.no_landlock ? 0 : sandbox_landlock_abi(&llwhy);
+	if (o.no_landlock)
+		msg_warn("sandbox: Landlock OFF (--no-landlock): the broker and granted "
+			 "commands are not shielded from ptrace and /proc by Landlock");
+	else if (abi <= 0)
+		msg_warn("sandbox: Landlock unavailable (%s)", llwhy ? llwhy : "unknown");
+	if (abi < 0)
+		abi = 0;
+	if (!userns && abi == 0 && !(o.no_userns && o.no_landlock))
+		die_status(1, "run hush doctor; enable unprivileged user namespaces or Landlock",
+			   "sandbox: no kernel layer is available: refusing to start an "
+			   "agent with nothing but the shim between it and your secrets");
+	if (!userns && abi == 0)
+		msg_warn("sandbox: NO kernel layer: only the environment and the shim "
+			 "stand in the way, which a determined agent gets around");
+	if (o.no_shim)
+		msg_warn("sandbox: shim OFF (--no-shim): names created after start are "
+			 "not hidden and granted commands are only routed via PATH links");
+
+	/* the broker runs outside the sandbox, started before any namespace */
+	if (cfg.ngrants > 0 && access(vault, F_OK) == 0) {
+		r = broker_ensure(self);
+		if (r < 0) {
+			msg_warn("sandbox: the broker is not running (%s): granted commands "
+				 "will fail", hush_strerror(r));
+			msg_hint("start it with: hush broker");
+		}
+	}
+
+	/* the private temporary directory */
+	const char *tmpbase = getenv("TMPDIR");
+	if (!tmpbase || tmpbase[0] != '/')
+		tmpbase = "/tmp";
+	char tmp[PATH_MAX];
+	if (xsnprintf(tmp, sizeof(tmp), "%s/hush-sandbox.XXXXXX", tmpbase) < 0 || !mkdtemp(tmp))
+		die("sandbox: temporary directory in %s: %s", tmpbase, strerror(errno));
+	char bindir[PATH_MAX + 8], rules[PATH_MAX + 16], empty[PATH_MAX + 8];
+	snprintf(bindir, sizeof(bindir), "%s/bin", tmp);
+	snprintf(rules, sizeof(rules), "%s/shim.conf", tmp);
+	snprintf(empty, sizeof(empty), "%s/empty", tmp);
+	if (mkdir(bindir, 0700) != 0 || write_text(empty, "", 0444) < 0) {
+		int e = errno;
+		rm_tree(tmp);
+		die("sandbox: preparing %s: %s", tmp, strerror(e));
+	}
+	chmod(tmp, 0755); /* reachable by the agent's uid in nested namespaces */
+	if (links_create(&cfg, bindir, self) < 0) {
+		int e = errno;
+		rm_tree(tmp);
+		die("sandbox: creating command links in %s: %s", bindir, strerror(e));
+	}
+
+	/* what to hide */
+	struct sb_strv globs = { 0 };
+	list_add(&globs, &cfg.hide);
+	if (prof)
+		list_add(&globs, &prof->hide);
+	struct sandbox_masks m = { 0 };
+	char p[PATH_MAX];
+	struct sb_strv named = { 0 };
+	for (size_t i = 0; i < cfg.hide_dirs.n; i++)
+		if (path_expand_home(cfg.hide_dirs.items[i], p, sizeof(p)) == 0)
+			sb_strv_push(&named, p);
+	for (size_t i = 0; prof && i < prof->hide_dirs.n; i++)
+		if (path_expand_home(prof->hide_dirs.items[i], p, sizeof(p)) == 0)
+			sb_strv_push(&named, p);
+	sb_strv_push(&named, data);
+	if (xsnprintf(p, sizeof(p), "%s/control", runtime) == 0)
+		sb_strv_push(&named, p);
+	if (xsnprintf(p, sizeof(p), "%s/.local/share/keyrings", home) == 0)
+		sb_strv_push(&named, p);
+	dbus_paths(&named);
+	for (size_t i = 0; i < named.n; i++) {
+		if (named.v[i][0] != '/')
+			continue;
+		char real[PATH_MAX];
+		if (realpath(named.v[i], real) && path_under(cwd, real)) {
+			rm_tree(tmp);
+			die_status(2, "start the agent from a project directory",
+				   "sandbox: the working directory %s is inside hidden %s",
+				   cwd, named.v[i]);
+		}
+		if (sandbox_masks_add(&m, named.v[i]) == HUSH_ETOOBIG)
+			break;
+	}
+	r = sandbox_hide_scan(&m, cwd, &globs, SANDBOX_WALK_MAX_DEPTH);
+	if (r == 0 && strcmp(cwd, home) != 0)
+		r = sandbox_hide_scan(&m, home, &globs, 1);
+	if (r < 0 && r != HUSH_ETOOBIG) {
+		rm_tree(tmp);
+		die("sandbox: looking for files to hide under %s: %s", cwd, hush_strerror(r));
+	}
+	if (m.truncated)
+		msg_warn("sandbox: the search for files to hide stopped at a limit (%zu entries "
+			 "looked at, %zu masks); deeper files rely on the shim",
+			 m.walked, m.files.n + m.dirs.n);
+	if (o.verbose) {
+		for (size_t i = 0; i < m.files.n; i++)
+			fprintf(stderr, "hush: sandbox: hiding file %s\n", m.files.v[i]);
+		for (size_t i = 0; i < m.dirs.n; i++)
+			fprintf(stderr, "hush: sandbox: hiding directory %s\n", m.dirs.v[i]);
+	}
+
+	/* the shim's rules */
+	char shim[PATH_MAX] = "";
+	bool use_shim = !o.no_shim;
+	if (use_shim && find_shim(self, shim, sizeof(shim)) < 0) {
+		msg_warn("sandbox: libhush.so not found next to %s: running without the shim", self);
+		use_shim = false;
+	}
+	char *text = NULL;
+	size_t tlen = 0;
+	appendf(&text, &tlen, "# hush sandbox rules for this run\n");
+	for (size_t i = 0; i < globs.n; i++)
+		appendf(&text, &tlen, globs.v[i][0] == '!' ? "%s\n" : "hide %s\n", globs.v[i]);
+	for (size_t i = 0; i < m.dirs.n; i++)
+		appendf(&text, &tlen, "hide_path %s\n", m.dirs.v[i]);
+	for (size_t i = 0; i < named.n; i++)
+		if (!sb_strv_has(&m.dirs, named.v[i]))
+			appendf(&text, &tlen, "hide_path %s\n", named.v[i]);
+	for (size_t i = 0; i < cfg.ngrants; i++) {
+		const char *cmd = cfg.grants[i].command;
+		if (!cmd)
+			continue;
+		const char *base = strrchr(cmd, '/');
+		appendf(&text, &tlen, "route %s\n", cmd);
+		if (base && base[1])
+			appendf(&text, &tlen, "route %s\n", base + 1);
+	}
+	appendf(&text, &tlen, "hush %s\n", self);
+	if (write_text(rules, text, 0444) < 0) {
+		rm_tree(tmp);
+		die("sandbox: writing %s: %s", rules, strerror(errno));
+	}
+	free(text);
+
+	/* the environment */
+	struct sb_strv allow = { 0 }, drop = { 0 }, env = { 0 };
+	list_add(&allow, &cfg.allow_env);
+	if (prof)
+		list_add(&allow, &prof->allow_env);
+	static const char *const dropped[] = {
+		"LD_PRELOAD", "LD_LIBRARY_PATH", "LD_AUDIT", "HUSH_SHIM_CONFIG",
+		"HUSH_SANDBOX", "HUSH_RUNTIME_DIR", "PATH",
+	};
+	for (size_t i = 0; i < ARRAY_LEN(dropped); i++)
+		sb_strv_push(&drop, dropped[i]);
+	extern char **environ;
+	if (sandbox_env_filter(environ, &allow, &o.allow_exact, &drop, &env) < 0)
+		die("out of memory");
+	const char *upath = getenv("PATH");
+	char *newpath = NULL;
+	size_t plen = 0;
+	appendf(&newpath, &plen, "%s:%s", bindir, upath && *upath ? upath : "/usr/local/bin:/usr/bin:/bin");
+	sandbox_env_set(&env, "PATH", newpath);
+	free(newpath);
+	sandbox_env_set(&env, "HUSH_RUNTIME_DIR", runtime);
+	sandbox_env_set(&env, "HUSH_SANDBOX", "1");
+	if (use_shim) {
+		sandbox_env_set(&env, "LD_PRELOAD", shim);
+		sandbox_env_set(&env, "HUSH_SHIM_CONFIG", rules);
+	}
+
+	/* read-only inside: our temporary directory and the config file (an
+	 * agent must not add grants) */
+	struct sb_strv ro = { 0 };
+	sb_strv_push(&ro, tmp);
+	if (is_file(cfgpath) && !sb_strv_has(&m.files, cfgpath))
+		sb_strv_push(&ro, cfgpath);
+
+	/* Landlock allow-list when there are no masks */
+	struct sb_strv hidden = { 0 }, rw = { 0 };
+	char realhome[PATH_MAX];
+	if (!realpath(home, realhome))
+		snprintf(realhome, sizeof(realhome), "%s", home);
+	struct sandbox_ll_paths llp = { .hidden = &hidden, .rw_dirs = &rw, .home = realhome };
+	if (!userns && abi > 0) {
+		for (size_t i = 0; i < m.files.n; i++)
+			sb_strv_push(&hidden, m.files.v[i]);
+		for (size_t i = 0; i < m.dirs.n; i++)
+			sb_strv_push(&hidden, m.dirs.v[i]);
+		sb_strv_push(&hidden, cfgpath);
+		sb_strv_push(&rw, cwd);
+		for (size_t i = 0; i < cfg.allow_write.n; i++)
+			if (path_expand_home(cfg.allow_write.items[i], p, sizeof(p)) == 0)
+				sb_strv_push(&rw, p);
+		for (size_t i = 0; prof && i < prof->allow_write.n; i++)
+			if (path_expand_home(prof->allow_write.items[i], p, sizeof(p)) == 0)
+				sb_strv_push(&rw, p);
+		msg_warn("sandbox: without namespaces, Landlock cannot hide the D-Bus session "
+			 "bus or unix sockets, files created later in a directory holding a "
+			 "hidden file cannot be read back, and hidden files can be replaced");
+	}
+
+	struct sandbox_spec spec = {
+		.argv = agent,
+		.envp = env.v,
+		.cwd = cwd,
+		.empty_file = empty,
+		.masks = &m,
+		.ro_paths = &ro,
+		.userns = userns,
+		.landlock_abi = abi,
+		.ll_paths = (!userns && abi > 0) ? &llp : NULL,
+	};
+	int status = 1;
+	char err[512];
+	fflush(NULL);
+	r = sandbox_run(&spec, &status, err, sizeof(err));
+	rm_tree(tmp);
+	if (r < 0) {
+		msg_error("sandbox: %s", err);
+		if (r == HUSH_ENOENT)
+			status = 127;
+		else {
+			msg_hint("hush doctor shows which layers work here");
+			status = 1;
+		}
+	}
+	sb_strv_free(&globs);
+	sb_strv_free(&named);
+	sb_strv_free(&allow);
+	sb_strv_free(&drop);
+	sb_strv_free(&env);
+	sb_strv_free(&ro);
+	sb_strv_free(&hidden);
+	sb_strv_free(&rw);
+	sb_strv_free(&o.allow_exact);
+	sandbox_masks_free(&m);
+	config_free(&cfg);
+	return status;
+}
+
+int cmd_doctor(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return 1;
+}

@@ -1,0 +1,179 @@
+/* Finding what the sandbox masks: credential files by name under the
+ * working directory (and their hard links inside it), plus named paths such
+ * as ~/.ssh. The walk is bounded in depth, entries and masks. */
+#include "sandbox/sandbox.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/util.h"
+
+bool sandbox_hide_match(const struct sb_strv *globs, const char *name)
+{
+	bool hit = false;
+	for (size_t i = 0; globs && i < globs->n; i++) {
+		const char *g = globs->v[i];
+		if (g[0] == '!') {
+			if (fnmatch(g + 1, name, 0) == 0)
+				return false;
+		} else if (!hit && fnmatch(g, name, 0) == 0) {
+			hit = true;
+		}
+	}
+	return hit;
+}
+
+static bool masked_already(const struct sandbox_masks *m, const char *p)
+{
+	return sb_strv_has(&m->files, p) || sb_strv_has(&m->dirs, p);
+}
+
+int sandbox_masks_add(struct sandbox_masks *m, const char *path)
+{
+	char real[PATH_MAX];
+	struct stat st;
+	if (stat(path, &st) != 0)
+		return 0; /* missing, or a dangling link: nothing to hide */
+	if (!realpath(path, real))
+		return 0;
+	if (masked_already(m, real))
+		return 0;
+	if (m->files.n + m->dirs.n >= SANDBOX_MAX_MASKS) {
+		m->truncated = true;
+		return HUSH_ETOOBIG;
+	}
+	return sb_strv_push(S_ISDIR(st.st_mode) ? &m->dirs : &m->files, real);
+}
+
+void sandbox_masks_free(struct sandbox_masks *m)
+{
+	sb_strv_free(&m->files);
+	sb_strv_free(&m->dirs);
+}
+
+/* Regular files with more than one link, to find other names of a hidden
+ * file. Bounded: past the cap, further candidates are not recorded. */
+#define LINK_CANDIDATES_MAX 20000
+struct link_ent {
+	dev_t dev;
+	ino_t ino;
+	bool hidden;
+	char *path;
+};
+struct walk {
+	struct sandbox_masks *m;
+	const struct sb_strv *globs;
+	unsigned max_depth;
+	struct link_ent *links;
+	size_t nlinks, caplinks;
+	dev_t root_dev;
+};
+
+static void note_link(struct walk *w, const struct stat *st, const char *path, bool hidden)
+{
+	if (w->nlinks >= LINK_CANDIDATES_MAX) {
+		w->m->truncated = true;
+		return;
+	}
+	if (w->nlinks == w->caplinks) {
+		size_t cap = w->caplinks ? w->caplinks * 2 : 64;
+		struct link_ent *l = realloc(w->links, cap * sizeof(*l));
+		if (!l)
+			return;
+		w->links = l;
+		w->caplinks = cap;
+	}
+	char *p = strdup(path);
+	if (!p)
+		return;
+	w->links[w->nlinks++] = (struct link_ent){ st->st_dev, st->st_ino, hidden, p };
+}
+
+static int walk_dir(struct walk *w, int dfd, const char *path, unsigned depth)
+{
+	DIR *d = fdopendir(dfd);
+	if (!d) {
+		close(dfd);
+		return 0;
+	}
+	int r = 0;
+	struct dirent *e;
+	while (r == 0 && (e = readdir(d))) {
+		const char *n = e->d_name;
+		if (!strcmp(n, ".") || !strcmp(n, ".."))
+			continue;
+		if (++w->m->walked > SANDBOX_WALK_MAX_ENTRIES) {
+			w->m->truncated = true;
+			break;
+		}
+		char child[PATH_MAX];
+		if (xsnprintf(child, sizeof(child), "%s/%s", strcmp(path, "/") ? path : "", n) < 0)
+			continue;
+		struct stat st;
+		if (fstatat(dirfd(d), n, &st, AT_SYMLINK_NOFOLLOW) != 0)
+			continue;
+		bool hidden = sandbox_hide_match(w->globs, n);
+		if (hidden) {
+			r = sandbox_masks_add(w->m, child);
+			if (S_ISREG(st.st_mode) && st.st_nlink > 1)
+				note_link(w, &st, child, true);
+			continue;
+		}
+		if (S_ISREG(st.st_mode) && st.st_nlink > 1) {
+			note_link(w, &st, child, false);
+			continue;
+		}
+		if (!S_ISDIR(st.st_mode) || st.st_dev != w->root_dev)
+			continue;
+		if (!strcmp(n, ".git") || !strcmp(n, "node_modules") ||
+		    sb_strv_has(&w->m->dirs, child))
+			continue;
+		if (depth + 1 >= w->max_depth)
+			continue;
+		int cfd = openat(dirfd(d), n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (cfd >= 0)
+			r = walk_dir(w, cfd, child, depth + 1);
+	}
+	closedir(d);
+	return r;
+}
+
+int sandbox_hide_scan(struct sandbox_masks *m, const char *root,
+		      const struct sb_strv *globs, unsigned max_depth)
+{
+	struct walk w = { .m = m, .globs = globs, .max_depth = max_depth };
+	int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : HUSH_EIO;
+	struct stat st;
+	if (fstat(fd, &st) != 0) {
+		close(fd);
+		return HUSH_EIO;
+	}
+	w.root_dev = st.st_dev;
+	int r = walk_dir(&w, fd, root, 0);
+	/* other names of a hidden inode inside the tree */
+	for (size_t i = 0; r == 0 && i < w.nlinks; i++) {
+		if (w.links[i].hidden)
+			continue;
+		for (size_t j = 0; j < w.nlinks; j++) {
+			if (w.links[j].hidden && w.links[j].dev == w.links[i].dev &&
+			    w.links[j].ino == w.links[i].ino) {
+				r = sandbox_masks_add(m, w.links[i].path);
+				break;
+			}
+		}
+	}
+	for (size_t i = 0; i < w.nlinks; i++)
+		free(w.links[i].path);
+	free(w.links);
+	return r;
+}

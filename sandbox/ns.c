@@ -1,0 +1,388 @@
+/* Running the agent inside the sandbox: a user namespace mapped to the real
+ * uid, a pid namespace whose init is ours, a mount namespace with the masks
+ * (an empty read-only file over each hidden file, an empty read-only tmpfs
+ * over each hidden directory), a nested user+mount namespace that locks the
+ * masks (MNT_LOCKED), no_new_privs, no capabilities, and the Landlock
+ * domain; then exec.
+ *
+ * Process layout:
+ *   hush sandbox (P, outside) --fork--> init (C, pid 1 in the new pid
+ *   namespace) --fork--> agent (A)
+ * P unshares the user and pid namespaces, C the mount namespace (so P's
+ * mounts stay untouched and it can remove its temporary directory), A the
+ * nested user+mount namespace. A failure in C or A before exec travels to P
+ * through a close-on-exec pipe as (step, errno). */
+#include "sandbox/sandbox.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/capability.h>
+#include <linux/securebits.h>
+
+#include "common/util.h"
+
+enum step {
+	ST_NONE = 0,
+	ST_UNSHARE_USER,
+	ST_UIDMAP,
+	ST_FORK,
+	ST_UNSHARE_MNT,
+	ST_PRIVATE,
+	ST_MASK_FILE,
+	ST_MASK_DIR,
+	ST_RO_BIND,
+	ST_PROC,
+	ST_LOCK,
+	ST_CHDIR,
+	ST_CAPS,
+	ST_NNP,
+	ST_LANDLOCK,
+	ST_EXEC,
+};
+
+static const char *step_text(int s)
+{
+	switch (s) {
+	case ST_UNSHARE_USER: return "creating the user and pid namespaces";
+	case ST_UIDMAP: return "mapping the user id into the namespace";
+	case ST_FORK: return "starting the sandbox init process";
+	case ST_UNSHARE_MNT: return "creating the mount namespace";
+	case ST_PRIVATE: return "making mounts private";
+	case ST_MASK_FILE: return "masking a hidden file";
+	case ST_MASK_DIR: return "masking a hidden directory";
+	case ST_RO_BIND: return "making a path read-only";
+	case ST_PROC: return "mounting /proc for the pid namespace";
+	case ST_LOCK: return "locking the masks in a nested namespace";
+	case ST_CHDIR: return "entering the working directory";
+	case ST_CAPS: return "dropping capabilities";
+	case ST_NNP: return "setting no_new_privs";
+	case ST_LANDLOCK: return "creating the Landlock domain";
+	case ST_EXEC: return "starting the agent";
+	default: return "setting up the sandbox";
+	}
+}
+
+struct report {
+	int step;
+	int err;
+	char path[256];
+};
+
+static _Noreturn void fail_child(int fd, int step, const char *path)
+{
+	struct report r = { .step = step, .err = errno };
+	if (path)
+		snprintf(r.path, sizeof(r.path), "%s", path);
+	ssize_t w = write(fd, &r, sizeof(r));
+	(void)w;
+	_exit(127);
+}
+
+static int write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t len = (ssize_t)strlen(s);
+	ssize_t w = write(fd, s, (size_t)len);
+	int e = errno;
+	close(fd);
+	errno = e;
+	return w == len ? 0 : -1;
+}
+
+/* Maps uid and gid to themselves in the user namespace just entered. */
+static int map_self(uid_t uid, gid_t gid)
+{
+	char line[64];
+	if (write_file("/proc/self/setgroups", "deny") != 0 && errno != ENOENT)
+		return -1;
+	snprintf(line, sizeof(line), "%u %u 1\n", (unsigned)uid, (unsigned)uid);
+	if (write_file("/proc/self/uid_map", line) != 0)
+		return -1;
+	snprintf(line, sizeof(line), "%u %u 1\n", (unsigned)gid, (unsigned)gid);
+	return write_file("/proc/self/gid_map", line);
+}
+
+static int drop_caps(void)
+{
+	for (int c = 0; c <= 63; c++) {
+		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) != 0 && errno != EINVAL)
+			return -1;
+	}
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0 && errno != EINVAL)
+		return -1;
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct d[2];
+	memset(d, 0, sizeof(d));
+	return (int)syscall(SYS_capset, &h, d);
+}
+
+static const int forwarded[] = { SIGTERM, SIGHUP, SIGUSR1, SIGUSR2 };
+static volatile sig_atomic_t fwd_pid;
+
+static void forward_signal(int sig)
+{
+	if (fwd_pid > 0)
+		kill((pid_t)fwd_pid, sig);
+}
+
+static void set_forwarding(pid_t to)
+{
+	fwd_pid = to;
+	struct sigaction sa = { .sa_handler = forward_signal };
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < ARRAY_LEN(forwarded); i++)
+		sigaction(forwarded[i], &sa, NULL);
+	/* the terminal sends these to the whole process group: the agent
+	 * gets them directly */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGQUIT, SIG_IGN);
+}
+
+static void reset_signals(void)
+{
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	for (size_t i = 0; i < ARRAY_LEN(forwarded); i++)
+		signal(forwarded[i], SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGQUIT, SIG_DFL);
+	signal(SIGPIPE, SIG_DFL);
+}
+
+static int exit_code(int st)
+{
+	if (WIFEXITED(st))
+		return WEXITSTATUS(st);
+	if (WIFSIGNALED(st))
+		return 128 + WTERMSIG(st);
+	return 1;
+}
+
+static int mask_file(const char *empty, const char *target)
+{
+	if (mount(empty, target, NULL, MS_BIND, NULL) != 0)
+		return errno == ENOENT ? 0 : -1;
+	return mount(NULL, target, NULL,
+		     MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+}
+
+static int mask_dir(const char *target)
+{
+	if (mount("tmpfs", target, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  "mode=0500,size=4k,nr_inodes=2") != 0)
+		return errno == ENOENT ? 0 : -1;
+	return 0;
+}
+
+static int ro_bind(const char *p)
+{
+	if (mount(p, p, NULL, MS_BIND | MS_REC, NULL) != 0)
+		return errno == ENOENT ? 0 : -1;
+	return mount(NULL, p, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL);
+}
+
+/* The agent process: lock, confine, exec. Never returns. */
+static _Noreturn void agent_exec(const struct sandbox_spec *s, int rfd, uid_t uid, gid_t gid)
+{
+	reset_signals();
+	if (s->userns) {
+		/* Mounts copied into a mount namespace owned by a less
+		 * privileged user namespace become MNT_LOCKED: the agent
+		 * (or any namespace it nests) cannot unmount or reveal them. */
+		prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+		if (unshare(CLONE_NEWUSER | CLONE_NEWNS) != 0)
+			fail_child(rfd, ST_LOCK, NULL);
+		if (map_self(uid, gid) != 0)
+			fail_child(rfd, ST_LOCK, "uid_map");
+	}
+	if (chdir(s->cwd) != 0)
+		fail_child(rfd, ST_CHDIR, s->cwd);
+	if (s->userns) {
+		if (prctl(PR_SET_SECUREBITS, SECBIT_NOROOT | SECBIT_NOROOT_LOCKED |
+					     SECBIT_NO_SETUID_FIXUP | SECBIT_NO_SETUID_FIXUP_LOCKED |
+					     SECBIT_KEEP_CAPS_LOCKED, 0, 0, 0) != 0)
+			fail_child(rfd, ST_CAPS, NULL);
+	}
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+		fail_child(rfd, ST_NNP, NULL);
+	if (s->landlock_abi > 0 && sandbox_landlock_apply(s->landlock_abi, s->ll_paths) != 0)
+		fail_child(rfd, ST_LANDLOCK, NULL);
+	if (s->userns && drop_caps() != 0)
+		fail_child(rfd, ST_CAPS, NULL);
+	/* PATH for finding the agent: the sandbox's own */
+	environ = (char **)s->envp;
+	execvp(s->argv[0], s->argv);
+	fail_child(rfd, ST_EXEC, s->argv[0]);
+}
+
+/* Waits for child `pid`, reaping any other process too (we may be the pid
+ * namespace's init). Returns its exit code. */
+static int wait_for(pid_t pid)
+{
+	for (;;) {
+		int st;
+		pid_t w = waitpid(-1, &st, 0);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return 1;
+		}
+		if (w == pid)
+			return exit_code(st);
+	}
+}
+
+/* The init process in the pid namespace: mounts, then runs the agent. */
+static _Noreturn void init_main(const struct sandbox_spec *s, int rfd, uid_t uid, gid_t gid)
+{
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	if (unshare(CLONE_NEWNS) != 0)
+		fail_child(rfd, ST_UNSHARE_MNT, NULL);
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
+		fail_child(rfd, ST_PRIVATE, NULL);
+	/* a fresh /proc for this pid namespace: other processes (the broker,
+	 * hush itself, the user's shell) do not exist in it */
+	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0)
+		fail_child(rfd, ST_PROC, NULL);
+	for (size_t i = 0; s->ro_paths && i < s->ro_paths->n; i++)
+		if (ro_bind(s->ro_paths->v[i]) != 0)
+			fail_child(rfd, ST_RO_BIND, s->ro_paths->v[i]);
+	for (size_t i = 0; i < s->masks->files.n; i++)
+		if (mask_file(s->empty_file, s->masks->files.v[i]) != 0)
+			fail_child(rfd, ST_MASK_FILE, s->masks->files.v[i]);
+	for (size_t i = 0; i < s->masks->dirs.n; i++)
+		if (mask_dir(s->masks->dirs.v[i]) != 0)
+			fail_child(rfd, ST_MASK_DIR, s->masks->dirs.v[i]);
+	/* not dumpable: the agent cannot read this process's memory or
+	 * environment (it still holds the caller's environment) */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	pid_t a = fork();
+	if (a < 0)
+		fail_child(rfd, ST_FORK, NULL);
+	if (a == 0)
+		agent_exec(s, rfd, uid, gid);
+	close(rfd);
+	set_forwarding(a);
+	_exit(wait_for(a));
+}
+
+int sandbox_userns_probe(char *why, size_t n)
+{
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) != 0)
+		return HUSH_EIO;
+	uid_t uid = getuid();
+	gid_t gid = getgid();
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		return HUSH_EIO;
+	}
+	if (pid == 0) {
+		close(p[0]);
+		if (unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID) != 0)
+			fail_child(p[1], ST_UNSHARE_USER, NULL);
+		if (map_self(uid, gid) != 0)
+			fail_child(p[1], ST_UIDMAP, NULL);
+		if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
+			fail_child(p[1], ST_PRIVATE, NULL);
+		_exit(0);
+	}
+	close(p[1]);
+	struct report r = { 0 };
+	ssize_t got = read(p[0], &r, sizeof(r));
+	close(p[0]);
+	int st;
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (got == (ssize_t)sizeof(r)) {
+		snprintf(why, n, "%s: %s", step_text(r.step), strerror(r.err));
+		return HUSH_EPERM;
+	}
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		snprintf(why, n, "probe process failed");
+		return HUSH_EPERM;
+	}
+	snprintf(why, n, "ok");
+	return 0;
+}
+
+int sandbox_run(const struct sandbox_spec *s, int *status, char *err, size_t n)
+{
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) != 0) {
+		snprintf(err, n, "pipe: %s", strerror(errno));
+		return HUSH_EIO;
+	}
+	uid_t uid = getuid();
+	gid_t gid = getgid();
+	pid_t child;
+	if (s->userns) {
+		/* Only the user and pid namespaces here: the mount namespace
+		 * is the init's, so our own mounts stay as they are. */
+		child = fork();
+		if (child == 0) {
+			close(p[0]);
+			if (unshare(CLONE_NEWUSER | CLONE_NEWPID) != 0)
+				fail_child(p[1], ST_UNSHARE_USER, NULL);
+			if (map_self(uid, gid) != 0)
+				fail_child(p[1], ST_UIDMAP, NULL);
+			prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+			prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+			pid_t c = fork();
+			if (c < 0)
+				fail_child(p[1], ST_FORK, NULL);
+			if (c == 0)
+				init_main(s, p[1], uid, gid);
+			close(p[1]);
+			set_forwarding(c);
+			_exit(wait_for(c));
+		}
+	} else {
+		child = fork();
+		if (child == 0) {
+			close(p[0]);
+			prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+			agent_exec(s, p[1], uid, gid);
+		}
+	}
+	if (child < 0) {
+		snprintf(err, n, "fork: %s", strerror(errno));
+		close(p[0]);
+		close(p[1]);
+		return HUSH_EIO;
+	}
+	close(p[1]);
+	set_forwarding(child);
+	struct report r = { 0 };
+	ssize_t got;
+	while ((got = read(p[0], &r, sizeof(r))) < 0 && errno == EINTR)
+		;
+	close(p[0]);
+	int code = wait_for(child);
+	if (got == (ssize_t)sizeof(r)) {
+		r.path[sizeof(r.path) - 1] = '\0';
+		snprintf(err, n, "%s%s%s: %s", step_text(r.step), r.path[0] ? " " : "",
+			 r.path, strerror(r.err));
+		return r.step == ST_EXEC && (r.err == ENOENT || r.err == EACCES) ? HUSH_ENOENT
+										  : HUSH_EPERM;
+	}
+	*status = code;
+	return 0;
+}
