@@ -366,7 +366,7 @@ static const struct key *const section_keys[SEC_COUNT] = {
 };
 static const char *const section_names[SEC_COUNT] = {
 	[SEC_VAULT] = "[vault]", [SEC_BROKER] = "[broker]", [SEC_SANDBOX] = "[sandbox]",
-	[SEC_SCAN] = "[scan]", [SEC_GRANT] = "[grant NAME]", [SEC_PROFILE] = "[profile NAME]",
+	[SEC_SCAN] = "[scan]",
 };
 #define MAX_KEYS 12
 
@@ -420,6 +420,8 @@ static bool name_valid(const char *s)
 static void section_begin(struct loader *L, char *text)
 {
 	char *t = trim(text);
+	char whole[CONFIG_MAX_ITEM];
+	snprintf(whole, sizeof(whole), "%s", t);
 	char *arg = t + strcspn(t, " \t");
 	if (*arg) {
 		*arg++ = 0;
@@ -441,8 +443,8 @@ static void section_begin(struct loader *L, char *text)
 	else if (!strcmp(t, "profile"))
 		s = SEC_PROFILE, named = true;
 	if (s == SEC_BAD) {
-		FAIL(L, "unknown section [%s] (expected [vault], [broker], [sandbox], [scan], "
-		     "[grant NAME] or [profile NAME])", t);
+		FAIL(L, "unknown section [%.80s] (expected [vault], [broker], [sandbox], [scan], "
+		     "[grant NAME] or [profile NAME])", whole);
 		return;
 	}
 	if (!named) {
@@ -1141,6 +1143,7 @@ static int handler(void *user, const char *section, const char *name, const char
 		FAIL(L, "'%.80s' is outside any section (start with e.g. [broker])", name);
 		return 0;
 	}
+	struct config *cfg = L->cfg;
 	const struct key *keys = section_keys[L->sec];
 	int idx = -1;
 	for (int i = 0; keys[i].name; i++)
@@ -1156,8 +1159,14 @@ static int handler(void *user, const char *section, const char *name, const char
 				break;
 			off += (size_t)w;
 		}
-		FAIL(L, "unknown key '%.80s' in %s (known keys: %s)", name, section_names[L->sec],
-		     list);
+		char where[CONFIG_MAX_NAME + 16];
+		if (L->sec == SEC_GRANT)
+			snprintf(where, sizeof(where), "[grant %s]", cfg->grants[L->cur].name);
+		else if (L->sec == SEC_PROFILE)
+			snprintf(where, sizeof(where), "[profile %s]", cfg->profiles[L->cur].name);
+		else
+			snprintf(where, sizeof(where), "%s", section_names[L->sec]);
+		FAIL(L, "unknown key '%.80s' in %s (known keys: %s)", name, where, list);
 		return 0;
 	}
 	if (!keys[idx].list) {
@@ -1172,7 +1181,6 @@ static int handler(void *user, const char *section, const char *name, const char
 		FAIL(L, "%s: value too long", name);
 		return 0;
 	}
-	struct config *cfg = L->cfg;
 	switch (L->sec) {
 	case SEC_VAULT:
 		key_vault(L, name, value);

@@ -1,0 +1,586 @@
+/* Unit tests for config/: every value type, every error (with file and
+ * line), the DESIGN.md sketch, defaults, and grant argument matching. */
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/util.h"
+#include "config/config.h"
+#include "t.h"
+
+bool config_glob_match(const char *pattern, const char *s);
+bool config_env_dangerous(const char *name);
+
+static char err[1024];
+
+static int load(struct config *c, const char *text)
+{
+	return config_load_buffer(c, "test.ini", text, strlen(text), err, sizeof(err));
+}
+
+/* Loads text expecting an error on line `line` whose message contains
+ * `needle`. */
+static void bad(const char *text, int line, const char *needle, const char *what)
+{
+	struct config c;
+	int r = load(&c, text);
+	char prefix[64];
+	snprintf(prefix, sizeof(prefix), "test.ini:%d: ", line);
+	bool good = r == HUSH_ECONFIG && !strncmp(err, prefix, strlen(prefix)) &&
+		    strstr(err, needle) != NULL;
+	ok(good, "%s -> %s", what, err);
+	if (!good)
+		printf("#   rc=%d, wanted prefix '%s' and '%s'\n", r, prefix, needle);
+	ok(c.grants == NULL && c.hide.items == NULL, "%s: config freed on error", what);
+	config_free(&c);
+}
+
+static void test_defaults(void)
+{
+	struct config c;
+	config_defaults(&c);
+	ok(c.confirm == CONFIRM_UI_DESKTOP, "default confirm desktop");
+	ok(c.approval_ttl == 900, "default approval_ttl 15m");
+	ok(c.request_timeout == 120, "default request_timeout 2m");
+	ok(c.idle_lock == 1800, "default idle_lock 30m");
+	ok(c.autostart && c.mask, "default autostart and mask on");
+	ok(c.scan_max_file == 4u << 20, "default scan max_file 4 MiB");
+	ok(config_list_has(&c.hide, ".env") && config_list_has(&c.hide, ".env.*") &&
+	   config_list_has(&c.hide, "!.env.example") && config_list_has(&c.hide, "*.pem") &&
+	   config_list_has(&c.hide, "id_ed25519*") && config_list_has(&c.hide, ".git-credentials") &&
+	   config_list_has(&c.hide, "terraform.tfvars"), "default hide globs");
+	char ssh[4096];
+	path_expand_home("~/.ssh", ssh, sizeof(ssh));
+	ok(config_list_has(&c.hide_dirs, ssh) && c.hide_dirs.items[0][0] == '/',
+	   "default hide_dirs expanded (%s)", c.hide_dirs.n ? c.hide_dirs.items[0] : "-");
+	ok(config_list_has(&c.allow_env, "PATH") && config_list_has(&c.allow_env, "LC_*"),
+	   "default allow_env has PATH and LC_*");
+	ok(!config_list_has(&c.allow_env, "SSH_AUTH_SOCK") &&
+	   !config_list_has(&c.allow_env, "DBUS_SESSION_BUS_ADDRESS") &&
+	   !config_list_has(&c.allow_env, "XDG_RUNTIME_DIR"),
+	   "default allow_env has no agent or bus sockets");
+	ok(config_list_has(&c.scan_skip, "node_modules") && config_list_has(&c.scan_skip, ".git"),
+	   "default scan skip");
+	ok(c.ngrants == 0 && c.nprofiles == 0 && c.path == NULL, "no grants by default");
+	config_free(&c);
+
+	ok(load(&c, "") == 0 && c.approval_ttl == 900, "empty file loads with defaults");
+	config_free(&c);
+	ok(load(&c, "; only\n# comments\n\n   \n") == 0, "comment-only file loads");
+	config_free(&c);
+}
+
+static const char design_sketch[] =
+	"[broker]\n"
+	"confirm = desktop          ; desktop | terminal | command:/path | none\n"
+	"approval_ttl = 15m\n"
+	"idle_lock = 30m\n"
+	"\n"
+	"[sandbox]\n"
+	"hide = .env, .env.*, !.env.example, *.pem, id_rsa*, .npmrc, .pypirc, .netrc\n"
+	"hide_dirs = ~/.ssh, ~/.aws, ~/.kube, ~/.docker, ~/.gnupg, ~/.config/gcloud\n"
+	"allow_env = PATH, HOME, USER, SHELL, TERM, LANG, LC_*, EDITOR\n"
+	"\n"
+	"[grant deploy-test]\n"
+	"command = /usr/local/bin/nctl\n"
+	"args = * --organization=test-org *\n"
+	"secrets = NCTL_TOKEN\n"
+	"confirm = always\n"
+	"ttl = 10m\n";
+
+static void test_design_sketch(void)
+{
+	struct config c;
+	int r = load(&c, design_sketch);
+	ok(r == 0, "DESIGN.md sketch loads (%s)", err);
+	if (r)
+		return;
+	ok(c.confirm == CONFIRM_UI_DESKTOP && c.approval_ttl == 900 && c.idle_lock == 1800,
+	   "sketch broker values");
+	const struct grant *g = config_grant(&c, "deploy-test");
+	ok(g != NULL, "grant deploy-test found");
+	if (g) {
+		ok(!strcmp(g->command, "/usr/local/bin/nctl"), "command");
+		ok(g->nargs == 1 && g->args[0].n == 3 && !strcmp(g->args[0].items[1],
+		   "--organization=test-org"), "args pattern tokens");
+		ok(g->nsecrets == 1 && !strcmp(g->secrets[0].env, "NCTL_TOKEN") &&
+		   !strcmp(g->secrets[0].secret, "NCTL_TOKEN"), "secret NAME maps to itself");
+		ok(g->policy == CONFIRM_POLICY_ALWAYS && g->ui == CONFIRM_UI_DEFAULT,
+		   "confirm = always sets the policy, UI stays the broker's");
+		ok(g->ttl == 600, "ttl 10m");
+		ok(g->line == 11, "grant header line recorded (%d)", g->line);
+		char *ok_args[] = { "deploy", "--organization=test-org", "--yes" };
+		ok(grant_args_match(g, ok_args, 3), "sketch grant allows test-org");
+		char *bad_args[] = { "deploy", "--organization=prod-org" };
+		ok(!grant_args_match(g, bad_args, 2), "sketch grant refuses prod-org");
+	}
+	ok(config_grant(&c, "nope") == NULL, "unknown grant is NULL");
+	config_free(&c);
+}
+
+static void test_types(void)
+{
+	struct config c;
+	int r = load(&c,
+		     "[vault]\n"
+		     "askpass = ~/bin/askpass\n"
+		     "kdf_memory = 256MiB\n"
+		     "kdf_ops = 3\n"
+		     "[broker]\n"
+		     "confirm = command:/usr/bin/my-confirm\n"
+		     "approval_ttl = 1h30m\n"
+		     "request_timeout = 45s\n"
+		     "idle_lock = never\n"
+		     "autostart = no\n"
+		     "mask = Off\n"
+		     "[scan]\n"
+		     "skip = third_party, !vendor\n"
+		     "max_file = 512K\n");
+	ok(r == 0, "all scalar types load (%s)", err);
+	if (r)
+		return;
+	char home[4096];
+	path_expand_home("~/bin/askpass", home, sizeof(home));
+	ok(c.askpass && !strcmp(c.askpass, home), "askpass ~ expanded (%s)", c.askpass);
+	ok(c.kdf_memory == 256ull << 20 && c.kdf_ops == 3, "kdf size and ops");
+	ok(c.confirm == CONFIRM_UI_COMMAND && !strcmp(c.confirm_command, "/usr/bin/my-confirm"),
+	   "confirm = command:/path");
+	ok(c.approval_ttl == 5400 && c.request_timeout == 45, "durations");
+	ok(c.idle_lock == 0, "idle_lock never = 0");
+	ok(!c.autostart && !c.mask, "booleans no / Off");
+	ok(config_list_has(&c.scan_skip, "third_party") && !config_list_has(&c.scan_skip, "vendor") &&
+	   config_list_has(&c.scan_skip, "node_modules"), "scan skip adds and removes defaults");
+	ok(c.scan_max_file == 512 * 1024, "max_file 512K");
+	config_free(&c);
+
+	ok(load(&c, "[broker]\nidle_lock = 0\nconfirm = terminal\n") == 0 && c.idle_lock == 0 &&
+	   c.confirm == CONFIRM_UI_TERMINAL, "idle_lock 0 and confirm terminal");
+	config_free(&c);
+	ok(load(&c, "[broker]\nconfirm = none\n[vault]\nkdf_memory = 64M\nkdf_ops = auto\n") == 0 &&
+	   c.confirm == CONFIRM_UI_NONE && c.kdf_memory == 64ull << 20 && c.kdf_ops == 0,
+	   "confirm none, 64M, auto");
+	config_free(&c);
+	ok(load(&c, "[vault]\nkdf_memory = 1g\n") == 0 && c.kdf_memory == 1ull << 30, "size 1g");
+	config_free(&c);
+	ok(load(&c, "[vault]\nkdf_memory = 67108864\n") == 0 && c.kdf_memory == 64ull << 20,
+	   "size in bytes");
+	config_free(&c);
+
+	bool b;
+	ok(config_parse_bool("YES", &b) == 0 && b, "bool YES");
+	ok(config_parse_bool("0", &b) == 0 && !b, "bool 0");
+	ok(config_parse_bool("maybe", &b) == HUSH_EINVAL, "bool maybe rejected");
+	ok(config_parse_bool("", &b) == HUSH_EINVAL, "bool empty rejected");
+}
+
+static void test_lists(void)
+{
+	struct config_list l;
+	ok(config_parse_list(" a ,b,, c ,", &l) == 0 && l.n == 3 && !strcmp(l.items[0], "a") &&
+	   !strcmp(l.items[1], "b") && !strcmp(l.items[2], "c"), "list trims and skips empties");
+	ok(config_list_has(&l, "b") && !config_list_has(&l, "d"), "list_has");
+	config_list_free(&l);
+	ok(l.items == NULL && l.n == 0, "list freed");
+	ok(config_parse_list("", &l) == 0 && l.n == 0, "empty list");
+	config_list_free(&l);
+	ok(config_parse_list("x, x, y", &l) == 0 && l.n == 2, "duplicates collapse");
+	config_list_free(&l);
+	char big[CONFIG_MAX_LIST * 4 + 64];
+	size_t off = 0;
+	for (int i = 0; i <= CONFIG_MAX_LIST; i++)
+		off += (size_t)snprintf(big + off, sizeof(big) - off, "%d,", i);
+	ok(config_parse_list(big, &l) == HUSH_EINVAL && l.items == NULL, "list over cap rejected");
+
+	struct config c;
+	int r = load(&c,
+		     "[sandbox]\n"
+		     "hide = *.secret, !.env.local\n"
+		     "hide = more.txt\n"
+		     "hide_dirs = ~/.vault-data, !~/.docker\n"
+		     "allow_env = MY_APP_*, !EDITOR\n"
+		     "allow_write = /srv/data\n"
+		     "[profile claude]\n"
+		     "hide = notes.private\n"
+		     "hide_dirs = /opt/keys\n"
+		     "allow_env = ANTHROPIC_API_KEY\n"
+		     "allow_write = ~/.claude\n"
+		     "[profile codex]\n"
+		     "allow_env = OPENAI_API_KEY\n");
+	ok(r == 0, "sandbox and profile lists load (%s)", err);
+	if (r)
+		return;
+	ok(config_list_has(&c.hide, "*.secret") && config_list_has(&c.hide, "more.txt") &&
+	   config_list_has(&c.hide, ".env"), "hide adds to defaults over repeated lines");
+	ok(config_list_has(&c.hide, "!.env.local"), "hide keeps '!' exceptions");
+	char dock[4096], vd[4096];
+	path_expand_home("~/.docker", dock, sizeof(dock));
+	path_expand_home("~/.vault-data", vd, sizeof(vd));
+	ok(!config_list_has(&c.hide_dirs, dock) && config_list_has(&c.hide_dirs, vd),
+	   "hide_dirs: '!' removes a default, new dir expanded");
+	ok(config_list_has(&c.allow_env, "MY_APP_*") && !config_list_has(&c.allow_env, "EDITOR"),
+	   "allow_env adds a glob and removes a default");
+	ok(c.allow_write.n == 1 && !strcmp(c.allow_write.items[0], "/srv/data"), "allow_write");
+	ok(c.nprofiles == 2, "two profiles");
+	const struct sandbox_profile *p = config_profile(&c, "claude");
+	ok(p && p->hide.n == 1 && p->hide_dirs.n == 1 && p->allow_env.n == 1 &&
+	   p->allow_write.n == 1 && p->allow_write.items[0][0] == '/',
+	   "profile holds only its additions, ~ expanded");
+	ok(config_profile(&c, "codex") && !config_profile(&c, "aider"), "profile lookup");
+	config_free(&c);
+}
+
+static void test_grants(void)
+{
+	struct config c;
+	int r = load(&c,
+		     "[grant gh]\n"
+		     "command = /usr/bin/gh\n"
+		     "sha256 = ABCDEF0123456789abcdef0123456789ABCDEF0123456789abcdef0123456789\n"
+		     "args = pr list *\n"
+		     "args = issue view ?*\n"
+		     "args = 'two words' \"say \\\"hi\\\"\" x\n"
+		     "args =\n"
+		     "cwd = ~/src/\n"
+		     "secrets = GH_TOKEN=github_token, OTHER\n"
+		     "secrets = GITHUB_TOKEN = github_token\n"
+		     "ui = terminal\n"
+		     "confirm = never\n"
+		     "ttl = 0\n"
+		     "allow_no_mask = true\n"
+		     "path = /usr/bin:/bin\n"
+		     "env_keep = GH_HOST, GH_DEBUG\n"
+		     "[grant other]\n"
+		     "command = /bin/true\n"
+		     "confirm = command:/usr/local/bin/ask\n");
+	ok(r == 0, "full grant loads (%s)", err);
+	if (r)
+		return;
+	const struct grant *g = config_grant(&c, "gh");
+	ok(g && g->sha256 && !strcmp(g->sha256,
+	   "abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789"), "sha256 lowercased");
+	ok(g->nargs == 4, "args repeat: four patterns");
+	ok(g->args[2].n == 3 && !strcmp(g->args[2].items[0], "two words") &&
+	   !strcmp(g->args[2].items[1], "say \"hi\""), "quoted tokens");
+	ok(g->args[3].n == 0, "empty args = no-argument pattern");
+	char src[4096];
+	path_expand_home("~/src", src, sizeof(src));
+	ok(g->cwd && !strcmp(g->cwd, src), "cwd expanded, trailing slash dropped (%s)", g->cwd);
+	ok(g->nsecrets == 3 && !strcmp(g->secrets[0].env, "GH_TOKEN") &&
+	   !strcmp(g->secrets[0].secret, "github_token") && !strcmp(g->secrets[1].env, "OTHER") &&
+	   !strcmp(g->secrets[2].env, "GITHUB_TOKEN") &&
+	   !strcmp(g->secrets[2].secret, "github_token"), "secrets ENV=NAME and NAME, repeated");
+	ok(g->ui == CONFIRM_UI_TERMINAL && g->policy == CONFIRM_POLICY_NEVER, "ui + confirm policy");
+	ok(g->ttl == 0 && g->allow_no_mask, "ttl 0, allow_no_mask");
+	ok(g->path && !strcmp(g->path, "/usr/bin:/bin"), "path");
+	ok(g->env_keep.n == 2, "env_keep");
+	const struct grant *o = config_grant(&c, "other");
+	ok(o && o->ui == CONFIRM_UI_COMMAND && !strcmp(o->confirm_command, "/usr/local/bin/ask") &&
+	   o->policy == CONFIRM_POLICY_TTL && o->nargs == 0 && !o->sha256,
+	   "confirm = command:/path on a grant; defaults");
+	char *none[] = { NULL };
+	ok(grant_args_match(o, none, 0), "grant without args patterns allows no arguments");
+	char *any[] = { "anything", "at", "all" };
+	ok(grant_args_match(o, any, 3), "grant without args patterns allows any arguments");
+	ok(grant_args_match(g, none, 0), "empty pattern matches no arguments");
+	char *one[] = { "pr" };
+	ok(!grant_args_match(g, one, 1), "'pr' alone matches no pattern");
+	char *tw[] = { "two words", "say \"hi\"", "x" };
+	ok(grant_args_match(g, tw, 3), "quoted tokens match arguments with spaces");
+	char *tw2[] = { "two", "words", "say \"hi\"", "x" };
+	ok(!grant_args_match(g, tw2, 4), "quoted token does not match split arguments");
+	char *iv[] = { "issue", "view", "" };
+	ok(!grant_args_match(g, iv, 3), "?* needs a non-empty argument");
+	config_free(&c);
+
+	ok(load(&c, "[grant a]\ncommand=/bin/x\n[grant b]\ncommand=/bin/y\n") == 0 && c.ngrants == 2,
+	   "two grants");
+	config_free(&c);
+}
+
+static void test_errors(void)
+{
+	bad("[bogus]\n", 1, "unknown section [bogus]", "unknown section");
+	bad("[broker]\n\n[grantx foo]\n", 3, "unknown section [grantx foo]", "unknown section later");
+	bad("[broker]\nconfirmm = desktop\n", 2, "unknown key 'confirmm' in [broker]", "unknown key");
+	bad("[grant a]\ncommand = /bin/true\nsecret = X\n", 3, "unknown key 'secret' in [grant a]",
+	    "unknown grant key");
+	bad("[profile p]\nhide = x\nconfirm = none\n", 3, "unknown key 'confirm' in [profile p]",
+	    "unknown profile key");
+	bad("[broker]\napproval_ttl = 5m\napproval_ttl = 6m\n", 3,
+	    "duplicate key 'approval_ttl' (first set on line 2)", "duplicate scalar");
+	bad("[broker]\nmask = yes\n[vault]\n[broker]\nmask = no\n", 5, "duplicate key 'mask'",
+	    "duplicate across repeated sections");
+	bad("[grant a]\ncommand = /bin/a\ncommand = /bin/b\n", 3, "duplicate key 'command'",
+	    "duplicate grant command");
+	bad("[grant a]\nargs = x\n", 1, "grant 'a' has no command", "grant without command");
+	bad("[broker]\n[grant a]\ncommand = bin/true\n", 3, "not an absolute path",
+	    "relative command");
+	bad("[grant a]\ncommand =\n", 2, "empty value", "empty command");
+	bad("[grant a]\ncommand = /bin/true\nsecrets = 1BAD\n", 3, "bad entry '1BAD'",
+	    "bad secret name");
+	bad("[grant a]\ncommand = /bin/true\nsecrets = OK=bad-name\n", 3, "bad entry",
+	    "bad secret vault name");
+	bad("[grant a]\ncommand = /bin/true\nsecrets = A=X, A=Y\n", 3, "variable A is given twice",
+	    "duplicate secret variable");
+	bad("[grant a]\ncommand = /bin/true\nsha256 = abc\n", 3, "64 hexadecimal", "short sha256");
+	bad("[grant a]\ncommand = /bin/true\n"
+	    "sha256 = zz00000000000000000000000000000000000000000000000000000000000000\n",
+	    3, "64 hexadecimal", "non-hex sha256");
+	bad("[broker]\napproval_ttl = 15 minutes\n", 2, "bad duration '15 minutes'", "bad duration");
+	bad("[broker]\nidle_lock = forever\n", 2, "or never", "bad idle_lock");
+	bad("[broker]\napproval_ttl = never\n", 2, "bad duration", "never only for idle_lock");
+	bad("[broker]\napproval_ttl = 400d\n", 2, "too long", "duration cap");
+	bad("[broker]\nrequest_timeout = 0\n", 2, "longer than 0s", "zero request_timeout");
+	bad("[broker]\nautostart = maybe\n", 2, "bad boolean 'maybe'", "bad boolean");
+	bad("[broker]\nconfirm = popup\n", 2, "expected desktop, terminal, command:/path or none",
+	    "bad confirm");
+	bad("[broker]\nconfirm = command:relative\n", 2, "not an absolute path",
+	    "relative confirm command");
+	bad("[vault]\nkdf_memory = lots\n", 2, "bad size 'lots'", "bad size");
+	bad("[vault]\nkdf_memory = 1M\n", 2, "out of range", "size too small");
+	bad("[vault]\nkdf_memory = 99999999999999999999999\n", 2, "bad size", "size overflow");
+	bad("[vault]\nkdf_ops = 0\n", 2, "kdf_ops: bad value", "kdf_ops zero");
+	bad("[vault]\nkdf_ops = -1\n", 2, "kdf_ops: bad value", "kdf_ops negative");
+	bad("[vault]\naskpass = ask.sh\n", 2, "not an absolute path", "relative askpass");
+	bad("[scan]\nmax_file = 0\n", 2, "out of range", "max_file zero");
+	bad("[scan]\nskip = a/b\n", 2, "not a directory name", "skip with slash");
+	bad("[sandbox]\nhide = secrets/x.txt\n", 2, "contains '/'", "hide with slash");
+	bad("[sandbox]\nhide_dirs = relative/dir\n", 2, "not an absolute path", "relative hide_dir");
+	bad("[sandbox]\nallow_env = *\n", 2, "every variable", "allow_env star");
+	bad("[sandbox]\nallow_env = 9LIVES\n", 2, "not a variable name", "bad allow_env");
+	bad("[profile p]\nallow_env = !PATH\n", 2, "only allowed in [sandbox]", "'!' in profile");
+	bad("key = value\n", 1, "outside any section", "key before section");
+	bad("[broker]\njust words\n", 2, "expected 'key = value'", "line without =");
+	bad("[broker]\n= value\n", 2, "unknown key ''", "empty key");
+	bad("[broker\n", 1, "without ']'", "unterminated header");
+	bad("[broker] trailing\n", 1, "unexpected text", "text after header");
+	bad("[grant]\n", 1, "needs a name", "grant without name");
+	bad("[grant bad/name]\ncommand=/bin/x\n", 1, "bad grant name", "bad grant name");
+	bad("[vault extra]\n", 1, "takes no name", "named vault section");
+	bad("[grant a]\ncommand=/bin/x\n[grant a]\ncommand=/bin/y\n", 3,
+	    "defined twice (first on line 1)", "duplicate grant");
+	bad("[profile a]\n[profile a]\n", 2, "defined twice", "duplicate profile");
+	bad("[grant a]\ncommand=/bin/x\nargs = 'open\n", 3, "unterminated single quote",
+	    "unterminated quote");
+	bad("[grant a]\ncommand=/bin/x\nconfirm = sometimes\n", 3,
+	    "expected always, ttl, never", "bad grant confirm");
+	bad("[grant a]\ncommand=/bin/x\nconfirm = desktop\nui = terminal\n", 4,
+	    "already chosen by 'confirm' on line 3", "confirm UI and ui conflict");
+	bad("[grant a]\ncommand=/bin/x\nui = always\n", 3, "ui: bad value", "ui = always");
+	bad("[grant a]\ncommand=/bin/x\npath = /usr/bin::/bin\n", 3, "absolute directory",
+	    "empty PATH entry");
+	bad("[grant a]\ncommand=/bin/x\npath = bin\n", 3, "absolute directory", "relative PATH");
+	bad("[grant a]\ncommand=/bin/x\nenv_keep = LD_PRELOAD\n", 3, "LD_PRELOAD can make",
+	    "env_keep dangerous");
+	bad("[grant a]\ncommand=/bin/x\nenv_keep = NODE_*\n", 3, "NODE_* can make",
+	    "env_keep dangerous glob");
+	bad("[grant a]\ncommand=/bin/x\nsecrets = TOKEN\nenv_keep = TOKEN\n", 1,
+	    "replace the secret variable TOKEN", "env_keep over a secret");
+	bad("[grant a]\ncommand=/bin/x\ncwd = src\n", 3, "not an absolute path", "relative cwd");
+	bad("[grant a]\ncommand=/bin/x\nttl = soon\n", 3, "bad duration", "bad grant ttl");
+	bad("[grant a]\ncommand=/bin/x\nallow_no_mask = sure\n", 3, "bad boolean",
+	    "bad allow_no_mask");
+
+	char longline[400];
+	memset(longline, 'x', sizeof(longline));
+	memcpy(longline, "[sandbox]\nhide = ", 17);
+	longline[sizeof(longline) - 2] = '\n';
+	longline[sizeof(longline) - 1] = 0;
+	bad(longline, 2, "line longer than", "overlong line");
+
+	struct config c;
+	const char nul[] = "[broker]\nmask = y\0es\n";
+	ok(config_load_buffer(&c, "n.ini", nul, sizeof(nul) - 1, err, sizeof(err)) == HUSH_ECONFIG &&
+	   !strncmp(err, "n.ini:2: NUL", 12), "NUL byte rejected with line (%s)", err);
+	ok(load(&c, "[broker]\nmask = yes\n\n[nope]\nx = 1\n[also]\n") == HUSH_ECONFIG &&
+	   !strncmp(err, "test.ini:4:", 11), "first error is the one reported (%s)", err);
+
+	/* Many grants: the cap holds. */
+	size_t cap = (CONFIG_MAX_GRANTS + 2) * 40;
+	char *many = malloc(cap);
+	size_t off = 0;
+	for (int i = 0; i <= CONFIG_MAX_GRANTS; i++)
+		off += (size_t)snprintf(many + off, cap - off, "[grant g%d]\ncommand = /bin/true\n", i);
+	ok(load(&c, many) == HUSH_ECONFIG && strstr(err, "too many grants"),
+	   "grant cap (%s)", err);
+	free(many);
+}
+
+static void test_files(void)
+{
+	char dir[] = "/tmp/hush-cfgtest.XXXXXX";
+	ok(mkdtemp(dir) != NULL, "temp dir");
+	char path[256], link[256];
+	snprintf(path, sizeof(path), "%s/config.ini", dir);
+	snprintf(link, sizeof(link), "%s/link.ini", dir);
+	struct config c;
+	ok(config_load(&c, path, true, err, sizeof(err)) == 0 && c.path == NULL &&
+	   c.approval_ttl == 900, "missing file allowed: defaults");
+	config_free(&c);
+	ok(config_load(&c, path, false, err, sizeof(err)) == HUSH_ENOENT && strstr(err, path),
+	   "missing file refused when required (%s)", err);
+	FILE *f = fopen(path, "w");
+	fputs("[broker]\napproval_ttl = 20m\n", f);
+	fclose(f);
+	ok(config_load(&c, path, false, err, sizeof(err)) == 0 && c.approval_ttl == 1200 &&
+	   c.path && !strcmp(c.path, path), "file loads, path kept");
+	config_free(&c);
+	ok(symlink(path, link) == 0, "symlink");
+	ok(config_load(&c, link, false, err, sizeof(err)) == 0 && c.approval_ttl == 1200,
+	   "symlinked config followed");
+	config_free(&c);
+	f = fopen(path, "w");
+	fputs("[broker]\n\napproval_ttl = 20\n[x]\n", f);
+	fclose(f);
+	char want[300];
+	snprintf(want, sizeof(want), "%s:4: unknown section [x]", path);
+	ok(config_load(&c, path, false, err, sizeof(err)) == HUSH_ECONFIG &&
+	   !strncmp(err, want, strlen(want)), "file error names file and line (%s)", err);
+	ok(config_load(&c, dir, false, err, sizeof(err)) == HUSH_ECONFIG &&
+	   strstr(err, "not a regular file"), "directory refused (%s)", err);
+	f = fopen(path, "w");
+	for (int i = 0; i < 70000; i++)
+		fputs("; padding line\n", f);
+	fclose(f);
+	ok(config_load(&c, path, false, err, sizeof(err)) == HUSH_ECONFIG &&
+	   strstr(err, "larger than"), "file over 1 MiB refused (%s)", err);
+	setenv("HUSH_CONFIG", path, 1);
+	ok(config_load_default(&c, err, sizeof(err)) == HUSH_ECONFIG, "load_default uses HUSH_CONFIG");
+	unlink(path);
+	ok(config_load_default(&c, err, sizeof(err)) == 0 && c.path == NULL,
+	   "load_default: missing file is fine");
+	config_free(&c);
+	unsetenv("HUSH_CONFIG");
+	unlink(link);
+	rmdir(dir);
+}
+
+static void test_args_match(void)
+{
+	struct config c;
+	int r = load(&c, "[grant d]\ncommand = /bin/nctl\nargs = * --organization=test-org *\n"
+			 "[grant e]\ncommand = /bin/e\nargs = deploy --org=test *.yml\n"
+			 "[grant f]\ncommand = /bin/f\nargs = * x * y *\n"
+			 "[grant g]\ncommand = /bin/g\nargs = [*] \\? [!-]*\n");
+	ok(r == 0, "match grants load (%s)", err);
+	if (r)
+		return;
+	const struct grant *d = config_grant(&c, "d"), *e = config_grant(&c, "e"),
+			   *f = config_grant(&c, "f"), *g = config_grant(&c, "g");
+#define M(gr, ...) grant_args_match(gr, (char *[]){ __VA_ARGS__ }, \
+	sizeof((char *[]){ __VA_ARGS__ }) / sizeof(char *))
+	ok(M(d, "--organization=test-org"), "only the pinned argument");
+	ok(M(d, "apps", "deploy", "--organization=test-org"), "star before");
+	ok(M(d, "--organization=test-org", "--wait", "x"), "star after");
+	ok(!M(d, "deploy", "--organization=prod-org"), "prod-org refused");
+	ok(!M(d, "deploy"), "missing organization refused");
+	ok(!M(d, "deploy", "--organization=test-org --x"),
+	   "argument with a space inside one argv element does not cheat");
+	ok(!M(d, "deploy", "--organization=test-org2"), "longer value refused");
+	ok(!M(d, "--organization", "test-org"), "split form is a different argument list");
+	ok(!grant_args_match(d, NULL, 0), "no arguments refused");
+	ok(M(e, "deploy", "--org=test", "app.yml"), "glob token");
+	ok(!M(e, "deploy", "--org=test", "app.yaml"), "glob token mismatch");
+	ok(!M(e, "deploy", "--org=test", "app.yml", "extra"), "no star: extra argument refused");
+	ok(!M(e, "deploy", "--org=test"), "missing argument refused");
+	ok(M(f, "x", "y"), "multi-star minimal");
+	ok(M(f, "a", "x", "b", "x", "c", "y", "d"), "multi-star backtracking");
+	ok(!M(f, "y", "x"), "multi-star order kept");
+	ok(M(g, "*", "?", "file"), "escapes and brackets: literal * and ?");
+	ok(!M(g, "a", "?", "file"), "[*] matches only a literal star");
+	ok(!M(g, "*", "?", "-rf"), "[!-]* refuses a leading dash");
+
+	/* Bounded work on a hostile request: many stars, many arguments. */
+	struct config h;
+	r = load(&h, "[grant h]\ncommand = /bin/h\n"
+		     "args = * a * a * a * a * a * a * a * a * a * a * a * b\n"
+		     "[grant i]\ncommand = /bin/i\nargs = *a*a*a*a*a*a*a*a*a*a*a*a*b\n");
+	ok(r == 0, "hostile patterns load");
+	enum { N = 3000 };
+	char **argv = calloc(N, sizeof(char *));
+	for (int i = 0; i < N; i++)
+		argv[i] = "a";
+	ok(!grant_args_match(config_grant(&h, "h"), argv, N), "many-star token pattern terminates");
+	char *longarg = malloc(200001);
+	memset(longarg, 'a', 200000);
+	longarg[200000] = 0;
+	char *one[] = { longarg };
+	ok(!grant_args_match(config_grant(&h, "i"), one, 1), "many-star glob on a long argument");
+	longarg[199999] = 'b';
+	ok(grant_args_match(config_grant(&h, "i"), one, 1), "same glob matches when it should");
+	free(longarg);
+	free(argv);
+	config_free(&h);
+	config_free(&c);
+#undef M
+}
+
+/* The glob matcher agrees with fnmatch(3) on many generated cases. */
+static void test_glob_vs_fnmatch(void)
+{
+	static const char palpha[] = "ab*?[]!-\\";
+	static const char salpha[] = "ab-*?[]\\";
+	unsigned seed = 12345;
+	int mismatches = 0, total = 0;
+	char pat[12], s[10];
+	for (int i = 0; i < 200000; i++) {
+		seed = seed * 1103515245u + 12345u;
+		size_t pl = (seed >> 16) % 8;
+		for (size_t k = 0; k < pl; k++) {
+			seed = seed * 1103515245u + 12345u;
+			pat[k] = palpha[(seed >> 16) % (sizeof(palpha) - 1)];
+		}
+		pat[pl] = 0;
+		/* A trailing lone backslash is unspecified in fnmatch. */
+		if (pl && pat[pl - 1] == '\\')
+			continue;
+		seed = seed * 1103515245u + 12345u;
+		size_t sl = (seed >> 16) % 7;
+		for (size_t k = 0; k < sl; k++) {
+			seed = seed * 1103515245u + 12345u;
+			s[k] = salpha[(seed >> 16) % (sizeof(salpha) - 1)];
+		}
+		s[sl] = 0;
+		bool mine = config_glob_match(pat, s);
+		bool ref = fnmatch(pat, s, 0) == 0;
+		total++;
+		if (mine != ref) {
+			if (mismatches < 5)
+				printf("# differs: pattern '%s' string '%s': ours %d fnmatch %d\n",
+				       pat, s, mine, ref);
+			mismatches++;
+		}
+	}
+	ok(mismatches == 0, "glob agrees with fnmatch on %d cases (%d differ)", total, mismatches);
+	ok(config_glob_match("[[:digit:]]x", "7x") && !config_glob_match("[[:digit:]]x", "ax"),
+	   "character classes");
+	ok(config_glob_match("*", "") && config_glob_match("*", "a/b") &&
+	   config_glob_match("*", ".hidden"), "star matches empty, slashes, dots");
+}
+
+static void test_env_dangerous(void)
+{
+	ok(config_env_dangerous("LD_PRELOAD") && config_env_dangerous("BASH_ENV") &&
+	   config_env_dangerous("PYTHONPATH") && config_env_dangerous("NODE_OPTIONS") &&
+	   config_env_dangerous("GIT_SSH_COMMAND"), "injection variables are dangerous");
+	ok(!config_env_dangerous("GH_HOST") && !config_env_dangerous("AWS_REGION"),
+	   "ordinary variables are not");
+}
+
+int main(void)
+{
+	test_defaults();
+	test_design_sketch();
+	test_types();
+	test_lists();
+	test_grants();
+	test_errors();
+	test_files();
+	test_args_match();
+	test_glob_vs_fnmatch();
+	test_env_dangerous();
+	return t_done();
+}
