@@ -21,6 +21,7 @@
 #include "common/util.h"
 #include "config/config.h"
 #include "sandbox/sandbox.h"
+#include "vault/vault.h"
 
 /* --- small helpers --- */
 
@@ -567,9 +568,209 @@ int cmd_sandbox(int argc, char **argv)
 	return status;
 }
 
+/* --- hush doctor --- */
+
+static int doctor_lines;
+
+static void report(bool good, const char *what, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void report(bool good, const char *what, const char *fmt, ...)
+{
+	char why[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	printf("%-22s %-12s %s\n", what, good ? "working" : "not working", why);
+	doctor_lines++;
+}
+
+/* Runs argv with env (NULL: ours), stdout+stderr captured into out[n].
+ * Returns the exit status, or -1. */
+static int run_capture(char *const argv[], char *const envp[], char *out, size_t n)
+{
+	int pfd[2];
+	if (pipe2(pfd, O_CLOEXEC) != 0)
+		return -1;
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(pfd[0]);
+		close(pfd[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		dup2(pfd[1], 1);
+		dup2(pfd[1], 2);
+		int nul = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		if (nul >= 0)
+			dup2(nul, 0);
+		if (envp)
+			execve(argv[0], argv, envp);
+		else
+			execv(argv[0], argv);
+		_exit(127);
+	}
+	close(pfd[1]);
+	size_t got = 0;
+	for (;;) {
+		char tmp[512];
+		ssize_t r = read(pfd[0], tmp, sizeof(tmp));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		size_t c = (size_t)r;
+		if (got + 1 < n) {
+			if (c > n - 1 - got)
+				c = n - 1 - got;
+			memcpy(out + got, tmp, c);
+			got += c;
+		}
+	}
+	out[n ? (got < n ? got : n - 1) : 0] = '\0';
+	close(pfd[0]);
+	int st;
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static bool in_path(const char *prog)
+{
+	const char *path = getenv("PATH");
+	if (!path)
+		path = "/usr/bin:/bin";
+	char *copy = die_oom_check(strdup(path));
+	bool found = false;
+	for (char *save = NULL, *d = strtok_r(copy, ":", &save); d && !found;
+	     d = strtok_r(NULL, ":", &save)) {
+		char p[PATH_MAX];
+		found = xsnprintf(p, sizeof(p), "%s/%s", d, prog) == 0 && access(p, X_OK) == 0;
+	}
+	free(copy);
+	return found;
+}
+
 int cmd_doctor(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	return 1;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			printf("usage: hush doctor\n\n"
+			       "Checks which protection layers and integrations work on this\n"
+			       "machine: user namespaces, Landlock, the shim, the broker, the\n"
+			       "keyring, the confirmation UI and the vault, then sums up the\n"
+			       "protection an agent under hush sandbox actually gets.\n"
+			       "Exit status 0 when the sandbox's kernel layers work, 1 otherwise.\n");
+			return 0;
+		}
+		die_usage("doctor", "unexpected argument '%s'", argv[i]);
+	}
+	char why[256];
+	char self[PATH_MAX] = "";
+	self_path(self, sizeof(self));
+
+	bool userns = sandbox_userns_probe(why, sizeof(why)) == 0;
+	report(userns, "user namespaces", "%s", userns
+	       ? "user+mount+pid namespaces: masks for hidden files, own /proc"
+	       : why);
+
+	const char *llwhy = NULL;
+	int abi = sandbox_landlock_abi(&llwhy);
+	if (abi > 0)
+		report(true, "Landlock", "ABI %d: ptrace and /proc/<pid> of outside processes "
+		       "blocked%s%s", abi,
+		       abi >= 6 ? ", signals and abstract sockets scoped" : ", signals NOT scoped (needs ABI 6, Linux 6.12)",
+		       abi >= 3 ? ", file truncation handled" : "");
+	else
+		report(false, "Landlock", "%s", llwhy ? llwhy : "unavailable");
+
+	char shim[PATH_MAX];
+	bool shim_ok = false;
+	if (find_shim(self, shim, sizeof(shim)) < 0) {
+		report(false, "shim", "libhush.so not found next to %s or in ../lib/hush", self);
+	} else {
+		char pre[PATH_MAX + 16];
+		snprintf(pre, sizeof(pre), "LD_PRELOAD=%s", shim);
+		char *envp[] = { pre, "PATH=/usr/bin:/bin", NULL };
+		char *args[] = { "/bin/true", NULL };
+		char out[1024];
+		int st = run_capture(args, envp, out, sizeof(out));
+		shim_ok = st == 0 && !strstr(out, "ld.so");
+		report(shim_ok, "shim", "%s%s", shim, shim_ok ? " loads into /bin/true"
+		       : ": does not load (the dynamic loader refused it)");
+	}
+
+	char sock[PATH_MAX] = "";
+	bool broker = client_socket(sock, sizeof(sock)) == 0 && socket_reachable(sock) == 0;
+	report(broker, "broker", broker ? "answers on %s" : "not running (%s not reachable); "
+	       "hush sandbox and hush run start it", sock);
+
+	char kwhy[256] = "";
+	bool keyring = keyring_available(kwhy, sizeof(kwhy)) == 0;
+	report(keyring, "keyring", "%s", keyring ? "Secret Service answers on the session bus"
+	       : kwhy[0] ? kwhy : "no Secret Service on the session bus");
+
+	struct config cfg;
+	char cerr[512];
+	int r = config_load_default(&cfg, cerr, sizeof(cerr));
+	if (r < 0) {
+		report(false, "config", "%s", r == HUSH_ECONFIG ? cerr : hush_strerror(r));
+		config_defaults(&cfg);
+	} else {
+		report(true, "config", "%s, %zu grant(s)", cfg.path ? cfg.path : "defaults (no file)",
+		       cfg.ngrants);
+	}
+	const char *confirm_env = getenv("HUSH_CONFIRM");
+	bool display = getenv("DISPLAY") || getenv("WAYLAND_DISPLAY");
+	const char *gui = in_path("zenity") ? "zenity" : in_path("kdialog") ? "kdialog"
+			: in_path("ssh-askpass") ? "ssh-askpass" : NULL;
+	if (confirm_env && *confirm_env)
+		report(access(confirm_env, X_OK) == 0, "confirmation", "HUSH_CONFIRM=%s%s",
+		       confirm_env, access(confirm_env, X_OK) == 0 ? "" : " (not executable)");
+	else if (cfg.confirm == CONFIRM_UI_COMMAND)
+		report(cfg.confirm_command && access(cfg.confirm_command, X_OK) == 0, "confirmation",
+		       "command %s", cfg.confirm_command ? cfg.confirm_command : "(none)");
+	else if (cfg.confirm == CONFIRM_UI_TERMINAL)
+		report(true, "confirmation", "terminal: approve with hush pending / hush approve");
+	else if (cfg.confirm == CONFIRM_UI_NONE)
+		report(false, "confirmation", "confirm = none: granted commands run without asking");
+	else
+		report(display && gui, "confirmation", "desktop: %s, %s", display ? "display present"
+		       : "no DISPLAY or WAYLAND_DISPLAY", gui ? gui : "no zenity, kdialog or ssh-askpass");
+
+	char vault[PATH_MAX];
+	struct vault_info vi;
+	if (path_vault(vault, sizeof(vault)) < 0)
+		report(false, "vault", "cannot work out its path");
+	else if ((r = vault_probe(vault, &vi)) == 0)
+		report(true, "vault", "%s, key from %s", vault,
+		       vi.source == VAULT_KEY_KEYRING ? "the desktop keyring" : "a passphrase");
+	else
+		report(false, "vault", "%s: %s%s", vault, hush_strerror(r),
+		       r == HUSH_ENOENT ? " (create it with hush init)" : "");
+	config_free(&cfg);
+
+	printf("\nprotection under hush sandbox:\n");
+	if (userns && abi > 0)
+		printf("  strong: credential files, the vault, keyring and control socket are masked "
+		       "by the kernel;\n  the broker and granted commands are out of ptrace, "
+		       "/proc and%s signal reach.\n", abi >= 6 ? "" : " (not)");
+	else if (abi > 0)
+		printf("  partial: Landlock rules alone. Hidden files stay unreadable, but the D-Bus "
+		       "session bus\n  and unix sockets stay reachable, and there is no private /proc.\n"
+		       "  missing: unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1,\n"
+		       "  or an AppArmor profile allowing userns for hush).\n");
+	else if (userns)
+		printf("  partial: masks and a private /proc, but no Landlock domain: a process the agent\n"
+		       "  starts outside its pid namespace cannot be reached, yet signals and abstract\n"
+		       "  sockets are not scoped. missing: Landlock (lsm=...,landlock on the kernel line).\n");
+	else
+		printf("  weak: no kernel layer works here; hush sandbox refuses to start. The shim alone\n"
+		       "  is not a boundary (static binaries and raw syscalls bypass it).\n");
+	if (!shim_ok)
+		printf("  without the shim, files created after start are not hidden and granted\n"
+		       "  commands are routed only through PATH links.\n");
+	fflush(stdout);
+	return userns && abi > 0 ? 0 : 1;
 }
