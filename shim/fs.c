@@ -1,0 +1,574 @@
+/* libhush.so file-system wrappers: the open, stat, access, readlink/realpath
+ * and directory families of glibc. A hidden path gets -1/ENOENT (NULL for
+ * the FILE and DIR calls); listings leave hidden entries out. Anything else
+ * goes to the real function with errno untouched. glibc does not route its
+ * own entry points through each other, so each one has its own wrapper. */
+#undef _FORTIFY_SOURCE
+#include "shim/shim.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "shim/raw.h"
+
+#define HIDDEN(dirfd, path, flags, op) shim_hidden_at((dirfd), (path), (flags), (op))
+
+static int oflags(int flags)
+{
+	return (flags & O_NOFOLLOW) ? SHIM_NOFOLLOW : 0;
+}
+
+static int atflags(int flags)
+{
+	return ((flags & AT_SYMLINK_NOFOLLOW) ? SHIM_NOFOLLOW : 0) |
+	       ((flags & AT_EMPTY_PATH) ? SHIM_EMPTY_PATH : 0);
+}
+
+static int needs_mode(int flags)
+{
+	return (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE;
+}
+
+/* The open of last resort, used only when libc's symbol cannot be found
+ * (a wrapper reached while the shim itself is looking symbols up). */
+static int raw_open_fallback(int dirfd, const char *path, int flags, mode_t mode)
+{
+	int fd = raw_openat(dirfd, path, flags, (int)mode);
+	if (fd < 0) {
+		errno = -fd;
+		return -1;
+	}
+	return fd;
+}
+
+static int enoent(void)
+{
+	errno = ENOENT;
+	return -1;
+}
+
+static int enosys(void)
+{
+	errno = ENOSYS;
+	return -1;
+}
+
+/* ---- open family ---- */
+
+#define OPEN_WRAPPER(name)                                                     \
+	SHIM_EXPORT int name(const char *path, int flags, ...)                 \
+	{                                                                      \
+		mode_t mode = 0;                                               \
+		if (needs_mode(flags)) {                                       \
+			va_list ap;                                            \
+			va_start(ap, flags);                                   \
+			mode = (mode_t)va_arg(ap, int);                        \
+			va_end(ap);                                            \
+		}                                                              \
+		if (HIDDEN(AT_FDCWD, path, oflags(flags), #name))              \
+			return enoent();                                       \
+		__typeof__(&name) f = REAL(name);                              \
+		if (!f)                                                        \
+			return raw_open_fallback(AT_FDCWD, path, flags, mode); \
+		return f(path, flags, mode);                                   \
+	}
+OPEN_WRAPPER(open)
+OPEN_WRAPPER(open64)
+
+#define OPENAT_WRAPPER(name)                                                  \
+	SHIM_EXPORT int name(int dirfd, const char *path, int flags, ...)     \
+	{                                                                     \
+		mode_t mode = 0;                                              \
+		if (needs_mode(flags)) {                                      \
+			va_list ap;                                           \
+			va_start(ap, flags);                                  \
+			mode = (mode_t)va_arg(ap, int);                       \
+			va_end(ap);                                           \
+		}                                                             \
+		if (HIDDEN(dirfd, path, oflags(flags), #name))                \
+			return enoent();                                      \
+		__typeof__(&name) f = REAL(name);                             \
+		if (!f)                                                       \
+			return raw_open_fallback(dirfd, path, flags, mode);   \
+		return f(dirfd, path, flags, mode);                           \
+	}
+OPENAT_WRAPPER(openat)
+OPENAT_WRAPPER(openat64)
+
+#define OPEN2_WRAPPER(name)                                               \
+	SHIM_EXPORT int name(const char *path, int flags)                 \
+	{                                                                 \
+		if (HIDDEN(AT_FDCWD, path, oflags(flags), #name))         \
+			return enoent();                                  \
+		__typeof__(&name) f = REAL(name);                         \
+		if (!f)                                                   \
+			return raw_open_fallback(AT_FDCWD, path, flags, 0); \
+		return f(path, flags);                                    \
+	}
+OPEN2_WRAPPER(__open_2)
+OPEN2_WRAPPER(__open64_2)
+
+#define OPENAT2_WRAPPER(name)                                           \
+	SHIM_EXPORT int name(int dirfd, const char *path, int flags)    \
+	{                                                               \
+		if (HIDDEN(dirfd, path, oflags(flags), #name))          \
+			return enoent();                                \
+		__typeof__(&name) f = REAL(name);                       \
+		if (!f)                                                 \
+			return raw_open_fallback(dirfd, path, flags, 0); \
+		return f(dirfd, path, flags);                           \
+	}
+OPENAT2_WRAPPER(__openat_2)
+OPENAT2_WRAPPER(__openat64_2)
+
+#define CREAT_WRAPPER(name)                                                    \
+	SHIM_EXPORT int name(const char *path, mode_t mode)                    \
+	{                                                                      \
+		if (HIDDEN(AT_FDCWD, path, 0, #name))                          \
+			return enoent();                                       \
+		__typeof__(&name) f = REAL(name);                              \
+		if (!f)                                                        \
+			return raw_open_fallback(AT_FDCWD, path,               \
+						 O_CREAT | O_WRONLY | O_TRUNC, mode); \
+		return f(path, mode);                                          \
+	}
+CREAT_WRAPPER(creat)
+CREAT_WRAPPER(creat64)
+
+#define FOPEN_WRAPPER(name)                                            \
+	SHIM_EXPORT FILE *name(const char *path, const char *mode)     \
+	{                                                              \
+		if (HIDDEN(AT_FDCWD, path, 0, #name)) {                \
+			errno = ENOENT;                                \
+			return NULL;                                   \
+		}                                                      \
+		__typeof__(&name) f = REAL(name);                      \
+		if (!f) {                                              \
+			errno = ENOSYS;                                \
+			return NULL;                                   \
+		}                                                      \
+		return f(path, mode);                                  \
+	}
+FOPEN_WRAPPER(fopen)
+FOPEN_WRAPPER(fopen64)
+
+/* freopen fails like the real one would: the old stream is closed. */
+#define FREOPEN_WRAPPER(name)                                                   \
+	SHIM_EXPORT FILE *name(const char *path, const char *mode, FILE *stream) \
+	{                                                                       \
+		if (path && HIDDEN(AT_FDCWD, path, 0, #name)) {                 \
+			fclose(stream);                                         \
+			errno = ENOENT;                                         \
+			return NULL;                                            \
+		}                                                               \
+		__typeof__(&name) f = REAL(name);                               \
+		if (!f) {                                                       \
+			errno = ENOSYS;                                         \
+			return NULL;                                            \
+		}                                                               \
+		return f(path, mode, stream);                                   \
+	}
+FREOPEN_WRAPPER(freopen)
+FREOPEN_WRAPPER(freopen64)
+
+/* ---- stat family ---- */
+
+#define STAT_WRAPPER(name, st_t, flags)                                \
+	SHIM_EXPORT int name(const char *path, st_t *st)               \
+	{                                                              \
+		if (HIDDEN(AT_FDCWD, path, (flags), #name))            \
+			return enoent();                               \
+		__typeof__(&name) f = REAL(name);                      \
+		return f ? f(path, st) : enosys();                     \
+	}
+STAT_WRAPPER(stat, struct stat, 0)
+STAT_WRAPPER(stat64, struct stat64, 0)
+STAT_WRAPPER(lstat, struct stat, SHIM_NOFOLLOW)
+STAT_WRAPPER(lstat64, struct stat64, SHIM_NOFOLLOW)
+
+#define FSTATAT_WRAPPER(name, st_t)                                            \
+	SHIM_EXPORT int name(int dirfd, const char *path, st_t *st, int flags) \
+	{                                                                      \
+		if (HIDDEN(dirfd, path, atflags(flags), #name))                \
+			return enoent();                                       \
+		__typeof__(&name) f = REAL(name);                              \
+		return f ? f(dirfd, path, st, flags) : enosys();               \
+	}
+FSTATAT_WRAPPER(fstatat, struct stat)
+FSTATAT_WRAPPER(fstatat64, struct stat64)
+
+SHIM_EXPORT int statx(int dirfd, const char *path, int flags, unsigned int mask, struct statx *stx)
+{
+	if (HIDDEN(dirfd, path, atflags(flags), "statx"))
+		return enoent();
+	__typeof__(&statx) f = REAL(statx);
+	return f ? f(dirfd, path, flags, mask, stx) : enosys();
+}
+
+#define XSTAT_WRAPPER(name, st_t, flags)                               \
+	SHIM_EXPORT int name(int ver, const char *path, st_t *st)      \
+	{                                                              \
+		if (HIDDEN(AT_FDCWD, path, (flags), #name))            \
+			return enoent();                               \
+		__typeof__(&name) f = REAL(name);                      \
+		return f ? f(ver, path, st) : enosys();                \
+	}
+XSTAT_WRAPPER(__xstat, struct stat, 0)
+XSTAT_WRAPPER(__xstat64, struct stat64, 0)
+XSTAT_WRAPPER(__lxstat, struct stat, SHIM_NOFOLLOW)
+XSTAT_WRAPPER(__lxstat64, struct stat64, SHIM_NOFOLLOW)
+
+#define FXSTATAT_WRAPPER(name, st_t)                                                    \
+	SHIM_EXPORT int name(int ver, int dirfd, const char *path, st_t *st, int flags) \
+	{                                                                               \
+		if (HIDDEN(dirfd, path, atflags(flags), #name))                         \
+			return enoent();                                                \
+		__typeof__(&name) f = REAL(name);                                       \
+		return f ? f(ver, dirfd, path, st, flags) : enosys();                   \
+	}
+FXSTATAT_WRAPPER(__fxstatat, struct stat)
+FXSTATAT_WRAPPER(__fxstatat64, struct stat64)
+
+/* ---- access family ---- */
+
+#define ACCESS_WRAPPER(name)                                           \
+	SHIM_EXPORT int name(const char *path, int mode)               \
+	{                                                              \
+		if (HIDDEN(AT_FDCWD, path, 0, #name))                  \
+			return enoent();                               \
+		__typeof__(&name) f = REAL(name);                      \
+		return f ? f(path, mode) : enosys();                   \
+	}
+ACCESS_WRAPPER(access)
+ACCESS_WRAPPER(eaccess)
+ACCESS_WRAPPER(euidaccess)
+
+SHIM_EXPORT int faccessat(int dirfd, const char *path, int mode, int flags)
+{
+	if (HIDDEN(dirfd, path, atflags(flags), "faccessat"))
+		return enoent();
+	__typeof__(&faccessat) f = REAL(faccessat);
+	return f ? f(dirfd, path, mode, flags) : enosys();
+}
+
+/* ---- links and canonical names ---- */
+
+SHIM_EXPORT ssize_t readlink(const char *path, char *buf, size_t len)
+{
+	if (HIDDEN(AT_FDCWD, path, SHIM_NOFOLLOW, "readlink"))
+		return enoent();
+	__typeof__(&readlink) f = REAL(readlink);
+	return f ? f(path, buf, len) : enosys();
+}
+
+SHIM_EXPORT ssize_t readlinkat(int dirfd, const char *path, char *buf, size_t len)
+{
+	if (HIDDEN(dirfd, path, SHIM_NOFOLLOW, "readlinkat"))
+		return enoent();
+	__typeof__(&readlinkat) f = REAL(readlinkat);
+	return f ? f(dirfd, path, buf, len) : enosys();
+}
+
+SHIM_EXPORT ssize_t __readlink_chk(const char *path, char *buf, size_t len, size_t buflen)
+{
+	if (HIDDEN(AT_FDCWD, path, SHIM_NOFOLLOW, "__readlink_chk"))
+		return enoent();
+	__typeof__(&__readlink_chk) f = REAL(__readlink_chk);
+	return f ? f(path, buf, len, buflen) : enosys();
+}
+
+SHIM_EXPORT char *realpath(const char *path, char *resolved)
+{
+	if (HIDDEN(AT_FDCWD, path, 0, "realpath")) {
+		errno = ENOENT;
+		return NULL;
+	}
+	__typeof__(&realpath) f = REAL(realpath);
+	if (!f) {
+		errno = ENOSYS;
+		return NULL;
+	}
+	return f(path, resolved);
+}
+
+SHIM_EXPORT char *__realpath_chk(const char *path, char *resolved, size_t resolvedlen)
+{
+	if (HIDDEN(AT_FDCWD, path, 0, "__realpath_chk")) {
+		errno = ENOENT;
+		return NULL;
+	}
+	__typeof__(&__realpath_chk) f = REAL(__realpath_chk);
+	if (!f) {
+		errno = ENOSYS;
+		return NULL;
+	}
+	return f(path, resolved, resolvedlen);
+}
+
+SHIM_EXPORT char *canonicalize_file_name(const char *path)
+{
+	if (HIDDEN(AT_FDCWD, path, 0, "canonicalize_file_name")) {
+		errno = ENOENT;
+		return NULL;
+	}
+	__typeof__(&canonicalize_file_name) f = REAL(canonicalize_file_name);
+	if (!f) {
+		errno = ENOSYS;
+		return NULL;
+	}
+	return f(path);
+}
+
+/* ---- directories ---- */
+
+SHIM_EXPORT DIR *opendir(const char *path)
+{
+	if (HIDDEN(AT_FDCWD, path, 0, "opendir")) {
+		errno = ENOENT;
+		return NULL;
+	}
+	__typeof__(&opendir) f = REAL(opendir);
+	if (!f) {
+		errno = ENOSYS;
+		return NULL;
+	}
+	return f(path);
+}
+
+SHIM_EXPORT DIR *fdopendir(int fd)
+{
+	if (shim_fd_hidden(fd, "fdopendir")) {
+		errno = ENOENT;
+		return NULL;
+	}
+	__typeof__(&fdopendir) f = REAL(fdopendir);
+	if (!f) {
+		errno = ENOSYS;
+		return NULL;
+	}
+	return f(fd);
+}
+
+static struct dirent *next_entry(DIR *d)
+{
+	__typeof__(&readdir) f = REAL(readdir);
+	if (!f) {
+		errno = ENOSYS;
+		return NULL;
+	}
+	struct dirent *e;
+	while ((e = f(d)) != NULL && shim_dirent_hidden(dirfd(d), e->d_name, e->d_type))
+		;
+	return e;
+}
+
+static struct dirent64 *next_entry64(DIR *d)
+{
+	__typeof__(&readdir64) f = REAL(readdir64);
+	if (!f) {
+		errno = ENOSYS;
+		return NULL;
+	}
+	struct dirent64 *e;
+	while ((e = f(d)) != NULL && shim_dirent_hidden(dirfd(d), e->d_name, e->d_type))
+		;
+	return e;
+}
+
+SHIM_EXPORT struct dirent *readdir(DIR *d)
+{
+	return next_entry(d);
+}
+
+SHIM_EXPORT struct dirent64 *readdir64(DIR *d)
+{
+	return next_entry64(d);
+}
+
+#define READDIR_R_WRAPPER(name, ent_t)                                           \
+	SHIM_EXPORT int name(DIR *d, ent_t *entry, ent_t **result)               \
+	{                                                                        \
+		__typeof__(&name) f = REAL(name);                                \
+		if (!f)                                                          \
+			return ENOSYS;                                           \
+		for (;;) {                                                       \
+			int rc = f(d, entry, result);                            \
+			if (rc != 0 || !*result)                                 \
+				return rc;                                       \
+			if (!shim_dirent_hidden(dirfd(d), (*result)->d_name,     \
+						(*result)->d_type))              \
+				return 0;                                        \
+		}                                                                \
+	}
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+READDIR_R_WRAPPER(readdir_r, struct dirent)
+READDIR_R_WRAPPER(readdir64_r, struct dirent64)
+#pragma GCC diagnostic pop
+
+ssize_t shim_filter_dents(int fd, void *buf, size_t len)
+{
+	if (!shim_rules())
+		return (ssize_t)len;
+	char *p = buf;
+	size_t in = 0, out = 0;
+	while (in + offsetof(struct dirent64, d_name) < len) {
+		struct dirent64 *e = (struct dirent64 *)(p + in);
+		size_t rl = e->d_reclen;
+		if (rl == 0 || in + rl > len)
+			break;
+		if (!shim_dirent_hidden(fd, e->d_name, e->d_type)) {
+			if (out != in)
+				memmove(p + out, p + in, rl);
+			out += rl;
+		}
+		in += rl;
+	}
+	return (ssize_t)out;
+}
+
+SHIM_EXPORT ssize_t getdents64(int fd, void *buf, size_t len)
+{
+	__typeof__(&getdents64) f = REAL(getdents64);
+	if (!f)
+		return enosys();
+	for (;;) {
+		ssize_t n = f(fd, buf, len);
+		if (n <= 0)
+			return n;
+		ssize_t kept = shim_filter_dents(fd, buf, (size_t)n);
+		if (kept > 0)
+			return kept;
+	}
+}
+
+/* scandir and friends, reimplemented on top of the filtering readdir: the
+ * real ones read the directory through libc internals the shim cannot see. */
+struct cmp_ctx {
+	int (*cmp)(const void *, const void *);
+};
+
+static int cmp_tramp(const void *a, const void *b, void *arg)
+{
+	const struct cmp_ctx *c = arg;
+	return c->cmp(a, b);
+}
+
+#define SCAN_IMPL(fname, ent_t, next)                                                      \
+	static int fname(DIR *d, ent_t ***namelist, int (*filter)(const ent_t *),          \
+			 int (*compar)(const ent_t **, const ent_t **))                    \
+	{                                                                                  \
+		ent_t **list = NULL;                                                       \
+		size_t n = 0, cap = 0;                                                     \
+		int saved = errno;                                                         \
+		ent_t *e;                                                                  \
+		errno = 0;                                                                 \
+		while ((e = next(d)) != NULL) {                                            \
+			if (filter) {                                                      \
+				int keep = filter(e);                                      \
+				errno = 0;                                                 \
+				if (!keep)                                                 \
+					continue;                                          \
+			}                                                                  \
+			if (n == cap) {                                                    \
+				size_t ncap = cap ? cap * 2 : 16;                          \
+				ent_t **nl = realloc(list, ncap * sizeof(*nl));            \
+				if (!nl)                                                   \
+					goto fail;                                         \
+				list = nl;                                                 \
+				cap = ncap;                                                \
+			}                                                                  \
+			size_t sz = e->d_reclen;                                           \
+			size_t need = offsetof(ent_t, d_name) + strlen(e->d_name) + 1;     \
+			if (sz < need)                                                     \
+				sz = need;                                                 \
+			ent_t *c = malloc(sz);                                             \
+			if (!c)                                                            \
+				goto fail;                                                 \
+			memcpy(c, e, need);                                                \
+			c->d_reclen = (unsigned short)sz;                                  \
+			list[n++] = c;                                                     \
+		}                                                                          \
+		if (errno != 0)                                                            \
+			goto fail;                                                         \
+		if (compar && n > 1) {                                                     \
+			struct cmp_ctx ctx;                                                \
+			ctx.cmp = (int (*)(const void *, const void *))(void (*)(void))compar; \
+			qsort_r(list, n, sizeof(*list), cmp_tramp, &ctx);                  \
+		}                                                                          \
+		closedir(d);                                                               \
+		*namelist = list;                                                          \
+		errno = saved;                                                             \
+		return (int)n;                                                             \
+	fail:;                                                                             \
+		int err = errno ? errno : ENOMEM;                                          \
+		while (n > 0)                                                              \
+			free(list[--n]);                                                   \
+		free(list);                                                                \
+		closedir(d);                                                               \
+		errno = err;                                                               \
+		return -1;                                                                 \
+	}
+SCAN_IMPL(scan_dir, struct dirent, next_entry)
+SCAN_IMPL(scan_dir64, struct dirent64, next_entry64)
+
+static DIR *open_dir_at(int dirfd, const char *path, const char *op)
+{
+	if (HIDDEN(dirfd, path, 0, op)) {
+		errno = ENOENT;
+		return NULL;
+	}
+	__typeof__(&openat) o = REAL(openat);
+	__typeof__(&fdopendir) f = REAL(fdopendir);
+	if (!o || !f) {
+		errno = ENOSYS;
+		return NULL;
+	}
+	int fd = o(dirfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	DIR *d = f(fd);
+	if (!d) {
+		int e = errno;
+		close(fd);
+		errno = e;
+	}
+	return d;
+}
+
+SHIM_EXPORT int scandir(const char *path, struct dirent ***namelist,
+			int (*filter)(const struct dirent *),
+			int (*compar)(const struct dirent **, const struct dirent **))
+{
+	DIR *d = open_dir_at(AT_FDCWD, path, "scandir");
+	return d ? scan_dir(d, namelist, filter, compar) : -1;
+}
+
+SHIM_EXPORT int scandir64(const char *path, struct dirent64 ***namelist,
+			  int (*filter)(const struct dirent64 *),
+			  int (*compar)(const struct dirent64 **, const struct dirent64 **))
+{
+	DIR *d = open_dir_at(AT_FDCWD, path, "scandir64");
+	return d ? scan_dir64(d, namelist, filter, compar) : -1;
+}
+
+SHIM_EXPORT int scandirat(int dirfd, const char *path, struct dirent ***namelist,
+			  int (*filter)(const struct dirent *),
+			  int (*compar)(const struct dirent **, const struct dirent **))
+{
+	DIR *d = open_dir_at(dirfd, path, "scandirat");
+	return d ? scan_dir(d, namelist, filter, compar) : -1;
+}
+
+SHIM_EXPORT int scandirat64(int dirfd, const char *path, struct dirent64 ***namelist,
+			    int (*filter)(const struct dirent64 *),
+			    int (*compar)(const struct dirent64 **, const struct dirent64 **))
+{
+	DIR *d = open_dir_at(dirfd, path, "scandirat64");
+	return d ? scan_dir64(d, namelist, filter, compar) : -1;
+}

@@ -1,0 +1,98 @@
+/* The shim's rules: parsing the HUSH_SHIM_CONFIG file, glob matching, path
+ * normalisation and the "is this path hidden / is this command routed"
+ * decisions. Everything here is pure (no syscalls, no allocation, no
+ * LD_PRELOAD wrappers), so it is safe anywhere and is compiled into the
+ * fuzz target fuzz/shim_rules.c as well.
+ *
+ * File format, one rule a line, '#' starts a comment line:
+ *   hide GLOB        hide every path with a component matching GLOB
+ *   !GLOB            un-hide: a component matching GLOB is never hidden
+ *   hide_path PATH   hide an absolute path and everything under it
+ *   route NAME       exec of NAME (a basename or an absolute path) goes to
+ *                    "<hush> run -- NAME ARGS..."
+ *   hush PATH        the absolute path of the hush binary used for routing */
+#ifndef HUSH_SHIM_RULES_H
+#define HUSH_SHIM_RULES_H
+
+#include <stddef.h>
+
+#define RULES_MAX_BYTES 65536 /* cap on the rules file */
+#define RULES_MAX_LINE 4096   /* cap on one line */
+#define RULES_MAX_GLOBS 256   /* cap on hide + un-hide globs each */
+#define RULES_MAX_PATHS 256   /* cap on hide_path entries (incl. canonical copies) */
+#define RULES_MAX_ROUTES 128  /* cap on route entries */
+#define RULES_PATH_MAX 4096   /* longest path the shim handles */
+
+/* Return codes of rules_parse. */
+#define RULES_OK 0
+#define RULES_ETOOBIG (-1) /* file or a line over its cap, or too many rules */
+
+struct rules {
+	/* Arena holding every string below, NUL-terminated. */
+	char arena[2 * RULES_MAX_BYTES + 2];
+	size_t arena_used;
+	const char *hide[RULES_MAX_GLOBS];
+	int nhide;
+	const char *unhide[RULES_MAX_GLOBS];
+	int nunhide;
+	const char *hide_path[RULES_MAX_PATHS];
+	size_t hide_path_len[RULES_MAX_PATHS];
+	int nhide_path;
+	const char *route[RULES_MAX_ROUTES];
+	int nroute;
+	const char *hush; /* NULL when no "hush" line */
+	int bad_lines;    /* lines ignored as malformed */
+};
+
+/* Resets r to "no rules". */
+void rules_clear(struct rules *r);
+
+/* Parses len bytes of rules text into r (which is cleared first). Malformed
+ * lines are skipped and counted in r->bad_lines. Returns RULES_OK, or
+ * RULES_ETOOBIG when the input or a line is over its cap or there are too
+ * many rules; r then holds the rules parsed so far. */
+int rules_parse(struct rules *r, const char *data, size_t len);
+
+/* Adds a small built-in default (hide .env and .env.*, un-hide
+ * .env.example/.sample/.template) to r, used when the rules file cannot be
+ * read completely: the shim then fails closed for the usual names. */
+void rules_add_defaults(struct rules *r);
+
+/* Adds a hide_path entry (absolute, normalised by the caller). Returns 0 or
+ * RULES_ETOOBIG. */
+int rules_add_hide_path(struct rules *r, const char *path);
+
+/* True when r hides anything at all. */
+int rules_active(const struct rules *r);
+
+/* Glob match of a whole string: '*', '?', '[...]' with ranges and '!'/'^'
+ * negation, '\' escapes. '*' and '?' match any byte including '/'.
+ * Returns 1 on match, 0 otherwise. Linear-ish, no recursion. */
+int rules_glob(const char *pat, const char *s, size_t slen);
+
+/* True when one file-name component (not NUL-terminated, len bytes) is hidden
+ * by the hide/un-hide globs. "." and ".." are never hidden. */
+int rules_name_hidden(const struct rules *r, const char *name, size_t len);
+
+/* True when name equals the last component of some hide_path entry: then a
+ * directory entry of that name needs a full-path check. */
+int rules_name_is_hide_path_base(const struct rules *r, const char *name);
+
+/* True when the absolute, normalised path is hidden: a component is hidden
+ * by the globs, or it is a hide_path entry or lies under one. */
+int rules_path_hidden(const struct rules *r, const char *abs);
+
+/* Lexically normalises path against base (an absolute directory, used when
+ * path is relative; may be NULL for an absolute path) into out: duplicate
+ * slashes, "." and ".." removed, no trailing slash. Returns 0, or -1 when
+ * the result does not fit in cap bytes or path is relative without base. */
+int rules_normalize(const char *base, const char *path, char *out, size_t cap);
+
+/* The route entry matching an exec target, or NULL. file is what the
+ * program asked to run; searched is nonzero when file has no '/' and will be
+ * looked up in PATH (execvp and friends). A route NAME without '/' matches
+ * the basename; an absolute route matches the same path, or its basename when
+ * the program asked for a PATH search. */
+const char *rules_route_match(const struct rules *r, const char *file, int searched);
+
+#endif

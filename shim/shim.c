@@ -1,0 +1,364 @@
+/* libhush.so core: one-time initialisation (rules file, real libc symbols,
+ * the library's own path), the hide checks shared by every wrapper and the
+ * debug log. All of the shim's own I/O goes through shim/raw.h so that it
+ * never re-enters its own wrappers.
+ *
+ * Path checks ask the kernel: the path is opened with O_PATH (no side
+ * effects: no device or FIFO is opened, nothing is truncated or created,
+ * only search permission is needed) relative to the caller's dirfd, and
+ * /proc/self/fd/N gives its canonical absolute name, with ".", "..", "//"
+ * and every symlink resolved. That name is matched against the rules. */
+#undef _FORTIFY_SOURCE
+#include "shim/shim.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "shim/raw.h"
+
+static const char *const sym_names[SYM_COUNT] = {
+#define SHIM_NAME(n) #n,
+	SHIM_SYMBOLS(SHIM_NAME)
+#undef SHIM_NAME
+	"posix_spawn", "posix_spawn", "posix_spawnp", "posix_spawnp",
+};
+
+/* Marks "looked up, not found" so the lookup is not repeated. */
+#define SYM_MISSING ((void *)1)
+static _Atomic(void *) sym_ptr[SYM_COUNT];
+
+/* Set while this thread runs init or a symbol lookup: a wrapper reached
+ * from inside (dlsym may allocate, allocation may open files) passes
+ * straight through instead of recursing. */
+static __thread int tl_busy __attribute__((tls_model("initial-exec")));
+
+static struct rules g_rules;
+static atomic_int g_state; /* 0 not started, 1 running, 2 done */
+static int g_active;
+static int g_debug;
+static char g_self[RULES_PATH_MAX];
+static char g_env_preload[RULES_PATH_MAX + 16];
+static char g_env_config[RULES_PATH_MAX + 24];
+static char g_file[RULES_MAX_BYTES + 1];
+
+static void *lookup(enum shim_sym id)
+{
+	switch (id) {
+	case SYM_posix_spawn_2_15:
+	case SYM_posix_spawnp_2_15:
+		return dlvsym(RTLD_NEXT, sym_names[id], "GLIBC_2.15");
+	case SYM_posix_spawn_2_2_5:
+	case SYM_posix_spawnp_2_2_5:
+		return dlvsym(RTLD_NEXT, sym_names[id], "GLIBC_2.2.5");
+	default:
+		return dlsym(RTLD_NEXT, sym_names[id]);
+	}
+}
+
+void *shim_real(enum shim_sym id)
+{
+	void *p = atomic_load_explicit(&sym_ptr[id], memory_order_acquire);
+	if (p)
+		return p == SYM_MISSING ? NULL : p;
+	if (tl_busy)
+		return NULL;
+	int saved = errno;
+	tl_busy = 1;
+	p = lookup(id);
+	tl_busy = 0;
+	errno = saved;
+	atomic_store_explicit(&sym_ptr[id], p ? p : SYM_MISSING, memory_order_release);
+	return p;
+}
+
+int shim_debug(void)
+{
+	return g_debug;
+}
+
+const char *shim_env_preload(void)
+{
+	return g_env_preload[0] ? g_env_preload : NULL;
+}
+
+const char *shim_env_config(void)
+{
+	return g_env_config[0] ? g_env_config : NULL;
+}
+
+const char *shim_self_path(void)
+{
+	return g_self[0] ? g_self : NULL;
+}
+
+/* Appends s to buf (length *n, capacity cap), truncating. */
+static void cat(char *buf, size_t *n, size_t cap, const char *s)
+{
+	while (*s && *n + 1 < cap)
+		buf[(*n)++] = *s++;
+	buf[*n] = '\0';
+}
+
+void shim_log(const char *what, const char *arg, const char *op)
+{
+	char line[RULES_PATH_MAX + 128];
+	size_t n = 0;
+	cat(line, &n, sizeof(line) - 1, "hush-shim: ");
+	cat(line, &n, sizeof(line) - 1, what);
+	cat(line, &n, sizeof(line) - 1, " ");
+	cat(line, &n, sizeof(line) - 1, arg ? arg : "(null)");
+	if (op) {
+		cat(line, &n, sizeof(line) - 1, " (");
+		cat(line, &n, sizeof(line) - 1, op);
+		cat(line, &n, sizeof(line) - 1, ")");
+	}
+	line[n++] = '\n';
+	(void)raw_write(2, line, n);
+}
+
+/* Canonical path of an open fd via /proc/self/fd. Returns its length, or
+ * -errno; fails with -EINVAL for objects without a path (pipes, sockets). */
+static int fd_path(int fd, char *out, size_t cap)
+{
+	char p[32] = "/proc/self/fd/";
+	char digits[12];
+	int nd = 0;
+	unsigned v = (unsigned)fd;
+	do {
+		digits[nd++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v && nd < (int)sizeof(digits));
+	size_t k = strlen(p);
+	while (nd > 0)
+		p[k++] = digits[--nd];
+	p[k] = '\0';
+	long n = raw_readlinkat(AT_FDCWD, p, out, cap - 1);
+	if (n < 0)
+		return (int)n;
+	if ((size_t)n >= cap - 1)
+		return -ENAMETOOLONG;
+	out[n] = '\0';
+	if (out[0] != '/')
+		return -EINVAL;
+	/* A deleted file shows as "PATH (deleted)": match PATH. */
+	static const char del[] = " (deleted)";
+	if ((size_t)n > sizeof(del) - 1 && strcmp(out + n - (sizeof(del) - 1), del) == 0) {
+		n -= (long)(sizeof(del) - 1);
+		out[n] = '\0';
+	}
+	return (int)n;
+}
+
+/* Canonical path of (dirfd, path); follows a final symlink unless nofollow.
+ * Returns the length or -errno. */
+static int canon_at(int dirfd, const char *path, int nofollow, char *out, size_t cap)
+{
+	int fd = raw_openat(dirfd, path, O_PATH | O_CLOEXEC | (nofollow ? O_NOFOLLOW : 0), 0);
+	if (fd < 0)
+		return fd;
+	int n = fd_path(fd, out, cap);
+	raw_close(fd);
+	return n;
+}
+
+/* Lexical check, used when the kernel cannot resolve the path for us (no
+ * /proc, or no file descriptor left). */
+static int lexical_hidden(const struct rules *r, int dirfd, const char *path)
+{
+	char base[RULES_PATH_MAX], norm[RULES_PATH_MAX];
+	const char *b = NULL;
+	if (path[0] != '/') {
+		long n;
+		if (dirfd == AT_FDCWD)
+			n = raw_getcwd(base, sizeof(base));
+		else
+			n = fd_path(dirfd, base, sizeof(base));
+		if (n < 0)
+			return rules_path_hidden(r, path); /* names only */
+		b = base;
+	}
+	if (rules_normalize(b, path, norm, sizeof(norm)) != 0)
+		return 1; /* too long to judge: fail closed */
+	return rules_path_hidden(r, norm);
+}
+
+static void load_rules(void)
+{
+	const char *cfg = getenv("HUSH_SHIM_CONFIG");
+	if (!cfg || !*cfg)
+		return;
+	char canon[RULES_PATH_MAX];
+	if (canon_at(AT_FDCWD, cfg, 0, canon, sizeof(canon)) > 0)
+		cfg = canon;
+	size_t n = strlen(cfg);
+	if (n < RULES_PATH_MAX) {
+		memcpy(g_env_config, "HUSH_SHIM_CONFIG=", 17);
+		memcpy(g_env_config + 17, cfg, n + 1);
+	}
+	int fd = raw_openat(AT_FDCWD, cfg, O_RDONLY | O_CLOEXEC, 0);
+	size_t len = 0;
+	int ok = fd >= 0;
+	while (ok && len < sizeof(g_file)) {
+		long got = raw_read(fd, g_file + len, sizeof(g_file) - len);
+		if (got == -EINTR)
+			continue;
+		if (got < 0)
+			ok = 0;
+		else if (got == 0)
+			break;
+		else
+			len += (size_t)got;
+	}
+	if (fd >= 0)
+		raw_close(fd);
+	int rc = ok ? rules_parse(&g_rules, g_file, len) : RULES_ETOOBIG;
+	if (rc != RULES_OK) {
+		/* Unreadable or over a cap: keep what parsed and fail closed
+		 * for the usual names. */
+		rules_add_defaults(&g_rules);
+		if (g_debug)
+			shim_log("could not read all of", cfg, "rules");
+	} else if (g_rules.bad_lines && g_debug) {
+		shim_log("ignored malformed lines in", cfg, "rules");
+	}
+	/* hide_path entries as the kernel names them (through symlinks). */
+	int given = g_rules.nhide_path;
+	for (int i = 0; i < given; i++) {
+		char c[RULES_PATH_MAX];
+		if (canon_at(AT_FDCWD, g_rules.hide_path[i], 0, c, sizeof(c)) > 0 &&
+		    strcmp(c, g_rules.hide_path[i]) != 0)
+			(void)rules_add_hide_path(&g_rules, c);
+	}
+	g_active = rules_active(&g_rules);
+}
+
+static void find_self(void)
+{
+	Dl_info info;
+	if (!dladdr((void *)shim_log, &info) || !info.dli_fname || !*info.dli_fname)
+		return;
+	char canon[RULES_PATH_MAX];
+	const char *p = info.dli_fname;
+	if (canon_at(AT_FDCWD, p, 0, canon, sizeof(canon)) > 0)
+		p = canon;
+	size_t n = strlen(p);
+	if (n >= sizeof(g_self))
+		return;
+	memcpy(g_self, p, n + 1);
+	memcpy(g_env_preload, "LD_PRELOAD=", 11);
+	memcpy(g_env_preload + 11, g_self, n + 1);
+}
+
+static void do_init(void)
+{
+	int saved = errno;
+	const char *dbg = getenv("HUSH_SHIM_DEBUG");
+	g_debug = dbg && dbg[0] == '1' && dbg[1] == '\0';
+	rules_clear(&g_rules);
+	for (int i = 0; i < SYM_COUNT; i++) {
+		void *p = lookup((enum shim_sym)i);
+		atomic_store_explicit(&sym_ptr[i], p ? p : SYM_MISSING, memory_order_release);
+	}
+	find_self();
+	load_rules();
+	errno = saved;
+}
+
+const struct rules *shim_rules(void)
+{
+	int s = atomic_load_explicit(&g_state, memory_order_acquire);
+	if (s == 2)
+		return g_active ? &g_rules : NULL;
+	if (tl_busy)
+		return NULL;
+	int expect = 0;
+	if (atomic_compare_exchange_strong(&g_state, &expect, 1)) {
+		tl_busy = 1;
+		do_init();
+		tl_busy = 0;
+		atomic_store_explicit(&g_state, 2, memory_order_release);
+	} else {
+		while (atomic_load_explicit(&g_state, memory_order_acquire) != 2)
+			raw_sched_yield();
+	}
+	return g_active ? &g_rules : NULL;
+}
+
+__attribute__((constructor)) static void shim_ctor(void)
+{
+	(void)shim_rules();
+}
+
+int shim_hidden_at(int dirfd, const char *path, int flags, const char *op)
+{
+	const struct rules *r = shim_rules();
+	if (!r || !path)
+		return 0;
+	if (!*path) {
+		if (!(flags & SHIM_EMPTY_PATH))
+			return 0;
+		if (dirfd == AT_FDCWD)
+			path = ".";
+		else
+			return shim_fd_hidden(dirfd, op);
+	}
+	int saved = errno;
+	char buf[RULES_PATH_MAX];
+	int hidden = 0;
+	int nofollow = (flags & SHIM_NOFOLLOW) != 0;
+	int fd = raw_openat(dirfd, path, O_PATH | O_CLOEXEC | (nofollow ? O_NOFOLLOW : 0), 0);
+	if (fd >= 0) {
+		int n = fd_path(fd, buf, sizeof(buf));
+		hidden = n > 0 ? rules_path_hidden(r, buf) : lexical_hidden(r, dirfd, path);
+		if (!hidden && nofollow) {
+			/* A symlink to a hidden file is hidden as well. */
+			struct stat st;
+			if (raw_fstat(fd, &st) == 0 && S_ISLNK(st.st_mode) &&
+			    canon_at(dirfd, path, 0, buf, sizeof(buf)) > 0)
+				hidden = rules_path_hidden(r, buf);
+		}
+		raw_close(fd);
+	} else if (fd == -EMFILE || fd == -ENFILE || fd == -ENOMEM) {
+		hidden = lexical_hidden(r, dirfd, path);
+	}
+	if (hidden && g_debug)
+		shim_log("hid", path, op);
+	errno = saved;
+	return hidden;
+}
+
+int shim_fd_hidden(int fd, const char *op)
+{
+	const struct rules *r = shim_rules();
+	if (!r || fd < 0)
+		return 0;
+	int saved = errno;
+	char buf[RULES_PATH_MAX];
+	int hidden = fd_path(fd, buf, sizeof(buf)) > 0 && rules_path_hidden(r, buf);
+	if (hidden && g_debug)
+		shim_log("hid", buf, op);
+	errno = saved;
+	return hidden;
+}
+
+int shim_dirent_hidden(int dirfd, const char *name, unsigned char d_type)
+{
+	const struct rules *r = shim_rules();
+	if (!r)
+		return 0;
+	size_t len = strlen(name);
+	if (rules_name_hidden(r, name, len)) {
+		if (g_debug)
+			shim_log("hid", name, "readdir");
+		return 1;
+	}
+	if (d_type == DT_LNK || d_type == DT_UNKNOWN || rules_name_is_hide_path_base(r, name))
+		return shim_hidden_at(dirfd, name, 0, "readdir");
+	return 0;
+}

@@ -1,0 +1,106 @@
+/* Internal interface between the parts of libhush.so: initialisation, the
+ * table of real libc functions, the hide checks and debug logging.
+ * shim.c implements it; fs.c and exec.c hold the exported wrappers. */
+#ifndef HUSH_SHIM_H
+#define HUSH_SHIM_H
+
+#undef _FORTIFY_SOURCE
+#include <dirent.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include "shim/rules.h"
+
+#define SHIM_EXPORT __attribute__((visibility("default")))
+
+/* Every libc function the shim forwards to, looked up once with
+ * dlsym(RTLD_NEXT) (or dlvsym for the versioned posix_spawn pair). */
+#define SHIM_SYMBOLS(X)                                                                    \
+	X(open) X(open64) X(openat) X(openat64) X(__open_2) X(__open64_2) X(__openat_2)    \
+	X(__openat64_2) X(creat) X(creat64) X(fopen) X(fopen64) X(freopen) X(freopen64)    \
+	X(stat) X(stat64) X(lstat) X(lstat64) X(fstatat) X(fstatat64) X(statx) X(__xstat) \
+	X(__xstat64) X(__lxstat) X(__lxstat64) X(__fxstatat) X(__fxstatat64) X(access)     \
+	X(eaccess) X(euidaccess) X(faccessat) X(readlink) X(readlinkat) X(realpath)        \
+	X(canonicalize_file_name) X(__readlink_chk) X(__realpath_chk) X(opendir)           \
+	X(fdopendir) X(readdir) X(readdir64) X(readdir_r) X(readdir64_r) X(getdents64)     \
+	X(execve) X(execv) X(execvp) X(execvpe) X(execveat) X(fexecve) X(system) X(popen)  \
+	X(syscall)
+
+enum shim_sym {
+#define SHIM_ENUM(n) SYM_##n,
+	SHIM_SYMBOLS(SHIM_ENUM)
+#undef SHIM_ENUM
+	SYM_posix_spawn_2_15,
+	SYM_posix_spawn_2_2_5,
+	SYM_posix_spawnp_2_15,
+	SYM_posix_spawnp_2_2_5,
+	SYM_COUNT
+};
+
+/* The real function for id, or NULL when libc lacks it. Resolved at init;
+ * a later lookup (before init) is done once, lock-free. */
+void *shim_real(enum shim_sym id);
+#define REAL(name) ((__typeof__(&name))shim_real(SYM_##name))
+
+/* Loads the rules once (thread-safe, re-entrancy safe). Returns the rules
+ * when the shim has something to do, NULL when it should pass through. */
+const struct rules *shim_rules(void);
+
+/* Check flags. */
+#define SHIM_NOFOLLOW 1 /* the call does not follow a final symlink */
+#define SHIM_EMPTY_PATH 2 /* AT_EMPTY_PATH: an empty path names dirfd itself */
+
+/* Returns 1 when (dirfd, path) names a hidden file: its canonical path, or
+ * the canonical target of a final symlink, is hidden. A path that does not
+ * exist is not hidden. errno is preserved. op names the call for the debug
+ * log. */
+int shim_hidden_at(int dirfd, const char *path, int flags, const char *op);
+/* Returns 1 when the open file descriptor fd refers to a hidden path. */
+int shim_fd_hidden(int fd, const char *op);
+/* Returns 1 when the directory entry name (of type d_type) in the directory
+ * open as dirfd must be left out of a listing. */
+int shim_dirent_hidden(int dirfd, const char *name, unsigned char d_type);
+
+/* Removes hidden entries from a getdents64 buffer of len bytes read from
+ * the directory fd, in place. Returns the new length. */
+ssize_t shim_filter_dents(int fd, void *buf, size_t len);
+
+/* Routing and keep-loaded for every exec entry point; see exec.c. */
+enum shim_exec_kind {
+	SHIM_EXEC_VE,      /* execve(path) */
+	SHIM_EXEC_VPE,     /* execvpe(file): PATH search */
+	SHIM_EXEC_VEAT,    /* execveat(dirfd, path, flags) */
+	SHIM_EXEC_FD,      /* fexecve(fd) */
+	SHIM_EXEC_SYS_VE,  /* syscall(SYS_execve) */
+	SHIM_EXEC_SYS_VEAT /* syscall(SYS_execveat) */
+};
+long shim_exec(enum shim_exec_kind kind, int dirfd, const char *file, char *const argv[],
+	       char *const envp[], int flags);
+
+/* Debug log (HUSH_SHIM_DEBUG=1): "hush-shim: <what> <arg> (<op>)". */
+int shim_debug(void);
+void shim_log(const char *what, const char *arg, const char *op);
+
+/* Keep-loaded: the strings "LD_PRELOAD=<this library>" and
+ * "HUSH_SHIM_CONFIG=<rules file>", built at init; NULL when unknown. */
+const char *shim_env_preload(void);
+const char *shim_env_config(void);
+const char *shim_self_path(void);
+
+/* Prototypes of glibc entry points its headers no longer (or only under
+ * _FORTIFY_SOURCE) declare. */
+int __open_2(const char *path, int flags);
+int __open64_2(const char *path, int flags);
+int __openat_2(int dirfd, const char *path, int flags);
+int __openat64_2(int dirfd, const char *path, int flags);
+int __xstat(int ver, const char *path, struct stat *st);
+int __xstat64(int ver, const char *path, struct stat64 *st);
+int __lxstat(int ver, const char *path, struct stat *st);
+int __lxstat64(int ver, const char *path, struct stat64 *st);
+int __fxstatat(int ver, int dirfd, const char *path, struct stat *st, int flags);
+int __fxstatat64(int ver, int dirfd, const char *path, struct stat64 *st, int flags);
+ssize_t __readlink_chk(const char *path, char *buf, size_t len, size_t buflen);
+char *__realpath_chk(const char *path, char *resolved, size_t resolvedlen);
+
+#endif
