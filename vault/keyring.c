@@ -153,8 +153,8 @@ static int gerror_fail(GError *err, bool timed_out, char *why, size_t whylen)
 		r = fail(why, whylen, "%sthe Secret Service did not answer in time "
 			 "(is the keyring locked with no prompt available?)", NULL);
 	else
-		r = fail(why, whylen, "%s", err && err->message ? err->message
-						 : "the Secret Service failed");
+		r = fail(why, whylen, "the Secret Service failed: %s",
+			 err && err->message ? err->message : "no reason given");
 	if (err)
 		g_error_free(err);
 	return r;

@@ -1,0 +1,605 @@
+/* The secrets commands: hush init, set, get, rm, list, import, passwd.
+ * Values come from stdin or a no-echo prompt, never from argv, and are
+ * printed only by `hush get`. */
+#include <errno.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/commands.h"
+#include "common/dotenv.h"
+#include "common/util.h"
+#include "config/config.h"
+#include "vault/import.h"
+#include "vault/open.h"
+#include "vault/passphrase.h"
+#include "vault/vault.h"
+
+static const char fd_help[] =
+	"  --passphrase-fd N  read the passphrase from file descriptor N (one line)\n";
+static const char unlock_help[] =
+	"\nThe passphrase comes from --passphrase-fd, else $HUSH_ASKPASS (or the\n"
+	"config's askpass), else a no-echo prompt on the terminal.\n";
+
+/* Options shared by the commands: --passphrase-fd N, --help, flags. */
+struct opts {
+	int passphrase_fd;
+	bool help;
+	bool keyring, passphrase, json;
+	const char *pos[4];
+	int npos;
+};
+
+static void sodium_or_die(void)
+{
+	if (sodium_init() < 0)
+		die("cannot initialise libsodium");
+}
+
+/* Parses argv[1..]. allowed: a string of accepted flag letters:
+ * k=--keyring p=--passphrase j=--json. Exits 2 on a usage error. */
+static void parse_opts(int argc, char **argv, const char *allowed, int maxpos, struct opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->passphrase_fd = -1;
+	const char *cmd = argv[0];
+	bool dashdash = false;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!dashdash && a[0] == '-' && a[1]) {
+			if (!strcmp(a, "--")) {
+				dashdash = true;
+			} else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+				o->help = true;
+			} else if (!strcmp(a, "--passphrase-fd") ||
+				   !strncmp(a, "--passphrase-fd=", 16)) {
+				const char *v = a[15] == '=' ? a + 16 : (i + 1 < argc ? argv[++i] : NULL);
+				char *end;
+				errno = 0;
+				long n = v ? strtol(v, &end, 10) : -1;
+				if (!v || !*v || *end || errno || n < 0 || n > 1000000)
+					die_usage(cmd, "--passphrase-fd needs a file descriptor number");
+				o->passphrase_fd = (int)n;
+			} else if (strchr(allowed, 'k') && !strcmp(a, "--keyring")) {
+				o->keyring = true;
+			} else if (strchr(allowed, 'p') && !strcmp(a, "--passphrase")) {
+				o->passphrase = true;
+			} else if (strchr(allowed, 'j') && !strcmp(a, "--json")) {
+				o->json = true;
+			} else {
+				die_usage(cmd, "unknown option '%s'", a);
+			}
+			continue;
+		}
+		if (o->npos >= maxpos) {
+			if (!strcmp(cmd, "set"))
+				die_status(2, "the value is read from stdin or a no-echo prompt, never "
+					      "from the command line: printf %s \"$VALUE\" | hush set NAME",
+					   "set: too many arguments");
+			die_usage(cmd, "too many arguments");
+		}
+		o->pos[o->npos++] = a;
+	}
+}
+
+static void load_config_or_die(struct config *cfg)
+{
+	char err[512] = "";
+	int r = config_load_default(cfg, err, sizeof(err));
+	if (r)
+		die_status(1, "fix the file, or check it with 'hush config check'",
+			   "cannot load the configuration: %s", *err ? err : hush_strerror(r));
+}
+
+static _Noreturn void die_err(const struct vault_err *e)
+{
+	die_status(e->code == HUSH_EINVAL && !strncmp(e->what, "config", 6) ? 1 : 1,
+		   *e->hint ? e->hint : NULL, "%s", e->what);
+}
+
+static struct vault *open_or_die(const struct opts *o, const struct config *cfg, int flags)
+{
+	struct vault_open_opts vo = { .passphrase_fd = o->passphrase_fd, .flags = flags,
+				      .cfg = cfg };
+	struct vault *v = NULL;
+	struct vault_err e;
+	if (vault_open_default(&vo, &v, &e))
+		die_err(&e);
+	return v;
+}
+
+static void save_or_die(struct vault *v, const char *path)
+{
+	int r = vault_save(v);
+	if (r) {
+		vault_close(v);
+		die("cannot save the vault %s: %s%s%s", path, hush_strerror(r),
+		    r == HUSH_EIO && errno ? ": " : "", r == HUSH_EIO && errno ? strerror(errno) : "");
+	}
+}
+
+static void vault_path_or_die(char *path, size_t n)
+{
+	int r = path_vault(path, n);
+	if (r)
+		die_status(1, "check HUSH_HOME / XDG_DATA_HOME", "cannot find the vault path: %s",
+			   hush_strerror(r));
+}
+
+static void check_name_or_die(const char *cmd, const char *name)
+{
+	if (!env_name_valid(name))
+		die_status(2, "names are environment variable names: letters, digits and _, "
+			      "not starting with a digit, at most 127 bytes",
+			   "%s: invalid name '%.140s'", cmd, name);
+}
+
+/* --- hush init --- */
+
+int cmd_init(int argc, char **argv)
+{
+	struct opts o;
+	parse_opts(argc, argv, "k", 0, &o);
+	if (o.help) {
+		printf("usage: hush init [--keyring] [--passphrase-fd N]\n\n"
+		       "Create the encrypted vault in the data directory ($HUSH_HOME, else\n"
+		       "$XDG_DATA_HOME/hush). The key is derived from a new passphrase (asked\n"
+		       "twice on a terminal) with Argon2id, or, with --keyring, is a random key\n"
+		       "kept in the desktop keyring (Secret Service). An existing vault is never\n"
+		       "overwritten.\n\n"
+		       "  --keyring          keep a random key in the desktop keyring\n%s%s",
+		       fd_help, unlock_help);
+		return 0;
+	}
+	sodium_or_die();
+	struct config cfg;
+	load_config_or_die(&cfg);
+	char data[4096], path[4096];
+	int r = path_data(data, sizeof(data));
+	if (!r)
+		r = path_ensure_private_dir(data);
+	if (r) {
+		config_free(&cfg);
+		die("cannot create the data directory %s: %s", data, hush_strerror(r));
+	}
+	vault_path_or_die(path, sizeof(path));
+	struct vault_info info;
+	r = vault_probe(path, &info);
+	if (r != HUSH_ENOENT) {
+		config_free(&cfg);
+		die_status(1, "use 'hush passwd' to change its key, or remove it yourself to start over",
+			   "a vault already exists: %s", path);
+	}
+	struct vault *v = NULL;
+	struct vault_err e;
+	if (o.keyring) {
+		char why[256];
+		if (keyring_available(why, sizeof(why))) {
+			config_free(&cfg);
+			die_status(1, "use a passphrase instead: run 'hush init' without --keyring",
+				   "cannot use the desktop keyring: %s", why);
+		}
+		r = vault_create(path, VAULT_KEY_KEYRING, NULL, NULL, &v);
+		if (r) {
+			config_free(&cfg);
+			vault_explain(r, "cannot create the vault", path, VAULT_KEY_KEYRING, &e);
+			die_err(&e);
+		}
+	} else {
+		struct vault_kdf kdf;
+		if (vault_kdf_for_new(&cfg, &kdf, &e)) {
+			config_free(&cfg);
+			die_err(&e);
+		}
+		struct passphrase pw;
+		char why[256] = "";
+		struct passphrase_src src = { .fd = o.passphrase_fd, .askpass = cfg.askpass };
+		r = passphrase_get(&src, PASSPHRASE_NEW, "New vault passphrase: ", &pw, why,
+				   sizeof(why));
+		if (r) {
+			config_free(&cfg);
+			die_status(1, "set HUSH_ASKPASS to a program that prints it, or pass "
+				      "--passphrase-fd N",
+				   "cannot get a new passphrase: %s", why);
+		}
+		struct vault_unlock u = { .passphrase = pw.s, .passphrase_len = pw.len };
+		r = vault_create(path, VAULT_KEY_PASSPHRASE, &u, &kdf, &v);
+		passphrase_free(&pw);
+		if (r) {
+			config_free(&cfg);
+			vault_explain(r, "cannot create the vault", path, VAULT_KEY_PASSPHRASE, &e);
+			die_err(&e);
+		}
+	}
+	const struct vault_info *vi = vault_get_info(v);
+	if (vi->source == VAULT_KEY_KEYRING)
+		printf("created %s (key in the desktop keyring)\n", path);
+	else
+		printf("created %s (passphrase; Argon2id %llu MiB, %llu passes)\n", path,
+		       (unsigned long long)(vi->kdf.memlimit >> 20),
+		       (unsigned long long)vi->kdf.opslimit);
+	vault_close(v);
+	config_free(&cfg);
+	return 0;
+}
+
+/* --- hush set --- */
+
+/* Reads all of stdin into secure memory, at most VAULT_MAX_VALUE bytes
+ * after removing one trailing newline. */
+static int read_stdin_value(struct passphrase *out)
+{
+	size_t cap = VAULT_MAX_VALUE + 2;
+	out->s = sodium_malloc(cap + 1);
+	out->len = 0;
+	if (!out->s)
+		return HUSH_ENOMEM;
+	for (;;) {
+		if (out->len == cap) {
+			passphrase_free(out);
+			return HUSH_ETOOBIG;
+		}
+		ssize_t n = read(STDIN_FILENO, out->s + out->len, cap - out->len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			passphrase_free(out);
+			return HUSH_EIO;
+		}
+		if (n == 0)
+			break;
+		out->len += (size_t)n;
+	}
+	if (out->len && out->s[out->len - 1] == '\n') {
+		out->len--;
+		if (out->len && out->s[out->len - 1] == '\r')
+			out->len--;
+	}
+	out->s[out->len] = 0;
+	if (out->len > VAULT_MAX_VALUE) {
+		passphrase_free(out);
+		return HUSH_ETOOBIG;
+	}
+	return 0;
+}
+
+int cmd_set(int argc, char **argv)
+{
+	struct opts o;
+	parse_opts(argc, argv, "", 1, &o);
+	if (o.help) {
+		printf("usage: hush set NAME [--passphrase-fd N]\n\n"
+		       "Store a secret under NAME (an environment variable name). The value is\n"
+		       "read from stdin when it is not a terminal (one trailing newline is\n"
+		       "removed), else from a no-echo prompt. It is never taken from the\n"
+		       "command line, where other processes could read it.\n\n"
+		       "  printf %%s \"$TOKEN\" | hush set GITHUB_TOKEN\n\n%s%s",
+		       fd_help, unlock_help);
+		return 0;
+	}
+	if (o.npos != 1)
+		die_usage("set", "missing NAME");
+	const char *name = o.pos[0];
+	check_name_or_die("set", name);
+	sodium_or_die();
+	struct config cfg;
+	load_config_or_die(&cfg);
+	char path[4096];
+	vault_path_or_die(path, sizeof(path));
+	struct vault_info info;
+	int r = vault_probe(path, &info);
+	if (r) {
+		struct vault_err e;
+		vault_explain(r, "cannot open the vault", path, VAULT_KEY_PASSPHRASE, &e);
+		config_free(&cfg);
+		die_err(&e);
+	}
+	struct passphrase val;
+	if (isatty(STDIN_FILENO)) {
+		char prompt[200], why[256] = "";
+		snprintf(prompt, sizeof(prompt), "Value for %s: ", name);
+		r = passphrase_read_tty(prompt, &val, VAULT_MAX_VALUE, why, sizeof(why));
+		if (r) {
+			config_free(&cfg);
+			die("set: cannot read the value: %s", why);
+		}
+	} else {
+		r = read_stdin_value(&val);
+		if (r) {
+			config_free(&cfg);
+			if (r == HUSH_ETOOBIG)
+				die_status(2, NULL, "set: value larger than %u bytes", VAULT_MAX_VALUE);
+			die("set: cannot read the value from stdin: %s", hush_strerror(r));
+		}
+	}
+	if (memchr(val.s, 0, val.len)) {
+		passphrase_free(&val);
+		config_free(&cfg);
+		die_status(2, "environment variables cannot hold NUL bytes",
+			   "set: the value contains a NUL byte");
+	}
+	struct vault *v = open_or_die(&o, &cfg, VAULT_WRITE);
+	r = vault_set(v, name, val.s, val.len, VAULT_ORIGIN_SET);
+	passphrase_free(&val);
+	if (r) {
+		vault_close(v);
+		config_free(&cfg);
+		die("set: cannot store %s: %s", name, hush_strerror(r));
+	}
+	save_or_die(v, path);
+	vault_close(v);
+	config_free(&cfg);
+	fprintf(stderr, "stored %s\n", name);
+	return 0;
+}
+
+/* --- hush get --- */
+
+int cmd_get(int argc, char **argv)
+{
+	struct opts o;
+	parse_opts(argc, argv, "", 1, &o);
+	if (o.help) {
+		printf("usage: hush get NAME [--passphrase-fd N]\n\n"
+		       "Print the value of the secret NAME followed by a newline. Meant for\n"
+		       "your own scripts outside any agent; agents use 'hush run'.\n\n%s%s",
+		       fd_help, unlock_help);
+		return 0;
+	}
+	if (o.npos != 1)
+		die_usage("get", "missing NAME");
+	check_name_or_die("get", o.pos[0]);
+	sodium_or_die();
+	struct vault *v = open_or_die(&o, NULL, 0);
+	const char *val;
+	size_t len;
+	if (vault_get(v, o.pos[0], &val, &len)) {
+		vault_close(v);
+		die_status(1, "'hush list' shows the stored names", "get: no secret named %s",
+			   o.pos[0]);
+	}
+	int bad = fwrite(val, 1, len, stdout) != len || putchar('\n') == EOF || fflush(stdout);
+	vault_close(v);
+	if (bad)
+		die("get: cannot write to stdout: %s", strerror(errno));
+	return 0;
+}
+
+/* --- hush rm --- */
+
+int cmd_rm(int argc, char **argv)
+{
+	struct opts o;
+	parse_opts(argc, argv, "", 1, &o);
+	if (o.help) {
+		printf("usage: hush rm NAME [--passphrase-fd N]\n\n"
+		       "Remove the secret NAME from the vault. The previous vault file is\n"
+		       "kept as vault.bak until the next change.\n\n%s%s",
+		       fd_help, unlock_help);
+		return 0;
+	}
+	if (o.npos != 1)
+		die_usage("rm", "missing NAME");
+	check_name_or_die("rm", o.pos[0]);
+	sodium_or_die();
+	char path[4096];
+	vault_path_or_die(path, sizeof(path));
+	struct vault *v = open_or_die(&o, NULL, VAULT_WRITE);
+	if (vault_remove(v, o.pos[0])) {
+		vault_close(v);
+		die_status(1, "'hush list' shows the stored names", "rm: no secret named %s",
+			   o.pos[0]);
+	}
+	save_or_die(v, path);
+	vault_close(v);
+	fprintf(stderr, "removed %s\n", o.pos[0]);
+	return 0;
+}
+
+/* --- hush list --- */
+
+static void fmt_time(int64_t t, char *out, size_t n)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	if (!gmtime_r(&tt, &tm) || !strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		snprintf(out, n, "%lld", (long long)t);
+}
+
+int cmd_list(int argc, char **argv)
+{
+	struct opts o;
+	parse_opts(argc, argv, "j", 0, &o);
+	if (o.help) {
+		printf("usage: hush list [--json] [--passphrase-fd N]\n\n"
+		       "List the stored secrets: name, where it came from (set, import,\n"
+		       "migrate, broker), created and updated times (UTC). Never values.\n\n"
+		       "  --json             one JSON array of objects\n%s%s",
+		       fd_help, unlock_help);
+		return 0;
+	}
+	sodium_or_die();
+	struct vault *v = open_or_die(&o, NULL, 0);
+	size_t n = vault_count(v);
+	if (o.json)
+		printf("[");
+	else if (n)
+		printf("%-32s %-8s %-20s %s\n", "NAME", "ORIGIN", "CREATED", "UPDATED");
+	for (size_t i = 0; i < n; i++) {
+		struct vault_entry_info e;
+		if (vault_entry(v, i, &e))
+			break;
+		char c[40], u[40];
+		fmt_time(e.created, c, sizeof(c));
+		fmt_time(e.updated, u, sizeof(u));
+		/* Names are [A-Za-z0-9_]: nothing to escape in JSON. */
+		if (o.json)
+			printf("%s\n  {\"name\": \"%s\", \"origin\": \"%s\", \"created\": \"%s\", "
+			       "\"updated\": \"%s\"}",
+			       i ? "," : "", e.name, vault_origin_name(e.origin), c, u);
+		else
+			printf("%-32s %-8s %-20s %s\n", e.name, vault_origin_name(e.origin), c, u);
+	}
+	if (o.json)
+		printf("%s]\n", n ? "\n" : "");
+	else if (!n)
+		fprintf(stderr, "the vault is empty; add a secret with 'hush set NAME'\n");
+	vault_close(v);
+	return fflush(stdout) ? 1 : 0;
+}
+
+/* --- hush import --- */
+
+struct import_report {
+	const char *file;
+	bool expansion_warned;
+};
+
+static void rep_imported(void *ctx, const char *name, int line, bool replaced, bool expansion)
+{
+	struct import_report *r = ctx;
+	printf("%s %s (line %d)%s\n", replaced ? "updated " : "imported", name, line,
+	       expansion ? " [value holds $ or ` and was stored literally]" : "");
+	(void)r;
+}
+
+static void rep_failed(void *ctx, int line, const char *why)
+{
+	struct import_report *r = ctx;
+	fprintf(stderr, "%s: %s:%d: %s\n", msg_progname(), r->file, line, why);
+}
+
+int cmd_import(int argc, char **argv)
+{
+	struct opts o;
+	parse_opts(argc, argv, "", 1, &o);
+	if (o.help) {
+		printf("usage: hush import FILE [--passphrase-fd N]\n\n"
+		       "Import the NAME=value lines of a dotenv file into the vault (origin\n"
+		       "'import'). Accepted: blank lines, # comments, 'export NAME=...',\n"
+		       "unquoted values (a ' #' starts a comment), \"double quotes\" with\n"
+		       "\\n \\t \\r \\\\ \\\" \\$ escapes, 'single quotes' taken literally; quoted\n"
+		       "values may span lines. Each imported name is listed; each line that\n"
+		       "cannot be parsed is reported as FILE:LINE. Existing names are replaced.\n"
+		       "Exit status 1 when some line could not be imported (the others are).\n"
+		       "The file itself is not changed.\n\n%s%s",
+		       fd_help, unlock_help);
+		return 0;
+	}
+	if (o.npos != 1)
+		die_usage("import", "missing FILE");
+	sodium_or_die();
+	const char *file = o.pos[0];
+	char *data = NULL;
+	size_t len = 0;
+	int r = file_read_all(file, DOTENV_MAX_INPUT, true, &data, &len);
+	if (r)
+		die_status(r == HUSH_ENOENT || r == HUSH_EINVAL || r == HUSH_ETOOBIG ? 2 : 1, NULL,
+			   "import: cannot read %s: %s", file,
+			   r == HUSH_EINVAL ? "not a regular file" : hush_strerror(r));
+	char path[4096];
+	vault_path_or_die(path, sizeof(path));
+	struct vault *v = open_or_die(&o, NULL, VAULT_WRITE);
+	struct import_report rep = { .file = file };
+	struct vault_import_cb cb = { .imported = rep_imported, .failed = rep_failed, .ctx = &rep };
+	struct vault_import_result res;
+	r = vault_import_dotenv(v, data, len, VAULT_ORIGIN_IMPORT, &cb, &res);
+	sodium_memzero(data, len);
+	free(data);
+	if (r) {
+		vault_close(v);
+		die("import: %s: %s", file, hush_strerror(r));
+	}
+	if (res.imported)
+		save_or_die(v, path);
+	vault_close(v);
+	printf("%zu imported, %zu line%s not imported\n", res.imported, res.failed,
+	       res.failed == 1 ? "" : "s");
+	return res.failed ? 1 : 0;
+}
+
+/* --- hush passwd --- */
+
+int cmd_passwd(int argc, char **argv)
+{
+	struct opts o;
+	parse_opts(argc, argv, "kp", 0, &o);
+	if (o.help) {
+		printf("usage: hush passwd [--keyring | --passphrase] [--passphrase-fd N]\n\n"
+		       "Change the vault's passphrase (new salt, Argon2id parameters measured\n"
+		       "again), or switch key source: --keyring moves the key into the desktop\n"
+		       "keyring (a new random key), --passphrase switches back to a passphrase.\n"
+		       "With --passphrase-fd N, the first line read is the current passphrase\n"
+		       "(if one is needed) and the next line the new one. A HUSH_ASKPASS\n"
+		       "program gets HUSH_ASKPASS_KIND=unlock or new.\n\n"
+		       "  --keyring          keep a random key in the desktop keyring\n"
+		       "  --passphrase       use a passphrase (asked twice on a terminal)\n%s",
+		       fd_help);
+		return 0;
+	}
+	if (o.keyring && o.passphrase)
+		die_usage("passwd", "--keyring and --passphrase exclude each other");
+	sodium_or_die();
+	struct config cfg;
+	load_config_or_die(&cfg);
+	char path[4096];
+	vault_path_or_die(path, sizeof(path));
+	struct vault_err e;
+	if (o.keyring) {
+		char why[256];
+		if (keyring_available(why, sizeof(why))) {
+			config_free(&cfg);
+			die_status(1, "keep the passphrase: run 'hush passwd' without --keyring",
+				   "cannot use the desktop keyring: %s", why);
+		}
+	}
+	struct vault *v = open_or_die(&o, &cfg, VAULT_WRITE);
+	int r;
+	if (o.keyring) {
+		r = vault_rekey(v, VAULT_KEY_KEYRING, NULL, NULL);
+		if (r) {
+			vault_explain(r, "cannot move the key to the keyring", path, VAULT_KEY_KEYRING, &e);
+			vault_close(v);
+			config_free(&cfg);
+			die_err(&e);
+		}
+		printf("the vault key is now kept in the desktop keyring\n");
+	} else {
+		struct vault_kdf kdf;
+		if (vault_kdf_for_new(&cfg, &kdf, &e)) {
+			vault_close(v);
+			config_free(&cfg);
+			die_err(&e);
+		}
+		struct passphrase pw;
+		char why[256] = "";
+		struct passphrase_src src = { .fd = o.passphrase_fd, .askpass = cfg.askpass };
+		r = passphrase_get(&src, PASSPHRASE_NEW, "New vault passphrase: ", &pw, why,
+				   sizeof(why));
+		if (r) {
+			vault_close(v);
+			config_free(&cfg);
+			die_status(1, "set HUSH_ASKPASS to a program that prints it, or pass "
+				      "--passphrase-fd N",
+				   "cannot get the new passphrase: %s", why);
+		}
+		bool was_keyring = vault_get_info(v)->source == VAULT_KEY_KEYRING;
+		struct vault_unlock u = { .passphrase = pw.s, .passphrase_len = pw.len };
+		r = vault_rekey(v, VAULT_KEY_PASSPHRASE, &u, &kdf);
+		passphrase_free(&pw);
+		if (r) {
+			vault_explain(r, "cannot change the passphrase", path, VAULT_KEY_PASSPHRASE, &e);
+			vault_close(v);
+			config_free(&cfg);
+			die_err(&e);
+		}
+		printf(was_keyring ? "the vault is now keyed by a passphrase\n"
+				   : "passphrase changed\n");
+	}
+	vault_close(v);
+	config_free(&cfg);
+	return 0;
+}
