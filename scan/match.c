@@ -1,0 +1,435 @@
+/* The scanner's matching engine: a bigram prefilter over the buffer picks
+ * candidate positions for the token rules (scan/rules.c); a second pass
+ * judges NAME = value assignments by name, placeholder list and entropy.
+ * Overlapping hits are reduced to the most specific one, hush:allow lines
+ * are dropped, and line numbers are computed once at the end. */
+#include <ctype.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/err.h"
+#include "scan/match.h"
+#include "scan/rules.h"
+
+static uint8_t bigram_bits[65536 / 8];
+static uint16_t bigram_head[65536]; /* rule index + 1, 0 = none */
+static uint16_t rule_next[512];
+static pthread_once_t table_once = PTHREAD_ONCE_INIT;
+
+static void table_build(void)
+{
+	for (size_t i = scan_nrules; i > 0; i--) {
+		const char *p = scan_rules[i - 1].prefix;
+		unsigned k = ((unsigned)(unsigned char)p[0] << 8) | (unsigned char)p[1];
+		rule_next[i - 1] = bigram_head[k];
+		bigram_head[k] = (uint16_t)i;
+		bigram_bits[k >> 3] |= (uint8_t)(1u << (k & 7));
+	}
+}
+
+/* log2 without libm: exponent from the bits, mantissa through the series
+ * of ln((1+y)/(1-y)); accurate to ~1e-7, plenty for an entropy score. */
+static double log2_approx(double x)
+{
+	int e = 0;
+	while (x >= 2.0) {
+		x /= 2.0;
+		e++;
+	}
+	while (x < 1.0) {
+		x *= 2.0;
+		e--;
+	}
+	double y = (x - 1.0) / (x + 1.0), y2 = y * y, t = y, s = 0;
+	for (int k = 1; k < 30; k += 2) {
+		s += t / k;
+		t *= y2;
+	}
+	return e + 2.0 * s / 0.69314718055994530942;
+}
+
+double scan_entropy(const char *v, size_t len)
+{
+	if (len == 0)
+		return 0;
+	unsigned cnt[256] = { 0 };
+	for (size_t i = 0; i < len; i++)
+		cnt[(unsigned char)v[i]]++;
+	double h = 0;
+	for (int i = 0; i < 256; i++)
+		if (cnt[i]) {
+			double p = (double)cnt[i] / (double)len;
+			h -= p * log2_approx(p);
+		}
+	return h;
+}
+
+static size_t normalize(const char *s, size_t n, char *out, size_t cap)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < n && o + 1 < cap; i++)
+		if (isalnum((unsigned char)s[i]))
+			out[o++] = (char)tolower((unsigned char)s[i]);
+	out[o] = 0;
+	return o;
+}
+
+static bool ends_with(const char *s, size_t n, const char *suf)
+{
+	size_t l = strlen(suf);
+	return n >= l && memcmp(s + n - l, suf, l) == 0;
+}
+
+bool scan_name_is_secret(const char *name, size_t len)
+{
+	char nm[96];
+	if (len == 0 || len > 80)
+		return false;
+	size_t n = normalize(name, len, nm, sizeof(nm));
+	if (n < 3)
+		return false;
+	if (!strcmp(nm, "pwd") || !strcmp(nm, "oldpwd"))
+		return false;
+	static const char *const yes[] = {
+		"token", "secret", "password", "passwd", "passphrase", "pwd", "apikey",
+		"privatekey", "accesskey", "secretkey", "authkey", "signingkey", "encryptionkey",
+		"masterkey", "accountkey", "sessionkey", "appkey", "licensekey", "keydata",
+		"credential", "authorization", "bearer", "webhookurl",
+	};
+	bool hit = false;
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]) && !hit; i++)
+		hit = strstr(nm, yes[i]) != NULL;
+	if (!hit)
+		hit = !strcmp(nm, "auth") || ends_with(nm, n, "auth") || !strcmp(nm, "pass") ||
+		      ends_with(nm, n, "pass") || ends_with(nm, n, "pw");
+	if (!hit)
+		return false;
+	static const char *const no_sub[] = { "public", "publishable", "tokeniz", "maxtoken",
+					      "tokencount", "tokenlimit", "author" };
+	for (size_t i = 0; i < sizeof(no_sub) / sizeof(no_sub[0]); i++)
+		if (strstr(nm, no_sub[i]))
+			return false;
+	static const char *const no_suf[] = {
+		"id", "ids", "url", "uri", "path", "file", "dir", "name", "names", "type", "len",
+		"length", "size", "count", "max", "min", "format", "prefix", "suffix", "header",
+		"field", "regex", "pattern", "enabled", "required", "timeout", "ttl", "expiry",
+		"expires", "expiresat", "endpoint", "placeholder", "label", "hint", "env", "var",
+		"mode", "policy", "version", "hash", "algorithm", "alg", "method", "kind", "source",
+		"location", "ref", "limit", "encoding", "usage", "index", "cmd", "command", "helper",
+		"store", "storage", "class", "style", "input", "query", "param", "params", "key2",
+	};
+	for (size_t i = 0; i < sizeof(no_suf) / sizeof(no_suf[0]); i++)
+		if (ends_with(nm, n, no_suf[i]) && !ends_with(nm, n, "webhookurl"))
+			return false;
+	return true;
+}
+
+static bool ci_contains(const char *v, size_t len, const char *w)
+{
+	size_t l = strlen(w);
+	for (size_t i = 0; i + l <= len; i++)
+		if (!strncasecmp(v + i, w, l))
+			return true;
+	return false;
+}
+
+bool scan_value_is_placeholder(const char *v, size_t len)
+{
+	while (len && (v[0] == ' ' || v[0] == '\t')) {
+		v++;
+		len--;
+	}
+	while (len && (v[len - 1] == ' ' || v[len - 1] == '\t' || v[len - 1] == '\r'))
+		len--;
+	if (len == 0)
+		return true;
+	if (v[0] == '$' || v[0] == '%' || (v[0] == '<' && v[len - 1] == '>'))
+		return true;
+	if (len >= 4 && v[0] == '{' && v[1] == '{')
+		return true;
+	size_t same = 1;
+	for (size_t i = 1; i < len; i++)
+		if (v[i] == v[0])
+			same++;
+	if (same == len)
+		return true;
+	static const char *const sub[] = {
+		"changeme", "change_me", "change-me", "changethis", "your-", "your_", "yourtoken",
+		"yourkey", "yoursecret", "yourpassword", "example", "placeholder", "dummy",
+		"redacted", "xxxx", "****", "....", "\xe2\x80\xa6", "todo", "fixme", "replace_me",
+		"replace-me", "replaceme", "insert_", "insert-", "enter_your", "enter-your", "sample",
+		"${", "{{", "<your", "notreal", "not_real", "not-a-", "fake",
+	};
+	for (size_t i = 0; i < sizeof(sub) / sizeof(sub[0]); i++)
+		if (ci_contains(v, len, sub[i]))
+			return true;
+	static const char *const exact[] = {
+		"test", "testing", "tests", "secret", "password", "passwd", "token", "none", "null",
+		"nil", "undefined", "true", "false", "tbd", "n/a", "na", "empty", "default", "foo",
+		"bar", "foobar", "abc", "abc123", "123456", "12345678", "password123", "qwerty",
+		"admin", "root", "guest", "letmein", "string", "str", "required", "optional",
+	};
+	for (size_t i = 0; i < sizeof(exact) / sizeof(exact[0]); i++)
+		if (strlen(exact[i]) == len && !strncasecmp(v, exact[i], len))
+			return true;
+	return false;
+}
+
+static bool is_ident(unsigned char c)
+{
+	return isalnum(c) || c == '_' || c == '-' || c == '.';
+}
+
+static bool looks_like_code_or_ref(const char *v, size_t n)
+{
+	static const char *const pre[] = { "process.env", "os.environ", "os.getenv", "env(", "ENV[",
+					   "getenv", "http://", "https://", "file://", "sha1-",
+					   "sha256-", "sha384-", "sha512-", "./", "../", "~/", "/" };
+	for (size_t i = 0; i < sizeof(pre) / sizeof(pre[0]); i++) {
+		size_t l = strlen(pre[i]);
+		if (n >= l && !memcmp(v, pre[i], l))
+			return true;
+	}
+	return memchr(v, '(', n) || memchr(v, '`', n) || memchr(v, '\n', n);
+}
+
+/* Judges one NAME <op> value. */
+static int generic_at(const char *d, size_t len, size_t i, size_t opend, unsigned flags,
+		      struct scan_hits *out)
+{
+	size_t j = i;
+	while (j > 0 && (d[j - 1] == ' ' || d[j - 1] == '\t'))
+		j--;
+	char q = 0;
+	if (j > 0 && (d[j - 1] == '"' || d[j - 1] == '\'')) {
+		q = d[j - 1];
+		j--;
+	}
+	size_t ne = j;
+	while (j > 0 && ne - j < 80 && is_ident((unsigned char)d[j - 1]))
+		j--;
+	size_t ns = j;
+	if (ne - ns < 2 || (q && (ns == 0 || d[ns - 1] != q)))
+		return 0;
+	if (ns > 0 && is_ident((unsigned char)d[ns - 1]))
+		return 0; /* name longer than 80 */
+	bool secret_name = scan_name_is_secret(d + ns, ne - ns);
+	bool cred = flags & SCAN_F_CREDFILE;
+	if (!secret_name && !cred)
+		return 0;
+	size_t v = opend;
+	while (v < len && (d[v] == ' ' || d[v] == '\t'))
+		v++;
+	if (v >= len || d[v] == '\n' || d[v] == '\r')
+		return 0;
+	size_t vs, ve;
+	bool quoted = false;
+	if (d[v] == '"' || d[v] == '\'' || d[v] == '`') {
+		char qq = d[v];
+		vs = v + 1;
+		ve = vs;
+		while (ve < len && d[ve] != qq && d[ve] != '\n' && ve - vs < 1024) {
+			if (d[ve] == '\\' && qq != '\'' && ve + 1 < len && d[ve + 1] != '\n')
+				ve++;
+			ve++;
+		}
+		if (ve >= len || d[ve] != qq)
+			return 0;
+		quoted = true;
+	} else {
+		vs = v;
+		ve = v;
+		while (ve < len && !isspace((unsigned char)d[ve]) && d[ve] != ',' && d[ve] != ';' &&
+		       d[ve] != ')' && d[ve] != '}' && d[ve] != ']' && d[ve] != '"' && d[ve] != '\'' &&
+		       ve - vs < 1024)
+			ve++;
+	}
+	size_t vn = ve - vs;
+	const char *val = d + vs;
+	if (vn > 512 || scan_value_is_placeholder(val, vn) || looks_like_code_or_ref(val, vn))
+		return 0;
+	if (quoted && memchr(val, ' ', vn) && !cred)
+		return 0; /* prose, not a credential */
+	bool letter = false, digit = false;
+	for (size_t k = 0; k < vn; k++) {
+		letter |= isalpha((unsigned char)val[k]) != 0;
+		digit |= isdigit((unsigned char)val[k]) != 0;
+	}
+	if (!letter)
+		return 0;
+	double h = scan_entropy(val, vn);
+	const char *rule, *title;
+	int conf;
+	if (secret_name && cred) {
+		if (vn < 6)
+			return 0;
+		rule = "generic-secret";
+		title = "secret-looking assignment in a credential file";
+		conf = SCAN_CONF_HIGH;
+	} else if (secret_name) {
+		if (vn < 8 || h < 3.0 || !digit)
+			return 0;
+		rule = "generic-secret";
+		title = "secret-looking assignment";
+		conf = (vn >= 16 && h >= 3.5) ? SCAN_CONF_HIGH : SCAN_CONF_MEDIUM;
+	} else {
+		if (vn < 16 || h < 3.5 || !digit)
+			return 0;
+		rule = "credfile-value";
+		title = "high-entropy value in a credential file";
+		conf = SCAN_CONF_MEDIUM;
+	}
+	if (!token_body_plausible(val, vn))
+		return 0;
+	int rc = hits_push(out, rule, title, vs, vn, conf, 0);
+	if (rc == 0)
+		out->v[out->n - 1].prio = PRIO_GENERIC;
+	return rc;
+}
+
+static int generic_pass(const char *d, size_t len, unsigned flags, struct scan_hits *out)
+{
+	for (size_t i = 1; i + 1 < len; i++) {
+		char c = d[i];
+		if (c != '=' && c != ':')
+			continue;
+		char p = d[i - 1], n = d[i + 1];
+		size_t opend = i + 1;
+		if (c == '=') {
+			if (strchr("=!<>+-*/%&|^~", p) || n == '=')
+				continue;
+			if (n == '>')
+				opend++;
+		} else {
+			if (p == ':' || n == ':' || (n == '/' && i + 2 < len && d[i + 2] == '/'))
+				continue;
+			if (n == '=')
+				opend++;
+		}
+		int rc = generic_at(d, len, i, opend, flags, out);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int cmp_hit(const void *a, const void *b)
+{
+	const struct scan_hit *x = a, *y = b;
+	if (x->off != y->off)
+		return x->off < y->off ? -1 : 1;
+	if (x->prio != y->prio)
+		return x->prio > y->prio ? -1 : 1;
+	return x->len > y->len ? -1 : x->len < y->len;
+}
+
+static bool wins(const struct scan_hit *a, const struct scan_hit *b)
+{
+	if (a->prio != b->prio)
+		return a->prio > b->prio;
+	return a->len > b->len;
+}
+
+static void line_bounds(const char *d, size_t len, size_t off, size_t *s, size_t *e)
+{
+	size_t a = off;
+	while (a > 0 && d[a - 1] != '\n')
+		a--;
+	const char *nl = memchr(d + off, '\n', len - off);
+	*s = a;
+	*e = nl ? (size_t)(nl - d) : len;
+}
+
+int scan_buffer(const char *d, size_t len, unsigned flags, struct scan_hits *out)
+{
+	pthread_once(&table_once, table_build);
+	struct scan_hits h = { 0 };
+	int rc = 0;
+	for (size_t i = 0; i + 1 < len && rc >= 0; i++) {
+		unsigned k = ((unsigned)(unsigned char)d[i] << 8) | (unsigned char)d[i + 1];
+		if (!((bigram_bits[k >> 3] >> (k & 7)) & 1))
+			continue;
+		for (unsigned r = bigram_head[k]; r && rc >= 0; r = rule_next[r - 1])
+			rc = rule_try(&scan_rules[r - 1], d, len, i, &h);
+	}
+	if (rc >= 0)
+		rc = generic_pass(d, len, flags, &h);
+	if (rc < 0) {
+		scan_hits_free(&h);
+		return HUSH_ENOMEM;
+	}
+	if (h.n > 1)
+		qsort(h.v, h.n, sizeof(h.v[0]), cmp_hit);
+	/* overlap reduction */
+	size_t k = 0;
+	for (size_t i = 0; i < h.n; i++) {
+		if (k > 0) {
+			struct scan_hit *last = &h.v[k - 1];
+			if (h.v[i].off < last->off + last->len) {
+				if (wins(&h.v[i], last))
+					*last = h.v[i];
+				continue;
+			}
+		}
+		h.v[k++] = h.v[i];
+	}
+	h.n = k;
+	/* line numbers and hush:allow */
+	size_t cur = 0;
+	int line = 1;
+	for (size_t i = 0; i < h.n; i++) {
+		struct scan_hit *x = &h.v[i];
+		while (cur < x->off) {
+			const char *nl = memchr(d + cur, '\n', x->off - cur);
+			if (!nl) {
+				cur = x->off;
+				break;
+			}
+			line++;
+			cur = (size_t)(nl - d) + 1;
+		}
+		x->line = line;
+		size_t s, e;
+		line_bounds(d, len, x->off, &s, &e);
+		if (memmem(d + s, e - s, "hush:allow", 10))
+			continue;
+		if (out->n == out->cap) {
+			size_t nc = out->cap ? out->cap * 2 : 16;
+			struct scan_hit *nv = realloc(out->v, nc * sizeof(*nv));
+			if (!nv) {
+				scan_hits_free(&h);
+				return HUSH_ENOMEM;
+			}
+			out->v = nv;
+			out->cap = nc;
+		}
+		out->v[out->n++] = *x;
+	}
+	scan_hits_free(&h);
+	return 0;
+}
+
+void scan_hits_free(struct scan_hits *h)
+{
+	free(h->v);
+	h->v = NULL;
+	h->n = h->cap = 0;
+}
+
+const char *scan_value_token_rule(const char *v, size_t len)
+{
+	pthread_once(&table_once, table_build);
+	struct scan_hits h = { 0 };
+	const char *id = NULL;
+	for (size_t i = 0; i + 1 < len && !id; i++) {
+		unsigned k = ((unsigned)(unsigned char)v[i] << 8) | (unsigned char)v[i + 1];
+		if (!((bigram_bits[k >> 3] >> (k & 7)) & 1))
+			continue;
+		for (unsigned r = bigram_head[k]; r && !id; r = rule_next[r - 1])
+			if (rule_try(&scan_rules[r - 1], v, len, i, &h) > 0 && h.n)
+				id = h.v[0].rule;
+	}
+	scan_hits_free(&h);
+	return id;
+}

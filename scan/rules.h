@@ -1,0 +1,74 @@
+/* The token rule table shared by scan/rules.c and scan/match.c (internal to
+ * the scanner). A rule is found through its literal prefix by the bigram
+ * prefilter in match.c, then its matcher checks the exact format and, where
+ * the format carries one, the checksum. */
+#ifndef HUSH_SCAN_RULES_H
+#define HUSH_SCAN_RULES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "scan/match.h"
+
+/* Character classes of a token body. */
+enum rule_class {
+	RC_ALNUM = 1, /* base62 */
+	RC_B64URL,    /* A-Z a-z 0-9 _ - */
+	RC_B64,       /* A-Z a-z 0-9 + / = */
+	RC_HEX,       /* 0-9 a-f */
+	RC_HEXI,      /* 0-9 a-f A-F */
+	RC_UPALNUM,   /* A-Z 0-9 */
+	RC_ALNUM_US,  /* A-Z a-z 0-9 _ */
+	RC_ALNUM_DASH,/* A-Z a-z 0-9 - */
+	RC_B64URL_EQ, /* B64URL plus = */
+	RC_B64_US,    /* B64 plus _ */
+	RC_UP_DOT,    /* A-Z 0-9 . */
+	RC_SLACKHOOK, /* A-Z a-z 0-9 / */
+	RC_B64URL_DOT,/* B64URL plus . */
+};
+
+/* Priority when hits overlap: the higher wins, then the longer. */
+enum {
+	PRIO_GENERIC = 2,
+	PRIO_STRUCT = 5,   /* JWT, URL password, credential-file keys */
+	PRIO_TOKEN = 8,
+	PRIO_CHECKED = 10, /* a verified checksum */
+};
+
+struct rule;
+/* Tries the rule at pos (where its prefix starts). Appends hits to out.
+ * Returns 1 if something matched, 0 if not, HUSH_ENOMEM. */
+typedef int (*rule_match_fn)(const struct rule *r, const char *d, size_t len,
+			     size_t pos, struct scan_hits *out);
+/* Checks a token's body (after the prefix). Returns -1 to reject, 0 when
+ * accepted without a checksum, 1 when a checksum/structure was verified. */
+typedef int (*rule_verify_fn)(const char *tok, size_t n, const char *body, size_t bn);
+
+struct rule {
+	const char *id;
+	const char *title;
+	const char *prefix;
+	uint8_t cls;
+	uint16_t min, max;  /* body length after the prefix */
+	uint8_t conf;
+	rule_verify_fn verify;
+	rule_match_fn match; /* NULL: prefix + class run */
+};
+
+extern const struct rule scan_rules[];
+extern const size_t scan_nrules;
+
+bool rule_in_class(int cls, unsigned char c);
+/* Appends a hit; 0 or HUSH_ENOMEM. prio is kept in the hit's spare field. */
+int hits_push(struct scan_hits *out, const char *rule, const char *title,
+	      size_t off, size_t len, int conf, int check);
+/* Tries rule r at pos (where its prefix may start); see rule_match_fn. */
+int rule_try(const struct rule *r, const char *d, size_t len, size_t pos, struct scan_hits *out);
+/* Decodes base64 (standard or URL alphabet, padding optional) of in[n]
+ * into out[cap]; returns the decoded length or -1. */
+long b64_decode(const char *in, size_t n, unsigned char *out, size_t cap);
+/* True when the token body looks random enough (not xxxx, not EXAMPLE). */
+bool token_body_plausible(const char *b, size_t n);
+
+#endif
