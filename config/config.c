@@ -916,8 +916,8 @@ static void key_vault(struct loader *L, const char *k, const char *v)
 			cfg->kdf_memory = 0;
 		} else if (parse_size(v, &b)) {
 			FAIL(L, "kdf_memory: bad size '%.80s' (expected e.g. 64M, 256MiB, 1G or auto)", v);
-		} else if (b < (8ull << 20) || b > (4ull << 30)) {
-			FAIL(L, "kdf_memory: %.80s is out of range (8M to 4G)", v);
+		} else if (b < (64ull << 20) || b > (4ull << 30)) {
+			FAIL(L, "kdf_memory: %.80s is out of range (64M to 4G)", v);
 		} else {
 			cfg->kdf_memory = b;
 		}

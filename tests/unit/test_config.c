@@ -340,7 +340,8 @@ static void test_errors(void)
 	bad("[broker]\nconfirm = command:relative\n", 2, "not an absolute path",
 	    "relative confirm command");
 	bad("[vault]\nkdf_memory = lots\n", 2, "bad size 'lots'", "bad size");
-	bad("[vault]\nkdf_memory = 1M\n", 2, "out of range", "size too small");
+	bad("[vault]\nkdf_memory = 32M\n", 2, "out of range (64M to 4G)", "size too small");
+	bad("[vault]\nkdf_memory = 5G\n", 2, "out of range", "size too large");
 	bad("[vault]\nkdf_memory = 99999999999999999999999\n", 2, "bad size", "size overflow");
 	bad("[vault]\nkdf_ops = 0\n", 2, "kdf_ops: bad value", "kdf_ops zero");
 	bad("[vault]\nkdf_ops = -1\n", 2, "kdf_ops: bad value", "kdf_ops negative");

@@ -1,0 +1,507 @@
+/* hush config (check a config file, print its path) and hush grant (list
+ * the configured grants). The config holds secret names, never values, so
+ * everything here may be printed. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/commands.h"
+#include "common/util.h"
+#include "config/config.h"
+#include "vault/open.h"
+#include "vault/vault.h"
+
+static const char config_usage[] =
+	"usage: hush config check [--unlock] [FILE]\n"
+	"       hush config path\n"
+	"\n"
+	"check   validate FILE (default: the config path) and report every problem\n"
+	"        as FILE:LINE: message; then check each grant: its command exists,\n"
+	"        is executable and matches its sha256 pin, and its secrets are in\n"
+	"        the vault (when the vault can be opened without a prompt: desktop\n"
+	"        keyring, $HUSH_ASKPASS or [vault] askpass; --unlock allows a\n"
+	"        passphrase prompt on the terminal).\n"
+	"        Exit 0 when all is well, 1 when a grant has a problem, 2 when the\n"
+	"        file is invalid or missing.\n"
+	"path    print the config path ($HUSH_CONFIG, else\n"
+	"        $XDG_CONFIG_HOME/hush/config.ini, else ~/.config/hush/config.ini)\n"
+	"\n"
+	"Every key is described in docs/config.md.\n";
+
+static const char grant_usage[] =
+	"usage: hush grant list [--json]\n"
+	"\n"
+	"List the grants in the config: name, command, argument patterns, working\n"
+	"directory, secrets (VARIABLE <- vault entry), how approval is asked, and\n"
+	"how long an approval lasts. --json prints one JSON array.\n";
+
+static bool is_help(const char *a)
+{
+	return !strcmp(a, "--help") || !strcmp(a, "-h");
+}
+
+/* Loads the default config or exits 2 with the loader's message. */
+static void load_or_die(struct config *cfg, const char *file)
+{
+	char err[1024];
+	int r = file ? config_load(cfg, file, false, err, sizeof(err))
+		     : config_load_default(cfg, err, sizeof(err));
+	if (r == 0)
+		return;
+	if (r == HUSH_ECONFIG)
+		die_status(2, "fix the line named above; every key is described in docs/config.md",
+			   "%s", err);
+	if (r == HUSH_ENOENT)
+		die_status(2, "hush config path prints where hush looks by default", "%s", err);
+	die_status(2, NULL, "%s", err[0] ? err : hush_strerror(r));
+}
+
+/* --- hush config check --- */
+
+static int sha256_file(const char *path, char hex[65])
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	crypto_hash_sha256_state st;
+	crypto_hash_sha256_init(&st);
+	unsigned char buf[65536];
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			close(fd);
+			return -1;
+		}
+		if (n == 0)
+			break;
+		crypto_hash_sha256_update(&st, buf, (unsigned long long)n);
+	}
+	close(fd);
+	unsigned char h[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256_final(&st, h);
+	sodium_bin2hex(hex, 65, h, sizeof(h));
+	return 0;
+}
+
+/* Checks that path names an executable regular file; prints a problem
+ * line for `what` otherwise. Returns true when usable. */
+static bool check_executable(const char *what, const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) < 0) {
+		msg_error("%s: %s: %s", what, path,
+			  errno == ENOENT ? "no such file" : strerror(errno));
+		return false;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		msg_error("%s: %s: not a regular file", what, path);
+		return false;
+	}
+	if (access(path, X_OK) < 0) {
+		msg_error("%s: %s: not executable", what, path);
+		msg_hint("chmod +x %s", path);
+		return false;
+	}
+	return true;
+}
+
+/* Opens the vault without prompting unless allowed. Returns the vault, or
+ * NULL with a reason why the secret check is skipped in why[n]. */
+static struct vault *open_vault_quietly(const struct config *cfg, bool allow_prompt,
+					char *why, size_t n)
+{
+	char path[4096];
+	if (path_vault(path, sizeof(path))) {
+		snprintf(why, n, "the vault path is too long");
+		return NULL;
+	}
+	struct vault_info info;
+	int r = vault_probe(path, &info);
+	if (r == HUSH_ENOENT) {
+		snprintf(why, n, "no vault at %.600s (run 'hush init')", path);
+		return NULL;
+	}
+	if (r) {
+		snprintf(why, n, "cannot read %.600s: %s", path, hush_strerror(r));
+		return NULL;
+	}
+	const char *askpass = getenv("HUSH_ASKPASS");
+	bool have_askpass = (askpass && *askpass) || cfg->askpass;
+	if (info.source == VAULT_KEY_PASSPHRASE && !have_askpass && !allow_prompt) {
+		snprintf(why, n, "the vault is locked (use --unlock to type the passphrase, "
+				 "or set HUSH_ASKPASS)");
+		return NULL;
+	}
+	struct vault_open_opts o = { .passphrase_fd = -1, .flags = 0, .cfg = cfg, .path = path };
+	struct vault *v = NULL;
+	struct vault_err e;
+	memset(&e, 0, sizeof(e));
+	r = vault_open_default(&o, &v, &e);
+	if (r) {
+		snprintf(why, n, "%s", e.what[0] ? e.what : hush_strerror(r));
+		return NULL;
+	}
+	return v;
+}
+
+static bool vault_has(const struct vault *v, const char *name)
+{
+	size_t n = vault_count(v);
+	for (size_t i = 0; i < n; i++) {
+		struct vault_entry_info e;
+		if (vault_entry(v, i, &e) == 0 && !strcmp(e.name, name))
+			return true;
+	}
+	return false;
+}
+
+static int config_check(int argc, char **argv)
+{
+	const char *file = NULL;
+	bool unlock = false;
+	for (int i = 1; i < argc; i++) {
+		if (is_help(argv[i])) {
+			fputs(config_usage, stdout);
+			return 0;
+		} else if (!strcmp(argv[i], "--unlock")) {
+			unlock = true;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			die_usage("config", "unknown option '%s'", argv[i]);
+		} else if (file) {
+			die_usage("config", "check takes at most one FILE");
+		} else {
+			file = argv[i];
+		}
+	}
+	char path[4096];
+	if (!file) {
+		if (path_config(path, sizeof(path)))
+			die_status(2, NULL, "config check: cannot find the config path");
+		struct stat st;
+		if (stat(path, &st) < 0 && errno == ENOENT) {
+			printf("%s: no config file; the built-in defaults apply\n", path);
+			return 0;
+		}
+		file = path;
+	}
+	struct config cfg;
+	load_or_die(&cfg, file);
+	printf("%s: valid (%zu grant%s, %zu profile%s)\n", file, cfg.ngrants,
+	       cfg.ngrants == 1 ? "" : "s", cfg.nprofiles, cfg.nprofiles == 1 ? "" : "s");
+
+	int problems = 0;
+	char what[256];
+	if (cfg.askpass && !check_executable("[vault] askpass", cfg.askpass))
+		problems++;
+	if (cfg.confirm == CONFIRM_UI_COMMAND &&
+	    !check_executable("[broker] confirm command", cfg.confirm_command))
+		problems++;
+
+	bool want_vault = false;
+	for (size_t i = 0; i < cfg.ngrants; i++)
+		want_vault |= cfg.grants[i].nsecrets > 0;
+	char why[768] = "";
+	int nsecrets = 0, missing = 0;
+	struct vault *v = want_vault ? open_vault_quietly(&cfg, unlock, why, sizeof(why)) : NULL;
+
+	for (size_t i = 0; i < cfg.ngrants; i++) {
+		const struct grant *g = &cfg.grants[i];
+		snprintf(what, sizeof(what), "grant '%s': command", g->name);
+		bool exe = check_executable(what, g->command);
+		if (!exe)
+			problems++;
+		if (exe && g->sha256) {
+			char hex[65];
+			if (sha256_file(g->command, hex) < 0) {
+				msg_error("grant '%s': cannot read %s to check its sha256: %s",
+					  g->name, g->command, strerror(errno));
+				problems++;
+			} else if (sodium_memcmp(hex, g->sha256, 64) != 0) {
+				msg_error("grant '%s': %s does not match its sha256 pin (it is %s)",
+					  g->name, g->command, hex);
+				msg_hint("if the program was updated on purpose, set sha256 = %s", hex);
+				problems++;
+			}
+		}
+		if (g->ui == CONFIRM_UI_COMMAND) {
+			snprintf(what, sizeof(what), "grant '%s': confirm command", g->name);
+			if (!check_executable(what, g->confirm_command))
+				problems++;
+		}
+		if (!v)
+			continue;
+		for (size_t j = 0; j < g->nsecrets; j++) {
+			nsecrets++;
+			if (!vault_has(v, g->secrets[j].secret)) {
+				missing++;
+				msg_error("grant '%s': secret %s (for %s) is not in the vault", g->name,
+					  g->secrets[j].secret, g->secrets[j].env);
+				msg_hint("hush set %s", g->secrets[j].secret);
+				problems++;
+			}
+		}
+	}
+	if (want_vault && !v)
+		printf("secrets: check skipped: %s\n", why);
+	else if (v)
+		printf("secrets: %d of %d named by grants in the vault\n", nsecrets - missing,
+		       nsecrets);
+	vault_close(v);
+	config_free(&cfg);
+	if (problems) {
+		printf("%d problem%s found\n", problems, problems == 1 ? "" : "s");
+		return 1;
+	}
+	return 0;
+}
+
+int cmd_config(int argc, char **argv)
+{
+	if (argc < 2) {
+		fputs(config_usage, stderr);
+		return 2;
+	}
+	if (is_help(argv[1]) || !strcmp(argv[1], "help")) {
+		fputs(config_usage, stdout);
+		return 0;
+	}
+	if (sodium_init() < 0)
+		die("config: cannot initialise libsodium");
+	if (!strcmp(argv[1], "check"))
+		return config_check(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "path")) {
+		if (argc > 2 && is_help(argv[2])) {
+			fputs(config_usage, stdout);
+			return 0;
+		}
+		if (argc > 2)
+			die_usage("config", "path takes no arguments");
+		char path[4096];
+		if (path_config(path, sizeof(path)))
+			die("config path: cannot find the config path (no HOME?)");
+		printf("%s\n", path);
+		return 0;
+	}
+	die_usage("config", "unknown subcommand '%s'", argv[1]);
+}
+
+/* --- hush grant list --- */
+
+/* A token as it would be written in args: quoted when it has spaces,
+ * quotes or is empty. */
+static void print_token(FILE *f, const char *t)
+{
+	bool plain = *t != 0;
+	for (const char *c = t; *c; c++)
+		if (*c == ' ' || *c == '\t' || *c == '\'' || *c == '"' || *c == ';' || *c == '#')
+			plain = false;
+	if (plain) {
+		fputs(t, f);
+	} else if (!strchr(t, '\'')) {
+		fprintf(f, "'%s'", t);
+	} else {
+		fputc('"', f);
+		for (const char *c = t; *c; c++) {
+			if (*c == '"' || *c == '\\')
+				fputc('\\', f);
+			fputc(*c, f);
+		}
+		fputc('"', f);
+	}
+}
+
+static void json_str(FILE *f, const char *s)
+{
+	if (!s) {
+		fputs("null", f);
+		return;
+	}
+	fputc('"', f);
+	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+		if (*c == '"' || *c == '\\')
+			fprintf(f, "\\%c", *c);
+		else if (*c == '\n')
+			fputs("\\n", f);
+		else if (*c == '\t')
+			fputs("\\t", f);
+		else if (*c < 0x20 || *c == 0x7f)
+			fprintf(f, "\\u%04x", *c);
+		else
+			fputc(*c, f);
+	}
+	fputc('"', f);
+}
+
+static const char *policy_name(enum confirm_policy p)
+{
+	switch (p) {
+	case CONFIRM_POLICY_ALWAYS: return "always";
+	case CONFIRM_POLICY_NEVER: return "never";
+	case CONFIRM_POLICY_TTL: break;
+	}
+	return "ttl";
+}
+
+static const char *ui_name(enum confirm_ui u)
+{
+	switch (u) {
+	case CONFIRM_UI_DESKTOP: return "desktop";
+	case CONFIRM_UI_TERMINAL: return "terminal";
+	case CONFIRM_UI_COMMAND: return "command";
+	case CONFIRM_UI_NONE: return "none";
+	case CONFIRM_UI_DEFAULT: break;
+	}
+	return "default";
+}
+
+/* The UI a grant uses, with the broker default resolved. */
+static enum confirm_ui grant_ui(const struct config *cfg, const struct grant *g,
+				const char **command)
+{
+	if (g->ui != CONFIRM_UI_DEFAULT) {
+		*command = g->confirm_command;
+		return g->ui;
+	}
+	*command = cfg->confirm_command;
+	return cfg->confirm;
+}
+
+static void grant_list_json(const struct config *cfg)
+{
+	printf("[");
+	for (size_t i = 0; i < cfg->ngrants; i++) {
+		const struct grant *g = &cfg->grants[i];
+		const char *uicmd;
+		enum confirm_ui ui = grant_ui(cfg, g, &uicmd);
+		printf("%s\n  {\"name\": ", i ? "," : "");
+		json_str(stdout, g->name);
+		printf(", \"command\": ");
+		json_str(stdout, g->command);
+		printf(", \"sha256\": ");
+		json_str(stdout, g->sha256);
+		printf(", \"args\": [");
+		for (size_t a = 0; a < g->nargs; a++) {
+			printf("%s[", a ? ", " : "");
+			for (size_t t = 0; t < g->args[a].n; t++) {
+				if (t)
+					printf(", ");
+				json_str(stdout, g->args[a].items[t]);
+			}
+			printf("]");
+		}
+		printf("], \"cwd\": ");
+		json_str(stdout, g->cwd);
+		printf(", \"secrets\": [");
+		for (size_t s = 0; s < g->nsecrets; s++) {
+			printf("%s{\"env\": ", s ? ", " : "");
+			json_str(stdout, g->secrets[s].env);
+			printf(", \"secret\": ");
+			json_str(stdout, g->secrets[s].secret);
+			printf("}");
+		}
+		printf("], \"confirm\": \"%s\", \"ui\": \"%s\", \"ui_command\": ",
+		       policy_name(g->policy), ui_name(ui));
+		json_str(stdout, ui == CONFIRM_UI_COMMAND ? uicmd : NULL);
+		printf(", \"ttl\": %llu, \"allow_no_mask\": %s, \"path\": ",
+		       (unsigned long long)(g->ttl ? g->ttl : cfg->approval_ttl),
+		       g->allow_no_mask ? "true" : "false");
+		json_str(stdout, g->path);
+		printf(", \"env_keep\": [");
+		for (size_t e = 0; e < g->env_keep.n; e++) {
+			if (e)
+				printf(", ");
+			json_str(stdout, g->env_keep.items[e]);
+		}
+		printf("]}");
+	}
+	printf("%s]\n", cfg->ngrants ? "\n" : "");
+}
+
+static void grant_list_text(const struct config *cfg)
+{
+	for (size_t i = 0; i < cfg->ngrants; i++) {
+		const struct grant *g = &cfg->grants[i];
+		if (i)
+			printf("\n");
+		printf("%s\n", g->name);
+		printf("  command  %s%s\n", g->command, g->sha256 ? " (sha256 pinned)" : "");
+		if (g->nargs == 0)
+			printf("  args     (any)\n");
+		for (size_t a = 0; a < g->nargs; a++) {
+			printf("  %s", a ? "         " : "args     ");
+			if (g->args[a].n == 0)
+				printf("(none)");
+			for (size_t t = 0; t < g->args[a].n; t++) {
+				if (t)
+					putchar(' ');
+				print_token(stdout, g->args[a].items[t]);
+			}
+			printf("\n");
+		}
+		printf("  cwd      %s\n", g->cwd ? g->cwd : "(any)");
+		if (g->nsecrets == 0)
+			printf("  secrets  (none)\n");
+		for (size_t s = 0; s < g->nsecrets; s++)
+			printf("  %s%s <- %s\n", s ? "         " : "secrets  ", g->secrets[s].env,
+			       g->secrets[s].secret);
+		const char *uicmd;
+		enum confirm_ui ui = grant_ui(cfg, g, &uicmd);
+		printf("  confirm  %s, via %s%s%s%s\n", policy_name(g->policy), ui_name(ui),
+		       ui == CONFIRM_UI_COMMAND ? " " : "", ui == CONFIRM_UI_COMMAND ? uicmd : "",
+		       g->ui == CONFIRM_UI_DEFAULT ? " (broker default)" : "");
+		char ttl[32];
+		format_duration(g->ttl ? g->ttl : cfg->approval_ttl, ttl, sizeof(ttl));
+		printf("  ttl      %s%s\n", ttl, g->ttl ? "" : " (broker default)");
+		if (g->allow_no_mask)
+			printf("  no-mask  allowed\n");
+		if (g->path)
+			printf("  path     %s\n", g->path);
+		for (size_t e = 0; e < g->env_keep.n; e++)
+			printf("  %s%s\n", e ? "         " : "env_keep ", g->env_keep.items[e]);
+	}
+}
+
+int cmd_grant(int argc, char **argv)
+{
+	int i = 1;
+	if (argc > 1 && !strcmp(argv[1], "list"))
+		i = 2;
+	else if (argc > 1 && (is_help(argv[1]) || !strcmp(argv[1], "help"))) {
+		fputs(grant_usage, stdout);
+		return 0;
+	} else if (argc > 1 && argv[1][0] != '-') {
+		die_usage("grant", "unknown subcommand '%s'", argv[1]);
+	}
+	bool json = false;
+	for (; i < argc; i++) {
+		if (is_help(argv[i])) {
+			fputs(grant_usage, stdout);
+			return 0;
+		} else if (!strcmp(argv[i], "--json")) {
+			json = true;
+		} else {
+			die_usage("grant", "unknown argument '%s'", argv[i]);
+		}
+	}
+	struct config cfg;
+	load_or_die(&cfg, NULL);
+	if (json) {
+		grant_list_json(&cfg);
+	} else if (cfg.ngrants == 0) {
+		char path[4096] = "";
+		path_config(path, sizeof(path));
+		printf("no grants in %s\n", cfg.path ? cfg.path : path);
+		msg_hint("add a [grant NAME] section; see docs/config.md");
+	} else {
+		grant_list_text(&cfg);
+	}
+	config_free(&cfg);
+	return 0;
+}
