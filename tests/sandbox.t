@@ -1,0 +1,253 @@
+# hush sandbox against a hostile agent, run as an unprivileged user.
+#
+# Every attack runs twice: once inside `hush sandbox` and once outside it as
+# the same user (the control). An attack passes when the control reaches the
+# canary (so the test can fail) and the sandboxed run does not. Some attacks
+# are repeated with one layer switched off (--no-landlock, --no-userns) to
+# show that the other layer still stops them.
+. "$(dirname "$0")/lib.sh"
+
+if ! command -v setpriv >/dev/null && is_root; then
+	skip "setpriv missing: cannot drop to an unprivileged user"
+	exit 0
+fi
+nobody_prepare
+C=$(canary)
+P="$T/proj"
+mkdir -p "$P/sub" "$NB_HOME/.ssh" "$NB_HOME/.local/share/hush" "$NB_HOME/run/control" "$T/outside"
+chmod 0700 "$NB_HOME/run" "$NB_HOME/run/control"
+printf 'DEPLOY_TOKEN=%s\n' "$C" >"$P/.env"
+printf 'DB=%s\n' "$C" >"$P/sub/.env.local"
+printf 'DEPLOY_TOKEN=put-yours-here\n' >"$P/.env.example"
+printf 'readme\n' >"$P/README"
+ln "$P/.env" "$P/hardlink-copy"           # another name, same inode, inside the project
+ln "$P/.env" "$T/outside/env-link"        # another name outside the walked tree
+ln -s .env "$P/envlink"
+printf -- '-----BEGIN OPENSSH PRIVATE KEY-----\n%s\n' "$C" >"$NB_HOME/.ssh/id_ed25519"
+printf 'HUSHVAULT %s\n' "$C" >"$NB_HOME/.local/share/hush/vault"
+printf '{"secret":"%s"}\n' "$C" >"$NB_HOME/.local/share/hush/audit.log"
+printf '%s' "$C" >"$NB_HOME/run/control/token"
+chmod 0600 "$NB_HOME/run/control/token"
+
+# helper programs, built here
+CC=${CC:-cc}
+$CC -O1 -o "$NB_BIN/reader" "$HUSH_SRC/tests/sandbox/reader.c" -luring 2>"$T/cc.err" ||
+	$CC -O1 -DNO_URING -o "$NB_BIN/reader" "$HUSH_SRC/tests/sandbox/reader.c" 2>>"$T/cc.err"
+static_ok=0
+if $CC -O1 -static -DNO_URING -o "$NB_BIN/sreader" "$HUSH_SRC/tests/sandbox/reader.c" 2>>"$T/cc.err"; then
+	static_ok=1
+fi
+chmod 0755 "$NB_BIN"/*
+if is_root; then chown -R "$NOBODY_UID:$NOBODY_UID" "$P" "$T/outside" "$NB_HOME"; fi
+
+# A process outside the sandbox holding the canary in its environment, as
+# the broker and the commands it runs do.
+VSECS=$((3000 + RANDOM % 5000))
+as_nobody env "HUSH_TEST_SECRET=$C" sleep "$VSECS" &
+# the background job is a subshell; env, setpriv and env exec into sleep
+VJOB=$!
+disown "$VJOB"
+VPID=
+for _ in $(seq 1 50); do
+	VPID=$(pgrep -P "$VJOB" -x sleep | head -1)
+	[ -n "$VPID" ] && break
+	sleep 0.1
+done
+at_exit "kill $VPID"
+
+# The attacks: each writes what it got (stdout and stderr) into $OUT/NAME.
+cat >"$T/attacks.sh" <<'EOF'
+OUT=$1; P=$2; VPID=$3; RT=$4
+cd "$P" || exit 1
+a() { local n=$1; shift; ( "$@" ) >"$OUT/$n" 2>&1; }
+a cat cat .env
+a bash_redirect bash -c 'echo "$(<.env)"'
+a python python3 -c 'print(open(".env").read())'
+a node_sync node -e 'console.log(require("fs").readFileSync(".env", "utf8"))'
+a node_async node -e 'require("fs").readFile(".env", "utf8", (e, d) => console.log(e ? e.code : d))'
+a node_stat node -e 'try { console.log("size=" + require("fs").statSync(".env").size) } catch (e) { console.log(e.code) }'
+a node_readdir node -e 'const fs = require("fs"); for (const f of fs.readdirSync(".")) { try { console.log(f, fs.readFileSync(f, "utf8")) } catch (e) {} }'
+a grep_r grep -r DEPLOY_TOKEN .
+a find find . -name '.env*' -exec cat {} +
+a static sreader libc .env
+a raw_syscall reader raw .env
+a io_uring reader uring .env
+a symlink_pre cat envlink
+a symlink_new bash -c 'ln -s "$PWD/.env" /tmp/hush-t-sym.$$ && cat /tmp/hush-t-sym.$$; rm -f /tmp/hush-t-sym.$$'
+a hardlink_pre cat hardlink-copy
+a hardlink_new bash -c 'ln .env hl.$$ 2>&1; cat hl.$$; rm -f hl.$$'
+a proc_root cat "/proc/self/root$P/.env"
+a nested_umount unshare -Urm sh -c "umount '$P/.env'; cat '$P/.env'"
+a nested_bind unshare -Urm sh -c "d=\$(mktemp -d); mount --bind '$P' \$d && cat \$d/.env"
+a nested_rbind unshare -Urm sh -c "d=\$(mktemp -d); mount --rbind '$P' \$d && cat \$d/.env"
+a no_preload env -u LD_PRELOAD -u HUSH_SHIM_CONFIG cat .env
+a subdir_env cat sub/.env.local
+a vault cat "$HOME/.local/share/hush/vault"
+a audit cat "$HOME/.local/share/hush/audit.log"
+a ssh_key sh -c 'cat "$HOME"/.ssh/id_*'
+a control_token cat "$RT/control/token"
+a proc_environ cat "/proc/$VPID/environ"
+a proc_mem reader mem "$VPID"
+a ptrace reader ptrace "$VPID"
+a kill0 sh -c "kill -0 $VPID && echo signal-delivered"
+a env_self sh -c 'env; cat /proc/self/environ'
+a env_parent sh -c 'cat /proc/1/environ /proc/$PPID/environ'
+a example cat .env.example
+exit 0
+EOF
+
+P_OUT_IN="$T/out-in"; P_OUT_CTL="$T/out-ctl"
+mkdir -p "$P_OUT_IN" "$P_OUT_CTL" "$T/out-noll" "$T/out-nons"
+is_root && chown "$NOBODY_UID:$NOBODY_UID" "$P_OUT_IN" "$P_OUT_CTL" "$T/out-noll" "$T/out-nons"
+RT="$NB_HOME/run"
+
+sandboxed() { (cd "$P" && as_nobody env HUSH_TEST_SECRET="$C" GITHUB_TOKEN="$C" "$NB_BIN/hush" sandbox "$@"); }
+
+(cd "$P" && as_nobody env HUSH_TEST_SECRET="$C" bash "$T/attacks.sh" "$P_OUT_CTL" "$P" "$VPID" "$RT")
+sandboxed -- bash "$T/attacks.sh" "$P_OUT_IN" "$P" "$VPID" "$RT" 2>"$T/sandbox.err"
+rc=$?
+is "hush sandbox ran the attack script (exit 0)" "$rc" 0
+[ "$rc" -eq 0 ] || sed 's/^/#   /' "$T/sandbox.err" | head -5
+sandboxed --no-landlock -- bash "$T/attacks.sh" "$T/out-noll" "$P" "$VPID" "$RT" 2>/dev/null
+sandboxed --no-userns -- bash "$T/attacks.sh" "$T/out-nons" "$P" "$VPID" "$RT" 2>/dev/null
+
+# attack NAME DESCRIPTION [DIR]: control got the canary, the sandbox did not
+attack() {
+	local n=$1 d=$2 dir=${3:-$P_OUT_IN}
+	if ! grep -qaF -- "$C" "$P_OUT_CTL/$n" 2>/dev/null; then
+		not_ok "$d (the control run did not reach the canary: the test proves nothing)"
+		sed 's/^/#   ctl: /' "$P_OUT_CTL/$n" 2>/dev/null | head -3
+		return
+	fi
+	if [ ! -f "$dir/$n" ]; then not_ok "$d (attack did not run)"; return; fi
+	if grep -qaF -- "$C" "$dir/$n"; then
+		not_ok "$d"; echo "#   the canary leaked through: $n"
+	else ok "$d"; fi
+}
+
+attack cat "cat .env"
+attack bash_redirect 'bash $(<.env)'
+attack python "python open().read()"
+attack node_sync "node fs.readFileSync"
+attack node_async "node fs.readFile"
+attack node_readdir "node readdir + read each entry"
+attack grep_r "grep -r"
+attack find "find -exec cat"
+if [ "$static_ok" = 1 ]; then attack static "statically linked reader"
+else skip "no libc.a: cannot build a static reader"; fi
+attack raw_syscall "raw openat/read syscalls (no libc)"
+if grep -q "io_uring_setup" "$P_OUT_CTL/io_uring" 2>/dev/null; then
+	skip "io_uring not available: $(head -1 "$P_OUT_CTL/io_uring")"
+else attack io_uring "io_uring openat + read"; fi
+attack symlink_pre "symlink made before start"
+attack symlink_new "symlink made inside the sandbox"
+attack hardlink_pre "hard link inside the project made before start (masked by inode)"
+attack hardlink_new "hard link made inside the sandbox"
+attack proc_root "/proc/self/root/..."
+attack nested_umount "nested unshare -Urm + umount of the mask"
+attack nested_bind "nested unshare -Urm + bind of the parent directory"
+attack nested_rbind "nested unshare -Urm + rbind of the parent directory"
+attack no_preload "cat after unset LD_PRELOAD"
+attack subdir_env "a .env.local in a subdirectory"
+attack vault "reading the vault file"
+attack audit "reading the audit log"
+attack ssh_key "reading ~/.ssh/id_*"
+attack control_token "reading the control socket's token"
+attack proc_environ "/proc/<outside pid>/environ"
+attack env_self "the agent's own environment"
+attack env_parent "/proc/1 and parent environ (sandbox init)"
+
+size=$(cat "$P_OUT_IN/node_stat")
+like "node fs.stat: hidden .env is empty or absent" "$size" '^(size=0|ENOENT)$'
+like "control: node fs.stat sees the real size" "$(cat "$P_OUT_CTL/node_stat")" '^size=[1-9]'
+like "ptrace of an outside process fails" "$(cat "$P_OUT_IN/ptrace")" "ptrace attach: (No such process|Operation not permitted|Permission denied)"
+is "control: ptrace of the same process works outside" "$(cat "$P_OUT_CTL/ptrace")" "attached"
+like "/proc/<outside pid>/mem cannot be opened" "$(cat "$P_OUT_IN/proc_mem")" "No such file|Permission denied|Operation not permitted"
+is "control: /proc/<pid>/mem opens outside" "$(cat "$P_OUT_CTL/proc_mem")" "opened"
+like "kill -0 of an outside process fails" "$(cat "$P_OUT_IN/kill0")" "No such process|Operation not permitted"
+is "control: kill -0 works outside" "$(cat "$P_OUT_CTL/kill0")" "signal-delivered"
+is ".env.example stays readable" "$(cat "$P_OUT_IN/example")" "DEPLOY_TOKEN=put-yours-here"
+like "nested umount is refused" "$(cat "$P_OUT_IN/nested_umount")" "Operation not permitted|not mounted|Invalid argument|must be superuser|cannot"
+
+# Landlock off: the locked mounts and the pid namespace alone
+attack nested_umount "no Landlock: nested umount cannot reveal .env (MNT_LOCKED)" "$T/out-noll"
+attack nested_bind "no Landlock: non-recursive bind of the parent cannot reveal .env" "$T/out-noll"
+attack nested_rbind "no Landlock: rbind carries the mask along" "$T/out-noll"
+attack raw_syscall "no Landlock: raw syscalls still see the mask" "$T/out-noll"
+attack proc_environ "no Landlock: the outside pid is not in the pid namespace" "$T/out-noll"
+like "no Landlock: nested umount says not mounted" "$(cat "$T/out-noll/nested_umount")" "not mounted|Invalid argument"
+# namespaces off: Landlock alone
+attack cat "no namespaces: cat .env (Landlock allow-list)" "$T/out-nons"
+attack raw_syscall "no namespaces: raw syscalls (Landlock allow-list)" "$T/out-nons"
+attack hardlink_pre "no namespaces: hard link inside the project" "$T/out-nons"
+attack ssh_key "no namespaces: ~/.ssh" "$T/out-nons"
+attack vault "no namespaces: the vault" "$T/out-nons"
+attack control_token "no namespaces: the control token" "$T/out-nons"
+attack proc_environ "no namespaces: /proc/<outside pid>/environ (Landlock ptrace scope)" "$T/out-nons"
+like "no namespaces: ptrace refused by Landlock" "$(cat "$T/out-nons/ptrace")" "Operation not permitted|Permission denied"
+like "no namespaces: kill -0 refused by Landlock signal scoping" "$(cat "$T/out-nons/kill0")" "Operation not permitted"
+like "no namespaces: mem refused by Landlock" "$(cat "$T/out-nons/proc_mem")" "Permission denied|Operation not permitted"
+
+# The documented gap: a hard link outside the walked tree is another path
+# to the same inode; mount masks cover paths (docs/sandbox.md).
+o=$(cd "$P" && as_nobody "$NB_BIN/hush" sandbox -- cat "$T/outside/env-link" 2>/dev/null)
+if [[ "$o" == *"$C"* ]]; then ok "documented gap: a hard link outside the project made before start is not masked"
+else not_ok "hard link outside the project: behaviour differs from docs/sandbox.md (update the docs)"; fi
+
+# Environment: only the allow-list; secret-looking names only by exact name
+o=$(sandboxed -- sh -c 'echo "gh=${GITHUB_TOKEN:-unset} t=${HUSH_TEST_SECRET:-unset} sb=$HUSH_SANDBOX"' 2>/dev/null)
+is "secret variables do not reach the agent" "$o" "gh=unset t=unset sb=1"
+o=$(sandboxed --allow-env GITHUB_TOKEN -- sh -c 'echo "${GITHUB_TOKEN:-unset}"' 2>/dev/null)
+is "--allow-env NAME passes that variable" "$o" "$C"
+printf '[sandbox]\nallow_env = GITHUB_*, MY_*\n' >"$T/glob.ini"
+chmod 0644 "$T/glob.ini"
+o=$(cd "$P" && as_nobody env HUSH_CONFIG="$T/glob.ini" GITHUB_TOKEN="$C" MY_COLOR=blue \
+	"$NB_BIN/hush" sandbox -- sh -c 'echo "${GITHUB_TOKEN:-unset} ${MY_COLOR:-unset}"' 2>/dev/null)
+is "a glob passes plain names but never secret-looking ones" "$o" "unset blue"
+o=$(sandboxed -- sh -c 'echo "$PATH" | cut -d: -f1; test -n "$LD_PRELOAD" && test -r "$HUSH_SHIM_CONFIG" && echo shim' 2>/dev/null)
+like "PATH starts with the sandbox's links dir, shim configured" "$o" "hush-sandbox\.[A-Za-z0-9]+/bin"$'\n'"shim"
+
+# The project stays usable next to the hidden .env
+o=$(sandboxed -- sh -c 'echo one > notes.txt && echo two >> notes.txt && cat notes.txt && mv notes.txt n2.txt && rm n2.txt && mkdir d && rmdir d && echo done' 2>&1)
+is "create, edit, rename, delete files next to the hidden .env" "$o" "one
+two
+done"
+o=$(sandboxed -- sh -c 'echo X=1 > .env.new && cat .env.new; rm .env.new' 2>&1)
+is "new files can be created in the project (names shim-hidden later stay writable)" "$([ ! -e "$P/.env.new" ] && echo gone)" "gone"
+o=$(sandboxed -- sh -c 'git init -q . && git -c user.email=a@b -c user.name=a add README && git -c user.email=a@b -c user.name=a commit -qm first && git log --oneline | wc -l' 2>&1)
+is "git init/add/commit works in the project" "$o" "1"
+is "the real .env is untouched" "$(cat "$P/.env")" "DEPLOY_TOKEN=$C"
+
+# Own process tree: pid namespace with its own /proc
+o=$(sandboxed -- sh -c 'ls /proc | grep -E "^[0-9]+$" | wc -l' 2>/dev/null)
+[ "${o:-99}" -lt 10 ] && ok "own /proc shows only the sandbox's processes ($o)" || not_ok "own /proc shows $o processes"
+o=$(sandboxed -- sh -c 'grep -E "^(CapEff|CapPrm|CapBnd|NoNewPrivs)" /proc/self/status | tr -s "\t " " "' 2>/dev/null)
+is "no capabilities, no_new_privs" "$o" "CapPrm: 0000000000000000
+CapEff: 0000000000000000
+CapBnd: 0000000000000000
+NoNewPrivs: 1"
+o=$(sandboxed -- sh -c 'echo x > "$HUSH_SHIM_CONFIG"' 2>&1)
+like "the shim rules file is read-only inside" "$o" "Read-only|Permission denied"
+
+# Exit status and signals
+sandboxed -- sh -c 'exit 42' 2>/dev/null
+is "exit status is the agent's" "$?" 42
+sandboxed -- sh -c 'kill -TERM $$' 2>/dev/null
+is "death by signal gives 128+N" "$?" 143
+sandboxed -- /no/such/agent 2>"$T/err"
+is "a missing agent exits 127" "$?" 127
+like "and says what failed" "$(cat "$T/err")" "hush: sandbox: starting the agent /no/such/agent"
+
+# Approving from inside: the control socket is not there
+o=$(sandboxed -- sh -c 'ls -A "$HUSH_RUNTIME_DIR/control" | wc -l; hush approve 1' 2>&1); rc=$?
+[ "$rc" -ne 0 ] && ok "hush approve inside the sandbox fails (exit $rc)" || not_ok "hush approve inside the sandbox succeeded"
+like "the control directory is empty or absent inside" "$o" $'(^|\n)0'
+
+# No secret value in anything hush printed
+assert_absent "the canary is in no sandbox stderr" "$C" "$T/sandbox.err" "$T/err"
+
+# usage
+"$H" sandbox >/dev/null 2>&1; is "no agent: usage error (2)" "$?" 2
+"$H" sandbox --bogus -- true >/dev/null 2>&1; is "unknown option: usage error (2)" "$?" 2
+o=$(sandboxed --no-userns --no-landlock -- true 2>&1)
+like "switching layers off is said loudly" "$o" "user namespaces OFF.*"$'\n'".*Landlock OFF"
