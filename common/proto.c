@@ -90,8 +90,12 @@ int proto_enc_control(struct buf *b, uint8_t type, const struct proto_control *c
 		return HUSH_EINVAL;
 	TRY(proto_begin(b, type));
 	TRY(buf_put_bytes(b, c->token, PROTO_TOKEN_BYTES));
-	if (type == MSG_UNLOCK)
-		TRY(buf_put_data(b, c->pass, c->passlen));
+	if (type == MSG_UNLOCK) {
+		if (c->passlen)
+			TRY(buf_put_data(b, c->pass, c->passlen));
+		else
+			TRY(buf_put_u32(b, 0));
+	}
 	if (type == MSG_APPROVE || type == MSG_DENY)
 		TRY(buf_put_u64(b, c->id));
 	if (type == MSG_APPROVE)
@@ -294,8 +298,7 @@ int proto_dec_control(uint8_t type, const uint8_t *p, size_t n, struct proto_con
 	if (type == MSG_UNLOCK) {
 		const uint8_t *d;
 		size_t dl;
-		if (buf_get_data_ref(&b, &d, &dl, PROTO_MAX_PASS) || dl == 0 ||
-		    memchr(d, 0, dl))
+		if (buf_get_data_ref(&b, &d, &dl, PROTO_MAX_PASS) || memchr(d, 0, dl))
 			goto fail;
 		c->pass = sodium_malloc(dl + 1);
 		if (!c->pass) {

@@ -107,7 +107,7 @@ struct proto_control {
 	uint8_t token[PROTO_TOKEN_BYTES];
 	uint64_t id;          /* APPROVE, DENY */
 	uint64_t for_secs;    /* APPROVE: 0 = once */
-	char *pass;           /* UNLOCK: sodium_malloc'd, NUL-terminated */
+	char *pass;           /* UNLOCK: sodium_malloc'd, NUL-terminated; "" = keyring */
 	size_t passlen;
 };
 

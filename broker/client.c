@@ -1,0 +1,439 @@
+/* Client side of the broker protocol: see client.h. */
+#include "broker/client.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "common/err.h"
+#include "common/util.h"
+
+extern char **environ;
+
+int client_socket_path(bool control, char *out, size_t n)
+{
+	char rt[PATH_MAX];
+	int r = path_runtime(rt, sizeof(rt));
+	if (r)
+		return r;
+	return xsnprintf(out, n, control ? "%s/control/sock" : "%s/client.sock", rt);
+}
+
+int client_connect(bool control, int *fd)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	if (client_socket_path(control, sa.sun_path, sizeof(sa.sun_path)))
+		return HUSH_ETOOBIG;
+	int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return HUSH_EIO;
+	if (connect(s, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int e = errno;
+		close(s);
+		errno = e;
+		if (e == ENOENT || e == ECONNREFUSED)
+			return HUSH_ENOENT;
+		return e == EACCES ? HUSH_EPERM : HUSH_EIO;
+	}
+	*fd = s;
+	return 0;
+}
+
+int client_start_broker(const char *hush_path)
+{
+	char self[PATH_MAX];
+	if (!hush_path) {
+		ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+		if (n <= 0)
+			return HUSH_EIO;
+		self[n] = '\0';
+		hush_path = self;
+	}
+	pid_t pid = fork();
+	if (pid < 0)
+		return HUSH_EIO;
+	if (pid == 0) {
+		int nul = open("/dev/null", O_RDWR);
+		if (nul >= 0) {
+			dup2(nul, 0);
+			dup2(nul, 1);
+		}
+		execl(hush_path, "hush", "broker", (char *)NULL);
+		_exit(127);
+	}
+	int st;
+	while (waitpid(pid, &st, 0) < 0) {
+		if (errno != EINTR)
+			return HUSH_EIO;
+	}
+	/* 0: started; 3: another one is running (maybe still starting) */
+	if (!WIFEXITED(st) || (WEXITSTATUS(st) != 0 && WEXITSTATUS(st) != 3))
+		return HUSH_EIO;
+	for (int i = 0; i < 500; i++) {
+		int fd;
+		if (!client_connect(false, &fd)) {
+			close(fd);
+			return 0;
+		}
+		usleep(10000);
+	}
+	return HUSH_EIO;
+}
+
+int client_ensure_broker(const struct config *cfg)
+{
+	int fd;
+	int r = client_connect(false, &fd);
+	if (!r) {
+		close(fd);
+		return 0;
+	}
+	if (r != HUSH_ENOENT)
+		return r;
+	if (cfg && !cfg->autostart)
+		return HUSH_ENOENT;
+	return client_start_broker(NULL);
+}
+
+int client_read_frame(int fd, uint8_t *type, uint8_t **body, size_t *blen)
+{
+	uint8_t hdr[PROTO_HDR];
+	if (read_full(fd, hdr, sizeof(hdr)) != (ssize_t)sizeof(hdr))
+		return HUSH_EIO;
+	uint32_t len = proto_get_len(hdr);
+	if (proto_check_len(len))
+		return HUSH_EPROTO;
+	uint8_t *b = malloc(len);
+	if (!b)
+		return HUSH_ENOMEM;
+	if (read_full(fd, b, len) != (ssize_t)len) {
+		free(b);
+		return HUSH_EIO;
+	}
+	*type = b[0];
+	memmove(b, b + 1, len - 1);
+	*body = b;
+	*blen = len - 1;
+	return 0;
+}
+
+static int read_token(uint8_t *token)
+{
+	char rt[PATH_MAX], path[PATH_MAX];
+	if (path_runtime(rt, sizeof(rt)) || xsnprintf(path, sizeof(path), "%s/control/token", rt))
+		return HUSH_ETOOBIG;
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? HUSH_ENOENT : HUSH_EPERM;
+	ssize_t n = read_full(fd, token, PROTO_TOKEN_BYTES);
+	close(fd);
+	return n == PROTO_TOKEN_BYTES ? 0 : HUSH_EPERM;
+}
+
+int client_control(uint8_t type, struct proto_control *ctl, uint8_t *rtype, uint8_t **body,
+		   size_t *blen)
+{
+	if (sodium_init() < 0)
+		return HUSH_EIO;
+	int r = read_token(ctl->token);
+	if (r)
+		return r;
+	int fd;
+	if ((r = client_connect(true, &fd)))
+		return r;
+	struct buf b;
+	buf_init(&b, PROTO_HDR + PROTO_MAX_MSG, true);
+	r = proto_enc_control(&b, type, ctl);
+	if (!r && write_all(fd, b.data, b.len) < 0)
+		r = HUSH_EIO;
+	buf_free(&b);
+	sodium_memzero(ctl->token, sizeof(ctl->token));
+	if (!r)
+		r = client_read_frame(fd, rtype, body, blen);
+	close(fd);
+	return r;
+}
+
+/* --- hush run --- */
+
+static int sig_pipe[2] = { -1, -1 };
+
+static void on_sig(int sig)
+{
+	int e = errno;
+	uint8_t s = (uint8_t)sig;
+	if (write(sig_pipe[1], &s, 1) < 0) {
+		/* pipe full: the signal is dropped */
+	}
+	errno = e;
+}
+
+static int send_run(int fd, const struct proto_run *run, int fds[PROTO_RUN_FDS])
+{
+	struct buf b;
+	buf_init(&b, PROTO_HDR + PROTO_MAX_MSG, false);
+	int r = proto_enc_run(&b, run);
+	if (r) {
+		buf_free(&b);
+		return r;
+	}
+	union {
+		char buf[CMSG_SPACE(sizeof(int) * PROTO_RUN_FDS)];
+		struct cmsghdr align;
+	} u;
+	memset(&u, 0, sizeof(u));
+	struct iovec iov = { .iov_base = b.data, .iov_len = b.len };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+			     .msg_controllen = sizeof(u.buf) };
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int) * PROTO_RUN_FDS);
+	memcpy(CMSG_DATA(cm), fds, sizeof(int) * PROTO_RUN_FDS);
+	ssize_t n;
+	while ((n = sendmsg(fd, &mh, MSG_NOSIGNAL)) < 0 && errno == EINTR)
+		;
+	r = 0;
+	if (n < 0)
+		r = HUSH_EIO;
+	else if ((size_t)n < b.len && write_all(fd, b.data + n, b.len - (size_t)n) < 0)
+		r = HUSH_EIO;
+	buf_free(&b);
+	return r;
+}
+
+static void send_small(int fd, struct buf *b)
+{
+	if (write_all(fd, b->data, b->len) < 0) {
+		/* the broker went away; the read side will notice */
+	}
+	buf_reset(b);
+}
+
+int client_run(const struct config *cfg, const char *grant, bool no_mask, char *const *argv,
+	       size_t argc, client_notify_fn notify, struct client_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	int r = client_ensure_broker(cfg);
+	if (r)
+		return r;
+	int fd;
+	if ((r = client_connect(false, &fd)))
+		return r;
+	int cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (cwd < 0) {
+		close(fd);
+		return HUSH_EIO;
+	}
+	size_t envc = 0;
+	while (environ[envc])
+		envc++;
+	struct proto_run run = {
+		.flags = no_mask ? PROTO_RUN_NO_MASK : 0, .grant = (char *)(grant ? grant : ""),
+		.argc = argc, .argv = (char **)argv, .envc = envc, .env = environ,
+	};
+	struct winsize ws;
+	if (isatty(1) && ioctl(1, TIOCGWINSZ, &ws) == 0) {
+		run.flags |= PROTO_RUN_TTY;
+		run.rows = ws.ws_row;
+		run.cols = ws.ws_col;
+	} else if (isatty(1)) {
+		run.flags |= PROTO_RUN_TTY;
+	}
+	int fds[PROTO_RUN_FDS] = { cwd, 0, 1, 2 };
+	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) < 0) {
+		close(cwd);
+		close(fd);
+		return HUSH_EIO;
+	}
+	struct sigaction sa = { .sa_handler = on_sig };
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH };
+	for (size_t i = 0; i < ARRAY_LEN(sigs); i++)
+		sigaction(sigs[i], &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	r = send_run(fd, &run, fds);
+	close(cwd);
+	if (r) {
+		close(fd);
+		return r == HUSH_ETOOBIG ? HUSH_ETOOBIG : HUSH_EIO;
+	}
+	struct buf out;
+	buf_init(&out, 256, false);
+	uint8_t rbuf[4096];
+	struct buf in;
+	buf_init(&in, PROTO_HDR + PROTO_MAX_MSG, false);
+	r = HUSH_EIO;
+	for (;;) {
+		struct pollfd p[2] = { { .fd = fd, .events = POLLIN }, { .fd = sig_pipe[0], .events = POLLIN } };
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (p[1].revents) {
+			uint8_t s;
+			while (read(sig_pipe[0], &s, 1) == 1) {
+				if (s == SIGWINCH) {
+					if (ioctl(1, TIOCGWINSZ, &ws) == 0 && !proto_enc_winsize(&out, ws.ws_row, ws.ws_col))
+						send_small(fd, &out);
+				} else if (!proto_enc_signal(&out, s)) {
+					send_small(fd, &out);
+				}
+			}
+		}
+		if (!p[0].revents)
+			continue;
+		ssize_t n = read(fd, rbuf, sizeof(rbuf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			r = HUSH_EIO;
+			break;
+		}
+		if (buf_put_bytes(&in, rbuf, (size_t)n)) {
+			r = HUSH_EPROTO;
+			break;
+		}
+		bool done = false;
+		while (!done && in.len >= PROTO_HDR) {
+			uint32_t len = proto_get_len(in.data);
+			if (proto_check_len(len)) {
+				r = HUSH_EPROTO;
+				done = true;
+				break;
+			}
+			if (in.len < PROTO_HDR + len)
+				break;
+			uint8_t type = in.data[PROTO_HDR];
+			const uint8_t *body = in.data + PROTO_HDR + 1;
+			size_t blen = len - 1;
+			if (type == MSG_EXIT) {
+				uint32_t st;
+				r = proto_dec_exit(body, blen, &st) ? HUSH_EPROTO : 0;
+				res->status = (int)st;
+				done = true;
+			} else if (type == MSG_ERROR) {
+				struct proto_error e;
+				r = proto_dec_error(body, blen, &e) ? HUSH_EPROTO : 0;
+				if (!r) {
+					res->status = e.status;
+					snprintf(res->what, sizeof(res->what), "%s", e.what);
+					snprintf(res->hint, sizeof(res->hint), "%s", e.hint);
+					proto_error_free(&e);
+				}
+				done = true;
+			} else if (type == MSG_WAITING) {
+				uint64_t id;
+				char *how;
+				if (proto_dec_waiting(body, blen, &id, &how)) {
+					r = HUSH_EPROTO;
+					done = true;
+				} else {
+					if (notify)
+						notify("waiting", id, how);
+					free(how);
+				}
+			} else if (type == MSG_NOTICE) {
+				char *text;
+				if (proto_dec_text(body, blen, &text)) {
+					r = HUSH_EPROTO;
+					done = true;
+				} else {
+					if (notify)
+						notify("notice", 0, text);
+					free(text);
+				}
+			} else {
+				r = HUSH_EPROTO;
+				done = true;
+			}
+			size_t used = PROTO_HDR + len;
+			memmove(in.data, in.data + used, in.len - used);
+			in.len -= used;
+		}
+		if (done)
+			break;
+	}
+	buf_free(&in);
+	buf_free(&out);
+	close(fd);
+	for (size_t i = 0; i < ARRAY_LEN(sigs); i++)
+		signal(sigs[i], SIG_DFL);
+	close(sig_pipe[0]);
+	close(sig_pipe[1]);
+	return r;
+}
+
+/* --- shims --- */
+
+int shims_create(const struct config *cfg, const char *dir, const char *hush_path, char *err,
+		 size_t errlen)
+{
+	char self[PATH_MAX];
+	err[0] = '\0';
+	if (!hush_path) {
+		ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+		if (n <= 0) {
+			snprintf(err, errlen, "cannot find the hush executable");
+			return HUSH_EIO;
+		}
+		self[n] = '\0';
+		hush_path = self;
+	}
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+		snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
+		return HUSH_EIO;
+	}
+	int made = 0;
+	for (size_t i = 0; i < cfg->ngrants; i++) {
+		const char *cmd = cfg->grants[i].command;
+		if (!cmd)
+			continue;
+		const char *base = strrchr(cmd, '/');
+		base = base ? base + 1 : cmd;
+		/* a link named hush or hushd would not route: main() dispatches those */
+		if (!*base || !strcmp(base, "hush") || !strcmp(base, "hushd") || !strncmp(base, "hush-", 5))
+			continue;
+		char link[PATH_MAX];
+		if (xsnprintf(link, sizeof(link), "%s/%s", dir, base)) {
+			snprintf(err, errlen, "path too long: %s/%s", dir, base);
+			return HUSH_ETOOBIG;
+		}
+		struct stat st;
+		if (lstat(link, &st) == 0) {
+			if (!S_ISLNK(st.st_mode)) {
+				snprintf(err, errlen, "%s exists and is not a link; not replacing it", link);
+				return HUSH_EEXIST;
+			}
+			char cur[PATH_MAX];
+			ssize_t n = readlink(link, cur, sizeof(cur) - 1);
+			cur[n > 0 ? n : 0] = '\0';
+			if (!strcmp(cur, hush_path)) {
+				made++;
+				continue;
+			}
+			unlink(link);
+		}
+		if (symlink(hush_path, link) < 0) {
+			snprintf(err, errlen, "cannot create %s: %s", link, strerror(errno));
+			return HUSH_EIO;
+		}
+		made++;
+	}
+	return made;
+}
