@@ -268,7 +268,7 @@ int path_ensure_private_dir(const char *dir)
 		errno = EPERM;
 		return HUSH_EPERM;
 	}
-	if (st.st_mode & 077) {
+	if ((st.st_mode & 0777) != 0700) {
 		if (chmod(dir, 0700) < 0)
 			return HUSH_EPERM;
 	}
