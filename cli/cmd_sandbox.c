@@ -5,7 +5,6 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -20,6 +19,7 @@
 #include "cli/commands.h"
 #include "common/util.h"
 #include "config/config.h"
+#include "broker/client.h"
 #include "sandbox/sandbox.h"
 #include "vault/vault.h"
 
@@ -82,66 +82,6 @@ static int client_socket(char *out, size_t n)
 	char rt[PATH_MAX];
 	int r = path_runtime(rt, sizeof(rt));
 	return r < 0 ? r : xsnprintf(out, n, "%s/client.sock", rt);
-}
-
-/* Starts `hush broker` in its own session, outside any namespace, and waits
- * until its client socket accepts (at most ~5 s) or it fails. 0 when the
- * broker answers. */
-static int broker_ensure(const char *self)
-{
-	char sock[PATH_MAX];
-	if (client_socket(sock, sizeof(sock)) < 0)
-		return HUSH_EINVAL;
-	if (socket_reachable(sock) == 0)
-		return 0;
-	pid_t pid = fork();
-	if (pid < 0)
-		return HUSH_EIO;
-	if (pid == 0) {
-		setsid();
-		int nul = open("/dev/null", O_RDWR | O_CLOEXEC);
-		if (nul >= 0) {
-			dup2(nul, 0);
-			dup2(nul, 1);
-			dup2(nul, 2);
-		}
-		execl(self, "hush", "broker", (char *)NULL);
-		_exit(127);
-	}
-	bool exited = false;
-	for (int i = 0; i < 250; i++) {
-		if (socket_reachable(sock) == 0)
-			return 0;
-		int st;
-		if (!exited && waitpid(pid, &st, WNOHANG) == pid) {
-			exited = true;
-			if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-				return HUSH_EIO;
-		}
-		poll(NULL, 0, 20);
-	}
-	return HUSH_ETIMEDOUT;
-}
-
-/* Links named after each granted command, pointing at hush: run through
- * the broker whatever PATH lookup the agent does. */
-static int links_create(const struct config *cfg, const char *dir, const char *hush)
-{
-	for (size_t i = 0; i < cfg->ngrants; i++) {
-		const char *cmd = cfg->grants[i].command;
-		if (!cmd)
-			continue;
-		const char *base = strrchr(cmd, '/');
-		base = base ? base + 1 : cmd;
-		if (!*base || !strcmp(base, "hush"))
-			continue;
-		char link[PATH_MAX];
-		if (xsnprintf(link, sizeof(link), "%s/%s", dir, base) < 0)
-			return HUSH_ETOOBIG;
-		if (symlink(hush, link) != 0 && errno != EEXIST)
-			return HUSH_EIO;
-	}
-	return 0;
 }
 
 static void list_add(struct sb_strv *to, const struct config_list *l)
@@ -356,7 +296,7 @@ int cmd_sandbox(int argc, char **argv)
 
 	/* the broker runs outside the sandbox, started before any namespace */
 	if (cfg.ngrants > 0 && access(vault, F_OK) == 0) {
-		r = broker_ensure(self);
+		r = client_ensure_broker(&cfg);
 		if (r < 0) {
 			msg_warn("sandbox: the broker is not running (%s): granted commands "
 				 "will fail", hush_strerror(r));
@@ -381,10 +321,10 @@ int cmd_sandbox(int argc, char **argv)
 		die("sandbox: preparing %s: %s", tmp, strerror(e));
 	}
 	chmod(tmp, 0755); /* reachable by the agent's uid in nested namespaces */
-	if (links_create(&cfg, bindir, self) < 0) {
-		int e = errno;
+	char lerr[512] = "";
+	if (shims_create(&cfg, bindir, self, lerr, sizeof(lerr)) < 0) {
 		rm_tree(tmp);
-		die("sandbox: creating command links in %s: %s", bindir, strerror(e));
+		die("sandbox: creating command links in %s: %s", bindir, lerr);
 	}
 
 	/* what to hide */
