@@ -872,7 +872,9 @@ int vault_rekey(struct vault *v, enum vault_key_source source,
 		memcpy(v->salt, old_salt, sizeof(old_salt));
 		memcpy(v->key, old_key, VAULT_KEY_BYTES);
 	} else if (old_info.source == VAULT_KEY_KEYRING &&
-		   memcmp(old_info.id, v->info.id, VAULT_ID_BYTES) != 0) {
+		   (v->info.source != VAULT_KEY_KEYRING ||
+		    memcmp(old_info.id, v->info.id, VAULT_ID_BYTES) != 0)) {
+		/* The new file is in place: the old key opens nothing now. */
 		keyring_delete(old_info.id);
 	}
 	sodium_free(old_key);
