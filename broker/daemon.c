@@ -260,21 +260,27 @@ static int run_askpass(const char *prog, char **pass, size_t *len)
 	return 0;
 }
 
-/* Derives the key from a passphrase and checks it opens the vault. */
+/* Derives the key from a passphrase and checks it opens the vault; the
+ * cached key is replaced only on success. */
 static int unlock_with_pass(const char *pass, size_t len)
 {
-	sodium_mprotect_readwrite(S.key);
-	int r = vault_derive_key(S.vault_path, pass, len, S.key);
+	uint8_t *k = sodium_malloc(VAULT_KEY_BYTES);
+	if (!k)
+		return HUSH_ENOMEM;
+	int r = vault_derive_key(S.vault_path, pass, len, k);
 	if (!r) {
 		struct vault *v = NULL;
-		struct vault_unlock u = { .key = S.key };
+		struct vault_unlock u = { .key = k };
 		r = vault_open(S.vault_path, &u, 0, &v);
 		vault_close(v);
 	}
-	if (r)
-		sodium_memzero(S.key, VAULT_KEY_BYTES);
-	S.have_key = (r == 0);
-	sodium_mprotect_noaccess(S.key);
+	if (!r) {
+		sodium_mprotect_readwrite(S.key);
+		memcpy(S.key, k, VAULT_KEY_BYTES);
+		sodium_mprotect_noaccess(S.key);
+		S.have_key = true;
+	}
+	sodium_free(k);
 	return r;
 }
 
@@ -1101,7 +1107,7 @@ int daemon_run(const struct daemon_opts *o)
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	struct rlimit rl = { 0, 0 };
 	setrlimit(RLIMIT_CORE, &rl);
-	umask(0177);
+	umask(0077);
 	char err[1024];
 	if (config_load_default(&S.cfg, err, sizeof(err))) {
 		msg_error("cannot load the configuration: %s", err);
@@ -1123,6 +1129,7 @@ int daemon_run(const struct daemon_opts *o)
 		msg_hint("it must be a directory owned by you, mode 0700 (set HUSH_RUNTIME_DIR)");
 		return 1;
 	}
+	umask(0177); /* sockets and files from here on: 0600 */
 	S.lockfd = open(S.lock_path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (S.lockfd < 0) {
 		msg_error("cannot open %s: %s", S.lock_path, strerror(errno));

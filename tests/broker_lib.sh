@@ -1,0 +1,73 @@
+# Shared setup for the broker tests (tests/broker*.t): an unprivileged user
+# with a vault holding one canary secret, test tools, and helpers to start,
+# query and stop a broker on private sockets. Source after lib.sh.
+nobody_prepare
+export HUSH_TEST_KDF_OPS=1
+TOOLS="$T/tools"
+mkdir -p "$TOOLS" "$NB_HOME/work" "$NB_HOME/.config/hush"
+chmod 0755 "$TOOLS"
+RT="$NB_HOME/run"
+CFG="$NB_HOME/.config/hush/config.ini"
+PASS="pw-$RANDOM-$RANDOM"
+AP=$(make_askpass "$PASS")
+V=$(canary)
+V_SHA=$(printf '%s' "$V" | sha256sum | cut -d' ' -f1)
+BLOG="$T/broker.log"
+BPID=
+
+# nb CMD...: run as the unprivileged user, in its work directory.
+nb() { (cd "$NB_HOME/work" && as_nobody env HUSH_TEST_KDF_OPS=1 "$@"); }
+# nbh ARGS...: hush as the unprivileged user.
+nbh() { nb "$NB_BIN/hush" "$@"; }
+
+# tool NAME <<'EOF' ... : an executable script in $TOOLS.
+tool() { cat >"$TOOLS/$1"; chmod 0755 "$TOOLS/$1"; }
+
+# write_config: config.ini from stdin, owned by the unprivileged user.
+write_config() {
+	cat >"$CFG"
+	is_root && chown -R "$NOBODY_UID:$NOBODY_UID" "$NB_HOME"
+}
+
+# make_vault: a passphrase vault with TOKEN = the canary.
+make_vault() {
+	nb env HUSH_ASKPASS="$AP" "$NB_BIN/hush" init >/dev/null 2>&1 &&
+		printf '%s' "$V" | nb env HUSH_ASKPASS="$AP" "$NB_BIN/hush" set TOKEN >/dev/null 2>&1
+}
+
+# start_broker [VAR=value...]: hushd in the foreground (log in $BLOG),
+# returns once its sockets and pid file exist.
+start_broker() {
+	(cd "$NB_HOME/work" && exec env -i HOME="$NB_HOME" XDG_CONFIG_HOME="$NB_HOME/.config" \
+		XDG_DATA_HOME="$NB_HOME/.local/share" HUSH_HOME="$NB_HOME/.local/share/hush" \
+		HUSH_CONFIG="$CFG" HUSH_RUNTIME_DIR="$RT" PATH="/usr/local/bin:/usr/bin:/bin" \
+		HUSH_TEST_KDF_OPS=1 "$@" \
+		$(is_root && echo setpriv --reuid=$NOBODY_UID --regid=$NOBODY_UID --clear-groups --) \
+		"$NB_BIN/hush" broker --foreground) >>"$BLOG" 2>&1 &
+	BPID=$!
+	at_exit "kill $BPID"
+	local i
+	for i in $(seq 1 300); do
+		[ -S "$RT/client.sock" ] && [ -s "$RT/control/token" ] && [ -f "$RT/hushd.pid" ] && return 0
+		kill -0 "$BPID" 2>/dev/null || return 1
+		sleep 0.02
+	done
+	return 1
+}
+
+stop_broker() {
+	[ -n "$BPID" ] || return 0
+	nbh stop >/dev/null 2>&1
+	local i
+	for i in $(seq 1 250); do kill -0 "$BPID" 2>/dev/null || break; sleep 0.02; done
+	kill "$BPID" 2>/dev/null
+	wait "$BPID" 2>/dev/null
+	BPID=
+}
+
+# wait_for COND...: retries a command until it succeeds (up to ~10 s).
+wait_for() {
+	local i
+	for i in $(seq 1 500); do "$@" && return 0; sleep 0.02; done
+	return 1
+}
