@@ -188,3 +188,11 @@ for f in "$HUSH_SRC"/examples/*.ini; do
 	if [ "$rc" -eq 0 ] || [ "$rc" -eq 1 ]; then ok "example $(basename "$f") is valid"
 	else not_ok "example $(basename "$f") is valid (rc=$rc)"; sed 's/^/#   /' "$T/err"; fi
 done
+for f in "$HUSH_SRC"/examples/*.md; do
+	[ -f "$f" ] || continue
+	grep -q '^```ini' "$f" || continue
+	awk '/^```ini/{f=1; next} /^```/{f=0} f' "$f" >"$T/snippet.ini"
+	"$H" config check "$T/snippet.ini" >/dev/null 2>"$T/err"; rc=$?
+	if [ "$rc" -eq 0 ] || [ "$rc" -eq 1 ]; then ok "config in $(basename "$f") is valid"
+	else not_ok "config in $(basename "$f") is valid (rc=$rc)"; sed 's/^/#   /' "$T/err"; fi
+done

@@ -562,6 +562,44 @@ static void test_glob_vs_fnmatch(void)
 	   config_glob_match("*", ".hidden"), "star matches empty, slashes, dots");
 }
 
+/* examples/deploy-grant.ini does what its comments promise. */
+static void test_deploy_example(void)
+{
+	const char *src = getenv("HUSH_SRC");
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/examples/deploy-grant.ini", src ? src : ".");
+	struct config c;
+	int r = config_load(&c, path, false, err, sizeof(err));
+	ok(r == 0, "examples/deploy-grant.ini loads (%s)", err);
+	if (r)
+		return;
+	const struct grant *d = config_grant(&c, "deploy-test");
+	const struct grant *s = config_grant(&c, "deploy-test-strict");
+	ok(d && s, "both example grants present");
+	if (!d || !s) {
+		config_free(&c);
+		return;
+	}
+#define M(gr, ...) grant_args_match(gr, (char *[]){ __VA_ARGS__ }, \
+	sizeof((char *[]){ __VA_ARGS__ }) / sizeof(char *))
+	ok(M(d, "deploy", "--organization=test-org", "app.yml"), "example: test-org allowed");
+	ok(!M(d, "deploy", "--organization=prod-org", "app.yml"), "example: prod-org refused");
+	ok(!M(d, "deploy", "--organization=test-org --organization=prod-org"),
+	   "example: one smuggled argument refused");
+	ok(M(d, "deploy", "--organization=test-org", "--organization=prod-org"),
+	   "example: the documented weakness of '* X *' (second option) is real");
+	ok(M(s, "deploy", "app.yml", "--organization=test-org"), "strict: deploy allowed");
+	ok(M(s, "status", "--organization=test-org"), "strict: status allowed");
+	ok(!M(s, "deploy", "--organization=prod-org", "--organization=test-org"),
+	   "strict: a second organization option refused");
+	ok(!M(s, "deploy", "app.yml", "--organization=test-org", "--organization=prod-org"),
+	   "strict: a trailing organization option refused");
+	ok(!M(s, "deploy", "app.yml", "--organization=prod-org"), "strict: prod-org refused");
+	ok(!M(s, "destroy", "x", "--organization=test-org"), "strict: other subcommands refused");
+#undef M
+	config_free(&c);
+}
+
 static void test_env_dangerous(void)
 {
 	ok(config_env_dangerous("LD_PRELOAD") && config_env_dangerous("BASH_ENV") &&
@@ -582,6 +620,7 @@ int main(void)
 	test_files();
 	test_args_match();
 	test_glob_vs_fnmatch();
+	test_deploy_example();
 	test_env_dangerous();
 	return t_done();
 }
