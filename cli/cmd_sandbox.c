@@ -456,7 +456,6 @@ int cmd_sandbox(int argc, char **argv)
 			sb_strv_push(&hidden, m.files.v[i]);
 		for (size_t i = 0; i < m.dirs.n; i++)
 			sb_strv_push(&hidden, m.dirs.v[i]);
-		sb_strv_push(&hidden, cfgpath);
 		sb_strv_push(&rw, cwd);
 		for (size_t i = 0; i < cfg.allow_write.n; i++)
 			if (path_expand_home(cfg.allow_write.items[i], p, sizeof(p)) == 0)
@@ -466,7 +465,8 @@ int cmd_sandbox(int argc, char **argv)
 				sb_strv_push(&rw, p);
 		msg_warn("sandbox: without namespaces, Landlock cannot hide the D-Bus session "
 			 "bus or unix sockets, files created later in a directory holding a "
-			 "hidden file cannot be read back, and hidden files can be replaced");
+			 "hidden file cannot be read back, and hidden files and the hush config "
+			 "can still be overwritten or replaced");
 	}
 
 	struct sandbox_spec spec = {

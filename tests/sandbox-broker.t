@@ -1,0 +1,191 @@
+# hush sandbox with a real broker, as an unprivileged user: granted commands
+# work from inside, and the agent cannot reach the broker's or a granted
+# command's secrets (/proc, ptrace, signals), approve its own request,
+# inject code into a granted command, or swap the granted executable.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/broker_lib.sh"
+
+W="$NB_HOME/work"
+OUT="$T/out"
+mkdir -p "$OUT"
+CC=${CC:-cc}
+$CC -O1 -o "$NB_BIN/reader" "$HUSH_SRC/tests/sandbox/reader.c" -luring 2>/dev/null ||
+	$CC -O1 -DNO_URING -o "$NB_BIN/reader" "$HUSH_SRC/tests/sandbox/reader.c"
+cat >"$T/evil.c" <<'EOF'
+#include <stdio.h>
+#include <stdlib.h>
+__attribute__((constructor)) static void evil(void)
+{
+	const char *t = getenv("DEPLOY_TOKEN");
+	fprintf(stderr, "INJECTED-LIB-%s\n", t ? t : "none");
+}
+EOF
+$CC -shared -fPIC -o "$TOOLS/evil.so" "$T/evil.c"
+chmod 0755 "$NB_BIN"/* "$TOOLS/evil.so"
+
+tool deploy <<'EOF'
+#!/bin/bash
+echo "deploy token=${DEPLOY_TOKEN:-unset} args=$*"
+EOF
+tool evil.sh <<'EOF'
+echo "INJECTED-SH-${DEPLOY_TOKEN:-none}"
+EOF
+# slow: holds the secret in its environment until told to stop
+tool slow <<'EOF'
+#!/bin/bash
+echo $$ >gpid.tmp && mv gpid.tmp gpid
+for _ in $(seq 1 200); do [ -e gstop ] && break; sleep 0.05; done
+echo "slow done"
+EOF
+tool pend <<'EOF'
+#!/bin/sh
+echo "pend ran"
+EOF
+tool approve <<'EOF'
+#!/bin/sh
+exit 0
+EOF
+tool fake <<'EOF'
+#!/bin/sh
+echo "FAKE-GOT-${DEPLOY_TOKEN:-none}"
+EOF
+write_config <<EOF
+[broker]
+confirm = command:$TOOLS/approve
+
+[grant deploy]
+command = $TOOLS/deploy
+args = --org=demo
+secrets = DEPLOY_TOKEN=TOKEN
+
+[grant slow]
+command = $TOOLS/slow
+secrets = DEPLOY_TOKEN=TOKEN
+
+[grant pend]
+command = $TOOLS/pend
+secrets = DEPLOY_TOKEN=TOKEN
+ui = terminal
+confirm = always
+EOF
+is_root && chown -R "$NOBODY_UID:$NOBODY_UID" "$OUT" "$W"
+check "vault with the canary" make_vault
+check "broker starts (outside any sandbox)" start_broker
+check "broker unlocked" nb env HUSH_ASKPASS="$AP" "$NB_BIN/hush" unlock
+BROKER=$(cat "$RT/hushd.pid")
+
+sb() { nb "$NB_BIN/hush" sandbox "$@"; }
+
+# --- granted commands work from inside, masked ---
+o=$(sb -- sh -c 'deploy --org=demo; echo "rc=$?"' 2>&1)
+like "granted command runs from inside via its link" "$o" "deploy token=\[hush:[A-Z_]+\] args=--org=demo"$'\n'"rc=0"
+[[ "$o" == *"$V"* ]] && not_ok "granted output is masked" || ok "granted output is masked"
+o=$(sb -- sh -c 'deploy --org=prod; echo "rc=$?"' 2>&1)
+like "ungranted arguments are refused with 77" "$o" "rc=77"
+
+# --- the broker and a running granted command, from inside ---
+rm -f "$W/gpid" "$W/gstop"
+cat >"$T/poke.sh" <<'EOF'
+# poke.sh OUT BROKER: start the slow granted command, then attack it and the broker
+out=$1; broker=$2
+slow >"$out/slow.out" 2>&1 &
+for _ in $(seq 1 200); do [ -s gpid ] && break; sleep 0.05; done
+g=$(cat gpid)
+echo "$g" >"$out/gpid"
+for who in g broker; do
+	eval "pid=\$$who"
+	cat "/proc/$pid/environ" >"$out/$who.environ" 2>&1
+	reader mem "$pid" >"$out/$who.mem" 2>&1
+	reader ptrace "$pid" >"$out/$who.ptrace" 2>&1
+	kill -0 "$pid" >"$out/$who.kill" 2>&1 && echo "signal-delivered" >>"$out/$who.kill"
+	kill -STOP "$pid" >>"$out/$who.kill" 2>&1
+done
+touch gstop
+wait
+EOF
+chmod 0644 "$T/poke.sh"
+for mode in full no-userns; do
+	mkdir -p "$OUT/$mode"; is_root && chown "$NOBODY_UID:$NOBODY_UID" "$OUT/$mode"
+	rm -f "$W/gpid" "$W/gstop"
+	flag=; [ "$mode" = no-userns ] && flag=--no-userns
+	sb $flag -- bash "$T/poke.sh" "$OUT/$mode" "$BROKER" 2>/dev/null
+	d="$OUT/$mode"
+	like "$mode: the granted command ran meanwhile" "$(cat "$d/slow.out")" "slow done"
+	for who in g broker; do
+		n=$([ $who = g ] && echo "granted command" || echo "broker")
+		assert_absent "$mode: /proc/<$n>/environ unreadable" "$V" "$d/$who.environ"
+		like "$mode: /proc/<$n>/environ refused" "$(cat "$d/$who.environ")" "No such file|Permission denied"
+		like "$mode: /proc/<$n>/mem refused" "$(cat "$d/$who.mem")" "No such file|Permission denied|not permitted"
+		like "$mode: ptrace of the $n refused" "$(cat "$d/$who.ptrace")" "No such process|not permitted|Permission denied"
+		like "$mode: signals to the $n refused" "$(cat "$d/$who.kill")" "No such process|not permitted"
+	done
+done
+# control: outside the sandbox, the same user reads the granted command's environment
+rm -f "$W/gpid" "$W/gstop"
+nbh run -- slow >/dev/null 2>&1 &
+RUNJOB=$!
+wait_for test -s "$W/gpid"
+G=$(cat "$W/gpid")
+nb cat "/proc/$G/environ" >"$T/ctl.environ" 2>&1
+nb reader ptrace "$G" >"$T/ctl.ptrace" 2>&1
+touch "$W/gstop"; wait "$RUNJOB"
+if grep -qaF -- "$V" "$T/ctl.environ"; then ok "control: outside, /proc/<granted command>/environ holds the secret"
+else not_ok "control: outside, /proc/<granted command>/environ holds the secret"; fi
+is "control: outside, ptrace of the granted command works" "$(cat "$T/ctl.ptrace")" "attached"
+kill -0 "$BROKER" 2>/dev/null && ok "the broker survived the attacks" || not_ok "the broker died"
+
+# --- approving its own request ---
+rm -f "$W/approve.done"
+cat >"$T/selfapprove.sh" <<'EOF'
+pend >pend.out 2>&1 &
+for _ in $(seq 1 100); do [ -s pend.id ] && break; sleep 0.05; done
+id=$(cat pend.id)
+{ hush approve "$id"; echo "rc=$?"; hush pending; echo "rc=$?"; } >approve.out 2>&1
+touch approve.done
+wait
+EOF
+chmod 0644 "$T/selfapprove.sh"
+rm -f "$W/pend.id" "$W/pend.out"
+sb -- bash "$T/selfapprove.sh" 2>/dev/null &
+SBJOB=$!
+id=
+for _ in $(seq 1 200); do
+	id=$(nbh pending 2>/dev/null | grep -oE '^ *[0-9]+' | head -1 | tr -d ' ')
+	[ -n "$id" ] && break; sleep 0.05
+done
+if [ -n "$id" ]; then
+	echo "$id" >"$W/pend.id"; is_root && chown "$NOBODY_UID" "$W/pend.id"
+	wait_for test -e "$W/approve.done"
+	like "hush approve inside the sandbox fails" "$(cat "$W/approve.out")" "rc=[1-9]"
+	[[ "$(cat "$W/approve.out")" != *"rc=0"* ]] && ok "hush pending inside fails too" || not_ok "hush pending worked inside"
+	o=$(nbh pending 2>&1)
+	like "the request is still pending after the attempt" "$o" "pend"
+	check "control: the human approves it from outside" nbh approve "$id"
+	wait "$SBJOB"
+	like "the approved command then ran" "$(cat "$W/pend.out")" "pend ran"
+else
+	not_ok "the sandboxed request never showed up in hush pending"
+	kill "$SBJOB" 2>/dev/null
+fi
+
+# --- injecting code into a granted command ---
+o=$(nb env DEPLOY_TOKEN=x BASH_ENV="$TOOLS/evil.sh" "$TOOLS/deploy" 2>&1)
+like "control: BASH_ENV injects into the deploy script when run directly" "$o" "INJECTED-SH"
+o=$(nb env DEPLOY_TOKEN=x LD_PRELOAD="$TOOLS/evil.so" "$TOOLS/deploy" 2>&1)
+like "control: LD_PRELOAD injects into it when run directly" "$o" "INJECTED-LIB"
+o=$(sb -- sh -c "BASH_ENV='$TOOLS/evil.sh' deploy --org=demo; LD_PRELOAD='$TOOLS/evil.so' deploy --org=demo; BASH_ENV='$TOOLS/evil.sh' hush run -- deploy --org=demo" 2>&1)
+# the hush client inside may load the library (it holds no secret: "none");
+# the command the broker runs must not
+[[ ! "$o" =~ INJECTED-[A-Z]+-[^n] ]] && ok "BASH_ENV / LD_PRELOAD do not reach the granted command" ||
+	{ not_ok "BASH_ENV / LD_PRELOAD do not reach the granted command"; echo "$o" | grep INJECTED | head -2 | sed 's/^/#   /'; }
+like "the granted command still ran" "$o" "deploy token=\[hush"
+
+# --- a fake granted command earlier in PATH ---
+o=$(sb -- sh -c "mkdir -p /tmp/fake.\$\$ && cp '$TOOLS/fake' /tmp/fake.\$\$/deploy && PATH=/tmp/fake.\$\$:\$PATH; export PATH; deploy --org=demo; hush run -- deploy --org=demo; hush run -- /tmp/fake.\$\$/deploy --org=demo; echo rc=\$?; rm -rf /tmp/fake.\$\$" 2>&1)
+[[ "$o" != *"$V"* ]] && ok "a fake deploy earlier in PATH never gets the secret" || not_ok "a fake deploy earlier in PATH got the secret"
+[[ "$o" != *"FAKE-GOT-["* ]] && ok "the broker never runs the fake with the secret" || not_ok "the broker ran the fake"
+like "the broker resolves deploy itself" "$o" "deploy token=\[hush"
+like "asking for the fake by path is refused (77)" "$o" "rc=77"
+
+assert_absent "the canary is in no test output" "$V" "$OUT" "$W/approve.out"
+stop_broker
