@@ -1,0 +1,163 @@
+# Human confirmation and approvals, as an unprivileged user: a confirmation
+# command launched by the broker (never seeing values), terminal approval
+# with hush pending/approve/deny, scoped and expiring approvals, timeouts,
+# hush lock and SIGUSR1 dropping approvals, refusal when nobody can be asked.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/broker_lib.sh"
+
+CL="$T/clog"; mkdir -p "$CL"; chmod 0777 "$CL"
+echo 0 >"$CL/answer"; chmod 0666 "$CL/answer"
+tool show <<EOF
+#!/bin/sh
+[ "\$(printf '%s' "\$TOKEN" | sha256sum | cut -d' ' -f1)" = "$V_SHA" ] && echo "SECRET-OK"
+echo "value:\$TOKEN"
+EOF
+tool confirm <<EOF
+#!/bin/sh
+{ echo "ARGS: \$*"; env; echo "--"; } >>"$CL/confirm.log"
+exit "\$(cat "$CL/answer")"
+EOF
+write_config <<EOF
+[broker]
+confirm = terminal
+request_timeout = 3s
+
+[grant viacmd]
+command = $TOOLS/show
+secrets = TOKEN
+ui = command:$TOOLS/confirm
+confirm = always
+
+[grant short]
+command = $TOOLS/show
+secrets = TOKEN
+ui = command:$TOOLS/confirm
+confirm = ttl
+ttl = 2s
+
+[grant term]
+command = $TOOLS/show
+secrets = TOKEN
+confirm = ttl
+ttl = 1h
+
+[grant termalways]
+command = $TOOLS/show
+secrets = TOKEN
+confirm = always
+
+[grant desk]
+command = $TOOLS/show
+secrets = TOKEN
+ui = desktop
+EOF
+check "vault" make_vault
+check "broker starts" start_broker HUSH_ASKPASS="$AP"
+mkdir -p "$NB_HOME/work/sub"; is_root && chown "$NOBODY_UID" "$NB_HOME/work/sub"
+asks() { grep -c '^ARGS: ' "$CL/confirm.log" 2>/dev/null || echo 0; }
+has_pending() { nbh pending 2>/dev/null | grep -q "grant=$1"; }
+no_pending() { nbh pending 2>/dev/null | grep -q "no pending requests"; }
+approvals() { nbh status | awk '/^approvals:/ {print $2}'; }
+
+# --- confirmation command ---
+out=$(nbh run --grant viacmd -- show 2>"$T/err"); rc=$?
+is "confirm command exit 0 approves" "$rc" 0
+like "approved run got the secret" "$out" "SECRET-OK"
+is "confirmation command was asked once" "$(asks)" 1
+like "it got the grant in its arguments" "$(cat "$CL/confirm.log")" "ARGS: .*grant 'viacmd'"
+like "it got HUSH_CONFIRM_GRANT" "$(cat "$CL/confirm.log")" "HUSH_CONFIRM_GRANT=viacmd"
+like "it got HUSH_CONFIRM_COMMAND" "$(cat "$CL/confirm.log")" "HUSH_CONFIRM_COMMAND=$TOOLS/show"
+like "it got HUSH_CONFIRM_CWD" "$(cat "$CL/confirm.log")" "HUSH_CONFIRM_CWD=$NB_HOME/work"
+like "it got HUSH_CONFIRM_PID" "$(cat "$CL/confirm.log")" "HUSH_CONFIRM_PID=[0-9]+"
+like "it got the secret names" "$(cat "$CL/confirm.log")" "HUSH_CONFIRM_SECRETS=TOKEN"
+assert_absent "the confirmation command never sees the value" "$V" "$CL/confirm.log"
+nbh run --grant viacmd -- show >/dev/null 2>&1
+is "confirm = always asks again" "$(asks)" 2
+echo 1 >"$CL/answer"
+out=$(nbh run --grant viacmd -- show 2>"$T/err"); rc=$?
+is "confirm command exit 1 denies: 77" "$rc" 77
+like "denial says so" "$(cat "$T/err")" "denied"
+check_fail "denied run got nothing" grep -q SECRET-OK <<<"$out"
+
+# --- ttl approvals, scoped to grant and directory, expiring ---
+echo 0 >"$CL/answer"
+out=$(nbh run --grant short -- show 2>/dev/null); is "ttl grant approved" "$?" 0
+echo 1 >"$CL/answer"
+n=$(asks)
+out=$(nbh run --grant short -- show 2>/dev/null); rc=$?
+is "within its ttl the approval is reused" "$rc" 0
+is "reuse did not ask" "$(asks)" "$n"
+like "audit says ttl-reuse" "$(nbh audit | tail -1)" "grant=short .*by=ttl-reuse"
+out=$(cd "$NB_HOME/work/sub" && as_nobody "$NB_BIN/hush" run --grant short -- show 2>/dev/null); rc=$?
+is "another directory is not covered by the approval" "$rc" 77
+sleep 2.5
+out=$(nbh run --grant short -- show 2>/dev/null); rc=$?
+is "after the ttl the approval expired (asked again, denied)" "$rc" 77
+
+# --- terminal: pending, approve, deny ---
+nbh run --grant term -- show >"$T/bg.out" 2>"$T/bg.err" &
+BG=$!
+check "terminal request shows in hush pending" wait_for has_pending term
+p=$(nbh pending)
+like "pending lists id, command, cwd, pid" "$p" "^[0-9]+  grant=term  $TOOLS/show  cwd=$NB_HOME/work  pid=[0-9]+"
+like "the requester was told how to approve" "$(cat "$T/bg.err")" "waiting for approval: .*hush approve [0-9]+"
+like "status counts the pending request" "$(nbh status)" "pending: 1"
+o=$(nbh approve); is "hush approve (the only pending one)" "$?" 0
+wait "$BG"; rc=$?
+is "approved terminal request runs" "$rc" 0
+like "and gets the secret" "$(cat "$T/bg.out")" "SECRET-OK"
+out=$(nbh run --grant term -- show 2>/dev/null); rc=$?
+is "ttl policy: next run in the same directory needs no approval" "$rc" 0
+[ "$(approvals)" -ge 1 ] && ok "status shows live approvals" || not_ok "status shows live approvals"
+
+nbh lock >/dev/null; is "hush lock" "$?" 0
+is "hush lock dropped every approval" "$(approvals)" 0
+nbh run --grant term -- show >"$T/bg.out" 2>&1 &
+BG=$!
+check "after lock the grant asks again" wait_for has_pending term
+id=$(nbh pending | awk '{print $1}')
+nbh deny "$id" >/dev/null; is "hush deny ID" "$?" 0
+wait "$BG"; rc=$?
+is "denied terminal request: 77" "$rc" 77
+like "denied request says so" "$(cat "$T/bg.out")" "denied"
+check_fail "denied request got nothing" grep -q SECRET-OK "$T/bg.out"
+
+# approve --for on an always-asking grant
+nbh run --grant termalways -- show >"$T/bg.out" 2>&1 &
+BG=$!
+check "always grant waits" wait_for has_pending termalways
+nbh approve --for 1h >/dev/null; is "hush approve --for 1h" "$?" 0
+wait "$BG"; is "approved run completes" "$?" 0
+out=$(nbh run --grant termalways -- show 2>/dev/null); rc=$?
+is "--for covers later runs of an always grant" "$rc" 0
+kill -USR1 "$BPID"
+wait_for test "$(approvals)" = 0
+is "SIGUSR1 drops approvals" "$(approvals)" 0
+nbh run --grant termalways -- show >"$T/bg.out" 2>&1 &
+BG=$!
+check "after SIGUSR1 the grant asks again" wait_for has_pending termalways
+# the requester goes away while waiting: the request disappears
+kill "$(pgrep -P "$BG" | head -1)" 2>/dev/null
+wait "$BG"
+check "a request whose client left is dropped" wait_for no_pending
+
+# --- timeout ---
+out=$(nbh run --grant termalways -- show 2>"$T/err"); rc=$?
+is "nobody approves: request times out with 77" "$rc" 77
+like "timeout says so" "$(cat "$T/err")" "timed out"
+like "timeout hint says how to approve" "$(cat "$T/err")" "hint: .*hush approve"
+
+# --- errors of approve/deny ---
+nbh approve >/dev/null 2>"$T/err"; is "approve with nothing pending: exit 1" "$?" 1
+like "says nothing is pending" "$(cat "$T/err")" "no request is pending"
+nbh deny 999 >/dev/null 2>"$T/err"; is "deny of an unknown id: exit 1" "$?" 1
+nbh approve abc >/dev/null 2>&1; is "approve with a bad id: exit 2" "$?" 2
+
+# --- nobody can be asked ---
+out=$(nbh run --grant desk -- show 2>"$T/err"); rc=$?
+is "desktop confirmation without a display: 77" "$rc" 77
+like "says there is no way to ask" "$(cat "$T/err")" "no way to ask a human"
+like "hint names confirm = terminal and hush approve" "$(cat "$T/err")" "hint: .*confirm = terminal.*hush approve"
+assert_absent "no value in the broker log" "$V" "$BLOG"
+assert_absent "no value in the audit log" "$V" "$NB_HOME/.local/share/hush/audit.log"
+stop_broker
