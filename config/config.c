@@ -299,7 +299,6 @@ const struct sandbox_profile *config_profile(const struct config *cfg, const cha
 
 /* Variables that make a program load or run code chosen by whoever sets
  * them; a grant may not pass them from the requester to the child. */
-bool config_env_dangerous(const char *name);
 bool config_env_dangerous(const char *name)
 {
 	static const char *const globs[] = {
@@ -1446,7 +1445,6 @@ backtrack:
 	}
 }
 
-bool config_glob_match(const char *pattern, const char *s);
 bool config_glob_match(const char *pattern, const char *s)
 {
 	unsigned long budget = ARGS_MATCH_BUDGET;

@@ -11,9 +11,6 @@
 #include "config/config.h"
 #include "t.h"
 
-bool config_glob_match(const char *pattern, const char *s);
-bool config_env_dangerous(const char *name);
-
 static char err[1024];
 
 static int load(struct config *c, const char *text)
