@@ -209,21 +209,29 @@ void vault_kdf_default(struct vault_kdf *kdf, unsigned target_ms)
 	}
 	if (target_ms == 0)
 		target_ms = 500;
-	/* One pass at the minimum cost tells how fast this machine is; the
-	 * cost of Argon2id grows linearly with opslimit. */
+	/* Argon2id's time is a fixed part (allocating and faulting in the
+	 * memory) plus a part linear in opslimit: time ops=1 and ops=3 and
+	 * solve for the opslimit that lands on target_ms. */
 	static const char pw[] = "hush kdf calibration";
 	uint8_t salt[crypto_pwhash_SALTBYTES] = { 0 };
 	uint8_t out[32];
-	uint64_t t0 = time_mono_ms();
-	int r = crypto_pwhash(out, sizeof(out), pw, sizeof(pw) - 1, salt, 1,
-			      (size_t)kdf->memlimit, crypto_pwhash_ALG_ARGON2ID13);
-	uint64_t dt = time_mono_ms() - t0;
+	uint64_t t[2] = { 0, 0 };
+	static const unsigned long long trial_ops[2] = { 1, 3 };
+	int r = 0;
+	for (int i = 0; i < 2 && r == 0; i++) {
+		uint64_t t0 = time_mono_ms();
+		r = crypto_pwhash(out, sizeof(out), pw, sizeof(pw) - 1, salt, trial_ops[i],
+				  (size_t)kdf->memlimit, crypto_pwhash_ALG_ARGON2ID13);
+		t[i] = time_mono_ms() - t0;
+	}
 	sodium_memzero(out, sizeof(out));
 	uint64_t ops = 3;
 	if (r == 0) {
-		if (dt == 0)
-			dt = 1;
-		ops = target_ms / dt;
+		uint64_t per = t[1] > t[0] ? (t[1] - t[0]) / 2 : 1;
+		if (per == 0)
+			per = 1;
+		uint64_t fixed = t[0] > per ? t[0] - per : 0;
+		ops = target_ms > fixed ? (target_ms - fixed) / per : 0;
 	}
 	if (ops < VAULT_KDF_OPS_DEFAULT_MIN)
 		ops = VAULT_KDF_OPS_DEFAULT_MIN;
