@@ -1,0 +1,86 @@
+/* hush migrate and hush import --replace: plan which exported secrets of a
+ * shell rc file (or which values of a .env file) move into the vault,
+ * store them, and rewrite the file so that only those lines change.
+ *
+ * Values are held in sodium_malloc memory and wiped by migrate_plan_free().
+ * Nothing here prints a value: diffs show the removed line masked. */
+#ifndef HUSH_SCAN_MIGRATE_H
+#define HUSH_SCAN_MIGRATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "common/util.h"
+#include "scan/rcfile.h"
+
+struct vault;
+
+enum migrate_kind { MIGRATE_RC_SH, MIGRATE_RC_FISH, MIGRATE_DOTENV };
+
+struct migrate_item {
+	char name[HUSH_MAX_NAME];    /* variable name in the file */
+	char target[HUSH_MAX_NAME];  /* vault entry name */
+	int line;
+	size_t start, end, indent;   /* bytes of the line(s) to replace */
+	bool exported;               /* dotenv: had "export " */
+	char *value;                 /* sodium_malloc'd, NUL-terminated */
+	size_t value_len;
+	const char *skip_why;        /* NULL: moved; else why it stays */
+	bool already;                /* the same value is already in the vault */
+};
+
+struct migrate_plan {
+	enum migrate_kind kind;
+	struct migrate_item *v;
+	size_t n, cap;
+	char *out;                   /* rewritten file (after migrate_render) */
+	size_t out_len;
+};
+
+/* Plans an rc file: every exported variable with a secret-looking name or
+ * a value the scanner flags; dynamic values and lines that cannot be
+ * rewritten are kept as items with skip_why set. 0, HUSH_ETOOBIG,
+ * HUSH_ENOMEM. */
+int migrate_plan_rc(const char *data, size_t len, enum rc_shell sh, struct migrate_plan *p);
+
+/* Plans a .env file: every non-empty value moves to PROJECT_NAME (values
+ * with $VAR / $(...) expansions stay, with skip_why set). */
+int migrate_plan_dotenv(const char *data, size_t len, const char *project,
+			struct migrate_plan *p);
+
+/* The project prefix for a directory: its base name upper-cased, every
+ * other character than A-Z 0-9 turned into '_', runs of '_' collapsed,
+ * '_' prepended if it starts with a digit; "PROJECT" if nothing is left.
+ * out has at least 64 bytes. */
+void migrate_project_name(const char *dir, char *out, size_t n);
+
+/* Stores every movable item in v (origin migrate). An item whose name is
+ * already in the vault with another value is not overwritten: it gets
+ * skip_why "a different value is already in the vault". Returns the
+ * number of items stored or already present, or a HUSH_E* code. The
+ * caller saves the vault. */
+int migrate_store(struct vault *v, struct migrate_plan *p);
+
+/* Builds p->out: data with the line(s) of each movable item replaced.
+ * rc files: "# NAME moved to hush vault (hush migrate, DATE): use
+ * 'hush run' or 'hush get NAME'" (indented sh lines get ": " first so an
+ * if/fi body never becomes empty); .env files: "NAME=". 0 or HUSH_ENOMEM. */
+int migrate_render(const char *data, size_t len, const char *date, struct migrate_plan *p);
+
+/* Number of items that move. */
+size_t migrate_moving(const struct migrate_plan *p);
+
+/* Writes a 0600 backup of orig to backup_path (O_EXCL), then replaces path
+ * atomically with p->out keeping its mode and owner. 0 or HUSH_EIO/
+ * HUSH_EEXIST (errno kept). */
+int migrate_write(const char *path, const char *orig, size_t olen,
+		  const struct migrate_plan *p, const char *backup_path);
+
+/* A unified diff of the change with the removed lines' values masked. */
+void migrate_diff(FILE *f, const char *path, const char *data, size_t len,
+		  const char *date, const struct migrate_plan *p);
+
+void migrate_plan_free(struct migrate_plan *p);
+
+#endif

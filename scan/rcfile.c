@@ -1,0 +1,473 @@
+/* Shell rc-file parser for hush migrate (see rcfile.h for the grammar).
+ * Works line by line over a length-capped buffer; values are decoded into
+ * sodium_malloc memory and wiped after each callback. */
+#include <ctype.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/err.h"
+#include "common/util.h"
+#include "scan/rcfile.h"
+
+#define RC_MAX_EXPORT_NAMES 512
+
+enum rc_shell rcfile_shell_for(const char *path)
+{
+	size_t n = strlen(path);
+	return n >= 5 && !strcmp(path + n - 5, ".fish") ? RC_SHELL_FISH : RC_SHELL_SH;
+}
+
+struct cursor {
+	const char *d;
+	size_t i, e; /* position and end of the line (newline excluded) */
+};
+
+static bool at_end(const struct cursor *c)
+{
+	return c->i >= c->e;
+}
+
+static void skip_blanks(struct cursor *c)
+{
+	while (!at_end(c) && (c->d[c->i] == ' ' || c->d[c->i] == '\t'))
+		c->i++;
+}
+
+static bool name_start(char ch)
+{
+	return isalpha((unsigned char)ch) || ch == '_';
+}
+
+static bool name_char(char ch)
+{
+	return isalnum((unsigned char)ch) || ch == '_';
+}
+
+/* Reads a variable name into out (HUSH_MAX_NAME); false if none. */
+static bool read_name(struct cursor *c, char *out)
+{
+	size_t s = c->i;
+	if (at_end(c) || !name_start(c->d[c->i]))
+		return false;
+	while (!at_end(c) && name_char(c->d[c->i]))
+		c->i++;
+	size_t n = c->i - s;
+	if (n >= HUSH_MAX_NAME) {
+		c->i = s;
+		return false;
+	}
+	memcpy(out, c->d + s, n);
+	out[n] = 0;
+	return true;
+}
+
+/* Reads a bare word (letters, digits, -, _, +) into out[cap]. */
+static size_t read_word(struct cursor *c, char *out, size_t cap)
+{
+	size_t n = 0;
+	while (!at_end(c) && !isspace((unsigned char)c->d[c->i]) && c->d[c->i] != ';' &&
+	       c->d[c->i] != '#') {
+		if (n + 1 < cap)
+			out[n++] = c->d[c->i];
+		c->i++;
+	}
+	out[n] = 0;
+	return n;
+}
+
+static bool expands(const char *d, size_t i, size_t e)
+{
+	return i + 1 < e && (name_start(d[i + 1]) || strchr("{(@*#?$!-0123456789", d[i + 1]));
+}
+
+/* A POSIX shell word: decodes into v (cap bytes), sets *dyn for
+ * expansions, *why for things we do not rewrite. Stops at an unquoted
+ * blank or operator. */
+static void sh_word(struct cursor *c, char *v, size_t *vn, bool *dyn, const char **why)
+{
+	size_t n = 0;
+	const char *d = c->d;
+	if (!at_end(c) && d[c->i] == '~')
+		*dyn = true;
+	while (!at_end(c)) {
+		char ch = d[c->i];
+		if (ch == ' ' || ch == '\t' || ch == ';' || ch == '&' || ch == '|' || ch == '<' ||
+		    ch == '>' || ch == ')')
+			break;
+		if (ch == '(') {
+			*why = "array or subshell value";
+			break;
+		}
+		if (ch == '\\') {
+			if (c->i + 1 >= c->e) {
+				*why = "continued line";
+				c->i++;
+				break;
+			}
+			v[n++] = d[c->i + 1];
+			c->i += 2;
+		} else if (ch == '\'') {
+			size_t q = c->i + 1;
+			while (q < c->e && d[q] != '\'')
+				q++;
+			if (q >= c->e) {
+				*why = "value spans several lines";
+				c->i = c->e;
+				break;
+			}
+			memcpy(v + n, d + c->i + 1, q - c->i - 1);
+			n += q - c->i - 1;
+			c->i = q + 1;
+		} else if (ch == '$' && c->i + 1 < c->e && (d[c->i + 1] == '\'' || d[c->i + 1] == '"')) {
+			*why = "ANSI-C or locale quoting";
+			c->i += 2;
+		} else if (ch == '"') {
+			size_t q = c->i + 1;
+			while (q < c->e && d[q] != '"') {
+				if (d[q] == '\\' && q + 1 < c->e && strchr("$`\"\\", d[q + 1])) {
+					v[n++] = d[q + 1];
+					q += 2;
+					continue;
+				}
+				if (d[q] == '`' || (d[q] == '$' && expands(d, q, c->e)))
+					*dyn = true;
+				v[n++] = d[q++];
+			}
+			if (q >= c->e) {
+				*why = "value spans several lines";
+				c->i = c->e;
+				break;
+			}
+			c->i = q + 1;
+		} else {
+			if (ch == '`' || (ch == '$' && expands(d, c->i, c->e)))
+				*dyn = true;
+			v[n++] = ch;
+			c->i++;
+		}
+	}
+	v[n] = 0;
+	*vn = n;
+}
+
+/* A fish token (same conventions as sh_word). */
+static void fish_word(struct cursor *c, char *v, size_t *vn, bool *dyn, const char **why)
+{
+	size_t n = 0;
+	const char *d = c->d;
+	while (!at_end(c)) {
+		char ch = d[c->i];
+		if (ch == ' ' || ch == '\t' || ch == ';' || ch == '&' || ch == '|' || ch == '<' || ch == '>')
+			break;
+		if (ch == '\\') {
+			if (c->i + 1 >= c->e) {
+				*why = "continued line";
+				c->i++;
+				break;
+			}
+			char nx = d[c->i + 1];
+			if (isalnum((unsigned char)nx))
+				*why = "escape sequence in the value";
+			v[n++] = nx;
+			c->i += 2;
+		} else if (ch == '\'') {
+			size_t q = c->i + 1;
+			while (q < c->e && d[q] != '\'') {
+				if (d[q] == '\\' && q + 1 < c->e && (d[q + 1] == '\'' || d[q + 1] == '\\'))
+					q++;
+				v[n++] = d[q++];
+			}
+			if (q >= c->e) {
+				*why = "value spans several lines";
+				c->i = c->e;
+				break;
+			}
+			c->i = q + 1;
+		} else if (ch == '"') {
+			size_t q = c->i + 1;
+			while (q < c->e && d[q] != '"') {
+				if (d[q] == '\\' && q + 1 < c->e && strchr("\"$\\", d[q + 1])) {
+					v[n++] = d[q + 1];
+					q += 2;
+					continue;
+				}
+				if (d[q] == '$')
+					*dyn = true;
+				v[n++] = d[q++];
+			}
+			if (q >= c->e) {
+				*why = "value spans several lines";
+				c->i = c->e;
+				break;
+			}
+			c->i = q + 1;
+		} else {
+			if (ch == '$' || ch == '(')
+				*dyn = true;
+			else if (strchr("*?{}[]~", ch))
+				*why = "wildcard or brace expansion";
+			else if (ch == '#' && n == 0)
+				break;
+			v[n++] = ch;
+			c->i++;
+		}
+	}
+	v[n] = 0;
+	*vn = n;
+}
+
+/* Rest of the line after the value: nothing, or a comment. */
+static bool rest_is_empty(struct cursor *c)
+{
+	skip_blanks(c);
+	return at_end(c) || c->d[c->i] == '#';
+}
+
+struct export_names {
+	char (*v)[HUSH_MAX_NAME];
+	size_t n;
+};
+
+static bool names_has(const struct export_names *x, const char *name)
+{
+	for (size_t i = 0; i < x->n; i++)
+		if (!strcmp(x->v[i], name))
+			return true;
+	return false;
+}
+
+static bool word_is(struct cursor *c, const char *w)
+{
+	size_t l = strlen(w);
+	if (c->i + l > c->e || memcmp(c->d + c->i, w, l) != 0)
+		return false;
+	if (c->i + l < c->e && !isspace((unsigned char)c->d[c->i + l]))
+		return false;
+	c->i += l;
+	return true;
+}
+
+/* Here-document start: "<<WORD", "<<-WORD", "<<'WORD'" (not "<<<"). */
+static bool heredoc_word(const char *d, size_t s, size_t e, char *word, size_t cap, bool *dash)
+{
+	for (size_t i = s; i + 1 < e; i++) {
+		if (d[i] == '<' && d[i + 1] == '<' && (i + 2 >= e || d[i + 2] != '<') &&
+		    (i == s || d[i - 1] != '<')) {
+			size_t p = i + 2;
+			*dash = p < e && d[p] == '-';
+			if (*dash)
+				p++;
+			while (p < e && (d[p] == ' ' || d[p] == '\t'))
+				p++;
+			if (p < e && (d[p] == '\'' || d[p] == '"'))
+				p++;
+			size_t n = 0;
+			while (p < e && name_char(d[p]) && n + 1 < cap)
+				word[n++] = d[p++];
+			word[n] = 0;
+			return n > 0;
+		}
+	}
+	return false;
+}
+
+static int parse_lines(const char *d, size_t len, enum rc_shell sh, struct export_names *names,
+		       bool collect, char *val, rc_entry_fn fn, void *ctx)
+{
+	int lineno = 0;
+	char hd[64] = "";
+	bool hd_dash = false, cont = false;
+	for (size_t s = 0; s < len;) {
+		const char *nl = memchr(d + s, '\n', len - s);
+		size_t e = nl ? (size_t)(nl - d) : len, next = nl ? e + 1 : len;
+		lineno++;
+		size_t ce = e;
+		if (ce > s && d[ce - 1] == '\r')
+			ce--;
+		if (ce - s > RCFILE_MAX_LINE)
+			return HUSH_ETOOBIG;
+		struct cursor c = { d, s, ce };
+		bool was_cont = cont;
+		cont = ce > s && d[ce - 1] == '\\';
+		if (hd[0]) {
+			skip_blanks(&c);
+			size_t from = hd_dash ? c.i : s;
+			if (ce - from == strlen(hd) && !memcmp(d + from, hd, ce - from))
+				hd[0] = 0;
+			s = next;
+			continue;
+		}
+		if (was_cont) {
+			s = next;
+			continue;
+		}
+		if (sh == RC_SHELL_SH && heredoc_word(d, s, ce, hd, sizeof(hd), &hd_dash)) {
+			s = next;
+			continue;
+		}
+		skip_blanks(&c);
+		size_t indent = c.i - s;
+		char name[HUSH_MAX_NAME], opt[64];
+		bool exported = false;
+		bool dyn = false;
+		const char *why = NULL;
+		size_t vn = 0;
+		if (sh == RC_SHELL_FISH) {
+			if (!word_is(&c, "set") || collect) {
+				s = next;
+				continue;
+			}
+			bool skip = false;
+			for (;;) {
+				skip_blanks(&c);
+				if (at_end(&c) || c.d[c.i] != '-')
+					break;
+				read_word(&c, opt, sizeof(opt));
+				if (!strcmp(opt, "--export"))
+					exported = true;
+				else if (!strncmp(opt, "--", 2))
+					skip |= strcmp(opt, "--global") && strcmp(opt, "--universal") &&
+						strcmp(opt, "--local") && strcmp(opt, "--function");
+				else {
+					exported |= strchr(opt, 'x') != NULL;
+					skip |= strspn(opt + 1, "gxUlf") != strlen(opt + 1);
+				}
+			}
+			if (skip || !exported || !read_name(&c, name)) {
+				s = next;
+				continue;
+			}
+			if (at_end(&c) || !isspace((unsigned char)c.d[c.i])) {
+				s = next;
+				continue;
+			}
+			skip_blanks(&c);
+			if (at_end(&c) || c.d[c.i] == '#' || c.d[c.i] == ';') {
+				s = next;
+				continue;
+			}
+			fish_word(&c, val, &vn, &dyn, &why);
+			skip_blanks(&c);
+			if (!why && !at_end(&c) && c.d[c.i] != '#')
+				why = (c.d[c.i] == ';' || c.d[c.i] == '&' || c.d[c.i] == '|')
+					      ? "other commands on the same line" : "list value";
+		} else {
+			bool kw_export = false, kw_declare = false;
+			if (word_is(&c, "export"))
+				kw_export = true;
+			else if (word_is(&c, "declare") || word_is(&c, "typeset") || word_is(&c, "local") ||
+				 word_is(&c, "readonly"))
+				kw_declare = true;
+			if (kw_export || kw_declare) {
+				for (;;) {
+					skip_blanks(&c);
+					if (at_end(&c) || c.d[c.i] != '-')
+						break;
+					read_word(&c, opt, sizeof(opt));
+					if (kw_declare && strchr(opt, 'x'))
+						exported = true;
+					if (kw_declare && strchr(opt, 'a'))
+						kw_declare = false; /* arrays are not exported */
+				}
+				exported |= kw_export;
+			}
+			if (!read_name(&c, name)) {
+				s = next;
+				continue;
+			}
+			if (at_end(&c) || c.d[c.i] != '=') {
+				/* "export NAME [NAME...]": remember the names */
+				if (collect && kw_export) {
+					for (;;) {
+						if (names->n < RC_MAX_EXPORT_NAMES && !names_has(names, name))
+							memcpy(names->v[names->n++], name, HUSH_MAX_NAME);
+						skip_blanks(&c);
+						if (!read_name(&c, name))
+							break;
+					}
+				}
+				s = next;
+				continue;
+			}
+			if (collect) {
+				s = next;
+				continue;
+			}
+			c.i++;
+			sh_word(&c, val, &vn, &dyn, &why);
+			struct cursor r = c;
+			if (!why && !rest_is_empty(&r)) {
+				/* NAME=VALUE; export NAME */
+				struct cursor q = c;
+				skip_blanks(&q);
+				char other[HUSH_MAX_NAME];
+				bool ok = false;
+				if (!at_end(&q) && q.d[q.i] == ';') {
+					q.i++;
+					skip_blanks(&q);
+					if (word_is(&q, "export")) {
+						skip_blanks(&q);
+						if (read_name(&q, other) && !strcmp(other, name) && rest_is_empty(&q)) {
+							ok = true;
+							exported = true;
+						}
+					}
+				}
+				if (!ok) {
+					struct cursor z = c;
+					skip_blanks(&z);
+					char nm2[HUSH_MAX_NAME];
+					if (read_name(&z, nm2) && !at_end(&z) && z.d[z.i] == '=')
+						why = "several assignments on one line";
+					else
+						why = "other commands on the same line";
+				}
+			}
+			if (!exported && names_has(names, name))
+				exported = true;
+			if (!exported || (why && !strcmp(why, "other commands on the same line") && !kw_export &&
+					  !kw_declare && !names_has(names, name))) {
+				/* a plain shell variable or a command's env prefix */
+				sodium_memzero(val, vn);
+				s = next;
+				continue;
+			}
+		}
+		struct rc_entry ent = {
+			.name = name, .value = val, .value_len = vn, .line = lineno, .start = s,
+			.end = next, .indent = indent, .dynamic = dyn, .why_not = why,
+		};
+		int rc = fn(ctx, &ent);
+		sodium_memzero(val, vn + 1);
+		if (rc)
+			return rc;
+		s = next;
+	}
+	return 0;
+}
+
+int rcfile_parse(const char *data, size_t len, enum rc_shell sh, rc_entry_fn fn, void *ctx)
+{
+	if (len > RCFILE_MAX_INPUT)
+		return HUSH_ETOOBIG;
+	if (sodium_init() < 0)
+		return HUSH_ENOMEM;
+	struct export_names names = { 0 };
+	names.v = calloc(RC_MAX_EXPORT_NAMES, sizeof(*names.v));
+	char *val = sodium_malloc(RCFILE_MAX_LINE + 1);
+	if (!names.v || !val) {
+		free(names.v);
+		if (val)
+			sodium_free(val);
+		return HUSH_ENOMEM;
+	}
+	int rc = 0;
+	if (sh == RC_SHELL_SH)
+		rc = parse_lines(data, len, sh, &names, true, val, fn, ctx);
+	if (rc == 0)
+		rc = parse_lines(data, len, sh, &names, false, val, fn, ctx);
+	sodium_free(val);
+	free(names.v);
+	return rc;
+}
