@@ -1245,6 +1245,10 @@ int config_load_buffer(struct config *cfg, const char *name, const char *data, s
 	config_defaults(cfg);
 	if (!name)
 		name = "(config)";
+	if (!data) {
+		data = "";
+		len = 0;
+	}
 	struct loader L = {
 		.cfg = cfg, .name = name, .p = data, .end = data + len,
 		.err = err, .errlen = errlen,

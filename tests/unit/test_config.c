@@ -68,6 +68,9 @@ static void test_defaults(void)
 	config_free(&c);
 	ok(load(&c, "; only\n# comments\n\n   \n") == 0, "comment-only file loads");
 	config_free(&c);
+	ok(config_load_buffer(&c, NULL, NULL, 0, err, sizeof(err)) == 0 && c.mask,
+	   "NULL buffer of length 0 loads defaults");
+	config_free(&c);
 }
 
 static const char design_sketch[] =
