@@ -3,6 +3,7 @@
  * integrations work on this machine. */
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
@@ -144,16 +145,21 @@ static void dbus_paths(struct sb_strv *out)
 	}
 }
 
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (flag == FTW_DP)
+		rmdir(path);
+	else
+		unlink(path);
+	return 0;
+}
+
+/* Removes our temporary directory (links, rules, the empty file). */
 static void rm_tree(const char *dir)
 {
-	pid_t p = fork();
-	if (p == 0) {
-		execl("/bin/rm", "rm", "-rf", "--", dir, (char *)NULL);
-		_exit(127);
-	}
-	if (p > 0)
-		while (waitpid(p, NULL, 0) < 0 && errno == EINTR)
-			;
+	nftw(dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
 }
 
 static bool path_under(const char *p, const char *dir)
@@ -262,17 +268,13 @@ int cmd_sandbox(int argc, char **argv)
 		die("sandbox: working directory: %s", strerror(errno));
 
 	/* which kernel layers */
-	char why[256] = "";
 	bool userns = false;
 	if (o.no_userns) {
 		msg_warn("sandbox: user namespaces OFF (--no-userns): no file masks, no pid "
 			 "namespace; Landlock alone decides what the agent can read");
-	} else if (sandbox_userns_probe(why, sizeof(why)) == 0) {
-		userns = true;
 	} else {
-		msg_warn("sandbox: user namespaces unavailable (%s): falling back to "
-			 "Landlock rules", why);
-		msg_hint("hush doctor explains what is missing");
+		/* tried for real when the agent starts; see the fallback below */
+		userns = true;
 	}
 	const char *llwhy = NULL;
 	int abi = o.no_landlock ? 0 : sandbox_landlock_abi(&llwhy);
@@ -283,13 +285,6 @@ int cmd_sandbox(int argc, char **argv)
 		msg_warn("sandbox: Landlock unavailable (%s)", llwhy ? llwhy : "unknown");
 	if (abi < 0)
 		abi = 0;
-	if (!userns && abi == 0 && !(o.no_userns && o.no_landlock))
-		die_status(1, "run hush doctor; enable unprivileged user namespaces or Landlock",
-			   "sandbox: no kernel layer is available: refusing to start an "
-			   "agent with nothing but the shim between it and your secrets");
-	if (!userns && abi == 0)
-		msg_warn("sandbox: NO kernel layer: only the environment and the shim "
-			 "stand in the way, which a determined agent gets around");
 	if (o.no_shim)
 		msg_warn("sandbox: shim OFF (--no-shim): names created after start are "
 			 "not hidden and granted commands are only routed via PATH links");
@@ -445,13 +440,13 @@ int cmd_sandbox(int argc, char **argv)
 	if (is_file(cfgpath) && !sb_strv_has(&m.files, cfgpath))
 		sb_strv_push(&ro, cfgpath);
 
-	/* Landlock allow-list when there are no masks */
+	/* Landlock allow-list, for when there are no masks */
 	struct sb_strv hidden = { 0 }, rw = { 0 };
 	char realhome[PATH_MAX];
 	if (!realpath(home, realhome))
 		snprintf(realhome, sizeof(realhome), "%s", home);
 	struct sandbox_ll_paths llp = { .hidden = &hidden, .rw_dirs = &rw, .home = realhome };
-	if (!userns && abi > 0) {
+	if (abi > 0) {
 		for (size_t i = 0; i < m.files.n; i++)
 			sb_strv_push(&hidden, m.files.v[i]);
 		for (size_t i = 0; i < m.dirs.n; i++)
@@ -463,10 +458,6 @@ int cmd_sandbox(int argc, char **argv)
 		for (size_t i = 0; prof && i < prof->allow_write.n; i++)
 			if (path_expand_home(prof->allow_write.items[i], p, sizeof(p)) == 0)
 				sb_strv_push(&rw, p);
-		msg_warn("sandbox: without namespaces, Landlock cannot hide the D-Bus session "
-			 "bus or unix sockets, files created later in a directory holding a "
-			 "hidden file cannot be read back, and hidden files and the hush config "
-			 "can still be overwritten or replaced");
 	}
 
 	struct sandbox_spec spec = {
@@ -478,12 +469,37 @@ int cmd_sandbox(int argc, char **argv)
 		.ro_paths = &ro,
 		.userns = userns,
 		.landlock_abi = abi,
-		.ll_paths = (!userns && abi > 0) ? &llp : NULL,
+		.ll_paths = NULL,
 	};
 	int status = 1;
 	char err[512];
 	fflush(NULL);
-	r = sandbox_run(&spec, &status, err, sizeof(err));
+	r = userns ? sandbox_run(&spec, &status, err, sizeof(err)) : HUSH_EPERM;
+	if (r == HUSH_EPERM) {
+		/* no user namespace: Landlock rules alone, if there is Landlock */
+		if (userns) {
+			msg_warn("sandbox: user namespaces unavailable (%s): falling back to "
+				 "Landlock rules", err);
+			msg_hint("hush doctor explains what is missing");
+		}
+		if (abi == 0 && !(o.no_userns && o.no_landlock)) {
+			rm_tree(tmp);
+			die_status(1, "run hush doctor; enable unprivileged user namespaces or Landlock",
+				   "sandbox: no kernel layer is available: refusing to start an "
+				   "agent with nothing but the shim between it and your secrets");
+		}
+		if (abi == 0)
+			msg_warn("sandbox: NO kernel layer: only the environment and the shim "
+				 "stand in the way, which a determined agent gets around");
+		else
+			msg_warn("sandbox: without namespaces, Landlock cannot hide the D-Bus "
+				 "session bus or unix sockets, files created later in a directory "
+				 "holding a hidden file cannot be read back, and hidden files and "
+				 "the hush config can still be overwritten or replaced");
+		spec.userns = false;
+		spec.ll_paths = abi > 0 ? &llp : NULL;
+		r = sandbox_run(&spec, &status, err, sizeof(err));
+	}
 	rm_tree(tmp);
 	if (r < 0) {
 		msg_error("sandbox: %s", err);

@@ -380,8 +380,12 @@ int sandbox_run(const struct sandbox_spec *s, int *status, char *err, size_t n)
 		r.path[sizeof(r.path) - 1] = '\0';
 		snprintf(err, n, "%s%s%s: %s", step_text(r.step), r.path[0] ? " " : "",
 			 r.path, strerror(r.err));
-		return r.step == ST_EXEC && (r.err == ENOENT || r.err == EACCES) ? HUSH_ENOENT
-										  : HUSH_EPERM;
+		if (r.step == ST_EXEC && (r.err == ENOENT || r.err == EACCES))
+			return HUSH_ENOENT;
+		/* nothing ran yet: the caller may fall back to Landlock alone */
+		if (r.step == ST_UNSHARE_USER || r.step == ST_UIDMAP)
+			return HUSH_EPERM;
+		return HUSH_EIO;
 	}
 	*status = code;
 	return 0;

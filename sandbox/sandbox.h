@@ -117,8 +117,10 @@ int sandbox_userns_probe(char *why, size_t n);
  * SIGUSR1 and SIGUSR2 are forwarded; terminal signals reach the agent
  * directly. On success returns 0 with *status set to the agent's exit code
  * (128+N when killed by signal N). When the set-up fails before the agent
- * starts, returns a HUSH_E* code and writes what failed and why into
- * err[n]. */
+ * starts, writes what failed and why into err[n] and returns HUSH_EPERM
+ * when the user or pid namespace could not be made (nothing ran: the
+ * caller may retry without namespaces), HUSH_ENOENT when the agent could
+ * not be executed, HUSH_EIO for any other step. */
 int sandbox_run(const struct sandbox_spec *s, int *status, char *err, size_t n);
 
 #endif
