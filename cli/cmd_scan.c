@@ -412,7 +412,7 @@ static int dotenv_replace(const char *file, bool dry_run, int pfd)
 			printf("  %s -> %s%s\n", p.v[i].name, p.v[i].target, p.v[i].already ? " (already there)" : "");
 	printf("%s now lists the names only; backup (mode 0600): %s\n\n", file, backup);
 	printf("next: add a grant to %s so your program gets them, e.g.\n\n  [grant %s]\n"
-	       "  command = /usr/bin/node    ; the program that reads these variables\n  secrets = ",
+	       "  ; the program that reads these variables:\n  command = /usr/bin/node\n  secrets = ",
 	       "config.ini", grant);
 	bool first = true;
 	for (size_t i = 0; i < p.n; i++)

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli/cmd_scan.h"
 #include "cli/commands.h"
 #include "common/dotenv.h"
 #include "common/util.h"
@@ -474,6 +475,9 @@ static void rep_failed(void *ctx, int line, const char *why)
 
 int cmd_import(int argc, char **argv)
 {
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--replace"))
+			return cmd_import_replace(argc, argv); /* cli/cmd_scan.c */
 	struct opts o;
 	parse_opts(argc, argv, "", 1, &o);
 	if (o.help) {
@@ -485,7 +489,8 @@ int cmd_import(int argc, char **argv)
 		       "values may span lines. Each imported name is listed; each line that\n"
 		       "cannot be parsed is reported as FILE:LINE. Existing names are replaced.\n"
 		       "Exit status 1 when some line could not be imported (the others are).\n"
-		       "The file itself is not changed.\n\n%s%s",
+		       "The file itself is not changed (see \"hush import FILE --replace --help\"\n"
+		       "to move the values out of it).\n\n%s%s",
 		       fd_help, unlock_help);
 		return 0;
 	}
