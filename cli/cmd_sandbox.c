@@ -445,8 +445,28 @@ int cmd_sandbox(int argc, char **argv)
 	char realhome[PATH_MAX];
 	if (!realpath(home, realhome))
 		snprintf(realhome, sizeof(realhome), "%s", home);
-	struct sandbox_ll_paths llp = { .hidden = &hidden, .rw_dirs = &rw, .home = realhome };
+	struct sb_strv rx = { 0 };
+	struct sandbox_ll_paths llp = { .hidden = &hidden, .rw_dirs = &rw, .ro_dirs = &rx,
+					.home = realhome };
 	if (abi > 0) {
+		/* where programs live: the user's PATH, hush and the shim */
+		char *pc = die_oom_check(strdup(upath ? upath : ""));
+		for (char *save = NULL, *d = strtok_r(pc, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+			char real[PATH_MAX];
+			if (d[0] == '/' && realpath(d, real) && !sb_strv_has(&rx, real))
+				sb_strv_push(&rx, real);
+		}
+		free(pc);
+		const char *own[] = { self, shim };
+		for (size_t i = 0; i < ARRAY_LEN(own); i++) {
+			char dir[PATH_MAX];
+			snprintf(dir, sizeof(dir), "%s", own[i]);
+			char *sl = strrchr(dir, '/');
+			if (sl && sl != dir) {
+				*sl = '\0';
+				sb_strv_push(&rx, dir);
+			}
+		}
 		for (size_t i = 0; i < m.files.n; i++)
 			sb_strv_push(&hidden, m.files.v[i]);
 		for (size_t i = 0; i < m.dirs.n; i++)
@@ -518,6 +538,7 @@ int cmd_sandbox(int argc, char **argv)
 	sb_strv_free(&ro);
 	sb_strv_free(&hidden);
 	sb_strv_free(&rw);
+	sb_strv_free(&rx);
 	sb_strv_free(&o.allow_exact);
 	sandbox_masks_free(&m);
 	config_free(&cfg);

@@ -191,6 +191,8 @@ static int fs_allowlist(struct ll *l)
 	int r = 0;
 	for (size_t i = 0; r == 0 && i < ARRAY_LEN(sys_ro); i++)
 		r = allow_tree_except(l, sys_ro[i], rx, 0);
+	for (size_t i = 0; r == 0 && l->p->ro_dirs && i < l->p->ro_dirs->n; i++)
+		r = allow_tree_except(l, l->p->ro_dirs->v[i], rx, 0);
 	/* /proc: own processes only reach their own domain anyway */
 	if (r == 0)
 		r = add_rule(l, "/proc", rx | LANDLOCK_ACCESS_FS_WRITE_FILE);

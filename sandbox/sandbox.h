@@ -83,6 +83,7 @@ int sandbox_landlock_abi(const char **why);
 struct sandbox_ll_paths {
 	const struct sb_strv *hidden;  /* files and dirs the agent must not read */
 	const struct sb_strv *rw_dirs; /* writable trees (cwd, tmp, allow_write) */
+	const struct sb_strv *ro_dirs; /* readable, executable trees (PATH, hush's own) */
 	const char *home;
 };
 /* Creates a Landlock domain for the calling process (after

@@ -43,7 +43,7 @@ if is_root; then chown -R "$NOBODY_UID:$NOBODY_UID" "$P" "$T/outside" "$NB_HOME"
 # A process outside the sandbox holding the canary in its environment, as
 # the broker and the commands it runs do.
 VSECS=$((3000 + RANDOM % 5000))
-as_nobody env "HUSH_TEST_SECRET=$C" sleep "$VSECS" &
+{ as_nobody env "HUSH_TEST_SECRET=$C" sleep "$VSECS"; } 2>/dev/null &
 # the background job is a subshell; env, setpriv and env exec into sleep
 VJOB=$!
 disown "$VJOB"
@@ -187,6 +187,19 @@ attack proc_environ "no namespaces: /proc/<outside pid>/environ (Landlock ptrace
 like "no namespaces: ptrace refused by Landlock" "$(cat "$T/out-nons/ptrace")" "Operation not permitted|Permission denied"
 like "no namespaces: kill -0 refused by Landlock signal scoping" "$(cat "$T/out-nons/kill0")" "Operation not permitted"
 like "no namespaces: mem refused by Landlock" "$(cat "$T/out-nons/proc_mem")" "Permission denied|Operation not permitted"
+
+# No user namespaces at all (a parent namespace allowing none): hush falls
+# back to Landlock alone by itself and says so
+o=$(cd "$P" && as_nobody unshare -Ur sh -c 'echo 0 >/proc/sys/user/max_user_namespaces &&
+	"$0" sandbox -- sh -c "env -u LD_PRELOAD cat .env hardlink-copy; sreader libc .env; echo agent-ran"' "$NB_BIN/hush" 2>&1)
+if [[ "$o" == *"No space left"* || "$o" == *"user namespaces unavailable"* ]]; then
+	like "without user namespaces: falls back to Landlock and says so" "$o" "user namespaces unavailable.*falling back to Landlock"
+	like "without user namespaces: the agent still runs" "$o" "agent-ran"
+	[[ "$o" != *"$C"* ]] && ok "without user namespaces: .env and its hard link stay unreadable" ||
+		not_ok "without user namespaces: .env leaked"
+else
+	skip "cannot make a namespace without user namespaces here: ${o:0:80}"
+fi
 
 # The documented gap: a hard link outside the walked tree is another path
 # to the same inode; mount masks cover paths (docs/sandbox.md).
