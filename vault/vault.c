@@ -2,6 +2,7 @@
  * encryption, the in-memory entry table, locking and atomic saves. */
 #include "vault/vault.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sodium.h>
@@ -753,10 +754,44 @@ fail:
 	return r;
 }
 
+/* Removes "<vault>.tmp.*" files left by a writer that died mid-save. Every
+ * save happens under the write lock, which the caller holds, so any such
+ * file is stale. */
+static void remove_stale_temps(const char *path)
+{
+	char d[4096], base[512];
+	const char *slash = strrchr(path, '/');
+	if (slash) {
+		size_t dl = (size_t)(slash - path);
+		if (dl >= sizeof(d))
+			return;
+		memcpy(d, path, dl);
+		d[dl ? dl : 1] = 0;
+		if (!dl)
+			d[0] = '/';
+	} else {
+		strcpy(d, ".");
+	}
+	if (xsnprintf(base, sizeof(base), "%s.tmp.", slash ? slash + 1 : path))
+		return;
+	size_t bl = strlen(base);
+	DIR *dir = opendir(d);
+	if (!dir)
+		return;
+	int dfd = dirfd(dir);
+	struct dirent *de;
+	while ((de = readdir(dir)) != NULL) {
+		if (strncmp(de->d_name, base, bl) == 0)
+			unlinkat(dfd, de->d_name, 0);
+	}
+	closedir(dir);
+}
+
 int vault_save(struct vault *v)
 {
 	if (!v->path || v->lock_fd < 0)
 		return HUSH_EINVAL;
+	remove_stale_temps(v->path);
 	uint8_t *img = NULL;
 	size_t len = 0;
 	int r = image_build(v, &img, &len);
