@@ -60,18 +60,51 @@ static int enosys(void)
 
 /* ---- open family ---- */
 
+/* The shared open decision. Returns 1 when decided (*fd set, errno set on
+ * failure), 0 when the caller must call the real function. A name hidden by
+ * itself is refused at once; a clean-looking path is opened with openat2
+ * and RESOLVE_NO_SYMLINKS, which proves no symlink changed what it names;
+ * anything else gets the full kernel-resolved check. */
+static int open_decide(int dirfd, const char *path, int flags, mode_t mode, const char *op, int *fd)
+{
+	switch (shim_lex(dirfd, path, op)) {
+	case SHIM_LEX_PASS:
+		return 0;
+	case SHIM_LEX_HIDDEN:
+		/* Creating a file of a hidden name is allowed (a name that
+		 * does not exist is not hidden); an existing one is refused
+		 * by the full check below, before any truncation. */
+		if (flags & O_CREAT)
+			break;
+		*fd = enoent();
+		return 1;
+	case SHIM_LEX_CLEAN:
+		if (shim_open_fast(dirfd, path, flags, mode, fd))
+			return 1;
+		break;
+	case SHIM_LEX_UNKNOWN:
+		break;
+	}
+	if (HIDDEN(dirfd, path, oflags(flags), op)) {
+		*fd = enoent();
+		return 1;
+	}
+	return 0;
+}
+
 #define OPEN_WRAPPER(name)                                                     \
 	SHIM_EXPORT int name(const char *path, int flags, ...)                 \
 	{                                                                      \
 		mode_t mode = 0;                                               \
+		int fd;                                                        \
 		if (needs_mode(flags)) {                                       \
 			va_list ap;                                            \
 			va_start(ap, flags);                                   \
 			mode = (mode_t)va_arg(ap, int);                        \
 			va_end(ap);                                            \
 		}                                                              \
-		if (HIDDEN(AT_FDCWD, path, oflags(flags), #name))              \
-			return enoent();                                       \
+		if (open_decide(AT_FDCWD, path, flags, mode, #name, &fd))      \
+			return fd;                                             \
 		__typeof__(&name) f = REAL(name);                              \
 		if (!f)                                                        \
 			return raw_open_fallback(AT_FDCWD, path, flags, mode); \
@@ -84,14 +117,15 @@ OPEN_WRAPPER(open64)
 	SHIM_EXPORT int name(int dirfd, const char *path, int flags, ...)     \
 	{                                                                     \
 		mode_t mode = 0;                                              \
+		int fd;                                                       \
 		if (needs_mode(flags)) {                                      \
 			va_list ap;                                           \
 			va_start(ap, flags);                                  \
 			mode = (mode_t)va_arg(ap, int);                       \
 			va_end(ap);                                           \
 		}                                                             \
-		if (HIDDEN(dirfd, path, oflags(flags), #name))                \
-			return enoent();                                      \
+		if (open_decide(dirfd, path, flags, mode, #name, &fd))        \
+			return fd;                                            \
 		__typeof__(&name) f = REAL(name);                             \
 		if (!f)                                                       \
 			return raw_open_fallback(dirfd, path, flags, mode);   \
@@ -103,8 +137,9 @@ OPENAT_WRAPPER(openat64)
 #define OPEN2_WRAPPER(name)                                               \
 	SHIM_EXPORT int name(const char *path, int flags)                 \
 	{                                                                 \
-		if (HIDDEN(AT_FDCWD, path, oflags(flags), #name))         \
-			return enoent();                                  \
+		int fd;                                                   \
+		if (open_decide(AT_FDCWD, path, flags, 0, #name, &fd))    \
+			return fd;                                        \
 		__typeof__(&name) f = REAL(name);                         \
 		if (!f)                                                   \
 			return raw_open_fallback(AT_FDCWD, path, flags, 0); \
@@ -116,8 +151,9 @@ OPEN2_WRAPPER(__open64_2)
 #define OPENAT2_WRAPPER(name)                                           \
 	SHIM_EXPORT int name(int dirfd, const char *path, int flags)    \
 	{                                                               \
-		if (HIDDEN(dirfd, path, oflags(flags), #name))          \
-			return enoent();                                \
+		int fd;                                                 \
+		if (open_decide(dirfd, path, flags, 0, #name, &fd))     \
+			return fd;                                      \
 		__typeof__(&name) f = REAL(name);                       \
 		if (!f)                                                 \
 			return raw_open_fallback(dirfd, path, flags, 0); \
@@ -126,16 +162,17 @@ OPEN2_WRAPPER(__open64_2)
 OPENAT2_WRAPPER(__openat_2)
 OPENAT2_WRAPPER(__openat64_2)
 
-#define CREAT_WRAPPER(name)                                                    \
-	SHIM_EXPORT int name(const char *path, mode_t mode)                    \
-	{                                                                      \
-		if (HIDDEN(AT_FDCWD, path, 0, #name))                          \
-			return enoent();                                       \
-		__typeof__(&name) f = REAL(name);                              \
-		if (!f)                                                        \
-			return raw_open_fallback(AT_FDCWD, path,               \
-						 O_CREAT | O_WRONLY | O_TRUNC, mode); \
-		return f(path, mode);                                          \
+#define CREAT_WRAPPER(name)                                                      \
+	SHIM_EXPORT int name(const char *path, mode_t mode)                      \
+	{                                                                        \
+		int fd;                                                          \
+		int fl = O_CREAT | O_WRONLY | O_TRUNC;                           \
+		if (open_decide(AT_FDCWD, path, fl, mode, #name, &fd))           \
+			return fd;                                               \
+		__typeof__(&name) f = REAL(name);                                \
+		if (!f)                                                          \
+			return raw_open_fallback(AT_FDCWD, path, fl, mode);      \
+		return f(path, mode);                                            \
 	}
 CREAT_WRAPPER(creat)
 CREAT_WRAPPER(creat64)
@@ -176,70 +213,224 @@ FOPEN_WRAPPER(fopen64)
 FREOPEN_WRAPPER(freopen)
 FREOPEN_WRAPPER(freopen64)
 
-/* ---- stat family ---- */
+/* ---- stat family ----
+ * A clean-looking path is first stat'ed without following a final symlink:
+ * when the result is not a symlink it is exactly what the caller asked for,
+ * at no extra cost. A symlink gets its target judged. */
 
-#define STAT_WRAPPER(name, st_t, flags)                                \
-	SHIM_EXPORT int name(const char *path, st_t *st)               \
-	{                                                              \
-		if (HIDDEN(AT_FDCWD, path, (flags), #name))            \
-			return enoent();                               \
-		__typeof__(&name) f = REAL(name);                      \
-		return f ? f(path, st) : enosys();                     \
+enum st_kind {
+	K_STAT, K_STAT64, K_XSTAT, K_XSTAT64, K_FSTATAT, K_FSTATAT64,
+	K_FXSTATAT, K_FXSTATAT64, K_STATX, K_SYS_STATX, K_SYS_NEWFSTATAT, K_SYS_STAT
+};
+
+struct st_call {
+	enum st_kind kind;
+	int ver;
+	int dirfd;
+	const char *path;
+	void *buf;
+	int flags;
+	unsigned mask;
+};
+
+#define CALL_OR_ENOSYS(fn, ...) ((fn) ? (fn)(__VA_ARGS__) : enosys())
+
+static int st_do(const struct st_call *c, int nofollow)
+{
+	int fl = nofollow ? (c->flags | AT_SYMLINK_NOFOLLOW) : c->flags;
+	switch (c->kind) {
+	case K_STAT:
+		return nofollow ? CALL_OR_ENOSYS(REAL(lstat), c->path, c->buf)
+				: CALL_OR_ENOSYS(REAL(stat), c->path, c->buf);
+	case K_STAT64:
+		return nofollow ? CALL_OR_ENOSYS(REAL(lstat64), c->path, c->buf)
+				: CALL_OR_ENOSYS(REAL(stat64), c->path, c->buf);
+	case K_XSTAT:
+		return nofollow ? CALL_OR_ENOSYS(REAL(__lxstat), c->ver, c->path, c->buf)
+				: CALL_OR_ENOSYS(REAL(__xstat), c->ver, c->path, c->buf);
+	case K_XSTAT64:
+		return nofollow ? CALL_OR_ENOSYS(REAL(__lxstat64), c->ver, c->path, c->buf)
+				: CALL_OR_ENOSYS(REAL(__xstat64), c->ver, c->path, c->buf);
+	case K_FSTATAT:
+		return CALL_OR_ENOSYS(REAL(fstatat), c->dirfd, c->path, c->buf, fl);
+	case K_FSTATAT64:
+		return CALL_OR_ENOSYS(REAL(fstatat64), c->dirfd, c->path, c->buf, fl);
+	case K_FXSTATAT:
+		return CALL_OR_ENOSYS(REAL(__fxstatat), c->ver, c->dirfd, c->path, c->buf, fl);
+	case K_FXSTATAT64:
+		return CALL_OR_ENOSYS(REAL(__fxstatat64), c->ver, c->dirfd, c->path, c->buf, fl);
+	case K_STATX:
+		return CALL_OR_ENOSYS(REAL(statx), c->dirfd, c->path, fl,
+				      nofollow ? (c->mask | STATX_TYPE) : c->mask, c->buf);
+	case K_SYS_STATX:
+	case K_SYS_NEWFSTATAT:
+	case K_SYS_STAT: {
+		long (*f)(long, ...) = (long (*)(long, ...))shim_real(SYM_syscall);
+		if (!f)
+			return enosys();
+		if (c->kind == K_SYS_STATX)
+			return (int)f(SYS_statx, (long)c->dirfd, c->path, (long)fl,
+				      (long)(nofollow ? (c->mask | STATX_TYPE) : c->mask), c->buf, 0L);
+		if (c->kind == K_SYS_NEWFSTATAT)
+			return (int)f(SYS_newfstatat, (long)c->dirfd, c->path, c->buf, (long)fl, 0L, 0L);
+#if defined(SYS_stat) && defined(SYS_lstat)
+		return (int)f(nofollow ? SYS_lstat : SYS_stat, c->path, c->buf, 0L, 0L, 0L, 0L);
+#else
+		return enosys();
+#endif
 	}
-STAT_WRAPPER(stat, struct stat, 0)
-STAT_WRAPPER(stat64, struct stat64, 0)
-STAT_WRAPPER(lstat, struct stat, SHIM_NOFOLLOW)
-STAT_WRAPPER(lstat64, struct stat64, SHIM_NOFOLLOW)
+	}
+	return enosys();
+}
 
-#define FSTATAT_WRAPPER(name, st_t)                                            \
-	SHIM_EXPORT int name(int dirfd, const char *path, st_t *st, int flags) \
+static unsigned st_mode(const struct st_call *c)
+{
+	switch (c->kind) {
+	case K_STATX:
+	case K_SYS_STATX:
+		return ((const struct statx *)c->buf)->stx_mode;
+	case K_STAT64:
+	case K_XSTAT64:
+	case K_FSTATAT64:
+	case K_FXSTATAT64:
+		return ((const struct stat64 *)c->buf)->st_mode;
+	default:
+		return ((const struct stat *)c->buf)->st_mode;
+	}
+}
+
+static int shim_stat_common(struct st_call *c, int user_nofollow, const char *op)
+{
+	if ((c->flags & AT_EMPTY_PATH) && c->path && !*c->path)
+		return st_do(c, user_nofollow); /* stat of an open fd */
+	switch (shim_lex(c->dirfd, c->path, op)) {
+	case SHIM_LEX_PASS:
+		return st_do(c, user_nofollow);
+	case SHIM_LEX_HIDDEN:
+		return enoent();
+	case SHIM_LEX_CLEAN: {
+		int rc = st_do(c, 1);
+		if (rc != 0 || !S_ISLNK(st_mode(c)))
+			return rc;
+		if (HIDDEN(c->dirfd, c->path, 0, op))
+			return enoent();
+		return user_nofollow ? rc : st_do(c, 0);
+	}
+	case SHIM_LEX_UNKNOWN:
+		break;
+	}
+	if (HIDDEN(c->dirfd, c->path, user_nofollow ? SHIM_NOFOLLOW : 0, op))
+		return enoent();
+	return st_do(c, user_nofollow);
+}
+
+#define STAT_WRAPPER(name, st_t, kind, nofollow)                               \
+	SHIM_EXPORT int name(const char *path, st_t *st)                       \
 	{                                                                      \
-		if (HIDDEN(dirfd, path, atflags(flags), #name))                \
-			return enoent();                                       \
-		__typeof__(&name) f = REAL(name);                              \
-		return f ? f(dirfd, path, st, flags) : enosys();               \
+		struct st_call c = {kind, 0, AT_FDCWD, path, st, 0, 0};        \
+		return shim_stat_common(&c, nofollow, #name);                  \
 	}
-FSTATAT_WRAPPER(fstatat, struct stat)
-FSTATAT_WRAPPER(fstatat64, struct stat64)
+STAT_WRAPPER(stat, struct stat, K_STAT, 0)
+STAT_WRAPPER(stat64, struct stat64, K_STAT64, 0)
+STAT_WRAPPER(lstat, struct stat, K_STAT, 1)
+STAT_WRAPPER(lstat64, struct stat64, K_STAT64, 1)
+
+#define FSTATAT_WRAPPER(name, st_t, kind)                                        \
+	SHIM_EXPORT int name(int dirfd, const char *path, st_t *st, int flags)   \
+	{                                                                        \
+		struct st_call c = {kind, 0, dirfd, path, st,                    \
+				    flags & ~AT_SYMLINK_NOFOLLOW, 0};            \
+		return shim_stat_common(&c, (flags & AT_SYMLINK_NOFOLLOW) != 0, #name); \
+	}
+FSTATAT_WRAPPER(fstatat, struct stat, K_FSTATAT)
+FSTATAT_WRAPPER(fstatat64, struct stat64, K_FSTATAT64)
 
 SHIM_EXPORT int statx(int dirfd, const char *path, int flags, unsigned int mask, struct statx *stx)
 {
-	if (HIDDEN(dirfd, path, atflags(flags), "statx"))
-		return enoent();
-	__typeof__(&statx) f = REAL(statx);
-	return f ? f(dirfd, path, flags, mask, stx) : enosys();
+	struct st_call c = {K_STATX, 0, dirfd, path, stx, flags & ~AT_SYMLINK_NOFOLLOW, mask};
+	return shim_stat_common(&c, (flags & AT_SYMLINK_NOFOLLOW) != 0, "statx");
 }
 
-#define XSTAT_WRAPPER(name, st_t, flags)                               \
-	SHIM_EXPORT int name(int ver, const char *path, st_t *st)      \
-	{                                                              \
-		if (HIDDEN(AT_FDCWD, path, (flags), #name))            \
-			return enoent();                               \
-		__typeof__(&name) f = REAL(name);                      \
-		return f ? f(ver, path, st) : enosys();                \
+#define XSTAT_WRAPPER(name, st_t, kind, nofollow)                              \
+	SHIM_EXPORT int name(int ver, const char *path, st_t *st)              \
+	{                                                                      \
+		struct st_call c = {kind, ver, AT_FDCWD, path, st, 0, 0};      \
+		return shim_stat_common(&c, nofollow, #name);                  \
 	}
-XSTAT_WRAPPER(__xstat, struct stat, 0)
-XSTAT_WRAPPER(__xstat64, struct stat64, 0)
-XSTAT_WRAPPER(__lxstat, struct stat, SHIM_NOFOLLOW)
-XSTAT_WRAPPER(__lxstat64, struct stat64, SHIM_NOFOLLOW)
+XSTAT_WRAPPER(__xstat, struct stat, K_XSTAT, 0)
+XSTAT_WRAPPER(__xstat64, struct stat64, K_XSTAT64, 0)
+XSTAT_WRAPPER(__lxstat, struct stat, K_XSTAT, 1)
+XSTAT_WRAPPER(__lxstat64, struct stat64, K_XSTAT64, 1)
 
-#define FXSTATAT_WRAPPER(name, st_t)                                                    \
-	SHIM_EXPORT int name(int ver, int dirfd, const char *path, st_t *st, int flags) \
-	{                                                                               \
-		if (HIDDEN(dirfd, path, atflags(flags), #name))                         \
-			return enoent();                                                \
-		__typeof__(&name) f = REAL(name);                                       \
-		return f ? f(ver, dirfd, path, st, flags) : enosys();                   \
+#define FXSTATAT_WRAPPER(name, st_t, kind)                                                \
+	SHIM_EXPORT int name(int ver, int dirfd, const char *path, st_t *st, int flags)   \
+	{                                                                                 \
+		struct st_call c = {kind, ver, dirfd, path, st, flags & ~AT_SYMLINK_NOFOLLOW, 0}; \
+		return shim_stat_common(&c, (flags & AT_SYMLINK_NOFOLLOW) != 0, #name);   \
 	}
-FXSTATAT_WRAPPER(__fxstatat, struct stat)
-FXSTATAT_WRAPPER(__fxstatat64, struct stat64)
+FXSTATAT_WRAPPER(__fxstatat, struct stat, K_FXSTATAT)
+FXSTATAT_WRAPPER(__fxstatat64, struct stat64, K_FXSTATAT64)
 
-/* ---- access family ---- */
+/* For syscall(): SYS_statx, SYS_newfstatat, SYS_stat and SYS_lstat. */
+long shim_sys_stat(long nr, long a0, long a1, long a2, long a3, long a4)
+{
+	struct st_call c;
+	int nofollow;
+	const char *op;
+	memset(&c, 0, sizeof(c));
+	if (nr == SYS_statx) {
+		c = (struct st_call){K_SYS_STATX, 0, (int)a0, (const char *)a1, (void *)a4,
+				     (int)a2 & ~AT_SYMLINK_NOFOLLOW, (unsigned)a3};
+		nofollow = (a2 & AT_SYMLINK_NOFOLLOW) != 0;
+		op = "syscall statx";
+	} else if (nr == SYS_newfstatat) {
+		c = (struct st_call){K_SYS_NEWFSTATAT, 0, (int)a0, (const char *)a1, (void *)a2,
+				     (int)a3 & ~AT_SYMLINK_NOFOLLOW, 0};
+		nofollow = (a3 & AT_SYMLINK_NOFOLLOW) != 0;
+		op = "syscall newfstatat";
+	} else {
+		c = (struct st_call){K_SYS_STAT, 0, AT_FDCWD, (const char *)a0, (void *)a1, 0, 0};
+#ifdef SYS_lstat
+		nofollow = nr == SYS_lstat;
+#else
+		nofollow = 0;
+#endif
+		op = nofollow ? "syscall lstat" : "syscall stat";
+	}
+	return shim_stat_common(&c, nofollow, op);
+}
+
+/* ---- access family ----
+ * No "don't follow" probe exists for access(), so a clean-looking path costs
+ * one lstat to rule out a final symlink. */
+
+static int access_hidden(int dirfd, const char *path, int flags, const char *op)
+{
+	if ((flags & AT_EMPTY_PATH) && path && !*path)
+		return 0;
+	switch (shim_lex(dirfd, path, op)) {
+	case SHIM_LEX_PASS:
+		return 0;
+	case SHIM_LEX_HIDDEN:
+		return 1;
+	case SHIM_LEX_CLEAN: {
+		struct stat st;
+		long rc = raw_syscall6(SYS_newfstatat, dirfd, (long)path, (long)&st,
+				       AT_SYMLINK_NOFOLLOW, 0, 0);
+		if (rc != 0 || !S_ISLNK(st.st_mode))
+			return 0;
+		break;
+	}
+	case SHIM_LEX_UNKNOWN:
+		break;
+	}
+	return HIDDEN(dirfd, path, atflags(flags), op);
+}
 
 #define ACCESS_WRAPPER(name)                                           \
 	SHIM_EXPORT int name(const char *path, int mode)               \
 	{                                                              \
-		if (HIDDEN(AT_FDCWD, path, 0, #name))                  \
+		if (access_hidden(AT_FDCWD, path, 0, #name))           \
 			return enoent();                               \
 		__typeof__(&name) f = REAL(name);                      \
 		return f ? f(path, mode) : enosys();                   \
@@ -250,10 +441,39 @@ ACCESS_WRAPPER(euidaccess)
 
 SHIM_EXPORT int faccessat(int dirfd, const char *path, int mode, int flags)
 {
-	if (HIDDEN(dirfd, path, atflags(flags), "faccessat"))
+	if (access_hidden(dirfd, path, flags, "faccessat"))
 		return enoent();
 	__typeof__(&faccessat) f = REAL(faccessat);
 	return f ? f(dirfd, path, mode, flags) : enosys();
+}
+
+int shim_access_hidden(int dirfd, const char *path, int flags, const char *op)
+{
+	return access_hidden(dirfd, path, flags, op);
+}
+
+/* ---- working directory: relative paths are judged against it ---- */
+
+SHIM_EXPORT int chdir(const char *path)
+{
+	if (HIDDEN(AT_FDCWD, path, 0, "chdir"))
+		return enoent();
+	__typeof__(&chdir) f = REAL(chdir);
+	int rc = f ? f(path) : enosys();
+	if (rc == 0)
+		shim_cwd_changed();
+	return rc;
+}
+
+SHIM_EXPORT int fchdir(int fd)
+{
+	if (shim_fd_hidden(fd, "fchdir"))
+		return enoent();
+	__typeof__(&fchdir) f = REAL(fchdir);
+	int rc = f ? f(fd) : enosys();
+	if (rc == 0)
+		shim_cwd_changed();
+	return rc;
 }
 
 /* ---- links and canonical names ---- */
@@ -328,9 +548,20 @@ SHIM_EXPORT char *canonicalize_file_name(const char *path)
 
 SHIM_EXPORT DIR *opendir(const char *path)
 {
-	if (HIDDEN(AT_FDCWD, path, 0, "opendir")) {
-		errno = ENOENT;
-		return NULL;
+	int fd;
+	int fl = O_RDONLY | O_NONBLOCK | O_DIRECTORY | O_CLOEXEC;
+	if (open_decide(AT_FDCWD, path, fl, 0, "opendir", &fd)) {
+		if (fd < 0)
+			return NULL;
+		/* Opened already (and checked): hand it to the real fdopendir. */
+		__typeof__(&fdopendir) fdo = REAL(fdopendir);
+		DIR *d = fdo ? fdo(fd) : NULL;
+		if (!d) {
+			int e = fdo ? errno : ENOSYS;
+			close(fd);
+			errno = e;
+		}
+		return d;
 	}
 	__typeof__(&opendir) f = REAL(opendir);
 	if (!f) {
@@ -519,22 +750,18 @@ SCAN_IMPL(scan_dir64, struct dirent64, next_entry64)
 
 static DIR *open_dir_at(int dirfd, const char *path, const char *op)
 {
-	if (HIDDEN(dirfd, path, 0, op)) {
-		errno = ENOENT;
-		return NULL;
+	int fd;
+	int fl = O_RDONLY | O_NONBLOCK | O_DIRECTORY | O_CLOEXEC;
+	if (!open_decide(dirfd, path, fl, 0, op, &fd)) {
+		__typeof__(&openat) o = REAL(openat);
+		fd = o ? o(dirfd, path, fl) : raw_open_fallback(dirfd, path, fl, 0);
 	}
-	__typeof__(&openat) o = REAL(openat);
-	__typeof__(&fdopendir) f = REAL(fdopendir);
-	if (!o || !f) {
-		errno = ENOSYS;
-		return NULL;
-	}
-	int fd = o(dirfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return NULL;
-	DIR *d = f(fd);
+	__typeof__(&fdopendir) f = REAL(fdopendir);
+	DIR *d = f ? f(fd) : NULL;
 	if (!d) {
-		int e = errno;
+		int e = f ? errno : ENOSYS;
 		close(fd);
 		errno = e;
 	}

@@ -46,6 +46,12 @@ static char g_self[RULES_PATH_MAX];
 static char g_env_preload[RULES_PATH_MAX + 16];
 static char g_env_config[RULES_PATH_MAX + 24];
 static char g_file[RULES_MAX_BYTES + 1];
+/* 1 while the working directory is known not to be hidden: relative paths
+ * can then be judged by their own components. Only ever cleared after
+ * init, so a vfork child's chdir can make the parent slower, never wrong. */
+static atomic_int g_cwd_clean;
+/* 0 once openat2 turned out to be missing. */
+static atomic_int g_openat2 = 1;
 
 static void *lookup(enum shim_sym id)
 {
@@ -236,6 +242,9 @@ static void load_rules(void)
 			(void)rules_add_hide_path(&g_rules, c);
 	}
 	g_active = rules_active(&g_rules);
+	char cwd[RULES_PATH_MAX];
+	long cl = raw_getcwd(cwd, sizeof(cwd));
+	atomic_store(&g_cwd_clean, cl > 0 && cwd[0] == '/' && !rules_path_hidden(&g_rules, cwd));
 }
 
 static void find_self(void)
@@ -361,4 +370,113 @@ int shim_dirent_hidden(int dirfd, const char *name, unsigned char d_type)
 	if (d_type == DT_LNK || d_type == DT_UNKNOWN || rules_name_is_hide_path_base(r, name))
 		return shim_hidden_at(dirfd, name, 0, "readdir");
 	return 0;
+}
+
+void shim_cwd_changed(void)
+{
+	const struct rules *r = shim_rules();
+	if (!r || !atomic_load_explicit(&g_cwd_clean, memory_order_relaxed))
+		return;
+	char cwd[RULES_PATH_MAX];
+	long n = raw_getcwd(cwd, sizeof(cwd));
+	if (n <= 0 || cwd[0] != '/' || rules_path_hidden(r, cwd))
+		atomic_store(&g_cwd_clean, 0);
+}
+
+enum shim_lex shim_lex(int dirfd, const char *path, const char *op)
+{
+	const struct rules *r = shim_rules();
+	if (!r || !path || !*path)
+		return SHIM_LEX_PASS;
+	int hidden;
+	if (path[0] == '/') {
+		char norm[RULES_PATH_MAX];
+		if (rules_normalize(NULL, path, norm, sizeof(norm)) != 0)
+			return SHIM_LEX_UNKNOWN;
+		hidden = rules_path_hidden(r, norm);
+	} else {
+		/* The base directory was reached through the shim's checks
+		 * (chdir, openat of a directory), so only the new components
+		 * need judging; ".." or a hide_path name needs the full
+		 * check. */
+		if (dirfd == AT_FDCWD && !atomic_load_explicit(&g_cwd_clean, memory_order_relaxed))
+			return SHIM_LEX_UNKNOWN;
+		hidden = 0;
+		const char *p = path;
+		while (*p && !hidden) {
+			while (*p == '/')
+				p++;
+			const char *q = p;
+			while (*q && *q != '/')
+				q++;
+			size_t n = (size_t)(q - p);
+			if (n == 2 && p[0] == '.' && p[1] == '.')
+				return SHIM_LEX_UNKNOWN;
+			if (n > 0 && rules_name_hidden(r, p, n)) {
+				hidden = 1;
+				break;
+			}
+			if (n > 0 && r->nhide_path > 0) {
+				char name[256];
+				if (n >= sizeof(name))
+					return SHIM_LEX_UNKNOWN;
+				memcpy(name, p, n);
+				name[n] = '\0';
+				if (rules_name_is_hide_path_base(r, name))
+					return SHIM_LEX_UNKNOWN;
+			}
+			p = q;
+		}
+	}
+	if (hidden) {
+		if (g_debug)
+			shim_log("hid", path, op);
+		return SHIM_LEX_HIDDEN;
+	}
+	return SHIM_LEX_CLEAN;
+}
+
+struct shim_open_how {
+	unsigned long long flags, mode, resolve;
+};
+#define SHIM_RESOLVE_NO_SYMLINKS 0x04
+
+int shim_open_fast(int dirfd, const char *path, int flags, mode_t mode, int *fd)
+{
+#ifdef SYS_openat2
+	if (!atomic_load_explicit(&g_openat2, memory_order_relaxed))
+		return 0;
+	struct shim_open_how how = {(unsigned long long)(unsigned)flags, 0, SHIM_RESOLVE_NO_SYMLINKS};
+	if ((flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE)
+		how.mode = mode;
+	long r = raw_syscall6(SYS_openat2, dirfd, (long)path, (long)&how, sizeof(how), 0, 0);
+	if (r >= 0) {
+		*fd = (int)r;
+		return 1;
+	}
+	switch (-r) {
+	case ENOSYS:
+		atomic_store(&g_openat2, 0);
+		return 0;
+	case ELOOP:  /* a symlink somewhere: full check */
+	case EINVAL: /* flags openat2 is stricter about */
+	case EXDEV:
+	case EAGAIN:
+	case EINTR:
+	case E2BIG:
+	case EPERM:
+		return 0;
+	default:
+		errno = (int)-r;
+		*fd = -1;
+		return 1;
+	}
+#else
+	(void)dirfd;
+	(void)path;
+	(void)flags;
+	(void)mode;
+	(void)fd;
+	return 0;
+#endif
 }

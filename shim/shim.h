@@ -24,7 +24,7 @@
 	X(eaccess) X(euidaccess) X(faccessat) X(readlink) X(readlinkat) X(realpath)        \
 	X(canonicalize_file_name) X(__readlink_chk) X(__realpath_chk) X(opendir)           \
 	X(fdopendir) X(readdir) X(readdir64) X(readdir_r) X(readdir64_r) X(getdents64)     \
-	X(execve) X(execv) X(execvp) X(execvpe) X(execveat) X(fexecve) X(system) X(popen)  \
+	X(chdir) X(fchdir) X(execve) X(execv) X(execvp) X(execvpe) X(execveat) X(fexecve) X(system) X(popen)  \
 	X(syscall)
 
 enum shim_sym {
@@ -56,6 +56,24 @@ const struct rules *shim_rules(void);
  * exist is not hidden. errno is preserved. op names the call for the debug
  * log. */
 int shim_hidden_at(int dirfd, const char *path, int flags, const char *op);
+/* Fast, syscall-free verdict from the path string alone. */
+enum shim_lex {
+	SHIM_LEX_PASS,    /* no rules, or nothing to judge: call the real function */
+	SHIM_LEX_HIDDEN,  /* hidden by name (logged) */
+	SHIM_LEX_CLEAN,   /* not hidden, provided no component is a symlink */
+	SHIM_LEX_UNKNOWN  /* needs the full check (shim_hidden_at) */
+};
+enum shim_lex shim_lex(int dirfd, const char *path, const char *op);
+
+/* Open fast path for a path shim_lex found clean: openat2 with
+ * RESOLVE_NO_SYMLINKS proves the lexical verdict and opens in one call.
+ * Returns 1 when it decided (*fd set, errno set when *fd < 0), 0 when the
+ * caller must take the full check and the real function. */
+int shim_open_fast(int dirfd, const char *path, int flags, mode_t mode, int *fd);
+
+/* Re-evaluates whether the working directory is hidden, after a chdir. */
+void shim_cwd_changed(void);
+
 /* Returns 1 when the open file descriptor fd refers to a hidden path. */
 int shim_fd_hidden(int fd, const char *op);
 /* Returns 1 when the directory entry name (of type d_type) in the directory
@@ -65,6 +83,11 @@ int shim_dirent_hidden(int dirfd, const char *name, unsigned char d_type);
 /* Removes hidden entries from a getdents64 buffer of len bytes read from
  * the directory fd, in place. Returns the new length. */
 ssize_t shim_filter_dents(int fd, void *buf, size_t len);
+
+/* For syscall(): the stat-family numbers with the wrappers' checks. */
+long shim_sys_stat(long nr, long a0, long a1, long a2, long a3, long a4);
+/* For syscall(): 1 when an access-family path is hidden. */
+int shim_access_hidden(int dirfd, const char *path, int flags, const char *op);
 
 /* Routing and keep-loaded for every exec entry point; see exec.c. */
 enum shim_exec_kind {

@@ -19,12 +19,6 @@ static int oflags(long flags)
 	return (flags & O_NOFOLLOW) ? SHIM_NOFOLLOW : 0;
 }
 
-static int atflags(long flags)
-{
-	return ((flags & AT_SYMLINK_NOFOLLOW) ? SHIM_NOFOLLOW : 0) |
-	       ((flags & AT_EMPTY_PATH) ? SHIM_EMPTY_PATH : 0);
-}
-
 #define P(x) ((const char *)(x))
 
 SHIM_EXPORT long syscall(long n, ...)
@@ -61,33 +55,26 @@ SHIM_EXPORT long syscall(long n, ...)
 #endif
 #ifdef SYS_stat
 	case SYS_stat:
-		hidden = shim_hidden_at(AT_FDCWD, P(a[0]), 0, "syscall stat");
-		break;
 #endif
 #ifdef SYS_lstat
 	case SYS_lstat:
-		hidden = shim_hidden_at(AT_FDCWD, P(a[0]), SHIM_NOFOLLOW, "syscall lstat");
-		break;
 #endif
 #ifdef SYS_newfstatat
 	case SYS_newfstatat:
-		hidden = shim_hidden_at((int)a[0], P(a[1]), atflags(a[3]), "syscall newfstatat");
-		break;
 #endif
 	case SYS_statx:
-		hidden = shim_hidden_at((int)a[0], P(a[1]), atflags(a[2]), "syscall statx");
-		break;
+		return shim_sys_stat(n, a[0], a[1], a[2], a[3], a[4]);
 #ifdef SYS_access
 	case SYS_access:
-		hidden = shim_hidden_at(AT_FDCWD, P(a[0]), 0, "syscall access");
+		hidden = shim_access_hidden(AT_FDCWD, P(a[0]), 0, "syscall access");
 		break;
 #endif
 	case SYS_faccessat:
-		hidden = shim_hidden_at((int)a[0], P(a[1]), 0, "syscall faccessat");
+		hidden = shim_access_hidden((int)a[0], P(a[1]), 0, "syscall faccessat");
 		break;
 #ifdef SYS_faccessat2
 	case SYS_faccessat2:
-		hidden = shim_hidden_at((int)a[0], P(a[1]), atflags(a[3]), "syscall faccessat2");
+		hidden = shim_access_hidden((int)a[0], P(a[1]), (int)a[3], "syscall faccessat2");
 		break;
 #endif
 #ifdef SYS_readlink
@@ -98,6 +85,18 @@ SHIM_EXPORT long syscall(long n, ...)
 	case SYS_readlinkat:
 		hidden = shim_hidden_at((int)a[0], P(a[1]), SHIM_NOFOLLOW, "syscall readlinkat");
 		break;
+	case SYS_chdir:
+	case SYS_fchdir: {
+		if (n == SYS_chdir ? shim_hidden_at(AT_FDCWD, P(a[0]), 0, "syscall chdir")
+				   : shim_fd_hidden((int)a[0], "syscall fchdir")) {
+			errno = ENOENT;
+			return -1;
+		}
+		long rc = real(n, a[0], a[1], a[2], a[3], a[4], a[5]);
+		if (rc == 0)
+			shim_cwd_changed();
+		return rc;
+	}
 	case SYS_getdents64:
 		for (;;) {
 			long got = real(n, a[0], a[1], a[2], a[3], a[4], a[5]);
