@@ -196,10 +196,31 @@ static int ro_bind(const char *p)
 	return mount(NULL, p, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL);
 }
 
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+/* Marks every descriptor above stderr close-on-exec: the agent starts with
+ * stdin, stdout and stderr only (an inherited descriptor on a hidden file
+ * would bypass its mask). */
+static int cloexec_from(int lowfd)
+{
+	if (syscall(SYS_close_range, (unsigned)lowfd, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
+		return 0;
+	for (int fd = lowfd; fd < 65536; fd++) {
+		int fl = fcntl(fd, F_GETFD);
+		if (fl >= 0 && fcntl(fd, F_SETFD, fl | FD_CLOEXEC) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* The agent process: lock, confine, exec. Never returns. */
 static _Noreturn void agent_exec(const struct sandbox_spec *s, int rfd, uid_t uid, gid_t gid)
 {
 	reset_signals();
+	if (cloexec_from(3) != 0)
+		fail_child(rfd, ST_EXEC, "closing inherited descriptors");
 	if (s->userns) {
 		/* Mounts copied into a mount namespace owned by a less
 		 * privileged user namespace become MNT_LOCKED: the agent

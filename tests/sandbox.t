@@ -201,6 +201,36 @@ else
 	skip "cannot make a namespace without user namespaces here: ${o:0:80}"
 fi
 
+# A descriptor opened on .env before start does not reach the agent
+o=$(cd "$P" && exec 7<"$P/.env" && as_nobody "$NB_BIN/hush" sandbox -- sh -c 'cat <&7; ls /proc/self/fd' 2>&1)
+[[ "$o" != *"$C"* ]] && ok "an inherited descriptor on .env is closed before the agent starts" ||
+	not_ok "an inherited descriptor on .env reached the agent"
+o=$(cd "$P" && exec 7<"$P/.env" && as_nobody sh -c 'cat <&7' 2>&1)
+like "control: the descriptor is readable without hush sandbox" "$o" "$C"
+
+# A hidden file edited in place from outside while the agent runs stays
+# masked; replaced by rename, it loses its mask (the documented gap)
+printf 'OTHER=%s\n' "$C" >"$P/sub/.env.inplace"
+printf 'OTHER=%s\n' "$C" >"$P/sub/.env.renamed"
+is_root && chown "$NOBODY_UID:$NOBODY_UID" "$P/sub/.env.inplace" "$P/sub/.env.renamed"
+rm -f "$T/out-in/edit.go"
+(cd "$P" && as_nobody "$NB_BIN/hush" sandbox -- sh -c "while [ ! -e '$T/out-in/edit.go' ]; do sleep 0.05; done;
+	sreader libc sub/.env.inplace; sreader libc sub/.env.renamed" >"$T/out-in/edit" 2>&1) &
+EDJOB=$!
+sleep 0.5
+printf 'EDITED=%s\n' "$C" >>"$P/sub/.env.inplace"
+printf 'RENAMED=%s\n' "$C" >"$P/sub/.env.tmp" && mv "$P/sub/.env.tmp" "$P/sub/.env.renamed"
+touch "$T/out-in/edit.go"
+wait "$EDJOB"
+if [ "$static_ok" = 1 ]; then
+	[[ "$(cat "$T/out-in/edit")" != *"EDITED="* && "$(cat "$T/out-in/edit")" != *"OTHER="* ]] &&
+		ok "a hidden file edited in place from outside stays masked" ||
+		not_ok "a hidden file edited in place from outside leaked"
+	like "documented gap: a hidden file replaced by rename from outside is unmasked" "$(cat "$T/out-in/edit")" "RENAMED="
+else
+	skip "no static reader"; skip "no static reader"
+fi
+
 # The documented gap: a hard link outside the walked tree is another path
 # to the same inode; mount masks cover paths (docs/sandbox.md).
 o=$(cd "$P" && as_nobody "$NB_BIN/hush" sandbox -- cat "$T/outside/env-link" 2>/dev/null)
