@@ -196,3 +196,55 @@ for f in "$HUSH_SRC"/examples/*.md; do
 	if [ "$rc" -eq 0 ] || [ "$rc" -eq 1 ]; then ok "config in $(basename "$f") is valid"
 	else not_ok "config in $(basename "$f") is valid (rc=$rc)"; sed 's/^/#   /' "$T/err"; fi
 done
+
+# --- a keyring vault: secrets checked with no prompt at all ---
+setup_home kr
+export HUSH_TEST_KDF_OPS=1
+printf '[grant k]\ncommand = /bin/true\nsecrets = KR_PRESENT, KR_ABSENT\n' >"$HUSH_CONFIG"
+out=$(DBUS_SESSION_BUS_ADDRESS="unix:path=$T/no-such-bus" "$H" config check 2>&1); rc=$?
+is "no vault, dead bus: exit 0" "$rc" 0
+like "no vault: secret check skipped" "$out" "check skipped: no vault"
+export XDG_RUNTIME_DIR="$T/kr-xdg-run"
+mkdir -p "$XDG_RUNTIME_DIR"; chmod 0700 "$XDG_RUNTIME_DIR"
+cat >"$T/bus.conf" <<BUS
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:path=$T/kbus</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+BUS
+bus_out=$(dbus-daemon --config-file="$T/bus.conf" --fork --print-address=1 --print-pid=1 2>/dev/null)
+export DBUS_SESSION_BUS_ADDRESS=$(echo "$bus_out" | sed -n 1p)
+bus_pid=$(echo "$bus_out" | sed -n 2p)
+[ -n "$bus_pid" ] && at_exit "kill $bus_pid"
+printf 'test-keyring-pw' | gnome-keyring-daemon --foreground --unlock --components=secrets >/dev/null 2>&1 &
+gk_pid=$!
+at_exit "kill $gk_pid"
+owned=no
+for _ in $(seq 1 200); do
+	if dbus-send --session --print-reply --dest=org.freedesktop.DBus / org.freedesktop.DBus.NameHasOwner \
+		string:org.freedesktop.secrets 2>/dev/null | grep -q 'boolean true'; then owned=yes; break; fi
+	sleep 0.05
+done
+is "private keyring daemon running" "$owned" yes
+KC=$(canary)
+if "$H" init --keyring >/dev/null 2>&1 && printf '%s' "$KC" | setsid -w "$H" set KR_PRESENT >/dev/null 2>&1; then
+	out=$(env -u HUSH_ASKPASS setsid -w "$H" config check 2>"$T/err" </dev/null); rc=$?
+	is "keyring vault: missing secret found without a prompt (exit 1)" "$rc" 1
+	like "keyring vault: the absent secret is named" "$(cat "$T/err")" "secret KR_ABSENT \\(for KR_ABSENT\\) is not in the vault"
+	like "keyring vault: the present one is counted" "$out" "secrets: 1 of 2 named by grants in the vault"
+	printf '%s\n%s\n' "$out" "$(cat "$T/err")" >"$T/kr-out"
+	assert_absent "keyring vault: no secret value in the output" "$KC" "$T/kr-out"
+	out=$(DBUS_SESSION_BUS_ADDRESS="unix:path=$T/no-such-bus" "$H" config check 2>"$T/err"); rc=$?
+	is "keyring unreachable: exit 0" "$rc" 0
+	like "keyring unreachable: check skipped with the reason" "$out" "check skipped: .*keyring"
+else
+	not_ok "a keyring vault can be created on the private bus"
+fi
