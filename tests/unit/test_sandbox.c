@@ -1,0 +1,159 @@
+/* Unit tests for the sandbox library: the allow-list environment, hide
+ * globs, the walk that finds files to mask (hard links included). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/util.h"
+#include "sandbox/sandbox.h"
+#include "tests/unit/t.h"
+
+static void strv(struct sb_strv *s, const char *const *items)
+{
+	for (size_t i = 0; items[i]; i++)
+		sb_strv_push(s, items[i]);
+}
+
+static void test_env(void)
+{
+	ok(sandbox_env_secret_name("GITHUB_TOKEN"), "GITHUB_TOKEN looks secret");
+	ok(sandbox_env_secret_name("aws_secret_access_key"), "lower case too");
+	ok(sandbox_env_secret_name("OPENAI_API_BASE"), "API counts");
+	ok(!sandbox_env_secret_name("LC_ALL") && !sandbox_env_secret_name("HOME"),
+	   "LC_ALL, HOME do not");
+
+	char *envp[] = { "HOME=/h", "LC_ALL=C", "LC_SECRET=x", "GITHUB_TOKEN=t", "MY_KEY=k",
+			 "EDITOR=vi", "LD_PRELOAD=/evil.so", "noequals", "=empty", "HOME=/second",
+			 "PATH=/bin", NULL };
+	struct sb_strv allow = { 0 }, exact = { 0 }, drop = { 0 }, out = { 0 };
+	strv(&allow, (const char *const[]){ "HOME", "LC_*", "MY_*", "LD_*", "PATH", NULL });
+	strv(&exact, (const char *const[]){ "GITHUB_TOKEN", NULL });
+	strv(&drop, (const char *const[]){ "LD_PRELOAD", NULL });
+	ok(sandbox_env_filter(envp, &allow, &exact, &drop, &out) == 0, "filter runs");
+	ok(sandbox_env_get(&out, "HOME") && !strcmp(sandbox_env_get(&out, "HOME"), "/h"),
+	   "exact name passes, first occurrence wins");
+	ok(sandbox_env_get(&out, "LC_ALL") != NULL, "glob passes a plain name");
+	ok(sandbox_env_get(&out, "LC_SECRET") == NULL, "glob never passes a secret-looking name");
+	ok(sandbox_env_get(&out, "MY_KEY") == NULL, "MY_* does not pass MY_KEY");
+	ok(sandbox_env_get(&out, "GITHUB_TOKEN") != NULL, "exact --allow-env name passes");
+	ok(sandbox_env_get(&out, "EDITOR") == NULL, "a name not listed does not pass");
+	ok(sandbox_env_get(&out, "LD_PRELOAD") == NULL, "dropped names never pass");
+	size_t homes = 0;
+	for (size_t i = 0; i < out.n; i++)
+		homes += !strncmp(out.v[i], "HOME=", 5);
+	ok(homes == 1, "no duplicate names");
+	ok(sandbox_env_set(&out, "PATH", "/links:/bin") == 0 &&
+	   !strcmp(sandbox_env_get(&out, "PATH"), "/links:/bin"), "set replaces");
+	size_t paths = 0;
+	for (size_t i = 0; i < out.n; i++)
+		paths += !strncmp(out.v[i], "PATH=", 5);
+	ok(paths == 1 && out.v[out.n] == NULL, "one PATH, still NULL-terminated");
+	sb_strv_free(&allow);
+	sb_strv_free(&exact);
+	sb_strv_free(&drop);
+	sb_strv_free(&out);
+}
+
+static void test_match(void)
+{
+	struct sb_strv g = { 0 };
+	strv(&g, (const char *const[]){ ".env", ".env.*", "!.env.example", "*.pem", NULL });
+	ok(sandbox_hide_match(&g, ".env"), ".env hidden");
+	ok(sandbox_hide_match(&g, ".env.local"), ".env.local hidden");
+	ok(!sandbox_hide_match(&g, ".env.example"), ".env.example not hidden");
+	ok(sandbox_hide_match(&g, "server.pem"), "*.pem hidden");
+	ok(!sandbox_hide_match(&g, "env") && !sandbox_hide_match(&g, "README"), "others not");
+	sb_strv_free(&g);
+}
+
+static int put(const char *dir, const char *name)
+{
+	char p[4096];
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	FILE *f = fopen(p, "w");
+	if (!f)
+		return -1;
+	fputs("x\n", f);
+	return fclose(f);
+}
+
+static bool has_suffix(const struct sb_strv *s, const char *suffix)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		size_t a = strlen(s->v[i]), b = strlen(suffix);
+		if (a >= b && !strcmp(s->v[i] + a - b, suffix))
+			return true;
+	}
+	return false;
+}
+
+static void test_scan(void)
+{
+	char root[] = "/tmp/hush-unit-sandbox.XXXXXX";
+	if (!mkdtemp(root)) {
+		skip("mkdtemp failed");
+		return;
+	}
+	char p[4096], q[4096];
+	const char *dirs[] = { "a", "a/b", ".git", "node_modules", "secretdir", NULL };
+	for (size_t i = 0; dirs[i]; i++) {
+		snprintf(p, sizeof(p), "%s/%s", root, dirs[i]);
+		mkdir(p, 0700);
+	}
+	put(root, ".env");
+	put(root, ".env.example");
+	put(root, "a/b/.env.prod");
+	put(root, ".git/.env");
+	put(root, "node_modules/.env");
+	put(root, "plain.txt");
+	snprintf(p, sizeof(p), "%s/.env", root);
+	snprintf(q, sizeof(q), "%s/a/copy-of-env", root);
+	ok(link(p, q) == 0, "hard link made");
+	snprintf(q, sizeof(q), "%s/link-to-env", root);
+	ok(symlink(".env", q) == 0, "symlink made");
+
+	struct sb_strv g = { 0 };
+	strv(&g, (const char *const[]){ ".env", ".env.*", "!.env.example", NULL });
+	struct sandbox_masks m = { 0 };
+	ok(sandbox_hide_scan(&m, root, &g, SANDBOX_WALK_MAX_DEPTH) == 0, "scan runs");
+	ok(has_suffix(&m.files, "/.env"), ".env found");
+	ok(has_suffix(&m.files, "/a/b/.env.prod"), "nested .env.prod found");
+	ok(!has_suffix(&m.files, ".env.example"), ".env.example left alone");
+	ok(!has_suffix(&m.files, "/.git/.env") && !has_suffix(&m.files, "node_modules/.env"),
+	   ".git and node_modules skipped");
+	ok(has_suffix(&m.files, "/a/copy-of-env"), "hard link under another name found by inode");
+	ok(!has_suffix(&m.files, "plain.txt") && !has_suffix(&m.files, "link-to-env"),
+	   "other files and symlinks to masked files are not masks themselves");
+	size_t before = m.files.n;
+	snprintf(p, sizeof(p), "%s/.env", root);
+	ok(sandbox_masks_add(&m, p) == 0 && m.files.n == before, "no duplicates");
+	snprintf(p, sizeof(p), "%s/secretdir", root);
+	ok(sandbox_masks_add(&m, p) == 0 && has_suffix(&m.dirs, "/secretdir"), "directory goes to dirs");
+	snprintf(p, sizeof(p), "%s/missing", root);
+	size_t n = m.files.n + m.dirs.n;
+	ok(sandbox_masks_add(&m, p) == 0 && m.files.n + m.dirs.n == n, "missing path skipped");
+
+	struct sandbox_masks shallow = { 0 };
+	ok(sandbox_hide_scan(&shallow, root, &g, 1) == 0 && !has_suffix(&shallow.files, ".env.prod"),
+	   "depth limit respected");
+	sandbox_masks_free(&shallow);
+	sandbox_masks_free(&m);
+	sb_strv_free(&g);
+	char cmd[4200];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	if (system(cmd) != 0)
+		fprintf(stderr, "# could not remove %s\n", root);
+}
+
+int main(void)
+{
+	test_env();
+	test_match();
+	test_scan();
+	const char *why = NULL;
+	int abi = sandbox_landlock_abi(&why);
+	ok(abi > 0 || why != NULL, "Landlock probe gives an ABI or a reason");
+	return t_done();
+}
