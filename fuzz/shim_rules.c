@@ -11,6 +11,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct rules r;
 
+/* rules_name_hidden without its quick rejects, to check them. */
+static int name_hidden_slow(const char *name, size_t len)
+{
+	if (len == 0 || (len == 1 && name[0] == '.') || (len == 2 && name[0] == '.' && name[1] == '.'))
+		return 0;
+	int hit = 0;
+	for (int i = 0; i < r.nhide && !hit; i++)
+		hit = rules_glob(r.hide[i], name, len);
+	for (int i = 0; hit && i < r.nunhide; i++)
+		if (rules_glob(r.unhide[i], name, len))
+			hit = 0;
+	return hit;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	(void)rules_parse(&r, (const char *)data, size);
@@ -35,7 +49,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    strcmp(again, norm) != 0)
 				__builtin_trap();
 		}
-		(void)rules_name_hidden(&r, line, strlen(line));
+		if (rules_name_hidden(&r, line, strlen(line)) != name_hidden_slow(line, strlen(line)))
+			__builtin_trap();
 		(void)rules_name_is_hide_path_base(&r, line);
 		(void)rules_route_match(&r, line, 0);
 		(void)rules_route_match(&r, line, 1);

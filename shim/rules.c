@@ -12,6 +12,9 @@ void rules_clear(struct rules *r)
 	r->nhide = r->nunhide = r->nhide_path = r->nroute = 0;
 	r->hush = NULL;
 	r->bad_lines = 0;
+	memset(r->first_set, 0, sizeof(r->first_set));
+	memset(r->last_set, 0, sizeof(r->last_set));
+	r->open_globs = 0;
 }
 
 /* Copies len bytes into the arena as a NUL-terminated string. */
@@ -31,8 +34,15 @@ static int is_space(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
 }
 
+static int is_special(char c)
+{
+	return c == '*' || c == '?' || c == '[' || c == ']' || c == '\\';
+}
+
 static int add_glob(struct rules *r, const char *s, size_t len, int unhide)
 {
+	if (len >= 0xffff)
+		return RULES_ETOOBIG;
 	const char **list = unhide ? r->unhide : r->hide;
 	int *n = unhide ? &r->nunhide : &r->nhide;
 	if (*n >= RULES_MAX_GLOBS)
@@ -40,6 +50,26 @@ static int add_glob(struct rules *r, const char *s, size_t len, int unhide)
 	const char *p = arena_put(r, s, len);
 	if (!p)
 		return RULES_ETOOBIG;
+	if (!unhide) {
+		size_t pre = 0, suf = 0;
+		while (pre < len && !is_special(p[pre]))
+			pre++;
+		while (suf < len && !is_special(p[len - 1 - suf]))
+			suf++;
+		r->hide_pre[*n] = (unsigned short)(pre < 0xffff ? pre : 0);
+		r->hide_suf[*n] = (unsigned short)(suf < 0xffff ? suf : 0);
+		r->hide_lit[*n] = pre == len;
+		r->hide_len[*n] = (unsigned short)len;
+		if (pre > 0) {
+			unsigned char c = (unsigned char)p[0];
+			r->first_set[c >> 3] |= (unsigned char)(1u << (c & 7));
+		} else if (suf > 0) {
+			unsigned char c = (unsigned char)p[len - 1];
+			r->last_set[c >> 3] |= (unsigned char)(1u << (c & 7));
+		} else {
+			r->open_globs++;
+		}
+	}
 	list[(*n)++] = p;
 	return RULES_OK;
 }
@@ -255,9 +285,23 @@ int rules_name_hidden(const struct rules *r, const char *name, size_t len)
 {
 	if (len == 0 || (len == 1 && name[0] == '.') || (len == 2 && name[0] == '.' && name[1] == '.'))
 		return 0;
+	unsigned char c0 = (unsigned char)name[0], cl = (unsigned char)name[len - 1];
+	if (!r->open_globs && !(r->first_set[c0 >> 3] & (1u << (c0 & 7))) &&
+	    !(r->last_set[cl >> 3] & (1u << (cl & 7))))
+		return 0;
 	int hit = 0;
-	for (int i = 0; i < r->nhide && !hit; i++)
-		hit = rules_glob(r->hide[i], name, len);
+	for (int i = 0; i < r->nhide && !hit; i++) {
+		const char *g = r->hide[i];
+		if (r->hide_lit[i]) {
+			hit = r->hide_pre[i] == len && memcmp(g, name, len) == 0;
+			continue;
+		}
+		size_t pre = r->hide_pre[i], suf = r->hide_suf[i];
+		if (pre + suf > len || memcmp(g, name, pre) != 0 ||
+		    memcmp(g + r->hide_len[i] - suf, name + len - suf, suf) != 0)
+			continue;
+		hit = rules_glob(g, name, len);
+	}
 	if (!hit)
 		return 0;
 	for (int i = 0; i < r->nunhide; i++)

@@ -35,6 +35,19 @@ struct rules {
 	int nhide;
 	const char *unhide[RULES_MAX_GLOBS];
 	int nunhide;
+	/* Per hide glob: length of its literal head and tail (the bytes
+	 * before its first and after its last special character) and whether
+	 * it has no special character at all, for a quick reject. */
+	unsigned short hide_pre[RULES_MAX_GLOBS];
+	unsigned short hide_suf[RULES_MAX_GLOBS];
+	unsigned char hide_lit[RULES_MAX_GLOBS];
+	unsigned short hide_len[RULES_MAX_GLOBS];
+	/* First bytes of globs with a literal head, last bytes of the others
+	 * with a literal tail; open_globs counts globs with neither. A name
+	 * whose first and last bytes are in neither set cannot match. */
+	unsigned char first_set[32];
+	unsigned char last_set[32];
+	int open_globs;
 	const char *hide_path[RULES_MAX_PATHS];
 	size_t hide_path_len[RULES_MAX_PATHS];
 	int nhide_path;
