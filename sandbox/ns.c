@@ -6,12 +6,12 @@
  * domain; then exec.
  *
  * Process layout:
- *   hush sandbox (P, outside) --fork--> init (C, pid 1 in the new pid
- *   namespace) --fork--> agent (A)
- * P unshares the user and pid namespaces, C the mount namespace (so P's
- * mounts stay untouched and it can remove its temporary directory), A the
- * nested user+mount namespace. A failure in C or A before exec travels to P
- * through a close-on-exec pipe as (step, errno). */
+ *   hush sandbox (P, outside) --fork--> helper (U) --fork--> init (C, pid 1
+ *   in the new pid namespace) --fork--> agent (A)
+ * U unshares the user, pid and mount namespaces (so P's mounts stay as they
+ * are and P can remove its temporary directory), C mounts, A enters the
+ * nested user+mount namespace. A failure in U, C or A before exec travels
+ * to P through a close-on-exec pipe as (step, errno). */
 #include "sandbox/sandbox.h"
 
 #include <errno.h>
@@ -38,7 +38,6 @@ enum step {
 	ST_UNSHARE_USER,
 	ST_UIDMAP,
 	ST_FORK,
-	ST_UNSHARE_MNT,
 	ST_PRIVATE,
 	ST_MASK_FILE,
 	ST_MASK_DIR,
@@ -55,10 +54,9 @@ enum step {
 static const char *step_text(int s)
 {
 	switch (s) {
-	case ST_UNSHARE_USER: return "creating the user and pid namespaces";
+	case ST_UNSHARE_USER: return "creating the user, pid and mount namespaces";
 	case ST_UIDMAP: return "mapping the user id into the namespace";
 	case ST_FORK: return "starting the sandbox init process";
-	case ST_UNSHARE_MNT: return "creating the mount namespace";
 	case ST_PRIVATE: return "making mounts private";
 	case ST_MASK_FILE: return "masking a hidden file";
 	case ST_MASK_DIR: return "masking a hidden directory";
@@ -272,8 +270,6 @@ static int wait_for(pid_t pid)
 static _Noreturn void init_main(const struct sandbox_spec *s, int rfd, uid_t uid, gid_t gid)
 {
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	if (unshare(CLONE_NEWNS) != 0)
-		fail_child(rfd, ST_UNSHARE_MNT, NULL);
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
 		fail_child(rfd, ST_PRIVATE, NULL);
 	/* a fresh /proc for this pid namespace: other processes (the broker,
@@ -355,12 +351,13 @@ int sandbox_run(const struct sandbox_spec *s, int *status, char *err, size_t n)
 	gid_t gid = getgid();
 	pid_t child;
 	if (s->userns) {
-		/* Only the user and pid namespaces here: the mount namespace
-		 * is the init's, so our own mounts stay as they are. */
+		/* A helper process makes the namespaces, so that ours (and our
+		 * mounts) stay as they are; its child is the pid namespace's
+		 * init and sets up the mounts. */
 		child = fork();
 		if (child == 0) {
 			close(p[0]);
-			if (unshare(CLONE_NEWUSER | CLONE_NEWPID) != 0)
+			if (unshare(CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS) != 0)
 				fail_child(p[1], ST_UNSHARE_USER, NULL);
 			if (map_self(uid, gid) != 0)
 				fail_child(p[1], ST_UIDMAP, NULL);
