@@ -140,6 +140,26 @@ static void sh_word(struct cursor *c, char *v, size_t *vn, bool *dyn, const char
 				break;
 			}
 			c->i = q + 1;
+		} else if (ch == '$' && c->i + 1 < c->e && (d[c->i + 1] == '(' || d[c->i + 1] == '{')) {
+			/* $(...) or ${...}: skip to the matching bracket */
+			char open = d[c->i + 1], close = open == '(' ? ')' : '}';
+			int depth = 0;
+			size_t q = c->i + 1;
+			for (; q < c->e; q++) {
+				if (d[q] == open)
+					depth++;
+				else if (d[q] == close && --depth == 0)
+					break;
+			}
+			*dyn = true;
+			if (q >= c->e) {
+				*why = "value spans several lines";
+				c->i = c->e;
+				break;
+			}
+			memcpy(v + n, d + c->i, q + 1 - c->i);
+			n += q + 1 - c->i;
+			c->i = q + 1;
 		} else {
 			if (ch == '`' || (ch == '$' && expands(d, c->i, c->e)))
 				*dyn = true;
@@ -442,6 +462,24 @@ static int parse_lines(const char *d, size_t len, enum rc_shell sh, struct expor
 		sodium_memzero(val, vn + 1);
 		if (rc)
 			return rc;
+		/* "export A=1 B=2": every assignment is reported, none rewritten */
+		static const char several[] = "several assignments on one line";
+		while (sh == RC_SHELL_SH && why && !strcmp(why, several)) {
+			skip_blanks(&c);
+			if (!read_name(&c, name) || at_end(&c) || c.d[c.i] != '=')
+				break;
+			c.i++;
+			const char *w2 = NULL;
+			dyn = false;
+			sh_word(&c, val, &vn, &dyn, &w2);
+			ent.value_len = vn;
+			ent.dynamic = dyn;
+			ent.why_not = several;
+			rc = fn(ctx, &ent);
+			sodium_memzero(val, vn + 1);
+			if (rc)
+				return rc;
+		}
 		s = next;
 	}
 	return 0;
