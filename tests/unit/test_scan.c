@@ -1,0 +1,252 @@
+/* Unit tests for scan/: checksums (CRC32/base62 with a token generator,
+ * Bech32), matcher decisions (tokens, look-alikes, placeholders, generic
+ * assignments, hush:allow, overlaps), masking, fingerprints, baselines,
+ * the rc-file parser and the migrate planner/renderer. */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scan/match.h"
+#include "scan/migrate.h"
+#include "scan/rcfile.h"
+#include "scan/report.h"
+#include "scan/scan.h"
+#include "t.h"
+
+static const char B62[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/* A GitHub/npm style token: prefix, 30 random base62, 6-char CRC suffix. */
+static void gen_token(const char *prefix, char *out, size_t n)
+{
+	char r[31];
+	for (int i = 0; i < 30; i++)
+		r[i] = B62[randombytes_uniform(62)];
+	r[30] = 0;
+	char c[7];
+	scan_base62_crc(r, 30, c);
+	snprintf(out, n, "%s%s%s", prefix, r, c);
+}
+
+/* Rule of the only hit in s (flags), "" when none, "many" when several. */
+static const char *only_rule(const char *s, unsigned flags)
+{
+	static char buf[64];
+	struct scan_hits h = { 0 };
+	scan_buffer(s, strlen(s), flags, &h);
+	snprintf(buf, sizeof(buf), "%s", h.n == 0 ? "" : h.n > 1 ? "many" : h.v[0].rule);
+	scan_hits_free(&h);
+	return buf;
+}
+
+static void test_checksums(void)
+{
+	ok(scan_crc32("123456789", 9) == 0xCBF43926u, "CRC32 check value");
+	char c[7];
+	scan_base62_crc("16C7e42F292c6912E7710c838347Ae", 30, c);
+	ok(!strcmp(c, "4H2Y7G"), "base62 CRC suffix matches zlib.crc32 + base62 (%s)", c);
+	int good = 0, bad = 0;
+	for (int i = 0; i < 200; i++) {
+		char t[64];
+		gen_token(i % 2 ? "ghp_" : "npm_", t, sizeof(t));
+		struct scan_hits h = { 0 };
+		scan_buffer(t, strlen(t), 0, &h);
+		good += h.n == 1 && h.v[0].check == SCAN_CHECK_VALID && h.v[0].len == 40;
+		scan_hits_free(&h);
+		t[39] = t[39] == 'A' ? 'B' : 'A';
+		scan_buffer(t, strlen(t), 0, &h);
+		bad += h.n != 0;
+		scan_hits_free(&h);
+	}
+	ok(good == 200, "200 generated tokens verified (%d)", good);
+	ok(bad == 0, "a changed checksum character is rejected (%d reported)", bad);
+	const char *age = "AGE-SECRET-KEY-1N46CLYDYREQ5W04XD9J8A77E3YG3G9Q4GGEH6LFFTU0VPPDUZM5Q8AVXJ8";
+	ok(scan_bech32_valid(age, strlen(age)), "age key Bech32 valid");
+	char age2[80];
+	snprintf(age2, sizeof(age2), "%s", age);
+	age2[40] = age2[40] == 'Q' ? 'P' : 'Q';
+	ok(!scan_bech32_valid(age2, strlen(age2)), "age key with one changed char invalid");
+	ok(!strcmp(only_rule(age, 0), "age-secret-key"), "age key found");
+	ok(!strcmp(only_rule(age2, 0), ""), "age key with bad checksum not reported");
+	const char *pypi = "pypi-AgEIcHlwaS5vcmcCJeW-rkcic945apVZS_8jU2XI8OJJBKE_8klDs_-Fo-jRkNKrAfMABiA1uS1Zdh8NX-9CJDlE_mzjbvrVjoUr7joKyuyGb-MmFQ";
+	ok(!strcmp(only_rule(pypi, 0), "pypi-token"), "PyPI macaroon header verified");
+	ok(!strcmp(only_rule("pypi-AgEIcHlwaS5vcmdXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX", 0), ""),
+	   "PyPI token whose macaroon does not parse is rejected");
+}
+
+static void test_matcher(void)
+{
+	ok(!strcmp(only_rule("key = AKIAIOSFODNN7EXAMPLE", 0), ""), "AWS documentation example ignored");
+	ok(!strcmp(only_rule("id AKIA2OGYBAH6Q5KHQ7XM here", 0), "aws-access-key-id"), "AWS key id alone");
+	ok(!strcmp(only_rule("password = \"changeme\"", 0), ""), "placeholder password ignored");
+	ok(!strcmp(only_rule("api_key = \"a8f7Kq2mZx91LpQw3\"", 0), "generic-secret"), "generic secret assignment");
+	ok(!strcmp(only_rule("api_key = \"a8f7Kq2mZx91LpQw3\" # hush:allow", 0), ""), "hush:allow suppresses");
+	ok(!strcmp(only_rule("token = os.environ['TOKEN']", 0), ""), "environment lookup ignored");
+	ok(!strcmp(only_rule("public_key = \"a8f7Kq2mZx91LpQw3\"", 0), ""), "public key names ignored");
+	ok(!strcmp(only_rule("sha256 = \"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\"", 0), ""),
+	   "hash under a non-secret name ignored");
+	ok(!strcmp(only_rule("PORT=3000", SCAN_F_CREDFILE), ""), "short value in a credential file ignored");
+	ok(!strcmp(only_rule("DB_PASSWORD=hunter2x", SCAN_F_CREDFILE), "generic-secret"),
+	   "any non-placeholder secret value in a credential file");
+	ok(!strcmp(only_rule("postgres://app:Xk29vLq81mZ@db:5432/app", 0), "url-password"), "URL password");
+	ok(!strcmp(only_rule("https://user:password@example.com", 0), ""), "URL placeholder password ignored");
+	ok(!strcmp(only_rule("http://example.com:8080/path", 0), ""), "URL port is not a password");
+	char t[64], line[128];
+	gen_token("ghp_", t, sizeof(t));
+	snprintf(line, sizeof(line), "GITHUB_TOKEN=%s", t);
+	ok(!strcmp(only_rule(line, SCAN_F_CREDFILE), "github-pat"), "token wins over the generic rule on overlap");
+	struct scan_hits h = { 0 };
+	snprintf(line, sizeof(line), "a\nb\n\nx %s\n", t);
+	scan_buffer(line, strlen(line), 0, &h);
+	ok(h.n == 1 && h.v[0].line == 4, "line numbers are 1-based (%d)", h.n ? h.v[0].line : -1);
+	scan_hits_free(&h);
+	ok(scan_value_token_rule(t, strlen(t)) && !strcmp(scan_value_token_rule(t, strlen(t)), "github-pat"),
+	   "scan_value_token_rule");
+	ok(scan_rule_count() >= 40, "at least 40 rules (%zu)", scan_rule_count());
+	ok(scan_entropy("aaaa", 4) == 0.0, "entropy of a constant is 0");
+	double e = scan_entropy("abcd", 4);
+	ok(e > 1.999 && e < 2.001, "entropy of abcd is 2 (%f)", e);
+}
+
+static void test_names_and_placeholders(void)
+{
+	const char *yes[] = { "GITHUB_TOKEN", "db_password", "apiKey", "client-secret", "AWS_SECRET_ACCESS_KEY",
+			      "passphrase", "_auth", "SLACK_WEBHOOK_URL", "privateKey" };
+	const char *no[] = { "PUBLIC_KEY", "token_url", "TOKEN_TYPE", "max_tokens", "KEY_ID", "PWD",
+			     "password_file", "author", "key", "cache_key_prefix" };
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+		ok(scan_name_is_secret(yes[i], strlen(yes[i])), "secret name: %s", yes[i]);
+	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		ok(!scan_name_is_secret(no[i], strlen(no[i])), "not a secret name: %s", no[i]);
+	const char *ph[] = { "", "changeme", "your-token-here", "xxxxxxxx", "${TOKEN}", "<secret>", "****",
+			     "TODO", "example-key", "dummy", "{{ vault }}", "$VAR", "test" };
+	for (size_t i = 0; i < sizeof(ph) / sizeof(ph[0]); i++)
+		ok(scan_value_is_placeholder(ph[i], strlen(ph[i])), "placeholder: '%s'", ph[i]);
+	ok(!scan_value_is_placeholder("a8f7Kq2mZx91LpQw3", 17), "random value is not a placeholder");
+}
+
+static void test_mask_fingerprint_baseline(void)
+{
+	char m[64];
+	scan_mask("ghp_abcdefghijklmnopqrstuvwxyz0123456789", 40, m, sizeof(m));
+	ok(!strcmp(m, "ghp_\xe2\x80\xa6(40 chars)"), "mask keeps 4 chars and the length: %s", m);
+	scan_mask("short12", 7, m, sizeof(m));
+	ok(!strcmp(m, "\xe2\x80\xa6(7 chars)"), "short values show no character: %s", m);
+	char f1[33], f2[33], f3[33];
+	scan_fingerprint("a/.env", "generic-secret", "v1", 2, f1);
+	scan_fingerprint("a/.env", "generic-secret", "v1", 2, f2);
+	scan_fingerprint("b/.env", "generic-secret", "v1", 2, f3);
+	ok(!strcmp(f1, f2) && strcmp(f1, f3) && strlen(f1) == 32, "fingerprint stable, path-dependent");
+	char doc[128];
+	snprintf(doc, sizeof(doc), "{\"version\":1,\"fingerprints\":[\"%s\", \"%s\"]}", f1, f3);
+	struct scan_baseline b;
+	ok(baseline_parse(doc, strlen(doc), &b) == 0 && b.n == 2 && !strcmp(b.fp[0], f1), "baseline parses");
+	baseline_free(&b);
+	const char *bad[] = { "{}", "{\"fingerprints\":[\"abc\"]}", "{\"fingerprints\":[", "{\"fingerprints\":3}",
+			      "{\"fingerprints\":[\"zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz\"]}" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ok(baseline_parse(bad[i], strlen(bad[i]), &b) != 0, "bad baseline rejected: %s", bad[i]);
+}
+
+struct collect {
+	char out[2048];
+};
+
+static int collect_entry(void *p, const struct rc_entry *e)
+{
+	struct collect *c = p;
+	size_t l = strlen(c->out);
+	snprintf(c->out + l, sizeof(c->out) - l, "%d:%s=[%s]%s%s;", e->line, e->name, e->value,
+		 e->dynamic ? " dyn" : "", e->why_not ? " !" : "");
+	return 0;
+}
+
+static const char *parse(const char *s, enum rc_shell sh)
+{
+	static struct collect c;
+	c.out[0] = 0;
+	rcfile_parse(s, strlen(s), sh, collect_entry, &c);
+	return c.out;
+}
+
+static void test_rcfile(void)
+{
+	ok(!strcmp(parse("export A=1\n", RC_SHELL_SH), "1:A=[1];"), "export NAME=value");
+	ok(!strcmp(parse("export A=\"x \\\"q\\\" \\$y\"\n", RC_SHELL_SH), "1:A=[x \"q\" $y];"), "double quotes and escapes");
+	ok(!strcmp(parse("export A='it'\\''s'\n", RC_SHELL_SH), "1:A=[it's];"), "single quote concatenation");
+	ok(!strcmp(parse("A=v; export A\n", RC_SHELL_SH), "1:A=[v];"), "NAME=value; export NAME");
+	ok(!strcmp(parse("A=v\nexport A\n", RC_SHELL_SH), "1:A=[v];"), "export on a later line");
+	ok(!strcmp(parse("A=v\n", RC_SHELL_SH), ""), "unexported assignment ignored");
+	ok(!strcmp(parse("declare -x A=v\ndeclare -a B=(1)\n", RC_SHELL_SH), "1:A=[v];"), "declare -x");
+	ok(strstr(parse("export A=$(cmd)\n", RC_SHELL_SH), " dyn") != NULL, "$(...) is dynamic");
+	ok(strstr(parse("export A=`cmd`\n", RC_SHELL_SH), " dyn") != NULL, "backticks are dynamic");
+	ok(strstr(parse("export A=\"$HOME/x\"\n", RC_SHELL_SH), " dyn") != NULL, "$VAR is dynamic");
+	ok(strstr(parse("export A=\"multi\nline\"\n", RC_SHELL_SH), " !") != NULL, "multi-line value not rewritable");
+	ok(strstr(parse("export A=1 && echo\n", RC_SHELL_SH), " !") != NULL, "other commands on the line");
+	ok(!strcmp(parse("cat <<EOF\nexport A=1\nEOF\nexport B=2\n", RC_SHELL_SH), "4:B=[2];"), "here-documents skipped");
+	ok(!strcmp(parse("export A=1 \\\n  B=2\n", RC_SHELL_SH), "1:A=[1] !;"), "continued lines not rewritten");
+	ok(!strcmp(parse("set -gx A 'x\\'y'\nset -g B 1\nset -x C \"q\"\n", RC_SHELL_FISH), "1:A=[x'y];3:C=[q];"),
+	   "fish set -gx / -x; set -g not exported");
+	ok(strstr(parse("set -gx A (cmd)\n", RC_SHELL_FISH), " dyn") != NULL, "fish command substitution dynamic");
+	ok(strstr(parse("set -gx PATH a b\n", RC_SHELL_FISH), " !") != NULL, "fish list value not rewritable");
+	ok(!strcmp(parse("set -e A\n", RC_SHELL_FISH), ""), "fish set -e ignored");
+}
+
+static void test_migrate(void)
+{
+	const char *rc = "# top\nexport GH_TOKEN=abc123def456\n  export X_SECRET='s3cr3t-v4lue'\nexport EDITOR=vim\n"
+			 "export D_TOKEN=$(pass x)\n";
+	struct migrate_plan p;
+	ok(migrate_plan_rc(rc, strlen(rc), RC_SHELL_SH, &p) == 0, "plan rc");
+	ok(p.n == 3 && migrate_moving(&p) == 2, "two move, one dynamic reported (%zu/%zu)", migrate_moving(&p), p.n);
+	ok(migrate_render(rc, strlen(rc), "2026-01-01", &p) == 0, "render");
+	const char *want = "# top\n# GH_TOKEN moved to hush vault (hush migrate, 2026-01-01): use 'hush run' or 'hush get GH_TOKEN'\n"
+			   "  : # X_SECRET moved to hush vault (hush migrate, 2026-01-01): use 'hush run' or 'hush get X_SECRET'\n"
+			   "export EDITOR=vim\nexport D_TOKEN=$(pass x)\n";
+	ok(p.out && !strcmp(p.out, want), "rendered rc file");
+	migrate_plan_free(&p);
+	const char *env = "# c\nA_KEY=v1\nexport B=\"x\ny\"\nC=\nD=${E}\n";
+	ok(migrate_plan_dotenv(env, strlen(env), "MY_APP", &p) == 0, "plan dotenv");
+	ok(migrate_render(env, strlen(env), "", &p) == 0 && !strcmp(p.out, "# c\nA_KEY=\nexport B=\nC=\nD=${E}\n"),
+	   "dotenv keeps names only");
+	ok(p.n == 3 && !strcmp(p.v[0].target, "MY_APP_A_KEY"), "scoped vault names");
+	migrate_plan_free(&p);
+	char proj[64];
+	migrate_project_name("/x/my-app 2", proj, sizeof(proj));
+	ok(!strcmp(proj, "MY_APP_2"), "project name %s", proj);
+	migrate_project_name("/x/2fast", proj, sizeof(proj));
+	ok(!strcmp(proj, "_2FAST"), "project name starting with a digit %s", proj);
+	migrate_project_name("/x/---", proj, sizeof(proj));
+	ok(!strcmp(proj, "PROJECT"), "empty project name falls back %s", proj);
+}
+
+static void test_credfile_names(void)
+{
+	ok(scan_credfile_kind("a/.env") == SCAN_CF_DOTENV, ".env");
+	ok(scan_credfile_kind("a/.env.production") == SCAN_CF_DOTENV, ".env.production");
+	ok(scan_credfile_kind("a/.env.example") == SCAN_CF_TEMPLATE, ".env.example is a template");
+	ok(scan_credfile_kind("/h/.aws/credentials") == SCAN_CF_CONFIG, "~/.aws/credentials");
+	ok(scan_credfile_kind("x/credentials") == SCAN_CF_NONE, "credentials outside .aws");
+	ok(scan_credfile_kind("k/store.p12") == SCAN_CF_PKCS12, "*.p12");
+	ok(scan_credfile_kind("main.c") == SCAN_CF_NONE, "ordinary file");
+	char *hide[] = { ".env", ".env.*", "!.env.example" };
+	char *dirs[] = { "/home/u/.aws" };
+	ok(scan_sandbox_hides("/p/.env.local", hide, 3, dirs, 1), "sandbox hides .env.local");
+	ok(!scan_sandbox_hides("/p/.env.example", hide, 3, dirs, 1), "! un-hides .env.example");
+	ok(scan_sandbox_hides("/home/u/.aws/credentials", hide, 3, dirs, 1), "hide_dirs hide below");
+	ok(!scan_sandbox_hides("/home/u/.awsx/c", hide, 3, dirs, 1), "hide_dirs are not prefixes of names");
+}
+
+int main(void)
+{
+	if (sodium_init() < 0)
+		return 1;
+	test_checksums();
+	test_matcher();
+	test_names_and_placeholders();
+	test_mask_fingerprint_baseline();
+	test_rcfile();
+	test_migrate();
+	test_credfile_names();
+	return t_done();
+}
