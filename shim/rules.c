@@ -85,8 +85,12 @@ int rules_add_hide_path(struct rules *r, const char *path)
 	const char *p = arena_put(r, path, len);
 	if (!p)
 		return RULES_ETOOBIG;
+	size_t b = len;
+	while (b > 0 && p[b - 1] != '/')
+		b--;
 	r->hide_path[r->nhide_path] = p;
 	r->hide_path_len[r->nhide_path] = len;
+	r->hide_path_base[r->nhide_path] = b;
 	r->nhide_path++;
 	return RULES_OK;
 }
@@ -314,12 +318,8 @@ int rules_name_is_hide_path_base(const struct rules *r, const char *name)
 {
 	size_t n = strlen(name);
 	for (int i = 0; i < r->nhide_path; i++) {
-		const char *hp = r->hide_path[i];
-		size_t len = r->hide_path_len[i];
-		size_t b = len;
-		while (b > 0 && hp[b - 1] != '/')
-			b--;
-		if (len - b == n && memcmp(hp + b, name, n) == 0)
+		size_t b = r->hide_path_base[i];
+		if (r->hide_path_len[i] - b == n && memcmp(r->hide_path[i] + b, name, n) == 0)
 			return 1;
 	}
 	return 0;

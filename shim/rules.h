@@ -50,6 +50,7 @@ struct rules {
 	int open_globs;
 	const char *hide_path[RULES_MAX_PATHS];
 	size_t hide_path_len[RULES_MAX_PATHS];
+	size_t hide_path_base[RULES_MAX_PATHS]; /* offset of the last component */
 	int nhide_path;
 	const char *route[RULES_MAX_ROUTES];
 	int nroute;
