@@ -22,7 +22,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/inotify.h>
 #include <sys/mount.h>
+#include <sys/signalfd.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -214,7 +217,8 @@ static int cloexec_from(int lowfd)
 }
 
 /* The agent process: lock, confine, exec. Never returns. */
-static _Noreturn void agent_exec(const struct sandbox_spec *s, int rfd, uid_t uid, gid_t gid)
+static _Noreturn void agent_exec(const struct sandbox_spec *s, int rfd, int syncfd, uid_t uid,
+				 gid_t gid)
 {
 	reset_signals();
 	if (cloexec_from(3) != 0)
@@ -228,6 +232,12 @@ static _Noreturn void agent_exec(const struct sandbox_spec *s, int rfd, uid_t ui
 			fail_child(rfd, ST_LOCK, NULL);
 		if (map_self(uid, gid) != 0)
 			fail_child(rfd, ST_LOCK, "uid_map");
+	}
+	if (syncfd >= 0) {
+		/* tell the init our mount namespace exists */
+		ssize_t w = write(syncfd, "n", 1);
+		(void)w;
+		close(syncfd);
 	}
 	if (chdir(s->cwd) != 0)
 		fail_child(rfd, ST_CHDIR, s->cwd);
@@ -266,6 +276,117 @@ static int wait_for(pid_t pid)
 	}
 }
 
+/* Re-masking. The kernel detaches a mount whose mount point is unlinked or
+ * renamed over from another namespace, so a hidden file that an editor
+ * outside replaces by rename would lose its mask. The init watches the
+ * parent directories of the masks and, when a masked name appears again,
+ * masks it anew in the agent's mount namespace (which it may enter: the
+ * agent's user namespace is a child of ours, created by the same uid).
+ * There is a window of a few milliseconds: this narrows the gap, it does
+ * not close it. */
+struct watch {
+	int wd;
+	const char *dir;
+};
+
+static bool in_list(const struct sb_strv *l, const char *p)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->v[i], p) == 0)
+			return true;
+	return false;
+}
+
+static void add_parent_watch(int ifd, struct watch *w, size_t *nw, size_t cap, char *path,
+			     const struct sb_strv *dirs)
+{
+	char *slash = strrchr(path, '/');
+	if (!slash || *nw >= cap)
+		return;
+	*slash = '\0';
+	const char *dir = slash == path ? "/" : path;
+	bool under_mask = in_list(dirs, dir);
+	for (size_t i = 0; i < *nw && !under_mask; i++)
+		under_mask = strcmp(w[i].dir, dir) == 0;
+	if (!under_mask) {
+		int wd = inotify_add_watch(ifd, dir, IN_CREATE | IN_MOVED_TO | IN_ONLYDIR);
+		if (wd >= 0)
+			w[(*nw)++] = (struct watch){ wd, strdup(dir) };
+	}
+	*slash = '/';
+}
+
+static int watch_and_wait(const struct sandbox_spec *s, pid_t agent, int mntfd)
+{
+	size_t cap = s->masks->files.n + s->masks->dirs.n;
+	int ifd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+	struct watch *w = cap ? calloc(cap, sizeof(*w)) : NULL;
+	sigset_t chld;
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &chld, NULL);
+	int sfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (ifd < 0 || !w || sfd < 0) {
+		sigprocmask(SIG_UNBLOCK, &chld, NULL);
+		return wait_for(agent);
+	}
+	size_t nw = 0;
+	char path[PATH_MAX];
+	for (size_t i = 0; i < s->masks->files.n; i++) {
+		snprintf(path, sizeof(path), "%s", s->masks->files.v[i]);
+		add_parent_watch(ifd, w, &nw, cap, path, &s->masks->dirs);
+	}
+	for (size_t i = 0; i < s->masks->dirs.n; i++) {
+		snprintf(path, sizeof(path), "%s", s->masks->dirs.v[i]);
+		add_parent_watch(ifd, w, &nw, cap, path, &s->masks->dirs);
+	}
+	bool entered = false;
+	for (;;) {
+		struct pollfd pf[2] = { { sfd, POLLIN, 0 }, { ifd, POLLIN, 0 } };
+		if (poll(pf, nw ? 2 : 1, -1) < 0 && errno != EINTR)
+			break;
+		if (pf[0].revents) {
+			struct signalfd_siginfo si;
+			while (read(sfd, &si, sizeof(si)) > 0)
+				;
+			int st;
+			pid_t r;
+			while ((r = waitpid(-1, &st, WNOHANG)) > 0)
+				if (r == agent)
+					return exit_code(st);
+			if (r < 0 && errno == ECHILD)
+				return 1;
+		}
+		if (nw && pf[1].revents) {
+			char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+			ssize_t len = read(ifd, buf, sizeof(buf));
+			for (char *p = buf; len > 0 && p < buf + len;) {
+				struct inotify_event *ev = (struct inotify_event *)p;
+				p += sizeof(*ev) + ev->len;
+				const char *dir = NULL;
+				for (size_t i = 0; i < nw && !dir; i++)
+					if (w[i].wd == ev->wd)
+						dir = w[i].dir;
+				if (!dir || !ev->len ||
+				    xsnprintf(path, sizeof(path), "%s/%s", strcmp(dir, "/") ? dir : "",
+					      ev->name) < 0)
+					continue;
+				bool isdir = ev->mask & IN_ISDIR;
+				if (!(isdir ? in_list(&s->masks->dirs, path) : in_list(&s->masks->files, path)))
+					continue;
+				if (!entered && setns(mntfd, CLONE_NEWNS) != 0)
+					continue;
+				entered = true;
+				if (isdir)
+					mask_dir(path);
+				else
+					mask_file(s->empty_file, path);
+			}
+		}
+	}
+	return wait_for(agent);
+}
+
 /* The init process in the pid namespace: mounts, then runs the agent. */
 static _Noreturn void init_main(const struct sandbox_spec *s, int rfd, uid_t uid, gid_t gid)
 {
@@ -288,13 +409,35 @@ static _Noreturn void init_main(const struct sandbox_spec *s, int rfd, uid_t uid
 	/* not dumpable: the agent cannot read this process's memory or
 	 * environment (it still holds the caller's environment) */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	int sync[2] = { -1, -1 };
+	if (pipe2(sync, O_CLOEXEC) != 0)
+		sync[0] = sync[1] = -1;
 	pid_t a = fork();
 	if (a < 0)
 		fail_child(rfd, ST_FORK, NULL);
-	if (a == 0)
-		agent_exec(s, rfd, uid, gid);
+	if (a == 0) {
+		if (sync[0] >= 0)
+			close(sync[0]);
+		agent_exec(s, rfd, sync[1], uid, gid);
+	}
 	close(rfd);
 	set_forwarding(a);
+	int mntfd = -1;
+	if (sync[0] >= 0) {
+		close(sync[1]);
+		char c;
+		ssize_t got;
+		while ((got = read(sync[0], &c, 1)) < 0 && errno == EINTR)
+			;
+		close(sync[0]);
+		if (got == 1) {
+			char path[64];
+			snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)a);
+			mntfd = open(path, O_RDONLY | O_CLOEXEC);
+		}
+	}
+	if (mntfd >= 0)
+		_exit(watch_and_wait(s, a, mntfd));
 	_exit(wait_for(a));
 }
 
@@ -377,7 +520,7 @@ int sandbox_run(const struct sandbox_spec *s, int *status, char *err, size_t n)
 		if (child == 0) {
 			close(p[0]);
 			prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-			agent_exec(s, p[1], uid, gid);
+			agent_exec(s, p[1], -1, uid, gid);
 		}
 	}
 	if (child < 0) {
