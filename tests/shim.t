@@ -18,7 +18,7 @@ C3=$(canary)    # written later into .env.local
 P="$T/proj"
 O="$T/out"      # every output of a shimmed command lands here
 L="$T/log"      # routing records of the fake hush
-mkdir -p "$P" "$O" "$L" "$NB_HOME/.ssh"
+mkdir -p "$P/sub" "$O" "$L" "$NB_HOME/.ssh"
 printf 'TOKEN=%s\n' "$C" >"$P/.env"
 printf 'EXAMPLE_TOKEN=placeholder\n' >"$P/.env.example"
 printf 'hello\n' >"$P/readme.txt"
@@ -106,6 +106,13 @@ shim ls .env >"$O/ls2" 2>&1; rc=$?
 check "ls .env: no such file" [ "$rc" -ne 0 ]
 shim stat "$P" >"$O/statdir" 2>&1; rc=$?
 is "stat of the containing directory still works" "$rc" 0
+
+# Writing over an existing hidden file is refused before it is touched.
+shim bash -c ': > .env; echo "x" >> .env' >"$O/trunc" 2>&1
+like "truncating or appending to .env is refused" "$(cat "$O/trunc")" "\.env: No such file"
+if grep -qxF "TOKEN=$C" "$P/.env"; then ok ".env is left intact"; else not_ok ".env is left intact"; fi
+shim bash -c 'cd sub 2>/dev/null; cd "$1" && echo entered' sh "$NB_HOME/.ssh" >"$O/cd" 2>&1
+like "cd into a hidden directory fails" "$(cat "$O/cd")" "No such file"
 
 # Home credentials hidden by hide_path, whatever the spelling.
 shim cat "$NB_HOME/.ssh/id_rsa" >"$O/ssh1" 2>&1; rc=$?
