@@ -15,10 +15,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "shim/raw.h"
@@ -447,10 +449,28 @@ SHIM_EXPORT int hush_posix_spawnp_2_2_5(pid_t *pid, const char *file,
 }
 
 /* ---- system and popen ----
- * Both run "/bin/sh -c CMD" through libc internals that no wrapper sees.
- * The shim loaded in that shell routes the command's exec, so these only
- * pass through. A program that removed LD_PRELOAD from its own environment
- * before calling them starts the shell without the shim (see docs/shim.md). */
+ * Both run "/bin/sh -c CMD" through libc internals that no wrapper sees;
+ * the shim loaded in that shell routes the command's exec. When the program
+ * removed the shim's variables from its own environment, system() starts
+ * the shell itself through posix_spawn with them put back, with glibc's
+ * signal handling (SIGINT and SIGQUIT ignored and SIGCHLD blocked while
+ * waiting; defaults and the old mask in the child). popen() passes
+ * through (see docs/shim.md). */
+
+/* True when envp already carries LD_PRELOAD with this library and the
+ * rules file variable (when there is one). */
+static int env_has_shim(char *const envp[])
+{
+	const char *self = shim_self_path();
+	int pre = 0, cfg = shim_env_config() == NULL;
+	for (size_t i = 0; envp && envp[i] && i < SHIM_MAX_VEC; i++) {
+		if (!pre && strncmp(envp[i], "LD_PRELOAD=", 11) == 0)
+			pre = self && list_has(envp[i] + 11, self);
+		else if (!cfg && strncmp(envp[i], "HUSH_SHIM_CONFIG=", 17) == 0)
+			cfg = 1;
+	}
+	return pre && cfg;
+}
 
 SHIM_EXPORT int system(const char *cmd)
 {
@@ -459,7 +479,53 @@ SHIM_EXPORT int system(const char *cmd)
 		errno = ENOSYS;
 		return -1;
 	}
-	return f(cmd);
+	if (!cmd || !shim_env_preload() || env_has_shim(environ))
+		return f(cmd);
+
+	struct sigaction ign, intr, quit;
+	memset(&ign, 0, sizeof(ign));
+	ign.sa_handler = SIG_IGN;
+	sigemptyset(&ign.sa_mask);
+	sigaction(SIGINT, &ign, &intr);
+	sigaction(SIGQUIT, &ign, &quit);
+	sigset_t block, omask;
+	sigemptyset(&block);
+	sigaddset(&block, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &block, &omask);
+
+	posix_spawnattr_t attr;
+	sigset_t def;
+	sigemptyset(&def);
+	if (intr.sa_handler != SIG_IGN)
+		sigaddset(&def, SIGINT);
+	if (quit.sa_handler != SIG_IGN)
+		sigaddset(&def, SIGQUIT);
+	posix_spawnattr_init(&attr);
+	posix_spawnattr_setsigdefault(&attr, &def);
+	posix_spawnattr_setsigmask(&attr, &omask);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+	char *argv[] = {(char *)"sh", (char *)"-c", (char *)cmd, NULL};
+	pid_t pid;
+	int status;
+	int rc = spawn_common(SYM_posix_spawn_2_15, SYM_posix_spawnp_2_15, 0, &pid, "/bin/sh",
+			      NULL, &attr, argv, environ);
+	if (rc == 0) {
+		while (waitpid(pid, &status, 0) < 0) {
+			if (errno != EINTR) {
+				status = -1;
+				break;
+			}
+		}
+	} else {
+		status = 127 << 8; /* as if the shell could not run */
+	}
+	int saved = errno;
+	posix_spawnattr_destroy(&attr);
+	sigaction(SIGINT, &intr, NULL);
+	sigaction(SIGQUIT, &quit, NULL);
+	sigprocmask(SIG_SETMASK, &omask, NULL);
+	errno = saved;
+	return status;
 }
 
 SHIM_EXPORT FILE *popen(const char *cmd, const char *mode)

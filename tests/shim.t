@@ -257,6 +257,11 @@ if [ -x "$PY" ]; then
 	is "python subprocess.run(['deploy']) is routed" "$(routed)" "run -- deploy py1"
 	shim "$PY" -c 'import os; os.system("deploy py2")' >"$O/r3" 2>&1
 	is "python os.system('deploy') is routed (through sh)" "$(routed)" "run -- deploy py2"
+	shim "$PY" -c 'import os; del os.environ["LD_PRELOAD"]; os.system("deploy py5; cat .env")' >"$O/r3c" 2>&1
+	is "os.system after removing LD_PRELOAD from os.environ: still routed" "$(routed)" "run -- deploy py5"
+	like "os.system after removing LD_PRELOAD: .env still hidden in the shell" "$(cat "$O/r3c")" "No such file"
+	shim "$PY" -c 'import os,sys; del os.environ["LD_PRELOAD"]; sys.exit(os.waitstatus_to_exitcode(os.system("exit 7")))' >"$O/r3d" 2>&1
+	is "os.system (spawned by the shim) returns the shell's status" "$?" 7
 	shim "$PY" -c 'import os; os.popen("deploy py3").read()' >"$O/r3b" 2>&1
 	is "python os.popen('deploy') is routed (through sh)" "$(routed)" "run -- deploy py3"
 fi
