@@ -95,7 +95,8 @@ static long with_exec(const char *name, int searched, const char *path, char *co
 	const char *route = NULL;
 	if (r && r->hush && r->nroute && name) {
 		route = rules_route_match(r, name, searched);
-		if (route && self_is(r->hush))
+		const char *hc = shim_hush_canonical();
+		if (route && (self_is(r->hush) || (hc && self_is(hc))))
 			route = NULL;
 	}
 

@@ -43,6 +43,7 @@ static atomic_int g_state; /* 0 not started, 1 running, 2 done */
 static int g_active;
 static int g_debug;
 static char g_self[RULES_PATH_MAX];
+static char g_hush[RULES_PATH_MAX]; /* canonical path of the "hush" rule */
 static char g_env_preload[RULES_PATH_MAX + 16];
 static char g_env_config[RULES_PATH_MAX + 24];
 static char g_file[RULES_MAX_BYTES + 1];
@@ -96,6 +97,11 @@ const char *shim_env_preload(void)
 const char *shim_env_config(void)
 {
 	return g_env_config[0] ? g_env_config : NULL;
+}
+
+const char *shim_hush_canonical(void)
+{
+	return g_hush[0] ? g_hush : NULL;
 }
 
 const char *shim_self_path(void)
@@ -207,9 +213,14 @@ static void load_rules(void)
 		memcpy(g_env_config, "HUSH_SHIM_CONFIG=", 17);
 		memcpy(g_env_config + 17, cfg, n + 1);
 	}
-	int fd = raw_openat(AT_FDCWD, cfg, O_RDONLY | O_CLOEXEC, 0);
+	/* Non-blocking and regular files only: a FIFO or device named by
+	 * the variable must not hang or disturb the host. */
+	int fd = raw_openat(AT_FDCWD, cfg, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY, 0);
 	size_t len = 0;
 	int ok = fd >= 0;
+	struct stat st;
+	if (ok && (raw_fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)))
+		ok = 0;
 	while (ok && len < sizeof(g_file)) {
 		long got = raw_read(fd, g_file + len, sizeof(g_file) - len);
 		if (got == -EINTR)
@@ -242,6 +253,8 @@ static void load_rules(void)
 			(void)rules_add_hide_path(&g_rules, c);
 	}
 	g_active = rules_active(&g_rules);
+	if (g_rules.hush && canon_at(AT_FDCWD, g_rules.hush, 0, g_hush, sizeof(g_hush)) <= 0)
+		g_hush[0] = '\0';
 	char cwd[RULES_PATH_MAX];
 	long cl = raw_getcwd(cwd, sizeof(cwd));
 	atomic_store(&g_cwd_clean, cl > 0 && cwd[0] == '/' && !rules_path_hidden(&g_rules, cwd));

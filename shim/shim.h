@@ -110,6 +110,8 @@ void shim_log(const char *what, const char *arg, const char *op);
 const char *shim_env_preload(void);
 const char *shim_env_config(void);
 const char *shim_self_path(void);
+/* Canonical path of the rules' hush binary, NULL when unknown. */
+const char *shim_hush_canonical(void);
 
 /* Prototypes of glibc entry points its headers no longer (or only under
  * _FORTIFY_SOURCE) declare. */

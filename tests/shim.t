@@ -312,6 +312,9 @@ like "an unreadable rules file fails closed: .env still hidden" "$(cat "$O/badru
 head -c 70000 /dev/zero | tr '\0' 'x' >"$T/bigrules"
 (cd "$P" && as_nobody env LD_PRELOAD="$NB_BIN/libhush.so" HUSH_SHIM_CONFIG="$T/bigrules" cat .env) >"$O/bigrules" 2>&1
 like "an oversized rules file fails closed: .env still hidden" "$(cat "$O/bigrules")" "No such file"
+mkfifo "$T/fifo-rules" && chmod 0666 "$T/fifo-rules"
+(cd "$P" && as_nobody timeout 30 env LD_PRELOAD="$NB_BIN/libhush.so" HUSH_SHIM_CONFIG="$T/fifo-rules" cat .env) >"$O/fiforules" 2>&1
+like "a FIFO as rules file neither hangs nor opens .env" "$(cat "$O/fiforules")" "No such file"
 printf 'hide\nbogus line\nhide_path relative\nhide .env\n' >"$T/badlines"
 (cd "$P" && as_nobody env LD_PRELOAD="$NB_BIN/libhush.so" HUSH_SHIM_CONFIG="$T/badlines" cat .env) >"$O/badlines" 2>&1
 like "malformed lines are skipped, valid ones apply" "$(cat "$O/badlines")" "No such file"
