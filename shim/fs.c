@@ -452,6 +452,65 @@ int shim_access_hidden(int dirfd, const char *path, int flags, const char *op)
 	return access_hidden(dirfd, path, flags, op);
 }
 
+/* ---- rename and link ----
+ * A hidden file given a new name (or a second one) would no longer be
+ * recognised by name, and renaming over a hidden file would destroy it:
+ * both are refused as if the hidden file did not exist. */
+
+static int moves_hidden(int odir, const char *old, int ndir, const char *new_, int follow,
+			const char *op)
+{
+	return HIDDEN(odir, old, follow ? 0 : SHIM_NOFOLLOW, op) ||
+	       HIDDEN(ndir, new_, SHIM_NOFOLLOW, op);
+}
+
+int shim_moves_hidden(int odir, const char *old, int ndir, const char *new_, int follow,
+		      const char *op)
+{
+	return moves_hidden(odir, old, ndir, new_, follow, op);
+}
+
+SHIM_EXPORT int rename(const char *old, const char *new_)
+{
+	if (moves_hidden(AT_FDCWD, old, AT_FDCWD, new_, 0, "rename"))
+		return enoent();
+	__typeof__(&rename) f = REAL(rename);
+	return f ? f(old, new_) : enosys();
+}
+
+SHIM_EXPORT int renameat(int odir, const char *old, int ndir, const char *new_)
+{
+	if (moves_hidden(odir, old, ndir, new_, 0, "renameat"))
+		return enoent();
+	__typeof__(&renameat) f = REAL(renameat);
+	return f ? f(odir, old, ndir, new_) : enosys();
+}
+
+SHIM_EXPORT int renameat2(int odir, const char *old, int ndir, const char *new_, unsigned int flags)
+{
+	if (moves_hidden(odir, old, ndir, new_, 0, "renameat2"))
+		return enoent();
+	__typeof__(&renameat2) f = REAL(renameat2);
+	return f ? f(odir, old, ndir, new_, flags) : enosys();
+}
+
+SHIM_EXPORT int link(const char *old, const char *new_)
+{
+	if (moves_hidden(AT_FDCWD, old, AT_FDCWD, new_, 0, "link"))
+		return enoent();
+	__typeof__(&link) f = REAL(link);
+	return f ? f(old, new_) : enosys();
+}
+
+SHIM_EXPORT int linkat(int odir, const char *old, int ndir, const char *new_, int flags)
+{
+	if ((flags & AT_EMPTY_PATH) && !*old ? shim_fd_hidden(odir, "linkat")
+	    : moves_hidden(odir, old, ndir, new_, (flags & AT_SYMLINK_FOLLOW) != 0, "linkat"))
+		return enoent();
+	__typeof__(&linkat) f = REAL(linkat);
+	return f ? f(odir, old, ndir, new_, flags) : enosys();
+}
+
 /* ---- working directory: relative paths are judged against it ---- */
 
 SHIM_EXPORT int chdir(const char *path)

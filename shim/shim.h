@@ -24,7 +24,7 @@
 	X(eaccess) X(euidaccess) X(faccessat) X(readlink) X(readlinkat) X(realpath)        \
 	X(canonicalize_file_name) X(__readlink_chk) X(__realpath_chk) X(opendir)           \
 	X(fdopendir) X(readdir) X(readdir64) X(readdir_r) X(readdir64_r) X(getdents64)     \
-	X(chdir) X(fchdir) X(execve) X(execv) X(execvp) X(execvpe) X(execveat) X(fexecve) X(system) X(popen)  \
+	X(chdir) X(fchdir) X(rename) X(renameat) X(renameat2) X(link) X(linkat) X(execve) X(execv) X(execvp) X(execvpe) X(execveat) X(fexecve) X(system) X(popen)  \
 	X(syscall)
 
 enum shim_sym {
@@ -88,6 +88,10 @@ ssize_t shim_filter_dents(int fd, void *buf, size_t len);
 long shim_sys_stat(long nr, long a0, long a1, long a2, long a3, long a4);
 /* For syscall(): 1 when an access-family path is hidden. */
 int shim_access_hidden(int dirfd, const char *path, int flags, const char *op);
+
+/* For syscall(): 1 when a rename or link moves or overwrites a hidden file. */
+int shim_moves_hidden(int odir, const char *old, int ndir, const char *new_, int follow,
+		      const char *op);
 
 /* Routing and keep-loaded for every exec entry point; see exec.c. */
 enum shim_exec_kind {

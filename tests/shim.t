@@ -114,6 +114,14 @@ if grep -qxF "TOKEN=$C" "$P/.env"; then ok ".env is left intact"; else not_ok ".
 shim bash -c 'cd sub 2>/dev/null; cd "$1" && echo entered' sh "$NB_HOME/.ssh" >"$O/cd" 2>&1
 like "cd into a hidden directory fails" "$(cat "$O/cd")" "No such file"
 
+# Giving a hidden file another name (or renaming over it) is refused.
+shim bash -c 'mv .env moved.txt; ln .env hard.txt; cp readme.txt .env; mv readme.txt .env' >"$O/mv" 2>&1
+check "mv/ln of .env and mv/cp over it all fail" [ "$(grep -c 'No such file' "$O/mv")" -eq 4 ]
+check "no new name appeared for .env" test ! -e "$P/moved.txt" -a ! -e "$P/hard.txt"
+if grep -qxF "TOKEN=$C" "$P/.env"; then ok ".env is intact after the attempts"; else not_ok ".env is intact after the attempts"; fi
+shim bash -c 'mv readme.txt readme2.txt && mv readme2.txt readme.txt && echo renamed' >"$O/mv2" 2>&1
+is "renaming an ordinary file still works" "$(cat "$O/mv2")" "renamed"
+
 # Home credentials hidden by hide_path, whatever the spelling.
 shim cat "$NB_HOME/.ssh/id_rsa" >"$O/ssh1" 2>&1; rc=$?
 check "hide_path: ~/.ssh/id_rsa is hidden" [ "$rc" -ne 0 ]
