@@ -18,6 +18,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -455,8 +456,8 @@ SHIM_EXPORT int hush_posix_spawnp_2_2_5(pid_t *pid, const char *file,
  * removed the shim's variables from its own environment, system() starts
  * the shell itself through posix_spawn with them put back, with glibc's
  * signal handling (SIGINT and SIGQUIT ignored and SIGCHLD blocked while
- * waiting; defaults and the old mask in the child). popen() passes
- * through (see docs/shim.md). */
+ * waiting; defaults and the old mask in the child); popen() likewise,
+ * remembering the streams it started for pclose(). */
 
 /* True when envp already carries LD_PRELOAD with this library and the
  * rules file variable (when there is one). */
@@ -529,6 +530,65 @@ SHIM_EXPORT int system(const char *cmd)
 	return status;
 }
 
+/* Streams popen() started itself, so pclose() knows to wait for them. */
+#define SHIM_MAX_POPEN 64
+#define POPEN_RESERVED ((FILE *)1)
+static struct {
+	_Atomic(FILE *) f;
+	pid_t pid;
+} g_popen[SHIM_MAX_POPEN];
+
+static int popen_reserve(void)
+{
+	for (int i = 0; i < SHIM_MAX_POPEN; i++) {
+		FILE *expect = NULL;
+		if (atomic_compare_exchange_strong(&g_popen[i].f, &expect, POPEN_RESERVED))
+			return i;
+	}
+	return -1;
+}
+
+/* popen() with the shim's variables put back into the shell's
+ * environment; NULL with errno set on failure. */
+static FILE *popen_spawn(const char *cmd, const char *mode, int slot)
+{
+	int reading = mode[0] == 'r';
+	int fds[2];
+	if (pipe2(fds, O_CLOEXEC) != 0)
+		return NULL;
+	int child = reading ? fds[1] : fds[0];
+	int parent = reading ? fds[0] : fds[1];
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, child, reading ? 1 : 0);
+	char *argv[] = {(char *)"sh", (char *)"-c", (char *)cmd, NULL};
+	pid_t pid;
+	int rc = spawn_common(SYM_posix_spawn_2_15, SYM_posix_spawnp_2_15, 0, &pid, "/bin/sh", &fa,
+			      NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(child);
+	if (rc != 0) {
+		close(parent);
+		errno = rc;
+		return NULL;
+	}
+	/* The parent's end stays close-on-exec even without "e": glibc closes
+	 * earlier popen streams in each new popen child, and this keeps a
+	 * later child from holding this pipe open. */
+	FILE *f = fdopen(parent, reading ? "r" : "w");
+	if (!f) {
+		int e = errno;
+		close(parent);
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		errno = e;
+		return NULL;
+	}
+	g_popen[slot].pid = pid;
+	atomic_store(&g_popen[slot].f, f);
+	return f;
+}
+
 SHIM_EXPORT FILE *popen(const char *cmd, const char *mode)
 {
 	__typeof__(&popen) f = REAL(popen);
@@ -536,5 +596,37 @@ SHIM_EXPORT FILE *popen(const char *cmd, const char *mode)
 		errno = ENOSYS;
 		return NULL;
 	}
-	return f(cmd, mode);
+	if (!cmd || !mode || (mode[0] != 'r' && mode[0] != 'w') || !shim_env_preload() ||
+	    env_has_shim(environ))
+		return f(cmd, mode);
+	int slot = popen_reserve();
+	if (slot < 0)
+		return f(cmd, mode); /* table full: the shell may start without the shim */
+	FILE *s = popen_spawn(cmd, mode, slot);
+	if (!s)
+		atomic_store(&g_popen[slot].f, NULL);
+	return s;
+}
+
+SHIM_EXPORT int pclose(FILE *stream)
+{
+	for (int i = 0; stream && i < SHIM_MAX_POPEN; i++) {
+		if (atomic_load(&g_popen[i].f) != stream)
+			continue;
+		pid_t pid = g_popen[i].pid;
+		atomic_store(&g_popen[i].f, NULL);
+		fclose(stream);
+		int status;
+		while (waitpid(pid, &status, 0) < 0) {
+			if (errno != EINTR)
+				return -1;
+		}
+		return status;
+	}
+	__typeof__(&pclose) f = REAL(pclose);
+	if (!f) {
+		errno = ENOSYS;
+		return -1;
+	}
+	return f(stream);
 }

@@ -24,7 +24,7 @@
 	X(eaccess) X(euidaccess) X(faccessat) X(readlink) X(readlinkat) X(realpath)        \
 	X(canonicalize_file_name) X(__readlink_chk) X(__realpath_chk) X(opendir)           \
 	X(fdopendir) X(readdir) X(readdir64) X(readdir_r) X(readdir64_r) X(getdents64)     \
-	X(chdir) X(fchdir) X(rename) X(renameat) X(renameat2) X(link) X(linkat) X(execve) X(execv) X(execvp) X(execvpe) X(execveat) X(fexecve) X(system) X(popen)  \
+	X(chdir) X(fchdir) X(rename) X(renameat) X(renameat2) X(link) X(linkat) X(execve) X(execv) X(execvp) X(execvpe) X(execveat) X(fexecve) X(system) X(popen) X(pclose)  \
 	X(syscall)
 
 enum shim_sym {

@@ -287,6 +287,9 @@ shim "$T/probe" spawn old s2 >"$O/r8" 2>&1
 is "posix_spawn (GLIBC_2.2.5 compat) of .../deploy is routed" "$(routed)" "run -- deploy s2"
 shim "$T/probe" spawn p s3 >"$O/r9" 2>&1
 is "posix_spawnp of deploy is routed" "$(routed)" "run -- deploy s3"
+(cd "$P" && as_nobody env LD_PRELOAD="$NB_BIN/libhush.so" HUSH_SHIM_CONFIG="$R" PATH="$NB_BIN:/usr/bin:/bin" "$T/probe" popen pp1) >"$O/rpop" 2>&1
+is "popen after unsetenv(LD_PRELOAD): the shell keeps the shim and routes" "$(routed)" "run -- deploy pp1"
+like "popen after unsetenv(LD_PRELOAD): .env hidden, pclose gives the status" "$(cat "$O/rpop")" "No such file.*pclose=3"
 shim "$T/probe" vfork v1 >"$O/r10" 2>&1
 is "vfork + execvp of deploy is routed" "$(routed)" "run -- deploy v1"
 like "vfork child exited cleanly" "$(cat "$O/r10")" "vfork=status 0"

@@ -9,6 +9,7 @@
  *   probe emptyenv PATH ARG    execve /bin/sh -c "deploy ARG" with only PATH set
  *   probe threads DIR          8 threads opening files while forking and exec'ing
  *   probe links DIR            readlink/realpath/lstat on a symlink to .env
+ *   probe popen ARG            unsetenv LD_PRELOAD, then popen "deploy ARG; cat .env"
  * Prints one "name=value" line per observation. */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -289,6 +290,24 @@ static int do_links(const char *dir)
 	return 0;
 }
 
+static int do_popen(const char *arg)
+{
+	unsetenv("LD_PRELOAD");
+	char cmd[256];
+	snprintf(cmd, sizeof(cmd), "deploy %s; cat .env 2>&1; exit 3", arg);
+	FILE *f = popen(cmd, "r");
+	if (!f) {
+		perror("popen");
+		return 1;
+	}
+	char line[512];
+	while (fgets(line, sizeof(line), f))
+		fputs(line, stdout);
+	int st = pclose(f);
+	printf("pclose=%d\n", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
@@ -306,6 +325,8 @@ int main(int argc, char **argv)
 		return do_threads(argv[2]);
 	if (argc >= 3 && strcmp(argv[1], "links") == 0)
 		return do_links(argv[2]);
+	if (argc >= 3 && strcmp(argv[1], "popen") == 0)
+		return do_popen(argv[2]);
 	fprintf(stderr, "usage: probe errno|syscall|spawn|vfork|emptyenv|threads|links ...\n");
 	return 2;
 }
