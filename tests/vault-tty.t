@@ -1,0 +1,85 @@
+# The terminal prompts of the secrets commands, driven through a real
+# pseudo-terminal: no echo of passphrases or values, a new passphrase is
+# asked twice, a mismatch or three wrong passphrases fail cleanly.
+. "$(dirname "$0")/lib.sh"
+setup_home
+export HUSH_TEST_KDF_OPS=1
+unset HUSH_ASKPASS
+V="$HUSH_HOME/vault"
+C=$(canary)
+PW="tty-pass-$RANDOM$RANDOM"
+
+# drive_tty.py OUT ANSWERS -- CMD...: runs CMD on a new pseudo-terminal; each time
+# the output so far ends with a prompt (": ", written by hush only once echo
+# is off), writes the next answer and a newline. Saves the whole terminal transcript to OUT, exits with CMD's status.
+cat >"$T/drive_tty.py" <<'EOF'
+import os, pty, select, sys
+out, answers = sys.argv[1], sys.argv[2].split('\x1f') if sys.argv[2] else []
+cmd = sys.argv[4:]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(cmd[0], cmd)
+buf = b''
+seen = 0
+stuck = False
+while True:
+    r, _, _ = select.select([fd], [], [], 30)   # a safety net, not a measurement
+    if not r:
+        stuck = True
+        break
+    try:
+        d = os.read(fd, 4096)
+    except OSError:
+        break
+    if not d:
+        break
+    buf += d
+    if buf.endswith(b': ') and answers and len(buf) > seen:
+        seen = len(buf) + 1
+        os.write(fd, answers.pop(0).encode() + b'\n')
+if stuck:
+    os.kill(pid, 9)   # waiting for input nobody gives: fail, do not hang
+_, st = os.waitpid(pid, 0)
+open(out, 'wb').write(buf)
+sys.exit(os.WEXITSTATUS(st) if os.WIFEXITED(st) else 128)
+EOF
+tty_run() { local out="$1" ans="$2"; shift 2; python3 "$T/drive_tty.py" "$out" "$ans" -- "$@"; }
+SEP=$'\x1f'
+
+# init: the new passphrase is asked twice; a mismatch creates nothing.
+tty_run "$T/t1" "${PW}${SEP}other-$PW" "$H" init; rc=$?
+is "init with two different passphrases exits 1" "$rc" 1
+like "mismatch is reported" "$(cat "$T/t1")" "the two passphrases differ"
+check_fail "no vault after a mismatch" test -e "$V"
+
+tty_run "$T/t2" "${PW}${SEP}${PW}" "$H" init; rc=$?
+is "init on a terminal exits 0" "$rc" 0
+like "init asks for a new passphrase" "$(cat "$T/t2")" "New vault passphrase:"
+like "init asks to repeat it" "$(cat "$T/t2")" "Repeat the passphrase:"
+assert_absent "the passphrase is not echoed" "$PW" "$T/t2"
+
+# set: with stdin a terminal the value is asked without echo, then the passphrase.
+tty_run "$T/t3" "${C}${SEP}${PW}" "$H" set TTY_SECRET; rc=$?
+is "set on a terminal exits 0" "$rc" 0
+like "set asks for the value by name" "$(cat "$T/t3")" "Value for TTY_SECRET:"
+like "set asks for the vault passphrase" "$(cat "$T/t3")" "Vault passphrase:"
+assert_absent "the value is not echoed" "$C" "$T/t3"
+assert_absent "the passphrase is not echoed by set" "$PW" "$T/t3"
+is "the value typed at the prompt was stored" "$("$H" get TTY_SECRET --passphrase-fd 3 3<<<"$PW")" "$C"
+
+# three wrong passphrases at the terminal, then a clean failure
+tty_run "$T/t4" "bad1${SEP}bad2${SEP}bad3" "$H" list; rc=$?
+is "three wrong passphrases: exit 1" "$rc" 1
+is "asked three times" "$(grep -o 'Vault passphrase:' "$T/t4" | wc -l)" 3
+like "then says wrong passphrase" "$(cat "$T/t4")" "wrong passphrase"
+
+# a right passphrase on the second try
+tty_run "$T/t5" "bad1${SEP}${PW}" "$H" list; rc=$?
+is "a typo then the right passphrase: exit 0" "$rc" 0
+like "list after retry shows the name" "$(cat "$T/t5")" "TTY_SECRET"
+
+# passwd on a terminal: current, then new twice
+tty_run "$T/t6" "${PW}${SEP}new-${PW}${SEP}new-${PW}" "$H" passwd; rc=$?
+is "passwd on a terminal exits 0" "$rc" 0
+assert_absent "passwd echoes no passphrase" "$PW" "$T/t6"
+is "the new passphrase opens" "$("$H" get TTY_SECRET --passphrase-fd 3 3<<<"new-$PW")" "$C"
