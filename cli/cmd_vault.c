@@ -97,8 +97,7 @@ static void load_config_or_die(struct config *cfg)
 
 static _Noreturn void die_err(const struct vault_err *e)
 {
-	die_status(e->code == HUSH_EINVAL && !strncmp(e->what, "config", 6) ? 1 : 1,
-		   *e->hint ? e->hint : NULL, "%s", e->what);
+	die_status(1, *e->hint ? e->hint : NULL, "%s", e->what);
 }
 
 static struct vault *open_or_die(const struct opts *o, const struct config *cfg, int flags)
@@ -362,7 +361,8 @@ int cmd_get(int argc, char **argv)
 		die_status(1, "'hush list' shows the stored names", "get: no secret named %s",
 			   o.pos[0]);
 	}
-	int bad = fwrite(val, 1, len, stdout) != len || putchar('\n') == EOF || fflush(stdout);
+	/* Straight to the fd: no copy of the value left in a stdio buffer. */
+	int bad = write_all(STDOUT_FILENO, val, len) < 0 || write_all(STDOUT_FILENO, "\n", 1) < 0;
 	vault_close(v);
 	if (bad)
 		die("get: cannot write to stdout: %s", strerror(errno));

@@ -243,6 +243,9 @@ int dotenv_parse(const char *data, size_t len, dotenv_entry_fn on_entry,
 		return HUSH_ENOMEM;
 	int line = 1, rc = 0;
 	size_t pos = 0;
+	/* A UTF-8 byte order mark, as some editors write, is not part of NAME. */
+	if (len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3))
+		pos = 3;
 	while (pos < len && rc == 0) {
 		size_t np = parse_line(&P, pos, &line, &rc);
 		if (np <= pos)

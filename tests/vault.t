@@ -118,6 +118,11 @@ is "imported value with comment stripped" "$("$H" get IMP_E)" "$C"
 like "list shows origin import" "$("$H" list)" "IMP_A +import"
 assert_absent "import output does not echo values" "$C" "$ERRS/import"
 [[ "$out" != *"$C"* ]] && ok "import stdout does not echo values" || not_ok "import stdout echoes a value"
+printf 'IMP_A=second\n' >"$T/again.env"
+out=$("$H" import "$T/again.env" 2>/dev/null); rc=$?
+is "re-import exits 0" "$rc" 0
+like "re-import says the name was updated" "$out" "updated  IMP_A \(line 1\)"
+is "re-import replaced the value" "$("$H" get IMP_A)" "second"
 run_err import-missing "$H" import "$T/nope.env"; rc=$?
 is "import of a missing file exits 2" "$rc" 2
 

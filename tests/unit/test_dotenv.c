@@ -186,6 +186,8 @@ static void test_limits(void)
 	strcat(longname, "=v\n");
 	ok(parse(longname, &g) == 0 && g.n == 0 && g.nerr == 1, "over-long name refused");
 	ok(parse("", &g) == 0 && g.n == 0 && g.nerr == 0, "empty input");
+	ok(parse("\xEF\xBB\xBF" "BOM=1\n", &g) == 0 && g.n == 1 && !strcmp(g.name[0], "BOM") &&
+	   g.name_off[0] == 3 && g.nerr == 0, "a UTF-8 byte order mark is skipped");
 	memset(&g, 0, sizeof(g));
 	g.stop_at = 1;
 	ok(dotenv_parse("A=1\nB=2\n", 8, on_entry, on_error, &g) == 42 && g.n == 1,
