@@ -102,6 +102,27 @@ id2=$(od -An -tx1 -j43 -N16 "$V" | tr -d ' \n')
 check "the new key is in the keyring" kr_has "$id2"
 is "keyring opens after switching back" "$(env -u HUSH_ASKPASS "$H" get KR_TOKEN)" "$C"
 
+# --- the keyring is locked and nobody can be prompted to unlock it ---
+coll=$(dbus-send --session --print-reply --dest=org.freedesktop.secrets /org/freedesktop/secrets \
+	org.freedesktop.Secret.Service.ReadAlias string:default 2>/dev/null | sed -n 's/.*object path "\(.*\)"/\1/p')
+dbus-send --session --print-reply --dest=org.freedesktop.secrets /org/freedesktop/secrets \
+	org.freedesktop.Secret.Service.Lock "array:objpath:$coll" >/dev/null 2>&1
+cp "$V" "$T/before-lock"
+out=$(env -u HUSH_ASKPASS HUSH_KEYRING_TIMEOUT_MS=5000 "$H" list 2>&1); rc=$?
+is "locked keyring: exit 1" "$rc" 1
+like "locked keyring: says it is locked" "$out" "desktop keyring unavailable: the keyring is locked"
+check "locked keyring: the vault file is untouched" cmp -s "$V" "$T/before-lock"
+# Unlock again through a fresh login with the test password.
+printf 'test-keyring-pw' | gnome-keyring-daemon --replace --foreground --unlock --components=secrets >/dev/null 2>&1 &
+gk_pid=$!
+at_exit "kill $gk_pid"
+unlocked=no
+for _ in $(seq 1 200); do
+	if env -u HUSH_ASKPASS "$H" get KR_TOKEN >/dev/null 2>&1; then unlocked=yes; break; fi
+	sleep 0.05
+done
+is "after unlocking, the keyring opens the vault again" "$unlocked" yes
+
 # --- the key goes missing from the keyring ---
 cp "$V" "$T/before"
 secret-tool clear xdg:schema org.hush.VaultKey vault-id "$id2"

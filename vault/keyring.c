@@ -207,6 +207,29 @@ int keyring_store(const uint8_t id[VAULT_ID_BYTES], const uint8_t *key, char *wh
 	return 0;
 }
 
+/* True when the keyring has an item for this vault id that is locked: a
+ * lookup then finds nothing, which must not read as "no key". */
+static bool item_locked(const char *idh)
+{
+	struct watchdog w;
+	watchdog_start(&w);
+	GHashTable *attrs = g_hash_table_new(g_str_hash, g_str_equal);
+	g_hash_table_insert(attrs, (gpointer) "vault-id", (gpointer)idh);
+	GError *err = NULL;
+	GList *items = secret_service_search_sync(NULL, &hush_schema, attrs, SECRET_SEARCH_ALL,
+						  w.cancel, &err);
+	watchdog_stop(&w);
+	g_hash_table_unref(attrs);
+	if (err)
+		g_error_free(err);
+	bool locked = false;
+	for (GList *l = items; l; l = l->next)
+		if (secret_item_get_locked(SECRET_ITEM(l->data)))
+			locked = true;
+	g_list_free_full(items, g_object_unref);
+	return locked;
+}
+
 int keyring_lookup(const uint8_t id[VAULT_ID_BYTES], uint8_t *key, char *why, size_t whylen)
 {
 	int r = keyring_available(why, whylen);
@@ -223,6 +246,9 @@ int keyring_lookup(const uint8_t id[VAULT_ID_BYTES], uint8_t *key, char *why, si
 	if (!pw) {
 		if (err || fired)
 			return gerror_fail(err, fired, why, whylen);
+		if (item_locked(idh))
+			return fail(why, whylen, "%sthe keyring is locked and could not be "
+				    "unlocked (no unlock prompt available)", NULL);
 		fail(why, whylen, "%sthe keyring holds no key for this vault", NULL);
 		return HUSH_ENOENT;
 	}
