@@ -111,6 +111,11 @@ static int process(struct mask *m, size_t len, bool final, mask_emit_fn emit, vo
 	size_t start = 0, i = 0;
 	size_t keep_from = len;
 	while (i < len) {
+		/* near the end, wait while a (longer) value could still match here */
+		if (!final && len - i < m->maxlen && prefix_of_any(m, w + i, len - i)) {
+			keep_from = i;
+			break;
+		}
 		int k = match_at(m, w + i, len - i);
 		if (k >= 0) {
 			if (i > start && emit(ctx, w + start, i - start))
@@ -120,10 +125,6 @@ static int process(struct mask *m, size_t len, bool final, mask_emit_fn emit, vo
 			i += m->n[k].len;
 			start = i;
 			continue;
-		}
-		if (!final && len - i < m->maxlen && prefix_of_any(m, w + i, len - i)) {
-			keep_from = i;
-			break;
 		}
 		i++;
 	}

@@ -1,0 +1,239 @@
+/* Unit tests for the wire protocol (common/proto.c): every message round
+ * trips; every truncation, trailing byte, over-cap count or bad field is
+ * rejected; frame lengths are checked before anything is buffered. */
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/err.h"
+#include "common/proto.h"
+#include "t.h"
+
+static struct buf B;
+
+/* Encoded frame -> (type, body pointer, body length). */
+static int split(uint8_t *type, const uint8_t **body, size_t *blen)
+{
+	if (B.len < PROTO_HDR + 1)
+		return -1;
+	uint32_t l = proto_get_len(B.data);
+	if (proto_check_len(l) || l != B.len - PROTO_HDR)
+		return -1;
+	*type = B.data[PROTO_HDR];
+	*body = B.data + PROTO_HDR + 1;
+	*blen = l - 1;
+	return 0;
+}
+
+/* Every strict prefix and one extra byte must fail for a decoder. */
+#define CHECK_EDGES(what, call_on)                                                   \
+	do {                                                                         \
+		int bad_ = 0;                                                        \
+		uint8_t *copy_ = malloc(blen + 1);                                   \
+		memcpy(copy_, body, blen);                                           \
+		for (size_t n_ = 0; n_ < blen; n_++) {                               \
+			const uint8_t *p_ = copy_;                                   \
+			size_t l_ = n_;                                              \
+			if (call_on == 0)                                            \
+				bad_++;                                              \
+		}                                                                    \
+		copy_[blen] = 0;                                                     \
+		{                                                                    \
+			const uint8_t *p_ = copy_;                                   \
+			size_t l_ = blen + 1;                                        \
+			if (call_on == 0)                                            \
+				bad_++;                                              \
+		}                                                                    \
+		ok(bad_ == 0, what ": every truncation and a trailing byte rejected"); \
+		free(copy_);                                                         \
+	} while (0)
+
+int main(void)
+{
+	if (sodium_init() < 0)
+		return 1;
+	buf_init(&B, PROTO_HDR + PROTO_MAX_MSG, false);
+	uint8_t type;
+	const uint8_t *body;
+	size_t blen;
+
+	ok(proto_check_len(0) == HUSH_EPROTO, "frame length 0 rejected");
+	ok(proto_check_len(1) == 0, "frame length 1 accepted");
+	ok(proto_check_len(PROTO_MAX_MSG) == 0, "frame length at the cap accepted");
+	ok(proto_check_len(PROTO_MAX_MSG + 1) == HUSH_EPROTO, "frame length over the cap rejected");
+	ok(proto_check_len(0xFFFFFFFFu) == HUSH_EPROTO, "frame length 2^32-1 rejected");
+
+	/* RUN */
+	char *argv[] = { "deploy", "--env", "prod", NULL };
+	char *env[] = { "HOME=/home/u", "LANG=C", NULL };
+	struct proto_run run = { .flags = PROTO_RUN_TTY, .grant = "g1", .argc = 3, .argv = argv,
+				 .envc = 2, .env = env, .rows = 40, .cols = 120 };
+	ok(proto_enc_run(&B, &run) == 0, "encode run");
+	ok(split(&type, &body, &blen) == 0 && type == MSG_RUN, "run frame header");
+	struct proto_run d;
+	ok(proto_dec_run(body, blen, &d) == 0, "decode run");
+	ok(d.flags == PROTO_RUN_TTY && !strcmp(d.grant, "g1") && d.argc == 3 &&
+	   !strcmp(d.argv[2], "prod") && d.argv[3] == NULL && d.envc == 2 &&
+	   !strcmp(d.env[1], "LANG=C") && d.rows == 40 && d.cols == 120, "run round trip");
+	proto_run_free(&d);
+	CHECK_EDGES("run", (proto_dec_run(p_, l_, &d) == 0 ? (proto_run_free(&d), 0) : 1));
+
+	/* bad RUN fields */
+	uint8_t *mut = malloc(blen);
+	memcpy(mut, body, blen);
+	mut[3] |= 0x80; /* unknown flag */
+	ok(proto_dec_run(mut, blen, &d) == HUSH_EPROTO, "unknown run flag rejected");
+	free(mut);
+	buf_reset(&B);
+	char *empty_argv[] = { "", NULL };
+	struct proto_run r2 = { .grant = "", .argc = 1, .argv = empty_argv, .envc = 0, .env = env };
+	proto_enc_run(&B, &r2);
+	split(&type, &body, &blen);
+	ok(proto_dec_run(body, blen, &d) == HUSH_EPROTO, "empty command name rejected");
+	buf_reset(&B);
+	/* argc over the cap, and a count larger than the bytes left */
+	struct buf h;
+	buf_init(&h, 1024, false);
+	buf_put_u32(&h, 0);
+	buf_put_str(&h, "");
+	buf_put_u32(&h, PROTO_MAX_ARGS + 1);
+	ok(proto_dec_run(h.data, h.len, &d) == HUSH_EPROTO, "argc over the cap rejected");
+	buf_reset(&h);
+	buf_put_u32(&h, 0);
+	buf_put_str(&h, "");
+	buf_put_u32(&h, 1000);
+	buf_put_str(&h, "x");
+	ok(proto_dec_run(h.data, h.len, &d) == HUSH_EPROTO, "argc larger than the body rejected");
+	buf_reset(&h);
+	buf_put_u32(&h, 0);
+	buf_put_u32(&h, PROTO_MAX_NAME + 1);
+	for (int i = 0; i < PROTO_MAX_NAME + 1; i++)
+		buf_put_u8(&h, 'g');
+	ok(proto_dec_run(h.data, h.len, &d) == HUSH_EPROTO, "grant name over the cap rejected");
+	buf_reset(&h);
+	buf_put_u32(&h, 0);
+	buf_put_str(&h, "");
+	buf_put_u32(&h, 1);
+	buf_put_u32(&h, 3);
+	buf_put_bytes(&h, "a\0b", 3);
+	buf_put_u32(&h, 0);
+	buf_put_u16(&h, 0);
+	buf_put_u16(&h, 0);
+	ok(proto_dec_run(h.data, h.len, &d) == HUSH_EPROTO, "embedded NUL in an argument rejected");
+	buf_free(&h);
+
+	/* SIGNAL, WINSIZE */
+	buf_reset(&B);
+	proto_enc_signal(&B, 2);
+	split(&type, &body, &blen);
+	uint32_t sig;
+	ok(type == MSG_SIGNAL && proto_dec_signal(body, blen, &sig) == 0 && sig == 2, "signal round trip");
+	CHECK_EDGES("signal", proto_dec_signal(p_, l_, &sig) == 0 ? 0 : 1);
+	buf_reset(&B);
+	proto_enc_signal(&B, 0);
+	split(&type, &body, &blen);
+	ok(proto_dec_signal(body, blen, &sig) == HUSH_EPROTO, "signal 0 rejected");
+	buf_reset(&B);
+	proto_enc_winsize(&B, 50, 200);
+	split(&type, &body, &blen);
+	uint16_t rows, cols;
+	ok(proto_dec_winsize(body, blen, &rows, &cols) == 0 && rows == 50 && cols == 200, "winsize round trip");
+	CHECK_EDGES("winsize", proto_dec_winsize(p_, l_, &rows, &cols) == 0 ? 0 : 1);
+
+	/* control messages */
+	struct proto_control c = { .id = 7, .for_secs = 600 };
+	memset(c.token, 0xAB, sizeof(c.token));
+	struct proto_control cd;
+	uint8_t types[] = { MSG_LOCK, MSG_STATUS, MSG_STOP, MSG_PENDING, MSG_APPROVE, MSG_DENY };
+	for (size_t i = 0; i < sizeof(types); i++) {
+		buf_reset(&B);
+		proto_enc_control(&B, types[i], &c);
+		split(&type, &body, &blen);
+		int rr = proto_dec_control(type, body, blen, &cd);
+		int same = rr == 0 && !memcmp(cd.token, c.token, 32) &&
+			   (types[i] != MSG_APPROVE || (cd.id == 7 && cd.for_secs == 600)) &&
+			   (types[i] != MSG_DENY || cd.id == 7);
+		proto_control_free(&cd);
+		ok(same, "control type %u round trip", types[i]);
+		uint8_t t = types[i];
+		CHECK_EDGES("control", proto_dec_control(t, p_, l_, &cd) == 0 ? (proto_control_free(&cd), 0) : 1);
+	}
+	char pass[] = "correct horse";
+	c.pass = pass;
+	c.passlen = strlen(pass);
+	buf_reset(&B);
+	proto_enc_control(&B, MSG_UNLOCK, &c);
+	split(&type, &body, &blen);
+	ok(proto_dec_control(MSG_UNLOCK, body, blen, &cd) == 0 && cd.passlen == strlen(pass) &&
+	   !strcmp(cd.pass, pass), "unlock round trip");
+	proto_control_free(&cd);
+	CHECK_EDGES("unlock", proto_dec_control(MSG_UNLOCK, p_, l_, &cd) == 0 ? (proto_control_free(&cd), 0) : 1);
+	ok(proto_dec_control(MSG_RUN, body, blen, &cd) == HUSH_EPROTO, "non-control type rejected by the control decoder");
+	ok(proto_enc_control(&B, MSG_RUN, &c) == HUSH_EINVAL, "control encoder refuses other types");
+
+	/* replies */
+	buf_reset(&B);
+	proto_enc_error(&B, 77, "no grant allows x", "add one");
+	split(&type, &body, &blen);
+	struct proto_error e;
+	ok(type == MSG_ERROR && proto_dec_error(body, blen, &e) == 0 && e.status == 77 &&
+	   !strcmp(e.what, "no grant allows x") && !strcmp(e.hint, "add one"), "error round trip");
+	proto_error_free(&e);
+	CHECK_EDGES("error", proto_dec_error(p_, l_, &e) == 0 ? (proto_error_free(&e), 0) : 1);
+	buf_reset(&B);
+	proto_enc_exit(&B, 143);
+	split(&type, &body, &blen);
+	uint32_t st;
+	ok(proto_dec_exit(body, blen, &st) == 0 && st == 143, "exit round trip");
+	buf_reset(&B);
+	proto_enc_exit(&B, 256);
+	split(&type, &body, &blen);
+	ok(proto_dec_exit(body, blen, &st) == HUSH_EPROTO, "exit status over 255 rejected");
+	buf_reset(&B);
+	proto_enc_waiting(&B, 12, "terminal");
+	split(&type, &body, &blen);
+	uint64_t id;
+	char *how;
+	ok(proto_dec_waiting(body, blen, &id, &how) == 0 && id == 12 && !strcmp(how, "terminal"), "waiting round trip");
+	free(how);
+	CHECK_EDGES("waiting", proto_dec_waiting(p_, l_, &id, &how) == 0 ? (free(how), 0) : 1);
+	buf_reset(&B);
+	proto_enc_ok(&B, "done");
+	split(&type, &body, &blen);
+	char *text;
+	ok(proto_dec_text(body, blen, &text) == 0 && !strcmp(text, "done"), "ok round trip");
+	free(text);
+	CHECK_EDGES("text", proto_dec_text(p_, l_, &text) == 0 ? (free(text), 0) : 1);
+	buf_reset(&B);
+	struct proto_status s = { .pid = 42, .locked = 1, .pending = 2, .approvals = 3, .running = 4, .uptime = 5 };
+	proto_enc_status(&B, &s);
+	split(&type, &body, &blen);
+	struct proto_status sd;
+	ok(proto_dec_status(body, blen, &sd) == 0 && sd.pid == 42 && sd.locked == 1 && sd.pending == 2 &&
+	   sd.approvals == 3 && sd.running == 4 && sd.uptime == 5, "status round trip");
+	CHECK_EDGES("status", proto_dec_status(p_, l_, &sd) == 0 ? 0 : 1);
+
+	char *pargv[] = { "a", "b", NULL };
+	struct proto_pending_item items[2] = {
+		{ .id = 1, .grant = "g", .command = "/bin/x", .argc = 2, .argv = pargv, .cwd = "/w", .pid = 9, .exe = "/bin/sh", .age = 3 },
+		{ .id = 2, .grant = "h", .command = "/bin/y", .argc = 0, .argv = pargv, .cwd = "/", .pid = 8, .exe = "", .age = 0 },
+	};
+	struct proto_pending p = { .n = 2, .items = items }, pd;
+	buf_reset(&B);
+	ok(proto_enc_pending(&B, &p) == 0, "encode pending");
+	split(&type, &body, &blen);
+	ok(proto_dec_pending(body, blen, &pd) == 0 && pd.n == 2 && pd.items[0].argc == 2 &&
+	   !strcmp(pd.items[0].argv[1], "b") && !strcmp(pd.items[1].command, "/bin/y") &&
+	   pd.items[1].pid == 8, "pending round trip");
+	proto_pending_free(&pd);
+	CHECK_EDGES("pending", proto_dec_pending(p_, l_, &pd) == 0 ? (proto_pending_free(&pd), 0) : 1);
+	p.n = PROTO_MAX_PENDING + 1;
+	ok(proto_enc_pending(&B, &p) == HUSH_ETOOBIG, "pending list over the cap refused");
+
+	ok(proto_client_type(MSG_RUN) && !proto_client_type(MSG_UNLOCK) && !proto_client_type(99),
+	   "client socket types");
+	ok(proto_control_type(MSG_APPROVE) && !proto_control_type(MSG_RUN) && !proto_control_type(MSG_OK),
+	   "control types");
+	buf_free(&B);
+	return t_done();
+}
