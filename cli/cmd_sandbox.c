@@ -336,9 +336,18 @@ int cmd_sandbox(int argc, char **argv)
 	for (size_t i = 0; prof && i < prof->hide_dirs.n; i++)
 		if (path_expand_home(prof->hide_dirs.items[i], p, sizeof(p)) == 0)
 			sb_strv_push(&named, p);
+	/* hush's own private directories are made now if missing, so that a
+	 * vault or a broker token created while the agent runs lands under a
+	 * mask too */
+	if (path_ensure_private_dir(data) < 0)
+		msg_warn("sandbox: cannot create %s: a vault created later would not be masked", data);
 	sb_strv_push(&named, data);
-	if (xsnprintf(p, sizeof(p), "%s/control", runtime) == 0)
+	if (xsnprintf(p, sizeof(p), "%s/control", runtime) == 0) {
+		if (path_ensure_private_dir(runtime) < 0 || path_ensure_private_dir(p) < 0)
+			msg_warn("sandbox: cannot create %s: a broker started later would expose "
+				 "its control token", p);
 		sb_strv_push(&named, p);
+	}
 	if (xsnprintf(p, sizeof(p), "%s/.local/share/keyrings", home) == 0)
 		sb_strv_push(&named, p);
 	dbus_paths(&named);

@@ -326,10 +326,8 @@ static int watch_and_wait(const struct sandbox_spec *s, pid_t agent, int mntfd)
 	sigaddset(&chld, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &chld, NULL);
 	int sfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (ifd < 0 || !w || sfd < 0) {
-		sigprocmask(SIG_UNBLOCK, &chld, NULL);
+	if (ifd < 0 || !w || sfd < 0)
 		return wait_for(agent);
-	}
 	size_t nw = 0;
 	char path[PATH_MAX];
 	for (size_t i = 0; i < s->masks->files.n; i++) {
@@ -341,11 +339,11 @@ static int watch_and_wait(const struct sandbox_spec *s, pid_t agent, int mntfd)
 		add_parent_watch(ifd, w, &nw, cap, path, &s->masks->dirs);
 	}
 	bool entered = false;
-	for (;;) {
+	for (bool first = true;; first = false) {
 		struct pollfd pf[2] = { { sfd, POLLIN, 0 }, { ifd, POLLIN, 0 } };
-		if (poll(pf, nw ? 2 : 1, -1) < 0 && errno != EINTR)
+		if (!first && poll(pf, nw ? 2 : 1, -1) < 0 && errno != EINTR)
 			break;
-		if (pf[0].revents) {
+		if (first || pf[0].revents) {
 			struct signalfd_siginfo si;
 			while (read(sfd, &si, sizeof(si)) > 0)
 				;
@@ -412,6 +410,12 @@ static _Noreturn void init_main(const struct sandbox_spec *s, int rfd, uid_t uid
 	int sync[2] = { -1, -1 };
 	if (pipe2(sync, O_CLOEXEC) != 0)
 		sync[0] = sync[1] = -1;
+	/* SIGCHLD stays pending until the watcher's signalfd reads it (the
+	 * agent unblocks it before exec) */
+	sigset_t chld;
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &chld, NULL);
 	pid_t a = fork();
 	if (a < 0)
 		fail_child(rfd, ST_FORK, NULL);

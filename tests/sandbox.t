@@ -242,6 +242,23 @@ like "a hidden file replaced by rename from outside is masked again" "$e" "maske
 [[ "$e" != *"RENAMED="* ]] && ok "and its new content stays unreadable" ||
 	{ not_ok "and its new content stays unreadable"; echo "#   $e" | head -3; }
 
+# A broker started while the agent runs: its control token lands under the
+# mask, because hush sandbox makes <runtime>/control before starting
+rm -rf "$NB_HOME/run2"
+cat >"$T/late.sh" <<'EOF'
+while [ ! -e "$1" ]; do sleep 0.05; done
+reader raw "$HUSH_RUNTIME_DIR/control/token"; echo "late-done"
+EOF
+(cd "$P" && as_nobody env HUSH_RUNTIME_DIR="$NB_HOME/run2" "$NB_BIN/hush" sandbox -- bash "$T/late.sh" "$T/out-in/late.go" >"$T/out-in/late" 2>&1) &
+LJOB=$!
+for _ in $(seq 1 100); do [ -d "$NB_HOME/run2/control" ] && break; sleep 0.05; done
+is "the runtime control directory is made before the agent starts" "$(stat -c %a "$NB_HOME/run2/control" 2>&1)" "700"
+printf '%s' "$C" >"$NB_HOME/run2/control/token"
+touch "$T/out-in/late.go"
+wait "$LJOB"
+like "a token written after start is not readable inside" "$(cat "$T/out-in/late")" "late-done"
+assert_absent "the late token did not leak" "$C" "$T/out-in/late"
+
 # The documented gap: a hard link outside the walked tree is another path
 # to the same inode; mount masks cover paths (docs/sandbox.md).
 o=$(cd "$P" && as_nobody "$NB_BIN/hush" sandbox -- cat "$T/outside/env-link" 2>/dev/null)
