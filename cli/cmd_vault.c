@@ -161,6 +161,10 @@ int cmd_init(int argc, char **argv)
 	int r = path_data(data, sizeof(data));
 	if (!r)
 		r = path_ensure_private_dir(data);
+	if (r == HUSH_EPERM) {
+		config_free(&cfg);
+		die_status(1, "use a data directory you own (HUSH_HOME)", "the data directory %s is not a directory owned by you", data);
+	}
 	if (r) {
 		config_free(&cfg);
 		die("cannot create the data directory %s: %s", data, hush_strerror(r));

@@ -22,11 +22,12 @@ like "missing vault: says so with the path" "$(last_err)" "^hush: vault not foun
 like "missing vault: hint names hush init" "$(last_err)" "hint: run 'hush init' first"
 
 # --- init ---
+chmod 0755 "$HUSH_HOME"   # init makes the data dir private again
 out=$("$H" init 2>&1); rc=$?
 is "init exits 0" "$rc" 0
 like "init reports the vault and KDF" "$out" "created $V \(passphrase; Argon2id 64 MiB"
 is "vault file is 0600" "$(stat -c %a "$V")" 600
-is "data dir is 0700" "$(stat -c %a "$HUSH_HOME")" 700
+is "data dir is 0700 (made private by init)" "$(stat -c %a "$HUSH_HOME")" 700
 before=$(fp "$V")
 run_err reinit "$H" init; rc=$?
 is "init refuses an existing vault (exit 1)" "$rc" 1
