@@ -191,7 +191,20 @@ static bool looks_like_code_or_ref(const char *v, size_t n)
 		if (n >= l && !memcmp(v, pre[i], l))
 			return true;
 	}
-	return memchr(v, '(', n) || memchr(v, '`', n) || memchr(v, '\n', n);
+	return memchr(v, '(', n) || memchr(v, '`', n) || memchr(v, '\n', n) || memmem(v, n, "://", 3);
+}
+
+/* True when v starts with the prefix of a token rule: such values are the
+ * token rules' to judge (a failed checksum must not come back as a generic
+ * finding). */
+static bool has_token_prefix(const char *v, size_t n)
+{
+	for (size_t i = 0; i < scan_nrules; i++) {
+		size_t l = strlen(scan_rules[i].prefix);
+		if (l >= 3 && n > l && !memcmp(v, scan_rules[i].prefix, l))
+			return true;
+	}
+	return false;
 }
 
 /* Judges one NAME <op> value. */
@@ -247,7 +260,8 @@ static int generic_at(const char *d, size_t len, size_t i, size_t opend, unsigne
 	}
 	size_t vn = ve - vs;
 	const char *val = d + vs;
-	if (vn > 512 || scan_value_is_placeholder(val, vn) || looks_like_code_or_ref(val, vn))
+	if (vn > 512 || scan_value_is_placeholder(val, vn) || looks_like_code_or_ref(val, vn) ||
+	    has_token_prefix(val, vn))
 		return 0;
 	if (quoted && memchr(val, ' ', vn) && !cred)
 		return 0; /* prose, not a credential */

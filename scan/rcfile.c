@@ -454,6 +454,8 @@ static int parse_lines(const char *d, size_t len, enum rc_shell sh, struct expor
 				continue;
 			}
 		}
+		if (!why && memchr(val, 0, vn))
+			why = "NUL byte in the value";
 		struct rc_entry ent = {
 			.name = name, .value = val, .value_len = vn, .line = lineno, .start = s,
 			.end = next, .indent = indent, .dynamic = dyn, .why_not = why,
@@ -472,6 +474,8 @@ static int parse_lines(const char *d, size_t len, enum rc_shell sh, struct expor
 			const char *w2 = NULL;
 			dyn = false;
 			sh_word(&c, val, &vn, &dyn, &w2);
+			if (memchr(val, 0, vn))
+				vn = 0; /* never hand out a value with a NUL */
 			ent.value_len = vn;
 			ent.dynamic = dyn;
 			ent.why_not = several;

@@ -95,6 +95,10 @@ static void test_matcher(void)
 	gen_token("ghp_", t, sizeof(t));
 	snprintf(line, sizeof(line), "GITHUB_TOKEN=%s", t);
 	ok(!strcmp(only_rule(line, SCAN_F_CREDFILE), "github-pat"), "token wins over the generic rule on overlap");
+	snprintf(line, sizeof(line), "token = \"%.39s%c\"", t, t[39] == 'A' ? 'B' : 'A');
+	ok(!strcmp(only_rule(line, 0), ""), "a failed checksum is not reported again as a generic secret");
+	ok(!strcmp(only_rule("REDIS_URL=redis://localhost:6379/0", SCAN_F_CREDFILE), ""),
+	   "URL without a password in a credential file");
 	struct scan_hits h = { 0 };
 	snprintf(line, sizeof(line), "a\nb\n\nx %s\n", t);
 	scan_buffer(line, strlen(line), 0, &h);
