@@ -243,6 +243,10 @@ int cmd_sandbox(int argc, char **argv)
 	if (optind >= argc)
 		die_usage("sandbox", "no agent command given");
 	char **agent = &argv[optind];
+	const char *inside = getenv("HUSH_SANDBOX");
+	if (inside && !strcmp(inside, "1"))
+		die_status(1, "run hush sandbox from a terminal outside the sandbox",
+			   "sandbox: already inside a hush sandbox (HUSH_SANDBOX=1)");
 
 	struct config cfg;
 	char cerr[512];

@@ -305,6 +305,22 @@ sandboxed -- sh -c 'exit 42' 2>/dev/null
 is "exit status is the agent's" "$?" 42
 sandboxed -- sh -c 'kill -TERM $$' 2>/dev/null
 is "death by signal gives 128+N" "$?" 143
+o=$(sandboxed -- sh -c 'hush sandbox -- true' 2>&1); rc=$?
+like "hush sandbox inside a sandbox says so" "$o" "already inside a hush sandbox"
+cat >"$T/term.sh" <<'EOF'
+trap 'echo got-term; exit 3' TERM
+echo ready >"$1"
+while :; do sleep 0.05; done
+EOF
+rm -f "$T/out-in/term.ready"
+(cd "$P" && exec env -i HOME="$NB_HOME" HUSH_RUNTIME_DIR="$NB_HOME/run" PATH="$NB_BIN:/usr/bin:/bin" \
+	$(is_root && echo setpriv --reuid=$NOBODY_UID --regid=$NOBODY_UID --clear-groups) \
+	"$NB_BIN/hush" sandbox -- bash "$T/term.sh" "$T/out-in/term.ready" >"$T/term.out" 2>/dev/null) &
+TJOB=$!
+for _ in $(seq 1 200); do [ -e "$T/out-in/term.ready" ] && break; sleep 0.05; done
+kill -TERM "$TJOB"
+wait "$TJOB"; rc=$?
+is "SIGTERM to hush sandbox reaches the agent; its exit status comes back" "$rc:$(cat "$T/term.out")" "3:got-term"
 sandboxed -- /no/such/agent 2>"$T/err"
 is "a missing agent exits 127" "$?" 127
 like "and says what failed" "$(cat "$T/err")" "hush: sandbox: starting the agent /no/such/agent"
