@@ -396,6 +396,61 @@ void shim_cwd_changed(void)
 		atomic_store(&g_cwd_clean, 0);
 }
 
+/* The last directory (as an absolute, normalised string) this thread found
+ * not hidden: files are usually looked up one directory at a time, so the
+ * next path in it needs only its last component judged. A verdict depends
+ * on the immutable rules alone, so a stale entry is never wrong (a vfork
+ * child writing its parent's copy is harmless too). */
+#define SHIM_DIR_CACHE 1024 /* longer directories are not cached */
+/* Default TLS model on purpose: initial-exec space is scarce if the library
+ * is ever dlopen'ed rather than preloaded. */
+static __thread char tl_dir[SHIM_DIR_CACHE];
+static __thread size_t tl_dir_len;
+
+/* Judges an already normalised absolute path using the cache. Returns 1
+ * hidden, 0 not hidden, -1 when the path needs normalising first. */
+static int abs_hidden_cached(const struct rules *r, const char *path)
+{
+	size_t len = 0, last = 0;
+	for (const char *p = path; *p; p++, len++) {
+		if (*p != '/')
+			continue;
+		last = len;
+		/* "//", "/./", "/../", a trailing "/", "/." or "/..": normalise. */
+		if (p[1] == '/' || p[1] == '\0' ||
+		    (p[1] == '.' && (p[2] == '/' || p[2] == '\0' ||
+				     (p[2] == '.' && (p[3] == '/' || p[3] == '\0')))))
+			return -1;
+	}
+	if (len >= RULES_PATH_MAX)
+		return -1;
+	const char *name = path + last + 1;
+	size_t nlen = len - last - 1;
+	if (!(last == tl_dir_len && last > 0 && memcmp(path, tl_dir, last) == 0)) {
+		char dir[RULES_PATH_MAX];
+		if (last == 0) {
+			dir[0] = '/';
+			dir[1] = '\0';
+		} else {
+			memcpy(dir, path, last);
+			dir[last] = '\0';
+		}
+		if (rules_path_hidden(r, dir))
+			return 1;
+		if (last > 0 && last < SHIM_DIR_CACHE) {
+			memcpy(tl_dir, dir, last + 1);
+			tl_dir_len = last;
+		}
+	}
+	/* The directory is not hidden: only the name can be, by a glob or by
+	 * being a hide_path itself. */
+	if (rules_name_hidden(r, name, nlen))
+		return 1;
+	if (r->nhide_path > 0 && rules_name_is_hide_path_base(r, name))
+		return rules_path_hidden(r, path);
+	return 0;
+}
+
 enum shim_lex shim_lex(int dirfd, const char *path, const char *op)
 {
 	const struct rules *r = shim_rules();
@@ -403,10 +458,15 @@ enum shim_lex shim_lex(int dirfd, const char *path, const char *op)
 		return SHIM_LEX_PASS;
 	int hidden;
 	if (path[0] == '/') {
-		char norm[RULES_PATH_MAX];
-		if (rules_normalize(NULL, path, norm, sizeof(norm)) != 0)
-			return SHIM_LEX_UNKNOWN;
-		hidden = rules_path_hidden(r, norm);
+		int fast = abs_hidden_cached(r, path);
+		if (fast >= 0) {
+			hidden = fast;
+		} else {
+			char norm[RULES_PATH_MAX];
+			if (rules_normalize(NULL, path, norm, sizeof(norm)) != 0)
+				return SHIM_LEX_UNKNOWN;
+			hidden = rules_path_hidden(r, norm);
+		}
 	} else {
 		/* The base directory was reached through the shim's checks
 		 * (chdir, openat of a directory), so only the new components

@@ -90,6 +90,10 @@ shim cat link >"$O/link" 2>&1; rc=$?
 check "a symlink to .env is hidden too" [ "$rc" -ne 0 ]
 shim cat ./sub/../.env >"$O/dotdot" 2>&1; rc=$?
 check "a path with .. to .env is hidden" [ "$rc" -ne 0 ]
+shim bash -c 'cat "$1/readme.txt" && cat "$1/.env"' sh "$P" >"$O/abs" 2>&1
+like "absolute path: readme.txt read, then .env in the same directory hidden" "$(cat "$O/abs")" "^hello.*\.env: No such file"
+shim ls -d "$NB_HOME/.ssh" "$NB_HOME/.ssh/" >"$O/abs2" 2>&1
+is "absolute hide_path itself (with and without /) is hidden" "$(grep -c 'No such file' "$O/abs2")" 2
 shim cat "$P//.env" >"$O/dslash" 2>&1; rc=$?
 check "an absolute path with // to .env is hidden" [ "$rc" -ne 0 ]
 
