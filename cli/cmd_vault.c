@@ -163,7 +163,8 @@ int cmd_init(int argc, char **argv)
 		r = path_ensure_private_dir(data);
 	if (r == HUSH_EPERM) {
 		config_free(&cfg);
-		die_status(1, "use a data directory you own (HUSH_HOME)", "the data directory %s is not a directory owned by you", data);
+		die_status(1, "use a data directory you own (HUSH_HOME)",
+			   "the data directory %s is not a directory owned by you", data);
 	}
 	if (r) {
 		config_free(&cfg);
