@@ -194,6 +194,18 @@ HUSH_ASKPASS="$T/kind-askpass" "$H" passwd >/dev/null 2>&1
 is "passwd through askpass kinds" "$?" 0
 export HUSH_ASKPASS=$(make_askpass "pass-three")
 is "new passphrase opens, entries kept" "$("$H" get API_TOKEN)" "$C"
+# An askpass that gives the current passphrase but cancels the new one.
+cat >"$T/cancel-askpass" <<'EOF'
+#!/bin/sh
+if [ "$HUSH_ASKPASS_KIND" = new ]; then exit 1; fi
+echo pass-three
+EOF
+chmod 0755 "$T/cancel-askpass"
+before=$(fp "$V")
+HUSH_ASKPASS="$T/cancel-askpass" run_err pw-cancel "$H" passwd; rc=$?
+is "passwd with the new passphrase cancelled exits 1" "$rc" 1
+like "cancelled passwd says why" "$(last_err)" "cannot get the new passphrase: askpass program failed or was cancelled"
+is "cancelled passwd leaves the vault untouched" "$(fp "$V")" "$before"
 run_err pw-both "$H" passwd --keyring --passphrase; rc=$?
 is "--keyring with --passphrase is a usage error" "$rc" 2
 
