@@ -16,10 +16,10 @@
 
 #include <stddef.h>
 
-#define RULES_MAX_BYTES 65536 /* cap on the rules file */
+#define RULES_MAX_BYTES 262144 /* cap on the rules file */
 #define RULES_MAX_LINE 4096   /* cap on one line */
 #define RULES_MAX_GLOBS 256   /* cap on hide + un-hide globs each */
-#define RULES_MAX_PATHS 256   /* cap on hide_path entries (incl. canonical copies) */
+#define RULES_MAX_PATHS 1024  /* cap on hide_path entries (incl. canonical copies) */
 #define RULES_MAX_ROUTES 128  /* cap on route entries */
 #define RULES_PATH_MAX 4096   /* longest path the shim handles */
 

@@ -324,7 +324,7 @@ if grep -qF "$C" "$T/norules"; then ok "without HUSH_SHIM_CONFIG nothing is hidd
 rm -f "$T/norules"
 (cd "$P" && as_nobody env LD_PRELOAD="$NB_BIN/libhush.so" HUSH_SHIM_CONFIG="$T/no-such-rules" cat .env) >"$O/badrules" 2>&1
 like "an unreadable rules file fails closed: .env still hidden" "$(cat "$O/badrules")" "No such file"
-head -c 70000 /dev/zero | tr '\0' 'x' >"$T/bigrules"
+head -c 270000 /dev/zero | tr '\0' 'x' >"$T/bigrules"
 (cd "$P" && as_nobody env LD_PRELOAD="$NB_BIN/libhush.so" HUSH_SHIM_CONFIG="$T/bigrules" cat .env) >"$O/bigrules" 2>&1
 like "an oversized rules file fails closed: .env still hidden" "$(cat "$O/bigrules")" "No such file"
 mkfifo "$T/fifo-rules" && chmod 0666 "$T/fifo-rules"
