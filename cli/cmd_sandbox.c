@@ -399,6 +399,13 @@ int cmd_sandbox(int argc, char **argv)
 		appendf(&text, &tlen, globs.v[i][0] == '!' ? "%s\n" : "hide %s\n", globs.v[i]);
 	for (size_t i = 0; i < m.dirs.n; i++)
 		appendf(&text, &tlen, "hide_path %s\n", m.dirs.v[i]);
+	/* masked files whose names no glob matches (hard links, symlink
+	 * targets) */
+	for (size_t i = 0; i < m.files.n; i++) {
+		const char *b = strrchr(m.files.v[i], '/');
+		if (b && !sandbox_hide_match(&globs, b + 1))
+			appendf(&text, &tlen, "hide_path %s\n", m.files.v[i]);
+	}
 	for (size_t i = 0; i < named.n; i++)
 		if (!sb_strv_has(&m.dirs, named.v[i]))
 			appendf(&text, &tlen, "hide_path %s\n", named.v[i]);
