@@ -188,6 +188,8 @@ t("statSync", () => fs.statSync(".env"));
 t("lstatSync-link", () => fs.lstatSync("link"));
 t("openSync", () => fs.openSync(".env", "r"));
 out.push("existsSync " + fs.existsSync(".env"));
+t("accessSync", () => fs.accessSync(".env"));
+t("realpathSync.native-link", () => fs.realpathSync.native("link"));
 out.push("readdirSync " + fs.readdirSync(".").includes(".env") + " " + fs.readdirSync(".").includes("readme.txt"));
 (async () => {
   await new Promise(r => fs.readFile(".env", (e) => { out.push("readFile " + (e ? e.code : "visible")); r(); }));
@@ -209,6 +211,8 @@ statSync ENOENT
 lstatSync-link ENOENT
 openSync ENOENT
 existsSync false
+accessSync ENOENT
+realpathSync.native-link ENOENT
 readdirSync false true
 readFile ENOENT
 stat ENOENT
@@ -312,6 +316,16 @@ is "commands without a route are not routed" "$(routed)" ""
 printf 'hide .env\nroute deploy\n' >"$T/rules-nohush"
 (cd "$P" && as_nobody env LD_PRELOAD="$NB_BIN/libhush.so" HUSH_SHIM_CONFIG="$T/rules-nohush" deploy w1) >"$O/r16" 2>&1
 is "no hush line: deploy runs unrouted" "$(routed)" "unrouted w1"
+
+# An absolute route (as hush sandbox writes for a grant's command) matches
+# that path, and its basename when the program searches PATH.
+printf 'route %s\nhush %s\n' "$NB_BIN/deploy" "$NB_BIN/fakehush" >"$T/rules-abs"
+(cd "$P" && as_nobody env LD_PRELOAD="$NB_BIN/libhush.so" HUSH_SHIM_CONFIG="$T/rules-abs" bash -c "deploy a2; $NB_BIN/deploy b2") >"$O/r17" 2>&1
+is "absolute route: by PATH search and by full path" "$(routed)" "run -- $NB_BIN/deploy a2
+run -- $NB_BIN/deploy b2"
+cp "$NB_BIN/deploy" "$T/deploy-elsewhere"; chmod 0755 "$T/deploy-elsewhere"
+(cd "$P" && as_nobody env LD_PRELOAD="$NB_BIN/libhush.so" HUSH_SHIM_CONFIG="$T/rules-abs" "$T/deploy-elsewhere" c2) >"$O/r18" 2>&1
+is "absolute route: another file of another name runs unrouted" "$(routed)" "unrouted c2"
 
 # --- threads and fork
 out=$(cd "$P" && as_nobody timeout 120 env LD_PRELOAD="$NB_BIN/libhush.so" HUSH_SHIM_CONFIG="$R" "$T/probe" threads "$P" 2>&1); rc=$?
