@@ -46,6 +46,11 @@ command = $TOOLS/show
 secrets = TOKEN
 confirm = always
 
+[grant quick]
+command = $TOOLS/show
+secrets = TOKEN
+confirm = never
+
 [grant desk]
 command = $TOOLS/show
 secrets = TOKEN
@@ -102,6 +107,9 @@ p=$(nbh pending)
 like "pending lists id, command, cwd, pid" "$p" "^[0-9]+  grant=term  $TOOLS/show  cwd=$NB_HOME/work  pid=[0-9]+"
 like "the requester was told how to approve" "$(cat "$T/bg.err")" "waiting for approval: .*hush approve [0-9]+"
 like "status counts the pending request" "$(nbh status)" "pending: 1"
+out=$(nbh run --grant quick -- show 2>/dev/null); rc=$?
+is "a waiting request does not block other clients" "$rc" 0
+like "the other client got its secret meanwhile" "$out" "SECRET-OK"
 o=$(nbh approve); is "hush approve (the only pending one)" "$?" 0
 wait "$BG"; rc=$?
 is "approved terminal request runs" "$rc" 0

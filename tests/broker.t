@@ -248,4 +248,8 @@ is "autostart: hush run starts the broker" "$rc" 0
 like "autostart: secret delivered" "$out" "SECRET-OK"
 nbh stop >/dev/null 2>&1
 wait_for test ! -e "$RT/hushd.pid"
-printf '\n[broker]\nautostart = false\n' >/dev/null
+sed -i 's/^confirm = none$/confirm = none\nautostart = false/' "$CFG"
+out=$(nb env HUSH_ASKPASS="$AP" "$NB_BIN/hush" run -- show 2>"$T/err"); rc=$?
+is "autostart = false: no broker, exit 1" "$rc" 1
+like "autostart = false: says the broker is not running" "$(cat "$T/err")" "broker is not running"
+check_fail "autostart = false: no broker was started" test -e "$RT/hushd.pid"
