@@ -144,8 +144,10 @@ static void request_free(struct request *r)
 	for (size_t i = 0; i < MAX_REQUESTS; i++)
 		if (S.reqs[i] == r)
 			S.reqs[i] = NULL;
-	if (r->confirm_pid > 0)
+	if (r->confirm_pid > 0) {
 		kill(-r->confirm_pid, SIGKILL);
+		kill(r->confirm_pid, SIGKILL);
+	}
 	close_fds(r->fds, PROTO_RUN_FDS);
 	proto_run_free(&r->run);
 	if (r->c)

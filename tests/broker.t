@@ -191,6 +191,20 @@ else
 	skip "no C compiler for the LD_PRELOAD test"
 fi
 
+# --- the broker reads the vault at each run: hush set is seen at once ---
+tool sha <<'EOF'
+#!/bin/sh
+printf '%s' "$TOKEN" | sha256sum | cut -d' ' -f1
+EOF
+printf '\n[grant sha]\ncommand = %s\nsecrets = TOKEN\n' "$TOOLS/sha" >>"$CFG"
+nbh stop >/dev/null 2>&1; wait "$BPID" 2>/dev/null
+check "broker restarted with the new grant" start_broker HUSH_ASKPASS="$AP"
+is "the child gets the current value" "$(nbh run -- sha 2>/dev/null)" "$V_SHA"
+V2=$(canary)
+printf '%s' "$V2" | nb env HUSH_ASKPASS="$AP" "$NB_BIN/hush" set TOKEN >/dev/null 2>&1
+is "after hush set the next run gets the new value" "$(nbh run -- sha 2>/dev/null)" "$(printf '%s' "$V2" | sha256sum | cut -d' ' -f1)"
+printf '%s' "$V" | nb env HUSH_ASKPASS="$AP" "$NB_BIN/hush" set TOKEN >/dev/null 2>&1
+
 # --- exit statuses ---
 nbh run -- exitwith 42; is "child's exit status passes through" "$?" 42
 nbh run -- exitwith 0; is "exit 0 passes through" "$?" 0
