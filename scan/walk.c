@@ -481,7 +481,9 @@ int scan_paths(char *const *paths, size_t n, const struct scan_opts *o, struct s
 			rc = HUSH_ENOMEM;
 		} else {
 			long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-			int nt = o->threads > 0 ? o->threads : (int)(cpus > 0 ? cpus : 1);
+			/* reads dominate on cold caches: a few threads more than
+			 * CPUs keep the disk busy while others scan */
+			int nt = o->threads > 0 ? o->threads : (int)(cpus > 0 ? cpus : 1) * 2 + 2;
 			if (nt > 8)
 				nt = 8;
 			if ((size_t)nt > files.n)
