@@ -227,11 +227,14 @@ int client_run(const struct config *cfg, const char *grant, bool no_mask, char *
 	       size_t argc, client_notify_fn notify, struct client_result *res)
 {
 	memset(res, 0, sizeof(*res));
-	int r = client_ensure_broker(cfg);
-	if (r)
-		return r;
 	int fd;
-	if ((r = client_connect(false, &fd)))
+	int r = client_connect(false, &fd);
+	if (r == HUSH_ENOENT) {
+		if ((r = client_ensure_broker(cfg)))
+			return r;
+		r = client_connect(false, &fd);
+	}
+	if (r)
 		return r;
 	int cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (cwd < 0) {

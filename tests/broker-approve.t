@@ -20,7 +20,8 @@ EOF
 write_config <<EOF
 [broker]
 confirm = terminal
-request_timeout = 3s
+request_timeout = 8s
+idle_lock = 4s
 
 [grant viacmd]
 command = $TOOLS/show
@@ -166,6 +167,11 @@ out=$(nbh run --grant desk -- show 2>"$T/err"); rc=$?
 is "desktop confirmation without a display: 77" "$rc" 77
 like "says there is no way to ask" "$(cat "$T/err")" "no way to ask a human"
 like "hint names confirm = terminal and hush approve" "$(cat "$T/err")" "hint: .*confirm = terminal.*hush approve"
+# --- idle_lock ---
+out=$(nbh run --grant quick -- show 2>/dev/null)
+like "a run unlocks (askpass in the broker's environment)" "$(nbh status)" "vault: unlocked"
+sleep 5
+like "idle_lock: the key is dropped after the idle time" "$(nbh status)" "vault: locked"
 assert_absent "no value in the broker log" "$V" "$BLOG"
 assert_absent "no value in the audit log" "$V" "$NB_HOME/.local/share/hush/audit.log"
 stop_broker
