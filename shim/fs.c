@@ -309,6 +309,8 @@ static int shim_stat_common(struct st_call *c, int user_nofollow, const char *op
 	case SHIM_LEX_HIDDEN:
 		return enoent();
 	case SHIM_LEX_CLEAN: {
+		if (!shim_dir_proven(c->dirfd, c->path))
+			break;
 		int rc = st_do(c, 1);
 		if (rc != 0 || !S_ISLNK(st_mode(c)))
 			return rc;
@@ -414,6 +416,8 @@ static int access_hidden(int dirfd, const char *path, int flags, const char *op)
 	case SHIM_LEX_HIDDEN:
 		return 1;
 	case SHIM_LEX_CLEAN: {
+		if (!shim_dir_proven(dirfd, path))
+			break;
 		struct stat st;
 		long rc = raw_syscall6(SYS_newfstatat, dirfd, (long)path, (long)&st,
 				       AT_SYMLINK_NOFOLLOW, 0, 0);

@@ -51,6 +51,8 @@ static char g_file[RULES_MAX_BYTES + 1];
  * can then be judged by their own components. Only ever cleared after
  * init, so a vfork child's chdir can make the parent slower, never wrong. */
 static atomic_int g_cwd_clean;
+/* Bumped by every chdir: relative-path caches are valid for one value. */
+static atomic_uint g_cwd_gen = 1;
 /* 0 once openat2 turned out to be missing. */
 static atomic_int g_openat2 = 1;
 
@@ -387,6 +389,7 @@ int shim_dirent_hidden(int dirfd, const char *name, unsigned char d_type)
 
 void shim_cwd_changed(void)
 {
+	atomic_fetch_add(&g_cwd_gen, 1);
 	const struct rules *r = shim_rules();
 	if (!r || !atomic_load_explicit(&g_cwd_clean, memory_order_relaxed))
 		return;
@@ -406,6 +409,12 @@ void shim_cwd_changed(void)
  * is ever dlopen'ed rather than preloaded. */
 static __thread char tl_dir[SHIM_DIR_CACHE];
 static __thread size_t tl_dir_len;
+static __thread int tl_dir_proven; /* tl_dir was also shown symlink-free */
+/* The last directory relative to the working directory shown symlink-free,
+ * valid while g_cwd_gen (bumped by every chdir) is unchanged. */
+static __thread char tl_rdir[SHIM_DIR_CACHE];
+static __thread size_t tl_rdir_len;
+static __thread unsigned tl_rdir_gen;
 
 /* Judges an already normalised absolute path using the cache. Returns 1
  * hidden, 0 not hidden, -1 when the path needs normalising first. */
@@ -440,6 +449,7 @@ static int abs_hidden_cached(const struct rules *r, const char *path)
 		if (last > 0 && last < SHIM_DIR_CACHE) {
 			memcpy(tl_dir, dir, last + 1);
 			tl_dir_len = last;
+			tl_dir_proven = 0;
 		}
 	}
 	/* The directory is not hidden: only the name can be, by a glob or by
@@ -513,6 +523,59 @@ struct shim_open_how {
 	unsigned long long flags, mode, resolve;
 };
 #define SHIM_RESOLVE_NO_SYMLINKS 0x04
+
+int shim_dir_proven(int dirfd, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash || slash == path)
+		return 1; /* no directory part beyond the trusted base or "/" */
+	size_t len = (size_t)(slash - path);
+	if (path[0] == '/' && tl_dir_proven && len == tl_dir_len && memcmp(path, tl_dir, len) == 0)
+		return 1;
+	unsigned gen = atomic_load_explicit(&g_cwd_gen, memory_order_acquire);
+	int rel = path[0] != '/' && dirfd == AT_FDCWD;
+	if (rel && tl_rdir_gen == gen && len == tl_rdir_len && memcmp(path, tl_rdir, len) == 0)
+		return 1;
+#ifdef SYS_openat2
+	if (!atomic_load_explicit(&g_openat2, memory_order_relaxed) || len >= RULES_PATH_MAX)
+		return 0;
+	char dir[RULES_PATH_MAX];
+	memcpy(dir, path, len);
+	dir[len] = '\0';
+	struct shim_open_how how = {O_PATH | O_DIRECTORY | O_CLOEXEC, 0, SHIM_RESOLVE_NO_SYMLINKS};
+	long r = raw_syscall6(SYS_openat2, dirfd, (long)dir, (long)&how, sizeof(how), 0, 0);
+	if (r >= 0) {
+		raw_close((int)r);
+		if (path[0] == '/' && len == tl_dir_len && memcmp(dir, tl_dir, len) == 0)
+			tl_dir_proven = 1;
+		if (rel && len < SHIM_DIR_CACHE) {
+			memcpy(tl_rdir, dir, len + 1);
+			tl_rdir_len = len;
+			tl_rdir_gen = gen;
+		}
+		return 1;
+	}
+	switch (-r) {
+	case ENOSYS:
+		atomic_store(&g_openat2, 0);
+		return 0;
+	case ELOOP:
+	case EINVAL:
+	case EXDEV:
+	case EAGAIN:
+	case EINTR:
+	case ENOMEM:
+	case EMFILE:
+	case ENFILE:
+		return 0;
+	default:
+		return 1; /* no such directory: the call itself fails the same way */
+	}
+#else
+	(void)dirfd;
+	return 0;
+#endif
+}
 
 int shim_open_fast(int dirfd, const char *path, int flags, mode_t mode, int *fd)
 {

@@ -71,6 +71,13 @@ enum shim_lex shim_lex(int dirfd, const char *path, const char *op);
  * caller must take the full check and the real function. */
 int shim_open_fast(int dirfd, const char *path, int flags, mode_t mode, int *fd);
 
+/* Returns 1 when the directory part of path (relative to dirfd) contains no
+ * symlink, shown with openat2 RESOLVE_NO_SYMLINKS (cached per thread for the
+ * last absolute directory), or does not exist; 0 when the full check is
+ * needed. For the stat and access families, whose calls cannot refuse
+ * symlinks themselves. */
+int shim_dir_proven(int dirfd, const char *path);
+
 /* Re-evaluates whether the working directory is hidden, after a chdir. */
 void shim_cwd_changed(void);
 

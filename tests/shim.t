@@ -26,6 +26,7 @@ printf 'locked\n' >"$P/locked.txt"
 ln -s .env "$P/link"
 printf 'KEY=%s\n' "$C2" >"$NB_HOME/.ssh/id_rsa"
 ln -s "$NB_HOME/.ssh" "$T/sshlink"
+ln -s "$P" "$T/projlink"
 
 # The fake hush records how it was called; the real deploy records that it
 # ran unrouted (which must never happen).
@@ -131,6 +132,12 @@ shim cat "$NB_HOME/.ssh/id_rsa" >"$O/ssh1" 2>&1; rc=$?
 check "hide_path: ~/.ssh/id_rsa is hidden" [ "$rc" -ne 0 ]
 shim cat "$T/sshlink/id_rsa" >"$O/ssh2" 2>&1; rc=$?
 check "hide_path: through a symlinked directory too" [ "$rc" -ne 0 ]
+is "hide_path: stat and test through a symlinked directory find nothing" \
+	"$(shim bash -c '[ -e "$1/id_rsa" ] && echo e; stat "$1/id_rsa" >/dev/null 2>&1 && echo s; cd "$2" && [ -e sshlink/id_rsa ] && echo r; true' sh "$T/sshlink" "$T")" ""
+if [ -x /usr/bin/python3 ]; then
+	is "hide_path: python os.stat/os.access through a symlinked directory (a clean one still works)" \
+		"$(shim /usr/bin/python3 -c 'import os,sys; d=sys.argv[1]; print(os.path.exists(d+"/id_rsa"), os.access(d+"/id_rsa", os.R_OK), os.path.exists(sys.argv[2]+"/readme.txt"), os.access(sys.argv[2]+"/readme.txt", os.R_OK))' "$T/sshlink" "$T/projlink" 2>&1)" "False False True True"
+fi
 shim cat "$P/../nbhome/.ssh/id_rsa" >"$O/ssh3" 2>&1; rc=$?
 check "hide_path: through .. too" [ "$rc" -ne 0 ]
 shim ls -a "$NB_HOME" >"$O/ssh4" 2>&1
