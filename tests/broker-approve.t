@@ -56,6 +56,7 @@ confirm = never
 command = $TOOLS/show
 secrets = TOKEN
 ui = desktop
+confirm = always
 EOF
 check "vault" make_vault
 check "broker starts" start_broker HUSH_ASKPASS="$AP"
@@ -174,4 +175,26 @@ sleep 5
 like "idle_lock: the key is dropped after the idle time" "$(nbh status)" "vault: locked"
 assert_absent "no value in the broker log" "$V" "$BLOG"
 assert_absent "no value in the audit log" "$V" "$NB_HOME/.local/share/hush/audit.log"
+# --- desktop: an ssh-askpass-style program on a display ---
 stop_broker
+if command -v zenity >/dev/null || command -v kdialog >/dev/null; then
+	skip "zenity or kdialog installed: the desktop test uses a stand-in askpass"
+else
+	tool fakeask <<EOF
+#!/bin/sh
+{ echo "PROMPT=\$SSH_ASKPASS_PROMPT"; echo "DESC: \$1"; env; } >>"$CL/ask.log"
+exit "\$(cat "$CL/answer")"
+EOF
+	check "broker with a display" start_broker HUSH_ASKPASS="$AP" DISPLAY=:99 SSH_ASKPASS="$TOOLS/fakeask"
+	echo 0 >"$CL/answer"
+	out=$(nbh run --grant desk -- show 2>/dev/null); rc=$?
+	is "desktop confirmation (askpass style) approves" "$rc" 0
+	like "askpass got SSH_ASKPASS_PROMPT=confirm" "$(cat "$CL/ask.log")" "PROMPT=confirm"
+	like "askpass showed command, cwd and secrets" "$(cat "$CL/ask.log")" "DESC: Allow grant 'desk' to run $TOOLS/show in $NB_HOME/work, requested by pid [0-9]+ .*with secrets: TOKEN"
+	echo 1 >"$CL/answer"
+	out=$(nbh run --grant desk -- show 2>/dev/null); rc=$?
+	is "desktop confirmation declined: 77" "$rc" 77
+	assert_absent "the dialog never sees the value" "$V" "$CL/ask.log"
+	like "audit says approved by ui" "$(nbh audit | grep grant=desk | grep allowed | tail -1)" "by=ui"
+	stop_broker
+fi
