@@ -3,11 +3,16 @@
  * debug log. All of the shim's own I/O goes through shim/raw.h so that it
  * never re-enters its own wrappers.
  *
- * Path checks ask the kernel: the path is opened with O_PATH (no side
- * effects: no device or FIFO is opened, nothing is truncated or created,
- * only search permission is needed) relative to the caller's dirfd, and
- * /proc/self/fd/N gives its canonical absolute name, with ".", "..", "//"
- * and every symlink resolved. That name is matched against the rules. */
+ * Two kinds of check (docs/shim.md, "How a path is judged"):
+ * - shim_lex judges the path string alone, without a system call; the
+ *   wrappers then prove that no symlink changed its meaning (openat2 with
+ *   RESOLVE_NO_SYMLINKS, or a "don't follow" stat), which costs nothing
+ *   extra in the common case;
+ * - shim_hidden_at, the full check, asks the kernel: the path is opened with
+ *   O_PATH (no side effects: no device or FIFO is opened, nothing is
+ *   truncated or created, only search permission is needed) relative to the
+ *   caller's dirfd, and /proc/self/fd/N gives its canonical absolute name,
+ *   with ".", "..", "//" and every symlink resolved. */
 #undef _FORTIFY_SOURCE
 #include "shim/shim.h"
 
