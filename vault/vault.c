@@ -56,7 +56,9 @@ struct vault {
 	int lock_fd;          /* -1 unless VAULT_WRITE */
 	struct vault_info info;
 	uint8_t salt[VAULT_SALT_BYTES];
-	uint8_t *key;         /* sodium_malloc'd, VAULT_KEY_BYTES */
+	uint8_t *key;         /* sodium_malloc'd, VAULT_KEY_BYTES; no access
+				 (sodium_mprotect_noaccess) outside the calls
+				 that use it */
 	struct ventry *e;
 	size_t n, cap;
 	char *arena;          /* sodium_malloc'd values from the file */
@@ -467,7 +469,9 @@ const struct vault_info *vault_get_info(const struct vault *v)
 
 void vault_copy_key(const struct vault *v, uint8_t *key)
 {
+	sodium_mprotect_readonly(v->key);
 	memcpy(key, v->key, VAULT_KEY_BYTES);
+	sodium_mprotect_noaccess(v->key);
 }
 
 /* --- plaintext encoding (FORMAT.md, "Contents") --- */
@@ -618,6 +622,7 @@ int vault_parse(const uint8_t *data, size_t len, const uint8_t *key, struct vaul
 		vault_close(v);
 		return r;
 	}
+	sodium_mprotect_noaccess(v->key);
 	*out = v;
 	return 0;
 }
@@ -747,6 +752,7 @@ int vault_open(const char *path, const struct vault_unlock *unlock, int flags,
 	sodium_memzero(img, len);
 	if (r)
 		goto fail;
+	sodium_mprotect_noaccess(v->key);
 	*out = v;
 	return 0;
 fail:
@@ -794,7 +800,9 @@ int vault_save(struct vault *v)
 	remove_stale_temps(v->path);
 	uint8_t *img = NULL;
 	size_t len = 0;
+	sodium_mprotect_readonly(v->key);
 	int r = image_build(v, &img, &len);
+	sodium_mprotect_noaccess(v->key);
 	if (r)
 		return r;
 	char bak[4096];
@@ -879,10 +887,12 @@ int vault_rekey(struct vault *v, enum vault_key_source source,
 	uint8_t *old_key = sodium_malloc(VAULT_KEY_BYTES);
 	if (!old_key)
 		return HUSH_ENOMEM;
+	sodium_mprotect_readwrite(v->key);
 	memcpy(old_key, v->key, VAULT_KEY_BYTES);
 	int r;
 	if (source == VAULT_KEY_PASSPHRASE) {
 		if (!unlock || !unlock->passphrase || unlock->passphrase_len == 0) {
+			sodium_mprotect_noaccess(v->key);
 			sodium_free(old_key);
 			return HUSH_EINVAL;
 		}
@@ -907,6 +917,7 @@ int vault_rekey(struct vault *v, enum vault_key_source source,
 	}
 	if (!r)
 		r = vault_save(v);
+	sodium_mprotect_readwrite(v->key); /* vault_save() left it locked */
 	if (r) {
 		if (source == VAULT_KEY_KEYRING && v->info.source == VAULT_KEY_KEYRING &&
 		    memcmp(v->info.id, old_info.id, VAULT_ID_BYTES) != 0)
@@ -920,6 +931,7 @@ int vault_rekey(struct vault *v, enum vault_key_source source,
 		/* The new file is in place: the old key opens nothing now. */
 		keyring_delete(old_info.id);
 	}
+	sodium_mprotect_noaccess(v->key);
 	sodium_free(old_key);
 	return r;
 }
@@ -927,7 +939,9 @@ int vault_rekey(struct vault *v, enum vault_key_source source,
 struct vault *vault_new_empty(void)
 {
 	struct vault *v = vault_new();
-	if (v)
+	if (v) {
 		memset(v->key, 0, VAULT_KEY_BYTES);
+		sodium_mprotect_noaccess(v->key);
+	}
 	return v;
 }

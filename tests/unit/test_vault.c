@@ -437,8 +437,15 @@ static void test_sigkill(void)
 	long last = 0;
 	unsigned seed = (unsigned)time(NULL);
 	for (int it = 0; it < iterations; it++) {
+		/* The child reports each completed save on a pipe. Every tenth
+		 * round waits for one before the random delay, so progress is
+		 * checked however loaded the machine is. */
+		int saved[2];
+		if (pipe(saved) != 0)
+			break;
 		pid_t pid = fork();
 		if (pid == 0) {
+			close(saved[0]);
 			for (;;) {
 				struct vault *w = NULL;
 				if (vault_open(p, &ku, VAULT_WRITE, &w) != 0)
@@ -452,14 +459,21 @@ static void test_sigkill(void)
 				snprintf(s, sizeof(s), "%ld", n + 1);
 				vault_set(w, "A", s, strlen(s), VAULT_ORIGIN_SET);
 				vault_set(w, "B", s, strlen(s), VAULT_ORIGIN_SET);
-				vault_save(w);
+				int sr = vault_save(w);
 				vault_close(w);
+				if (sr == 0 && write(saved[1], "s", 1) != 1)
+					_exit(4);
 			}
 		}
+		close(saved[1]);
+		char sb;
+		if (it % 10 == 0 && read(saved[0], &sb, 1) != 1)
+			bad++;
 		struct timespec ts = { 0, (long)(rand_r(&seed) % 20000) * 1000L };
 		nanosleep(&ts, NULL);
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
+		close(saved[0]);
 		struct vault *r = NULL;
 		/* VAULT_WRITE also proves the dead writer's lock was released. */
 		int rc = vault_open(p, &ku, VAULT_WRITE, &r);
