@@ -56,7 +56,7 @@ printf 'test-keyring-pw' | gnome-keyring-daemon --foreground --unlock --componen
 gk_pid=$!
 at_exit "kill $gk_pid"
 owned=no
-for _ in $(seq 1 200); do
+for _ in $(seq 1 600); do
 	if dbus-send --session --print-reply --dest=org.freedesktop.DBus / org.freedesktop.DBus.NameHasOwner \
 		string:org.freedesktop.secrets 2>/dev/null | grep -q 'boolean true'; then owned=yes; break; fi
 	sleep 0.05
@@ -117,7 +117,7 @@ printf 'test-keyring-pw' | gnome-keyring-daemon --replace --foreground --unlock 
 gk_pid=$!
 at_exit "kill $gk_pid"
 unlocked=no
-for _ in $(seq 1 200); do
+for _ in $(seq 1 600); do
 	if env -u HUSH_ASKPASS "$H" get KR_TOKEN >/dev/null 2>&1; then unlocked=yes; break; fi
 	sleep 0.05
 done
