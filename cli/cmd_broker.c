@@ -405,7 +405,9 @@ int cmd_run_as_link(int argc, char **argv)
 	for (int i = 1; i < argc; i++)
 		av[i] = argv[i];
 	msg_set_progname("hush");
-	return do_run(NULL, false, av, (size_t)(argc > 0 ? argc : 1));
+	int st = do_run(NULL, false, av, (size_t)(argc > 0 ? argc : 1));
+	free(av);
+	return st;
 }
 
 /* --- pending / approve / deny --- */
