@@ -111,7 +111,9 @@ int vault_open(const char *path, const struct vault_unlock *unlock, int flags,
 	       struct vault **out);
 
 /* Writes the vault back (requires VAULT_WRITE): fresh nonce, temp file,
- * fsync, rename, fsync dir; the old file becomes vault.bak. */
+ * fsync, rename, fsync dir; the old file becomes vault.bak. Temporary files
+ * left by a writer that was killed mid-save are removed first. 0,
+ * HUSH_EINVAL (not opened for writing), HUSH_ETOOBIG, HUSH_ENOMEM, HUSH_EIO. */
 int vault_save(struct vault *v);
 
 /* Changes the key source / passphrase and saves. For VAULT_KEY_KEYRING a
