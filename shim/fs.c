@@ -58,6 +58,8 @@ static int enosys(void)
 	return -1;
 }
 
+static int judge(int dirfd, const char *path, int flags, const char *op, int creating);
+
 /* ---- open family ---- */
 
 /* The shared open decision. Returns 1 when decided (*fd set, errno set on
@@ -180,7 +182,7 @@ CREAT_WRAPPER(creat64)
 #define FOPEN_WRAPPER(name)                                            \
 	SHIM_EXPORT FILE *name(const char *path, const char *mode)     \
 	{                                                              \
-		if (HIDDEN(AT_FDCWD, path, 0, #name)) {                \
+		if (judge(AT_FDCWD, path, 0, #name, mode[0] != 'r')) { \
 			errno = ENOENT;                                \
 			return NULL;                                   \
 		}                                                      \
@@ -198,7 +200,7 @@ FOPEN_WRAPPER(fopen64)
 #define FREOPEN_WRAPPER(name)                                                   \
 	SHIM_EXPORT FILE *name(const char *path, const char *mode, FILE *stream) \
 	{                                                                       \
-		if (path && HIDDEN(AT_FDCWD, path, 0, #name)) {                 \
+		if (path && judge(AT_FDCWD, path, 0, #name, mode[0] != 'r')) {   \
 			fclose(stream);                                         \
 			errno = ENOENT;                                         \
 			return NULL;                                            \
@@ -406,7 +408,10 @@ long shim_sys_stat(long nr, long a0, long a1, long a2, long a3, long a4)
  * No "don't follow" probe exists for access(), so a clean-looking path costs
  * one lstat to rule out a final symlink. */
 
-static int access_hidden(int dirfd, const char *path, int flags, const char *op)
+/* The check for calls with no cheaper proof of their own (access, fopen,
+ * realpath, chdir): returns 1 when (dirfd, path) is hidden. With creating
+ * set, a hidden name that does not exist yet may be created. */
+static int judge(int dirfd, const char *path, int flags, const char *op, int creating)
 {
 	if ((flags & AT_EMPTY_PATH) && path && !*path)
 		return 0;
@@ -414,6 +419,8 @@ static int access_hidden(int dirfd, const char *path, int flags, const char *op)
 	case SHIM_LEX_PASS:
 		return 0;
 	case SHIM_LEX_HIDDEN:
+		if (creating)
+			break;
 		return 1;
 	case SHIM_LEX_CLEAN: {
 		if (!shim_dir_proven(dirfd, path))
@@ -434,7 +441,7 @@ static int access_hidden(int dirfd, const char *path, int flags, const char *op)
 #define ACCESS_WRAPPER(name)                                           \
 	SHIM_EXPORT int name(const char *path, int mode)               \
 	{                                                              \
-		if (access_hidden(AT_FDCWD, path, 0, #name))           \
+		if (judge(AT_FDCWD, path, 0, #name, 0))           \
 			return enoent();                               \
 		__typeof__(&name) f = REAL(name);                      \
 		return f ? f(path, mode) : enosys();                   \
@@ -445,7 +452,7 @@ ACCESS_WRAPPER(euidaccess)
 
 SHIM_EXPORT int faccessat(int dirfd, const char *path, int mode, int flags)
 {
-	if (access_hidden(dirfd, path, flags, "faccessat"))
+	if (judge(dirfd, path, flags, "faccessat", 0))
 		return enoent();
 	__typeof__(&faccessat) f = REAL(faccessat);
 	return f ? f(dirfd, path, mode, flags) : enosys();
@@ -453,7 +460,7 @@ SHIM_EXPORT int faccessat(int dirfd, const char *path, int mode, int flags)
 
 int shim_access_hidden(int dirfd, const char *path, int flags, const char *op)
 {
-	return access_hidden(dirfd, path, flags, op);
+	return judge(dirfd, path, flags, op, 0);
 }
 
 /* ---- rename and link ----
@@ -519,7 +526,7 @@ SHIM_EXPORT int linkat(int odir, const char *old, int ndir, const char *new_, in
 
 SHIM_EXPORT int chdir(const char *path)
 {
-	if (HIDDEN(AT_FDCWD, path, 0, "chdir"))
+	if (judge(AT_FDCWD, path, 0, "chdir", 0))
 		return enoent();
 	__typeof__(&chdir) f = REAL(chdir);
 	int rc = f ? f(path) : enosys();
@@ -567,7 +574,7 @@ SHIM_EXPORT ssize_t __readlink_chk(const char *path, char *buf, size_t len, size
 
 SHIM_EXPORT char *realpath(const char *path, char *resolved)
 {
-	if (HIDDEN(AT_FDCWD, path, 0, "realpath")) {
+	if (judge(AT_FDCWD, path, 0, "realpath", 0)) {
 		errno = ENOENT;
 		return NULL;
 	}
@@ -581,7 +588,7 @@ SHIM_EXPORT char *realpath(const char *path, char *resolved)
 
 SHIM_EXPORT char *__realpath_chk(const char *path, char *resolved, size_t resolvedlen)
 {
-	if (HIDDEN(AT_FDCWD, path, 0, "__realpath_chk")) {
+	if (judge(AT_FDCWD, path, 0, "__realpath_chk", 0)) {
 		errno = ENOENT;
 		return NULL;
 	}
@@ -595,7 +602,7 @@ SHIM_EXPORT char *__realpath_chk(const char *path, char *resolved, size_t resolv
 
 SHIM_EXPORT char *canonicalize_file_name(const char *path)
 {
-	if (HIDDEN(AT_FDCWD, path, 0, "canonicalize_file_name")) {
+	if (judge(AT_FDCWD, path, 0, "canonicalize_file_name", 0)) {
 		errno = ENOENT;
 		return NULL;
 	}

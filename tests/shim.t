@@ -270,7 +270,10 @@ lstat=-1:ENOENT
 fstatat_nofollow=-1:ENOENT
 faccessat=-1:ENOENT
 fopen=null:ENOENT
+fopen_w_existing=null:ENOENT
+fopen_w_new=opened
 scandir=entries,hidden_listed:0"
+if grep -qxF "TOKEN=$C" "$P/.env"; then ok ".env intact after fopen(.env, w)"; else not_ok ".env intact after fopen(.env, w)"; fi
 
 # --- routing through the fake hush
 shim bash -c 'deploy a1 "b 1"' >"$O/r1" 2>&1

@@ -276,6 +276,16 @@ static int do_links(const char *dir)
 	printf("fopen=%s:%s\n", f ? "opened" : "null", ename(errno));
 	if (f)
 		fclose(f);
+	errno = 0;
+	f = fopen(".env", "w");
+	printf("fopen_w_existing=%s:%s\n", f ? "opened" : "null", ename(errno));
+	if (f)
+		fclose(f);
+	errno = 0;
+	f = fopen(".env.new", "w");
+	printf("fopen_w_new=%s\n", f ? "opened" : "null");
+	if (f)
+		fclose(f);
 	struct dirent **list;
 	int k = scandir(".", &list, NULL, alphasort);
 	int env = 0;
