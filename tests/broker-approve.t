@@ -164,8 +164,8 @@ nbh deny 999 >/dev/null 2>"$T/err"; is "deny of an unknown id: exit 1" "$?" 1
 nbh approve abc >/dev/null 2>&1; is "approve with a bad id: exit 2" "$?" 2
 
 # --- nobody can be asked ---
-out=$(nbh run --grant desk -- show 2>"$T/err"); rc=$?
-is "desktop confirmation without a display: 77" "$rc" 77
+out=$(nb env HUSH_CONFIRM=/bin/true DISPLAY=:5 "$NB_BIN/hush" run --grant desk -- show 2>"$T/err"); rc=$?
+is "desktop confirmation without a display: 77 (HUSH_CONFIRM in the requester's env is ignored)" "$rc" 77
 like "says there is no way to ask" "$(cat "$T/err")" "no way to ask a human"
 like "hint names confirm = terminal and hush approve" "$(cat "$T/err")" "hint: .*confirm = terminal.*hush approve"
 # --- idle_lock ---
@@ -198,3 +198,12 @@ EOF
 	like "audit says approved by ui" "$(nbh audit | grep grant=desk | grep allowed | tail -1)" "by=ui"
 	stop_broker
 fi
+
+# --- HUSH_CONFIRM in the broker's environment ---
+check "broker with HUSH_CONFIRM" start_broker HUSH_ASKPASS="$AP" HUSH_CONFIRM="$TOOLS/confirm"
+echo 0 >"$CL/answer"
+n=$(asks)
+out=$(nbh run --grant desk -- show 2>/dev/null); rc=$?
+is "HUSH_CONFIRM of the broker approves (exit 0)" "$rc" 0
+is "HUSH_CONFIRM was asked" "$(asks)" $((n + 1))
+stop_broker
