@@ -197,6 +197,11 @@ tool sha <<'EOF'
 printf '%s' "$TOKEN" | sha256sum | cut -d' ' -f1
 EOF
 printf '\n[grant sha]\ncommand = %s\nsecrets = TOKEN\n' "$TOOLS/sha" >>"$CFG"
+tool pinned <<'EOF'
+#!/bin/sh
+echo pinned-ran
+EOF
+printf '\n[grant pinned]\ncommand = %s\nsha256 = %s\nsecrets = TOKEN\n' "$TOOLS/pinned" "$(sha256sum "$TOOLS/pinned" | cut -d' ' -f1)" >>"$CFG"
 nbh stop >/dev/null 2>&1; wait "$BPID" 2>/dev/null
 check "broker restarted with the new grant" start_broker HUSH_ASKPASS="$AP"
 is "the child gets the current value" "$(nbh run -- sha 2>/dev/null)" "$V_SHA"
@@ -204,6 +209,13 @@ V2=$(canary)
 printf '%s' "$V2" | nb env HUSH_ASKPASS="$AP" "$NB_BIN/hush" set TOKEN >/dev/null 2>&1
 is "after hush set the next run gets the new value" "$(nbh run -- sha 2>/dev/null)" "$(printf '%s' "$V2" | sha256sum | cut -d' ' -f1)"
 printf '%s' "$V" | nb env HUSH_ASKPASS="$AP" "$NB_BIN/hush" set TOKEN >/dev/null 2>&1
+out=$(nbh run -- pinned 2>&1); rc=$?
+is "sha256 pin matches: runs" "$rc:$out" "0:pinned-ran"
+printf 'echo tampered > %s/pin-tampered\n' "$T/evil" >>"$TOOLS/pinned"
+out=$(nbh run -- pinned 2>"$T/err"); rc=$?
+is "executable changed after pinning: 77" "$rc" 77
+like "says it does not match its pin" "$(cat "$T/err")" "does not match the sha256 pin of grant 'pinned'"
+check_fail "the changed executable never ran" test -e "$T/evil/pin-tampered"
 
 # --- exit statuses ---
 nbh run -- exitwith 42; is "child's exit status passes through" "$?" 42
