@@ -15,6 +15,17 @@ sys.stdout.write("before " + v[:6]); sys.stdout.flush(); time.sleep(0.2)
 sys.stdout.write(v[6:] + " after\n"); sys.stdout.flush()
 sys.stderr.write("err " + v + "\n")
 EOF
+tool winch <<'EOF'
+#!/usr/bin/python3
+import os, signal, sys
+def size():
+    c, r = os.get_terminal_size(1)
+    return "%dx%d" % (r, c)
+signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGWINCH])
+print("first:" + size() + " ready", flush=True)
+signal.sigwait([signal.SIGWINCH])
+print("after:" + size(), flush=True)
+EOF
 tool trapper <<EOF
 #!/bin/sh
 trap 'echo got-\$1 > "$CL/\$1.sig"; exit 7' INT TERM
@@ -36,6 +47,8 @@ confirm = none
 [grant split]
 command = $TOOLS/split
 secrets = TOKEN
+[grant winch]
+command = $TOOLS/winch
 [grant trapper]
 command = $TOOLS/trapper
 args = *
@@ -56,6 +69,9 @@ like "pty output masked, value split across writes" "$out" "before \[hush:TOKEN\
 like "stderr on the pty masked" "$out" "err \[hush:TOKEN\]"
 like "exit status through the pty" "$out" "EXIT 0"
 assert_absent "value absent from the terminal" "$V" <(printf '%s' "$out")
+out=$(nb timeout 20 python3 "$T/ptyrun.py" 20 70 --resize 44 132 "$NB_BIN/hush" run -- winch)
+like "initial window size" "$out" "first:20x70"
+like "a window size change (SIGWINCH) reaches the child" "$out" "after:44x132"
 out=$(nb script -qec "$NB_BIN/hush run -- split" /dev/null)
 like "under script(1): masked" "$out" "before \[hush:TOKEN\] after"
 assert_absent "under script(1): value absent" "$V" <(printf '%s' "$out")

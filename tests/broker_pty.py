@@ -1,10 +1,16 @@
 #!/usr/bin/python3
 # Runs a command with its stdin/stdout/stderr on a fresh pseudo-terminal of
 # a given size and prints everything the terminal showed, then "EXIT n".
-#   broker_pty.py ROWS COLS CMD [ARGS...]
+# With --resize R C, the terminal is resized once the output shows "ready"
+# (the kernel then sends SIGWINCH to the command).
+#   broker_pty.py ROWS COLS [--resize R C] CMD [ARGS...]
 import fcntl, os, pty, struct, sys, termios
 
 rows, cols, argv = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3:]
+resize = None
+if argv[0] == "--resize":
+    resize = (int(argv[1]), int(argv[2]))
+    argv = argv[3:]
 master, slave = pty.openpty()
 fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
 pid = os.fork()
@@ -25,6 +31,9 @@ while True:
     if not chunk:
         break
     out += chunk
+    if resize and b"ready" in out:
+        fcntl.ioctl(master, termios.TIOCSWINSZ, struct.pack("HHHH", resize[0], resize[1], 0, 0))
+        resize = None
 _, st = os.waitpid(pid, 0)
 sys.stdout.write(out.decode(errors="replace"))
 sys.stdout.write("\nEXIT %d\n" % (os.waitstatus_to_exitcode(st)))
