@@ -663,7 +663,7 @@ static struct dirent *next_entry(DIR *d)
 		return NULL;
 	}
 	struct dirent *e;
-	while ((e = f(d)) != NULL && shim_dirent_hidden(dirfd(d), e->d_name, e->d_type))
+	while ((e = f(d)) != NULL && shim_dirent_hidden(-1, d, e->d_name, e->d_type))
 		;
 	return e;
 }
@@ -676,7 +676,7 @@ static struct dirent64 *next_entry64(DIR *d)
 		return NULL;
 	}
 	struct dirent64 *e;
-	while ((e = f(d)) != NULL && shim_dirent_hidden(dirfd(d), e->d_name, e->d_type))
+	while ((e = f(d)) != NULL && shim_dirent_hidden(-1, d, e->d_name, e->d_type))
 		;
 	return e;
 }
@@ -701,7 +701,7 @@ SHIM_EXPORT struct dirent64 *readdir64(DIR *d)
 			int rc = f(d, entry, result);                            \
 			if (rc != 0 || !*result)                                 \
 				return rc;                                       \
-			if (!shim_dirent_hidden(dirfd(d), (*result)->d_name,     \
+			if (!shim_dirent_hidden(-1, d, (*result)->d_name,        \
 						(*result)->d_type))              \
 				return 0;                                        \
 		}                                                                \
@@ -723,7 +723,7 @@ ssize_t shim_filter_dents(int fd, void *buf, size_t len)
 		size_t rl = e->d_reclen;
 		if (rl == 0 || in + rl > len)
 			break;
-		if (!shim_dirent_hidden(fd, e->d_name, e->d_type)) {
+		if (!shim_dirent_hidden(fd, NULL, e->d_name, e->d_type)) {
 			if (out != in)
 				memmove(p + out, p + in, rl);
 			out += rl;

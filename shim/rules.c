@@ -14,6 +14,7 @@ void rules_clear(struct rules *r)
 	r->bad_lines = 0;
 	memset(r->first_set, 0, sizeof(r->first_set));
 	memset(r->last_set, 0, sizeof(r->last_set));
+	memset(r->base_set, 0, sizeof(r->base_set));
 	r->open_globs = 0;
 }
 
@@ -91,6 +92,8 @@ int rules_add_hide_path(struct rules *r, const char *path)
 	r->hide_path[r->nhide_path] = p;
 	r->hide_path_len[r->nhide_path] = len;
 	r->hide_path_base[r->nhide_path] = b;
+	unsigned char c0 = (unsigned char)p[b];
+	r->base_set[c0 >> 3] |= (unsigned char)(1u << (c0 & 7));
 	r->nhide_path++;
 	return RULES_OK;
 }
@@ -316,6 +319,9 @@ int rules_name_hidden(const struct rules *r, const char *name, size_t len)
 
 int rules_name_is_hide_path_base(const struct rules *r, const char *name)
 {
+	unsigned char c0 = (unsigned char)name[0];
+	if (!(r->base_set[c0 >> 3] & (1u << (c0 & 7))))
+		return 0;
 	size_t n = strlen(name);
 	for (int i = 0; i < r->nhide_path; i++) {
 		size_t b = r->hide_path_base[i];

@@ -51,6 +51,7 @@ struct rules {
 	const char *hide_path[RULES_MAX_PATHS];
 	size_t hide_path_len[RULES_MAX_PATHS];
 	size_t hide_path_base[RULES_MAX_PATHS]; /* offset of the last component */
+	unsigned char base_set[32]; /* first bytes of those last components */
 	int nhide_path;
 	const char *route[RULES_MAX_ROUTES];
 	int nroute;

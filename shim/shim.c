@@ -376,7 +376,7 @@ int shim_fd_hidden(int fd, const char *op)
 	return hidden;
 }
 
-int shim_dirent_hidden(int dirfd, const char *name, unsigned char d_type)
+int shim_dirent_hidden(int fd, DIR *dir, const char *name, unsigned char d_type)
 {
 	const struct rules *r = shim_rules();
 	if (!r)
@@ -387,8 +387,11 @@ int shim_dirent_hidden(int dirfd, const char *name, unsigned char d_type)
 			shim_log("hid", name, "readdir");
 		return 1;
 	}
-	if (d_type == DT_LNK || d_type == DT_UNKNOWN || rules_name_is_hide_path_base(r, name))
-		return shim_hidden_at(dirfd, name, 0, "readdir");
+	if (d_type == DT_LNK || d_type == DT_UNKNOWN || rules_name_is_hide_path_base(r, name)) {
+		if (fd < 0 && dir)
+			fd = dirfd(dir);
+		return shim_hidden_at(fd, name, 0, "readdir");
+	}
 	return 0;
 }
 

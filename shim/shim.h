@@ -83,9 +83,10 @@ void shim_cwd_changed(void);
 
 /* Returns 1 when the open file descriptor fd refers to a hidden path. */
 int shim_fd_hidden(int fd, const char *op);
-/* Returns 1 when the directory entry name (of type d_type) in the directory
- * open as dirfd must be left out of a listing. */
-int shim_dirent_hidden(int dirfd, const char *name, unsigned char d_type);
+/* Returns 1 when the directory entry name (of type d_type) must be left out
+ * of a listing of the directory open as dirfd (or, when dirfd < 0, as dir;
+ * its descriptor is looked up only when a full check is needed). */
+int shim_dirent_hidden(int dirfd, DIR *dir, const char *name, unsigned char d_type);
 
 /* Removes hidden entries from a getdents64 buffer of len bytes read from
  * the directory fd, in place. Returns the new length. */
