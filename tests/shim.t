@@ -68,6 +68,9 @@ shim() {
 }
 nb() { (cd "$P" && as_nobody "$@"); }
 routed() { cat "$L/routed" 2>/dev/null; : >"$L/routed"; }
+# out FILE: a command's output with the canaries masked, for messages; the
+# raw files are checked for canaries at the end.
+out() { sed -e "s/$C/[CANARY]/g" -e "s/$C2/[CANARY2]/g" -e "s/$C3/[CANARY3]/g" "$1"; }
 : >"$L/routed"
 chmod 0666 "$L/routed"
 
@@ -79,11 +82,11 @@ if nb cat "$NB_HOME/.ssh/id_rsa" | grep -qF "$C2"; then ok "control: without the
 # --- shell tools
 shim cat .env >"$O/cat" 2>&1; rc=$?
 check "cat .env fails" [ "$rc" -ne 0 ]
-like "cat .env says No such file" "$(cat "$O/cat")" "No such file or directory"
+like "cat .env says No such file" "$(out "$O/cat")" "No such file or directory"
 shim head -c 100 .env >"$O/head" 2>&1
-like "head .env says No such file" "$(cat "$O/head")" "No such file or directory"
+like "head .env says No such file" "$(out "$O/head")" "No such file or directory"
 shim bash -c 'x=$(<.env); echo "got:$x"' >"$O/bash" 2>&1
-like "bash \$(<.env) reads nothing" "$(cat "$O/bash")" "got:$"
+like "bash \$(<.env) reads nothing" "$(out "$O/bash")" "got:$"
 is "bash [ -r .env ] / [ -e .env ] are false, [ -r .env.example ] true" \
 	"$(shim bash -c '[ -r .env ] && echo r; [ -e .env ] && echo e; [ -f .env ] && echo f; [ -r .env.example ] && echo ex' 2>&1)" "ex"
 is ".env.example stays readable" "$(shim cat .env.example 2>&1)" "EXAMPLE_TOKEN=placeholder"
@@ -92,20 +95,20 @@ check "a symlink to .env is hidden too" [ "$rc" -ne 0 ]
 shim cat ./sub/../.env >"$O/dotdot" 2>&1; rc=$?
 check "a path with .. to .env is hidden" [ "$rc" -ne 0 ]
 shim bash -c 'cat "$1/readme.txt" && cat "$1/.env"' sh "$P" >"$O/abs" 2>&1
-like "absolute path: readme.txt read, then .env in the same directory hidden" "$(cat "$O/abs")" "^hello.*\.env: No such file"
+like "absolute path: readme.txt read, then .env in the same directory hidden" "$(out "$O/abs")" "^hello.*\.env: No such file"
 shim ls -d "$NB_HOME/.ssh" "$NB_HOME/.ssh/" >"$O/abs2" 2>&1
 is "absolute hide_path itself (with and without /) is hidden" "$(grep -c 'No such file' "$O/abs2")" 2
 shim cat "$P//.env" >"$O/dslash" 2>&1; rc=$?
 check "an absolute path with // to .env is hidden" [ "$rc" -ne 0 ]
 
 shim grep -r TOKEN . >"$O/grep" 2>&1
-like "grep -r still finds .env.example" "$(cat "$O/grep")" "env.example:EXAMPLE_TOKEN"
+like "grep -r still finds .env.example" "$(out "$O/grep")" "env.example:EXAMPLE_TOKEN"
 check_fail "grep -r does not see .env" grep -q '\.env:' "$O/grep"
 shim find . >"$O/find" 2>&1
-like "find lists readme.txt" "$(cat "$O/find")" "readme.txt"
+like "find lists readme.txt" "$(out "$O/find")" "readme.txt"
 check_fail "find does not list .env or the link to it" grep -qxE '\./(\.env|link)' "$O/find"
 shim ls -la >"$O/ls" 2>&1
-like "ls -la lists readme.txt" "$(cat "$O/ls")" "readme.txt"
+like "ls -la lists readme.txt" "$(out "$O/ls")" "readme.txt"
 check_fail "ls -la does not list .env" grep -qE ' \.env$| link ->' "$O/ls"
 shim ls .env >"$O/ls2" 2>&1; rc=$?
 check "ls .env: no such file" [ "$rc" -ne 0 ]
@@ -114,10 +117,10 @@ is "stat of the containing directory still works" "$rc" 0
 
 # Writing over an existing hidden file is refused before it is touched.
 shim bash -c ': > .env; echo "x" >> .env' >"$O/trunc" 2>&1
-like "truncating or appending to .env is refused" "$(cat "$O/trunc")" "\.env: No such file"
+like "truncating or appending to .env is refused" "$(out "$O/trunc")" "\.env: No such file"
 if grep -qxF "TOKEN=$C" "$P/.env"; then ok ".env is left intact"; else not_ok ".env is left intact"; fi
 shim bash -c 'cd sub 2>/dev/null; cd "$1" && echo entered' sh "$NB_HOME/.ssh" >"$O/cd" 2>&1
-like "cd into a hidden directory fails" "$(cat "$O/cd")" "No such file"
+like "cd into a hidden directory fails" "$(out "$O/cd")" "No such file"
 
 # Giving a hidden file another name (or renaming over it) is refused.
 shim bash -c 'mv .env moved.txt; ln .env hard.txt; cp readme.txt .env; mv readme.txt .env' >"$O/mv" 2>&1
@@ -125,7 +128,7 @@ check "mv/ln of .env and mv/cp over it all fail" [ "$(grep -c 'No such file' "$O
 check "no new name appeared for .env" test ! -e "$P/moved.txt" -a ! -e "$P/hard.txt"
 if grep -qxF "TOKEN=$C" "$P/.env"; then ok ".env is intact after the attempts"; else not_ok ".env is intact after the attempts"; fi
 shim bash -c 'mv readme.txt readme2.txt && mv readme2.txt readme.txt && echo renamed' >"$O/mv2" 2>&1
-is "renaming an ordinary file still works" "$(cat "$O/mv2")" "renamed"
+is "renaming an ordinary file still works" "$(out "$O/mv2")" "renamed"
 
 # Home credentials hidden by hide_path, whatever the spelling.
 shim cat "$NB_HOME/.ssh/id_rsa" >"$O/ssh1" 2>&1; rc=$?
@@ -145,7 +148,7 @@ check_fail "hide_path: ls of the home leaves .ssh out" grep -qx '.ssh' "$O/ssh4"
 
 # A file created after the program started is hidden as soon as it exists.
 shim bash -c "printf 'LATE=%s\n' $C3 >.env.local; cat .env.local; ls -a" >"$O/late" 2>&1
-like "a .env.local created after start is hidden" "$(cat "$O/late")" "env.local: No such file"
+like "a .env.local created after start is hidden" "$(out "$O/late")" "env.local: No such file"
 check "the .env.local write itself worked (file exists)" [ -s "$P/.env.local" ]
 check_fail "ls in the same process does not list .env.local" grep -qx '.env.local' "$O/late"
 
@@ -172,7 +175,7 @@ def late():
     return open(".env.py").read()
 t("late", late)
 EOF
-	is "python: open, os.stat, os.lstat(link), pathlib, listdir, scandir, late file" "$(cat "$O/py")" \
+	is "python: open, os.stat, os.lstat(link), pathlib, listdir, scandir, late file" "$(out "$O/py")" \
 "open ENOENT
 stat ENOENT
 lstat-link ENOENT
@@ -212,7 +215,7 @@ out.push("readdirSync " + fs.readdirSync(".").includes(".env") + " " + fs.readdi
 EOF
 	chmod 0644 "$T/t.js"
 	shim node "$T/t.js" >"$O/node" 2>&1
-	is "node: sync, async, stat, lstat(link), exists, readdir, promises.readdir, opendir" "$(cat "$O/node")" \
+	is "node: sync, async, stat, lstat(link), exists, readdir, promises.readdir, opendir" "$(out "$O/node")" \
 "readFileSync ENOENT
 statSync ENOENT
 lstatSync-link ENOENT
@@ -234,7 +237,7 @@ if command -v git >/dev/null; then
 	shim git -c init.defaultBranch=main init -q . >"$O/git" 2>&1
 	shim git status --porcelain --untracked-files=all >"$O/gitst" 2>&1; rc=$?
 	is "git status works under the shim" "$rc" 0
-	like "git status lists readme.txt" "$(cat "$O/gitst")" "readme.txt"
+	like "git status lists readme.txt" "$(out "$O/gitst")" "readme.txt"
 	check_fail "git status does not list .env" grep -qE '^\?\? \.env$' "$O/gitst"
 else
 	skip "git not installed"
@@ -242,7 +245,7 @@ fi
 
 # --- C entry points: errno, syscall(), links, scandir
 shim "$T/probe" errno "$P" >"$O/errno" 2>&1
-is "errno: ENOENT/EACCES kept, hidden is ENOENT, success leaves errno alone" "$(cat "$O/errno")" \
+is "errno: ENOENT/EACCES kept, hidden is ENOENT, success leaves errno alone" "$(out "$O/errno")" \
 "missing=-1:ENOENT
 locked=-1:EACCES
 hidden=-1:ENOENT
@@ -251,7 +254,7 @@ ok_open=fd:EXDEV
 ok_stat=0:EXDEV
 ok_readdir=entries:EXDEV"
 shim "$T/probe" syscall "$P" >"$O/syscall" 2>&1
-is "syscall(): openat, open, statx, newfstatat, faccessat, openat2, getdents64" "$(cat "$O/syscall")" \
+is "syscall(): openat, open, statx, newfstatat, faccessat, openat2, getdents64" "$(out "$O/syscall")" \
 "openat=-1:ENOENT
 open=-1:ENOENT
 statx=-1:ENOENT
@@ -262,7 +265,7 @@ openat_ok=fd
 getpid_ok=yes
 getdents64=env:0,readme:1"
 shim "$T/probe" links "$P" >"$O/links" 2>&1
-is "readlink, realpath, canonicalize_file_name, lstat, fstatat, faccessat, fopen, scandir" "$(cat "$O/links")" \
+is "readlink, realpath, canonicalize_file_name, lstat, fstatat, faccessat, fopen, scandir" "$(out "$O/links")" \
 "readlink=-1:ENOENT
 realpath=null:ENOENT
 canonicalize=null:ENOENT
@@ -285,7 +288,7 @@ if [ -x "$PY" ]; then
 	is "python os.system('deploy') is routed (through sh)" "$(routed)" "run -- deploy py2"
 	shim "$PY" -c 'import os; del os.environ["LD_PRELOAD"]; os.system("deploy py5; cat .env")' >"$O/r3c" 2>&1
 	is "os.system after removing LD_PRELOAD from os.environ: still routed" "$(routed)" "run -- deploy py5"
-	like "os.system after removing LD_PRELOAD: .env still hidden in the shell" "$(cat "$O/r3c")" "No such file"
+	like "os.system after removing LD_PRELOAD: .env still hidden in the shell" "$(out "$O/r3c")" "No such file"
 	shim "$PY" -c 'import os,sys; del os.environ["LD_PRELOAD"]; sys.exit(os.waitstatus_to_exitcode(os.system("exit 7")))' >"$O/r3d" 2>&1
 	is "os.system (spawned by the shim) returns the shell's status" "$?" 7
 	shim "$PY" -c 'import os; os.popen("deploy py3").read()' >"$O/r3b" 2>&1
@@ -307,15 +310,15 @@ shim "$T/probe" spawn p s3 >"$O/r9" 2>&1
 is "posix_spawnp of deploy is routed" "$(routed)" "run -- deploy s3"
 (cd "$P" && as_nobody env LD_PRELOAD="$NB_BIN/libhush.so" HUSH_SHIM_CONFIG="$R" PATH="$NB_BIN:/usr/bin:/bin" "$T/probe" popen pp1) >"$O/rpop" 2>&1
 is "popen after unsetenv(LD_PRELOAD): the shell keeps the shim and routes" "$(routed)" "run -- deploy pp1"
-like "popen after unsetenv(LD_PRELOAD): .env hidden, pclose gives the status" "$(cat "$O/rpop")" "No such file.*pclose=3"
+like "popen after unsetenv(LD_PRELOAD): .env hidden, pclose gives the status" "$(out "$O/rpop")" "No such file.*pclose=3"
 shim "$T/probe" vfork v1 >"$O/r10" 2>&1
 is "vfork + execvp of deploy is routed" "$(routed)" "run -- deploy v1"
-like "vfork child exited cleanly" "$(cat "$O/r10")" "vfork=status 0"
+like "vfork child exited cleanly" "$(out "$O/r10")" "vfork=status 0"
 shim env -i deploy e1 >"$O/r11" 2>&1
 is "env -i deploy keeps the shim and is routed" "$(routed)" "run -- deploy e1"
 shim env -i "PATH=$NB_BIN:/usr/bin:/bin" sh -c 'cat .env; deploy e2' >"$O/r12" 2>&1
 is "env -i sh: the shim is still loaded in sh (routes deploy)" "$(routed)" "run -- deploy e2"
-like "env -i sh: and still hides .env" "$(cat "$O/r12")" "No such file"
+like "env -i sh: and still hides .env" "$(out "$O/r12")" "No such file"
 shim "$T/probe" emptyenv "$NB_BIN:/usr/bin:/bin" x1 >"$O/r13" 2>&1
 is "execve with an explicit envp lacking LD_PRELOAD keeps the shim" "$(routed)" "run -- deploy x1"
 shim env LD_PRELOAD= bash -c 'deploy z1' >"$O/r14" 2>&1
@@ -347,21 +350,21 @@ is "threads: no leak, no false hide, every child fine" "$out" "threads=leaks:0,f
 if grep -qF "$C" "$T/norules"; then ok "without HUSH_SHIM_CONFIG nothing is hidden"; else not_ok "without HUSH_SHIM_CONFIG nothing is hidden"; fi
 rm -f "$T/norules"
 (cd "$P" && as_nobody env LD_PRELOAD="$NB_BIN/libhush.so" HUSH_SHIM_CONFIG="$T/no-such-rules" cat .env) >"$O/badrules" 2>&1
-like "an unreadable rules file fails closed: .env still hidden" "$(cat "$O/badrules")" "No such file"
+like "an unreadable rules file fails closed: .env still hidden" "$(out "$O/badrules")" "No such file"
 head -c 270000 /dev/zero | tr '\0' 'x' >"$T/bigrules"
 (cd "$P" && as_nobody env LD_PRELOAD="$NB_BIN/libhush.so" HUSH_SHIM_CONFIG="$T/bigrules" cat .env) >"$O/bigrules" 2>&1
-like "an oversized rules file fails closed: .env still hidden" "$(cat "$O/bigrules")" "No such file"
+like "an oversized rules file fails closed: .env still hidden" "$(out "$O/bigrules")" "No such file"
 mkfifo "$T/fifo-rules" && chmod 0666 "$T/fifo-rules"
 (cd "$P" && as_nobody timeout 30 env LD_PRELOAD="$NB_BIN/libhush.so" HUSH_SHIM_CONFIG="$T/fifo-rules" cat .env) >"$O/fiforules" 2>&1
-like "a FIFO as rules file neither hangs nor opens .env" "$(cat "$O/fiforules")" "No such file"
+like "a FIFO as rules file neither hangs nor opens .env" "$(out "$O/fiforules")" "No such file"
 printf 'hide\nbogus line\nhide_path relative\nhide .env\n' >"$T/badlines"
 (cd "$P" && as_nobody env LD_PRELOAD="$NB_BIN/libhush.so" HUSH_SHIM_CONFIG="$T/badlines" cat .env) >"$O/badlines" 2>&1
-like "malformed lines are skipped, valid ones apply" "$(cat "$O/badlines")" "No such file"
+like "malformed lines are skipped, valid ones apply" "$(out "$O/badlines")" "No such file"
 
 # --- debug log
 (cd "$P" && as_nobody env LD_PRELOAD="$NB_BIN/libhush.so" HUSH_SHIM_CONFIG="$R" HUSH_SHIM_DEBUG=1 bash -c 'cat .env; deploy d1') >"$O/debug" 2>&1
-like "HUSH_SHIM_DEBUG=1 logs what was hidden" "$(cat "$O/debug")" "hush-shim: hid .env \(open"
-like "HUSH_SHIM_DEBUG=1 logs what was routed" "$(cat "$O/debug")" "hush-shim: routed deploy"
+like "HUSH_SHIM_DEBUG=1 logs what was hidden" "$(out "$O/debug")" "hush-shim: hid .env \(open"
+like "HUSH_SHIM_DEBUG=1 logs what was routed" "$(out "$O/debug")" "hush-shim: routed deploy"
 routed >/dev/null
 shim cat .env >"$O/nodebug" 2>&1
 check_fail "no debug lines without HUSH_SHIM_DEBUG" grep -q 'hush-shim:' "$O/nodebug"
