@@ -94,6 +94,11 @@ static int open_decide(int dirfd, const char *path, int flags, mode_t mode, cons
 	return 0;
 }
 
+int shim_open_decide(int dirfd, const char *path, int flags, mode_t mode, const char *op, int *fd)
+{
+	return open_decide(dirfd, path, flags, mode, op, fd);
+}
+
 #define OPEN_WRAPPER(name)                                                     \
 	SHIM_EXPORT int name(const char *path, int flags, ...)                 \
 	{                                                                      \

@@ -78,6 +78,11 @@ int shim_open_fast(int dirfd, const char *path, int flags, mode_t mode, int *fd)
  * symlinks themselves. */
 int shim_dir_proven(int dirfd, const char *path);
 
+/* The open wrappers' decision, for syscall(): returns 1 when decided (*fd
+ * set, errno set when *fd < 0), 0 when the real call should be made. */
+int shim_open_decide(int dirfd, const char *path, int flags, mode_t mode, const char *op,
+		     int *fd);
+
 /* Re-evaluates whether the working directory is hidden, after a chdir. */
 void shim_cwd_changed(void);
 

@@ -37,13 +37,19 @@ SHIM_EXPORT long syscall(long n, ...)
 	int hidden = 0;
 	switch (n) {
 #ifdef SYS_open
-	case SYS_open:
-		hidden = shim_hidden_at(AT_FDCWD, P(a[0]), oflags(a[1]), "syscall open");
+	case SYS_open: {
+		int fd;
+		if (shim_open_decide(AT_FDCWD, P(a[0]), (int)a[1], (mode_t)a[2], "syscall open", &fd))
+			return fd;
 		break;
+	}
 #endif
-	case SYS_openat:
-		hidden = shim_hidden_at((int)a[0], P(a[1]), oflags(a[2]), "syscall openat");
+	case SYS_openat: {
+		int fd;
+		if (shim_open_decide((int)a[0], P(a[1]), (int)a[2], (mode_t)a[3], "syscall openat", &fd))
+			return fd;
 		break;
+	}
 #ifdef SYS_openat2
 	case SYS_openat2: {
 		/* struct open_how starts with the u64 flags. */
