@@ -42,13 +42,14 @@ _Static_assert(VAULT_NONCE_BYTES == 24, "XChaCha20 nonce is 24 bytes");
 _Static_assert(VAULT_HEADER_LEN == OFF_NONCE + VAULT_NONCE_BYTES, "header layout");
 
 struct ventry {
-	char *name;       /* malloc'd */
+	char *name;       /* malloc'd when own_name, else in the arena */
 	char *value;      /* secure memory, NUL-terminated */
 	size_t value_len;
 	int64_t created;
 	int64_t updated;
 	uint8_t origin;
 	bool own;         /* value is its own sodium_malloc block (else arena) */
+	bool own_name;    /* name is malloc'd (else arena) */
 };
 
 struct vault {
@@ -61,7 +62,8 @@ struct vault {
 				 that use it */
 	struct ventry *e;
 	size_t n, cap;
-	char *arena;          /* sodium_malloc'd values from the file */
+	char *arena;          /* sodium_malloc'd decrypted table; the entries
+				 read from the file point into it */
 	size_t arena_len;
 };
 
@@ -304,7 +306,8 @@ static struct vault *vault_new(void)
 
 static void entry_free(struct ventry *e)
 {
-	free(e->name);
+	if (e->own_name)
+		free(e->name);
 	if (e->value) {
 		sodium_memzero(e->value, e->value_len);
 		if (e->own)
@@ -426,7 +429,7 @@ int vault_set(struct vault *v, const char *name, const char *value, size_t len,
 	memmove(&v->e[at + 1], &v->e[at], (v->n - at) * sizeof(*v->e));
 	v->e[at] = (struct ventry){ .name = nm, .value = nv, .value_len = len,
 				    .created = now, .updated = now,
-				    .origin = (uint8_t)origin, .own = true };
+				    .origin = (uint8_t)origin, .own = true, .own_name = true };
 	v->n++;
 	return 0;
 }
@@ -476,10 +479,14 @@ void vault_copy_key(const struct vault *v, uint8_t *key)
 
 /* --- plaintext encoding (FORMAT.md, "Contents") --- */
 
-int vault_decode_entries(struct vault *v, const uint8_t *plain, size_t len)
+/* Decodes the table in p[len], which becomes the arena: names and values
+ * stay where they are and get their NUL terminators written in place, over
+ * the first byte of the field that follows them, once that field has been
+ * read (a name is followed by the value's length, a value by its times). */
+static int decode_inplace(struct vault *v, uint8_t *p, size_t len)
 {
 	struct buf b;
-	buf_view(&b, plain, len);
+	buf_view(&b, p, len);
 	uint32_t count;
 	if (buf_get_u32(&b, &count))
 		return HUSH_EFORMAT;
@@ -491,12 +498,6 @@ int vault_decode_entries(struct vault *v, const uint8_t *plain, size_t len)
 		return HUSH_EFORMAT;
 	if (entries_reserve(v, count))
 		return HUSH_ENOMEM;
-	/* Values plus one NUL each fit in the plaintext size. */
-	v->arena_len = len + 1;
-	v->arena = sodium_malloc(v->arena_len);
-	if (!v->arena)
-		return HUSH_ENOMEM;
-	size_t used = 0;
 	for (uint32_t i = 0; i < count; i++) {
 		const uint8_t *np, *vp;
 		size_t nn, vn;
@@ -509,25 +510,17 @@ int vault_decode_entries(struct vault *v, const uint8_t *plain, size_t len)
 			return HUSH_EFORMAT;
 		if (!origin_valid(origin) || nn == 0 || memchr(np, 0, nn))
 			return HUSH_EFORMAT;
-		char *name = malloc(nn + 1);
-		if (!name)
-			return HUSH_ENOMEM;
-		memcpy(name, np, nn);
+		char *name = (char *)p + (np - p);
+		char *val = (char *)p + (vp - p);
 		name[nn] = 0;
-		/* Names are valid and strictly increasing: sorted, unique. */
-		if (!env_name_valid(name) || (v->n && strcmp(v->e[v->n - 1].name, name) >= 0)) {
-			free(name);
-			return HUSH_EFORMAT;
-		}
-		char *val = v->arena + used;
-		if (vn)
-			memcpy(val, vp, vn);
 		val[vn] = 0;
-		used += vn + 1;
+		/* Names are valid and strictly increasing: sorted, unique. */
+		if (!env_name_valid(name) || (v->n && strcmp(v->e[v->n - 1].name, name) >= 0))
+			return HUSH_EFORMAT;
 		v->e[v->n++] = (struct ventry){ .name = name, .value = val, .value_len = vn,
 						.created = (int64_t)created,
 						.updated = (int64_t)updated,
-						.origin = origin, .own = false };
+						.origin = origin, .own = false, .own_name = false };
 	}
 	/* What follows the entries is zero padding, never data. */
 	const uint8_t *rest = buf_cur(&b);
@@ -535,6 +528,22 @@ int vault_decode_entries(struct vault *v, const uint8_t *plain, size_t len)
 		if (rest[i] != 0)
 			return HUSH_EFORMAT;
 	return 0;
+}
+
+int vault_decode_entries(struct vault *v, const uint8_t *plain, size_t len)
+{
+	if (v->n || v->arena)
+		return HUSH_EINVAL;
+	v->arena = sodium_malloc(len + 1);
+	if (!v->arena)
+		return HUSH_ENOMEM;
+	v->arena_len = len + 1;
+	if (len)
+		memcpy(v->arena, plain, len);
+	int r = decode_inplace(v, (uint8_t *)v->arena, len);
+	if (r)
+		entries_clear(v);
+	return r;
 }
 
 static int encode_entries(const struct vault *v, struct buf *out)
@@ -573,39 +582,36 @@ static int encode_entries(const struct vault *v, struct buf *out)
 
 /* --- whole images --- */
 
-/* Decrypts and decodes an image into v (key already in v->key). */
-static int image_parse(struct vault *v, const uint8_t *data, size_t len)
+/* Decrypts and decodes an image into v (key already in v->key). img is a
+ * sodium_malloc'd block of at least len + 1 bytes that v takes over in every
+ * case: it is decrypted in place and becomes the arena the entries point
+ * into, so a large vault costs one buffer, not three. */
+static int image_parse(struct vault *v, uint8_t *img, size_t len)
 {
+	int r = 0;
 	if (len > VAULT_MAX_FILE)
-		return HUSH_ETOOBIG;
-	int r = header_parse(data, len, &v->info, v->salt);
-	if (r)
-		return r;
-	if (len < VAULT_HEADER_LEN + VAULT_TAG_BYTES)
-		return HUSH_EFORMAT;
-	uint8_t chk[VAULT_CHECK_BYTES];
-	key_check(v->key, chk);
-	if (sodium_memcmp(chk, data + OFF_CHECK, VAULT_CHECK_BYTES) != 0)
-		return HUSH_EAUTH;
-	size_t clen = len - VAULT_HEADER_LEN;
-	size_t plen = clen - VAULT_TAG_BYTES;
-	struct buf plain;
-	buf_init(&plain, plen ? plen : 1, true);
-	uint8_t *p = buf_reserve(&plain, plen ? plen : 1);
-	if (!p) {
-		buf_free(&plain);
-		return HUSH_ENOMEM;
+		r = HUSH_ETOOBIG;
+	if (!r)
+		r = header_parse(img, len, &v->info, v->salt);
+	if (!r && len < VAULT_HEADER_LEN + VAULT_TAG_BYTES)
+		r = HUSH_EFORMAT;
+	if (!r) {
+		uint8_t chk[VAULT_CHECK_BYTES];
+		key_check(v->key, chk);
+		if (sodium_memcmp(chk, img + OFF_CHECK, VAULT_CHECK_BYTES) != 0)
+			r = HUSH_EAUTH;
 	}
 	unsigned long long got = 0;
-	if (crypto_aead_xchacha20poly1305_ietf_decrypt(
-		    p, &got, NULL, data + VAULT_HEADER_LEN, clen, data, VAULT_HEADER_LEN,
-		    data + OFF_NONCE, v->key) != 0) {
-		buf_free(&plain);
-		/* The key is right (its check matched), so the file changed. */
-		return HUSH_EFORMAT;
-	}
-	r = vault_decode_entries(v, p, (size_t)got);
-	buf_free(&plain);
+	if (!r && crypto_aead_xchacha20poly1305_ietf_decrypt(
+			  img + VAULT_HEADER_LEN, &got, NULL, img + VAULT_HEADER_LEN,
+			  len - VAULT_HEADER_LEN, img, VAULT_HEADER_LEN, img + OFF_NONCE,
+			  v->key) != 0)
+		r = HUSH_EFORMAT; /* the key is right (its check matched): the file changed */
+	entries_clear(v);
+	v->arena = (char *)img;
+	v->arena_len = len + 1;
+	if (!r)
+		r = decode_inplace(v, img + VAULT_HEADER_LEN, (size_t)got);
 	if (r)
 		entries_clear(v);
 	return r;
@@ -617,7 +623,18 @@ int vault_parse(const uint8_t *data, size_t len, const uint8_t *key, struct vaul
 	if (!v)
 		return HUSH_ENOMEM;
 	memcpy(v->key, key, VAULT_KEY_BYTES);
-	int r = image_parse(v, data, len);
+	if (len > VAULT_MAX_FILE) {
+		vault_close(v);
+		return HUSH_ETOOBIG;
+	}
+	uint8_t *img = sodium_malloc(len + 1);
+	if (!img) {
+		vault_close(v);
+		return HUSH_ENOMEM;
+	}
+	if (len)
+		memcpy(img, data, len);
+	int r = image_parse(v, img, len);
 	if (r) {
 		vault_close(v);
 		return r;
@@ -688,12 +705,39 @@ static int lock_take(const char *path, int *fd_out)
 	return 0;
 }
 
-static int read_image(const char *path, char **data, size_t *len)
+/* Reads the whole vault file into sodium_malloc'd memory (len + 1 bytes),
+ * refusing links, non-regular files and files over VAULT_MAX_FILE before
+ * reading them. */
+static int read_image(const char *path, uint8_t **data, size_t *len)
 {
-	int r = file_read_all(path, VAULT_MAX_FILE, false, data, len);
-	if (r == HUSH_EINVAL)
-		return HUSH_EFORMAT; /* a symlink or not a regular file */
-	return r;
+	_cleanup_fd_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return HUSH_ENOENT;
+		if (errno == EACCES || errno == EPERM)
+			return HUSH_EPERM;
+		return errno == ELOOP ? HUSH_EFORMAT : HUSH_EIO;
+	}
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return HUSH_EIO;
+	if (!S_ISREG(st.st_mode))
+		return HUSH_EFORMAT;
+	if ((uint64_t)st.st_size > VAULT_MAX_FILE)
+		return HUSH_ETOOBIG;
+	size_t cap = (size_t)st.st_size + 1;
+	uint8_t *b = sodium_malloc(cap);
+	if (!b)
+		return HUSH_ENOMEM;
+	/* One byte more than fstat said, to notice a file that grew. */
+	ssize_t n = read_full(fd, b, cap);
+	if (n < 0 || (size_t)n == cap) {
+		sodium_free(b);
+		return HUSH_EIO;
+	}
+	*data = b;
+	*len = (size_t)n;
+	return 0;
 }
 
 int vault_open(const char *path, const struct vault_unlock *unlock, int flags,
@@ -719,13 +763,13 @@ int vault_open(const char *path, const struct vault_unlock *unlock, int flags,
 		}
 	}
 	/* Read under the lock: a writer that just saved is seen in full. */
-	_cleanup_free_ char *img = NULL;
+	uint8_t *img = NULL;
 	size_t len = 0;
 	r = read_image(path, &img, &len);
 	if (r)
 		goto fail;
 	uint8_t salt[VAULT_SALT_BYTES];
-	r = header_parse((const uint8_t *)img, len, &info, salt);
+	r = header_parse(img, len, &info, salt);
 	if (r)
 		goto fail;
 	if (unlock && unlock->key) {
@@ -748,14 +792,16 @@ int vault_open(const char *path, const struct vault_unlock *unlock, int flags,
 		r = HUSH_EINVAL;
 		goto fail;
 	}
-	r = image_parse(v, (const uint8_t *)img, len);
-	sodium_memzero(img, len);
+	r = image_parse(v, img, len);
+	img = NULL; /* owned by v now */
 	if (r)
 		goto fail;
 	sodium_mprotect_noaccess(v->key);
 	*out = v;
 	return 0;
 fail:
+	if (img)
+		sodium_free(img);
 	vault_close(v);
 	return r;
 }
