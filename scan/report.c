@@ -109,8 +109,8 @@ void report_json(FILE *f, const struct scan_result *r)
 void report_sarif(FILE *f, const struct scan_result *r)
 {
 	fputs("{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\","
-	      "\"runs\":[{\"tool\":{\"driver\":{\"name\":\"hush\",\"informationUri\":"
-	      "\"https://example.invalid/hush\",\"version\":\"" HUSH_VERSION "\",\"rules\":[",
+	      "\"runs\":[{\"tool\":{\"driver\":{\"name\":\"hush\",\"version\":\"" HUSH_VERSION
+	      "\",\"rules\":[",
 	      f);
 	/* the rules that occur, in first-seen order */
 	const char **seen = calloc(r->n + 1, sizeof(char *));
