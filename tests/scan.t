@@ -167,3 +167,13 @@ is "unreadable file and dir as unprivileged user: exit 1, no crash" "$rc" "1"
 like "unreadable file reported" "$(cat "$T/u.err")" "skipped .*secret.txt: permission denied"
 like "unreadable dir reported" "$(cat "$T/u.err")" "skipped .*locked: permission denied"
 like "readable file still scanned" "$(cat "$T/u.out")" "ok.txt"
+
+# --- terminal: progress for large trees, colour; never on pipes ---
+big="$T/big"; mkdir -p "$big"
+for d in $(seq 1 21); do mkdir -p "$big/d$d"; for f in $(seq 1 100); do echo "x" >"$big/d$d/f$f.txt"; done; done
+head -3 "$FIX/corpus/tokens.txt" >"$big/d1/tok.txt"
+script -qec "$H scan --no-git '$big'" /dev/null >"$T/tty.out" 2>&1
+like "progress line on a terminal for a large tree" "$(tr '\r' '\n' <"$T/tty.out")" "hush: scanning [0-9]+/2101 files"
+like "colour on a terminal" "$(cat "$T/tty.out")" $'\033\\[1m'
+"$H" scan --no-git "$big" >"$T/pipe.out" 2>&1
+if grep -q $'\033\\|scanning' "$T/pipe.out"; then not_ok "no progress or colour on a pipe"; else ok "no progress or colour on a pipe"; fi
