@@ -468,8 +468,16 @@ int scan_paths(char *const *paths, size_t n, const struct scan_opts *o, struct s
 		}
 		if (S_ISDIR(st.st_mode))
 			rc = walk_dir(paths[i], 0, o, &files, r);
-		else if (S_ISREG(st.st_mode))
-			rc = list_add(&files, paths[i]);
+		else if (S_ISREG(st.st_mode)) {
+			/* a root that is a symlink (dotfile managers link ~/.bashrc)
+			 * is read at its target */
+			struct stat lst;
+			char real[PATH_MAX];
+			if (lstat(paths[i], &lst) == 0 && S_ISLNK(lst.st_mode) && realpath(paths[i], real))
+				rc = list_add(&files, real);
+			else
+				rc = list_add(&files, paths[i]);
+		}
 		else
 			r->files_skipped++;
 	}

@@ -177,3 +177,7 @@ like "progress line on a terminal for a large tree" "$(tr '\r' '\n' <"$T/tty.out
 like "colour on a terminal" "$(cat "$T/tty.out")" $'\033\\[1m'
 "$H" scan --no-git "$big" >"$T/pipe.out" 2>&1
 if grep -q $'\033\\|scanning' "$T/pipe.out"; then not_ok "no progress or colour on a pipe"; else ok "no progress or colour on a pipe"; fi
+
+# --- a root that is a symlink to a file (dotfile managers) is scanned ---
+mkdir -p "$T/dotfiles"; head -3 "$FIX/corpus/tokens.txt" >"$T/dotfiles/bashrc"; ln -s "$T/dotfiles/bashrc" "$T/linked-bashrc"
+is "symlinked root file scanned at its target" "$("$H" scan --no-git --format json "$T/linked-bashrc" | findings | wc -l)" "2"
