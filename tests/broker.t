@@ -201,6 +201,12 @@ tool pinned <<'EOF'
 #!/bin/sh
 echo pinned-ran
 EOF
+tool shortv <<'EOF'
+#!/bin/sh
+echo "short:$S"
+EOF
+printf '\n[grant shortv]\ncommand = %s\nsecrets = S=SHORT\n' "$TOOLS/shortv" >>"$CFG"
+printf 'xyz' | nb env HUSH_ASKPASS="$AP" "$NB_BIN/hush" set SHORT >/dev/null 2>&1
 printf '\n[grant pinned]\ncommand = %s\nsha256 = %s\nsecrets = TOKEN\n' "$TOOLS/pinned" "$(sha256sum "$TOOLS/pinned" | cut -d' ' -f1)" >>"$CFG"
 nbh stop >/dev/null 2>&1; wait "$BPID" 2>/dev/null
 check "broker restarted with the new grant" start_broker HUSH_ASKPASS="$AP"
@@ -209,6 +215,9 @@ V2=$(canary)
 printf '%s' "$V2" | nb env HUSH_ASKPASS="$AP" "$NB_BIN/hush" set TOKEN >/dev/null 2>&1
 is "after hush set the next run gets the new value" "$(nbh run -- sha 2>/dev/null)" "$(printf '%s' "$V2" | sha256sum | cut -d' ' -f1)"
 printf '%s' "$V" | nb env HUSH_ASKPASS="$AP" "$NB_BIN/hush" set TOKEN >/dev/null 2>&1
+out=$(nbh run -- shortv 2>"$T/err"); rc=$?
+is "a value shorter than 4 bytes: the run works" "$rc:$out" "0:short:xyz"
+like "the requester is told it is not masked" "$(cat "$T/err")" "secret 'SHORT' is shorter than 4 bytes and is not masked"
 out=$(nbh run -- pinned 2>&1); rc=$?
 is "sha256 pin matches: runs" "$rc:$out" "0:pinned-ran"
 printf 'echo tampered > %s/pin-tampered\n' "$T/evil" >>"$TOOLS/pinned"
