@@ -406,6 +406,14 @@ static void start_run(struct request *r, const char *by)
 		vault_close(v);
 		S.last_use = time_mono_ms();
 	}
+	if (S.running >= ARRAY_LEN(S.runners)) {
+		mask_free(mo);
+		mask_free(me);
+		spawn_env_free(&env);
+		refuse(r, 1, "failed", "too many commands are running through the broker",
+		       "wait for some to finish");
+		return;
+	}
 	int xfd = grant_open_exec(r->exe, g->sha256);
 	if (xfd < 0) {
 		mask_free(mo);
