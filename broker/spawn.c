@@ -185,7 +185,7 @@ static int emit_fd(void *ctx, const uint8_t *p, size_t n)
 	if (o->broken)
 		return 0;
 	if (write_all(o->fd, p, n) < 0)
-		o->broken = true; /* the requester closed its end: keep draining */
+		o->broken = true; /* the requester closed its end */
 	return 0;
 }
 
@@ -213,6 +213,12 @@ static void pump(struct stream *s)
 	else
 		emit_fd(&s->out, tmp, (size_t)r);
 	sodium_memzero(tmp, (size_t)r);
+	if (s->out.broken) {
+		/* the reader went away (e.g. "| head -1"): close our end so the
+		 * child gets SIGPIPE/EPIPE as it would writing there directly */
+		close(s->fd);
+		s->fd = -1;
+	}
 }
 
 static bool signal_allowed(uint32_t sig)

@@ -79,6 +79,18 @@ out=$(nbh run -- split 2>&1)
 like "on pipes the child gets no pty" "$out" "tty:False"
 like "pipes: masked" "$out" "before \[hush:TOKEN\] after"
 
+# --- a reader that goes away: the child sees a closed pipe, as without hush ---
+tool yes1 <<'EOF'
+#!/bin/sh
+exec yes hush
+EOF
+printf '\n[grant yes1]\ncommand = %s\n' "$TOOLS/yes1" >>"$CFG"
+nbh stop >/dev/null 2>&1; wait "$BPID" 2>/dev/null
+check "broker restarted" start_broker HUSH_ASKPASS="$AP"
+out=$(nb sh -c "$NB_BIN/hush run -- yes1 | head -2; echo \"rc=\$?\"")
+like "an endless writer into '| head' ends" "$out" "hush.hush.rc=0"
+like "its exit status is SIGPIPE's" "$(nbh audit | grep grant=yes1 | tail -1)" "exit=141"
+
 # --- signals ---
 # the hush client under a background job (below the helper subshells)
 client_of() {
