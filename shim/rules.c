@@ -78,7 +78,7 @@ static int add_glob(struct rules *r, const char *s, size_t len, int unhide)
 int rules_add_hide_path(struct rules *r, const char *path)
 {
 	size_t len = strlen(path);
-	if (r->nhide_path >= RULES_MAX_PATHS)
+	if (r->nhide_path >= RULES_MAX_PATHS || len >= RULES_PATH_MAX)
 		return RULES_ETOOBIG;
 	for (int i = 0; i < r->nhide_path; i++)
 		if (r->hide_path_len[i] == len && memcmp(r->hide_path[i], path, len) == 0)
@@ -90,8 +90,8 @@ int rules_add_hide_path(struct rules *r, const char *path)
 	while (b > 0 && p[b - 1] != '/')
 		b--;
 	r->hide_path[r->nhide_path] = p;
-	r->hide_path_len[r->nhide_path] = len;
-	r->hide_path_base[r->nhide_path] = b;
+	r->hide_path_len[r->nhide_path] = (unsigned short)len;
+	r->hide_path_base[r->nhide_path] = (unsigned short)b;
 	unsigned char c0 = (unsigned char)p[b];
 	r->base_set[c0 >> 3] |= (unsigned char)(1u << (c0 & 7));
 	r->nhide_path++;

@@ -28,35 +28,34 @@
 #define RULES_ETOOBIG (-1) /* file or a line over its cap, or too many rules */
 
 struct rules {
-	/* Arena holding every string below, NUL-terminated. */
-	char arena[2 * RULES_MAX_BYTES + 2];
+	/* Counts and quick-reject sets first, the big arena last: a process
+	 * touches (and pays a page fault for) only the pages it uses. */
+	int nhide, nunhide, nhide_path, nroute;
+	int open_globs;
+	int bad_lines;    /* lines ignored as malformed */
+	const char *hush; /* NULL when no "hush" line */
 	size_t arena_used;
-	const char *hide[RULES_MAX_GLOBS];
-	int nhide;
-	const char *unhide[RULES_MAX_GLOBS];
-	int nunhide;
-	/* Per hide glob: length of its literal head and tail (the bytes
-	 * before its first and after its last special character) and whether
-	 * it has no special character at all, for a quick reject. */
-	unsigned short hide_pre[RULES_MAX_GLOBS];
-	unsigned short hide_suf[RULES_MAX_GLOBS];
-	unsigned char hide_lit[RULES_MAX_GLOBS];
-	unsigned short hide_len[RULES_MAX_GLOBS];
 	/* First bytes of globs with a literal head, last bytes of the others
 	 * with a literal tail; open_globs counts globs with neither. A name
 	 * whose first and last bytes are in neither set cannot match. */
 	unsigned char first_set[32];
 	unsigned char last_set[32];
-	int open_globs;
-	const char *hide_path[RULES_MAX_PATHS];
-	size_t hide_path_len[RULES_MAX_PATHS];
-	size_t hide_path_base[RULES_MAX_PATHS]; /* offset of the last component */
-	unsigned char base_set[32]; /* first bytes of those last components */
-	int nhide_path;
+	unsigned char base_set[32]; /* first bytes of hide_path last components */
+	const char *hide[RULES_MAX_GLOBS];
+	/* Per hide glob: length of its literal head and tail (the bytes
+	 * before its first and after its last special character), its length
+	 * and whether it has no special character at all, for a quick reject. */
+	unsigned short hide_pre[RULES_MAX_GLOBS];
+	unsigned short hide_suf[RULES_MAX_GLOBS];
+	unsigned short hide_len[RULES_MAX_GLOBS];
+	unsigned char hide_lit[RULES_MAX_GLOBS];
+	const char *unhide[RULES_MAX_GLOBS];
 	const char *route[RULES_MAX_ROUTES];
-	int nroute;
-	const char *hush; /* NULL when no "hush" line */
-	int bad_lines;    /* lines ignored as malformed */
+	const char *hide_path[RULES_MAX_PATHS];
+	unsigned short hide_path_len[RULES_MAX_PATHS];
+	unsigned short hide_path_base[RULES_MAX_PATHS]; /* offset of the last component */
+	/* Arena holding every string above, NUL-terminated. */
+	char arena[2 * RULES_MAX_BYTES + 2];
 };
 
 /* Resets r to "no rules". */

@@ -41,16 +41,32 @@ static _Atomic(void *) sym_ptr[SYM_COUNT];
 /* Set while this thread runs init or a symbol lookup: a wrapper reached
  * from inside (dlsym may allocate, allocation may open files) passes
  * straight through instead of recursing. */
-static __thread int tl_busy __attribute__((tls_model("initial-exec")));
+static __thread int tl_busy;
 
 static struct rules g_rules;
 static atomic_int g_state; /* 0 not started, 1 running, 2 done */
 static int g_active;
 static int g_debug;
-static char g_self[RULES_PATH_MAX];
-static char g_hush[RULES_PATH_MAX]; /* canonical path of the "hush" rule */
-static char g_env_preload[RULES_PATH_MAX + 16];
-static char g_env_config[RULES_PATH_MAX + 24];
+/* Strings built at init, kept together so they share a page or two. */
+static char g_strings[4 * RULES_PATH_MAX + 64];
+static size_t g_strings_used;
+static const char *g_self = "";
+static const char *g_env_preload = "";
+static const char *g_env_config = "";
+static const char *g_hush = ""; /* canonical path of the "hush" rule */
+
+/* Stores prefix+s in g_strings; returns it, or "" when it does not fit. */
+static const char *keep(const char *prefix, const char *s)
+{
+	size_t pl = strlen(prefix), n = strlen(s);
+	if (pl + n + 1 > sizeof(g_strings) - g_strings_used)
+		return "";
+	char *p = g_strings + g_strings_used;
+	memcpy(p, prefix, pl);
+	memcpy(p + pl, s, n + 1);
+	g_strings_used += pl + n + 1;
+	return p;
+}
 static char g_file[RULES_MAX_BYTES + 1];
 /* 1 while the working directory is known not to be hidden: relative paths
  * can then be judged by their own components. Only ever cleared after
@@ -215,11 +231,8 @@ static void load_rules(void)
 	char canon[RULES_PATH_MAX];
 	if (canon_at(AT_FDCWD, cfg, 0, canon, sizeof(canon)) > 0)
 		cfg = canon;
-	size_t n = strlen(cfg);
-	if (n < RULES_PATH_MAX) {
-		memcpy(g_env_config, "HUSH_SHIM_CONFIG=", 17);
-		memcpy(g_env_config + 17, cfg, n + 1);
-	}
+	if (strlen(cfg) < RULES_PATH_MAX)
+		g_env_config = keep("HUSH_SHIM_CONFIG=", cfg);
 	/* Non-blocking and regular files only: a FIFO or device named by
 	 * the variable must not hang or disturb the host. */
 	int fd = raw_openat(AT_FDCWD, cfg, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY, 0);
@@ -260,8 +273,9 @@ static void load_rules(void)
 			(void)rules_add_hide_path(&g_rules, c);
 	}
 	g_active = rules_active(&g_rules);
-	if (g_rules.hush && canon_at(AT_FDCWD, g_rules.hush, 0, g_hush, sizeof(g_hush)) <= 0)
-		g_hush[0] = '\0';
+	char hc[RULES_PATH_MAX];
+	if (g_rules.hush && canon_at(AT_FDCWD, g_rules.hush, 0, hc, sizeof(hc)) > 0)
+		g_hush = keep("", hc);
 	char cwd[RULES_PATH_MAX];
 	long cl = raw_getcwd(cwd, sizeof(cwd));
 	atomic_store(&g_cwd_clean, cl > 0 && cwd[0] == '/' && !rules_path_hidden(&g_rules, cwd));
@@ -276,12 +290,10 @@ static void find_self(void)
 	const char *p = info.dli_fname;
 	if (canon_at(AT_FDCWD, p, 0, canon, sizeof(canon)) > 0)
 		p = canon;
-	size_t n = strlen(p);
-	if (n >= sizeof(g_self))
+	if (strlen(p) >= RULES_PATH_MAX)
 		return;
-	memcpy(g_self, p, n + 1);
-	memcpy(g_env_preload, "LD_PRELOAD=", 11);
-	memcpy(g_env_preload + 11, g_self, n + 1);
+	g_self = keep("", p);
+	g_env_preload = keep("LD_PRELOAD=", p);
 }
 
 static void do_init(void)
@@ -290,9 +302,19 @@ static void do_init(void)
 	const char *dbg = getenv("HUSH_SHIM_DEBUG");
 	g_debug = dbg && dbg[0] == '1' && dbg[1] == '\0';
 	rules_clear(&g_rules);
-	for (int i = 0; i < SYM_COUNT; i++) {
-		void *p = lookup((enum shim_sym)i);
-		atomic_store_explicit(&sym_ptr[i], p ? p : SYM_MISSING, memory_order_release);
+	/* What exec paths and vfork children need is looked up now: they must
+	 * not call into the dynamic loader. The rest is looked up on first
+	 * use, which keeps start-up cheap (every lookup faults in pages of
+	 * libc's symbol tables); glibc resets the loader's lock in a fork
+	 * child, so a first use there is safe too. */
+	static const enum shim_sym eager[] = {
+		SYM_execve, SYM_execvpe, SYM_execveat, SYM_fexecve, SYM_syscall, SYM_chdir,
+		SYM_fchdir, SYM_posix_spawn_2_15, SYM_posix_spawn_2_2_5,
+		SYM_posix_spawnp_2_15, SYM_posix_spawnp_2_2_5,
+	};
+	for (size_t i = 0; i < sizeof(eager) / sizeof(eager[0]); i++) {
+		void *p = lookup(eager[i]);
+		atomic_store_explicit(&sym_ptr[eager[i]], p ? p : SYM_MISSING, memory_order_release);
 	}
 	find_self();
 	load_rules();
@@ -413,8 +435,10 @@ void shim_cwd_changed(void)
  * on the immutable rules alone, so a stale entry is never wrong (a vfork
  * child writing its parent's copy is harmless too). */
 #define SHIM_DIR_CACHE 1024 /* longer directories are not cached */
-/* Default TLS model on purpose: initial-exec space is scarce if the library
- * is ever dlopen'ed rather than preloaded. */
+/* Thread-local variables use the default TLS model on purpose: with any
+ * initial-exec variable the whole TLS block must fit in the small static
+ * TLS surplus, and dlopen() of the library (hush doctor, tests) fails. For
+ * a preloaded library the block is static anyway. */
 static __thread char tl_dir[SHIM_DIR_CACHE];
 static __thread size_t tl_dir_len;
 static __thread int tl_dir_proven; /* tl_dir was also shown symlink-free */
