@@ -369,6 +369,12 @@ routed >/dev/null
 shim cat .env >"$O/nodebug" 2>&1
 check_fail "no debug lines without HUSH_SHIM_DEBUG" grep -q 'hush-shim:' "$O/nodebug"
 
+# hush doctor and other tools may dlopen the library to inspect it.
+if [ -x /usr/bin/python3 ]; then
+	o=$(/usr/bin/python3 -c 'import ctypes,sys; ctypes.CDLL(sys.argv[1]); print("loaded")' "$SHIM" 2>&1)
+	is "libhush.so can be dlopen'ed (no static TLS needed)" "$o" "loaded"
+fi
+
 # --- the documented limit
 if [ "$static_ok" = 1 ]; then
 	got=$(cd "$P" && as_nobody env LD_PRELOAD="$NB_BIN/libhush.so" HUSH_SHIM_CONFIG="$R" "$T/static_cat" .env 2>/dev/null)
