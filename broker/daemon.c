@@ -70,6 +70,8 @@ struct request {
 	pid_t confirm_pid;
 	const char *via;
 	uint64_t created, deadline;
+	bool waiting; /* in the pending list */
+	bool logged;  /* its audit line is written (or the runner writes it) */
 };
 
 static struct {
@@ -155,11 +157,16 @@ static void request_free(struct request *r)
 	free(r);
 }
 
+static void audit_request(struct request *r, const char *decision, const char *by,
+			  const char *reason);
+
 static void conn_close(struct conn *c)
 {
 	for (size_t i = 0; i < MAX_CONNS; i++)
 		if (S.conns[i] == c)
 			S.conns[i] = NULL;
+	if (c->req && c->req->waiting && !c->req->logged)
+		audit_request(c->req, "cancelled", NULL, "the requester left before a decision");
 	if (c->req) {
 		c->req->c = NULL;
 		request_free(c->req);
@@ -171,9 +178,10 @@ static void conn_close(struct conn *c)
 	free(c);
 }
 
-static void audit_request(const struct request *r, const char *decision, const char *by,
+static void audit_request(struct request *r, const char *decision, const char *by,
 			  const char *reason)
 {
+	r->logged = true;
 	struct audit_event ev = {
 		.time = time_now(),
 		.grant = r->g ? r->g->name : NULL,
@@ -494,6 +502,7 @@ static void start_run(struct request *r, const char *by)
 			break;
 		}
 	}
+	r->logged = true; /* the runner writes the audit line with the exit status */
 	conn_close(c); /* the runner owns the connection now; frees r */
 }
 
@@ -625,7 +634,9 @@ static void handle_run(struct conn *c, const uint8_t *body, size_t blen)
 		decide(r, true, "ttl-reuse");
 		return;
 	}
-	if (add_request(r) < 0) {
+	if (add_request(r) == 0) {
+		r->waiting = true;
+	} else {
 		refuse(r, 1, "refused", "too many requests are waiting for approval",
 		       "approve or deny some: hush pending");
 		return;

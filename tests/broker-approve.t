@@ -147,9 +147,10 @@ nbh run --grant termalways -- show >"$T/bg.out" 2>&1 &
 BG=$!
 check "after SIGUSR1 the grant asks again" wait_for has_pending termalways
 # the requester goes away while waiting: the request disappears
-kill "$(pgrep -P "$BG" | head -1)" 2>/dev/null
+kill "$(client_of "$BG")" 2>/dev/null
 wait "$BG"
 check "a request whose client left is dropped" wait_for no_pending
+like "the audit log notes the cancelled request" "$(nbh audit | grep grant=termalways | tail -1)" "cancelled .*requester left"
 
 # --- timeout ---
 out=$(nbh run --grant termalways -- show 2>"$T/err"); rc=$?

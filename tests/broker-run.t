@@ -92,16 +92,6 @@ like "an endless writer into '| head' ends" "$out" "hush.hush.rc=0"
 like "its exit status is SIGPIPE's" "$(nbh audit | grep grant=yes1 | tail -1)" "exit=141"
 
 # --- signals ---
-# the hush client under a background job (below the helper subshells)
-client_of() {
-	local p="$1" i
-	for i in 1 2 3 4 5; do
-		[ "$(cat /proc/$p/comm 2>/dev/null)" = hush ] && { echo "$p"; return; }
-		p=$(pgrep -P "$p" | head -1)
-		[ -n "$p" ] || break
-	done
-	echo "$1"
-}
 for s in INT TERM; do
 	rm -f "$CL/$s.ready" "$CL/$s.sig"
 	nbh run -- trapper "$s" >/dev/null 2>&1 &

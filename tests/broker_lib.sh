@@ -71,3 +71,14 @@ wait_for() {
 	for i in $(seq 1 500); do "$@" && return 0; sleep 0.02; done
 	return 1
 }
+
+# the hush client under a background job (below the helper subshells)
+client_of() {
+	local p="$1" i
+	for i in 1 2 3 4 5; do
+		[ "$(cat /proc/$p/comm 2>/dev/null)" = hush ] && { echo "$p"; return; }
+		p=$(pgrep -P "$p" | head -1)
+		[ -n "$p" ] || break
+	done
+	echo "$1"
+}
