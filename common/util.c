@@ -374,7 +374,7 @@ ssize_t read_full(int fd, void *buf, size_t len)
 	return (ssize_t)got;
 }
 
-int file_read_all(const char *path, size_t max, bool follow, char **out, size_t *len)
+int file_open_regular(const char *path, size_t max, bool follow, int *fdp, uint64_t *size)
 {
 	_cleanup_fd_ int fd = open(path, O_RDONLY | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW));
 	if (fd < 0) {
@@ -393,7 +393,19 @@ int file_read_all(const char *path, size_t max, bool follow, char **out, size_t 
 		return HUSH_EINVAL;
 	if ((uint64_t)st.st_size > max)
 		return HUSH_ETOOBIG;
-	size_t cap = (size_t)st.st_size + 1;
+	*size = (uint64_t)st.st_size;
+	*fdp = steal_fd(&fd);
+	return 0;
+}
+
+int file_read_all(const char *path, size_t max, bool follow, char **out, size_t *len)
+{
+	_cleanup_fd_ int fd = -1;
+	uint64_t size;
+	int r = file_open_regular(path, max, follow, &fd, &size);
+	if (r)
+		return r;
+	size_t cap = (size_t)size + 1;
 	_cleanup_free_ char *b = malloc(cap + 1);
 	if (!b)
 		return HUSH_ENOMEM;

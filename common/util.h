@@ -91,6 +91,11 @@ void format_duration(uint64_t secs, char *out, size_t n);
  * with one extra NUL byte (not counted in *len); the caller frees it.
  * Returns 0, HUSH_ENOENT, HUSH_ETOOBIG, HUSH_EINVAL (not a regular file),
  * HUSH_EPERM or HUSH_EIO (errno kept). */
+/* Opens a regular file for reading (O_NOFOLLOW|O_CLOEXEC unless follow),
+ * refusing anything that is not a regular file or is larger than max bytes,
+ * before reading a byte of it. On success *fd is the open descriptor (the
+ * caller closes it) and *size the size fstat saw. Errors as file_read_all(). */
+int file_open_regular(const char *path, size_t max, bool follow, int *fd, uint64_t *size);
 int file_read_all(const char *path, size_t max, bool follow, char **out, size_t *len);
 /* Writes data to path atomically and durably: a temporary file in the same
  * directory (mode, O_NOFOLLOW), fsync, optional hard copy of the old file to

@@ -161,31 +161,27 @@ static void header_build(const struct vault *v, const uint8_t nonce[VAULT_NONCE_
 	memcpy(h + OFF_NONCE, nonce, VAULT_NONCE_BYTES);
 }
 
+/* Opens the vault file at path with the checks every reader needs (no
+ * symlinks, regular file, at most VAULT_MAX_FILE bytes). */
+static int open_vault_file(const char *path, int *fd, uint64_t *size)
+{
+	int r = file_open_regular(path, VAULT_MAX_FILE, false, fd, size);
+	return r == HUSH_EINVAL ? HUSH_EFORMAT : r;
+}
+
 int vault_probe(const char *path, struct vault_info *info)
 {
-	_cleanup_fd_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return HUSH_ENOENT;
-		if (errno == EACCES || errno == EPERM)
-			return HUSH_EPERM;
-		if (errno == ELOOP)
-			return HUSH_EFORMAT;
-		return HUSH_EIO;
-	}
-	struct stat st;
-	if (fstat(fd, &st) < 0)
-		return HUSH_EIO;
-	if (!S_ISREG(st.st_mode))
-		return HUSH_EFORMAT;
-	if ((uint64_t)st.st_size > VAULT_MAX_FILE)
-		return HUSH_ETOOBIG;
+	_cleanup_fd_ int fd = -1;
+	uint64_t size;
+	int r = open_vault_file(path, &fd, &size);
+	if (r)
+		return r;
 	uint8_t h[VAULT_HEADER_LEN];
 	ssize_t n = read_full(fd, h, sizeof(h));
 	if (n < 0)
 		return HUSH_EIO;
-	int r = header_parse(h, (size_t)n, info, NULL);
-	if (r == 0 && (size_t)st.st_size < VAULT_HEADER_LEN + VAULT_TAG_BYTES)
+	r = header_parse(h, (size_t)n, info, NULL);
+	if (r == 0 && size < VAULT_HEADER_LEN + VAULT_TAG_BYTES)
 		return HUSH_EFORMAT;
 	return r;
 }
@@ -710,22 +706,12 @@ static int lock_take(const char *path, int *fd_out)
  * reading them. */
 static int read_image(const char *path, uint8_t **data, size_t *len)
 {
-	_cleanup_fd_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return HUSH_ENOENT;
-		if (errno == EACCES || errno == EPERM)
-			return HUSH_EPERM;
-		return errno == ELOOP ? HUSH_EFORMAT : HUSH_EIO;
-	}
-	struct stat st;
-	if (fstat(fd, &st) < 0)
-		return HUSH_EIO;
-	if (!S_ISREG(st.st_mode))
-		return HUSH_EFORMAT;
-	if ((uint64_t)st.st_size > VAULT_MAX_FILE)
-		return HUSH_ETOOBIG;
-	size_t cap = (size_t)st.st_size + 1;
+	_cleanup_fd_ int fd = -1;
+	uint64_t size;
+	int r = open_vault_file(path, &fd, &size);
+	if (r)
+		return r;
+	size_t cap = (size_t)size + 1;
 	uint8_t *b = sodium_malloc(cap);
 	if (!b)
 		return HUSH_ENOMEM;
