@@ -93,6 +93,12 @@ int client_start_broker(const char *hush_path)
 	return HUSH_EIO;
 }
 
+bool client_in_sandbox(void)
+{
+	const char *s = getenv("HUSH_SANDBOX");
+	return s && strcmp(s, "1") == 0;
+}
+
 int client_ensure_broker(const struct config *cfg)
 {
 	int fd;
@@ -104,6 +110,10 @@ int client_ensure_broker(const struct config *cfg)
 	if (r != HUSH_ENOENT)
 		return r;
 	if (cfg && !cfg->autostart)
+		return HUSH_ENOENT;
+	/* Inside hush sandbox the vault and the control directory are hidden:
+	 * a broker started there could never serve, so do not try. */
+	if (client_in_sandbox())
 		return HUSH_ENOENT;
 	return client_start_broker(NULL);
 }

@@ -27,6 +27,9 @@ int client_connect(bool control, int *fd);
  * 0 (also when one was already running) or HUSH_EIO. */
 int client_start_broker(const char *hush_path);
 
+/* True inside hush sandbox (HUSH_SANDBOX=1), where no broker is started. */
+bool client_in_sandbox(void);
+
 /* Makes sure a broker runs: connects, and when none listens and
  * cfg->autostart is true (cfg may be NULL: true), starts one. 0,
  * HUSH_ENOENT (none running, autostart off) or HUSH_EIO. */

@@ -336,7 +336,8 @@ static int do_run(const char *grant, bool no_mask, char **argv, size_t argc)
 	bool autostart = cfg.autostart;
 	config_free(&cfg);
 	if (r == HUSH_ENOENT)
-		die_status(1, autostart ? NOT_RUNNING_HINT : "autostart = false: start it with: hush broker",
+		die_status(1, client_in_sandbox() ? "start it outside the sandbox: hush broker"
+			   : autostart ? NOT_RUNNING_HINT : "autostart = false: start it with: hush broker",
 			   "the broker is not running");
 	if (r == HUSH_ETOOBIG)
 		die_status(2, NULL, "run request too large (arguments or environment)");

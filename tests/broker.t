@@ -288,3 +288,9 @@ out=$(nb env HUSH_ASKPASS="$AP" "$NB_BIN/hush" run -- show 2>"$T/err"); rc=$?
 is "autostart = false: no broker, exit 1" "$rc" 1
 like "autostart = false: says the broker is not running" "$(cat "$T/err")" "broker is not running"
 check_fail "autostart = false: no broker was started" test -e "$RT/hushd.pid"
+# inside hush sandbox no broker is autostarted (the vault is hidden there)
+sed -i '/^autostart = false$/d' "$CFG"
+out=$(nb env HUSH_SANDBOX=1 HUSH_ASKPASS="$AP" "$NB_BIN/hush" run -- show 2>"$T/err"); rc=$?
+is "in a sandbox: no autostart, exit 1" "$rc" 1
+like "in a sandbox: hint says to start it outside" "$(cat "$T/err")" "outside the sandbox"
+check_fail "in a sandbox: no broker was started" test -e "$RT/hushd.pid"
