@@ -45,12 +45,14 @@ enum step {
 	ST_MASK_FILE,
 	ST_MASK_DIR,
 	ST_RO_BIND,
+	ST_PIN,
 	ST_PROC,
 	ST_LOCK,
 	ST_CHDIR,
 	ST_CAPS,
 	ST_NNP,
 	ST_LANDLOCK,
+	ST_SECCOMP,
 	ST_EXEC,
 };
 
@@ -64,12 +66,14 @@ static const char *step_text(int s)
 	case ST_MASK_FILE: return "masking a hidden file";
 	case ST_MASK_DIR: return "masking a hidden directory";
 	case ST_RO_BIND: return "making a path read-only";
+	case ST_PIN: return "pinning a directory that holds hidden files";
 	case ST_PROC: return "mounting /proc for the pid namespace";
 	case ST_LOCK: return "locking the masks in a nested namespace";
 	case ST_CHDIR: return "entering the working directory";
 	case ST_CAPS: return "dropping capabilities";
 	case ST_NNP: return "setting no_new_privs";
 	case ST_LANDLOCK: return "creating the Landlock domain";
+	case ST_SECCOMP: return "installing the seccomp filter (no TIOCSTI)";
 	case ST_EXEC: return "starting the agent";
 	default: return "setting up the sandbox";
 	}
@@ -197,6 +201,41 @@ static int ro_bind(const char *p)
 	return mount(NULL, p, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL);
 }
 
+/* Pins the directories between an anchor (the working directory, else
+ * $HOME) and a masked path: each is bound onto itself (recursively, so
+ * whatever is mounted below comes along), which makes it a mount point the
+ * agent cannot rename (EBUSY). Without this the agent could rename a
+ * directory holding masked files to a name the next sandbox's walk skips
+ * (node_modules, .git) or out of $HOME's hidden paths, and read them
+ * unmasked in its next session. */
+static int pin_ancestors(const char *path, const char *cwd, const char *home, struct sb_strv *done)
+{
+	const char *anchor = NULL;
+	size_t cl = strlen(cwd), hl = home ? strlen(home) : 0;
+	if (cl > 1 && !strncmp(path, cwd, cl) && path[cl] == '/')
+		anchor = cwd;
+	else if (hl > 1 && home[0] == '/' && !strncmp(path, home, hl) && path[hl] == '/')
+		anchor = home;
+	if (!anchor)
+		return 0;
+	char p[PATH_MAX];
+	if (xsnprintf(p, sizeof(p), "%s", path) < 0)
+		return 0;
+	size_t al = strlen(anchor);
+	/* each ancestor strictly below the anchor, shallowest first */
+	for (char *s = p + al + 1; (s = strchr(s, '/')) != NULL; s++) {
+		*s = '\0';
+		if (!sb_strv_has(done, p)) {
+			if (mount(p, p, NULL, MS_BIND | MS_REC, NULL) != 0 && errno != ENOENT)
+				return -1;
+			if (sb_strv_push(done, p) != 0)
+				return -1;
+		}
+		*s = '/';
+	}
+	return 0;
+}
+
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
@@ -253,6 +292,9 @@ static _Noreturn void agent_exec(const struct sandbox_spec *s, int rfd, int sync
 		fail_child(rfd, ST_LANDLOCK, NULL);
 	if (s->userns && drop_caps() != 0)
 		fail_child(rfd, ST_CAPS, NULL);
+	/* always, whatever layers are off: the terminal is shared */
+	if (sandbox_seccomp_apply() != 0)
+		fail_child(rfd, ST_SECCOMP, NULL);
 	/* PATH for finding the agent: the sandbox's own */
 	environ = (char **)s->envp;
 	execvp(s->argv[0], s->argv);
@@ -398,6 +440,15 @@ static _Noreturn void init_main(const struct sandbox_spec *s, int rfd, uid_t uid
 	for (size_t i = 0; s->ro_paths && i < s->ro_paths->n; i++)
 		if (ro_bind(s->ro_paths->v[i]) != 0)
 			fail_child(rfd, ST_RO_BIND, s->ro_paths->v[i]);
+	struct sb_strv pinned = { 0 };
+	const char *home = getenv("HOME");
+	for (size_t i = 0; i < s->masks->files.n + s->masks->dirs.n; i++) {
+		const char *m = i < s->masks->files.n ? s->masks->files.v[i]
+						      : s->masks->dirs.v[i - s->masks->files.n];
+		if (pin_ancestors(m, s->cwd, home, &pinned) != 0)
+			fail_child(rfd, ST_PIN, m);
+	}
+	sb_strv_free(&pinned);
 	for (size_t i = 0; i < s->masks->files.n; i++)
 		if (mask_file(s->empty_file, s->masks->files.v[i]) != 0)
 			fail_child(rfd, ST_MASK_FILE, s->masks->files.v[i]);

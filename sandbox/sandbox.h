@@ -95,6 +95,13 @@ struct sandbox_ll_paths {
  * 0 or HUSH_E* (errno kept). */
 int sandbox_landlock_apply(int abi, const struct sandbox_ll_paths *paths);
 
+/* --- seccomp.c --- */
+
+/* Makes ioctl(TIOCSTI) and ioctl(TIOCLINUX) fail with EPERM for the calling
+ * process and its descendants (sets PR_SET_NO_NEW_PRIVS): the agent shares
+ * the user's terminal and must not type into it. 0 or HUSH_EPERM. */
+int sandbox_seccomp_apply(void);
+
 /* --- ns.c: namespaces, masks, running the agent --- */
 
 struct sandbox_spec {
