@@ -201,32 +201,30 @@ static int ro_bind(const char *p)
 	return mount(NULL, p, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL);
 }
 
-/* Pins the directories between an anchor (the working directory, else
- * $HOME) and a masked path: each is bound onto itself (recursively, so
- * whatever is mounted below comes along), which makes it a mount point the
- * agent cannot rename (EBUSY). Without this the agent could rename a
- * directory holding masked files to a name the next sandbox's walk skips
- * (node_modules, .git) or out of $HOME's hidden paths, and read them
+/* Pins the directories above a masked path that the agent could rename
+ * (those whose parent it may write to): each is bound onto itself
+ * (recursively, so whatever is mounted below comes along), which makes it
+ * a mount point the agent cannot rename (EBUSY). Without this the agent
+ * could rename a directory holding masked files to a name the next
+ * sandbox's walk skips (node_modules, .git), or move $HOME/.config or the
+ * runtime directory (and with it control/token) aside, and read them
  * unmasked in its next session. */
-static int pin_ancestors(const char *path, const char *cwd, const char *home, struct sb_strv *done)
+static int pin_ancestors(const char *path, struct sb_strv *done)
 {
-	const char *anchor = NULL;
-	size_t cl = strlen(cwd), hl = home ? strlen(home) : 0;
-	if (cl > 1 && !strncmp(path, cwd, cl) && path[cl] == '/')
-		anchor = cwd;
-	else if (hl > 1 && home[0] == '/' && !strncmp(path, home, hl) && path[hl] == '/')
-		anchor = home;
-	if (!anchor)
-		return 0;
 	char p[PATH_MAX];
-	if (xsnprintf(p, sizeof(p), "%s", path) < 0)
+	if (path[0] != '/' || xsnprintf(p, sizeof(p), "%s", path) < 0)
 		return 0;
-	size_t al = strlen(anchor);
-	/* each ancestor strictly below the anchor, shallowest first */
-	for (char *s = p + al + 1; (s = strchr(s, '/')) != NULL; s++) {
+	/* each ancestor below "/", shallowest first; the mask itself is a
+	 * mount point already */
+	for (char *s = p + 1; (s = strchr(s, '/')) != NULL; s++) {
 		*s = '\0';
 		if (!sb_strv_has(done, p)) {
-			if (mount(p, p, NULL, MS_BIND | MS_REC, NULL) != 0 && errno != ENOENT)
+			char *slash = strrchr(p, '/');
+			bool top = slash == p;
+			*slash = '\0';
+			int w = access(top ? "/" : p, W_OK);
+			*slash = '/';
+			if (w == 0 && mount(p, p, NULL, MS_BIND | MS_REC, NULL) != 0 && errno != ENOENT)
 				return -1;
 			if (sb_strv_push(done, p) != 0)
 				return -1;
@@ -441,11 +439,10 @@ static _Noreturn void init_main(const struct sandbox_spec *s, int rfd, uid_t uid
 		if (ro_bind(s->ro_paths->v[i]) != 0)
 			fail_child(rfd, ST_RO_BIND, s->ro_paths->v[i]);
 	struct sb_strv pinned = { 0 };
-	const char *home = getenv("HOME");
 	for (size_t i = 0; i < s->masks->files.n + s->masks->dirs.n; i++) {
 		const char *m = i < s->masks->files.n ? s->masks->files.v[i]
 						      : s->masks->dirs.v[i - s->masks->files.n];
-		if (pin_ancestors(m, s->cwd, home, &pinned) != 0)
+		if (pin_ancestors(m, &pinned) != 0)
 			fail_child(rfd, ST_PIN, m);
 	}
 	sb_strv_free(&pinned);

@@ -101,6 +101,33 @@ is "the pinned directory stays writable" "$o" "sub-usable"
 o=$(cd "$P" && as_nobody sh -c 'cp -a sub ctl && mv ctl node_modules && cat node_modules/.env.local; rm -rf node_modules' 2>&1)
 has_canary "$o" && ok "control: outside, a renamed copy is readable" || not_ok "control: outside, a renamed copy is readable"
 
+# The same with the runtime directory (control/token under it) outside
+# $HOME in a directory the user may write to, and with ~/.config (holding
+# the hidden ~/.config/gcloud): moved aside, their secrets would be
+# unmasked in the next session (a token there approves anything).
+RP="$T/rtparent"; RTD="$RP/run"
+mkdir -p "$RTD/control" "$NB_HOME/.config/gcloud"
+printf '%s' "$C" >"$RTD/control/token"
+printf 'cred %s\n' "$C" >"$NB_HOME/.config/gcloud/credentials.db"
+chmod 0700 "$RTD" "$RTD/control"
+is_root && chown -R "$NOBODY_UID:$NOBODY_UID" "$RP" "$NB_HOME/.config"
+o=$(cd "$P" && as_nobody env HUSH_RUNTIME_DIR="$RTD" "$NB_BIN/hush" sandbox -- sh -c '
+	mv "$HUSH_RUNTIME_DIR" "$HUSH_RUNTIME_DIR.x" && echo moved-runtime
+	mv "$HOME/.config" "$HOME/.config.x" && echo moved-config
+	echo session-one' 2>&1)
+like "session 1 ran" "$o" "session-one"
+[[ "$o" != *moved-runtime* && "$o" != *moved-config* ]] && ok "the runtime directory and ~/.config cannot be moved aside inside" ||
+	not_ok "the runtime directory or ~/.config was moved aside inside"
+o=$(cd "$P" && as_nobody env HUSH_RUNTIME_DIR="$RTD" "$NB_BIN/hush" sandbox -- sh -c '
+	for f in "$HUSH_RUNTIME_DIR.x/control/token" "$HUSH_RUNTIME_DIR/control/token" \
+		"$HOME/.config.x/gcloud/credentials.db" "$HOME/.config/gcloud/credentials.db"; do reader raw "$f"; done
+	echo session-two' 2>&1)
+like "session 2 ran" "$o" "session-two"
+has_canary "$o" && not_ok "no control token or gcloud credential readable in the next session" ||
+	ok "no control token or gcloud credential readable in the next session"
+o=$(as_nobody sh -c "mv '$RTD' '$RTD.y' && cat '$RTD.y/control/token' && mv '$RTD.y' '$RTD'" 2>&1)
+has_canary "$o" && ok "control: outside, the runtime directory can be moved and read" || not_ok "control: outside, the runtime directory can be moved and read"
+
 # --- Other routes to a masked file or directory (all must fail)
 cat >"$T/routes.sh" <<'SH'
 # system calls by number (x86-64) and the raw reader: the shim is not the
