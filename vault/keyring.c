@@ -7,9 +7,17 @@
  * libsecret's sync calls can block for D-Bus's default 25 s (or forever on
  * a prompt nobody answers); every call here runs with a GCancellable that a
  * watchdog thread cancels after the keyring timeout. When no session bus is
- * configured at all we fail at once instead of letting GLib autolaunch one. */
+ * configured at all we fail at once instead of letting GLib autolaunch one.
+ *
+ * libsecret and GLib are not linked: loading them at every exec of hush
+ * (sandbox, run, the shim's re-execs) costs more than a short run itself,
+ * and most runs never touch the keyring. They are dlopen'ed on the first
+ * keyring use and the few functions used here are looked up into a table
+ * (ss). The header is included for types and constants only; a direct call
+ * to a libsecret or GLib function would fail to link. */
 #include "vault/vault.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <libsecret/secret.h>
 #include <pthread.h>
@@ -36,6 +44,111 @@ static const SecretSchema hush_schema = {
 
 static _Thread_local char last_error[256];
 
+/* --- lazy loading of libsecret and GLib --- */
+
+#define LIBSECRET_SONAME "libsecret-1.so.0"
+
+/* Each member has the exact type of the function it stands for, taken from
+ * the headers, so every call below is checked as a direct call would be. */
+static struct {
+	__typeof__(g_cancellable_new) *cancellable_new;
+	__typeof__(g_cancellable_cancel) *cancellable_cancel;
+	__typeof__(g_cancellable_is_cancelled) *cancellable_is_cancelled;
+	__typeof__(g_object_unref) *object_unref;
+	__typeof__(g_error_free) *error_free;
+	__typeof__(g_hash_table_new) *hash_table_new;
+	__typeof__(g_hash_table_insert) *hash_table_insert;
+	__typeof__(g_hash_table_unref) *hash_table_unref;
+	__typeof__(g_str_hash) *str_hash;
+	__typeof__(g_str_equal) *str_equal;
+	__typeof__(g_list_free_full) *list_free_full;
+	__typeof__(secret_service_get_sync) *service_get_sync;
+	__typeof__(secret_service_search_sync) *service_search_sync;
+	__typeof__(secret_item_get_locked) *item_get_locked;
+	__typeof__(secret_password_store_sync) *password_store_sync;
+	__typeof__(secret_password_lookup_nonpageable_sync) *password_lookup_nonpageable_sync;
+	__typeof__(secret_password_clear_sync) *password_clear_sync;
+	__typeof__(secret_password_free) *password_free;
+} ss;
+
+enum { LIB_SECRET, LIB_GIO, LIB_GOBJECT, LIB_GLIB, LIB_COUNT };
+
+/* libsecret first: the GLib libraries are its dependencies, so once it is
+ * loaded the others are already mapped and dlopen only takes a handle. Each
+ * symbol is looked up in the library that defines it. */
+static const char *const lib_sonames[LIB_COUNT] = {
+	[LIB_SECRET] = LIBSECRET_SONAME,
+	[LIB_GIO] = "libgio-2.0.so.0",
+	[LIB_GOBJECT] = "libgobject-2.0.so.0",
+	[LIB_GLIB] = "libglib-2.0.so.0",
+};
+
+#define SYM(lib, name, member) { lib, name, &ss.member }
+static const struct {
+	int lib;
+	const char *name;
+	void *slot; /* points at the member of ss; filled with memcpy */
+} syms[] = {
+	SYM(LIB_GIO, "g_cancellable_new", cancellable_new),
+	SYM(LIB_GIO, "g_cancellable_cancel", cancellable_cancel),
+	SYM(LIB_GIO, "g_cancellable_is_cancelled", cancellable_is_cancelled),
+	SYM(LIB_GOBJECT, "g_object_unref", object_unref),
+	SYM(LIB_GLIB, "g_error_free", error_free),
+	SYM(LIB_GLIB, "g_hash_table_new", hash_table_new),
+	SYM(LIB_GLIB, "g_hash_table_insert", hash_table_insert),
+	SYM(LIB_GLIB, "g_hash_table_unref", hash_table_unref),
+	SYM(LIB_GLIB, "g_str_hash", str_hash),
+	SYM(LIB_GLIB, "g_str_equal", str_equal),
+	SYM(LIB_GLIB, "g_list_free_full", list_free_full),
+	SYM(LIB_SECRET, "secret_service_get_sync", service_get_sync),
+	SYM(LIB_SECRET, "secret_service_search_sync", service_search_sync),
+	SYM(LIB_SECRET, "secret_item_get_locked", item_get_locked),
+	SYM(LIB_SECRET, "secret_password_store_sync", password_store_sync),
+	SYM(LIB_SECRET, "secret_password_lookup_nonpageable_sync",
+	    password_lookup_nonpageable_sync),
+	SYM(LIB_SECRET, "secret_password_clear_sync", password_clear_sync),
+	SYM(LIB_SECRET, "secret_password_free", password_free),
+};
+#undef SYM
+
+static pthread_once_t load_once = PTHREAD_ONCE_INIT;
+static bool load_ok;
+static char load_error[256]; /* why loading failed; written once, then read-only */
+
+/* Runs once. The handles are never closed: GLib cannot be unloaded. */
+static void load_libs(void)
+{
+	void *h[LIB_COUNT];
+	for (int i = 0; i < LIB_COUNT; i++) {
+		h[i] = dlopen(lib_sonames[i], RTLD_NOW | RTLD_LOCAL);
+		if (h[i])
+			continue;
+		const char *e = dlerror();
+		/* "libsecret-1.so.0: cannot open shared object file: No such file
+		 * or directory"; a missing dependency names the dependency. */
+		size_t nl = strlen(lib_sonames[i]);
+		if (i == LIB_SECRET && e && !strncmp(e, lib_sonames[i], nl) && e[nl] == ':' &&
+		    strstr(e, "No such file"))
+			snprintf(load_error, sizeof(load_error),
+				 "%s not found: install libsecret-1-0", lib_sonames[i]);
+		else
+			snprintf(load_error, sizeof(load_error), "cannot load %s: %s",
+				 lib_sonames[i], e ? e : "no reason given");
+		return;
+	}
+	for (size_t i = 0; i < ARRAY_LEN(syms); i++) {
+		dlerror();
+		void *p = dlsym(h[syms[i].lib], syms[i].name);
+		if (!p) {
+			snprintf(load_error, sizeof(load_error), "%s has no %s (too old?)",
+				 lib_sonames[syms[i].lib], syms[i].name);
+			return;
+		}
+		memcpy(syms[i].slot, &p, sizeof(p));
+	}
+	load_ok = true;
+}
+
 const char *keyring_last_error(void)
 {
 	return last_error;
@@ -51,6 +164,16 @@ static int fail(char *why, size_t whylen, const char *fmt, const char *detail)
 	if (why && whylen)
 		snprintf(why, whylen, "%s", last_error);
 	return HUSH_EKEYRING;
+}
+
+/* 0 once libsecret and GLib are loaded and ss is filled in; HUSH_EKEYRING
+ * with the reason otherwise (the same every time: loading is tried once). */
+static int keyring_load(char *why, size_t whylen)
+{
+	pthread_once(&load_once, load_libs);
+	if (!load_ok)
+		return fail(why, whylen, "%s", load_error);
+	return 0;
 }
 
 static unsigned timeout_ms(void)
@@ -112,14 +235,14 @@ static void *watchdog_main(void *arg)
 	bool fire = !w->done;
 	pthread_mutex_unlock(&w->mu);
 	if (fire)
-		g_cancellable_cancel(w->cancel);
+		ss.cancellable_cancel(w->cancel);
 	return NULL;
 }
 
 static void watchdog_start(struct watchdog *w)
 {
 	memset(w, 0, sizeof(*w));
-	w->cancel = g_cancellable_new();
+	w->cancel = ss.cancellable_new();
 	w->ms = timeout_ms();
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_condattr_t ca;
@@ -139,8 +262,8 @@ static bool watchdog_stop(struct watchdog *w)
 	pthread_mutex_unlock(&w->mu);
 	if (w->started)
 		pthread_join(w->thread, NULL);
-	bool fired = g_cancellable_is_cancelled(w->cancel);
-	g_object_unref(w->cancel);
+	bool fired = ss.cancellable_is_cancelled(w->cancel);
+	ss.object_unref(w->cancel);
 	pthread_cond_destroy(&w->cv);
 	pthread_mutex_destroy(&w->mu);
 	return fired;
@@ -156,7 +279,7 @@ static int gerror_fail(GError *err, bool timed_out, char *why, size_t whylen)
 		r = fail(why, whylen, "the Secret Service failed: %s",
 			 err && err->message ? err->message : "no reason given");
 	if (err)
-		g_error_free(err);
+		ss.error_free(err);
 	return r;
 }
 
@@ -171,14 +294,17 @@ int keyring_available(char *why, size_t whylen)
 	if (!session_bus_configured())
 		return fail(why, whylen, "%sno D-Bus session bus "
 			    "(DBUS_SESSION_BUS_ADDRESS is not set)", NULL);
+	int r = keyring_load(why, whylen);
+	if (r)
+		return r;
 	struct watchdog w;
 	watchdog_start(&w);
 	GError *err = NULL;
-	SecretService *svc = secret_service_get_sync(SECRET_SERVICE_OPEN_SESSION, w.cancel, &err);
+	SecretService *svc = ss.service_get_sync(SECRET_SERVICE_OPEN_SESSION, w.cancel, &err);
 	bool fired = watchdog_stop(&w);
 	if (!svc)
 		return gerror_fail(err, fired, why, whylen);
-	g_object_unref(svc);
+	ss.object_unref(svc);
 	return 0;
 }
 
@@ -197,9 +323,9 @@ int keyring_store(const uint8_t id[VAULT_ID_BYTES], const uint8_t *key, char *wh
 	struct watchdog w;
 	watchdog_start(&w);
 	GError *err = NULL;
-	gboolean okay = secret_password_store_sync(&hush_schema, SECRET_COLLECTION_DEFAULT,
-						   "hush vault key", hex, w.cancel, &err,
-						   "vault-id", idh, NULL);
+	gboolean okay = ss.password_store_sync(&hush_schema, SECRET_COLLECTION_DEFAULT,
+						"hush vault key", hex, w.cancel, &err,
+						"vault-id", idh, NULL);
 	bool fired = watchdog_stop(&w);
 	sodium_free(hex);
 	if (!okay)
@@ -213,20 +339,22 @@ static bool item_locked(const char *idh)
 {
 	struct watchdog w;
 	watchdog_start(&w);
-	GHashTable *attrs = g_hash_table_new(g_str_hash, g_str_equal);
-	g_hash_table_insert(attrs, (gpointer) "vault-id", (gpointer)idh);
+	GHashTable *attrs = ss.hash_table_new(ss.str_hash, ss.str_equal);
+	ss.hash_table_insert(attrs, (gpointer) "vault-id", (gpointer)idh);
 	GError *err = NULL;
-	GList *items = secret_service_search_sync(NULL, &hush_schema, attrs, SECRET_SEARCH_ALL,
-						  w.cancel, &err);
+	GList *items = ss.service_search_sync(NULL, &hush_schema, attrs, SECRET_SEARCH_ALL,
+					       w.cancel, &err);
 	watchdog_stop(&w);
-	g_hash_table_unref(attrs);
+	ss.hash_table_unref(attrs);
 	if (err)
-		g_error_free(err);
+		ss.error_free(err);
 	bool locked = false;
+	/* A plain cast: SECRET_ITEM() calls secret_item_get_type() and GObject's
+	 * cast check, which are not linked; the search returns SecretItems. */
 	for (GList *l = items; l; l = l->next)
-		if (secret_item_get_locked(SECRET_ITEM(l->data)))
+		if (ss.item_get_locked((SecretItem *)l->data))
 			locked = true;
-	g_list_free_full(items, g_object_unref);
+	ss.list_free_full(items, ss.object_unref);
 	return locked;
 }
 
@@ -240,8 +368,8 @@ int keyring_lookup(const uint8_t id[VAULT_ID_BYTES], uint8_t *key, char *why, si
 	struct watchdog w;
 	watchdog_start(&w);
 	GError *err = NULL;
-	gchar *pw = secret_password_lookup_nonpageable_sync(&hush_schema, w.cancel, &err,
-							     "vault-id", idh, NULL);
+	gchar *pw = ss.password_lookup_nonpageable_sync(&hush_schema, w.cancel, &err,
+							 "vault-id", idh, NULL);
 	bool fired = watchdog_stop(&w);
 	if (!pw) {
 		if (err || fired)
@@ -261,7 +389,7 @@ int keyring_lookup(const uint8_t id[VAULT_ID_BYTES], uint8_t *key, char *why, si
 		sodium_memzero(key, VAULT_KEY_BYTES);
 		r = fail(why, whylen, "%sthe keyring item for this vault is not a hush key", NULL);
 	}
-	secret_password_free(pw);
+	ss.password_free(pw);
 	return r;
 }
 
@@ -275,8 +403,8 @@ int keyring_delete(const uint8_t id[VAULT_ID_BYTES])
 	struct watchdog w;
 	watchdog_start(&w);
 	GError *err = NULL;
-	gboolean okay = secret_password_clear_sync(&hush_schema, w.cancel, &err,
-						   "vault-id", idh, NULL);
+	gboolean okay = ss.password_clear_sync(&hush_schema, w.cancel, &err,
+						"vault-id", idh, NULL);
 	bool fired = watchdog_stop(&w);
 	if (err || fired)
 		return gerror_fail(err, fired, NULL, 0);
