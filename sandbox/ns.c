@@ -439,9 +439,13 @@ static _Noreturn void init_main(const struct sandbox_spec *s, int rfd, uid_t uid
 		if (ro_bind(s->ro_paths->v[i]) != 0)
 			fail_child(rfd, ST_RO_BIND, s->ro_paths->v[i]);
 	struct sb_strv pinned = { 0 };
-	for (size_t i = 0; i < s->masks->files.n + s->masks->dirs.n; i++) {
-		const char *m = i < s->masks->files.n ? s->masks->files.v[i]
-						      : s->masks->dirs.v[i - s->masks->files.n];
+	/* the masks, and the read-only paths (the config file: moved aside
+	 * with its directory, a new config.ini would give the next broker
+	 * the agent's grants) */
+	size_t nf = s->masks->files.n, nd = s->masks->dirs.n, nr = s->ro_paths ? s->ro_paths->n : 0;
+	for (size_t i = 0; i < nf + nd + nr; i++) {
+		const char *m = i < nf ? s->masks->files.v[i]
+			      : i < nf + nd ? s->masks->dirs.v[i - nf] : s->ro_paths->v[i - nf - nd];
 		if (pin_ancestors(m, &pinned) != 0)
 			fail_child(rfd, ST_PIN, m);
 	}

@@ -128,6 +128,23 @@ has_canary "$o" && not_ok "no control token or gcloud credential readable in the
 o=$(as_nobody sh -c "mv '$RTD' '$RTD.y' && cat '$RTD.y/control/token' && mv '$RTD.y' '$RTD'" 2>&1)
 has_canary "$o" && ok "control: outside, the runtime directory can be moved and read" || not_ok "control: outside, the runtime directory can be moved and read"
 
+# The hush config: read-only inside, but moved aside with its directory a
+# new config.ini (confirm = none, a grant for /bin/sh) would be what the
+# next broker loads.
+mkdir -p "$NB_HOME/.config/hush"
+printf '[sandbox]\n' >"$NB_HOME/.config/hush/config.ini"
+is_root && chown -R "$NOBODY_UID:$NOBODY_UID" "$NB_HOME/.config"
+o=$(sb -- sh -c 'c=$(dirname "$HUSH_CONFIG"); mv "$c" "$c.x" && echo moved-dir
+	mv "$HOME/.config" "$HOME/.config.y" && echo moved-parent
+	printf "[broker]\nconfirm = none\n" >>"$HUSH_CONFIG" && echo appended
+	echo config-tried' 2>&1)
+like "the config attempts ran" "$o" "config-tried"
+[[ "$o" != *moved-* && "$o" != *appended* ]] && ok "the config file, its directory and ~/.config cannot be changed or moved inside" ||
+	not_ok "the config or its directory was changed or moved inside"
+is "the config is unchanged" "$(cat "$NB_HOME/.config/hush/config.ini" 2>&1)" "[sandbox]"
+o=$(as_nobody sh -c 'c=$(dirname "$HUSH_CONFIG"); mv "$c" "$c.z" && mv "$c.z" "$c" && echo moved' 2>&1)
+is "control: outside, the config directory can be moved" "$o" "moved"
+
 # --- Other routes to a masked file or directory (all must fail)
 cat >"$T/routes.sh" <<'SH'
 # system calls by number (x86-64) and the raw reader: the shim is not the
