@@ -10,48 +10,10 @@
 #include <unistd.h>
 
 #include "common/err.h"
+#include "common/json.h"
 #include "common/util.h"
 
 #define AUDIT_MAX_LINE (256 * 1024)
-
-int audit_json_str(const char *s, char *out, size_t n)
-{
-	size_t o = 0;
-	if (!s) {
-		if (n < 5)
-			return HUSH_ETOOBIG;
-		memcpy(out, "null", 5);
-		return 0;
-	}
-	if (n < 3)
-		return HUSH_ETOOBIG;
-	out[o++] = '"';
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		char esc[8];
-		size_t el;
-		if (*p == '"' || *p == '\\') {
-			esc[0] = '\\';
-			esc[1] = (char)*p;
-			el = 2;
-		} else if (*p == '\n') {
-			memcpy(esc, "\\n", 2);
-			el = 2;
-		} else if (*p < 0x20 || *p == 0x7f) {
-			snprintf(esc, sizeof(esc), "\\u%04x", *p);
-			el = 6;
-		} else {
-			esc[0] = (char)*p;
-			el = 1;
-		}
-		if (o + el + 2 > n)
-			return HUSH_ETOOBIG;
-		memcpy(out + o, esc, el);
-		o += el;
-	}
-	out[o++] = '"';
-	out[o] = '\0';
-	return 0;
-}
 
 struct lb {
 	char *p;
@@ -76,8 +38,8 @@ static void lb_str(struct lb *b, const char *key, const char *v)
 	lb_add(b, ",\"");
 	lb_add(b, key);
 	lb_add(b, "\":");
-	if (audit_json_str(v, tmp, sizeof(tmp)))
-		audit_json_str("(too long)", tmp, sizeof(tmp));
+	if (json_quote(v, tmp, sizeof(tmp)))
+		json_quote("(too long)", tmp, sizeof(tmp));
 	lb_add(b, tmp);
 }
 
@@ -103,8 +65,8 @@ int audit_append(const char *path, const struct audit_event *ev)
 	lb_add(&b, ",\"args\":[");
 	for (size_t i = 0; i < ev->argc; i++) {
 		char a[8192];
-		if (audit_json_str(ev->argv[i], a, sizeof(a)))
-			audit_json_str("(too long)", a, sizeof(a));
+		if (json_quote(ev->argv[i], a, sizeof(a)))
+			json_quote("(too long)", a, sizeof(a));
 		if (i)
 			lb_add(&b, ",");
 		lb_add(&b, a);

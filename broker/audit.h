@@ -29,9 +29,6 @@ struct audit_event {
  * 0 or HUSH_EIO. */
 int audit_append(const char *path, const struct audit_event *ev);
 
-/* JSON string escaping of s into out[n] (quotes included). 0 or HUSH_ETOOBIG. */
-int audit_json_str(const char *s, char *out, size_t n);
-
 /* One parsed audit line, fields pointing into the line buffer (modified).
  * Returns 0 or HUSH_EFORMAT. Unknown keys are ignored. */
 struct audit_record {

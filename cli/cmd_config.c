@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
+#include "common/json.h"
 #include "common/util.h"
 #include "config/config.h"
 #include "vault/open.h"
@@ -317,28 +318,6 @@ static void print_token(FILE *f, const char *t)
 	}
 }
 
-static void json_str(FILE *f, const char *s)
-{
-	if (!s) {
-		fputs("null", f);
-		return;
-	}
-	fputc('"', f);
-	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-		if (*c == '"' || *c == '\\')
-			fprintf(f, "\\%c", *c);
-		else if (*c == '\n')
-			fputs("\\n", f);
-		else if (*c == '\t')
-			fputs("\\t", f);
-		else if (*c < 0x20 || *c == 0x7f)
-			fprintf(f, "\\u%04x", *c);
-		else
-			fputc(*c, f);
-	}
-	fputc('"', f);
-}
-
 static const char *policy_name(enum confirm_policy p)
 {
 	switch (p) {
@@ -381,43 +360,43 @@ static void grant_list_json(const struct config *cfg)
 		const char *uicmd;
 		enum confirm_ui ui = grant_ui(cfg, g, &uicmd);
 		printf("%s\n  {\"name\": ", i ? "," : "");
-		json_str(stdout, g->name);
+		json_write_str(stdout, g->name);
 		printf(", \"command\": ");
-		json_str(stdout, g->command);
+		json_write_str(stdout, g->command);
 		printf(", \"sha256\": ");
-		json_str(stdout, g->sha256);
+		json_write_str(stdout, g->sha256);
 		printf(", \"args\": [");
 		for (size_t a = 0; a < g->nargs; a++) {
 			printf("%s[", a ? ", " : "");
 			for (size_t t = 0; t < g->args[a].n; t++) {
 				if (t)
 					printf(", ");
-				json_str(stdout, g->args[a].items[t]);
+				json_write_str(stdout, g->args[a].items[t]);
 			}
 			printf("]");
 		}
 		printf("], \"cwd\": ");
-		json_str(stdout, g->cwd);
+		json_write_str(stdout, g->cwd);
 		printf(", \"secrets\": [");
 		for (size_t s = 0; s < g->nsecrets; s++) {
 			printf("%s{\"env\": ", s ? ", " : "");
-			json_str(stdout, g->secrets[s].env);
+			json_write_str(stdout, g->secrets[s].env);
 			printf(", \"secret\": ");
-			json_str(stdout, g->secrets[s].secret);
+			json_write_str(stdout, g->secrets[s].secret);
 			printf("}");
 		}
 		printf("], \"confirm\": \"%s\", \"ui\": \"%s\", \"ui_command\": ",
 		       policy_name(g->policy), ui_name(ui));
-		json_str(stdout, ui == CONFIRM_UI_COMMAND ? uicmd : NULL);
+		json_write_str(stdout, ui == CONFIRM_UI_COMMAND ? uicmd : NULL);
 		printf(", \"ttl\": %llu, \"allow_no_mask\": %s, \"path\": ",
 		       (unsigned long long)(g->ttl ? g->ttl : cfg->approval_ttl),
 		       g->allow_no_mask ? "true" : "false");
-		json_str(stdout, g->path);
+		json_write_str(stdout, g->path);
 		printf(", \"env_keep\": [");
 		for (size_t e = 0; e < g->env_keep.n; e++) {
 			if (e)
 				printf(", ");
-			json_str(stdout, g->env_keep.items[e]);
+			json_write_str(stdout, g->env_keep.items[e]);
 		}
 		printf("]}");
 	}

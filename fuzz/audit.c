@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "broker/audit.h"
+#include "common/json.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -28,7 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t n = strlen(line);
 	size_t cap = n * 6 + 3;
 	char *esc = malloc(cap);
-	if (esc && audit_json_str(line, esc, cap) == 0) {
+	if (esc && json_quote(line, esc, cap) == 0) {
 		size_t ll = strlen(esc) + 64;
 		char *json = malloc(ll);
 		if (json) {

@@ -8,36 +8,7 @@
 #include "common/err.h"
 #include "scan/match.h"
 #include "scan/report.h"
-
-static void json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(f, "\\%c", *p);
-		else if (*p == '\n')
-			fputs("\\n", f);
-		else if (*p == '\t')
-			fputs("\\t", f);
-		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(f, "\\u%04x", *p);
-		else if (*p >= 0x80) {
-			/* pass valid UTF-8 through, escape stray bytes */
-			int n = (*p & 0xE0) == 0xC0 ? 1 : (*p & 0xF0) == 0xE0 ? 2 : (*p & 0xF8) == 0xF0 ? 3 : -1;
-			bool okseq = n > 0;
-			for (int k = 1; okseq && k <= n; k++)
-				okseq = (p[k] & 0xC0) == 0x80;
-			if (okseq) {
-				fwrite(p, 1, (size_t)n + 1, f);
-				p += n;
-			} else {
-				fprintf(f, "\\u%04x", *p);
-			}
-		} else
-			fputc(*p, f);
-	}
-	fputc('"', f);
-}
+#include "common/json.h"
 
 static const char *visibility(const struct scan_finding *x)
 {
@@ -71,13 +42,13 @@ void report_text(FILE *f, const struct scan_result *r, bool colour)
 static void json_finding(FILE *f, const struct scan_finding *x)
 {
 	fputs("{\"file\":", f);
-	json_str(f, x->path);
+	json_write_str(f, x->path);
 	fprintf(f, ",\"line\":%d,\"rule\":", x->line);
-	json_str(f, x->rule);
+	json_write_str(f, x->rule);
 	fputs(",\"title\":", f);
-	json_str(f, x->title);
+	json_write_str(f, x->title);
 	fputs(",\"preview\":", f);
-	json_str(f, x->preview);
+	json_write_str(f, x->preview);
 	fprintf(f, ",\"length\":%zu,\"confidence\":\"%s\",\"checksum\":\"%s\",\"exposure\":\"%s\","
 		   "\"sandbox\":\"%s\",\"credential_file\":%s,\"fingerprint\":\"%s\"}",
 		x->secret_len, scan_conf_name(x->conf),
@@ -98,9 +69,9 @@ void report_json(FILE *f, const struct scan_result *r)
 	for (size_t i = 0; i < r->nproblems; i++) {
 		fputs(i ? "," : "", f);
 		fputs("{\"file\":", f);
-		json_str(f, r->problems[i].path);
+		json_write_str(f, r->problems[i].path);
 		fputs(",\"why\":", f);
-		json_str(f, r->problems[i].why);
+		json_write_str(f, r->problems[i].why);
 		fputs("}", f);
 	}
 	fputs("]}\n", f);
@@ -124,9 +95,9 @@ void report_sarif(FILE *f, const struct scan_result *r)
 		seen[ns++] = r->v[i].rule;
 		fputs(ns > 1 ? "," : "", f);
 		fputs("{\"id\":", f);
-		json_str(f, r->v[i].rule);
+		json_write_str(f, r->v[i].rule);
 		fputs(",\"shortDescription\":{\"text\":", f);
-		json_str(f, r->v[i].title);
+		json_write_str(f, r->v[i].title);
 		fputs("}}", f);
 	}
 	fputs("]}},\"results\":[", f);
@@ -138,19 +109,19 @@ void report_sarif(FILE *f, const struct scan_result *r)
 				ri = k;
 		fputs(i ? ",\n" : "\n", f);
 		fputs("{\"ruleId\":", f);
-		json_str(f, x->rule);
+		json_write_str(f, x->rule);
 		fprintf(f, ",\"ruleIndex\":%zu,\"level\":\"%s\",\"message\":{\"text\":", ri,
 			x->conf == SCAN_CONF_HIGH ? "error" : x->conf == SCAN_CONF_MEDIUM ? "warning" : "note");
 		char msg[256];
 		snprintf(msg, sizeof(msg), "%s (%s, %s confidence%s; %s, %s)", x->title, x->preview,
 			 scan_conf_name(x->conf), x->check == SCAN_CHECK_VALID ? ", checksum valid" : "",
 			 scan_exposure_name(x->exposure), visibility(x));
-		json_str(f, msg);
+		json_write_str(f, msg);
 		fputs("},\"locations\":[{\"physicalLocation\":{\"artifactLocation\":{\"uri\":", f);
 		const char *u = x->path;
 		while (u[0] == '.' && u[1] == '/')
 			u += 2;
-		json_str(f, u);
+		json_write_str(f, u);
 		fprintf(f, "},\"region\":{\"startLine\":%d}}}],\"partialFingerprints\":{\"hush/v1\":\"%s\"}}",
 			x->line > 0 ? x->line : 1, x->fingerprint);
 	}
