@@ -182,6 +182,8 @@ static void sandbox_usage(FILE *f)
 		"  --no-shim             do not preload libhush.so\n"
 		"  --no-userns           no user/mount/pid namespaces (Landlock only)\n"
 		"  --no-landlock         no Landlock domain\n"
+		"  --partial-masks       start even when the search for files to hide\n"
+		"                        stopped at its limit (the rest relies on the shim)\n"
 		"  -v, --verbose         say what is masked\n"
 		"  -h, --help            this text\n"
 		"\nThe --no-* switches weaken the sandbox; they are for diagnosis.\n"
@@ -191,8 +193,28 @@ static void sandbox_usage(FILE *f)
 struct opts {
 	const char *profile;
 	struct sb_strv allow_exact;
-	bool no_shim, no_userns, no_landlock, verbose;
+	bool no_shim, no_userns, no_landlock, verbose, partial_masks;
 };
+
+/* With no config file at start, an agent could write one that the next
+ * broker would load (its own grants, confirm = none). An empty file made
+ * now is bound read-only inside like an existing one. */
+static void ensure_config_file(const char *cfgpath)
+{
+	if (access(cfgpath, F_OK) == 0 || errno != ENOENT)
+		return;
+	char dir[PATH_MAX];
+	if (xsnprintf(dir, sizeof(dir), "%s", cfgpath) < 0)
+		return;
+	char *slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return;
+	*slash = 0;
+	static const char text[] = "# hush configuration: see docs/config.md\n";
+	if (path_ensure_private_dir(dir) < 0 ||
+	    file_write_atomic(cfgpath, text, sizeof(text) - 1, 0600, NULL) < 0)
+		msg_warn("sandbox: cannot create %s: an agent could create it", cfgpath);
+}
 
 static void add_csv(struct sb_strv *to, const char *csv)
 {
@@ -223,6 +245,7 @@ int cmd_sandbox(int argc, char **argv)
 		{ "no-userns", no_argument, NULL, 'U' },
 		{ "no-landlock", no_argument, NULL, 'L' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "partial-masks", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -236,6 +259,7 @@ int cmd_sandbox(int argc, char **argv)
 		case 'U': o.no_userns = true; break;
 		case 'L': o.no_landlock = true; break;
 		case 'v': o.verbose = true; break;
+		case 'P': o.partial_masks = true; break;
 		case 'h': sandbox_usage(stdout); return 0;
 		default: die_usage("sandbox", "unknown option");
 		}
@@ -368,15 +392,28 @@ int cmd_sandbox(int argc, char **argv)
 			break;
 	}
 	r = sandbox_hide_scan(&m, cwd, &globs, SANDBOX_WALK_MAX_DEPTH);
-	if (r == 0 && strcmp(cwd, home) != 0)
+	if (r == 0 && strcmp(cwd, home) != 0) {
+		/* home is searched one level deep on purpose: only its depth
+		 * limit is not a truncation */
+		bool was = m.truncated;
 		r = sandbox_hide_scan(&m, home, &globs, 1);
+		m.truncated = was || m.walked > SANDBOX_WALK_MAX_ENTRIES;
+	}
 	if (r < 0 && r != HUSH_ETOOBIG) {
 		rm_tree(tmp);
 		die("sandbox: looking for files to hide under %s: %s", cwd, hush_strerror(r));
 	}
+	if (m.truncated && !o.partial_masks) {
+		rm_tree(tmp);
+		die_status(1, "start the agent from the project directory itself, or pass "
+			   "--partial-masks to rely on the shim for what was not searched",
+			   "sandbox: the search for files to hide stopped at a limit (%zu entries "
+			   "looked at, %zu masks, depth %d)", m.walked, m.files.n + m.dirs.n,
+			   SANDBOX_WALK_MAX_DEPTH);
+	}
 	if (m.truncated)
 		msg_warn("sandbox: the search for files to hide stopped at a limit (%zu entries "
-			 "looked at, %zu masks); deeper files rely on the shim",
+			 "looked at, %zu masks); the rest relies on the shim",
 			 m.walked, m.files.n + m.dirs.n);
 	if (o.verbose) {
 		for (size_t i = 0; i < m.files.n; i++)
@@ -456,6 +493,7 @@ int cmd_sandbox(int argc, char **argv)
 	 * agent must not add grants) */
 	struct sb_strv ro = { 0 };
 	sb_strv_push(&ro, tmp);
+	ensure_config_file(cfgpath);
 	if (is_file(cfgpath) && !sb_strv_has(&m.files, cfgpath))
 		sb_strv_push(&ro, cfgpath);
 

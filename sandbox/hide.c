@@ -136,8 +136,10 @@ static int walk_dir(struct walk *w, int dfd, const char *path, unsigned depth)
 		if (!strcmp(n, ".git") || !strcmp(n, "node_modules") ||
 		    sb_strv_has(&w->m->dirs, child))
 			continue;
-		if (depth + 1 >= w->max_depth)
+		if (depth + 1 >= w->max_depth) {
+			w->m->truncated = true;
 			continue;
+		}
 		int cfd = openat(dirfd(d), n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (cfd >= 0)
 			r = walk_dir(w, cfd, child, depth + 1);

@@ -43,7 +43,7 @@ const char *sandbox_env_get(const struct sb_strv *env, const char *name);
 
 /* --- hide.c: what to mask --- */
 
-#define SANDBOX_WALK_MAX_DEPTH 16
+#define SANDBOX_WALK_MAX_DEPTH 48
 #define SANDBOX_WALK_MAX_ENTRIES 200000
 #define SANDBOX_MAX_MASKS 4096
 

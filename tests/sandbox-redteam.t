@@ -209,3 +209,32 @@ for flags in "" "--no-landlock"; do
 	like "$tag: renaming or linking the masked file is refused" "$o" "rename (Device or resource busy|Invalid cross-device link|No such file or directory)"$'\n'"link (Device or resource busy|Invalid cross-device link|Operation not permitted|No such file or directory)"
 done
 is "the real .env is still there, untouched" "$(cat "$P/.env")" "DEPLOY_TOKEN=$C"
+
+# --- the search for files to hide is bounded; past its limit the sandbox
+# must not start with files left unmasked (fail closed), unless asked to.
+D="$T/deepproj"
+p="$D"
+for i in $(seq 1 52); do p="$p/d"; done
+mkdir -p "$p"
+printf 'DEEP=%s\n' "$C" >"$p/.env"
+is_root && chown -R "$NOBODY_UID:$NOBODY_UID" "$D"
+o=$(cd "$D" && as_nobody "$NB_BIN/hush" sandbox -- true 2>&1); rc=$?
+is "search past its depth limit: the sandbox refuses to start (exit 1)" "$rc" 1
+like "search past its depth limit: says why and how to go on" "$o" "stopped at a limit.*--partial-masks|--partial-masks"
+o=$(cd "$D" && as_nobody "$NB_BIN/hush" sandbox --partial-masks -- true 2>&1); rc=$?
+is "--partial-masks: starts anyway" "$rc" 0
+like "--partial-masks: warns that the rest relies on the shim" "$o" "relies on the shim"
+
+# --- with no config file at start, the agent must not be able to create one
+# that the next broker would load (its own grants, confirm = none).
+rm -rf "$NB_HOME/.config/hush"
+cfg="$NB_HOME/.config/hush/config.ini"
+o=$(sb -- sh -c "printf '[broker]\nconfirm = none\n' > '$cfg' && echo WROTE" 2>&1)
+if [[ "$o" == *WROTE* ]]; then not_ok "no config at start: the agent cannot write one"; else ok "no config at start: the agent cannot write one"; fi
+if [ -f "$cfg" ] && ! grep -q 'confirm = none' "$cfg"; then
+	ok "no config at start: an empty one was made and kept"
+else
+	not_ok "no config at start: an empty one was made and kept"
+fi
+o=$(as_nobody sh -c "printf '# x\n' >> '$cfg' && echo WROTE" 2>&1)
+like "control: outside the sandbox the user can write the config" "$o" WROTE
