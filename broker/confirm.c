@@ -17,7 +17,9 @@ static void join_args(char *const *argv, size_t argc, char *out, size_t n)
 	size_t o = 0;
 	out[0] = '\0';
 	for (size_t i = 0; i < argc && o + 1 < n; i++) {
-		int w = snprintf(out + o, n - o, "%s%s", i ? " " : "", argv[i]);
+		char shown[1024];
+		str_display(argv[i], shown, sizeof(shown));
+		int w = snprintf(out + o, n - o, "%s%s", i ? " " : "", shown);
 		if (w < 0)
 			break;
 		o += (size_t)w;
@@ -28,12 +30,16 @@ static void join_args(char *const *argv, size_t argc, char *out, size_t n)
 
 void confirm_describe(const struct confirm_info *ci, char *out, size_t n)
 {
-	char args[1024];
+	/* Arguments, cwd and exe come from the requester: shown escaped, so
+	 * they cannot fake lines, escape sequences or markup in the prompt. */
+	char args[1024], cwd[1024], exe[1024];
 	join_args(ci->argv, ci->argc, args, sizeof(args));
+	str_display(ci->cwd, cwd, sizeof(cwd));
+	str_display(ci->exe && *ci->exe ? ci->exe : "unknown", exe, sizeof(exe));
 	snprintf(out, n,
 		 "Allow grant '%s' to run %s%s%s in %s, requested by pid %ld (%s), with secrets: %s?",
-		 ci->grant, ci->command, ci->argc ? " " : "", args, ci->cwd, (long)ci->pid,
-		 ci->exe && *ci->exe ? ci->exe : "unknown", ci->secrets && *ci->secrets ? ci->secrets : "none");
+		 ci->grant, ci->command, ci->argc ? " " : "", args, cwd, (long)ci->pid, exe,
+		 ci->secrets && *ci->secrets ? ci->secrets : "none");
 }
 
 static int which(const char *name, char *out, size_t n)
@@ -111,7 +117,7 @@ int confirm_launch(const char *kind, const char *program, const struct confirm_i
 	setenv("HUSH_CONFIRM_EXE", ci->exe ? ci->exe : "", 1);
 	setenv("HUSH_CONFIRM_SECRETS", ci->secrets ? ci->secrets : "", 1);
 	if (!strcmp(kind, "zenity")) {
-		execl(program, program, "--question", "--title=hush", "--no-wrap", "--text", desc,
+		execl(program, program, "--question", "--title=hush", "--no-wrap", "--no-markup", "--text", desc,
 		      (char *)NULL);
 	} else if (!strcmp(kind, "kdialog")) {
 		execl(program, program, "--title", "hush", "--yesno", desc, (char *)NULL);

@@ -438,10 +438,18 @@ int cmd_pending(int argc, char **argv)
 		struct proto_pending_item *it = &p.items[i];
 		char age[32];
 		format_duration(it->age, age, sizeof(age));
+		/* everything but the id and the grant's own command comes from
+		 * the requester: escaped, so it cannot fake lines or escapes */
+		char shown[1024];
 		printf("%llu  grant=%s  %s", (unsigned long long)it->id, it->grant, it->command);
-		for (size_t k = 0; k < it->argc; k++)
-			printf(" %s", it->argv[k]);
-		printf("  cwd=%s  pid=%u (%s)  age=%s\n", it->cwd, it->pid, it->exe[0] ? it->exe : "?", age);
+		for (size_t k = 0; k < it->argc; k++) {
+			str_display(it->argv[k], shown, sizeof(shown));
+			printf(" %s", shown);
+		}
+		str_display(it->cwd, shown, sizeof(shown));
+		printf("  cwd=%s", shown);
+		str_display(it->exe[0] ? it->exe : "?", shown, sizeof(shown));
+		printf("  pid=%u (%s)  age=%s\n", it->pid, shown, age);
 	}
 	proto_pending_free(&p);
 	return 0;

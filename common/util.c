@@ -65,6 +65,68 @@ int xsnprintf(char *buf, size_t n, const char *fmt, ...)
 	return 0;
 }
 
+static bool display_safe(const char *s)
+{
+	if (!*s)
+		return false;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || strchr("_@%+=:,./-", *p)))
+			return false;
+	return true;
+}
+
+void str_display(const char *s, char *out, size_t n)
+{
+	if (n == 0)
+		return;
+	if (display_safe(s)) {
+		if (xsnprintf(out, n, "%s", s) && n > 4)
+			memcpy(out + n - 4, "...", 4);
+		return;
+	}
+	size_t o = 0;
+	bool cut = false;
+	char esc[8];
+	out[o++] = '$';
+	out[o++] = '\'';
+	for (const unsigned char *p = (const unsigned char *)s; *p && !cut; p++) {
+		size_t el;
+		if (*p == '\'' || *p == '\\') {
+			esc[0] = '\\';
+			esc[1] = (char)*p;
+			el = 2;
+		} else if (*p == '\n') {
+			memcpy(esc, "\\n", 2);
+			el = 2;
+		} else if (*p == '\t') {
+			memcpy(esc, "\\t", 2);
+			el = 2;
+		} else if (*p < 0x20 || *p >= 0x7f) {
+			snprintf(esc, sizeof(esc), "\\x%02x", *p);
+			el = 4;
+		} else {
+			esc[0] = (char)*p;
+			el = 1;
+		}
+		if (o + el + 2 > n) {
+			cut = true;
+			break;
+		}
+		memcpy(out + o, esc, el);
+		o += el;
+	}
+	if (cut || o + 2 > n) {
+		if (n > 4)
+			memcpy(out + n - 4, "...", 4);
+		else
+			out[n - 1] = 0;
+		return;
+	}
+	out[o++] = '\'';
+	out[o] = 0;
+}
+
 /* --- messages --- */
 
 static const char *progname = "hush";

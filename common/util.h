@@ -41,6 +41,14 @@ static inline int steal_fd(int *fd)
 int xsnprintf(char *buf, size_t n, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* Writes s for showing to a human (prompts, hush pending): unchanged when it
+ * holds only [A-Za-z0-9_@%+=:,./-] and is not empty, else as a $'...'
+ * string in which control bytes, quotes, backslashes and bytes >= 0x7f are
+ * escaped, so text from a requester cannot fake a line, move the cursor,
+ * clear the screen or pass for two arguments. Ends with "..." when out[n]
+ * is too small. */
+void str_display(const char *s, char *out, size_t n);
+
 /* --- program output: "hush: <what>: <why>" and "hint: <what to do>" --- */
 /* The program name used as prefix (default "hush"). */
 void msg_set_progname(const char *name);

@@ -161,6 +161,16 @@ like "timeout hint says how to approve" "$(cat "$T/err")" "hint: .*hush approve"
 # --- errors of approve/deny ---
 nbh approve >/dev/null 2>"$T/err"; is "approve with nothing pending: exit 1" "$?" 1
 like "says nothing is pending" "$(cat "$T/err")" "no request is pending"
+# a requester's arguments cannot fake lines or escape sequences in the list
+nbh run --grant term -- show $'x\n\n999  grant=safe  /bin/true\e[2J' >/dev/null 2>&1 &
+BG=$!
+check "hostile request shows in hush pending" wait_for has_pending term
+p=$(nbh pending)
+is "pending: one line for one request, whatever its arguments" "$(printf '%s\n' "$p" | wc -l)" 1
+if [[ "$p" == *$'\e'* ]]; then not_ok "pending: no raw escape character reaches the terminal"; else ok "pending: no raw escape character reaches the terminal"; fi
+like "pending: the argument is shown escaped" "$p" "show \\\$'x\\\\n\\\\n999  grant=safe  /bin/true\\\\x1b\[2J'"
+nbh deny "$(printf '%s\n' "$p" | awk '{print $1}')" >/dev/null 2>&1
+wait "$BG"; is "denied hostile request exits 77" "$?" 77
 nbh deny 999 >/dev/null 2>"$T/err"; is "deny of an unknown id: exit 1" "$?" 1
 nbh approve abc >/dev/null 2>&1; is "approve with a bad id: exit 2" "$?" 2
 

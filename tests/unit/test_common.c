@@ -98,6 +98,25 @@ static void test_atomic(void)
 	rmdir(dir);
 }
 
+static void test_display(void)
+{
+	char o[64];
+	str_display("--org=demo", o, sizeof(o));
+	ok(!strcmp(o, "--org=demo"), "safe argument shown as is: %s", o);
+	str_display("a b", o, sizeof(o));
+	ok(!strcmp(o, "$'a b'"), "space quoted: %s", o);
+	str_display("x\n\nhush: ok\033[2J", o, sizeof(o));
+	ok(!strchr(o, '\n') && !strchr(o, '\033'), "no newline or ESC survives");
+	ok(!strcmp(o, "$'x\\n\\nhush: ok\\x1b[2J'"), "escaped: %s", o);
+	str_display("it's", o, sizeof(o));
+	ok(!strcmp(o, "$'it\\'s'"), "quote escaped: %s", o);
+	str_display("", o, sizeof(o));
+	ok(!strcmp(o, "$''"), "empty argument visible: %s", o);
+	char small[8];
+	str_display("\x01\x02\x03\x04\x05", small, sizeof(small));
+	ok(strlen(small) < sizeof(small) && strstr(small, "..."), "truncation marked: %s", small);
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -106,5 +125,6 @@ int main(void)
 	test_duration();
 	test_names();
 	test_atomic();
+	test_display();
 	return t_done();
 }
