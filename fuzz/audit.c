@@ -11,6 +11,22 @@
 #include "broker/audit.h"
 #include "common/json.h"
 
+static int utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	for (size_t i = 0; i < n;) {
+		size_t k = p[i] < 0x80 ? 1 : (p[i] & 0xE0) == 0xC0 ? 2 : (p[i] & 0xF0) == 0xE0 ? 3
+			: (p[i] & 0xF8) == 0xF0 ? 4 : 0;
+		if (!k || i + k > n)
+			return 0;
+		for (size_t j = 1; j < k; j++)
+			if ((p[i + j] & 0xC0) != 0x80)
+				return 0;
+		i += k;
+	}
+	return 1;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -37,8 +53,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			struct audit_record r2;
 			if (w > 0 && audit_parse_line(json, (size_t)w, &r2) != 0)
 				abort();
-			/* characters outside ASCII and NUL-free controls come back as-is */
-			int plain = 1;
+			/* valid UTF-8 without other controls comes back as-is (stray
+			 * bytes >= 0x80 are escaped as \u00XX, which reads back as
+			 * the character U+00XX) */
+			int plain = utf8_valid(line, n);
 			for (size_t i = 0; i < n; i++)
 				if ((unsigned char)line[i] < 0x20 && line[i] != '\n' && line[i] != '\t' && line[i] != '\r')
 					plain = 0;
