@@ -473,6 +473,12 @@ int cmd_sandbox(int argc, char **argv)
 	};
 	for (size_t i = 0; i < ARRAY_LEN(dropped); i++)
 		sb_strv_push(&drop, dropped[i]);
+#if defined(__SANITIZE_ADDRESS__)
+	/* a sanitizer build (make sanitize) of hush runs inside too, with the
+	 * shim preloaded: it needs its runtime options */
+	sb_strv_push(&o.allow_exact, "ASAN_OPTIONS");
+	sb_strv_push(&o.allow_exact, "UBSAN_OPTIONS");
+#endif
 	extern char **environ;
 	if (sandbox_env_filter(environ, &allow, &o.allow_exact, &drop, &env) < 0)
 		die("out of memory");

@@ -101,6 +101,9 @@ as_nobody() {
 	local envs=(HOME="$NB_HOME" XDG_CONFIG_HOME="$NB_HOME/.config" XDG_DATA_HOME="$NB_HOME/.local/share"
 		HUSH_HOME="$NB_HOME/.local/share/hush" HUSH_CONFIG="$NB_HOME/.config/hush/config.ini"
 		HUSH_RUNTIME_DIR="$NB_HOME/run" PATH="$NB_BIN:/usr/local/bin:/usr/bin:/bin")
+	# sanitizer builds (make sanitize) need their runtime options everywhere
+	[ -n "${ASAN_OPTIONS:-}" ] && envs+=(ASAN_OPTIONS="$ASAN_OPTIONS")
+	[ -n "${UBSAN_OPTIONS:-}" ] && envs+=(UBSAN_OPTIONS="$UBSAN_OPTIONS")
 	if is_root; then
 		env -i "${envs[@]}" setpriv --reuid=$NOBODY_UID --regid=$NOBODY_UID --clear-groups -- "$@"
 	else
