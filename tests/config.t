@@ -204,36 +204,8 @@ printf '[grant k]\ncommand = /bin/true\nsecrets = KR_PRESENT, KR_ABSENT\n' >"$HU
 out=$(DBUS_SESSION_BUS_ADDRESS="unix:path=$T/no-such-bus" "$H" config check 2>&1); rc=$?
 is "no vault, dead bus: exit 0" "$rc" 0
 like "no vault: secret check skipped" "$out" "check skipped: no vault"
-export XDG_RUNTIME_DIR="$T/kr-xdg-run"
-mkdir -p "$XDG_RUNTIME_DIR"; chmod 0700 "$XDG_RUNTIME_DIR"
-cat >"$T/bus.conf" <<BUS
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:path=$T/kbus</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-BUS
-bus_out=$(dbus-daemon --config-file="$T/bus.conf" --fork --print-address=1 --print-pid=1 2>/dev/null)
-export DBUS_SESSION_BUS_ADDRESS=$(echo "$bus_out" | sed -n 1p)
-bus_pid=$(echo "$bus_out" | sed -n 2p)
-[ -n "$bus_pid" ] && at_exit "kill $bus_pid"
-printf 'test-keyring-pw' | gnome-keyring-daemon --foreground --unlock --components=secrets >/dev/null 2>&1 &
-gk_pid=$!
-at_exit "kill $gk_pid"
-owned=no
-for _ in $(seq 1 200); do
-	if dbus-send --session --print-reply --dest=org.freedesktop.DBus / org.freedesktop.DBus.NameHasOwner \
-		string:org.freedesktop.secrets 2>/dev/null | grep -q 'boolean true'; then owned=yes; break; fi
-	sleep 0.05
-done
-is "private keyring daemon running" "$owned" yes
+start_keyring kr
+is "private keyring daemon running" "$KR_OWNED" yes
 KC=$(canary)
 if "$H" init --keyring >/dev/null 2>&1 && printf '%s' "$KC" | setsid -w "$H" set KR_PRESENT >/dev/null 2>&1; then
 	out=$(env -u HUSH_ASKPASS setsid -w "$H" config check 2>"$T/err" </dev/null); rc=$?

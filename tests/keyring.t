@@ -29,39 +29,11 @@ for b in dbus-daemon gnome-keyring-daemon secret-tool dbus-send; do
 done
 
 # --- a private session bus and keyring daemon ---
-export XDG_RUNTIME_DIR="$T/xdg-run" XDG_DATA_HOME="$T/xdg-data"
-mkdir -p "$XDG_RUNTIME_DIR" "$XDG_DATA_HOME"; chmod 0700 "$XDG_RUNTIME_DIR"
-# A minimal bus config without service directories: nothing is activated
-# behind the test's back (no second keyring daemon).
-cat >"$T/bus.conf" <<EOF
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:path=$T/bus</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-EOF
-bus_out=$(dbus-daemon --config-file="$T/bus.conf" --fork --print-address=1 --print-pid=1 2>/dev/null)
-export DBUS_SESSION_BUS_ADDRESS=$(echo "$bus_out" | sed -n 1p)
-bus_pid=$(echo "$bus_out" | sed -n 2p)
-at_exit "kill $bus_pid"
-like "private session bus started" "$DBUS_SESSION_BUS_ADDRESS" "^unix:path=$T/bus"
-printf 'test-keyring-pw' | gnome-keyring-daemon --foreground --unlock --components=secrets >/dev/null 2>&1 &
-gk_pid=$!
-at_exit "kill $gk_pid"
-owned=no
-for _ in $(seq 1 600); do
-	if dbus-send --session --print-reply --dest=org.freedesktop.DBus / org.freedesktop.DBus.NameHasOwner \
-		string:org.freedesktop.secrets 2>/dev/null | grep -q 'boolean true'; then owned=yes; break; fi
-	sleep 0.05
-done
-is "gnome-keyring-daemon owns org.freedesktop.secrets" "$owned" yes
+export XDG_DATA_HOME="$T/xdg-data"
+mkdir -p "$XDG_DATA_HOME"
+start_keyring kr
+like "private session bus started" "$DBUS_SESSION_BUS_ADDRESS" "^unix:path=$T/kr-bus"
+is "gnome-keyring-daemon owns org.freedesktop.secrets" "$KR_OWNED" yes
 
 out=$("$H" init --keyring 2>&1); rc=$?
 is "init --keyring exits 0" "$rc" 0

@@ -110,3 +110,42 @@ as_nobody() {
 		env -i "${envs[@]}" "$@"
 	fi
 }
+
+# start_keyring NAME: a private D-Bus session bus (no service activation, so
+# nothing starts behind the test's back) with a gnome-keyring-daemon unlocked
+# from a test password, both stopped at exit. Exports DBUS_SESSION_BUS_ADDRESS
+# and XDG_RUNTIME_DIR (under $T/NAME-run). Sets KR_OWNED=yes once the daemon
+# owns org.freedesktop.secrets (waits up to 30 s), else no.
+start_keyring() {
+	local name="$1"
+	export XDG_RUNTIME_DIR="$T/$name-run"
+	mkdir -p "$XDG_RUNTIME_DIR"; chmod 0700 "$XDG_RUNTIME_DIR"
+	cat >"$T/$name-bus.conf" <<BUS
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:path=$T/$name-bus</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+BUS
+	local bus_out bus_pid gk_pid
+	bus_out=$(dbus-daemon --config-file="$T/$name-bus.conf" --fork --print-address=1 --print-pid=1 2>/dev/null)
+	export DBUS_SESSION_BUS_ADDRESS=$(echo "$bus_out" | sed -n 1p)
+	bus_pid=$(echo "$bus_out" | sed -n 2p)
+	[ -n "$bus_pid" ] && at_exit "kill $bus_pid"
+	printf 'test-keyring-pw' | gnome-keyring-daemon --foreground --unlock --components=secrets >/dev/null 2>&1 &
+	gk_pid=$!
+	at_exit "kill $gk_pid"
+	KR_OWNED=no
+	for _ in $(seq 1 600); do
+		if dbus-send --session --print-reply --dest=org.freedesktop.DBus / org.freedesktop.DBus.NameHasOwner \
+			string:org.freedesktop.secrets 2>/dev/null | grep -q 'boolean true'; then KR_OWNED=yes; break; fi
+		sleep 0.05
+	done
+}
