@@ -85,6 +85,10 @@ void str_display(const char *s, char *out, size_t n)
 			memcpy(out + n - 4, "...", 4);
 		return;
 	}
+	if (n < 4) { /* no room even for $'' */
+		out[0] = 0;
+		return;
+	}
 	size_t o = 0;
 	bool cut = false;
 	char esc[8];
@@ -116,11 +120,8 @@ void str_display(const char *s, char *out, size_t n)
 		memcpy(out + o, esc, el);
 		o += el;
 	}
-	if (cut || o + 2 > n) {
-		if (n > 4)
-			memcpy(out + n - 4, "...", 4);
-		else
-			out[n - 1] = 0;
+	if (cut) {
+		memcpy(out + n - 4, "...", 4);
 		return;
 	}
 	out[o++] = '\'';

@@ -115,6 +115,12 @@ static void test_display(void)
 	char small[8];
 	str_display("\x01\x02\x03\x04\x05", small, sizeof(small));
 	ok(strlen(small) < sizeof(small) && strstr(small, "..."), "truncation marked: %s", small);
+	char tiny[3] = "zz";
+	str_display("a b", tiny, sizeof(tiny));
+	ok(tiny[0] == 0, "a buffer too small for $'' gets an empty string");
+	char four[4];
+	str_display("a b", four, sizeof(four));
+	ok(!strcmp(four, "..."), "four bytes hold only the truncation mark: %s", four);
 }
 
 int main(void)
