@@ -392,13 +392,8 @@ int cmd_sandbox(int argc, char **argv)
 			break;
 	}
 	r = sandbox_hide_scan(&m, cwd, &globs, SANDBOX_WALK_MAX_DEPTH);
-	if (r == 0 && strcmp(cwd, home) != 0) {
-		/* home is searched one level deep on purpose: only its depth
-		 * limit is not a truncation */
-		bool was = m.truncated;
+	if (r == 0 && strcmp(cwd, home) != 0)
 		r = sandbox_hide_scan(&m, home, &globs, 1);
-		m.truncated = was || m.walked > SANDBOX_WALK_MAX_ENTRIES;
-	}
 	if (r < 0 && r != HUSH_ETOOBIG) {
 		rm_tree(tmp);
 		die("sandbox: looking for files to hide under %s: %s", cwd, hush_strerror(r));

@@ -137,7 +137,9 @@ static int walk_dir(struct walk *w, int dfd, const char *path, unsigned depth)
 		    sb_strv_has(&w->m->dirs, child))
 			continue;
 		if (depth + 1 >= w->max_depth) {
-			w->m->truncated = true;
+			/* the global bound is a cap; a shallower walk is a choice */
+			if (w->max_depth >= SANDBOX_WALK_MAX_DEPTH)
+				w->m->truncated = true;
 			continue;
 		}
 		int cfd = openat(dirfd(d), n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);

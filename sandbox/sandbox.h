@@ -67,8 +67,9 @@ int sandbox_masks_add(struct sandbox_masks *m, const char *path);
  * directories already masked) up to max_depth levels and adds every entry
  * whose name matches globs. Files hard-linked to a matching file under
  * another name inside the walked tree are added too (same device and
- * inode). Sets m->truncated when the entry or mask cap was hit (the
- * depth limit is a choice, not reported). 0 or HUSH_E*. */
+ * inode). Sets m->truncated when the entry, link or mask cap was hit, or
+ * when a directory lies deeper than SANDBOX_WALK_MAX_DEPTH; a smaller
+ * max_depth is the caller's choice and not reported. 0 or HUSH_E*. */
 int sandbox_hide_scan(struct sandbox_masks *m, const char *root,
 		      const struct sb_strv *globs, unsigned max_depth);
 void sandbox_masks_free(struct sandbox_masks *m);

@@ -138,6 +138,7 @@ static void test_scan(void)
 	struct sandbox_masks shallow = { 0 };
 	ok(sandbox_hide_scan(&shallow, root, &g, 1) == 0 && !has_suffix(&shallow.files, ".env.prod"),
 	   "depth limit respected");
+	ok(!shallow.truncated, "a walk made shallow on purpose is not reported as truncated");
 	sandbox_masks_free(&shallow);
 	sandbox_masks_free(&m);
 	sb_strv_free(&g);
