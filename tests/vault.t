@@ -9,8 +9,11 @@ C=$(canary)
 ERRS="$T/errs"; mkdir -p "$ERRS"
 n_err=0
 # run_err NAME CMD... : runs CMD with stderr kept in $ERRS for the final canary sweep.
+# (never in a pipeline or $(...): the count must stay in this shell)
 run_err() { local n="$1"; shift; n_err=$((n_err + 1)); "$@" 2>"$ERRS/$n_err-$n"; }
-last_err() { cat "$(ls -t "$ERRS"/* | head -1)"; }
+# the stderr of the newest run_err, by its sequence number (never by mtime:
+# two files written within one timestamp tick tie)
+last_err() { cat "$ERRS/$n_err-"*; }
 fp() { stat -c '%s %Y %i' "$1"; sha256sum <"$1"; }   # size, mtime, inode, content
 
 export HUSH_ASKPASS=$(make_askpass "pass-one")
@@ -57,9 +60,9 @@ like "get of a missing name says so" "$(last_err)" "no secret named FROM_ARGV"
 run_err badname "$H" set 1BAD </dev/null; rc=$?
 is "invalid name is a usage error (exit 2)" "$rc" 2
 like "invalid name is explained" "$(last_err)" "invalid name '1BAD'"
-printf 'a\0b' | run_err nul "$H" set WITH_NUL; rc=$?
+run_err nul "$H" set WITH_NUL < <(printf 'a\0b'); rc=$?
 is "a value with a NUL byte is refused (exit 2)" "$rc" 2
-head -c $((1024 * 1024 + 1)) /dev/zero | tr '\0' 'x' | run_err big "$H" set TOO_BIG; rc=$?
+run_err big "$H" set TOO_BIG < <(head -c $((1024 * 1024 + 1)) /dev/zero | tr '\0' 'x'); rc=$?
 is "a value over 1 MiB is refused (exit 2)" "$rc" 2
 
 # --- list ---
