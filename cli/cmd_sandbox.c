@@ -177,14 +177,22 @@ static void sandbox_usage(FILE *f)
 		"and broker control socket out of reach, granted commands routed\n"
 		"through the broker. Exit status is the agent's.\n\n"
 		"options:\n"
-		"  --profile NAME        add the [profile NAME] rules from the config\n"
+		"  --profile NAME        use this agent profile (default: the one whose\n"
+		"                        commands list names AGENT: claude, opencode, codex,\n"
+		"                        aider, gemini are built in)\n"
 		"  --allow-env VAR[,..]  pass these variables too (exact names)\n"
+		"  --allow-display       share the X11/Wayland display (desktop confirmation\n"
+		"                        is then not used for this sandbox's requests)\n"
+		"  --home MODE           visible (every entry of $HOME read-only) or\n"
+		"                        allow-list (only the profile's paths)\n"
+		"  --explain             print the plan (hidden, writable, never-writable,\n"
+		"                        private) and exit without starting the agent\n"
 		"  --no-shim             do not preload libhush.so\n"
 		"  --no-userns           no user/mount/pid namespaces (Landlock only)\n"
 		"  --no-landlock         no Landlock domain\n"
 		"  --partial-masks       start even when the search for files to hide\n"
 		"                        stopped at its limit (the rest relies on the shim)\n"
-		"  -v, --verbose         say what is masked\n"
+		"  -v, --verbose         print the plan, then start\n"
 		"  -h, --help            this text\n"
 		"\nThe --no-* switches weaken the sandbox; they are for diagnosis.\n"
 		"See docs/sandbox.md and SECURITY.md for what each layer stops.\n");
@@ -192,9 +200,170 @@ static void sandbox_usage(FILE *f)
 
 struct opts {
 	const char *profile;
+	const char *home_mode;
 	struct sb_strv allow_exact;
-	bool no_shim, no_userns, no_landlock, verbose, partial_masks;
+	bool no_shim, no_userns, no_landlock, verbose, partial_masks, explain, allow_display;
 };
+
+/* --- the plan --- */
+
+static void push_list(struct sb_strv *to, const struct config_list *l)
+{
+	for (size_t i = 0; l && i < l->n; i++)
+		if (!sb_strv_has(to, l->items[i]) && sb_strv_push(to, l->items[i]) < 0)
+			die("out of memory");
+}
+
+static void push_dir_of(struct sb_strv *to, const char *file)
+{
+	char dir[PATH_MAX];
+	if (!file || !*file || xsnprintf(dir, sizeof(dir), "%s", file) < 0)
+		return;
+	char *sl = strrchr(dir, '/');
+	if (!sl || sl == dir)
+		return;
+	*sl = '\0';
+	if (!sb_strv_has(to, dir) && sb_strv_push(to, dir) < 0)
+		die("out of memory");
+}
+
+/* Builds the mount plan from the config, the profile and what is on disk;
+ * dies with a message when it cannot be built. */
+static void build_plan(struct sandbox_plan *plan, const struct config *cfg,
+		       const struct sandbox_profile *prof, const struct opts *o, const char *home,
+		       const char *cwd, const char *runtime, const char *cfgpath, const char *tmp,
+		       const char *self, const char *shim, const char *upath,
+		       const struct sandbox_masks *m)
+{
+	struct sb_strv aw = { 0 }, state = { 0 }, scratch = { 0 }, never = { 0 }, keep = { 0 },
+		       hallow = { 0 };
+	push_list(&aw, &cfg->allow_write);
+	push_list(&state, &cfg->state_files);
+	push_list(&scratch, &cfg->scratch);
+	push_list(&never, &cfg->never_write);
+	push_list(&hallow, &cfg->home_allow);
+	if (prof) {
+		push_list(&aw, &prof->allow_write);
+		push_list(&state, &prof->state_files);
+		push_list(&scratch, &prof->scratch);
+		push_list(&never, &prof->never_write);
+		push_list(&hallow, &prof->home_allow);
+		/* a profile's state directory is made on first use, so that the
+		 * agent's state persists from its very first session */
+		for (size_t i = 0; i < prof->allow_write.n; i++)
+			if (sandbox_path_under(prof->allow_write.items[i], home) &&
+			    access(prof->allow_write.items[i], F_OK) != 0)
+				path_ensure_private_dir(prof->allow_write.items[i]);
+	}
+	/* hush's own files, the grants' executables and the human's PATH
+	 * directories under $HOME are never writable */
+	char p[PATH_MAX];
+	push_dir_of(&never, cfgpath);
+	if (sb_strv_push(&never, cfgpath) < 0 || sb_strv_push(&never, runtime) < 0)
+		die("out of memory");
+	for (size_t i = 0; i < cfg->ngrants; i++)
+		if (cfg->grants[i].command && sb_strv_push(&never, cfg->grants[i].command) < 0)
+			die("out of memory");
+	char *pc = die_oom_check(strdup(upath ? upath : ""));
+	for (char *save = NULL, *d = strtok_r(pc, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+		char real[PATH_MAX];
+		if (d[0] == '/' && realpath(d, real)) {
+			if (sandbox_path_under(real, home) && !sb_strv_has(&never, real))
+				sb_strv_push(&never, real);
+			if (!sb_strv_has(&keep, real))
+				sb_strv_push(&keep, real);
+		}
+	}
+	free(pc);
+	/* unprotect: the user's explicit, loud choice */
+	for (size_t i = 0; i < cfg->unprotect.n; i++) {
+		const char *u = cfg->unprotect.items[i];
+		for (size_t j = 0; j < never.n; j++)
+			if (!strcmp(never.v[j], u)) {
+				free(never.v[j]);
+				never.v[j] = never.v[--never.n];
+				never.v[never.n] = NULL;
+				msg_warn("sandbox: WARNING: %s is writable by the agent (unprotect in "
+					 "the config): what it writes there runs or counts later", u);
+				break;
+			}
+	}
+	/* what must stay visible under the private areas */
+	sb_strv_push(&keep, tmp);
+	push_dir_of(&keep, self);
+	push_dir_of(&keep, shim);
+	sb_strv_push(&keep, cfgpath);
+	sb_strv_push(&keep, runtime);
+	if (o->allow_display) {
+		sb_strv_push(&keep, "/tmp/.X11-unix");
+		const char *xa = getenv("XAUTHORITY");
+		if (xa && xa[0] == '/')
+			sb_strv_push(&keep, xa);
+		const char *wd = getenv("WAYLAND_DISPLAY"), *xr = getenv("XDG_RUNTIME_DIR");
+		if (wd && xr && xsnprintf(p, sizeof(p), "%s/%s", wd[0] == '/' ? "" : xr, wd) == 0)
+			sb_strv_push(&keep, p);
+	}
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+	enum sandbox_home_mode hm = cfg->home_mode == HOME_MODE_ALLOWLIST ? SANDBOX_HOME_ALLOWLIST
+									 : SANDBOX_HOME_VISIBLE;
+	if (o->home_mode)
+		hm = strcmp(o->home_mode, "allow-list") ? SANDBOX_HOME_VISIBLE : SANDBOX_HOME_ALLOWLIST;
+	struct sandbox_inputs in = {
+		.home = home, .cwd = cwd, .xdg_runtime = xdg && xdg[0] == '/' ? xdg : NULL,
+		.allow_write = &aw, .state_files = &state, .scratch = &scratch,
+		.never_write = &never, .keep = &keep, .home_allow = &hallow, .home_mode = hm,
+		.masks = m,
+	};
+	char why[512] = "";
+	int r = sandbox_plan_build(plan, &in, why, sizeof(why));
+	sb_strv_free(&aw);
+	sb_strv_free(&state);
+	sb_strv_free(&scratch);
+	sb_strv_free(&never);
+	sb_strv_free(&keep);
+	sb_strv_free(&hallow);
+	if (r == HUSH_EINVAL && why[0]) {
+		rm_tree(tmp);
+		die_status(2, "start the agent from a project directory", "sandbox: %s", why);
+	}
+	if (r < 0) {
+		rm_tree(tmp);
+		die("sandbox: building the mount plan: %s", hush_strerror(r));
+	}
+}
+
+/* hush sandbox --explain / -v: the plan, one line an operation. */
+static void explain_plan(const struct sandbox_plan *plan, const struct sandbox_masks *m)
+{
+	(void)m;
+	fprintf(stderr, "hush: sandbox plan (in the order it is carried out; everything else is "
+		"read-only):\n");
+	for (size_t i = 0; i < plan->n; i++) {
+		const struct sandbox_op *op = &plan->ops[i];
+		fprintf(stderr, "  %-14s %s", sandbox_op_name(op->kind), op->path);
+		if (op->src && strcmp(op->src, op->path))
+			fprintf(stderr, " <- %s", op->src);
+		if (op->why)
+			fprintf(stderr, "  (%s)", op->why);
+		fputc('\n', stderr);
+	}
+	for (size_t i = 0; i < plan->absent.n; i++)
+		fprintf(stderr, "  %-14s %s  (does not exist: looked at again at exit)\n", "watched",
+			plan->absent.v[i]);
+}
+
+/* After the session: never-writable names that did not exist at start and
+ * do now were created by the agent. One line each. */
+static void report_absent(const struct sandbox_plan *plan)
+{
+	for (size_t i = 0; i < plan->absent.n; i++) {
+		struct stat st;
+		if (lstat(plan->absent.v[i], &st) == 0)
+			msg_warn("sandbox: %s was created during the session: it is on the "
+				 "never-writable list; look at it before anything runs it",
+				 plan->absent.v[i]);
+	}
+}
 
 /* With no config file at start, an agent could write one that the next
  * broker would load (its own grants, confirm = none). An empty file made
@@ -246,6 +415,9 @@ int cmd_sandbox(int argc, char **argv)
 		{ "no-landlock", no_argument, NULL, 'L' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "partial-masks", no_argument, NULL, 'P' },
+		{ "explain", no_argument, NULL, 'X' },
+		{ "allow-display", no_argument, NULL, 'D' },
+		{ "home", required_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -260,6 +432,13 @@ int cmd_sandbox(int argc, char **argv)
 		case 'L': o.no_landlock = true; break;
 		case 'v': o.verbose = true; break;
 		case 'P': o.partial_masks = true; break;
+		case 'X': o.explain = true; break;
+		case 'D': o.allow_display = true; break;
+		case 'H':
+			if (strcmp(optarg, "visible") && strcmp(optarg, "allow-list"))
+				die_usage("sandbox", "--home: expected visible or allow-list");
+			o.home_mode = optarg;
+			break;
 		case 'h': sandbox_usage(stdout); return 0;
 		default: die_usage("sandbox", "unknown option");
 		}
@@ -280,8 +459,13 @@ int cmd_sandbox(int argc, char **argv)
 			   "config: %s", r == HUSH_ECONFIG ? cerr : hush_strerror(r));
 	const struct sandbox_profile *prof = NULL;
 	if (o.profile && !(prof = config_profile(&cfg, o.profile)))
-		die_status(2, "profiles are [profile NAME] sections of the config",
+		die_status(2, "built-in profiles: claude, opencode, codex, aider, gemini; others are "
+			   "[profile NAME] sections of the config",
 			   "sandbox: no profile named '%s'", o.profile);
+	if (!o.profile)
+		prof = config_profile_for_command(&cfg, agent[0]);
+	if (cfg.allow_display)
+		o.allow_display = true;
 
 	char self[PATH_MAX], home[PATH_MAX], data[PATH_MAX], runtime[PATH_MAX];
 	char cfgpath[PATH_MAX], cwd[PATH_MAX], vault[PATH_MAX];
@@ -378,6 +562,22 @@ int cmd_sandbox(int argc, char **argv)
 	if (xsnprintf(p, sizeof(p), "%s/.local/share/keyrings", home) == 0)
 		sb_strv_push(&named, p);
 	dbus_paths(&named);
+	if (!o.allow_display) {
+		/* the display's cookies: with them, any X client can type into
+		 * and read every window (hush's own approval dialog included) */
+		static const char *const xauth[] = { "~/.Xauthority", "~/.ICEauthority" };
+		for (size_t i = 0; i < ARRAY_LEN(xauth); i++)
+			if (path_expand_home(xauth[i], p, sizeof(p)) == 0)
+				sb_strv_push(&named, p);
+		const char *xa = getenv("XAUTHORITY");
+		if (xa && xa[0] == '/')
+			sb_strv_push(&named, xa);
+	} else {
+		static const char *const dvars[] = { "DISPLAY", "WAYLAND_DISPLAY", "XAUTHORITY" };
+		for (size_t i = 0; i < ARRAY_LEN(dvars); i++)
+			if (getenv(dvars[i]))
+				sb_strv_push(&o.allow_exact, dvars[i]);
+	}
 	for (size_t i = 0; i < named.n; i++) {
 		if (named.v[i][0] != '/')
 			continue;
@@ -410,12 +610,6 @@ int cmd_sandbox(int argc, char **argv)
 		msg_warn("sandbox: the search for files to hide stopped at a limit (%zu entries "
 			 "looked at, %zu masks); the rest relies on the shim",
 			 m.walked, m.files.n + m.dirs.n);
-	if (o.verbose) {
-		for (size_t i = 0; i < m.files.n; i++)
-			fprintf(stderr, "hush: sandbox: hiding file %s\n", m.files.v[i]);
-		for (size_t i = 0; i < m.dirs.n; i++)
-			fprintf(stderr, "hush: sandbox: hiding directory %s\n", m.dirs.v[i]);
-	}
 
 	/* the shim's rules */
 	char shim[PATH_MAX] = "";
@@ -490,13 +684,18 @@ int cmd_sandbox(int argc, char **argv)
 		sandbox_env_set(&env, "HUSH_SHIM_CONFIG", rules);
 	}
 
-	/* read-only inside: our temporary directory and the config file (an
-	 * agent must not add grants) */
-	struct sb_strv ro = { 0 };
-	sb_strv_push(&ro, tmp);
+	/* the mount plan (namespace mode) */
 	ensure_config_file(cfgpath);
-	if (is_file(cfgpath) && !sb_strv_has(&m.files, cfgpath))
-		sb_strv_push(&ro, cfgpath);
+	struct sandbox_plan plan = { 0 };
+	build_plan(&plan, &cfg, prof, &o, home, cwd, runtime, cfgpath, tmp, self, shim, upath, &m);
+	if (o.explain) {
+		explain_plan(&plan, &m);
+		sandbox_plan_free(&plan);
+		rm_tree(tmp);
+		return 0;
+	}
+	if (o.verbose)
+		explain_plan(&plan, &m);
 
 	/* Landlock allow-list, for when there are no masks */
 	struct sb_strv hidden = { 0 }, rw = { 0 };
@@ -544,7 +743,7 @@ int cmd_sandbox(int argc, char **argv)
 		.cwd = cwd,
 		.empty_file = empty,
 		.masks = &m,
-		.ro_paths = &ro,
+		.plan = &plan,
 		.userns = userns,
 		.landlock_abi = abi,
 		.ll_paths = NULL,
@@ -593,7 +792,8 @@ int cmd_sandbox(int argc, char **argv)
 	sb_strv_free(&allow);
 	sb_strv_free(&drop);
 	sb_strv_free(&env);
-	sb_strv_free(&ro);
+	report_absent(&plan);
+	sandbox_plan_free(&plan);
 	sb_strv_free(&hidden);
 	sb_strv_free(&rw);
 	sb_strv_free(&rx);

@@ -52,6 +52,88 @@ static const char *const default_allow_env[] = {
 	"LANG", "LANGUAGE", "LC_*", "EDITOR", "VISUAL", "PAGER", "TMPDIR",
 	"TZ", "PWD", "NO_COLOR", "COLUMNS", "LINES",
 };
+/* Paths that run code or hold rules later, for the human or for the
+ * agent's next session: read-only inside the sandbox even where they lie in
+ * a writable tree (docs/sandbox.md lists why each is here). Absolute items
+ * ("~/") are the human's; relative ones are in the project. The git
+ * directory's hooks and config are found by sandbox/git.c. */
+static const char *const default_never_write[] = {
+	/* shells and login */
+	"~/.bashrc", "~/.bash_profile", "~/.bash_login", "~/.bash_logout", "~/.bash_aliases",
+	"~/.profile", "~/.zshrc", "~/.zshenv", "~/.zprofile", "~/.zlogin", "~/.zlogout",
+	"~/.config/fish", "~/.inputrc", "~/.pam_environment", "~/.config/environment.d",
+	"~/.xprofile", "~/.xsession", "~/.xsessionrc", "~/.xinitrc", "~/.Xresources",
+	/* things that start by themselves */
+	"~/.config/autostart", "~/.config/systemd", "~/.local/share/systemd",
+	"~/.local/share/applications", "~/.local/share/dbus-1", "~/.config/tmux",
+	"~/.tmux.conf", "~/.screenrc",
+	/* programs on the PATH and what interpreters load */
+	"~/.local/bin", "~/bin", "~/.local/lib", "~/.node_modules", "~/.node_libraries",
+	"~/.cargo/bin", "~/go/bin", "~/.npm-global", "~/.pythonrc", "~/.pythonstartup",
+	"~/.config/pip", "~/.pip", "~/.npmrc", "~/.yarnrc", "~/.gemrc", "~/.irbrc",
+	/* git and direnv */
+	"~/.gitconfig", "~/.config/git", "~/.config/direnv", "~/.local/share/direnv",
+	/* editors */
+	"~/.vimrc", "~/.vim", "~/.config/nvim", "~/.emacs", "~/.emacs.d", "~/.config/emacs",
+	"~/.nanorc", "~/.config/Code/User", "~/.vscode", "~/.config/JetBrains",
+	/* the agents' own rules */
+	"~/.claude/settings.json", "~/.claude/settings.local.json", "~/.claude/commands",
+	"~/.claude/agents", "~/.claude/hooks", "~/.config/opencode", "~/.codex/config.toml",
+	"~/.gemini/settings.json", "~/.aider.conf.yml",
+	/* in the project */
+	".envrc", ".vscode", ".idea", ".claude/settings.json", ".claude/settings.local.json",
+	".claude/commands", ".claude/agents", ".claude/hooks", ".mcp.json", "opencode.json",
+	"opencode.jsonc", ".opencode", ".codex", ".gemini", ".aider.conf.yml", ".husky",
+	".pre-commit-config.yaml", "lefthook.yml", ".lefthook.yml", ".git/hooks", ".git/config",
+};
+/* Caches a tool fills and another run of it trusts: inside the sandbox
+ * they are empty and gone at exit, so nothing planted there runs later
+ * outside (npx, pre-commit and pip run what they find in them). */
+static const char *const default_scratch[] = {
+	"~/.cache", "~/.npm", "~/.local/state",
+};
+/* home = allow-list: what stays visible besides the profile's paths. */
+static const char *const default_home_allow[] = {
+	"~/.gitconfig", "~/.config/git", "~/.local/bin", "~/bin", "~/.nvm", "~/.cargo/bin",
+	"~/.rustup", "~/.pyenv", "~/go/bin", "~/.npm-global", "~/.local/lib",
+};
+
+/* Built-in agent profiles, chosen by the agent's command name. */
+struct builtin_profile {
+	const char *name;
+	const char *commands, *allow_write, *state_files, *allow_env, *never_write;
+};
+static const struct builtin_profile builtin_profiles[] = {
+	{ "claude", "claude",
+	  "~/.claude, ~/.local/share/claude",
+	  "~/.claude.json, ~/.claude.json.backup",
+	  "ANTHROPIC_BASE_URL, ANTHROPIC_MODEL, ANTHROPIC_SMALL_FAST_MODEL, CLAUDE_CODE_*, "
+	  "DISABLE_*, CLAUDE_CONFIG_DIR",
+	  "~/.claude/settings.json, ~/.claude/settings.local.json, ~/.claude/commands, "
+	  "~/.claude/agents, ~/.claude/hooks" },
+	{ "opencode", "opencode",
+	  "~/.local/share/opencode, ~/.config/opencode",
+	  "",
+	  "OPENCODE_*, OPENAI_BASE_URL",
+	  "~/.config/opencode/opencode.json, ~/.config/opencode/opencode.jsonc, "
+	  "~/.config/opencode/agent, ~/.config/opencode/command, ~/.config/opencode/plugin" },
+	{ "codex", "codex",
+	  "~/.codex",
+	  "",
+	  "CODEX_HOME, OPENAI_BASE_URL, CODEX_*",
+	  "~/.codex/config.toml, ~/.codex/AGENTS.md" },
+	{ "aider", "aider",
+	  "~/.aider",
+	  "~/.aider.chat.history.md, ~/.aider.input.history",
+	  "AIDER_*, OPENAI_API_BASE, OPENAI_BASE_URL",
+	  "~/.aider.conf.yml" },
+	{ "gemini", "gemini",
+	  "~/.gemini",
+	  "",
+	  "GEMINI_*, GOOGLE_CLOUD_PROJECT",
+	  "~/.gemini/settings.json, ~/.gemini/commands" },
+};
+
 static const char *const default_scan_skip[] = {
 	".git", "node_modules", "vendor", ".venv", "venv", "__pycache__",
 	"dist", "build", "target", ".cache",
@@ -216,6 +298,51 @@ static void add_defaults(struct config_list *l, const char *const *items, size_t
 	}
 }
 
+/* Adds each item of a comma-separated built-in list ("~/" expanded). */
+static void add_csv_defaults(struct config_list *l, const char *csv)
+{
+	struct config_list items;
+	if (config_parse_list(csv, &items) != 0)
+		return;
+	for (size_t i = 0; i < items.n; i++)
+		add_defaults(l, (const char *const *)&items.items[i], 1, items.items[i][0] == '~');
+	config_list_free(&items);
+}
+
+static void builtin_profiles_add(struct config *cfg)
+{
+	cfg->profiles = calloc(ARRAY_LEN(builtin_profiles), sizeof(*cfg->profiles));
+	if (!cfg->profiles)
+		return;
+	for (size_t i = 0; i < ARRAY_LEN(builtin_profiles); i++) {
+		const struct builtin_profile *b = &builtin_profiles[i];
+		struct sandbox_profile *p = &cfg->profiles[cfg->nprofiles];
+		p->name = strdup(b->name);
+		if (!p->name)
+			return;
+		p->builtin = true;
+		cfg->nprofiles++;
+		add_csv_defaults(&p->commands, b->commands);
+		add_csv_defaults(&p->allow_write, b->allow_write);
+		add_csv_defaults(&p->state_files, b->state_files);
+		add_csv_defaults(&p->allow_env, b->allow_env);
+		add_csv_defaults(&p->never_write, b->never_write);
+	}
+}
+
+const struct sandbox_profile *config_profile_for_command(const struct config *cfg,
+							 const char *argv0)
+{
+	if (!argv0)
+		return NULL;
+	const char *base = strrchr(argv0, '/');
+	base = base ? base + 1 : argv0;
+	for (size_t i = 0; i < cfg->nprofiles; i++)
+		if (config_list_has(&cfg->profiles[i].commands, base))
+			return &cfg->profiles[i];
+	return NULL;
+}
+
 void config_defaults(struct config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
@@ -230,6 +357,12 @@ void config_defaults(struct config *cfg)
 	add_defaults(&cfg->hide_dirs, default_hide_dirs, ARRAY_LEN(default_hide_dirs), true);
 	add_defaults(&cfg->allow_env, default_allow_env, ARRAY_LEN(default_allow_env), false);
 	add_defaults(&cfg->scan_skip, default_scan_skip, ARRAY_LEN(default_scan_skip), false);
+	add_defaults(&cfg->scratch, default_scratch, ARRAY_LEN(default_scratch), true);
+	add_defaults(&cfg->home_allow, default_home_allow, ARRAY_LEN(default_home_allow), true);
+	for (size_t i = 0; i < ARRAY_LEN(default_never_write); i++)
+		add_defaults(&cfg->never_write, &default_never_write[i], 1,
+			     default_never_write[i][0] == '~');
+	builtin_profiles_add(cfg);
 }
 
 static void grant_free(struct grant *g)
@@ -254,6 +387,11 @@ static void grant_free(struct grant *g)
 static void profile_free(struct sandbox_profile *p)
 {
 	free(p->name);
+	config_list_free(&p->commands);
+	config_list_free(&p->state_files);
+	config_list_free(&p->scratch);
+	config_list_free(&p->never_write);
+	config_list_free(&p->home_allow);
 	config_list_free(&p->hide);
 	config_list_free(&p->hide_dirs);
 	config_list_free(&p->allow_env);
@@ -271,6 +409,11 @@ void config_free(struct config *cfg)
 	config_list_free(&cfg->hide_dirs);
 	config_list_free(&cfg->allow_env);
 	config_list_free(&cfg->allow_write);
+	config_list_free(&cfg->state_files);
+	config_list_free(&cfg->scratch);
+	config_list_free(&cfg->never_write);
+	config_list_free(&cfg->unprotect);
+	config_list_free(&cfg->home_allow);
 	config_list_free(&cfg->scan_skip);
 	for (size_t i = 0; i < cfg->ngrants; i++)
 		grant_free(&cfg->grants[i]);
@@ -348,7 +491,14 @@ static const struct key broker_keys[] = {
 };
 static const struct key sandbox_keys[] = {
 	{ "hide", true }, { "hide_dirs", true }, { "allow_env", true },
-	{ "allow_write", true }, { NULL, false },
+	{ "allow_write", true }, { "state_files", true }, { "scratch", true },
+	{ "never_write", true }, { "unprotect", true }, { "home", false },
+	{ "home_allow", true }, { "display", false }, { NULL, false },
+};
+static const struct key profile_keys[] = {
+	{ "hide", true }, { "hide_dirs", true }, { "allow_env", true },
+	{ "allow_write", true }, { "state_files", true }, { "scratch", true },
+	{ "never_write", true }, { "home_allow", true }, { "commands", true }, { NULL, false },
 };
 static const struct key scan_keys[] = {
 	{ "skip", true }, { "max_file", false }, { NULL, false },
@@ -361,13 +511,13 @@ static const struct key grant_keys[] = {
 static const struct key *const section_keys[SEC_COUNT] = {
 	[SEC_VAULT] = vault_keys, [SEC_BROKER] = broker_keys,
 	[SEC_SANDBOX] = sandbox_keys, [SEC_SCAN] = scan_keys,
-	[SEC_GRANT] = grant_keys, [SEC_PROFILE] = sandbox_keys,
+	[SEC_GRANT] = grant_keys, [SEC_PROFILE] = profile_keys,
 };
 static const char *const section_names[SEC_COUNT] = {
 	[SEC_VAULT] = "[vault]", [SEC_BROKER] = "[broker]", [SEC_SANDBOX] = "[sandbox]",
 	[SEC_SCAN] = "[scan]",
 };
-#define MAX_KEYS 12
+#define MAX_KEYS 24
 
 struct loader {
 	struct config *cfg;
@@ -493,7 +643,15 @@ static void section_begin(struct loader *L, char *text)
 		g->line = L->line;
 		L->cur = cfg->ngrants++;
 	} else {
-		if (config_profile(cfg, arg)) {
+		struct sandbox_profile *old = (struct sandbox_profile *)config_profile(cfg, arg);
+		if (old && old->builtin) {
+			/* a user's section extends the built-in profile */
+			old->builtin = false;
+			L->cur = (size_t)(old - cfg->profiles);
+			L->sec = s;
+			return;
+		}
+		if (old) {
 			FAIL(L, "profile '%s' is defined twice", arg);
 			return;
 		}
@@ -675,6 +833,7 @@ enum item_kind {
 	ITEM_DIR,      /* absolute directory, "~/" expanded */
 	ITEM_ENV,      /* variable name, or prefix glob NAME_* / LC_* */
 	ITEM_NAME,     /* directory name for scan skip */
+	ITEM_PATH,     /* absolute ("~/" expanded), or relative to the project */
 };
 
 static int check_item(struct loader *L, const char *key, enum item_kind kind, const char *item,
@@ -717,6 +876,15 @@ static int check_item(struct loader *L, const char *key, enum item_kind kind, co
 		}
 		return xsnprintf(out, n, "%s", item) ? (FAIL(L, "%s: item too long", key), -1) : 0;
 	}
+	case ITEM_PATH:
+		if (item[0] == '/' || item[0] == '~')
+			return get_abs_path(L, key, item, out, n);
+		if (!strcmp(item, "..") || !strncmp(item, "../", 3) || strstr(item, "/../") ||
+		    !*item) {
+			FAIL(L, "%s: '%.80s' must not leave the project ('..')", key, item);
+			return -1;
+		}
+		return xsnprintf(out, n, "%s", item) ? (FAIL(L, "%s: item too long", key), -1) : 0;
 	case ITEM_NAME:
 		if (strchr(item, '/') || !strcmp(item, ".") || !strcmp(item, "..")) {
 			FAIL(L, "%s: '%.80s' is not a directory name", key, item);
@@ -964,18 +1132,46 @@ static void key_broker(struct loader *L, const char *k, const char *v)
 }
 
 static void key_sandbox(struct loader *L, const char *k, const char *v,
-			struct config_list *hide, struct config_list *hide_dirs,
-			struct config_list *allow_env, struct config_list *allow_write,
-			bool removable)
+			struct sandbox_profile *p)
 {
+	struct config *cfg = L->cfg;
+	/* [sandbox] may remove built-in items with "!ITEM"; a profile
+	 * section may too, from its own built-in lists */
+	bool rm = true;
 	if (!strcmp(k, "hide"))
-		add_list(L, k, v, hide, ITEM_GLOB, removable);
+		add_list(L, k, v, p ? &p->hide : &cfg->hide, ITEM_GLOB, rm);
 	else if (!strcmp(k, "hide_dirs"))
-		add_list(L, k, v, hide_dirs, ITEM_DIR, removable);
+		add_list(L, k, v, p ? &p->hide_dirs : &cfg->hide_dirs, ITEM_DIR, rm);
 	else if (!strcmp(k, "allow_env"))
-		add_list(L, k, v, allow_env, ITEM_ENV, removable);
+		add_list(L, k, v, p ? &p->allow_env : &cfg->allow_env, ITEM_ENV, rm);
 	else if (!strcmp(k, "allow_write"))
-		add_list(L, k, v, allow_write, ITEM_DIR, removable);
+		add_list(L, k, v, p ? &p->allow_write : &cfg->allow_write, ITEM_DIR, rm);
+	else if (!strcmp(k, "state_files"))
+		add_list(L, k, v, p ? &p->state_files : &cfg->state_files, ITEM_DIR, rm);
+	else if (!strcmp(k, "scratch"))
+		add_list(L, k, v, p ? &p->scratch : &cfg->scratch, ITEM_DIR, rm);
+	else if (!strcmp(k, "home_allow"))
+		add_list(L, k, v, p ? &p->home_allow : &cfg->home_allow, ITEM_DIR, rm);
+	else if (!strcmp(k, "commands") && p)
+		add_list(L, k, v, &p->commands, ITEM_NAME, rm);
+	else if (!strcmp(k, "never_write")) {
+		/* never removable here: that takes unprotect, which says so */
+		if (strchr(v, '!'))
+			FAIL(L, "never_write: '!' cannot remove an item; use 'unprotect = PATH' "
+			     "(the sandbox then warns at every start)");
+		else
+			add_list(L, k, v, p ? &p->never_write : &cfg->never_write, ITEM_PATH, false);
+	} else if (!strcmp(k, "unprotect"))
+		add_list(L, k, v, &cfg->unprotect, ITEM_PATH, false);
+	else if (!strcmp(k, "home")) {
+		if (!strcmp(v, "visible"))
+			cfg->home_mode = HOME_MODE_VISIBLE;
+		else if (!strcmp(v, "allow-list"))
+			cfg->home_mode = HOME_MODE_ALLOWLIST;
+		else
+			FAIL(L, "home: bad value '%.80s' (expected visible or allow-list)", v);
+	} else if (!strcmp(k, "display"))
+		get_bool(L, k, v, &cfg->allow_display);
 }
 
 static void key_scan(struct loader *L, const char *k, const char *v)
@@ -1188,8 +1384,7 @@ static int handler(void *user, const char *section, const char *name, const char
 		key_broker(L, name, value);
 		break;
 	case SEC_SANDBOX:
-		key_sandbox(L, name, value, &cfg->hide, &cfg->hide_dirs, &cfg->allow_env,
-			    &cfg->allow_write, true);
+		key_sandbox(L, name, value, NULL);
 		break;
 	case SEC_SCAN:
 		key_scan(L, name, value);
@@ -1198,9 +1393,7 @@ static int handler(void *user, const char *section, const char *name, const char
 		key_grant(L, name, value);
 		break;
 	case SEC_PROFILE: {
-		struct sandbox_profile *p = &cfg->profiles[L->cur];
-		key_sandbox(L, name, value, &p->hide, &p->hide_dirs, &p->allow_env,
-			    &p->allow_write, false);
+		key_sandbox(L, name, value, &cfg->profiles[L->cur]);
 		break;
 	}
 	default:

@@ -65,10 +65,21 @@ struct grant {
 /* A [profile NAME] section: additions to [sandbox] for hush sandbox --profile. */
 struct sandbox_profile {
 	char *name;
+	bool builtin;                  /* from the built-in table, not extended */
+	struct config_list commands;   /* agent command names that select it */
 	struct config_list hide;
 	struct config_list hide_dirs;
 	struct config_list allow_env;
-	struct config_list allow_write;
+	struct config_list allow_write; /* state directories, writable */
+	struct config_list state_files; /* state files in $HOME, copied back */
+	struct config_list scratch;     /* writable, empty, discarded at exit */
+	struct config_list never_write; /* the agent's own permission files */
+	struct config_list home_allow;  /* shown in home = allow-list */
+};
+
+enum home_mode {
+	HOME_MODE_VISIBLE = 0, /* every entry of $HOME shown read-only */
+	HOME_MODE_ALLOWLIST,   /* only home_allow and the profile's paths */
 };
 
 struct config {
@@ -92,7 +103,15 @@ struct config {
 	struct config_list hide;      /* file name globs, "!" negates */
 	struct config_list hide_dirs; /* directories (~ expanded) */
 	struct config_list allow_env; /* names or NAME_* / LC_* globs */
-	struct config_list allow_write; /* extra writable dirs without namespaces */
+	struct config_list allow_write; /* extra writable directories */
+	struct config_list state_files; /* files in $HOME replaced by rename */
+	struct config_list scratch;     /* writable, empty, discarded at exit */
+	struct config_list never_write; /* read-only even in writable trees:
+					   absolute, or relative to the project */
+	struct config_list unprotect;   /* defaults removed from never_write */
+	struct config_list home_allow;  /* home = allow-list: what is shown */
+	enum home_mode home_mode;
+	bool allow_display;             /* share X11/Wayland with the agent */
 
 	/* [scan] */
 	struct config_list scan_skip; /* directory names skipped by hush scan */
@@ -128,6 +147,9 @@ void config_free(struct config *cfg);
 const struct grant *config_grant(const struct config *cfg, const char *name);
 /* Profile by name, or NULL. */
 const struct sandbox_profile *config_profile(const struct config *cfg, const char *name);
+/* The profile whose `commands` list has argv0's base name, or NULL. */
+const struct sandbox_profile *config_profile_for_command(const struct config *cfg,
+							 const char *argv0);
 
 /* Parse helpers shared with other parts. 0 or HUSH_EINVAL. */
 int config_parse_bool(const char *s, bool *out);

@@ -19,12 +19,14 @@
 #include <limits.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <poll.h>
 #include <sys/inotify.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -36,6 +38,55 @@
 
 #include "common/util.h"
 
+/* The new mount API (Linux 5.2 / 5.12), by number: glibc 2.36's wrappers
+ * clash with <linux/mount.h>. */
+#ifndef OPEN_TREE_CLONE
+#define OPEN_TREE_CLONE 1
+#endif
+#ifndef OPEN_TREE_CLOEXEC
+#define OPEN_TREE_CLOEXEC O_CLOEXEC
+#endif
+#ifndef MOVE_MOUNT_F_EMPTY_PATH
+#define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
+#endif
+#ifndef MOUNT_ATTR_RDONLY
+#define MOUNT_ATTR_RDONLY 0x00000001
+#endif
+#ifndef AT_RECURSIVE
+#define AT_RECURSIVE 0x8000
+#endif
+#ifndef SYS_open_tree
+#define SYS_open_tree 428
+#endif
+#ifndef SYS_move_mount
+#define SYS_move_mount 429
+#endif
+#ifndef SYS_mount_setattr
+#define SYS_mount_setattr 442
+#endif
+struct hush_mount_attr {
+	uint64_t attr_set, attr_clr, propagation, userns_fd;
+};
+
+static int sys_open_tree(const char *path)
+{
+	return (int)syscall(SYS_open_tree, AT_FDCWD, path,
+			    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+}
+
+static int sys_move_mount(int fd, const char *to)
+{
+	return (int)syscall(SYS_move_mount, fd, "", AT_FDCWD, to, MOVE_MOUNT_F_EMPTY_PATH);
+}
+
+/* Makes path (and with recursive every mount below it) read-only. */
+static int set_rdonly(const char *path, bool recursive)
+{
+	struct hush_mount_attr a = { .attr_set = MOUNT_ATTR_RDONLY };
+	return (int)syscall(SYS_mount_setattr, AT_FDCWD, path, recursive ? AT_RECURSIVE : 0, &a,
+			    sizeof(a));
+}
+
 enum step {
 	ST_NONE = 0,
 	ST_UNSHARE_USER,
@@ -46,6 +97,13 @@ enum step {
 	ST_MASK_DIR,
 	ST_RO_BIND,
 	ST_PIN,
+	ST_CAPTURE,
+	ST_READONLY,
+	ST_PRIVATE_FS,
+	ST_BIND,
+	ST_SCRATCH,
+	ST_COPY,
+	ST_PROTECT,
 	ST_PROC,
 	ST_LOCK,
 	ST_CHDIR,
@@ -67,6 +125,13 @@ static const char *step_text(int s)
 	case ST_MASK_DIR: return "masking a hidden directory";
 	case ST_RO_BIND: return "making a path read-only";
 	case ST_PIN: return "pinning a directory that holds hidden files";
+	case ST_CAPTURE: return "taking a copy of a path to show inside";
+	case ST_READONLY: return "making the file system read-only";
+	case ST_PRIVATE_FS: return "mounting a private tmpfs";
+	case ST_BIND: return "showing a path inside";
+	case ST_SCRATCH: return "mounting a scratch directory";
+	case ST_COPY: return "copying a state file in";
+	case ST_PROTECT: return "making a path never writable";
 	case ST_PROC: return "mounting /proc for the pid namespace";
 	case ST_LOCK: return "locking the masks in a nested namespace";
 	case ST_CHDIR: return "entering the working directory";
@@ -425,37 +490,290 @@ static int watch_and_wait(const struct sandbox_spec *s, pid_t agent, int mntfd)
 	return wait_for(agent);
 }
 
+/* --- carrying out the plan --- */
+
+/* Creates the missing directories of path (not path itself), 0755. */
+static int mkdir_parents(const char *path)
+{
+	char p[PATH_MAX];
+	if (xsnprintf(p, sizeof(p), "%s", path) < 0)
+		return -1;
+	for (char *s = p + 1; (s = strchr(s, '/')) != NULL; s++) {
+		*s = '\0';
+		if (mkdir(p, 0755) != 0 && errno != EEXIST)
+			return -1;
+		*s = '/';
+	}
+	return 0;
+}
+
+/* Makes sure there is something to mount on at path: a directory, or an
+ * empty file when the source is not a directory. */
+static int ensure_mountpoint(const char *path, bool dir)
+{
+	struct stat st;
+	if (lstat(path, &st) == 0)
+		return 0;
+	if (mkdir_parents(path) != 0)
+		return -1;
+	if (dir)
+		return mkdir(path, 0700) == 0 || errno == EEXIST ? 0 : -1;
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return errno == EEXIST ? 0 : -1;
+	close(fd);
+	return 0;
+}
+
+static int mount_private(const char *path, unsigned mode)
+{
+	char opt[64];
+	snprintf(opt, sizeof(opt), "mode=%04o", mode);
+	if (ensure_mountpoint(path, true) != 0)
+		return -1;
+	return mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, opt);
+}
+
+/* State files: the bytes copied in, kept to tell at exit whether the
+ * agent changed them, and the real directory to write them back to. */
+struct state_copy {
+	const char *path;
+	int dirfd;          /* the real parent directory, opened before any mount */
+	const char *name;
+	char *orig;         /* NULL: did not exist at start */
+	size_t olen;
+};
+#define STATE_MAX_BYTES (64u << 20)
+
+static struct state_copy *g_state;
+static size_t g_nstate;
+
+static int read_fd_all(int fd, char **out, size_t *len)
+{
+	struct stat st;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > STATE_MAX_BYTES) {
+		errno = EFBIG;
+		return -1;
+	}
+	char *b = malloc((size_t)st.st_size + 1);
+	if (!b)
+		return -1;
+	size_t got = 0;
+	for (;;) {
+		ssize_t r = read(fd, b + got, (size_t)st.st_size + 1 - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			free(b);
+			return -1;
+		}
+		if (r == 0)
+			break;
+		got += (size_t)r;
+		if (got > (size_t)st.st_size) {
+			free(b);
+			errno = EFBIG;
+			return -1;
+		}
+	}
+	*out = b;
+	*len = got;
+	return 0;
+}
+
+static int capture_state(struct state_copy *c, const char *src)
+{
+	char dir[PATH_MAX];
+	if (xsnprintf(dir, sizeof(dir), "%s", src) < 0)
+		return -1;
+	char *sl = strrchr(dir, '/');
+	if (!sl)
+		return -1;
+	*sl = '\0';
+	c->name = src + (sl - dir) + 1;
+	c->dirfd = open(sl == dir ? "/" : dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (c->dirfd < 0)
+		return -1;
+	int fd = openat(c->dirfd, c->name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -1;
+	int r = read_fd_all(fd, &c->orig, &c->olen);
+	close(fd);
+	return r;
+}
+
+static int write_fd_all(int fd, const char *b, size_t len)
+{
+	while (len) {
+		ssize_t w = write(fd, b, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		b += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+static int copy_state_in(const struct state_copy *c)
+{
+	if (!c->orig)
+		return 0;
+	if (mkdir_parents(c->path) != 0)
+		return -1;
+	int fd = open(c->path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -1;
+	int r = write_fd_all(fd, c->orig, c->olen);
+	close(fd);
+	return r;
+}
+
+/* At exit: a state file the agent changed (or created) is written back to
+ * the real directory, atomically (a temporary name, then rename). A
+ * symlink, a non-regular file or one over the size cap is not. */
+static void copy_state_out(void)
+{
+	for (size_t i = 0; i < g_nstate; i++) {
+		struct state_copy *c = &g_state[i];
+		int fd = open(c->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+		if (fd < 0)
+			continue;
+		char *now = NULL;
+		size_t nlen = 0;
+		int r = read_fd_all(fd, &now, &nlen);
+		close(fd);
+		if (r != 0)
+			continue;
+		if (c->orig && nlen == c->olen && memcmp(now, c->orig, nlen) == 0) {
+			free(now);
+			continue;
+		}
+		char tmp[NAME_MAX + 1];
+		snprintf(tmp, sizeof(tmp), ".%.200s.hush-%d", c->name, (int)getpid());
+		int out = openat(c->dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (out >= 0) {
+			bool okw = write_fd_all(out, now, nlen) == 0 && fsync(out) == 0;
+			close(out);
+			if (!okw || renameat(c->dirfd, tmp, c->dirfd, c->name) != 0)
+				unlinkat(c->dirfd, tmp, 0);
+		}
+		free(now);
+	}
+}
+
+/* Every descriptor the plan needs, taken before the first mount changes
+ * anything: a detached copy of each bind source (so a source under /tmp
+ * survives the private /tmp) and the state files. */
+static int capture(const struct sandbox_plan *pl, int *fds, int rfd)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	size_t ns = 0;
+	for (size_t i = 0; i < pl->n; i++)
+		if (pl->ops[i].kind == SB_OP_COPY)
+			ns++;
+	g_state = ns ? calloc(ns, sizeof(*g_state)) : NULL;
+	if (ns && !g_state)
+		fail_child(rfd, ST_CAPTURE, NULL);
+	for (size_t i = 0; i < pl->n; i++) {
+		const struct sandbox_op *o = &pl->ops[i];
+		fds[i] = -1;
+		if (o->kind == SB_OP_BIND_RO || o->kind == SB_OP_BIND_RW) {
+			fds[i] = sys_open_tree(o->src);
+			if (fds[i] < 0 && errno != ENOENT)
+				fail_child(rfd, ST_CAPTURE, o->src);
+		} else if (o->kind == SB_OP_COPY) {
+			struct state_copy *c = &g_state[g_nstate++];
+			c->path = o->path;
+			if (capture_state(c, o->src) != 0)
+				fail_child(rfd, ST_CAPTURE, o->src);
+		}
+	}
+	return 0;
+}
+
+static void run_plan(const struct sandbox_plan *pl, const char *empty, int rfd)
+{
+	int *fds = calloc(pl->n ? pl->n : 1, sizeof(int));
+	if (!fds)
+		fail_child(rfd, ST_CAPTURE, NULL);
+	capture(pl, fds, rfd);
+	/* writes are an allow-list: everything read-only first */
+	if (set_rdonly("/", true) != 0)
+		fail_child(rfd, ST_READONLY, "/");
+	size_t state = 0;
+	for (size_t i = 0; i < pl->n; i++) {
+		const struct sandbox_op *o = &pl->ops[i];
+		switch (o->kind) {
+		case SB_OP_PRIVATE:
+			if (mount_private(o->path, o->mode) != 0)
+				fail_child(rfd, ST_PRIVATE_FS, o->path);
+			break;
+		case SB_OP_SCRATCH:
+			if (mount_private(o->path, o->mode) != 0)
+				fail_child(rfd, ST_SCRATCH, o->path);
+			break;
+		case SB_OP_BIND_RO:
+		case SB_OP_BIND_RW: {
+			if (fds[i] < 0)
+				break; /* vanished before start */
+			struct stat st;
+			if (fstat(fds[i], &st) != 0 || ensure_mountpoint(o->path, S_ISDIR(st.st_mode)) != 0 ||
+			    sys_move_mount(fds[i], o->path) != 0)
+				fail_child(rfd, ST_BIND, o->path);
+			close(fds[i]);
+			if (o->kind == SB_OP_BIND_RO && set_rdonly(o->path, true) != 0)
+				fail_child(rfd, ST_BIND, o->path);
+			break;
+		}
+		case SB_OP_COPY:
+			if (copy_state_in(&g_state[state++]) != 0)
+				fail_child(rfd, ST_COPY, o->path);
+			break;
+		case SB_OP_PROTECT:
+			if (ro_bind(o->path) != 0)
+				fail_child(rfd, ST_PROTECT, o->path);
+			break;
+		case SB_OP_MASK_FILE:
+			if (mask_file(empty, o->path) != 0)
+				fail_child(rfd, ST_MASK_FILE, o->path);
+			break;
+		case SB_OP_MASK_DIR:
+			if (mask_dir(o->path) != 0)
+				fail_child(rfd, ST_MASK_DIR, o->path);
+			break;
+		}
+	}
+	free(fds);
+}
+
 /* The init process in the pid namespace: mounts, then runs the agent. */
 static _Noreturn void init_main(const struct sandbox_spec *s, int rfd, uid_t uid, gid_t gid)
 {
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
 		fail_child(rfd, ST_PRIVATE, NULL);
+	run_plan(s->plan, s->empty_file, rfd);
 	/* a fresh /proc for this pid namespace: other processes (the broker,
 	 * hush itself, the user's shell) do not exist in it */
 	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0)
 		fail_child(rfd, ST_PROC, NULL);
-	for (size_t i = 0; s->ro_paths && i < s->ro_paths->n; i++)
-		if (ro_bind(s->ro_paths->v[i]) != 0)
-			fail_child(rfd, ST_RO_BIND, s->ro_paths->v[i]);
+	/* pin the directories above masks and never-writable paths that the
+	 * agent could rename */
 	struct sb_strv pinned = { 0 };
-	/* the masks, and the read-only paths (the config file: moved aside
-	 * with its directory, a new config.ini would give the next broker
-	 * the agent's grants) */
-	size_t nf = s->masks->files.n, nd = s->masks->dirs.n, nr = s->ro_paths ? s->ro_paths->n : 0;
-	for (size_t i = 0; i < nf + nd + nr; i++) {
-		const char *m = i < nf ? s->masks->files.v[i]
-			      : i < nf + nd ? s->masks->dirs.v[i - nf] : s->ro_paths->v[i - nf - nd];
-		if (pin_ancestors(m, &pinned) != 0)
-			fail_child(rfd, ST_PIN, m);
+	for (size_t i = 0; i < s->plan->n; i++) {
+		const struct sandbox_op *o = &s->plan->ops[i];
+		if (o->kind != SB_OP_PROTECT && o->kind != SB_OP_MASK_FILE && o->kind != SB_OP_MASK_DIR)
+			continue;
+		if (pin_ancestors(o->path, &pinned) != 0)
+			fail_child(rfd, ST_PIN, o->path);
 	}
 	sb_strv_free(&pinned);
-	for (size_t i = 0; i < s->masks->files.n; i++)
-		if (mask_file(s->empty_file, s->masks->files.v[i]) != 0)
-			fail_child(rfd, ST_MASK_FILE, s->masks->files.v[i]);
-	for (size_t i = 0; i < s->masks->dirs.n; i++)
-		if (mask_dir(s->masks->dirs.v[i]) != 0)
-			fail_child(rfd, ST_MASK_DIR, s->masks->dirs.v[i]);
 	/* not dumpable: the agent cannot read this process's memory or
 	 * environment (it still holds the caller's environment) */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
@@ -492,9 +810,9 @@ static _Noreturn void init_main(const struct sandbox_spec *s, int rfd, uid_t uid
 			mntfd = open(path, O_RDONLY | O_CLOEXEC);
 		}
 	}
-	if (mntfd >= 0)
-		_exit(watch_and_wait(s, a, mntfd));
-	_exit(wait_for(a));
+	int code = mntfd >= 0 ? watch_and_wait(s, a, mntfd) : wait_for(a);
+	copy_state_out();
+	_exit(code);
 }
 
 int sandbox_userns_probe(char *why, size_t n)

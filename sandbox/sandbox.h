@@ -103,6 +103,87 @@ int sandbox_landlock_apply(int abi, const struct sandbox_ll_paths *paths);
  * the user's terminal and must not type into it. 0 or HUSH_EPERM. */
 int sandbox_seccomp_apply(void);
 
+/* --- plan.c: the mount plan --- */
+
+/* What the sandbox's init process does to the file system, one operation
+ * each. Before any of them, every mount is made read-only: what is not
+ * named here as writable cannot be written. */
+enum sandbox_op_kind {
+	SB_OP_PRIVATE,   /* a private empty tmpfs (/tmp, /var/tmp, /dev/shm, the
+			    runtime dir, the home view) */
+	SB_OP_BIND_RO,   /* src shown read-only at path */
+	SB_OP_BIND_RW,   /* src shown writable at path (the project, allow_write) */
+	SB_OP_SCRATCH,   /* a writable tmpfs, empty at start, gone at exit */
+	SB_OP_COPY,      /* a state file: src copied in at start, back at exit */
+	SB_OP_PROTECT,   /* an existing path inside a writable tree made read-only */
+	SB_OP_MASK_FILE, /* covered by an empty read-only file */
+	SB_OP_MASK_DIR,  /* covered by an empty read-only directory */
+};
+
+struct sandbox_op {
+	enum sandbox_op_kind kind;
+	char *path;       /* absolute, inside the sandbox */
+	char *src;        /* absolute, outside (BIND_*, COPY); else NULL */
+	const char *why;  /* static text for --explain, or NULL */
+	unsigned mode;    /* PRIVATE / SCRATCH: tmpfs root mode */
+	size_t seq;       /* order of insertion (stable sort) */
+};
+
+#define SANDBOX_PLAN_MAX 16384
+
+struct sandbox_plan {
+	struct sandbox_op *ops;
+	size_t n, cap;
+	int error;          /* first failed push (HUSH_E*): the plan is refused */
+	struct sb_strv absent; /* never-writable names that do not exist at start
+				  inside a writable tree (looked at again at exit) */
+};
+
+/* Appends an operation. 0, or the sticky error (HUSH_ENOMEM, HUSH_ETOOBIG,
+ * HUSH_EINVAL for a relative path) also kept in pl->error. */
+int sandbox_plan_add(struct sandbox_plan *pl, enum sandbox_op_kind kind, const char *path,
+		     const char *src, const char *why);
+/* The first operation of that kind at path, or NULL. */
+const struct sandbox_op *sandbox_plan_find(const struct sandbox_plan *pl, enum sandbox_op_kind kind,
+					   const char *path);
+/* Puts the operations into the order they are carried out in (see plan.c). */
+void sandbox_plan_sort(struct sandbox_plan *pl);
+/* Short name of a kind, for --explain. */
+const char *sandbox_op_name(enum sandbox_op_kind k);
+void sandbox_plan_free(struct sandbox_plan *pl);
+
+/* --- policy.c: building the plan --- */
+
+enum sandbox_home_mode {
+	SANDBOX_HOME_VISIBLE = 0, /* every entry of $HOME shown read-only */
+	SANDBOX_HOME_ALLOWLIST,   /* only home_allow and the profile's paths */
+};
+
+/* What the plan is built from; every path absolute (~ already expanded),
+ * except never_write items, which may be relative to the project. */
+struct sandbox_inputs {
+	const char *home;            /* $HOME */
+	const char *cwd;             /* the project (working directory) */
+	const char *xdg_runtime;     /* $XDG_RUNTIME_DIR or NULL */
+	const struct sb_strv *allow_write; /* writable directories (state) */
+	const struct sb_strv *state_files; /* files replaced by rename: copied */
+	const struct sb_strv *scratch;     /* writable, empty, discarded */
+	const struct sb_strv *never_write; /* read-only even inside writable trees */
+	const struct sb_strv *keep;        /* must stay visible (read-only): hush,
+					      the shim, PATH directories, ... */
+	const struct sb_strv *home_allow;  /* allow-list mode: home paths shown */
+	enum sandbox_home_mode home_mode;
+	const struct sandbox_masks *masks;
+};
+
+/* Builds the mount plan (sorted). 0, or HUSH_EINVAL with the reason in
+ * why[n] when the working directory cannot be a project (/, /tmp, an
+ * ancestor of $HOME), or the plan's error. */
+int sandbox_plan_build(struct sandbox_plan *pl, const struct sandbox_inputs *in, char *why,
+		       size_t n);
+/* True when path is dir or inside it (string prefix on a '/' boundary). */
+bool sandbox_path_under(const char *path, const char *dir);
+
 /* --- ns.c: namespaces, masks, running the agent --- */
 
 struct sandbox_spec {
@@ -110,8 +191,8 @@ struct sandbox_spec {
 	char *const *envp;           /* its complete environment */
 	const char *cwd;             /* working directory (absolute) */
 	const char *empty_file;      /* an empty 0444 regular file */
-	const struct sandbox_masks *masks;
-	const struct sb_strv *ro_paths; /* bound read-only onto themselves */
+	const struct sandbox_masks *masks; /* watched: re-masked when replaced */
+	const struct sandbox_plan *plan; /* the mounts (namespace mode) */
 	bool userns;                 /* user+mount+pid namespaces and masks */
 	int landlock_abi;            /* <= 0: no Landlock */
 	const struct sandbox_ll_paths *ll_paths; /* allow-list mode, or NULL */

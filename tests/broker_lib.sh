@@ -25,7 +25,7 @@ tool() { cat >"$TOOLS/$1"; chmod 0755 "$TOOLS/$1"; }
 
 # write_config: config.ini from stdin, owned by the unprivileged user.
 write_config() {
-	cat >"$CFG"
+	{ cat; echo; sandbox_config; } >"$CFG"
 	is_root && chown -R "$NOBODY_UID:$NOBODY_UID" "$NB_HOME"
 }
 

@@ -61,7 +61,7 @@ ui = command:$T/bin/deploy
 EOF
 out=$("$H" config check 2>"$T/err"); rc=$?
 is "valid config with working grants exits 0" "$rc" 0
-like "check reports validity and counts" "$out" "valid \\(2 grants, 0 profiles\\)"
+like "check reports validity and counts" "$out" "valid \\(2 grants, 5 profiles\\)"
 like "secret check skipped without a vault" "$out" "check skipped: no vault"
 is "nothing on stderr for a clean config" "$(cat "$T/err")" ""
 

@@ -92,9 +92,18 @@ nobody_prepare() {
 	[ -f "$SHIM" ] && cp "$SHIM" "$NB_BIN/"
 	chmod 0755 "$NB_BIN" "$NB_BIN"/*
 	NB_HOME="$T/nbhome"
-	mkdir -p "$NB_HOME"
-	if is_root; then chown -R "$NOBODY_UID:$NOBODY_UID" "$NB_HOME"; fi
+	mkdir -p "$NB_HOME/.config/hush"
+	# Inside hush sandbox /tmp is private and only the project and
+	# allow_write directories are writable: scripts and result files that
+	# a test hands to a sandboxed agent live in $SBX, which the test
+	# user's config makes writable (sandbox_config prints that section).
+	SBX="$T/sbx"
+	mkdir -p "$SBX"
+	sandbox_config >"$NB_HOME/.config/hush/config.ini"
+	if is_root; then chown -R "$NOBODY_UID:$NOBODY_UID" "$NB_HOME" "$SBX"; fi
 }
+# The [sandbox] lines every test config of the unprivileged user carries.
+sandbox_config() { printf '[sandbox]\nallow_write = %s\n' "$SBX"; }
 # Run a command as the unprivileged user (or as ourselves when not root),
 # with HOME=$NB_HOME and hush paths inside it.
 as_nobody() {

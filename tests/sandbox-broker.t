@@ -6,7 +6,7 @@
 . "$(dirname "$0")/broker_lib.sh"
 
 W="$NB_HOME/work"
-OUT="$T/out"
+OUT="$SBX/out"
 mkdir -p "$OUT"
 CC=${CC:-cc}
 $CC -O1 -o "$NB_BIN/reader" "$HUSH_SRC/tests/sandbox/reader.c" -luring 2>/dev/null ||
@@ -85,7 +85,7 @@ like "ungranted arguments are refused with 77" "$o" "rc=77"
 
 # --- the broker and a running granted command, from inside ---
 rm -f "$W/gpid" "$W/gstop"
-cat >"$T/poke.sh" <<'EOF'
+cat >"$SBX/poke.sh" <<'EOF'
 # poke.sh OUT BROKER: start the slow granted command, then attack it and the broker
 out=$1; broker=$2
 slow >"$out/slow.out" 2>&1 &
@@ -103,12 +103,12 @@ done
 touch gstop
 wait
 EOF
-chmod 0644 "$T/poke.sh"
+chmod 0644 "$SBX/poke.sh"
 for mode in full no-userns; do
 	mkdir -p "$OUT/$mode"; is_root && chown "$NOBODY_UID:$NOBODY_UID" "$OUT/$mode"
 	rm -f "$W/gpid" "$W/gstop"
 	flag=; [ "$mode" = no-userns ] && flag=--no-userns
-	sb $flag -- bash "$T/poke.sh" "$OUT/$mode" "$BROKER" 2>/dev/null
+	sb $flag -- bash "$SBX/poke.sh" "$OUT/$mode" "$BROKER" 2>/dev/null
 	d="$OUT/$mode"
 	like "$mode: the granted command ran meanwhile" "$(cat "$d/slow.out")" "slow done"
 	for who in g broker; do
@@ -136,7 +136,7 @@ kill -0 "$BROKER" 2>/dev/null && ok "the broker survived the attacks" || not_ok 
 
 # --- approving its own request ---
 rm -f "$W/approve.done"
-cat >"$T/selfapprove.sh" <<'EOF'
+cat >"$SBX/selfapprove.sh" <<'EOF'
 pend >pend.out 2>&1 &
 for _ in $(seq 1 100); do [ -s pend.id ] && break; sleep 0.05; done
 id=$(cat pend.id)
@@ -144,9 +144,9 @@ id=$(cat pend.id)
 touch approve.done
 wait
 EOF
-chmod 0644 "$T/selfapprove.sh"
+chmod 0644 "$SBX/selfapprove.sh"
 rm -f "$W/pend.id" "$W/pend.out"
-sb -- bash "$T/selfapprove.sh" 2>/dev/null &
+sb -- bash "$SBX/selfapprove.sh" 2>/dev/null &
 SBJOB=$!
 id=
 for _ in $(seq 1 200); do
@@ -173,7 +173,10 @@ o=$(nb env DEPLOY_TOKEN=x BASH_ENV="$TOOLS/evil.sh" "$TOOLS/deploy" 2>&1)
 like "control: BASH_ENV injects into the deploy script when run directly" "$o" "INJECTED-SH"
 o=$(nb env DEPLOY_TOKEN=x LD_PRELOAD="$TOOLS/evil.so" "$TOOLS/deploy" 2>&1)
 like "control: LD_PRELOAD injects into it when run directly" "$o" "INJECTED-LIB"
-o=$(sb -- sh -c "BASH_ENV='$TOOLS/evil.sh' deploy --org=demo; LD_PRELOAD='$TOOLS/evil.so' deploy --org=demo; BASH_ENV='$TOOLS/evil.sh' hush run -- deploy --org=demo" 2>&1)
+# the agent's own copies of the injection files (the sandbox's /tmp is private)
+cp "$TOOLS/evil.sh" "$TOOLS/evil.so" "$TOOLS/fake" "$SBX/"
+is_root && chown "$NOBODY_UID:$NOBODY_UID" "$SBX"/evil.* "$SBX/fake"
+o=$(sb -- sh -c "BASH_ENV='$SBX/evil.sh' deploy --org=demo; LD_PRELOAD='$SBX/evil.so' deploy --org=demo; BASH_ENV='$SBX/evil.sh' hush run -- deploy --org=demo" 2>&1)
 # the hush client inside may load the library (it holds no secret: "none");
 # the command the broker runs must not
 [[ ! "$o" =~ INJECTED-[A-Z]+-[^n] ]] && ok "BASH_ENV / LD_PRELOAD do not reach the granted command" ||
@@ -181,7 +184,7 @@ o=$(sb -- sh -c "BASH_ENV='$TOOLS/evil.sh' deploy --org=demo; LD_PRELOAD='$TOOLS
 like "the granted command still ran" "$o" "deploy token=\[hush"
 
 # --- a fake granted command earlier in PATH ---
-o=$(sb -- sh -c "mkdir -p /tmp/fake.\$\$ && cp '$TOOLS/fake' /tmp/fake.\$\$/deploy && PATH=/tmp/fake.\$\$:\$PATH; export PATH; deploy --org=demo; hush run -- deploy --org=demo; hush run -- /tmp/fake.\$\$/deploy --org=demo; echo rc=\$?; rm -rf /tmp/fake.\$\$" 2>&1)
+o=$(sb -- sh -c "mkdir -p /tmp/fake.\$\$ && cp '$SBX/fake' /tmp/fake.\$\$/deploy && PATH=/tmp/fake.\$\$:\$PATH; export PATH; deploy --org=demo; hush run -- deploy --org=demo; hush run -- /tmp/fake.\$\$/deploy --org=demo; echo rc=\$?; rm -rf /tmp/fake.\$\$" 2>&1)
 [[ "$o" != *"$V"* ]] && ok "a fake deploy earlier in PATH never gets the secret" || not_ok "a fake deploy earlier in PATH got the secret"
 [[ "$o" != *"FAKE-GOT-["* ]] && ok "the broker never runs the fake with the secret" || not_ok "the broker ran the fake"
 like "the broker resolves deploy itself" "$o" "deploy token=\[hush"

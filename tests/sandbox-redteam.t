@@ -43,7 +43,7 @@ while True:
 os.waitpid(pid, 0)
 sys.stdout.write(out.decode(errors="replace"))
 PY
-cat >"$T/sti.py" <<'PY'
+cat >"$SBX/sti.py" <<'PY'
 import ctypes, fcntl, os, termios
 try:
     fcntl.ioctl(0, termios.TIOCSTI, b"#")
@@ -55,14 +55,14 @@ libc = ctypes.CDLL(None, use_errno=True)
 r = libc.syscall(16, 0, termios.TIOCSTI | (1 << 32), ctypes.c_char_p(b"#"))
 print("TIOCSTI64=" + ("ok" if r == 0 else os.strerror(ctypes.get_errno())))
 PY
-chmod 0644 "$T/ptyrun.py" "$T/sti.py"
+chmod 0644 "$T/ptyrun.py" "$SBX/sti.py"
 if [ "$(cat /proc/sys/dev/tty/legacy_tiocsti 2>/dev/null || echo 1)" = 1 ] && command -v python3 >/dev/null; then
-	o=$(cd "$P" && as_nobody timeout 20 python3 "$T/ptyrun.py" python3 "$T/sti.py" 2>&1)
+	o=$(cd "$P" && as_nobody timeout 20 python3 "$T/ptyrun.py" python3 "$SBX/sti.py" 2>&1)
 	like "control: TIOCSTI works on the controlling terminal outside" "$o" "TIOCSTI=ok"
-	o=$(cd "$P" && as_nobody timeout 20 python3 "$T/ptyrun.py" "$NB_BIN/hush" sandbox -- python3 "$T/sti.py" 2>&1)
+	o=$(cd "$P" && as_nobody timeout 20 python3 "$T/ptyrun.py" "$NB_BIN/hush" sandbox -- python3 "$SBX/sti.py" 2>&1)
 	like "TIOCSTI is refused inside the sandbox" "$o" "TIOCSTI=Operation not permitted"
 	like "TIOCSTI with high bits in the request is refused too" "$o" "TIOCSTI64=Operation not permitted"
-	o=$(cd "$P" && as_nobody timeout 20 python3 "$T/ptyrun.py" "$NB_BIN/hush" sandbox --no-userns --no-landlock -- python3 "$T/sti.py" 2>&1)
+	o=$(cd "$P" && as_nobody timeout 20 python3 "$T/ptyrun.py" "$NB_BIN/hush" sandbox --no-userns --no-landlock -- python3 "$SBX/sti.py" 2>&1)
 	like "TIOCSTI is refused even with both kernel layers off" "$o" "TIOCSTI=Operation not permitted"
 	o=$(cd "$P" && as_nobody timeout 20 python3 "$T/ptyrun.py" "$NB_BIN/hush" sandbox -- sh -c 'stty size >/dev/null && echo tty-ok' 2>&1)
 	like "other terminal ioctls still work inside" "$o" "tty-ok"
@@ -79,7 +79,7 @@ like "x32 system calls (a way around the ioctl filter) are refused" "$o" "x32=(F
 
 # --- Renaming a directory that holds masked files to a name the next
 # session's walk skips (node_modules, .git), then reading it next time.
-cat >"$T/ren.py" <<'PY'
+cat >"$SBX/ren.py" <<'PY'
 import os
 for a, b in (("sub", "node_modules"), ("sub", ".git"), ("deep", "node_modules"), ("deep/er", "deep/.git")):
     try:
@@ -88,8 +88,8 @@ for a, b in (("sub", "node_modules"), ("sub", ".git"), ("deep", "node_modules"),
     except OSError as e:
         print("rename", a, e.strerror)
 PY
-chmod 0644 "$T/ren.py"
-o=$(sb -- python3 "$T/ren.py" 2>&1)
+chmod 0644 "$SBX/ren.py"
+o=$(sb -- python3 "$SBX/ren.py" 2>&1)
 like "a directory holding a masked file cannot be renamed inside (EBUSY)" "$o" "rename sub Device or resource busy"
 like "nor one higher up" "$o" "rename deep Device or resource busy"
 o=$(sb -- sh -c 'for f in sub/.env.local node_modules/.env.local .git/.env.local deep/er/.env.prod node_modules/er/.env.prod deep/.git/.env.prod; do reader raw $f; done; echo next-session' 2>&1)
@@ -132,7 +132,7 @@ has_canary "$o" && ok "control: outside, the runtime directory can be moved and 
 # new config.ini (confirm = none, a grant for /bin/sh) would be what the
 # next broker loads.
 mkdir -p "$NB_HOME/.config/hush"
-printf '[sandbox]\n' >"$NB_HOME/.config/hush/config.ini"
+sandbox_config >"$NB_HOME/.config/hush/config.ini"
 is_root && chown -R "$NOBODY_UID:$NOBODY_UID" "$NB_HOME/.config"
 o=$(sb -- sh -c 'c=$(dirname "$HUSH_CONFIG"); mv "$c" "$c.x" && echo moved-dir
 	mv "$HOME/.config" "$HOME/.config.y" && echo moved-parent
@@ -141,12 +141,12 @@ o=$(sb -- sh -c 'c=$(dirname "$HUSH_CONFIG"); mv "$c" "$c.x" && echo moved-dir
 like "the config attempts ran" "$o" "config-tried"
 [[ "$o" != *moved-* && "$o" != *appended* ]] && ok "the config file, its directory and ~/.config cannot be changed or moved inside" ||
 	not_ok "the config or its directory was changed or moved inside"
-is "the config is unchanged" "$(cat "$NB_HOME/.config/hush/config.ini" 2>&1)" "[sandbox]"
+is "the config is unchanged" "$(cat "$NB_HOME/.config/hush/config.ini" 2>&1)" "$(sandbox_config)"
 o=$(as_nobody sh -c 'c=$(dirname "$HUSH_CONFIG"); mv "$c" "$c.z" && mv "$c.z" "$c" && echo moved' 2>&1)
 is "control: outside, the config directory can be moved" "$o" "moved"
 
 # --- Other routes to a masked file or directory (all must fail)
-cat >"$T/routes.sh" <<'SH'
+cat >"$SBX/routes.sh" <<'SH'
 # system calls by number (x86-64) and the raw reader: the shim is not the
 # boundary (it may still wrap syscall(); the asserts hold for either layer)
 cd "$1"
@@ -194,14 +194,14 @@ PY
 reader raw "$HOME/.ssh/id_ed25519" 2>&1
 echo routes-done
 SH
-chmod 0644 "$T/routes.sh"
-o=$(cd "$P" && as_nobody bash "$T/routes.sh" "$P" 2>&1)
+chmod 0644 "$SBX/routes.sh"
+o=$(cd "$P" && as_nobody bash "$SBX/routes.sh" "$P" 2>&1)
 like "control: O_PATH reopen reads .env outside" "$o" "opath: DEPLOY_TOKEN="
 like "control: rename works outside" "$o" "rename worked"
 cd "$P" && as_nobody sh -c 'mv moved .env' 2>/dev/null
 for flags in "" "--no-landlock"; do
 	tag=${flags:-full}
-	o=$(sb $flags -- bash "$T/routes.sh" "$P" 2>&1)
+	o=$(sb $flags -- bash "$SBX/routes.sh" "$P" 2>&1)
 	like "$tag: the route attacks ran" "$o" "routes-done"
 	has_canary "$o" && { not_ok "$tag: no route reaches .env or ~/.ssh (handles, O_PATH, /proc/1, remount, tmpfs over, umount -l)"; grep -aF "$C" <<<"$o" | sed "s/$C/<canary>/g; s/^/#   /" | head -3; } ||
 		ok "$tag: no route reaches .env or ~/.ssh (handles, O_PATH, /proc/1, remount, tmpfs over, umount -l)"

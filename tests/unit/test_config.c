@@ -61,7 +61,23 @@ static void test_defaults(void)
 	   "default allow_env has no agent or bus sockets");
 	ok(config_list_has(&c.scan_skip, "node_modules") && config_list_has(&c.scan_skip, ".git"),
 	   "default scan skip");
-	ok(c.ngrants == 0 && c.nprofiles == 0 && c.path == NULL, "no grants by default");
+	ok(c.ngrants == 0 && c.path == NULL, "no grants by default");
+	ok(c.nprofiles == 5 && config_profile(&c, "claude") && config_profile(&c, "opencode") &&
+	   config_profile(&c, "codex") && config_profile(&c, "aider") && config_profile(&c, "gemini"),
+	   "five built-in agent profiles");
+	ok(config_profile_for_command(&c, "/usr/local/bin/claude") == config_profile(&c, "claude") &&
+	   config_profile_for_command(&c, "codex") == config_profile(&c, "codex") &&
+	   config_profile_for_command(&c, "bash") == NULL, "a profile is chosen by the command name");
+	char cj[4096];
+	path_expand_home("~/.claude.json", cj, sizeof(cj));
+	const struct sandbox_profile *cp = config_profile(&c, "claude");
+	ok(cp && cp->builtin && config_list_has(&cp->state_files, cj) &&
+	   !config_list_has(&cp->allow_env, "ANTHROPIC_API_KEY"),
+	   "claude: state file ~/.claude.json, no API key passed");
+	char brc[4096];
+	path_expand_home("~/.bashrc", brc, sizeof(brc));
+	ok(config_list_has(&c.never_write, brc) && config_list_has(&c.never_write, ".git/hooks") &&
+	   config_list_has(&c.never_write, ".envrc"), "never_write defaults: rc files and project files");
 	config_free(&c);
 
 	ok(load(&c, "") == 0 && c.approval_ttl == 900, "empty file loads with defaults");
@@ -223,12 +239,18 @@ static void test_lists(void)
 	ok(config_list_has(&c.allow_env, "MY_APP_*") && !config_list_has(&c.allow_env, "EDITOR"),
 	   "allow_env adds a glob and removes a default");
 	ok(c.allow_write.n == 1 && !strcmp(c.allow_write.items[0], "/srv/data"), "allow_write");
-	ok(c.nprofiles == 2, "two profiles");
+	ok(c.nprofiles == 5, "two sections extend built-in profiles, no new ones");
 	const struct sandbox_profile *p = config_profile(&c, "claude");
-	ok(p && p->hide.n == 1 && p->hide_dirs.n == 1 && p->allow_env.n == 1 &&
-	   p->allow_write.n == 1 && p->allow_write.items[0][0] == '/',
-	   "profile holds only its additions, ~ expanded");
-	ok(config_profile(&c, "codex") && !config_profile(&c, "aider"), "profile lookup");
+	char claude_dir[4096];
+	path_expand_home("~/.claude", claude_dir, sizeof(claude_dir));
+	ok(p && !p->builtin && config_list_has(&p->hide, "notes.private") &&
+	   config_list_has(&p->hide_dirs, "/opt/keys") &&
+	   config_list_has(&p->allow_env, "ANTHROPIC_API_KEY") &&
+	   config_list_has(&p->allow_write, claude_dir) && p->hide.n == 1,
+	   "a profile section adds to the built-in one, ~ expanded");
+	const struct sandbox_profile *cx = config_profile(&c, "codex");
+	ok(cx && !cx->builtin && config_list_has(&cx->allow_env, "OPENAI_API_KEY") &&
+	   config_profile(&c, "aider") && config_profile(&c, "aider")->builtin, "profile lookup");
 	config_free(&c);
 }
 
@@ -352,7 +374,9 @@ static void test_errors(void)
 	bad("[sandbox]\nhide_dirs = relative/dir\n", 2, "not an absolute path", "relative hide_dir");
 	bad("[sandbox]\nallow_env = *\n", 2, "every variable", "allow_env star");
 	bad("[sandbox]\nallow_env = 9LIVES\n", 2, "not a variable name", "bad allow_env");
-	bad("[profile p]\nallow_env = !PATH\n", 2, "only allowed in [sandbox]", "'!' in profile");
+	bad("[sandbox]\nnever_write = !~/.bashrc\n", 2, "use 'unprotect = PATH'", "'!' in never_write");
+	bad("[sandbox]\nnever_write = ../up\n", 2, "must not leave the project", "never_write leaving the project");
+	bad("[sandbox]\nhome = open\n", 2, "expected visible or allow-list", "bad home mode");
 	bad("key = value\n", 1, "outside any section", "key before section");
 	bad("[broker]\njust words\n", 2, "expected 'key = value'", "line without =");
 	bad("[broker]\n= value\n", 2, "unknown key ''", "empty key");
