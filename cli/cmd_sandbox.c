@@ -233,7 +233,7 @@ static void build_plan(struct sandbox_plan *plan, const struct config *cfg,
 		       const struct sandbox_profile *prof, const struct opts *o, const char *home,
 		       const char *cwd, const char *runtime, const char *cfgpath, const char *tmp,
 		       const char *self, const char *shim, const char *upath,
-		       const struct sandbox_masks *m)
+		       const struct sandbox_masks *m, const char *links)
 {
 	struct sb_strv aw = { 0 }, state = { 0 }, scratch = { 0 }, never = { 0 }, keep = { 0 },
 		       hallow = { 0 };
@@ -312,7 +312,7 @@ static void build_plan(struct sandbox_plan *plan, const struct config *cfg,
 		.home = home, .cwd = cwd, .xdg_runtime = xdg && xdg[0] == '/' ? xdg : NULL,
 		.allow_write = &aw, .state_files = &state, .scratch = &scratch,
 		.never_write = &never, .keep = &keep, .home_allow = &hallow, .home_mode = hm,
-		.masks = m,
+		.masks = m, .route_links = links, .route_dir = "/usr/local/bin",
 	};
 	char why[512] = "";
 	int r = sandbox_plan_build(plan, &in, why, sizeof(why));
@@ -687,7 +687,8 @@ int cmd_sandbox(int argc, char **argv)
 	/* the mount plan (namespace mode) */
 	ensure_config_file(cfgpath);
 	struct sandbox_plan plan = { 0 };
-	build_plan(&plan, &cfg, prof, &o, home, cwd, runtime, cfgpath, tmp, self, shim, upath, &m);
+	build_plan(&plan, &cfg, prof, &o, home, cwd, runtime, cfgpath, tmp, self, shim, upath, &m,
+		   bindir);
 	if (o.explain) {
 		explain_plan(&plan, &m);
 		sandbox_plan_free(&plan);

@@ -591,7 +591,10 @@ static int capture_state(struct state_copy *c, const char *src)
 		return -1;
 	*sl = '\0';
 	c->name = src + (sl - dir) + 1;
-	c->dirfd = open(sl == dir ? "/" : dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	/* a detached copy of the directory's mount, taken before the root is
+	 * made read-only: writing the file back goes through it */
+	c->dirfd = (int)syscall(SYS_open_tree, AT_FDCWD, sl == dir ? "/" : dir,
+				OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 	if (c->dirfd < 0)
 		return -1;
 	int fd = openat(c->dirfd, c->name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
@@ -746,6 +749,14 @@ static void run_plan(const struct sandbox_plan *pl, const char *empty, int rfd)
 		case SB_OP_MASK_DIR:
 			if (mask_dir(o->path) != 0)
 				fail_child(rfd, ST_MASK_DIR, o->path);
+			break;
+		case SB_OP_LINK:
+			if (symlink(o->src, o->path) != 0 && errno != EEXIST)
+				fail_child(rfd, ST_BIND, o->path);
+			break;
+		case SB_OP_SEAL:
+			if (set_rdonly(o->path, false) != 0)
+				fail_child(rfd, ST_BIND, o->path);
 			break;
 		}
 	}

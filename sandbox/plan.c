@@ -84,12 +84,14 @@ static int phase(enum sandbox_op_kind k)
 	case SB_OP_BIND_RO:
 	case SB_OP_BIND_RW: return 1;
 	case SB_OP_SCRATCH: return 2;
-	case SB_OP_COPY: return 3;
-	case SB_OP_PROTECT: return 4;
+	case SB_OP_LINK: return 3;
+	case SB_OP_SEAL: return 4;
+	case SB_OP_COPY: return 5;
+	case SB_OP_PROTECT: return 6;
 	case SB_OP_MASK_FILE:
-	case SB_OP_MASK_DIR: return 5;
+	case SB_OP_MASK_DIR: return 7;
 	}
-	return 6;
+	return 8;
 }
 
 static int op_cmp(const void *a, const void *b)
@@ -128,6 +130,8 @@ const char *sandbox_op_name(enum sandbox_op_kind k)
 	case SB_OP_PROTECT: return "never-writable";
 	case SB_OP_MASK_FILE: return "hidden-file";
 	case SB_OP_MASK_DIR: return "hidden-dir";
+	case SB_OP_LINK: return "route-link";
+	case SB_OP_SEAL: return "sealed";
 	}
 	return "?";
 }

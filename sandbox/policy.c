@@ -61,8 +61,8 @@ static const struct sandbox_op *bind_above(const struct sandbox_plan *pl, const 
 		const struct sandbox_op *o = &pl->ops[i];
 		if ((o->kind == SB_OP_BIND_RO || o->kind == SB_OP_BIND_RW) &&
 		    sandbox_path_under(path, o->path) &&
-		    (!best || strlen(o->path) > strlen(best->path)))
-			best = o;
+		    (!best || strlen(o->path) >= strlen(best->path)))
+			best = o; /* the later of two at one path is on top */
 	}
 	return best;
 }
@@ -130,12 +130,67 @@ static int add_home_view(struct sandbox_plan *pl, const struct sandbox_inputs *i
 			r = pl->error = HUSH_ETOOBIG;
 			break;
 		}
-		/* a masked entry is simply left out of the view */
-		if (in->masks && (sb_strv_has(&in->masks->files, p) || sb_strv_has(&in->masks->dirs, p)))
+		/* a masked entry is simply left out of the view, a state file
+		 * is copied in (a bind could not be replaced by rename), a
+		 * writable directory gets its own bind */
+		if ((in->masks && (sb_strv_has(&in->masks->files, p) || sb_strv_has(&in->masks->dirs, p))) ||
+		    (in->state_files && sb_strv_has(in->state_files, p)) ||
+		    (in->allow_write && sb_strv_has(in->allow_write, p)))
 			continue;
 		r = sandbox_plan_add(pl, SB_OP_BIND_RO, p, p, "home");
 	}
 	closedir(d);
+	return r;
+}
+
+/* The route view of route_dir: a tmpfs holding its real entries (read-only
+ * binds) and the route links, sealed read-only. */
+static int add_route_view(struct sandbox_plan *pl, const char *links, const char *dir)
+{
+	struct stat st;
+	if (lstat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+		return 0; /* missing, or a link to another directory */
+	DIR *ld = opendir(links);
+	if (!ld)
+		return 0;
+	struct sb_strv names = { 0 };
+	struct dirent *e;
+	int r = 0;
+	while (r == 0 && (e = readdir(ld)) != NULL)
+		if (e->d_name[0] != '.')
+			r = sb_strv_push(&names, e->d_name);
+	closedir(ld);
+	if (r < 0 || names.n == 0) {
+		sb_strv_free(&names);
+		return r < 0 ? (pl->error = HUSH_ENOMEM) : 0;
+	}
+	r = add_private(pl, dir, 0755, "granted commands found on any PATH");
+	DIR *d = r == 0 ? opendir(dir) : NULL;
+	char p[PATH_MAX], t[PATH_MAX];
+	size_t n = 0;
+	while (r == 0 && d && (e = readdir(d)) != NULL) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || sb_strv_has(&names, e->d_name))
+			continue;
+		if (++n > HOME_MAX_ENTRIES || xsnprintf(p, sizeof(p), "%s/%s", dir, e->d_name) < 0) {
+			r = pl->error = HUSH_ETOOBIG;
+			break;
+		}
+		r = sandbox_plan_add(pl, SB_OP_BIND_RO, p, p, NULL);
+	}
+	if (d)
+		closedir(d);
+	for (size_t i = 0; r == 0 && i < names.n; i++) {
+		ssize_t len;
+		if (xsnprintf(p, sizeof(p), "%s/%s", links, names.v[i]) < 0 ||
+		    (len = readlink(p, t, sizeof(t) - 1)) <= 0)
+			continue;
+		t[len] = '\0';
+		if (xsnprintf(p, sizeof(p), "%s/%s", dir, names.v[i]) == 0)
+			r = sandbox_plan_add(pl, SB_OP_LINK, p, t, "route to the broker");
+	}
+	if (r == 0)
+		r = sandbox_plan_add(pl, SB_OP_SEAL, dir, NULL, NULL);
+	sb_strv_free(&names);
 	return r;
 }
 
@@ -213,6 +268,9 @@ int sandbox_plan_build(struct sandbox_plan *pl, const struct sandbox_inputs *in,
 		if (covered(pl, p) && !bind_above(pl, p))
 			sandbox_plan_add(pl, SB_OP_COPY, p, p, "state file");
 	}
+
+	if (in->route_links && in->route_dir)
+		add_route_view(pl, in->route_links, in->route_dir);
 
 	/* never writable, even inside the writable trees */
 	char p[PATH_MAX];

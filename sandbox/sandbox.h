@@ -118,6 +118,8 @@ enum sandbox_op_kind {
 	SB_OP_PROTECT,   /* an existing path inside a writable tree made read-only */
 	SB_OP_MASK_FILE, /* covered by an empty read-only file */
 	SB_OP_MASK_DIR,  /* covered by an empty read-only directory */
+	SB_OP_LINK,      /* a symbolic link at path pointing to src */
+	SB_OP_SEAL,      /* a PRIVATE tmpfs made read-only once filled */
 };
 
 struct sandbox_op {
@@ -174,6 +176,12 @@ struct sandbox_inputs {
 	const struct sb_strv *home_allow;  /* allow-list mode: home paths shown */
 	enum sandbox_home_mode home_mode;
 	const struct sandbox_masks *masks;
+	/* Routing of granted commands that survives a reset PATH (a login
+	 * shell's /etc/profile): the links in route_links (a directory) are
+	 * shown in route_dir (/usr/local/bin, first on every default PATH)
+	 * next to its own entries. NULL: none. */
+	const char *route_links;
+	const char *route_dir;
 };
 
 /* Builds the mount plan (sorted). 0, or HUSH_EINVAL with the reason in

@@ -82,6 +82,16 @@ like "granted command runs from inside via its link" "$o" "deploy token=\[hush:[
 [[ "$o" == *"$V"* ]] && not_ok "granted output is masked" || ok "granted output is masked"
 o=$(sb -- sh -c 'deploy --org=prod; echo "rc=$?"' 2>&1)
 like "ungranted arguments are refused with 77" "$o" "rc=77"
+# A login shell (as Codex runs its tools) resets PATH from /etc/profile:
+# routing must not depend on the sandbox's PATH surviving it.
+if grep -q 'PATH="/usr/local/bin:/usr/bin:/bin' /etc/profile 2>/dev/null; then
+	o=$(sb -- bash -l -c 'echo "PATH=$PATH"; deploy --org=demo; echo "rc=$?"' 2>&1)
+	like "control: the login shell reset PATH (no sandbox link directory on it)" "$o" "PATH=([^:]*:)*/usr/local/bin:/usr/bin:/bin"
+	[[ "$(grep '^PATH=' <<<"$o")" != *hush-sandbox* ]] && ok "control: PATH lost the link directory" || not_ok "control: PATH lost the link directory"
+	like "a granted command is routed from a login shell all the same" "$o" "deploy token=\[hush:[A-Z_]+\] args=--org=demo"$'\n'"rc=0"
+else
+	skip "this /etc/profile does not reset PATH"
+fi
 
 # --- the broker and a running granted command, from inside ---
 rm -f "$W/gpid" "$W/gstop"

@@ -1,0 +1,155 @@
+# What the agent writes must not run later, outside the sandbox: every
+# write that would (shell rc files, autostart, systemd units, PATH
+# directories, git and editor config, direnv, hush's own files, a grant's
+# executable, git hooks and config in the project) is tried as an
+# unprivileged user inside hush sandbox and, as the control, outside it in
+# a copy of the same home. Then the human's next step is performed (a login
+# shell, git commit and git status in the project) and must not run
+# anything the agent wrote. Ordinary work keeps working: files in the
+# project, git, a private /tmp, an agent's state kept between sessions.
+. "$(dirname "$0")/lib.sh"
+
+if ! command -v setpriv >/dev/null && is_root; then
+	skip "setpriv missing: cannot drop to an unprivileged user"
+	exit 0
+fi
+nobody_prepare
+P="$T/proj"
+PW="$SBX/pwned"     # what planted code writes when it runs
+mkdir -p "$NB_HOME/run" && chmod 0700 "$NB_HOME/run"
+mkdir -p "$P" "$NB_HOME/.config" "$NB_HOME/.local/bin" "$NB_HOME/.local/share" "$NB_HOME/bin"
+printf '# rc\n' >"$NB_HOME/.bashrc"
+printf '# profile\n[ -f ~/.bashrc ] && . ~/.bashrc\n' >"$NB_HOME/.profile"
+printf '[user]\n\tname = Human\n\temail = h@example.org\n' >"$NB_HOME/.gitconfig"
+printf '#!/bin/sh\necho "deploying $*"\n' >"$NB_HOME/bin/deploy"
+chmod 0755 "$NB_HOME/bin/deploy"
+cat >>"$NB_HOME/.config/hush/config.ini" <<EOF
+
+[grant deploy]
+command = $NB_HOME/bin/deploy
+secrets = TOKEN=TOKEN
+EOF
+(cd "$P" && git init -q . && printf 'readme\n' >README && git add README &&
+	git -c user.name=h -c user.email=h@e commit -qm init) || not_ok "fixture repository"
+printf 'export X=1\n' >"$P/.envrc"
+mkdir -p "$P/.vscode" "$P/.claude"
+printf '{}\n' >"$P/.vscode/settings.json"
+printf '{"permissions":{"allow":[]}}\n' >"$P/.claude/settings.json"
+printf '{"mcpServers":{}}\n' >"$P/.mcp.json"
+is_root && chown -R "$NOBODY_UID:$NOBODY_UID" "$P" "$NB_HOME" "$SBX"
+
+# The attack: every write that would run later. Prints NAME:wrote or
+# NAME:refused for each. $1 = the file planted code writes to.
+cat >"$SBX/plant.sh" <<'EOF'
+pw="$1"; proj="$2"
+code="echo PWNED-\$0 >>$pw"
+try() { local n="$1"; shift; if ( "$@" ) 2>/dev/null; then echo "$n:wrote"; else echo "$n:refused"; fi; }
+try bashrc sh -c "echo '$code' >>~/.bashrc"
+try profile sh -c "echo '$code' >>~/.profile"
+try zshrc sh -c "echo '$code' >~/.zshrc"
+try fish sh -c "mkdir -p ~/.config/fish && echo '$code' >~/.config/fish/config.fish"
+try autostart sh -c "mkdir -p ~/.config/autostart && printf '[Desktop Entry]\nExec=sh -c \"$code\"\n' >~/.config/autostart/x.desktop"
+try systemd sh -c "mkdir -p ~/.config/systemd/user && printf '[Service]\nExecStart=/bin/sh -c \"$code\"\n' >~/.config/systemd/user/x.service"
+try localbin_git sh -c "printf '#!/bin/sh\n$code\n' >~/.local/bin/git && chmod +x ~/.local/bin/git"
+try localbin_hush sh -c "printf '#!/bin/sh\n$code\n' >~/.local/bin/hush && chmod +x ~/.local/bin/hush"
+try gitconfig sh -c "printf '[core]\n\thooksPath = /tmp/evil\n\tfsmonitor = sh -c \"$code\"\n' >>~/.gitconfig"
+try vimrc sh -c "echo '$code' >~/.vimrc"
+try pystartup sh -c "mkdir -p ~/.local/lib/python3/site-packages && echo 'import os; os.system(\"$code\")' >~/.local/lib/python3/site-packages/usercustomize.py"
+try direnv sh -c "mkdir -p ~/.local/share/direnv/allow && echo x >~/.local/share/direnv/allow/x"
+try hushenv sh -c "echo 'export HUSH_CONFIG=/tmp/evil.ini' >>~/.bashrc"
+try hushconfig sh -c "printf '[broker]\nconfirm = none\n' >>\"\$HUSH_CONFIG\""
+try grant_exe sh -c "printf '#!/bin/sh\n$code\n' >~/bin/deploy"
+try runtime_sock sh -c "rm -f \"\$HUSH_RUNTIME_DIR/client.sock\"; python3 -c 'import socket,sys; s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1])' \"\$HUSH_RUNTIME_DIR/client.sock\""
+try git_hook sh -c "cd '$proj' && printf '#!/bin/sh\n$code\n' >.git/hooks/pre-commit && chmod +x .git/hooks/pre-commit"
+try git_config sh -c "cd '$proj' && git config core.fsmonitor \"sh -c '$code'\""
+try envrc sh -c "cd '$proj' && echo '$code' >>.envrc"
+try vscode sh -c "cd '$proj' && echo '{\"terminal.integrated.env.linux\":{}}' >.vscode/settings.json"
+try claude_settings sh -c "cd '$proj' && echo '{\"permissions\":{\"allow\":[\"Bash(*)\"]}}' >.claude/settings.json"
+try mcp sh -c "cd '$proj' && echo '{\"mcpServers\":{\"x\":{\"command\":\"sh\"}}}' >.mcp.json"
+EOF
+names="bashrc profile zshrc fish autostart systemd localbin_git localbin_hush gitconfig vimrc
+pystartup direnv hushenv hushconfig grant_exe runtime_sock git_hook git_config envrc vscode
+claude_settings mcp"
+
+# control: the same writes outside, in a copy of the home and the project
+CH="$T/ctlhome"; CP="$T/ctlproj"
+cp -a "$NB_HOME" "$CH"; cp -a "$P" "$CP"
+mkdir -p "$CH/run"; chmod 0700 "$CH/run"
+is_root && chown -R "$NOBODY_UID:$NOBODY_UID" "$CH" "$CP"
+ctl=$(cd "$CP" && as_nobody env HOME="$CH" HUSH_CONFIG="$CH/.config/hush/config.ini" \
+	HUSH_RUNTIME_DIR="$CH/run" bash "$SBX/plant.sh" "$SBX/ctl-pwned" "$CP" 2>&1)
+inside=$(cd "$P" && as_nobody "$NB_BIN/hush" sandbox -- bash "$SBX/plant.sh" "$PW" "$P" 2>"$T/sb.err")
+for n in $names; do
+	if [[ "$ctl" == *"$n:wrote"* ]]; then ok "control: outside, the $n write works"
+	else not_ok "control: outside, the $n write works"; echo "#   $(grep "^$n:" <<<"$ctl")"; fi
+	# refused, or written into the sandbox's own throw-away home view
+	r=$(grep "^$n:" <<<"$inside")
+	case "$r" in
+	"$n:refused") ok "inside: the $n write is refused" ;;
+	"$n:wrote") ok "inside: the $n write stayed in the sandbox's home view (checked below)" ;;
+	*) not_ok "inside: the $n write ran"; sed 's/^/#   /' "$T/sb.err" | head -3 ;;
+	esac
+done
+assert_absent "nothing the agent planted reached the real home or project" "PWNED" "$NB_HOME" "$P"
+assert_absent "no HUSH_CONFIG export reached the real rc files" "/tmp/evil.ini" "$NB_HOME"
+for n in git_hook git_config envrc vscode claude_settings mcp hushconfig grant_exe runtime_sock localbin_git localbin_hush bashrc profile gitconfig; do
+	[[ "$inside" == *"$n:refused"* ]] && ok "inside: $n (an existing file) is refused outright" || not_ok "inside: $n (an existing file) is refused outright"
+done
+
+# the human's next steps, outside: a login shell, git commit, git status
+human() { (cd "$1" && as_nobody env HOME="$2" bash -l -i -c 'git status --short >/dev/null; git -c user.name=h -c user.email=h@e commit -q --allow-empty -m next' </dev/null >/dev/null 2>&1); }
+human "$CP" "$CH"
+if [ -s "$SBX/ctl-pwned" ]; then ok "control: the human's login shell and git commit run what was planted outside ($(sort -u "$SBX/ctl-pwned" | wc -l) ways)"
+else not_ok "control: the human's login shell and git commit run what was planted outside"; fi
+human "$P" "$NB_HOME"
+if [ ! -e "$PW" ]; then ok "after the sandbox, the human's login shell, git status and git commit run nothing the agent planted"
+else not_ok "after the sandbox, the human's next steps ran planted code"; sed 's/^/#   /' "$PW" | head -5; fi
+is "the grant's executable is unchanged" "$(cat "$NB_HOME/bin/deploy")" $'#!/bin/sh\necho "deploying $*"'
+is "the hush config is unchanged" "$(grep -c confirm "$NB_HOME/.config/hush/config.ini")" "0"
+
+# --- ordinary work keeps working ---
+o=$(cd "$P" && as_nobody "$NB_BIN/hush" sandbox -- sh -c '
+	echo one >notes.txt && echo two >>notes.txt && mv notes.txt n2.txt && cat n2.txt && rm n2.txt
+	git add README && git -c user.name=a -c user.email=a@b commit -q --allow-empty -m work &&
+	git branch side && git stash list >/dev/null && echo git-ok
+	echo t >/tmp/agent-tmp && cat /tmp/agent-tmp
+	echo scratch >~/.cache/x 2>/dev/null && echo cache-ok
+	echo done' 2>&1)
+like "files, git (commit, branch, stash), /tmp and caches work inside" "$o" "one
+two
+git-ok
+t
+cache-ok
+done"
+[ ! -e /tmp/agent-tmp ] && ok "the sandbox's /tmp is private (nothing reached the real /tmp)" || not_ok "the sandbox's /tmp is private"
+printf 'human-tmp\n' >"/tmp/hush-writes-$$"; chmod 0644 "/tmp/hush-writes-$$"
+o=$(cd "$P" && as_nobody "$NB_BIN/hush" sandbox -- cat "/tmp/hush-writes-$$" 2>&1)
+rm -f "/tmp/hush-writes-$$"
+[[ "$o" != *human-tmp* ]] && ok "the human's /tmp files are not visible inside" || not_ok "the human's /tmp files are not visible inside"
+[ -n "$(cd "$P" && as_nobody git log --oneline | grep work)" ] && ok "the commit made inside is in the project" || not_ok "the commit made inside is in the project"
+
+# --- an agent's state persists between sessions (the claude profile) ---
+mkdir -p "$SBX/agent"
+cat >"$SBX/agent/claude" <<'EOF'
+#!/bin/sh
+# writes state the way Claude Code does: ~/.claude.json replaced by rename
+n=$(cat ~/.claude.json 2>/dev/null | tr -dc 0-9); n=$((${n:-0} + 1))
+echo "{\"n\":$n}" >~/.claude.json.tmp && mv ~/.claude.json.tmp ~/.claude.json && echo "json-$n"
+mkdir -p ~/.claude/projects && echo "session $n" >>~/.claude/projects/log && echo "dir-ok"
+echo evil >~/.claude/settings.json 2>/dev/null && echo settings-written
+EOF
+chmod 0755 "$SBX/agent/claude"
+mkdir -p "$NB_HOME/.claude"
+printf '{"permissions":{}}\n' >"$NB_HOME/.claude/settings.json"
+is_root && chown -R "$NOBODY_UID:$NOBODY_UID" "$SBX/agent" "$NB_HOME"
+o1=$(cd "$P" && as_nobody env PATH="$SBX/agent:$NB_BIN:/usr/bin:/bin" "$NB_BIN/hush" sandbox -- claude 2>&1)
+o2=$(cd "$P" && as_nobody env PATH="$SBX/agent:$NB_BIN:/usr/bin:/bin" "$NB_BIN/hush" sandbox -- claude 2>&1)
+like "first session: state file and state directory written" "$o1" "json-1"$'\n'"dir-ok"
+like "second session: the state of the first is there" "$o2" "json-2"$'\n'"dir-ok"
+is "the state file reached the real home" "$(cat "$NB_HOME/.claude.json" 2>&1)" '{"n":2}'
+is "the state directory reached the real home" "$(cat "$NB_HOME/.claude/projects/log" 2>&1)" "session 1
+session 2"
+[[ "$o1$o2" != *settings-written* ]] && ok "the agent cannot rewrite its own settings (~/.claude/settings.json)" ||
+	not_ok "the agent rewrote its own settings"
+o=$(cd "$P" && as_nobody env PATH="$SBX/agent:$NB_BIN:/usr/bin:/bin" "$NB_BIN/hush" sandbox --explain -- claude 2>&1)
+like "--explain names the profile's state file and never-writable settings" "$o" "state-file +$NB_HOME/.claude.json"
