@@ -38,11 +38,45 @@ static const char *const default_hide[] = {
 	".pgpass", ".my.cnf", ".git-credentials", ".vault-token", ".s3cfg",
 	".boto", "credentials.json", "service-account*.json",
 	"terraform.tfvars", "*.auto.tfvars", "*.tfstate", "*.tfstate.backup",
+	/* shell and REPL history: a token typed once stays there */
+	".bash_history", ".zsh_history", ".zhistory", ".histfile", ".sh_history",
+	".python_history", ".node_repl_history", ".psql_history", ".mysql_history",
+	".sqlite_history", ".rediscli_history", ".irb_history", ".pry_history",
+	".lesshst", ".viminfo", ".ts_node_repl_history", ".dbshell", ".mongosh_history",
+	/* rc-file backups (hush migrate's old ones too) and other keys */
+	"*.hush-backup-*", ".sentryclirc", ".dockercfg", ".htpasswd", "*.ovpn",
 };
+/* Credential stores of common tools (directories or single files), from
+ * the locations tools document; docs/sandbox.md has the catalogue. */
 static const char *const default_hide_dirs[] = {
 	"~/.ssh", "~/.aws", "~/.kube", "~/.docker", "~/.gnupg",
 	"~/.config/gcloud", "~/.password-store", "~/.local/share/keyrings",
 	"~/.azure", "~/.config/gh",
+	/* browsers and mail (cookies and saved passwords are plain files) */
+	"~/.mozilla", "~/.config/google-chrome", "~/.config/chromium",
+	"~/.config/BraveSoftware", "~/.config/microsoft-edge", "~/.config/vivaldi",
+	"~/.config/opera", "~/snap/firefox", "~/snap/chromium", "~/.var/app", "~/.thunderbird",
+	/* cloud and infrastructure CLIs */
+	"~/.config/rclone", "~/.terraform.d", "~/.config/hub", "~/.config/op", "~/.op",
+	"~/.config/doctl", "~/.oci", "~/.ibmcloud", "~/.bluemix", "~/.config/linode-cli",
+	"~/.config/hcloud", "~/.config/scw", "~/.aliyun", "~/.pulumi", "~/.fly",
+	"~/.config/flyctl", "~/.vercel", "~/.local/share/com.vercel.cli", "~/.config/netlify",
+	"~/.config/heroku", "~/.config/glab-cli", "~/.config/configstore", "~/.minikube",
+	"~/.config/ngrok", "~/.ngrok2", "~/.config/helm", "~/.vault-token", "~/.config/sops",
+	"~/.config/age", "~/.config/stripe", "~/.config/gitlab", "~/.local/share/gitlab",
+	/* package managers */
+	"~/.cargo/credentials.toml", "~/.cargo/credentials", "~/.gem/credentials",
+	"~/.m2/settings.xml", "~/.m2/settings-security.xml", "~/.gradle/gradle.properties",
+	"~/.ivy2/.credentials", "~/.sbt/.credentials", "~/.config/composer/auth.json",
+	"~/.composer/auth.json", "~/.nuget/NuGet/NuGet.Config", "~/.config/NuGet/NuGet.Config",
+	"~/.config/pypoetry/auth.toml", "~/.local/share/pypoetry/auth.toml", "~/.config/pip/pip.conf",
+	"~/.pip/pip.conf", "~/.yarnrc.yml", "~/.config/hatch", "~/.conda/.condarc",
+	/* chat, password managers, desktop secrets */
+	"~/.config/Slack", "~/.config/discord", "~/.config/Signal",
+	"~/.local/share/TelegramDesktop", "~/.local/share/kwalletd", "~/.config/keepassxc",
+	"~/.config/Bitwarden", "~/.config/Bitwarden CLI", "~/.pki", "~/.cert",
+	"~/.local/share/fish/fish_history", "~/.config/Code/User/globalStorage",
+	"~/.config/git/credentials", "~/.git-credentials",
 };
 /* Harmless variables only: no bus or agent sockets (XDG_RUNTIME_DIR,
  * DBUS_SESSION_BUS_ADDRESS, SSH_AUTH_SOCK), no proxies (they may carry

@@ -1,0 +1,60 @@
+# Credential stores hidden by default (the catalogue in docs/sandbox.md):
+# history files, browser profiles, cloud and package-manager credential
+# files, old rc-file backups. Each holds a canary; outside, the same user
+# reads it (the control); inside hush sandbox, neither cat nor a recursive
+# grep over the home, nor raw syscalls, find it.
+. "$(dirname "$0")/lib.sh"
+
+if ! command -v setpriv >/dev/null && is_root; then
+	skip "setpriv missing: cannot drop to an unprivileged user"
+	exit 0
+fi
+nobody_prepare
+C=$(canary)
+P="$T/proj"
+mkdir -p "$P"
+stores="
+.bash_history
+.zsh_history
+.python_history
+.psql_history
+.local/share/fish/fish_history
+.bashrc.hush-backup-20260101-000000
+.mozilla/firefox/abc.default/cookies.sqlite
+.config/google-chrome/Default/Login Data
+.config/rclone/rclone.conf
+.cargo/credentials.toml
+.gem/credentials
+.m2/settings.xml
+.terraform.d/credentials.tfrc.json
+.config/hub
+.config/op/config
+.config/gh/hosts.yml
+.docker/config.json
+.gradle/gradle.properties
+.config/composer/auth.json
+.pulumi/credentials.json
+.vercel/auth.json
+"
+while IFS= read -r f; do
+	[ -n "$f" ] || continue
+	mkdir -p "$(dirname "$NB_HOME/$f")"
+	printf 'export GITHUB_TOKEN=%s\n' "$C" >"$NB_HOME/$f"
+done <<<"$stores"
+is_root && chown -R "$NOBODY_UID:$NOBODY_UID" "$NB_HOME" "$P"
+
+n=0
+while IFS= read -r f; do
+	[ -n "$f" ] || continue
+	n=$((n + 1))
+	ctl=$(cd "$P" && as_nobody cat "$NB_HOME/$f" 2>&1)
+	in=$(cd "$P" && as_nobody "$NB_BIN/hush" sandbox -- cat "$NB_HOME/$f" 2>&1)
+	if [[ "$ctl" == *"$C"* && "$in" != *"$C"* ]]; then ok "~/$f: readable outside, hidden inside"
+	else not_ok "~/$f: readable outside, hidden inside"; echo "#   inside: ${in:0:120}"; fi
+done <<<"$stores"
+in=$(cd "$P" && as_nobody "$NB_BIN/hush" sandbox -- sh -c 'grep -ra GITHUB_TOKEN ~ 2>/dev/null; echo grep-done' 2>&1)
+like "a recursive grep over the home ran" "$in" "grep-done"
+[[ "$in" != *"$C"* ]] && ok "a recursive grep over the home finds none of the $n stores" ||
+	not_ok "a recursive grep over the home found a store: $(grep -F -- "$C" <<<"$in" | head -2)"
+ctl=$(cd "$P" && as_nobody sh -c 'grep -ra GITHUB_TOKEN ~ 2>/dev/null | wc -l')
+is "control: outside, the same grep finds all $n" "$ctl" "$n"
