@@ -748,6 +748,7 @@ int cmd_sandbox(int argc, char **argv)
 		.userns = userns,
 		.landlock_abi = abi,
 		.ll_paths = NULL,
+		.share_display = o.allow_display,
 	};
 	int status = 1;
 	char err[512];

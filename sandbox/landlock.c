@@ -211,7 +211,7 @@ static int fs_allowlist(struct ll *l)
 	return r;
 }
 
-int sandbox_landlock_apply(int abi, const struct sandbox_ll_paths *paths)
+int sandbox_landlock_apply(int abi, const struct sandbox_ll_paths *paths, bool scope_abstract)
 {
 	if (abi <= 0)
 		return HUSH_EINVAL;
@@ -221,7 +221,8 @@ int sandbox_landlock_apply(int abi, const struct sandbox_ll_paths *paths)
 	attr.handled_access_fs = paths ? l.all
 				       : LANDLOCK_ACCESS_FS_MAKE_CHAR | LANDLOCK_ACCESS_FS_MAKE_BLOCK;
 	if (abi >= 6)
-		attr.scoped = HUSH_LL_SCOPE_ABSTRACT_UNIX_SOCKET | HUSH_LL_SCOPE_SIGNAL;
+		attr.scoped = (scope_abstract ? HUSH_LL_SCOPE_ABSTRACT_UNIX_SOCKET : 0) |
+			      HUSH_LL_SCOPE_SIGNAL;
 	l.fd = (int)syscall(__NR_landlock_create_ruleset, &attr, size, 0);
 	if (l.fd < 0)
 		return HUSH_EIO;

@@ -351,7 +351,7 @@ static _Noreturn void agent_exec(const struct sandbox_spec *s, int rfd, int sync
 	}
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
 		fail_child(rfd, ST_NNP, NULL);
-	if (s->landlock_abi > 0 && sandbox_landlock_apply(s->landlock_abi, s->ll_paths) != 0)
+	if (s->landlock_abi > 0 && sandbox_landlock_apply(s->landlock_abi, s->ll_paths, !s->share_display) != 0)
 		fail_child(rfd, ST_LANDLOCK, NULL);
 	if (s->userns && drop_caps() != 0)
 		fail_child(rfd, ST_CAPS, NULL);

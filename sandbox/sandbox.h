@@ -94,7 +94,10 @@ struct sandbox_ll_paths {
  * processes inside it, and with ABI >= 6 signals and abstract unix sockets
  * too. With paths, file access is an allow-list (see docs/sandbox.md).
  * 0 or HUSH_E* (errno kept). */
-int sandbox_landlock_apply(int abi, const struct sandbox_ll_paths *paths);
+/* scope_abstract: with ABI >= 6, abstract unix sockets outside the domain
+ * are refused (off only when the display is shared: X clients use the
+ * abstract socket first and do not fall back on EPERM). */
+int sandbox_landlock_apply(int abi, const struct sandbox_ll_paths *paths, bool scope_abstract);
 
 /* --- seccomp.c --- */
 
@@ -204,6 +207,7 @@ struct sandbox_spec {
 	bool userns;                 /* user+mount+pid namespaces and masks */
 	int landlock_abi;            /* <= 0: no Landlock */
 	const struct sandbox_ll_paths *ll_paths; /* allow-list mode, or NULL */
+	bool share_display;          /* --allow-display */
 };
 
 /* Probes unprivileged user namespaces by forking a child that unshares a
