@@ -986,28 +986,57 @@ int cmd_doctor(int argc, char **argv)
 	else
 		report(false, "vault", "%s: %s%s", vault, hush_strerror(r),
 		       r == HUSH_ENOENT ? " (create it with hush init)" : "");
-	config_free(&cfg);
 
-	printf("\nprotection under hush sandbox:\n");
-	if (userns && abi > 0)
-		printf("  strong: credential files, the vault, keyring and control socket are masked "
-		       "by the kernel;\n  the broker and granted commands are out of ptrace, "
-		       "/proc and%s signal reach.\n", abi >= 6 ? "" : " (not)");
-	else if (abi > 0)
-		printf("  partial: Landlock rules alone. Hidden files stay unreadable, but the D-Bus "
-		       "session bus\n  and unix sockets stay reachable, and there is no private /proc.\n"
-		       "  missing: unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1,\n"
-		       "  or an AppArmor profile allowing userns for hush).\n");
-	else if (userns)
-		printf("  partial: masks and a private /proc, but no Landlock domain: a process the agent\n"
-		       "  starts outside its pid namespace cannot be reached, yet signals and abstract\n"
-		       "  sockets are not scoped. missing: Landlock (lsm=...,landlock on the kernel line).\n");
+	/* each class of attack and whether this machine's layers hold it */
+	bool display_shared = cfg.allow_display;
+	bool abstract_ok = userns && abi >= 6 && !display_shared;
+	bool sockets_ok = false; /* no layer yet decides connect() to path sockets */
+	printf("\nprotection under hush sandbox, by what the agent tries:\n");
+	struct {
+		const char *what;
+		bool holds;
+		const char *how, *gap;
+	} cls[] = {
+		{ "read hidden files", userns, "mount masks in a user namespace",
+		  "no user namespaces: Landlock rules alone, no private /proc" },
+		{ "write what runs later", userns,
+		  "read-only file system except the project and state paths; never-writable list",
+		  "no user namespaces: writes are limited by Landlock to the project, /tmp and $HOME" },
+		{ "use human's sockets", userns && sockets_ok,
+		  "private /tmp and runtime dir, connect() allow-list",
+		  userns ? "private /tmp and runtime dir hide tmux, ssh-agent, X11, systemd; sockets "
+			   "under $HOME, /run or the project stay reachable"
+			 : "no user namespaces: every unix socket stays reachable" },
+		{ "abstract sockets", abstract_ok, "Landlock scoping (ABI >= 6)",
+		  display_shared ? "display = yes: not scoped, so that X clients work"
+				 : "Landlock ABI < 6: abstract sockets (X11, D-Bus) stay reachable" },
+		{ "use the display", userns && !display_shared,
+		  "no X11/Wayland socket, no cookie, no DISPLAY",
+		  display_shared ? "display = yes in the config: the agent can type into and read "
+				   "every window" : "no user namespaces: /tmp/.X11-unix stays visible" },
+		{ "ptrace, /proc, signals", abi >= 6 || (userns && abi > 0),
+		  "pid namespace and Landlock", abi > 0 ? "signals not scoped (Landlock ABI < 6)"
+						       : "no Landlock" },
+	};
+	bool all = true;
+	for (size_t i = 0; i < ARRAY_LEN(cls); i++) {
+		printf("  %-24s %-10s %s\n", cls[i].what, cls[i].holds ? "holds" : "NOT held",
+		       cls[i].holds ? cls[i].how : cls[i].gap);
+		all = all && cls[i].holds;
+	}
+	if (all)
+		printf("  overall: strong: every class above holds on this machine.\n");
+	else if (userns && abi > 0)
+		printf("  overall: partial: the classes marked NOT held are open to a determined agent.\n");
+	else if (userns || abi > 0)
+		printf("  overall: partial: a kernel layer is missing (see above).\n");
 	else
-		printf("  weak: no kernel layer works here; hush sandbox refuses to start. The shim alone\n"
-		       "  is not a boundary (static binaries and raw syscalls bypass it).\n");
+		printf("  overall: weak: no kernel layer works here; hush sandbox refuses to start. The shim\n"
+		       "  alone is not a boundary (static binaries and raw syscalls bypass it).\n");
 	if (!shim_ok)
 		printf("  without the shim, files created after start are not hidden and granted\n"
-		       "  commands are routed only through PATH links.\n");
+		       "  commands are routed only through links.\n");
+	config_free(&cfg);
 	fflush(stdout);
 	return userns && abi > 0 ? 0 : 1;
 }

@@ -383,7 +383,14 @@ like "doctor: user namespaces working" "$o" "user namespaces +working"
 like "doctor: Landlock working with its ABI" "$o" "Landlock +working +ABI [0-9]+"
 like "doctor: the shim loads" "$o" "shim +working .*libhush.so loads"
 like "doctor: broker, keyring, confirmation, vault reported" "$o" "broker .*"$'\n'"keyring .*"$'\n'"config .*"$'\n'"confirmation .*"$'\n'"vault "
-like "doctor: summary of the protection" "$o" "protection under hush sandbox:"$'\n'"  strong"
+like "doctor: one line per class of attack" "$o" "protection under hush sandbox, by what the agent tries:"$'\n'"  read hidden files +holds"
+like "doctor: writes are a class of their own" "$o" "write what runs later +holds"
+like "doctor: the display is reported" "$o" "use the display +holds"
+like "doctor: an overall verdict that matches the classes" "$o" "overall: (strong: every class above holds|partial: the classes marked NOT held)"
+if [[ "$o" == *"NOT held"* ]]; then [[ "$o" != *"overall: strong"* ]] && ok "doctor: never strong while a class is not held" || not_ok "doctor: strong with a class not held"
+else [[ "$o" == *"overall: strong"* ]] && ok "doctor: strong when every class holds" || not_ok "doctor: not strong though every class holds"; fi
+o2=$(printf '[sandbox]\ndisplay = yes\n' >"$T/disp.ini"; chmod 0644 "$T/disp.ini"; as_nobody env HUSH_CONFIG="$T/disp.ini" "$NB_BIN/hush" doctor 2>&1)
+like "doctor: display = yes is said plainly" "$o2" "use the display +NOT held +display = yes"
 is "doctor: exit 0 when the kernel layers work" "$rc" 0
 o=$(as_nobody unshare -Ur sh -c 'echo 0 >/proc/sys/user/max_user_namespaces && "$0" doctor' "$NB_BIN/hush" 2>&1); rc=$?
 if [[ "$o" == *"user namespaces"*"not working"* ]]; then
