@@ -153,3 +153,20 @@ session 2"
 	not_ok "the agent rewrote its own settings"
 o=$(cd "$P" && as_nobody env PATH="$SBX/agent:$NB_BIN:/usr/bin:/bin" "$NB_BIN/hush" sandbox --explain -- claude 2>&1)
 like "--explain names the profile's state file and never-writable settings" "$o" "state-file +$NB_HOME/.claude.json"
+
+# --- home = allow-list: $HOME empty but for the profile's paths and the
+# read-only toolchain list ---
+printf 'private notes\n' >"$NB_HOME/notes.txt"
+is_root && chown "$NOBODY_UID:$NOBODY_UID" "$NB_HOME/notes.txt"
+o=$(cd "$P" && as_nobody env PATH="$SBX/agent:$NB_BIN:/usr/bin:/bin" "$NB_BIN/hush" sandbox --profile claude --home allow-list -- sh -c '
+	cat ~/notes.txt 2>/dev/null || echo notes-hidden
+	[ -f ~/.gitconfig ] && echo gitconfig-shown
+	git -C "'"$P"'" log -1 --format=%an >/dev/null && echo git-ok
+	claude' 2>&1)
+ctl=$(as_nobody cat "$NB_HOME/notes.txt")
+is "control: outside, ~/notes.txt is readable" "$ctl" "private notes"
+like "home = allow-list: what is not listed is not there" "$o" "^notes-hidden"
+like "home = allow-list: ~/.gitconfig (on home_allow) is shown, git works" "$o" "gitconfig-shown"$'\n'"git-ok"
+like "home = allow-list: the profile's state is there" "$o" "json-3"$'\n'"dir-ok"
+o=$(cd "$P" && as_nobody "$NB_BIN/hush" sandbox --home allow-list --explain -- claude 2>&1)
+[[ "$o" != *"notes.txt"* ]] && ok "home = allow-list: the plan does not show unlisted entries" || not_ok "home = allow-list: the plan shows unlisted entries"
