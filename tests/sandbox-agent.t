@@ -43,3 +43,21 @@ cp "$T/api.log" "$T/api-control.log"
 agent "$NB_BIN/hush" sandbox --allow-env ANTHROPIC_BASE_URL,ANTHROPIC_API_KEY,CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC,DISABLE_AUTOUPDATER -- "$NB_BIN/claude"
 like "Claude Code ran the injected commands inside hush sandbox" "$(cat "$T/api.log")" '"tool_result"'
 assert_absent "nothing the agent sent to the model holds the canary" "$C" "$T/api.log" "$T/agent.out"
+
+# The built-in claude profile (chosen by the command name): Claude Code's
+# state (~/.claude.json, replaced by rename, and ~/.claude/) is written
+# inside and kept for the next session.
+uid_of() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["userID"])' "$NB_HOME/.claude.json" 2>/dev/null || echo none; }
+rm -f "$NB_HOME/.claude.json" "$NB_HOME/.claude.json.backup"
+o=$(cd "$P" && as_nobody env "${AENV[@]}" "$NB_BIN/hush" sandbox --explain -- "$NB_BIN/claude" 2>&1)
+like "the claude profile is chosen by the command name (its state file is in the plan)" "$o" "state-file +$NB_HOME/.claude.json"
+agent "$NB_BIN/hush" sandbox --allow-env ANTHROPIC_BASE_URL,ANTHROPIC_API_KEY,CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC,DISABLE_AUTOUPDATER -- "$NB_BIN/claude"
+u1=$(uid_of)
+agent "$NB_BIN/hush" sandbox --allow-env ANTHROPIC_BASE_URL,ANTHROPIC_API_KEY,CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC,DISABLE_AUTOUPDATER -- "$NB_BIN/claude"
+u2=$(uid_of)
+[ "$u1" != none ] && ok "~/.claude.json made inside the sandbox reached the real home" ||
+	{ not_ok "~/.claude.json made inside the sandbox reached the real home"; tail -3 "$T/agent.out" | sed 's/^/#   /'; }
+[ "$u1" != none ] && [ "$u1" = "$u2" ] && ok "the next session read it back (same userID, not a new one)" ||
+	not_ok "the next session read it back (userID $u1 then $u2)"
+[ -n "$(find "$NB_HOME/.claude" -newer "$T/api-control.log" -type f 2>/dev/null | head -1)" ] &&
+	ok "~/.claude/ got files from the sandboxed sessions" || not_ok "~/.claude/ got files from the sandboxed sessions"
