@@ -170,3 +170,13 @@ like "home = allow-list: ~/.gitconfig (on home_allow) is shown, git works" "$o" 
 like "home = allow-list: the profile's state is there" "$o" "json-3"$'\n'"dir-ok"
 o=$(cd "$P" && as_nobody "$NB_BIN/hush" sandbox --home allow-list --explain -- claude 2>&1)
 [[ "$o" != *"notes.txt"* ]] && ok "home = allow-list: the plan does not show unlisted entries" || not_ok "home = allow-list: the plan shows unlisted entries"
+
+# --- unprotect: removing a default is explicit and loud ---
+cp "$NB_HOME/.config/hush/config.ini" "$T/cfg.bak"
+printf '\n[sandbox]\nunprotect = .envrc\n' >>"$NB_HOME/.config/hush/config.ini"
+o=$(cd "$P" && as_nobody "$NB_BIN/hush" sandbox -- sh -c 'echo "# edited" >>.envrc && echo envrc-written' 2>&1)
+like "unprotect = .envrc: the agent may write it" "$o" "envrc-written"
+like "unprotect: the sandbox warns at start" "$o" "WARNING: .envrc is writable by the agent \(unprotect"
+cp "$T/cfg.bak" "$NB_HOME/.config/hush/config.ini"
+o=$(cd "$P" && as_nobody "$NB_BIN/hush" sandbox -- sh -c 'echo "# edited" >>.envrc && echo envrc-written' 2>&1)
+[[ "$o" != *envrc-written* ]] && ok "without unprotect, .envrc is read-only again" || not_ok "without unprotect, .envrc is read-only again"
