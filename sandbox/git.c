@@ -95,6 +95,8 @@ static int parse_header(struct cfg_lex *l, char *sec, char *sub, bool *has_sub)
 	if (i == 0)
 		return HUSH_EFORMAT;
 	char *dot = strchr(sec, '.');
+	if (dot == sec)
+		return HUSH_EFORMAT; /* no section name */
 	if (dot) { /* [section.sub]: the subsection is lower-cased by git */
 		*dot = '\0';
 		snprintf(sub, CFG_NAME_MAX, "%s", dot + 1);
@@ -466,6 +468,13 @@ static int add_gitdir(struct sandbox_git *g, const char *path, const char *workt
 	if (xsnprintf(p, sizeof(p), "%s/commondir", gitdir) == 0 &&
 	    follow_pointer(p, gitdir, "", real) == 0)
 		r = add_gitdir(g, real, NULL, NULL, depth + 1);
+	/* a linked worktree's git dir names the worktree's .git file: that
+	 * file decides which git dir (and so which config) git uses there */
+	struct stat st;
+	if (xsnprintf(p, sizeof(p), "%s/gitdir", gitdir) == 0 &&
+	    follow_pointer(p, gitdir, "", real) == 0 && lstat(real, &st) == 0 &&
+	    S_ISREG(st.st_mode) && !sb_strv_has(&g->ro, real) && sb_strv_push(&g->ro, real) != 0)
+		return HUSH_ENOMEM;
 	if (r == 0 && xsnprintf(p, sizeof(p), "%s/worktrees", gitdir) == 0 && is_dir(p)) {
 		DIR *wd = opendir(p);
 		struct dirent *e;
