@@ -132,7 +132,7 @@ exec "$@"
 BINDS
 	WORK='cd "$1" && git init -q fresh && git -C fresh commit -q --allow-empty -m f &&
 	echo more >>README && git add README && git commit -qm two && git branch topic &&
-	echo stash >>README && git stash -q && git stash pop -q && git checkout -q topic &&
+	echo stash >>README && git stash -q && git stash pop -q && git status --short >/dev/null && git checkout -q topic &&
 	git log --oneline | wc -l'
 	o=$(as_nobody env GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null GIT_AUTHOR_NAME=a \
 		GIT_AUTHOR_EMAIL=a@a GIT_COMMITTER_NAME=a GIT_COMMITTER_EMAIL=a@a \
