@@ -345,8 +345,7 @@ static int read_small(const char *path, char **buf, size_t *len)
 	return file_read_all(path, SANDBOX_GIT_FILE_MAX, false, buf, len);
 }
 
-/* Resolves pointer file `file` (in directory base) to a real path. */
-static int follow_pointer(const char *file, const char *base, const char *prefix, char *out)
+int sandbox_git_read_pointer(const char *file, const char *base, const char *prefix, char *out)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -466,13 +465,13 @@ static int add_gitdir(struct sandbox_git *g, const char *path, const char *workt
 	int r = 0;
 	/* commondir: the main repository's config and hooks serve this one */
 	if (xsnprintf(p, sizeof(p), "%s/commondir", gitdir) == 0 &&
-	    follow_pointer(p, gitdir, "", real) == 0)
+	    sandbox_git_read_pointer(p, gitdir, "", real) == 0)
 		r = add_gitdir(g, real, NULL, NULL, depth + 1);
 	/* a linked worktree's git dir names the worktree's .git file: that
 	 * file decides which git dir (and so which config) git uses there */
 	struct stat st;
 	if (xsnprintf(p, sizeof(p), "%s/gitdir", gitdir) == 0 &&
-	    follow_pointer(p, gitdir, "", real) == 0 && lstat(real, &st) == 0 &&
+	    sandbox_git_read_pointer(p, gitdir, "", real) == 0 && lstat(real, &st) == 0 &&
 	    S_ISREG(st.st_mode) && !sb_strv_has(&g->ro, real) && sb_strv_push(&g->ro, real) != 0)
 		return HUSH_ENOMEM;
 	if (r == 0 && xsnprintf(p, sizeof(p), "%s/worktrees", gitdir) == 0 && is_dir(p)) {
@@ -500,7 +499,9 @@ static int add_dotgit(struct sandbox_git *g, const char *dotgit, const char *wt)
 	struct stat st;
 	if (lstat(dotgit, &st) != 0)
 		return 0;
-	if (S_ISDIR(st.st_mode))
+	/* a .git symlink to a directory is followed as git does; the link
+	 * itself cannot be bound (protect.c checks it at the end) */
+	if (S_ISDIR(st.st_mode) || (S_ISLNK(st.st_mode) && is_dir(dotgit)))
 		return add_gitdir(g, dotgit, wt, dotgit, 0);
 	if (!S_ISREG(st.st_mode))
 		return 0;
@@ -510,7 +511,7 @@ static int add_dotgit(struct sandbox_git *g, const char *dotgit, const char *wt)
 	snprintf(cur, sizeof(cur), "%s", dotgit);
 	for (unsigned hop = 0; hop < SANDBOX_GIT_MAX_HOPS; hop++) {
 		dirname_of(cur, base, sizeof(base));
-		if (follow_pointer(cur, base, "gitdir: ", next) != 0)
+		if (sandbox_git_read_pointer(cur, base, "gitdir: ", next) != 0)
 			return 0; /* garbage or a dangling pointer: git refuses it too */
 		if (is_dir(next))
 			return add_gitdir(g, next, wt, dotgit, 0);

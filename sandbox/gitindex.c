@@ -360,23 +360,14 @@ static int collect_cb(void *ctx, const char *path, size_t len, unsigned mode, un
 
 static int common_dir(const char *gitdir, char *out, size_t n)
 {
-	char p[PATH_MAX], *buf = NULL, target[PATH_MAX], joined[PATH_MAX];
-	size_t len;
+	char p[PATH_MAX], real[PATH_MAX];
+	struct stat st;
 	if (xsnprintf(p, sizeof(p), "%s/commondir", gitdir) < 0)
 		return HUSH_ETOOBIG;
-	if (file_read_all(p, SANDBOX_GIT_FILE_MAX, false, &buf, &len) != 0)
+	if (lstat(p, &st) != 0)
 		return xsnprintf(out, n, "%s", gitdir);
-	int r = sandbox_git_parse_pointer(buf, len, "", target, sizeof(target));
-	free(buf);
-	if (r < 0)
-		return r;
-	if (target[0] == '/')
-		r = xsnprintf(joined, sizeof(joined), "%s", target);
-	else
-		r = xsnprintf(joined, sizeof(joined), "%s/%s", gitdir, target);
-	if (r < 0 || !realpath(joined, p))
-		return HUSH_ENOENT;
-	return xsnprintf(out, n, "%s", p);
+	int r = sandbox_git_read_pointer(p, gitdir, "", real);
+	return r < 0 ? r : xsnprintf(out, n, "%s", real);
 }
 
 struct fmt_ctx {

@@ -56,6 +56,16 @@ static int list_hooks(const char *dir, struct sb_strv *out)
 }
 
 
+/* Remembers a symlink (path, then its target) for the sweep. */
+static int note_link(struct sandbox_protect *p, const char *path)
+{
+	char t[PATH_MAX];
+	ssize_t tl = readlink(path, t, sizeof(t) - 1);
+	t[tl < 0 ? 0 : tl] = '\0';
+	int r = sb_strv_push(&p->links, path);
+	return r ? r : sb_strv_push(&p->links, t);
+}
+
 int sandbox_protect_begin(struct sandbox_protect *p, const char *project,
 			  const struct sb_strv *never_write, const struct sandbox_git *g)
 {
@@ -83,23 +93,30 @@ int sandbox_protect_begin(struct sandbox_protect *p, const char *project,
 		} else if (S_ISLNK(st.st_mode)) {
 			/* a bind follows the link: the target is protected,
 			 * the link itself is checked at the end */
-			char t[PATH_MAX];
-			ssize_t tl = readlink(path, t, sizeof(t) - 1);
-			t[tl < 0 ? 0 : tl] = '\0';
-			r = sb_strv_push(&p->links, path);
-			if (r == 0)
-				r = sb_strv_push(&p->links, t);
+			r = note_link(p, path);
 			if (r == 0 && stat(path, &st) == 0)
 				r = sb_strv_push(&p->exist, path);
 		} else {
 			r = sb_strv_has(&p->exist, path) ? 0 : sb_strv_push(&p->exist, path);
 		}
+		/* where it really is: a symlinked directory above it could be
+		 * swapped during the session */
+		char rp[PATH_MAX];
+		if (r == 0 && stat(path, &st) == 0 && realpath(path, rp)) {
+			r = sb_strv_push(&p->exist_real, path);
+			if (r == 0)
+				r = sb_strv_push(&p->exist_real, rp);
+		}
 	}
 	for (size_t i = 0; r == 0 && g && i < g->absent.n; i++)
 		r = sb_strv_push(&p->absent, g->absent.v[i]);
 	for (size_t i = 0; r == 0 && g && i < g->n; i++) {
-		if (g->d[i].dotgit)
+		struct stat st;
+		if (g->d[i].dotgit) {
 			r = sb_strv_push(&p->gits_start, g->d[i].dotgit);
+			if (r == 0 && lstat(g->d[i].dotgit, &st) == 0 && S_ISLNK(st.st_mode))
+				r = note_link(p, g->d[i].dotgit);
+		}
 		char h[PATH_MAX];
 		if (r == 0 && xsnprintf(h, sizeof(h), "%s/hooks", g->d[i].gitdir) == 0 &&
 		    !sb_strv_has(&p->hooks, h)) {
@@ -185,6 +202,12 @@ int sandbox_protect_sweep(const struct sandbox_protect *p, const char *stop,
 		if (!same && lstat(l, &st) == 0)
 			KEEP(quarantine(p->project, l, quarantine_dir, moved));
 	}
+	for (size_t i = 0; i + 1 < p->exist_real.n; i += 2) {
+		char rp[PATH_MAX];
+		const char *e = p->exist_real.v[i];
+		if (lstat(e, &st) == 0 && (!realpath(e, rp) || strcmp(rp, p->exist_real.v[i + 1])))
+			KEEP(quarantine(p->project, e, quarantine_dir, moved));
+	}
 	/* new hooks in the hooks directories known at start */
 	for (size_t i = 0; i < p->hooks.n; i++) {
 		struct sb_strv now = { 0 };
@@ -235,6 +258,7 @@ void sandbox_protect_free(struct sandbox_protect *p)
 	sb_strv_free(&p->exist);
 	sb_strv_free(&p->absent);
 	sb_strv_free(&p->links);
+	sb_strv_free(&p->exist_real);
 	sb_strv_free(&p->hooks);
 	sb_strv_free(&p->hooks_start);
 	sb_strv_free(&p->gits_start);

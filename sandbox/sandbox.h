@@ -167,6 +167,11 @@ struct sandbox_git {
  * into out[n]. 0, HUSH_EFORMAT or HUSH_ETOOBIG. */
 int sandbox_git_parse_pointer(const char *buf, size_t len, const char *prefix, char *out,
 			      size_t n);
+/* Reads pointer file `file` (at most SANDBOX_GIT_FILE_MAX bytes, not
+ * following a symlink), parses it as above and resolves the path it names
+ * (relative to directory base) with realpath into out[PATH_MAX]. 0 or
+ * HUSH_E* (HUSH_ENOENT when the target does not exist). */
+int sandbox_git_read_pointer(const char *file, const char *base, const char *prefix, char *out);
 
 /* Git config files (syntax of git-config(1)): calls fn for each variable
  * with the section and key in lower case, the subsection as written (NULL
@@ -262,6 +267,7 @@ struct sandbox_protect {
 	struct sb_strv exist;     /* existing: bind read-only */
 	struct sb_strv absent;    /* missing at start: swept at the end */
 	struct sb_strv links;     /* symlinks on the list: "path" then "target" */
+	struct sb_strv exist_real;  /* "path" then its real path at start */
 	struct sb_strv hooks;     /* hooks directories */
 	struct sb_strv hooks_start; /* files in them at start */
 	struct sb_strv gits_start;  /* .git entries at start */
@@ -277,7 +283,9 @@ int sandbox_protect_begin(struct sandbox_protect *p, const char *project,
  * non-sample file in a hooks directory, and the config of a .git that
  * appeared during the session when it sets a code-running key. When
  * quarantine is on another file system the path is renamed in place to
- * NAME.hush-quarantine instead. moved gets "path -> destination".
+ * NAME.hush-quarantine instead. An existing entry whose real path changed
+ * (a symlinked directory above it swapped) is moved too. moved gets
+ * "path -> destination".
  * stop is as for sandbox_git_find. 0 or the first HUSH_E*. */
 int sandbox_protect_sweep(const struct sandbox_protect *p, const char *stop,
 			  const char *quarantine, struct sb_strv *moved);

@@ -306,13 +306,14 @@ static void test_hidden(void)
 static void test_protect(void)
 {
 	ok(sh("mkdir -p p/.claude p/.vscode && echo '{}' > p/.claude/settings.json && "
-	      "ln -s elsewhere p/.envrc && git init -q p/repo") == 0, "fixture: project");
+	      "ln -s elsewhere p/.envrc && git init -q p/repo && mkdir realgem && "
+	      "echo '{}' > realgem/settings.json && ln -s ../realgem p/.gemini") == 0, "fixture: project");
 	char proj[4096], q[4096];
 	snprintf(proj, sizeof(proj), "%s/p", root);
 	snprintf(q, sizeof(q), "%s/quarantine", root);
 	struct sb_strv nw = { 0 }, moved = { 0 };
 	const char *items[] = { ".claude/settings.json", ".claude/commands/", ".vscode/", ".mcp.json",
-				".envrc", NULL };
+				".envrc", ".gemini/settings.json", NULL };
 	for (size_t i = 0; items[i]; i++)
 		sb_strv_push(&nw, items[i]);
 	struct sandbox_git g = { 0 };
@@ -327,7 +328,7 @@ static void test_protect(void)
 	sh("mkdir -p p/.claude/commands && echo x > p/.claude/commands/c.md && echo '{}' > p/.mcp.json && "
 	   "rm p/.envrc && echo 'export X=1' > p/.envrc && printf '#!/bin/sh\\n' > p/repo/.git/hooks/pre-commit && "
 	   "git init -q p/newrepo && git -C p/newrepo config core.fsmonitor /tmp/x && "
-	   "git init -q p/plainrepo");
+	   "git init -q p/plainrepo && rm p/.gemini && mkdir p/.gemini && echo evil > p/.gemini/settings.json");
 	ok(sandbox_protect_sweep(&pr, root, q, &moved) == 0, "sweep runs");
 	ok(access(proj, F_OK) == 0 && sh("test ! -e p/.mcp.json && test -f quarantine/.mcp.json") == 0,
 	   "a new .mcp.json quarantined");
@@ -340,7 +341,9 @@ static void test_protect(void)
 	   "a new .git with core.fsmonitor: its config quarantined");
 	ok(sh("test -f p/plainrepo/.git/config") == 0, "a new .git with a plain config left alone");
 	ok(sh("test -f p/.claude/settings.json") == 0, "what existed at start stays");
-	ok(moved.n == 5, "one line per moved path (%zu)", moved.n);
+	ok(sh("test -f quarantine/.gemini/settings.json && test -f realgem/settings.json") == 0,
+	   "a listed file reached through a swapped symlinked directory quarantined");
+	ok(moved.n == 6, "one line per moved path (%zu)", moved.n);
 	struct sb_strv bad = { 0 };
 	sb_strv_push(&bad, "../escape");
 	struct sandbox_protect pb;
