@@ -625,7 +625,11 @@ int sandbox_git_protect(struct sandbox_git *g, const char *project, const char *
 	int r = sandbox_git_find(g, project, stop);
 	for (size_t i = 0; r == 0 && i < g->n; i++) {
 		const char *gd = g->d[i].gitdir;
-		static const char *const files[] = { "config", "config.worktree", "commondir",
+		/* which files git reads depends on the kind of git dir: a main
+		 * one (no commondir) reads config; a worktree's reads commondir
+		 * and gitdir; both may read config.worktree. Missing ones that
+		 * git would read if created go to absent. */
+		static const char *const files[] = { "commondir", "config", "config.worktree",
 						     "gitdir" };
 		char p[PATH_MAX];
 		struct stat st;
@@ -634,9 +638,12 @@ int sandbox_git_protect(struct sandbox_git *g, const char *project, const char *
 			if (xsnprintf(p, sizeof(p), "%s/%s", gd, files[f]) < 0)
 				continue;
 			bool there = lstat(p, &st) == 0;
-			if (f == 2)
+			if (f == 0)
 				own_common = !there;
-			r = push_new(there ? &g->ro : &g->absent, p);
+			if (there)
+				r = push_new(&g->ro, p);
+			else if (f == 0 || f == 2 || (f == 1) == own_common)
+				r = push_new(&g->absent, p);
 		}
 		if (r == 0 && own_common && xsnprintf(p, sizeof(p), "%s/hooks", gd) == 0) {
 			if (lstat(p, &st) != 0)
