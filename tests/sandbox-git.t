@@ -91,6 +91,16 @@ o=$(cd "$W/split" && session --hide .env "$W/split" -- sh -c "git update-index -
 like "split index: removed through git" "$o" "removed $W/split/.env"
 is "split index: .env gone" "$(g -C "$W/split" ls-files .env)" ""
 
+# --- the index replaced wholesale ---
+mkrepo whole
+WHOLE='i=$(mktemp) && rm -f "$i" && GIT_INDEX_FILE=$i git read-tree HEAD &&
+	sha=$(git hash-object -w --stdin </dev/null) &&
+	GIT_INDEX_FILE=$i git update-index --add --cacheinfo 100644,$sha,.env && cp "$i" .git/index && rm -f "$i"'
+o=$(cd "$W/whole" && session --hide .env "$W/whole" -- sh -c "$WHOLE" 2>&1)
+like "an index replaced wholesale: the entry removed" "$o" "removed $W/whole/.env"
+g -C "$W/whole" commit -qam "human commit -a" >/dev/null 2>&1
+assert_absent "commit -a after a replaced index: no canary" "$C" <(all_objects "$W/whole")
+
 # --- a name tracked before the session stays ---
 mkrepo tracked
 as_nobody sh -c "printf 'X=1\n' >'$W/tracked/.env.shared'"
