@@ -225,4 +225,163 @@ int sandbox_userns_probe(char *why, size_t n);
  * not be executed, HUSH_EIO for any other step. */
 int sandbox_run(const struct sandbox_spec *s, int *status, char *err, size_t n);
 
+/* --- git.c: git directories, the index, paths that run code later --- */
+
+/* Bounds on what is followed and read; everything read there is untrusted. */
+#define SANDBOX_GIT_MAX_DIRS 256          /* git directories followed */
+#define SANDBOX_GIT_MAX_HOPS 4            /* .git file -> .git file chains */
+#define SANDBOX_GIT_WALK_DEPTH 12         /* levels searched for nested .git */
+#define SANDBOX_GIT_WALK_ENTRIES 200000
+#define SANDBOX_GIT_FILE_MAX 4096         /* a .git, commondir or gitdir file */
+#define SANDBOX_GIT_CONFIG_MAX (1u << 20)
+#define SANDBOX_GIT_INDEX_MAX (512u << 20)
+#define SANDBOX_GIT_INDEX_ENTRIES 10000000u
+
+/* One git directory. worktree is the directory holding the .git entry that
+ * led to it (NULL when it was found only under modules/ or worktrees/). */
+struct sandbox_git_dir {
+	char *worktree;
+	char *gitdir;    /* real path */
+	char *dotgit;    /* the .git entry itself (file or directory), or NULL */
+};
+/* What sandbox_git_find found and what sandbox_git_protect made of it. */
+struct sandbox_git {
+	struct sandbox_git_dir *d;
+	size_t n, cap;
+	struct sb_strv ro;          /* existing paths to bind read-only */
+	struct sb_strv create_dirs; /* directories to create (hooks) before binding */
+	struct sb_strv absent;      /* code-running paths that do not exist yet */
+	bool truncated;             /* a bound was hit; some git dirs not followed */
+};
+
+/* Parses the content of a pointer file: a .git file (prefix "gitdir: ") or
+ * a commondir/gitdir file (prefix ""). One line; trailing CR/LF removed as
+ * git does; empty paths, NUL bytes, inner newlines refused. Copies the path
+ * into out[n]. 0, HUSH_EFORMAT or HUSH_ETOOBIG. */
+int sandbox_git_parse_pointer(const char *buf, size_t len, const char *prefix, char *out,
+			      size_t n);
+/* Reads pointer file `file` (at most SANDBOX_GIT_FILE_MAX bytes, not
+ * following a symlink), parses it as above and resolves the path it names
+ * (relative to directory base) with realpath into out[PATH_MAX]. 0 or
+ * HUSH_E* (HUSH_ENOENT when the target does not exist). */
+int sandbox_git_read_pointer(const char *file, const char *base, const char *prefix, char *out);
+
+/* Git config files (syntax of git-config(1)): calls fn for each variable
+ * with the section and key in lower case, the subsection as written (NULL
+ * when none) and the value (NULL for a bare key, else truncated to 255
+ * bytes). A nonzero return from fn stops and is returned. 0, fn's value,
+ * or HUSH_EFORMAT at the first line git would reject. */
+typedef int (*sandbox_git_config_fn)(void *ctx, const char *section, const char *sub,
+				      const char *key, const char *value);
+int sandbox_git_config_parse(const char *buf, size_t len, sandbox_git_config_fn fn, void *ctx);
+/* True when section.key (lower case) makes git run a program, load other
+ * config or select a driver: core.fsmonitor, core.pager, core.sshCommand,
+ * core.hooksPath, alias.*, filter.*, credential.*, include.*, includeIf.*,
+ * ... (the list in docs/sandbox.md). */
+bool sandbox_git_key_runs_code(const char *section, const char *sub, const char *key);
+/* 1 when the config text sets such a key (or cannot be parsed: git would
+ * refuse it, but a later git might not), with "section.key" in key[n];
+ * 0 when it does not. */
+int sandbox_git_config_risky(const char *buf, size_t len, char *key, size_t n);
+
+/* Finds the git directories that belong to project (an absolute, real
+ * path): the nearest enclosing .git walking up from project (not above
+ * stop, e.g. $HOME, when project is under stop, else not above "/"), every
+ * .git below project (bounded walk, node_modules skipped), and from each
+ * git dir its commondir, worktrees/ and modules/ (recursively). Never runs
+ * git. 0 or HUSH_ENOMEM; bounds set g->truncated. */
+int sandbox_git_find(struct sandbox_git *g, const char *project, const char *stop);
+/* sandbox_git_find, then fills g->ro, g->create_dirs and g->absent: per git
+ * dir config, config.worktree, commondir, gitdir, and hooks (created when
+ * missing, in git dirs that are their own common dir); every .git file.
+ * 0 or HUSH_E*. Free with sandbox_git_free. */
+int sandbox_git_protect(struct sandbox_git *g, const char *project, const char *stop);
+void sandbox_git_free(struct sandbox_git *g);
+
+/* The index (Documentation/gitformat-index.txt): versions 2, 3 and 4 (path
+ * prefix compression), extensions skipped, a trailing SHA-1 (hashlen 20)
+ * or SHA-256 (32) checksum whose length is checked but whose value is not.
+ * hashlen 0 tries both. fn gets each entry's path (NUL-terminated, len
+ * bytes), mode and stage. Read-only. 0, fn's nonzero value, HUSH_EFORMAT,
+ * HUSH_EVERSION or HUSH_ETOOBIG. */
+struct sandbox_git_index_info {
+	unsigned version;
+	size_t entries;
+	size_t hashlen;
+	bool split;    /* a "link" extension: entries live in a shared index too */
+	bool sparse;   /* directory entries ("sdir") */
+};
+typedef int (*sandbox_git_index_fn)(void *ctx, const char *path, size_t len, unsigned mode,
+				    unsigned stage);
+int sandbox_git_index_parse(const unsigned char *buf, size_t len, size_t hashlen,
+			    sandbox_git_index_fn fn, void *ctx, struct sandbox_git_index_info *info);
+
+/* What the sandbox hides, for the index sweep: globs (sandbox_hide_match on
+ * every path component) and the masked files and directories (absolute). */
+struct sandbox_git_hide {
+	const struct sb_strv *globs;
+	const struct sb_strv *files;
+	const struct sb_strv *dirs;
+};
+/* True when path (relative to worktree) is hidden by h. */
+bool sandbox_git_path_hidden(const struct sandbox_git_hide *h, const char *worktree,
+			     const char *path);
+
+struct sandbox_git_snap_repo {
+	char *worktree, *gitdir, *head;
+	struct sb_strv tracked;   /* hidden paths in the index at start */
+	bool unreadable;          /* the index could not be read at start */
+};
+struct sandbox_git_snap {
+	struct sandbox_git_snap_repo *r;
+	size_t n;
+	const char *git;          /* git binary used for split indexes and removal */
+};
+/* Records, for each found git dir with a work tree, which hidden paths its
+ * index holds and what HEAD is. git is the git binary to use (absolute;
+ * NULL for /usr/bin/git), run only as described in docs/sandbox.md. 0 or
+ * HUSH_E*. */
+int sandbox_git_index_snapshot(struct sandbox_git_snap *s, const struct sandbox_git *g,
+			       const struct sandbox_git_hide *h, const char *git);
+/* Removes from each index every hidden path that was not in it at start.
+ * removed gets "worktree/path" for each; commits gets the work trees whose
+ * HEAD moved during the session while a removed path was there (the path
+ * may be in those commits, as the mask's empty content). 0 or the first
+ * HUSH_E* (the others are still tried); err[n] says what failed. */
+int sandbox_git_index_sweep(const struct sandbox_git_snap *s, const struct sandbox_git_hide *h,
+			    struct sb_strv *removed, struct sb_strv *commits, char *err,
+			    size_t n);
+void sandbox_git_snap_free(struct sandbox_git_snap *s);
+
+/* Paths that never become writable inside the project (the never_write
+ * list: relative paths, a trailing "/" for a directory). */
+struct sandbox_protect {
+	char *project;
+	struct sb_strv exist;     /* existing: bind read-only */
+	struct sb_strv absent;    /* missing at start: swept at the end */
+	struct sb_strv links;     /* symlinks on the list: "path" then "target" */
+	struct sb_strv exist_real;  /* "path" then its real path at start */
+	struct sb_strv hooks;     /* hooks directories */
+	struct sb_strv hooks_start; /* files in them at start */
+	struct sb_strv gits_start;  /* .git entries at start */
+};
+/* Checks each never_write entry under project (refusing absolute paths and
+ * ".." with HUSH_EINVAL) and records the git state of g (hooks files,
+ * .git entries, g->absent) for the sweep. 0 or HUSH_E*. */
+int sandbox_protect_begin(struct sandbox_protect *p, const char *project,
+			  const struct sb_strv *never_write, const struct sandbox_git *g);
+/* At the end: moves into quarantine (created 0700 with parents) every path
+ * on the list that did not exist at start and does now, a symlink on the
+ * list that now points elsewhere or is no longer a link, every new
+ * non-sample file in a hooks directory, and the config of a .git that
+ * appeared during the session when it sets a code-running key. When
+ * quarantine is on another file system the path is renamed in place to
+ * NAME.hush-quarantine instead. An existing entry whose real path changed
+ * (a symlinked directory above it swapped) is moved too. moved gets
+ * "path -> destination".
+ * stop is as for sandbox_git_find. 0 or the first HUSH_E*. */
+int sandbox_protect_sweep(const struct sandbox_protect *p, const char *stop,
+			  const char *quarantine, struct sb_strv *moved);
+void sandbox_protect_free(struct sandbox_protect *p);
+
 #endif

@@ -1,0 +1,670 @@
+/* Git knowledge for the sandbox: which git directories belong to the
+ * project, which of their files run code later for the human (bound
+ * read-only inside the sandbox), and the index entries a session must not
+ * leave behind. Everything under the project was possibly written by an
+ * earlier agent: every file here is parsed as untrusted bytes, with caps,
+ * and git itself is never run to find or read anything (a .git/config can
+ * make git run a program). The one place git runs is the index sweep; see
+ * run_git for why that cannot run repository code. */
+#include "sandbox/sandbox.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/util.h"
+
+/* ---- pointer files: .git ("gitdir: PATH"), commondir, gitdir ---- */
+
+int sandbox_git_parse_pointer(const char *buf, size_t len, const char *prefix, char *out,
+			      size_t n)
+{
+	size_t pl = strlen(prefix);
+	if (len < pl || memcmp(buf, prefix, pl) != 0)
+		return HUSH_EFORMAT;
+	buf += pl;
+	len -= pl;
+	while (len && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+		len--;
+	if (len == 0 || memchr(buf, '\0', len) || memchr(buf, '\n', len) || memchr(buf, '\r', len))
+		return HUSH_EFORMAT;
+	if (len >= n)
+		return HUSH_ETOOBIG;
+	memcpy(out, buf, len);
+	out[len] = '\0';
+	return 0;
+}
+
+/* ---- config files ---- */
+
+struct cfg_lex {
+	const char *p, *end;
+};
+
+static int lx_peek(const struct cfg_lex *l)
+{
+	return l->p < l->end ? (unsigned char)*l->p : -1;
+}
+
+static bool is_alnum(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+static int lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+static void skip_blank(struct cfg_lex *l)
+{
+	while (l->p < l->end && (*l->p == ' ' || *l->p == '\t'))
+		l->p++;
+}
+
+static void skip_line(struct cfg_lex *l)
+{
+	while (l->p < l->end && *l->p != '\n')
+		l->p++;
+}
+
+#define CFG_NAME_MAX 256
+
+/* "[section]", "[section \"sub\"]" or the old "[section.sub]". */
+static int parse_header(struct cfg_lex *l, char *sec, char *sub, bool *has_sub)
+{
+	size_t i = 0;
+	l->p++; /* '[' */
+	*has_sub = false;
+	while (l->p < l->end && (is_alnum(*l->p) || *l->p == '-' || *l->p == '.')) {
+		if (i + 1 >= CFG_NAME_MAX)
+			return HUSH_EFORMAT;
+		sec[i++] = (char)lower(*l->p++);
+	}
+	sec[i] = '\0';
+	if (i == 0)
+		return HUSH_EFORMAT;
+	char *dot = strchr(sec, '.');
+	if (dot == sec)
+		return HUSH_EFORMAT; /* no section name */
+	if (dot) { /* [section.sub]: the subsection is lower-cased by git */
+		*dot = '\0';
+		snprintf(sub, CFG_NAME_MAX, "%s", dot + 1);
+		*has_sub = true;
+	}
+	skip_blank(l);
+	if (lx_peek(l) == '"') {
+		if (dot)
+			return HUSH_EFORMAT;
+		l->p++;
+		size_t j = 0;
+		for (;;) {
+			int c = lx_peek(l);
+			if (c < 0 || c == '\n' || c == '\0')
+				return HUSH_EFORMAT;
+			l->p++;
+			if (c == '"')
+				break;
+			if (c == '\\') {
+				c = lx_peek(l);
+				if (c < 0 || c == '\n' || c == '\0')
+					return HUSH_EFORMAT;
+				l->p++;
+			}
+			if (j + 1 >= CFG_NAME_MAX)
+				return HUSH_EFORMAT;
+			sub[j++] = (char)c;
+		}
+		sub[j] = '\0';
+		*has_sub = true;
+	}
+	if (lx_peek(l) != ']')
+		return HUSH_EFORMAT;
+	l->p++;
+	return 0;
+}
+
+/* A value up to the end of its (possibly continued) line; quotes, escapes,
+ * comments as git-config(1). Copies at most CFG_NAME_MAX-1 bytes. */
+static int parse_value(struct cfg_lex *l, char *val)
+{
+	size_t j = 0;
+	bool quoted = false;
+	skip_blank(l);
+	for (;;) {
+		int c = lx_peek(l);
+		if (c < 0 || (c == '\n' && !quoted))
+			break;
+		if (c == '\n' || c == '\0')
+			return HUSH_EFORMAT; /* newline inside quotes */
+		l->p++;
+		if (!quoted && (c == '#' || c == ';')) {
+			skip_line(l);
+			break;
+		}
+		if (c == '"') {
+			quoted = !quoted;
+			continue;
+		}
+		if (c == '\\') {
+			c = lx_peek(l);
+			if (c < 0)
+				return HUSH_EFORMAT;
+			l->p++;
+			if (c == '\n')
+				continue; /* continuation */
+			if (c == 'n')
+				c = '\n';
+			else if (c == 't')
+				c = '\t';
+			else if (c == 'b')
+				c = '\b';
+			else if (c != '\\' && c != '"')
+				return HUSH_EFORMAT;
+		}
+		if (j + 1 < CFG_NAME_MAX)
+			val[j++] = (char)c;
+	}
+	if (quoted)
+		return HUSH_EFORMAT;
+	while (j && (val[j - 1] == ' ' || val[j - 1] == '\t'))
+		j--; /* unquoted trailing blanks (approximation: quoted ones too) */
+	val[j] = '\0';
+	return 0;
+}
+
+int sandbox_git_config_parse(const char *buf, size_t len, sandbox_git_config_fn fn, void *ctx)
+{
+	struct cfg_lex l = { buf, buf + len };
+	char sec[CFG_NAME_MAX] = "", sub[CFG_NAME_MAX] = "", key[CFG_NAME_MAX], val[CFG_NAME_MAX];
+	bool has_sec = false, has_sub = false;
+	/* a UTF-8 byte order mark is skipped, as git does */
+	if (len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3))
+		l.p += 3;
+	while (l.p < l.end) {
+		int c = lx_peek(&l);
+		if (c == '\n' || c == ' ' || c == '\t' || c == '\r') {
+			l.p++;
+			continue;
+		}
+		if (c == '#' || c == ';') {
+			skip_line(&l);
+			continue;
+		}
+		if (c == '[') {
+			if (parse_header(&l, sec, sub, &has_sub) != 0)
+				return HUSH_EFORMAT;
+			has_sec = true;
+			continue; /* a key may follow on the same line */
+		}
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) || !has_sec)
+			return HUSH_EFORMAT;
+		size_t i = 0;
+		while (l.p < l.end && (is_alnum(*l.p) || *l.p == '-')) {
+			if (i + 1 >= CFG_NAME_MAX)
+				return HUSH_EFORMAT;
+			key[i++] = (char)lower(*l.p++);
+		}
+		key[i] = '\0';
+		skip_blank(&l);
+		const char *value = NULL;
+		c = lx_peek(&l);
+		if (c == '=') {
+			l.p++;
+			if (parse_value(&l, val) != 0)
+				return HUSH_EFORMAT;
+			value = val;
+		} else if (c == '#' || c == ';') {
+			skip_line(&l);
+		} else if (c == '\r') {
+			l.p++;
+		} else if (c >= 0 && c != '\n') {
+			return HUSH_EFORMAT;
+		}
+		int r = fn(ctx, sec, has_sub ? sub : NULL, key, value);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+/* Variables that make git run a program, pull in other config, or pick a
+ * driver: section (lower case), subsection required ('s'), forbidden ('-')
+ * or either ('*'), key ("" = any key in the section). */
+static const struct {
+	const char *section;
+	char sub;
+	const char *key;
+} code_keys[] = {
+	{ "core", '-', "fsmonitor" },     { "core", '-', "pager" },
+	{ "core", '-', "editor" },        { "core", '-', "sshcommand" },
+	{ "core", '-', "hookspath" },     { "core", '-', "askpass" },
+	{ "core", '-', "gitproxy" },      { "core", '-', "alternaterefscommand" },
+	{ "core", '-', "worktree" },      { "alias", '*', "" },
+	{ "filter", '*', "" },            { "include", '*', "" },
+	{ "includeif", '*', "" },         { "credential", '*', "" },
+	{ "pager", '*', "" },             { "diff", '-', "external" },
+	{ "diff", 's', "textconv" },      { "diff", 's', "command" },
+	{ "merge", 's', "driver" },       { "difftool", '*', "" },
+	{ "mergetool", '*', "" },         { "sequence", '*', "editor" },
+	{ "gpg", '*', "program" },        { "uploadpack", '*', "packobjectshook" },
+	{ "remote", 's', "uploadpack" },  { "remote", 's', "receivepack" },
+	{ "remote", 's', "vcs" },         { "submodule", 's', "update" },
+	{ "protocol", '*', "allow" },     { "web", '-', "browser" },
+	{ "browser", 's', "cmd" },        { "browser", 's', "path" },
+	{ "man", 's', "cmd" },            { "man", 's', "path" },
+	{ "guitool", 's', "cmd" },        { "interactive", '-', "difffilter" },
+	{ "sendemail", '*', "" },         { "imap", '*', "tunnel" },
+	{ "tar", 's', "command" },        { "trailer", 's', "command" },
+	{ "trailer", 's', "cmd" },        { "lfs", '*', "" },
+	{ "ssh", '-', "variant" },        { "extensions", '-', "worktreeconfig" },
+};
+
+bool sandbox_git_key_runs_code(const char *section, const char *sub, const char *key)
+{
+	for (size_t i = 0; i < ARRAY_LEN(code_keys); i++) {
+		if (strcmp(section, code_keys[i].section) != 0)
+			continue;
+		if ((code_keys[i].sub == 's' && !sub) || (code_keys[i].sub == '-' && sub))
+			continue;
+		if (!code_keys[i].key[0] || !strcmp(key, code_keys[i].key))
+			return true;
+	}
+	return false;
+}
+
+struct risky_ctx {
+	char *key;
+	size_t n;
+};
+
+static int risky_cb(void *ctx, const char *section, const char *sub, const char *key,
+		    const char *value)
+{
+	(void)value;
+	struct risky_ctx *r = ctx;
+	if (!sandbox_git_key_runs_code(section, sub, key))
+		return 0;
+	if (r->n)
+		snprintf(r->key, r->n, "%s.%s", section, key);
+	return 1;
+}
+
+int sandbox_git_config_risky(const char *buf, size_t len, char *key, size_t n)
+{
+	struct risky_ctx r = { key, n };
+	int v = sandbox_git_config_parse(buf, len, risky_cb, &r);
+	if (v == 1)
+		return 1;
+	if (v < 0) {
+		if (n)
+			snprintf(key, n, "(unparsable config)");
+		return 1;
+	}
+	return 0;
+}
+
+/* ---- finding git directories ---- */
+
+static bool is_dir(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static bool exists_nofollow(const char *p, struct stat *st)
+{
+	return lstat(p, st) == 0;
+}
+
+/* A git directory as git's is_git_directory() sees it: HEAD, and objects/
+ * and refs/ (objects may come from commondir). */
+static bool looks_like_gitdir(const char *d)
+{
+	char p[PATH_MAX];
+	struct stat st;
+	if (xsnprintf(p, sizeof(p), "%s/HEAD", d) < 0 || lstat(p, &st) != 0)
+		return false;
+	if (xsnprintf(p, sizeof(p), "%s/commondir", d) == 0 && lstat(p, &st) == 0)
+		return true;
+	return xsnprintf(p, sizeof(p), "%s/objects", d) == 0 && is_dir(p);
+}
+
+static int read_small(const char *path, char **buf, size_t *len)
+{
+	return file_read_all(path, SANDBOX_GIT_FILE_MAX, false, buf, len);
+}
+
+int sandbox_git_read_pointer(const char *file, const char *base, const char *prefix, char *out)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	int r = read_small(file, &buf, &len);
+	if (r < 0)
+		return r;
+	char target[PATH_MAX], joined[PATH_MAX];
+	r = sandbox_git_parse_pointer(buf, len, prefix, target, sizeof(target));
+	free(buf);
+	if (r < 0)
+		return r;
+	if (target[0] == '/')
+		r = xsnprintf(joined, sizeof(joined), "%s", target);
+	else
+		r = xsnprintf(joined, sizeof(joined), "%s/%s", base, target);
+	if (r < 0)
+		return r;
+	if (!realpath(joined, out))
+		return HUSH_ENOENT;
+	return 0;
+}
+
+static void dirname_of(const char *path, char *out, size_t n)
+{
+	snprintf(out, n, "%s", path);
+	char *s = strrchr(out, '/');
+	if (s == out)
+		s[1] = '\0';
+	else if (s)
+		*s = '\0';
+}
+
+static struct sandbox_git_dir *find_dir(struct sandbox_git *g, const char *gitdir)
+{
+	for (size_t i = 0; i < g->n; i++)
+		if (!strcmp(g->d[i].gitdir, gitdir))
+			return &g->d[i];
+	return NULL;
+}
+
+static int add_gitdir(struct sandbox_git *g, const char *gitdir, const char *worktree,
+		      const char *dotgit, unsigned depth);
+
+/* Git dirs under modules/: a directory is one when it looks like one,
+ * else (submodule names may hold "/") its subdirectories are searched. */
+static int scan_modules(struct sandbox_git *g, const char *dir, unsigned depth)
+{
+	if (depth > SANDBOX_GIT_WALK_DEPTH) {
+		g->truncated = true;
+		return 0;
+	}
+	DIR *d = opendir(dir);
+	if (!d)
+		return 0;
+	int r = 0;
+	struct dirent *e;
+	while (r == 0 && (e = readdir(d))) {
+		if (e->d_name[0] == '.' && (!e->d_name[1] || (e->d_name[1] == '.' && !e->d_name[2])))
+			continue;
+		char p[PATH_MAX];
+		struct stat st;
+		if (xsnprintf(p, sizeof(p), "%s/%s", dir, e->d_name) < 0 || lstat(p, &st) != 0 ||
+		    !S_ISDIR(st.st_mode))
+			continue;
+		if (looks_like_gitdir(p))
+			r = add_gitdir(g, p, NULL, NULL, depth + 1);
+		else
+			r = scan_modules(g, p, depth + 1);
+	}
+	closedir(d);
+	return r;
+}
+
+/* Records gitdir (any path; resolved here) and what it leads to. */
+static int add_gitdir(struct sandbox_git *g, const char *path, const char *worktree,
+		      const char *dotgit, unsigned depth)
+{
+	char gitdir[PATH_MAX];
+	if (!realpath(path, gitdir) || !looks_like_gitdir(gitdir))
+		return 0;
+	struct sandbox_git_dir *have = find_dir(g, gitdir);
+	if (have) {
+		/* a git dir first seen under modules/ gets its work tree now */
+		if (worktree && !have->worktree) {
+			have->worktree = strdup(worktree);
+			have->dotgit = dotgit ? strdup(dotgit) : NULL;
+			if (!have->worktree || (dotgit && !have->dotgit))
+				return HUSH_ENOMEM;
+		}
+		return 0;
+	}
+	if (g->n >= SANDBOX_GIT_MAX_DIRS || depth > SANDBOX_GIT_WALK_DEPTH) {
+		g->truncated = true;
+		return 0;
+	}
+	if (g->n == g->cap) {
+		size_t cap = g->cap ? g->cap * 2 : 8;
+		struct sandbox_git_dir *d = realloc(g->d, cap * sizeof(*d));
+		if (!d)
+			return HUSH_ENOMEM;
+		g->d = d;
+		g->cap = cap;
+	}
+	struct sandbox_git_dir *d = &g->d[g->n];
+	*d = (struct sandbox_git_dir){ 0 };
+	d->gitdir = strdup(gitdir);
+	d->worktree = worktree ? strdup(worktree) : NULL;
+	d->dotgit = dotgit ? strdup(dotgit) : NULL;
+	if (!d->gitdir || (worktree && !d->worktree) || (dotgit && !d->dotgit)) {
+		free(d->gitdir);
+		free(d->worktree);
+		free(d->dotgit);
+		return HUSH_ENOMEM;
+	}
+	g->n++;
+	char p[PATH_MAX], real[PATH_MAX];
+	int r = 0;
+	/* commondir: the main repository's config and hooks serve this one */
+	if (xsnprintf(p, sizeof(p), "%s/commondir", gitdir) == 0 &&
+	    sandbox_git_read_pointer(p, gitdir, "", real) == 0)
+		r = add_gitdir(g, real, NULL, NULL, depth + 1);
+	/* a linked worktree's git dir names the worktree's .git file: that
+	 * file decides which git dir (and so which config) git uses there */
+	struct stat st;
+	if (xsnprintf(p, sizeof(p), "%s/gitdir", gitdir) == 0 &&
+	    sandbox_git_read_pointer(p, gitdir, "", real) == 0 && lstat(real, &st) == 0 &&
+	    S_ISREG(st.st_mode) && !sb_strv_has(&g->ro, real) && sb_strv_push(&g->ro, real) != 0)
+		return HUSH_ENOMEM;
+	if (r == 0 && xsnprintf(p, sizeof(p), "%s/worktrees", gitdir) == 0 && is_dir(p)) {
+		DIR *wd = opendir(p);
+		struct dirent *e;
+		while (wd && r == 0 && (e = readdir(wd))) {
+			char w[PATH_MAX];
+			if (e->d_name[0] == '.' ||
+			    xsnprintf(w, sizeof(w), "%s/%s", p, e->d_name) < 0)
+				continue;
+			r = add_gitdir(g, w, NULL, NULL, depth + 1);
+		}
+		if (wd)
+			closedir(wd);
+	}
+	if (r == 0 && xsnprintf(p, sizeof(p), "%s/modules", gitdir) == 0 && is_dir(p))
+		r = scan_modules(g, p, depth + 1);
+	return r;
+}
+
+/* A .git entry at dotgit (in work tree wt): a directory, or a file that
+ * names the git dir (followed through at most SANDBOX_GIT_MAX_HOPS files). */
+static int add_dotgit(struct sandbox_git *g, const char *dotgit, const char *wt)
+{
+	struct stat st;
+	if (lstat(dotgit, &st) != 0)
+		return 0;
+	/* a .git symlink to a directory is followed as git does; the link
+	 * itself cannot be bound (protect.c checks it at the end) */
+	if (S_ISDIR(st.st_mode) || (S_ISLNK(st.st_mode) && is_dir(dotgit)))
+		return add_gitdir(g, dotgit, wt, dotgit, 0);
+	if (!S_ISREG(st.st_mode))
+		return 0;
+	if (sb_strv_push(&g->ro, dotgit) != 0)
+		return HUSH_ENOMEM;
+	char cur[PATH_MAX], base[PATH_MAX], next[PATH_MAX];
+	snprintf(cur, sizeof(cur), "%s", dotgit);
+	for (unsigned hop = 0; hop < SANDBOX_GIT_MAX_HOPS; hop++) {
+		dirname_of(cur, base, sizeof(base));
+		if (sandbox_git_read_pointer(cur, base, "gitdir: ", next) != 0)
+			return 0; /* garbage or a dangling pointer: git refuses it too */
+		if (is_dir(next))
+			return add_gitdir(g, next, wt, dotgit, 0);
+		if (!sb_strv_has(&g->ro, next) && sb_strv_push(&g->ro, next) != 0)
+			return HUSH_ENOMEM;
+		snprintf(cur, sizeof(cur), "%s", next);
+	}
+	g->truncated = true;
+	return 0;
+}
+
+/* Every .git below dir (not crossing file systems, not into .git or
+ * node_modules). */
+struct gwalk {
+	struct sandbox_git *g;
+	dev_t dev;
+	size_t entries;
+};
+
+static int walk_nested(struct gwalk *w, const char *dir, unsigned depth)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return 0;
+	}
+	int r = 0;
+	struct dirent *e;
+	while (r == 0 && (e = readdir(d))) {
+		const char *n = e->d_name;
+		if (!strcmp(n, ".") || !strcmp(n, "..") || !strcmp(n, "node_modules"))
+			continue;
+		if (++w->entries > SANDBOX_GIT_WALK_ENTRIES) {
+			w->g->truncated = true;
+			break;
+		}
+		char p[PATH_MAX];
+		struct stat st;
+		if (xsnprintf(p, sizeof(p), "%s/%s", strcmp(dir, "/") ? dir : "", n) < 0 ||
+		    fstatat(dirfd(d), n, &st, AT_SYMLINK_NOFOLLOW) != 0)
+			continue;
+		if (!strcmp(n, ".git")) {
+			if (depth > 0)
+				r = add_dotgit(w->g, p, dir);
+			continue;
+		}
+		if (!S_ISDIR(st.st_mode) || st.st_dev != w->dev)
+			continue;
+		if (depth + 1 >= SANDBOX_GIT_WALK_DEPTH) {
+			w->g->truncated = true;
+			continue;
+		}
+		r = walk_nested(w, p, depth + 1);
+	}
+	closedir(d);
+	return r;
+}
+
+static bool path_is_under(const char *dir, const char *p)
+{
+	size_t n = strlen(dir);
+	if (n == 1 && dir[0] == '/')
+		return p[0] == '/';
+	return !strncmp(dir, p, n) && (p[n] == '/' || p[n] == '\0');
+}
+
+int sandbox_git_find(struct sandbox_git *g, const char *project, const char *stop)
+{
+	char dir[PATH_MAX], p[PATH_MAX], ceiling[PATH_MAX] = "/";
+	if (!realpath(project, dir))
+		return HUSH_ENOENT;
+	/* the walk up stops at stop's parent when the project is below stop */
+	char s[PATH_MAX];
+	if (stop && realpath(stop, s) && path_is_under(s, dir))
+		snprintf(ceiling, sizeof(ceiling), "%s", s);
+	int r = 0;
+	for (;;) {
+		struct stat st;
+		if (xsnprintf(p, sizeof(p), "%s/.git", strcmp(dir, "/") ? dir : "") < 0)
+			break;
+		if (exists_nofollow(p, &st)) {
+			r = add_dotgit(g, p, dir);
+			break;
+		}
+		if (!strcmp(dir, ceiling) || !strcmp(dir, "/"))
+			break;
+		char up[PATH_MAX];
+		dirname_of(dir, up, sizeof(up));
+		snprintf(dir, sizeof(dir), "%s", up);
+	}
+	if (r < 0)
+		return r;
+	struct gwalk w = { .g = g };
+	struct stat st;
+	if (!realpath(project, dir) || stat(dir, &st) != 0)
+		return HUSH_ENOENT;
+	w.dev = st.st_dev;
+	return walk_nested(&w, dir, 0);
+}
+
+static int push_new(struct sb_strv *v, const char *p)
+{
+	return sb_strv_has(v, p) ? 0 : sb_strv_push(v, p);
+}
+
+int sandbox_git_protect(struct sandbox_git *g, const char *project, const char *stop)
+{
+	int r = sandbox_git_find(g, project, stop);
+	for (size_t i = 0; r == 0 && i < g->n; i++) {
+		const char *gd = g->d[i].gitdir;
+		/* which files git reads depends on the kind of git dir: a main
+		 * one (no commondir) reads config; a worktree's reads commondir
+		 * and gitdir; both may read config.worktree. Missing ones that
+		 * git would read if created go to absent. */
+		static const char *const files[] = { "commondir", "config", "config.worktree",
+						     "gitdir" };
+		char p[PATH_MAX];
+		struct stat st;
+		bool own_common = false;
+		for (size_t f = 0; r == 0 && f < ARRAY_LEN(files); f++) {
+			if (xsnprintf(p, sizeof(p), "%s/%s", gd, files[f]) < 0)
+				continue;
+			bool there = lstat(p, &st) == 0;
+			if (f == 0)
+				own_common = !there;
+			if (there)
+				r = push_new(&g->ro, p);
+			else if (f == 0 || f == 2 || (f == 1) == own_common)
+				r = push_new(&g->absent, p);
+		}
+		if (r == 0 && own_common && xsnprintf(p, sizeof(p), "%s/hooks", gd) == 0) {
+			if (lstat(p, &st) != 0)
+				r = push_new(&g->create_dirs, p);
+			if (r == 0)
+				r = push_new(&g->ro, p);
+		}
+	}
+	return r;
+}
+
+void sandbox_git_free(struct sandbox_git *g)
+{
+	for (size_t i = 0; i < g->n; i++) {
+		free(g->d[i].gitdir);
+		free(g->d[i].worktree);
+		free(g->d[i].dotgit);
+	}
+	free(g->d);
+	sb_strv_free(&g->ro);
+	sb_strv_free(&g->create_dirs);
+	sb_strv_free(&g->absent);
+	*g = (struct sandbox_git){ 0 };
+}

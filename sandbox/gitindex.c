@@ -1,0 +1,624 @@
+/* The git index and the session: which hidden paths the index holds at the
+ * start, and removing at the end those a session added (git add -f .env,
+ * git update-index --cacheinfo ...), so that the human's next
+ * `git commit -a` does not store the real file that was masked.
+ *
+ * Reading is ours: the index format is parsed here, bounded and fuzzed
+ * (fuzz/gitindex.c), without running git. Writing is git's: rewriting an
+ * index means recomputing its checksum, dropping or rebuilding the
+ * cache-tree, untracked-cache, fsmonitor and offset-table extensions, and
+ * merging a split index with its shared index; `git rm --cached` does all
+ * that correctly for every format git knows. run_git explains why that git
+ * cannot run code from the repository. */
+#include "sandbox/sandbox.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/util.h"
+
+/* ---- the index format ---- */
+
+static uint32_t be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* git's offset varint (varint.c): 7 bits a byte, each continuation adds 1. */
+static int varint(const unsigned char **pp, const unsigned char *end, uint64_t *out)
+{
+	const unsigned char *p = *pp;
+	if (p >= end)
+		return HUSH_EFORMAT;
+	unsigned char c = *p++;
+	uint64_t v = c & 127;
+	while (c & 128) {
+		if (p >= end || v > (UINT64_MAX >> 8))
+			return HUSH_EFORMAT;
+		c = *p++;
+		v = ((v + 1) << 7) | (c & 127);
+	}
+	*pp = p;
+	*out = v;
+	return 0;
+}
+
+#define ENTRY_STAT 40 /* ctime, mtime (8 each), dev, ino, mode, uid, gid, size */
+#define F_EXTENDED 0x4000
+#define F_STAGE 0x3000
+#define F_NAMEMASK 0x0fff
+
+static int index_parse(const unsigned char *buf, size_t len, size_t hashlen,
+		       sandbox_git_index_fn fn, void *ctx, struct sandbox_git_index_info *info)
+{
+	if (len < 12 + hashlen || memcmp(buf, "DIRC", 4) != 0)
+		return HUSH_EFORMAT;
+	uint32_t version = be32(buf + 4), n = be32(buf + 8);
+	if (version < 2 || version > 4)
+		return HUSH_EVERSION;
+	if (n > SANDBOX_GIT_INDEX_ENTRIES)
+		return HUSH_ETOOBIG;
+	*info = (struct sandbox_git_index_info){ .version = version, .hashlen = hashlen };
+	const unsigned char *p = buf + 12, *end = buf + len - hashlen;
+	char path[PATH_MAX + 1];
+	size_t plen = 0;
+	/* first pass checks the structure; the callback runs on the second,
+	 * so a damaged index reports nothing */
+	for (int pass = 0; pass < 2; pass++) {
+		p = buf + 12;
+		plen = 0;
+		for (uint32_t i = 0; i < n; i++) {
+			const unsigned char *e = p;
+			size_t fixed = ENTRY_STAT + hashlen + 2;
+			if ((size_t)(end - p) < fixed)
+				return HUSH_EFORMAT;
+			unsigned mode = be32(e + 24);
+			unsigned flags = (unsigned)e[ENTRY_STAT + hashlen] << 8 | e[ENTRY_STAT + hashlen + 1];
+			p += fixed;
+			if (flags & F_EXTENDED) {
+				if (version < 3 || end - p < 2)
+					return HUSH_EFORMAT;
+				p += 2;
+			}
+			if (version == 4) {
+				uint64_t strip;
+				if (varint(&p, end, &strip) != 0 || strip > plen)
+					return HUSH_EFORMAT;
+				const unsigned char *nul = memchr(p, '\0', (size_t)(end - p));
+				if (!nul)
+					return HUSH_EFORMAT;
+				size_t add = (size_t)(nul - p);
+				size_t keep = plen - (size_t)strip;
+				if (keep + add > PATH_MAX)
+					return HUSH_ETOOBIG;
+				memcpy(path + keep, p, add);
+				plen = keep + add;
+				p = nul + 1;
+			} else {
+				const unsigned char *nul = memchr(p, '\0', (size_t)(end - p));
+				if (!nul)
+					return HUSH_EFORMAT;
+				size_t nl = (size_t)(nul - p);
+				if (nl > PATH_MAX)
+					return HUSH_ETOOBIG;
+				memcpy(path, p, nl);
+				plen = nl;
+				/* 1 to 8 NULs pad the entry to a multiple of 8 */
+				size_t used = (size_t)(p - e) + nl;
+				size_t total = (used + 8) & ~(size_t)7;
+				if ((size_t)(end - e) < total)
+					return HUSH_EFORMAT;
+				p = e + total;
+			}
+			path[plen] = '\0';
+			size_t named = flags & F_NAMEMASK;
+			if (named < F_NAMEMASK && named != plen)
+				return HUSH_EFORMAT;
+			/* an empty path: a split index's replacement of an entry
+			 * of the shared index */
+			if (pass == 1 && fn && plen) {
+				int r = fn(ctx, path, plen, mode, (flags & F_STAGE) >> 12);
+				if (r)
+					return r;
+			}
+		}
+		if (pass == 1)
+			break;
+		/* extensions: 4-byte signature, 32-bit size, data */
+		while (p < end) {
+			if (end - p < 8)
+				return HUSH_EFORMAT;
+			uint32_t sz = be32(p + 4);
+			if ((size_t)(end - p - 8) < sz)
+				return HUSH_EFORMAT;
+			if (!memcmp(p, "link", 4))
+				info->split = true;
+			else if (!memcmp(p, "sdir", 4))
+				info->sparse = true;
+			p += 8 + (size_t)sz;
+		}
+	}
+	info->entries = n;
+	return 0;
+}
+
+int sandbox_git_index_parse(const unsigned char *buf, size_t len, size_t hashlen,
+			    sandbox_git_index_fn fn, void *ctx, struct sandbox_git_index_info *info)
+{
+	struct sandbox_git_index_info tmp;
+	if (!info)
+		info = &tmp;
+	if (hashlen)
+		return index_parse(buf, len, hashlen, fn, ctx, info);
+	int r = index_parse(buf, len, 20, fn, ctx, info);
+	if (r == HUSH_EFORMAT)
+		r = index_parse(buf, len, 32, fn, ctx, info);
+	return r;
+}
+
+/* ---- what is hidden ---- */
+
+bool sandbox_git_path_hidden(const struct sandbox_git_hide *h, const char *worktree,
+			     const char *path)
+{
+	char comp[PATH_MAX];
+	for (const char *s = path; *s;) {
+		const char *slash = strchr(s, '/');
+		size_t l = slash ? (size_t)(slash - s) : strlen(s);
+		if (l && l < sizeof(comp)) {
+			memcpy(comp, s, l);
+			comp[l] = '\0';
+			if (sandbox_hide_match(h->globs, comp))
+				return true;
+		}
+		if (!slash)
+			break;
+		s = slash + 1;
+	}
+	char full[PATH_MAX];
+	if (xsnprintf(full, sizeof(full), "%s/%s", worktree, path) < 0)
+		return false;
+	size_t fl = strlen(full);
+	while (fl > 1 && full[fl - 1] == '/')
+		full[--fl] = '\0'; /* sparse directory entries end in "/" */
+	if (h->files && sb_strv_has(h->files, full))
+		return true;
+	for (size_t i = 0; h->dirs && i < h->dirs->n; i++) {
+		size_t dl = strlen(h->dirs->v[i]);
+		if (!strncmp(h->dirs->v[i], full, dl) && (full[dl] == '/' || full[dl] == '\0'))
+			return true;
+	}
+	return false;
+}
+
+/* ---- running git safely ---- */
+
+#define GIT_DEFAULT "/usr/bin/git"
+
+/* Runs git on one repository so that nothing in the repository (its
+ * config, hooks, attributes) can make it run a program:
+ * - the binary is a fixed absolute path, the environment is built from
+ *   nothing (PATH=/usr/bin:/bin, no GIT_* from the caller, no HOME, system
+ *   and global config off: GIT_CONFIG_NOSYSTEM=1, GIT_CONFIG_GLOBAL=/dev/null);
+ * - GIT_DIR and GIT_WORK_TREE are the paths recorded at the start, so no
+ *   discovery follows a .git file written during the session;
+ * - command-line config wins over the repository's (and its includes):
+ *   core.fsmonitor=false (the only program index reading can start),
+ *   core.hooksPath=/dev/null (post-index-change and every other hook),
+ *   core.pager=cat and --no-pager, gc.auto=0 and maintenance.auto=false
+ *   (no background git gc), core.untrackedCache=false, core.splitIndex=false;
+ * - only ls-files and rm --cached -f run: neither reads a work tree file
+ *   (-f skips the up-to-date check that would hash it and run a clean
+ *   filter), neither diffs (no textconv, no external diff), neither talks
+ *   to a remote (no ssh command, credential helper or transport), and an
+ *   alias cannot shadow a builtin command.
+ * Paths go through stdin (NUL-separated, literal pathspecs). stdout is
+ * captured up to max bytes; stderr is dropped. Returns git's exit code, or
+ * a negative HUSH_E*. */
+static int run_git(const char *git, const char *gitdir, const char *worktree,
+		   const char *const *args, const char *in, size_t inlen, char **out,
+		   size_t *outlen, size_t max)
+{
+	char e_dir[PATH_MAX + 8], e_wt[PATH_MAX + 16];
+	if (xsnprintf(e_dir, sizeof(e_dir), "GIT_DIR=%s", gitdir) < 0 ||
+	    xsnprintf(e_wt, sizeof(e_wt), "GIT_WORK_TREE=%s", worktree) < 0)
+		return HUSH_ETOOBIG;
+	char *envp[] = { "PATH=/usr/bin:/bin", "LC_ALL=C", "HOME=/nonexistent",
+			 "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null",
+			 "GIT_TERMINAL_PROMPT=0", "GIT_LITERAL_PATHSPECS=1", "GIT_PAGER=cat",
+			 e_dir, e_wt, NULL };
+	const char *fixed[] = { git, "--no-pager", "-c", "core.fsmonitor=false", "-c",
+				"core.hooksPath=/dev/null", "-c", "core.pager=cat", "-c",
+				"gc.auto=0", "-c", "maintenance.auto=false", "-c",
+				"core.untrackedCache=false", "-c", "core.splitIndex=false" };
+	const char *argv[64];
+	size_t ac = 0;
+	for (size_t i = 0; i < ARRAY_LEN(fixed); i++)
+		argv[ac++] = fixed[i];
+	for (size_t i = 0; args[i]; i++) {
+		if (ac + 1 >= ARRAY_LEN(argv))
+			return HUSH_EINVAL;
+		argv[ac++] = args[i];
+	}
+	argv[ac] = NULL;
+	int pin[2], pout[2];
+	if (pipe2(pin, O_CLOEXEC) != 0)
+		return HUSH_EIO;
+	if (pipe2(pout, O_CLOEXEC) != 0) {
+		close(pin[0]);
+		close(pin[1]);
+		return HUSH_EIO;
+	}
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(pin[0]);
+		close(pin[1]);
+		close(pout[0]);
+		close(pout[1]);
+		return HUSH_EIO;
+	}
+	if (pid == 0) {
+		int nul = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		if (dup2(pin[0], 0) < 0 || dup2(pout[1], 1) < 0 || nul < 0 || dup2(nul, 2) < 0)
+			_exit(127);
+		if (syscall(SYS_close_range, 3U, ~0U, 0U) != 0)
+			for (int fd = 3; fd < 1024; fd++)
+				close(fd);
+		signal(SIGPIPE, SIG_DFL);
+		execve(git, (char *const *)argv, envp);
+		_exit(127);
+	}
+	close(pin[0]);
+	close(pout[1]);
+	void (*old)(int) = signal(SIGPIPE, SIG_IGN);
+	int r = 0;
+	if (inlen && write_all(pin[1], in, inlen) != 0)
+		r = HUSH_EIO;
+	close(pin[1]);
+	size_t cap = 0, n = 0;
+	char *b = NULL;
+	for (;;) {
+		if (n + 4096 + 1 > cap) {
+			size_t nc = cap ? cap * 2 : 8192;
+			char *nb = realloc(b, nc);
+			if (!nb) {
+				r = HUSH_ENOMEM;
+				break;
+			}
+			b = nb;
+			cap = nc;
+		}
+		ssize_t got = read(pout[0], b + n, cap - n - 1);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		n += (size_t)got;
+		if (n > max) {
+			r = HUSH_ETOOBIG;
+			break;
+		}
+	}
+	close(pout[0]);
+	int st = 0;
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	signal(SIGPIPE, old);
+	if (r == 0 && b)
+		b[n] = '\0';
+	if (r < 0 || !out) {
+		free(b);
+		if (r < 0)
+			return r;
+	} else {
+		*out = b;
+		*outlen = n;
+	}
+	if (!WIFEXITED(st))
+		return HUSH_EIO;
+	if (WEXITSTATUS(st) == 127)
+		return HUSH_ENOENT;
+	return WEXITSTATUS(st);
+}
+
+/* ---- reading a repository's index ---- */
+
+struct collect {
+	const struct sandbox_git_hide *h;
+	const char *wt;
+	struct sb_strv *out;
+	int err;
+};
+
+static int collect_cb(void *ctx, const char *path, size_t len, unsigned mode, unsigned stage)
+{
+	(void)len;
+	(void)mode;
+	(void)stage;
+	struct collect *c = ctx;
+	if (!sandbox_git_path_hidden(c->h, c->wt, path))
+		return 0;
+	if (c->out->n && !strcmp(c->out->v[c->out->n - 1], path))
+		return 0; /* the stages of a conflict */
+	if (sb_strv_push(c->out, path) != 0) {
+		c->err = HUSH_ENOMEM;
+		return 1;
+	}
+	return 0;
+}
+
+static int common_dir(const char *gitdir, char *out, size_t n)
+{
+	char p[PATH_MAX], real[PATH_MAX];
+	struct stat st;
+	if (xsnprintf(p, sizeof(p), "%s/commondir", gitdir) < 0)
+		return HUSH_ETOOBIG;
+	if (lstat(p, &st) != 0)
+		return xsnprintf(out, n, "%s", gitdir);
+	int r = sandbox_git_read_pointer(p, gitdir, "", real);
+	return r < 0 ? r : xsnprintf(out, n, "%s", real);
+}
+
+struct fmt_ctx {
+	size_t hashlen;
+};
+
+static int objfmt_cb(void *ctx, const char *section, const char *sub, const char *key,
+		     const char *value)
+{
+	struct fmt_ctx *f = ctx;
+	if (!sub && value && !strcmp(section, "extensions") && !strcmp(key, "objectformat"))
+		f->hashlen = !strcmp(value, "sha256") ? 32 : !strcmp(value, "sha1") ? 20 : 0;
+	return 0;
+}
+
+/* 20 or 32 from extensions.objectFormat, 0 when unknown (try both). */
+static size_t hash_len(const char *gitdir)
+{
+	char common[PATH_MAX], p[PATH_MAX + 8], *buf = NULL;
+	size_t len;
+	struct fmt_ctx f = { 20 };
+	if (common_dir(gitdir, common, sizeof(common)) != 0 ||
+	    xsnprintf(p, sizeof(p), "%s/config", common) < 0 ||
+	    file_read_all(p, SANDBOX_GIT_CONFIG_MAX, false, &buf, &len) != 0)
+		return 0;
+	if (sandbox_git_config_parse(buf, len, objfmt_cb, &f) < 0)
+		f.hashlen = 0;
+	free(buf);
+	return f.hashlen;
+}
+
+/* The hidden paths in the index of (gitdir, wt), sorted as in the index. */
+static int hidden_in_index(const char *git, const char *gitdir, const char *wt,
+			   const struct sandbox_git_hide *h, struct sb_strv *out)
+{
+	char p[PATH_MAX];
+	if (xsnprintf(p, sizeof(p), "%s/index", gitdir) < 0)
+		return HUSH_ETOOBIG;
+	char *buf = NULL;
+	size_t len = 0;
+	int r = file_read_all(p, SANDBOX_GIT_INDEX_MAX, false, &buf, &len);
+	if (r == HUSH_ENOENT)
+		return 0; /* no index yet: nothing tracked */
+	if (r < 0)
+		return r;
+	struct collect c = { h, wt, out, 0 };
+	struct sandbox_git_index_info info = { 0 };
+	r = sandbox_git_index_parse((const unsigned char *)buf, len, hash_len(gitdir), collect_cb,
+				    &c, &info);
+	free(buf);
+	if (c.err)
+		return c.err;
+	if (r == 0 && !info.split)
+		return 0;
+	/* a split index (entries in sharedindex.*) or a format this parser
+	 * does not know: git lists it */
+	sb_strv_free(out);
+	const char *args[] = { "ls-files", "-z", "--cached", NULL };
+	char *o = NULL;
+	size_t ol = 0;
+	r = run_git(git, gitdir, wt, args, NULL, 0, &o, &ol, SANDBOX_GIT_INDEX_MAX);
+	if (r != 0) {
+		free(o);
+		return r < 0 ? r : HUSH_EFORMAT;
+	}
+	for (size_t off = 0; off < ol;) {
+		size_t l = strnlen(o + off, ol - off);
+		if (l && collect_cb(&c, o + off, l, 0, 0) != 0)
+			break;
+		off += l + 1;
+	}
+	free(o);
+	return c.err;
+}
+
+/* HEAD as "ref value" or the detached id; for telling whether commits
+ * were made. Loose refs, then packed-refs. Malloc'd, or NULL. */
+static char *read_head(const char *gitdir)
+{
+	char p[PATH_MAX + 16], *buf = NULL, common[PATH_MAX];
+	size_t len;
+	if (xsnprintf(p, sizeof(p), "%s/HEAD", gitdir) < 0 ||
+	    file_read_all(p, SANDBOX_GIT_FILE_MAX, false, &buf, &len) != 0)
+		return NULL;
+	char ref[PATH_MAX];
+	int r = sandbox_git_parse_pointer(buf, len, "ref: ", ref, sizeof(ref));
+	free(buf);
+	if (r != 0) /* detached: the content itself */
+		return xsnprintf(p, sizeof(p), "%s/HEAD", gitdir) == 0 &&
+			       file_read_all(p, SANDBOX_GIT_FILE_MAX, false, &buf, &len) == 0
+			       ? buf : NULL;
+	if (strncmp(ref, "refs/", 5) != 0 || strstr(ref, "..") ||
+	    common_dir(gitdir, common, sizeof(common)) != 0)
+		return NULL;
+	char val[256] = "(unborn)";
+	if (xsnprintf(p, sizeof(p), "%s/%s", common, ref) == 0 &&
+	    file_read_all(p, SANDBOX_GIT_FILE_MAX, false, &buf, &len) == 0) {
+		snprintf(val, sizeof(val), "%.*s", (int)strcspn(buf, "\n"), buf);
+		free(buf);
+	} else if (xsnprintf(p, sizeof(p), "%s/packed-refs", common) == 0 &&
+		   file_read_all(p, SANDBOX_GIT_INDEX_MAX, false, &buf, &len) == 0) {
+		size_t rl = strlen(ref);
+		for (char *line = buf; line && *line;) {
+			char *nl = strchr(line, '\n');
+			size_t ll = nl ? (size_t)(nl - line) : strlen(line);
+			char *sp = memchr(line, ' ', ll);
+			if (sp && (size_t)(line + ll - sp - 1) == rl && !memcmp(sp + 1, ref, rl)) {
+				snprintf(val, sizeof(val), "%.*s", (int)(sp - line), line);
+				break;
+			}
+			line = nl ? nl + 1 : NULL;
+		}
+		free(buf);
+	}
+	size_t need = strlen(ref) + strlen(val) + 2;
+	char *out = malloc(need);
+	if (out)
+		snprintf(out, need, "%s %s", ref, val);
+	return out;
+}
+
+int sandbox_git_index_snapshot(struct sandbox_git_snap *s, const struct sandbox_git *g,
+			       const struct sandbox_git_hide *h, const char *git)
+{
+	*s = (struct sandbox_git_snap){ .git = git ? git : GIT_DEFAULT };
+	if (g->n) {
+		s->r = calloc(g->n, sizeof(*s->r));
+		if (!s->r)
+			return HUSH_ENOMEM;
+	}
+	for (size_t i = 0; i < g->n; i++) {
+		if (!g->d[i].worktree)
+			continue;
+		struct sandbox_git_snap_repo *r = &s->r[s->n];
+		r->worktree = strdup(g->d[i].worktree);
+		r->gitdir = strdup(g->d[i].gitdir);
+		if (!r->worktree || !r->gitdir) {
+			free(r->worktree);
+			free(r->gitdir);
+			return HUSH_ENOMEM;
+		}
+		s->n++;
+		r->head = read_head(r->gitdir);
+		int e = hidden_in_index(s->git, r->gitdir, r->worktree, h, &r->tracked);
+		if (e == HUSH_ENOMEM)
+			return e;
+		r->unreadable = e != 0;
+	}
+	return 0;
+}
+
+static int sweep_one(const struct sandbox_git_snap *s, const struct sandbox_git_snap_repo *r,
+		     const struct sandbox_git_hide *h, struct sb_strv *removed,
+		     struct sb_strv *commits, char *err, size_t n)
+{
+	struct sb_strv now = { 0 }, gone = { 0 };
+	int e = hidden_in_index(s->git, r->gitdir, r->worktree, h, &now);
+	if (e < 0) {
+		snprintf(err, n, "reading the git index of %s: %s", r->worktree, hush_strerror(e));
+		sb_strv_free(&now);
+		return e;
+	}
+	size_t inlen = 0;
+	for (size_t i = 0; i < now.n; i++) {
+		if (!r->unreadable && sb_strv_has(&r->tracked, now.v[i]))
+			continue;
+		if (sb_strv_push(&gone, now.v[i]) != 0) {
+			e = HUSH_ENOMEM;
+			break;
+		}
+		inlen += strlen(now.v[i]) + 1;
+	}
+	sb_strv_free(&now);
+	if (e == 0 && gone.n) {
+		char *in = malloc(inlen);
+		if (!in) {
+			e = HUSH_ENOMEM;
+		} else {
+			size_t off = 0;
+			for (size_t i = 0; i < gone.n; i++) {
+				size_t l = strlen(gone.v[i]) + 1;
+				memcpy(in + off, gone.v[i], l);
+				off += l;
+			}
+			const char *args[] = { "rm", "--cached", "-f", "-q", "--ignore-unmatch",
+					       "--sparse", "--pathspec-from-file=-",
+					       "--pathspec-file-nul", NULL };
+			int g = run_git(s->git, r->gitdir, r->worktree, args, in, inlen, NULL, NULL,
+					SANDBOX_GIT_FILE_MAX);
+			free(in);
+			if (g != 0) {
+				snprintf(err, n, "git rm --cached in %s: %s", r->worktree,
+					 g < 0 ? hush_strerror(g) : "git failed");
+				e = g < 0 ? g : HUSH_EIO;
+			}
+		}
+	}
+	/* what is still there after git ran is a failure, whatever git said */
+	struct sb_strv after = { 0 };
+	if (e == 0 && gone.n && hidden_in_index(s->git, r->gitdir, r->worktree, h, &after) == 0) {
+		for (size_t i = 0; i < gone.n && e == 0; i++)
+			if (sb_strv_has(&after, gone.v[i])) {
+				snprintf(err, n, "a hidden path is still in the git index of %s",
+					 r->worktree);
+				e = HUSH_EIO;
+			}
+	}
+	sb_strv_free(&after);
+	for (size_t i = 0; e == 0 && i < gone.n; i++) {
+		char full[PATH_MAX];
+		if (xsnprintf(full, sizeof(full), "%s/%s", r->worktree, gone.v[i]) == 0 &&
+		    sb_strv_push(removed, full) != 0)
+			e = HUSH_ENOMEM;
+	}
+	if (e == 0 && gone.n) {
+		char *head = read_head(r->gitdir);
+		bool moved = !head || !r->head || strcmp(head, r->head) != 0;
+		free(head);
+		if (moved && sb_strv_push(commits, r->worktree) != 0)
+			e = HUSH_ENOMEM;
+	}
+	sb_strv_free(&gone);
+	return e;
+}
+
+int sandbox_git_index_sweep(const struct sandbox_git_snap *s, const struct sandbox_git_hide *h,
+			    struct sb_strv *removed, struct sb_strv *commits, char *err,
+			    size_t n)
+{
+	int first = 0;
+	if (n)
+		err[0] = '\0';
+	for (size_t i = 0; i < s->n; i++) {
+		char e1[512];
+		int e = sweep_one(s, &s->r[i], h, removed, commits, e1, sizeof(e1));
+		if (e < 0 && first == 0) {
+			first = e;
+			snprintf(err, n, "%s", e1);
+		}
+	}
+	return first;
+}
+
+void sandbox_git_snap_free(struct sandbox_git_snap *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		free(s->r[i].worktree);
+		free(s->r[i].gitdir);
+		free(s->r[i].head);
+		sb_strv_free(&s->r[i].tracked);
+	}
+	free(s->r);
+	*s = (struct sandbox_git_snap){ 0 };
+}

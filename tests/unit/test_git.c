@@ -1,0 +1,470 @@
+/* Unit tests for sandbox/git.c, gitindex.c and protect.c on fixture
+ * repositories made with real git: a repository, a linked worktree, a
+ * submodule with a nested submodule, a project inside a repository, a .git
+ * file with garbage, .git and commondir loops; the pointer, config and
+ * index parsers.
+ *
+ * With arguments it is the helper tests/sandbox-git.t drives (the git part
+ * of a sandbox session without the namespaces):
+ *   test_git protect PROJECT           print "ro P", "mkdir P", "absent P"
+ *   test_git session [--hide GLOB]... [--never-write P]... [--quarantine D]
+ *            PROJECT -- CMD...         snapshot, run CMD, sweep; print
+ *                                      "removed P", "commits WT", "moved L" */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/util.h"
+#include "sandbox/sandbox.h"
+#include "tests/unit/t.h"
+
+static char root[256];
+
+static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int sh(const char *fmt, ...)
+{
+	char cmd[6144];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	char full[6144 + 512];
+	snprintf(full, sizeof(full),
+		 "cd %s && export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null "
+		 "GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@t GIT_COMMITTER_NAME=t "
+		 "GIT_COMMITTER_EMAIL=t@t && (%s) >/dev/null 2>&1",
+		 root, cmd);
+	int st = system(full);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static bool has(const struct sb_strv *s, const char *rel)
+{
+	char p[4096];
+	snprintf(p, sizeof(p), "%s/%s", root, rel);
+	return sb_strv_has(s, p);
+}
+
+static bool has_dir(const struct sandbox_git *g, const char *rel)
+{
+	char p[4096];
+	snprintf(p, sizeof(p), "%s/%s", root, rel);
+	for (size_t i = 0; i < g->n; i++)
+		if (!strcmp(g->d[i].gitdir, p))
+			return true;
+	return false;
+}
+
+static int protect(struct sandbox_git *g, const char *rel)
+{
+	char p[4096];
+	snprintf(p, sizeof(p), "%s/%s", root, rel);
+	*g = (struct sandbox_git){ 0 };
+	return sandbox_git_protect(g, p, root);
+}
+
+static void test_pointer(void)
+{
+	char out[64];
+	ok(sandbox_git_parse_pointer("gitdir: /a/b\n", 13, "gitdir: ", out, sizeof(out)) == 0 &&
+	   !strcmp(out, "/a/b"), ".git file parsed");
+	ok(sandbox_git_parse_pointer("gitdir: ../x\r\n", 14, "gitdir: ", out, sizeof(out)) == 0 &&
+	   !strcmp(out, "../x"), "CRLF removed, relative kept");
+	ok(sandbox_git_parse_pointer("../..\n", 6, "", out, sizeof(out)) == 0 && !strcmp(out, "../.."),
+	   "commondir parsed");
+	ok(sandbox_git_parse_pointer("gitdir:/a", 9, "gitdir: ", out, sizeof(out)) == HUSH_EFORMAT,
+	   "missing prefix refused");
+	ok(sandbox_git_parse_pointer("gitdir: \n", 9, "gitdir: ", out, sizeof(out)) == HUSH_EFORMAT,
+	   "empty path refused");
+	ok(sandbox_git_parse_pointer("gitdir: /a\0b", 12, "gitdir: ", out, sizeof(out)) == HUSH_EFORMAT,
+	   "NUL refused");
+	ok(sandbox_git_parse_pointer("gitdir: /a\n/b\n", 14, "gitdir: ", out, sizeof(out)) ==
+	   HUSH_EFORMAT, "two lines refused");
+	ok(sandbox_git_parse_pointer("gitdir: /aaaaaaaa", 17, "gitdir: ", out, 4) == HUSH_ETOOBIG,
+	   "too long refused");
+}
+
+static int risky(const char *text)
+{
+	char key[128] = "";
+	return sandbox_git_config_risky(text, strlen(text), key, sizeof(key));
+}
+
+static void test_config(void)
+{
+	ok(risky("[core]\n\trepositoryformatversion = 0\n\tbare = false\n"
+		 "[remote \"origin\"]\n\turl = https://x/y\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n"
+		 "[branch \"main\"]\n\tremote = origin\n[submodule \"s\"]\n\turl = ../s\n"
+		 "[diff]\n\trenames = true\n") == 0,
+	   "a clone's config runs nothing");
+	ok(risky("[core]\n\tfsmonitor = /tmp/x\n") == 1, "core.fsmonitor");
+	ok(risky("[Core]\n  FSMonitor = x\n") == 1, "names are case-insensitive");
+	ok(risky("[core] pager = less # comment\n") == 1, "key on the header line");
+	ok(risky("[core]\n\tsshCommand = ssh -i k\n") == 1, "core.sshCommand");
+	ok(risky("[core]\n\thooksPath = /tmp/h\n") == 1, "core.hooksPath");
+	ok(risky("[alias]\n\tst = !sh -c x\n") == 1, "alias.*");
+	ok(risky("[filter \"lfs\"]\n\tclean = x %f\n") == 1, "filter.*.clean");
+	ok(risky("[credential]\n\thelper = store\n") == 1, "credential.helper");
+	ok(risky("[include]\n\tpath = ../evil\n") == 1, "include.path");
+	ok(risky("[includeIf \"gitdir:/x/\"]\n\tpath = e\n") == 1, "includeIf");
+	ok(risky("[diff \"bin\"]\n\ttextconv = hexdump\n") == 1, "diff.*.textconv");
+	ok(risky("[diff]\n\texternal = x\n") == 1, "diff.external");
+	ok(risky("[core.x]\n\tfsmonitor = y\n") == 0, "core.fsmonitor needs no subsection");
+	ok(risky("[core]\n\tnote = a \\\n\tb\n\tpager = \"less # not a comment\"\n") == 1,
+	   "continuation and quotes");
+	ok(risky("[core]\n\tfsmonitor\n") == 1, "a bare key counts");
+	ok(risky("fsmonitor = x\n") == 1, "a key before any section is unparsable");
+	ok(risky("[core\n") == 1 && risky("[core]\n\tx = \"open\n") == 1, "garbage is unparsable");
+	ok(risky("") == 0 && risky("# only a comment\n; another\n") == 0, "empty config");
+}
+
+static void test_find(void)
+{
+	struct sandbox_git g;
+	ok(sh("git init -q r && cd r && echo a > a && git add a && git commit -qm a") == 0,
+	   "fixture: repository");
+	ok(protect(&g, "r") == 0, "protect a repository");
+	ok(g.n == 1 && has_dir(&g, "r/.git"), "its git dir found");
+	ok(has(&g.ro, "r/.git/config") && has(&g.ro, "r/.git/hooks"), "config and hooks read-only");
+	ok(g.create_dirs.n == 0, "hooks exists: nothing to create");
+	ok(has(&g.absent, "r/.git/commondir") && has(&g.absent, "r/.git/config.worktree"),
+	   "missing commondir and config.worktree listed for the sweep");
+	sandbox_git_free(&g);
+
+	sh("rm -rf r/.git/hooks");
+	ok(protect(&g, "r") == 0 && has(&g.create_dirs, "r/.git/hooks") && has(&g.ro, "r/.git/hooks"),
+	   "missing hooks: created, then bound");
+	sandbox_git_free(&g);
+	sh("mkdir r/.git/hooks");
+
+	ok(sh("mkdir -p r/sub/dir && git -C r worktree add -q ../w") == 0, "fixture: worktree");
+	ok(protect(&g, "w") == 0, "protect a linked worktree");
+	ok(has(&g.ro, "w/.git"), "its .git file read-only");
+	ok(has_dir(&g, "r/.git/worktrees/w") && has_dir(&g, "r/.git"),
+	   ".git file and commondir followed");
+	ok(has(&g.ro, "r/.git/worktrees/w/commondir") && has(&g.ro, "r/.git/worktrees/w/gitdir"),
+	   "commondir and gitdir files read-only");
+	ok(has(&g.ro, "r/.git/config") && has(&g.ro, "r/.git/hooks"),
+	   "the main repository's config and hooks read-only");
+	ok(!has(&g.create_dirs, "r/.git/worktrees/w/hooks"), "no hooks made in a worktree's git dir");
+	sandbox_git_free(&g);
+	ok(protect(&g, "r") == 0 && has(&g.ro, "r/.git/worktrees/w/commondir"),
+	   "from the main repository, its worktrees too");
+	sandbox_git_free(&g);
+
+	ok(protect(&g, "r/sub/dir") == 0 && has(&g.ro, "r/.git/config"),
+	   "a project inside a repository: the enclosing .git found");
+	sandbox_git_free(&g);
+
+	ok(sh("git init -q n && cd n && echo n > n && git add n && git commit -qm n && cd .. && "
+	      "git init -q s && cd s && echo s > s && git add s && "
+	      "git -c protocol.file.allow=always submodule add -q ../n nested && git commit -qm s && "
+	      "cd ../r && git -c protocol.file.allow=always submodule add -q ../s sub/s && "
+	      "git commit -qm sub && git -c protocol.file.allow=always submodule update -q --init "
+	      "--recursive") == 0,
+	   "fixture: submodule with a nested submodule");
+	ok(protect(&g, "r") == 0, "protect a repository with submodules");
+	ok(has(&g.ro, "r/sub/s/.git") && has(&g.ro, "r/sub/s/nested/.git"),
+	   "submodule .git files read-only");
+	ok(has(&g.ro, "r/.git/modules/sub/s/config") && has(&g.ro, "r/.git/modules/sub/s/hooks"),
+	   "submodule git dir (name with a slash) config and hooks");
+	ok(has(&g.ro, "r/.git/modules/sub/s/modules/nested/config"),
+	   "nested submodule's git dir");
+	size_t wt = 0;
+	for (size_t i = 0; i < g.n; i++)
+		wt += g.d[i].worktree != NULL;
+	ok(wt >= 3, "the submodules' work trees are known (%zu)", wt);
+	sandbox_git_free(&g);
+
+	ok(sh("mkdir -p bad && printf 'garbage\\n\\0x' > bad/.git") == 0, "fixture: garbage .git");
+	ok(protect(&g, "bad") == 0 && g.n == 0 && has(&g.ro, "bad/.git"),
+	   "garbage .git file: nothing followed, the file itself read-only");
+	sandbox_git_free(&g);
+
+	ok(sh("mkdir -p l1 l2 && echo 'gitdir: ../l2/.git' > l1/.git && "
+	      "echo 'gitdir: ../l1/.git' > l2/.git") == 0, "fixture: .git file loop");
+	ok(protect(&g, "l1") == 0 && g.n == 0 && g.truncated, ".git loop: bounded, reported");
+	sandbox_git_free(&g);
+
+	ok(sh("mkdir -p c/a/objects c/b/objects && echo ref: refs/heads/m > c/a/HEAD && "
+	      "cp c/a/HEAD c/b/HEAD && echo ../b > c/a/commondir && echo ../a > c/b/commondir && "
+	      "echo 'gitdir: a' > c/.git") == 0, "fixture: commondir loop");
+	ok(protect(&g, "c") == 0 && g.n == 2 && has_dir(&g, "c/a") && has_dir(&g, "c/b"),
+	   "commondir loop: each git dir once");
+	sandbox_git_free(&g);
+
+	ok(sh("mkdir -p e && echo 'gitdir: /nonexistent/x' > e/.git") == 0,
+	   "fixture: dangling .git file");
+	ok(protect(&g, "e") == 0 && g.n == 0, "dangling .git file: nothing followed");
+	sandbox_git_free(&g);
+}
+
+struct names {
+	struct sb_strv v;
+};
+
+static int name_cb(void *ctx, const char *path, size_t len, unsigned mode, unsigned stage)
+{
+	(void)mode;
+	(void)stage;
+	struct names *n = ctx;
+	if (strlen(path) != len)
+		return 1;
+	sb_strv_push(&n->v, path);
+	return 0;
+}
+
+/* Parses REPO's index and compares the names with `git ls-files`. */
+static bool index_matches(const char *repo, unsigned version, size_t hashlen, bool *split)
+{
+	char p[4096];
+	snprintf(p, sizeof(p), "%s/%s/.git/index", root, repo);
+	char *buf = NULL;
+	size_t len = 0;
+	if (file_read_all(p, SANDBOX_GIT_INDEX_MAX, false, &buf, &len) != 0)
+		return false;
+	struct names n = { 0 };
+	struct sandbox_git_index_info info;
+	int r = sandbox_git_index_parse((unsigned char *)buf, len, 0, name_cb, &n, &info);
+	free(buf);
+	char cmd[4096];
+	snprintf(cmd, sizeof(cmd), "cd %s/%s && git ls-files", root, repo);
+	FILE *f = popen(cmd, "r");
+	bool same = r == 0 && info.version == version && info.hashlen == hashlen && f;
+	size_t i = 0;
+	char line[4096];
+	while (same && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		same = i < n.v.n && !strcmp(line, n.v.v[i]);
+		i++;
+	}
+	if (f)
+		pclose(f);
+	if (split)
+		*split = info.split;
+	bool all = same && i == n.v.n;
+	sb_strv_free(&n.v);
+	return all;
+}
+
+static void test_index(void)
+{
+	ok(sh("git init -q x && cd x && mkdir -p d/e && for f in a b.txt d/c d/e/f d/e/g .env; do "
+	      "echo $f > $f; done && git add . && git commit -qm x") == 0, "fixture: index");
+	ok(index_matches("x", 2, 20, NULL), "version 2, SHA-1: every path");
+	ok(sh("cd x && echo n > new && git add -N new") == 0 && index_matches("x", 3, 20, NULL),
+	   "version 3 (intent-to-add sets the extended flags)");
+	ok(sh("cd x && git update-index --index-version 4") == 0 && index_matches("x", 4, 20, NULL),
+	   "version 4: prefix-compressed paths");
+	bool split = false;
+	ok(sh("cd x && git update-index --index-version 2 && git update-index --split-index") == 0 &&
+	   index_matches("x", 2, 20, &split) == false && split,
+	   "split index: detected (entries are in the shared index)");
+	ok(sh("git init -q --object-format=sha256 y && cd y && echo a > a && mkdir q && "
+	      "echo b > q/b && git add . && git commit -qm y") == 0 &&
+	   index_matches("y", 2, 32, NULL), "SHA-256 repository");
+
+	unsigned char junk[64] = "DIRC";
+	ok(sandbox_git_index_parse(junk, 12, 0, NULL, NULL, NULL) == HUSH_EFORMAT ||
+	   sandbox_git_index_parse(junk, 12, 0, NULL, NULL, NULL) == HUSH_EVERSION,
+	   "short or unknown index refused");
+	unsigned char v2[32 + 20] = { 'D', 'I', 'R', 'C', 0, 0, 0, 2, 0, 0, 0, 0 };
+	ok(sandbox_git_index_parse(v2, 12 + 20, 0, NULL, NULL, NULL) == 0, "empty index accepted");
+	v2[11] = 1;
+	ok(sandbox_git_index_parse(v2, 12 + 20, 0, NULL, NULL, NULL) == HUSH_EFORMAT,
+	   "an entry count past the data refused");
+}
+
+static void test_hidden(void)
+{
+	struct sb_strv globs = { 0 }, files = { 0 }, dirs = { 0 };
+	sb_strv_push(&globs, ".env");
+	sb_strv_push(&globs, ".env.*");
+	sb_strv_push(&globs, "!.env.example");
+	sb_strv_push(&files, "/w/conf/copy");
+	sb_strv_push(&dirs, "/w/secrets");
+	struct sandbox_git_hide h = { &globs, &files, &dirs };
+	ok(sandbox_git_path_hidden(&h, "/w", ".env") && sandbox_git_path_hidden(&h, "/w", "a/b/.env.prod"),
+	   "names match in any directory");
+	ok(sandbox_git_path_hidden(&h, "/w", ".env/inner"), "a hidden directory component");
+	ok(!sandbox_git_path_hidden(&h, "/w", ".env.example") && !sandbox_git_path_hidden(&h, "/w", "env"),
+	   "exceptions and other names are not");
+	ok(sandbox_git_path_hidden(&h, "/w", "conf/copy"), "a masked file by path");
+	ok(sandbox_git_path_hidden(&h, "/w", "secrets/x") && !sandbox_git_path_hidden(&h, "/w", "secretsx"),
+	   "under a masked directory");
+	sb_strv_free(&globs);
+	sb_strv_free(&files);
+	sb_strv_free(&dirs);
+}
+
+static void test_protect(void)
+{
+	ok(sh("mkdir -p p/.claude p/.vscode && echo '{}' > p/.claude/settings.json && "
+	      "ln -s elsewhere p/.envrc && git init -q p/repo && mkdir realgem && "
+	      "echo '{}' > realgem/settings.json && ln -s ../realgem p/.gemini") == 0, "fixture: project");
+	char proj[4096], q[4096];
+	snprintf(proj, sizeof(proj), "%s/p", root);
+	snprintf(q, sizeof(q), "%s/quarantine", root);
+	struct sb_strv nw = { 0 }, moved = { 0 };
+	const char *items[] = { ".claude/settings.json", ".claude/commands/", ".vscode/", ".mcp.json",
+				".envrc", ".gemini/settings.json", NULL };
+	for (size_t i = 0; items[i]; i++)
+		sb_strv_push(&nw, items[i]);
+	struct sandbox_git g = { 0 };
+	struct sandbox_protect pr;
+	ok(sandbox_git_protect(&g, proj, root) == 0 && sandbox_protect_begin(&pr, proj, &nw, &g) == 0,
+	   "protect list made");
+	ok(has(&pr.exist, "p/.claude/settings.json") && has(&pr.exist, "p/.vscode"),
+	   "existing entries listed for read-only binds");
+	ok(has(&pr.absent, "p/.mcp.json") && has(&pr.absent, "p/.claude/commands"),
+	   "missing entries listed for the sweep");
+	ok(pr.links.n == 2 && has(&pr.links, "p/.envrc"), "a symlink on the list is remembered");
+	sh("mkdir -p p/.claude/commands && echo x > p/.claude/commands/c.md && echo '{}' > p/.mcp.json && "
+	   "rm p/.envrc && echo 'export X=1' > p/.envrc && printf '#!/bin/sh\\n' > p/repo/.git/hooks/pre-commit && "
+	   "git init -q p/newrepo && git -C p/newrepo config core.fsmonitor /tmp/x && "
+	   "git init -q p/plainrepo && rm p/.gemini && mkdir p/.gemini && echo evil > p/.gemini/settings.json");
+	ok(sandbox_protect_sweep(&pr, root, q, &moved) == 0, "sweep runs");
+	ok(access(proj, F_OK) == 0 && sh("test ! -e p/.mcp.json && test -f quarantine/.mcp.json") == 0,
+	   "a new .mcp.json quarantined");
+	ok(sh("test -f quarantine/.claude/commands/c.md") == 0, "a new .claude/commands/ quarantined");
+	ok(sh("test ! -e p/.envrc && test -f quarantine/.envrc") == 0,
+	   "a symlink replaced by a file quarantined");
+	ok(sh("test -f quarantine/repo/.git/hooks/pre-commit && test -f p/repo/.git/hooks/pre-commit.sample") == 0,
+	   "a new hook quarantined, samples left");
+	ok(sh("test -f quarantine/newrepo/.git/config && test ! -e p/newrepo/.git/config") == 0,
+	   "a new .git with core.fsmonitor: its config quarantined");
+	ok(sh("test -f p/plainrepo/.git/config") == 0, "a new .git with a plain config left alone");
+	ok(sh("test -f p/.claude/settings.json") == 0, "what existed at start stays");
+	ok(sh("test -f quarantine/.gemini/settings.json && test -f realgem/settings.json") == 0,
+	   "a listed file reached through a swapped symlinked directory quarantined");
+	ok(moved.n == 6, "one line per moved path (%zu)", moved.n);
+	struct sb_strv bad = { 0 };
+	sb_strv_push(&bad, "../escape");
+	struct sandbox_protect pb;
+	ok(sandbox_protect_begin(&pb, proj, &bad, NULL) == HUSH_EINVAL, "'..' refused");
+	sandbox_protect_free(&pb);
+	sb_strv_free(&bad);
+	sb_strv_free(&moved);
+	sb_strv_free(&nw);
+	sandbox_protect_free(&pr);
+	sandbox_git_free(&g);
+}
+
+/* ---- helper mode ---- */
+
+static int helper_protect(const char *project)
+{
+	struct sandbox_git g = { 0 };
+	int r = sandbox_git_protect(&g, project, getenv("HOME"));
+	if (r < 0) {
+		fprintf(stderr, "test_git: %s\n", hush_strerror(r));
+		return 1;
+	}
+	for (size_t i = 0; i < g.create_dirs.n; i++)
+		printf("mkdir %s\n", g.create_dirs.v[i]);
+	for (size_t i = 0; i < g.ro.n; i++)
+		printf("ro %s\n", g.ro.v[i]);
+	for (size_t i = 0; i < g.absent.n; i++)
+		printf("absent %s\n", g.absent.v[i]);
+	sandbox_git_free(&g);
+	return 0;
+}
+
+static int helper_session(int argc, char **argv)
+{
+	struct sb_strv globs = { 0 }, nw = { 0 }, removed = { 0 }, commits = { 0 }, moved = { 0 };
+	const char *q = NULL, *project = NULL;
+	int i = 2;
+	for (; i < argc; i++) {
+		if (!strcmp(argv[i], "--hide") && i + 1 < argc)
+			sb_strv_push(&globs, argv[++i]);
+		else if (!strcmp(argv[i], "--never-write") && i + 1 < argc)
+			sb_strv_push(&nw, argv[++i]);
+		else if (!strcmp(argv[i], "--quarantine") && i + 1 < argc)
+			q = argv[++i];
+		else if (!strcmp(argv[i], "--"))
+			break;
+		else
+			project = argv[i];
+	}
+	if (!project || i + 1 >= argc) {
+		fprintf(stderr, "usage: test_git session [--hide G]... PROJECT -- CMD...\n");
+		return 2;
+	}
+	const char *stop = getenv("HOME");
+	struct sandbox_git g = { 0 };
+	struct sandbox_git_hide h = { &globs, NULL, NULL };
+	struct sandbox_git_snap s;
+	struct sandbox_protect p;
+	if (sandbox_git_protect(&g, project, stop) < 0 ||
+	    sandbox_git_index_snapshot(&s, &g, &h, getenv("HUSH_TEST_GIT")) < 0 ||
+	    sandbox_protect_begin(&p, project, &nw, &g) < 0) {
+		fprintf(stderr, "test_git: session set-up failed\n");
+		return 1;
+	}
+	pid_t pid = fork();
+	if (pid == 0) {
+		execvp(argv[i + 1], argv + i + 1);
+		_exit(127);
+	}
+	int st;
+	waitpid(pid, &st, 0);
+	char err[512];
+	int r = sandbox_git_index_sweep(&s, &h, &removed, &commits, err, sizeof(err));
+	if (r < 0)
+		fprintf(stderr, "test_git: sweep: %s\n", err);
+	for (size_t k = 0; k < removed.n; k++)
+		printf("removed %s\n", removed.v[k]);
+	for (size_t k = 0; k < commits.n; k++)
+		printf("commits %s\n", commits.v[k]);
+	if (q && sandbox_protect_sweep(&p, stop, q, &moved) < 0)
+		r = -1;
+	for (size_t k = 0; k < moved.n; k++)
+		printf("moved %s\n", moved.v[k]);
+	sandbox_git_snap_free(&s);
+	sandbox_protect_free(&p);
+	sandbox_git_free(&g);
+	sb_strv_free(&globs);
+	sb_strv_free(&nw);
+	sb_strv_free(&removed);
+	sb_strv_free(&commits);
+	sb_strv_free(&moved);
+	return r < 0 ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 2 && !strcmp(argv[1], "protect"))
+		return helper_protect(argv[2]);
+	if (argc > 2 && !strcmp(argv[1], "session"))
+		return helper_session(argc, argv);
+	snprintf(root, sizeof(root), "/tmp/hush-unit-git.XXXXXX");
+	if (!mkdtemp(root)) {
+		skip("mkdtemp failed");
+		return t_done();
+	}
+	char real[PATH_MAX];
+	if (realpath(root, real) && strlen(real) < sizeof(root))
+		memcpy(root, real, strlen(real) + 1);
+	test_pointer();
+	test_config();
+	test_hidden();
+	if (system("git --version >/dev/null 2>&1") != 0) {
+		skip("git is not installed");
+	} else {
+		test_find();
+		test_index();
+		test_protect();
+	}
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", root);
+	return t_done();
+}
