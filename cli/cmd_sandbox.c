@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/commands.h"
@@ -207,6 +208,14 @@ struct opts {
 
 /* --- the plan --- */
 
+static void push_strv(struct sb_strv *to, const struct sb_strv *from)
+{
+	for (size_t i = 0; i < from->n; i++)
+		if (!sb_strv_has(to, from->v[i]) && sb_strv_push(to, from->v[i]) < 0)
+			die("out of memory");
+}
+
+
 static void push_list(struct sb_strv *to, const struct config_list *l)
 {
 	for (size_t i = 0; l && i < l->n; i++)
@@ -233,7 +242,8 @@ static void build_plan(struct sandbox_plan *plan, const struct config *cfg,
 		       const struct sandbox_profile *prof, const struct opts *o, const char *home,
 		       const char *cwd, const char *runtime, const char *cfgpath, const char *tmp,
 		       const char *self, const char *shim, const char *upath,
-		       const struct sandbox_masks *m, const char *links)
+		       const struct sandbox_masks *m, const char *links,
+		       const struct sb_strv *extra_ro)
 {
 	struct sb_strv aw = { 0 }, state = { 0 }, scratch = { 0 }, never = { 0 }, keep = { 0 },
 		       hallow = { 0 };
@@ -275,6 +285,9 @@ static void build_plan(struct sandbox_plan *plan, const struct config *cfg,
 		}
 	}
 	free(pc);
+	for (size_t i = 0; extra_ro && i < extra_ro->n; i++)
+		if (!sb_strv_has(&never, extra_ro->v[i]) && sb_strv_push(&never, extra_ro->v[i]) < 0)
+			die("out of memory");
 	/* unprotect: the user's explicit, loud choice */
 	for (size_t i = 0; i < cfg->unprotect.n; i++) {
 		const char *u = cfg->unprotect.items[i];
@@ -354,15 +367,117 @@ static void explain_plan(const struct sandbox_plan *plan, const struct sandbox_m
 
 /* After the session: never-writable names that did not exist at start and
  * do now were created by the agent. One line each. */
-static void report_absent(const struct sandbox_plan *plan)
+static void report_absent(const struct sandbox_plan *plan, const char *cwd)
 {
 	for (size_t i = 0; i < plan->absent.n; i++) {
 		struct stat st;
+		if (sandbox_path_under(plan->absent.v[i], cwd))
+			continue; /* the project guard moved it aside or said so */
 		if (lstat(plan->absent.v[i], &st) == 0)
 			msg_warn("sandbox: %s was created during the session: it is on the "
 				 "never-writable list; look at it before anything runs it",
 				 plan->absent.v[i]);
 	}
+}
+
+/* --- the project guard: git directories, never-writable names, the index --- */
+
+struct project_guard {
+	struct sandbox_git git;
+	struct sandbox_protect prot;
+	struct sandbox_git_snap snap;
+	struct sandbox_git_hide hide;
+	struct sb_strv ro;       /* absolute paths to make read-only */
+	bool have_prot, have_snap;
+};
+
+/* Before the session: finds the project's git directories (never running
+ * git), what of them and of the never-writable list must be read-only, and
+ * which hidden names the index holds. */
+static void guard_begin(struct project_guard *g, const struct config *cfg,
+			const struct sandbox_profile *prof, const char *cwd, const char *home,
+			const struct sb_strv *globs, const struct sandbox_masks *m)
+{
+	memset(g, 0, sizeof(*g));
+	int r = sandbox_git_protect(&g->git, cwd, home);
+	if (r < 0)
+		msg_warn("sandbox: looking for git directories under %s: %s", cwd, hush_strerror(r));
+	if (g->git.truncated)
+		msg_warn("sandbox: the search for git directories stopped at a bound: some are not "
+			 "protected");
+	for (size_t i = 0; i < g->git.create_dirs.n; i++)
+		if (mkdir(g->git.create_dirs.v[i], 0755) != 0 && errno != EEXIST)
+			msg_warn("sandbox: cannot create %s: it stays writable", g->git.create_dirs.v[i]);
+	push_strv(&g->ro, &g->git.ro);
+	/* the project-relative part of the never-writable list */
+	struct sb_strv rel = { 0 };
+	const struct config_list *lists[] = { &cfg->never_write, prof ? &prof->never_write : NULL };
+	for (size_t l = 0; l < ARRAY_LEN(lists); l++)
+		for (size_t i = 0; lists[l] && i < lists[l]->n; i++) {
+			const char *it = lists[l]->items[i];
+			if (it[0] != '/' && !config_list_has(&cfg->unprotect, it) && !sb_strv_has(&rel, it))
+				if (sb_strv_push(&rel, it) < 0)
+					die("out of memory");
+		}
+	r = sandbox_protect_begin(&g->prot, cwd, &rel, &g->git);
+	sb_strv_free(&rel);
+	if (r < 0)
+		msg_warn("sandbox: checking the never-writable list under %s: %s", cwd, hush_strerror(r));
+	else
+		g->have_prot = true;
+	push_strv(&g->ro, &g->prot.exist);
+	g->hide = (struct sandbox_git_hide){ .globs = globs, .files = &m->files, .dirs = &m->dirs };
+	r = sandbox_git_index_snapshot(&g->snap, &g->git, &g->hide, NULL);
+	if (r < 0)
+		msg_warn("sandbox: reading the git index: %s: hidden files added to it during the "
+			 "session will not be removed", hush_strerror(r));
+	else
+		g->have_snap = true;
+}
+
+/* After the session: one line for each thing undone or to look at. */
+static void guard_end(struct project_guard *g, const char *data)
+{
+	struct sb_strv removed = { 0 }, commits = { 0 }, moved = { 0 };
+	char err[512] = "";
+	if (g->have_snap && sandbox_git_index_sweep(&g->snap, &g->hide, &removed, &commits, err,
+						    sizeof(err)) < 0)
+		msg_warn("sandbox: cleaning the git index: %s", err);
+	for (size_t i = 0; i < removed.n; i++)
+		msg_warn("sandbox: removed %s from the git index: it was hidden in the session and "
+			 "not tracked before", removed.v[i]);
+	for (size_t i = 0; i < commits.n; i++)
+		msg_warn("sandbox: commits were made in %s during the session while a hidden file was "
+			 "in its index: look at them (git log) before you push", commits.v[i]);
+	if (g->have_prot) {
+		char q[PATH_MAX];
+		time_t now = time(NULL);
+		struct tm tm;
+		localtime_r(&now, &tm);
+		char stamp[32];
+		strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
+		if (xsnprintf(q, sizeof(q), "%s/quarantine/%s-%d", data, stamp, (int)getpid()) == 0 &&
+		    sandbox_protect_sweep(&g->prot, NULL, q, &moved) < 0)
+			msg_warn("sandbox: moving aside what the agent created on the never-writable "
+				 "list did not finish");
+		for (size_t i = 0; i < moved.n; i++)
+			msg_warn("sandbox: moved %s: it was created or changed during the session and is "
+				 "on the never-writable list; look at it before anything runs it",
+				 moved.v[i]);
+	}
+	sb_strv_free(&removed);
+	sb_strv_free(&commits);
+	sb_strv_free(&moved);
+}
+
+static void guard_free(struct project_guard *g)
+{
+	sandbox_git_free(&g->git);
+	if (g->have_prot)
+		sandbox_protect_free(&g->prot);
+	if (g->have_snap)
+		sandbox_git_snap_free(&g->snap);
+	sb_strv_free(&g->ro);
 }
 
 /* With no config file at start, an agent could write one that the next
@@ -687,10 +802,13 @@ int cmd_sandbox(int argc, char **argv)
 	/* the mount plan (namespace mode) */
 	ensure_config_file(cfgpath);
 	struct sandbox_plan plan = { 0 };
+	struct project_guard guard;
+	guard_begin(&guard, &cfg, prof, cwd, home, &globs, &m);
 	build_plan(&plan, &cfg, prof, &o, home, cwd, runtime, cfgpath, tmp, self, shim, upath, &m,
-		   bindir);
+		   bindir, &guard.ro);
 	if (o.explain) {
 		explain_plan(&plan, &m);
+		guard_free(&guard);
 		sandbox_plan_free(&plan);
 		rm_tree(tmp);
 		return 0;
@@ -794,7 +912,9 @@ int cmd_sandbox(int argc, char **argv)
 	sb_strv_free(&allow);
 	sb_strv_free(&drop);
 	sb_strv_free(&env);
-	report_absent(&plan);
+	guard_end(&guard, data);
+	report_absent(&plan, cwd);
+	guard_free(&guard);
 	sandbox_plan_free(&plan);
 	sb_strv_free(&hidden);
 	sb_strv_free(&rw);

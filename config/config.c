@@ -118,7 +118,9 @@ static const char *const default_never_write[] = {
 	".envrc", ".vscode", ".idea", ".claude/settings.json", ".claude/settings.local.json",
 	".claude/commands", ".claude/agents", ".claude/hooks", ".mcp.json", "opencode.json",
 	"opencode.jsonc", ".opencode", ".codex", ".gemini", ".aider.conf.yml", ".husky",
-	".pre-commit-config.yaml", "lefthook.yml", ".lefthook.yml", ".git/hooks", ".git/config",
+	".pre-commit-config.yaml", "lefthook.yml", ".lefthook.yml",
+	/* (the git directories' hooks and config, wherever a .git file points,
+	 * come from sandbox/git.c) */
 };
 /* Caches a tool fills and another run of it trusts: inside the sandbox
  * they are empty and gone at exit, so nothing planted there runs later

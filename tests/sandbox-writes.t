@@ -180,3 +180,19 @@ like "unprotect: the sandbox warns at start" "$o" "WARNING: .envrc is writable b
 cp "$T/cfg.bak" "$NB_HOME/.config/hush/config.ini"
 o=$(cd "$P" && as_nobody "$NB_BIN/hush" sandbox -- sh -c 'echo "# edited" >>.envrc && echo envrc-written' 2>&1)
 [[ "$o" != *envrc-written* ]] && ok "without unprotect, .envrc is read-only again" || not_ok "without unprotect, .envrc is read-only again"
+
+# --- the git index cannot smuggle a hidden file into the human's commit ---
+C=$(canary)
+printf 'TOKEN=%s\n' "$C" >"$P/.env"
+is_root && chown "$NOBODY_UID:$NOBODY_UID" "$P/.env"
+o=$(cd "$P" && as_nobody "$NB_BIN/hush" sandbox -- sh -c 'git update-index --add --cacheinfo 100644,$(git hash-object -w /dev/null),.env && git ls-files --cached | grep -x .env' 2>"$T/idx.err")
+is "inside, the agent marks the masked .env as tracked (update-index --cacheinfo)" "$o" ".env"
+like "at exit hush removes it and says so" "$(cat "$T/idx.err")" "removed $P/.env from the git index"
+(cd "$P" && as_nobody sh -c 'git -c user.name=h -c user.email=h@e commit -qam "human commit" >/dev/null 2>&1')
+assert_absent "the human's git commit -a afterwards stores no canary" "$C" "$P/.git"
+# control: the entry the agent made, left in the index, is what the human's commit -a fills in
+(cd "$P" && as_nobody sh -c 'git update-index --add --cacheinfo 100644,$(git hash-object -w /dev/null),.env &&
+	git -c user.name=h -c user.email=h@e commit -qam control >/dev/null 2>&1')
+if (cd "$P" && as_nobody git show HEAD:.env 2>/dev/null | grep -qF -- "$C"); then
+	ok "control: without the sweep, the human's commit -a stores the real .env"
+else not_ok "control: without the sweep, the human's commit -a stores the real .env"; fi

@@ -294,7 +294,15 @@ o=$(sandboxed -- sh -c 'echo X=1 > .env.new && cat .env.new; rm .env.new' 2>&1)
 is "new files can be created in the project (names shim-hidden later stay writable)" "$([ ! -e "$P/.env.new" ] && echo gone)" "gone"
 o=$(sandboxed -- sh -c 'git init -q . && git -c user.email=a@b -c user.name=a add README && git -c user.email=a@b -c user.name=a commit -qm first && git log --oneline | wc -l' 2>"$T/git.err")
 is "git init/add/commit works in the project" "$o" "1"
-like "a git directory made in the session is reported at exit" "$(cat "$T/git.err")" "\.git/config was created during the session"
+[[ "$(cat "$T/git.err")" != *"moved "* ]] && ok "a plain git directory made in the session is left alone at exit" ||
+	not_ok "a plain git directory made in the session is left alone at exit: $(head -2 "$T/git.err")"
+P2="$T/proj2"; mkdir -p "$P2"; is_root && chown "$NOBODY_UID:$NOBODY_UID" "$P2"
+o=$(cd "$P2" && as_nobody "$NB_BIN/hush" sandbox -- sh -c 'git init -q . && printf "#!/bin/sh\necho HOOK-RAN\n" >.git/hooks/pre-commit && chmod +x .git/hooks/pre-commit && git config core.pager "sh -c evil" && echo planted' 2>"$T/git2.err")
+is "in a git directory made in the session, the agent can plant a hook (it is new)" "$o" "planted"
+like "that hook is moved aside at exit" "$(cat "$T/git2.err")" "moved .*\.git/hooks/pre-commit -> .*quarantine"
+like "and so is the config with a code-running key" "$(cat "$T/git2.err")" "moved .*\.git/config -> .*quarantine"
+o=$(cd "$P2" && as_nobody sh -c 'git init -q . 2>/dev/null; git -c user.email=a@b -c user.name=a commit -q --allow-empty -m next' 2>&1)
+[[ "$o" != *HOOK-RAN* ]] && ok "the human's git commit afterwards runs no planted hook" || not_ok "the human's git commit ran the planted hook"
 is "the real .env is untouched" "$(cat "$P/.env")" "DEPLOY_TOKEN=$C"
 
 # Own process tree: pid namespace with its own /proc

@@ -76,7 +76,7 @@ static void test_defaults(void)
 	   "claude: state file ~/.claude.json, no API key passed");
 	char brc[4096];
 	path_expand_home("~/.bashrc", brc, sizeof(brc));
-	ok(config_list_has(&c.never_write, brc) && config_list_has(&c.never_write, ".git/hooks") &&
+	ok(config_list_has(&c.never_write, brc) && config_list_has(&c.never_write, ".mcp.json") &&
 	   config_list_has(&c.never_write, ".envrc"), "never_write defaults: rc files and project files");
 	config_free(&c);
 
