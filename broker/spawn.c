@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "broker/mask.h"
+#include "common/envpolicy.h"
 #include "common/err.h"
 #include "common/proto.h"
 #include "common/util.h"
@@ -29,35 +30,10 @@
 #define CLOSE_RANGE_UNSHARE 2
 #endif
 
-/* Variables that make a program load or run code it was not asked to. */
-static const char *const danger_prefix[] = {
-	"LD_", "BASH_FUNC_", "PYTHON", "PERL5", "RUBY", "GIT_", "LUA_", "DYLD_",
-	"GEM_", "BUNDLE_", "NPM_CONFIG_", "npm_config_",
-};
-static const char *const danger_name[] = {
-	"BASH_ENV", "ENV", "SHELLOPTS", "BASHOPTS", "PS4", "PROMPT_COMMAND", "IFS", "CDPATH",
-	"ZDOTDIR", "NODE_OPTIONS", "NODE_PATH", "NODE_REPL_EXTERNAL_MODULE", "PERLLIB",
-	"PERL_MB_OPT", "PERL_MM_OPT", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS",
-	"CLASSPATH", "GCONV_PATH", "GETCONF_DIR", "HOSTALIASES", "LOCALDOMAIN", "LOCPATH",
-	"MALLOC_TRACE", "NIS_PATH", "NLSPATH", "RESOLV_HOST_CONF", "RES_OPTIONS", "TZDIR",
-	"GLIBC_TUNABLES", "PHPRC", "PHP_INI_SCAN_DIR", "TCLLIBPATH", "R_PROFILE",
-	"R_PROFILE_USER", "EDITOR", "VISUAL", "PAGER", "BROWSER", "SSH_ASKPASS",
-	"SUDO_ASKPASS", "HUSH_SHIM_CONFIG", "HUSH_CONFIRM", "HUSH_ASKPASS",
-};
 static const char *const base_names[] = {
 	"HOME", "USER", "LOGNAME", "LANG", "LANGUAGE", "TERM", "COLORTERM", "TZ",
 };
 
-bool spawn_env_dangerous(const char *name)
-{
-	for (size_t i = 0; i < ARRAY_LEN(danger_prefix); i++)
-		if (!strncmp(name, danger_prefix[i], strlen(danger_prefix[i])))
-			return true;
-	for (size_t i = 0; i < ARRAY_LEN(danger_name); i++)
-		if (!strcmp(name, danger_name[i]))
-			return true;
-	return false;
-}
 
 static bool name_eq(const char *entry, const char *name)
 {
@@ -109,7 +85,7 @@ void spawn_env_free(struct spawn_env *e)
 
 static bool keep_name(const struct grant *g, const char *name)
 {
-	if (spawn_env_dangerous(name))
+	if (envpolicy_runs_code(name))
 		return false;
 	for (size_t i = 0; i < ARRAY_LEN(base_names); i++)
 		if (!strcmp(name, base_names[i]))

@@ -21,10 +21,6 @@
 #define SPAWN_DEFAULT_PATH "/usr/local/bin:/usr/bin:/bin"
 #define SPAWN_MAX_ENV 512
 
-/* True when name is a variable that can inject code into a child
- * (docs/protocol.md lists them): LD_*, BASH_ENV, NODE_OPTIONS, ... */
-bool spawn_env_dangerous(const char *name);
-
 /* Builds the child's environment from the requester's (NAME=value strings):
  * PATH from the grant (or SPAWN_DEFAULT_PATH), HOME, USER, LOGNAME, LANG,
  * LC_*, TERM, COLORTERM, TZ and the grant's env_keep names, never a dangerous

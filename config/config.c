@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/envpolicy.h"
 #include "common/util.h"
 #include "config/config.h"
 
@@ -476,28 +477,6 @@ const struct sandbox_profile *config_profile(const struct config *cfg, const cha
 	return NULL;
 }
 
-/* Variables that make a program load or run code chosen by whoever sets
- * them; a grant may not pass them from the requester to the child. */
-bool config_env_dangerous(const char *name)
-{
-	static const char *const globs[] = {
-		"LD_*", "BASH_ENV", "BASH_FUNC_*", "ENV", "SHELLOPTS", "BASHOPTS",
-		"PS4", "PROMPT_COMMAND", "IFS", "ZDOTDIR", "NODE_OPTIONS",
-		"NODE_PATH", "PYTHON*", "PERL5*", "PERLLIB", "PERL_*", "RUBY*",
-		"GEM_*", "GIT_*", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS",
-		"JDK_JAVA_OPTIONS", "CLASSPATH", "GCONV_PATH", "LOCPATH",
-		"MALLOC_*", "GLIBC_TUNABLES", "HOSTALIASES", "RESOLV_*", "TMPDIR",
-		"LUA_*", "TCLLIBPATH", "DYLD_*", "NLSPATH", "EDITOR", "VISUAL",
-		"PAGER", "GIT_SSH*", "SSH_ASKPASS", "HUSH_*", "PATH",
-	};
-	for (size_t i = 0; i < ARRAY_LEN(globs); i++) {
-		const char *g = globs[i];
-		size_t n = strlen(g);
-		if (g[n - 1] == '*' ? strncmp(name, g, n - 1) == 0 : strcmp(name, g) == 0)
-			return true;
-	}
-	return false;
-}
 
 /* --- the loader --- */
 
@@ -1344,15 +1323,8 @@ static void key_grant(struct loader *L, const char *k, const char *v)
 			bool glob = n && name[n - 1] == '*';
 			if (glob)
 				name[n - 1] = 0;
-			bool bad = config_env_dangerous(name);
-			/* A prefix glob is refused when it covers a dangerous name. */
-			static const char *const probes[] = {
-				"LD_PRELOAD", "BASH_ENV", "ENV", "NODE_OPTIONS", "PYTHONPATH",
-				"PERL5OPT", "RUBYOPT", "GIT_SSH_COMMAND", "GCONV_PATH", "PATH",
-				"HUSH_CONFIG", "JAVA_TOOL_OPTIONS", "GLIBC_TUNABLES",
-			};
-			for (size_t j = 0; glob && !bad && j < ARRAY_LEN(probes); j++)
-				bad = !strncmp(probes[j], name, strlen(name));
+			/* a prefix glob is refused when it would pass one */
+			bool bad = glob ? envpolicy_glob_runs_code(name) : envpolicy_runs_code(name);
 			if (bad) {
 				FAIL(L, "env_keep: %s can make the granted command run other code; "
 				     "it cannot be passed from the requester", g->env_keep.items[i]);

@@ -160,8 +160,5 @@ bool config_list_has(const struct config_list *l, const char *s);
 bool grant_args_match(const struct grant *g, char *const argv[], size_t argc);
 /* One fnmatch(pattern, s, 0)-compatible glob match in bounded time. */
 bool config_glob_match(const char *pattern, const char *s);
-/* True for variables that make a program run code chosen by whoever sets
- * them (LD_*, BASH_ENV, NODE_OPTIONS, PYTHON*, ...); env_keep refuses them. */
-bool config_env_dangerous(const char *name);
 
 #endif

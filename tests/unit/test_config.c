@@ -8,7 +8,11 @@
 #include <unistd.h>
 
 #include "common/util.h"
+#include <sodium.h>
+
 #include "config/config.h"
+#include "common/envpolicy.h"
+#include "broker/spawn.h"
 #include "t.h"
 
 static char err[1024];
@@ -626,15 +630,91 @@ static void test_deploy_example(void)
 
 static void test_env_dangerous(void)
 {
-	ok(config_env_dangerous("LD_PRELOAD") && config_env_dangerous("BASH_ENV") &&
-	   config_env_dangerous("PYTHONPATH") && config_env_dangerous("NODE_OPTIONS") &&
-	   config_env_dangerous("GIT_SSH_COMMAND"), "injection variables are dangerous");
-	ok(!config_env_dangerous("GH_HOST") && !config_env_dangerous("AWS_REGION"),
+	ok(envpolicy_runs_code("LD_PRELOAD") && envpolicy_runs_code("BASH_ENV") &&
+	   envpolicy_runs_code("PYTHONPATH") && envpolicy_runs_code("NODE_OPTIONS") &&
+	   envpolicy_runs_code("GIT_SSH_COMMAND"), "injection variables are dangerous");
+	ok(!envpolicy_runs_code("GH_HOST") && !envpolicy_runs_code("AWS_REGION"),
 	   "ordinary variables are not");
+	ok(envpolicy_glob_runs_code("PY") && envpolicy_glob_runs_code("PYTHONX") &&
+	   envpolicy_glob_runs_code("NODE_") && !envpolicy_glob_runs_code("GH_"),
+	   "a glob overlapping the list is refused, a disjoint one is not");
+}
+
+/* The whole table: for every entry the config check refuses it in env_keep
+ * and the spawner drops it from what a requester passes, even when a
+ * grant's env_keep names it; a harmless name passes both (the control). */
+static void test_env_policy_agrees(void)
+{
+	size_t n;
+	const struct envpolicy_entry *t = envpolicy_table(&n);
+	size_t cfg_refused = 0, run_dropped = 0;
+	const char *probe[] = { NULL, "GH_HOST" };
+	for (size_t i = 0; i <= n; i++) {
+		char name[128];
+		bool control = i == n;
+		snprintf(name, sizeof(name), "%s%s", control ? probe[1] : t[i].name,
+			 !control && t[i].prefix ? "X" : "");
+		char text[512];
+		snprintf(text, sizeof(text), "[grant g]\ncommand = /bin/true\nenv_keep = %s\n", name);
+		struct config c;
+		char lerr[512] = "";
+		int r = config_load_buffer(&c, "t.ini", text, strlen(text), lerr, sizeof(lerr));
+		bool refused = r != 0 && strstr(lerr, "cannot be passed");
+		if (r == 0)
+			config_free(&c);
+		struct grant g = { 0 };
+		char *keep[] = { name };
+		g.env_keep.items = keep;
+		g.env_keep.n = 1;
+		char entry[160];
+		snprintf(entry, sizeof(entry), "%s=1", name);
+		char *req[] = { entry };
+		struct spawn_env e;
+		bool dropped = spawn_env_build(&e, &g, req, 1) == 0 && !spawn_env_get(&e, name);
+		bool path_ok = !strcmp(name, "PATH") ? strcmp(spawn_env_get(&e, "PATH"), "1") != 0 : true;
+		spawn_env_free(&e);
+		if (!strcmp(name, "PATH"))
+			dropped = path_ok; /* PATH is always the grant's own */
+		if (control) {
+			ok(!refused && !dropped, "control: %s passes the config check and reaches the command", name);
+			continue;
+		}
+		cfg_refused += refused;
+		run_dropped += dropped;
+		if (!refused || !dropped)
+			ok(0, "%s: config check %s, run time %s", name, refused ? "refuses" : "ACCEPTS",
+			   dropped ? "drops" : "PASSES");
+	}
+	/* docs/protocol.md lists every entry */
+	char docp[4096];
+	const char *src = getenv("HUSH_SRC");
+	snprintf(docp, sizeof(docp), "%s/docs/protocol.md", src ? src : ".");
+	FILE *f = fopen(docp, "r");
+	static char doc[1 << 17];
+	size_t dl = f ? fread(doc, 1, sizeof(doc) - 1, f) : 0;
+	if (f)
+		fclose(f);
+	doc[dl] = 0;
+	size_t documented = 0;
+	for (size_t i = 0; i < n; i++) {
+		char want[128];
+		snprintf(want, sizeof(want), "| `%s%s` |", t[i].name, t[i].prefix ? "*" : "");
+		if (strstr(doc, want))
+			documented++;
+		else
+			ok(0, "docs/protocol.md lists %s", want);
+	}
+	ok(dl > 0 && documented == n, "docs/protocol.md lists all %zu entries (%zu)", n, documented);
+	ok(cfg_refused == n && run_dropped == n,
+	   "all %zu entries: refused by hush config check (%zu) and dropped at run time (%zu)", n,
+	   cfg_refused, run_dropped);
 }
 
 int main(void)
 {
+	if (sodium_init() < 0)
+		return 1;
+	test_env_policy_agrees();
 	test_defaults();
 	test_design_sketch();
 	test_types();
