@@ -67,7 +67,7 @@ _Noreturn void die_usage(const char *cmd, const char *fmt, ...)
 /* Abort-free allocation for program code: exits 1 on failure. */
 void *die_oom_check(void *p);
 
-/* --- paths (DESIGN.md, "Paths") --- */
+/* --- paths (docs/design.md, "Paths") --- */
 /* Each writes a NUL-terminated path into out[n]; 0 or a HUSH_E* code.
  * config:  $HUSH_CONFIG, else $XDG_CONFIG_HOME/hush/config.ini,
  *          else ~/.config/hush/config.ini

@@ -180,7 +180,7 @@ else
 	not_ok "hush init works for the secret check"
 fi
 
-# --- the shipped examples load (the DESIGN.md sketch: tests/unit/test_config.c) ---
+# --- the shipped examples load (the docs/design.md sketch: tests/unit/test_config.c) ---
 for f in "$HUSH_SRC"/examples/*.ini; do
 	[ -f "$f" ] || continue
 	"$H" config check "$f" >/dev/null 2>"$T/err"; rc=$?

@@ -1,5 +1,5 @@
 /* Unit tests for config/: every value type, every error (with file and
- * line), the DESIGN.md sketch, defaults, and grant argument matching. */
+ * line), the docs/design.md sketch, defaults, and grant argument matching. */
 #include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,7 +115,7 @@ static void test_design_sketch(void)
 {
 	struct config c;
 	int r = load(&c, design_sketch);
-	ok(r == 0, "DESIGN.md sketch loads (%s)", err);
+	ok(r == 0, "docs/design.md sketch loads (%s)", err);
 	if (r)
 		return;
 	ok(c.confirm == CONFIRM_UI_DESKTOP && c.approval_ttl == 900 && c.idle_lock == 1800,
