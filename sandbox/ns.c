@@ -548,39 +548,6 @@ struct state_copy {
 static struct state_copy *g_state;
 static size_t g_nstate;
 
-static int read_fd_all(int fd, char **out, size_t *len)
-{
-	struct stat st;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > STATE_MAX_BYTES) {
-		errno = EFBIG;
-		return -1;
-	}
-	char *b = malloc((size_t)st.st_size + 1);
-	if (!b)
-		return -1;
-	size_t got = 0;
-	for (;;) {
-		ssize_t r = read(fd, b + got, (size_t)st.st_size + 1 - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			free(b);
-			return -1;
-		}
-		if (r == 0)
-			break;
-		got += (size_t)r;
-		if (got > (size_t)st.st_size) {
-			free(b);
-			errno = EFBIG;
-			return -1;
-		}
-	}
-	*out = b;
-	*len = got;
-	return 0;
-}
-
 static int capture_state(struct state_copy *c, const char *src)
 {
 	char dir[PATH_MAX];
@@ -597,26 +564,8 @@ static int capture_state(struct state_copy *c, const char *src)
 				OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 	if (c->dirfd < 0)
 		return -1;
-	int fd = openat(c->dirfd, c->name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0)
-		return errno == ENOENT ? 0 : -1;
-	int r = read_fd_all(fd, &c->orig, &c->olen);
-	close(fd);
-	return r;
-}
-
-static int write_fd_all(int fd, const char *b, size_t len)
-{
-	while (len) {
-		ssize_t w = write(fd, b, len);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		b += w;
-		len -= (size_t)w;
-	}
-	return 0;
+	int r = file_read_all(src, STATE_MAX_BYTES, false, &c->orig, &c->olen);
+	return r == 0 || r == HUSH_ENOENT ? 0 : -1;
 }
 
 static int copy_state_in(const struct state_copy *c)
@@ -628,7 +577,7 @@ static int copy_state_in(const struct state_copy *c)
 	int fd = open(c->path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -1;
-	int r = write_fd_all(fd, c->orig, c->olen);
+	int r = write_all(fd, c->orig, c->olen);
 	close(fd);
 	return r;
 }
@@ -640,14 +589,9 @@ static void copy_state_out(void)
 {
 	for (size_t i = 0; i < g_nstate; i++) {
 		struct state_copy *c = &g_state[i];
-		int fd = open(c->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-		if (fd < 0)
-			continue;
 		char *now = NULL;
 		size_t nlen = 0;
-		int r = read_fd_all(fd, &now, &nlen);
-		close(fd);
-		if (r != 0)
+		if (file_read_all(c->path, STATE_MAX_BYTES, false, &now, &nlen) != 0)
 			continue;
 		if (c->orig && nlen == c->olen && memcmp(now, c->orig, nlen) == 0) {
 			free(now);
@@ -657,7 +601,7 @@ static void copy_state_out(void)
 		snprintf(tmp, sizeof(tmp), ".%.200s.hush-%d", c->name, (int)getpid());
 		int out = openat(c->dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 		if (out >= 0) {
-			bool okw = write_fd_all(out, now, nlen) == 0 && fsync(out) == 0;
+			bool okw = write_all(out, now, nlen) == 0 && fsync(out) == 0;
 			close(out);
 			if (!okw || renameat(c->dirfd, tmp, c->dirfd, c->name) != 0)
 				unlinkat(c->dirfd, tmp, 0);

@@ -82,6 +82,14 @@ make_askpass() {
 
 # True when running as root (then security tests must drop privileges).
 is_root() { [ "$(id -u)" -eq 0 ]; }
+# need_setpriv: ends the test file (one visible skip) when root cannot drop
+# to the unprivileged user.
+need_setpriv() {
+	if ! command -v setpriv >/dev/null && is_root; then
+		skip "setpriv missing: cannot drop to an unprivileged user"
+		exit 0
+	fi
+}
 NOBODY_UID=65534
 # Copy the binaries into $T/bin (readable by everyone) and give nobody a
 # home; sets NB_HOME and NB_BIN. Call once before as_nobody.

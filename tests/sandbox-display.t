@@ -11,10 +11,7 @@
 for p in Xvfb xauth xdpyinfo xdotool; do
 	if ! command -v "$p" >/dev/null; then skip "$p missing (make deps installs it)"; exit 0; fi
 done
-if ! command -v setpriv >/dev/null && is_root; then
-	skip "setpriv missing: cannot drop to an unprivileged user"
-	exit 0
-fi
+need_setpriv
 nobody_prepare
 P="$T/proj"
 mkdir -p "$P" /tmp/.X11-unix

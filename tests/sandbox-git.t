@@ -12,10 +12,7 @@ if ! command -v git >/dev/null; then
 	skip "git is not installed"
 	exit 0
 fi
-if ! command -v setpriv >/dev/null && is_root; then
-	skip "setpriv missing: cannot drop to an unprivileged user"
-	exit 0
-fi
+need_setpriv
 nobody_prepare
 cp "$HUSH_BUILD/tests/test_git" "$NB_BIN/" && chmod 0755 "$NB_BIN/test_git"
 C=$(canary)

@@ -5,10 +5,7 @@
 # grep over the home, nor raw syscalls, find it.
 . "$(dirname "$0")/lib.sh"
 
-if ! command -v setpriv >/dev/null && is_root; then
-	skip "setpriv missing: cannot drop to an unprivileged user"
-	exit 0
-fi
+need_setpriv
 nobody_prepare
 C=$(canary)
 P="$T/proj"

@@ -9,10 +9,7 @@
 # project, git, a private /tmp, an agent's state kept between sessions.
 . "$(dirname "$0")/lib.sh"
 
-if ! command -v setpriv >/dev/null && is_root; then
-	skip "setpriv missing: cannot drop to an unprivileged user"
-	exit 0
-fi
+need_setpriv
 nobody_prepare
 P="$T/proj"
 PW="$SBX/pwned"     # what planted code writes when it runs

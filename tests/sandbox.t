@@ -7,10 +7,7 @@
 # show that the other layer still stops them.
 . "$(dirname "$0")/lib.sh"
 
-if ! command -v setpriv >/dev/null && is_root; then
-	skip "setpriv missing: cannot drop to an unprivileged user"
-	exit 0
-fi
+need_setpriv
 nobody_prepare
 C=$(canary)
 P="$T/proj"
