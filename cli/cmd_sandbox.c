@@ -179,6 +179,8 @@ static void sandbox_usage(FILE *f)
 		"options:\n"
 		"  --profile NAME        add the [profile NAME] rules from the config\n"
 		"  --allow-env VAR[,..]  pass these variables too (exact names)\n"
+		"  --allow-socket PATH   let the agent connect to this unix socket (its\n"
+		"                        server then acts for the agent outside the sandbox)\n"
 		"  --no-shim             do not preload libhush.so\n"
 		"  --no-userns           no user/mount/pid namespaces (Landlock only)\n"
 		"  --no-landlock         no Landlock domain\n"
@@ -193,6 +195,7 @@ static void sandbox_usage(FILE *f)
 struct opts {
 	const char *profile;
 	struct sb_strv allow_exact;
+	struct sb_strv allow_socket;
 	bool no_shim, no_userns, no_landlock, verbose, partial_masks;
 };
 
@@ -241,6 +244,7 @@ int cmd_sandbox(int argc, char **argv)
 	static const struct option lo[] = {
 		{ "profile", required_argument, NULL, 'p' },
 		{ "allow-env", required_argument, NULL, 'e' },
+		{ "allow-socket", required_argument, NULL, 'A' },
 		{ "no-shim", no_argument, NULL, 'S' },
 		{ "no-userns", no_argument, NULL, 'U' },
 		{ "no-landlock", no_argument, NULL, 'L' },
@@ -255,6 +259,12 @@ int cmd_sandbox(int argc, char **argv)
 		switch (c) {
 		case 'p': o.profile = optarg; break;
 		case 'e': add_csv(&o.allow_exact, optarg); break;
+		case 'A':
+			if (optarg[0] != '/')
+				die_usage("sandbox", "--allow-socket: '%s' is not an absolute path", optarg);
+			if (sb_strv_push(&o.allow_socket, optarg) < 0)
+				die("out of memory");
+			break;
 		case 'S': o.no_shim = true; break;
 		case 'U': o.no_userns = true; break;
 		case 'L': o.no_landlock = true; break;
@@ -538,6 +548,20 @@ int cmd_sandbox(int argc, char **argv)
 				sb_strv_push(&rw, p);
 	}
 
+	/* unix sockets outside the sandbox the agent may reach: hush's client
+	 * socket and the allow_socket entries */
+	char csock[PATH_MAX] = "";
+	struct sb_strv *asock = &o.allow_socket;
+	list_add(asock, &cfg.allow_socket);
+	if (prof)
+		list_add(asock, &prof->allow_socket);
+	for (size_t i = 0; o.verbose && i < asock->n; i++)
+		fprintf(stderr, "hush: sandbox: unix socket allowed: %s\n", asock->v[i]);
+	struct sandbox_sock_policy sockets = {
+		.client_sock = client_socket(csock, sizeof(csock)) == 0 ? csock : NULL,
+		.allow = asock,
+	};
+
 	struct sandbox_spec spec = {
 		.argv = agent,
 		.envp = env.v,
@@ -548,6 +572,7 @@ int cmd_sandbox(int argc, char **argv)
 		.userns = userns,
 		.landlock_abi = abi,
 		.ll_paths = NULL,
+		.sockets = &sockets,
 	};
 	int status = 1;
 	char err[512];
@@ -576,6 +601,7 @@ int cmd_sandbox(int argc, char **argv)
 				 "the hush config can still be overwritten or replaced");
 		spec.userns = false;
 		spec.ll_paths = abi > 0 ? &llp : NULL;
+		spec.sockets = NULL;
 		r = sandbox_run(&spec, &status, err, sizeof(err));
 	}
 	rm_tree(tmp);
@@ -598,6 +624,7 @@ int cmd_sandbox(int argc, char **argv)
 	sb_strv_free(&rw);
 	sb_strv_free(&rx);
 	sb_strv_free(&o.allow_exact);
+	sb_strv_free(&o.allow_socket);
 	sandbox_masks_free(&m);
 	config_free(&cfg);
 	return status;

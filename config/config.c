@@ -258,6 +258,7 @@ static void profile_free(struct sandbox_profile *p)
 	config_list_free(&p->hide_dirs);
 	config_list_free(&p->allow_env);
 	config_list_free(&p->allow_write);
+	config_list_free(&p->allow_socket);
 }
 
 void config_free(struct config *cfg)
@@ -271,6 +272,7 @@ void config_free(struct config *cfg)
 	config_list_free(&cfg->hide_dirs);
 	config_list_free(&cfg->allow_env);
 	config_list_free(&cfg->allow_write);
+	config_list_free(&cfg->allow_socket);
 	config_list_free(&cfg->scan_skip);
 	for (size_t i = 0; i < cfg->ngrants; i++)
 		grant_free(&cfg->grants[i]);
@@ -348,7 +350,7 @@ static const struct key broker_keys[] = {
 };
 static const struct key sandbox_keys[] = {
 	{ "hide", true }, { "hide_dirs", true }, { "allow_env", true },
-	{ "allow_write", true }, { NULL, false },
+	{ "allow_write", true }, { "allow_socket", true }, { NULL, false },
 };
 static const struct key scan_keys[] = {
 	{ "skip", true }, { "max_file", false }, { NULL, false },
@@ -966,7 +968,7 @@ static void key_broker(struct loader *L, const char *k, const char *v)
 static void key_sandbox(struct loader *L, const char *k, const char *v,
 			struct config_list *hide, struct config_list *hide_dirs,
 			struct config_list *allow_env, struct config_list *allow_write,
-			bool removable)
+			struct config_list *allow_socket, bool removable)
 {
 	if (!strcmp(k, "hide"))
 		add_list(L, k, v, hide, ITEM_GLOB, removable);
@@ -976,6 +978,8 @@ static void key_sandbox(struct loader *L, const char *k, const char *v,
 		add_list(L, k, v, allow_env, ITEM_ENV, removable);
 	else if (!strcmp(k, "allow_write"))
 		add_list(L, k, v, allow_write, ITEM_DIR, removable);
+	else if (!strcmp(k, "allow_socket"))
+		add_list(L, k, v, allow_socket, ITEM_DIR, removable);
 }
 
 static void key_scan(struct loader *L, const char *k, const char *v)
@@ -1189,7 +1193,7 @@ static int handler(void *user, const char *section, const char *name, const char
 		break;
 	case SEC_SANDBOX:
 		key_sandbox(L, name, value, &cfg->hide, &cfg->hide_dirs, &cfg->allow_env,
-			    &cfg->allow_write, true);
+			    &cfg->allow_write, &cfg->allow_socket, true);
 		break;
 	case SEC_SCAN:
 		key_scan(L, name, value);
@@ -1200,7 +1204,7 @@ static int handler(void *user, const char *section, const char *name, const char
 	case SEC_PROFILE: {
 		struct sandbox_profile *p = &cfg->profiles[L->cur];
 		key_sandbox(L, name, value, &p->hide, &p->hide_dirs, &p->allow_env,
-			    &p->allow_write, false);
+			    &p->allow_write, &p->allow_socket, false);
 		break;
 	}
 	default:

@@ -69,6 +69,7 @@ struct sandbox_profile {
 	struct config_list hide_dirs;
 	struct config_list allow_env;
 	struct config_list allow_write;
+	struct config_list allow_socket;
 };
 
 struct config {
@@ -93,6 +94,7 @@ struct config {
 	struct config_list hide_dirs; /* directories (~ expanded) */
 	struct config_list allow_env; /* names or NAME_* / LC_* globs */
 	struct config_list allow_write; /* extra writable dirs without namespaces */
+	struct config_list allow_socket; /* unix sockets outside the agent may connect to */
 
 	/* [scan] */
 	struct config_list scan_skip; /* directory names skipped by hush scan */

@@ -26,6 +26,7 @@
 #include <sys/inotify.h>
 #include <sys/mount.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -53,6 +54,7 @@ enum step {
 	ST_NNP,
 	ST_LANDLOCK,
 	ST_SECCOMP,
+	ST_SOCKETS,
 	ST_EXEC,
 };
 
@@ -74,6 +76,7 @@ static const char *step_text(int s)
 	case ST_NNP: return "setting no_new_privs";
 	case ST_LANDLOCK: return "creating the Landlock domain";
 	case ST_SECCOMP: return "installing the seccomp filter (no TIOCSTI)";
+	case ST_SOCKETS: return "installing the unix socket filter (seccomp user notification)";
 	case ST_EXEC: return "starting the agent";
 	default: return "setting up the sandbox";
 	}
@@ -254,8 +257,8 @@ static int cloexec_from(int lowfd)
 }
 
 /* The agent process: lock, confine, exec. Never returns. */
-static _Noreturn void agent_exec(const struct sandbox_spec *s, int rfd, int syncfd, uid_t uid,
-				 gid_t gid)
+static _Noreturn void agent_exec(const struct sandbox_spec *s, int rfd, int syncfd, int lsock,
+				 uid_t uid, gid_t gid)
 {
 	reset_signals();
 	if (cloexec_from(3) != 0)
@@ -293,6 +296,16 @@ static _Noreturn void agent_exec(const struct sandbox_spec *s, int rfd, int sync
 	/* always, whatever layers are off: the terminal is shared */
 	if (sandbox_seccomp_apply() != 0)
 		fail_child(rfd, ST_SECCOMP, NULL);
+	if (lsock >= 0) {
+		/* connect() is decided by the init from now on */
+		int lfd;
+		if (sandbox_sockets_filter(&lfd) != 0)
+			fail_child(rfd, ST_SOCKETS, NULL);
+		if (sandbox_sockets_send_listener(lsock, lfd) != 0)
+			fail_child(rfd, ST_SOCKETS, "handing the listener to the init");
+		close(lfd);
+		close(lsock);
+	}
 	/* PATH for finding the agent: the sandbox's own */
 	environ = (char **)s->envp;
 	execvp(s->argv[0], s->argv);
@@ -356,11 +369,12 @@ static void add_parent_watch(int ifd, struct watch *w, size_t *nw, size_t cap, c
 	*slash = '/';
 }
 
-static int watch_and_wait(const struct sandbox_spec *s, pid_t agent, int mntfd)
+static int watch_and_wait(const struct sandbox_spec *s, pid_t agent, int mntfd,
+			  struct sandbox_sock_sup *sup)
 {
 	size_t cap = s->masks->files.n + s->masks->dirs.n;
 	int ifd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
-	struct watch *w = cap ? calloc(cap, sizeof(*w)) : NULL;
+	struct watch *w = calloc(cap ? cap : 1, sizeof(*w));
 	sigset_t chld;
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
@@ -370,19 +384,28 @@ static int watch_and_wait(const struct sandbox_spec *s, pid_t agent, int mntfd)
 		return wait_for(agent);
 	size_t nw = 0;
 	char path[PATH_MAX];
-	for (size_t i = 0; i < s->masks->files.n; i++) {
+	/* enter the agent's mount namespace now, before the socket workers
+	 * exist (setns needs a file-system context no thread shares) */
+	bool entered = mntfd >= 0 && sup && setns(mntfd, CLONE_NEWNS) == 0;
+	for (size_t i = 0; mntfd >= 0 && i < s->masks->files.n; i++) {
 		snprintf(path, sizeof(path), "%s", s->masks->files.v[i]);
 		add_parent_watch(ifd, w, &nw, cap, path, &s->masks->dirs);
 	}
-	for (size_t i = 0; i < s->masks->dirs.n; i++) {
+	for (size_t i = 0; mntfd >= 0 && i < s->masks->dirs.n; i++) {
 		snprintf(path, sizeof(path), "%s", s->masks->dirs.v[i]);
 		add_parent_watch(ifd, w, &nw, cap, path, &s->masks->dirs);
 	}
-	bool entered = false;
+	int lfd = sup ? sandbox_sockets_listener(sup) : -1;
 	for (bool first = true;; first = false) {
-		struct pollfd pf[2] = { { sfd, POLLIN, 0 }, { ifd, POLLIN, 0 } };
-		if (!first && poll(pf, nw ? 2 : 1, -1) < 0 && errno != EINTR)
+		struct pollfd pf[3] = { { sfd, POLLIN, 0 }, { nw ? ifd : -1, POLLIN, 0 },
+					{ lfd, POLLIN, 0 } };
+		if (!first && poll(pf, 3, -1) < 0 && errno != EINTR)
 			break;
+		if (!first && pf[2].revents) {
+			/* POLLHUP: no process is under the filter any more */
+			if (!(pf[2].revents & POLLIN) || sandbox_sockets_serve_one(sup) != 0)
+				lfd = -1;
+		}
 		if (first || pf[0].revents) {
 			struct signalfd_siginfo si;
 			while (read(sfd, &si, sizeof(si)) > 0)
@@ -462,6 +485,9 @@ static _Noreturn void init_main(const struct sandbox_spec *s, int rfd, uid_t uid
 	int sync[2] = { -1, -1 };
 	if (pipe2(sync, O_CLOEXEC) != 0)
 		sync[0] = sync[1] = -1;
+	int lsp[2] = { -1, -1 };
+	if (s->sockets && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, lsp) != 0)
+		fail_child(rfd, ST_SOCKETS, NULL);
 	/* SIGCHLD stays pending until the watcher's signalfd reads it (the
 	 * agent unblocks it before exec) */
 	sigset_t chld;
@@ -474,7 +500,9 @@ static _Noreturn void init_main(const struct sandbox_spec *s, int rfd, uid_t uid
 	if (a == 0) {
 		if (sync[0] >= 0)
 			close(sync[0]);
-		agent_exec(s, rfd, sync[1], uid, gid);
+		if (lsp[0] >= 0)
+			close(lsp[0]);
+		agent_exec(s, rfd, sync[1], lsp[1], uid, gid);
 	}
 	close(rfd);
 	set_forwarding(a);
@@ -492,8 +520,19 @@ static _Noreturn void init_main(const struct sandbox_spec *s, int rfd, uid_t uid
 			mntfd = open(path, O_RDONLY | O_CLOEXEC);
 		}
 	}
-	if (mntfd >= 0)
-		_exit(watch_and_wait(s, a, mntfd));
+	struct sandbox_sock_sup *sup = NULL;
+	if (lsp[0] >= 0) {
+		close(lsp[1]);
+		int lfd;
+		/* no listener: the agent failed before exec; one we cannot
+		 * supervise is closed, so that its connects fail (ENOSYS) */
+		if (sandbox_sockets_recv_listener(lsp[0], &lfd) == 0 &&
+		    sandbox_sockets_supervise(lfd, s->sockets, &sup) != 0)
+			close(lfd);
+		close(lsp[0]);
+	}
+	if (mntfd >= 0 || sup)
+		_exit(watch_and_wait(s, a, mntfd, sup));
 	_exit(wait_for(a));
 }
 
@@ -576,7 +615,7 @@ int sandbox_run(const struct sandbox_spec *s, int *status, char *err, size_t n)
 		if (child == 0) {
 			close(p[0]);
 			prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-			agent_exec(s, p[1], -1, uid, gid);
+			agent_exec(s, p[1], -1, -1, uid, gid);
 		}
 	}
 	if (child < 0) {

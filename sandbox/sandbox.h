@@ -103,6 +103,55 @@ int sandbox_landlock_apply(int abi, const struct sandbox_ll_paths *paths);
  * the user's terminal and must not type into it. 0 or HUSH_EPERM. */
 int sandbox_seccomp_apply(void);
 
+/* --- sockets.c: the unix socket allow-list (see the file's comment) --- */
+
+/* What the agent may connect to besides sockets whose listener runs inside
+ * the sandbox. Paths are in the supervisor's view and compared by device
+ * and inode at each connect (a restarted broker makes a new inode). */
+struct sandbox_sock_policy {
+	const char *client_sock;     /* hush's client socket, or NULL */
+	const struct sb_strv *allow; /* allow_socket entries, or NULL */
+};
+
+/* A unix socket address as connect() reads it. */
+struct sandbox_sock_addr {
+	bool abstract;  /* name[0] is the NUL that starts an abstract name */
+	size_t len;     /* bytes of name (abstract: including that NUL) */
+	char name[110]; /* a path is NUL-terminated */
+};
+/* Parses the len bytes of a sockaddr_un the way the kernel does for
+ * connect(). 0, or HUSH_EINVAL (wrong family, too short or too long). */
+int sandbox_sock_addr_parse(const void *buf, size_t len, struct sandbox_sock_addr *out);
+
+/* In the agent, before exec: sets no_new_privs and installs the filter
+ * (connect() goes to the supervisor; AF_UNIX sockets other than stream
+ * and seqpacket fail with EACCES; io_uring_setup() with EPERM). *listener
+ * gets the notification descriptor (close-on-exec) to hand to the
+ * supervisor. 0 or HUSH_EPERM (errno kept). */
+int sandbox_sockets_filter(int *listener);
+/* Hands the listener over a unix socket (SCM_RIGHTS) and takes it. 0 or
+ * HUSH_EIO. */
+int sandbox_sockets_send_listener(int sock, int listener);
+int sandbox_sockets_recv_listener(int sock, int *listener);
+
+struct sandbox_sock_sup;
+/* In the supervisor (the sandbox's init), before it enters another mount
+ * namespace: takes over listener and remembers its own root, /proc/self/fd
+ * and network namespace. p must outlive the supervisor. 0 or HUSH_E*. */
+int sandbox_sockets_supervise(int listener, const struct sandbox_sock_policy *p,
+			      struct sandbox_sock_sup **out);
+/* The descriptor to poll for POLLIN. */
+int sandbox_sockets_listener(const struct sandbox_sock_sup *s);
+/* When the listener is readable: takes one notification and hands it to a
+ * worker thread, which connects for the agent and answers. 0, or HUSH_EIO
+ * when the listener is broken (no more notifications will come). Workers
+ * end with the process (the init's _exit ends the sandbox anyway). */
+int sandbox_sockets_serve_one(struct sandbox_sock_sup *s);
+/* For hush doctor: runs a child under the filter and supervises one
+ * connect. 0 when seccomp user notification and pidfd_getfd work; else a
+ * HUSH_E* code with the reason in why[n]. */
+int sandbox_sockets_probe(char *why, size_t n);
+
 /* --- ns.c: namespaces, masks, running the agent --- */
 
 struct sandbox_spec {
@@ -115,6 +164,8 @@ struct sandbox_spec {
 	bool userns;                 /* user+mount+pid namespaces and masks */
 	int landlock_abi;            /* <= 0: no Landlock */
 	const struct sandbox_ll_paths *ll_paths; /* allow-list mode, or NULL */
+	/* unix socket allow-list (with userns only), or NULL for none */
+	const struct sandbox_sock_policy *sockets;
 };
 
 /* Probes unprivileged user namespaces by forking a child that unshares a
