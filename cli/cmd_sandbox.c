@@ -720,9 +720,10 @@ int cmd_doctor(int argc, char **argv)
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			printf("usage: hush doctor\n\n"
 			       "Checks which protection layers and integrations work on this\n"
-			       "machine: user namespaces, Landlock, the shim, the broker, the\n"
-			       "keyring, the confirmation UI and the vault, then sums up the\n"
-			       "protection an agent under hush sandbox actually gets.\n"
+			       "machine: user namespaces, Landlock, the unix socket filter, the\n"
+			       "shim, the broker, the keyring, the confirmation UI and the vault,\n"
+			       "then sums up the protection an agent under hush sandbox actually\n"
+			       "gets.\n"
 			       "Exit status 0 when the sandbox's kernel layers work, 1 otherwise.\n");
 			return 0;
 		}
@@ -782,6 +783,24 @@ int cmd_doctor(int argc, char **argv)
 	} else {
 		report(true, "config", "%s, %zu grant(s)", cfg.path ? cfg.path : "defaults (no file)",
 		       cfg.ngrants);
+	}
+	/* the unix socket allow-list: probed for real (a child under the
+	 * filter, supervised by us) */
+	char swhy[256];
+	bool socks = sandbox_sockets_probe(swhy, sizeof(swhy)) == 0;
+	if (!socks) {
+		report(false, "unix sockets", "%s: under hush sandbox every connect() fails "
+		       "or the sandbox does not start", swhy);
+	} else {
+		char *given = NULL;
+		size_t glen = 0;
+		for (size_t i = 0; i < cfg.allow_socket.n; i++)
+			appendf(&given, &glen, "%s%s", i ? ", " : "", cfg.allow_socket.items[i]);
+		report(true, "unix sockets", "seccomp user notification + pidfd_getfd: connect() only to "
+		       "servers inside the sandbox and hush's client socket%s%s%s",
+		       given ? "; allow_socket gives the agent whatever these servers do outside: " : "",
+		       given ? given : "", given ? "" : " (no allow_socket entries)");
+		free(given);
 	}
 	const char *confirm_env = getenv("HUSH_CONFIRM");
 	bool display = getenv("DISPLAY") || getenv("WAYLAND_DISPLAY");
