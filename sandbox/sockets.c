@@ -750,7 +750,7 @@ static int recv_fd(int sock, int *fd)
 	ssize_t r;
 	while ((r = recvmsg(sock, &m, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
 		;
-	struct cmsghdr *cm = r == 1 ? CMSG_FIRSTHDR(&m) : NULL;
+	struct cmsghdr *cm = r == 1 && !(m.msg_flags & MSG_CTRUNC) ? CMSG_FIRSTHDR(&m) : NULL;
 	if (!cm || cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS ||
 	    cm->cmsg_len != CMSG_LEN(sizeof(int)))
 		return HUSH_EIO;
