@@ -369,12 +369,11 @@ static void add_parent_watch(int ifd, struct watch *w, size_t *nw, size_t cap, c
 	*slash = '/';
 }
 
-static int watch_and_wait(const struct sandbox_spec *s, pid_t agent, int mntfd,
-			  struct sandbox_sock_sup *sup)
+static int watch_and_wait(const struct sandbox_spec *s, pid_t agent, int mntfd)
 {
 	size_t cap = s->masks->files.n + s->masks->dirs.n;
 	int ifd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
-	struct watch *w = calloc(cap ? cap : 1, sizeof(*w));
+	struct watch *w = cap ? calloc(cap, sizeof(*w)) : NULL;
 	sigset_t chld;
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
@@ -384,28 +383,19 @@ static int watch_and_wait(const struct sandbox_spec *s, pid_t agent, int mntfd,
 		return wait_for(agent);
 	size_t nw = 0;
 	char path[PATH_MAX];
-	/* enter the agent's mount namespace now, before the socket workers
-	 * exist (setns needs a file-system context no thread shares) */
-	bool entered = mntfd >= 0 && sup && setns(mntfd, CLONE_NEWNS) == 0;
-	for (size_t i = 0; mntfd >= 0 && i < s->masks->files.n; i++) {
+	for (size_t i = 0; i < s->masks->files.n; i++) {
 		snprintf(path, sizeof(path), "%s", s->masks->files.v[i]);
 		add_parent_watch(ifd, w, &nw, cap, path, &s->masks->dirs);
 	}
-	for (size_t i = 0; mntfd >= 0 && i < s->masks->dirs.n; i++) {
+	for (size_t i = 0; i < s->masks->dirs.n; i++) {
 		snprintf(path, sizeof(path), "%s", s->masks->dirs.v[i]);
 		add_parent_watch(ifd, w, &nw, cap, path, &s->masks->dirs);
 	}
-	int lfd = sup ? sandbox_sockets_listener(sup) : -1;
+	bool entered = false;
 	for (bool first = true;; first = false) {
-		struct pollfd pf[3] = { { sfd, POLLIN, 0 }, { nw ? ifd : -1, POLLIN, 0 },
-					{ lfd, POLLIN, 0 } };
-		if (!first && poll(pf, 3, -1) < 0 && errno != EINTR)
+		struct pollfd pf[2] = { { sfd, POLLIN, 0 }, { ifd, POLLIN, 0 } };
+		if (!first && poll(pf, nw ? 2 : 1, -1) < 0 && errno != EINTR)
 			break;
-		if (!first && pf[2].revents) {
-			/* POLLHUP: no process is under the filter any more */
-			if (!(pf[2].revents & POLLIN) || sandbox_sockets_serve_one(sup) != 0)
-				lfd = -1;
-		}
 		if (first || pf[0].revents) {
 			struct signalfd_siginfo si;
 			while (read(sfd, &si, sizeof(si)) > 0)
@@ -520,10 +510,10 @@ static _Noreturn void init_main(const struct sandbox_spec *s, int rfd, uid_t uid
 			mntfd = open(path, O_RDONLY | O_CLOEXEC);
 		}
 	}
-	struct sandbox_sock_sup *sup = NULL;
 	if (lsp[0] >= 0) {
 		close(lsp[1]);
 		int lfd;
+		struct sandbox_sock_sup *sup;
 		/* no listener: the agent failed before exec; one we cannot
 		 * supervise is closed, so that its connects fail (ENOSYS) */
 		if (sandbox_sockets_recv_listener(lsp[0], &lfd) == 0 &&
@@ -531,8 +521,8 @@ static _Noreturn void init_main(const struct sandbox_spec *s, int rfd, uid_t uid
 			close(lfd);
 		close(lsp[0]);
 	}
-	if (mntfd >= 0 || sup)
-		_exit(watch_and_wait(s, a, mntfd, sup));
+	if (mntfd >= 0)
+		_exit(watch_and_wait(s, a, mntfd));
 	_exit(wait_for(a));
 }
 

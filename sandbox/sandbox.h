@@ -136,17 +136,13 @@ int sandbox_sockets_recv_listener(int sock, int *listener);
 
 struct sandbox_sock_sup;
 /* In the supervisor (the sandbox's init), before it enters another mount
- * namespace: takes over listener and remembers its own root, /proc/self/fd
- * and network namespace. p must outlive the supervisor. 0 or HUSH_E*. */
+ * namespace: takes over listener, remembers its own root, /proc/self/fd
+ * and network namespace, and starts the worker threads that connect for
+ * the agent and answer (they run until the process exits; each has its
+ * own file-system context, so the caller may still setns() its mount
+ * namespace). p must live as long. 0 or HUSH_E*. */
 int sandbox_sockets_supervise(int listener, const struct sandbox_sock_policy *p,
 			      struct sandbox_sock_sup **out);
-/* The descriptor to poll for POLLIN. */
-int sandbox_sockets_listener(const struct sandbox_sock_sup *s);
-/* When the listener is readable: takes one notification and hands it to a
- * worker thread, which connects for the agent and answers. 0, or HUSH_EIO
- * when the listener is broken (no more notifications will come). Workers
- * end with the process (the init's _exit ends the sandbox anyway). */
-int sandbox_sockets_serve_one(struct sandbox_sock_sup *s);
 /* For hush doctor: runs a child under the filter and supervises one
  * connect. 0 when seccomp user notification and pidfd_getfd work; else a
  * HUSH_E* code with the reason in why[n]. */

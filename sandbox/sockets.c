@@ -31,9 +31,9 @@
  * (SECCOMP_USER_NOTIF_FLAG_CONTINUE): the agent could change the address
  * or the descriptor after the check. The connect happens on the duplicate,
  * with the supervisor's copy of the address, and its result is the
- * result of the agent's call. Each notification is handled by a worker
- * thread (a blocking TCP connect must not hold up the others); at most
- * SOCK_MAX_WORKERS at once, further connects fail with EAGAIN.
+ * result of the agent's call. A pool of SOCK_WORKERS threads waits for
+ * notifications (a blocking TCP connect must not hold up the others);
+ * when all but one are busy, further connects fail with EAGAIN.
  *
  * The filter also refuses AF_UNIX sockets other than SOCK_STREAM and
  * SOCK_SEQPACKET (datagram sockets reach any datagram socket with
@@ -44,6 +44,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -70,7 +71,8 @@
 #include "common/err.h"
 #include "common/util.h"
 
-#define SOCK_MAX_WORKERS 64
+/* worker threads, each handling one connect at a time */
+#define SOCK_WORKERS 32
 /* a probe connect to a listener whose queue is full waits this long */
 #define SOCK_PROBE_TIMEOUT_S 5
 /* listener verdicts remembered per socket inode */
@@ -298,7 +300,8 @@ struct sandbox_sock_sup {
 	ino_t netns;    /* its network namespace */
 	dev_t netns_dev;
 	size_t notif_size, resp_size;
-	atomic_int workers;
+	atomic_int busy;
+	pthread_barrier_t started;
 	/* Whether the listener bound to a socket inode is inside. That cannot
 	 * change while the inode lives (a new bind makes a new inode), and
 	 * the O_PATH fd kept here keeps it alive, so its number cannot be
@@ -328,6 +331,8 @@ static long openat2_path(int dirfd, const char *path, uint64_t resolve)
 	struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = resolve };
 	return syscall(__NR_openat2, dirfd, path, &how, sizeof(how));
 }
+
+static int start_workers(struct sandbox_sock_sup *s);
 
 int sandbox_sockets_supervise(int listener, const struct sandbox_sock_policy *p,
 			      struct sandbox_sock_sup **out)
@@ -362,6 +367,11 @@ int sandbox_sockets_supervise(int listener, const struct sandbox_sock_policy *p,
 	}
 	s->netns = st.st_ino;
 	s->netns_dev = st.st_dev;
+	int r = start_workers(s);
+	if (r < 0) {
+		/* threads may be waiting on s: it stays allocated */
+		return r;
+	}
 	*out = s;
 	return 0;
 }
@@ -655,62 +665,66 @@ static void respond(const struct sandbox_sock_sup *s, uint64_t id, int err)
 	free(r);
 }
 
+/* A worker: takes notifications one at a time and answers each. All of
+ * them wait in SECCOMP_IOCTL_NOTIF_RECV at once (each call gets a
+ * different notification), so a connect that blocks holds up one worker
+ * only; when all but one are busy, the last answers EAGAIN. */
 static void *worker(void *arg)
 {
-	struct job *j = arg;
-	/* a root and working directory of our own: connect_path changes them */
-	int e = unshare(CLONE_FS) == 0 ? handle(j) : EAGAIN;
-	respond(j->s, j->id, e);
-	atomic_fetch_sub(&j->s->workers, 1);
-	free(j);
+	struct sandbox_sock_sup *s = arg;
+	/* a root and working directory of our own: connect_path changes
+	 * them (and the init may setns() its own only while no thread
+	 * shares them) */
+	bool fs = unshare(CLONE_FS) == 0;
+	pthread_barrier_wait(&s->started);
+	struct seccomp_notif *req = fs ? malloc(s->notif_size) : NULL;
+	while (req) {
+		memset(req, 0, s->notif_size);
+		if (ioctl(s->listener, SECCOMP_IOCTL_NOTIF_RECV, req) != 0) {
+			/* ENOENT: the caller died or was interrupted first */
+			if (errno == EINTR || errno == ENOENT)
+				continue;
+			break;
+		}
+		struct job j = { .s = s, .id = req->id, .pid = req->pid, .nr = req->data.nr,
+				 .arch = req->data.arch };
+		memcpy(j.args, req->data.args, sizeof(j.args));
+		int e = atomic_fetch_add(&s->busy, 1) >= SOCK_WORKERS - 1 ? EAGAIN : handle(&j);
+		atomic_fetch_sub(&s->busy, 1);
+		respond(s, j.id, e);
+	}
+	free(req);
 	return NULL;
 }
 
-int sandbox_sockets_serve_one(struct sandbox_sock_sup *s)
+static int start_workers(struct sandbox_sock_sup *s)
 {
-	struct seccomp_notif *req = calloc(1, s->notif_size);
-	if (!req)
+	if (pthread_barrier_init(&s->started, NULL, SOCK_WORKERS + 1) != 0)
 		return HUSH_ENOMEM;
-	if (ioctl(s->listener, SECCOMP_IOCTL_NOTIF_RECV, req) != 0) {
-		int e = errno;
-		free(req);
-		/* ENOENT: the caller died or was interrupted before we read it */
-		return e == EINTR || e == ENOENT ? 0 : HUSH_EIO;
-	}
-	struct job *j = malloc(sizeof(*j));
-	if (!j) {
-		respond(s, req->id, ENOMEM);
-		free(req);
-		return 0;
-	}
-	*j = (struct job){ .s = s, .id = req->id, .pid = req->pid, .nr = req->data.nr,
-			   .arch = req->data.arch };
-	memcpy(j->args, req->data.args, sizeof(j->args));
-	free(req);
-	if (atomic_fetch_add(&s->workers, 1) >= SOCK_MAX_WORKERS) {
-		atomic_fetch_sub(&s->workers, 1);
-		respond(s, j->id, EAGAIN);
-		free(j);
-		return 0;
-	}
+	/* signals stay with the main thread (the init forwards them) */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
 	pthread_attr_t at;
-	pthread_t t;
 	pthread_attr_init(&at);
 	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
 	pthread_attr_setstacksize(&at, 128 * 1024);
-	int r = pthread_create(&t, &at, worker, j);
-	pthread_attr_destroy(&at);
-	if (r != 0) {
-		atomic_fetch_sub(&s->workers, 1);
-		respond(s, j->id, EAGAIN);
-		free(j);
+	int n = 0;
+	for (; n < SOCK_WORKERS; n++) {
+		pthread_t t;
+		if (pthread_create(&t, &at, worker, s) != 0)
+			break;
 	}
+	pthread_attr_destroy(&at);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (n < SOCK_WORKERS) {
+		/* the barrier cannot complete: those started wait forever and
+		 * never take a notification; the caller gives up */
+		return HUSH_ENOMEM;
+	}
+	/* every worker has its own file-system context from here on */
+	pthread_barrier_wait(&s->started);
 	return 0;
-}
-
-int sandbox_sockets_listener(const struct sandbox_sock_sup *s)
-{
-	return s->listener;
 }
 
 /* --- the probe for hush doctor --- */
@@ -819,38 +833,19 @@ int sandbox_sockets_probe(char *why, size_t n)
 		ret = HUSH_EPERM;
 	}
 	int st = 0;
-	if (s) {
-		/* one notification, handled in this thread */
-		struct seccomp_notif *req = calloc(1, s->notif_size);
-		if (req && ioctl(lfd, SECCOMP_IOCTL_NOTIF_RECV, req) == 0) {
-			struct job j = { .s = s, .id = req->id, .pid = req->pid, .nr = req->data.nr,
-					 .arch = req->data.arch };
-			memcpy(j.args, req->data.args, sizeof(j.args));
-			int e = handle(&j);
-			respond(s, j.id, e);
-			if (e)
-				snprintf(why, n, "the supervisor could not connect for the agent: %s%s",
-					 strerror(e), e == ENOSYS ? " (pidfd_getfd needs Linux >= 5.6)" : "");
-		}
-		free(req);
-	}
 	if (pid > 0)
 		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 			;
 	if (ret == 0 && !(WIFEXITED(st) && WEXITSTATUS(st) == 0)) {
-		if (!why[0])
-			snprintf(why, n, "probe child failed (step %d)",
-				 WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+		snprintf(why, n, "%s", WIFEXITED(st) && WEXITSTATUS(st) == 14
+			 ? "the supervisor could not connect for the child (pidfd_getfd needs Linux >= 5.6)"
+			 : "the child under the filter failed");
 		ret = HUSH_EPERM;
 	}
 	if (ret == 0)
 		snprintf(why, n, "ok");
-	if (s) {
-		close(s->rootfd);
-		close(s->fddir);
-		free(s);
-	}
-	if (lfd >= 0)
+	/* s and lfd stay: the workers wait on them until we exit */
+	if (!s && lfd >= 0)
 		close(lfd);
 	close(sp[0]);
 	close(l);

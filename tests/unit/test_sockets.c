@@ -140,12 +140,10 @@ static void test_filter(void)
 	char res[512] = "";
 	size_t got = 0;
 	for (int rounds = 0; sup && rounds < 1000; rounds++) {
-		struct pollfd pf[3] = { { sandbox_sockets_listener(sup), POLLIN, 0 }, { sp[0], POLLIN, 0 },
-					{ la, POLLIN, 0 } };
+		/* the workers answer the child; we serve the abstract socket */
+		struct pollfd pf[3] = { { -1, 0, 0 }, { sp[0], POLLIN, 0 }, { la, POLLIN, 0 } };
 		if (poll(pf, 3, 10000) <= 0)
 			break;
-		if (pf[0].revents & POLLIN)
-			sandbox_sockets_serve_one(sup);
 		if (pf[2].revents & POLLIN) {
 			int c = accept(la, NULL, NULL);
 			if (c >= 0) {
