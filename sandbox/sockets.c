@@ -37,8 +37,13 @@
  *
  * The filter also refuses AF_UNIX sockets other than SOCK_STREAM and
  * SOCK_SEQPACKET (datagram sockets reach any datagram socket with
- * sendto() and no connect()), and io_uring_setup() (io_uring connects and
- * creates sockets without any system call the filter could see). */
+ * sendto() and no connect()), io_uring_setup() (io_uring connects and
+ * creates sockets without any system call the filter could see).
+ *
+ * Filters the agent stacks on top cannot take the decision away: the kernel
+ * refuses a second listener in a filter chain (EBUSY), a USER_NOTIF filter
+ * without one makes the call fail (ENOSYS), and TRACE ranks below
+ * USER_NOTIF. */
 #include "sandbox/sandbox.h"
 
 #include <errno.h>

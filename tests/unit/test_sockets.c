@@ -14,6 +14,8 @@
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <unistd.h>
 
 #include "common/err.h"
@@ -78,6 +80,11 @@ static int child(int sp, const struct sockaddr_un *abs, socklen_t abslen,
 	R(socketpair(AF_UNIX, SOCK_DGRAM, 0, pv));
 	R(socketpair(AF_UNIX, SOCK_STREAM, 0, pv));
 	R(syscall(425 /* io_uring_setup */, 1, NULL));
+	/* a listener of its own could answer with CONTINUE: the kernel
+	 * allows one listener per filter chain (EBUSY) */
+	struct sock_filter allow = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF);
+	struct sock_fprog prog = { .len = 1, .filter = &allow };
+	R(syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog));
 	int s = socket(AF_UNIX, SOCK_STREAM, 0);
 	R(connect(s, (const struct sockaddr *)abs, abslen));
 	char c = 0;
@@ -163,10 +170,11 @@ static void test_filter(void)
 	waitpid(pid, &st, 0);
 	ok(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the child ran (status %d)", st);
 	char want[512];
-	snprintf(want, sizeof(want), "%d %d %d 0 0 0 %d 0 %d 0 0 0 0 %d %d %d %d %d %d ", EACCES,
-		 EACCES, EACCES, EACCES, EPERM, EISCONN, EINVAL, EINVAL, EBADF, ENOTSOCK, EFAULT);
+	snprintf(want, sizeof(want), "%d %d %d 0 0 0 %d 0 %d %d 0 0 0 0 %d %d %d %d %d %d ", EACCES,
+		 EACCES, EACCES, EACCES, EPERM, EBUSY, EISCONN, EINVAL, EINVAL, EBADF, ENOTSOCK, EFAULT);
 	ok(!strcmp(res, want), "results: socket DGRAM, DGRAM|flags, RAW refused; STREAM, SEQPACKET, "
-	   "INET DGRAM made; socketpair DGRAM refused, STREAM made; io_uring EPERM; abstract, path "
+	   "INET DGRAM made; socketpair DGRAM refused, STREAM made; io_uring EPERM; a second "
+	   "seccomp listener EBUSY; abstract, path "
 	   "and TCP connected for the child; EISCONN, EINVAL, EINVAL, EBADF, ENOTSOCK, EFAULT "
 	   "passed back");
 	if (strcmp(res, want))
