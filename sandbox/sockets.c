@@ -118,6 +118,9 @@
 #ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
 #define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
 #endif
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD O_EXCL
+#endif
 #ifndef SIOCGSKNS
 #define SIOCGSKNS 0x894C
 #endif
@@ -588,20 +591,36 @@ static int connect_path(struct sandbox_sock_sup *s, int tiddir, int sock, int ty
 }
 
 /* Handles one notification. Returns 0 or the errno value for the agent. */
+static int open_tiddir(pid_t tid)
+{
+	char d[32];
+	snprintf(d, sizeof(d), "/proc/%d", (int)tid);
+	return open(d, O_PATH | O_DIRECTORY | O_CLOEXEC);
+}
+
+/* A pidfd for the process of thread tid: of the thread itself (Linux 6.9,
+ * PIDFD_THREAD), else of its thread group leader (found through
+ * /proc/TID/status, whose descriptor *tiddir keeps). -1 on failure. */
+static int task_pidfd(pid_t tid, int *tiddir)
+{
+	int fd = (int)syscall(__NR_pidfd_open, tid, PIDFD_THREAD);
+	if (fd >= 0 || errno != EINVAL)
+		return fd;
+	*tiddir = open_tiddir(tid);
+	pid_t tgid = *tiddir >= 0 ? tgid_of(*tiddir) : -1;
+	return tgid > 0 ? (int)syscall(__NR_pidfd_open, tgid, 0) : -1;
+}
+
 static int handle(struct job *j)
 {
 	struct sandbox_sock_sup *s = j->s;
-	char d[32];
-	snprintf(d, sizeof(d), "/proc/%u", j->pid);
-	int tiddir = open(d, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (tiddir < 0)
-		return ESRCH;
-	int e = 0, pidfd = -1, sock = -1;
+	int e = 0, sock = -1, tiddir = -1;
 	uint64_t fd = j->args[0], addr = j->args[1], len = j->args[2];
-	pid_t tgid = tgid_of(tiddir);
-	if (tgid <= 0 || (pidfd = (int)syscall(__NR_pidfd_open, tgid, 0)) < 0 ||
-	    (e = notif_valid(s, j->id)) != 0) {
-		e = e ? e : ESRCH;
+	/* valid after the memory is read below: then the task was alive
+	 * all along, and the pidfd is its */
+	int pidfd = task_pidfd((pid_t)j->pid, &tiddir);
+	if (pidfd < 0) {
+		e = ESRCH;
 		goto out;
 	}
 #ifdef C_NR_SOCKETCALL
@@ -645,14 +664,17 @@ static int handle(struct job *j)
 		e = EINVAL;
 	else if (a.abstract)
 		e = connect_abstract(s, sock, type, &a);
-	else
+	else if (tiddir < 0 && (tiddir = open_tiddir((pid_t)j->pid)) < 0)
+		e = ESRCH;
+	else if ((e = notif_valid(s, j->id)) == 0) /* tiddir is the caller's */
 		e = connect_path(s, tiddir, sock, type, a.name);
 out:
 	if (sock >= 0)
 		close(sock);
 	if (pidfd >= 0)
 		close(pidfd);
-	close(tiddir);
+	if (tiddir >= 0)
+		close(tiddir);
 	return e;
 }
 
