@@ -220,6 +220,12 @@ else skip "io_uring unavailable here: $(cat "$OUT/ctl/uring")"; fi
 o=$(sb -- python3 -c 'import syslog; syslog.syslog("hush sandbox test"); print("syslog returned")' 2>&1)
 is "syslog() returns normally inside (its datagram socket is refused, the message dropped)" "$o" "syslog returned"
 
+# the documented gap: without namespaces (no pid namespace, no supervisor)
+# the filter is off and outside servers stay reachable
+o=$(sb --no-userns -- sockclient libc "$SD/tmp.sock" 2>&1)
+like "known gap: with --no-userns an outside server is reachable (and said so on stderr)" "$o" \
+	"unix sockets.*connected hello-tmp"
+
 # --- a server that starts after the sandbox did ---
 cat >"$T/late.sh" <<EOF
 touch "$OUT/late-started"
