@@ -52,6 +52,9 @@ confirm = command:$TOOLS/approve
 [sandbox]
 allow_socket = $SD/cfg.sock
 
+[profile xdg]
+allow_socket = $XR/srv.sock
+
 [grant deploy]
 command = $TOOLS/deploy
 args = --org=demo
@@ -270,6 +273,8 @@ o=$(sb --allow-socket "$SD/tmp.sock" -- sockclient libc "$XR/srv.sock" 2>&1)
 is "--allow-socket allows only that socket" "$o" "refused EACCES"
 o=$(sb -- sockclient libc "$SD/cfg.sock" 2>&1)
 is "allow_socket in [sandbox] reaches that server" "$o" "connected hello-cfg"
+o=$(sb --profile xdg -- sockclient libc "$XR/srv.sock" 2>&1)
+is "allow_socket in [profile NAME] reaches that server with --profile NAME" "$o" "connected hello-xdg"
 o=$(sb -- sh -c 'deploy --org=demo; echo "rc=$?"' 2>&1)
 like "a granted command works through the broker's client socket" "$o" "deploy token=\[hush:[A-Z_]+\] args=--org=demo"$'\n'"rc=0"
 [[ "$o" == *"$V"* ]] && not_ok "granted output is masked" || ok "granted output is masked"
