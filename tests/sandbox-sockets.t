@@ -311,4 +311,13 @@ o=$(nbh doctor 2>&1)
 like "hush doctor: the socket filter works and names what allow_socket gives away" "$o" \
 	"unix sockets +working +seccomp user notification.*allow_socket gives .*$SD/cfg.sock"
 
+# --- a bounded number of connects in flight ---
+cp "$HUSH_SRC/tests/sandbox/sockflood.py" "$NB_BIN/"
+mkdir -p "$SD/flood-in" "$SD/flood-ctl"
+is_root && chown "$NOBODY_UID:$NOBODY_UID" "$SD/flood-in" "$SD/flood-ctl"
+o=$(nb python3 "$NB_BIN/sockflood.py" "$SD/flood-ctl" "$PORT" 3 2>&1)
+is "control: outside, 40 blocked connects do not stop a TCP connect" "$o" "no eagain"
+o=$(sb -- python3 "$NB_BIN/sockflood.py" "$SD/flood-in" "$PORT" 30 2>&1)
+is "inside, with every worker blocked, one more connect fails with EAGAIN" "$o" "eagain"
+
 assert_absent "the canary is in no output" "$V" "$OUT/in" "$OUT/noll" "$T/late.out" "$T/sb.err"
