@@ -37,13 +37,17 @@
  *
  * The filter also refuses AF_UNIX sockets other than SOCK_STREAM and
  * SOCK_SEQPACKET (datagram sockets reach any datagram socket with
- * sendto() and no connect()), io_uring_setup() (io_uring connects and
+ * sendto() and no connect()), and io_uring_setup() (io_uring connects and
  * creates sockets without any system call the filter could see).
  *
  * Filters the agent stacks on top cannot take the decision away: the kernel
  * refuses a second listener in a filter chain (EBUSY), a USER_NOTIF filter
- * without one makes the call fail (ENOSYS), and TRACE ranks below
- * USER_NOTIF. */
+ * without one makes the call fail (ENOSYS; both checked on Linux 6.18),
+ * and TRACE ranks below USER_NOTIF.
+ *
+ * Raw BPF, as in seccomp.c, rather than libseccomp: the program is a few
+ * dozen instructions, and the i386 and socketcall(2) cases are written out
+ * here where they can be checked. */
 #include "sandbox/sandbox.h"
 
 #include <errno.h>
