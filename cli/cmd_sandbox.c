@@ -184,6 +184,8 @@ static void sandbox_usage(FILE *f)
 		"  --allow-env VAR[,..]  pass these variables too (exact names)\n"
 		"  --allow-display       share the X11/Wayland display (desktop confirmation\n"
 		"                        is then not used for this sandbox's requests)\n"
+		"  --allow-socket PATH   let the agent connect to this unix socket (its\n"
+		"                        server then acts for the agent outside the sandbox)\n"
 		"  --home MODE           visible (every entry of $HOME read-only) or\n"
 		"                        allow-list (only the profile's paths)\n"
 		"  --explain             print the plan (hidden, writable, never-writable,\n"
@@ -203,6 +205,7 @@ struct opts {
 	const char *profile;
 	const char *home_mode;
 	struct sb_strv allow_exact;
+	struct sb_strv allow_socket;
 	bool no_shim, no_userns, no_landlock, verbose, partial_masks, explain, allow_display;
 };
 
@@ -525,6 +528,7 @@ int cmd_sandbox(int argc, char **argv)
 	static const struct option lo[] = {
 		{ "profile", required_argument, NULL, 'p' },
 		{ "allow-env", required_argument, NULL, 'e' },
+		{ "allow-socket", required_argument, NULL, 'A' },
 		{ "no-shim", no_argument, NULL, 'S' },
 		{ "no-userns", no_argument, NULL, 'U' },
 		{ "no-landlock", no_argument, NULL, 'L' },
@@ -542,6 +546,12 @@ int cmd_sandbox(int argc, char **argv)
 		switch (c) {
 		case 'p': o.profile = optarg; break;
 		case 'e': add_csv(&o.allow_exact, optarg); break;
+		case 'A':
+			if (optarg[0] != '/')
+				die_usage("sandbox", "--allow-socket: '%s' is not an absolute path", optarg);
+			if (sb_strv_push(&o.allow_socket, optarg) < 0)
+				die("out of memory");
+			break;
 		case 'S': o.no_shim = true; break;
 		case 'U': o.no_userns = true; break;
 		case 'L': o.no_landlock = true; break;
@@ -856,6 +866,33 @@ int cmd_sandbox(int argc, char **argv)
 				sb_strv_push(&rw, p);
 	}
 
+	/* unix sockets outside the sandbox the agent may reach: hush's client
+	 * socket and the allow_socket entries */
+	char csock[PATH_MAX] = "";
+	struct sb_strv *asock = &o.allow_socket;
+	list_add(asock, &cfg.allow_socket);
+	if (prof)
+		list_add(asock, &prof->allow_socket);
+	if (o.allow_display) {
+		/* the display's sockets: X11 by its number, Wayland by name */
+		const char *d = getenv("DISPLAY"), *wd = getenv("WAYLAND_DISPLAY");
+		const char *xr = getenv("XDG_RUNTIME_DIR");
+		char sp[PATH_MAX];
+		if (d && d[0] == ':' && xsnprintf(sp, sizeof(sp), "/tmp/.X11-unix/X%.*s",
+						  (int)strspn(d + 1, "0123456789"), d + 1) == 0)
+			sb_strv_push(asock, sp);
+		if (wd && (wd[0] == '/' || xr) &&
+		    xsnprintf(sp, sizeof(sp), "%s%s%s", wd[0] == '/' ? "" : xr, wd[0] == '/' ? "" : "/",
+			      wd) == 0)
+			sb_strv_push(asock, sp);
+	}
+	for (size_t i = 0; o.verbose && i < asock->n; i++)
+		fprintf(stderr, "hush: sandbox: unix socket allowed: %s\n", asock->v[i]);
+	struct sandbox_sock_policy sockets = {
+		.client_sock = client_socket(csock, sizeof(csock)) == 0 ? csock : NULL,
+		.allow = asock,
+	};
+
 	struct sandbox_spec spec = {
 		.argv = agent,
 		.envp = env.v,
@@ -867,6 +904,7 @@ int cmd_sandbox(int argc, char **argv)
 		.landlock_abi = abi,
 		.ll_paths = NULL,
 		.share_display = o.allow_display,
+		.sockets = &sockets,
 	};
 	int status = 1;
 	char err[512];
@@ -895,6 +933,7 @@ int cmd_sandbox(int argc, char **argv)
 				 "the hush config can still be overwritten or replaced");
 		spec.userns = false;
 		spec.ll_paths = abi > 0 ? &llp : NULL;
+		spec.sockets = NULL;
 		r = sandbox_run(&spec, &status, err, sizeof(err));
 	}
 	rm_tree(tmp);
@@ -920,6 +959,7 @@ int cmd_sandbox(int argc, char **argv)
 	sb_strv_free(&rw);
 	sb_strv_free(&rx);
 	sb_strv_free(&o.allow_exact);
+	sb_strv_free(&o.allow_socket);
 	sandbox_masks_free(&m);
 	config_free(&cfg);
 	return status;
@@ -1015,9 +1055,10 @@ int cmd_doctor(int argc, char **argv)
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			printf("usage: hush doctor\n\n"
 			       "Checks which protection layers and integrations work on this\n"
-			       "machine: user namespaces, Landlock, the shim, the broker, the\n"
-			       "keyring, the confirmation UI and the vault, then sums up the\n"
-			       "protection an agent under hush sandbox actually gets.\n"
+			       "machine: user namespaces, Landlock, the unix socket filter, the\n"
+			       "shim, the broker, the keyring, the confirmation UI and the vault,\n"
+			       "then sums up the protection an agent under hush sandbox actually\n"
+			       "gets.\n"
 			       "Exit status 0 when the sandbox's kernel layers work, 1 otherwise.\n");
 			return 0;
 		}
@@ -1078,6 +1119,24 @@ int cmd_doctor(int argc, char **argv)
 		report(true, "config", "%s, %zu grant(s)", cfg.path ? cfg.path : "defaults (no file)",
 		       cfg.ngrants);
 	}
+	/* the unix socket allow-list: probed for real (a child under the
+	 * filter, supervised by us) */
+	char swhy[256];
+	bool socks = sandbox_sockets_probe(swhy, sizeof(swhy)) == 0;
+	if (!socks) {
+		report(false, "unix sockets", "%s: under hush sandbox every connect() fails "
+		       "or the sandbox does not start", swhy);
+	} else {
+		char *given = NULL;
+		size_t glen = 0;
+		for (size_t i = 0; i < cfg.allow_socket.n; i++)
+			appendf(&given, &glen, "%s%s", i ? ", " : "", cfg.allow_socket.items[i]);
+		report(true, "unix sockets", "seccomp user notification + pidfd_getfd: connect() only to "
+		       "servers inside the sandbox and hush's client socket%s%s%s",
+		       given ? "; allow_socket gives the agent whatever these servers do outside: " : "",
+		       given ? given : "", given ? "" : " (no allow_socket entries)");
+		free(given);
+	}
 	const char *confirm_env = getenv("HUSH_CONFIRM");
 	bool display = getenv("DISPLAY") || getenv("WAYLAND_DISPLAY");
 	const char *gui = in_path("zenity") ? "zenity" : in_path("kdialog") ? "kdialog"
@@ -1109,8 +1168,10 @@ int cmd_doctor(int argc, char **argv)
 
 	/* each class of attack and whether this machine's layers hold it */
 	bool display_shared = cfg.allow_display;
-	bool abstract_ok = userns && abi >= 6 && !display_shared;
-	bool sockets_ok = false; /* no layer yet decides connect() to path sockets */
+	/* the connect() allow-list decides abstract names too, whatever the
+	 * Landlock ABI; without it only Landlock scoping (ABI 6) does */
+	bool sockets_ok = socks;
+	bool abstract_ok = userns && (socks || (abi >= 6 && !display_shared));
 	printf("\nprotection under hush sandbox, by what the agent tries:\n");
 	struct {
 		const char *what;
@@ -1123,13 +1184,18 @@ int cmd_doctor(int argc, char **argv)
 		  "read-only file system except the project and state paths; never-writable list",
 		  "no user namespaces: writes are limited by Landlock to the project, /tmp and $HOME" },
 		{ "use human's sockets", userns && sockets_ok,
-		  "private /tmp and runtime dir, connect() allow-list",
+		  "private /tmp and runtime dir; connect() only to servers inside the sandbox, "
+		  "hush's client socket and allow_socket",
 		  userns ? "private /tmp and runtime dir hide tmux, ssh-agent, X11, systemd; sockets "
 			   "under $HOME, /run or the project stay reachable"
 			 : "no user namespaces: every unix socket stays reachable" },
-		{ "abstract sockets", abstract_ok, "Landlock scoping (ABI >= 6)",
-		  display_shared ? "display = yes: not scoped, so that X clients work"
-				 : "Landlock ABI < 6: abstract sockets (X11, D-Bus) stay reachable" },
+		{ "abstract sockets", abstract_ok,
+		  socks ? "connect() allow-list (only listeners inside the sandbox)"
+			: "Landlock scoping (ABI >= 6)",
+		  display_shared ? "display = yes and no connect() filter: not scoped, so that X "
+				   "clients work"
+				 : "no connect() filter and Landlock ABI < 6: abstract sockets (X11, "
+				   "D-Bus) stay reachable" },
 		{ "use the display", userns && !display_shared,
 		  "no X11/Wayland socket, no cookie, no DISPLAY",
 		  display_shared ? "display = yes in the config: the agent can type into and read "

@@ -433,6 +433,7 @@ static void profile_free(struct sandbox_profile *p)
 	config_list_free(&p->hide_dirs);
 	config_list_free(&p->allow_env);
 	config_list_free(&p->allow_write);
+	config_list_free(&p->allow_socket);
 }
 
 void config_free(struct config *cfg)
@@ -451,6 +452,7 @@ void config_free(struct config *cfg)
 	config_list_free(&cfg->never_write);
 	config_list_free(&cfg->unprotect);
 	config_list_free(&cfg->home_allow);
+	config_list_free(&cfg->allow_socket);
 	config_list_free(&cfg->scan_skip);
 	for (size_t i = 0; i < cfg->ngrants; i++)
 		grant_free(&cfg->grants[i]);
@@ -508,12 +510,13 @@ static const struct key sandbox_keys[] = {
 	{ "hide", true }, { "hide_dirs", true }, { "allow_env", true },
 	{ "allow_write", true }, { "state_files", true }, { "scratch", true },
 	{ "never_write", true }, { "unprotect", true }, { "home", false },
-	{ "home_allow", true }, { "display", false }, { NULL, false },
+	{ "home_allow", true }, { "display", false }, { "allow_socket", true }, { NULL, false },
 };
 static const struct key profile_keys[] = {
 	{ "hide", true }, { "hide_dirs", true }, { "allow_env", true },
 	{ "allow_write", true }, { "state_files", true }, { "scratch", true },
-	{ "never_write", true }, { "home_allow", true }, { "commands", true }, { NULL, false },
+	{ "never_write", true }, { "home_allow", true }, { "commands", true },
+	{ "allow_socket", true }, { NULL, false },
 };
 static const struct key scan_keys[] = {
 	{ "skip", true }, { "max_file", false }, { NULL, false },
@@ -1187,6 +1190,8 @@ static void key_sandbox(struct loader *L, const char *k, const char *v,
 			FAIL(L, "home: bad value '%.80s' (expected visible or allow-list)", v);
 	} else if (!strcmp(k, "display"))
 		get_bool(L, k, v, &cfg->allow_display);
+	else if (!strcmp(k, "allow_socket"))
+		add_list(L, k, v, p ? &p->allow_socket : &cfg->allow_socket, ITEM_DIR, rm);
 }
 
 static void key_scan(struct loader *L, const char *k, const char *v)

@@ -75,6 +75,7 @@ struct sandbox_profile {
 	struct config_list scratch;     /* writable, empty, discarded at exit */
 	struct config_list never_write; /* the agent's own permission files */
 	struct config_list home_allow;  /* shown in home = allow-list */
+	struct config_list allow_socket; /* unix sockets outside it may connect to */
 };
 
 enum home_mode {
@@ -112,6 +113,7 @@ struct config {
 	struct config_list home_allow;  /* home = allow-list: what is shown */
 	enum home_mode home_mode;
 	bool allow_display;             /* share X11/Wayland with the agent */
+	struct config_list allow_socket; /* unix sockets outside the agent may connect to */
 
 	/* [scan] */
 	struct config_list scan_skip; /* directory names skipped by hush scan */

@@ -28,6 +28,7 @@
 #include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -111,6 +112,7 @@ enum step {
 	ST_NNP,
 	ST_LANDLOCK,
 	ST_SECCOMP,
+	ST_SOCKETS,
 	ST_EXEC,
 };
 
@@ -139,6 +141,7 @@ static const char *step_text(int s)
 	case ST_NNP: return "setting no_new_privs";
 	case ST_LANDLOCK: return "creating the Landlock domain";
 	case ST_SECCOMP: return "installing the seccomp filter (no TIOCSTI)";
+	case ST_SOCKETS: return "installing the unix socket filter (seccomp user notification)";
 	case ST_EXEC: return "starting the agent";
 	default: return "setting up the sandbox";
 	}
@@ -319,8 +322,8 @@ static int cloexec_from(int lowfd)
 }
 
 /* The agent process: lock, confine, exec. Never returns. */
-static _Noreturn void agent_exec(const struct sandbox_spec *s, int rfd, int syncfd, uid_t uid,
-				 gid_t gid)
+static _Noreturn void agent_exec(const struct sandbox_spec *s, int rfd, int syncfd, int lsock,
+				 uid_t uid, gid_t gid)
 {
 	reset_signals();
 	if (cloexec_from(3) != 0)
@@ -358,6 +361,16 @@ static _Noreturn void agent_exec(const struct sandbox_spec *s, int rfd, int sync
 	/* always, whatever layers are off: the terminal is shared */
 	if (sandbox_seccomp_apply() != 0)
 		fail_child(rfd, ST_SECCOMP, NULL);
+	if (lsock >= 0) {
+		/* connect() is decided by the init from now on */
+		int lfd;
+		if (sandbox_sockets_filter(&lfd) != 0)
+			fail_child(rfd, ST_SOCKETS, NULL);
+		if (sandbox_sockets_send_listener(lsock, lfd) != 0)
+			fail_child(rfd, ST_SOCKETS, "handing the listener to the init");
+		close(lfd);
+		close(lsock);
+	}
 	/* PATH for finding the agent: the sandbox's own */
 	environ = (char **)s->envp;
 	execvp(s->argv[0], s->argv);
@@ -735,6 +748,9 @@ static _Noreturn void init_main(const struct sandbox_spec *s, int rfd, uid_t uid
 	int sync[2] = { -1, -1 };
 	if (pipe2(sync, O_CLOEXEC) != 0)
 		sync[0] = sync[1] = -1;
+	int lsp[2] = { -1, -1 };
+	if (s->sockets && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, lsp) != 0)
+		fail_child(rfd, ST_SOCKETS, NULL);
 	/* SIGCHLD stays pending until the watcher's signalfd reads it (the
 	 * agent unblocks it before exec) */
 	sigset_t chld;
@@ -747,7 +763,9 @@ static _Noreturn void init_main(const struct sandbox_spec *s, int rfd, uid_t uid
 	if (a == 0) {
 		if (sync[0] >= 0)
 			close(sync[0]);
-		agent_exec(s, rfd, sync[1], uid, gid);
+		if (lsp[0] >= 0)
+			close(lsp[0]);
+		agent_exec(s, rfd, sync[1], lsp[1], uid, gid);
 	}
 	close(rfd);
 	set_forwarding(a);
@@ -764,6 +782,17 @@ static _Noreturn void init_main(const struct sandbox_spec *s, int rfd, uid_t uid
 			snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)a);
 			mntfd = open(path, O_RDONLY | O_CLOEXEC);
 		}
+	}
+	if (lsp[0] >= 0) {
+		close(lsp[1]);
+		int lfd;
+		struct sandbox_sock_sup *sup;
+		/* no listener: the agent failed before exec; one we cannot
+		 * supervise is closed, so that its connects fail (ENOSYS) */
+		if (sandbox_sockets_recv_listener(lsp[0], &lfd) == 0 &&
+		    sandbox_sockets_supervise(lfd, s->sockets, &sup) != 0)
+			close(lfd);
+		close(lsp[0]);
 	}
 	int code = mntfd >= 0 ? watch_and_wait(s, a, mntfd) : wait_for(a);
 	copy_state_out();
@@ -849,7 +878,7 @@ int sandbox_run(const struct sandbox_spec *s, int *status, char *err, size_t n)
 		if (child == 0) {
 			close(p[0]);
 			prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-			agent_exec(s, p[1], -1, uid, gid);
+			agent_exec(s, p[1], -1, -1, uid, gid);
 		}
 	}
 	if (child < 0) {

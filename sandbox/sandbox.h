@@ -194,6 +194,50 @@ int sandbox_plan_build(struct sandbox_plan *pl, const struct sandbox_inputs *in,
 		       size_t n);
 /* True when path is dir or inside it (string prefix on a '/' boundary). */
 bool sandbox_path_under(const char *path, const char *dir);
+/* --- sockets.c: the unix socket allow-list (see the file's comment) --- */
+
+/* What the agent may connect to besides sockets whose listener runs inside
+ * the sandbox. Paths are in the supervisor's view and compared by device
+ * and inode at each connect (a restarted broker makes a new inode). */
+struct sandbox_sock_policy {
+	const char *client_sock;     /* hush's client socket, or NULL */
+	const struct sb_strv *allow; /* allow_socket entries, or NULL */
+};
+
+/* A unix socket address as connect() reads it. */
+struct sandbox_sock_addr {
+	bool abstract;  /* name[0] is the NUL that starts an abstract name */
+	size_t len;     /* bytes of name (abstract: including that NUL) */
+	char name[110]; /* a path is NUL-terminated */
+};
+/* Parses the len bytes of a sockaddr_un the way the kernel does for
+ * connect(). 0, or HUSH_EINVAL (wrong family, too short or too long). */
+int sandbox_sock_addr_parse(const void *buf, size_t len, struct sandbox_sock_addr *out);
+
+/* In the agent, before exec: sets no_new_privs and installs the filter
+ * (connect() goes to the supervisor; AF_UNIX sockets other than stream
+ * and seqpacket fail with EACCES; io_uring_setup() with EPERM). *listener
+ * gets the notification descriptor (close-on-exec) to hand to the
+ * supervisor. 0 or HUSH_EPERM (errno kept). */
+int sandbox_sockets_filter(int *listener);
+/* Hands the listener over a unix socket (SCM_RIGHTS) and takes it. 0 or
+ * HUSH_EIO. */
+int sandbox_sockets_send_listener(int sock, int listener);
+int sandbox_sockets_recv_listener(int sock, int *listener);
+
+struct sandbox_sock_sup;
+/* In the supervisor (the sandbox's init), before it enters another mount
+ * namespace: takes over listener, remembers its own root, /proc/self/fd
+ * and network namespace, and starts the worker threads that connect for
+ * the agent and answer (they run until the process exits; each has its
+ * own file-system context, so the caller may still setns() its mount
+ * namespace). p must live as long. 0 or HUSH_E*. */
+int sandbox_sockets_supervise(int listener, const struct sandbox_sock_policy *p,
+			      struct sandbox_sock_sup **out);
+/* For hush doctor: runs a child under the filter and supervises one
+ * connect. 0 when seccomp user notification and pidfd_getfd work; else a
+ * HUSH_E* code with the reason in why[n]. */
+int sandbox_sockets_probe(char *why, size_t n);
 
 /* --- ns.c: namespaces, masks, running the agent --- */
 
@@ -208,6 +252,8 @@ struct sandbox_spec {
 	int landlock_abi;            /* <= 0: no Landlock */
 	const struct sandbox_ll_paths *ll_paths; /* allow-list mode, or NULL */
 	bool share_display;          /* --allow-display */
+	/* unix socket allow-list (with userns only), or NULL for none */
+	const struct sandbox_sock_policy *sockets;
 };
 
 /* Probes unprivileged user namespaces by forking a child that unshares a
