@@ -26,6 +26,7 @@
 #include "broker/confirm.h"
 #include "broker/grant.h"
 #include "broker/mask.h"
+#include "broker/session.h"
 #include "broker/spawn.h"
 #include "common/err.h"
 #include "common/proto.h"
@@ -52,6 +53,7 @@ struct conn {
 	int fds[PROTO_RUN_FDS];
 	size_t nfds;
 	uint64_t deadline;
+	bool hello;   /* a HELLO was answered: at most one per connection */
 	struct request *req;
 };
 
@@ -69,6 +71,7 @@ struct request {
 	uid_t uid;
 	pid_t confirm_pid;
 	const char *via;
+	const char *fallback; /* why the desktop dialog was not used, or NULL */
 	uint64_t created, deadline;
 	bool waiting; /* in the pending list */
 	bool logged;  /* its audit line is written (or the runner writes it) */
@@ -126,6 +129,15 @@ static void reply_ok(struct conn *c, const char *text)
 	struct buf b;
 	buf_init(&b, PROTO_HDR + PROTO_MAX_MSG, false);
 	if (!proto_enc_ok(&b, text))
+		send_frame(c, &b);
+	buf_free(&b);
+}
+
+static void send_notice(struct conn *c, const char *text)
+{
+	struct buf b;
+	buf_init(&b, PROTO_HDR + PROTO_MAX_MSG, false);
+	if (!proto_enc_notice(&b, text))
 		send_frame(c, &b);
 	buf_free(&b);
 }
@@ -194,6 +206,7 @@ static void audit_request(struct request *r, const char *decision, const char *b
 		.decision = decision,
 		.approved_by = by,
 		.reason = reason,
+		.fallback = r->fallback,
 		.exit_status = -1,
 	};
 	audit_append(S.audit_path, &ev);
@@ -439,13 +452,8 @@ static void start_run(struct request *r, const char *by)
 		return;
 	}
 	struct conn *c = r->c;
-	if (notices[0]) {
-		struct buf b;
-		buf_init(&b, PROTO_HDR + PROTO_MAX_MSG, false);
-		if (!proto_enc_notice(&b, notices))
-			send_frame(c, &b);
-		buf_free(&b);
-	}
+	if (notices[0])
+		send_notice(c, notices);
 	/* the child's argv: the granted executable's path, then the arguments */
 	char **argv = calloc(r->run.argc + 1, sizeof(char *));
 	if (!argv) {
@@ -473,7 +481,8 @@ static void start_run(struct request *r, const char *by)
 		j.ev = (struct audit_event){
 			.time = time_now(), .grant = g->name, .exe = r->exe, .argv = r->run.argv + 1,
 			.argc = r->run.argc - 1, .cwd = r->cwd, .pid = r->pid, .uid = r->uid,
-			.decision = "allowed", .approved_by = by, .exit_status = -1,
+			.decision = "allowed", .approved_by = by, .fallback = r->fallback,
+			.exit_status = -1,
 		};
 		sigset_t none;
 		sigemptyset(&none);
@@ -646,6 +655,17 @@ static void handle_run(struct conn *c, const uint8_t *body, size_t blen)
 	const char *prog = NULL, *kind = "command";
 	char dpath[PATH_MAX];
 	const char *env_confirm = getenv("HUSH_CONFIRM");
+	if (ui == CONFIRM_UI_DESKTOP && !(env_confirm && env_confirm[0] == '/') &&
+	    (r->fallback = session_desktop_refusal(r->pid))) {
+		/* a sandbox shares the display: a command UI if one is configured,
+		 * else the terminal */
+		const char *cmd = r->g->confirm_command ? r->g->confirm_command : S.cfg.confirm_command;
+		ui = cmd ? CONFIRM_UI_COMMAND : CONFIRM_UI_TERMINAL;
+		char note[512];
+		snprintf(note, sizeof(note), "no desktop dialog for this request: %s; asking %s instead",
+			 r->fallback, cmd ? "the confirmation command" : "from a terminal");
+		send_notice(c, note);
+	}
 	if (ui == CONFIRM_UI_TERMINAL) {
 		r->via = "terminal";
 	} else {
@@ -715,6 +735,7 @@ static void reply_status(struct conn *c)
 	struct proto_status st = {
 		.pid = (uint32_t)getpid(), .locked = S.have_key ? 0 : 1,
 		.approvals = approval_count(now), .running = S.running,
+		.sessions = (uint32_t)session_prune(),
 		.uptime = (uint64_t)(time_now() - S.started),
 	};
 	for (size_t i = 0; i < MAX_REQUESTS; i++)
@@ -749,6 +770,48 @@ static void reply_pending(struct conn *c)
 	else
 		reply_error(c, 1, "pending list too large", NULL);
 	buf_free(&b);
+}
+
+static void reply_session_open(struct conn *c, const struct proto_session *ps)
+{
+	uint64_t id;
+	int e = session_open(ps, &id);
+	if (e) {
+		reply_error(c, e == HUSH_ETOOBIG ? 1 : 2,
+			    e == HUSH_ETOOBIG   ? "too many sandbox sessions are registered"
+			    : e == HUSH_ENOENT ? "cannot register the session: no such process"
+					       : "cannot register the session: its process or pid "
+						 "namespace does not match",
+			    NULL);
+		return;
+	}
+	struct buf b;
+	buf_init(&b, PROTO_HDR + PROTO_MAX_MSG, false);
+	if (!proto_enc_session_reply(&b, id))
+		send_frame(c, &b);
+	buf_free(&b);
+}
+
+/* Answers a HELLO: proves to the client that we hold the control token,
+ * bound to the client's pid as the kernel reports it to us. Returns true
+ * when c was closed. */
+static bool reply_hello(struct conn *c, const uint8_t *body, size_t blen)
+{
+	uint8_t ch[PROTO_CHALLENGE_BYTES], proof[PROTO_PROOF_BYTES];
+	if (proto_dec_hello(body, blen, ch)) {
+		reply_error(c, 2, "malformed hello", NULL);
+		conn_close(c);
+		return true;
+	}
+	proto_hello_proof(S.token, ch, (uint32_t)c->pid, proof);
+	struct buf b;
+	buf_init(&b, PROTO_HDR + PROTO_MAX_MSG, false);
+	if (!proto_enc_hello_reply(&b, proof))
+		send_frame(c, &b);
+	buf_free(&b);
+	sodium_memzero(proof, sizeof(proof));
+	c->hello = true;
+	return false;
 }
 
 /* Returns true when c was closed. */
@@ -816,6 +879,15 @@ static bool handle_control(struct conn *c, uint8_t type, const uint8_t *body, si
 		reply_ok(c, "approved");
 		decide(r, true, "terminal");
 		break;
+	case MSG_SESSION_OPEN:
+		reply_session_open(c, &ctl.session);
+		break;
+	case MSG_SESSION_CLOSE:
+		if (session_close(ctl.id))
+			reply_error(c, 1, "no such session", NULL);
+		else
+			reply_ok(c, "session ended");
+		break;
 	case MSG_DENY:
 		if (!(r = find_request(ctl.id, c)))
 			break;
@@ -837,6 +909,9 @@ static int handle_frame(struct conn *c)
 	uint8_t type = c->body[0];
 	const uint8_t *body = c->body + 1;
 	size_t blen = c->blen - 1;
+	if (type == MSG_HELLO && !c->req && !c->hello) {
+		return reply_hello(c, body, blen) ? -1 : 0;
+	}
 	if (type == MSG_RUN && !c->req) {
 		uint8_t *keep = c->body;
 		c->body = NULL;
@@ -1210,6 +1285,12 @@ int daemon_run(const struct daemon_opts *o)
 	}
 	randombytes_buf(S.token, PROTO_TOKEN_BYTES);
 	sodium_mprotect_noaccess(S.key);
+	/* the token first: a client that reaches the socket can verify us */
+	if (write_private(S.token_path, S.token, PROTO_TOKEN_BYTES) < 0) {
+		msg_error("cannot write %s: %s", S.token_path, strerror(errno));
+		cleanup_files();
+		return 1;
+	}
 	S.lc = listen_at(S.client_sock);
 	S.lk = S.lc >= 0 ? listen_at(S.control_sock) : -1;
 	if (S.lc < 0 || S.lk < 0) {
@@ -1220,9 +1301,8 @@ int daemon_run(const struct daemon_opts *o)
 	}
 	char pidtxt[32];
 	snprintf(pidtxt, sizeof(pidtxt), "%ld\n", (long)getpid());
-	if (write_private(S.token_path, S.token, PROTO_TOKEN_BYTES) < 0 ||
-	    write_private(S.pid_path, pidtxt, strlen(pidtxt)) < 0) {
-		msg_error("cannot write %s: %s", S.token_path, strerror(errno));
+	if (write_private(S.pid_path, pidtxt, strlen(pidtxt)) < 0) {
+		msg_error("cannot write %s: %s", S.pid_path, strerror(errno));
 		cleanup_files();
 		return 1;
 	}
@@ -1299,6 +1379,7 @@ int daemon_run(const struct daemon_opts *o)
 	cleanup_files();
 	close(S.lc);
 	close(S.lk);
+	session_clear();
 	key_drop();
 	sodium_free(S.key);
 	sodium_free(S.token);
