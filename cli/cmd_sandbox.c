@@ -85,6 +85,30 @@ static int client_socket(char *out, size_t n)
 	return r < 0 ? r : xsnprintf(out, n, "%s/client.sock", rt);
 }
 
+/* The sandbox's session in the broker (broker/session.h), registered by
+ * the process that owns the sandbox before the agent starts. */
+struct session_hook {
+	bool display;
+	uint64_t id;
+};
+
+static void session_start(void *arg, uint64_t pidns)
+{
+	struct session_hook *h = arg;
+	struct client_session cs = { .pidns = pidns, .pid = getpid(), .display = h->display };
+	int r = client_session_open(&cs, &h->id);
+	if (r && r != HUSH_ENOENT && h->display)
+		msg_warn("sandbox: cannot register the session with the broker (%s): it may show "
+			 "desktop dialogs the agent can click", hush_strerror(r));
+}
+
+static void session_end(void *arg)
+{
+	struct session_hook *h = arg;
+	if (h->id)
+		client_session_close(h->id);
+}
+
 static void list_add(struct sb_strv *to, const struct config_list *l)
 {
 	for (size_t i = 0; l && i < l->n; i++)
@@ -538,6 +562,10 @@ int cmd_sandbox(int argc, char **argv)
 				sb_strv_push(&rw, p);
 	}
 
+	struct session_hook hook = { .display = false };
+	for (size_t i = 0; i < env.n; i++)
+		hook.display |= !strncmp(env.v[i], "DISPLAY=", 8) ||
+				!strncmp(env.v[i], "WAYLAND_DISPLAY=", 16);
 	struct sandbox_spec spec = {
 		.argv = agent,
 		.envp = env.v,
@@ -548,6 +576,9 @@ int cmd_sandbox(int argc, char **argv)
 		.userns = userns,
 		.landlock_abi = abi,
 		.ll_paths = NULL,
+		.on_start = session_start,
+		.on_end = session_end,
+		.hook_arg = &hook,
 	};
 	int status = 1;
 	char err[512];

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 /* A growable vector of malloc'd strings, NULL-terminated (v[n] == NULL). */
@@ -115,6 +116,13 @@ struct sandbox_spec {
 	bool userns;                 /* user+mount+pid namespaces and masks */
 	int landlock_abi;            /* <= 0: no Landlock */
 	const struct sandbox_ll_paths *ll_paths; /* allow-list mode, or NULL */
+	/* Optional: called before the agent starts, in the process whose life
+	 * is the sandbox's, with the inode of the sandbox's pid namespace (0
+	 * without one); and, where that process outlives the agent, after it
+	 * ended. hush sandbox registers its broker session here. */
+	void (*on_start)(void *arg, uint64_t pidns);
+	void (*on_end)(void *arg);
+	void *hook_arg;
 };
 
 /* Probes unprivileged user namespaces by forking a child that unshares a
