@@ -366,6 +366,11 @@ static void start_run(struct request *r, const char *by)
 		}
 	}
 	char notices[1024] = "";
+	const char *sa = getenv("SSH_AUTH_SOCK");
+	if (g->ssh_agent && (!sa || sa[0] != '/'))
+		snprintf(notices, sizeof(notices),
+			 "grant '%s' has ssh_agent = yes, but the broker has no SSH_AUTH_SOCK "
+			 "(start it from a session where ssh-agent runs)", g->name);
 	if (g->nsecrets > 0) {
 		char why[256] = "";
 		int k = ensure_key(why, sizeof(why));

@@ -109,7 +109,7 @@ void spawn_env_free(struct spawn_env *e)
 
 static bool keep_name(const struct grant *g, const char *name)
 {
-	if (spawn_env_dangerous(name))
+	if (spawn_env_dangerous(name) || config_env_broker_only(name))
 		return false;
 	for (size_t i = 0; i < ARRAY_LEN(base_names); i++)
 		if (!strcmp(name, base_names[i]))
@@ -142,6 +142,10 @@ int spawn_env_build(struct spawn_env *e, const struct grant *g, char *const *req
 		if (r == HUSH_ETOOBIG)
 			r = 0; /* the base set comes first; extra names beyond the cap are dropped */
 	}
+	/* ssh_agent = yes: the broker's own agent, from the human's session */
+	const char *sa = getenv("SSH_AUTH_SOCK");
+	if (!r && g && g->ssh_agent && sa && sa[0] == '/')
+		r = spawn_env_set(e, "SSH_AUTH_SOCK", sa, strlen(sa));
 	if (r)
 		spawn_env_free(e);
 	return r;

@@ -388,9 +388,9 @@ static void grant_list_json(const struct config *cfg)
 		printf("], \"confirm\": \"%s\", \"ui\": \"%s\", \"ui_command\": ",
 		       policy_name(g->policy), ui_name(ui));
 		json_write_str(stdout, ui == CONFIRM_UI_COMMAND ? uicmd : NULL);
-		printf(", \"ttl\": %llu, \"allow_no_mask\": %s, \"path\": ",
+		printf(", \"ttl\": %llu, \"allow_no_mask\": %s, \"ssh_agent\": %s, \"path\": ",
 		       (unsigned long long)(g->ttl ? g->ttl : cfg->approval_ttl),
-		       g->allow_no_mask ? "true" : "false");
+		       g->allow_no_mask ? "true" : "false", g->ssh_agent ? "true" : "false");
 		json_write_str(stdout, g->path);
 		printf(", \"env_keep\": [");
 		for (size_t e = 0; e < g->env_keep.n; e++) {
@@ -440,6 +440,8 @@ static void grant_list_text(const struct config *cfg)
 		printf("  ttl      %s%s\n", ttl, g->ttl ? "" : " (broker default)");
 		if (g->allow_no_mask)
 			printf("  no-mask  allowed\n");
+		if (g->ssh_agent)
+			printf("  ssh      the broker's ssh-agent (SSH_AUTH_SOCK)\n");
 		if (g->path)
 			printf("  path     %s\n", g->path);
 		for (size_t e = 0; e < g->env_keep.n; e++)

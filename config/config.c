@@ -320,6 +320,12 @@ bool config_env_dangerous(const char *name)
 	return false;
 }
 
+bool config_env_broker_only(const char *name)
+{
+	return !strcmp(name, "SSH_AUTH_SOCK") || !strcmp(name, "SSH_AGENT_PID") ||
+	       !strcmp(name, "GNUPGHOME");
+}
+
 /* --- the loader --- */
 
 enum section {
@@ -356,7 +362,8 @@ static const struct key scan_keys[] = {
 static const struct key grant_keys[] = {
 	{ "command", false }, { "sha256", false }, { "args", true }, { "cwd", false },
 	{ "secrets", true }, { "confirm", false }, { "ui", false }, { "ttl", false },
-	{ "allow_no_mask", false }, { "path", false }, { "env_keep", true }, { NULL, false },
+	{ "allow_no_mask", false }, { "path", false }, { "env_keep", true }, { "ssh_agent", false },
+	{ NULL, false },
 };
 static const struct key *const section_keys[SEC_COUNT] = {
 	[SEC_VAULT] = vault_keys, [SEC_BROKER] = broker_keys,
@@ -367,7 +374,7 @@ static const char *const section_names[SEC_COUNT] = {
 	[SEC_VAULT] = "[vault]", [SEC_BROKER] = "[broker]", [SEC_SANDBOX] = "[sandbox]",
 	[SEC_SCAN] = "[scan]",
 };
-#define MAX_KEYS 12
+#define MAX_KEYS 16
 
 struct loader {
 	struct config *cfg;
@@ -1079,6 +1086,8 @@ static void key_grant(struct loader *L, const char *k, const char *v)
 		get_duration(L, k, v, false, &g->ttl);
 	} else if (!strcmp(k, "allow_no_mask")) {
 		get_bool(L, k, v, &g->allow_no_mask);
+	} else if (!strcmp(k, "ssh_agent")) {
+		get_bool(L, k, v, &g->ssh_agent);
 	} else if (!strcmp(k, "path")) {
 		if (!*v) {
 			FAIL(L, "path: empty value (expected absolute directories separated by ':')");
@@ -1121,6 +1130,15 @@ static void key_grant(struct loader *L, const char *k, const char *v)
 			};
 			for (size_t j = 0; glob && !bad && j < ARRAY_LEN(probes); j++)
 				bad = !strncmp(probes[j], name, strlen(name));
+			bool ours = config_env_broker_only(name) ||
+				    (glob && (!strncmp("SSH_AUTH_SOCK", name, strlen(name)) ||
+					      !strncmp("GNUPGHOME", name, strlen(name))));
+			if (ours) {
+				FAIL(L, "env_keep: %s is never taken from the requester (it could point the "
+				     "command at an agent of its choosing); for the ssh-agent set "
+				     "ssh_agent = yes", g->env_keep.items[i]);
+				return;
+			}
 			if (bad) {
 				FAIL(L, "env_keep: %s can make the granted command run other code; "
 				     "it cannot be passed from the requester", g->env_keep.items[i]);

@@ -60,6 +60,7 @@ struct grant {
 	bool allow_no_mask;    /* `hush run --no-mask` allowed */
 	char *path;            /* PATH given to the child (default: a fixed safe PATH) */
 	struct config_list env_keep; /* extra requester variables passed through */
+	bool ssh_agent;        /* the broker's own SSH_AUTH_SOCK is passed */
 };
 
 /* A [profile NAME] section: additions to [sandbox] for hush sandbox --profile. */
@@ -141,5 +142,9 @@ bool config_glob_match(const char *pattern, const char *s);
 /* True for variables that make a program run code chosen by whoever sets
  * them (LD_*, BASH_ENV, NODE_OPTIONS, PYTHON*, ...); env_keep refuses them. */
 bool config_env_dangerous(const char *name);
+/* True for variables only the broker may set in a granted command, never
+ * taken from the requester: SSH_AUTH_SOCK and SSH_AGENT_PID (ssh_agent =
+ * yes passes the broker's), GNUPGHOME (gpg finds its agent from it). */
+bool config_env_broker_only(const char *name);
 
 #endif
