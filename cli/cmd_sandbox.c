@@ -21,6 +21,7 @@
 #include "common/util.h"
 #include "config/config.h"
 #include "broker/client.h"
+#include "broker/grant.h"
 #include "sandbox/sandbox.h"
 #include "vault/vault.h"
 
@@ -786,6 +787,13 @@ int cmd_doctor(int argc, char **argv)
 	} else {
 		report(true, "config", "%s, %zu grant(s)", cfg.path ? cfg.path : "defaults (no file)",
 		       cfg.ngrants);
+	}
+	for (size_t i = 0; i < cfg.ngrants; i++) {
+		char wwhy[PATH_MAX + 64];
+		const struct grant *g = &cfg.grants[i];
+		if (!g->sha256 && grant_exe_writable(g->command, wwhy, sizeof(wwhy)) == 1)
+			report(false, "grant pin", "grant '%s': %s is not pinned and %s: pin it "
+			       "(hush config check prints the sha256 line)", g->name, g->command, wwhy);
 	}
 	const char *confirm_env = getenv("HUSH_CONFIRM");
 	bool display = getenv("DISPLAY") || getenv("WAYLAND_DISPLAY");
