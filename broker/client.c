@@ -84,7 +84,8 @@ static int hello(int s)
 	struct buf b;
 	buf_init(&b, PROTO_HDR + PROTO_MAX_MSG, false);
 	int r = proto_enc_hello(&b, ch);
-	if (!r && write_all(s, b.data, b.len) < 0)
+	/* MSG_NOSIGNAL: a peer that hung up must not kill us with SIGPIPE */
+	if (!r && send(s, b.data, b.len, MSG_NOSIGNAL) != (ssize_t)b.len)
 		r = HUSH_EIO;
 	buf_free(&b);
 	if (!r)

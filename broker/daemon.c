@@ -37,6 +37,10 @@
 #define MAX_CONNS 128
 #define MAX_REQUESTS PROTO_MAX_PENDING
 #define DEFAULT_FRAME_TIMEOUT_MS 10000
+/* Replies wait in a connection's output queue until the socket takes them
+ * (drained on POLLOUT, as ssh-agent does): a reply is never torn by a full
+ * socket buffer. A peer that lets more than this pile up is dropped. */
+#define OUT_QUEUE_MAX (2 * (PROTO_HDR + PROTO_MAX_MSG))
 
 struct request;
 
@@ -54,6 +58,8 @@ struct conn {
 	size_t nfds;
 	uint64_t deadline;
 	bool hello;   /* a HELLO was answered: at most one per connection */
+	struct buf out;   /* queued reply bytes, out.off already sent */
+	bool closing;     /* closed, but the queued replies still go out */
 	struct request *req;
 };
 
@@ -109,10 +115,45 @@ static void key_drop(void)
 	S.have_key = false;
 }
 
+/* Sends what is queued as far as the socket takes it without blocking.
+ * 0, or -1 when the peer is gone. */
+static int conn_flush(struct conn *c)
+{
+	while (c->out.off < c->out.len) {
+		ssize_t w = send(c->fd, c->out.data + c->out.off, c->out.len - c->out.off,
+				 MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			break;
+		if (w <= 0)
+			return -1;
+		c->out.off += (size_t)w;
+	}
+	if (c->out.off == c->out.len) {
+		buf_reset(&c->out);
+	} else if (c->out.off) {
+		memmove(c->out.data, c->out.data + c->out.off, c->out.len - c->out.off);
+		c->out.len -= c->out.off;
+		c->out.off = 0;
+	}
+	return 0;
+}
+
+static bool conn_has_output(const struct conn *c)
+{
+	return c->out.len > c->out.off;
+}
+
+/* Queues a whole frame and sends what the socket takes now. */
 static int send_frame(struct conn *c, struct buf *b)
 {
-	ssize_t w = send(c->fd, b->data, b->len, MSG_NOSIGNAL | MSG_DONTWAIT);
-	return (w == (ssize_t)b->len) ? 0 : -1;
+	if (buf_put_bytes(&c->out, b->data, b->len)) {
+		/* the peer does not read: hang up, poll reports it */
+		shutdown(c->fd, SHUT_RDWR);
+		return -1;
+	}
+	return conn_flush(c);
 }
 
 static void reply_error(struct conn *c, uint8_t status, const char *what, const char *hint)
@@ -172,11 +213,21 @@ static void request_free(struct request *r)
 static void audit_request(struct request *r, const char *decision, const char *by,
 			  const char *reason);
 
-static void conn_close(struct conn *c)
+static void conn_free(struct conn *c)
 {
 	for (size_t i = 0; i < MAX_CONNS; i++)
 		if (S.conns[i] == c)
 			S.conns[i] = NULL;
+	buf_free(&c->out);
+	if (c->fd >= 0)
+		close(c->fd);
+	free(c);
+}
+
+/* Ends a connection: its request and fds go now; queued replies still go
+ * out (until the frame timeout) before the socket is closed. */
+static void conn_close(struct conn *c)
+{
 	if (c->req && c->req->waiting && !c->req->logged)
 		audit_request(c->req, "cancelled", NULL, "the requester left before a decision");
 	if (c->req) {
@@ -184,10 +235,16 @@ static void conn_close(struct conn *c)
 		request_free(c->req);
 	}
 	close_fds(c->fds, c->nfds);
+	c->nfds = 0;
 	free(c->body);
-	if (c->fd >= 0)
-		close(c->fd);
-	free(c);
+	c->body = NULL;
+	if (c->fd >= 0 && conn_has_output(c) && conn_flush(c) == 0 && conn_has_output(c)) {
+		c->closing = true;
+		c->deadline = time_mono_ms() + S.frame_timeout;
+		shutdown(c->fd, SHUT_RD);
+		return;
+	}
+	conn_free(c);
 }
 
 static void audit_request(struct request *r, const char *decision, const char *by,
@@ -477,6 +534,10 @@ static void start_run(struct request *r, const char *by)
 		int fl = fcntl(c->fd, F_GETFL);
 		if (fl >= 0)
 			fcntl(c->fd, F_SETFL, fl & ~O_NONBLOCK);
+		/* replies still queued (notices, WAITING) go out first */
+		if (conn_has_output(c) &&
+		    write_all(c->fd, c->out.data + c->out.off, c->out.len - c->out.off) < 0)
+			_exit(1);
 		struct run_job j = {
 			.conn = c->fd, .cwd_fd = r->fds[0], .in_fd = r->fds[1], .out_fd = r->fds[2],
 			.err_fd = r->fds[3], .exec_fd = xfd, .argv = argv, .env = &env,
@@ -517,6 +578,7 @@ static void start_run(struct request *r, const char *by)
 		}
 	}
 	r->logged = true; /* the runner writes the audit line with the exit status */
+	buf_reset(&c->out); /* the runner sent those */
 	conn_close(c); /* the runner owns the connection now; frees r */
 }
 
@@ -1021,6 +1083,22 @@ static void conn_read(struct conn *c)
 	}
 }
 
+/* poll() said something about c. */
+static void conn_ready(struct conn *c, short revents)
+{
+	if ((revents & POLLOUT) && conn_flush(c) < 0) {
+		conn_free(c);
+		return;
+	}
+	if (c->closing) {
+		if (!conn_has_output(c) || (revents & (POLLHUP | POLLERR)))
+			conn_free(c);
+		return;
+	}
+	if (revents & (POLLIN | POLLHUP | POLLERR))
+		conn_read(c);
+}
+
 static void accept_conn(int lfd, bool control)
 {
 	int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -1044,6 +1122,7 @@ static void accept_conn(int lfd, bool control)
 		return;
 	}
 	c->fd = fd;
+	buf_init(&c->out, OUT_QUEUE_MAX, false);
 	c->control = control;
 	c->pid = cr.pid;
 	c->uid = cr.uid;
@@ -1115,8 +1194,12 @@ static void timers(uint64_t now)
 	}
 	for (size_t i = 0; i < MAX_CONNS; i++) {
 		struct conn *c = S.conns[i];
-		if (c && !c->req && now >= c->deadline)
-			conn_close(c); /* idle or slow-drip client */
+		if (c && !c->req && now >= c->deadline) {
+			if (c->closing)
+				conn_free(c); /* its replies never went out */
+			else
+				conn_close(c); /* idle or slow-drip client */
+		}
 	}
 	if (S.have_key && S.cfg.idle_lock && now - S.last_use >= S.cfg.idle_lock * 1000)
 		key_drop();
@@ -1350,8 +1433,12 @@ int daemon_run(const struct daemon_opts *o)
 		for (size_t i = 0; i < MAX_CONNS; i++) {
 			if (!S.conns[i])
 				continue;
-			pc[np] = S.conns[i];
-			p[np++] = (struct pollfd){ .fd = S.conns[i]->fd, .events = POLLIN };
+			struct conn *c = S.conns[i];
+			short ev = c->closing ? 0 : POLLIN;
+			if (conn_has_output(c))
+				ev |= POLLOUT;
+			pc[np] = c;
+			p[np++] = (struct pollfd){ .fd = c->fd, .events = ev };
 		}
 		uint64_t now = time_mono_ms();
 		uint64_t d = next_deadline(now);
@@ -1373,14 +1460,17 @@ int daemon_run(const struct daemon_opts *o)
 					if (S.conns[k] == pc[i])
 						live = true;
 				if (live)
-					conn_read(pc[i]);
+					conn_ready(pc[i], p[i].revents);
 			}
 		}
 		timers(time_mono_ms());
 	}
-	for (size_t i = 0; i < MAX_CONNS; i++)
+	for (size_t i = 0; i < MAX_CONNS; i++) {
 		if (S.conns[i])
 			conn_close(S.conns[i]);
+		if (S.conns[i])
+			conn_free(S.conns[i]);
+	}
 	cleanup_files();
 	close(S.lc);
 	close(S.lk);

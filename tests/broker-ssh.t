@@ -44,7 +44,7 @@ check "broker started with the human's SSH_AUTH_SOCK" start_broker SSH_AUTH_SOCK
 
 out=$(nbh run --grant ssh-list -- ssh-add -L 2>"$T/err"); rc=$?
 is "ssh_agent = yes: ssh-add -L through hush run works" "$rc" 0
-like "and lists the key held by the human's agent" "$out" "^$PUB hush-test-key"
+is "and lists the key held by the human's agent" "$out" "$PUB hush-test-key"
 out=$(nbh run --grant ssh-list-plain -- ssh-add -L 2>&1); rc=$?
 is "without ssh_agent the same command fails (ssh-add exit 2)" "$rc" 2
 like "it cannot reach an agent" "$out" "Could not open a connection to your authentication agent"
@@ -57,7 +57,7 @@ is "a grant without ssh_agent never sees SSH_AUTH_SOCK, SSH_AGENT_PID or GNUPGHO
 if nb "$NB_BIN/hush" sandbox -- true >/dev/null 2>&1; then
 	out=$(nb "$NB_BIN/hush" sandbox -- "$NB_BIN/hush" run --grant ssh-list -- ssh-add -L 2>/dev/null); rc=$?
 	is "from inside hush sandbox the grant uses the human's agent" "$rc" 0
-	like "and lists the key" "$out" "^$PUB hush-test-key"
+	is "and lists the key" "$out" "$PUB hush-test-key"
 	out=$(nb "$NB_BIN/hush" sandbox -- sh -c 'echo "${SSH_AUTH_SOCK:-unset}"' 2>/dev/null)
 	is "control: the sandbox itself has no SSH_AUTH_SOCK" "$out" "unset"
 else
