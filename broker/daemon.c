@@ -87,7 +87,8 @@ static struct {
 	struct config cfg;
 	char runtime[PATH_MAX], client_sock[PATH_MAX], control_dir[PATH_MAX],
 		control_sock[PATH_MAX], token_path[PATH_MAX], pid_path[PATH_MAX],
-		lock_path[PATH_MAX], vault_path[PATH_MAX], audit_path[PATH_MAX];
+		lock_path[PATH_MAX], vault_path[PATH_MAX], audit_path[PATH_MAX],
+		log_path[PATH_MAX];
 	int lc, lk, sfd, lockfd;
 	uint8_t *token;
 	uint8_t *key;
@@ -266,7 +267,9 @@ static void audit_request(struct request *r, const char *decision, const char *b
 		.fallback = r->fallback,
 		.exit_status = -1,
 	};
-	audit_append(S.audit_path, &ev);
+	int e = audit_append(S.audit_path, &ev);
+	if (e)
+		msg_error("cannot append to the audit log %s: %s", S.audit_path, hush_strerror(e));
 }
 
 /* Refuses a request: reply, audit, close the connection. */
@@ -298,9 +301,11 @@ static int run_askpass(const char *prog, char **pass, size_t *len)
 	}
 	if (pid == 0) {
 		dup2(p[1], 1);
-		int nul = open("/dev/null", O_RDONLY);
-		if (nul >= 0)
+		int nul = open("/dev/null", O_RDWR);
+		if (nul >= 0) {
 			dup2(nul, 0);
+			dup2(nul, 2); /* nothing it says goes to the broker's log */
+		}
 		sigset_t none;
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
@@ -1256,6 +1261,32 @@ static int write_private(const char *path, const void *data, size_t len)
 	return r;
 }
 
+/* After detaching: stdin from /dev/null, stdout and stderr (where the
+ * "hushd: ..." lines go) appended to <data>/hushd.log, 0600; a log over
+ * 1 MiB is moved to hushd.log.old first. */
+static void detach_output(void)
+{
+	struct stat st;
+	char old[PATH_MAX + 8];
+	if (lstat(S.log_path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > DAEMON_LOG_MAX &&
+	    !xsnprintf(old, sizeof(old), "%s.old", S.log_path))
+		rename(S.log_path, old);
+	int nul = open("/dev/null", O_RDWR | O_CLOEXEC);
+	int log = open(S.log_path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (nul >= 0)
+		dup2(nul, 0);
+	if (log < 0)
+		log = nul;
+	if (log >= 0) {
+		dup2(log, 1);
+		dup2(log, 2);
+	}
+	if (nul > 2)
+		close(nul);
+	if (log > 2 && log != nul)
+		close(log);
+}
+
 static void cleanup_files(void)
 {
 	unlink(S.client_sock);
@@ -1276,7 +1307,8 @@ static int setup_paths(void)
 	    xsnprintf(S.token_path, sizeof(S.token_path), "%s/control/token", S.runtime) ||
 	    xsnprintf(S.pid_path, sizeof(S.pid_path), "%s/hushd.pid", S.runtime) ||
 	    xsnprintf(S.lock_path, sizeof(S.lock_path), "%s/hushd.lock", S.runtime) ||
-	    xsnprintf(S.audit_path, sizeof(S.audit_path), "%s/audit.log", data))
+	    xsnprintf(S.audit_path, sizeof(S.audit_path), "%s/audit.log", data) ||
+	    xsnprintf(S.log_path, sizeof(S.log_path), "%s/" DAEMON_LOG_NAME, data))
 		return -1;
 	return 0;
 }
@@ -1412,16 +1444,8 @@ int daemon_run(const struct daemon_opts *o)
 			/* the starter is gone; keep running */
 		}
 		close(ready_fd);
-		if (!o->foreground) {
-			int nul = open("/dev/null", O_RDWR);
-			if (nul >= 0) {
-				dup2(nul, 0);
-				dup2(nul, 1);
-				dup2(nul, 2);
-				if (nul > 2)
-					close(nul);
-			}
-		}
+		if (!o->foreground)
+			detach_output();
 	}
 	while (!S.stop) {
 		struct pollfd p[3 + MAX_CONNS];

@@ -480,8 +480,9 @@ int spawn_runner(struct run_job *j)
 	j->ev.exit_status = code;
 	if (client_gone)
 		j->ev.reason = "client disconnected";
-	if (j->audit_path)
-		audit_append(j->audit_path, &j->ev);
+	int ae = j->audit_path ? audit_append(j->audit_path, &j->ev) : 0;
+	if (ae)
+		msg_error("cannot append to the audit log %s: %s", j->audit_path, hush_strerror(ae));
 	mask_free(so.mask);
 	mask_free(se.mask);
 	return 0;

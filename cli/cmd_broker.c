@@ -118,6 +118,7 @@ int cmd_broker(int argc, char **argv)
 		       "Without --foreground it detaches once its sockets listen.\n\n"
 		       "  --foreground   stay in the foreground (systemd, debugging)\n\n"
 		       "Sockets: <runtime>/client.sock and <runtime>/control/sock.\n"
+		       "Once detached it logs to <data>/" DAEMON_LOG_NAME " (hush status says where).\n"
 		       "SIGTERM stops it cleanly; SIGUSR1 locks it and drops approvals.\n");
 		return 0;
 	}
@@ -138,7 +139,8 @@ int cmd_status(int argc, char **argv)
 	if (want_help(argc, argv)) {
 		printf("usage: hush status\n\n"
 		       "Shows whether the broker runs, its pid, whether the vault is unlocked,\n"
-		       "how many requests wait for approval and how many approvals are live.\n"
+		       "how many requests wait for approval, how many approvals are live, the\n"
+		       "sandbox sessions it knows, and where its log is.\n"
 		       "Exit 0 when the broker runs, 1 when it does not.\n");
 		return 0;
 	}
@@ -170,6 +172,11 @@ int cmd_status(int argc, char **argv)
 	printf("approvals: %u\n", st.approvals);
 	printf("running: %u\n", st.running);
 	printf("sandbox sessions: %u\n", st.sessions);
+	char data[PATH_MAX], logp[PATH_MAX];
+	if (!path_data(data, sizeof(data)) &&
+	    !xsnprintf(logp, sizeof(logp), "%s/" DAEMON_LOG_NAME, data))
+		printf("log: %s%s\n", logp, access(logp, F_OK) == 0 ? "" : " (none yet; a broker in "
+		       "the foreground logs to its stderr)");
 	return 0;
 }
 
