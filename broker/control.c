@@ -74,11 +74,7 @@ static void reply_status(struct conn *c)
 	for (size_t i = 0; i < MAX_REQUESTS; i++)
 		if (S.reqs[i])
 			st.pending++;
-	struct buf b;
-	buf_init(&b, PROTO_HDR + PROTO_MAX_MSG, false);
-	if (!proto_enc_status(&b, &st))
-		conn_send(c, &b);
-	buf_free(&b);
+	conn_send_scratch(c, proto_enc_status(conn_scratch(), &st));
 }
 
 static void reply_pending(struct conn *c)
@@ -118,11 +114,7 @@ static void reply_session_open(struct conn *c, const struct proto_session *ps)
 			    NULL);
 		return;
 	}
-	struct buf b;
-	buf_init(&b, PROTO_HDR + PROTO_MAX_MSG, false);
-	if (!proto_enc_session_reply(&b, id))
-		conn_send(c, &b);
-	buf_free(&b);
+	conn_send_scratch(c, proto_enc_session_reply(conn_scratch(), id));
 }
 
 /* Answers a HELLO: proves to the client that we hold the control token,
@@ -137,11 +129,7 @@ bool control_hello(struct conn *c, const uint8_t *body, size_t blen)
 		return true;
 	}
 	proto_hello_proof(S.token, ch, (uint32_t)c->pid, proof);
-	struct buf b;
-	buf_init(&b, PROTO_HDR + PROTO_MAX_MSG, false);
-	if (!proto_enc_hello_reply(&b, proof))
-		conn_send(c, &b);
-	buf_free(&b);
+	conn_send_scratch(c, proto_enc_hello_reply(conn_scratch(), proof));
 	sodium_memzero(proof, sizeof(proof));
 	c->hello = true;
 	return false;

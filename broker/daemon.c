@@ -83,31 +83,38 @@ int conn_send(struct conn *c, struct buf *b)
 	return conn_flush(c);
 }
 
+static struct buf scratch;
+static bool scratch_ready;
+
+struct buf *conn_scratch(void)
+{
+	if (!scratch_ready) {
+		buf_init(&scratch, PROTO_HDR + PROTO_MAX_MSG, false);
+		scratch_ready = true;
+	}
+	buf_reset(&scratch);
+	return &scratch;
+}
+
+void conn_send_scratch(struct conn *c, int rc)
+{
+	if (!rc)
+		conn_send(c, &scratch);
+}
+
 void conn_reply_error(struct conn *c, uint8_t status, const char *what, const char *hint)
 {
-	struct buf b;
-	buf_init(&b, PROTO_HDR + PROTO_MAX_MSG, false);
-	if (!proto_enc_error(&b, status, what, hint))
-		conn_send(c, &b);
-	buf_free(&b);
+	conn_send_scratch(c, proto_enc_error(conn_scratch(), status, what, hint));
 }
 
 void conn_reply_ok(struct conn *c, const char *text)
 {
-	struct buf b;
-	buf_init(&b, PROTO_HDR + PROTO_MAX_MSG, false);
-	if (!proto_enc_ok(&b, text))
-		conn_send(c, &b);
-	buf_free(&b);
+	conn_send_scratch(c, proto_enc_ok(conn_scratch(), text));
 }
 
 void conn_notice(struct conn *c, const char *text)
 {
-	struct buf b;
-	buf_init(&b, PROTO_HDR + PROTO_MAX_MSG, false);
-	if (!proto_enc_notice(&b, text))
-		conn_send(c, &b);
-	buf_free(&b);
+	conn_send_scratch(c, proto_enc_notice(conn_scratch(), text));
 }
 
 static void close_fds(int *fds, size_t n)

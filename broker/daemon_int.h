@@ -92,6 +92,12 @@ extern struct daemon_state daemon_state;
  * on POLLOUT). 0, or -1 when the queue is full (the peer is hung up on). */
 int conn_send(struct conn *c, struct buf *b);
 bool conn_has_output(const struct conn *c);
+/* One outgoing frame at a time: an encoder writes into conn_scratch()
+ * (emptied by each call), conn_send_scratch(c, rc) queues it when the
+ * encoder's result rc is 0:
+ *   conn_send_scratch(c, proto_enc_ok(conn_scratch(), "done")); */
+struct buf *conn_scratch(void);
+void conn_send_scratch(struct conn *c, int rc);
 void conn_reply_error(struct conn *c, uint8_t status, const char *what, const char *hint);
 void conn_reply_ok(struct conn *c, const char *text);
 void conn_notice(struct conn *c, const char *text);

@@ -335,11 +335,7 @@ static void ask_human(struct request *r, enum confirm_ui ui)
 			return;
 		}
 	}
-	struct buf b;
-	buf_init(&b, PROTO_HDR + PROTO_MAX_MSG, false);
-	if (!proto_enc_waiting(&b, r->id, r->via))
-		conn_send(c, &b);
-	buf_free(&b);
+	conn_send_scratch(c, proto_enc_waiting(conn_scratch(), r->id, r->via));
 }
 
 void run_request(struct conn *c, const uint8_t *body, size_t blen)
