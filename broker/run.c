@@ -34,6 +34,7 @@
 #include "config/config.h"
 #include "vault/vault.h"
 #include "broker/daemon_int.h"
+#include "broker/decide.h"
 
 void request_audit(struct request *r, const char *decision, const char *by,
 			  const char *reason)
@@ -287,34 +288,27 @@ static int add_request(struct request *r)
 	return -1;
 }
 
-/* Starts asking a human about r (now in the pending list): through the
- * terminal, a confirmation command or a desktop dialog, which a sandbox
- * that shares the display rules out; tells the requester with WAITING. */
-static void ask_human(struct request *r, enum confirm_ui ui)
+/* Starts asking a human about r (now in the pending list) as d says:
+ * through the terminal, a confirmation program or a desktop dialog; tells
+ * the requester why a dialog was ruled out (NOTICE) and how it waits
+ * (WAITING). */
+static void ask_human(struct request *r, const struct decision *d)
 {
 	struct conn *c = r->c;
-	const char *prog = NULL, *kind = "command";
-	char dpath[PATH_MAX];
-	const char *env_confirm = getenv("HUSH_CONFIRM");
-	if (ui == CONFIRM_UI_DESKTOP && !(env_confirm && env_confirm[0] == '/') &&
-	    (r->fallback = session_desktop_refusal(r->pid))) {
-		/* a sandbox shares the display: a command UI if one is configured,
-		 * else the terminal */
-		const char *cmd = r->g->confirm_command ? r->g->confirm_command : S.cfg.confirm_command;
-		ui = cmd ? CONFIRM_UI_COMMAND : CONFIRM_UI_TERMINAL;
+	r->fallback = d->fallback;
+	if (d->fallback) {
 		char note[512];
 		snprintf(note, sizeof(note), "no desktop dialog for this request: %s; asking %s instead",
-			 r->fallback, cmd ? "the confirmation command" : "from a terminal");
+			 d->fallback, d->ui == CONFIRM_UI_COMMAND ? "the confirmation command"
+								 : "from a terminal");
 		conn_notice(c, note);
 	}
-	if (ui == CONFIRM_UI_TERMINAL) {
+	if (d->ui == CONFIRM_UI_TERMINAL) {
 		r->via = "terminal";
 	} else {
-		if (env_confirm && env_confirm[0] == '/')
-			prog = env_confirm;
-		else if (ui == CONFIRM_UI_COMMAND)
-			prog = r->g->confirm_command ? r->g->confirm_command : S.cfg.confirm_command;
-		else if (!confirm_find_desktop(dpath, sizeof(dpath), &kind))
+		const char *prog = d->program, *kind = "command";
+		char dpath[PATH_MAX];
+		if (d->ui == CONFIRM_UI_DESKTOP && !confirm_find_desktop(dpath, sizeof(dpath), &kind))
 			prog = dpath;
 		if (!prog) {
 			request_refuse(r, 77, "refused",
@@ -324,7 +318,7 @@ static void ask_human(struct request *r, enum confirm_ui ui)
 			       "terminal with: hush pending / hush approve");
 			return;
 		}
-		r->via = ui == CONFIRM_UI_DESKTOP && strcmp(kind, "command") ? "ui" : "command";
+		r->via = strcmp(kind, "command") ? "ui" : "command";
 		struct confirm_info ci = {
 			.grant = r->g->name, .command = r->exe, .argv = r->run.argv + 1,
 			.argc = r->run.argc - 1, .cwd = r->cwd, .pid = r->pid, .exe = r->peer_exe,
@@ -336,6 +330,26 @@ static void ask_human(struct request *r, enum confirm_ui ui)
 		}
 	}
 	conn_send_scratch(c, proto_enc_waiting(conn_scratch(), r->id, r->via));
+}
+
+/* The facts request_decide() needs about r; the key only on demand. */
+static void decide_now(struct request *r, struct decision *d)
+{
+	const char *env_confirm = getenv("HUSH_CONFIRM");
+	struct decide_facts f = {
+		.g = r->g, .broker_ui = S.cfg.confirm, .broker_command = S.cfg.confirm_command,
+		.no_mask = (r->run.flags & PROTO_RUN_NO_MASK) != 0,
+		.approved = approval_check(r->g->name, r->cwd, time_mono_ms()),
+		.env_confirm = env_confirm && env_confirm[0] == '/' ? env_confirm : NULL,
+		.desktop_refusal = session_desktop_refusal(r->pid),
+	};
+	request_decide(&f, d);
+	if (d->verdict != DECIDE_NEED_KEY)
+		return;
+	char kwhy[256] = "";
+	int k = daemon_ensure_key(kwhy, sizeof(kwhy));
+	f.key = !k ? DECIDE_KEY_READY : k == HUSH_ENOENT ? DECIDE_KEY_NO_VAULT : DECIDE_KEY_LOCKED;
+	request_decide(&f, d);
 }
 
 void run_request(struct conn *c, const uint8_t *body, size_t blen)
@@ -398,11 +412,6 @@ void run_request(struct conn *c, const uint8_t *body, size_t blen)
 		       "(hush grant list)");
 		return;
 	}
-	if ((r->run.flags & PROTO_RUN_NO_MASK) && !r->g->allow_no_mask) {
-		snprintf(what, sizeof(what), "grant '%s' does not allow --no-mask", r->g->name);
-		request_refuse(r, 77, "refused", what, "set allow_no_mask = true in the grant, or drop --no-mask");
-		return;
-	}
 	size_t o = 0;
 	for (size_t i = 0; i < r->g->nsecrets && o < sizeof(r->secret_names); i++) {
 		int w = snprintf(r->secret_names + o, sizeof(r->secret_names) - o, "%s%s",
@@ -411,30 +420,17 @@ void run_request(struct conn *c, const uint8_t *body, size_t blen)
 			break;
 		o += (size_t)w;
 	}
-	/* a locked vault with no way to unlock: refuse before bothering a human */
-	if (r->g->nsecrets > 0) {
-		char kwhy[256] = "";
-		int k = daemon_ensure_key(kwhy, sizeof(kwhy));
-		if (k == HUSH_ENOENT) {
-			request_refuse(r, 77, "refused", "no vault", "create one with: hush init");
-			return;
-		}
-		if (k) {
-			request_refuse(r, 77, "refused", "vault is locked",
-			       "unlock it from a terminal outside the sandbox: hush unlock");
-			return;
-		}
+	struct decision d;
+	decide_now(r, &d);
+	if (d.verdict == DECIDE_REFUSE) {
+		request_refuse(r, d.status, "refused", d.what, d.hint);
+		return;
+	}
+	if (d.verdict == DECIDE_RUN) {
+		request_decided(r, true, d.by);
+		return;
 	}
 	uint64_t now = time_mono_ms();
-	enum confirm_ui ui = r->g->ui != CONFIRM_UI_DEFAULT ? r->g->ui : S.cfg.confirm;
-	if (r->g->policy == CONFIRM_POLICY_NEVER || ui == CONFIRM_UI_NONE) {
-		request_decided(r, true, "policy");
-		return;
-	}
-	if (approval_check(r->g->name, r->cwd, now)) {
-		request_decided(r, true, "ttl-reuse");
-		return;
-	}
 	if (add_request(r) == 0) {
 		r->waiting = true;
 	} else {
@@ -444,6 +440,6 @@ void run_request(struct conn *c, const uint8_t *body, size_t blen)
 	}
 	r->created = now;
 	r->deadline = now + (S.cfg.request_timeout ? S.cfg.request_timeout : 120) * 1000;
-	ask_human(r, ui);
+	ask_human(r, &d);
 }
 
