@@ -79,6 +79,8 @@ int audit_append(const char *path, const struct audit_event *ev)
 	lb_str(&b, "approved_by", ev->approved_by);
 	if (ev->reason)
 		lb_str(&b, "reason", ev->reason);
+	if (ev->fallback)
+		lb_str(&b, "confirm_fallback", ev->fallback);
 	lb_num(&b, "exit", ev->exit_status);
 	lb_add(&b, "}\n");
 	if (b.err) {
@@ -197,6 +199,7 @@ int audit_parse_line(char *line, size_t len, struct audit_record *rec)
 			else if (!strcmp(key, "decision")) rec->decision = v;
 			else if (!strcmp(key, "approved_by")) rec->approved_by = v;
 			else if (!strcmp(key, "reason")) rec->reason = v;
+			else if (!strcmp(key, "confirm_fallback")) rec->fallback = v;
 		} else if (*p == '[') {
 			p++;
 			for (;;) {

@@ -22,6 +22,7 @@ struct audit_event {
 	const char *decision;    /* "allowed", "refused", "denied", "timeout", ... */
 	const char *approved_by; /* "ui", "command", "terminal", "ttl-reuse", "policy", or NULL */
 	const char *reason;      /* refusal reason, or NULL */
+	const char *fallback;    /* why the desktop dialog was not used, or NULL */
 	int exit_status;         /* -1 when the command did not run */
 };
 
@@ -33,7 +34,7 @@ int audit_append(const char *path, const struct audit_event *ev);
  * Returns 0 or HUSH_EFORMAT. Unknown keys are ignored. */
 struct audit_record {
 	int64_t time;
-	char *grant, *exe, *cwd, *decision, *approved_by, *reason;
+	char *grant, *exe, *cwd, *decision, *approved_by, *reason, *fallback;
 	char *args[64];          /* first 64 arguments */
 	size_t nargs;
 	long pid, uid, exit_status;

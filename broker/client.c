@@ -32,6 +32,105 @@ int client_socket_path(bool control, char *out, size_t n)
 	return xsnprintf(out, n, control ? "%s/control/sock" : "%s/client.sock", rt);
 }
 
+static char peer_problem[256];
+
+const char *client_peer_problem(void)
+{
+	return peer_problem;
+}
+
+static int read_token(uint8_t *token);
+
+/* Reads exactly n bytes before the deadline (monotonic ms). 0 or HUSH_EIO. */
+static int read_until(int fd, uint8_t *p, size_t n, uint64_t deadline)
+{
+	size_t got = 0;
+	while (got < n) {
+		uint64_t now = time_mono_ms();
+		if (now >= deadline)
+			return HUSH_EIO;
+		struct pollfd pf = { .fd = fd, .events = POLLIN };
+		int k = poll(&pf, 1, (int)(deadline - now));
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return HUSH_EIO;
+		ssize_t r = read(fd, p + got, n - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return HUSH_EIO;
+		got += (size_t)r;
+	}
+	return 0;
+}
+
+/* Outside the sandbox: sends a random challenge and checks the broker's
+ * proof (proto_hello_proof) made with the control token and our pid. */
+static int hello(int s)
+{
+	uint8_t token[PROTO_TOKEN_BYTES], ch[PROTO_CHALLENGE_BYTES];
+	uint8_t want[PROTO_PROOF_BYTES], frame[PROTO_HDR + 1 + PROTO_PROOF_BYTES];
+	if (sodium_init() < 0)
+		return HUSH_EIO;
+	if (read_token(token)) {
+		snprintf(peer_problem, sizeof(peer_problem),
+			 "the control token is unreadable, so it cannot be checked");
+		return HUSH_ENOTBROKER;
+	}
+	randombytes_buf(ch, sizeof(ch));
+	proto_hello_proof(token, ch, (uint32_t)getpid(), want);
+	sodium_memzero(token, sizeof(token));
+	struct buf b;
+	buf_init(&b, PROTO_HDR + PROTO_MAX_MSG, false);
+	int r = proto_enc_hello(&b, ch);
+	/* MSG_NOSIGNAL: a peer that hung up must not kill us with SIGPIPE */
+	if (!r && send(s, b.data, b.len, MSG_NOSIGNAL) != (ssize_t)b.len)
+		r = HUSH_EIO;
+	buf_free(&b);
+	if (!r)
+		r = read_until(s, frame, sizeof(frame), time_mono_ms() + CLIENT_HELLO_TIMEOUT_MS);
+	if (!r && (proto_get_len(frame) != 1 + PROTO_PROOF_BYTES ||
+		   frame[PROTO_HDR] != MSG_HELLO_REPLY ||
+		   sodium_memcmp(frame + PROTO_HDR + 1, want, PROTO_PROOF_BYTES) != 0))
+		r = HUSH_ENOTBROKER;
+	sodium_memzero(want, sizeof(want));
+	if (r)
+		snprintf(peer_problem, sizeof(peer_problem),
+			 "it did not prove that it holds the control token");
+	return r ? HUSH_ENOTBROKER : 0;
+}
+
+/* Who answers on s: our uid, and the broker (see client.h). */
+static int verify_peer(int s)
+{
+	struct ucred cr;
+	socklen_t cl = sizeof(cr);
+	peer_problem[0] = '\0';
+	if (getsockopt(s, SOL_SOCKET, SO_PEERCRED, &cr, &cl) < 0) {
+		snprintf(peer_problem, sizeof(peer_problem), "the kernel does not say who it is");
+		return HUSH_ENOTBROKER;
+	}
+	if (cr.uid != getuid()) {
+		snprintf(peer_problem, sizeof(peer_problem), "it runs as uid %ld, not as you",
+			 (long)cr.uid);
+		return HUSH_ENOTBROKER;
+	}
+	if (!client_in_sandbox())
+		return hello(s);
+	/* The control token is hidden here (and whatever token the sandbox can
+	 * read, it could have written). The broker runs outside the sandbox:
+	 * with a pid namespace its pid is invisible to us (0); without one,
+	 * Landlock's signal scoping refuses to signal it. */
+	if (cr.pid == 0)
+		return 0;
+	if (kill(cr.pid, 0) < 0 && errno == EPERM)
+		return 0;
+	snprintf(peer_problem, sizeof(peer_problem),
+		 "it is process %ld, which runs inside this sandbox", (long)cr.pid);
+	return HUSH_ENOTBROKER;
+}
+
 int client_connect(bool control, int *fd)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
@@ -47,6 +146,11 @@ int client_connect(bool control, int *fd)
 		if (e == ENOENT || e == ECONNREFUSED)
 			return HUSH_ENOENT;
 		return e == EACCES ? HUSH_EPERM : HUSH_EIO;
+	}
+	int r = verify_peer(s);
+	if (r) {
+		close(s);
+		return r;
 	}
 	*fd = s;
 	return 0;
@@ -82,15 +186,16 @@ int client_start_broker(const char *hush_path)
 	/* 0: started; 3: another one is running (maybe still starting) */
 	if (!WIFEXITED(st) || (WEXITSTATUS(st) != 0 && WEXITSTATUS(st) != 3))
 		return HUSH_EIO;
+	int r = HUSH_EIO;
 	for (int i = 0; i < 500; i++) {
 		int fd;
-		if (!client_connect(false, &fd)) {
+		if (!(r = client_connect(false, &fd))) {
 			close(fd);
 			return 0;
 		}
 		usleep(10000);
 	}
-	return HUSH_EIO;
+	return r == HUSH_ENOTBROKER ? r : HUSH_EIO;
 }
 
 bool client_in_sandbox(void)
@@ -390,6 +495,42 @@ int client_run(const struct config *cfg, const char *grant, bool no_mask, char *
 	close(sig_pipe[0]);
 	close(sig_pipe[1]);
 	return r;
+}
+
+/* --- sandbox sessions --- */
+
+int client_session_open(const struct client_session *s, uint64_t *id)
+{
+	struct proto_control ctl = { .id = 0 };
+	ctl.session.pidns = s->pidns;
+	ctl.session.pid = (uint32_t)s->pid;
+	ctl.session.start = s->start ? s->start : proc_start_time(s->pid);
+	ctl.session.flags = s->display ? PROTO_SESSION_DISPLAY : 0;
+	if (s->pid <= 0 || !ctl.session.start)
+		return HUSH_EINVAL;
+	uint8_t rt, *body;
+	size_t blen;
+	int r = client_control(MSG_SESSION_OPEN, &ctl, &rt, &body, &blen);
+	if (r)
+		return r;
+	if (rt == MSG_SESSION_REPLY)
+		r = proto_dec_session_reply(body, blen, id);
+	else
+		r = rt == MSG_ERROR ? HUSH_EREFUSED : HUSH_EPROTO;
+	free(body);
+	return r;
+}
+
+int client_session_close(uint64_t id)
+{
+	struct proto_control ctl = { .id = id };
+	uint8_t rt, *body;
+	size_t blen;
+	int r = client_control(MSG_SESSION_CLOSE, &ctl, &rt, &body, &blen);
+	if (r)
+		return r;
+	free(body);
+	return rt == MSG_OK ? 0 : rt == MSG_ERROR ? HUSH_ENOENT : HUSH_EPROTO;
 }
 
 /* --- shims --- */

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "common/proto.h"
 #include "config/config.h"
@@ -18,9 +19,20 @@
 /* <runtime>/client.sock or <runtime>/control/sock. 0 or HUSH_ETOOBIG. */
 int client_socket_path(bool control, char *out, size_t n);
 
-/* Connects to the broker. 0 with *fd, HUSH_ENOENT when no broker listens,
- * HUSH_EPERM / HUSH_EIO otherwise. */
+/* Connects to the broker and checks who answers before anything is sent:
+ * the peer's uid must be ours; outside hush sandbox the peer must answer a
+ * random challenge with proto_hello_proof() made with the control token
+ * (so only the process that wrote the token qualifies); inside, the peer
+ * must run outside the sandbox (its pid invisible to us, or refused a
+ * signal by Landlock scoping). 0 with *fd, HUSH_ENOENT when no broker
+ * listens, HUSH_ENOTBROKER when someone else answers
+ * (client_peer_problem() says why), HUSH_EPERM / HUSH_EIO otherwise. */
 int client_connect(bool control, int *fd);
+
+/* Why the last client_connect() returned HUSH_ENOTBROKER (static text). */
+const char *client_peer_problem(void);
+
+#define CLIENT_HELLO_TIMEOUT_MS 10000
 
 /* Starts the broker by running "<hush_path> broker" (which detaches once its
  * sockets listen) and waits for it. NULL hush_path = this executable.
@@ -63,6 +75,23 @@ typedef void (*client_notify_fn)(const char *kind, uint64_t id, const char *text
  * when the broker could not be reached. */
 int client_run(const struct config *cfg, const char *grant, bool no_mask, char *const *argv,
 	       size_t argc, client_notify_fn notify, struct client_result *res);
+
+/* A sandbox session for the broker (broker/session.h). */
+struct client_session {
+	uint64_t pidns;    /* inode of the sandbox's pid namespace, 0 = none */
+	pid_t pid;         /* the process whose life is the session's */
+	uint64_t start;    /* its start time; 0 = read from /proc now */
+	bool display;      /* the sandbox shares the X11/Wayland display */
+};
+
+/* Registers a session over the control socket (needs the control token,
+ * so only code outside the sandbox can). 0 with *id, HUSH_ENOENT (no
+ * broker), HUSH_EPERM (token unreadable), HUSH_EREFUSED (the broker found
+ * the process or namespace wrong), HUSH_EINVAL, HUSH_EIO, HUSH_EPROTO. */
+int client_session_open(const struct client_session *s, uint64_t *id);
+
+/* Ends a session: 0, HUSH_ENOENT (unknown id) or the errors above. */
+int client_session_close(uint64_t id);
 
 /* Creates DIR/<basename of each grant's command> -> hush_path (NULL = this
  * executable) symlinks, replacing links it made before. Returns the number of

@@ -59,17 +59,19 @@ int confirm_find_desktop(char *path, size_t n, const char **kind)
 	const char *d = getenv("DISPLAY"), *w = getenv("WAYLAND_DISPLAY");
 	if ((!d || !*d) && (!w || !*w))
 		return HUSH_ENOENT;
+	/* an SSH_ASKPASS set in the broker's environment is the user's own
+	 * choice of dialog, as for ssh: it comes first */
+	const char *sa = getenv("SSH_ASKPASS");
+	if (sa && sa[0] == '/' && access(sa, X_OK) == 0 && !xsnprintf(path, n, "%s", sa)) {
+		*kind = "askpass";
+		return 0;
+	}
 	if (!which("zenity", path, n)) {
 		*kind = "zenity";
 		return 0;
 	}
 	if (!which("kdialog", path, n)) {
 		*kind = "kdialog";
-		return 0;
-	}
-	const char *sa = getenv("SSH_ASKPASS");
-	if (sa && sa[0] == '/' && access(sa, X_OK) == 0 && !xsnprintf(path, n, "%s", sa)) {
-		*kind = "askpass";
 		return 0;
 	}
 	const char *known[] = { "/usr/bin/ssh-askpass", "/usr/lib/ssh/ssh-askpass",

@@ -25,9 +25,10 @@ struct confirm_info {
 /* Writes the one-line description shown to the human into out[n]. */
 void confirm_describe(const struct confirm_info *ci, char *out, size_t n);
 
-/* Finds a desktop dialog program: returns 0 with the program kind and path,
- * or HUSH_ENOENT when there is no display or no program. kind is "zenity",
- * "kdialog" or "askpass". */
+/* Finds a desktop dialog program: $SSH_ASKPASS when it is an absolute
+ * executable path, else zenity, kdialog, or a known ssh-askpass. Returns 0
+ * with the program kind and path, or HUSH_ENOENT when there is no display
+ * or no program. kind is "zenity", "kdialog" or "askpass". */
 int confirm_find_desktop(char *path, size_t n, const char **kind);
 
 /* Starts program (kind "command", "zenity", "kdialog" or "askpass") for the

@@ -1,5 +1,7 @@
-/* hushd main loop: sockets, connections, requests, approvals, unlock.
- * See daemon.h; the wire format is in common/proto.h and docs/protocol.md. */
+/* hushd: the broker's state, its connections (each with an output queue
+ * drained on POLLOUT), the poll loop, signals, timers and setup. Requests
+ * are in run.c and control.c. See daemon.h; the wire format is in
+ * common/proto.h and docs/protocol.md. */
 #include "broker/daemon.h"
 
 #include <errno.h>
@@ -25,109 +27,94 @@
 #include "broker/audit.h"
 #include "broker/confirm.h"
 #include "broker/grant.h"
+#include "broker/keycache.h"
 #include "broker/mask.h"
+#include "broker/session.h"
 #include "broker/spawn.h"
 #include "common/err.h"
 #include "common/proto.h"
 #include "common/util.h"
 #include "config/config.h"
 #include "vault/vault.h"
+#include "broker/daemon_int.h"
 
-#define MAX_CONNS 128
-#define MAX_REQUESTS PROTO_MAX_PENDING
-#define DEFAULT_FRAME_TIMEOUT_MS 10000
-
-struct request;
-
-struct conn {
-	int fd;
-	bool control;
-	pid_t pid;
-	uid_t uid;
-	uint8_t hdr[PROTO_HDR];
-	size_t hgot;
-	uint8_t *body;
-	uint32_t blen;
-	size_t bgot;
-	int fds[PROTO_RUN_FDS];
-	size_t nfds;
-	uint64_t deadline;
-	struct request *req;
-};
-
-struct request {
-	uint64_t id;
-	struct conn *c;
-	struct proto_run run;
-	int fds[PROTO_RUN_FDS];
-	const struct grant *g;
-	char exe[PATH_MAX];
-	char cwd[PATH_MAX];
-	char peer_exe[PATH_MAX];
-	char secret_names[1024];
-	pid_t pid;
-	uid_t uid;
-	pid_t confirm_pid;
-	const char *via;
-	uint64_t created, deadline;
-	bool waiting; /* in the pending list */
-	bool logged;  /* its audit line is written (or the runner writes it) */
-};
-
-static struct {
-	struct config cfg;
-	char runtime[PATH_MAX], client_sock[PATH_MAX], control_dir[PATH_MAX],
-		control_sock[PATH_MAX], token_path[PATH_MAX], pid_path[PATH_MAX],
-		lock_path[PATH_MAX], vault_path[PATH_MAX], audit_path[PATH_MAX];
-	int lc, lk, sfd, lockfd;
-	uint8_t *token;
-	uint8_t *key;
-	bool have_key;
-	struct conn *conns[MAX_CONNS];
-	struct request *reqs[MAX_REQUESTS];
-	uint64_t next_id;
-	unsigned running;
-	pid_t runners[1024];
-	int64_t started;
-	uint64_t last_use;
-	uint64_t frame_timeout;
-	bool stop;
-} S;
+struct daemon_state daemon_state;
 
 /* --- small helpers --- */
 
-static void key_drop(void)
+/* Sends what is queued as far as the socket takes it without blocking.
+ * 0, or -1 when the peer is gone. */
+static int conn_flush(struct conn *c)
 {
-	if (!S.key)
-		return;
-	sodium_mprotect_readwrite(S.key);
-	sodium_memzero(S.key, VAULT_KEY_BYTES);
-	sodium_mprotect_noaccess(S.key);
-	S.have_key = false;
+	while (c->out.off < c->out.len) {
+		ssize_t w = send(c->fd, c->out.data + c->out.off, c->out.len - c->out.off,
+				 MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			break;
+		if (w <= 0)
+			return -1;
+		c->out.off += (size_t)w;
+	}
+	if (c->out.off == c->out.len) {
+		buf_reset(&c->out);
+	} else if (c->out.off) {
+		memmove(c->out.data, c->out.data + c->out.off, c->out.len - c->out.off);
+		c->out.len -= c->out.off;
+		c->out.off = 0;
+	}
+	return 0;
 }
 
-static int send_frame(struct conn *c, struct buf *b)
+bool conn_has_output(const struct conn *c)
 {
-	ssize_t w = send(c->fd, b->data, b->len, MSG_NOSIGNAL | MSG_DONTWAIT);
-	return (w == (ssize_t)b->len) ? 0 : -1;
+	return c->out.len > c->out.off;
 }
 
-static void reply_error(struct conn *c, uint8_t status, const char *what, const char *hint)
+/* Queues a whole frame and sends what the socket takes now. */
+int conn_send(struct conn *c, struct buf *b)
 {
-	struct buf b;
-	buf_init(&b, PROTO_HDR + PROTO_MAX_MSG, false);
-	if (!proto_enc_error(&b, status, what, hint))
-		send_frame(c, &b);
-	buf_free(&b);
+	if (buf_put_bytes(&c->out, b->data, b->len)) {
+		/* the peer does not read: hang up, poll reports it */
+		shutdown(c->fd, SHUT_RDWR);
+		return -1;
+	}
+	return conn_flush(c);
 }
 
-static void reply_ok(struct conn *c, const char *text)
+static struct buf scratch;
+static bool scratch_ready;
+
+struct buf *conn_scratch(void)
 {
-	struct buf b;
-	buf_init(&b, PROTO_HDR + PROTO_MAX_MSG, false);
-	if (!proto_enc_ok(&b, text))
-		send_frame(c, &b);
-	buf_free(&b);
+	if (!scratch_ready) {
+		buf_init(&scratch, PROTO_HDR + PROTO_MAX_MSG, false);
+		scratch_ready = true;
+	}
+	buf_reset(&scratch);
+	return &scratch;
+}
+
+void conn_send_scratch(struct conn *c, int rc)
+{
+	if (!rc)
+		conn_send(c, &scratch);
+}
+
+void conn_reply_error(struct conn *c, uint8_t status, const char *what, const char *hint)
+{
+	conn_send_scratch(c, proto_enc_error(conn_scratch(), status, what, hint));
+}
+
+void conn_reply_ok(struct conn *c, const char *text)
+{
+	conn_send_scratch(c, proto_enc_ok(conn_scratch(), text));
+}
+
+void conn_notice(struct conn *c, const char *text)
+{
+	conn_send_scratch(c, proto_enc_notice(conn_scratch(), text));
 }
 
 static void close_fds(int *fds, size_t n)
@@ -139,7 +126,7 @@ static void close_fds(int *fds, size_t n)
 	}
 }
 
-static void request_free(struct request *r)
+void request_free(struct request *r)
 {
 	if (!r)
 		return;
@@ -157,676 +144,46 @@ static void request_free(struct request *r)
 	free(r);
 }
 
-static void audit_request(struct request *r, const char *decision, const char *by,
-			  const char *reason);
-
-static void conn_close(struct conn *c)
+void conn_free(struct conn *c)
 {
 	for (size_t i = 0; i < MAX_CONNS; i++)
 		if (S.conns[i] == c)
 			S.conns[i] = NULL;
-	if (c->req && c->req->waiting && !c->req->logged)
-		audit_request(c->req, "cancelled", NULL, "the requester left before a decision");
-	if (c->req) {
-		c->req->c = NULL;
-		request_free(c->req);
-	}
-	close_fds(c->fds, c->nfds);
-	free(c->body);
+	buf_free(&c->out);
 	if (c->fd >= 0)
 		close(c->fd);
 	free(c);
 }
 
-static void audit_request(struct request *r, const char *decision, const char *by,
-			  const char *reason)
+/* Ends a connection: its request and fds go now; queued replies still go
+ * out (until the frame timeout) before the socket is closed. */
+void conn_close(struct conn *c)
 {
-	r->logged = true;
-	struct audit_event ev = {
-		.time = time_now(),
-		.grant = r->g ? r->g->name : NULL,
-		.exe = r->exe[0] ? r->exe : r->run.argv[0],
-		.argv = r->run.argv + 1,
-		.argc = r->run.argc - 1,
-		.cwd = r->cwd,
-		.pid = r->pid,
-		.uid = r->uid,
-		.decision = decision,
-		.approved_by = by,
-		.reason = reason,
-		.exit_status = -1,
-	};
-	audit_append(S.audit_path, &ev);
+	if (c->req && c->req->waiting && !c->req->logged)
+		request_audit(c->req, "cancelled", NULL, "the requester left before a decision");
+	if (c->req) {
+		c->req->c = NULL;
+		request_free(c->req);
+	}
+	close_fds(c->fds, c->nfds);
+	c->nfds = 0;
+	free(c->body);
+	c->body = NULL;
+	if (c->fd >= 0 && conn_has_output(c) && conn_flush(c) == 0 && conn_has_output(c)) {
+		c->closing = true;
+		c->deadline = time_mono_ms() + S.frame_timeout;
+		shutdown(c->fd, SHUT_RD);
+		return;
+	}
+	conn_free(c);
 }
 
-/* Refuses a request: reply, audit, close the connection. */
-static void refuse(struct request *r, uint8_t status, const char *decision, const char *what,
-		   const char *hint)
+int daemon_ensure_key(char *why, size_t whylen)
 {
-	audit_request(r, decision, NULL, what);
-	if (r->c) {
-		struct conn *c = r->c;
-		reply_error(c, status, what, hint);
-		conn_close(c); /* frees r too */
-	} else {
-		request_free(r);
-	}
-}
-
-/* --- vault key --- */
-
-static int run_askpass(const char *prog, char **pass, size_t *len)
-{
-	int p[2];
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return HUSH_EIO;
-	pid_t pid = fork();
-	if (pid < 0) {
-		close(p[0]);
-		close(p[1]);
-		return HUSH_EIO;
-	}
-	if (pid == 0) {
-		dup2(p[1], 1);
-		int nul = open("/dev/null", O_RDONLY);
-		if (nul >= 0)
-			dup2(nul, 0);
-		sigset_t none;
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		execl(prog, prog, "hush: passphrase to unlock the vault", (char *)NULL);
-		_exit(127);
-	}
-	close(p[1]);
-	char *buf = sodium_malloc(PROTO_MAX_PASS + 1);
-	size_t got = 0;
-	if (buf) {
-		for (;;) {
-			ssize_t r = read(p[0], buf + got, PROTO_MAX_PASS - got);
-			if (r < 0 && errno == EINTR)
-				continue;
-			if (r <= 0)
-				break;
-			got += (size_t)r;
-			if (got == PROTO_MAX_PASS)
-				break;
-		}
-	}
-	close(p[0]);
-	int st;
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	if (!buf)
-		return HUSH_ENOMEM;
-	while (got && (buf[got - 1] == '\n' || buf[got - 1] == '\r'))
-		got--;
-	buf[got] = '\0';
-	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0 || got == 0) {
-		sodium_free(buf);
-		return HUSH_ECANCELED;
-	}
-	*pass = buf;
-	*len = got;
-	return 0;
-}
-
-/* Derives the key from a passphrase and checks it opens the vault; the
- * cached key is replaced only on success. */
-static int unlock_with_pass(const char *pass, size_t len)
-{
-	uint8_t *k = sodium_malloc(VAULT_KEY_BYTES);
-	if (!k)
-		return HUSH_ENOMEM;
-	int r = vault_derive_key(S.vault_path, pass, len, k);
-	if (!r) {
-		struct vault *v = NULL;
-		struct vault_unlock u = { .key = k };
-		r = vault_open(S.vault_path, &u, 0, &v);
-		vault_close(v);
-	}
-	if (!r) {
-		sodium_mprotect_readwrite(S.key);
-		memcpy(S.key, k, VAULT_KEY_BYTES);
-		sodium_mprotect_noaccess(S.key);
-		S.have_key = true;
-	}
-	sodium_free(k);
-	return r;
-}
-
-/* Makes sure the key is cached: keyring vaults fetch it, passphrase vaults
- * use an askpass program from the broker's own environment or config. */
-static int ensure_key(char *why, size_t whylen)
-{
-	if (S.have_key)
-		return 0;
-	struct vault_info info;
-	int r = vault_probe(S.vault_path, &info);
-	if (r)
-		return r;
-	if (info.source == VAULT_KEY_KEYRING) {
-		sodium_mprotect_readwrite(S.key);
-		r = keyring_lookup(info.id, S.key, why, whylen);
-		S.have_key = (r == 0);
-		if (r)
-			sodium_memzero(S.key, VAULT_KEY_BYTES);
-		sodium_mprotect_noaccess(S.key);
-		return r;
-	}
 	const char *ap = getenv("HUSH_ASKPASS");
 	if (!ap || !*ap)
 		ap = S.cfg.askpass;
-	if (!ap || !*ap)
-		return HUSH_ELOCKED;
-	char *pass;
-	size_t plen;
-	if (run_askpass(ap, &pass, &plen))
-		return HUSH_ELOCKED;
-	r = unlock_with_pass(pass, plen);
-	sodium_memzero(pass, plen);
-	sodium_free(pass);
-	return r ? HUSH_ELOCKED : 0;
-}
-
-/* --- starting an approved run --- */
-
-static void start_run(struct request *r, const char *by)
-{
-	const struct grant *g = r->g;
-	char what[PATH_MAX + 512];
-	struct spawn_env env;
-	struct mask *mo = NULL, *me = NULL;
-	bool masking = !(r->run.flags & PROTO_RUN_NO_MASK);
-	if (spawn_env_build(&env, g, r->run.env, r->run.envc)) {
-		refuse(r, 1, "failed", "out of memory", NULL);
-		return;
-	}
-	if (masking) {
-		mo = mask_new();
-		me = mask_new();
-		if (!mo || !me) {
-			mask_free(mo);
-			mask_free(me);
-			spawn_env_free(&env);
-			refuse(r, 1, "failed", "out of memory", NULL);
-			return;
-		}
-	}
-	char notices[1024] = "";
-	if (g->nsecrets > 0) {
-		char why[256] = "";
-		int k = ensure_key(why, sizeof(why));
-		struct vault *v = NULL;
-		if (!k) {
-			sodium_mprotect_readonly(S.key);
-			struct vault_unlock u = { .key = S.key };
-			k = vault_open(S.vault_path, &u, 0, &v);
-			sodium_mprotect_noaccess(S.key);
-			if (k == HUSH_EAUTH)
-				key_drop();
-		}
-		if (k) {
-			mask_free(mo);
-			mask_free(me);
-			spawn_env_free(&env);
-			if (k == HUSH_ENOENT)
-				refuse(r, 77, "refused", "no vault", "create one with: hush init");
-			else
-				refuse(r, 77, "refused", "vault is locked",
-				       "unlock it from a terminal outside the sandbox: hush unlock");
-			return;
-		}
-		for (size_t i = 0; i < g->nsecrets; i++) {
-			const char *val;
-			size_t len;
-			int e = vault_get(v, g->secrets[i].secret, &val, &len);
-			if (e) {
-				vault_close(v);
-				mask_free(mo);
-				mask_free(me);
-				spawn_env_free(&env);
-				snprintf(what, sizeof(what), "secret '%s' (grant '%s') is not in the vault",
-					 g->secrets[i].secret, g->name);
-				char hint[256];
-				snprintf(hint, sizeof(hint), "add it with: hush set %s", g->secrets[i].secret);
-				refuse(r, 1, "failed", what, hint);
-				return;
-			}
-			if (spawn_env_set(&env, g->secrets[i].env, val, len)) {
-				vault_close(v);
-				mask_free(mo);
-				mask_free(me);
-				spawn_env_free(&env);
-				refuse(r, 1, "failed", "environment too large", NULL);
-				return;
-			}
-			if (masking) {
-				int m1 = mask_add(mo, g->secrets[i].secret, (const uint8_t *)val, len);
-				mask_add(me, g->secrets[i].secret, (const uint8_t *)val, len);
-				if (m1 == HUSH_EINVAL) {
-					size_t o = strlen(notices);
-					snprintf(notices + o, sizeof(notices) - o,
-						 "%ssecret '%s' is shorter than %d bytes and is not masked",
-						 o ? "; " : "", g->secrets[i].secret, MASK_MIN_LEN);
-				}
-			}
-		}
-		vault_close(v);
-		S.last_use = time_mono_ms();
-	}
-	if (S.running >= ARRAY_LEN(S.runners)) {
-		mask_free(mo);
-		mask_free(me);
-		spawn_env_free(&env);
-		refuse(r, 1, "failed", "too many commands are running through the broker",
-		       "wait for some to finish");
-		return;
-	}
-	int xfd = grant_open_exec(r->exe, g->sha256);
-	if (xfd < 0) {
-		mask_free(mo);
-		mask_free(me);
-		spawn_env_free(&env);
-		if (xfd == HUSH_EPERM && g->sha256) {
-			snprintf(what, sizeof(what), "%s does not match the sha256 pin of grant '%s'",
-				 r->exe, g->name);
-			refuse(r, 77, "refused", what,
-			       "if the program was updated on purpose, update sha256 in config.ini");
-		} else {
-			snprintf(what, sizeof(what), "cannot open %s", r->exe);
-			refuse(r, 1, "failed", what, NULL);
-		}
-		return;
-	}
-	struct conn *c = r->c;
-	if (notices[0]) {
-		struct buf b;
-		buf_init(&b, PROTO_HDR + PROTO_MAX_MSG, false);
-		if (!proto_enc_notice(&b, notices))
-			send_frame(c, &b);
-		buf_free(&b);
-	}
-	/* the child's argv: the granted executable's path, then the arguments */
-	char **argv = calloc(r->run.argc + 1, sizeof(char *));
-	if (!argv) {
-		close(xfd);
-		mask_free(mo);
-		mask_free(me);
-		spawn_env_free(&env);
-		refuse(r, 1, "failed", "out of memory", NULL);
-		return;
-	}
-	argv[0] = r->exe;
-	for (size_t i = 1; i < r->run.argc; i++)
-		argv[i] = r->run.argv[i];
-	pid_t pid = fork();
-	if (pid == 0) {
-		int fl = fcntl(c->fd, F_GETFL);
-		if (fl >= 0)
-			fcntl(c->fd, F_SETFL, fl & ~O_NONBLOCK);
-		struct run_job j = {
-			.conn = c->fd, .cwd_fd = r->fds[0], .in_fd = r->fds[1], .out_fd = r->fds[2],
-			.err_fd = r->fds[3], .exec_fd = xfd, .argv = argv, .env = &env,
-			.mask = mo, .mask_err = me, .tty = (r->run.flags & PROTO_RUN_TTY) != 0,
-			.rows = r->run.rows, .cols = r->run.cols, .audit_path = S.audit_path,
-		};
-		j.ev = (struct audit_event){
-			.time = time_now(), .grant = g->name, .exe = r->exe, .argv = r->run.argv + 1,
-			.argc = r->run.argc - 1, .cwd = r->cwd, .pid = r->pid, .uid = r->uid,
-			.decision = "allowed", .approved_by = by, .exit_status = -1,
-		};
-		sigset_t none;
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		if (S.key) {
-			sodium_mprotect_readwrite(S.key);
-			sodium_memzero(S.key, VAULT_KEY_BYTES);
-		}
-		int *keep[] = { &j.conn, &j.cwd_fd, &j.in_fd, &j.out_fd, &j.err_fd, &j.exec_fd };
-		spawn_keep_fds(keep, ARRAY_LEN(keep));
-		_exit(spawn_runner(&j));
-	}
-	close(xfd);
-	free(argv);
-	mask_free(mo);
-	mask_free(me);
-	spawn_env_free(&env);
-	if (pid < 0) {
-		refuse(r, 1, "failed", "cannot start the command: fork failed", NULL);
-		return;
-	}
-	for (size_t i = 0; i < ARRAY_LEN(S.runners); i++) {
-		if (!S.runners[i]) {
-			S.runners[i] = pid;
-			S.running++;
-			break;
-		}
-	}
-	r->logged = true; /* the runner writes the audit line with the exit status */
-	conn_close(c); /* the runner owns the connection now; frees r */
-}
-
-/* The human (or policy) decided. */
-static void decide(struct request *r, bool yes, const char *by)
-{
-	r->confirm_pid = 0;
-	if (!yes) {
-		char what[256];
-		snprintf(what, sizeof(what), "denied: grant '%s' was not approved (%s)", r->g->name, by);
-		refuse(r, 77, "denied", what, NULL);
-		return;
-	}
-	if (r->g->policy == CONFIRM_POLICY_TTL && strcmp(by, "ttl-reuse") && strcmp(by, "policy")) {
-		uint64_t ttl = r->g->ttl ? r->g->ttl : S.cfg.approval_ttl;
-		if (ttl)
-			approval_add(r->g->name, r->cwd, ttl, time_mono_ms());
-	}
-	start_run(r, by);
-}
-
-/* --- run requests --- */
-
-static int add_request(struct request *r)
-{
-	for (size_t i = 0; i < MAX_REQUESTS; i++) {
-		if (!S.reqs[i]) {
-			S.reqs[i] = r;
-			return 0;
-		}
-	}
-	return -1;
-}
-
-static void handle_run(struct conn *c, const uint8_t *body, size_t blen)
-{
-	if (c->nfds != PROTO_RUN_FDS) {
-		reply_error(c, 2, "run request without its file descriptors", NULL);
-		conn_close(c);
-		return;
-	}
-	struct request *r = calloc(1, sizeof(*r));
-	if (!r) {
-		conn_close(c);
-		return;
-	}
-	r->id = ++S.next_id;
-	r->c = c;
-	c->req = r;
-	memcpy(r->fds, c->fds, sizeof(r->fds));
-	c->nfds = 0;
-	r->pid = c->pid;
-	r->uid = c->uid;
-	if (proto_dec_run(body, blen, &r->run)) {
-		reply_error(c, 2, "malformed run request", NULL);
-		conn_close(c);
-		return;
-	}
-	/* the requester's working directory, from the O_PATH fd it passed */
-	char link[64];
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", r->fds[0]);
-	struct stat st;
-	ssize_t n = readlink(link, r->cwd, sizeof(r->cwd) - 1);
-	if (n <= 0 || r->cwd[0] != '/' || fstat(r->fds[0], &st) < 0 || !S_ISDIR(st.st_mode)) {
-		r->cwd[0] = '\0';
-		reply_error(c, 2, "the working directory passed is not a directory", NULL);
-		conn_close(c);
-		return;
-	}
-	r->cwd[n] = '\0';
-	snprintf(link, sizeof(link), "/proc/%ld/exe", (long)r->pid);
-	n = readlink(link, r->peer_exe, sizeof(r->peer_exe) - 1);
-	r->peer_exe[n > 0 ? n : 0] = '\0';
-
-	char why[512], what[1024];
-	int e = grant_find(&S.cfg, r->run.grant, r->run.argv, r->run.argc, r->cwd, &r->g, r->exe,
-			   why, sizeof(why));
-	if (e == HUSH_ENOENT) {
-		if (r->run.grant[0])
-			snprintf(what, sizeof(what), "no grant '%s' allows %s", r->run.grant, r->run.argv[0]);
-		else
-			snprintf(what, sizeof(what), "no grant allows %s", r->run.argv[0]);
-		refuse(r, 77, "refused", what,
-		       "a human can add a [grant NAME] section with command = /absolute/path "
-		       "to config.ini (see docs/config.md), then restart the broker: hush stop");
-		return;
-	}
-	if (e) {
-		snprintf(what, sizeof(what), "%s", why[0] ? why : "request does not match any grant");
-		refuse(r, 77, "refused", what,
-		       "run the command with arguments and in a directory its grant allows "
-		       "(hush grant list)");
-		return;
-	}
-	if ((r->run.flags & PROTO_RUN_NO_MASK) && !r->g->allow_no_mask) {
-		snprintf(what, sizeof(what), "grant '%s' does not allow --no-mask", r->g->name);
-		refuse(r, 77, "refused", what, "set allow_no_mask = true in the grant, or drop --no-mask");
-		return;
-	}
-	size_t o = 0;
-	for (size_t i = 0; i < r->g->nsecrets && o < sizeof(r->secret_names); i++) {
-		int w = snprintf(r->secret_names + o, sizeof(r->secret_names) - o, "%s%s",
-				 i ? "," : "", r->g->secrets[i].env);
-		if (w < 0)
-			break;
-		o += (size_t)w;
-	}
-	/* a locked vault with no way to unlock: refuse before bothering a human */
-	if (r->g->nsecrets > 0) {
-		char kwhy[256] = "";
-		int k = ensure_key(kwhy, sizeof(kwhy));
-		if (k == HUSH_ENOENT) {
-			refuse(r, 77, "refused", "no vault", "create one with: hush init");
-			return;
-		}
-		if (k) {
-			refuse(r, 77, "refused", "vault is locked",
-			       "unlock it from a terminal outside the sandbox: hush unlock");
-			return;
-		}
-	}
-	uint64_t now = time_mono_ms();
-	enum confirm_ui ui = r->g->ui != CONFIRM_UI_DEFAULT ? r->g->ui : S.cfg.confirm;
-	if (r->g->policy == CONFIRM_POLICY_NEVER || ui == CONFIRM_UI_NONE) {
-		decide(r, true, "policy");
-		return;
-	}
-	if (approval_check(r->g->name, r->cwd, now)) {
-		decide(r, true, "ttl-reuse");
-		return;
-	}
-	if (add_request(r) == 0) {
-		r->waiting = true;
-	} else {
-		refuse(r, 1, "refused", "too many requests are waiting for approval",
-		       "approve or deny some: hush pending");
-		return;
-	}
-	r->created = now;
-	r->deadline = now + (S.cfg.request_timeout ? S.cfg.request_timeout : 120) * 1000;
-	const char *prog = NULL, *kind = "command";
-	char dpath[PATH_MAX];
-	const char *env_confirm = getenv("HUSH_CONFIRM");
-	if (ui == CONFIRM_UI_TERMINAL) {
-		r->via = "terminal";
-	} else {
-		if (env_confirm && env_confirm[0] == '/')
-			prog = env_confirm;
-		else if (ui == CONFIRM_UI_COMMAND)
-			prog = r->g->confirm_command ? r->g->confirm_command : S.cfg.confirm_command;
-		else if (!confirm_find_desktop(dpath, sizeof(dpath), &kind))
-			prog = dpath;
-		if (!prog) {
-			refuse(r, 77, "refused",
-			       "no way to ask a human for confirmation (no display, no dialog program, "
-			       "no confirmation command)",
-			       "set confirm = terminal in [broker] of config.ini, then approve from a "
-			       "terminal with: hush pending / hush approve");
-			return;
-		}
-		r->via = ui == CONFIRM_UI_DESKTOP && strcmp(kind, "command") ? "ui" : "command";
-		struct confirm_info ci = {
-			.grant = r->g->name, .command = r->exe, .argv = r->run.argv + 1,
-			.argc = r->run.argc - 1, .cwd = r->cwd, .pid = r->pid, .exe = r->peer_exe,
-			.secrets = r->secret_names,
-		};
-		if (confirm_launch(kind, prog, &ci, &r->confirm_pid)) {
-			refuse(r, 77, "refused", "cannot start the confirmation program", NULL);
-			return;
-		}
-	}
-	struct buf b;
-	buf_init(&b, PROTO_HDR + PROTO_MAX_MSG, false);
-	if (!proto_enc_waiting(&b, r->id, r->via))
-		send_frame(c, &b);
-	buf_free(&b);
-}
-
-/* --- control requests --- */
-
-static struct request *find_request(uint64_t id, struct conn *c)
-{
-	struct request *only = NULL;
-	size_t count = 0;
-	for (size_t i = 0; i < MAX_REQUESTS; i++) {
-		if (!S.reqs[i])
-			continue;
-		if (id && S.reqs[i]->id == id)
-			return S.reqs[i];
-		only = S.reqs[i];
-		count++;
-	}
-	if (id) {
-		char what[64];
-		snprintf(what, sizeof(what), "no pending request %llu", (unsigned long long)id);
-		reply_error(c, 1, what, "list them with: hush pending");
-		return NULL;
-	}
-	if (count == 1)
-		return only;
-	reply_error(c, count ? 2 : 1,
-		    count ? "several requests are pending: name one" : "no request is pending",
-		    count ? "list them with: hush pending" : NULL);
-	return NULL;
-}
-
-static void reply_status(struct conn *c)
-{
-	uint64_t now = time_mono_ms();
-	struct proto_status st = {
-		.pid = (uint32_t)getpid(), .locked = S.have_key ? 0 : 1,
-		.approvals = approval_count(now), .running = S.running,
-		.uptime = (uint64_t)(time_now() - S.started),
-	};
-	for (size_t i = 0; i < MAX_REQUESTS; i++)
-		if (S.reqs[i])
-			st.pending++;
-	struct buf b;
-	buf_init(&b, PROTO_HDR + PROTO_MAX_MSG, false);
-	if (!proto_enc_status(&b, &st))
-		send_frame(c, &b);
-	buf_free(&b);
-}
-
-static void reply_pending(struct conn *c)
-{
-	struct proto_pending_item items[MAX_REQUESTS];
-	struct proto_pending p = { .items = items };
-	uint64_t now = time_mono_ms();
-	for (size_t i = 0; i < MAX_REQUESTS; i++) {
-		struct request *r = S.reqs[i];
-		if (!r)
-			continue;
-		items[p.n++] = (struct proto_pending_item){
-			.id = r->id, .grant = r->g->name, .command = r->exe, .argv = r->run.argv + 1,
-			.argc = r->run.argc - 1, .cwd = r->cwd, .pid = (uint32_t)r->pid,
-			.exe = r->peer_exe, .age = (now - r->created) / 1000,
-		};
-	}
-	struct buf b;
-	buf_init(&b, PROTO_HDR + PROTO_MAX_MSG, false);
-	if (!proto_enc_pending(&b, &p))
-		send_frame(c, &b);
-	else
-		reply_error(c, 1, "pending list too large", NULL);
-	buf_free(&b);
-}
-
-/* Returns true when c was closed. */
-static bool handle_control(struct conn *c, uint8_t type, const uint8_t *body, size_t blen)
-{
-	struct proto_control ctl;
-	if (proto_dec_control(type, body, blen, &ctl)) {
-		reply_error(c, 2, "malformed control request", NULL);
-		conn_close(c);
-		return true;
-	}
-	if (sodium_memcmp(ctl.token, S.token, PROTO_TOKEN_BYTES) != 0) {
-		proto_control_free(&ctl);
-		reply_error(c, 77, "control request refused: wrong token", NULL);
-		conn_close(c);
-		return true;
-	}
-	struct request *r;
-	switch (type) {
-	case MSG_STATUS:
-		reply_status(c);
-		break;
-	case MSG_STOP:
-		reply_ok(c, "stopping");
-		S.stop = true;
-		break;
-	case MSG_LOCK:
-		key_drop();
-		approval_clear();
-		reply_ok(c, "locked; approvals dropped");
-		break;
-	case MSG_UNLOCK: {
-		struct vault_info info;
-		int e = vault_probe(S.vault_path, &info);
-		char why[256] = "";
-		if (!e && info.source == VAULT_KEY_KEYRING) {
-			key_drop();
-			e = ensure_key(why, sizeof(why));
-		} else if (!e) {
-			e = unlock_with_pass(ctl.pass, ctl.passlen);
-		}
-		if (!e) {
-			S.last_use = time_mono_ms();
-			reply_ok(c, "unlocked");
-		} else if (e == HUSH_EAUTH) {
-			reply_error(c, 1, "cannot unlock: wrong passphrase", NULL);
-		} else {
-			char what[512];
-			snprintf(what, sizeof(what), "cannot unlock: %s%s%s", hush_strerror(e),
-				 why[0] ? ": " : "", why);
-			reply_error(c, 1, what, e == HUSH_ENOENT ? "create a vault with: hush init" : NULL);
-		}
-		break;
-	}
-	case MSG_PENDING:
-		reply_pending(c);
-		break;
-	case MSG_APPROVE:
-		if (!(r = find_request(ctl.id, c)))
-			break;
-		if (ctl.for_secs)
-			approval_add(r->g->name, r->cwd, ctl.for_secs, time_mono_ms());
-		if (r->confirm_pid > 0)
-			kill(-r->confirm_pid, SIGKILL);
-		reply_ok(c, "approved");
-		decide(r, true, "terminal");
-		break;
-	case MSG_DENY:
-		if (!(r = find_request(ctl.id, c)))
-			break;
-		if (r->confirm_pid > 0)
-			kill(-r->confirm_pid, SIGKILL);
-		reply_ok(c, "denied");
-		decide(r, false, "terminal");
-		break;
-	}
-	proto_control_free(&ctl);
-	return false;
+	return keycache_ensure(ap, why, whylen);
 }
 
 /* --- connections --- */
@@ -837,15 +194,18 @@ static int handle_frame(struct conn *c)
 	uint8_t type = c->body[0];
 	const uint8_t *body = c->body + 1;
 	size_t blen = c->blen - 1;
+	if (type == MSG_HELLO && !c->req && !c->hello) {
+		return control_hello(c, body, blen) ? -1 : 0;
+	}
 	if (type == MSG_RUN && !c->req) {
 		uint8_t *keep = c->body;
 		c->body = NULL;
-		handle_run(c, body, blen);
+		run_request(c, body, blen);
 		free(keep);
 		return -1; /* handle_run either closed c or parked it on a request */
 	}
 	if (proto_control_type(type) && c->control && !c->req) {
-		if (!handle_control(c, type, body, blen))
+		if (!control_request(c, type, body, blen))
 			conn_close(c); /* one control request per connection */
 		return -1;
 	}
@@ -861,9 +221,9 @@ static int handle_frame(struct conn *c)
 		return 0;
 	}
 	if (proto_control_type(type))
-		reply_error(c, 2, "this request is only accepted on the control socket", NULL);
+		conn_reply_error(c, 2, "this request is only accepted on the control socket", NULL);
 	else
-		reply_error(c, 2, "unknown or unexpected message type", NULL);
+		conn_reply_error(c, 2, "unknown or unexpected message type", NULL);
 	conn_close(c);
 	return -1;
 }
@@ -916,7 +276,7 @@ static void conn_read(struct conn *c)
 				continue;
 			uint32_t len = proto_get_len(c->hdr);
 			if (proto_check_len(len)) {
-				reply_error(c, 2, "frame length out of bounds", NULL);
+				conn_reply_error(c, 2, "frame length out of bounds", NULL);
 				conn_close(c);
 				return;
 			}
@@ -939,6 +299,22 @@ static void conn_read(struct conn *c)
 		free(c->body);
 		c->body = NULL;
 	}
+}
+
+/* poll() said something about c. */
+static void conn_ready(struct conn *c, short revents)
+{
+	if ((revents & POLLOUT) && conn_flush(c) < 0) {
+		conn_free(c);
+		return;
+	}
+	if (c->closing) {
+		if (!conn_has_output(c) || (revents & (POLLHUP | POLLERR)))
+			conn_free(c);
+		return;
+	}
+	if (revents & (POLLIN | POLLHUP | POLLERR))
+		conn_read(c);
 }
 
 static void accept_conn(int lfd, bool control)
@@ -964,6 +340,7 @@ static void accept_conn(int lfd, bool control)
 		return;
 	}
 	c->fd = fd;
+	buf_init(&c->out, OUT_QUEUE_MAX, false);
 	c->control = control;
 	c->pid = cr.pid;
 	c->uid = cr.uid;
@@ -985,7 +362,7 @@ static void reap(void)
 				found = true;
 				r->confirm_pid = 0;
 				bool yes = WIFEXITED(st) && WEXITSTATUS(st) == 0;
-				decide(r, yes, r->via);
+				request_decided(r, yes, r->via);
 				break;
 			}
 		}
@@ -1009,7 +386,7 @@ static void on_signal(void)
 			S.stop = true;
 			break;
 		case SIGUSR1:
-			key_drop();
+			keycache_drop();
 			approval_clear();
 			break;
 		case SIGCHLD:
@@ -1029,17 +406,21 @@ static void timers(uint64_t now)
 			char what[256];
 			snprintf(what, sizeof(what),
 				 "request timed out: nobody approved grant '%s' in time", r->g->name);
-			refuse(r, 77, "timeout", what,
+			request_refuse(r, 77, "timeout", what,
 			       "approve it while it waits: hush pending / hush approve");
 		}
 	}
 	for (size_t i = 0; i < MAX_CONNS; i++) {
 		struct conn *c = S.conns[i];
-		if (c && !c->req && now >= c->deadline)
-			conn_close(c); /* idle or slow-drip client */
+		if (c && !c->req && now >= c->deadline) {
+			if (c->closing)
+				conn_free(c); /* its replies never went out */
+			else
+				conn_close(c); /* idle or slow-drip client */
+		}
 	}
-	if (S.have_key && S.cfg.idle_lock && now - S.last_use >= S.cfg.idle_lock * 1000)
-		key_drop();
+	if (keycache_have() && S.cfg.idle_lock && now - S.last_use >= S.cfg.idle_lock * 1000)
+		keycache_drop();
 }
 
 static uint64_t next_deadline(uint64_t now)
@@ -1051,7 +432,7 @@ static uint64_t next_deadline(uint64_t now)
 	for (size_t i = 0; i < MAX_CONNS; i++)
 		if (S.conns[i] && !S.conns[i]->req && S.conns[i]->deadline < d)
 			d = S.conns[i]->deadline;
-	if (S.have_key && S.cfg.idle_lock) {
+	if (keycache_have() && S.cfg.idle_lock) {
 		uint64_t t = S.last_use + S.cfg.idle_lock * 1000;
 		if (t < d)
 			d = t;
@@ -1093,6 +474,32 @@ static int write_private(const char *path, const void *data, size_t len)
 	return r;
 }
 
+/* After detaching: stdin from /dev/null, stdout and stderr (where the
+ * "hushd: ..." lines go) appended to <data>/hushd.log, 0600; a log over
+ * 1 MiB is moved to hushd.log.old first. */
+static void detach_output(void)
+{
+	struct stat st;
+	char old[PATH_MAX + 8];
+	if (lstat(S.log_path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > DAEMON_LOG_MAX &&
+	    !xsnprintf(old, sizeof(old), "%s.old", S.log_path))
+		rename(S.log_path, old);
+	int nul = open("/dev/null", O_RDWR | O_CLOEXEC);
+	int log = open(S.log_path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (nul >= 0)
+		dup2(nul, 0);
+	if (log < 0)
+		log = nul;
+	if (log >= 0) {
+		dup2(log, 1);
+		dup2(log, 2);
+	}
+	if (nul > 2)
+		close(nul);
+	if (log > 2 && log != nul)
+		close(log);
+}
+
 static void cleanup_files(void)
 {
 	unlink(S.client_sock);
@@ -1113,14 +520,16 @@ static int setup_paths(void)
 	    xsnprintf(S.token_path, sizeof(S.token_path), "%s/control/token", S.runtime) ||
 	    xsnprintf(S.pid_path, sizeof(S.pid_path), "%s/hushd.pid", S.runtime) ||
 	    xsnprintf(S.lock_path, sizeof(S.lock_path), "%s/hushd.lock", S.runtime) ||
-	    xsnprintf(S.audit_path, sizeof(S.audit_path), "%s/audit.log", data))
+	    xsnprintf(S.audit_path, sizeof(S.audit_path), "%s/audit.log", data) ||
+	    xsnprintf(S.log_path, sizeof(S.log_path), "%s/" DAEMON_LOG_NAME, data))
 		return -1;
 	return 0;
 }
 
-int daemon_run(const struct daemon_opts *o)
+/* Before anything listens: no core dumps, config, paths, private
+ * directories. 0 or 1 (printed why). */
+static int prepare(void)
 {
-	int ready_fd = o->ready_fd;
 	if (sodium_init() < 0) {
 		msg_error("cannot start: libsodium failed to initialise");
 		return 1;
@@ -1151,6 +560,12 @@ int daemon_run(const struct daemon_opts *o)
 		return 1;
 	}
 	umask(0177); /* sockets and files from here on: 0600 */
+	return 0;
+}
+
+/* The broker lock: 0, 1, or DAEMON_ALREADY_RUNNING (printed who). */
+static int take_lock(void)
+{
 	S.lockfd = open(S.lock_path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (S.lockfd < 0) {
 		msg_error("cannot open %s: %s", S.lock_path, strerror(errno));
@@ -1168,93 +583,44 @@ int daemon_run(const struct daemon_opts *o)
 		msg_error("a broker is already running (pid %s)", pid);
 		return DAEMON_ALREADY_RUNNING;
 	}
-	if (!o->foreground) {
-		int p[2];
-		if (pipe2(p, O_CLOEXEC) < 0)
-			return 1;
-		pid_t pid = fork();
-		if (pid < 0)
-			return 1;
-		if (pid > 0) {
-			close(p[1]);
-			close(S.lockfd);
-			char c;
-			ssize_t n;
-			while ((n = read(p[0], &c, 1)) < 0 && errno == EINTR)
-				;
-			close(p[0]);
-			if (n == 1)
-				return 0;
-			int st;
-			waitpid(pid, &st, 0);
-			return WIFEXITED(st) && WEXITSTATUS(st) ? WEXITSTATUS(st) : 1;
-		}
+	return 0;
+}
+
+/* Forks: the parent waits until the child listens and returns its exit
+ * status; the child (the broker) returns -1 with *ready_fd to signal. */
+static int detach(int *ready_fd)
+{
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return 1;
+	pid_t pid = fork();
+	if (pid < 0)
+		return 1;
+	if (pid > 0) {
+		close(p[1]);
+		close(S.lockfd);
+		char c;
+		ssize_t n;
+		while ((n = read(p[0], &c, 1)) < 0 && errno == EINTR)
+			;
 		close(p[0]);
-		ready_fd = p[1];
-		setsid();
-		/* the lock taken by the parent stays with us: flock locks belong
-		 * to the open file, which we share */
+		if (n == 1)
+			return 0;
+		int st;
+		waitpid(pid, &st, 0);
+		return WIFEXITED(st) && WEXITSTATUS(st) ? WEXITSTATUS(st) : 1;
 	}
-	S.frame_timeout = DEFAULT_FRAME_TIMEOUT_MS;
-	const char *ft = getenv("HUSH_BROKER_FRAME_TIMEOUT_MS");
-	if (ft && *ft) {
-		long v = strtol(ft, NULL, 10);
-		if (v >= 100 && v <= 600000)
-			S.frame_timeout = (uint64_t)v;
-	}
-	S.token = sodium_malloc(PROTO_TOKEN_BYTES);
-	S.key = sodium_malloc(VAULT_KEY_BYTES);
-	if (!S.token || !S.key) {
-		msg_error("cannot start: out of secure memory");
-		return 1;
-	}
-	randombytes_buf(S.token, PROTO_TOKEN_BYTES);
-	sodium_mprotect_noaccess(S.key);
-	S.lc = listen_at(S.client_sock);
-	S.lk = S.lc >= 0 ? listen_at(S.control_sock) : -1;
-	if (S.lc < 0 || S.lk < 0) {
-		msg_error("cannot listen on %s: %s", S.lc < 0 ? S.client_sock : S.control_sock,
-			  strerror(errno));
-		cleanup_files();
-		return 1;
-	}
-	char pidtxt[32];
-	snprintf(pidtxt, sizeof(pidtxt), "%ld\n", (long)getpid());
-	if (write_private(S.token_path, S.token, PROTO_TOKEN_BYTES) < 0 ||
-	    write_private(S.pid_path, pidtxt, strlen(pidtxt)) < 0) {
-		msg_error("cannot write %s: %s", S.token_path, strerror(errno));
-		cleanup_files();
-		return 1;
-	}
-	sodium_mprotect_readonly(S.token);
-	sigset_t set;
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGUSR1);
-	sigaddset(&set, SIGCHLD);
-	sigaddset(&set, SIGHUP);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	S.sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
-	S.started = time_now();
-	S.last_use = time_mono_ms();
-	if (ready_fd >= 0) {
-		if (write(ready_fd, "R", 1) < 0) {
-			/* the starter is gone; keep running */
-		}
-		close(ready_fd);
-		if (!o->foreground) {
-			int nul = open("/dev/null", O_RDWR);
-			if (nul >= 0) {
-				dup2(nul, 0);
-				dup2(nul, 1);
-				dup2(nul, 2);
-				if (nul > 2)
-					close(nul);
-			}
-		}
-	}
+	close(p[0]);
+	*ready_fd = p[1];
+	setsid();
+	/* the lock taken by the parent stays with us: flock locks belong
+	 * to the open file, which we share */
+	return -1;
+}
+
+/* The poll loop, until a stop request or signal. */
+static void serve(void)
+{
 	while (!S.stop) {
 		struct pollfd p[3 + MAX_CONNS];
 		struct conn *pc[3 + MAX_CONNS];
@@ -1265,8 +631,12 @@ int daemon_run(const struct daemon_opts *o)
 		for (size_t i = 0; i < MAX_CONNS; i++) {
 			if (!S.conns[i])
 				continue;
-			pc[np] = S.conns[i];
-			p[np++] = (struct pollfd){ .fd = S.conns[i]->fd, .events = POLLIN };
+			struct conn *c = S.conns[i];
+			short ev = c->closing ? 0 : POLLIN;
+			if (conn_has_output(c))
+				ev |= POLLOUT;
+			pc[np] = c;
+			p[np++] = (struct pollfd){ .fd = c->fd, .events = ev };
 		}
 		uint64_t now = time_mono_ms();
 		uint64_t d = next_deadline(now);
@@ -1288,19 +658,90 @@ int daemon_run(const struct daemon_opts *o)
 					if (S.conns[k] == pc[i])
 						live = true;
 				if (live)
-					conn_read(pc[i]);
+					conn_ready(pc[i], p[i].revents);
 			}
 		}
 		timers(time_mono_ms());
 	}
-	for (size_t i = 0; i < MAX_CONNS; i++)
+}
+
+int daemon_run(const struct daemon_opts *o)
+{
+	int ready_fd = o->ready_fd;
+	int r = prepare();
+	if (!r)
+		r = take_lock();
+	if (r)
+		return r;
+	if (!o->foreground && (r = detach(&ready_fd)) >= 0)
+		return r;
+	S.frame_timeout = DEFAULT_FRAME_TIMEOUT_MS;
+	const char *ft = getenv("HUSH_BROKER_FRAME_TIMEOUT_MS");
+	if (ft && *ft) {
+		long v = strtol(ft, NULL, 10);
+		if (v >= 100 && v <= 600000)
+			S.frame_timeout = (uint64_t)v;
+	}
+	S.token = sodium_malloc(PROTO_TOKEN_BYTES);
+	if (!S.token || keycache_init(S.vault_path)) {
+		msg_error("cannot start: out of secure memory");
+		return 1;
+	}
+	randombytes_buf(S.token, PROTO_TOKEN_BYTES);
+	/* the token first: a client that reaches the socket can verify us */
+	if (write_private(S.token_path, S.token, PROTO_TOKEN_BYTES) < 0) {
+		msg_error("cannot write %s: %s", S.token_path, strerror(errno));
+		cleanup_files();
+		return 1;
+	}
+	S.lc = listen_at(S.client_sock);
+	S.lk = S.lc >= 0 ? listen_at(S.control_sock) : -1;
+	if (S.lc < 0 || S.lk < 0) {
+		msg_error("cannot listen on %s: %s", S.lc < 0 ? S.client_sock : S.control_sock,
+			  strerror(errno));
+		cleanup_files();
+		return 1;
+	}
+	char pidtxt[32];
+	snprintf(pidtxt, sizeof(pidtxt), "%ld\n", (long)getpid());
+	if (write_private(S.pid_path, pidtxt, strlen(pidtxt)) < 0) {
+		msg_error("cannot write %s: %s", S.pid_path, strerror(errno));
+		cleanup_files();
+		return 1;
+	}
+	sodium_mprotect_readonly(S.token);
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	S.sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	S.started = time_now();
+	S.last_use = time_mono_ms();
+	if (ready_fd >= 0) {
+		if (write(ready_fd, "R", 1) < 0) {
+			/* the starter is gone; keep running */
+		}
+		close(ready_fd);
+		if (!o->foreground)
+			detach_output();
+	}
+	serve();
+	for (size_t i = 0; i < MAX_CONNS; i++) {
 		if (S.conns[i])
 			conn_close(S.conns[i]);
+		if (S.conns[i])
+			conn_free(S.conns[i]);
+	}
 	cleanup_files();
 	close(S.lc);
 	close(S.lk);
-	key_drop();
-	sodium_free(S.key);
+	session_clear();
+	keycache_free();
 	sodium_free(S.token);
 	config_free(&S.cfg);
 	return 0;

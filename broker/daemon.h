@@ -23,4 +23,9 @@ int daemon_run(const struct daemon_opts *o);
 
 #define DAEMON_ALREADY_RUNNING 3
 
+/* Once detached, the broker writes its messages to <data>/DAEMON_LOG_NAME
+ * (moved to DAEMON_LOG_NAME.old at start when over DAEMON_LOG_MAX bytes). */
+#define DAEMON_LOG_NAME "hushd.log"
+#define DAEMON_LOG_MAX (1024 * 1024)
+
 #endif

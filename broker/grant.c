@@ -96,6 +96,95 @@ static int hex_nibble(char c)
 	return -1;
 }
 
+/* SHA-256 of everything fd holds, read with pread (the offset stays). */
+static int hash_fd(int fd, uint8_t out[crypto_hash_sha256_BYTES])
+{
+	crypto_hash_sha256_state st;
+	crypto_hash_sha256_init(&st);
+	static uint8_t chunk[65536];
+	off_t off = 0;
+	for (;;) {
+		ssize_t r = pread(fd, chunk, sizeof(chunk), off);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return HUSH_EIO;
+		if (r == 0)
+			break;
+		crypto_hash_sha256_update(&st, chunk, (unsigned long long)r);
+		off += r;
+	}
+	crypto_hash_sha256_final(&st, out);
+	return 0;
+}
+
+int grant_sha256_hex(const char *path, char hex[65])
+{
+	int fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? HUSH_ENOENT : HUSH_EIO;
+	uint8_t h[crypto_hash_sha256_BYTES];
+	int r = hash_fd(fd, h);
+	close(fd);
+	if (!r)
+		sodium_bin2hex(hex, 65, h, sizeof(h));
+	return r;
+}
+
+/* Whether the caller can replace the entry child inside dir: dir is
+ * writable, and not sticky unless we own dir or child. */
+static bool dir_lets_replace(const char *dir, const char *child)
+{
+	struct stat d, c;
+	if (access(dir, W_OK) != 0 || stat(dir, &d) != 0)
+		return false;
+	if (!(d.st_mode & S_ISVTX))
+		return true;
+	return d.st_uid == getuid() || lstat(child, &c) != 0 || c.st_uid == getuid();
+}
+
+/* Walks path and each directory above it. 1 with why set, or 0. */
+static int path_writable(const char *path, char *why, size_t n)
+{
+	if (access(path, W_OK) == 0) {
+		snprintf(why, n, "you can write %s", path);
+		return 1;
+	}
+	char cur[PATH_MAX];
+	if (xsnprintf(cur, sizeof(cur), "%s", path))
+		return 0;
+	for (;;) {
+		char *slash = strrchr(cur, '/');
+		if (!slash)
+			return 0;
+		char child[PATH_MAX];
+		memcpy(child, cur, sizeof(child));
+		if (slash == cur)
+			cur[1] = '\0';
+		else
+			*slash = '\0';
+		if (dir_lets_replace(cur, child)) {
+			snprintf(why, n, "you can write the directory %s", cur);
+			return 1;
+		}
+		if (slash == cur)
+			return 0;
+	}
+}
+
+int grant_exe_writable(const char *path, char *why, size_t n)
+{
+	/* root can write any file: an agent running as root is out of scope */
+	if (getuid() == 0)
+		return 0;
+	if (path_writable(path, why, n))
+		return 1;
+	char real[PATH_MAX];
+	if (!realpath(path, real))
+		return errno == ENOENT ? HUSH_ENOENT : HUSH_EIO;
+	return path_writable(real, why, n);
+}
+
 int grant_open_exec(const char *path, const char *sha256_hex)
 {
 	int fd = open(path, O_RDONLY | O_NOCTTY);
@@ -121,24 +210,11 @@ int grant_open_exec(const char *path, const char *sha256_hex)
 		}
 		want[i] = (uint8_t)(hi << 4 | lo);
 	}
-	crypto_hash_sha256_state st_h;
-	crypto_hash_sha256_init(&st_h);
-	static uint8_t chunk[65536];
-	off_t off = 0;
-	for (;;) {
-		ssize_t r = pread(fd, chunk, sizeof(chunk), off);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			close(fd);
-			return HUSH_EIO;
-		}
-		if (r == 0)
-			break;
-		crypto_hash_sha256_update(&st_h, chunk, (unsigned long long)r);
-		off += r;
+	int r = hash_fd(fd, got);
+	if (r) {
+		close(fd);
+		return r;
 	}
-	crypto_hash_sha256_final(&st_h, got);
 	if (sodium_memcmp(want, got, sizeof(want)) != 0) {
 		close(fd);
 		return HUSH_EPERM;

@@ -30,4 +30,14 @@ int grant_cwd_within(const char *dir, const char *prefix);
  * (hash mismatch) or HUSH_EIO. */
 int grant_open_exec(const char *path, const char *sha256_hex);
 
+/* SHA-256 of the file at path as 64 lowercase hex digits (hex[65]).
+ * 0, HUSH_ENOENT or HUSH_EIO. */
+int grant_sha256_hex(const char *path, char hex[65]);
+
+/* Whether the user running this can change what path runs: the file is
+ * writable, or a directory above it (or above the file it resolves to)
+ * lets them replace an entry. 1 with a reason in why[n], 0 (always for
+ * root, who can write everything), or HUSH_ENOENT / HUSH_EIO. */
+int grant_exe_writable(const char *path, char *why, size_t n);
+
 #endif

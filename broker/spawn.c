@@ -85,7 +85,7 @@ void spawn_env_free(struct spawn_env *e)
 
 static bool keep_name(const struct grant *g, const char *name)
 {
-	if (envpolicy_runs_code(name))
+	if (envpolicy_runs_code(name) || config_env_broker_only(name))
 		return false;
 	for (size_t i = 0; i < ARRAY_LEN(base_names); i++)
 		if (!strcmp(name, base_names[i]))
@@ -118,6 +118,10 @@ int spawn_env_build(struct spawn_env *e, const struct grant *g, char *const *req
 		if (r == HUSH_ETOOBIG)
 			r = 0; /* the base set comes first; extra names beyond the cap are dropped */
 	}
+	/* ssh_agent = yes: the broker's own agent, from the human's session */
+	const char *sa = getenv("SSH_AUTH_SOCK");
+	if (!r && g && g->ssh_agent && sa && sa[0] == '/')
+		r = spawn_env_set(e, "SSH_AUTH_SOCK", sa, strlen(sa));
 	if (r)
 		spawn_env_free(e);
 	return r;
@@ -452,8 +456,9 @@ int spawn_runner(struct run_job *j)
 	j->ev.exit_status = code;
 	if (client_gone)
 		j->ev.reason = "client disconnected";
-	if (j->audit_path)
-		audit_append(j->audit_path, &j->ev);
+	int ae = j->audit_path ? audit_append(j->audit_path, &j->ev) : 0;
+	if (ae)
+		msg_error("cannot append to the audit log %s: %s", j->audit_path, hush_strerror(ae));
 	mask_free(so.mask);
 	mask_free(se.mask);
 	return 0;

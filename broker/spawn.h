@@ -24,7 +24,8 @@
 /* Builds the child's environment from the requester's (NAME=value strings):
  * PATH from the grant (or SPAWN_DEFAULT_PATH), HOME, USER, LOGNAME, LANG,
  * LC_*, TERM, COLORTERM, TZ and the grant's env_keep names, never a dangerous
- * one. Entries are sodium_malloc'd; room is left for the secrets, which the
+ * one nor one only the broker sets (config_env_broker_only); with the
+ * grant's ssh_agent, SSH_AUTH_SOCK from the broker's own environment. Entries are sodium_malloc'd; room is left for the secrets, which the
  * caller adds with spawn_env_set(). Returns 0 or HUSH_ENOMEM. */
 struct spawn_env {
 	char *v[SPAWN_MAX_ENV + 1];

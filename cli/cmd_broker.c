@@ -44,6 +44,19 @@ static void load_config(struct config *cfg)
 
 static const char *NOT_RUNNING_HINT = "start it with: hush broker";
 
+/* Someone other than the broker answers on its socket: nothing was sent. */
+_Noreturn static void die_not_broker(bool control)
+{
+	char path[PATH_MAX] = "?";
+	client_socket_path(control, path, sizeof(path));
+	die_status(1,
+		   client_in_sandbox()
+			   ? "the broker runs outside the sandbox; a process in here listens instead"
+			   : "another program took the broker's socket: stop it, remove the socket "
+			     "and start the broker again (hush broker)",
+		   "refusing %s: %s", path, client_peer_problem());
+}
+
 /* Sends a control request; exits with a message when the broker cannot be
  * reached or refuses. Returns the reply type; *body is malloc'd. */
 static uint8_t control_or_die(uint8_t type, struct proto_control *ctl, uint8_t **body, size_t *blen)
@@ -55,6 +68,8 @@ static uint8_t control_or_die(uint8_t type, struct proto_control *ctl, uint8_t *
 	if (r == HUSH_EPERM)
 		die_status(1, "control requests only work outside the sandbox, as the broker's user",
 			   "cannot read the broker's control token");
+	if (r == HUSH_ENOTBROKER)
+		die_not_broker(true);
 	if (r)
 		die("cannot talk to the broker: %s", hush_strerror(r));
 	if (rt == MSG_ERROR) {
@@ -103,6 +118,7 @@ int cmd_broker(int argc, char **argv)
 		       "Without --foreground it detaches once its sockets listen.\n\n"
 		       "  --foreground   stay in the foreground (systemd, debugging)\n\n"
 		       "Sockets: <runtime>/client.sock and <runtime>/control/sock.\n"
+		       "Once detached it logs to <data>/" DAEMON_LOG_NAME " (hush status says where).\n"
 		       "SIGTERM stops it cleanly; SIGUSR1 locks it and drops approvals.\n");
 		return 0;
 	}
@@ -123,7 +139,8 @@ int cmd_status(int argc, char **argv)
 	if (want_help(argc, argv)) {
 		printf("usage: hush status\n\n"
 		       "Shows whether the broker runs, its pid, whether the vault is unlocked,\n"
-		       "how many requests wait for approval and how many approvals are live.\n"
+		       "how many requests wait for approval, how many approvals are live, the\n"
+		       "sandbox sessions it knows, and where its log is.\n"
 		       "Exit 0 when the broker runs, 1 when it does not.\n");
 		return 0;
 	}
@@ -137,6 +154,8 @@ int cmd_status(int argc, char **argv)
 		printf("broker: not running\n");
 		return 1;
 	}
+	if (r == HUSH_ENOTBROKER)
+		die_not_broker(true);
 	if (r) {
 		msg_error("cannot talk to the broker: %s", hush_strerror(r));
 		return 1;
@@ -152,6 +171,12 @@ int cmd_status(int argc, char **argv)
 	printf("pending: %u\n", st.pending);
 	printf("approvals: %u\n", st.approvals);
 	printf("running: %u\n", st.running);
+	printf("sandbox sessions: %u\n", st.sessions);
+	char data[PATH_MAX], logp[PATH_MAX];
+	if (!path_data(data, sizeof(data)) &&
+	    !xsnprintf(logp, sizeof(logp), "%s/" DAEMON_LOG_NAME, data))
+		printf("log: %s%s\n", logp, access(logp, F_OK) == 0 ? "" : " (none yet; a broker in "
+		       "the foreground logs to its stderr)");
 	return 0;
 }
 
@@ -251,6 +276,8 @@ int cmd_unlock(int argc, char **argv)
 	if (path_vault(vp, sizeof(vp)) || vault_probe(vp, &info))
 		die_status(1, "create one with: hush init", "no vault at %s", vp);
 	int r = client_ensure_broker(&cfg);
+	if (r == HUSH_ENOTBROKER)
+		die_not_broker(false);
 	if (r)
 		die_status(1, NOT_RUNNING_HINT, "cannot start the broker: %s", hush_strerror(r));
 	struct proto_control ctl = { .id = 0 };
@@ -341,6 +368,8 @@ static int do_run(const char *grant, bool no_mask, char **argv, size_t argc)
 			   "the broker is not running");
 	if (r == HUSH_ETOOBIG)
 		die_status(2, NULL, "run request too large (arguments or environment)");
+	if (r == HUSH_ENOTBROKER)
+		die_not_broker(false);
 	if (r)
 		die("lost the connection to the broker: %s", hush_strerror(r));
 	if (res.what[0]) {
@@ -594,6 +623,8 @@ int cmd_audit(int argc, char **argv)
 			printf("  exit=%ld", rec.exit_status);
 		if (rec.reason)
 			printf("  (%s)", rec.reason);
+		if (rec.fallback)
+			printf("  (no desktop dialog: %s)", rec.fallback);
 		printf("\n");
 	}
 	free(line);

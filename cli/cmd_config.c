@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "broker/grant.h"
 #include "cli/commands.h"
 #include "common/json.h"
 #include "common/util.h"
@@ -23,7 +24,9 @@ static const char config_usage[] =
 	"\n"
 	"check   validate FILE (default: the config path) and report every problem\n"
 	"        as FILE:LINE: message; then check each grant: its command exists,\n"
-	"        is executable and matches its sha256 pin, and its secrets are in\n"
+	"        is executable and matches its sha256 pin (a command you can\n"
+	"        change, the file or a directory above it, must be pinned: the\n"
+	"        line to add is printed), and its secrets are in\n"
 	"        the vault (when the vault can be opened without a prompt: desktop\n"
 	"        keyring, $HUSH_ASKPASS or [vault] askpass; --unlock allows a\n"
 	"        passphrase prompt on the terminal).\n"
@@ -64,33 +67,6 @@ static void load_or_die(struct config *cfg, const char *file)
 
 /* --- hush config check --- */
 
-static int sha256_file(const char *path, char hex[65])
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	crypto_hash_sha256_state st;
-	crypto_hash_sha256_init(&st);
-	unsigned char buf[65536];
-	for (;;) {
-		ssize_t n = read(fd, buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			close(fd);
-			return -1;
-		}
-		if (n == 0)
-			break;
-		crypto_hash_sha256_update(&st, buf, (unsigned long long)n);
-	}
-	close(fd);
-	unsigned char h[crypto_hash_sha256_BYTES];
-	crypto_hash_sha256_final(&st, h);
-	sodium_bin2hex(hex, 65, h, sizeof(h));
-	return 0;
-}
-
 /* Checks that path names an executable regular file; prints a problem
  * line for `what` otherwise. Returns true when usable. */
 static bool check_executable(const char *what, const char *path)
@@ -111,6 +87,23 @@ static bool check_executable(const char *what, const char *path)
 		return false;
 	}
 	return true;
+}
+
+/* A grant without a sha256 pin whose executable the user can change:
+ * whoever writes it (an agent that can write ~/bin/deploy) gets its code
+ * run with the grant's secrets. Prints the problem and the pin to add.
+ * Returns true when the grant is fine. */
+static bool check_unpinned(const struct grant *g)
+{
+	char why[PATH_MAX + 64], hex[65];
+	if (grant_exe_writable(g->command, why, sizeof(why)) != 1)
+		return true;
+	msg_error("grant '%s': %s is not pinned and %s: whatever is written there runs with "
+		  "the grant's secrets", g->name, g->command, why);
+	if (grant_sha256_hex(g->command, hex) == 0)
+		msg_hint("pin it: add  sha256 = %s  to [grant %s] (and update it when you "
+			 "update the program)", hex, g->name);
+	return false;
 }
 
 /* Opens the vault without prompting unless allowed. Returns the vault, or
@@ -218,9 +211,11 @@ static int config_check(int argc, char **argv)
 		bool exe = check_executable(what, g->command);
 		if (!exe)
 			problems++;
+		if (exe && !g->sha256 && !check_unpinned(g))
+			problems++;
 		if (exe && g->sha256) {
 			char hex[65];
-			if (sha256_file(g->command, hex) < 0) {
+			if (grant_sha256_hex(g->command, hex) < 0) {
 				msg_error("grant '%s': cannot read %s to check its sha256: %s",
 					  g->name, g->command, strerror(errno));
 				problems++;
@@ -388,9 +383,9 @@ static void grant_list_json(const struct config *cfg)
 		printf("], \"confirm\": \"%s\", \"ui\": \"%s\", \"ui_command\": ",
 		       policy_name(g->policy), ui_name(ui));
 		json_write_str(stdout, ui == CONFIRM_UI_COMMAND ? uicmd : NULL);
-		printf(", \"ttl\": %llu, \"allow_no_mask\": %s, \"path\": ",
+		printf(", \"ttl\": %llu, \"allow_no_mask\": %s, \"ssh_agent\": %s, \"path\": ",
 		       (unsigned long long)(g->ttl ? g->ttl : cfg->approval_ttl),
-		       g->allow_no_mask ? "true" : "false");
+		       g->allow_no_mask ? "true" : "false", g->ssh_agent ? "true" : "false");
 		json_write_str(stdout, g->path);
 		printf(", \"env_keep\": [");
 		for (size_t e = 0; e < g->env_keep.n; e++) {
@@ -440,6 +435,8 @@ static void grant_list_text(const struct config *cfg)
 		printf("  ttl      %s%s\n", ttl, g->ttl ? "" : " (broker default)");
 		if (g->allow_no_mask)
 			printf("  no-mask  allowed\n");
+		if (g->ssh_agent)
+			printf("  ssh      the broker's ssh-agent (SSH_AUTH_SOCK)\n");
 		if (g->path)
 			printf("  path     %s\n", g->path);
 		for (size_t e = 0; e < g->env_keep.n; e++)

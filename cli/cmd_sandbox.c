@@ -22,6 +22,7 @@
 #include "common/util.h"
 #include "config/config.h"
 #include "broker/client.h"
+#include "broker/grant.h"
 #include "sandbox/sandbox.h"
 #include "vault/vault.h"
 
@@ -84,6 +85,30 @@ static int client_socket(char *out, size_t n)
 	char rt[PATH_MAX];
 	int r = path_runtime(rt, sizeof(rt));
 	return r < 0 ? r : xsnprintf(out, n, "%s/client.sock", rt);
+}
+
+/* The sandbox's session in the broker (broker/session.h), registered by
+ * the process that owns the sandbox before the agent starts. */
+struct session_hook {
+	bool display;
+	uint64_t id;
+};
+
+static void session_start(void *arg, uint64_t pidns)
+{
+	struct session_hook *h = arg;
+	struct client_session cs = { .pidns = pidns, .pid = getpid(), .display = h->display };
+	int r = client_session_open(&cs, &h->id);
+	if (r && r != HUSH_ENOENT && h->display)
+		msg_warn("sandbox: cannot register the session with the broker (%s): it may show "
+			 "desktop dialogs the agent can click", hush_strerror(r));
+}
+
+static void session_end(void *arg)
+{
+	struct session_hook *h = arg;
+	if (h->id)
+		client_session_close(h->id);
 }
 
 static void list_add(struct sb_strv *to, const struct config_list *l)
@@ -893,6 +918,10 @@ int cmd_sandbox(int argc, char **argv)
 		.allow = asock,
 	};
 
+	struct session_hook hook = { .display = false };
+	for (size_t i = 0; i < env.n; i++)
+		hook.display |= !strncmp(env.v[i], "DISPLAY=", 8) ||
+				!strncmp(env.v[i], "WAYLAND_DISPLAY=", 16);
 	struct sandbox_spec spec = {
 		.argv = agent,
 		.envp = env.v,
@@ -905,6 +934,9 @@ int cmd_sandbox(int argc, char **argv)
 		.ll_paths = NULL,
 		.share_display = o.allow_display,
 		.sockets = &sockets,
+		.on_start = session_start,
+		.on_end = session_end,
+		.hook_arg = &hook,
 	};
 	int status = 1;
 	char err[512];
@@ -1136,6 +1168,13 @@ int cmd_doctor(int argc, char **argv)
 		       given ? "; allow_socket gives the agent whatever these servers do outside: " : "",
 		       given ? given : "", given ? "" : " (no allow_socket entries)");
 		free(given);
+	}
+	for (size_t i = 0; i < cfg.ngrants; i++) {
+		char wwhy[PATH_MAX + 64];
+		const struct grant *g = &cfg.grants[i];
+		if (!g->sha256 && grant_exe_writable(g->command, wwhy, sizeof(wwhy)) == 1)
+			report(false, "grant pin", "grant '%s': %s is not pinned and %s: pin it "
+			       "(hush config check prints the sha256 line)", g->name, g->command, wwhy);
 	}
 	const char *confirm_env = getenv("HUSH_CONFIRM");
 	bool display = getenv("DISPLAY") || getenv("WAYLAND_DISPLAY");

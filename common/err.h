@@ -26,6 +26,7 @@ enum {
 	HUSH_EBUSY = -17,     /* locked by another process */
 	HUSH_ENAME = -18,     /* invalid name */
 	HUSH_ECONFIG = -19,   /* configuration error */
+	HUSH_ENOTBROKER = -20, /* the process behind a broker socket is not the broker */
 };
 
 /* Returns a static one-line description of a HUSH_E* code. */

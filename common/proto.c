@@ -96,11 +96,54 @@ int proto_enc_control(struct buf *b, uint8_t type, const struct proto_control *c
 		else
 			TRY(buf_put_u32(b, 0));
 	}
-	if (type == MSG_APPROVE || type == MSG_DENY)
+	if (type == MSG_APPROVE || type == MSG_DENY || type == MSG_SESSION_CLOSE)
 		TRY(buf_put_u64(b, c->id));
 	if (type == MSG_APPROVE)
 		TRY(buf_put_u64(b, c->for_secs));
+	if (type == MSG_SESSION_OPEN) {
+		TRY(buf_put_u64(b, c->session.pidns));
+		TRY(buf_put_u32(b, c->session.pid));
+		TRY(buf_put_u64(b, c->session.start));
+		TRY(buf_put_u32(b, c->session.flags));
+	}
 	return proto_end(b);
+}
+
+int proto_enc_hello(struct buf *b, const uint8_t challenge[PROTO_CHALLENGE_BYTES])
+{
+	TRY(proto_begin(b, MSG_HELLO));
+	TRY(buf_put_bytes(b, challenge, PROTO_CHALLENGE_BYTES));
+	return proto_end(b);
+}
+
+int proto_enc_hello_reply(struct buf *b, const uint8_t proof[PROTO_PROOF_BYTES])
+{
+	TRY(proto_begin(b, MSG_HELLO_REPLY));
+	TRY(buf_put_bytes(b, proof, PROTO_PROOF_BYTES));
+	return proto_end(b);
+}
+
+int proto_enc_session_reply(struct buf *b, uint64_t id)
+{
+	TRY(proto_begin(b, MSG_SESSION_REPLY));
+	TRY(buf_put_u64(b, id));
+	return proto_end(b);
+}
+
+void proto_hello_proof(const uint8_t token[PROTO_TOKEN_BYTES],
+		       const uint8_t challenge[PROTO_CHALLENGE_BYTES], uint32_t client_pid,
+		       uint8_t proof[PROTO_PROOF_BYTES])
+{
+	static const char label[] = "hush broker hello v1";
+	uint8_t pid[4] = { (uint8_t)(client_pid >> 24), (uint8_t)(client_pid >> 16),
+			   (uint8_t)(client_pid >> 8), (uint8_t)client_pid };
+	crypto_generichash_state st;
+	crypto_generichash_init(&st, token, PROTO_TOKEN_BYTES, PROTO_PROOF_BYTES);
+	crypto_generichash_update(&st, (const uint8_t *)label, sizeof(label));
+	crypto_generichash_update(&st, challenge, PROTO_CHALLENGE_BYTES);
+	crypto_generichash_update(&st, pid, sizeof(pid));
+	crypto_generichash_final(&st, proof, PROTO_PROOF_BYTES);
+	sodium_memzero(&st, sizeof(st));
 }
 
 int proto_enc_ok(struct buf *b, const char *text)
@@ -150,6 +193,7 @@ int proto_enc_status(struct buf *b, const struct proto_status *s)
 	TRY(buf_put_u32(b, s->approvals));
 	TRY(buf_put_u32(b, s->running));
 	TRY(buf_put_u64(b, s->uptime));
+	TRY(buf_put_u32(b, s->sessions));
 	return proto_end(b);
 }
 
@@ -309,7 +353,13 @@ int proto_dec_control(uint8_t type, const uint8_t *p, size_t n, struct proto_con
 		c->pass[dl] = '\0';
 		c->passlen = dl;
 	}
-	if ((type == MSG_APPROVE || type == MSG_DENY) && buf_get_u64(&b, &c->id))
+	if ((type == MSG_APPROVE || type == MSG_DENY || type == MSG_SESSION_CLOSE) &&
+	    buf_get_u64(&b, &c->id))
+		goto fail;
+	if (type == MSG_SESSION_OPEN &&
+	    (buf_get_u64(&b, &c->session.pidns) || buf_get_u32(&b, &c->session.pid) ||
+	     buf_get_u64(&b, &c->session.start) || buf_get_u32(&b, &c->session.flags) ||
+	     c->session.pid == 0 || (c->session.flags & ~PROTO_SESSION_FLAGS_ALL)))
 		goto fail;
 	if (type == MSG_APPROVE && buf_get_u64(&b, &c->for_secs))
 		goto fail;
@@ -394,7 +444,8 @@ int proto_dec_status(const uint8_t *p, size_t n, struct proto_status *s)
 	buf_view(&b, p, n);
 	if (buf_get_u32(&b, &s->pid) || buf_get_u8(&b, &s->locked) ||
 	    buf_get_u32(&b, &s->pending) || buf_get_u32(&b, &s->approvals) ||
-	    buf_get_u32(&b, &s->running) || buf_get_u64(&b, &s->uptime) || finish(&b) ||
+	    buf_get_u32(&b, &s->running) || buf_get_u64(&b, &s->uptime) ||
+	    buf_get_u32(&b, &s->sessions) || finish(&b) ||
 	    s->locked > 1)
 		return HUSH_EPROTO;
 	return 0;
@@ -454,12 +505,40 @@ fail:
 	return r;
 }
 
+/* A fixed-size body of exactly n bytes. */
+static int get_fixed(const uint8_t *p, size_t n, uint8_t *out, size_t want)
+{
+	if (n != want)
+		return HUSH_EPROTO;
+	memcpy(out, p, want);
+	return 0;
+}
+
+int proto_dec_hello(const uint8_t *p, size_t n, uint8_t challenge[PROTO_CHALLENGE_BYTES])
+{
+	return get_fixed(p, n, challenge, PROTO_CHALLENGE_BYTES);
+}
+
+int proto_dec_hello_reply(const uint8_t *p, size_t n, uint8_t proof[PROTO_PROOF_BYTES])
+{
+	return get_fixed(p, n, proof, PROTO_PROOF_BYTES);
+}
+
+int proto_dec_session_reply(const uint8_t *p, size_t n, uint64_t *id)
+{
+	struct buf b;
+	buf_view(&b, p, n);
+	if (buf_get_u64(&b, id) || finish(&b) || *id == 0)
+		return HUSH_EPROTO;
+	return 0;
+}
+
 bool proto_client_type(uint8_t type)
 {
-	return type == MSG_RUN || type == MSG_SIGNAL || type == MSG_WINSIZE;
+	return type == MSG_RUN || type == MSG_SIGNAL || type == MSG_WINSIZE || type == MSG_HELLO;
 }
 
 bool proto_control_type(uint8_t type)
 {
-	return type >= MSG_UNLOCK && type <= MSG_DENY;
+	return type >= MSG_UNLOCK && type <= MSG_SESSION_CLOSE;
 }

@@ -31,12 +31,16 @@
 #define PROTO_MAX_PENDING 64
 #define PROTO_TOKEN_BYTES 32
 #define PROTO_RUN_FDS 4                  /* cwd (O_PATH), stdin, stdout, stderr */
+#define PROTO_CHALLENGE_BYTES 32         /* HELLO: the client's random challenge */
+#define PROTO_PROOF_BYTES 32             /* HELLO_REPLY: keyed BLAKE2b over it */
+#define PROTO_MAX_SESSIONS 64
 
 enum proto_type {
 	/* client socket (and control socket) */
 	MSG_RUN = 1,
 	MSG_SIGNAL = 2,
 	MSG_WINSIZE = 3,
+	MSG_HELLO = 4,          /* optional first frame: the broker proves it holds the token */
 	/* control socket only; each body starts with the control token */
 	MSG_UNLOCK = 16,
 	MSG_LOCK = 17,
@@ -45,6 +49,8 @@ enum proto_type {
 	MSG_PENDING = 20,
 	MSG_APPROVE = 21,
 	MSG_DENY = 22,
+	MSG_SESSION_OPEN = 23,
+	MSG_SESSION_CLOSE = 24,
 	/* replies from the broker */
 	MSG_OK = 64,
 	MSG_ERROR = 65,
@@ -53,7 +59,13 @@ enum proto_type {
 	MSG_EXIT = 68,
 	MSG_STATUS_REPLY = 69,
 	MSG_PENDING_REPLY = 70,
+	MSG_HELLO_REPLY = 71,
+	MSG_SESSION_REPLY = 72,
 };
+
+/* SESSION_OPEN flags */
+#define PROTO_SESSION_DISPLAY 0x1u   /* the sandbox shares the X11/Wayland display */
+#define PROTO_SESSION_FLAGS_ALL PROTO_SESSION_DISPLAY
 
 /* MSG_RUN flags */
 #define PROTO_RUN_NO_MASK 0x1u
@@ -83,6 +95,7 @@ struct proto_status {
 	uint32_t approvals;
 	uint32_t running;
 	uint64_t uptime;
+	uint32_t sessions;   /* sandbox sessions registered */
 };
 
 struct proto_pending_item {
@@ -102,10 +115,19 @@ struct proto_pending {
 	struct proto_pending_item *items;
 };
 
+/* A sandbox session registered by hush sandbox (SESSION_OPEN). */
+struct proto_session {
+	uint64_t pidns;       /* inode of the sandbox's pid namespace; 0 = it has none */
+	uint32_t pid;         /* the process whose life is the session's */
+	uint64_t start;       /* its start time (field 22 of /proc/PID/stat) */
+	uint32_t flags;       /* PROTO_SESSION_* */
+};
+
 /* Control request: token plus optional fields by type. */
 struct proto_control {
 	uint8_t token[PROTO_TOKEN_BYTES];
-	uint64_t id;          /* APPROVE, DENY */
+	uint64_t id;          /* APPROVE, DENY, SESSION_CLOSE */
+	struct proto_session session; /* SESSION_OPEN */
 	uint64_t for_secs;    /* APPROVE: 0 = once */
 	char *pass;           /* UNLOCK: sodium_malloc'd, NUL-terminated; "" = keyring */
 	size_t passlen;
@@ -136,6 +158,16 @@ int proto_enc_notice(struct buf *b, const char *text);
 int proto_enc_exit(struct buf *b, uint32_t status);
 int proto_enc_status(struct buf *b, const struct proto_status *s);
 int proto_enc_pending(struct buf *b, const struct proto_pending *p);
+int proto_enc_hello(struct buf *b, const uint8_t challenge[PROTO_CHALLENGE_BYTES]);
+int proto_enc_hello_reply(struct buf *b, const uint8_t proof[PROTO_PROOF_BYTES]);
+int proto_enc_session_reply(struct buf *b, uint64_t id);
+
+/* The broker's answer to a HELLO: BLAKE2b keyed with the control token over
+ * a fixed label, the challenge and the client's pid as the broker sees it
+ * (SO_PEERCRED), so a proof relayed from another connection does not fit. */
+void proto_hello_proof(const uint8_t token[PROTO_TOKEN_BYTES],
+		       const uint8_t challenge[PROTO_CHALLENGE_BYTES], uint32_t client_pid,
+		       uint8_t proof[PROTO_PROOF_BYTES]);
 
 /* Decoders over one frame's body (type byte already removed).
  * 0 or HUSH_EPROTO / HUSH_ENOMEM. */
@@ -149,6 +181,9 @@ int proto_dec_waiting(const uint8_t *p, size_t n, uint64_t *id, char **how);
 int proto_dec_exit(const uint8_t *p, size_t n, uint32_t *status);
 int proto_dec_status(const uint8_t *p, size_t n, struct proto_status *s);
 int proto_dec_pending(const uint8_t *p, size_t n, struct proto_pending *pd);
+int proto_dec_hello(const uint8_t *p, size_t n, uint8_t challenge[PROTO_CHALLENGE_BYTES]);
+int proto_dec_hello_reply(const uint8_t *p, size_t n, uint8_t proof[PROTO_PROOF_BYTES]);
+int proto_dec_session_reply(const uint8_t *p, size_t n, uint64_t *id);
 
 void proto_run_free(struct proto_run *r);
 void proto_error_free(struct proto_error *e);

@@ -35,6 +35,7 @@ const char *hush_strerror(int code)
 	case HUSH_EBUSY: return "busy";
 	case HUSH_ENAME: return "invalid name";
 	case HUSH_ECONFIG: return "configuration error";
+	case HUSH_ENOTBROKER: return "the process answering is not the hush broker";
 	default: return "unknown error";
 	}
 }
@@ -576,4 +577,37 @@ uint64_t time_mono_ms(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* --- processes --- */
+
+uint64_t proc_start_time(pid_t pid)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	/* the command name (field 2) may hold spaces and parentheses */
+	char *p = strrchr(buf, ')');
+	for (int field = 2; p && field < 22; field++)
+		p = strchr(p + 1, ' ');
+	return p ? strtoull(p + 1, NULL, 10) : 0;
+}
+
+uint64_t proc_pidns(pid_t pid, bool children)
+{
+	char path[64];
+	const char *ns = children ? "pid_for_children" : "pid";
+	if (pid > 0)
+		snprintf(path, sizeof(path), "/proc/%ld/ns/%s", (long)pid, ns);
+	else
+		snprintf(path, sizeof(path), "/proc/self/ns/%s", ns);
+	struct stat st;
+	return stat(path, &st) == 0 ? (uint64_t)st.st_ino : 0;
 }

@@ -128,4 +128,12 @@ bool env_name_valid(const char *s);
 int64_t time_now(void);
 uint64_t time_mono_ms(void);
 
+/* --- processes --- */
+/* The start time of pid (field 22 of /proc/PID/stat, clock ticks since
+ * boot), or 0 when there is no such process. */
+uint64_t proc_start_time(pid_t pid);
+/* The inode of pid's pid namespace (pid 0: our own), or with children set
+ * of the one its children will be born in; 0 when unreadable. */
+uint64_t proc_pidns(pid_t pid, bool children);
+
 #endif

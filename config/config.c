@@ -480,6 +480,12 @@ const struct sandbox_profile *config_profile(const struct config *cfg, const cha
 }
 
 
+bool config_env_broker_only(const char *name)
+{
+	return !strcmp(name, "SSH_AUTH_SOCK") || !strcmp(name, "SSH_AGENT_PID") ||
+	       !strcmp(name, "GNUPGHOME");
+}
+
 /* --- the loader --- */
 
 enum section {
@@ -524,7 +530,8 @@ static const struct key scan_keys[] = {
 static const struct key grant_keys[] = {
 	{ "command", false }, { "sha256", false }, { "args", true }, { "cwd", false },
 	{ "secrets", true }, { "confirm", false }, { "ui", false }, { "ttl", false },
-	{ "allow_no_mask", false }, { "path", false }, { "env_keep", true }, { NULL, false },
+	{ "allow_no_mask", false }, { "path", false }, { "env_keep", true }, { "ssh_agent", false },
+	{ NULL, false },
 };
 static const struct key *const section_keys[SEC_COUNT] = {
 	[SEC_VAULT] = vault_keys, [SEC_BROKER] = broker_keys,
@@ -1295,6 +1302,8 @@ static void key_grant(struct loader *L, const char *k, const char *v)
 		get_duration(L, k, v, false, &g->ttl);
 	} else if (!strcmp(k, "allow_no_mask")) {
 		get_bool(L, k, v, &g->allow_no_mask);
+	} else if (!strcmp(k, "ssh_agent")) {
+		get_bool(L, k, v, &g->ssh_agent);
 	} else if (!strcmp(k, "path")) {
 		if (!*v) {
 			FAIL(L, "path: empty value (expected absolute directories separated by ':')");
@@ -1330,6 +1339,15 @@ static void key_grant(struct loader *L, const char *k, const char *v)
 				name[n - 1] = 0;
 			/* a prefix glob is refused when it would pass one */
 			bool bad = glob ? envpolicy_glob_runs_code(name) : envpolicy_runs_code(name);
+			bool ours = config_env_broker_only(name) ||
+				    (glob && (!strncmp("SSH_AUTH_SOCK", name, strlen(name)) ||
+					      !strncmp("GNUPGHOME", name, strlen(name))));
+			if (ours) {
+				FAIL(L, "env_keep: %s is never taken from the requester (it could point the "
+				     "command at an agent of its choosing); for the ssh-agent set "
+				     "ssh_agent = yes", g->env_keep.items[i]);
+				return;
+			}
 			if (bad) {
 				FAIL(L, "env_keep: %s can make the granted command run other code; "
 				     "it cannot be passed from the requester", g->env_keep.items[i]);

@@ -60,6 +60,7 @@ struct grant {
 	bool allow_no_mask;    /* `hush run --no-mask` allowed */
 	char *path;            /* PATH given to the child (default: a fixed safe PATH) */
 	struct config_list env_keep; /* extra requester variables passed through */
+	bool ssh_agent;        /* the broker's own SSH_AUTH_SOCK is passed */
 };
 
 /* A [profile NAME] section: additions to [sandbox] for hush sandbox --profile. */
@@ -162,5 +163,9 @@ bool config_list_has(const struct config_list *l, const char *s);
 bool grant_args_match(const struct grant *g, char *const argv[], size_t argc);
 /* One fnmatch(pattern, s, 0)-compatible glob match in bounded time. */
 bool config_glob_match(const char *pattern, const char *s);
+/* True for variables only the broker may set in a granted command, never
+ * taken from the requester: SSH_AUTH_SOCK and SSH_AGENT_PID (ssh_agent =
+ * yes passes the broker's), GNUPGHOME (gpg finds its agent from it). */
+bool config_env_broker_only(const char *name);
 
 #endif

@@ -45,7 +45,7 @@ static void decode_all(uint8_t type, const uint8_t *body, size_t blen)
 		same_or_abort(&b, body, blen);
 	}
 	struct proto_control c;
-	for (uint8_t t = MSG_UNLOCK; t <= MSG_DENY; t++) {
+	for (uint8_t t = MSG_UNLOCK; t <= MSG_SESSION_CLOSE; t++) {
 		buf_reset(&b);
 		if (proto_dec_control(t, body, blen, &c) == 0) {
 			if (proto_enc_control(&b, t, &c) != 0)
@@ -96,6 +96,22 @@ static void decode_all(uint8_t type, const uint8_t *body, size_t blen)
 			abort();
 		same_or_abort(&b, body, blen);
 		proto_pending_free(&p);
+	}
+	buf_reset(&b);
+	uint8_t fixed[PROTO_CHALLENGE_BYTES];
+	if (proto_dec_hello(body, blen, fixed) == 0) {
+		proto_enc_hello(&b, fixed);
+		same_or_abort(&b, body, blen);
+	}
+	buf_reset(&b);
+	if (proto_dec_hello_reply(body, blen, fixed) == 0) {
+		proto_enc_hello_reply(&b, fixed);
+		same_or_abort(&b, body, blen);
+	}
+	buf_reset(&b);
+	if (proto_dec_session_reply(body, blen, &id) == 0) {
+		proto_enc_session_reply(&b, id);
+		same_or_abort(&b, body, blen);
 	}
 	(void)proto_client_type(type);
 	buf_free(&b);

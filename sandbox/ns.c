@@ -862,22 +862,46 @@ int sandbox_run(const struct sandbox_spec *s, int *status, char *err, size_t n)
 				fail_child(p[1], ST_UNSHARE_USER, NULL);
 			if (map_self(uid, gid) != 0)
 				fail_child(p[1], ST_UIDMAP, NULL);
-			prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 			prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+			/* the pid namespace exists once its init does: the init
+			 * waits at the gate until on_start has seen it */
+			int gate[2] = { -1, -1 };
+			if (s->on_start && pipe2(gate, O_CLOEXEC) != 0)
+				fail_child(p[1], ST_FORK, NULL);
 			pid_t c = fork();
 			if (c < 0)
 				fail_child(p[1], ST_FORK, NULL);
-			if (c == 0)
+			if (c == 0) {
+				if (gate[1] >= 0) {
+					close(gate[1]);
+					char b;
+					while (read(gate[0], &b, 1) < 0 && errno == EINTR)
+						;
+					close(gate[0]);
+				}
 				init_main(s, p[1], uid, gid);
+			}
+			if (s->on_start) {
+				/* still dumpable: the broker reads our ns/ links */
+				close(gate[0]);
+				s->on_start(s->hook_arg, proc_pidns(0, true));
+				close(gate[1]);
+			}
+			prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 			close(p[1]);
 			set_forwarding(c);
-			_exit(wait_for(c));
+			int code = wait_for(c);
+			if (s->on_end)
+				s->on_end(s->hook_arg);
+			_exit(code);
 		}
 	} else {
 		child = fork();
 		if (child == 0) {
 			close(p[0]);
 			prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+			if (s->on_start)
+				s->on_start(s->hook_arg, 0);
 			agent_exec(s, p[1], -1, -1, uid, gid);
 		}
 	}

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 /* A growable vector of malloc'd strings, NULL-terminated (v[n] == NULL). */
@@ -254,6 +255,13 @@ struct sandbox_spec {
 	bool share_display;          /* --allow-display */
 	/* unix socket allow-list (with userns only), or NULL for none */
 	const struct sandbox_sock_policy *sockets;
+	/* Optional: called before the agent starts, in the process whose life
+	 * is the sandbox's, with the inode of the sandbox's pid namespace (0
+	 * without one); and, where that process outlives the agent, after it
+	 * ended. hush sandbox registers its broker session here. */
+	void (*on_start)(void *arg, uint64_t pidns);
+	void (*on_end)(void *arg);
+	void *hook_arg;
 };
 
 /* Probes unprivileged user namespaces by forking a child that unshares a

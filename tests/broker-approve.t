@@ -188,9 +188,7 @@ assert_absent "no value in the broker log" "$V" "$BLOG"
 assert_absent "no value in the audit log" "$V" "$NB_HOME/.local/share/hush/audit.log"
 # --- desktop: an ssh-askpass-style program on a display ---
 stop_broker
-if command -v zenity >/dev/null || command -v kdialog >/dev/null; then
-	skip "zenity or kdialog installed: the desktop test uses a stand-in askpass"
-else
+if true; then
 	tool fakeask <<EOF
 #!/bin/sh
 { echo "PROMPT=\$SSH_ASKPASS_PROMPT"; echo "DESC: \$1"; env; } >>"$CL/ask.log"

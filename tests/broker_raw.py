@@ -3,6 +3,9 @@
 # frames and prints what the broker did: "reply TYPE TEXT" lines, then
 # "closed" when the broker dropped the connection or "open" when it did not.
 #   broker_raw.py SOCKET MODE [TOKEN_FILE]
+# Mode "session" sends SESSION_OPEN for RAW_PID ("self" = this process),
+# RAW_START ("start" = its real start time) and RAW_NS ("broker" = this
+# process's pid namespace, else a number).
 import os, socket, struct, sys, time
 
 sock_path, mode = sys.argv[1], sys.argv[2]
@@ -74,4 +77,13 @@ elif mode == "slow":
         time.sleep(0.25)
 elif mode == "idle":
     pass
+elif mode == "session":
+    pid = os.getpid() if os.environ["RAW_PID"] == "self" else int(os.environ["RAW_PID"])
+    start = os.environ["RAW_START"]
+    if start == "start":
+        stat = open("/proc/%d/stat" % pid).read()
+        start = int(stat[stat.rindex(")") + 2:].split()[19])
+    ns = os.environ["RAW_NS"]
+    ns = os.stat("/proc/self/ns/pid").st_ino if ns == "broker" else int(ns)
+    send(frame(23, token + struct.pack(">QIQI", ns, pid, int(start), 0)))
 read_replies(float(os.environ.get("RAW_WAIT", "3")))

@@ -75,6 +75,7 @@ check "broker unlocked" nb env HUSH_ASKPASS="$AP" "$NB_BIN/hush" unlock
 BROKER=$(cat "$RT/hushd.pid")
 
 sb() { nb "$NB_BIN/hush" sandbox "$@"; }
+LL_ABI=$(nbh doctor 2>/dev/null | sed -n 's/^Landlock  *working  *ABI \([0-9]*\).*/\1/p')
 
 # --- granted commands work from inside, masked ---
 o=$(sb -- sh -c 'deploy --org=demo; echo "rc=$?"' 2>&1)
@@ -120,6 +121,15 @@ for mode in full no-userns; do
 	flag=; [ "$mode" = no-userns ] && flag=--no-userns
 	sb $flag -- bash "$SBX/poke.sh" "$OUT/$mode" "$BROKER" 2>/dev/null
 	d="$OUT/$mode"
+	if [ "$mode" = no-userns ] && [ "${LL_ABI:-0}" -lt 6 ]; then
+		# without a pid namespace and without Landlock's signal scoping
+		# (ABI < 6) the client cannot tell the broker from a listener
+		# inside the sandbox, so it refuses to talk to either
+		like "$mode: Landlock ABI ${LL_ABI:-0} < 6: the client refuses an unverifiable broker" \
+			"$(cat "$d/slow.out")" "refusing .*client.sock"
+		skip "$mode: the attacks on a running granted command need one (Landlock ABI < 6)"
+		continue
+	fi
 	like "$mode: the granted command ran meanwhile" "$(cat "$d/slow.out")" "slow done"
 	for who in g broker; do
 		n=$([ $who = g ] && echo "granted command" || echo "broker")

@@ -141,10 +141,13 @@ int main(void)
 	CHECK_EDGES("winsize", proto_dec_winsize(p_, l_, &rows, &cols) == 0 ? 0 : 1);
 
 	/* control messages */
-	struct proto_control c = { .id = 7, .for_secs = 600 };
+	struct proto_control c = { .id = 7, .for_secs = 600,
+				   .session = { .pidns = 4026531836u, .pid = 77, .start = 123456,
+						.flags = PROTO_SESSION_DISPLAY } };
 	memset(c.token, 0xAB, sizeof(c.token));
 	struct proto_control cd;
-	uint8_t types[] = { MSG_LOCK, MSG_STATUS, MSG_STOP, MSG_PENDING, MSG_APPROVE, MSG_DENY };
+	uint8_t types[] = { MSG_LOCK, MSG_STATUS, MSG_STOP, MSG_PENDING, MSG_APPROVE, MSG_DENY,
+			    MSG_SESSION_OPEN, MSG_SESSION_CLOSE };
 	for (size_t i = 0; i < sizeof(types); i++) {
 		buf_reset(&B);
 		proto_enc_control(&B, types[i], &c);
@@ -152,7 +155,10 @@ int main(void)
 		int rr = proto_dec_control(type, body, blen, &cd);
 		int same = rr == 0 && !memcmp(cd.token, c.token, 32) &&
 			   (types[i] != MSG_APPROVE || (cd.id == 7 && cd.for_secs == 600)) &&
-			   (types[i] != MSG_DENY || cd.id == 7);
+			   (types[i] != MSG_DENY || cd.id == 7) &&
+			   (types[i] != MSG_SESSION_CLOSE || cd.id == 7) &&
+			   (types[i] != MSG_SESSION_OPEN ||
+			    !memcmp(&cd.session, &c.session, sizeof(c.session)));
 		proto_control_free(&cd);
 		ok(same, "control type %u round trip", types[i]);
 		uint8_t t = types[i];
@@ -205,12 +211,13 @@ int main(void)
 	free(text);
 	CHECK_EDGES("text", proto_dec_text(p_, l_, &text) == 0 ? (free(text), 0) : 1);
 	buf_reset(&B);
-	struct proto_status s = { .pid = 42, .locked = 1, .pending = 2, .approvals = 3, .running = 4, .uptime = 5 };
+	struct proto_status s = { .pid = 42, .locked = 1, .pending = 2, .approvals = 3, .running = 4, .uptime = 5,
+				  .sessions = 6 };
 	proto_enc_status(&B, &s);
 	split(&type, &body, &blen);
 	struct proto_status sd;
 	ok(proto_dec_status(body, blen, &sd) == 0 && sd.pid == 42 && sd.locked == 1 && sd.pending == 2 &&
-	   sd.approvals == 3 && sd.running == 4 && sd.uptime == 5, "status round trip");
+	   sd.approvals == 3 && sd.running == 4 && sd.uptime == 5 && sd.sessions == 6, "status round trip");
 	CHECK_EDGES("status", proto_dec_status(p_, l_, &sd) == 0 ? 0 : 1);
 
 	char *pargv[] = { "a", "b", NULL };
@@ -230,9 +237,64 @@ int main(void)
 	p.n = PROTO_MAX_PENDING + 1;
 	ok(proto_enc_pending(&B, &p) == HUSH_ETOOBIG, "pending list over the cap refused");
 
-	ok(proto_client_type(MSG_RUN) && !proto_client_type(MSG_UNLOCK) && !proto_client_type(99),
+	/* session open: pid 0 and unknown flags are refused */
+	struct proto_control bad = c;
+	bad.session.pid = 0;
+	buf_reset(&B);
+	proto_enc_control(&B, MSG_SESSION_OPEN, &bad);
+	split(&type, &body, &blen);
+	ok(proto_dec_control(type, body, blen, &cd) == HUSH_EPROTO, "session with pid 0 refused");
+	bad = c;
+	bad.session.flags = 0x80;
+	buf_reset(&B);
+	proto_enc_control(&B, MSG_SESSION_OPEN, &bad);
+	split(&type, &body, &blen);
+	ok(proto_dec_control(type, body, blen, &cd) == HUSH_EPROTO, "session with unknown flags refused");
+	buf_reset(&B);
+	proto_enc_session_reply(&B, 5);
+	split(&type, &body, &blen);
+	uint64_t sid = 0;
+	ok(type == MSG_SESSION_REPLY && proto_dec_session_reply(body, blen, &sid) == 0 && sid == 5,
+	   "session reply round trip");
+	CHECK_EDGES("session reply", proto_dec_session_reply(p_, l_, &sid) == 0 ? 0 : 1);
+
+	/* hello: the proof depends on token, challenge and the client's pid */
+	uint8_t tok[PROTO_TOKEN_BYTES], ch[PROTO_CHALLENGE_BYTES], pr[PROTO_PROOF_BYTES];
+	uint8_t pr2[PROTO_PROOF_BYTES], got[PROTO_CHALLENGE_BYTES];
+	memset(tok, 1, sizeof(tok));
+	memset(ch, 2, sizeof(ch));
+	proto_hello_proof(tok, ch, 100, pr);
+	proto_hello_proof(tok, ch, 100, pr2);
+	ok(!memcmp(pr, pr2, sizeof(pr)), "hello proof is deterministic");
+	proto_hello_proof(tok, ch, 101, pr2);
+	ok(memcmp(pr, pr2, sizeof(pr)) != 0, "hello proof changes with the client pid");
+	tok[0] ^= 1;
+	proto_hello_proof(tok, ch, 100, pr2);
+	ok(memcmp(pr, pr2, sizeof(pr)) != 0, "hello proof changes with the token");
+	tok[0] ^= 1;
+	ch[31] ^= 1;
+	proto_hello_proof(tok, ch, 100, pr2);
+	ok(memcmp(pr, pr2, sizeof(pr)) != 0, "hello proof changes with the challenge");
+	buf_reset(&B);
+	proto_enc_hello(&B, ch);
+	ok(B.len == PROTO_HDR + 1 + PROTO_CHALLENGE_BYTES, "hello frame is 37 bytes");
+	split(&type, &body, &blen);
+	ok(type == MSG_HELLO && proto_dec_hello(body, blen, got) == 0 && !memcmp(got, ch, sizeof(ch)),
+	   "hello round trip");
+	CHECK_EDGES("hello", proto_dec_hello(p_, l_, got) == 0 ? 0 : 1);
+	buf_reset(&B);
+	proto_enc_hello_reply(&B, pr);
+	split(&type, &body, &blen);
+	ok(type == MSG_HELLO_REPLY && proto_dec_hello_reply(body, blen, pr2) == 0 &&
+	   !memcmp(pr, pr2, sizeof(pr)), "hello reply round trip");
+	CHECK_EDGES("hello reply", proto_dec_hello_reply(p_, l_, pr2) == 0 ? 0 : 1);
+
+	ok(proto_client_type(MSG_RUN) && proto_client_type(MSG_HELLO) && !proto_client_type(MSG_UNLOCK) &&
+	   !proto_client_type(99),
 	   "client socket types");
-	ok(proto_control_type(MSG_APPROVE) && !proto_control_type(MSG_RUN) && !proto_control_type(MSG_OK),
+	ok(proto_control_type(MSG_APPROVE) && proto_control_type(MSG_SESSION_OPEN) &&
+	   proto_control_type(MSG_SESSION_CLOSE) && !proto_control_type(MSG_RUN) &&
+	   !proto_control_type(MSG_OK),
 	   "control types");
 	buf_free(&B);
 	return t_done();
