@@ -54,6 +54,7 @@ struct rule {
 	uint8_t conf;
 	rule_verify_fn verify;
 	rule_match_fn match; /* NULL: prefix + class run */
+	unsigned need;       /* SCAN_F_* the buffer must have (file-specific rules) */
 };
 
 extern const struct rule scan_rules[];

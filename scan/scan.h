@@ -90,6 +90,9 @@ enum scan_credfile {
 	SCAN_CF_PKCS12,       /* *.p12, *.pfx */
 };
 enum scan_credfile scan_credfile_kind(const char *path);
+/* SCAN_F_* flags for scanning a file of this name: credential file,
+ * .npmrc / .netrc formats, source code or documentation. */
+unsigned scan_file_flags(const char *path);
 
 /* Masked preview of v[n] into out[outlen]: at most 4 leading characters
  * (fewer for short values), "…" and the length. */

@@ -2,6 +2,7 @@
  * never follows symlinks below a root (so no loops), skip lists, size cap,
  * binary detection, credential files by name, a small thread pool, and
  * deterministic ordering of the findings. */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -78,6 +80,44 @@ enum scan_credfile scan_credfile_kind(const char *path)
 	if (has_suffix(b, ".p12") || has_suffix(b, ".pfx"))
 		return SCAN_CF_PKCS12;
 	return SCAN_CF_NONE;
+}
+
+/* Extensions of source code and documentation: there a value is only a
+ * value when it is a string literal. */
+static bool code_or_doc(const char *b)
+{
+	const char *dot = strrchr(b, '.');
+	if (!dot || dot == b)
+		return false;
+	static const char *const ext[] = {
+		"c", "h", "cc", "cpp", "cxx", "hpp", "hh", "hxx", "m", "mm", "go", "rs", "java", "kt",
+		"kts", "scala", "groovy", "gradle", "swift", "cs", "fs", "vb", "py", "pyi", "pyx", "pxd",
+		"rb", "pl", "pm", "pod", "t", "php", "js", "mjs", "cjs", "jsx", "ts", "mts", "cts", "tsx",
+		"vue", "svelte", "lua", "r", "jl", "ex", "exs", "erl", "hrl", "hs", "ml", "mli", "clj",
+		"cljs", "dart", "td", "inc", "def", "s", "asm", "tcl", "el", "vim", "md", "markdown", "rst",
+		"adoc", "html", "htm", "xhtml", "tex", "texi", "map", "d", "nim", "zig", "sol", "f90",
+	};
+	for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++)
+		if (!strcasecmp(dot + 1, ext[i]))
+			return true;
+	/* man pages: name.1 ... name.9, name.3pm */
+	return dot[1] >= '1' && dot[1] <= '9' && (dot[2] == 0 || isalpha((unsigned char)dot[2]));
+}
+
+unsigned scan_file_flags(const char *path)
+{
+	const char *b = base_name(path);
+	enum scan_credfile cf = scan_credfile_kind(path);
+	unsigned f = 0;
+	if (cf == SCAN_CF_DOTENV || cf == SCAN_CF_CONFIG)
+		f |= SCAN_F_CREDFILE;
+	if (!strcmp(b, ".npmrc") || !strcmp(b, "npmrc") || has_suffix(b, ".npmrc"))
+		f |= SCAN_F_NPMRC;
+	if (!strcmp(b, ".netrc") || !strcmp(b, "_netrc") || !strcmp(b, "netrc"))
+		f |= SCAN_F_NETRC;
+	if (!f && code_or_doc(b))
+		f |= SCAN_F_CODE;
+	return f;
 }
 
 void scan_mask(const char *v, size_t n, char *out, size_t outlen)
@@ -204,7 +244,7 @@ static int findings_from_buffer(const char *display, const char *data, size_t le
 				enum scan_credfile cf, struct scan_result *r)
 {
 	struct scan_hits h = { 0 };
-	unsigned flags = (cf == SCAN_CF_DOTENV || cf == SCAN_CF_CONFIG) ? SCAN_F_CREDFILE : 0;
+	unsigned flags = scan_file_flags(display);
 	int rc = scan_buffer(data, len, flags, &h);
 	for (size_t i = 0; rc == 0 && i < h.n; i++) {
 		struct scan_finding f;
