@@ -37,9 +37,10 @@ static void scan_usage(FILE *f)
 	      "preview.\n\n"
 	      "  PATH               files or directories (default: .)\n"
 	      "  --format FMT       text (default), json or sarif\n"
-	      "  --home             scan your own places: shell rc files, ~/.aws, ~/.config\n"
-	      "                     token files, ~/.npmrc, ~/.netrc, docker/kube configs,\n"
-	      "                     shell history\n"
+	      "  --home             scan your own places: shell rc files and their backups,\n"
+	      "                     shell and REPL history, credential files of common tools\n"
+	      "                     (~/.aws, ~/.cargo, ~/.docker, ~/.m2, gh, rclone, ...), and\n"
+	      "                     .env files in project directories under the home\n"
 	      "  --baseline FILE    do not report findings whose fingerprint is in FILE\n"
 	      "  --write-baseline FILE  write the current findings' fingerprints to FILE\n"
 	      "  --no-git           do not ask git whether files are tracked or ignored\n"
@@ -80,66 +81,6 @@ static bool exists(const char *p)
 {
 	struct stat st;
 	return lstat(p, &st) == 0;
-}
-
-/* The user's own places for --home. */
-static int home_paths(char ***v, size_t *n)
-{
-	char home[PATH_MAX];
-	if (path_home(home, sizeof(home)) != 0)
-		return -1;
-	static const char *const rel[] = {
-		".bashrc", ".bash_profile", ".bash_login", ".profile", ".bash_aliases", ".zshrc",
-		".zshenv", ".zprofile", ".zlogin", ".config/fish/config.fish", ".config/fish/conf.d",
-		".aws", ".npmrc", ".pypirc", ".netrc", ".git-credentials", ".pgpass", ".my.cnf",
-		".docker/config.json", ".kube/config", ".config/gh/hosts.yml",
-		".config/gcloud/application_default_credentials.json", ".config/hub",
-		".bash_history", ".zsh_history", ".local/share/fish/fish_history",
-		".python_history", ".node_repl_history", ".psql_history", ".mysql_history",
-		".env", ".s3cfg", ".boto", ".vault-token", ".terraform.d/credentials.tfrc.json",
-	};
-	for (size_t i = 0; i < ARRAY_LEN(rel); i++) {
-		char p[PATH_MAX];
-		if (xsnprintf(p, sizeof(p), "%s/%s", home, rel[i]) == 0 && exists(p) &&
-		    add_path(v, n, p) < 0)
-			return -1;
-	}
-	/* ~/.config/<app>/<file> whose name says it holds a credential */
-	char cfgdir[PATH_MAX];
-	if (xsnprintf(cfgdir, sizeof(cfgdir), "%s/.config", home) != 0)
-		return 0;
-	DIR *d = opendir(cfgdir);
-	if (!d)
-		return 0;
-	struct dirent *de;
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.' || !strcmp(de->d_name, "fish") || !strcmp(de->d_name, "gh") ||
-		    !strcmp(de->d_name, "hush"))
-			continue;
-		char sub[PATH_MAX];
-		if (xsnprintf(sub, sizeof(sub), "%s/%s", cfgdir, de->d_name) != 0)
-			continue;
-		DIR *s = opendir(sub);
-		if (!s)
-			continue;
-		struct dirent *fe;
-		while ((fe = readdir(s)) != NULL) {
-			static const char *const words[] = { "token", "credential", "auth", "secret",
-							     "hosts.yml", "apikey", "api_key", ".env" };
-			bool want = false;
-			for (size_t i = 0; i < ARRAY_LEN(words) && !want; i++)
-				want = strcasestr(fe->d_name, words[i]) != NULL;
-			char p[PATH_MAX];
-			if (want && xsnprintf(p, sizeof(p), "%s/%s", sub, fe->d_name) == 0 && add_path(v, n, p) < 0) {
-				closedir(s);
-				closedir(d);
-				return -1;
-			}
-		}
-		closedir(s);
-	}
-	closedir(d);
-	return 0;
 }
 
 static int migrate_dotenv_files(const struct scan_result *r);
@@ -196,8 +137,12 @@ int cmd_scan(int argc, char **argv)
 	if (config_load_default(&cfg, err, sizeof(err)) != 0)
 		die_status(2, "run \"hush config check\" for details", "cannot load the configuration: %s", err);
 
-	if (home && home_paths(&paths, &npaths) < 0)
-		die("cannot list the home directory's credential places");
+	if (home) {
+		char hd[PATH_MAX];
+		if (path_home(hd, sizeof(hd)) != 0 ||
+		    scan_home_paths(hd, cfg.scan_skip.items, cfg.scan_skip.n, &paths, &npaths) < 0)
+			die("cannot list the home directory's credential places");
+	}
 	if (!home && npaths == 0 && add_path(&paths, &npaths, ".") < 0)
 		die("out of memory");
 

@@ -739,6 +739,7 @@ const struct rule scan_rules[] = {
 	{ "mapbox-secret-token", "Mapbox secret token", "sk.eyJ", RC_B64URL_DOT, 80, 400, H, NULL, NULL, 0 },
 	{ "render-api-key", "Render API key", "rnd_", RC_ALNUM, 32, 32, H, NULL, NULL, 0 },
 	{ "prefect-api-key", "Prefect API key", "pnu_", RC_ALNUM, 36, 36, H, NULL, NULL, 0 },
+	{ "cratesio-api-token", "crates.io API token", "cio", RC_ALNUM, 32, 32, H, NULL, NULL, 0 },
 	{ "clojars-token", "Clojars deploy token", "CLOJARS_", RC_ALNUM, 60, 60, H, NULL, NULL, 0 },
 	{ "private-key", "private key (PEM)", "-----BEGIN ", 0, 0, 0, H, NULL, m_pem, 0 },
 	{ "jwt", "JSON Web Token", "eyJ", 0, 0, 0, M, NULL, m_jwt, 0 },

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "common/err.h"
+#include "sandbox/sandbox.h"
 #include "scan/scan.h"
 
 #define SCAN_DEFAULT_MAX (4u * 1024 * 1024)
@@ -76,6 +77,22 @@ enum scan_credfile scan_credfile_kind(const char *path)
 	if (!strcmp(b, "config.json") && in_dir_named(path, ".docker"))
 		return SCAN_CF_CONFIG;
 	if (!strcmp(b, "hosts.yml") && in_dir_named(path, "gh"))
+		return SCAN_CF_CONFIG;
+	static const struct { const char *name, *dir; } in_dir[] = {
+		{ "credentials.toml", ".cargo" }, { "credentials", ".cargo" },
+		{ "credentials", ".gem" }, { "settings.xml", ".m2" },
+		{ "settings-security.xml", ".m2" }, { "rclone.conf", "rclone" },
+		{ "hub", ".config" }, { "gradle.properties", ".gradle" },
+		{ "auth.json", "composer" }, { "auth.json", ".composer" },
+		{ "auth.json", ".codex" }, { ".credentials.json", ".claude" },
+		{ "pip.conf", "pip" }, { "pip.conf", ".pip" }, { "credentials", "git" },
+		{ "accessTokens.json", ".azure" }, { "config.yaml", "doctl" },
+	};
+	for (size_t i = 0; i < sizeof(in_dir) / sizeof(in_dir[0]); i++)
+		if (!strcmp(b, in_dir[i].name) && in_dir_named(path, in_dir[i].dir))
+			return SCAN_CF_CONFIG;
+	if (!strcmp(b, ".vault-token") || !strcmp(b, ".yarnrc") || !strcmp(b, ".yarnrc.yml") ||
+	    !strcmp(b, ".terraformrc"))
 		return SCAN_CF_CONFIG;
 	if (has_suffix(b, ".p12") || has_suffix(b, ".pfx"))
 		return SCAN_CF_PKCS12;
@@ -150,18 +167,9 @@ void scan_fingerprint(const char *path, const char *rule, const char *v, size_t 
 bool scan_sandbox_hides(const char *path, char *const *hide, size_t nhide,
 			char *const *hide_dirs, size_t nhide_dirs)
 {
-	const char *b = base_name(path);
-	bool pos = false, neg = false;
-	for (size_t i = 0; i < nhide; i++) {
-		const char *g = hide[i];
-		if (g[0] == '!') {
-			if (fnmatch(g + 1, b, FNM_PERIOD) == 0)
-				neg = true;
-		} else if (fnmatch(g, b, FNM_PERIOD) == 0) {
-			pos = true;
-		}
-	}
-	if (pos && !neg)
+	/* the sandbox's own matcher, so both agree on every name */
+	struct sb_strv globs = { .v = (char **)hide, .n = nhide, .cap = nhide };
+	if (sandbox_hide_match(&globs, base_name(path)))
 		return true;
 	char abs[PATH_MAX];
 	const char *ap = path;
