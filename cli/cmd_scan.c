@@ -28,7 +28,7 @@ static void scan_usage(FILE *f)
 {
 	fputs("usage: hush scan [PATH...] [--format text|json|sarif] [--home]\n"
 	      "                 [--baseline FILE] [--write-baseline FILE] [--no-git]\n"
-	      "                 [--migrate]\n\n"
+	      "                 [--migrate] [--rules FILE]\n\n"
 	      "Finds secrets in files: provider tokens (checksums verified offline where the\n"
 	      "format has one), private keys, JWTs, URLs with passwords, secret-looking\n"
 	      "assignments, and credential files by name (.env, .npmrc, .netrc, ...).\n"
@@ -44,6 +44,10 @@ static void scan_usage(FILE *f)
 	      "  --baseline FILE    do not report findings whose fingerprint is in FILE\n"
 	      "  --write-baseline FILE  write the current findings' fingerprints to FILE\n"
 	      "  --no-git           do not ask git whether files are tracked or ignored\n"
+	      "  --rules FILE       also run the rules of a gitleaks config (.gitleaks.toml):\n"
+	      "                     [[rules]], allowlists, [extend] useDefault (hush's own\n"
+	      "                     rules run only with useDefault = true); default: the\n"
+	      "                     [scan] rules file of config.ini\n"
 	      "  --migrate          move the values of the .env files found into the vault\n"
 	      "                     (as `hush import FILE --replace` does)\n\n"
 	      "A line containing \"hush:allow\" is never reported.\n"
@@ -87,7 +91,7 @@ static int migrate_dotenv_files(const struct scan_result *r);
 
 int cmd_scan(int argc, char **argv)
 {
-	const char *format = "text", *baseline = NULL, *write_baseline = NULL;
+	const char *format = "text", *baseline = NULL, *write_baseline = NULL, *rules = NULL;
 	bool home = false, no_git = false, migrate = false;
 	char **paths = NULL;
 	size_t npaths = 0;
@@ -110,6 +114,12 @@ int cmd_scan(int argc, char **argv)
 			no_git = true;
 		} else if (!strcmp(a, "--migrate")) {
 			migrate = true;
+		} else if (!strcmp(a, "--rules")) {
+			if (++i >= argc)
+				die_usage("scan", "--rules needs a file name");
+			rules = argv[i];
+		} else if (!strncmp(a, "--rules=", 8)) {
+			rules = a + 8;
 		} else if (!strcmp(a, "--baseline") || !strcmp(a, "--write-baseline")) {
 			if (++i >= argc)
 				die_usage("scan", "%s needs a file name", a);
@@ -146,13 +156,29 @@ int cmd_scan(int argc, char **argv)
 	if (!home && npaths == 0 && add_path(&paths, &npaths, ".") < 0)
 		die("out of memory");
 
+	struct scan_ruleset *rs = NULL;
+	if (!rules)
+		rules = cfg.scan_rules;
+	if (rules) {
+		char rerr[768];
+		int lrc = scan_ruleset_load(rules, &rs, rerr, sizeof(rerr));
+		if (lrc != 0) {
+			msg_error("cannot load the rules: %s", rerr);
+			msg_hint("hush reads gitleaks' TOML format; docs/scan.md lists the keys it supports");
+			config_free(&cfg);
+			for (size_t i = 0; i < npaths; i++)
+				free(paths[i]);
+			free(paths);
+			return 2;
+		}
+	}
 	struct progress prog = { .on = isatty(2) != 0 };
 	struct scan_opts o = {
 		.max_file = (size_t)cfg.scan_max_file,
 		.skip_dirs = cfg.scan_skip.items, .nskip = cfg.scan_skip.n,
 		.hide = cfg.hide.items, .nhide = cfg.hide.n,
 		.hide_dirs = cfg.hide_dirs.items, .nhide_dirs = cfg.hide_dirs.n,
-		.no_git = no_git, .progress = on_progress, .progress_ctx = &prog,
+		.no_git = no_git, .ruleset = rs, .progress = on_progress, .progress_ctx = &prog,
 	};
 	struct scan_result r;
 	memset(&r, 0, sizeof(r));
@@ -219,6 +245,7 @@ int cmd_scan(int argc, char **argv)
 	}
 out:
 	scan_result_free(&r);
+	scan_ruleset_free(rs);
 	for (size_t i = 0; i < npaths; i++)
 		free(paths[i]);
 	free(paths);

@@ -272,6 +272,7 @@ void config_free(struct config *cfg)
 	config_list_free(&cfg->allow_env);
 	config_list_free(&cfg->allow_write);
 	config_list_free(&cfg->scan_skip);
+	free(cfg->scan_rules);
 	for (size_t i = 0; i < cfg->ngrants; i++)
 		grant_free(&cfg->grants[i]);
 	free(cfg->grants);
@@ -351,7 +352,7 @@ static const struct key sandbox_keys[] = {
 	{ "allow_write", true }, { NULL, false },
 };
 static const struct key scan_keys[] = {
-	{ "skip", true }, { "max_file", false }, { NULL, false },
+	{ "skip", true }, { "max_file", false }, { "rules", false }, { NULL, false },
 };
 static const struct key grant_keys[] = {
 	{ "command", false }, { "sha256", false }, { "args", true }, { "cwd", false },
@@ -991,6 +992,13 @@ static void key_scan(struct loader *L, const char *k, const char *v)
 			FAIL(L, "max_file: %.80s is out of range (1 byte to 1G)", v);
 		else
 			cfg->scan_max_file = b;
+	} else if (!strcmp(k, "rules")) {
+		char p[4096];
+		if (get_abs_path(L, k, v, p, sizeof(p)) == 0) {
+			free(cfg->scan_rules);
+			if (!(cfg->scan_rules = strdup(p)))
+				FAIL(L, "out of memory");
+		}
 	}
 }
 

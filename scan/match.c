@@ -1,9 +1,13 @@
-/* The scanner's matching engine: a bigram prefilter over the buffer picks
- * candidate positions for the token rules (scan/rules.c); a second pass
- * judges NAME = value assignments by name, placeholder list and entropy.
+/* The scanner's matching engine: one Vectorscan pass over the buffer finds
+ * every token rule's literal prefix (scan/rules.c) and every word a secret
+ * name is made of (token, secret, pass, key, auth, ...); the token rules run
+ * at their prefixes, and NAME = value assignments are judged (by name,
+ * placeholder list and entropy) only near those words. Without Vectorscan
+ * support on the CPU a bigram table and a full pass do the same, slower.
  * Overlapping hits are reduced to the most specific one, hush:allow lines
  * are dropped, and line numbers are computed once at the end. */
 #include <ctype.h>
+#include <hs/hs.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +20,113 @@ static uint8_t bigram_bits[65536 / 8];
 static uint16_t bigram_head[65536]; /* rule index + 1, 0 = none */
 static uint16_t rule_next[512];
 static pthread_once_t table_once = PTHREAD_ONCE_INIT;
+
+/* Words every secret-looking name contains (see scan_name_is_secret):
+ * assignments are looked at only within NAME_WINDOW bytes after one. */
+static const char *const name_words[] = { "token", "secret", "pass", "key", "auth",
+					  "credential", "bearer", "webhook", "pw" };
+#define NAME_WORD_ID 0x10000u
+#define NAME_WINDOW 256
+
+static hs_database_t *hs_db;
+static hs_scratch_t *hs_proto;
+static pthread_key_t hs_key;
+
+static void scratch_free(void *p)
+{
+	hs_free_scratch(p);
+}
+
+/* The literal database: rule prefixes (exact case, id = rule index) and
+ * the name words (any case). hs_db stays NULL when the CPU or the library
+ * cannot run it. */
+static void hs_build(void)
+{
+	size_t n = scan_nrules + sizeof(name_words) / sizeof(name_words[0]);
+	const char **lit = calloc(n, sizeof(*lit));
+	unsigned *flags = calloc(n, sizeof(*flags)), *ids = calloc(n, sizeof(*ids));
+	size_t *lens = calloc(n, sizeof(*lens));
+	if (lit && flags && ids && lens && hs_valid_platform() == HS_SUCCESS) {
+		for (size_t i = 0; i < n; i++) {
+			bool word = i >= scan_nrules;
+			lit[i] = word ? name_words[i - scan_nrules] : scan_rules[i].prefix;
+			lens[i] = strlen(lit[i]);
+			flags[i] = word ? HS_FLAG_CASELESS : 0;
+			ids[i] = word ? NAME_WORD_ID + (unsigned)(i - scan_nrules) : (unsigned)i;
+		}
+		hs_compile_error_t *ce = NULL;
+		if (hs_compile_lit_multi(lit, flags, ids, lens, (unsigned)n, HS_MODE_BLOCK, NULL, &hs_db, &ce) != HS_SUCCESS) {
+			hs_free_compile_error(ce);
+			hs_db = NULL;
+		} else if (hs_alloc_scratch(hs_db, &hs_proto) != HS_SUCCESS ||
+			   pthread_key_create(&hs_key, scratch_free) != 0) {
+			hs_free_database(hs_db);
+			hs_db = NULL;
+		}
+	}
+	free(lit);
+	free(flags);
+	free(ids);
+	free(lens);
+}
+
+/* This thread's scratch (freed when the thread ends), or NULL. */
+static hs_scratch_t *hs_thread_scratch(void)
+{
+	hs_scratch_t *s = pthread_getspecific(hs_key);
+	if (!s) {
+		if (hs_clone_scratch(hs_proto, &s) != HS_SUCCESS)
+			return NULL;
+		if (pthread_setspecific(hs_key, s) != 0) {
+			hs_free_scratch(s);
+			return NULL;
+		}
+	}
+	return s;
+}
+
+struct lit_hits {
+	struct { uint32_t id; size_t end; } *v;
+	size_t n, cap;
+	bool oom;
+};
+
+static int on_literal(unsigned int id, unsigned long long from, unsigned long long to,
+		      unsigned int fl, void *ctx)
+{
+	(void)from; (void)fl;
+	struct lit_hits *h = ctx;
+	if (h->n == h->cap) {
+		size_t nc = h->cap ? h->cap * 2 : 256;
+		void *nv = realloc(h->v, nc * sizeof(h->v[0]));
+		if (!nv) {
+			h->oom = true;
+			return 1; /* stop */
+		}
+		h->v = nv;
+		h->cap = nc;
+	}
+	h->v[h->n].id = id;
+	h->v[h->n++].end = (size_t)to;
+	return 0;
+}
+
+/* Runs the literal database over d; 0, 1 when Vectorscan cannot be used
+ * (the caller falls back), HUSH_ENOMEM. */
+static int literal_pass(const char *d, size_t len, struct lit_hits *h)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, hs_build);
+	if (!hs_db || len > 0xFFFFFFFFu)
+		return 1;
+	hs_scratch_t *s = hs_thread_scratch();
+	if (!s)
+		return 1;
+	hs_error_t e = hs_scan(hs_db, d, (unsigned)len, 0, s, on_literal, h);
+	if (h->oom)
+		return HUSH_ENOMEM;
+	return e == HS_SUCCESS ? 0 : 1;
+}
 
 static void table_build(void)
 {
@@ -497,9 +608,11 @@ static int call_at(const char *d, size_t len, size_t comma, unsigned flags, stru
 	return judge_value(d, len, ns, ne, v, flags, false, out);
 }
 
-static int generic_pass(const char *d, size_t len, unsigned flags, struct scan_hits *out)
+/* Judges every operator in d[from..to) (from >= 1). */
+static int generic_range(const char *d, size_t len, size_t from, size_t to, unsigned flags,
+			 struct scan_hits *out)
 {
-	for (size_t i = 1; i + 1 < len; i++) {
+	for (size_t i = from; i < to && i + 1 < len; i++) {
 		char c = d[i];
 		if (c == '>') {
 			int rc = xml_at(d, len, i, flags, out);
@@ -538,6 +651,67 @@ static int generic_pass(const char *d, size_t len, unsigned flags, struct scan_h
 	return 0;
 }
 
+static int generic_pass(const char *d, size_t len, unsigned flags, struct scan_hits *out)
+{
+	return generic_range(d, len, 1, len, flags, out);
+}
+
+/* The token rules at their prefixes and the assignments near name words,
+ * from the literal hits. */
+static int run_literal_hits(const char *d, size_t len, unsigned flags, const struct lit_hits *lh,
+			    struct scan_hits *h)
+{
+	int rc = 0;
+	size_t win_s = 0, win_e = 0; /* pending generic window */
+	bool full_generic = flags & SCAN_F_CREDFILE; /* every assignment counts there */
+	for (size_t i = 0; i < lh->n && rc >= 0; i++) {
+		uint32_t id = lh->v[i].id;
+		size_t end = lh->v[i].end;
+		if (id >= NAME_WORD_ID) {
+			if (full_generic)
+				continue;
+			size_t ws = end, we = end + NAME_WINDOW < len ? end + NAME_WINDOW : len;
+			if (ws < 1)
+				ws = 1;
+			if (win_e && ws <= win_e) {
+				if (we > win_e)
+					win_e = we;
+				continue;
+			}
+			if (win_e)
+				rc = generic_range(d, len, win_s, win_e, flags, h);
+			win_s = ws;
+			win_e = we;
+			continue;
+		}
+		const struct rule *r = &scan_rules[id];
+		size_t pl = strlen(r->prefix);
+		if (r->need && !(flags & r->need))
+			continue;
+		rc = rule_try(r, d, len, end - pl, h);
+	}
+	if (rc >= 0 && win_e)
+		rc = generic_range(d, len, win_s, win_e, flags, h);
+	if (rc >= 0 && full_generic)
+		rc = generic_pass(d, len, flags, h);
+	return rc;
+}
+
+/* Fallback prefilter: a table of the first two bytes of every prefix. */
+static int bigram_pass(const char *d, size_t len, unsigned flags, struct scan_hits *h)
+{
+	int rc = 0;
+	for (size_t i = 0; i + 1 < len && rc >= 0; i++) {
+		unsigned k = ((unsigned)(unsigned char)d[i] << 8) | (unsigned char)d[i + 1];
+		if (!((bigram_bits[k >> 3] >> (k & 7)) & 1))
+			continue;
+		for (unsigned r = bigram_head[k]; r && rc >= 0; r = rule_next[r - 1])
+			if (!scan_rules[r - 1].need || (flags & scan_rules[r - 1].need))
+				rc = rule_try(&scan_rules[r - 1], d, len, i, h);
+	}
+	return rc;
+}
+
 static int cmp_hit(const void *a, const void *b)
 {
 	const struct scan_hit *x = a, *y = b;
@@ -567,19 +741,18 @@ static void line_bounds(const char *d, size_t len, size_t off, size_t *s, size_t
 
 int scan_buffer(const char *d, size_t len, unsigned flags, struct scan_hits *out)
 {
-	pthread_once(&table_once, table_build);
 	struct scan_hits h = { 0 };
-	int rc = 0;
-	for (size_t i = 0; i + 1 < len && rc >= 0; i++) {
-		unsigned k = ((unsigned)(unsigned char)d[i] << 8) | (unsigned char)d[i + 1];
-		if (!((bigram_bits[k >> 3] >> (k & 7)) & 1))
-			continue;
-		for (unsigned r = bigram_head[k]; r && rc >= 0; r = rule_next[r - 1])
-			if (!scan_rules[r - 1].need || (flags & scan_rules[r - 1].need))
-				rc = rule_try(&scan_rules[r - 1], d, len, i, &h);
+	struct lit_hits lh = { 0 };
+	int rc = literal_pass(d, len, &lh);
+	if (rc == 0)
+		rc = run_literal_hits(d, len, flags, &lh, &h);
+	free(lh.v);
+	if (rc == 1) {
+		pthread_once(&table_once, table_build);
+		rc = bigram_pass(d, len, flags, &h);
+		if (rc >= 0)
+			rc = generic_pass(d, len, flags, &h);
 	}
-	if (rc >= 0)
-		rc = generic_pass(d, len, flags, &h);
 	if (rc < 0) {
 		scan_hits_free(&h);
 		return HUSH_ENOMEM;

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "scan/match.h"
+#include "scan/ruleset.h"
 
 enum scan_exposure {
 	SCAN_EXP_NOT_GIT = 0, /* not inside a git work tree */
@@ -49,6 +50,7 @@ struct scan_result {
 	size_t nproblems, problems_cap;
 	size_t files_scanned;
 	size_t files_skipped;  /* binary, too big, symlink, special */
+	size_t files_allowed;  /* skipped by a --rules allowlist path */
 	uint64_t bytes;
 };
 
@@ -64,6 +66,7 @@ struct scan_opts {
 	size_t nhide_dirs;
 	bool no_git;                     /* do not ask git about exposure */
 	int threads;                     /* 0 = number of CPUs, at most 8 */
+	const struct scan_ruleset *ruleset; /* --rules (gitleaks format), or NULL */
 	scan_progress_fn progress;       /* called now and then; may be NULL */
 	void *progress_ctx;
 };

@@ -19,6 +19,7 @@
 
 #include "common/err.h"
 #include "sandbox/sandbox.h"
+#include "scan/rules.h"
 #include "scan/scan.h"
 
 #define SCAN_DEFAULT_MAX (4u * 1024 * 1024)
@@ -247,13 +248,63 @@ void scan_result_free(struct scan_result *r)
 	memset(r, 0, sizeof(*r));
 }
 
+/* Hits of --rules that overlap a built-in hit are dropped: the built-in
+ * rule knows the format (and its checksum). */
+static int merge_custom(struct scan_hits *h, const struct scan_hits *c)
+{
+	size_t nb = h->n;
+	for (size_t i = 0; i < c->n; i++) {
+		bool dup = false;
+		for (size_t k = 0; k < nb && !dup; k++)
+			dup = c->v[i].off < h->v[k].off + h->v[k].len && h->v[k].off < c->v[i].off + c->v[i].len;
+		if (dup)
+			continue;
+		int rc = hits_push(h, c->v[i].rule, c->v[i].title, c->v[i].off, c->v[i].len, c->v[i].conf, 0);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* Line of offset off (1-based). */
+static int line_of(const char *d, size_t off)
+{
+	int line = 1;
+	for (const char *p = d; (p = memchr(p, '\n', (size_t)(d + off - p))) != NULL; p++)
+		line++;
+	return line;
+}
+
 /* Scans one buffer and turns hits into findings (path copied). */
 static int findings_from_buffer(const char *display, const char *data, size_t len,
-				enum scan_credfile cf, struct scan_result *r)
+				enum scan_credfile cf, struct scan_result *r,
+				const struct scan_ruleset *rs, struct scan_rules_scratch *sc)
 {
 	struct scan_hits h = { 0 };
 	unsigned flags = scan_file_flags(display);
-	int rc = scan_buffer(data, len, flags, &h);
+	int rc = 0;
+	if (scan_ruleset_builtin_enabled(rs, ""))
+		rc = scan_buffer(data, len, flags, &h);
+	if (rc == 0 && rs) {
+		/* built-in hits the team's config disables or allows */
+		size_t k = 0;
+		for (size_t i = 0; i < h.n; i++)
+			if (scan_ruleset_builtin_enabled(rs, h.v[i].rule) &&
+			    !scan_ruleset_allows(rs, h.v[i].rule, display, data, len, h.v[i].off, h.v[i].len))
+				h.v[k++] = h.v[i];
+		h.n = k;
+		struct scan_hits c = { 0 };
+		bool limited = false;
+		rc = scan_ruleset_scan(rs, sc, display, data, len, &c, &limited);
+		if (rc == 0)
+			rc = merge_custom(&h, &c);
+		for (size_t i = 0; rc == 0 && i < h.n; i++)
+			if (h.v[i].line == 0)
+				h.v[i].line = line_of(data, h.v[i].off);
+		scan_hits_free(&c);
+		if (rc == 0 && limited)
+			rc = add_problem(r, display, "a --rules regex reached its backtracking limit; its later matches in this file were not looked for");
+	}
 	for (size_t i = 0; rc == 0 && i < h.n; i++) {
 		struct scan_finding f;
 		memset(&f, 0, sizeof(f));
@@ -305,7 +356,7 @@ int scan_memory(const char *display, const char *data, size_t len, struct scan_r
 		return add_pkcs12(display, r);
 	if (memchr(data, 0, len < 8192 ? len : 8192))
 		return 0;
-	return findings_from_buffer(display, data, len, cf, r);
+	return findings_from_buffer(display, data, len, cf, r, NULL, NULL);
 }
 
 /* --- walk --- */
@@ -404,10 +455,16 @@ struct pool {
 	int err;
 };
 
-static void scan_one(struct pool *p, size_t idx, char **buf, size_t *cap)
+static void scan_one(struct pool *p, size_t idx, char **buf, size_t *cap,
+		     struct scan_rules_scratch *sc)
 {
 	const char *path = p->files->v[idx];
 	struct scan_result *r = &p->per[idx];
+	const struct scan_ruleset *rs = p->o->ruleset;
+	if (rs && scan_ruleset_path_allowed(rs, path)) {
+		r->files_allowed++;
+		return;
+	}
 	enum scan_credfile cf = scan_credfile_kind(path);
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0) {
@@ -420,7 +477,7 @@ static void scan_one(struct pool *p, size_t idx, char **buf, size_t *cap)
 		r->files_skipped++;
 		return;
 	}
-	if (cf == SCAN_CF_PKCS12) {
+	if (cf == SCAN_CF_PKCS12 && scan_ruleset_builtin_enabled(rs, "pkcs12-file")) {
 		close(fd);
 		r->files_scanned++;
 		if (add_pkcs12(path, r) < 0)
@@ -462,7 +519,7 @@ static void scan_one(struct pool *p, size_t idx, char **buf, size_t *cap)
 	}
 	r->files_scanned++;
 	r->bytes += got;
-	if (findings_from_buffer(path, *buf, got, cf, r) < 0)
+	if (findings_from_buffer(path, *buf, got, cf, r, rs, sc) < 0)
 		p->err = HUSH_ENOMEM;
 	/* wipe what might be secret material before reuse */
 	sodium_memzero(*buf, got);
@@ -473,13 +530,20 @@ static void *worker(void *arg)
 	struct pool *p = arg;
 	char *buf = NULL;
 	size_t cap = 0;
+	struct scan_rules_scratch *sc = NULL;
+	if (p->o->ruleset && !(sc = scan_rules_scratch_new(p->o->ruleset))) {
+		pthread_mutex_lock(&p->mu);
+		p->err = HUSH_ENOMEM;
+		p->next = p->files->n;
+		pthread_mutex_unlock(&p->mu);
+	}
 	for (;;) {
 		pthread_mutex_lock(&p->mu);
 		size_t i = p->next++;
 		pthread_mutex_unlock(&p->mu);
 		if (i >= p->files->n)
 			break;
-		scan_one(p, i, &buf, &cap);
+		scan_one(p, i, &buf, &cap, sc);
 		pthread_mutex_lock(&p->mu);
 		size_t d = ++p->done;
 		pthread_mutex_unlock(&p->mu);
@@ -487,6 +551,7 @@ static void *worker(void *arg)
 			p->o->progress(p->o->progress_ctx, d, p->files->n);
 	}
 	free(buf);
+	scan_rules_scratch_free(sc);
 	return NULL;
 }
 
@@ -564,6 +629,7 @@ int scan_paths(char *const *paths, size_t n, const struct scan_opts *o, struct s
 						add_problem(r, x->problems[k].path, x->problems[k].why);
 				r->files_scanned += x->files_scanned;
 				r->files_skipped += x->files_skipped;
+				r->files_allowed += x->files_allowed;
 				r->bytes += x->bytes;
 				scan_result_free(x);
 			}

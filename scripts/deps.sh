@@ -7,7 +7,7 @@ set -eu
 PKGS="build-essential pkg-config libsodium-dev libsecret-1-dev libinih-dev \
 clang libclang-rt-14-dev gnome-keyring dbus dbus-x11 libsecret-tools \
 bubblewrap liburing-dev util-linux procps psmisc python3 nodejs git zsh fish \
-file strace"
+file strace libpcre2-dev libvectorscan-dev"
 
 missing=""
 for p in $PKGS; do
