@@ -58,6 +58,8 @@ struct rs_rule {
 	struct strv keywords;     /* lower-cased */
 	size_t *kw;               /* indices into the ruleset's keyword list */
 	size_t nkw;
+	char *re_src;             /* for the prefilter database */
+	bool prefiltered;         /* in the ruleset's redb */
 	struct rs_allow *allow;
 	size_t nallow;
 	int line;
@@ -71,13 +73,19 @@ struct scan_ruleset {
 	struct strv keywords;
 	hs_database_t *kwdb;
 	hs_scratch_t *proto;
+	/* every regex Vectorscan can approximate, in prefilter mode (a
+	 * superset of PCRE2's matches): a rule whose prefilter does not match
+	 * a file is not run on it */
+	hs_database_t *redb;
+	hs_scratch_t *reproto;
 	bool use_default;
 	struct strv disabled;
 	uint32_t max_groups;
 };
 
 struct scan_rules_scratch {
-	hs_scratch_t *hs;
+	hs_scratch_t *hs, *rehs;
+	unsigned char *rseen;     /* one byte per rule: its prefilter matched */
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
 	unsigned char *seen; /* one byte per keyword */
@@ -137,6 +145,7 @@ void scan_ruleset_free(struct scan_ruleset *rs)
 		free(r->title);
 		pcre2_code_free(r->re);
 		pcre2_code_free(r->path);
+		free(r->re_src);
 		strv_free(&r->keywords);
 		free(r->kw);
 		for (size_t k = 0; k < r->nallow; k++)
@@ -153,6 +162,10 @@ void scan_ruleset_free(struct scan_ruleset *rs)
 		hs_free_scratch(rs->proto);
 	if (rs->kwdb)
 		hs_free_database(rs->kwdb);
+	if (rs->reproto)
+		hs_free_scratch(rs->reproto);
+	if (rs->redb)
+		hs_free_database(rs->redb);
 	free(rs);
 }
 
@@ -341,6 +354,9 @@ static int rule_key(struct loader *L, struct rs_rule *r, const struct toml_event
 		if ((rc = compile_re(L, ev->line, isre ? "the rule's regex" : "the rule's path", v->s, dst)) < 0)
 			return rc;
 		if (isre) {
+			free(r->re_src);
+			if (!(r->re_src = strdup(v->s)))
+				return HUSH_ENOMEM;
 			pcre2_pattern_info(r->re, PCRE2_INFO_CAPTURECOUNT, &r->ngroups);
 			if (r->ngroups > L->rs->max_groups)
 				L->rs->max_groups = r->ngroups;
@@ -571,6 +587,77 @@ static int on_kw(unsigned int id, unsigned long long from, unsigned long long to
 	return 0;
 }
 
+static int on_re(unsigned int id, unsigned long long from, unsigned long long to,
+		 unsigned int flags, void *ctx)
+{
+	(void)from; (void)to; (void)flags;
+	struct scan_rules_scratch *sc = ctx;
+	sc->rseen[id] = 1;
+	return 0;
+}
+
+#define PREFILTER_FLAGS (HS_FLAG_PREFILTER | HS_FLAG_SINGLEMATCH | HS_FLAG_ALLOWEMPTY)
+
+/* One Vectorscan database of the rule regexes in prefilter mode. A regex
+ * it cannot take (too large, an unsupported construct) is left out and its
+ * rule simply runs wherever its keywords are. */
+static int build_regex_prefilter(struct scan_ruleset *rs)
+{
+	const char **pat = calloc(rs->nrules + 1, sizeof(*pat));
+	unsigned *flags = calloc(rs->nrules + 1, sizeof(*flags)), *ids = calloc(rs->nrules + 1, sizeof(*ids));
+	int rc = 0;
+	if (!pat || !flags || !ids) {
+		rc = HUSH_ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < rs->nrules; i++) {
+		struct rs_rule *r = &rs->rules[i];
+		hs_expr_info_t *info = NULL;
+		hs_compile_error_t *ce = NULL;
+		r->prefiltered = false;
+		if (!r->re_src)
+			continue;
+		if (hs_expression_info(r->re_src, PREFILTER_FLAGS, &info, &ce) != HS_SUCCESS) {
+			hs_free_compile_error(ce);
+			continue;
+		}
+		free(info);
+		r->prefiltered = true;
+	}
+	/* a pattern that passes alone can still fail in the set: drop it */
+	for (int attempt = 0; attempt < 64; attempt++) {
+		size_t n = 0;
+		for (size_t i = 0; i < rs->nrules; i++)
+			if (rs->rules[i].prefiltered) {
+				pat[n] = rs->rules[i].re_src;
+				flags[n] = PREFILTER_FLAGS;
+				ids[n++] = (unsigned)i;
+			}
+		if (!n)
+			break;
+		hs_compile_error_t *ce = NULL;
+		if (hs_compile_multi(pat, flags, ids, (unsigned)n, HS_MODE_BLOCK, NULL, &rs->redb, &ce) == HS_SUCCESS) {
+			if (hs_alloc_scratch(rs->redb, &rs->reproto) != HS_SUCCESS)
+				rc = HUSH_ENOMEM;
+			break;
+		}
+		int bad = ce ? ce->expression : -1;
+		hs_free_compile_error(ce);
+		rs->redb = NULL;
+		if (bad < 0 || (size_t)bad >= n) {
+			for (size_t i = 0; i < rs->nrules; i++)
+				rs->rules[i].prefiltered = false;
+			break;
+		}
+		rs->rules[ids[bad]].prefiltered = false;
+	}
+out:
+	free(pat);
+	free(flags);
+	free(ids);
+	return rc;
+}
+
 /* Unique keywords, each rule's indices, one literal database. */
 static int build_prefilter(struct scan_ruleset *rs, char *err, size_t errlen)
 {
@@ -590,6 +677,9 @@ static int build_prefilter(struct scan_ruleset *rs, char *err, size_t errlen)
 			r->kw[r->nkw++] = j;
 		}
 	}
+	int prc = build_regex_prefilter(rs);
+	if (prc < 0)
+		return prc;
 	if (!rs->keywords.n)
 		return 0;
 	size_t n = rs->keywords.n;
@@ -668,7 +758,10 @@ struct scan_rules_scratch *scan_rules_scratch_new(const struct scan_ruleset *rs)
 	sc->mctx = pcre2_match_context_create(NULL);
 	sc->nseen = rs->keywords.n;
 	sc->seen = calloc(sc->nseen + 1, 1);
-	if (!sc->md || !sc->mctx || !sc->seen || (rs->proto && hs_clone_scratch(rs->proto, &sc->hs) != HS_SUCCESS)) {
+	sc->rseen = calloc(rs->nrules + 1, 1);
+	if (!sc->md || !sc->mctx || !sc->seen || !sc->rseen ||
+	    (rs->proto && hs_clone_scratch(rs->proto, &sc->hs) != HS_SUCCESS) ||
+	    (rs->reproto && hs_clone_scratch(rs->reproto, &sc->rehs) != HS_SUCCESS)) {
 		scan_rules_scratch_free(sc);
 		return NULL;
 	}
@@ -683,6 +776,9 @@ void scan_rules_scratch_free(struct scan_rules_scratch *sc)
 		return;
 	if (sc->hs)
 		hs_free_scratch(sc->hs);
+	if (sc->rehs)
+		hs_free_scratch(sc->rehs);
+	free(sc->rseen);
 	pcre2_match_data_free(sc->md);
 	pcre2_match_context_free(sc->mctx);
 	free(sc->seen);
@@ -902,12 +998,16 @@ int scan_ruleset_scan(const struct scan_ruleset *rs, struct scan_rules_scratch *
 	if (rs->kwdb && len && hs_scan(rs->kwdb, d, (unsigned)(len > 0xFFFFFFFFu ? 0xFFFFFFFFu : len), 0,
 				       sc->hs, on_kw, sc) != HS_SUCCESS)
 		return HUSH_ENOMEM;
+	memset(sc->rseen, 0, rs->nrules);
+	if (rs->redb && len && hs_scan(rs->redb, d, (unsigned)(len > 0xFFFFFFFFu ? 0xFFFFFFFFu : len), 0,
+				       sc->rehs, on_re, sc) != HS_SUCCESS)
+		return HUSH_ENOMEM;
 	for (size_t i = 0; i < rs->nrules; i++) {
 		const struct rs_rule *r = &rs->rules[i];
 		bool run = r->nkw == 0;
 		for (size_t k = 0; k < r->nkw && !run; k++)
 			run = sc->seen[r->kw[k]] != 0;
-		if (!run)
+		if (!run || (r->prefiltered && !sc->rseen[i]))
 			continue;
 		int rc = rule_scan(rs, r, sc, path, d, len, out, limited);
 		if (rc < 0)
