@@ -790,7 +790,7 @@ int scan_buffer(const char *d, size_t len, unsigned flags, struct scan_hits *out
 		x->line = line;
 		size_t s, e;
 		line_bounds(d, len, x->off, &s, &e);
-		if (memmem(d + s, e - s, "hush:allow", 10))
+		if (memmem(d + s, e - s, "hush:allow", 10) || memmem(d + s, e - s, "gitleaks:allow", 14))
 			continue;
 		if (out->n == out->cap) {
 			size_t nc = out->cap ? out->cap * 2 : 16;

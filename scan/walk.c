@@ -248,15 +248,23 @@ void scan_result_free(struct scan_result *r)
 	memset(r, 0, sizeof(*r));
 }
 
-/* Hits of --rules that overlap a built-in hit are dropped: the built-in
- * rule knows the format (and its checksum). */
+/* A hit of --rules that overlaps a built-in token hit is dropped (the
+ * built-in rule knows the format, and its checksum); one that overlaps a
+ * built-in generic hit replaces it (the team's rule names the secret). */
 static int merge_custom(struct scan_hits *h, const struct scan_hits *c)
 {
 	size_t nb = h->n;
 	for (size_t i = 0; i < c->n; i++) {
 		bool dup = false;
-		for (size_t k = 0; k < nb && !dup; k++)
-			dup = c->v[i].off < h->v[k].off + h->v[k].len && h->v[k].off < c->v[i].off + c->v[i].len;
+		for (size_t k = 0; k < nb && !dup; k++) {
+			struct scan_hit *b = &h->v[k];
+			if (!(c->v[i].off < b->off + b->len && b->off < c->v[i].off + c->v[i].len) || !b->rule)
+				continue;
+			if (b->prio <= PRIO_GENERIC)
+				b->rule = NULL; /* replaced below */
+			else
+				dup = true;
+		}
 		if (dup)
 			continue;
 		int rc = hits_push(h, c->v[i].rule, c->v[i].title, c->v[i].off, c->v[i].len, c->v[i].conf, 0);
@@ -298,6 +306,11 @@ static int findings_from_buffer(const char *display, const char *data, size_t le
 		rc = scan_ruleset_scan(rs, sc, display, data, len, &c, &limited);
 		if (rc == 0)
 			rc = merge_custom(&h, &c);
+		k = 0;
+		for (size_t i = 0; i < h.n; i++)
+			if (h.v[i].rule)
+				h.v[k++] = h.v[i];
+		h.n = k;
 		for (size_t i = 0; rc == 0 && i < h.n; i++)
 			if (h.v[i].line == 0)
 				h.v[i].line = line_of(data, h.v[i].off);
