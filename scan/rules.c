@@ -28,6 +28,7 @@ bool rule_in_class(int cls, unsigned char c)
 	case RC_UP_DOT: return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || c == '.';
 	case RC_SLACKHOOK: return alnum || c == '/';
 	case RC_B64URL_DOT: return alnum || c == '_' || c == '-' || c == '.';
+	case RC_URLENC: return alnum || c == '%';
 	}
 	return false;
 }
@@ -279,6 +280,19 @@ static int v_xapp(const char *t, size_t n, const char *b, size_t bn)
 	(void)t; (void)n;
 	return bn > 2 && b[0] == '1' && b[1] == '-' && count_char(b, bn, '-') >= 3 ? 0 : -1;
 }
+/* Slack configuration tokens: xoxe.xoxp-1-..., xoxe-1-... */
+static int v_slackcfg(const char *t, size_t n, const char *b, size_t bn)
+{
+	(void)t; (void)n;
+	return bn > 2 && isdigit((unsigned char)b[0]) && b[1] == '-' ? 0 : -1;
+}
+/* Workflow webhooks: T.../A.../<id>/<secret> (or two parts for triggers). */
+static int v_slackflow(const char *t, size_t n, const char *b, size_t bn)
+{
+	(void)t; (void)n;
+	int k = count_char(b, bn, '/');
+	return bn && b[0] == 'T' && k >= 2 && k <= 3 ? 0 : -1;
+}
 static int v_slackhook(const char *t, size_t n, const char *b, size_t bn)
 {
 	(void)t; (void)n;
@@ -294,6 +308,41 @@ static int v_azure(const char *t, size_t n, const char *b, size_t bn)
 {
 	(void)t; (void)n;
 	return bn == 88 && b[86] == '=' && b[87] == '=' ? 0 : -1;
+}
+
+/* Legacy Grafana API keys are base64 of {"k":"...","n":"...","id":N}. */
+static int v_grafana_legacy(const char *t, size_t n, const char *b, size_t bn)
+{
+	(void)b; (void)bn;
+	unsigned char dec[300];
+	long m = b64_decode(t, n, dec, sizeof(dec));
+	return m > 20 && memmem(dec, (size_t)m, "\"n\":\"", 5) && memmem(dec, (size_t)m, "\"id\":", 5) ? 1 : -1;
+}
+/* Brevo: xkeysib-<64 hex>-<16 alnum>. */
+static int v_brevo(const char *t, size_t n, const char *b, size_t bn)
+{
+	(void)t; (void)n;
+	if (bn != 81 || b[64] != '-')
+		return -1;
+	for (size_t i = 0; i < 64; i++)
+		if (!rule_in_class(RC_HEX, (unsigned char)b[i]))
+			return -1;
+	return 1;
+}
+/* Flutterwave: FLWSECK-<32 hex>-X. */
+static int v_flw(const char *t, size_t n, const char *b, size_t bn)
+{
+	(void)t; (void)n;
+	return bn == 34 && b[32] == '-' && b[33] == 'X' ? 1 : -1;
+}
+/* NuGet keys are lower-case. */
+static int v_lower(const char *t, size_t n, const char *b, size_t bn)
+{
+	(void)t; (void)n;
+	for (size_t i = 0; i < bn; i++)
+		if (isupper((unsigned char)b[i]))
+			return -1;
+	return 0;
 }
 
 /* --- structured matchers --- */
@@ -637,6 +686,152 @@ static int m_netrc(const struct rule *r, const char *d, size_t len, size_t pos,
 	return rc < 0 ? rc : 1;
 }
 
+/* Discord webhooks: https://discord.com/api/webhooks/<17-20 digit id>/<68 token>
+ * (discordapp.com too). */
+static int m_discord_hook(const struct rule *r, const char *d, size_t len, size_t pos,
+			  struct scan_hits *out)
+{
+	static const char *const hosts[] = { "discord.com", "discordapp.com", "ptb.discord.com",
+					     "canary.discord.com" };
+	bool host = false;
+	for (size_t i = 0; i < sizeof(hosts) / sizeof(hosts[0]) && !host; i++) {
+		size_t l = strlen(hosts[i]);
+		host = pos >= l && !memcmp(d + pos - l, hosts[i], l);
+	}
+	if (!host)
+		return 0;
+	size_t i = pos + strlen(r->prefix), id = i;
+	while (i < len && isdigit((unsigned char)d[i]) && i - id <= 20)
+		i++;
+	if (i - id < 17 || i - id > 20 || i >= len || d[i] != '/')
+		return 0;
+	size_t t = i + 1, tn = run_len(d, len, t, RC_B64URL, 100);
+	if (tn < 60 || tn > 90 || !token_body_plausible(d + t, tn))
+		return 0;
+	int rc = hits_push(out, r->id, r->title, pos, t + tn - pos, r->conf, 1);
+	return rc < 0 ? rc : 1;
+}
+
+/* Cloudflare Origin CA keys: v1.0-<24 hex>-<146 hex>. */
+static int m_cf_origin(const struct rule *r, const char *d, size_t len, size_t pos,
+		       struct scan_hits *out)
+{
+	if (pos > 0 && is_alnum((unsigned char)d[pos - 1]))
+		return 0;
+	size_t a = pos + 5, an = run_len(d, len, a, RC_HEX, 30);
+	if (an != 24 || a + an >= len || d[a + an] != '-')
+		return 0;
+	size_t b = a + an + 1, bn = run_len(d, len, b, RC_HEX, 150);
+	if (bn != 146 || !token_body_plausible(d + b, bn))
+		return 0;
+	int rc = hits_push(out, r->id, r->title, pos, b + bn - pos, r->conf, 1);
+	return rc < 0 ? rc : 1;
+}
+
+/* Asana personal access tokens: 1/ or 2/, a 16-digit user id, '/', a
+ * 16-digit id, ':', 32 hex. */
+static int m_asana(const struct rule *r, const char *d, size_t len, size_t pos,
+		   struct scan_hits *out)
+{
+	if (pos > 0 && (is_alnum((unsigned char)d[pos - 1]) || d[pos - 1] == '/'))
+		return 0;
+	size_t i = pos + 2, a = i;
+	while (i < len && isdigit((unsigned char)d[i]) && i - a <= 19)
+		i++;
+	if (i - a < 15 || i - a > 19 || i >= len || d[i] != '/')
+		return 0;
+	size_t b = ++i;
+	while (i < len && isdigit((unsigned char)d[i]) && i - b <= 19)
+		i++;
+	if (i - b < 15 || i - b > 19 || i >= len || d[i] != ':')
+		return 0;
+	size_t h = ++i, hn = run_len(d, len, h, RC_HEX, 40);
+	if (hn != 32 || !token_body_plausible(d + h, hn))
+		return 0;
+	int rc = hits_push(out, r->id, r->title, pos, h + hn - pos, r->conf, 1);
+	return rc < 0 ? rc : 1;
+}
+
+/* Microsoft Entra (Azure AD) client secrets: 3 chars, a digit, "Q~", then
+ * 31-34 characters of [A-Za-z0-9_~.-]. */
+static bool azure_secret_char(unsigned char c)
+{
+	return is_alnum(c) || c == '_' || c == '~' || c == '.' || c == '-';
+}
+static int m_azure_ad(const struct rule *r, const char *d, size_t len, size_t pos,
+		      struct scan_hits *out)
+{
+	if (pos < 4 || !isdigit((unsigned char)d[pos - 1]))
+		return 0;
+	size_t s = pos - 4;
+	for (size_t i = s; i < pos - 1; i++)
+		if (!azure_secret_char((unsigned char)d[i]) || d[i] == '-')
+			return 0;
+	if (s > 0 && azure_secret_char((unsigned char)d[s - 1]))
+		return 0;
+	size_t i = pos + 2;
+	while (i < len && azure_secret_char((unsigned char)d[i]) && i - pos - 2 <= 34)
+		i++;
+	size_t n = i - pos - 2;
+	if (n < 31 || n > 34 || !token_body_plausible(d + pos + 2, n))
+		return 0;
+	bool up = false, low = false, dig = false;
+	for (size_t k = pos + 2; k < i; k++) {
+		up |= isupper((unsigned char)d[k]) != 0;
+		low |= islower((unsigned char)d[k]) != 0;
+		dig |= isdigit((unsigned char)d[k]) != 0;
+	}
+	if (!(up && low && dig))
+		return 0;
+	int rc = hits_push(out, r->id, r->title, s, i - s, r->conf, 0);
+	return rc < 0 ? rc : 1;
+}
+
+/* Airtable personal access tokens: pat<14 alnum>.<64 hex>. */
+static int m_airtable(const struct rule *r, const char *d, size_t len, size_t pos,
+		      struct scan_hits *out)
+{
+	if (pos > 0 && is_alnum((unsigned char)d[pos - 1]))
+		return 0;
+	size_t a = run_len(d, len, pos + 3, RC_ALNUM, 20);
+	if (a != 14 || pos + 3 + a >= len || d[pos + 3 + a] != '.')
+		return 0;
+	size_t h = pos + 3 + a + 1, hn = run_len(d, len, h, RC_HEX, 70);
+	if (hn != 64 || !token_body_plausible(d + pos + 3, a))
+		return 0;
+	int rc = hits_push(out, r->id, r->title, pos, h + hn - pos, r->conf, 1);
+	return rc < 0 ? rc : 1;
+}
+
+/* A JWT wrapped in base64 (as in Kubernetes secrets and basic-auth
+ * headers): "ZXlK" is base64 of "eyJ"; the decoded text must pass the JWT
+ * checks. */
+static int m_b64jwt(const struct rule *r, const char *d, size_t len, size_t pos,
+		    struct scan_hits *out)
+{
+	if (pos > 0 && rule_in_class(RC_B64, (unsigned char)d[pos - 1]))
+		return 0;
+	size_t n = run_len(d, len, pos, RC_B64, 12000);
+	if (n < 80 || n > 12000)
+		return 0;
+	unsigned char *dec = malloc(n);
+	if (!dec)
+		return HUSH_ENOMEM;
+	long m = b64_decode(d + pos, n, dec, n);
+	int found = 0;
+	if (m > 0) {
+		struct scan_hits h = { 0 };
+		static const struct rule jwt = { "jwt", "JSON Web Token", "eyJ", 0, 0, 0, SCAN_CONF_MEDIUM, NULL, m_jwt, 0 };
+		found = m_jwt(&jwt, (const char *)dec, (size_t)m, 0, &h);
+		scan_hits_free(&h);
+	}
+	free(dec);
+	if (found <= 0)
+		return found;
+	int rc = push_prio(out, r->id, r->title, pos, n, r->conf, 1, PRIO_STRUCT);
+	return rc < 0 ? rc : 1;
+}
+
 #define H SCAN_CONF_HIGH
 #define M SCAN_CONF_MEDIUM
 #define L SCAN_CONF_LOW
@@ -741,6 +936,56 @@ const struct rule scan_rules[] = {
 	{ "prefect-api-key", "Prefect API key", "pnu_", RC_ALNUM, 36, 36, H, NULL, NULL, 0 },
 	{ "cratesio-api-token", "crates.io API token", "cio", RC_ALNUM, 32, 32, H, NULL, NULL, 0 },
 	{ "clojars-token", "Clojars deploy token", "CLOJARS_", RC_ALNUM, 60, 60, H, NULL, NULL, 0 },
+	{ "slack-config-token", "Slack configuration token", "xoxe.xoxp-", RC_ALNUM_DASH, 30, 255, H, v_slackcfg, NULL, 0 },
+	{ "slack-config-token", "Slack configuration token", "xoxe.xoxb-", RC_ALNUM_DASH, 30, 255, H, v_slackcfg, NULL, 0 },
+	{ "slack-config-refresh-token", "Slack configuration refresh token", "xoxe-", RC_ALNUM_DASH, 30, 255, H, v_slackcfg, NULL, 0 },
+	{ "slack-legacy-token", "Slack legacy workspace token", "xoxs-", RC_ALNUM_DASH, 30, 255, H, v_slack, NULL, 0 },
+	{ "slack-legacy-token", "Slack legacy token", "xoxo-", RC_ALNUM_DASH, 30, 255, H, v_slack, NULL, 0 },
+	{ "slack-session-token", "Slack session token", "xoxc-", RC_ALNUM_DASH, 30, 255, H, v_slack, NULL, 0 },
+	{ "slack-webhook", "Slack workflow webhook URL", "hooks.slack.com/workflows/", RC_SLACKHOOK, 40, 120, H, v_slackflow, NULL, 0 },
+	{ "slack-webhook", "Slack workflow trigger URL", "hooks.slack.com/triggers/", RC_SLACKHOOK, 40, 120, H, v_slackflow, NULL, 0 },
+	{ "discord-webhook", "Discord webhook URL", "/api/webhooks/", 0, 0, 0, H, NULL, m_discord_hook, 0 },
+	{ "gitlab-cicd-job-token", "GitLab CI/CD job token", "glcbt-", RC_B64URL, 20, 80, H, NULL, NULL, 0 },
+	{ "gitlab-feed-token", "GitLab feed token", "glft-", RC_B64URL, 20, 64, H, NULL, NULL, 0 },
+	{ "gitlab-incoming-mail-token", "GitLab incoming mail token", "glimt-", RC_B64URL, 20, 64, H, NULL, NULL, 0 },
+	{ "gitlab-agent-token", "GitLab Kubernetes agent token", "glagent-", RC_B64URL, 50, 1024, H, NULL, NULL, 0 },
+	{ "gitlab-oauth-secret", "GitLab OAuth application secret", "gloas-", RC_B64URL, 64, 64, H, NULL, NULL, 0 },
+	{ "gitlab-scim-token", "GitLab SCIM token", "glsoat-", RC_B64URL, 20, 64, H, NULL, NULL, 0 },
+	{ "gitlab-feature-flag-token", "GitLab feature flags client token", "glffct-", RC_B64URL, 20, 64, H, NULL, NULL, 0 },
+	{ "gitlab-runner-registration-token", "GitLab runner registration token", "GR1348941", RC_B64URL, 20, 20, H, NULL, NULL, 0 },
+	{ "sonarqube-token", "SonarQube user token", "squ_", RC_HEX, 40, 40, H, NULL, NULL, 0 },
+	{ "sonarqube-token", "SonarQube project analysis token", "sqp_", RC_HEX, 40, 40, H, NULL, NULL, 0 },
+	{ "sonarqube-token", "SonarQube global analysis token", "sqa_", RC_HEX, 40, 40, H, NULL, NULL, 0 },
+	{ "jfrog-api-key", "JFrog Artifactory API key", "AKCp", RC_ALNUM, 69, 69, H, NULL, NULL, 0 },
+	{ "jfrog-reference-token", "JFrog reference/identity token", "cmVmdGtuOjAxOj", RC_ALNUM, 50, 60, H, NULL, NULL, 0 },
+	{ "flyio-token", "Fly.io access token", "fo1_", RC_B64URL, 43, 43, H, NULL, NULL, 0 },
+	{ "flyio-token", "Fly.io macaroon token", "fm2_", RC_B64_US, 100, 2000, H, NULL, NULL, 0 },
+	{ "flyio-token", "Fly.io macaroon token", "fm1r_", RC_B64_US, 100, 2000, H, NULL, NULL, 0 },
+	{ "flyio-token", "Fly.io macaroon token", "fm1a_", RC_B64_US, 100, 2000, H, NULL, NULL, 0 },
+	{ "cloudflare-origin-ca-key", "Cloudflare Origin CA key", "v1.0-", 0, 0, 0, H, NULL, m_cf_origin, 0 },
+	{ "twitter-bearer-token", "Twitter/X bearer token", "AAAAAAAAAAAAAAAAAAAAA", RC_URLENC, 60, 140, H, NULL, NULL, 0 },
+	{ "newrelic-insert-key", "New Relic insert key", "NRII-", RC_B64URL, 32, 32, H, NULL, NULL, 0 },
+	{ "newrelic-browser-key", "New Relic browser API token", "NRJS-", RC_HEX, 19, 19, H, NULL, NULL, 0 },
+	{ "newrelic-admin-key", "New Relic admin API key", "NRAA-", RC_HEX, 27, 27, H, NULL, NULL, 0 },
+	{ "asana-pat", "Asana personal access token", "1/", 0, 0, 0, H, NULL, m_asana, 0 },
+	{ "asana-pat", "Asana personal access token", "2/", 0, 0, 0, H, NULL, m_asana, 0 },
+	{ "azure-ad-client-secret", "Microsoft Entra ID (Azure AD) client secret", "Q~", 0, 0, 0, H, NULL, m_azure_ad, 0 },
+	{ "airtable-pat", "Airtable personal access token", "pat", 0, 0, 0, H, NULL, m_airtable, 0 },
+	{ "grafana-api-key", "Grafana API key (legacy)", "eyJrIjoi", RC_B64, 60, 400, H, v_grafana_legacy, NULL, 0 },
+	{ "brevo-api-key", "Brevo (Sendinblue) API key", "xkeysib-", RC_ALNUM_DASH, 81, 81, H, v_brevo, NULL, 0 },
+	{ "dropbox-token", "Dropbox short-lived access token", "sl.", RC_B64URL, 130, 160, H, NULL, NULL, 0 },
+	{ "nuget-api-key", "NuGet API key", "oy2", RC_ALNUM, 43, 43, M, v_lower, NULL, 0 },
+	{ "easypost-api-key", "EasyPost production API key", "EZAK", RC_ALNUM, 54, 54, H, NULL, NULL, 0 },
+	{ "shippo-api-token", "Shippo live API token", "shippo_live_", RC_HEX, 40, 40, H, NULL, NULL, 0 },
+	{ "duffel-api-token", "Duffel live API token", "duffel_live_", RC_B64URL, 43, 43, H, NULL, NULL, 0 },
+	{ "flutterwave-secret-key", "Flutterwave live secret key", "FLWSECK-", RC_ALNUM_DASH, 34, 34, H, v_flw, NULL, 0 },
+	{ "nvidia-api-key", "NVIDIA API key", "nvapi-", RC_B64URL, 64, 64, H, NULL, NULL, 0 },
+	{ "openrouter-api-key", "OpenRouter API key", "sk-or-v1-", RC_HEX, 64, 64, H, NULL, NULL, 0 },
+	{ "posthog-personal-key", "PostHog personal API key", "phx_", RC_ALNUM, 43, 47, H, NULL, NULL, 0 },
+	{ "frameio-token", "Frame.io API token", "fio-u-", RC_B64URL, 64, 64, H, NULL, NULL, 0 },
+	{ "alibaba-access-key-id", "Alibaba Cloud AccessKey ID", "LTAI", RC_ALNUM, 20, 20, M, NULL, NULL, 0 },
+	{ "google-oauth-access-token", "Google OAuth access token", "ya29.", RC_B64URL, 50, 2048, M, NULL, NULL, 0 },
+	{ "jwt-base64", "JSON Web Token wrapped in base64", "ZXlK", 0, 0, 0, M, NULL, m_b64jwt, 0 },
 	{ "private-key", "private key (PEM)", "-----BEGIN ", 0, 0, 0, H, NULL, m_pem, 0 },
 	{ "jwt", "JSON Web Token", "eyJ", 0, 0, 0, M, NULL, m_jwt, 0 },
 	{ "url-password", "password in a URL", "://", 0, 0, 0, H, NULL, m_url, 0 },

@@ -26,6 +26,7 @@ enum rule_class {
 	RC_UP_DOT,    /* A-Z 0-9 . */
 	RC_SLACKHOOK, /* A-Z a-z 0-9 / */
 	RC_B64URL_DOT,/* B64URL plus . */
+	RC_URLENC,    /* A-Z a-z 0-9 % (URL-encoded base64) */
 };
 
 /* Priority when hits overlap: the higher wins, then the longer. */

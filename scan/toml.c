@@ -460,7 +460,7 @@ int toml_parse(const char *data, size_t len, toml_cb cb, void *ctx, struct toml_
 		if (v.type == TOML_ARRAY) {
 			for (size_t i = 0; i < v.n; i++)
 				resolve(&c, &c.items[(size_t)v.i + i]);
-			v.items = c.items + v.i;
+			v.items = v.n ? c.items + v.i : NULL;
 			v.i = 0;
 		} else {
 			resolve(&c, &v);
