@@ -229,6 +229,7 @@ bool scan_name_is_secret(const char *name, size_t len)
 		"mode", "policy", "version", "hash", "algorithm", "alg", "method", "kind", "source",
 		"location", "ref", "limit", "encoding", "usage", "index", "cmd", "command", "helper",
 		"store", "storage", "class", "style", "input", "query", "param", "params", "key2",
+		"encryption", "strength", "complexity", "expiration", "rotation", "reset", "minlength",
 	};
 	for (size_t i = 0; i < sizeof(no_suf) / sizeof(no_suf[0]); i++)
 		if (ends_with(nm, n, no_suf[i]) && !ends_with(nm, n, "webhookurl"))
@@ -756,6 +757,15 @@ int scan_buffer(const char *d, size_t len, unsigned flags, struct scan_hits *out
 	if (rc < 0) {
 		scan_hits_free(&h);
 		return HUSH_ENOMEM;
+	}
+	if (flags & SCAN_F_CODE) {
+		/* source and documentation are full of samples: low-confidence
+		 * hits (short or plain values) are not reported there */
+		size_t k = 0;
+		for (size_t i = 0; i < h.n; i++)
+			if (h.v[i].conf != SCAN_CONF_LOW)
+				h.v[k++] = h.v[i];
+		h.n = k;
 	}
 	if (h.n > 1)
 		qsort(h.v, h.n, sizeof(h.v[0]), cmp_hit);

@@ -624,7 +624,10 @@ static int m_url(const struct rule *r, const char *d, size_t len, size_t pos,
 	/* a host must follow */
 	if (e + 1 >= len || !(isalnum((unsigned char)d[e + 1]) || d[e + 1] == '['))
 		return 0;
-	if (url_pass_placeholder(d + p, e - p))
+	size_t pe = e;
+	if (pe > p && d[pe - 1] == '\\')
+		pe--; /* user:passwd\@host in a Perl or shell string */
+	if (pe == p || url_pass_placeholder(d + p, pe - p) || memchr(d + p, ':', e - p))
 		return 0;
 	if (i > u && (d[u] == '$' || d[u] == '<' || d[u] == '{'))
 		return 0;

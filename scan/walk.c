@@ -113,7 +113,7 @@ static bool code_or_doc(const char *b)
 		"rb", "pl", "pm", "pod", "t", "php", "js", "mjs", "cjs", "jsx", "ts", "mts", "cts", "tsx",
 		"vue", "svelte", "lua", "r", "jl", "ex", "exs", "erl", "hrl", "hs", "ml", "mli", "clj",
 		"cljs", "dart", "td", "inc", "def", "s", "asm", "tcl", "el", "vim", "md", "markdown", "rst",
-		"adoc", "html", "htm", "xhtml", "tex", "texi", "map", "d", "nim", "zig", "sol", "f90",
+		"adoc", "html", "htm", "xhtml", "tex", "texi", "map", "d", "nim", "zig", "sol", "f90", "pp", "pas", "dpr", "lpr", "bas", "ps1", "psm1",
 	};
 	for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++)
 		if (!strcasecmp(dot + 1, ext[i]))
