@@ -610,21 +610,9 @@ static int build_regex_prefilter(struct scan_ruleset *rs)
 		rc = HUSH_ENOMEM;
 		goto out;
 	}
-	for (size_t i = 0; i < rs->nrules; i++) {
-		struct rs_rule *r = &rs->rules[i];
-		hs_expr_info_t *info = NULL;
-		hs_compile_error_t *ce = NULL;
-		r->prefiltered = false;
-		if (!r->re_src)
-			continue;
-		if (hs_expression_info(r->re_src, PREFILTER_FLAGS, &info, &ce) != HS_SUCCESS) {
-			hs_free_compile_error(ce);
-			continue;
-		}
-		free(info);
-		r->prefiltered = true;
-	}
-	/* a pattern that passes alone can still fail in the set: drop it */
+	for (size_t i = 0; i < rs->nrules; i++)
+		rs->rules[i].prefiltered = rs->rules[i].re_src != NULL;
+	/* a pattern Vectorscan refuses is named by the error: drop it, retry */
 	for (int attempt = 0; attempt < 64; attempt++) {
 		size_t n = 0;
 		for (size_t i = 0; i < rs->nrules; i++)
@@ -651,6 +639,9 @@ static int build_regex_prefilter(struct scan_ruleset *rs)
 		}
 		rs->rules[ids[bad]].prefiltered = false;
 	}
+	if (!rs->redb) /* no database: every rule runs where its keywords are */
+		for (size_t i = 0; i < rs->nrules; i++)
+			rs->rules[i].prefiltered = false;
 out:
 	free(pat);
 	free(flags);
