@@ -704,14 +704,9 @@ out:
 	return rc;
 }
 
-int scan_ruleset_parse(const char *name, const char *data, size_t len,
-		       struct scan_ruleset **out, char *err, size_t errlen)
+/* The common end of parse and load: the prefilters, or everything freed. */
+static int finish(struct scan_ruleset *rs, int rc, struct scan_ruleset **out, char *err, size_t errlen)
 {
-	*out = NULL;
-	struct scan_ruleset *rs = calloc(1, sizeof(*rs));
-	if (!rs)
-		return HUSH_ENOMEM;
-	int rc = parse_into(rs, name, ".", data, len, 0, err, errlen);
 	if (rc == 0)
 		rc = build_prefilter(rs, err, errlen);
 	if (rc < 0) {
@@ -722,21 +717,23 @@ int scan_ruleset_parse(const char *name, const char *data, size_t len,
 	return 0;
 }
 
+int scan_ruleset_parse(const char *name, const char *data, size_t len,
+		       struct scan_ruleset **out, char *err, size_t errlen)
+{
+	*out = NULL;
+	struct scan_ruleset *rs = calloc(1, sizeof(*rs));
+	if (!rs)
+		return HUSH_ENOMEM;
+	return finish(rs, parse_into(rs, name, ".", data, len, 0, err, errlen), out, err, errlen);
+}
+
 int scan_ruleset_load(const char *path, struct scan_ruleset **out, char *err, size_t errlen)
 {
 	*out = NULL;
 	struct scan_ruleset *rs = calloc(1, sizeof(*rs));
 	if (!rs)
 		return HUSH_ENOMEM;
-	int rc = load_into(rs, path, 0, err, errlen);
-	if (rc == 0)
-		rc = build_prefilter(rs, err, errlen);
-	if (rc < 0) {
-		scan_ruleset_free(rs);
-		return rc;
-	}
-	*out = rs;
-	return 0;
+	return finish(rs, load_into(rs, path, 0, err, errlen), out, err, errlen);
 }
 
 /* --- matching --- */

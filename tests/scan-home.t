@@ -6,26 +6,11 @@
 . "$(dirname "$0")/lib.sh"
 setup_home
 
-# GitHub-format tokens with a valid CRC32 suffix (30 random base62 + 6)
-ghtok() {
-	python3 -c '
-import os, sys, zlib
-A = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-r = "".join(A[b % 62] for b in os.urandom(30))
-c, s = zlib.crc32(r.encode()), ""
-for _ in range(6):
-    s = A[c % 62] + s; c //= 62
-print(sys.argv[1] + r + s)' "$1"
-}
-findings() {
-	python3 -c '
-import json, sys
-for f in json.load(sys.stdin)["findings"]:
-    print("%s:%d:%s:%s" % (f["file"], f["line"], f["rule"], f["sandbox"]))' | sed "s|^$HOME/||" | sort
-}
+. "$(dirname "$0")/scan_lib.sh"
+findings() { scan_findings "$HOME" sandbox; }
 
 t_hist=$(ghtok ghp_); t_backup=$(ghtok gho_); t_fish=$(ghtok ghu_); t_bak=$(ghtok ghs_)
-cargo=$(python3 -c 'import random; A="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"; print("cio" + "".join(random.SystemRandom().choice(A) for _ in range(32)))')
+cargo=cio$(rnd 32 ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789)
 c_env=$(canary); c_pem=$(canary)
 
 mkdir -p "$HOME/.cargo" "$HOME/.local/share/fish" "$HOME/src/app" "$HOME/work/org/api" \

@@ -8,23 +8,8 @@
 . "$(dirname "$0")/lib.sh"
 setup_home
 
-rnd() { python3 -c 'import random,sys; A=sys.argv[2]; print("".join(random.SystemRandom().choice(A) for _ in range(int(sys.argv[1]))))' "$1" "${2:-abcdefghijklmnopqrstuvwxyz0123456789}"; }
-ghtok() {
-	python3 -c '
-import os, zlib
-A = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-r = "".join(A[b % 62] for b in os.urandom(30))
-c, s = zlib.crc32(r.encode()), ""
-for _ in range(6):
-    s = A[c % 62] + s; c //= 62
-print("ghp_" + r + s)'
-}
-findings() {
-	python3 -c '
-import json, sys
-for f in json.load(sys.stdin)["findings"]:
-    print("%s:%d:%s" % (f["file"], f["line"], f["rule"]))' | sed "s|^$W/||" | sort
-}
+. "$(dirname "$0")/scan_lib.sh"
+findings() { scan_findings "$W"; }
 
 W="$T/w"; mkdir -p "$W/src" "$W/testdata" "$W/infra" "$W/keys" "$W/docs"
 acme=acme_$(rnd 32); acme_doc=acme_$(rnd 32); acme_test=acme_$(rnd 32); acme_allow=acme_$(rnd 32)
@@ -109,7 +94,7 @@ printf 'secret_value = "%s"\n' "$(rnd 24 ABCDEFGHabcdefgh01234567)" >"$W/infra/m
 printf 'secret_value = "%s"\n' "$(rnd 24 ABCDEFGHabcdefgh01234567)" >"$W/infra/main.txt" # rule path does not
 printf 'not really a key\n' >"$W/keys/id_ed25519"                                  # path-only rule
 printf 'GITHUB_TOKEN=%s\n' "$gh" >"$W/src/env.sh"                                  # useDefault: built-in rule
-npm="npm_$(ghtok | cut -c5-)"
+npm=$(ghtok npm_)
 printf 'npm = %s\n' "$npm" >>"$W/src/env.sh"                                       # disabledRules: not reported
 
 (cd "$T" && "$H" scan --no-git --format json --rules "$W/.gitleaks.toml" "$W") >"$T/out.json" 2>"$T/err"; rc=$?
