@@ -50,7 +50,7 @@ static void scan_usage(FILE *f)
 	      "                     [scan] rules file of config.ini\n"
 	      "  --migrate          move the values of the .env files found into the vault\n"
 	      "                     (as `hush import FILE --replace` does)\n\n"
-	      "A line containing \"hush:allow\" is never reported.\n"
+	      "A line containing \"hush:allow\" (or \"gitleaks:allow\") is never reported.\n"
 	      "Exit status: 0 nothing found, 1 findings, 2 error.\n",
 	      f);
 }
