@@ -273,7 +273,16 @@ static int count_char(const char *b, size_t bn, char c)
 static int v_slack(const char *t, size_t n, const char *b, size_t bn)
 {
 	(void)t; (void)n;
-	return bn && isdigit((unsigned char)b[0]) && count_char(b, bn, '-') >= 2 ? 0 : -1;
+	/* <10-13 digit team id>-<10-13 digit user id>[-<secret>] */
+	size_t i = 0;
+	while (i < bn && isdigit((unsigned char)b[i]))
+		i++;
+	if (i < 10 || i > 13 || i >= bn || b[i] != '-')
+		return -1;
+	size_t j = ++i;
+	while (i < bn && isdigit((unsigned char)b[i]))
+		i++;
+	return i - j >= 10 && i - j <= 13 ? 0 : -1;
 }
 static int v_xapp(const char *t, size_t n, const char *b, size_t bn)
 {
@@ -790,6 +799,25 @@ static int m_azure_ad(const struct rule *r, const char *d, size_t len, size_t po
 	return rc < 0 ? rc : 1;
 }
 
+/* Harness tokens: pat.|sat.<22 account id>.<24 hex>.<20 alnum>. */
+static int m_harness(const struct rule *r, const char *d, size_t len, size_t pos,
+		     struct scan_hits *out)
+{
+	if (pos > 0 && is_alnum((unsigned char)d[pos - 1]))
+		return 0;
+	size_t a = pos + 4, an = run_len(d, len, a, RC_B64URL, 30);
+	if (an != 22 || a + an >= len || d[a + an] != '.')
+		return 0;
+	size_t b = a + an + 1, bn = run_len(d, len, b, RC_HEX, 30);
+	if (bn != 24 || b + bn >= len || d[b + bn] != '.')
+		return 0;
+	size_t c = b + bn + 1, cn = run_len(d, len, c, RC_ALNUM, 30);
+	if (cn != 20 || !token_body_plausible(d + c, cn))
+		return 0;
+	int rc = hits_push(out, r->id, r->title, pos, c + cn - pos, r->conf, 1);
+	return rc < 0 ? rc : 1;
+}
+
 /* Airtable personal access tokens: pat<14 alnum>.<64 hex>. */
 static int m_airtable(const struct rule *r, const char *d, size_t len, size_t pos,
 		      struct scan_hits *out)
@@ -849,10 +877,10 @@ const struct rule scan_rules[] = {
 	{ "gitlab-pipeline-trigger", "GitLab pipeline trigger token", "glptt-", RC_B64URL, 20, 64, H, NULL, NULL, 0 },
 	{ "gitlab-runner-token", "GitLab runner token", "glrt-", RC_B64URL, 20, 64, H, NULL, NULL, 0 },
 	{ "gitlab-deploy-token", "GitLab deploy token", "gldt-", RC_B64URL, 20, 64, H, NULL, NULL, 0 },
-	{ "slack-bot-token", "Slack bot token", "xoxb-", RC_ALNUM_DASH, 30, 255, H, v_slack, NULL, 0 },
-	{ "slack-user-token", "Slack user token", "xoxp-", RC_ALNUM_DASH, 30, 255, H, v_slack, NULL, 0 },
-	{ "slack-legacy-token", "Slack legacy/workspace token", "xoxa-", RC_ALNUM_DASH, 30, 255, H, v_slack, NULL, 0 },
-	{ "slack-refresh-token", "Slack refresh token", "xoxr-", RC_ALNUM_DASH, 30, 255, H, v_slack, NULL, 0 },
+	{ "slack-bot-token", "Slack bot token", "xoxb-", RC_ALNUM_DASH, 22, 255, H, v_slack, NULL, 0 },
+	{ "slack-user-token", "Slack user token", "xoxp-", RC_ALNUM_DASH, 22, 255, H, v_slack, NULL, 0 },
+	{ "slack-legacy-token", "Slack legacy/workspace token", "xoxa-", RC_ALNUM_DASH, 22, 255, H, v_slack, NULL, 0 },
+	{ "slack-refresh-token", "Slack refresh token", "xoxr-", RC_ALNUM_DASH, 22, 255, H, v_slack, NULL, 0 },
 	{ "slack-app-token", "Slack app-level token", "xapp-", RC_ALNUM_DASH, 30, 255, H, v_xapp, NULL, 0 },
 	{ "slack-webhook", "Slack incoming webhook URL", "hooks.slack.com/services/", RC_SLACKHOOK, 40, 80, H, v_slackhook, NULL, 0 },
 	{ "openai-project-key", "OpenAI project API key", "sk-proj-", RC_B64URL, 40, 250, H, NULL, NULL, 0 },
@@ -942,9 +970,9 @@ const struct rule scan_rules[] = {
 	{ "slack-config-token", "Slack configuration token", "xoxe.xoxp-", RC_ALNUM_DASH, 30, 255, H, v_slackcfg, NULL, 0 },
 	{ "slack-config-token", "Slack configuration token", "xoxe.xoxb-", RC_ALNUM_DASH, 30, 255, H, v_slackcfg, NULL, 0 },
 	{ "slack-config-refresh-token", "Slack configuration refresh token", "xoxe-", RC_ALNUM_DASH, 30, 255, H, v_slackcfg, NULL, 0 },
-	{ "slack-legacy-token", "Slack legacy workspace token", "xoxs-", RC_ALNUM_DASH, 30, 255, H, v_slack, NULL, 0 },
-	{ "slack-legacy-token", "Slack legacy token", "xoxo-", RC_ALNUM_DASH, 30, 255, H, v_slack, NULL, 0 },
-	{ "slack-session-token", "Slack session token", "xoxc-", RC_ALNUM_DASH, 30, 255, H, v_slack, NULL, 0 },
+	{ "slack-legacy-token", "Slack legacy workspace token", "xoxs-", RC_ALNUM_DASH, 22, 255, H, v_slack, NULL, 0 },
+	{ "slack-legacy-token", "Slack legacy token", "xoxo-", RC_ALNUM_DASH, 22, 255, H, v_slack, NULL, 0 },
+	{ "slack-session-token", "Slack session token", "xoxc-", RC_ALNUM_DASH, 22, 255, H, v_slack, NULL, 0 },
 	{ "slack-webhook", "Slack workflow webhook URL", "hooks.slack.com/workflows/", RC_SLACKHOOK, 40, 120, H, v_slackflow, NULL, 0 },
 	{ "slack-webhook", "Slack workflow trigger URL", "hooks.slack.com/triggers/", RC_SLACKHOOK, 40, 120, H, v_slackflow, NULL, 0 },
 	{ "discord-webhook", "Discord webhook URL", "/api/webhooks/", 0, 0, 0, H, NULL, m_discord_hook, 0 },
@@ -973,6 +1001,8 @@ const struct rule scan_rules[] = {
 	{ "asana-pat", "Asana personal access token", "1/", 0, 0, 0, H, NULL, m_asana, 0 },
 	{ "asana-pat", "Asana personal access token", "2/", 0, 0, 0, H, NULL, m_asana, 0 },
 	{ "azure-ad-client-secret", "Microsoft Entra ID (Azure AD) client secret", "Q~", 0, 0, 0, H, NULL, m_azure_ad, 0 },
+	{ "harness-token", "Harness personal access token", "pat.", 0, 0, 0, H, NULL, m_harness, 0 },
+	{ "harness-token", "Harness service account token", "sat.", 0, 0, 0, H, NULL, m_harness, 0 },
 	{ "airtable-pat", "Airtable personal access token", "pat", 0, 0, 0, H, NULL, m_airtable, 0 },
 	{ "grafana-api-key", "Grafana API key (legacy)", "eyJrIjoi", RC_B64, 60, 400, H, v_grafana_legacy, NULL, 0 },
 	{ "brevo-api-key", "Brevo (Sendinblue) API key", "xkeysib-", RC_ALNUM_DASH, 81, 81, H, v_brevo, NULL, 0 },

@@ -78,6 +78,8 @@ static const struct example examples[] = {
 	{ "slack-config-token", { "xoxe.xoxp-1-{A:60}" }, { "xoxe.xoxp-1-short" } },
 	{ "slack-config-refresh-token", { "xoxe-1-{A:140}" }, { "xoxe-abc" } },
 	{ "slack-legacy-token", { "xoxs-{D:11}-{D:11}-{D:12}-{H:64}" }, { "xoxs-notanumber-{A:30}" } },
+	{ "slack-bot-token", { "xoxb-{D:11}-{D:13}-{A:24}", "xoxb-{D:11}-{D:13}u" }, { "xoxb-{D:11}?{D:13}u", "xoxb-{D:5}-{D:13}-{A:24}" } },
+	{ "harness-token", { "pat.{B:22}.{H:24}.{A:20}", "sat.{B:22}.{H:24}.{A:20}" }, { "pat.{B:22}.{H:24}", "pat.{B:10}.{H:24}.{A:20}" } },
 	{ "slack-session-token", { "xoxc-{D:11}-{D:12}-{D:13}-{H:64}" }, { "xoxc-{A:10}" } },
 	{ "slack-webhook", { "https://hooks.slack.com/services/T{U:10}/B{U:10}/{A:24}",
 			     "https://hooks.slack.com/workflows/T{U:10}/A{U:10}/{D:18}/{A:24}" },
