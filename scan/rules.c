@@ -451,23 +451,6 @@ static int m_tfc(const struct rule *r, const char *d, size_t len, size_t pos,
 	return rc < 0 ? rc : 1;
 }
 
-/* SendGrid: SG.<22>.<43>. */
-static int m_sendgrid(const struct rule *r, const char *d, size_t len, size_t pos,
-		      struct scan_hits *out)
-{
-	if (pos > 0 && is_alnum((unsigned char)d[pos - 1]))
-		return 0;
-	size_t a = run_len(d, len, pos + 3, RC_B64URL, 30);
-	if (a != 22 || pos + 3 + a >= len || d[pos + 3 + a] != '.')
-		return 0;
-	size_t p2 = pos + 3 + a + 1;
-	size_t b = run_len(d, len, p2, RC_B64URL, 50);
-	if (b != 43 || !token_body_plausible(d + p2, b))
-		return 0;
-	int rc = hits_push(out, r->id, r->title, pos, p2 + b - pos, r->conf, 0);
-	return rc < 0 ? rc : 1;
-}
-
 static bool aws_secret_char(unsigned char c)
 {
 	return is_alnum(c) || c == '/' || c == '+';
@@ -724,22 +707,6 @@ static int m_discord_hook(const struct rule *r, const char *d, size_t len, size_
 	return rc < 0 ? rc : 1;
 }
 
-/* Cloudflare Origin CA keys: v1.0-<24 hex>-<146 hex>. */
-static int m_cf_origin(const struct rule *r, const char *d, size_t len, size_t pos,
-		       struct scan_hits *out)
-{
-	if (pos > 0 && is_alnum((unsigned char)d[pos - 1]))
-		return 0;
-	size_t a = pos + 5, an = run_len(d, len, a, RC_HEX, 30);
-	if (an != 24 || a + an >= len || d[a + an] != '-')
-		return 0;
-	size_t b = a + an + 1, bn = run_len(d, len, b, RC_HEX, 150);
-	if (bn != 146 || !token_body_plausible(d + b, bn))
-		return 0;
-	int rc = hits_push(out, r->id, r->title, pos, b + bn - pos, r->conf, 1);
-	return rc < 0 ? rc : 1;
-}
-
 /* Asana personal access tokens: 1/ or 2/, a 16-digit user id, '/', a
  * 16-digit id, ':', 32 hex. */
 static int m_asana(const struct rule *r, const char *d, size_t len, size_t pos,
@@ -799,38 +766,54 @@ static int m_azure_ad(const struct rule *r, const char *d, size_t len, size_t po
 	return rc < 0 ? rc : 1;
 }
 
-/* Harness tokens: pat.|sat.<22 account id>.<24 hex>.<20 alnum>. */
-static int m_harness(const struct rule *r, const char *d, size_t len, size_t pos,
-		     struct scan_hits *out)
-{
-	if (pos > 0 && is_alnum((unsigned char)d[pos - 1]))
-		return 0;
-	size_t a = pos + 4, an = run_len(d, len, a, RC_B64URL, 30);
-	if (an != 22 || a + an >= len || d[a + an] != '.')
-		return 0;
-	size_t b = a + an + 1, bn = run_len(d, len, b, RC_HEX, 30);
-	if (bn != 24 || b + bn >= len || d[b + bn] != '.')
-		return 0;
-	size_t c = b + bn + 1, cn = run_len(d, len, c, RC_ALNUM, 30);
-	if (cn != 20 || !token_body_plausible(d + c, cn))
-		return 0;
-	int rc = hits_push(out, r->id, r->title, pos, c + cn - pos, r->conf, 1);
-	return rc < 0 ? rc : 1;
-}
+/* Tokens made of fixed segments after the prefix, each of one class and
+ * length and followed by a separator (the last by a non-token byte):
+ * SendGrid SG.<22>.<43>, Cloudflare Origin CA v1.0-<24 hex>-<146 hex>,
+ * Harness pat.|sat.<22>.<24 hex>.<20>, Airtable pat<14>.<64 hex>. */
+struct seg {
+	uint8_t cls;
+	uint8_t len;  /* exact */
+	char sep;     /* byte after the segment; 0 for the last */
+};
+static const struct {
+	const char *prefix;
+	struct seg s[3];
+	int check;    /* 1: a match verifies the structure */
+} seg_specs[] = {
+	{ "SG.", { { RC_B64URL, 22, '.' }, { RC_B64URL, 43, 0 } }, 0 },
+	{ "v1.0-", { { RC_HEX, 24, '-' }, { RC_HEX, 146, 0 } }, 1 },
+	{ "pat.", { { RC_B64URL, 22, '.' }, { RC_HEX, 24, '.' }, { RC_ALNUM, 20, 0 } }, 1 },
+	{ "sat.", { { RC_B64URL, 22, '.' }, { RC_HEX, 24, '.' }, { RC_ALNUM, 20, 0 } }, 1 },
+	{ "pat", { { RC_ALNUM, 14, '.' }, { RC_HEX, 64, 0 } }, 1 },
+};
 
-/* Airtable personal access tokens: pat<14 alnum>.<64 hex>. */
-static int m_airtable(const struct rule *r, const char *d, size_t len, size_t pos,
+static int m_segments(const struct rule *r, const char *d, size_t len, size_t pos,
 		      struct scan_hits *out)
 {
 	if (pos > 0 && is_alnum((unsigned char)d[pos - 1]))
 		return 0;
-	size_t a = run_len(d, len, pos + 3, RC_ALNUM, 20);
-	if (a != 14 || pos + 3 + a >= len || d[pos + 3 + a] != '.')
+	size_t k = 0, nspec = sizeof(seg_specs) / sizeof(seg_specs[0]);
+	while (k < nspec && strcmp(seg_specs[k].prefix, r->prefix))
+		k++;
+	if (k == nspec)
 		return 0;
-	size_t h = pos + 3 + a + 1, hn = run_len(d, len, h, RC_HEX, 70);
-	if (hn != 64 || !token_body_plausible(d + pos + 3, a))
+	size_t i = pos + strlen(r->prefix), last = i, n = 0;
+	for (size_t j = 0; j < 3 && seg_specs[k].s[j].len; j++) {
+		const struct seg *g = &seg_specs[k].s[j];
+		n = run_len(d, len, i, g->cls, g->len + 1u);
+		if (n != g->len)
+			return 0;
+		last = i;
+		i += n;
+		if (g->sep) {
+			if (i >= len || d[i] != g->sep)
+				return 0;
+			i++;
+		}
+	}
+	if (!token_body_plausible(d + last, n))
 		return 0;
-	int rc = hits_push(out, r->id, r->title, pos, h + hn - pos, r->conf, 1);
+	int rc = hits_push(out, r->id, r->title, pos, i - pos, r->conf, seg_specs[k].check);
 	return rc < 0 ? rc : 1;
 }
 
@@ -901,7 +884,7 @@ const struct rule scan_rules[] = {
 	{ "pypi-token", "PyPI API token", "pypi-Ag", RC_B64URL, 50, 500, H, v_pypi, NULL, 0 },
 	{ "huggingface-token", "Hugging Face access token", "hf_", RC_ALNUM, 34, 34, H, NULL, NULL, 0 },
 	{ "huggingface-org-token", "Hugging Face organization token", "api_org_", RC_ALNUM, 34, 34, H, NULL, NULL, 0 },
-	{ "sendgrid-api-key", "SendGrid API key", "SG.", RC_B64URL, 22, 22, H, NULL, m_sendgrid, 0 },
+	{ "sendgrid-api-key", "SendGrid API key", "SG.", 0, 0, 0, H, NULL, m_segments, 0 },
 	{ "digitalocean-pat", "DigitalOcean personal access token", "dop_v1_", RC_HEX, 64, 64, H, NULL, NULL, 0 },
 	{ "digitalocean-oauth-token", "DigitalOcean OAuth token", "doo_v1_", RC_HEX, 64, 64, H, NULL, NULL, 0 },
 	{ "digitalocean-refresh-token", "DigitalOcean refresh token", "dor_v1_", RC_HEX, 64, 64, H, NULL, NULL, 0 },
@@ -993,7 +976,7 @@ const struct rule scan_rules[] = {
 	{ "flyio-token", "Fly.io macaroon token", "fm2_", RC_B64_US, 100, 2000, H, NULL, NULL, 0 },
 	{ "flyio-token", "Fly.io macaroon token", "fm1r_", RC_B64_US, 100, 2000, H, NULL, NULL, 0 },
 	{ "flyio-token", "Fly.io macaroon token", "fm1a_", RC_B64_US, 100, 2000, H, NULL, NULL, 0 },
-	{ "cloudflare-origin-ca-key", "Cloudflare Origin CA key", "v1.0-", 0, 0, 0, H, NULL, m_cf_origin, 0 },
+	{ "cloudflare-origin-ca-key", "Cloudflare Origin CA key", "v1.0-", 0, 0, 0, H, NULL, m_segments, 0 },
 	{ "twitter-bearer-token", "Twitter/X bearer token", "AAAAAAAAAAAAAAAAAAAAA", RC_URLENC, 60, 140, H, NULL, NULL, 0 },
 	{ "newrelic-insert-key", "New Relic insert key", "NRII-", RC_B64URL, 32, 32, H, NULL, NULL, 0 },
 	{ "newrelic-browser-key", "New Relic browser API token", "NRJS-", RC_HEX, 19, 19, H, NULL, NULL, 0 },
@@ -1001,9 +984,9 @@ const struct rule scan_rules[] = {
 	{ "asana-pat", "Asana personal access token", "1/", 0, 0, 0, H, NULL, m_asana, 0 },
 	{ "asana-pat", "Asana personal access token", "2/", 0, 0, 0, H, NULL, m_asana, 0 },
 	{ "azure-ad-client-secret", "Microsoft Entra ID (Azure AD) client secret", "Q~", 0, 0, 0, H, NULL, m_azure_ad, 0 },
-	{ "harness-token", "Harness personal access token", "pat.", 0, 0, 0, H, NULL, m_harness, 0 },
-	{ "harness-token", "Harness service account token", "sat.", 0, 0, 0, H, NULL, m_harness, 0 },
-	{ "airtable-pat", "Airtable personal access token", "pat", 0, 0, 0, H, NULL, m_airtable, 0 },
+	{ "harness-token", "Harness personal access token", "pat.", 0, 0, 0, H, NULL, m_segments, 0 },
+	{ "harness-token", "Harness service account token", "sat.", 0, 0, 0, H, NULL, m_segments, 0 },
+	{ "airtable-pat", "Airtable personal access token", "pat", 0, 0, 0, H, NULL, m_segments, 0 },
 	{ "grafana-api-key", "Grafana API key (legacy)", "eyJrIjoi", RC_B64, 60, 400, H, v_grafana_legacy, NULL, 0 },
 	{ "brevo-api-key", "Brevo (Sendinblue) API key", "xkeysib-", RC_ALNUM_DASH, 81, 81, H, v_brevo, NULL, 0 },
 	{ "dropbox-token", "Dropbox short-lived access token", "sl.", RC_B64URL, 130, 160, H, NULL, NULL, 0 },
