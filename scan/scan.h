@@ -49,8 +49,8 @@ struct scan_result {
 	struct scan_problem *problems;
 	size_t nproblems, problems_cap;
 	size_t files_scanned;
-	size_t files_skipped;  /* binary, too big, symlink, special */
-	size_t files_allowed;  /* skipped by a --rules allowlist path */
+	size_t files_skipped;  /* binary, too big, symlink, special, allowlisted */
+	size_t files_allowed;  /* of those, skipped by a --rules allowlist path */
 	uint64_t bytes;
 };
 

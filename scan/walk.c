@@ -476,6 +476,7 @@ static void scan_one(struct pool *p, size_t idx, char **buf, size_t *cap,
 	const struct scan_ruleset *rs = p->o->ruleset;
 	if (rs && scan_ruleset_path_allowed(rs, path)) {
 		r->files_allowed++;
+		r->files_skipped++;
 		return;
 	}
 	enum scan_credfile cf = scan_credfile_kind(path);
