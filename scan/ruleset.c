@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "common/err.h"
 #include "common/util.h"
@@ -63,6 +64,10 @@ struct rs_rule {
 	struct rs_allow *allow;
 	size_t nallow;
 	int line;
+	char *file;               /* where it was defined, for messages */
+	bool group_set, entropy_set;
+	bool override_only;       /* no regex or path even with its base: its
+				     allowlists refine the built-in rule of that id */
 };
 
 struct scan_ruleset {
@@ -135,23 +140,27 @@ static void allow_free(struct rs_allow *a)
 	strv_free(&a->target_rules);
 }
 
+static void rule_free(struct rs_rule *r)
+{
+	free(r->id);
+	free(r->title);
+	pcre2_code_free(r->re);
+	pcre2_code_free(r->path);
+	free(r->re_src);
+	free(r->file);
+	strv_free(&r->keywords);
+	free(r->kw);
+	for (size_t k = 0; k < r->nallow; k++)
+		allow_free(&r->allow[k]);
+	free(r->allow);
+}
+
 void scan_ruleset_free(struct scan_ruleset *rs)
 {
 	if (!rs)
 		return;
-	for (size_t i = 0; i < rs->nrules; i++) {
-		struct rs_rule *r = &rs->rules[i];
-		free(r->id);
-		free(r->title);
-		pcre2_code_free(r->re);
-		pcre2_code_free(r->path);
-		free(r->re_src);
-		strv_free(&r->keywords);
-		free(r->kw);
-		for (size_t k = 0; k < r->nallow; k++)
-			allow_free(&r->allow[k]);
-		free(r->allow);
-	}
+	for (size_t i = 0; i < rs->nrules; i++)
+		rule_free(&rs->rules[i]);
 	free(rs->rules);
 	for (size_t k = 0; k < rs->nallow; k++)
 		allow_free(&rs->allow[k]);
@@ -183,10 +192,9 @@ struct loader {
 	char *err;
 	size_t errlen;
 	enum ctx_kind ctx;
-	bool rule_has_old_allow;
-	bool global_has_old_allow;
+	bool rule_has_old_allow, rule_has_new_allow;
+	bool global_has_old_allow, global_has_new_allow;
 	char *extend_path;
-	int extend_line;
 	bool saw_use_default;
 };
 
@@ -367,12 +375,14 @@ static int rule_key(struct loader *L, struct rs_rule *r, const struct toml_event
 		if (v->type != TOML_INT || v->i < 0 || v->i > 1000)
 			return lfail(L, ev->line, "secretGroup: expected a capture group number%s", NULL);
 		r->secret_group = (long)v->i;
+		r->group_set = true;
 		return 0;
 	}
 	if (key_is(k, "entropy")) {
-		if ((v->type != TOML_INT && v->type != TOML_FLOAT) || v->f < 0 || v->f > 8)
-			return lfail(L, ev->line, "entropy: expected a number of bits per character (0 to 8)%s", NULL);
+		if ((v->type != TOML_INT && v->type != TOML_FLOAT) || !(v->f >= 0))
+			return lfail(L, ev->line, "entropy: expected a number of bits per character%s", NULL);
 		r->entropy = v->f;
+		r->entropy_set = true;
 		return 0;
 	}
 	if (key_is(k, "keywords")) {
@@ -388,14 +398,12 @@ static int rule_key(struct loader *L, struct rs_rule *r, const struct toml_event
 	return lfail(L, ev->line, "unsupported key '%.60s' in [[rules]]", k);
 }
 
+/* At parse time a rule needs its id; regex, path and secretGroup are
+ * checked once rules of the same id in extended files are merged. */
 static int check_rule(struct loader *L, const struct rs_rule *r)
 {
 	if (!r->id || !*r->id)
 		return lfail(L, r->line, "a rule needs an id%s", NULL);
-	if (!r->re && !r->path)
-		return lfail(L, r->line, "rule '%.60s' has neither regex nor path", r->id);
-	if (r->re && r->secret_group > (long)r->ngroups)
-		return lfail(L, r->line, "rule '%.60s': secretGroup is larger than the regex's number of groups", r->id);
 	return 0;
 }
 
@@ -437,8 +445,10 @@ static int on_event(void *ctx, const struct toml_event *ev, const char **msg)
 			struct rs_rule *r = &rs->rules[rs->nrules++];
 			memset(r, 0, sizeof(*r));
 			r->line = ev->line;
+			if (!(r->file = strdup(L->name)))
+				return HUSH_ENOMEM;
 			L->ctx = CTX_RULE;
-			L->rule_has_old_allow = false;
+			L->rule_has_old_allow = L->rule_has_new_allow = false;
 		} else if (ev->npath == 2 && key_is(a, "rules") &&
 			   ((!ev->array && key_is(b, "allowlist")) || (ev->array && key_is(b, "allowlists")))) {
 			if (!rs->nrules)
@@ -447,6 +457,9 @@ static int on_event(void *ctx, const struct toml_event *ev, const char **msg)
 			if (!ev->array && L->rule_has_old_allow)
 				return lfail(L, ev->line, "a second [rules.allowlist] for one rule (use [[rules.allowlists]])%s", NULL);
 			L->rule_has_old_allow |= !ev->array;
+			L->rule_has_new_allow |= ev->array;
+			if (L->rule_has_old_allow && L->rule_has_new_allow)
+				return lfail(L, ev->line, "a rule with both [rules.allowlist] and [[rules.allowlists]]%s", NULL);
 			if (!new_allow(&r->allow, &r->nallow, ev->line))
 				return HUSH_ENOMEM;
 			L->ctx = CTX_RULE_ALLOW;
@@ -455,6 +468,9 @@ static int on_event(void *ctx, const struct toml_event *ev, const char **msg)
 			if (!ev->array && L->global_has_old_allow)
 				return lfail(L, ev->line, "a second [allowlist] (use [[allowlists]])%s", NULL);
 			L->global_has_old_allow |= !ev->array;
+			L->global_has_new_allow |= ev->array;
+			if (L->global_has_old_allow && L->global_has_new_allow)
+				return lfail(L, ev->line, "both [allowlist] and [[allowlists]]%s", NULL);
 			if (!new_allow(&rs->allow, &rs->nallow, ev->line))
 				return HUSH_ENOMEM;
 			L->ctx = CTX_GLOBAL_ALLOW;
@@ -484,7 +500,6 @@ static int on_event(void *ctx, const struct toml_event *ev, const char **msg)
 			free(L->extend_path);
 			if (!(L->extend_path = strdup(ev->value->s)))
 				return HUSH_ENOMEM;
-			L->extend_line = ev->line;
 			return 0;
 		}
 		if (key_is(ev->key, "disabledRules")) {
@@ -547,7 +562,7 @@ static int parse_into(struct scan_ruleset *rs, const char *name, const char *dir
 		snprintf(err, errlen, "%s:%d: %s", name, te.line, te.msg);
 	else if (rc == HUSH_ETOOBIG)
 		snprintf(err, errlen, "%s: larger than 4 MiB", name);
-	if (rc == 0 && L.ctx == CTX_RULE && rs->nrules)
+	if (rc == 0 && rs->nrules && (L.ctx == CTX_RULE || L.ctx == CTX_RULE_ALLOW))
 		rc = check_rule(&L, &rs->rules[rs->nrules - 1]);
 	if (rc == 0 && L.ctx == CTX_RULE_ALLOW) {
 		struct rs_rule *r = &rs->rules[rs->nrules - 1];
@@ -555,14 +570,14 @@ static int parse_into(struct scan_ruleset *rs, const char *name, const char *dir
 	}
 	if (rc == 0 && L.ctx == CTX_GLOBAL_ALLOW)
 		rc = check_allow(&L, &rs->allow[rs->nallow - 1]);
-	if (rc == 0 && L.extend_path) {
-		if (depth >= RS_MAX_EXTEND) {
-			rc = lfail(&L, L.extend_line, "[extend] path: extends nested more than twice%s", NULL);
-		} else {
+	/* as gitleaks: past RS_MAX_EXTEND levels a base is not read */
+	if (rc == 0 && L.extend_path && depth < RS_MAX_EXTEND) {
+		{
+			/* as gitleaks: relative to the working directory; failing
+			 * that, to the directory of the file that extends */
 			char p[4096];
-			if (L.extend_path[0] == '/')
-				snprintf(p, sizeof(p), "%s", L.extend_path);
-			else
+			snprintf(p, sizeof(p), "%s", L.extend_path);
+			if (L.extend_path[0] != '/' && access(p, F_OK) != 0)
 				snprintf(p, sizeof(p), "%s/%s", dir, L.extend_path);
 			/* the base's useDefault counts too */
 			bool mine = rs->use_default;
@@ -704,9 +719,118 @@ out:
 	return rc;
 }
 
-/* The common end of parse and load: the prefilters, or everything freed. */
+/* Folds base rule b (from an extended file) into the rule a of the same id
+ * that extends it: what a sets wins, a takes the rest; allowlists of both
+ * apply. b is emptied. */
+static int merge_into(struct rs_rule *a, struct rs_rule *b)
+{
+	if (!a->title) { a->title = b->title; b->title = NULL; }
+	if (!a->re) {
+		a->re = b->re; b->re = NULL;
+		a->re_src = b->re_src; b->re_src = NULL;
+		a->ngroups = b->ngroups;
+	}
+	if (!a->path) { a->path = b->path; b->path = NULL; }
+	if (!a->group_set && b->group_set) { a->secret_group = b->secret_group; a->group_set = true; }
+	if (!a->entropy_set && b->entropy_set) { a->entropy = b->entropy; a->entropy_set = true; }
+	if (!a->keywords.n) { a->keywords = b->keywords; memset(&b->keywords, 0, sizeof(b->keywords)); }
+	if (b->nallow) {
+		struct rs_allow *nv = realloc(a->allow, (a->nallow + b->nallow) * sizeof(*nv));
+		if (!nv)
+			return HUSH_ENOMEM;
+		memcpy(nv + a->nallow, b->allow, b->nallow * sizeof(*nv));
+		a->allow = nv;
+		a->nallow += b->nallow;
+		free(b->allow);
+		b->allow = NULL;
+		b->nallow = 0;
+	}
+	return 0;
+}
+
+/* Rules of one id (a file and the files it extends) become one; a rule
+ * left without regex and path refines a built-in rule under useDefault,
+ * and is an error otherwise. */
+static int merge_rules(struct scan_ruleset *rs, char *err, size_t errlen)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < rs->nrules; i++) {
+		size_t j = 0;
+		while (j < k && strcmp(rs->rules[j].id, rs->rules[i].id))
+			j++;
+		if (j < k) {
+			int rc = merge_into(&rs->rules[j], &rs->rules[i]);
+			rule_free(&rs->rules[i]);
+			if (rc < 0)
+				return rc;
+			continue;
+		}
+		if (k != i)
+			rs->rules[k] = rs->rules[i];
+		k++;
+	}
+	rs->nrules = k;
+	for (size_t i = 0; i < rs->nrules; i++) {
+		struct rs_rule *r = &rs->rules[i];
+		if (r->re && r->secret_group > (long)r->ngroups) {
+			snprintf(err, errlen, "%s:%d: rule '%.60s': secretGroup is larger than the regex's number of groups",
+				 r->file, r->line, r->id);
+			return HUSH_ECONFIG;
+		}
+		if (!r->re && !r->path) {
+			if (!rs->use_default) {
+				snprintf(err, errlen, "%s:%d: rule '%.60s' has neither regex nor path (and no base rule of that id)",
+					 r->file, r->line, r->id);
+				return HUSH_ECONFIG;
+			}
+			r->override_only = true;
+		}
+	}
+	return 0;
+}
+
+/* hush's own rule ids (for targetRules and overrides under useDefault). */
+static bool builtin_id(const char *id)
+{
+	static const char *const extra[] = { "generic-secret", "credfile-value", "pkcs12-file",
+					     "aws-secret-access-key" };
+	for (size_t i = 0; i < sizeof(extra) / sizeof(extra[0]); i++)
+		if (!strcmp(id, extra[i]))
+			return true;
+	const char *t;
+	for (size_t i = 0; scan_rule_id(i, &t); i++)
+		if (!strcmp(scan_rule_id(i, &t), id))
+			return true;
+	return false;
+}
+
+/* Every targetRules id names a loaded rule (or, under useDefault, one of
+ * hush's). */
+static int check_targets(struct scan_ruleset *rs, char *err, size_t errlen)
+{
+	for (size_t a = 0; a < rs->nallow; a++)
+		for (size_t t = 0; t < rs->allow[a].target_rules.n; t++) {
+			const char *id = rs->allow[a].target_rules.v[t];
+			bool found = rs->use_default && builtin_id(id);
+			for (size_t i = 0; i < rs->nrules && !found; i++)
+				found = !strcmp(rs->rules[i].id, id);
+			if (!found) {
+				snprintf(err, errlen, "allowlist at line %d: targetRules names '%.60s', which is not a rule",
+					 rs->allow[a].line, id);
+				return HUSH_ECONFIG;
+			}
+		}
+	return 0;
+}
+
+/* The common end of parse and load: merged rules, the prefilters, or
+ * everything freed. */
 static int finish(struct scan_ruleset *rs, int rc, struct scan_ruleset **out, char *err, size_t errlen)
 {
+	if (rc == 0)
+		rc = merge_rules(rs, err, errlen);
+	if (rc == 0)
+		rc = check_targets(rs, err, errlen);
 	if (rc == 0)
 		rc = build_prefilter(rs, err, errlen);
 	if (rc < 0) {
@@ -900,12 +1024,25 @@ bool scan_ruleset_path_allowed(const struct scan_ruleset *rs, const char *path)
 bool scan_ruleset_allows(const struct scan_ruleset *rs, const char *id, const char *path,
 			 const char *d, size_t len, size_t off, size_t n)
 {
-	if (!rs || !rs->nallow)
+	if (!rs)
 		return false;
 	size_t ls, le;
 	line_span(d, len, off, off + n, &ls, &le);
 	struct finding_view f = { id, path, d + off, d + off, d + ls, n, n, le - ls };
-	return finding_allowed(rs->allow, rs->nallow, &f);
+	if (finding_allowed(rs->allow, rs->nallow, &f))
+		return true;
+	/* a [[rules]] entry with only an id and allowlists refines the
+	 * built-in rule of that id; gitleaks' generic-api-key stands for
+	 * hush's generic rules */
+	bool generic = !strcmp(id, "generic-secret") || !strcmp(id, "credfile-value");
+	for (size_t i = 0; i < rs->nrules; i++) {
+		const struct rs_rule *r = &rs->rules[i];
+		if (!r->override_only || !(!strcmp(r->id, id) || (generic && !strcmp(r->id, "generic-api-key"))))
+			continue;
+		if (file_allowed(r->allow, r->nallow, path) || finding_allowed(r->allow, r->nallow, &f))
+			return true;
+	}
+	return false;
 }
 
 static int rule_scan(const struct scan_ruleset *rs, const struct rs_rule *r,
@@ -995,7 +1132,7 @@ int scan_ruleset_scan(const struct scan_ruleset *rs, struct scan_rules_scratch *
 		bool run = r->nkw == 0;
 		for (size_t k = 0; k < r->nkw && !run; k++)
 			run = sc->seen[r->kw[k]] != 0;
-		if (!run || (r->prefiltered && !sc->rseen[i]))
+		if (r->override_only || !run || (r->prefiltered && !sc->rseen[i]))
 			continue;
 		int rc = rule_scan(rs, r, sc, path, d, len, out, limited);
 		if (rc < 0)

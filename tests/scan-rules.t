@@ -168,3 +168,43 @@ bad "TOML syntax" "bad.toml:2: newline inside a single-line string" $'title = "o
 bad "extend url" "bad.toml:2: \[extend\] url is not supported" $'[extend]\nurl = "https://example.com/x.toml"'
 "$H" scan --no-git --rules "$T/missing.toml" "$W/src" >/dev/null 2>"$T/bad.err"
 like "missing rule file: named" "$(cat "$T/bad.err")" "cannot load the rules: .*missing.toml"
+bad "targetRules naming no rule" "targetRules names 'nope', which is not a rule" $'[[rules]]\nid = "x"\nregex = "abc"\n[[allowlists]]\ntargetRules = ["nope"]\nregexes = ["a"]'
+bad "both [allowlist] and [[allowlists]]" "bad.toml:3: both \[allowlist\] and \[\[allowlists\]\]" $'[allowlist]\npaths = ["a"]\n[[allowlists]]\npaths = ["b"]'
+bad "a rule with no regex, path or base" "bad.toml:1: rule 'x' has neither regex nor path" $'[[rules]]\nid = "x"\nkeywords = ["k"]'
+
+# [extend] path: a rule of the same id in the extending file refines the
+# base rule (its allowlists added); useDefault: an id-only rule refines
+# hush's rule of that id (gitleaks' generic-api-key: hush's generic rules)
+E="$T/ext"; mkdir -p "$E/conf" "$E/t/fixtures" "$E/t/src"
+cat >"$E/conf/base.toml" <<'TOML'
+[[rules]]
+id = "acme-token"
+description = "ACME token (base)"
+regex = '''\bacme_[a-z0-9]{32}\b'''
+keywords = ["acme_"]
+TOML
+cat >"$E/conf/team.toml" <<'TOML'
+[extend]
+path = "base.toml"
+useDefault = true
+
+[[rules]]
+id = "acme-token"
+  [[rules.allowlists]]
+  stopwords = ["feed"]
+
+[[rules]]
+id = "generic-api-key"
+  [[rules.allowlists]]
+  paths = ['''(?:^|/)fixtures/''']
+TOML
+k1=acme_$(rnd 32 abcdeghijklmnopqrstuvwxyz0123456789); k2=acme_feed$(rnd 28 abcdeghijklmnopqrstuvwxyz0123456789)
+printf 'a = %s\nb = %s\n' "$k1" "$k2" >"$E/t/src/keys.txt"
+printf 'api_key = "%s"\n' "$(rnd 24 ABCDEFGHIJKLMNabcdefghijklmn0123456789)" >"$E/t/fixtures/conf.txt"
+cp "$E/t/fixtures/conf.txt" "$E/t/src/conf.txt"
+got=$("$H" scan --no-git --format json --rules "$E/conf/team.toml" "$E/t" | scan_findings "$E/t")
+want="src/conf.txt:1:generic-secret
+src/keys.txt:1:acme-token"
+is "extended rule merged, id-only rule refines the built-in generic rule" "$got" "$want"
+got=$("$H" scan --no-git --format json "$E/t" | scan_findings "$E/t" | grep -c generic-secret)
+is "control: both generic values are found without the config" "$got" "2"
