@@ -13,6 +13,7 @@
 #include <ctype.h>
 #include <hs/hs.h>
 #include <pcre2.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,6 +87,12 @@ struct scan_ruleset {
 	bool use_default;
 	struct strv disabled;
 	uint32_t max_groups;
+	/* the databases are built on a thread of their own while the caller
+	 * walks the tree; the first scratch waits for it */
+	pthread_mutex_t mu;
+	pthread_t builder;
+	bool building;
+	int build_rc;
 };
 
 struct scan_rules_scratch {
@@ -155,10 +162,26 @@ static void rule_free(struct rs_rule *r)
 	free(r->allow);
 }
 
+/* Waits for the database build; its result (0 or HUSH_E*). */
+static int ruleset_ready(const struct scan_ruleset *crs)
+{
+	struct scan_ruleset *rs = (struct scan_ruleset *)crs; /* the build state only */
+	pthread_mutex_lock(&rs->mu);
+	if (rs->building) {
+		pthread_join(rs->builder, NULL);
+		rs->building = false;
+	}
+	int rc = rs->build_rc;
+	pthread_mutex_unlock(&rs->mu);
+	return rc;
+}
+
 void scan_ruleset_free(struct scan_ruleset *rs)
 {
 	if (!rs)
 		return;
+	(void)ruleset_ready(rs);
+	pthread_mutex_destroy(&rs->mu);
 	for (size_t i = 0; i < rs->nrules; i++)
 		rule_free(&rs->rules[i]);
 	free(rs->rules);
@@ -823,6 +846,22 @@ static int check_targets(struct scan_ruleset *rs, char *err, size_t errlen)
 	return 0;
 }
 
+static struct scan_ruleset *new_ruleset(void)
+{
+	struct scan_ruleset *rs = calloc(1, sizeof(*rs));
+	if (rs)
+		pthread_mutex_init(&rs->mu, NULL);
+	return rs;
+}
+
+static void *build_thread(void *arg)
+{
+	struct scan_ruleset *rs = arg;
+	char err[256];
+	rs->build_rc = build_prefilter(rs, err, sizeof(err));
+	return NULL;
+}
+
 /* The common end of parse and load: merged rules, the prefilters, or
  * everything freed. */
 static int finish(struct scan_ruleset *rs, int rc, struct scan_ruleset **out, char *err, size_t errlen)
@@ -831,9 +870,13 @@ static int finish(struct scan_ruleset *rs, int rc, struct scan_ruleset **out, ch
 		rc = merge_rules(rs, err, errlen);
 	if (rc == 0)
 		rc = check_targets(rs, err, errlen);
-	if (rc == 0)
-		rc = build_prefilter(rs, err, errlen);
 	if (rc < 0) {
+		scan_ruleset_free(rs);
+		return rc;
+	}
+	if (pthread_create(&rs->builder, NULL, build_thread, rs) == 0) {
+		rs->building = true;
+	} else if ((rc = build_prefilter(rs, err, errlen)) < 0) {
 		scan_ruleset_free(rs);
 		return rc;
 	}
@@ -845,7 +888,7 @@ int scan_ruleset_parse(const char *name, const char *data, size_t len,
 		       struct scan_ruleset **out, char *err, size_t errlen)
 {
 	*out = NULL;
-	struct scan_ruleset *rs = calloc(1, sizeof(*rs));
+	struct scan_ruleset *rs = new_ruleset();
 	if (!rs)
 		return HUSH_ENOMEM;
 	return finish(rs, parse_into(rs, name, ".", data, len, 0, err, errlen), out, err, errlen);
@@ -854,7 +897,7 @@ int scan_ruleset_parse(const char *name, const char *data, size_t len,
 int scan_ruleset_load(const char *path, struct scan_ruleset **out, char *err, size_t errlen)
 {
 	*out = NULL;
-	struct scan_ruleset *rs = calloc(1, sizeof(*rs));
+	struct scan_ruleset *rs = new_ruleset();
 	if (!rs)
 		return HUSH_ENOMEM;
 	return finish(rs, load_into(rs, path, 0, err, errlen), out, err, errlen);
@@ -863,6 +906,8 @@ int scan_ruleset_load(const char *path, struct scan_ruleset **out, char *err, si
 /* --- matching --- */
 struct scan_rules_scratch *scan_rules_scratch_new(const struct scan_ruleset *rs)
 {
+	if (ruleset_ready(rs) != 0)
+		return NULL;
 	struct scan_rules_scratch *sc = calloc(1, sizeof(*sc));
 	if (!sc)
 		return NULL;

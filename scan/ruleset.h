@@ -40,7 +40,9 @@ bool scan_ruleset_path_allowed(const struct scan_ruleset *rs, const char *path);
 bool scan_ruleset_allows(const struct scan_ruleset *rs, const char *id, const char *path,
 			 const char *d, size_t len, size_t off, size_t n);
 
-/* Per-thread scratch; NULL when out of memory. */
+/* Per-thread scratch; NULL when out of memory or when the databases could
+ * not be built. The databases are built on a thread started by the loader
+ * (so the caller can walk the tree meanwhile); the first call waits for it. */
 struct scan_rules_scratch *scan_rules_scratch_new(const struct scan_ruleset *rs);
 void scan_rules_scratch_free(struct scan_rules_scratch *sc);
 
