@@ -28,7 +28,7 @@ static void scan_usage(FILE *f)
 {
 	fputs("usage: hush scan [PATH...] [--format text|json|sarif] [--home]\n"
 	      "                 [--baseline FILE] [--write-baseline FILE] [--no-git]\n"
-	      "                 [--migrate]\n\n"
+	      "                 [--migrate] [--rules FILE]\n\n"
 	      "Finds secrets in files: provider tokens (checksums verified offline where the\n"
 	      "format has one), private keys, JWTs, URLs with passwords, secret-looking\n"
 	      "assignments, and credential files by name (.env, .npmrc, .netrc, ...).\n"
@@ -37,15 +37,20 @@ static void scan_usage(FILE *f)
 	      "preview.\n\n"
 	      "  PATH               files or directories (default: .)\n"
 	      "  --format FMT       text (default), json or sarif\n"
-	      "  --home             scan your own places: shell rc files, ~/.aws, ~/.config\n"
-	      "                     token files, ~/.npmrc, ~/.netrc, docker/kube configs,\n"
-	      "                     shell history\n"
+	      "  --home             scan your own places: shell rc files and their backups,\n"
+	      "                     shell and REPL history, credential files of common tools\n"
+	      "                     (~/.aws, ~/.cargo, ~/.docker, ~/.m2, gh, rclone, ...), and\n"
+	      "                     .env files in project directories under the home\n"
 	      "  --baseline FILE    do not report findings whose fingerprint is in FILE\n"
 	      "  --write-baseline FILE  write the current findings' fingerprints to FILE\n"
 	      "  --no-git           do not ask git whether files are tracked or ignored\n"
+	      "  --rules FILE       also run the rules of a gitleaks config (.gitleaks.toml):\n"
+	      "                     [[rules]], allowlists, [extend] useDefault (hush's own\n"
+	      "                     rules run only with useDefault = true); default: the\n"
+	      "                     [scan] rules file of config.ini\n"
 	      "  --migrate          move the values of the .env files found into the vault\n"
 	      "                     (as `hush import FILE --replace` does)\n\n"
-	      "A line containing \"hush:allow\" is never reported.\n"
+	      "A line containing \"hush:allow\" (or \"gitleaks:allow\") is never reported.\n"
 	      "Exit status: 0 nothing found, 1 findings, 2 error.\n",
 	      f);
 }
@@ -82,71 +87,11 @@ static bool exists(const char *p)
 	return lstat(p, &st) == 0;
 }
 
-/* The user's own places for --home. */
-static int home_paths(char ***v, size_t *n)
-{
-	char home[PATH_MAX];
-	if (path_home(home, sizeof(home)) != 0)
-		return -1;
-	static const char *const rel[] = {
-		".bashrc", ".bash_profile", ".bash_login", ".profile", ".bash_aliases", ".zshrc",
-		".zshenv", ".zprofile", ".zlogin", ".config/fish/config.fish", ".config/fish/conf.d",
-		".aws", ".npmrc", ".pypirc", ".netrc", ".git-credentials", ".pgpass", ".my.cnf",
-		".docker/config.json", ".kube/config", ".config/gh/hosts.yml",
-		".config/gcloud/application_default_credentials.json", ".config/hub",
-		".bash_history", ".zsh_history", ".local/share/fish/fish_history",
-		".python_history", ".node_repl_history", ".psql_history", ".mysql_history",
-		".env", ".s3cfg", ".boto", ".vault-token", ".terraform.d/credentials.tfrc.json",
-	};
-	for (size_t i = 0; i < ARRAY_LEN(rel); i++) {
-		char p[PATH_MAX];
-		if (xsnprintf(p, sizeof(p), "%s/%s", home, rel[i]) == 0 && exists(p) &&
-		    add_path(v, n, p) < 0)
-			return -1;
-	}
-	/* ~/.config/<app>/<file> whose name says it holds a credential */
-	char cfgdir[PATH_MAX];
-	if (xsnprintf(cfgdir, sizeof(cfgdir), "%s/.config", home) != 0)
-		return 0;
-	DIR *d = opendir(cfgdir);
-	if (!d)
-		return 0;
-	struct dirent *de;
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.' || !strcmp(de->d_name, "fish") || !strcmp(de->d_name, "gh") ||
-		    !strcmp(de->d_name, "hush"))
-			continue;
-		char sub[PATH_MAX];
-		if (xsnprintf(sub, sizeof(sub), "%s/%s", cfgdir, de->d_name) != 0)
-			continue;
-		DIR *s = opendir(sub);
-		if (!s)
-			continue;
-		struct dirent *fe;
-		while ((fe = readdir(s)) != NULL) {
-			static const char *const words[] = { "token", "credential", "auth", "secret",
-							     "hosts.yml", "apikey", "api_key", ".env" };
-			bool want = false;
-			for (size_t i = 0; i < ARRAY_LEN(words) && !want; i++)
-				want = strcasestr(fe->d_name, words[i]) != NULL;
-			char p[PATH_MAX];
-			if (want && xsnprintf(p, sizeof(p), "%s/%s", sub, fe->d_name) == 0 && add_path(v, n, p) < 0) {
-				closedir(s);
-				closedir(d);
-				return -1;
-			}
-		}
-		closedir(s);
-	}
-	closedir(d);
-	return 0;
-}
-
 static int migrate_dotenv_files(const struct scan_result *r);
 
 int cmd_scan(int argc, char **argv)
 {
-	const char *format = "text", *baseline = NULL, *write_baseline = NULL;
+	const char *format = "text", *baseline = NULL, *write_baseline = NULL, *rules = NULL;
 	bool home = false, no_git = false, migrate = false;
 	char **paths = NULL;
 	size_t npaths = 0;
@@ -169,6 +114,12 @@ int cmd_scan(int argc, char **argv)
 			no_git = true;
 		} else if (!strcmp(a, "--migrate")) {
 			migrate = true;
+		} else if (!strcmp(a, "--rules")) {
+			if (++i >= argc)
+				die_usage("scan", "--rules needs a file name");
+			rules = argv[i];
+		} else if (!strncmp(a, "--rules=", 8)) {
+			rules = a + 8;
 		} else if (!strcmp(a, "--baseline") || !strcmp(a, "--write-baseline")) {
 			if (++i >= argc)
 				die_usage("scan", "%s needs a file name", a);
@@ -196,18 +147,38 @@ int cmd_scan(int argc, char **argv)
 	if (config_load_default(&cfg, err, sizeof(err)) != 0)
 		die_status(2, "run \"hush config check\" for details", "cannot load the configuration: %s", err);
 
-	if (home && home_paths(&paths, &npaths) < 0)
-		die("cannot list the home directory's credential places");
+	if (home) {
+		char hd[PATH_MAX];
+		if (path_home(hd, sizeof(hd)) != 0 ||
+		    scan_home_paths(hd, cfg.scan_skip.items, cfg.scan_skip.n, &paths, &npaths) < 0)
+			die("cannot list the home directory's credential places");
+	}
 	if (!home && npaths == 0 && add_path(&paths, &npaths, ".") < 0)
 		die("out of memory");
 
+	struct scan_ruleset *rs = NULL;
+	if (!rules)
+		rules = cfg.scan_rules;
+	if (rules) {
+		char rerr[768];
+		int lrc = scan_ruleset_load(rules, &rs, rerr, sizeof(rerr));
+		if (lrc != 0) {
+			msg_error("cannot load the rules: %s", rerr);
+			msg_hint("hush reads gitleaks' TOML format; docs/scan.md lists the keys it supports");
+			config_free(&cfg);
+			for (size_t i = 0; i < npaths; i++)
+				free(paths[i]);
+			free(paths);
+			return 2;
+		}
+	}
 	struct progress prog = { .on = isatty(2) != 0 };
 	struct scan_opts o = {
 		.max_file = (size_t)cfg.scan_max_file,
 		.skip_dirs = cfg.scan_skip.items, .nskip = cfg.scan_skip.n,
 		.hide = cfg.hide.items, .nhide = cfg.hide.n,
 		.hide_dirs = cfg.hide_dirs.items, .nhide_dirs = cfg.hide_dirs.n,
-		.no_git = no_git, .progress = on_progress, .progress_ctx = &prog,
+		.no_git = no_git, .ruleset = rs, .progress = on_progress, .progress_ctx = &prog,
 	};
 	struct scan_result r;
 	memset(&r, 0, sizeof(r));
@@ -274,6 +245,7 @@ int cmd_scan(int argc, char **argv)
 	}
 out:
 	scan_result_free(&r);
+	scan_ruleset_free(rs);
 	for (size_t i = 0; i < npaths; i++)
 		free(paths[i]);
 	free(paths);

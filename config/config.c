@@ -454,6 +454,7 @@ void config_free(struct config *cfg)
 	config_list_free(&cfg->home_allow);
 	config_list_free(&cfg->allow_socket);
 	config_list_free(&cfg->scan_skip);
+	free(cfg->scan_rules);
 	for (size_t i = 0; i < cfg->ngrants; i++)
 		grant_free(&cfg->grants[i]);
 	free(cfg->grants);
@@ -525,7 +526,7 @@ static const struct key profile_keys[] = {
 	{ "allow_socket", true }, { NULL, false },
 };
 static const struct key scan_keys[] = {
-	{ "skip", true }, { "max_file", false }, { NULL, false },
+	{ "skip", true }, { "max_file", false }, { "rules", false }, { NULL, false },
 };
 static const struct key grant_keys[] = {
 	{ "command", false }, { "sha256", false }, { "args", true }, { "cwd", false },
@@ -1214,6 +1215,13 @@ static void key_scan(struct loader *L, const char *k, const char *v)
 			FAIL(L, "max_file: %.80s is out of range (1 byte to 1G)", v);
 		else
 			cfg->scan_max_file = b;
+	} else if (!strcmp(k, "rules")) {
+		char p[4096];
+		if (get_abs_path(L, k, v, p, sizeof(p)) == 0) {
+			free(cfg->scan_rules);
+			if (!(cfg->scan_rules = strdup(p)))
+				FAIL(L, "out of memory");
+		}
 	}
 }
 

@@ -119,6 +119,7 @@ struct config {
 	/* [scan] */
 	struct config_list scan_skip; /* directory names skipped by hush scan */
 	uint64_t scan_max_file;       /* bytes; default 4 MiB */
+	char *scan_rules;             /* gitleaks-format rule file, or NULL */
 
 	struct grant *grants;
 	size_t ngrants;

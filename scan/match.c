@@ -1,9 +1,13 @@
-/* The scanner's matching engine: a bigram prefilter over the buffer picks
- * candidate positions for the token rules (scan/rules.c); a second pass
- * judges NAME = value assignments by name, placeholder list and entropy.
+/* The scanner's matching engine: one Vectorscan pass over the buffer finds
+ * every token rule's literal prefix (scan/rules.c) and every word a secret
+ * name is made of (token, secret, pass, key, auth, ...); the token rules run
+ * at their prefixes, and NAME = value assignments are judged (by name,
+ * placeholder list and entropy) only near those words. Without Vectorscan
+ * support on the CPU a bigram table and a full pass do the same, slower.
  * Overlapping hits are reduced to the most specific one, hush:allow lines
  * are dropped, and line numbers are computed once at the end. */
 #include <ctype.h>
+#include <hs/hs.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +20,113 @@ static uint8_t bigram_bits[65536 / 8];
 static uint16_t bigram_head[65536]; /* rule index + 1, 0 = none */
 static uint16_t rule_next[512];
 static pthread_once_t table_once = PTHREAD_ONCE_INIT;
+
+/* Words every secret-looking name contains (see scan_name_is_secret):
+ * assignments are looked at only within NAME_WINDOW bytes after one. */
+static const char *const name_words[] = { "token", "secret", "pass", "key", "auth",
+					  "credential", "bearer", "webhook", "pw" };
+#define NAME_WORD_ID 0x10000u
+#define NAME_WINDOW 256
+
+static hs_database_t *hs_db;
+static hs_scratch_t *hs_proto;
+static pthread_key_t hs_key;
+
+static void scratch_free(void *p)
+{
+	hs_free_scratch(p);
+}
+
+/* The literal database: rule prefixes (exact case, id = rule index) and
+ * the name words (any case). hs_db stays NULL when the CPU or the library
+ * cannot run it. */
+static void hs_build(void)
+{
+	size_t n = scan_nrules + sizeof(name_words) / sizeof(name_words[0]);
+	const char **lit = calloc(n, sizeof(*lit));
+	unsigned *flags = calloc(n, sizeof(*flags)), *ids = calloc(n, sizeof(*ids));
+	size_t *lens = calloc(n, sizeof(*lens));
+	if (lit && flags && ids && lens && hs_valid_platform() == HS_SUCCESS) {
+		for (size_t i = 0; i < n; i++) {
+			bool word = i >= scan_nrules;
+			lit[i] = word ? name_words[i - scan_nrules] : scan_rules[i].prefix;
+			lens[i] = strlen(lit[i]);
+			flags[i] = word ? HS_FLAG_CASELESS : 0;
+			ids[i] = word ? NAME_WORD_ID + (unsigned)(i - scan_nrules) : (unsigned)i;
+		}
+		hs_compile_error_t *ce = NULL;
+		if (hs_compile_lit_multi(lit, flags, ids, lens, (unsigned)n, HS_MODE_BLOCK, NULL, &hs_db, &ce) != HS_SUCCESS) {
+			hs_free_compile_error(ce);
+			hs_db = NULL;
+		} else if (hs_alloc_scratch(hs_db, &hs_proto) != HS_SUCCESS ||
+			   pthread_key_create(&hs_key, scratch_free) != 0) {
+			hs_free_database(hs_db);
+			hs_db = NULL;
+		}
+	}
+	free(lit);
+	free(flags);
+	free(ids);
+	free(lens);
+}
+
+/* This thread's scratch (freed when the thread ends), or NULL. */
+static hs_scratch_t *hs_thread_scratch(void)
+{
+	hs_scratch_t *s = pthread_getspecific(hs_key);
+	if (!s) {
+		if (hs_clone_scratch(hs_proto, &s) != HS_SUCCESS)
+			return NULL;
+		if (pthread_setspecific(hs_key, s) != 0) {
+			hs_free_scratch(s);
+			return NULL;
+		}
+	}
+	return s;
+}
+
+struct lit_hits {
+	struct { uint32_t id; size_t end; } *v;
+	size_t n, cap;
+	bool oom;
+};
+
+static int on_literal(unsigned int id, unsigned long long from, unsigned long long to,
+		      unsigned int fl, void *ctx)
+{
+	(void)from; (void)fl;
+	struct lit_hits *h = ctx;
+	if (h->n == h->cap) {
+		size_t nc = h->cap ? h->cap * 2 : 256;
+		void *nv = realloc(h->v, nc * sizeof(h->v[0]));
+		if (!nv) {
+			h->oom = true;
+			return 1; /* stop */
+		}
+		h->v = nv;
+		h->cap = nc;
+	}
+	h->v[h->n].id = id;
+	h->v[h->n++].end = (size_t)to;
+	return 0;
+}
+
+/* Runs the literal database over d; 0, 1 when Vectorscan cannot be used
+ * (the caller falls back), HUSH_ENOMEM. */
+static int literal_pass(const char *d, size_t len, struct lit_hits *h)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, hs_build);
+	if (!hs_db || len > 0xFFFFFFFFu)
+		return 1;
+	hs_scratch_t *s = hs_thread_scratch();
+	if (!s)
+		return 1;
+	hs_error_t e = hs_scan(hs_db, d, (unsigned)len, 0, s, on_literal, h);
+	if (h->oom)
+		return HUSH_ENOMEM;
+	return e == HS_SUCCESS ? 0 : 1;
+}
 
 static void table_build(void)
 {
@@ -118,6 +229,7 @@ bool scan_name_is_secret(const char *name, size_t len)
 		"mode", "policy", "version", "hash", "algorithm", "alg", "method", "kind", "source",
 		"location", "ref", "limit", "encoding", "usage", "index", "cmd", "command", "helper",
 		"store", "storage", "class", "style", "input", "query", "param", "params", "key2",
+		"encryption", "strength", "complexity", "expiration", "rotation", "reset", "minlength",
 	};
 	for (size_t i = 0; i < sizeof(no_suf) / sizeof(no_suf[0]); i++)
 		if (ends_with(nm, n, no_suf[i]) && !ends_with(nm, n, "webhookurl"))
@@ -207,11 +319,112 @@ static bool has_token_prefix(const char *v, size_t n)
 	return false;
 }
 
-/* Judges one NAME <op> value. */
-static int generic_at(const char *d, size_t len, size_t i, size_t opend, unsigned flags,
-		      struct scan_hits *out)
+/* Values published as examples in RFCs and vendor docs: never secrets. */
+static bool known_example(const char *v, size_t n)
 {
-	size_t j = i;
+	static const char *const ex[] = {
+		"2YotnFZFEjr1zCsicMWpAA", "tGzv3JOkF0XG5Qx2TlKWIA", "SplxlOBeZQQYbYS6WxSbIA",
+		"mF_9.B5f-4.1JqM", "8xLOxBtZp8", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+		"s6BhdRkqt3", "7Fjfp0ZBr1KtDRbnfVdmIw", "kkk9ssk",
+	};
+	for (size_t i = 0; i < sizeof(ex) / sizeof(ex[0]); i++)
+		if (strlen(ex[i]) == n && !memcmp(v, ex[i], n))
+			return true;
+	return false;
+}
+
+/* An unquoted value that names something rather than holding it: a
+ * CONSTANT_NAME, a dotted path (self.password, config.api.key), an
+ * expression piece. */
+static bool looks_like_identifier(const char *v, size_t n)
+{
+	bool lower = false, us = false, dot = false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)v[i];
+		if (c == '[' || c == ']' || c == '{' || c == '}' || c == '<' || c == '>' || c == '*' ||
+		    c == '&' || c == '|' || c == '!' || c == '\\' || c == '@')
+			return true;
+		lower |= c >= 'a' && c <= 'z';
+		us |= c == '_';
+		dot |= c == '.';
+	}
+	if (!lower && us)
+		return true; /* UPPER_SNAKE_CASE constant */
+	if (dot && (isalpha((unsigned char)v[0]) || v[0] == '_')) {
+		/* a.b.c where every part starts with a letter: a reference */
+		bool part_start = true;
+		for (size_t i = 0; i < n; i++) {
+			if (part_start && !(isalpha((unsigned char)v[i]) || v[i] == '_'))
+				return false;
+			part_start = v[i] == '.';
+		}
+		return true;
+	}
+	return false;
+}
+
+/* In source code a string literal must look machine-made: upper and lower
+ * case and digits, a long hex string, or long and random. Hand-typed
+ * samples in docstrings ("askfjh234as9sd8") are none of these. */
+static bool machine_made(const char *v, size_t n, double h)
+{
+	bool up = false, low = false, dig = false, hex = true;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)v[i];
+		up |= c >= 'A' && c <= 'Z';
+		low |= c >= 'a' && c <= 'z';
+		dig |= c >= '0' && c <= '9';
+		hex &= isxdigit(c) != 0;
+	}
+	if (n < 12)
+		return false;
+	return (up && low && dig) || (hex && n >= 16 && dig) || (n >= 24 && h >= 4.0);
+}
+
+/* A base64 value that decodes to prose or a placeholder ("not my real
+ * password", "user:changeme") is a sample. */
+static bool base64_of_sample(const char *v, size_t n)
+{
+	if (n < 12 || n > 512)
+		return false;
+	unsigned char dec[400];
+	long m = b64_decode(v, n, dec, sizeof(dec));
+	if (m < 8 || (size_t)m < (n * 3) / 4 - 2)
+		return false;
+	for (long i = 0; i < m; i++)
+		if (dec[i] < 0x20 || dec[i] >= 0x7f)
+			return false;
+	if (memchr(dec, ' ', (size_t)m))
+		return true;
+	const char *colon = memchr(dec, ':', (size_t)m);
+	const char *pw = colon ? colon + 1 : (const char *)dec;
+	return scan_value_is_placeholder(pw, (size_t)m - (size_t)(pw - (const char *)dec));
+}
+
+/* The value repeats the name: key_password=key_password, token: tokenValue. */
+static bool same_name(const char *name, size_t nn, const char *v, size_t vn)
+{
+	char a[96], b[96];
+	size_t la = normalize(name, nn, a, sizeof(a));
+	size_t lb = normalize(v, vn > 90 ? 90 : vn, b, sizeof(b));
+	return la >= 4 && lb && strstr(b, a) != NULL;
+}
+
+static bool is_type_word(const char *s, size_t n)
+{
+	static const char *const t[] = { "string", "String", "str", "byte", "bytes", "char", "var",
+					 "const", "let", "val", "final", "static", "private" };
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (strlen(t[i]) == n && !memcmp(s, t[i], n))
+			return true;
+	return false;
+}
+
+/* Finds the NAME ending at e (exclusive, spaces and a closing quote
+ * skipped). Returns false when there is none. */
+static bool name_before(const char *d, size_t e, size_t *ns_out, size_t *ne_out)
+{
+	size_t j = e;
 	while (j > 0 && (d[j - 1] == ' ' || d[j - 1] == '\t'))
 		j--;
 	char q = 0;
@@ -224,21 +437,44 @@ static int generic_at(const char *d, size_t len, size_t i, size_t opend, unsigne
 		j--;
 	size_t ns = j;
 	if (ne - ns < 2 || (q && (ns == 0 || d[ns - 1] != q)))
-		return 0;
+		return false;
 	if (ns > 0 && is_ident((unsigned char)d[ns - 1]))
-		return 0; /* name longer than 80 */
+		return false; /* name longer than 80 */
+	*ns_out = ns;
+	*ne_out = ne;
+	return true;
+}
+
+/* Judges one value for the secret-looking name d[ns..ne) at v (the first
+ * byte after the operator). xml_end: the value is element text ending at
+ * "</" (several lines allowed). */
+static int judge_value(const char *d, size_t len, size_t ns, size_t ne, size_t v, unsigned flags,
+		       bool xml, struct scan_hits *out)
+{
 	bool secret_name = scan_name_is_secret(d + ns, ne - ns);
 	bool cred = flags & SCAN_F_CREDFILE;
+	bool code = (flags & SCAN_F_CODE) && !cred;
 	if (!secret_name && !cred)
 		return 0;
-	size_t v = opend;
-	while (v < len && (d[v] == ' ' || d[v] == '\t'))
+	while (v < len && (d[v] == ' ' || d[v] == '\t' || (xml && (d[v] == '\n' || d[v] == '\r'))))
 		v++;
 	if (v >= len || d[v] == '\n' || d[v] == '\r')
 		return 0;
 	size_t vs, ve;
 	bool quoted = false;
-	if (d[v] == '"' || d[v] == '\'' || d[v] == '`') {
+	if (xml) {
+		vs = v;
+		ve = v;
+		while (ve < len && d[ve] != '<' && ve - vs < 1024)
+			ve++;
+		if (ve + 1 >= len || d[ve] != '<' || d[ve + 1] != '/')
+			return 0;
+		while (ve > vs && isspace((unsigned char)d[ve - 1]))
+			ve--;
+		if (memchr(d + vs, '\n', ve - vs))
+			return 0;
+		quoted = true; /* element text is a literal */
+	} else if (d[v] == '"' || d[v] == '\'' || d[v] == '`') {
 		char qq = d[v];
 		vs = v + 1;
 		ve = vs;
@@ -249,19 +485,30 @@ static int generic_at(const char *d, size_t len, size_t i, size_t opend, unsigne
 		}
 		if (ve >= len || d[ve] != qq)
 			return 0;
-		quoted = true;
+		quoted = qq != '`';
 	} else {
+		if (code)
+			return 0; /* in source code only a string literal holds a value */
 		vs = v;
 		ve = v;
 		while (ve < len && !isspace((unsigned char)d[ve]) && d[ve] != ',' && d[ve] != ';' &&
 		       d[ve] != ')' && d[ve] != '}' && d[ve] != ']' && d[ve] != '"' && d[ve] != '\'' &&
 		       ve - vs < 1024)
 			ve++;
+		/* NAME = a - 1, NAME = b + c: an expression */
+		size_t k = ve;
+		while (k < len && (d[k] == ' ' || d[k] == '\t'))
+			k++;
+		if (k < len && k > ve && strchr("+-*/%&|?^", d[k]) && k + 1 < len && d[k + 1] == ' ')
+			return 0;
 	}
 	size_t vn = ve - vs;
 	const char *val = d + vs;
 	if (vn > 512 || scan_value_is_placeholder(val, vn) || looks_like_code_or_ref(val, vn) ||
-	    has_token_prefix(val, vn))
+	    has_token_prefix(val, vn) || known_example(val, vn) || same_name(d + ns, ne - ns, val, vn) ||
+	    base64_of_sample(val, vn))
+		return 0;
+	if (!quoted && looks_like_identifier(val, vn))
 		return 0;
 	if (quoted && memchr(val, ' ', vn) && !cred)
 		return 0; /* prose, not a credential */
@@ -280,13 +527,15 @@ static int generic_at(const char *d, size_t len, size_t i, size_t opend, unsigne
 			return 0;
 		rule = "generic-secret";
 		title = "secret-looking assignment in a credential file";
-		conf = SCAN_CONF_HIGH;
+		conf = SCAN_CONF_MEDIUM;
 	} else if (secret_name) {
 		if (vn < 8 || h < 3.0 || !digit)
 			return 0;
+		if (code && !machine_made(val, vn, h))
+			return 0;
 		rule = "generic-secret";
 		title = "secret-looking assignment";
-		conf = (vn >= 16 && h >= 3.5) ? SCAN_CONF_HIGH : SCAN_CONF_MEDIUM;
+		conf = (vn >= 16 && h >= 3.5) ? SCAN_CONF_MEDIUM : SCAN_CONF_LOW;
 	} else {
 		if (vn < 16 || h < 3.5 || !digit)
 			return 0;
@@ -302,30 +551,166 @@ static int generic_at(const char *d, size_t len, size_t i, size_t opend, unsigne
 	return rc;
 }
 
-static int generic_pass(const char *d, size_t len, unsigned flags, struct scan_hits *out)
+/* NAME <op> value at the operator d[os..opend). */
+static int generic_at(const char *d, size_t len, size_t os, size_t opend, unsigned flags,
+		      struct scan_hits *out)
 {
-	for (size_t i = 1; i + 1 < len; i++) {
+	size_t ns, ne;
+	if (!name_before(d, os, &ns, &ne))
+		return 0;
+	/* Go `var apiToken string = "..."`, TypeScript `const apiToken: string =`:
+	 * the name is the word before the type */
+	if (is_type_word(d + ns, ne - ns)) {
+		size_t j = ns;
+		while (j > 0 && (d[j - 1] == ' ' || d[j - 1] == '\t'))
+			j--;
+		if (j > 0 && d[j - 1] == ':')
+			j--;
+		if (j == ns || !name_before(d, j, &ns, &ne))
+			return 0;
+	}
+	return judge_value(d, len, ns, ne, opend, flags, false, out);
+}
+
+/* <password>value</password>, the text possibly on its own line. */
+static int xml_at(const char *d, size_t len, size_t gt, unsigned flags, struct scan_hits *out)
+{
+	size_t j = gt;
+	while (j > 0 && gt - j < 120 && d[j - 1] != '<' && d[j - 1] != '\n' && d[j - 1] != '>')
+		j--;
+	if (j == 0 || d[j - 1] != '<' || d[j] == '/' || d[gt - 1] == '/')
+		return 0;
+	size_t ns = j, ne = j;
+	while (ne < gt && (is_ident((unsigned char)d[ne]) || d[ne] == ':'))
+		ne++;
+	if (ne - ns < 2 || (ne < gt && d[ne] != ' '))
+		return 0;
+	return judge_value(d, len, ns, ne, gt + 1, flags, true, out);
+}
+
+/* f("db.password", "value"): a secret-looking string key followed by a
+ * string value as the first two arguments of a call (Java's
+ * System.setProperty, putenv-style helpers, map.put). */
+static int call_at(const char *d, size_t len, size_t comma, unsigned flags, struct scan_hits *out)
+{
+	size_t ns, ne;
+	size_t j = comma;
+	while (j > 0 && d[j - 1] == ' ')
+		j--;
+	if (j == 0 || (d[j - 1] != '"' && d[j - 1] != '\''))
+		return 0;
+	if (!name_before(d, comma, &ns, &ne) || ns < 2 || d[ns - 2] != '(')
+		return 0;
+	size_t v = comma + 1;
+	while (v < len && d[v] == ' ')
+		v++;
+	if (v >= len || (d[v] != '"' && d[v] != '\''))
+		return 0;
+	return judge_value(d, len, ns, ne, v, flags, false, out);
+}
+
+/* Judges every operator in d[from..to) (from >= 1). */
+static int generic_range(const char *d, size_t len, size_t from, size_t to, unsigned flags,
+			 struct scan_hits *out)
+{
+	for (size_t i = from; i < to && i + 1 < len; i++) {
 		char c = d[i];
+		if (c == '>') {
+			int rc = xml_at(d, len, i, flags, out);
+			if (rc < 0)
+				return rc;
+			continue;
+		}
+		if (c == ',') {
+			int rc = call_at(d, len, i, flags, out);
+			if (rc < 0)
+				return rc;
+			continue;
+		}
 		if (c != '=' && c != ':')
 			continue;
 		char p = d[i - 1], n = d[i + 1];
-		size_t opend = i + 1;
+		size_t os = i, opend = i + 1;
 		if (c == '=') {
-			if (strchr("=!<>+-*/%&|^~", p) || n == '=')
+			if (strchr("=!<>+-*/%&|^~", p) || n == '=' || n == '~')
 				continue;
 			if (n == '>')
 				opend++;
+			/* :=  ::=  :::=  ?=  .= */
+			while (os > 0 && i - os < 3 && d[os - 1] == ':')
+				os--;
+			if (os == i && (p == '?' || p == '.'))
+				os--;
 		} else {
-			if (p == ':' || n == ':' || (n == '/' && i + 2 < len && d[i + 2] == '/'))
+			if (p == ':' || n == ':' || n == '=' || (n == '/' && i + 2 < len && d[i + 2] == '/'))
 				continue;
-			if (n == '=')
-				opend++;
 		}
-		int rc = generic_at(d, len, i, opend, flags, out);
+		int rc = generic_at(d, len, os, opend, flags, out);
 		if (rc < 0)
 			return rc;
 	}
 	return 0;
+}
+
+static int generic_pass(const char *d, size_t len, unsigned flags, struct scan_hits *out)
+{
+	return generic_range(d, len, 1, len, flags, out);
+}
+
+/* The token rules at their prefixes and the assignments near name words,
+ * from the literal hits. */
+static int run_literal_hits(const char *d, size_t len, unsigned flags, const struct lit_hits *lh,
+			    struct scan_hits *h)
+{
+	int rc = 0;
+	size_t win_s = 0, win_e = 0; /* pending generic window */
+	bool full_generic = flags & SCAN_F_CREDFILE; /* every assignment counts there */
+	for (size_t i = 0; i < lh->n && rc >= 0; i++) {
+		uint32_t id = lh->v[i].id;
+		size_t end = lh->v[i].end;
+		if (id >= NAME_WORD_ID) {
+			if (full_generic)
+				continue;
+			size_t ws = end, we = end + NAME_WINDOW < len ? end + NAME_WINDOW : len;
+			if (ws < 1)
+				ws = 1;
+			if (win_e && ws <= win_e) {
+				if (we > win_e)
+					win_e = we;
+				continue;
+			}
+			if (win_e)
+				rc = generic_range(d, len, win_s, win_e, flags, h);
+			win_s = ws;
+			win_e = we;
+			continue;
+		}
+		const struct rule *r = &scan_rules[id];
+		size_t pl = strlen(r->prefix);
+		if (r->need && !(flags & r->need))
+			continue;
+		rc = rule_try(r, d, len, end - pl, h);
+	}
+	if (rc >= 0 && win_e)
+		rc = generic_range(d, len, win_s, win_e, flags, h);
+	if (rc >= 0 && full_generic)
+		rc = generic_pass(d, len, flags, h);
+	return rc;
+}
+
+/* Fallback prefilter: a table of the first two bytes of every prefix. */
+static int bigram_pass(const char *d, size_t len, unsigned flags, struct scan_hits *h)
+{
+	int rc = 0;
+	for (size_t i = 0; i + 1 < len && rc >= 0; i++) {
+		unsigned k = ((unsigned)(unsigned char)d[i] << 8) | (unsigned char)d[i + 1];
+		if (!((bigram_bits[k >> 3] >> (k & 7)) & 1))
+			continue;
+		for (unsigned r = bigram_head[k]; r && rc >= 0; r = rule_next[r - 1])
+			if (!scan_rules[r - 1].need || (flags & scan_rules[r - 1].need))
+				rc = rule_try(&scan_rules[r - 1], d, len, i, h);
+	}
+	return rc;
 }
 
 static int cmp_hit(const void *a, const void *b)
@@ -357,21 +742,30 @@ static void line_bounds(const char *d, size_t len, size_t off, size_t *s, size_t
 
 int scan_buffer(const char *d, size_t len, unsigned flags, struct scan_hits *out)
 {
-	pthread_once(&table_once, table_build);
 	struct scan_hits h = { 0 };
-	int rc = 0;
-	for (size_t i = 0; i + 1 < len && rc >= 0; i++) {
-		unsigned k = ((unsigned)(unsigned char)d[i] << 8) | (unsigned char)d[i + 1];
-		if (!((bigram_bits[k >> 3] >> (k & 7)) & 1))
-			continue;
-		for (unsigned r = bigram_head[k]; r && rc >= 0; r = rule_next[r - 1])
-			rc = rule_try(&scan_rules[r - 1], d, len, i, &h);
+	struct lit_hits lh = { 0 };
+	int rc = literal_pass(d, len, &lh);
+	if (rc == 0)
+		rc = run_literal_hits(d, len, flags, &lh, &h);
+	free(lh.v);
+	if (rc == 1) {
+		pthread_once(&table_once, table_build);
+		rc = bigram_pass(d, len, flags, &h);
+		if (rc >= 0)
+			rc = generic_pass(d, len, flags, &h);
 	}
-	if (rc >= 0)
-		rc = generic_pass(d, len, flags, &h);
 	if (rc < 0) {
 		scan_hits_free(&h);
 		return HUSH_ENOMEM;
+	}
+	if (flags & SCAN_F_CODE) {
+		/* source and documentation are full of samples: low-confidence
+		 * hits (short or plain values) are not reported there */
+		size_t k = 0;
+		for (size_t i = 0; i < h.n; i++)
+			if (h.v[i].conf != SCAN_CONF_LOW)
+				h.v[k++] = h.v[i];
+		h.n = k;
 	}
 	if (h.n > 1)
 		qsort(h.v, h.n, sizeof(h.v[0]), cmp_hit);
@@ -406,7 +800,7 @@ int scan_buffer(const char *d, size_t len, unsigned flags, struct scan_hits *out
 		x->line = line;
 		size_t s, e;
 		line_bounds(d, len, x->off, &s, &e);
-		if (memmem(d + s, e - s, "hush:allow", 10))
+		if (memmem(d + s, e - s, "hush:allow", 10) || memmem(d + s, e - s, "gitleaks:allow", 14))
 			continue;
 		if (out->n == out->cap) {
 			size_t nc = out->cap ? out->cap * 2 : 16;
@@ -441,7 +835,7 @@ const char *scan_value_token_rule(const char *v, size_t len)
 		if (!((bigram_bits[k >> 3] >> (k & 7)) & 1))
 			continue;
 		for (unsigned r = bigram_head[k]; r && !id; r = rule_next[r - 1])
-			if (rule_try(&scan_rules[r - 1], v, len, i, &h) > 0 && h.n)
+			if (!scan_rules[r - 1].need && rule_try(&scan_rules[r - 1], v, len, i, &h) > 0 && h.n)
 				id = h.v[0].rule;
 	}
 	scan_hits_free(&h);

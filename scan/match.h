@@ -26,6 +26,13 @@ enum scan_check {
 #define SCAN_F_CREDFILE 0x1
 /* The buffer is a JSON docker config (auths). */
 #define SCAN_F_DOCKERCFG 0x2
+/* Source code or documentation (.c .py .js .md ...): a generic assignment
+ * counts only with a string literal as its value that looks machine-made
+ * (mixed case and digits, hex, or long and random). */
+#define SCAN_F_CODE 0x4
+/* File-specific formats: the .npmrc and .netrc rules fire only in them. */
+#define SCAN_F_NPMRC 0x8
+#define SCAN_F_NETRC 0x10
 
 struct scan_hit {
 	const char *rule;     /* rule id, static string (e.g. "github-pat") */

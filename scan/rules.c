@@ -28,6 +28,7 @@ bool rule_in_class(int cls, unsigned char c)
 	case RC_UP_DOT: return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || c == '.';
 	case RC_SLACKHOOK: return alnum || c == '/';
 	case RC_B64URL_DOT: return alnum || c == '_' || c == '-' || c == '.';
+	case RC_URLENC: return alnum || c == '%';
 	}
 	return false;
 }
@@ -272,12 +273,34 @@ static int count_char(const char *b, size_t bn, char c)
 static int v_slack(const char *t, size_t n, const char *b, size_t bn)
 {
 	(void)t; (void)n;
-	return bn && isdigit((unsigned char)b[0]) && count_char(b, bn, '-') >= 2 ? 0 : -1;
+	/* <10-13 digit team id>-<10-13 digit user id>[-<secret>] */
+	size_t i = 0;
+	while (i < bn && isdigit((unsigned char)b[i]))
+		i++;
+	if (i < 10 || i > 13 || i >= bn || b[i] != '-')
+		return -1;
+	size_t j = ++i;
+	while (i < bn && isdigit((unsigned char)b[i]))
+		i++;
+	return i - j >= 10 && i - j <= 13 ? 0 : -1;
 }
 static int v_xapp(const char *t, size_t n, const char *b, size_t bn)
 {
 	(void)t; (void)n;
 	return bn > 2 && b[0] == '1' && b[1] == '-' && count_char(b, bn, '-') >= 3 ? 0 : -1;
+}
+/* Slack configuration tokens: xoxe.xoxp-1-..., xoxe-1-... */
+static int v_slackcfg(const char *t, size_t n, const char *b, size_t bn)
+{
+	(void)t; (void)n;
+	return bn > 2 && isdigit((unsigned char)b[0]) && b[1] == '-' ? 0 : -1;
+}
+/* Workflow webhooks: T.../A.../<id>/<secret> (or two parts for triggers). */
+static int v_slackflow(const char *t, size_t n, const char *b, size_t bn)
+{
+	(void)t; (void)n;
+	int k = count_char(b, bn, '/');
+	return bn && b[0] == 'T' && k >= 2 && k <= 3 ? 0 : -1;
 }
 static int v_slackhook(const char *t, size_t n, const char *b, size_t bn)
 {
@@ -294,6 +317,41 @@ static int v_azure(const char *t, size_t n, const char *b, size_t bn)
 {
 	(void)t; (void)n;
 	return bn == 88 && b[86] == '=' && b[87] == '=' ? 0 : -1;
+}
+
+/* Legacy Grafana API keys are base64 of {"k":"...","n":"...","id":N}. */
+static int v_grafana_legacy(const char *t, size_t n, const char *b, size_t bn)
+{
+	(void)b; (void)bn;
+	unsigned char dec[300];
+	long m = b64_decode(t, n, dec, sizeof(dec));
+	return m > 20 && memmem(dec, (size_t)m, "\"n\":\"", 5) && memmem(dec, (size_t)m, "\"id\":", 5) ? 1 : -1;
+}
+/* Brevo: xkeysib-<64 hex>-<16 alnum>. */
+static int v_brevo(const char *t, size_t n, const char *b, size_t bn)
+{
+	(void)t; (void)n;
+	if (bn != 81 || b[64] != '-')
+		return -1;
+	for (size_t i = 0; i < 64; i++)
+		if (!rule_in_class(RC_HEX, (unsigned char)b[i]))
+			return -1;
+	return 1;
+}
+/* Flutterwave: FLWSECK-<32 hex>-X. */
+static int v_flw(const char *t, size_t n, const char *b, size_t bn)
+{
+	(void)t; (void)n;
+	return bn == 34 && b[32] == '-' && b[33] == 'X' ? 1 : -1;
+}
+/* NuGet keys are lower-case. */
+static int v_lower(const char *t, size_t n, const char *b, size_t bn)
+{
+	(void)t; (void)n;
+	for (size_t i = 0; i < bn; i++)
+		if (isupper((unsigned char)b[i]))
+			return -1;
+	return 0;
 }
 
 /* --- structured matchers --- */
@@ -390,23 +448,6 @@ static int m_tfc(const struct rule *r, const char *d, size_t len, size_t pos,
 	if (bn < 60 || bn > 70 || !token_body_plausible(d + pos + 9, bn))
 		return 0;
 	int rc = hits_push(out, r->id, r->title, s, pos + 9 + bn - s, r->conf, 0);
-	return rc < 0 ? rc : 1;
-}
-
-/* SendGrid: SG.<22>.<43>. */
-static int m_sendgrid(const struct rule *r, const char *d, size_t len, size_t pos,
-		      struct scan_hits *out)
-{
-	if (pos > 0 && is_alnum((unsigned char)d[pos - 1]))
-		return 0;
-	size_t a = run_len(d, len, pos + 3, RC_B64URL, 30);
-	if (a != 22 || pos + 3 + a >= len || d[pos + 3 + a] != '.')
-		return 0;
-	size_t p2 = pos + 3 + a + 1;
-	size_t b = run_len(d, len, p2, RC_B64URL, 50);
-	if (b != 43 || !token_body_plausible(d + p2, b))
-		return 0;
-	int rc = hits_push(out, r->id, r->title, pos, p2 + b - pos, r->conf, 0);
 	return rc < 0 ? rc : 1;
 }
 
@@ -523,6 +564,17 @@ static int m_jwt(const struct rule *r, const char *d, size_t len, size_t pos,
 	long m = b64_decode(d + pos, a, h, sizeof(h) - 1);
 	if (m < 8 || h[0] != '{' || !memmem(h, (size_t)m, "\"alg\"", 5))
 		return 0;
+	/* a real token carries a registered claim; README samples such as
+	 * {"some":"payload"} do not */
+	unsigned char pl[2048];
+	long pm = b64_decode(d + p2, b, pl, sizeof(pl));
+	static const char *const claims[] = { "\"iss\"", "\"sub\"", "\"aud\"", "\"exp\"",
+					      "\"nbf\"", "\"iat\"", "\"jti\"" };
+	bool claim = false;
+	for (size_t k = 0; k < sizeof(claims) / sizeof(claims[0]) && !claim && pm > 0; k++)
+		claim = memmem(pl, (size_t)pm, claims[k], 5) != NULL;
+	if (!claim)
+		return 0;
 	if (!token_body_plausible(d + p3, c))
 		return 0;
 	int rc = push_prio(out, r->id, r->title, pos, p3 + c - pos, r->conf, 1, PRIO_STRUCT);
@@ -564,11 +616,15 @@ static int m_url(const struct rule *r, const char *d, size_t len, size_t pos,
 	/* a host must follow */
 	if (e + 1 >= len || !(isalnum((unsigned char)d[e + 1]) || d[e + 1] == '['))
 		return 0;
-	if (url_pass_placeholder(d + p, e - p))
+	size_t pe = e;
+	if (pe > p && d[pe - 1] == '\\')
+		pe--; /* user:passwd\@host in a Perl or shell string */
+	if (pe == p || url_pass_placeholder(d + p, pe - p) || memchr(d + p, ':', e - p))
 		return 0;
 	if (i > u && (d[u] == '$' || d[u] == '<' || d[u] == '{'))
 		return 0;
-	int conf = (e - p >= 8 && scan_entropy(d + p, e - p) >= 2.5) ? SCAN_CONF_HIGH : SCAN_CONF_MEDIUM;
+	/* medium at most: a URL password has no provider structure */
+	int conf = (e - p >= 8 && scan_entropy(d + p, e - p) >= 2.5) ? SCAN_CONF_MEDIUM : SCAN_CONF_LOW;
 	int rc = push_prio(out, r->id, r->title, p, e - p, conf, 0, PRIO_STRUCT);
 	return rc < 0 ? rc : 1;
 }
@@ -596,7 +652,7 @@ static int m_npmrc(const struct rule *r, const char *d, size_t len, size_t pos,
 	}
 	if (e - v < 6 || scan_value_is_placeholder(d + v, e - v) || d[v] == '$')
 		return 0;
-	int rc = push_prio(out, r->id, r->title, v, e - v, SCAN_CONF_HIGH, 0, PRIO_STRUCT);
+	int rc = push_prio(out, r->id, r->title, v, e - v, r->conf, 0, PRIO_STRUCT);
 	return rc < 0 ? rc : 1;
 }
 
@@ -621,7 +677,172 @@ static int m_netrc(const struct rule *r, const char *d, size_t len, size_t pos,
 		return 0;
 	if (e - v < 4 || scan_value_is_placeholder(d + v, e - v) || url_pass_placeholder(d + v, e - v))
 		return 0;
-	int rc = push_prio(out, r->id, r->title, v, e - v, SCAN_CONF_HIGH, 0, PRIO_STRUCT);
+	int rc = push_prio(out, r->id, r->title, v, e - v, r->conf, 0, PRIO_STRUCT);
+	return rc < 0 ? rc : 1;
+}
+
+/* Discord webhooks: https://discord.com/api/webhooks/<17-20 digit id>/<68 token>
+ * (discordapp.com too). */
+static int m_discord_hook(const struct rule *r, const char *d, size_t len, size_t pos,
+			  struct scan_hits *out)
+{
+	static const char *const hosts[] = { "discord.com", "discordapp.com", "ptb.discord.com",
+					     "canary.discord.com" };
+	bool host = false;
+	for (size_t i = 0; i < sizeof(hosts) / sizeof(hosts[0]) && !host; i++) {
+		size_t l = strlen(hosts[i]);
+		host = pos >= l && !memcmp(d + pos - l, hosts[i], l);
+	}
+	if (!host)
+		return 0;
+	size_t i = pos + strlen(r->prefix), id = i;
+	while (i < len && isdigit((unsigned char)d[i]) && i - id <= 20)
+		i++;
+	if (i - id < 17 || i - id > 20 || i >= len || d[i] != '/')
+		return 0;
+	size_t t = i + 1, tn = run_len(d, len, t, RC_B64URL, 100);
+	if (tn < 60 || tn > 90 || !token_body_plausible(d + t, tn))
+		return 0;
+	int rc = hits_push(out, r->id, r->title, pos, t + tn - pos, r->conf, 1);
+	return rc < 0 ? rc : 1;
+}
+
+/* Asana personal access tokens: 1/ or 2/, a 16-digit user id, '/', a
+ * 16-digit id, ':', 32 hex. */
+static int m_asana(const struct rule *r, const char *d, size_t len, size_t pos,
+		   struct scan_hits *out)
+{
+	if (pos > 0 && (is_alnum((unsigned char)d[pos - 1]) || d[pos - 1] == '/'))
+		return 0;
+	size_t i = pos + 2, a = i;
+	while (i < len && isdigit((unsigned char)d[i]) && i - a <= 19)
+		i++;
+	if (i - a < 15 || i - a > 19 || i >= len || d[i] != '/')
+		return 0;
+	size_t b = ++i;
+	while (i < len && isdigit((unsigned char)d[i]) && i - b <= 19)
+		i++;
+	if (i - b < 15 || i - b > 19 || i >= len || d[i] != ':')
+		return 0;
+	size_t h = ++i, hn = run_len(d, len, h, RC_HEX, 40);
+	if (hn != 32 || !token_body_plausible(d + h, hn))
+		return 0;
+	int rc = hits_push(out, r->id, r->title, pos, h + hn - pos, r->conf, 1);
+	return rc < 0 ? rc : 1;
+}
+
+/* Microsoft Entra (Azure AD) client secrets: 3 chars, a digit, "Q~", then
+ * 31-34 characters of [A-Za-z0-9_~.-]. */
+static bool azure_secret_char(unsigned char c)
+{
+	return is_alnum(c) || c == '_' || c == '~' || c == '.' || c == '-';
+}
+static int m_azure_ad(const struct rule *r, const char *d, size_t len, size_t pos,
+		      struct scan_hits *out)
+{
+	if (pos < 4 || !isdigit((unsigned char)d[pos - 1]))
+		return 0;
+	size_t s = pos - 4;
+	for (size_t i = s; i < pos - 1; i++)
+		if (!azure_secret_char((unsigned char)d[i]) || d[i] == '-')
+			return 0;
+	if (s > 0 && azure_secret_char((unsigned char)d[s - 1]))
+		return 0;
+	size_t i = pos + 2;
+	while (i < len && azure_secret_char((unsigned char)d[i]) && i - pos - 2 <= 34)
+		i++;
+	size_t n = i - pos - 2;
+	if (n < 31 || n > 34 || !token_body_plausible(d + pos + 2, n))
+		return 0;
+	bool up = false, low = false, dig = false;
+	for (size_t k = pos + 2; k < i; k++) {
+		up |= isupper((unsigned char)d[k]) != 0;
+		low |= islower((unsigned char)d[k]) != 0;
+		dig |= isdigit((unsigned char)d[k]) != 0;
+	}
+	if (!(up && low && dig))
+		return 0;
+	int rc = hits_push(out, r->id, r->title, s, i - s, r->conf, 0);
+	return rc < 0 ? rc : 1;
+}
+
+/* Tokens made of fixed segments after the prefix, each of one class and
+ * length and followed by a separator (the last by a non-token byte):
+ * SendGrid SG.<22>.<43>, Cloudflare Origin CA v1.0-<24 hex>-<146 hex>,
+ * Harness pat.|sat.<22>.<24 hex>.<20>, Airtable pat<14>.<64 hex>. */
+struct seg {
+	uint8_t cls;
+	uint8_t len;  /* exact */
+	char sep;     /* byte after the segment; 0 for the last */
+};
+static const struct {
+	const char *prefix;
+	struct seg s[3];
+	int check;    /* 1: a match verifies the structure */
+} seg_specs[] = {
+	{ "SG.", { { RC_B64URL, 22, '.' }, { RC_B64URL, 43, 0 } }, 0 },
+	{ "v1.0-", { { RC_HEX, 24, '-' }, { RC_HEX, 146, 0 } }, 1 },
+	{ "pat.", { { RC_B64URL, 22, '.' }, { RC_HEX, 24, '.' }, { RC_ALNUM, 20, 0 } }, 1 },
+	{ "sat.", { { RC_B64URL, 22, '.' }, { RC_HEX, 24, '.' }, { RC_ALNUM, 20, 0 } }, 1 },
+	{ "pat", { { RC_ALNUM, 14, '.' }, { RC_HEX, 64, 0 } }, 1 },
+};
+
+static int m_segments(const struct rule *r, const char *d, size_t len, size_t pos,
+		      struct scan_hits *out)
+{
+	if (pos > 0 && is_alnum((unsigned char)d[pos - 1]))
+		return 0;
+	size_t k = 0, nspec = sizeof(seg_specs) / sizeof(seg_specs[0]);
+	while (k < nspec && strcmp(seg_specs[k].prefix, r->prefix))
+		k++;
+	if (k == nspec)
+		return 0;
+	size_t i = pos + strlen(r->prefix), last = i, n = 0;
+	for (size_t j = 0; j < 3 && seg_specs[k].s[j].len; j++) {
+		const struct seg *g = &seg_specs[k].s[j];
+		n = run_len(d, len, i, g->cls, g->len + 1u);
+		if (n != g->len)
+			return 0;
+		last = i;
+		i += n;
+		if (g->sep) {
+			if (i >= len || d[i] != g->sep)
+				return 0;
+			i++;
+		}
+	}
+	if (!token_body_plausible(d + last, n))
+		return 0;
+	int rc = hits_push(out, r->id, r->title, pos, i - pos, r->conf, seg_specs[k].check);
+	return rc < 0 ? rc : 1;
+}
+
+/* A JWT wrapped in base64 (as in Kubernetes secrets and basic-auth
+ * headers): "ZXlK" is base64 of "eyJ"; the decoded text must pass the JWT
+ * checks. */
+static int m_b64jwt(const struct rule *r, const char *d, size_t len, size_t pos,
+		    struct scan_hits *out)
+{
+	if (pos > 0 && rule_in_class(RC_B64, (unsigned char)d[pos - 1]))
+		return 0;
+	size_t n = run_len(d, len, pos, RC_B64, 12000);
+	if (n < 80 || n > 12000)
+		return 0;
+	unsigned char *dec = malloc(n);
+	if (!dec)
+		return HUSH_ENOMEM;
+	long m = b64_decode(d + pos, n, dec, n);
+	int found = 0;
+	if (m > 0) {
+		struct scan_hits h = { 0 };
+		static const struct rule jwt = { "jwt", "JSON Web Token", "eyJ", 0, 0, 0, SCAN_CONF_MEDIUM, NULL, m_jwt, 0 };
+		found = m_jwt(&jwt, (const char *)dec, (size_t)m, 0, &h);
+		scan_hits_free(&h);
+	}
+	free(dec);
+	if (found <= 0)
+		return found;
+	int rc = push_prio(out, r->id, r->title, pos, n, r->conf, 1, PRIO_STRUCT);
 	return rc < 0 ? rc : 1;
 }
 
@@ -629,112 +850,165 @@ static int m_netrc(const struct rule *r, const char *d, size_t len, size_t pos,
 #define M SCAN_CONF_MEDIUM
 #define L SCAN_CONF_LOW
 const struct rule scan_rules[] = {
-	{ "github-pat", "GitHub personal access token (classic)", "ghp_", RC_ALNUM, 36, 36, H, v_crc62, NULL },
-	{ "github-oauth-token", "GitHub OAuth access token", "gho_", RC_ALNUM, 36, 36, H, v_crc62, NULL },
-	{ "github-user-token", "GitHub user-to-server token", "ghu_", RC_ALNUM, 36, 36, H, v_crc62, NULL },
-	{ "github-app-token", "GitHub server-to-server token", "ghs_", RC_ALNUM, 36, 36, H, v_crc62, NULL },
-	{ "github-refresh-token", "GitHub refresh token", "ghr_", RC_ALNUM, 36, 36, H, v_crc62, NULL },
-	{ "github-fine-grained-pat", "GitHub fine-grained personal access token", "github_pat_", RC_ALNUM_US, 82, 82, H, v_ghfine, NULL },
-	{ "gitlab-pat", "GitLab personal access token", "glpat-", RC_B64URL, 20, 64, H, NULL, NULL },
-	{ "gitlab-pipeline-trigger", "GitLab pipeline trigger token", "glptt-", RC_B64URL, 20, 64, H, NULL, NULL },
-	{ "gitlab-runner-token", "GitLab runner token", "glrt-", RC_B64URL, 20, 64, H, NULL, NULL },
-	{ "gitlab-deploy-token", "GitLab deploy token", "gldt-", RC_B64URL, 20, 64, H, NULL, NULL },
-	{ "slack-bot-token", "Slack bot token", "xoxb-", RC_ALNUM_DASH, 30, 255, H, v_slack, NULL },
-	{ "slack-user-token", "Slack user token", "xoxp-", RC_ALNUM_DASH, 30, 255, H, v_slack, NULL },
-	{ "slack-legacy-token", "Slack legacy/workspace token", "xoxa-", RC_ALNUM_DASH, 30, 255, H, v_slack, NULL },
-	{ "slack-refresh-token", "Slack refresh token", "xoxr-", RC_ALNUM_DASH, 30, 255, H, v_slack, NULL },
-	{ "slack-app-token", "Slack app-level token", "xapp-", RC_ALNUM_DASH, 30, 255, H, v_xapp, NULL },
-	{ "slack-webhook", "Slack incoming webhook URL", "hooks.slack.com/services/", RC_SLACKHOOK, 40, 80, H, v_slackhook, NULL },
-	{ "openai-project-key", "OpenAI project API key", "sk-proj-", RC_B64URL, 40, 250, H, NULL, NULL },
-	{ "openai-service-account-key", "OpenAI service account key", "sk-svcacct-", RC_B64URL, 40, 250, H, NULL, NULL },
-	{ "openai-admin-key", "OpenAI admin key", "sk-admin-", RC_B64URL, 40, 250, H, NULL, NULL },
-	{ "openai-api-key", "OpenAI API key (legacy, T3BlbkFJ marker)", "sk-", RC_ALNUM, 48, 48, H, v_openai, NULL },
-	{ "anthropic-api-key", "Anthropic API key", "sk-ant-api03-", RC_B64URL, 80, 120, H, NULL, NULL },
-	{ "anthropic-admin-key", "Anthropic admin key", "sk-ant-admin01-", RC_B64URL, 80, 120, H, NULL, NULL },
-	{ "anthropic-oauth-token", "Anthropic OAuth token", "sk-ant-oat01-", RC_B64URL, 80, 120, H, NULL, NULL },
-	{ "aws-access-key-id", "AWS access key id", "AKIA", RC_UPALNUM, 16, 16, M, NULL, m_aws },
-	{ "aws-access-key-id", "AWS access key id (temporary)", "ASIA", RC_UPALNUM, 16, 16, M, NULL, m_aws },
-	{ "google-api-key", "Google API key", "AIza", RC_B64URL, 35, 35, H, NULL, NULL },
-	{ "google-oauth-client-secret", "Google OAuth client secret", "GOCSPX-", RC_B64URL, 28, 28, H, NULL, NULL },
-	{ "stripe-secret-key", "Stripe live secret key", "sk_live_", RC_ALNUM, 24, 247, H, NULL, NULL },
-	{ "stripe-restricted-key", "Stripe live restricted key", "rk_live_", RC_ALNUM, 24, 247, H, NULL, NULL },
-	{ "stripe-webhook-secret", "Stripe webhook signing secret", "whsec_", RC_B64, 32, 64, H, NULL, NULL },
-	{ "npm-token", "npm access token", "npm_", RC_ALNUM, 36, 36, H, v_crc62, NULL },
-	{ "pypi-token", "PyPI API token", "pypi-Ag", RC_B64URL, 50, 500, H, v_pypi, NULL },
-	{ "huggingface-token", "Hugging Face access token", "hf_", RC_ALNUM, 34, 34, H, NULL, NULL },
-	{ "huggingface-org-token", "Hugging Face organization token", "api_org_", RC_ALNUM, 34, 34, H, NULL, NULL },
-	{ "sendgrid-api-key", "SendGrid API key", "SG.", RC_B64URL, 22, 22, H, NULL, m_sendgrid },
-	{ "digitalocean-pat", "DigitalOcean personal access token", "dop_v1_", RC_HEX, 64, 64, H, NULL, NULL },
-	{ "digitalocean-oauth-token", "DigitalOcean OAuth token", "doo_v1_", RC_HEX, 64, 64, H, NULL, NULL },
-	{ "digitalocean-refresh-token", "DigitalOcean refresh token", "dor_v1_", RC_HEX, 64, 64, H, NULL, NULL },
-	{ "dockerhub-pat", "Docker Hub personal access token", "dckr_pat_", RC_B64URL, 27, 27, H, NULL, NULL },
-	{ "dockerhub-oat", "Docker Hub organization access token", "dckr_oat_", RC_B64URL, 27, 40, H, NULL, NULL },
-	{ "twilio-api-key", "Twilio API key SID", "SK", RC_HEXI, 32, 32, M, NULL, NULL },
-	{ "mailgun-api-key", "Mailgun API key", "key-", RC_HEXI, 32, 32, M, NULL, NULL },
-	{ "shopify-access-token", "Shopify admin access token", "shpat_", RC_HEXI, 32, 32, H, NULL, NULL },
-	{ "shopify-custom-app-token", "Shopify custom app token", "shpca_", RC_HEXI, 32, 32, H, NULL, NULL },
-	{ "shopify-private-app-token", "Shopify private app token", "shppa_", RC_HEXI, 32, 32, H, NULL, NULL },
-	{ "shopify-shared-secret", "Shopify shared secret", "shpss_", RC_HEXI, 32, 32, H, NULL, NULL },
-	{ "atlassian-api-token", "Atlassian API token", "ATATT3", RC_B64URL_EQ, 150, 260, H, NULL, NULL },
-	{ "discord-bot-token", "Discord bot token", "MT", RC_B64URL, 0, 0, H, NULL, m_discord },
-	{ "discord-bot-token", "Discord bot token", "Mj", RC_B64URL, 0, 0, H, NULL, m_discord },
-	{ "discord-bot-token", "Discord bot token", "Mz", RC_B64URL, 0, 0, H, NULL, m_discord },
-	{ "discord-bot-token", "Discord bot token", "ND", RC_B64URL, 0, 0, H, NULL, m_discord },
-	{ "discord-bot-token", "Discord bot token", "NT", RC_B64URL, 0, 0, H, NULL, m_discord },
-	{ "discord-bot-token", "Discord bot token", "Nj", RC_B64URL, 0, 0, H, NULL, m_discord },
-	{ "discord-bot-token", "Discord bot token", "Nz", RC_B64URL, 0, 0, H, NULL, m_discord },
-	{ "discord-bot-token", "Discord bot token", "OD", RC_B64URL, 0, 0, H, NULL, m_discord },
-	{ "discord-bot-token", "Discord bot token", "OT", RC_B64URL, 0, 0, H, NULL, m_discord },
-	{ "telegram-bot-token", "Telegram bot token", ":AA", RC_B64URL, 33, 33, H, NULL, m_telegram },
-	{ "square-access-token", "Square access token", "sq0atp-", RC_B64URL, 22, 22, H, NULL, NULL },
-	{ "square-oauth-secret", "Square OAuth secret", "sq0csp-", RC_B64URL, 43, 43, H, NULL, NULL },
-	{ "postman-api-key", "Postman API key", "PMAK-", RC_ALNUM_DASH, 59, 59, H, v_postman, NULL },
-	{ "vault-service-token", "HashiCorp Vault service token", "hvs.", RC_B64URL, 24, 255, H, NULL, NULL },
-	{ "vault-batch-token", "HashiCorp Vault batch token", "hvb.", RC_B64URL, 24, 255, H, NULL, NULL },
-	{ "databricks-token", "Databricks access token", "dapi", RC_HEX, 32, 32, H, NULL, NULL },
-	{ "linear-api-key", "Linear API key", "lin_api_", RC_ALNUM, 40, 40, H, NULL, NULL },
-	{ "notion-token", "Notion integration token", "secret_", RC_ALNUM, 43, 43, M, NULL, NULL },
-	{ "notion-token", "Notion integration token", "ntn_", RC_ALNUM, 46, 46, H, NULL, NULL },
-	{ "doppler-token", "Doppler personal token", "dp.pt.", RC_ALNUM, 40, 44, H, NULL, NULL },
-	{ "doppler-token", "Doppler service token", "dp.st.", RC_ALNUM_US, 40, 80, H, NULL, NULL },
-	{ "doppler-token", "Doppler service account token", "dp.sa.", RC_ALNUM, 40, 44, H, NULL, NULL },
-	{ "doppler-token", "Doppler CLI token", "dp.ct.", RC_ALNUM, 40, 44, H, NULL, NULL },
-	{ "pulumi-token", "Pulumi access token", "pul-", RC_HEX, 40, 40, H, NULL, NULL },
-	{ "terraform-cloud-token", "Terraform Cloud token", ".atlasv1.", RC_B64URL, 60, 70, H, NULL, m_tfc },
-	{ "grafana-cloud-token", "Grafana Cloud token", "glc_", RC_B64, 32, 400, H, v_glc, NULL },
-	{ "grafana-service-account-token", "Grafana service account token", "glsa_", RC_ALNUM_US, 41, 41, H, v_glsa, NULL },
-	{ "newrelic-user-key", "New Relic user API key", "NRAK-", RC_UPALNUM, 27, 27, H, NULL, NULL },
-	{ "sentry-org-token", "Sentry organization token", "sntrys_", RC_B64_US, 60, 400, H, v_sentry, NULL },
-	{ "sentry-user-token", "Sentry user token", "sntryu_", RC_HEX, 64, 64, H, NULL, NULL },
-	{ "age-secret-key", "age secret key", "AGE-SECRET-KEY-1", RC_UPALNUM, 58, 58, H, v_age, NULL },
-	{ "azure-storage-key", "Azure storage account key", "AccountKey=", RC_B64, 88, 88, H, v_azure, NULL },
-	{ "heroku-api-key", "Heroku API key", "HRKU-", RC_B64URL, 40, 80, H, NULL, NULL },
-	{ "supabase-token", "Supabase access token", "sbp_", RC_HEX, 40, 40, H, NULL, NULL },
-	{ "replicate-token", "Replicate API token", "r8_", RC_ALNUM, 37, 37, H, NULL, NULL },
-	{ "groq-api-key", "Groq API key", "gsk_", RC_ALNUM, 52, 52, H, NULL, NULL },
-	{ "perplexity-api-key", "Perplexity API key", "pplx-", RC_ALNUM, 48, 48, H, NULL, NULL },
-	{ "xai-api-key", "xAI API key", "xai-", RC_ALNUM, 80, 80, H, NULL, NULL },
-	{ "tailscale-key", "Tailscale auth/API key", "tskey-", RC_ALNUM_DASH, 30, 100, H, NULL, NULL },
-	{ "planetscale-password", "PlanetScale password", "pscale_pw_", RC_B64URL, 32, 64, H, NULL, NULL },
-	{ "planetscale-token", "PlanetScale service token", "pscale_tkn_", RC_B64URL, 32, 64, H, NULL, NULL },
-	{ "netlify-token", "Netlify personal access token", "nfp_", RC_ALNUM, 36, 40, H, NULL, NULL },
-	{ "onepassword-service-token", "1Password service account token", "ops_eyJ", RC_B64, 100, 2000, H, NULL, NULL },
-	{ "contentful-token", "Contentful personal access token", "CFPAT-", RC_B64URL, 43, 43, H, NULL, NULL },
-	{ "dynatrace-token", "Dynatrace API token", "dt0c01.", RC_UP_DOT, 89, 89, H, v_dynatrace, NULL },
-	{ "rubygems-api-key", "RubyGems API key", "rubygems_", RC_HEX, 48, 48, H, NULL, NULL },
-	{ "buildkite-token", "Buildkite API token", "bkua_", RC_HEX, 40, 40, H, NULL, NULL },
-	{ "figma-token", "Figma personal access token", "figd_", RC_B64URL, 40, 45, H, NULL, NULL },
-	{ "mapbox-secret-token", "Mapbox secret token", "sk.eyJ", RC_B64URL_DOT, 80, 400, H, NULL, NULL },
-	{ "render-api-key", "Render API key", "rnd_", RC_ALNUM, 32, 32, H, NULL, NULL },
-	{ "prefect-api-key", "Prefect API key", "pnu_", RC_ALNUM, 36, 36, H, NULL, NULL },
-	{ "clojars-token", "Clojars deploy token", "CLOJARS_", RC_ALNUM, 60, 60, H, NULL, NULL },
-	{ "private-key", "private key (PEM)", "-----BEGIN ", 0, 0, 0, H, NULL, m_pem },
-	{ "jwt", "JSON Web Token", "eyJ", 0, 0, 0, M, NULL, m_jwt },
-	{ "url-password", "password in a URL", "://", 0, 0, 0, H, NULL, m_url },
-	{ "npmrc-auth", "npm registry credential", "_authToken=", 0, 0, 0, H, NULL, m_npmrc },
-	{ "npmrc-auth", "npm registry credential", "_auth=", 0, 0, 0, H, NULL, m_npmrc },
-	{ "npmrc-auth", "npm registry credential", "_password=", 0, 0, 0, H, NULL, m_npmrc },
-	{ "netrc-password", ".netrc password", "password", 0, 0, 0, H, NULL, m_netrc },
+	{ "github-pat", "GitHub personal access token (classic)", "ghp_", RC_ALNUM, 36, 36, H, v_crc62, NULL, 0 },
+	{ "github-oauth-token", "GitHub OAuth access token", "gho_", RC_ALNUM, 36, 36, H, v_crc62, NULL, 0 },
+	{ "github-user-token", "GitHub user-to-server token", "ghu_", RC_ALNUM, 36, 36, H, v_crc62, NULL, 0 },
+	{ "github-app-token", "GitHub server-to-server token", "ghs_", RC_ALNUM, 36, 36, H, v_crc62, NULL, 0 },
+	{ "github-refresh-token", "GitHub refresh token", "ghr_", RC_ALNUM, 36, 36, H, v_crc62, NULL, 0 },
+	{ "github-fine-grained-pat", "GitHub fine-grained personal access token", "github_pat_", RC_ALNUM_US, 82, 82, H, v_ghfine, NULL, 0 },
+	{ "gitlab-pat", "GitLab personal access token", "glpat-", RC_B64URL, 20, 64, H, NULL, NULL, 0 },
+	{ "gitlab-pipeline-trigger", "GitLab pipeline trigger token", "glptt-", RC_B64URL, 20, 64, H, NULL, NULL, 0 },
+	{ "gitlab-runner-token", "GitLab runner token", "glrt-", RC_B64URL, 20, 64, H, NULL, NULL, 0 },
+	{ "gitlab-deploy-token", "GitLab deploy token", "gldt-", RC_B64URL, 20, 64, H, NULL, NULL, 0 },
+	{ "slack-bot-token", "Slack bot token", "xoxb-", RC_ALNUM_DASH, 22, 255, H, v_slack, NULL, 0 },
+	{ "slack-user-token", "Slack user token", "xoxp-", RC_ALNUM_DASH, 22, 255, H, v_slack, NULL, 0 },
+	{ "slack-legacy-token", "Slack legacy/workspace token", "xoxa-", RC_ALNUM_DASH, 22, 255, H, v_slack, NULL, 0 },
+	{ "slack-refresh-token", "Slack refresh token", "xoxr-", RC_ALNUM_DASH, 22, 255, H, v_slack, NULL, 0 },
+	{ "slack-app-token", "Slack app-level token", "xapp-", RC_ALNUM_DASH, 30, 255, H, v_xapp, NULL, 0 },
+	{ "slack-webhook", "Slack incoming webhook URL", "hooks.slack.com/services/", RC_SLACKHOOK, 40, 80, H, v_slackhook, NULL, 0 },
+	{ "openai-project-key", "OpenAI project API key", "sk-proj-", RC_B64URL, 40, 250, H, NULL, NULL, 0 },
+	{ "openai-service-account-key", "OpenAI service account key", "sk-svcacct-", RC_B64URL, 40, 250, H, NULL, NULL, 0 },
+	{ "openai-admin-key", "OpenAI admin key", "sk-admin-", RC_B64URL, 40, 250, H, NULL, NULL, 0 },
+	{ "openai-api-key", "OpenAI API key (legacy, T3BlbkFJ marker)", "sk-", RC_ALNUM, 48, 48, H, v_openai, NULL, 0 },
+	{ "anthropic-api-key", "Anthropic API key", "sk-ant-api03-", RC_B64URL, 80, 120, H, NULL, NULL, 0 },
+	{ "anthropic-admin-key", "Anthropic admin key", "sk-ant-admin01-", RC_B64URL, 80, 120, H, NULL, NULL, 0 },
+	{ "anthropic-oauth-token", "Anthropic OAuth token", "sk-ant-oat01-", RC_B64URL, 80, 120, H, NULL, NULL, 0 },
+	{ "aws-access-key-id", "AWS access key id", "AKIA", RC_UPALNUM, 16, 16, M, NULL, m_aws, 0 },
+	{ "aws-access-key-id", "AWS access key id (temporary)", "ASIA", RC_UPALNUM, 16, 16, M, NULL, m_aws, 0 },
+	{ "google-api-key", "Google API key", "AIza", RC_B64URL, 35, 35, H, NULL, NULL, 0 },
+	{ "google-oauth-client-secret", "Google OAuth client secret", "GOCSPX-", RC_B64URL, 28, 28, H, NULL, NULL, 0 },
+	{ "stripe-secret-key", "Stripe live secret key", "sk_live_", RC_ALNUM, 24, 247, H, NULL, NULL, 0 },
+	{ "stripe-restricted-key", "Stripe live restricted key", "rk_live_", RC_ALNUM, 24, 247, H, NULL, NULL, 0 },
+	{ "stripe-webhook-secret", "Stripe webhook signing secret", "whsec_", RC_B64, 32, 64, H, NULL, NULL, 0 },
+	{ "npm-token", "npm access token", "npm_", RC_ALNUM, 36, 36, H, v_crc62, NULL, 0 },
+	{ "pypi-token", "PyPI API token", "pypi-Ag", RC_B64URL, 50, 500, H, v_pypi, NULL, 0 },
+	{ "huggingface-token", "Hugging Face access token", "hf_", RC_ALNUM, 34, 34, H, NULL, NULL, 0 },
+	{ "huggingface-org-token", "Hugging Face organization token", "api_org_", RC_ALNUM, 34, 34, H, NULL, NULL, 0 },
+	{ "sendgrid-api-key", "SendGrid API key", "SG.", 0, 0, 0, H, NULL, m_segments, 0 },
+	{ "digitalocean-pat", "DigitalOcean personal access token", "dop_v1_", RC_HEX, 64, 64, H, NULL, NULL, 0 },
+	{ "digitalocean-oauth-token", "DigitalOcean OAuth token", "doo_v1_", RC_HEX, 64, 64, H, NULL, NULL, 0 },
+	{ "digitalocean-refresh-token", "DigitalOcean refresh token", "dor_v1_", RC_HEX, 64, 64, H, NULL, NULL, 0 },
+	{ "dockerhub-pat", "Docker Hub personal access token", "dckr_pat_", RC_B64URL, 27, 27, H, NULL, NULL, 0 },
+	{ "dockerhub-oat", "Docker Hub organization access token", "dckr_oat_", RC_B64URL, 27, 40, H, NULL, NULL, 0 },
+	{ "twilio-api-key", "Twilio API key SID", "SK", RC_HEXI, 32, 32, M, NULL, NULL, 0 },
+	{ "mailgun-api-key", "Mailgun API key", "key-", RC_HEXI, 32, 32, M, NULL, NULL, 0 },
+	{ "shopify-access-token", "Shopify admin access token", "shpat_", RC_HEXI, 32, 32, H, NULL, NULL, 0 },
+	{ "shopify-custom-app-token", "Shopify custom app token", "shpca_", RC_HEXI, 32, 32, H, NULL, NULL, 0 },
+	{ "shopify-private-app-token", "Shopify private app token", "shppa_", RC_HEXI, 32, 32, H, NULL, NULL, 0 },
+	{ "shopify-shared-secret", "Shopify shared secret", "shpss_", RC_HEXI, 32, 32, H, NULL, NULL, 0 },
+	{ "atlassian-api-token", "Atlassian API token", "ATATT3", RC_B64URL_EQ, 150, 260, H, NULL, NULL, 0 },
+	{ "discord-bot-token", "Discord bot token", "MT", RC_B64URL, 0, 0, H, NULL, m_discord, 0 },
+	{ "discord-bot-token", "Discord bot token", "Mj", RC_B64URL, 0, 0, H, NULL, m_discord, 0 },
+	{ "discord-bot-token", "Discord bot token", "Mz", RC_B64URL, 0, 0, H, NULL, m_discord, 0 },
+	{ "discord-bot-token", "Discord bot token", "ND", RC_B64URL, 0, 0, H, NULL, m_discord, 0 },
+	{ "discord-bot-token", "Discord bot token", "NT", RC_B64URL, 0, 0, H, NULL, m_discord, 0 },
+	{ "discord-bot-token", "Discord bot token", "Nj", RC_B64URL, 0, 0, H, NULL, m_discord, 0 },
+	{ "discord-bot-token", "Discord bot token", "Nz", RC_B64URL, 0, 0, H, NULL, m_discord, 0 },
+	{ "discord-bot-token", "Discord bot token", "OD", RC_B64URL, 0, 0, H, NULL, m_discord, 0 },
+	{ "discord-bot-token", "Discord bot token", "OT", RC_B64URL, 0, 0, H, NULL, m_discord, 0 },
+	{ "telegram-bot-token", "Telegram bot token", ":AA", RC_B64URL, 33, 33, H, NULL, m_telegram, 0 },
+	{ "square-access-token", "Square access token", "sq0atp-", RC_B64URL, 22, 22, H, NULL, NULL, 0 },
+	{ "square-oauth-secret", "Square OAuth secret", "sq0csp-", RC_B64URL, 43, 43, H, NULL, NULL, 0 },
+	{ "postman-api-key", "Postman API key", "PMAK-", RC_ALNUM_DASH, 59, 59, H, v_postman, NULL, 0 },
+	{ "vault-service-token", "HashiCorp Vault service token", "hvs.", RC_B64URL, 24, 255, H, NULL, NULL, 0 },
+	{ "vault-batch-token", "HashiCorp Vault batch token", "hvb.", RC_B64URL, 24, 255, H, NULL, NULL, 0 },
+	{ "databricks-token", "Databricks access token", "dapi", RC_HEX, 32, 32, H, NULL, NULL, 0 },
+	{ "linear-api-key", "Linear API key", "lin_api_", RC_ALNUM, 40, 40, H, NULL, NULL, 0 },
+	{ "notion-token", "Notion integration token", "secret_", RC_ALNUM, 43, 43, M, NULL, NULL, 0 },
+	{ "notion-token", "Notion integration token", "ntn_", RC_ALNUM, 46, 46, H, NULL, NULL, 0 },
+	{ "doppler-token", "Doppler personal token", "dp.pt.", RC_ALNUM, 40, 44, H, NULL, NULL, 0 },
+	{ "doppler-token", "Doppler service token", "dp.st.", RC_ALNUM_US, 40, 80, H, NULL, NULL, 0 },
+	{ "doppler-token", "Doppler service account token", "dp.sa.", RC_ALNUM, 40, 44, H, NULL, NULL, 0 },
+	{ "doppler-token", "Doppler CLI token", "dp.ct.", RC_ALNUM, 40, 44, H, NULL, NULL, 0 },
+	{ "pulumi-token", "Pulumi access token", "pul-", RC_HEX, 40, 40, H, NULL, NULL, 0 },
+	{ "terraform-cloud-token", "Terraform Cloud token", ".atlasv1.", RC_B64URL, 60, 70, H, NULL, m_tfc, 0 },
+	{ "grafana-cloud-token", "Grafana Cloud token", "glc_", RC_B64, 32, 400, H, v_glc, NULL, 0 },
+	{ "grafana-service-account-token", "Grafana service account token", "glsa_", RC_ALNUM_US, 41, 41, H, v_glsa, NULL, 0 },
+	{ "newrelic-user-key", "New Relic user API key", "NRAK-", RC_UPALNUM, 27, 27, H, NULL, NULL, 0 },
+	{ "sentry-org-token", "Sentry organization token", "sntrys_", RC_B64_US, 60, 400, H, v_sentry, NULL, 0 },
+	{ "sentry-user-token", "Sentry user token", "sntryu_", RC_HEX, 64, 64, H, NULL, NULL, 0 },
+	{ "age-secret-key", "age secret key", "AGE-SECRET-KEY-1", RC_UPALNUM, 58, 58, H, v_age, NULL, 0 },
+	{ "azure-storage-key", "Azure storage account key", "AccountKey=", RC_B64, 88, 88, H, v_azure, NULL, 0 },
+	{ "heroku-api-key", "Heroku API key", "HRKU-", RC_B64URL, 40, 80, H, NULL, NULL, 0 },
+	{ "supabase-token", "Supabase access token", "sbp_", RC_HEX, 40, 40, H, NULL, NULL, 0 },
+	{ "replicate-token", "Replicate API token", "r8_", RC_ALNUM, 37, 37, H, NULL, NULL, 0 },
+	{ "groq-api-key", "Groq API key", "gsk_", RC_ALNUM, 52, 52, H, NULL, NULL, 0 },
+	{ "perplexity-api-key", "Perplexity API key", "pplx-", RC_ALNUM, 48, 48, H, NULL, NULL, 0 },
+	{ "xai-api-key", "xAI API key", "xai-", RC_ALNUM, 80, 80, H, NULL, NULL, 0 },
+	{ "tailscale-key", "Tailscale auth/API key", "tskey-", RC_ALNUM_DASH, 30, 100, H, NULL, NULL, 0 },
+	{ "planetscale-password", "PlanetScale password", "pscale_pw_", RC_B64URL, 32, 64, H, NULL, NULL, 0 },
+	{ "planetscale-token", "PlanetScale service token", "pscale_tkn_", RC_B64URL, 32, 64, H, NULL, NULL, 0 },
+	{ "netlify-token", "Netlify personal access token", "nfp_", RC_ALNUM, 36, 40, H, NULL, NULL, 0 },
+	{ "onepassword-service-token", "1Password service account token", "ops_eyJ", RC_B64, 100, 2000, H, NULL, NULL, 0 },
+	{ "contentful-token", "Contentful personal access token", "CFPAT-", RC_B64URL, 43, 43, H, NULL, NULL, 0 },
+	{ "dynatrace-token", "Dynatrace API token", "dt0c01.", RC_UP_DOT, 89, 89, H, v_dynatrace, NULL, 0 },
+	{ "rubygems-api-key", "RubyGems API key", "rubygems_", RC_HEX, 48, 48, H, NULL, NULL, 0 },
+	{ "buildkite-token", "Buildkite API token", "bkua_", RC_HEX, 40, 40, H, NULL, NULL, 0 },
+	{ "figma-token", "Figma personal access token", "figd_", RC_B64URL, 40, 45, H, NULL, NULL, 0 },
+	{ "mapbox-secret-token", "Mapbox secret token", "sk.eyJ", RC_B64URL_DOT, 80, 400, H, NULL, NULL, 0 },
+	{ "render-api-key", "Render API key", "rnd_", RC_ALNUM, 32, 32, H, NULL, NULL, 0 },
+	{ "prefect-api-key", "Prefect API key", "pnu_", RC_ALNUM, 36, 36, H, NULL, NULL, 0 },
+	{ "cratesio-api-token", "crates.io API token", "cio", RC_ALNUM, 32, 32, H, NULL, NULL, 0 },
+	{ "clojars-token", "Clojars deploy token", "CLOJARS_", RC_ALNUM, 60, 60, H, NULL, NULL, 0 },
+	{ "slack-config-token", "Slack configuration token", "xoxe.xoxp-", RC_ALNUM_DASH, 30, 255, H, v_slackcfg, NULL, 0 },
+	{ "slack-config-token", "Slack configuration token", "xoxe.xoxb-", RC_ALNUM_DASH, 30, 255, H, v_slackcfg, NULL, 0 },
+	{ "slack-config-refresh-token", "Slack configuration refresh token", "xoxe-", RC_ALNUM_DASH, 30, 255, H, v_slackcfg, NULL, 0 },
+	{ "slack-legacy-token", "Slack legacy workspace token", "xoxs-", RC_ALNUM_DASH, 22, 255, H, v_slack, NULL, 0 },
+	{ "slack-legacy-token", "Slack legacy token", "xoxo-", RC_ALNUM_DASH, 22, 255, H, v_slack, NULL, 0 },
+	{ "slack-session-token", "Slack session token", "xoxc-", RC_ALNUM_DASH, 22, 255, H, v_slack, NULL, 0 },
+	{ "slack-webhook", "Slack workflow webhook URL", "hooks.slack.com/workflows/", RC_SLACKHOOK, 40, 120, H, v_slackflow, NULL, 0 },
+	{ "slack-webhook", "Slack workflow trigger URL", "hooks.slack.com/triggers/", RC_SLACKHOOK, 40, 120, H, v_slackflow, NULL, 0 },
+	{ "discord-webhook", "Discord webhook URL", "/api/webhooks/", 0, 0, 0, H, NULL, m_discord_hook, 0 },
+	{ "gitlab-cicd-job-token", "GitLab CI/CD job token", "glcbt-", RC_B64URL, 20, 80, H, NULL, NULL, 0 },
+	{ "gitlab-feed-token", "GitLab feed token", "glft-", RC_B64URL, 20, 64, H, NULL, NULL, 0 },
+	{ "gitlab-incoming-mail-token", "GitLab incoming mail token", "glimt-", RC_B64URL, 20, 64, H, NULL, NULL, 0 },
+	{ "gitlab-agent-token", "GitLab Kubernetes agent token", "glagent-", RC_B64URL, 50, 1024, H, NULL, NULL, 0 },
+	{ "gitlab-oauth-secret", "GitLab OAuth application secret", "gloas-", RC_B64URL, 64, 64, H, NULL, NULL, 0 },
+	{ "gitlab-scim-token", "GitLab SCIM token", "glsoat-", RC_B64URL, 20, 64, H, NULL, NULL, 0 },
+	{ "gitlab-feature-flag-token", "GitLab feature flags client token", "glffct-", RC_B64URL, 20, 64, H, NULL, NULL, 0 },
+	{ "gitlab-runner-registration-token", "GitLab runner registration token", "GR1348941", RC_B64URL, 20, 20, H, NULL, NULL, 0 },
+	{ "sonarqube-token", "SonarQube user token", "squ_", RC_HEX, 40, 40, H, NULL, NULL, 0 },
+	{ "sonarqube-token", "SonarQube project analysis token", "sqp_", RC_HEX, 40, 40, H, NULL, NULL, 0 },
+	{ "sonarqube-token", "SonarQube global analysis token", "sqa_", RC_HEX, 40, 40, H, NULL, NULL, 0 },
+	{ "jfrog-api-key", "JFrog Artifactory API key", "AKCp", RC_ALNUM, 69, 69, H, NULL, NULL, 0 },
+	{ "jfrog-reference-token", "JFrog reference/identity token", "cmVmdGtuOjAxOj", RC_ALNUM, 50, 60, H, NULL, NULL, 0 },
+	{ "flyio-token", "Fly.io access token", "fo1_", RC_B64URL, 43, 43, H, NULL, NULL, 0 },
+	{ "flyio-token", "Fly.io macaroon token", "fm2_", RC_B64_US, 100, 2000, H, NULL, NULL, 0 },
+	{ "flyio-token", "Fly.io macaroon token", "fm1r_", RC_B64_US, 100, 2000, H, NULL, NULL, 0 },
+	{ "flyio-token", "Fly.io macaroon token", "fm1a_", RC_B64_US, 100, 2000, H, NULL, NULL, 0 },
+	{ "cloudflare-origin-ca-key", "Cloudflare Origin CA key", "v1.0-", 0, 0, 0, H, NULL, m_segments, 0 },
+	{ "twitter-bearer-token", "Twitter/X bearer token", "AAAAAAAAAAAAAAAAAAAAA", RC_URLENC, 60, 140, H, NULL, NULL, 0 },
+	{ "newrelic-insert-key", "New Relic insert key", "NRII-", RC_B64URL, 32, 32, H, NULL, NULL, 0 },
+	{ "newrelic-browser-key", "New Relic browser API token", "NRJS-", RC_HEX, 19, 19, H, NULL, NULL, 0 },
+	{ "newrelic-admin-key", "New Relic admin API key", "NRAA-", RC_HEX, 27, 27, H, NULL, NULL, 0 },
+	{ "asana-pat", "Asana personal access token", "1/", 0, 0, 0, H, NULL, m_asana, 0 },
+	{ "asana-pat", "Asana personal access token", "2/", 0, 0, 0, H, NULL, m_asana, 0 },
+	{ "azure-ad-client-secret", "Microsoft Entra ID (Azure AD) client secret", "Q~", 0, 0, 0, H, NULL, m_azure_ad, 0 },
+	{ "harness-token", "Harness personal access token", "pat.", 0, 0, 0, H, NULL, m_segments, 0 },
+	{ "harness-token", "Harness service account token", "sat.", 0, 0, 0, H, NULL, m_segments, 0 },
+	{ "airtable-pat", "Airtable personal access token", "pat", 0, 0, 0, H, NULL, m_segments, 0 },
+	{ "grafana-api-key", "Grafana API key (legacy)", "eyJrIjoi", RC_B64, 60, 400, H, v_grafana_legacy, NULL, 0 },
+	{ "brevo-api-key", "Brevo (Sendinblue) API key", "xkeysib-", RC_ALNUM_DASH, 81, 81, H, v_brevo, NULL, 0 },
+	{ "dropbox-token", "Dropbox short-lived access token", "sl.", RC_B64URL, 130, 160, H, NULL, NULL, 0 },
+	{ "nuget-api-key", "NuGet API key", "oy2", RC_ALNUM, 43, 43, M, v_lower, NULL, 0 },
+	{ "easypost-api-key", "EasyPost production API key", "EZAK", RC_ALNUM, 54, 54, H, NULL, NULL, 0 },
+	{ "shippo-api-token", "Shippo live API token", "shippo_live_", RC_HEX, 40, 40, H, NULL, NULL, 0 },
+	{ "duffel-api-token", "Duffel live API token", "duffel_live_", RC_B64URL, 43, 43, H, NULL, NULL, 0 },
+	{ "flutterwave-secret-key", "Flutterwave live secret key", "FLWSECK-", RC_ALNUM_DASH, 34, 34, H, v_flw, NULL, 0 },
+	{ "nvidia-api-key", "NVIDIA API key", "nvapi-", RC_B64URL, 64, 64, H, NULL, NULL, 0 },
+	{ "openrouter-api-key", "OpenRouter API key", "sk-or-v1-", RC_HEX, 64, 64, H, NULL, NULL, 0 },
+	{ "posthog-personal-key", "PostHog personal API key", "phx_", RC_ALNUM, 43, 47, H, NULL, NULL, 0 },
+	{ "frameio-token", "Frame.io API token", "fio-u-", RC_B64URL, 64, 64, H, NULL, NULL, 0 },
+	{ "alibaba-access-key-id", "Alibaba Cloud AccessKey ID", "LTAI", RC_ALNUM, 20, 20, M, NULL, NULL, 0 },
+	{ "google-oauth-access-token", "Google OAuth access token", "ya29.", RC_B64URL, 50, 2048, M, NULL, NULL, 0 },
+	{ "jwt-base64", "JSON Web Token wrapped in base64", "ZXlK", 0, 0, 0, M, NULL, m_b64jwt, 0 },
+	{ "private-key", "private key (PEM)", "-----BEGIN ", 0, 0, 0, H, NULL, m_pem, 0 },
+	{ "jwt", "JSON Web Token", "eyJ", 0, 0, 0, M, NULL, m_jwt, 0 },
+	{ "url-password", "password in a URL", "://", 0, 0, 0, H, NULL, m_url, 0 },
+	{ "npmrc-auth", "npm registry credential", "_authToken=", 0, 0, 0, M, NULL, m_npmrc, SCAN_F_NPMRC },
+	{ "npmrc-auth", "npm registry credential", "_auth=", 0, 0, 0, M, NULL, m_npmrc, SCAN_F_NPMRC },
+	{ "npmrc-auth", "npm registry credential", "_password=", 0, 0, 0, M, NULL, m_npmrc, SCAN_F_NPMRC },
+	{ "netrc-password", ".netrc password", "password", 0, 0, 0, M, NULL, m_netrc, SCAN_F_NETRC },
 };
 #undef H
 #undef M

@@ -26,6 +26,7 @@ enum rule_class {
 	RC_UP_DOT,    /* A-Z 0-9 . */
 	RC_SLACKHOOK, /* A-Z a-z 0-9 / */
 	RC_B64URL_DOT,/* B64URL plus . */
+	RC_URLENC,    /* A-Z a-z 0-9 % (URL-encoded base64) */
 };
 
 /* Priority when hits overlap: the higher wins, then the longer. */
@@ -54,6 +55,7 @@ struct rule {
 	uint8_t conf;
 	rule_verify_fn verify;
 	rule_match_fn match; /* NULL: prefix + class run */
+	unsigned need;       /* SCAN_F_* the buffer must have (file-specific rules) */
 };
 
 extern const struct rule scan_rules[];

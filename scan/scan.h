@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "scan/match.h"
+#include "scan/ruleset.h"
 
 enum scan_exposure {
 	SCAN_EXP_NOT_GIT = 0, /* not inside a git work tree */
@@ -48,7 +49,8 @@ struct scan_result {
 	struct scan_problem *problems;
 	size_t nproblems, problems_cap;
 	size_t files_scanned;
-	size_t files_skipped;  /* binary, too big, symlink, special */
+	size_t files_skipped;  /* binary, too big, symlink, special, allowlisted */
+	size_t files_allowed;  /* of those, skipped by a --rules allowlist path */
 	uint64_t bytes;
 };
 
@@ -64,6 +66,7 @@ struct scan_opts {
 	size_t nhide_dirs;
 	bool no_git;                     /* do not ask git about exposure */
 	int threads;                     /* 0 = number of CPUs, at most 8 */
+	const struct scan_ruleset *ruleset; /* --rules (gitleaks format), or NULL */
 	scan_progress_fn progress;       /* called now and then; may be NULL */
 	void *progress_ctx;
 };
@@ -90,6 +93,16 @@ enum scan_credfile {
 	SCAN_CF_PKCS12,       /* *.p12, *.pfx */
 };
 enum scan_credfile scan_credfile_kind(const char *path);
+/* SCAN_F_* flags for scanning a file of this name: credential file,
+ * .npmrc / .netrc formats, source code or documentation. */
+unsigned scan_file_flags(const char *path);
+
+/* Appends to *v / *n (malloc'd strings, no duplicates) the places in home
+ * where secrets lie: rc files and their backups, history files, credential
+ * files of common tools, ~/.config/<app>/ files named like tokens, and
+ * .env / .envrc files in project directories (a bounded walk that skips
+ * hidden directories and the names in skip). 0 or HUSH_ENOMEM. */
+int scan_home_paths(const char *home, char *const *skip, size_t nskip, char ***v, size_t *n);
 
 /* Masked preview of v[n] into out[outlen]: at most 4 leading characters
  * (fewer for short values), "…" and the length. */

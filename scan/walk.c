@@ -2,6 +2,7 @@
  * never follows symlinks below a root (so no loops), skip lists, size cap,
  * binary detection, credential files by name, a small thread pool, and
  * deterministic ordering of the findings. */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -12,10 +13,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/err.h"
+#include "sandbox/sandbox.h"
+#include "scan/rules.h"
 #include "scan/scan.h"
 
 #define SCAN_DEFAULT_MAX (4u * 1024 * 1024)
@@ -75,9 +79,63 @@ enum scan_credfile scan_credfile_kind(const char *path)
 		return SCAN_CF_CONFIG;
 	if (!strcmp(b, "hosts.yml") && in_dir_named(path, "gh"))
 		return SCAN_CF_CONFIG;
+	static const struct { const char *name, *dir; } in_dir[] = {
+		{ "credentials.toml", ".cargo" }, { "credentials", ".cargo" },
+		{ "credentials", ".gem" }, { "settings.xml", ".m2" },
+		{ "settings-security.xml", ".m2" }, { "rclone.conf", "rclone" },
+		{ "hub", ".config" }, { "gradle.properties", ".gradle" },
+		{ "auth.json", "composer" }, { "auth.json", ".composer" },
+		{ "auth.json", ".codex" }, { ".credentials.json", ".claude" },
+		{ "pip.conf", "pip" }, { "pip.conf", ".pip" }, { "credentials", "git" },
+		{ "accessTokens.json", ".azure" }, { "config.yaml", "doctl" },
+	};
+	for (size_t i = 0; i < sizeof(in_dir) / sizeof(in_dir[0]); i++)
+		if (!strcmp(b, in_dir[i].name) && in_dir_named(path, in_dir[i].dir))
+			return SCAN_CF_CONFIG;
+	if (!strcmp(b, ".vault-token") || !strcmp(b, ".yarnrc") || !strcmp(b, ".yarnrc.yml") ||
+	    !strcmp(b, ".terraformrc"))
+		return SCAN_CF_CONFIG;
 	if (has_suffix(b, ".p12") || has_suffix(b, ".pfx"))
 		return SCAN_CF_PKCS12;
 	return SCAN_CF_NONE;
+}
+
+/* Extensions of source code and documentation: there a value is only a
+ * value when it is a string literal. */
+static bool code_or_doc(const char *b)
+{
+	const char *dot = strrchr(b, '.');
+	if (!dot || dot == b)
+		return false;
+	static const char *const ext[] = {
+		"c", "h", "cc", "cpp", "cxx", "hpp", "hh", "hxx", "m", "mm", "go", "rs", "java", "kt",
+		"kts", "scala", "groovy", "gradle", "swift", "cs", "fs", "vb", "py", "pyi", "pyx", "pxd",
+		"rb", "pl", "pm", "pod", "t", "php", "js", "mjs", "cjs", "jsx", "ts", "mts", "cts", "tsx",
+		"vue", "svelte", "lua", "r", "jl", "ex", "exs", "erl", "hrl", "hs", "ml", "mli", "clj",
+		"cljs", "dart", "td", "inc", "def", "s", "asm", "tcl", "el", "vim", "md", "markdown", "rst",
+		"adoc", "html", "htm", "xhtml", "tex", "texi", "map", "d", "nim", "zig", "sol", "f90", "pp", "pas", "dpr", "lpr", "bas", "ps1", "psm1",
+	};
+	for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++)
+		if (!strcasecmp(dot + 1, ext[i]))
+			return true;
+	/* man pages: name.1 ... name.9, name.3pm */
+	return dot[1] >= '1' && dot[1] <= '9' && (dot[2] == 0 || isalpha((unsigned char)dot[2]));
+}
+
+unsigned scan_file_flags(const char *path)
+{
+	const char *b = base_name(path);
+	enum scan_credfile cf = scan_credfile_kind(path);
+	unsigned f = 0;
+	if (cf == SCAN_CF_DOTENV || cf == SCAN_CF_CONFIG)
+		f |= SCAN_F_CREDFILE;
+	if (!strcmp(b, ".npmrc") || !strcmp(b, "npmrc") || has_suffix(b, ".npmrc"))
+		f |= SCAN_F_NPMRC;
+	if (!strcmp(b, ".netrc") || !strcmp(b, "_netrc") || !strcmp(b, "netrc"))
+		f |= SCAN_F_NETRC;
+	if (!f && code_or_doc(b))
+		f |= SCAN_F_CODE;
+	return f;
 }
 
 void scan_mask(const char *v, size_t n, char *out, size_t outlen)
@@ -110,18 +168,9 @@ void scan_fingerprint(const char *path, const char *rule, const char *v, size_t 
 bool scan_sandbox_hides(const char *path, char *const *hide, size_t nhide,
 			char *const *hide_dirs, size_t nhide_dirs)
 {
-	const char *b = base_name(path);
-	bool pos = false, neg = false;
-	for (size_t i = 0; i < nhide; i++) {
-		const char *g = hide[i];
-		if (g[0] == '!') {
-			if (fnmatch(g + 1, b, FNM_PERIOD) == 0)
-				neg = true;
-		} else if (fnmatch(g, b, FNM_PERIOD) == 0) {
-			pos = true;
-		}
-	}
-	if (pos && !neg)
+	/* the sandbox's own matcher, so both agree on every name */
+	struct sb_strv globs = { .v = (char **)hide, .n = nhide, .cap = nhide };
+	if (sandbox_hide_match(&globs, base_name(path)))
 		return true;
 	char abs[PATH_MAX];
 	const char *ap = path;
@@ -199,13 +248,76 @@ void scan_result_free(struct scan_result *r)
 	memset(r, 0, sizeof(*r));
 }
 
+/* A hit of --rules that overlaps a built-in token hit is dropped (the
+ * built-in rule knows the format, and its checksum); one that overlaps a
+ * built-in generic hit replaces it (the team's rule names the secret). */
+static int merge_custom(struct scan_hits *h, const struct scan_hits *c)
+{
+	size_t nb = h->n;
+	for (size_t i = 0; i < c->n; i++) {
+		bool dup = false;
+		for (size_t k = 0; k < nb && !dup; k++) {
+			struct scan_hit *b = &h->v[k];
+			if (!(c->v[i].off < b->off + b->len && b->off < c->v[i].off + c->v[i].len) || !b->rule)
+				continue;
+			if (b->prio <= PRIO_GENERIC)
+				b->rule = NULL; /* replaced below */
+			else
+				dup = true;
+		}
+		if (dup)
+			continue;
+		int rc = hits_push(h, c->v[i].rule, c->v[i].title, c->v[i].off, c->v[i].len, c->v[i].conf, 0);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* Line of offset off (1-based). */
+static int line_of(const char *d, size_t off)
+{
+	int line = 1;
+	for (const char *p = d; (p = memchr(p, '\n', (size_t)(d + off - p))) != NULL; p++)
+		line++;
+	return line;
+}
+
 /* Scans one buffer and turns hits into findings (path copied). */
 static int findings_from_buffer(const char *display, const char *data, size_t len,
-				enum scan_credfile cf, struct scan_result *r)
+				enum scan_credfile cf, struct scan_result *r,
+				const struct scan_ruleset *rs, struct scan_rules_scratch *sc)
 {
 	struct scan_hits h = { 0 };
-	unsigned flags = (cf == SCAN_CF_DOTENV || cf == SCAN_CF_CONFIG) ? SCAN_F_CREDFILE : 0;
-	int rc = scan_buffer(data, len, flags, &h);
+	unsigned flags = scan_file_flags(display);
+	int rc = 0;
+	if (scan_ruleset_builtin_enabled(rs, ""))
+		rc = scan_buffer(data, len, flags, &h);
+	if (rc == 0 && rs) {
+		/* built-in hits the team's config disables or allows */
+		size_t k = 0;
+		for (size_t i = 0; i < h.n; i++)
+			if (scan_ruleset_builtin_enabled(rs, h.v[i].rule) &&
+			    !scan_ruleset_allows(rs, h.v[i].rule, display, data, len, h.v[i].off, h.v[i].len))
+				h.v[k++] = h.v[i];
+		h.n = k;
+		struct scan_hits c = { 0 };
+		bool limited = false;
+		rc = scan_ruleset_scan(rs, sc, display, data, len, &c, &limited);
+		if (rc == 0)
+			rc = merge_custom(&h, &c);
+		k = 0;
+		for (size_t i = 0; i < h.n; i++)
+			if (h.v[i].rule)
+				h.v[k++] = h.v[i];
+		h.n = k;
+		for (size_t i = 0; rc == 0 && i < h.n; i++)
+			if (h.v[i].line == 0)
+				h.v[i].line = line_of(data, h.v[i].off);
+		scan_hits_free(&c);
+		if (rc == 0 && limited)
+			rc = add_problem(r, display, "a --rules regex reached its backtracking limit; its later matches in this file were not looked for");
+	}
 	for (size_t i = 0; rc == 0 && i < h.n; i++) {
 		struct scan_finding f;
 		memset(&f, 0, sizeof(f));
@@ -257,7 +369,7 @@ int scan_memory(const char *display, const char *data, size_t len, struct scan_r
 		return add_pkcs12(display, r);
 	if (memchr(data, 0, len < 8192 ? len : 8192))
 		return 0;
-	return findings_from_buffer(display, data, len, cf, r);
+	return findings_from_buffer(display, data, len, cf, r, NULL, NULL);
 }
 
 /* --- walk --- */
@@ -356,10 +468,17 @@ struct pool {
 	int err;
 };
 
-static void scan_one(struct pool *p, size_t idx, char **buf, size_t *cap)
+static void scan_one(struct pool *p, size_t idx, char **buf, size_t *cap,
+		     struct scan_rules_scratch *sc)
 {
 	const char *path = p->files->v[idx];
 	struct scan_result *r = &p->per[idx];
+	const struct scan_ruleset *rs = p->o->ruleset;
+	if (rs && scan_ruleset_path_allowed(rs, path)) {
+		r->files_allowed++;
+		r->files_skipped++;
+		return;
+	}
 	enum scan_credfile cf = scan_credfile_kind(path);
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0) {
@@ -372,7 +491,7 @@ static void scan_one(struct pool *p, size_t idx, char **buf, size_t *cap)
 		r->files_skipped++;
 		return;
 	}
-	if (cf == SCAN_CF_PKCS12) {
+	if (cf == SCAN_CF_PKCS12 && scan_ruleset_builtin_enabled(rs, "pkcs12-file")) {
 		close(fd);
 		r->files_scanned++;
 		if (add_pkcs12(path, r) < 0)
@@ -414,7 +533,7 @@ static void scan_one(struct pool *p, size_t idx, char **buf, size_t *cap)
 	}
 	r->files_scanned++;
 	r->bytes += got;
-	if (findings_from_buffer(path, *buf, got, cf, r) < 0)
+	if (findings_from_buffer(path, *buf, got, cf, r, rs, sc) < 0)
 		p->err = HUSH_ENOMEM;
 	/* wipe what might be secret material before reuse */
 	sodium_memzero(*buf, got);
@@ -425,13 +544,20 @@ static void *worker(void *arg)
 	struct pool *p = arg;
 	char *buf = NULL;
 	size_t cap = 0;
+	struct scan_rules_scratch *sc = NULL;
+	if (p->o->ruleset && !(sc = scan_rules_scratch_new(p->o->ruleset))) {
+		pthread_mutex_lock(&p->mu);
+		p->err = HUSH_ENOMEM;
+		p->next = p->files->n;
+		pthread_mutex_unlock(&p->mu);
+	}
 	for (;;) {
 		pthread_mutex_lock(&p->mu);
 		size_t i = p->next++;
 		pthread_mutex_unlock(&p->mu);
 		if (i >= p->files->n)
 			break;
-		scan_one(p, i, &buf, &cap);
+		scan_one(p, i, &buf, &cap, sc);
 		pthread_mutex_lock(&p->mu);
 		size_t d = ++p->done;
 		pthread_mutex_unlock(&p->mu);
@@ -439,6 +565,7 @@ static void *worker(void *arg)
 			p->o->progress(p->o->progress_ctx, d, p->files->n);
 	}
 	free(buf);
+	scan_rules_scratch_free(sc);
 	return NULL;
 }
 
@@ -516,6 +643,7 @@ int scan_paths(char *const *paths, size_t n, const struct scan_opts *o, struct s
 						add_problem(r, x->problems[k].path, x->problems[k].why);
 				r->files_scanned += x->files_scanned;
 				r->files_skipped += x->files_skipped;
+				r->files_allowed += x->files_allowed;
 				r->bytes += x->bytes;
 				scan_result_free(x);
 			}
