@@ -51,6 +51,7 @@
 #include "sandbox/sandbox.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
@@ -715,10 +716,19 @@ static void *worker(void *arg)
 	while (req) {
 		memset(req, 0, s->notif_size);
 		if (ioctl(s->listener, SECCOMP_IOCTL_NOTIF_RECV, req) != 0) {
-			/* ENOENT: the caller died or was interrupted first */
-			if (errno == EINTR || errno == ENOENT)
+			if (errno == EINTR)
 				continue;
-			break;
+			if (errno != ENOENT)
+				break;
+			/* ENOENT: the caller died or was interrupted first, or
+			 * no task is left under the filter (the agent exited):
+			 * wait for the next request or the hang-up, never spin */
+			struct pollfd pf = { .fd = s->listener, .events = POLLIN };
+			while (poll(&pf, 1, -1) < 0 && errno == EINTR)
+				;
+			if (pf.revents & (POLLHUP | POLLERR | POLLNVAL))
+				break;
+			continue;
 		}
 		struct job j = { .s = s, .id = req->id, .pid = req->pid, .nr = req->data.nr,
 				 .arch = req->data.arch };
