@@ -23,17 +23,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <poll.h>
-#include <sys/inotify.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
+#include <sys/statfs.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <linux/capability.h>
+#include <linux/magic.h>
 #include <linux/securebits.h>
 
 #include "common/util.h"
@@ -384,14 +385,25 @@ static int wait_for(pid_t pid)
 /* Re-masking. The kernel detaches a mount whose mount point is unlinked or
  * renamed over from another namespace, so a hidden file that an editor
  * outside replaces by rename would lose its mask. The init watches the
- * parent directories of the masks and, when a masked name appears again,
- * masks it anew in the agent's mount namespace (which it may enter: the
- * agent's user namespace is a child of ours, created by the same uid).
- * There is a window of a few milliseconds: this narrows the gap, it does
- * not close it. */
+ * parent directories of the masks and, when a name is created in or moved
+ * into one of them, looks at that directory's masks in the agent's mount
+ * namespace (which it may enter: the agent's user namespace is a child of
+ * ours, created by the same uid) and masks anew each one that no longer
+ * shows its mask. There is a window of a few milliseconds: this narrows
+ * the gap, it does not close it.
+ *
+ * The watches are dnotify (F_NOTIFY), not inotify: closing an inotify
+ * instance that holds watches waits for an SRCU grace period (some 15 ms),
+ * and every session's exit waited for the init to close it. dnotify's
+ * marks belong to one group that is never torn down, so its descriptors
+ * close at once. Its events name the directory only (si_fd of
+ * SIG_DNOTIFY), or nothing (SIGIO, when the queue of real-time signals is
+ * full: every mask is looked at). */
+#define SIG_DNOTIFY (SIGRTMIN + 1)
+
 struct watch {
-	int wd;
-	const char *dir;
+	int fd;
+	char *dir;
 };
 
 static bool in_list(const struct sb_strv *l, const char *p)
@@ -402,7 +414,7 @@ static bool in_list(const struct sb_strv *l, const char *p)
 	return false;
 }
 
-static void add_parent_watch(int ifd, struct watch *w, size_t *nw, size_t cap, char *path,
+static void add_parent_watch(struct watch *w, size_t *nw, size_t cap, char *path,
 			     const struct sb_strv *dirs)
 {
 	char *slash = strrchr(path, '/');
@@ -414,77 +426,118 @@ static void add_parent_watch(int ifd, struct watch *w, size_t *nw, size_t cap, c
 	for (size_t i = 0; i < *nw && !under_mask; i++)
 		under_mask = strcmp(w[i].dir, dir) == 0;
 	if (!under_mask) {
-		int wd = inotify_add_watch(ifd, dir, IN_CREATE | IN_MOVED_TO | IN_ONLYDIR);
-		if (wd >= 0)
-			w[(*nw)++] = (struct watch){ wd, strdup(dir) };
+		int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd >= 0 && fcntl(fd, F_SETSIG, SIG_DNOTIFY) == 0 &&
+		    fcntl(fd, F_NOTIFY, DN_CREATE | DN_RENAME | DN_MULTISHOT) == 0 &&
+		    (w[*nw].dir = strdup(dir)) != NULL)
+			w[(*nw)++].fd = fd;
+		else if (fd >= 0)
+			close(fd);
 	}
 	*slash = '/';
+}
+
+/* True when path lies directly in dir (NULL: anywhere). */
+static bool parent_is(const char *path, const char *dir)
+{
+	if (!dir)
+		return true;
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		return false;
+	size_t n = (size_t)(slash - path);
+	if (n == 0)
+		return strcmp(dir, "/") == 0;
+	return strlen(dir) == n && strncmp(path, dir, n) == 0;
+}
+
+/* True when path shows a mask: the empty file, or the read-only two-inode
+ * tmpfs that mask_dir mounts. Nothing there (deleted) counts as hidden: a
+ * name created later comes with an event of its own. */
+static bool shows_mask(const char *path, const struct stat *empty)
+{
+	struct stat st;
+	struct statfs sf;
+	if (lstat(path, &st) != 0)
+		return true;
+	if (!S_ISDIR(st.st_mode))
+		return st.st_dev == empty->st_dev && st.st_ino == empty->st_ino;
+	return statfs(path, &sf) == 0 && sf.f_type == TMPFS_MAGIC && sf.f_files == 2 &&
+	       (sf.f_flags & ST_RDONLY);
+}
+
+static void remask(const struct sandbox_spec *s, const char *dir, const struct stat *empty)
+{
+	const struct sb_strv *lists[] = { &s->masks->files, &s->masks->dirs };
+	for (size_t l = 0; l < ARRAY_LEN(lists); l++)
+		for (size_t i = 0; i < lists[l]->n; i++) {
+			const char *p = lists[l]->v[i];
+			struct stat st;
+			if (!parent_is(p, dir) || shows_mask(p, empty) || lstat(p, &st) != 0)
+				continue;
+			if (S_ISDIR(st.st_mode))
+				mask_dir(p);
+			else
+				mask_file(s->empty_file, p);
+		}
 }
 
 static int watch_and_wait(const struct sandbox_spec *s, pid_t agent, int mntfd)
 {
 	size_t cap = s->masks->files.n + s->masks->dirs.n;
-	int ifd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
 	struct watch *w = cap ? calloc(cap, sizeof(*w)) : NULL;
-	sigset_t chld;
-	sigemptyset(&chld);
-	sigaddset(&chld, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &chld, NULL);
-	int sfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (ifd < 0 || !w || sfd < 0)
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIG_DNOTIFY);
+	sigaddset(&set, SIGIO);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	int sfd = signalfd(-1, &set, SFD_CLOEXEC);
+	struct stat empty;
+	if (!w || sfd < 0 || stat(s->empty_file, &empty) != 0) {
+		free(w);
 		return wait_for(agent);
+	}
 	size_t nw = 0;
 	char path[PATH_MAX];
 	for (size_t i = 0; i < s->masks->files.n; i++) {
 		snprintf(path, sizeof(path), "%s", s->masks->files.v[i]);
-		add_parent_watch(ifd, w, &nw, cap, path, &s->masks->dirs);
+		add_parent_watch(w, &nw, cap, path, &s->masks->dirs);
 	}
 	for (size_t i = 0; i < s->masks->dirs.n; i++) {
 		snprintf(path, sizeof(path), "%s", s->masks->dirs.v[i]);
-		add_parent_watch(ifd, w, &nw, cap, path, &s->masks->dirs);
+		add_parent_watch(w, &nw, cap, path, &s->masks->dirs);
 	}
 	bool entered = false;
-	for (bool first = true;; first = false) {
-		struct pollfd pf[2] = { { sfd, POLLIN, 0 }, { ifd, POLLIN, 0 } };
-		if (!first && poll(pf, nw ? 2 : 1, -1) < 0 && errno != EINTR)
+	for (;;) {
+		int st;
+		pid_t r;
+		while ((r = waitpid(-1, &st, WNOHANG)) > 0)
+			if (r == agent)
+				return exit_code(st);
+		if (r < 0 && errno == ECHILD)
+			return 1;
+		struct signalfd_siginfo si[16];
+		ssize_t len = read(sfd, si, sizeof(si));
+		if (len < 0 && errno == EINTR)
+			continue;
+		if (len <= 0)
 			break;
-		if (first || pf[0].revents) {
-			struct signalfd_siginfo si;
-			while (read(sfd, &si, sizeof(si)) > 0)
-				;
-			int st;
-			pid_t r;
-			while ((r = waitpid(-1, &st, WNOHANG)) > 0)
-				if (r == agent)
-					return exit_code(st);
-			if (r < 0 && errno == ECHILD)
-				return 1;
-		}
-		if (nw && pf[1].revents) {
-			char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
-			ssize_t len = read(ifd, buf, sizeof(buf));
-			for (char *p = buf; len > 0 && p < buf + len;) {
-				struct inotify_event *ev = (struct inotify_event *)p;
-				p += sizeof(*ev) + ev->len;
-				const char *dir = NULL;
+		for (size_t k = 0; k < (size_t)len / sizeof(si[0]); k++) {
+			const char *dir = NULL;
+			if ((int)si[k].ssi_signo == SIG_DNOTIFY) {
 				for (size_t i = 0; i < nw && !dir; i++)
-					if (w[i].wd == ev->wd)
+					if (w[i].fd == si[k].ssi_fd)
 						dir = w[i].dir;
-				if (!dir || !ev->len ||
-				    xsnprintf(path, sizeof(path), "%s/%s", strcmp(dir, "/") ? dir : "",
-					      ev->name) < 0)
+				if (!dir)
 					continue;
-				bool isdir = ev->mask & IN_ISDIR;
-				if (!(isdir ? in_list(&s->masks->dirs, path) : in_list(&s->masks->files, path)))
-					continue;
-				if (!entered && setns(mntfd, CLONE_NEWNS) != 0)
-					continue;
-				entered = true;
-				if (isdir)
-					mask_dir(path);
-				else
-					mask_file(s->empty_file, path);
+			} else if (si[k].ssi_signo != SIGIO) {
+				continue;
 			}
+			if (!entered && setns(mntfd, CLONE_NEWNS) != 0)
+				continue;
+			entered = true;
+			remask(s, dir, &empty);
 		}
 	}
 	return wait_for(agent);
