@@ -593,7 +593,10 @@ int cmd_sandbox(int argc, char **argv)
 				sb_strv_push(&o.allow_exact, dvars[i]);
 	}
 	for (size_t i = 0; i < named.n; i++) {
-		if (named.v[i][0] != '/')
+		/* most of the catalogue is missing on a given machine: one stat
+		 * then, instead of a realpath (a readlink a component) */
+		struct stat st;
+		if (named.v[i][0] != '/' || stat(named.v[i], &st) != 0)
 			continue;
 		char real[PATH_MAX];
 		if (realpath(named.v[i], real) && path_under(cwd, real)) {
