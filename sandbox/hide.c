@@ -16,15 +16,36 @@
 
 #include "common/util.h"
 
+/* False when fnmatch(g, name, 0) cannot match: a glob's first character,
+ * when literal, must be the name's first, and its last, when literal, the
+ * name's last. The walk asks every name against every glob; these two
+ * comparisons settle most pairs without fnmatch. */
+static bool may_match(const char *g, const char *name, size_t nlen)
+{
+	size_t gl = strlen(g);
+	if (gl == 0)
+		return true;
+	if (!strchr("*?[\\", g[0]) && g[0] != name[0])
+		return false;
+	char last = g[gl - 1];
+	return strchr("*?]\\", last) || (nlen > 0 && name[nlen - 1] == last);
+}
+
+static bool glob_match(const char *g, const char *name, size_t nlen)
+{
+	return may_match(g, name, nlen) && fnmatch(g, name, 0) == 0;
+}
+
 bool sandbox_hide_match(const struct sb_strv *globs, const char *name)
 {
 	bool hit = false;
+	size_t nlen = strlen(name);
 	for (size_t i = 0; globs && i < globs->n; i++) {
 		const char *g = globs->v[i];
 		if (g[0] == '!') {
-			if (fnmatch(g + 1, name, 0) == 0)
+			if (glob_match(g + 1, name, nlen))
 				return false;
-		} else if (!hit && fnmatch(g, name, 0) == 0) {
+		} else if (!hit && glob_match(g, name, nlen)) {
 			hit = true;
 		}
 	}
