@@ -22,13 +22,14 @@
  * comparisons settle most pairs without fnmatch. */
 static bool may_match(const char *g, const char *name, size_t nlen)
 {
-	size_t gl = strlen(g);
-	if (gl == 0)
+	char first = g[0];
+	if (!first)
 		return true;
-	if (!strchr("*?[\\", g[0]) && g[0] != name[0])
+	if (first != name[0] && first != '*' && first != '?' && first != '[' && first != '\\')
 		return false;
-	char last = g[gl - 1];
-	return strchr("*?]\\", last) || (nlen > 0 && name[nlen - 1] == last);
+	char last = g[strlen(g) - 1];
+	return last == '*' || last == '?' || last == ']' || last == '\\' ||
+	       (nlen > 0 && name[nlen - 1] == last);
 }
 
 static bool glob_match(const char *g, const char *name, size_t nlen)
@@ -135,25 +136,27 @@ static int walk_dir(struct walk *w, int dfd, const char *path, unsigned depth)
 			w->m->truncated = true;
 			break;
 		}
-		char child[PATH_MAX];
-		if (xsnprintf(child, sizeof(child), "%s/%s", strcmp(path, "/") ? path : "", n) < 0)
-			continue;
 		struct stat st;
 		if (fstatat(dirfd(d), n, &st, AT_SYMLINK_NOFOLLOW) != 0)
 			continue;
 		bool hidden = sandbox_hide_match(w->globs, n);
+		bool linked = S_ISREG(st.st_mode) && st.st_nlink > 1;
+		/* most entries: a plain file, nothing to note, no path to build */
+		if (!hidden && !linked && (!S_ISDIR(st.st_mode) || st.st_dev != w->root_dev))
+			continue;
+		char child[PATH_MAX];
+		if (xsnprintf(child, sizeof(child), "%s/%s", strcmp(path, "/") ? path : "", n) < 0)
+			continue;
 		if (hidden) {
 			r = sandbox_masks_add(w->m, child);
-			if (S_ISREG(st.st_mode) && st.st_nlink > 1)
+			if (linked)
 				note_link(w, &st, child, true);
 			continue;
 		}
-		if (S_ISREG(st.st_mode) && st.st_nlink > 1) {
+		if (linked) {
 			note_link(w, &st, child, false);
 			continue;
 		}
-		if (!S_ISDIR(st.st_mode) || st.st_dev != w->root_dev)
-			continue;
 		if (!strcmp(n, ".git") || !strcmp(n, "node_modules") ||
 		    sb_strv_has(&w->m->dirs, child))
 			continue;
