@@ -6,11 +6,11 @@
  * domain; then exec.
  *
  * Process layout:
- *   hush sandbox (P, outside) --fork--> helper (U) --fork--> init (C, pid 1
- *   in the new pid namespace) --fork--> agent (A)
- * U unshares the user, pid and mount namespaces (so P's mounts stay as they
- * are and P can remove its temporary directory), C mounts, A enters the
- * nested user+mount namespace. A failure in U, C or A before exec travels
+ *   hush sandbox (P, outside) --clone--> init (C, pid 1 in the new pid
+ *   namespace) --fork--> agent (A)
+ * The clone makes the user, pid and mount namespaces (so P's mounts stay as
+ * they are and P can remove its temporary directory), C mounts, A enters
+ * the nested user+mount namespace. A failure in C or A before exec travels
  * to P through a close-on-exec pipe as (step, errno). */
 #include "sandbox/sandbox.h"
 
@@ -120,7 +120,7 @@ static const char *step_text(int s)
 	switch (s) {
 	case ST_UNSHARE_USER: return "creating the user, pid and mount namespaces";
 	case ST_UIDMAP: return "mapping the user id into the namespace";
-	case ST_FORK: return "starting the sandbox init process";
+	case ST_FORK: return "starting the agent process";
 	case ST_PRIVATE: return "making mounts private";
 	case ST_MASK_FILE: return "masking a hidden file";
 	case ST_MASK_DIR: return "masking a hidden directory";
@@ -208,6 +208,13 @@ static void forward_signal(int sig)
 {
 	if (fwd_pid > 0)
 		kill((pid_t)fwd_pid, sig);
+}
+
+static void forwarded_set(sigset_t *set)
+{
+	sigemptyset(set);
+	for (size_t i = 0; i < ARRAY_LEN(forwarded); i++)
+		sigaddset(set, forwarded[i]);
 }
 
 static void set_forwarding(pid_t to)
@@ -860,6 +867,9 @@ static _Noreturn void init_main(const struct sandbox_spec *s, int rfd, uid_t uid
 	}
 	close(rfd);
 	set_forwarding(a);
+	sigset_t fwd;
+	forwarded_set(&fwd);
+	sigprocmask(SIG_UNBLOCK, &fwd, NULL);
 	int mntfd = -1;
 	if (sync[0] >= 0) {
 		close(sync[1]);
@@ -932,27 +942,36 @@ int sandbox_run(const struct sandbox_spec *s, int *status, char *err, size_t n)
 	gid_t gid = getgid();
 	pid_t child;
 	if (s->userns) {
-		/* A helper process makes the namespaces, so that ours (and our
-		 * mounts) stay as they are; its child is the pid namespace's
-		 * init and sets up the mounts. */
-		child = fork();
+		/* One clone makes the user, pid and mount namespaces (ours, and
+		 * our mounts, stay as they are): the child is the pid
+		 * namespace's init from the start and sets up the mounts. A
+		 * raw clone, as bubblewrap does: fork() takes no namespace
+		 * flags, and unshare() would need a helper process in between.
+		 * The signals we forward stay blocked in the child until it
+		 * forwards them on (an init drops those it has no handler
+		 * for). */
+		sigset_t fwd, old;
+		forwarded_set(&fwd);
+		sigprocmask(SIG_BLOCK, &fwd, &old);
+		child = (pid_t)syscall(SYS_clone, CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | SIGCHLD,
+				       NULL, NULL, NULL, NULL);
 		if (child == 0) {
 			close(p[0]);
-			if (unshare(CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS) != 0)
-				fail_child(p[1], ST_UNSHARE_USER, NULL);
 			if (map_self(uid, gid) != 0)
 				fail_child(p[1], ST_UIDMAP, NULL);
 			prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-			prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-			pid_t c = fork();
-			if (c < 0)
-				fail_child(p[1], ST_FORK, NULL);
-			if (c == 0)
-				init_main(s, p[1], uid, gid);
-			close(p[1]);
-			set_forwarding(c);
-			_exit(wait_for(c));
+			init_main(s, p[1], uid, gid);
 		}
+		int e = errno;
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		if (child < 0 && e != EAGAIN) {
+			/* nothing ran: the caller may fall back to Landlock alone */
+			snprintf(err, n, "%s: %s", step_text(ST_UNSHARE_USER), strerror(e));
+			close(p[0]);
+			close(p[1]);
+			return HUSH_EPERM;
+		}
+		errno = e;
 	} else {
 		child = fork();
 		if (child == 0) {
