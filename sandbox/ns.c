@@ -491,6 +491,10 @@ static void remask(const struct sandbox_spec *s, const char *dir, const struct s
 
 static int watch_and_wait(const struct sandbox_spec *s, pid_t agent, int mntfd)
 {
+	/* From here on the init works in the agent's mount namespace: its
+	 * own, used by nobody else now, is torn down at once, while the
+	 * agent runs, instead of on the way out. */
+	bool entered = setns(mntfd, CLONE_NEWNS) == 0;
 	size_t cap = s->masks->files.n + s->masks->dirs.n;
 	struct watch *w = cap ? calloc(cap, sizeof(*w)) : NULL;
 	sigset_t set;
@@ -515,7 +519,6 @@ static int watch_and_wait(const struct sandbox_spec *s, pid_t agent, int mntfd)
 		snprintf(path, sizeof(path), "%s", s->masks->dirs.v[i]);
 		add_parent_watch(w, &nw, cap, path, &s->masks->dirs);
 	}
-	bool entered = false;
 	for (;;) {
 		int st;
 		pid_t r;
