@@ -94,10 +94,10 @@ struct session_hook {
 	uint64_t id;
 };
 
-static void session_start(void *arg, uint64_t pidns)
+static void session_start(void *arg, pid_t pid, uint64_t pidns)
 {
 	struct session_hook *h = arg;
-	struct client_session cs = { .pidns = pidns, .pid = getpid(), .display = h->display };
+	struct client_session cs = { .pidns = pidns, .pid = pid, .display = h->display };
 	int r = client_session_open(&cs, &h->id);
 	if (r && r != HUSH_ENOENT && h->display)
 		msg_warn("sandbox: cannot register the session with the broker (%s): it may show "
@@ -186,6 +186,22 @@ static int rm_entry(const char *path, const struct stat *st, int flag, struct FT
 static void rm_tree(const char *dir)
 {
 	nftw(dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+}
+
+/* Where the temporary directory goes: $TMPDIR when set, else /dev/shm
+ * when it is a sticky, world-writable directory like /tmp (memory: the few
+ * small files made and removed each session cost no journal writes and,
+ * on ext4, no search for a free inode), else /tmp. */
+static const char *tmp_base(void)
+{
+	const char *t = getenv("TMPDIR");
+	if (t && t[0] == '/')
+		return t;
+	struct stat st;
+	if (stat("/dev/shm", &st) == 0 && S_ISDIR(st.st_mode) && (st.st_mode & S_ISVTX) &&
+	    (st.st_mode & S_IWOTH))
+		return "/dev/shm";
+	return "/tmp";
 }
 
 static bool path_under(const char *p, const char *dir)
@@ -662,9 +678,7 @@ int cmd_sandbox(int argc, char **argv)
 	}
 
 	/* the private temporary directory */
-	const char *tmpbase = getenv("TMPDIR");
-	if (!tmpbase || tmpbase[0] != '/')
-		tmpbase = "/tmp";
+	const char *tmpbase = tmp_base();
 	char tmp[PATH_MAX];
 	if (xsnprintf(tmp, sizeof(tmp), "%s/hush-sandbox.XXXXXX", tmpbase) < 0 || !mkdtemp(tmp))
 		die("sandbox: temporary directory in %s: %s", tmpbase, strerror(errno));
@@ -729,7 +743,10 @@ int cmd_sandbox(int argc, char **argv)
 				sb_strv_push(&o.allow_exact, dvars[i]);
 	}
 	for (size_t i = 0; i < named.n; i++) {
-		if (named.v[i][0] != '/')
+		/* most of the catalogue is missing on a given machine: one stat
+		 * then, instead of a realpath (a readlink a component) */
+		struct stat st;
+		if (named.v[i][0] != '/' || stat(named.v[i], &st) != 0)
 			continue;
 		char real[PATH_MAX];
 		if (realpath(named.v[i], real) && path_under(cwd, real)) {

@@ -226,6 +226,21 @@ void *die_oom_check(void *p)
 
 /* --- paths --- */
 
+/* a then b into out[n], as xsnprintf(out, n, "%s%s", a, b) without the
+ * formatter: hush sandbox expands a few hundred "~/" paths at each start. */
+static int join2(char *out, size_t n, const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	if (la + lb >= n) {
+		if (n)
+			out[0] = '\0';
+		return HUSH_ETOOBIG;
+	}
+	memmove(out, a, la);
+	memmove(out + la, b, lb + 1);
+	return 0;
+}
+
 int path_home(char *out, size_t n)
 {
 	const char *h = getenv("HOME");
@@ -235,7 +250,7 @@ int path_home(char *out, size_t n)
 			return HUSH_ENOENT;
 		h = pw->pw_dir;
 	}
-	return xsnprintf(out, n, "%s", h);
+	return join2(out, n, h, "");
 }
 
 /* $env/suffix when $env is an absolute path, else ~/fallback/suffix. */
@@ -293,9 +308,9 @@ int path_expand_home(const char *in, char *out, size_t n)
 		int r = path_home(home, sizeof(home));
 		if (r)
 			return r;
-		return xsnprintf(out, n, "%s%s", home, in + 1);
+		return join2(out, n, home, in + 1);
 	}
-	return xsnprintf(out, n, "%s", in);
+	return join2(out, n, in, "");
 }
 
 static int mkdir_parents(const char *dir)

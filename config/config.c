@@ -324,14 +324,16 @@ static void add_defaults(struct config_list *l, const char *const *items, size_t
 {
 	for (size_t i = 0; i < n; i++) {
 		char buf[CONFIG_MAX_ITEM];
+		const char *item = items[i];
 		if (home) {
 			/* Without a home directory the entry cannot name anything. */
 			if (path_expand_home(items[i], buf, sizeof(buf)) || buf[0] != '/')
 				continue;
-		} else if (xsnprintf(buf, sizeof(buf), "%s", items[i])) {
+			item = buf;
+		} else if (strlen(item) >= sizeof(buf)) {
 			continue;
 		}
-		(void)list_add(l, buf);
+		(void)list_add(l, item);
 	}
 }
 

@@ -16,15 +16,37 @@
 
 #include "common/util.h"
 
+/* False when fnmatch(g, name, 0) cannot match: a glob's first character,
+ * when literal, must be the name's first, and its last, when literal, the
+ * name's last. The walk asks every name against every glob; these two
+ * comparisons settle most pairs without fnmatch. */
+static bool may_match(const char *g, const char *name, size_t nlen)
+{
+	char first = g[0];
+	if (!first)
+		return true;
+	if (first != name[0] && first != '*' && first != '?' && first != '[' && first != '\\')
+		return false;
+	char last = g[strlen(g) - 1];
+	return last == '*' || last == '?' || last == ']' || last == '\\' ||
+	       (nlen > 0 && name[nlen - 1] == last);
+}
+
+static bool glob_match(const char *g, const char *name, size_t nlen)
+{
+	return may_match(g, name, nlen) && fnmatch(g, name, 0) == 0;
+}
+
 bool sandbox_hide_match(const struct sb_strv *globs, const char *name)
 {
 	bool hit = false;
+	size_t nlen = strlen(name);
 	for (size_t i = 0; globs && i < globs->n; i++) {
 		const char *g = globs->v[i];
 		if (g[0] == '!') {
-			if (fnmatch(g + 1, name, 0) == 0)
+			if (glob_match(g + 1, name, nlen))
 				return false;
-		} else if (!hit && fnmatch(g, name, 0) == 0) {
+		} else if (!hit && glob_match(g, name, nlen)) {
 			hit = true;
 		}
 	}
@@ -75,6 +97,8 @@ struct walk {
 	struct link_ent *links;
 	size_t nlinks, caplinks;
 	dev_t root_dev;
+	bool find_links;   /* note every file with more than one link */
+	bool linked_hidden; /* a hidden file has more than one link */
 };
 
 static void note_link(struct walk *w, const struct stat *st, const char *path, bool hidden)
@@ -114,25 +138,35 @@ static int walk_dir(struct walk *w, int dfd, const char *path, unsigned depth)
 			w->m->truncated = true;
 			break;
 		}
-		char child[PATH_MAX];
-		if (xsnprintf(child, sizeof(child), "%s/%s", strcmp(path, "/") ? path : "", n) < 0)
+		bool hidden = sandbox_hide_match(w->globs, n);
+		/* an entry the directory says is not a directory matters only
+		 * when hidden, or when hard links are looked for */
+		if (!hidden && !w->find_links && e->d_type != DT_DIR && e->d_type != DT_UNKNOWN)
 			continue;
 		struct stat st;
 		if (fstatat(dirfd(d), n, &st, AT_SYMLINK_NOFOLLOW) != 0)
 			continue;
-		bool hidden = sandbox_hide_match(w->globs, n);
+		bool linked = S_ISREG(st.st_mode) && st.st_nlink > 1;
+		if (hidden && linked)
+			w->linked_hidden = true;
+		if (!w->find_links)
+			linked = false;
+		/* most entries: a plain file, nothing to note, no path to build */
+		if (!hidden && !linked && (!S_ISDIR(st.st_mode) || st.st_dev != w->root_dev))
+			continue;
+		char child[PATH_MAX];
+		if (xsnprintf(child, sizeof(child), "%s/%s", strcmp(path, "/") ? path : "", n) < 0)
+			continue;
 		if (hidden) {
 			r = sandbox_masks_add(w->m, child);
-			if (S_ISREG(st.st_mode) && st.st_nlink > 1)
+			if (linked)
 				note_link(w, &st, child, true);
 			continue;
 		}
-		if (S_ISREG(st.st_mode) && st.st_nlink > 1) {
+		if (linked) {
 			note_link(w, &st, child, false);
 			continue;
 		}
-		if (!S_ISDIR(st.st_mode) || st.st_dev != w->root_dev)
-			continue;
 		if (!strcmp(n, ".git") || !strcmp(n, "node_modules") ||
 		    sb_strv_has(&w->m->dirs, child))
 			continue;
@@ -163,7 +197,17 @@ int sandbox_hide_scan(struct sandbox_masks *m, const char *root,
 		return HUSH_EIO;
 	}
 	w.root_dev = st.st_dev;
+	/* A first walk stats only hidden entries and directories. Only when
+	 * a hidden file has other links does a second one stat every file,
+	 * to find those other names by inode. */
+	size_t walked = m->walked;
 	int r = walk_dir(&w, fd, root, 0);
+	if (r == 0 && w.linked_hidden) {
+		m->walked = walked;
+		w.find_links = true;
+		fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		r = fd < 0 ? HUSH_EIO : walk_dir(&w, fd, root, 0);
+	}
 	/* other names of a hidden inode inside the tree */
 	for (size_t i = 0; r == 0 && i < w.nlinks; i++) {
 		if (w.links[i].hidden)

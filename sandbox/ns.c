@@ -6,11 +6,11 @@
  * domain; then exec.
  *
  * Process layout:
- *   hush sandbox (P, outside) --fork--> helper (U) --fork--> init (C, pid 1
- *   in the new pid namespace) --fork--> agent (A)
- * U unshares the user, pid and mount namespaces (so P's mounts stay as they
- * are and P can remove its temporary directory), C mounts, A enters the
- * nested user+mount namespace. A failure in U, C or A before exec travels
+ *   hush sandbox (P, outside) --clone--> init (C, pid 1 in the new pid
+ *   namespace) --fork--> agent (A)
+ * The clone makes the user, pid and mount namespaces (so P's mounts stay as
+ * they are and P can remove its temporary directory), C mounts, A enters
+ * the nested user+mount namespace. A failure in C or A before exec travels
  * to P through a close-on-exec pipe as (step, errno). */
 #include "sandbox/sandbox.h"
 
@@ -23,18 +23,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <poll.h>
-#include <sys/inotify.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/statfs.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <linux/capability.h>
+#include <linux/magic.h>
 #include <linux/securebits.h>
 
 #include "common/util.h"
@@ -121,7 +122,7 @@ static const char *step_text(int s)
 	switch (s) {
 	case ST_UNSHARE_USER: return "creating the user, pid and mount namespaces";
 	case ST_UIDMAP: return "mapping the user id into the namespace";
-	case ST_FORK: return "starting the sandbox init process";
+	case ST_FORK: return "starting the agent process";
 	case ST_PRIVATE: return "making mounts private";
 	case ST_MASK_FILE: return "masking a hidden file";
 	case ST_MASK_DIR: return "masking a hidden directory";
@@ -210,6 +211,13 @@ static void forward_signal(int sig)
 {
 	if (fwd_pid > 0)
 		kill((pid_t)fwd_pid, sig);
+}
+
+static void forwarded_set(sigset_t *set)
+{
+	sigemptyset(set);
+	for (size_t i = 0; i < ARRAY_LEN(forwarded); i++)
+		sigaddset(set, forwarded[i]);
 }
 
 static void set_forwarding(pid_t to)
@@ -397,14 +405,25 @@ static int wait_for(pid_t pid)
 /* Re-masking. The kernel detaches a mount whose mount point is unlinked or
  * renamed over from another namespace, so a hidden file that an editor
  * outside replaces by rename would lose its mask. The init watches the
- * parent directories of the masks and, when a masked name appears again,
- * masks it anew in the agent's mount namespace (which it may enter: the
- * agent's user namespace is a child of ours, created by the same uid).
- * There is a window of a few milliseconds: this narrows the gap, it does
- * not close it. */
+ * parent directories of the masks and, when a name is created in or moved
+ * into one of them, looks at that directory's masks in the agent's mount
+ * namespace (which it may enter: the agent's user namespace is a child of
+ * ours, created by the same uid) and masks anew each one that no longer
+ * shows its mask. There is a window of a few milliseconds: this narrows
+ * the gap, it does not close it.
+ *
+ * The watches are dnotify (F_NOTIFY), not inotify: closing an inotify
+ * instance that holds watches waits for an SRCU grace period (some 15 ms),
+ * and every session's exit waited for the init to close it. dnotify's
+ * marks belong to one group that is never torn down, so its descriptors
+ * close at once. Its events name the directory only (si_fd of
+ * SIG_DNOTIFY), or nothing (SIGIO, when the queue of real-time signals is
+ * full: every mask is looked at). */
+#define SIG_DNOTIFY (SIGRTMIN + 1)
+
 struct watch {
-	int wd;
-	const char *dir;
+	int fd;
+	char *dir;
 };
 
 static bool in_list(const struct sb_strv *l, const char *p)
@@ -415,7 +434,7 @@ static bool in_list(const struct sb_strv *l, const char *p)
 	return false;
 }
 
-static void add_parent_watch(int ifd, struct watch *w, size_t *nw, size_t cap, char *path,
+static void add_parent_watch(struct watch *w, size_t *nw, size_t cap, char *path,
 			     const struct sb_strv *dirs)
 {
 	char *slash = strrchr(path, '/');
@@ -427,77 +446,121 @@ static void add_parent_watch(int ifd, struct watch *w, size_t *nw, size_t cap, c
 	for (size_t i = 0; i < *nw && !under_mask; i++)
 		under_mask = strcmp(w[i].dir, dir) == 0;
 	if (!under_mask) {
-		int wd = inotify_add_watch(ifd, dir, IN_CREATE | IN_MOVED_TO | IN_ONLYDIR);
-		if (wd >= 0)
-			w[(*nw)++] = (struct watch){ wd, strdup(dir) };
+		int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd >= 0 && fcntl(fd, F_SETSIG, SIG_DNOTIFY) == 0 &&
+		    fcntl(fd, F_NOTIFY, DN_CREATE | DN_RENAME | DN_MULTISHOT) == 0 &&
+		    (w[*nw].dir = strdup(dir)) != NULL)
+			w[(*nw)++].fd = fd;
+		else if (fd >= 0)
+			close(fd);
 	}
 	*slash = '/';
 }
 
+/* True when path lies directly in dir (NULL: anywhere). */
+static bool parent_is(const char *path, const char *dir)
+{
+	if (!dir)
+		return true;
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		return false;
+	size_t n = (size_t)(slash - path);
+	if (n == 0)
+		return strcmp(dir, "/") == 0;
+	return strlen(dir) == n && strncmp(path, dir, n) == 0;
+}
+
+/* True when path shows a mask: the empty file, or the read-only two-inode
+ * tmpfs that mask_dir mounts. Nothing there (deleted) counts as hidden: a
+ * name created later comes with an event of its own. */
+static bool shows_mask(const char *path, const struct stat *empty)
+{
+	struct stat st;
+	struct statfs sf;
+	if (lstat(path, &st) != 0)
+		return true;
+	if (!S_ISDIR(st.st_mode))
+		return st.st_dev == empty->st_dev && st.st_ino == empty->st_ino;
+	return statfs(path, &sf) == 0 && sf.f_type == TMPFS_MAGIC && sf.f_files == 2 &&
+	       (sf.f_flags & ST_RDONLY);
+}
+
+static void remask(const struct sandbox_spec *s, const char *dir, const struct stat *empty)
+{
+	const struct sb_strv *lists[] = { &s->masks->files, &s->masks->dirs };
+	for (size_t l = 0; l < ARRAY_LEN(lists); l++)
+		for (size_t i = 0; i < lists[l]->n; i++) {
+			const char *p = lists[l]->v[i];
+			struct stat st;
+			if (!parent_is(p, dir) || shows_mask(p, empty) || lstat(p, &st) != 0)
+				continue;
+			if (S_ISDIR(st.st_mode))
+				mask_dir(p);
+			else
+				mask_file(s->empty_file, p);
+		}
+}
+
 static int watch_and_wait(const struct sandbox_spec *s, pid_t agent, int mntfd)
 {
+	/* From here on the init works in the agent's mount namespace: its
+	 * own, used by nobody else now, is torn down at once, while the
+	 * agent runs, instead of on the way out. */
+	bool entered = setns(mntfd, CLONE_NEWNS) == 0;
 	size_t cap = s->masks->files.n + s->masks->dirs.n;
-	int ifd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
 	struct watch *w = cap ? calloc(cap, sizeof(*w)) : NULL;
-	sigset_t chld;
-	sigemptyset(&chld);
-	sigaddset(&chld, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &chld, NULL);
-	int sfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (ifd < 0 || !w || sfd < 0)
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIG_DNOTIFY);
+	sigaddset(&set, SIGIO);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	int sfd = signalfd(-1, &set, SFD_CLOEXEC);
+	struct stat empty;
+	if (!w || sfd < 0 || stat(s->empty_file, &empty) != 0) {
+		free(w);
 		return wait_for(agent);
+	}
 	size_t nw = 0;
 	char path[PATH_MAX];
 	for (size_t i = 0; i < s->masks->files.n; i++) {
 		snprintf(path, sizeof(path), "%s", s->masks->files.v[i]);
-		add_parent_watch(ifd, w, &nw, cap, path, &s->masks->dirs);
+		add_parent_watch(w, &nw, cap, path, &s->masks->dirs);
 	}
 	for (size_t i = 0; i < s->masks->dirs.n; i++) {
 		snprintf(path, sizeof(path), "%s", s->masks->dirs.v[i]);
-		add_parent_watch(ifd, w, &nw, cap, path, &s->masks->dirs);
+		add_parent_watch(w, &nw, cap, path, &s->masks->dirs);
 	}
-	bool entered = false;
-	for (bool first = true;; first = false) {
-		struct pollfd pf[2] = { { sfd, POLLIN, 0 }, { ifd, POLLIN, 0 } };
-		if (!first && poll(pf, nw ? 2 : 1, -1) < 0 && errno != EINTR)
+	for (;;) {
+		int st;
+		pid_t r;
+		while ((r = waitpid(-1, &st, WNOHANG)) > 0)
+			if (r == agent)
+				return exit_code(st);
+		if (r < 0 && errno == ECHILD)
+			return 1;
+		struct signalfd_siginfo si[16];
+		ssize_t len = read(sfd, si, sizeof(si));
+		if (len < 0 && errno == EINTR)
+			continue;
+		if (len <= 0)
 			break;
-		if (first || pf[0].revents) {
-			struct signalfd_siginfo si;
-			while (read(sfd, &si, sizeof(si)) > 0)
-				;
-			int st;
-			pid_t r;
-			while ((r = waitpid(-1, &st, WNOHANG)) > 0)
-				if (r == agent)
-					return exit_code(st);
-			if (r < 0 && errno == ECHILD)
-				return 1;
-		}
-		if (nw && pf[1].revents) {
-			char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
-			ssize_t len = read(ifd, buf, sizeof(buf));
-			for (char *p = buf; len > 0 && p < buf + len;) {
-				struct inotify_event *ev = (struct inotify_event *)p;
-				p += sizeof(*ev) + ev->len;
-				const char *dir = NULL;
+		for (size_t k = 0; k < (size_t)len / sizeof(si[0]); k++) {
+			const char *dir = NULL;
+			if ((int)si[k].ssi_signo == SIG_DNOTIFY) {
 				for (size_t i = 0; i < nw && !dir; i++)
-					if (w[i].wd == ev->wd)
+					if (w[i].fd == si[k].ssi_fd)
 						dir = w[i].dir;
-				if (!dir || !ev->len ||
-				    xsnprintf(path, sizeof(path), "%s/%s", strcmp(dir, "/") ? dir : "",
-					      ev->name) < 0)
+				if (!dir)
 					continue;
-				bool isdir = ev->mask & IN_ISDIR;
-				if (!(isdir ? in_list(&s->masks->dirs, path) : in_list(&s->masks->files, path)))
-					continue;
-				if (!entered && setns(mntfd, CLONE_NEWNS) != 0)
-					continue;
-				entered = true;
-				if (isdir)
-					mask_dir(path);
-				else
-					mask_file(s->empty_file, path);
+			} else if (si[k].ssi_signo != SIGIO) {
+				continue;
 			}
+			if (!entered && setns(mntfd, CLONE_NEWNS) != 0)
+				continue;
+			entered = true;
+			remask(s, dir, &empty);
 		}
 	}
 	return wait_for(agent);
@@ -769,6 +832,9 @@ static _Noreturn void init_main(const struct sandbox_spec *s, int rfd, uid_t uid
 	}
 	close(rfd);
 	set_forwarding(a);
+	sigset_t fwd;
+	forwarded_set(&fwd);
+	sigprocmask(SIG_UNBLOCK, &fwd, NULL);
 	int mntfd = -1;
 	if (sync[0] >= 0) {
 		close(sync[1]);
@@ -852,56 +918,67 @@ int sandbox_run(const struct sandbox_spec *s, int *status, char *err, size_t n)
 	gid_t gid = getgid();
 	pid_t child;
 	if (s->userns) {
-		/* A helper process makes the namespaces, so that ours (and our
-		 * mounts) stay as they are; its child is the pid namespace's
-		 * init and sets up the mounts. */
-		child = fork();
+		/* One clone makes the user, pid and mount namespaces (ours, and
+		 * our mounts, stay as they are): the child is the pid
+		 * namespace's init from the start and sets up the mounts. A
+		 * raw clone, as bubblewrap does: fork() takes no namespace
+		 * flags, and unshare() would need a helper process in between.
+		 * The signals we forward stay blocked in the child until it
+		 * forwards them on (an init drops those it has no handler
+		 * for). */
+		/* the pid namespace exists once its init does: the init waits
+		 * at the gate until on_start has seen it */
+		int gate[2] = { -1, -1 };
+		if (s->on_start && pipe2(gate, O_CLOEXEC) != 0) {
+			snprintf(err, n, "pipe: %s", strerror(errno));
+			close(p[0]);
+			close(p[1]);
+			return HUSH_EIO;
+		}
+		sigset_t fwd, old;
+		forwarded_set(&fwd);
+		sigprocmask(SIG_BLOCK, &fwd, &old);
+		child = (pid_t)syscall(SYS_clone, CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | SIGCHLD,
+				       NULL, NULL, NULL, NULL);
 		if (child == 0) {
 			close(p[0]);
-			if (unshare(CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS) != 0)
-				fail_child(p[1], ST_UNSHARE_USER, NULL);
 			if (map_self(uid, gid) != 0)
 				fail_child(p[1], ST_UIDMAP, NULL);
-			prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-			/* the pid namespace exists once its init does: the init
-			 * waits at the gate until on_start has seen it */
-			int gate[2] = { -1, -1 };
-			if (s->on_start && pipe2(gate, O_CLOEXEC) != 0)
-				fail_child(p[1], ST_FORK, NULL);
-			pid_t c = fork();
-			if (c < 0)
-				fail_child(p[1], ST_FORK, NULL);
-			if (c == 0) {
-				if (gate[1] >= 0) {
-					close(gate[1]);
-					char b;
-					while (read(gate[0], &b, 1) < 0 && errno == EINTR)
-						;
-					close(gate[0]);
-				}
-				init_main(s, p[1], uid, gid);
-			}
-			if (s->on_start) {
-				/* still dumpable: the broker reads our ns/ links */
-				close(gate[0]);
-				s->on_start(s->hook_arg, proc_pidns(0, true));
+			if (gate[1] >= 0) {
+				/* the broker registers the session by our ns/
+				 * links: still dumpable until it has */
 				close(gate[1]);
+				char c;
+				while (read(gate[0], &c, 1) < 0 && errno == EINTR)
+					;
+				close(gate[0]);
 			}
 			prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-			close(p[1]);
-			set_forwarding(c);
-			int code = wait_for(c);
-			if (s->on_end)
-				s->on_end(s->hook_arg);
-			_exit(code);
+			init_main(s, p[1], uid, gid);
 		}
+		int e = errno;
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		if (gate[0] >= 0) {
+			close(gate[0]);
+			if (child > 0)
+				s->on_start(s->hook_arg, child, proc_pidns(child, false));
+			close(gate[1]);
+		}
+		if (child < 0 && e != EAGAIN) {
+			/* nothing ran: the caller may fall back to Landlock alone */
+			snprintf(err, n, "%s: %s", step_text(ST_UNSHARE_USER), strerror(e));
+			close(p[0]);
+			close(p[1]);
+			return HUSH_EPERM;
+		}
+		errno = e;
 	} else {
 		child = fork();
 		if (child == 0) {
 			close(p[0]);
 			prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 			if (s->on_start)
-				s->on_start(s->hook_arg, 0);
+				s->on_start(s->hook_arg, getpid(), 0);
 			agent_exec(s, p[1], -1, -1, uid, gid);
 		}
 	}
@@ -919,6 +996,8 @@ int sandbox_run(const struct sandbox_spec *s, int *status, char *err, size_t n)
 		;
 	close(p[0]);
 	int code = wait_for(child);
+	if (s->userns && s->on_end)
+		s->on_end(s->hook_arg);
 	if (got == (ssize_t)sizeof(r)) {
 		r.path[sizeof(r.path) - 1] = '\0';
 		snprintf(err, n, "%s%s%s: %s", step_text(r.step), r.path[0] ? " " : "",

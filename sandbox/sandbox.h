@@ -255,11 +255,12 @@ struct sandbox_spec {
 	bool share_display;          /* --allow-display */
 	/* unix socket allow-list (with userns only), or NULL for none */
 	const struct sandbox_sock_policy *sockets;
-	/* Optional: called before the agent starts, in the process whose life
-	 * is the sandbox's, with the inode of the sandbox's pid namespace (0
-	 * without one); and, where that process outlives the agent, after it
-	 * ended. hush sandbox registers its broker session here. */
-	void (*on_start)(void *arg, uint64_t pidns);
+	/* Optional: called once the sandbox exists, before the agent can run,
+	 * with the pid of the sandbox's init (the agent itself without a
+	 * pid namespace) and the inode of its pid namespace (0 without one);
+	 * with a pid namespace, on_end after the sandbox ended. hush sandbox
+	 * registers its broker session here. */
+	void (*on_start)(void *arg, pid_t pid, uint64_t pidns);
 	void (*on_end)(void *arg);
 	void *hook_arg;
 };

@@ -8,7 +8,7 @@ PKGS="build-essential pkg-config libsodium-dev libsecret-1-dev libinih-dev \
 clang libclang-rt-14-dev gnome-keyring dbus dbus-x11 libsecret-tools \
 bubblewrap liburing-dev util-linux procps psmisc python3 nodejs git zsh fish \
 file strace libpcre2-dev libvectorscan-dev xvfb xauth x11-utils xdotool zenity tmux \
-openssh-client gnupg gpg-agent"
+openssh-client gnupg gpg-agent linux-perf"
 # 32-bit static test clients for the i386 system call paths of the filters
 [ "$(dpkg --print-architecture 2>/dev/null)" = amd64 ] && PKGS="$PKGS gcc-multilib"
 

@@ -1,5 +1,7 @@
 /* Unit tests for the sandbox library: the allow-list environment, hide
  * globs, the walk that finds files to mask (hard links included). */
+#include <fnmatch.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,6 +68,39 @@ static void test_match(void)
 	ok(sandbox_hide_match(&g, "server.pem"), "*.pem hidden");
 	ok(!sandbox_hide_match(&g, "env") && !sandbox_hide_match(&g, "README"), "others not");
 	sb_strv_free(&g);
+
+	/* each glob alone gives what fnmatch gives, literal or special first
+	 * and last characters, escapes and brackets included */
+	static const char *const globs[] = {
+		".env", ".env.*", "*.pem", "id_rsa*", "*.tfstate.backup", "service-account*.json",
+		"?x", "x?", "[ab]c", "c[ab]", "a\\*", "\\*b", "a\\", "]x", "x]", "[!.]env",
+		"*", "?", "a*b*c", "*a*", "[", "a[", "\\", "", NULL,
+	};
+	static const char *const names[] = {
+		".env", ".env.local", "env", "server.pem", "pem", "id_rsa", "id_rsa.pub", "xid_rsa",
+		"a.tfstate.backup", "service-account-1.json", "ax", "xa", "x", "ac", "bc", "ca",
+		"a*", "a", "ab", "*b", "b", "a\\", "]x", "x]", "xenv", "aXbYc", "abc", "[", "a[",
+		"\\", "\xc3\xa9", "\xc3\xa9.pem", NULL,
+	};
+	size_t bad = 0, pairs = 0;
+	for (size_t i = 0; globs[i]; i++) {
+		struct sb_strv one = { 0 }, neg = { 0 };
+		char nglob[64];
+		snprintf(nglob, sizeof(nglob), "!%s", globs[i]);
+		strv(&one, (const char *const[]){ globs[i], NULL });
+		strv(&neg, (const char *const[]){ "*", nglob, NULL });
+		for (size_t j = 0; names[j]; j++, pairs++) {
+			bool want = fnmatch(globs[i], names[j], 0) == 0;
+			if (sandbox_hide_match(&one, names[j]) != want ||
+			    sandbox_hide_match(&neg, names[j]) != !want) {
+				bad++;
+				printf("#   glob '%s' name '%s': fnmatch says %d\n", globs[i], names[j], want);
+			}
+		}
+		sb_strv_free(&one);
+		sb_strv_free(&neg);
+	}
+	ok(bad == 0 && pairs > 700, "hide globs agree with fnmatch (%zu pairs, %zu differ)", pairs, bad);
 }
 
 static int put(const char *dir, const char *name)
