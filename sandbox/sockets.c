@@ -82,7 +82,7 @@
 #include "common/util.h"
 
 /* worker threads, each handling one connect at a time */
-#define SOCK_WORKERS 32
+#define SOCK_WORKERS 8
 /* a probe connect to a listener whose queue is full waits this long */
 #define SOCK_PROBE_TIMEOUT_S 5
 /* listener verdicts remembered per socket inode */
