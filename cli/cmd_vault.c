@@ -15,6 +15,7 @@
 #include "common/util.h"
 #include "config/config.h"
 #include "vault/import.h"
+#include "vault/backup.h"
 #include "vault/open.h"
 #include "vault/passphrase.h"
 #include "vault/vault.h"
@@ -567,6 +568,8 @@ int cmd_passwd(int argc, char **argv)
 		}
 	}
 	struct vault *v = open_or_die(&o, &cfg, VAULT_WRITE);
+	uint8_t oldkey[VAULT_KEY_BYTES];
+	vault_copy_key(v, oldkey);
 	int r;
 	if (o.keyring) {
 		r = vault_rekey(v, VAULT_KEY_KEYRING, NULL, NULL);
@@ -609,6 +612,17 @@ int cmd_passwd(int argc, char **argv)
 		printf(was_keyring ? "the vault is now keyed by a passphrase\n"
 				   : "passphrase changed\n");
 	}
+	/* The backups of migrated files are sealed with a subkey of the vault
+	 * key: seal them again under the new one. */
+	uint8_t newkey[VAULT_KEY_BYTES];
+	vault_copy_key(v, newkey);
+	char bdir[4096];
+	size_t nb = 0;
+	if (backup_dir(bdir, sizeof(bdir)) == 0 && (r = backup_rekey(bdir, oldkey, newkey, &nb)) != 0)
+		msg_warn("%zu backup%s in %s sealed again, then: %s; those left open only with the old key",
+			 nb, nb == 1 ? "" : "s", bdir, hush_strerror(r));
+	sodium_memzero(oldkey, sizeof(oldkey));
+	sodium_memzero(newkey, sizeof(newkey));
 	vault_close(v);
 	config_free(&cfg);
 	return 0;

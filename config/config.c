@@ -38,6 +38,7 @@ static const char *const default_hide[] = {
 	".pgpass", ".my.cnf", ".git-credentials", ".vault-token", ".s3cfg",
 	".boto", "credentials.json", "service-account*.json",
 	"terraform.tfvars", "*.auto.tfvars", "*.tfstate", "*.tfstate.backup",
+	"*.hush-backup-*",
 };
 static const char *const default_hide_dirs[] = {
 	"~/.ssh", "~/.aws", "~/.kube", "~/.docker", "~/.gnupg",
