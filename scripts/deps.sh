@@ -1,13 +1,24 @@
 #!/bin/sh
-# Install the Debian packages hush needs to build and test.
+# Install the Debian packages hush needs to build, test and package.
 #   deps.sh --install           install (root) or print the apt-get line
 #   deps.sh --check-or-install  do nothing when everything is present
+#   --build-only (after either) only what building and `make demo` need
+# Without root, missing packages are listed with the apt-get line to run,
+# and the exit status is 2.
 set -eu
 
-PKGS="build-essential pkg-config libsodium-dev libsecret-1-dev libinih-dev \
-clang libclang-rt-14-dev gnome-keyring dbus dbus-x11 libsecret-tools \
-bubblewrap liburing-dev util-linux procps psmisc python3 nodejs git zsh fish \
-file strace"
+# build and run: compiler, libraries, the tools the sandbox and demo use
+BUILD_PKGS="build-essential pkg-config libsodium-dev libsecret-1-dev libinih-dev \
+util-linux procps"
+# tests, fuzzing, packaging, docs
+TEST_PKGS="clang libclang-rt-14-dev gnome-keyring dbus dbus-x11 libsecret-tools \
+bubblewrap liburing-dev psmisc python3 nodejs git zsh fish file strace \
+mandoc bash-completion debhelper dpkg-dev lintian fakeroot xvfb zenity \
+x11-apps netpbm"
+
+mode="${1:---install}"
+PKGS="$BUILD_PKGS $TEST_PKGS"
+[ "${2:-}" = "--build-only" ] && PKGS="$BUILD_PKGS"
 
 missing=""
 for p in $PKGS; do
@@ -15,11 +26,11 @@ for p in $PKGS; do
 		|| missing="$missing $p"
 done
 
-case "${1:---install}" in
+case "$mode" in
 --check-or-install)
 	[ -z "$missing" ] && exit 0 ;;
 --install) ;;
-*) echo "usage: deps.sh [--install|--check-or-install]" >&2; exit 2 ;;
+*) echo "usage: deps.sh [--install|--check-or-install] [--build-only]" >&2; exit 2 ;;
 esac
 
 if [ -z "$missing" ]; then
@@ -27,10 +38,9 @@ if [ -z "$missing" ]; then
 	exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then
-	echo "deps: missing:$missing" >&2
-	echo "deps: run as root:" >&2
-	echo "  apt-get update && apt-get install -y$missing" >&2
-	exit 1
+	echo "hush: missing Debian packages:$missing" >&2
+	echo "hint: run as root: apt-get update && apt-get install -y --no-install-recommends$missing" >&2
+	exit 2
 fi
 echo "deps: installing:$missing"
 export DEBIAN_FRONTEND=noninteractive
