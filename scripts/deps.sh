@@ -14,7 +14,7 @@ util-linux procps"
 TEST_PKGS="clang libclang-rt-14-dev gnome-keyring dbus dbus-x11 libsecret-tools \
 bubblewrap liburing-dev psmisc python3 nodejs git zsh fish file strace \
 mandoc bash-completion debhelper dpkg-dev lintian fakeroot xvfb zenity \
-x11-apps netpbm"
+x11-apps netpbm xdotool groff"
 
 mode="${1:---install}"
 PKGS="$BUILD_PKGS $TEST_PKGS"
