@@ -9,12 +9,12 @@ set -eu
 
 # build and run: compiler, libraries, the tools the sandbox and demo use
 BUILD_PKGS="build-essential pkg-config libsodium-dev libsecret-1-dev libinih-dev \
-util-linux procps"
+util-linux procps python3"
 # tests, fuzzing, packaging, docs
 TEST_PKGS="clang libclang-rt-14-dev gnome-keyring dbus dbus-x11 libsecret-tools \
-bubblewrap liburing-dev psmisc python3 nodejs git zsh fish file strace \
+bubblewrap liburing-dev psmisc nodejs git zsh fish file strace \
 mandoc bash-completion debhelper dpkg-dev lintian fakeroot xvfb zenity \
-x11-apps netpbm xdotool groff"
+x11-apps netpbm xdotool groff-base"
 
 mode="${1:---install}"
 PKGS="$BUILD_PKGS $TEST_PKGS"
