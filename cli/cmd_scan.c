@@ -291,9 +291,9 @@ static void today(char *out, size_t n, const char *fmt)
 	strftime(out, n, fmt, &tm);
 }
 
-static struct vault *open_vault_or_report(int passphrase_fd)
+struct vault *open_vault_or_report(int passphrase_fd, int flags)
 {
-	struct vault_open_opts vo = { .passphrase_fd = passphrase_fd, .flags = VAULT_WRITE };
+	struct vault_open_opts vo = { .passphrase_fd = passphrase_fd, .flags = flags };
 	struct vault_err err;
 	struct vault *v = NULL;
 	if (vault_open_default(&vo, &v, &err) != 0) {
@@ -369,7 +369,7 @@ static int dotenv_replace(const char *file, bool dry_run, int pfd)
 		printf("nothing to move in %s\n", file);
 		goto out;
 	}
-	struct vault *v = open_vault_or_report(pfd);
+	struct vault *v = open_vault_or_report(pfd, VAULT_WRITE);
 	if (!v) {
 		status = 1;
 		goto out;
@@ -659,7 +659,7 @@ int cmd_migrate(int argc, char **argv)
 			goto out;
 		}
 	}
-	struct vault *v = open_vault_or_report(pfd);
+	struct vault *v = open_vault_or_report(pfd, VAULT_WRITE);
 	if (!v) {
 		status = 1;
 		goto out;

@@ -65,47 +65,20 @@ static void step(struct setup *s, const char *what)
 	fflush(stdout);
 }
 
-/* Runs "hush ARGS..." with our stdio; returns its exit status (or 127). */
-static int run_hush(const struct setup *s, const char *const *args)
+/* Runs "hush ARGS..." and returns its exit status (127 when it could not
+ * start). With out, its stdout is also kept in out[n] (NUL-terminated, cut
+ * short when longer) while still shown to the user. */
+static int run_hush_into(const struct setup *s, const char *const *args, char *out, size_t n)
 {
-	char *argv[16];
-	size_t n = 0;
-	argv[n++] = (char *)"hush";
-	for (; *args && n + 1 < ARRAY_LEN(argv); args++)
-		argv[n++] = (char *)*args;
-	argv[n] = NULL;
+	int p[2] = { -1, -1 };
+	if (out && pipe2(p, O_CLOEXEC) < 0)
+		return 127;
 	fflush(stdout);
 	fflush(stderr);
 	pid_t pid = fork();
-	if (pid < 0)
-		return 127;
 	if (pid == 0) {
-		execv(s->self, argv);
-		_exit(127);
-	}
-	int st;
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			return 127;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-
-/* Runs "hush ARGS..." with stdout into out[n] (NUL-terminated, cut short
- * when longer) and also shown to the user. Returns the exit status. */
-static int run_hush_capture(const struct setup *s, const char *const *args, char *out, size_t n)
-{
-	int p[2];
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return 127;
-	fflush(stdout);
-	pid_t pid = fork();
-	if (pid < 0) {
-		close(p[0]);
-		close(p[1]);
-		return 127;
-	}
-	if (pid == 0) {
-		dup2(p[1], 1);
+		if (out)
+			dup2(p[1], 1);
 		char *argv[16];
 		size_t k = 0;
 		argv[k++] = (char *)"hush";
@@ -115,29 +88,38 @@ static int run_hush_capture(const struct setup *s, const char *const *args, char
 		execv(s->self, argv);
 		_exit(127);
 	}
-	close(p[1]);
-	size_t len = 0;
-	char chunk[4096];
-	ssize_t r;
-	while ((r = read(p[0], chunk, sizeof(chunk))) != 0) {
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
+	if (out) {
+		close(p[1]);
+		size_t len = 0;
+		char chunk[4096];
+		ssize_t r;
+		while (pid > 0 && (r = read(p[0], chunk, sizeof(chunk))) != 0) {
+			if (r < 0) {
+				if (errno == EINTR)
+					continue;
+				break;
+			}
+			fwrite(chunk, 1, (size_t)r, stdout);
+			size_t take = (size_t)r < n - 1 - len ? (size_t)r : n - 1 - len;
+			memcpy(out + len, chunk, take);
+			len += take;
 		}
-		fwrite(chunk, 1, (size_t)r, stdout);
-		size_t take = (size_t)r < n - 1 - len ? (size_t)r : n - 1 - len;
-		memcpy(out + len, chunk, take);
-		len += take;
+		out[len] = 0;
+		close(p[0]);
+		fflush(stdout);
 	}
-	out[len] = 0;
-	close(p[0]);
-	fflush(stdout);
+	if (pid < 0)
+		return 127;
 	int st;
 	while (waitpid(pid, &st, 0) < 0)
 		if (errno != EINTR)
 			return 127;
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static int run_hush(const struct setup *s, const char *const *args)
+{
+	return run_hush_into(s, args, NULL, 0);
 }
 
 /* yes/no: --yes answers yes; without a terminal the offer is skipped. */
@@ -459,7 +441,7 @@ int cmd_setup(int argc, char **argv)
 	step(&s, "shell startup files");
 	char out[65536];
 	const char *const dry[] = { "migrate", "--dry-run", NULL };
-	rc = run_hush_capture(&s, dry, out, sizeof(out));
+	rc = run_hush_into(&s, dry, out, sizeof(out));
 	if (rc != 0) {
 		status = 1;
 	} else if (!strstr(out, "would move 0 ")) {

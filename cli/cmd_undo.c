@@ -18,7 +18,6 @@
 #include "cli/cmd_scan.h"
 #include "common/util.h"
 #include "vault/backup.h"
-#include "vault/open.h"
 #include "vault/vault.h"
 
 struct pathlist {
@@ -134,15 +133,9 @@ static int backup_key_for(int pfd, uint8_t key[VAULT_KEY_BYTES])
 	struct stat st;
 	if (path_vault(vpath, sizeof(vpath)) != 0 || lstat(vpath, &st) != 0)
 		return 0;
-	struct vault_open_opts vo = { .passphrase_fd = pfd, .flags = 0 };
-	struct vault_err err;
-	struct vault *v = NULL;
-	if (vault_open_default(&vo, &v, &err) != 0) {
-		msg_error("%s", err.what);
-		if (err.hint[0])
-			msg_hint("%s", err.hint);
+	struct vault *v = open_vault_or_report(pfd, 0);
+	if (!v)
 		return -1;
-	}
 	vault_copy_key(v, key);
 	vault_close(v);
 	return 1;
