@@ -263,9 +263,9 @@ static void today(char *out, size_t n, const char *fmt)
 	strftime(out, n, fmt, &tm);
 }
 
-static struct vault *open_vault_or_report(int passphrase_fd)
+struct vault *open_vault_or_report(int passphrase_fd, int flags)
 {
-	struct vault_open_opts vo = { .passphrase_fd = passphrase_fd, .flags = VAULT_WRITE };
+	struct vault_open_opts vo = { .passphrase_fd = passphrase_fd, .flags = flags };
 	struct vault_err err;
 	struct vault *v = NULL;
 	if (vault_open_default(&vo, &v, &err) != 0) {
@@ -318,6 +318,7 @@ static int dotenv_replace(const char *file, bool dry_run, int pfd)
 		*slash = 0;
 	migrate_project_name(dir, project, sizeof(project));
 	struct migrate_plan p;
+	uint8_t vkey[VAULT_KEY_BYTES] = { 0 };
 	int status = 0;
 	rc = migrate_plan_dotenv(data, len, project, &p);
 	if (rc != 0) {
@@ -340,7 +341,7 @@ static int dotenv_replace(const char *file, bool dry_run, int pfd)
 		printf("nothing to move in %s\n", file);
 		goto out;
 	}
-	struct vault *v = open_vault_or_report(pfd);
+	struct vault *v = open_vault_or_report(pfd, VAULT_WRITE);
 	if (!v) {
 		status = 1;
 		goto out;
@@ -348,6 +349,7 @@ static int dotenv_replace(const char *file, bool dry_run, int pfd)
 	rc = migrate_store(v, &p);
 	if (rc >= 0 && migrate_moving(&p))
 		rc = vault_save(v);
+	vault_copy_key(v, vkey);
 	vault_close(v);
 	if (rc < 0) {
 		msg_error("import: cannot store the values of %s in the vault: %s", file, hush_strerror(rc));
@@ -361,13 +363,11 @@ static int dotenv_replace(const char *file, bool dry_run, int pfd)
 	}
 	if (migrate_render(data, len, "", &p) != 0)
 		die("out of memory");
-	char stamp[32], backup[PATH_MAX + 64];
-	today(stamp, sizeof(stamp), "%Y%m%dT%H%M%S");
-	snprintf(backup, sizeof(backup), "%s.hush-backup-%s", real, stamp);
-	rc = migrate_write(real, data, len, &p, backup);
+	char backup[PATH_MAX];
+	rc = migrate_write(real, data, len, &p, vkey, backup, sizeof(backup));
 	if (rc != 0) {
 		msg_error("import: cannot rewrite %s: %s", file,
-			  rc == HUSH_EEXIST ? "the backup file already exists" : strerror(errno));
+			  rc == HUSH_EIO ? strerror(errno) : hush_strerror(rc));
 		msg_hint("the values are in the vault; the file is unchanged");
 		status = 1;
 		goto out;
@@ -382,7 +382,8 @@ static int dotenv_replace(const char *file, bool dry_run, int pfd)
 	for (size_t i = 0; i < p.n; i++)
 		if (!p.v[i].skip_why)
 			printf("  %s -> %s%s\n", p.v[i].name, p.v[i].target, p.v[i].already ? " (already there)" : "");
-	printf("%s now lists the names only; backup (mode 0600): %s\n\n", file, backup);
+	printf("%s now lists the names only; encrypted backup: %s\n"
+	       "(\"hush migrate --undo %s\" puts the file back)\n\n", file, backup, file);
 	printf("next: add a grant to %s so your program gets them, e.g.\n\n  [grant %s]\n"
 	       "  ; the program that reads these variables:\n  command = /usr/bin/node\n  secrets = ",
 	       "config.ini", grant);
@@ -394,6 +395,7 @@ static int dotenv_replace(const char *file, bool dry_run, int pfd)
 		}
 	printf("\n\nthen start it through the broker: hush run --grant %s -- node server.js\n", grant);
 out:
+	sodium_memzero(vkey, sizeof(vkey));
 	migrate_plan_free(&p);
 	sodium_memzero(data, len);
 	free(data);
@@ -414,7 +416,8 @@ int cmd_import_replace(int argc, char **argv)
 			       "scoped to the project (<PROJECT>_<NAME>; PROJECT is the directory's name\n"
 			       "upper-cased, other characters turned into '_') and leaves the file with\n"
 			       "the names only (NAME=), comments kept, so the setup stays documented.\n"
-			       "A 0600 backup FILE.hush-backup-<time> is made first; the rewrite is atomic.\n"
+			       "An encrypted backup goes into hush's data directory first (hush migrate\n"
+			       "--undo FILE restores it); the rewrite is atomic.\n"
 			       "Values built from $VAR or $(...) stay. A name already in the vault with\n"
 			       "another value is not overwritten (reported, exit 1).\n"
 			       "Prints the grant to add so `hush run` gives the values to your program.\n");
@@ -460,15 +463,22 @@ static int migrate_dotenv_files(const struct scan_result *r)
 
 static void migrate_usage(FILE *f)
 {
-	fputs("usage: hush migrate [FILE...] [--dry-run] [--yes] [--passphrase-fd N]\n\n"
+	fputs("usage: hush migrate [FILE...] [--dry-run] [--yes] [--passphrase-fd N]\n"
+	      "       hush migrate --undo [FILE...] | --purge-backups [FILE...]\n\n"
 	      "Moves secrets exported by shell startup files into the vault and rewrites\n"
 	      "each moved line as a comment saying where the secret went. Everything else\n"
-	      "stays byte for byte; mode and owner are kept; a 0600 backup\n"
-	      "FILE.hush-backup-<time> is written first and the rewrite is atomic.\n\n"
+	      "stays byte for byte; mode and owner are kept; the rewrite is atomic. The\n"
+	      "original is first sealed with the vault's key into <data>/backups/, which\n"
+	      "the sandbox hides: no readable copy stays next to the file.\n\n"
 	      "  FILE        default: ~/.bashrc ~/.bash_profile ~/.profile ~/.zshrc ~/.zshenv\n"
 	      "              ~/.config/fish/config.fish (those that exist)\n"
 	      "  --dry-run   show the diff (values masked) and change nothing\n"
-	      "  --yes       do not ask for confirmation (needed when stdin is not a terminal)\n\n"
+	      "  --yes       do not ask for confirmation (needed when stdin is not a terminal)\n"
+	      "  --undo      put each FILE (default: every file with a backup) back exactly as\n"
+	      "              it was from its newest backup, then remove its backups; the\n"
+	      "              secrets stay in the vault\n"
+	      "  --purge-backups  remove the backups of each FILE (default: all), and the\n"
+	      "              plaintext FILE.hush-backup-<time> copies older versions left\n\n"
 	      "Recognised: export NAME=value, NAME=value; export NAME, declare -x NAME=value,\n"
 	      "fish's set -gx / set -x NAME value; for secret-looking names (TOKEN, SECRET,\n"
 	      "PASSWORD, API_KEY, ...) or values the scanner recognises. Values built from\n"
@@ -488,7 +498,7 @@ struct rcjob {
 
 int cmd_migrate(int argc, char **argv)
 {
-	bool dry = false, yes = false;
+	bool dry = false, yes = false, undo = false, purge = false;
 	int pfd = -1;
 	char **files = NULL;
 	size_t nfiles = 0;
@@ -501,6 +511,10 @@ int cmd_migrate(int argc, char **argv)
 			dry = true;
 		} else if (!strcmp(a, "--yes") || !strcmp(a, "-y")) {
 			yes = true;
+		} else if (!strcmp(a, "--undo")) {
+			undo = true;
+		} else if (!strcmp(a, "--purge-backups")) {
+			purge = true;
 		} else if (!strcmp(a, "--passphrase-fd")) {
 			if (++i >= argc)
 				die_usage("migrate", "--passphrase-fd needs a number");
@@ -513,8 +527,12 @@ int cmd_migrate(int argc, char **argv)
 	}
 	if (sodium_init() < 0)
 		die("cannot initialise libsodium");
+	if ((undo || purge) && (dry || yes || (undo && purge)))
+		die_usage("migrate", "--undo and --purge-backups go alone (with FILEs and --passphrase-fd)");
 	bool explicit_files = nfiles > 0;
-	if (!explicit_files) {
+	char **defaults = NULL;
+	size_t ndefaults = 0;
+	{
 		char home[PATH_MAX];
 		if (path_home(home, sizeof(home)) != 0)
 			die("cannot find the home directory");
@@ -522,11 +540,27 @@ int cmd_migrate(int argc, char **argv)
 						   ".zshenv", ".config/fish/config.fish" };
 		for (size_t i = 0; i < ARRAY_LEN(rel); i++) {
 			char p[PATH_MAX];
-			if (xsnprintf(p, sizeof(p), "%s/%s", home, rel[i]) == 0 && exists(p) &&
+			if (xsnprintf(p, sizeof(p), "%s/%s", home, rel[i]) == 0 &&
+			    add_path(&defaults, &ndefaults, p) < 0)
+				die("out of memory");
+			if (!explicit_files && !undo && !purge && exists(p) &&
 			    add_path(&files, &nfiles, p) < 0)
 				die("out of memory");
 		}
 	}
+	if (undo || purge) {
+		int st = cmd_migrate_undo(files, nfiles, defaults, ndefaults, purge, pfd);
+		for (size_t i = 0; i < nfiles; i++)
+			free(files[i]);
+		free(files);
+		for (size_t i = 0; i < ndefaults; i++)
+			free(defaults[i]);
+		free(defaults);
+		return st;
+	}
+	for (size_t i = 0; i < ndefaults; i++)
+		free(defaults[i]);
+	free(defaults);
 	char date[32];
 	today(date, sizeof(date), "%Y-%m-%d");
 	struct rcjob *jobs = calloc(nfiles ? nfiles : 1, sizeof(*jobs));
@@ -534,6 +568,7 @@ int cmd_migrate(int argc, char **argv)
 		die("out of memory");
 	int status = 0;
 	size_t moving = 0, njobs = 0;
+	uint8_t vkey[VAULT_KEY_BYTES] = { 0 };
 	for (size_t i = 0; i < nfiles; i++) {
 		struct rcjob *j = &jobs[njobs];
 		snprintf(j->shown, sizeof(j->shown), "%s", files[i]);
@@ -596,7 +631,7 @@ int cmd_migrate(int argc, char **argv)
 			goto out;
 		}
 	}
-	struct vault *v = open_vault_or_report(pfd);
+	struct vault *v = open_vault_or_report(pfd, VAULT_WRITE);
 	if (!v) {
 		status = 1;
 		goto out;
@@ -606,6 +641,7 @@ int cmd_migrate(int argc, char **argv)
 		rc = migrate_store(v, &jobs[i].plan);
 	if (rc >= 0)
 		rc = vault_save(v);
+	vault_copy_key(v, vkey);
 	vault_close(v);
 	if (rc < 0) {
 		msg_error("migrate: cannot store the secrets in the vault: %s", hush_strerror(rc));
@@ -613,8 +649,6 @@ int cmd_migrate(int argc, char **argv)
 		status = 1;
 		goto out;
 	}
-	char stamp[32];
-	today(stamp, sizeof(stamp), "%Y%m%dT%H%M%S");
 	size_t moved = 0;
 	for (size_t i = 0; i < njobs; i++) {
 		struct rcjob *j = &jobs[i];
@@ -631,12 +665,11 @@ int cmd_migrate(int argc, char **argv)
 			continue;
 		if (migrate_render(j->data, j->len, date, &j->plan) != 0)
 			die("out of memory");
-		char backup[PATH_MAX + 64];
-		snprintf(backup, sizeof(backup), "%s.hush-backup-%s", j->real, stamp);
-		rc = migrate_write(j->real, j->data, j->len, &j->plan, backup);
+		char backup[PATH_MAX];
+		rc = migrate_write(j->real, j->data, j->len, &j->plan, vkey, backup, sizeof(backup));
 		if (rc != 0) {
 			msg_error("migrate: cannot rewrite %s: %s", j->shown,
-				  rc == HUSH_EEXIST ? "the backup file already exists" : strerror(errno));
+				  rc == HUSH_EIO ? strerror(errno) : hush_strerror(rc));
 			msg_hint("the secrets are in the vault; the file is unchanged");
 			status = 1;
 			continue;
@@ -647,7 +680,7 @@ int cmd_migrate(int argc, char **argv)
 				       j->plan.v[k].line, j->plan.v[k].already ? " (it was already there)" : "");
 				moved++;
 			}
-		printf("backup of %s (mode 0600): %s\n", j->shown, backup);
+		printf("encrypted backup of %s: %s\n", j->shown, backup);
 	}
 	if (moved) {
 		printf("\nnext:\n"
@@ -662,9 +695,11 @@ int cmd_migrate(int argc, char **argv)
 					first = false;
 				}
 		printf("\n\n    then run them as: hush run -- gh ...\n"
-		       "  - in your own scripts: \"$(hush get NAME)\"\n");
+		       "  - in your own scripts: \"$(hush get NAME)\"\n"
+		       "  - to put the files back as they were: hush migrate --undo\n");
 	}
 out:
+	sodium_memzero(vkey, sizeof(vkey));
 	for (size_t i = 0; i < njobs; i++) {
 		migrate_plan_free(&jobs[i].plan);
 		sodium_memzero(jobs[i].data, jobs[i].len);

@@ -15,6 +15,7 @@
 #include "common/util.h"
 #include "config/config.h"
 #include "vault/import.h"
+#include "vault/backup.h"
 #include "vault/open.h"
 #include "vault/passphrase.h"
 #include "vault/vault.h"
@@ -478,15 +479,212 @@ static void rep_failed(void *ctx, int line, const char *why)
 	fprintf(stderr, "%s: %s:%d: %s\n", msg_progname(), r->file, line, why);
 }
 
+/* --- hush import --keyring --- */
+
+#define KEYRING_IMPORT_MAX 1000
+
+struct kr_item {
+	char name[HUSH_MAX_NAME];
+	char *value;   /* sodium_malloc'd */
+	size_t len;
+};
+
+struct kr_import {
+	struct kr_item *v;
+	size_t n;
+	const char *as;      /* --as NAME */
+	size_t unnamed;      /* items without a usable name */
+};
+
+static int kr_collect(void *ctx, const char *name, const char *label, const char *value,
+		      size_t len)
+{
+	(void)label;
+	struct kr_import *k = ctx;
+	if (k->n >= KEYRING_IMPORT_MAX)
+		return HUSH_ETOOBIG;
+	const char *n = k->as ? k->as : name;
+	if (!n || !env_name_valid(n)) {
+		k->unnamed++;
+		return 0;
+	}
+	if (len > VAULT_MAX_VALUE)
+		return HUSH_ETOOBIG;
+	struct kr_item *it = &k->v[k->n];
+	snprintf(it->name, sizeof(it->name), "%s", n);
+	if (!(it->value = sodium_malloc(len + 1)))
+		return HUSH_ENOMEM;
+	memcpy(it->value, value, len);
+	it->value[len] = 0;
+	it->len = len;
+	k->n++;
+	return 0;
+}
+
+static void kr_free(struct kr_import *k)
+{
+	for (size_t i = 0; i < k->n; i++)
+		sodium_free(k->v[i].value);
+	free(k->v);
+}
+
+static void import_keyring_usage(void)
+{
+	printf("usage: hush import --keyring --envchain NAMESPACE [--dry-run] [--passphrase-fd N]\n"
+	       "       hush import --keyring ATTR VALUE [ATTR VALUE...] (--name-from ATTR | --as NAME)\n"
+	       "                   [--dry-run] [--passphrase-fd N]\n\n"
+	       "Copies secrets you keep in the desktop keyring (Secret Service) into the\n"
+	       "vault, listing the names it stores, never the values.\n\n"
+	       "  --envchain NS     envchain's variables of namespace NS (schema\n"
+	       "                    envchain.EnvironmentVariable; each item's \"key\" is the name)\n"
+	       "  ATTR VALUE ...    items whose attributes match all pairs, as in\n"
+	       "                    `secret-tool search ATTR VALUE`\n"
+	       "  --name-from ATTR  name each item by the value of its attribute ATTR\n"
+	       "  --as NAME         store the one matching item as NAME\n"
+	       "  --dry-run         list the names that would be stored, change nothing\n%s\n"
+	       "A name already in the vault with another value is not overwritten\n"
+	       "(reported, exit 1); the keyring items are left as they are.\n%s",
+	       fd_help, unlock_help);
+}
+
+static int cmd_import_keyring(int argc, char **argv)
+{
+	const char *envchain = NULL, *name_from = NULL, *as = NULL;
+	const char *attrs[64];
+	size_t nattrs = 0;
+	bool dry = false;
+	struct opts o = { .passphrase_fd = -1 };
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--keyring")) {
+			continue;
+		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			import_keyring_usage();
+			return 0;
+		} else if (!strcmp(a, "--dry-run")) {
+			dry = true;
+		} else if (!strcmp(a, "--envchain") || !strcmp(a, "--name-from") || !strcmp(a, "--as") ||
+			   !strcmp(a, "--passphrase-fd")) {
+			if (i + 1 >= argc)
+				die_usage("import", "%s needs a value", a);
+			const char *v = argv[++i];
+			if (!strcmp(a, "--envchain"))
+				envchain = v;
+			else if (!strcmp(a, "--name-from"))
+				name_from = v;
+			else if (!strcmp(a, "--as"))
+				as = v;
+			else {
+				char *end;
+				long fd = strtol(v, &end, 10);
+				if (!*v || *end || fd < 0 || fd > 1 << 20)
+					die_usage("import", "--passphrase-fd needs a file descriptor number");
+				o.passphrase_fd = (int)fd;
+			}
+		} else if (a[0] == '-') {
+			die_usage("import", "unknown option '%s'", a);
+		} else if (nattrs + 2 > ARRAY_LEN(attrs) || i + 1 >= argc) {
+			die_usage("import", "attributes come in ATTR VALUE pairs (at most %zu)",
+				  ARRAY_LEN(attrs) / 2);
+		} else {
+			attrs[nattrs++] = a;
+			attrs[nattrs++] = argv[++i];
+		}
+	}
+	if (!envchain == !nattrs)
+		die_usage("import", "give either --envchain NAMESPACE or ATTR VALUE pairs");
+	if (envchain && (name_from || as))
+		die_usage("import", "--envchain names each variable by its own key");
+	if (nattrs && !name_from == !as)
+		die_usage("import", "with ATTR VALUE pairs, give --name-from ATTR or --as NAME");
+	if (as && !env_name_valid(as))
+		die_usage("import", "'%s' is not a valid name ([A-Za-z_][A-Za-z0-9_]*)", as);
+	sodium_or_die();
+	const char *ec[2] = { "name", envchain };
+	struct kr_import k = { .as = as };
+	if (!(k.v = calloc(KEYRING_IMPORT_MAX, sizeof(*k.v))))
+		die("out of memory");
+	char why[256] = "";
+	int r = keyring_search(envchain ? "envchain.EnvironmentVariable" : NULL,
+			       envchain ? ec : attrs, envchain ? 2 : nattrs,
+			       envchain ? "key" : name_from, kr_collect, &k, why, sizeof(why));
+	if (r) {
+		kr_free(&k);
+		if (r == HUSH_EKEYRING)
+			die_status(1, "start the desktop session's keyring, or check DBUS_SESSION_BUS_ADDRESS",
+				   "import: cannot search the desktop keyring: %s", why);
+		die("import: cannot read the keyring items: %s", hush_strerror(r));
+	}
+	int status = 0;
+	if (k.unnamed)
+		fprintf(stderr, "hush: import: %zu matching item%s without a usable name (%s) skipped\n",
+			k.unnamed, k.unnamed == 1 ? "" : "s",
+			envchain ? "no valid \"key\" attribute" : "attribute missing or not a valid name");
+	if (as && k.n > 1) {
+		kr_free(&k);
+		die_status(2, "narrow the search, or use --name-from ATTR",
+			   "import: %zu items match and --as names only one", k.n);
+	}
+	if (k.n == 0) {
+		kr_free(&k);
+		msg_error("import: no matching item in the keyring");
+		return 1;
+	}
+	if (dry) {
+		for (size_t i = 0; i < k.n; i++)
+			printf("would import %s\n", k.v[i].name);
+		printf("%zu to import (nothing changed)\n", k.n);
+		kr_free(&k);
+		return status;
+	}
+	char path[4096];
+	vault_path_or_die(path, sizeof(path));
+	struct vault *v = open_or_die(&o, NULL, VAULT_WRITE);
+	size_t stored = 0;
+	for (size_t i = 0; i < k.n; i++) {
+		const char *old;
+		size_t olen;
+		if (vault_get(v, k.v[i].name, &old, &olen) == 0) {
+			if (olen == k.v[i].len && sodium_memcmp(old, k.v[i].value, olen) == 0) {
+				printf("%s is already in the vault\n", k.v[i].name);
+				continue;
+			}
+			fprintf(stderr, "hush: not imported: %s: a different value is already in the vault\n",
+				k.v[i].name);
+			status = 1;
+			continue;
+		}
+		r = vault_set(v, k.v[i].name, k.v[i].value, k.v[i].len, VAULT_ORIGIN_IMPORT);
+		if (r) {
+			fprintf(stderr, "hush: not imported: %s: %s\n", k.v[i].name, hush_strerror(r));
+			status = 1;
+			continue;
+		}
+		printf("imported %s\n", k.v[i].name);
+		stored++;
+	}
+	kr_free(&k);
+	if (stored)
+		save_or_die(v, path);
+	vault_close(v);
+	printf("%zu imported from the keyring\n", stored);
+	return status;
+}
+
 int cmd_import(int argc, char **argv)
 {
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--keyring"))
+			return cmd_import_keyring(argc, argv);
 	for (int i = 1; i < argc; i++)
 		if (!strcmp(argv[i], "--replace"))
 			return cmd_import_replace(argc, argv); /* cli/cmd_scan.c */
 	struct opts o;
 	parse_opts(argc, argv, "", 1, &o);
 	if (o.help) {
-		printf("usage: hush import FILE [--passphrase-fd N]\n\n"
+		printf("usage: hush import FILE [--passphrase-fd N]\n"
+		       "       hush import FILE --replace ...   (see hush import FILE --replace --help)\n"
+		       "       hush import --keyring ...        (see hush import --keyring --help)\n\n"
 		       "Import the NAME=value lines of a dotenv file into the vault (origin\n"
 		       "'import'). Accepted: blank lines, # comments, 'export NAME=...',\n"
 		       "unquoted values (a ' #' starts a comment), \"double quotes\" with\n"
@@ -567,6 +765,8 @@ int cmd_passwd(int argc, char **argv)
 		}
 	}
 	struct vault *v = open_or_die(&o, &cfg, VAULT_WRITE);
+	uint8_t oldkey[VAULT_KEY_BYTES];
+	vault_copy_key(v, oldkey);
 	int r;
 	if (o.keyring) {
 		r = vault_rekey(v, VAULT_KEY_KEYRING, NULL, NULL);
@@ -609,6 +809,17 @@ int cmd_passwd(int argc, char **argv)
 		printf(was_keyring ? "the vault is now keyed by a passphrase\n"
 				   : "passphrase changed\n");
 	}
+	/* The backups of migrated files are sealed with a subkey of the vault
+	 * key: seal them again under the new one. */
+	uint8_t newkey[VAULT_KEY_BYTES];
+	vault_copy_key(v, newkey);
+	char bdir[4096];
+	size_t nb = 0;
+	if (backup_dir(bdir, sizeof(bdir)) == 0 && (r = backup_rekey(bdir, oldkey, newkey, &nb)) != 0)
+		msg_warn("%zu backup%s in %s sealed again, then: %s; those left open only with the old key",
+			 nb, nb == 1 ? "" : "s", bdir, hush_strerror(r));
+	sodium_memzero(oldkey, sizeof(oldkey));
+	sodium_memzero(newkey, sizeof(newkey));
 	vault_close(v);
 	config_free(&cfg);
 	return 0;

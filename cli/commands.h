@@ -36,5 +36,7 @@ int cmd_doctor(int argc, char **argv);
 /* scanner: cli/cmd_scan.c */
 int cmd_scan(int argc, char **argv);
 int cmd_migrate(int argc, char **argv);
+/* first run: cli/cmd_setup.c */
+int cmd_setup(int argc, char **argv);
 
 #endif

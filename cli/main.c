@@ -14,6 +14,7 @@ struct command {
 };
 
 static const struct command commands[] = {
+	{ "setup", cmd_setup, "a guided first run: vault, scan, migration, config" },
 	{ "init", cmd_init, "create the vault (passphrase or --keyring)" },
 	{ "set", cmd_set, "store a secret (value from stdin or a no-echo prompt)" },
 	{ "get", cmd_get, "print a secret's value (for your own scripts)" },

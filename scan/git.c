@@ -73,15 +73,15 @@ static int git_run(char *const argv[], int in_fd, char **out, size_t *outlen)
 	int st = 0;
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;
-	if (bad) {
+	/* check-ignore exits 1 when nothing is ignored: still a valid answer */
+	if (bad || !WIFEXITED(st) || (WEXITSTATUS(st) != 0 && WEXITSTATUS(st) != 1)) {
 		free(buf);
 		return -1;
 	}
 	buf[n] = 0;
 	*out = buf;
 	*outlen = n;
-	/* check-ignore exits 1 when nothing is ignored: still a valid answer */
-	return WIFEXITED(st) && (WEXITSTATUS(st) == 0 || WEXITSTATUS(st) == 1) ? 0 : -1;
+	return 0;
 }
 
 /* Work tree top of the directory holding file (absolute), or false. */

@@ -1,10 +1,11 @@
 /* Moving secrets out of shell rc files and .env files into the vault:
  * planning (rcfile.c / dotenv parser + scanner rules), storing without
  * silent overwrites, rendering the rewritten file with only the moved lines
- * changed, masked diffs, and the backup + atomic rewrite. */
+ * changed, masked diffs, and the sealed backup + atomic rewrite. */
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "common/err.h"
 #include "scan/match.h"
 #include "scan/migrate.h"
+#include "vault/backup.h"
 #include "vault/vault.h"
 
 static struct migrate_item *plan_add(struct migrate_plan *p)
@@ -277,25 +279,18 @@ void migrate_diff(FILE *f, const char *path, const char *data, size_t len,
 }
 
 int migrate_write(const char *path, const char *orig, size_t olen, const struct migrate_plan *p,
-		  const char *backup_path)
+		  const uint8_t vkey[VAULT_KEY_BYTES], char *backup, size_t n)
 {
 	struct stat st;
 	if (stat(path, &st) != 0)
 		return HUSH_EIO;
-	int fd = open(backup_path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return errno == EEXIST ? HUSH_EEXIST : HUSH_EIO;
-	if (write_all(fd, orig, olen) < 0 || fsync(fd) < 0 ||
-	    ((st.st_uid != geteuid() || st.st_gid != getegid()) && fchown(fd, st.st_uid, st.st_gid) < 0)) {
-		int e = errno;
-		close(fd);
-		unlink(backup_path);
-		errno = e;
-		return HUSH_EIO;
-	}
-	if (close(fd) < 0 || fsync_parent_dir(backup_path) < 0)
-		return HUSH_EIO;
-	int rc = file_write_atomic(path, p->out, p->out_len, st.st_mode & 07777, NULL);
+	char dir[PATH_MAX];
+	int rc = backup_dir(dir, sizeof(dir));
+	if (!rc)
+		rc = backup_save(dir, vkey, path, orig, olen, &st, backup, n);
+	if (rc)
+		return rc;
+	rc = file_write_atomic(path, p->out, p->out_len, st.st_mode & 07777, NULL);
 	if (rc != 0)
 		return rc;
 	if ((st.st_uid != geteuid() || st.st_gid != getegid()) && lchown(path, st.st_uid, st.st_gid) < 0)

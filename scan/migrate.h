@@ -9,10 +9,12 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "common/util.h"
 #include "scan/rcfile.h"
+#include "vault/vault.h"
 
 struct vault;
 
@@ -71,11 +73,12 @@ int migrate_render(const char *data, size_t len, const char *date, struct migrat
 /* Number of items that move. */
 size_t migrate_moving(const struct migrate_plan *p);
 
-/* Writes a 0600 backup of orig to backup_path (O_EXCL), then replaces path
- * atomically with p->out keeping its mode and owner. 0 or HUSH_EIO/
- * HUSH_EEXIST (errno kept). */
-int migrate_write(const char *path, const char *orig, size_t olen,
-		  const struct migrate_plan *p, const char *backup_path);
+/* Seals a backup of orig (path's current bytes, mode and owner) under vkey
+ * into hush's backup directory (vault/backup.h), then replaces path
+ * atomically with p->out keeping its mode and owner. The backup file's
+ * path goes to backup[n]. 0 or a HUSH_E* code (errno kept for HUSH_EIO). */
+int migrate_write(const char *path, const char *orig, size_t olen, const struct migrate_plan *p,
+		  const uint8_t vkey[VAULT_KEY_BYTES], char *backup, size_t n);
 
 /* A unified diff of the change with the removed lines' values masked. */
 void migrate_diff(FILE *f, const char *path, const char *data, size_t len,

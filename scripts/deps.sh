@@ -1,16 +1,26 @@
 #!/bin/sh
-# Install the Debian packages hush needs to build and test.
+# Install the Debian packages hush needs to build, test and package.
 #   deps.sh --install           install (root) or print the apt-get line
 #   deps.sh --check-or-install  do nothing when everything is present
+#   --build-only (after either) only what building and `make demo` need
+# Without root, missing packages are listed with the apt-get line to run,
+# and the exit status is 2.
 set -eu
 
-PKGS="build-essential pkg-config libsodium-dev libsecret-1-dev libinih-dev \
-clang libclang-rt-14-dev gnome-keyring dbus dbus-x11 libsecret-tools \
-bubblewrap liburing-dev util-linux procps psmisc python3 nodejs git zsh fish \
-file strace libpcre2-dev libvectorscan-dev xvfb xauth x11-utils xdotool zenity tmux \
-openssh-client gnupg gpg-agent linux-perf"
+# build and run: compiler, libraries, the tools the sandbox and demo use
+BUILD_PKGS="build-essential pkg-config libsodium-dev libsecret-1-dev libinih-dev \
+libpcre2-dev libvectorscan-dev util-linux procps python3"
+# tests, fuzzing, packaging, docs, benchmarks
+TEST_PKGS="clang libclang-rt-14-dev gnome-keyring dbus dbus-x11 libsecret-tools \
+bubblewrap liburing-dev psmisc nodejs git zsh fish file strace \
+mandoc bash-completion debhelper dpkg-dev lintian fakeroot xvfb xauth x11-utils zenity \
+x11-apps netpbm xdotool groff-base tmux openssh-client gnupg gpg-agent linux-perf"
 # 32-bit static test clients for the i386 system call paths of the filters
-[ "$(dpkg --print-architecture 2>/dev/null)" = amd64 ] && PKGS="$PKGS gcc-multilib"
+[ "$(dpkg --print-architecture 2>/dev/null)" = amd64 ] && TEST_PKGS="$TEST_PKGS gcc-multilib"
+
+mode="${1:---install}"
+PKGS="$BUILD_PKGS $TEST_PKGS"
+[ "${2:-}" = "--build-only" ] && PKGS="$BUILD_PKGS"
 
 missing=""
 for p in $PKGS; do
@@ -18,11 +28,11 @@ for p in $PKGS; do
 		|| missing="$missing $p"
 done
 
-case "${1:---install}" in
+case "$mode" in
 --check-or-install)
 	[ -z "$missing" ] && exit 0 ;;
 --install) ;;
-*) echo "usage: deps.sh [--install|--check-or-install]" >&2; exit 2 ;;
+*) echo "usage: deps.sh [--install|--check-or-install] [--build-only]" >&2; exit 2 ;;
 esac
 
 if [ -z "$missing" ]; then
@@ -30,10 +40,9 @@ if [ -z "$missing" ]; then
 	exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then
-	echo "deps: missing:$missing" >&2
-	echo "deps: run as root:" >&2
-	echo "  apt-get update && apt-get install -y$missing" >&2
-	exit 1
+	echo "hush: missing Debian packages:$missing" >&2
+	echo "hint: run as root: apt-get update && apt-get install -y --no-install-recommends$missing" >&2
+	exit 2
 fi
 echo "deps: installing:$missing"
 export DEBIAN_FRONTEND=noninteractive

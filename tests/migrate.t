@@ -3,7 +3,7 @@
 # rc files with tricky quoting (values in the vault equal what the shell
 # itself evaluates), rewritten files pass the shells' syntax check, only the
 # moved lines change, idempotence, dry run changes nothing, collisions are
-# not overwritten, mode/owner kept, 0600 backups, kill -9 during the rewrite
+# not overwritten, mode/owner kept, sealed backups, kill -9 during the rewrite
 # never leaves half a file, and no secret value is ever printed.
 . "$(dirname "$0")/lib.sh"
 setup_home
@@ -95,14 +95,17 @@ PY
 is "only the moved lines changed, everything else byte for byte" "$ok_lines" "same"
 like "nested line keeps the if body non-empty" "$(sed -n 14p "$rc")" $'^\t: # NESTED_SECRET moved to hush vault'
 is "mode kept" "$(stat -c %a "$rc")" "640"
-bk=$(ls "$rc".hush-backup-* 2>/dev/null | head -1)
-is "backup has mode 0600" "$(stat -c %a "$bk" 2>/dev/null)" "600"
-check "backup holds the original bytes" cmp -s "$bk" "$T/bashrc.orig"
+is "no plaintext backup next to the file" "$(find "$HOME" -name '*.hush-backup-*' | wc -l)" "0"
+nbk() { find "$HUSH_HOME/backups" -name '*.hbk' 2>/dev/null | wc -l; }
+is "one sealed backup in the data directory" "$(nbk)" "1"
+bk=$(find "$HUSH_HOME/backups" -name '*.hbk' | head -1)
+is "sealed backup has mode 0600" "$(stat -c %a "$bk" 2>/dev/null)" "600"
+assert_absent "sealed backup holds no value in the clear" "$c1" "$HUSH_HOME/backups"
 cp "$rc" "$T/bashrc.after"
 run "$H" migrate --yes "$rc"; r=$?
 is "second run exits 0" "$r" "0"
 check "second run changes nothing" cmp -s "$rc" "$T/bashrc.after"
-is "second run makes no new backup" "$(ls "$rc".hush-backup-* | wc -l)" "1"
+is "second run makes no new backup" "$(nbk)" "1"
 
 # --- zsh ---
 z="$HOME/.zshrc"
@@ -195,7 +198,7 @@ run "$H" migrate --yes "$T/crash.sh"
 cp "$T/crash.sh" "$T/crash.new"
 bad=0 saw_old=0 saw_new=0
 for i in $(seq 1 12); do
-	cp "$T/crash.orig" "$T/crash.sh"; rm -f "$T"/crash.sh.hush-backup-*
+	cp "$T/crash.orig" "$T/crash.sh"
 	"$H" migrate --yes "$T/crash.sh" >/dev/null 2>&1 &
 	pid=$!
 	sleep "0.$((RANDOM % 10))$((RANDOM % 10))"

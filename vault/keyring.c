@@ -69,6 +69,13 @@ static struct {
 	__typeof__(secret_password_lookup_nonpageable_sync) *password_lookup_nonpageable_sync;
 	__typeof__(secret_password_clear_sync) *password_clear_sync;
 	__typeof__(secret_password_free) *password_free;
+	__typeof__(g_hash_table_lookup) *hash_table_lookup;
+	__typeof__(secret_item_get_attributes) *item_get_attributes;
+	__typeof__(secret_item_get_secret) *item_get_secret;
+	__typeof__(secret_item_get_label) *item_get_label;
+	__typeof__(secret_value_get) *value_get;
+	__typeof__(secret_value_unref) *value_unref;
+	__typeof__(g_free) *free;
 } ss;
 
 enum { LIB_SECRET, LIB_GIO, LIB_GOBJECT, LIB_GLIB, LIB_COUNT };
@@ -108,6 +115,13 @@ static const struct {
 	    password_lookup_nonpageable_sync),
 	SYM(LIB_SECRET, "secret_password_clear_sync", password_clear_sync),
 	SYM(LIB_SECRET, "secret_password_free", password_free),
+	SYM(LIB_GLIB, "g_hash_table_lookup", hash_table_lookup),
+	SYM(LIB_SECRET, "secret_item_get_attributes", item_get_attributes),
+	SYM(LIB_SECRET, "secret_item_get_secret", item_get_secret),
+	SYM(LIB_SECRET, "secret_item_get_label", item_get_label),
+	SYM(LIB_SECRET, "secret_value_get", value_get),
+	SYM(LIB_SECRET, "secret_value_unref", value_unref),
+	SYM(LIB_GLIB, "g_free", free),
 };
 #undef SYM
 
@@ -409,4 +423,68 @@ int keyring_delete(const uint8_t id[VAULT_ID_BYTES])
 	if (err || fired)
 		return gerror_fail(err, fired, NULL, 0);
 	return okay ? 0 : HUSH_ENOENT;
+}
+
+/* envchain's items (sorah/envchain, envchain_linux.c): attribute "name" is
+ * the namespace, "key" the variable. */
+static const SecretSchema envchain_schema = {
+	"envchain.EnvironmentVariable",
+	SECRET_SCHEMA_NONE,
+	{
+		{ "name", SECRET_SCHEMA_ATTRIBUTE_STRING },
+		{ "key", SECRET_SCHEMA_ATTRIBUTE_STRING },
+		{ NULL, 0 },
+	},
+	0, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+};
+
+int keyring_search(const char *schema, const char *const *attrs, size_t nattrs,
+		   const char *name_attr, keyring_item_fn fn, void *ctx, char *why, size_t whylen)
+{
+	if (nattrs % 2 || nattrs == 0 || (schema && strcmp(schema, envchain_schema.name)))
+		return HUSH_EINVAL;
+	int r = keyring_available(why, whylen);
+	if (r)
+		return r;
+	GHashTable *h = ss.hash_table_new(ss.str_hash, ss.str_equal);
+	for (size_t i = 0; i + 1 < nattrs; i += 2)
+		ss.hash_table_insert(h, (gpointer)attrs[i], (gpointer)attrs[i + 1]);
+	struct watchdog w;
+	watchdog_start(&w);
+	GError *err = NULL;
+	GList *items = ss.service_search_sync(NULL, schema ? &envchain_schema : NULL, h,
+					       SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK |
+						       SECRET_SEARCH_LOAD_SECRETS,
+					       w.cancel, &err);
+	bool fired = watchdog_stop(&w);
+	ss.hash_table_unref(h);
+	if (err || fired) {
+		ss.list_free_full(items, ss.object_unref);
+		return gerror_fail(err, fired, why, whylen);
+	}
+	r = 0;
+	for (GList *l = items; l && r == 0; l = l->next) {
+		SecretItem *it = (SecretItem *)l->data;
+		if (ss.item_get_locked(it)) {
+			r = fail(why, whylen, "%sa matching item is locked and could not be unlocked", NULL);
+			break;
+		}
+		GHashTable *ia = ss.item_get_attributes(it);
+		const char *name = name_attr && ia ? ss.hash_table_lookup(ia, name_attr) : NULL;
+		gchar *label = ss.item_get_label(it);
+		SecretValue *sv = ss.item_get_secret(it);
+		if (!sv) {
+			r = fail(why, whylen, "%sthe Secret Service did not hand over a matching item's secret", NULL);
+		} else {
+			gsize len = 0;
+			const gchar *val = ss.value_get(sv, &len);
+			r = fn(ctx, name, label ? label : "", val, len);
+			ss.value_unref(sv);
+		}
+		ss.free(label);
+		if (ia)
+			ss.hash_table_unref(ia);
+	}
+	ss.list_free_full(items, ss.object_unref);
+	return r;
 }

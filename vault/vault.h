@@ -167,6 +167,18 @@ int keyring_delete(const uint8_t id[VAULT_ID_BYTES]);
  * with the reason in why. Never waits longer than the keyring timeout
  * (10 s, or HUSH_KEYRING_TIMEOUT_MS). */
 int keyring_available(char *why, size_t whylen);
+/* Items chosen from the Secret Service: called for each with the value
+ * of name_attr (NULL when the item lacks it), the item's label and its
+ * secret (len bytes, valid during the call only). Return nonzero to stop. */
+typedef int (*keyring_item_fn)(void *ctx, const char *name, const char *label,
+			       const char *value, size_t len);
+/* Calls fn for every item whose attributes match all of attrs (nattrs
+ * strings: ATTR, VALUE, ATTR, VALUE...), unlocking if needed. schema NULL
+ * matches any item (as secret-tool search does); "envchain.EnvironmentVariable"
+ * only envchain's. 0, fn's nonzero result, HUSH_EINVAL (odd attrs, unknown
+ * schema) or HUSH_EKEYRING with the reason in why. */
+int keyring_search(const char *schema, const char *const *attrs, size_t nattrs,
+		   const char *name_attr, keyring_item_fn fn, void *ctx, char *why, size_t whylen);
 /* The reason of the last keyring failure in this thread (static text, no
  * secrets), or "" when none. */
 const char *keyring_last_error(void);
