@@ -50,7 +50,7 @@ void mask_free(struct mask *m)
 	free(m);
 }
 
-int mask_add(struct mask *m, const char *name, const uint8_t *value, size_t len)
+static int needle_add(struct mask *m, const char *name, const uint8_t *value, size_t len)
 {
 	if (len < MASK_MIN_LEN)
 		return HUSH_EINVAL;
@@ -78,6 +78,50 @@ int mask_add(struct mask *m, const char *name, const uint8_t *value, size_t len)
 	}
 	if (len > m->maxlen)
 		m->maxlen = len;
+	return 0;
+}
+
+/* A line of a multi-line value long enough to be worth masking alone (the
+ * body lines of a PEM key; not its armor lines). */
+#define MASK_LINE_MIN 16
+
+int mask_add(struct mask *m, const char *name, const uint8_t *value, size_t len)
+{
+	int r = needle_add(m, name, value, len);
+	if (r < 0 || !memchr(value, '\n', len))
+		return r;
+	/* A multi-line value: through a terminal each "\n" arrives as "\r\n"
+	 * (the pty's ONLCR), and a tool may print one line of it alone. So the
+	 * CRLF form and each long line are masked too. */
+	size_t extra = 0;
+	for (size_t i = 0; i < len; i++)
+		extra += value[i] == '\n' && (i == 0 || value[i - 1] != '\r');
+	uint8_t *crlf = extra ? sodium_malloc(len + extra) : NULL;
+	if (extra && !crlf)
+		return HUSH_ENOMEM;
+	if (crlf) {
+		size_t o = 0;
+		for (size_t i = 0; i < len; i++) {
+			if (value[i] == '\n' && (i == 0 || value[i - 1] != '\r'))
+				crlf[o++] = '\r';
+			crlf[o++] = value[i];
+		}
+		r = needle_add(m, name, crlf, o);
+		sodium_free(crlf);
+		if (r < 0)
+			return r;
+	}
+	for (size_t a = 0; a < len;) {
+		const uint8_t *nl = memchr(value + a, '\n', len - a);
+		size_t end = nl ? (size_t)(nl - value) : len, l = end - a;
+		if (l && value[a + l - 1] == '\r')
+			l--;
+		/* PEM armor ("-----BEGIN ... KEY-----") says what, not which */
+		bool armor = l >= 5 && !memcmp(value + a, "-----", 5);
+		if (l >= MASK_LINE_MIN && l < len && !armor && (r = needle_add(m, name, value + a, l)) < 0)
+			return r;
+		a = end + 1;
+	}
 	return 0;
 }
 

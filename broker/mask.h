@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 #define MASK_MIN_LEN 4
-#define MASK_MAX_NEEDLES 64
+#define MASK_MAX_NEEDLES 256
 
 struct mask;
 
@@ -25,7 +25,8 @@ typedef int (*mask_emit_fn)(void *ctx, const uint8_t *p, size_t n);
 /* New masker (NULL on allocation failure). Free with mask_free(). */
 struct mask *mask_new(void);
 /* Adds a value to hide under name. The value is copied into sodium_malloc
- * memory. 0, HUSH_EINVAL (shorter than MASK_MIN_LEN: not added),
+ * memory. A value with line breaks is masked in its CRLF form too (as a
+ * terminal shows it) and line by line (lines of 16 bytes or more). 0, HUSH_EINVAL (shorter than MASK_MIN_LEN: not added),
  * HUSH_ETOOBIG (too many values) or HUSH_ENOMEM. */
 int mask_add(struct mask *m, const char *name, const uint8_t *value, size_t len);
 /* Feeds n bytes; masked output goes to emit. 0 or the emit error. */

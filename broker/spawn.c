@@ -6,6 +6,7 @@
 #include <fnmatch.h>
 #include <poll.h>
 #include <pty.h>
+#include <pwd.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -30,8 +31,11 @@
 #define CLOSE_RANGE_UNSHARE 2
 #endif
 
+/* From the requester: harmless names only. HOME is not among them: it
+ * decides which startup files, .gitconfig, usercustomize.py, ... a granted
+ * command loads, so it is the broker's own (see spawn_env_build). */
 static const char *const base_names[] = {
-	"HOME", "USER", "LOGNAME", "LANG", "LANGUAGE", "TERM", "COLORTERM", "TZ",
+	"USER", "LOGNAME", "LANG", "LANGUAGE", "TERM", "COLORTERM", "TZ",
 };
 
 
@@ -105,6 +109,15 @@ int spawn_env_build(struct spawn_env *e, const struct grant *g, char *const *req
 	e->v[0] = NULL;
 	const char *path = (g && g->path) ? g->path : SPAWN_DEFAULT_PATH;
 	int r = spawn_env_set(e, "PATH", path, strlen(path));
+	/* HOME: the broker's (it was started by the human, outside any
+	 * sandbox), else the password database's; never the requester's */
+	const char *home = getenv("HOME");
+	if (!home || home[0] != '/') {
+		struct passwd *pw = getpwuid(getuid());
+		home = pw && pw->pw_dir && pw->pw_dir[0] == '/' ? pw->pw_dir : NULL;
+	}
+	if (!r && home)
+		r = spawn_env_set(e, "HOME", home, strlen(home));
 	for (size_t i = 0; !r && i < req_envc; i++) {
 		const char *eq = strchr(req_env[i], '=');
 		if (!eq || eq == req_env[i] || (size_t)(eq - req_env[i]) >= HUSH_MAX_NAME)

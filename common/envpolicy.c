@@ -22,6 +22,8 @@ static const struct envpolicy_entry table[] = {
 	{ "NIS_PATH", false, "NIS+ lookups" },
 	{ "TMPDIR", false, "where programs create (and trust) temporary files" },
 	{ "PATH", false, "which program a name runs (a grant sets its own)" },
+	{ "HOME", false, "which startup files, .gitconfig, usercustomize.py ... load (the broker's own)" },
+	{ "XDG_", true, "where programs read config and data (git reads $XDG_CONFIG_HOME/git/config)" },
 	{ "CDPATH", false, "where cd in a script goes" },
 	{ "IFS", false, "how a shell splits words" },
 	{ "BASH_ENV", false, "a file bash runs at start" },

@@ -142,7 +142,7 @@ struct builtin_profile {
 };
 static const struct builtin_profile builtin_profiles[] = {
 	{ "claude", "claude",
-	  "~/.claude, ~/.local/share/claude",
+	  "~/.claude",
 	  "~/.claude.json, ~/.claude.json.backup",
 	  "ANTHROPIC_BASE_URL, ANTHROPIC_MODEL, ANTHROPIC_SMALL_FAST_MODEL, CLAUDE_CODE_*, "
 	  "DISABLE_*, CLAUDE_CONFIG_DIR",

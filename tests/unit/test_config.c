@@ -671,10 +671,13 @@ static void test_env_policy_agrees(void)
 		char *req[] = { entry };
 		struct spawn_env e;
 		bool dropped = spawn_env_build(&e, &g, req, 1) == 0 && !spawn_env_get(&e, name);
-		bool path_ok = !strcmp(name, "PATH") ? strcmp(spawn_env_get(&e, "PATH"), "1") != 0 : true;
+		/* PATH (the grant's) and HOME (the broker's) are always set:
+		 * dropped means the requester's value did not win */
+		bool own = !strcmp(name, "PATH") || !strcmp(name, "HOME");
+		const char *got = spawn_env_get(&e, name);
+		if (own)
+			dropped = !got || strcmp(got, "1") != 0;
 		spawn_env_free(&e);
-		if (!strcmp(name, "PATH"))
-			dropped = path_ok; /* PATH is always the grant's own */
 		if (control) {
 			ok(!refused && !dropped, "control: %s passes the config check and reaches the command", name);
 			continue;

@@ -145,5 +145,22 @@ int main(void)
 	mask_free(m);
 	mask_free(NULL);
 	ok(1, "mask_free(NULL)");
+	{
+		/* a multi-line value (a PEM key): whole, through a terminal
+		 * (CRLF), and one line alone are all masked */
+		struct mask *k = mask_new();
+		const char *pem = "-----BEGIN KEY-----\nAAAAB3NzaC1yc2EAAAADAQABAAABAQ\nCz9xQ7lKp0mW2e4TfVb8RnYc\n-----END KEY-----\n";
+		ok(k && mask_add(k, "KEY", (const uint8_t *)pem, strlen(pem)) == 0, "add a multi-line value");
+		r = run(k, pem, NULL, 0, &s);
+		ok(r && !strcmp(r, "[hush:KEY]"), "multi-line value masked whole: '%s'", r ? r : "(null)");
+		r = run(k, "-----BEGIN KEY-----\r\nAAAAB3NzaC1yc2EAAAADAQABAAABAQ\r\nCz9xQ7lKp0mW2e4TfVb8RnYc\r\n-----END KEY-----\r\n", NULL, 0, &s);
+		ok(r && !strcmp(r, "[hush:KEY]"), "its CRLF form (a pty) is masked: '%s'", r ? r : "(null)");
+		r = run(k, "line: AAAAB3NzaC1yc2EAAAADAQABAAABAQ\n", NULL, 0, &s);
+		ok(r && !strstr(r, "AAAAB3NzaC1yc2EAAAADAQABAAABAQ") && strstr(r, "[hush:KEY]"),
+		   "one long line alone is masked: '%s'", r ? r : "(null)");
+		r = run(k, "-----END KEY-----\n", NULL, 0, &s);
+		ok(r && !strcmp(r, "-----END KEY-----\n"), "an armor line alone is not: '%s'", r ? r : "(null)");
+		mask_free(k);
+	}
 	return t_done();
 }
