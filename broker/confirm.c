@@ -119,7 +119,7 @@ int confirm_launch(const char *kind, const char *program, const struct confirm_i
 	setenv("HUSH_CONFIRM_EXE", ci->exe ? ci->exe : "", 1);
 	setenv("HUSH_CONFIRM_SECRETS", ci->secrets ? ci->secrets : "", 1);
 	if (!strcmp(kind, "zenity")) {
-		execl(program, program, "--question", "--title=hush", "--no-wrap", "--no-markup", "--text", desc,
+		execl(program, program, "--question", "--title=hush", "--width=640", "--no-markup", "--text", desc,
 		      (char *)NULL);
 	} else if (!strcmp(kind, "kdialog")) {
 		execl(program, program, "--title", "hush", "--yesno", desc, (char *)NULL);

@@ -705,9 +705,18 @@ int cmd_sandbox(int argc, char **argv)
 	struct sandbox_masks m = { 0 };
 	char p[PATH_MAX];
 	struct sb_strv named = { 0 };
-	for (size_t i = 0; i < cfg.hide_dirs.n; i++)
-		if (path_expand_home(cfg.hide_dirs.items[i], p, sizeof(p)) == 0)
+	for (size_t i = 0; i < cfg.hide_dirs.n; i++) {
+		if (path_expand_home(cfg.hide_dirs.items[i], p, sizeof(p)) != 0)
+			continue;
+		/* an agent's own login, inside its profile's state directory,
+		 * stays visible to that agent (hidden from the others) */
+		bool own = false;
+		for (size_t j = 0; prof && j < prof->allow_write.n && !own; j++)
+			own = sandbox_path_under(p, prof->allow_write.items[j]) &&
+			      strcmp(p, prof->allow_write.items[j]) != 0;
+		if (!own)
 			sb_strv_push(&named, p);
+	}
 	for (size_t i = 0; prof && i < prof->hide_dirs.n; i++)
 		if (path_expand_home(prof->hide_dirs.items[i], p, sizeof(p)) == 0)
 			sb_strv_push(&named, p);

@@ -46,6 +46,9 @@ static const char *const default_hide[] = {
 	".lesshst", ".viminfo", ".ts_node_repl_history", ".dbshell", ".mongosh_history",
 	/* rc-file backups (hush migrate's old ones too) and other keys */
 	"*.hush-backup-*", ".sentryclirc", ".dockercfg", ".htpasswd", "*.ovpn",
+	/* editor backups of the above, and project secret files of common tools */
+	".env~", "#.env#", ".env*~", ".envrc", ".dev.vars", "secrets.toml", "kubeconfig",
+	"*.kubeconfig", "local.settings.json", ".secrets", ".databrickscfg",
 };
 /* Credential stores of common tools (directories or single files), from
  * the locations tools document; docs/sandbox.md has the catalogue. */
@@ -78,6 +81,14 @@ static const char *const default_hide_dirs[] = {
 	"~/.config/Bitwarden", "~/.config/Bitwarden CLI", "~/.pki", "~/.cert",
 	"~/.local/share/fish/fish_history", "~/.config/Code/User/globalStorage",
 	"~/.config/git/credentials", "~/.git-credentials",
+	/* more CLIs' logins */
+	"~/.databrickscfg", "~/.kaggle", "~/.huggingface", "~/.cache/huggingface/token",
+	"~/.config/containers/auth.json", "~/.mc", "~/.circleci", "~/.cloudflared",
+	"~/.wrangler", "~/.tsh", "~/.terraformrc", "~/.config/pulumi", "~/.config/anthropic",
+	"~/.config/filezilla", "~/.local/share/recently-used.xbel",
+	/* the agents' own logins (each agent's profile unhides its own) */
+	"~/.claude/.credentials.json", "~/.codex/auth.json", "~/.local/share/opencode/auth.json",
+	"~/.gemini/oauth_creds.json",
 };
 /* Harmless variables only: no bus or agent sockets (XDG_RUNTIME_DIR,
  * DBUS_SESSION_BUS_ADDRESS, SSH_AUTH_SOCK), no proxies (they may carry
@@ -114,12 +125,18 @@ static const char *const default_never_write[] = {
 	/* the agents' own rules */
 	"~/.claude/settings.json", "~/.claude/settings.local.json", "~/.claude/commands",
 	"~/.claude/agents", "~/.claude/hooks", "~/.config/opencode", "~/.codex/config.toml",
-	"~/.gemini/settings.json", "~/.aider.conf.yml",
+	"~/.gemini/settings.json", "~/.gemini/extensions", "~/.aider.conf.yml",
 	/* in the project */
 	".envrc", ".vscode", ".idea", ".claude/settings.json", ".claude/settings.local.json",
 	".claude/commands", ".claude/agents", ".claude/hooks", ".mcp.json", "opencode.json",
 	"opencode.jsonc", ".opencode", ".codex", ".gemini", ".aider.conf.yml", ".husky",
-	".pre-commit-config.yaml", "lefthook.yml", ".lefthook.yml",
+	".pre-commit-config.yaml", "lefthook.yml", ".lefthook.yml", "lefthook.yaml",
+	"lefthook-local.yml", ".lefthook", ".config/lefthook.yml",
+	/* build and task tools that run what their config names */
+	".cargo/config.toml", ".cargo/config", ".yarnrc.yml", ".pnpmfile.cjs", "mise.toml",
+	".mise.toml", "mise.local.toml", ".config/mise.toml", ".mvn/extensions.xml",
+	".mvn/jvm.config", "gradle.properties", ".bazelrc", ".nvim.lua", ".exrc",
+	".dir-locals.el", ".devcontainer", ".cursor", ".windsurf", ".continue", ".zed",
 	/* (the git directories' hooks and config, wherever a .git file points,
 	 * come from sandbox/git.c) */
 };

@@ -32,6 +32,11 @@ stores="
 .config/composer/auth.json
 .pulumi/credentials.json
 .vercel/auth.json
+.databrickscfg
+.kaggle/kaggle.json
+.config/containers/auth.json
+.codex/auth.json
+.claude/.credentials.json
 "
 while IFS= read -r f; do
 	[ -n "$f" ] || continue
@@ -55,3 +60,18 @@ like "a recursive grep over the home ran" "$in" "grep-done"
 	not_ok "a recursive grep over the home found a store: $(grep -F -- "$C" <<<"$in" | head -2)"
 ctl=$(cd "$P" && as_nobody sh -c 'grep -ra GITHUB_TOKEN ~ 2>/dev/null | wc -l')
 is "control: outside, the same grep finds all $n" "$ctl" "$n"
+
+# an agent's own login stays visible to it (its profile's state directory),
+# and is hidden from the others
+o=$(cd "$P" && as_nobody "$NB_BIN/hush" sandbox --profile claude -- cat "$NB_HOME/.claude/.credentials.json" 2>&1)
+like "the claude profile sees Claude Code's own login" "$o" "$C"
+o=$(cd "$P" && as_nobody "$NB_BIN/hush" sandbox --profile claude -- cat "$NB_HOME/.codex/auth.json" 2>&1)
+[[ "$o" != *"$C"* ]] && ok "the claude profile does not see Codex's login" || not_ok "the claude profile sees Codex's login"
+# project files: editor backups and tools' secret files
+for f in .env~ .dev.vars secrets.toml local.settings.json; do
+	printf 'X=%s\n' "$C" >"$P/$f"
+done
+is_root && chown -R "$NOBODY_UID:$NOBODY_UID" "$P"
+o=$(cd "$P" && as_nobody "$NB_BIN/hush" sandbox -- sh -c 'cat .env~ .dev.vars secrets.toml local.settings.json; reader raw .dev.vars 2>/dev/null' 2>&1)
+[[ "$o" != *"$C"* ]] && ok "project secret files (.env~, .dev.vars, secrets.toml, local.settings.json) are hidden" ||
+	not_ok "a project secret file was readable: $(grep -F -- "$C" <<<"$o" | head -1)"

@@ -170,13 +170,13 @@ o=$(cd "$P" && as_nobody "$NB_BIN/hush" sandbox --home allow-list --explain -- c
 
 # --- unprotect: removing a default is explicit and loud ---
 cp "$NB_HOME/.config/hush/config.ini" "$T/cfg.bak"
-printf '\n[sandbox]\nunprotect = .envrc\n' >>"$NB_HOME/.config/hush/config.ini"
-o=$(cd "$P" && as_nobody "$NB_BIN/hush" sandbox -- sh -c 'echo "# edited" >>.envrc && echo envrc-written' 2>&1)
-like "unprotect = .envrc: the agent may write it" "$o" "envrc-written"
-like "unprotect: the sandbox warns at start" "$o" "WARNING: .envrc is writable by the agent \(unprotect"
+printf '\n[sandbox]\nunprotect = .mcp.json\n' >>"$NB_HOME/.config/hush/config.ini"
+o=$(cd "$P" && as_nobody "$NB_BIN/hush" sandbox -- sh -c 'echo "{}" >.mcp.json && echo mcp-written' 2>&1)
+like "unprotect = .mcp.json: the agent may write it" "$o" "mcp-written"
+like "unprotect: the sandbox warns at start" "$o" "WARNING: .mcp.json is writable by the agent \(unprotect"
 cp "$T/cfg.bak" "$NB_HOME/.config/hush/config.ini"
-o=$(cd "$P" && as_nobody "$NB_BIN/hush" sandbox -- sh -c 'echo "# edited" >>.envrc && echo envrc-written' 2>&1)
-[[ "$o" != *envrc-written* ]] && ok "without unprotect, .envrc is read-only again" || not_ok "without unprotect, .envrc is read-only again"
+o=$(cd "$P" && as_nobody "$NB_BIN/hush" sandbox -- sh -c 'echo "{}" >.mcp.json && echo mcp-written' 2>&1)
+[[ "$o" != *mcp-written* ]] && ok "without unprotect, .mcp.json is read-only again" || not_ok "without unprotect, .mcp.json is read-only again"
 
 # --- the git index cannot smuggle a hidden file into the human's commit ---
 C=$(canary)

@@ -32,7 +32,7 @@ out=$(findings <"$T/home.json")
 printf '%s\n' "$out" | sed 's/^/# /'
 # has "DESCRIPTION" ERE: one finding line matches ERE whole
 has() { if grep -Eqx -- "$2" <<<"$out"; then ok "$1"; else not_ok "$1"; echo "#   no line matching $2"; fi; }
-has "shell history: export typed once" "\.bash_history:2:github-pat:visible"
+has "shell history: export typed once (hidden from the sandbox by default)" "\.bash_history:2:github-pat:hidden"
 has "fish history" "\.local/share/fish/fish_history:1:github-user-token:.*"
 has "rc backup left by hush migrate" "\.bashrc\.hush-backup-20260101:2:github-oauth-token:.*"
 has "rc backup copy (.bashrc.bak)" "\.bashrc\.bak:2:github-app-token:.*"
