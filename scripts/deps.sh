@@ -5,7 +5,7 @@
 set -eu
 
 PKGS="build-essential pkg-config libsodium-dev libsecret-1-dev libinih-dev \
-clang libclang-rt-14-dev gnome-keyring dbus dbus-x11 libsecret-tools \
+libssl-dev curl clang libclang-rt-14-dev gnome-keyring dbus dbus-x11 libsecret-tools \
 bubblewrap liburing-dev util-linux procps psmisc python3 nodejs git zsh fish \
 file strace xvfb xauth x11-utils xdotool zenity"
 
