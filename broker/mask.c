@@ -29,6 +29,7 @@ struct mask {
 	struct needle n[MASK_MAX_NEEDLES];
 	size_t count;
 	size_t maxlen;
+	bool first[256];   /* bytes that start some value: others are skipped fast */
 	uint8_t *work;     /* sodium_malloc, cap bytes */
 	size_t cap;
 	size_t tail;       /* kept-back bytes at the start of work */
@@ -78,6 +79,7 @@ int mask_add(struct mask *m, const char *name, const uint8_t *value, size_t len)
 	}
 	if (len > m->maxlen)
 		m->maxlen = len;
+	m->first[value[0]] = true;
 	return 0;
 }
 
@@ -111,6 +113,11 @@ static int process(struct mask *m, size_t len, bool final, mask_emit_fn emit, vo
 	size_t start = 0, i = 0;
 	size_t keep_from = len;
 	while (i < len) {
+		/* no value starts with this byte: nothing to test here */
+		if (!m->first[w[i]]) {
+			i++;
+			continue;
+		}
 		/* near the end, wait while a (longer) value could still match here */
 		if (!final && len - i < m->maxlen && prefix_of_any(m, w + i, len - i)) {
 			keep_from = i;

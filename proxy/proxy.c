@@ -560,41 +560,44 @@ out:
 	return rc;
 }
 
-/* Collects masked output for one chunk. */
+/* Collects masked output for one chunk, with room in front for the
+ * chunk-size line and behind for its CRLF, so a chunk is one write. */
+#define OUT_FRONT 24
 struct outbuf {
 	uint8_t *p;
-	size_t len, cap;
+	size_t len, cap;            /* len counts data after OUT_FRONT */
 };
 
 static int out_emit(void *ctx, const uint8_t *p, size_t n)
 {
 	struct outbuf *o = ctx;
-	if (o->len + n > o->cap) {
-		size_t cap = (o->len + n) * 2;
+	if (OUT_FRONT + o->len + n + 2 > o->cap) {
+		size_t cap = (OUT_FRONT + o->len + n + 2) * 2;
 		uint8_t *q = realloc(o->p, cap);
 		if (!q)
 			return -1;
 		o->p = q;
 		o->cap = cap;
 	}
-	memcpy(o->p + o->len, p, n);
+	memcpy(o->p + OUT_FRONT + o->len, p, n);
 	o->len += n;
 	return 0;
 }
 
-/* Writes data to the client: as one chunk when rechunk is set. */
-static int client_send(struct conn *c, bool rechunk, const uint8_t *p, size_t n)
+/* Writes the collected data to the client: as one chunk when rechunk is
+ * set. */
+static int client_send(struct conn *c, bool rechunk, struct outbuf *o)
 {
-	if (n == 0)
+	if (o->len == 0)
 		return 0;
+	uint8_t *data = o->p + OUT_FRONT;
 	if (!rechunk)
-		return io_write(&c->cli, p, n);
-	char hdr[24];
-	snprintf(hdr, sizeof(hdr), "%zx\r\n", n);
-	if (io_write(&c->cli, hdr, strlen(hdr)) || io_write(&c->cli, p, n) ||
-	    io_write(&c->cli, "\r\n", 2))
-		return HUSH_EIO;
-	return 0;
+		return io_write(&c->cli, data, o->len);
+	char hdr[OUT_FRONT];
+	int hl = snprintf(hdr, sizeof(hdr), "%zx\r\n", o->len);
+	memcpy(data - hl, hdr, (size_t)hl);
+	memcpy(data + o->len, "\r\n", 2);
+	return io_write(&c->cli, data - hl, (size_t)hl + o->len + 2);
 }
 
 /* Streams the response body to the client as it arrives. With a mask the
@@ -667,7 +670,7 @@ static int relay_response_body(struct conn *c, const struct http_head *r, bool n
 			break;
 		if (m && done && mask_flush(m, out_emit, &o))
 			rc = HUSH_ENOMEM;
-		if (!rc && (m ? client_send(c, rechunk, o.p, o.len) : io_write(&c->cli, src, take)))
+		if (!rc && (m ? client_send(c, rechunk, &o) : io_write(&c->cli, src, take)))
 			rc = HUSH_EIO;
 		*bytes += take;
 		if (src == (const uint8_t *)c->rin)
@@ -679,7 +682,7 @@ static int relay_response_body(struct conn *c, const struct http_head *r, bool n
 	}
 	if (!rc && m && until_close) {
 		o.len = 0;
-		if (mask_flush(m, out_emit, &o) || client_send(c, rechunk, o.p, o.len))
+		if (mask_flush(m, out_emit, &o) || client_send(c, rechunk, &o))
 			rc = HUSH_EIO;
 	}
 	if (!rc && m && rechunk && io_write(&c->cli, "0\r\n\r\n", 5))
@@ -798,7 +801,7 @@ static int build_response(struct buf *b, const struct http_head *r, struct mask 
 			    mask_flush(m, out_emit, &o))
 				rc = HUSH_ENOMEM;
 			else
-				rc = buf_put_bytes(b, o.p, o.len);
+				rc = buf_put_bytes(b, o.p + OUT_FRONT, o.len);
 		} else if (!rc) {
 			rc = put(b, hd->value, hd->value_len);
 		}
