@@ -293,3 +293,9 @@ assert_absent "no client output holds the value" "$KEY" body stream.out stream2.
 check "every use is audited with credential, host, method, path, status, bytes" \
 	grep -q '"kind":"use","credential":"anthropic","host":"api.anthropic.com","method":"GET","path":"/v1/echo","status":200,"bytes_up":0,"bytes_down":[1-9]' audit.log
 check_fail "the audit log holds no query string" grep -qF "k=$PH" audit.log
+
+# --- a clean stop (under make sanitize this is where leaks would show) ---
+kill $HOLD 2>/dev/null
+wait $PXPID
+is "the proxy stops cleanly at the end of its input" "$?" 0
+check_fail "... with nothing on stderr (no sanitizer report)" grep -qE 'Sanitizer|runtime error' px.err
