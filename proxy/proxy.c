@@ -302,32 +302,19 @@ int proxy_session_placeholder(struct proxy *p, uint64_t id, size_t i, char *out,
 	return r;
 }
 
-/* The session whose placeholder for credential ci is v[n]; 0 for none.
- * Constant time over the candidates. */
-static uint64_t session_by_placeholder(struct proxy *p, size_t ci, const char *v, size_t n)
+/* The session whose placeholder for credential ci (or whose proxy token,
+ * when ci is SIZE_MAX) is v[n]; 0 for none. Constant time over the
+ * candidates. */
+static uint64_t session_find(struct proxy *p, size_t ci, const char *v, size_t n)
 {
 	uint64_t found = 0;
-	if (n != PROXY_PLACEHOLDER_LEN)
+	if (n != (ci == SIZE_MAX ? PROXY_TOKEN_LEN : PROXY_PLACEHOLDER_LEN))
 		return 0;
 	pthread_mutex_lock(&p->lock);
 	for (size_t k = 0; k < PROXY_MAX_SESSIONS; k++) {
 		struct session *s = &p->sessions[k];
-		if (s->id && sodium_memcmp(s->ph[ci], v, n) == 0)
-			found = s->id;
-	}
-	pthread_mutex_unlock(&p->lock);
-	return found;
-}
-
-static uint64_t session_by_token(struct proxy *p, const char *v, size_t n)
-{
-	uint64_t found = 0;
-	if (n != PROXY_TOKEN_LEN)
-		return 0;
-	pthread_mutex_lock(&p->lock);
-	for (size_t k = 0; k < PROXY_MAX_SESSIONS; k++) {
-		struct session *s = &p->sessions[k];
-		if (s->id && sodium_memcmp(s->token, v, n) == 0)
+		const char *want = ci == SIZE_MAX ? s->token : s->ph[ci];
+		if (s->id && sodium_memcmp(want, v, n) == 0)
 			found = s->id;
 	}
 	pthread_mutex_unlock(&p->lock);
@@ -354,7 +341,7 @@ static long find_placeholder(struct proxy *px, const char *p, size_t n)
 	size_t left = n - (size_t)(hit - p);
 	if (left >= PROXY_PLACEHOLDER_LEN)
 		for (size_t ci = 0; ci < px->cfg.ncreds; ci++)
-			if (session_by_placeholder(px, ci, hit, PROXY_PLACEHOLDER_LEN))
+			if (session_find(px, ci, hit, PROXY_PLACEHOLDER_LEN))
 				return (long)ci;
 	return (long)px->cfg.ncreds;
 }
@@ -474,88 +461,147 @@ static void consume(char *buf, size_t *len, size_t n)
 
 /* --- bodies --- */
 
+/* A body's framing, shared by requests and responses: Content-Length,
+ * chunked, or (responses only) until the connection closes. */
+struct body {
+	bool chunked, until_close;
+	uint64_t left;
+	struct http_chunked ch;
+};
+
+static void body_init(struct body *b, const struct http_head *h)
+{
+	memset(b, 0, sizeof(*b));
+	b->chunked = h->chunked;
+	b->until_close = h->response && !h->chunked && h->content_length < 0;
+	b->left = h->content_length > 0 ? (uint64_t)h->content_length : 0;
+}
+
+static bool body_empty(const struct body *b)
+{
+	return !b->chunked && !b->until_close && b->left == 0;
+}
+
+/* Called with each span of body data (decoded from chunks). */
+typedef int (*body_data_fn)(void *ctx, const uint8_t *p, size_t n);
+
+/* Takes the bytes of src[avail] that belong to the body (*take), passing
+ * the data in them to fn. 1 when the body is complete, 0 when more is
+ * needed, HUSH_EFORMAT on bad framing, or fn's error. */
+static int body_step(struct body *b, const uint8_t *src, size_t avail, size_t *take,
+		     body_data_fn fn, void *ctx)
+{
+	if (!b->chunked) {
+		size_t t = avail;
+		if (!b->until_close && (uint64_t)t > b->left)
+			t = (size_t)b->left;
+		if (!b->until_close)
+			b->left -= t;
+		*take = t;
+		if (t && fn(ctx, src, t))
+			return HUSH_ENOMEM;
+		return !b->until_close && b->left == 0;
+	}
+	size_t off = 0;
+	while (off < avail) {
+		size_t used, doff, dlen;
+		int r = http_chunked_feed(&b->ch, src + off, avail - off, &used, &doff, &dlen);
+		if (r < 0)
+			return HUSH_EFORMAT;
+		if (dlen && fn(ctx, src + off + doff, dlen))
+			return HUSH_ENOMEM;
+		off += used;
+		if (r == 1) {
+			*take = off;
+			return 1;
+		}
+	}
+	*take = off;
+	return 0;
+}
+
+/* The next input for a body: what is buffered in buf[*len], else one read
+ * from io into tmp. > 0 bytes at *src, 0 end of stream, < 0 error. */
+static ssize_t body_input(struct io *io, char *buf, size_t *len, uint8_t *tmp, const uint8_t **src)
+{
+	if (*len) {
+		*src = (const uint8_t *)buf;
+		return (ssize_t)*len;
+	}
+	*src = tmp;
+	return io_read(io, tmp, IO_BUF);
+}
+
+/* Drops the take bytes used from the input; bytes after the body that came
+ * in the same read are kept in buf for the next message. */
+static void body_used(char *buf, size_t *len, const uint8_t *src, size_t avail, size_t take)
+{
+	if (src == (const uint8_t *)buf) {
+		consume(buf, len, take);
+	} else if (take < avail) {
+		memcpy(buf, src + take, avail - take); /* avail <= IO_BUF <= HTTP_MAX_HEAD */
+		*len = avail - take;
+	}
+}
+
+/* Placeholder scan over a byte stream: a carry of the last bytes covers a
+ * placeholder split across spans. */
+struct ph_scan {
+	char carry[2 * PROXY_PLACEHOLDER_LEN];
+	size_t n;
+	bool seen;
+};
+
+static int ph_scan_fn(void *ctx, const uint8_t *p, size_t len)
+{
+	struct ph_scan *sc = ctx;
+	for (size_t i = 0; i < len && !sc->seen; i += PROXY_PLACEHOLDER_LEN) {
+		size_t part = len - i < PROXY_PLACEHOLDER_LEN ? len - i : PROXY_PLACEHOLDER_LEN;
+		memcpy(sc->carry + sc->n, p + i, part);
+		sc->n += part;
+		if (memmem(sc->carry, sc->n, PH_PREFIX, strlen(PH_PREFIX)))
+			sc->seen = true;
+		if (sc->n > PROXY_PLACEHOLDER_LEN) {
+			memmove(sc->carry, sc->carry + sc->n - PROXY_PLACEHOLDER_LEN, PROXY_PLACEHOLDER_LEN);
+			sc->n = PROXY_PLACEHOLDER_LEN;
+		}
+	}
+	return 0;
+}
+
 /* Copies a request body from the client to the upstream unchanged,
- * looking for placeholders on the way (a 71-byte carry covers a
- * placeholder split across reads). *attempt is set when one is seen. */
+ * looking for placeholders in its data. *attempt is set when one is seen. */
 static int relay_request_body(struct conn *c, const struct http_head *h, uint64_t *bytes,
 			      bool *attempt)
 {
-	if (!h->chunked && h->content_length <= 0)
+	struct body b;
+	body_init(&b, h);
+	if (body_empty(&b))
 		return 0;
-	struct http_chunked ch = { 0 };
-	uint64_t left = h->chunked ? UINT64_MAX : (uint64_t)h->content_length;
-	char carry[2 * PROXY_PLACEHOLDER_LEN];
-	size_t ncarry = 0;
+	struct ph_scan sc = { .n = 0 };
 	uint8_t *tmp = malloc(IO_BUF);
-	if (!tmp)
-		return HUSH_ENOMEM;
-	int rc = 0;
-	for (;;) {
-		size_t avail;
+	int rc = tmp ? 0 : HUSH_ENOMEM;
+	while (!rc) {
 		const uint8_t *src;
-		if (c->inlen) {
-			avail = c->inlen;
-			src = (const uint8_t *)c->in;
-		} else {
-			ssize_t n = io_read(&c->cli, tmp, IO_BUF);
-			if (n <= 0) {
-				rc = HUSH_EIO;
-				break;
-			}
-			avail = (size_t)n;
-			src = tmp;
-		}
-		size_t take = avail;
-		bool done = false;
-		if (h->chunked) {
-			size_t off = 0;
-			while (off < avail) {
-				size_t used, doff, dlen;
-				int r = http_chunked_feed(&ch, src + off, avail - off, &used, &doff, &dlen);
-				if (r < 0) {
-					rc = HUSH_EFORMAT;
-					goto out;
-				}
-				off += used;
-				if (r == 1) {
-					done = true;
-					break;
-				}
-			}
-			take = off;
-		} else {
-			if ((uint64_t)take > left)
-				take = (size_t)left;
-			left -= take;
-			done = left == 0;
-		}
-		/* placeholder scan over carry + new bytes */
-		for (size_t i = 0; i < take; i += PROXY_PLACEHOLDER_LEN) {
-			size_t part = take - i < PROXY_PLACEHOLDER_LEN ? take - i : PROXY_PLACEHOLDER_LEN;
-			memcpy(carry + ncarry, src + i, part);
-			ncarry += part;
-			if (memmem(carry, ncarry, PH_PREFIX, strlen(PH_PREFIX)))
-				*attempt = true;
-			if (ncarry > PROXY_PLACEHOLDER_LEN) {
-				memmove(carry, carry + ncarry - PROXY_PLACEHOLDER_LEN, PROXY_PLACEHOLDER_LEN);
-				ncarry = PROXY_PLACEHOLDER_LEN;
-			}
-		}
-		if (io_write(&c->up, src, take)) {
+		ssize_t n = body_input(&c->cli, c->in, &c->inlen, tmp, &src);
+		if (n <= 0) {
 			rc = HUSH_EIO;
 			break;
 		}
-		*bytes += take;
-		if (src == (const uint8_t *)c->in)
-			consume(c->in, &c->inlen, take);
-		else if (take < avail) {
-			rc = HUSH_EFORMAT; /* pipelined bytes after a body read directly */
+		size_t take = 0;
+		int r = body_step(&b, src, (size_t)n, &take, ph_scan_fn, &sc);
+		if (r < 0) {
+			rc = r;
 			break;
 		}
-		if (done)
+		if (io_write(&c->up, src, take))
+			rc = HUSH_EIO;
+		*bytes += take;
+		body_used(c->in, &c->inlen, src, (size_t)n, take);
+		if (r == 1)
 			break;
 	}
-out:
+	*attempt = sc.seen;
 	free(tmp);
 	return rc;
 }
@@ -600,6 +646,23 @@ static int client_send(struct conn *c, bool rechunk, struct outbuf *o)
 	return io_write(&c->cli, data - hl, (size_t)hl + o->len + 2);
 }
 
+struct mask_sink {
+	struct mask *m;
+	struct outbuf *o;
+};
+
+static int mask_sink_fn(void *ctx, const uint8_t *p, size_t n)
+{
+	struct mask_sink *ms = ctx;
+	return mask_feed(ms->m, p, n, out_emit, ms->o);
+}
+
+static int no_data(void *ctx, const uint8_t *p, size_t n)
+{
+	(void)ctx, (void)p, (void)n;
+	return 0;
+}
+
 /* Streams the response body to the client as it arrives. With a mask the
  * data is masked and sent re-chunked (or close-delimited when rechunk is
  * false); without one the bytes go through unchanged. *up_close is set
@@ -609,78 +672,41 @@ static int relay_response_body(struct conn *c, const struct http_head *r, bool n
 {
 	if (no_body)
 		return 0;
-	bool until_close = !r->chunked && r->content_length < 0;
-	if (until_close)
+	struct body b;
+	body_init(&b, r);
+	if (b.until_close)
 		*up_close = true;
-	uint64_t left = r->chunked || until_close ? UINT64_MAX : (uint64_t)r->content_length;
-	struct http_chunked ch = { 0 };
 	struct outbuf o = { 0 };
+	struct mask_sink ms = { .m = m, .o = &o };
 	uint8_t *tmp = malloc(IO_BUF);
 	int rc = tmp ? 0 : HUSH_ENOMEM;
-	while (!rc && left > 0) {
-		size_t avail;
+	int st = body_empty(&b) ? 1 : 0;
+	while (!rc && st == 0) {
 		const uint8_t *src;
-		if (c->rinlen) {
-			avail = c->rinlen;
-			src = (const uint8_t *)c->rin;
-		} else {
-			ssize_t n = io_read(&c->up, tmp, IO_BUF);
-			if (n == 0 && until_close)
-				break;
-			if (n <= 0) {
-				rc = HUSH_EIO;
-				break;
-			}
-			avail = (size_t)n;
-			src = tmp;
-		}
-		size_t take = avail;
-		bool done = false;
-		o.len = 0;
-		if (r->chunked) {
-			size_t off = 0;
-			while (off < avail) {
-				size_t used, doff, dlen;
-				int fr = http_chunked_feed(&ch, src + off, avail - off, &used, &doff, &dlen);
-				if (fr < 0) {
-					rc = HUSH_EFORMAT;
-					break;
-				}
-				if (m && dlen && mask_feed(m, src + off + doff, dlen, out_emit, &o)) {
-					rc = HUSH_ENOMEM;
-					break;
-				}
-				off += used;
-				if (fr == 1) {
-					done = true;
-					break;
-				}
-			}
-			take = off;
-		} else {
-			if ((uint64_t)take > left)
-				take = (size_t)left;
-			if (!until_close)
-				left -= take;
-			done = left == 0;
-			if (m && mask_feed(m, src, take, out_emit, &o))
-				rc = HUSH_ENOMEM;
-		}
-		if (rc)
+		ssize_t n = body_input(&c->up, c->rin, &c->rinlen, tmp, &src);
+		if (n == 0 && b.until_close) {
+			st = 1;
 			break;
-		if (m && done && mask_flush(m, out_emit, &o))
+		}
+		if (n <= 0) {
+			rc = HUSH_EIO;
+			break;
+		}
+		size_t take = 0;
+		o.len = 0;
+		st = body_step(&b, src, (size_t)n, &take, m ? mask_sink_fn : no_data, &ms);
+		if (st < 0) {
+			rc = st;
+			break;
+		}
+		if (m && st == 1 && mask_flush(m, out_emit, &o))
 			rc = HUSH_ENOMEM;
 		if (!rc && (m ? client_send(c, rechunk, &o) : io_write(&c->cli, src, take)))
 			rc = HUSH_EIO;
 		*bytes += take;
-		if (src == (const uint8_t *)c->rin)
-			consume(c->rin, &c->rinlen, take);
-		else if (take < avail)
-			*up_close = true; /* bytes after the response: do not reuse */
-		if (done)
-			break;
+		body_used(c->rin, &c->rinlen, src, (size_t)n, take);
 	}
-	if (!rc && m && until_close) {
+	if (!rc && m && b.until_close) {
 		o.len = 0;
 		if (mask_flush(m, out_emit, &o) || client_send(c, rechunk, &o))
 			rc = HUSH_EIO;
@@ -870,7 +896,7 @@ static bool handle(struct conn *c, struct http_head *h, const struct route *rt)
 				    strncmp(ph + PROXY_PLACEHOLDER_LEN, cr->suffix, sl))
 					continue;
 			}
-			uint64_t s = session_by_placeholder(p, k, ph, PROXY_PLACEHOLDER_LEN);
+			uint64_t s = session_find(p, k, ph, PROXY_PLACEHOLDER_LEN);
 			if (s && (!c->session || s == c->session)) {
 				cred = cr, hdr = (long)i, sess = s;
 			}
@@ -1088,8 +1114,8 @@ static bool do_connect(struct conn *c, struct http_head *h)
 				      NULL, sodium_base64_VARIANT_ORIGINAL) == 0) {
 			uint8_t *colon = memchr(dec, ':', dl);
 			if (colon)
-				sess = session_by_token(p, (const char *)colon + 1,
-							dl - (size_t)(colon + 1 - dec));
+				sess = session_find(p, SIZE_MAX, (const char *)colon + 1,
+						    dl - (size_t)(colon + 1 - dec));
 		}
 		sodium_memzero(dec, sizeof(dec));
 	}
