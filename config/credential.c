@@ -19,7 +19,7 @@ static const struct builtin_cred builtins[] = {
 	  "x-api-key", "ANTHROPIC_BASE_URL", "https://api.anthropic.com" },
 	{ "openai", "OPENAI_API_KEY", "OPENAI_API_KEY", "api.openai.com",
 	  "Authorization: Bearer {}", "OPENAI_BASE_URL", "https://api.openai.com/v1" },
-	{ "github", "GITHUB_TOKEN", "GH_TOKEN", "api.github.com",
+	{ "github", "GITHUB_TOKEN", "GH_TOKEN", "api.github.com, github.com",
 	  "Authorization", NULL, NULL },
 	{ "gitlab", "GITLAB_TOKEN", "GITLAB_TOKEN", "gitlab.com",
 	  "PRIVATE-TOKEN", NULL, NULL },

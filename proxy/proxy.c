@@ -763,9 +763,62 @@ static int puts_(struct buf *b, const char *s)
 /* What a request does with the credential's header. */
 struct inject {
 	long hdr;                   /* index of the header carrying the placeholder, -1 none */
+	bool basic;                 /* inside "Basic base64(user:password)" */
 	const uint8_t *value;
 	size_t len;
 };
+
+#define BASIC_MAX 512               /* decoded user:password */
+
+/* Decodes a header value "Basic <base64>" into out[BASIC_MAX]. 0 or -1. */
+static int basic_decode(const struct http_header *hd, uint8_t *out, size_t *n)
+{
+	if (hd->value_len < 7 || strncasecmp(hd->value, "Basic ", 6))
+		return -1;
+	return sodium_base642bin(out, BASIC_MAX, hd->value + 6, hd->value_len - 6, NULL, n, NULL,
+				 sodium_base64_VARIANT_ORIGINAL) ? -1 : 0;
+}
+
+/* base64(user:password) of a Basic header with the placeholder replaced
+ * by the value: a NUL-terminated string in sodium_malloc memory (the
+ * caller sodium_free()s it), or NULL. */
+static char *basic_encode(const struct http_header *hd, const struct inject *inj)
+{
+	uint8_t dec[BASIC_MAX];
+	size_t n = 0;
+	if (basic_decode(hd, dec, &n))
+		return NULL;
+	const uint8_t *ph = memmem(dec, n, PH_PREFIX, strlen(PH_PREFIX));
+	if (!ph || (size_t)(dec + n - ph) < PROXY_PLACEHOLDER_LEN)
+		return NULL;
+	size_t pre = (size_t)(ph - dec), post = n - pre - PROXY_PLACEHOLDER_LEN;
+	size_t plain_len = pre + inj->len + post;
+	size_t enc_len = sodium_base64_ENCODED_LEN(plain_len, sodium_base64_VARIANT_ORIGINAL);
+	uint8_t *plain = sodium_malloc(plain_len + 1);
+	char *enc = sodium_malloc(enc_len);
+	if (plain && enc) {
+		memcpy(plain, dec, pre);
+		memcpy(plain + pre, inj->value, inj->len);
+		memcpy(plain + pre + inj->len, ph + PROXY_PLACEHOLDER_LEN, post);
+		sodium_bin2base64(enc, enc_len, plain, plain_len, sodium_base64_VARIANT_ORIGINAL);
+	} else if (enc) {
+		sodium_free(enc);
+		enc = NULL;
+	}
+	if (plain)
+		sodium_free(plain);
+	return enc;
+}
+
+static int put_basic(struct buf *b, const struct http_header *hd, const struct inject *inj)
+{
+	char *enc = basic_encode(hd, inj);
+	if (!enc)
+		return HUSH_ENOMEM;
+	int r = puts_(b, "Basic ") || buf_put_bytes(b, enc, strlen(enc)) ? HUSH_ETOOBIG : 0;
+	sodium_free(enc);
+	return r;
+}
 
 /* Writes the request head for the upstream into b (secure memory when a
  * value goes in it). */
@@ -789,7 +842,9 @@ static int build_request(struct buf *b, const struct http_head *h, const char *t
 			continue;
 		}
 		r = put(b, hd->name, hd->name_len) || puts_(b, ": ");
-		if (!r && inj && inj->value && (long)i == inj->hdr) {
+		if (!r && inj && inj->value && (long)i == inj->hdr && inj->basic) {
+			r = put_basic(b, hd, inj);
+		} else if (!r && inj && inj->value && (long)i == inj->hdr) {
 			const char *ph = memmem(hd->value, hd->value_len, PH_PREFIX, strlen(PH_PREFIX));
 			size_t pre = (size_t)(ph - hd->value);
 			r = put(b, hd->value, pre) || buf_put_bytes(b, inj->value, inj->len) ||
@@ -875,6 +930,7 @@ static bool handle(struct conn *c, struct http_head *h, const struct route *rt)
 	 * a placeholder of a live session. */
 	const struct credential *cred = NULL;
 	long hdr = -1;
+	bool basic = false;
 	uint64_t sess = 0;
 	bool attempt = false;
 	const char *attempt_cred = NULL;
@@ -887,6 +943,20 @@ static bool handle(struct conn *c, struct http_head *h, const struct route *rt)
 			if (!http_name_is(hd, cr->header))
 				continue;
 			const char *ph = memmem(hd->value, hd->value_len, PH_PREFIX, strlen(PH_PREFIX));
+			uint8_t dec[BASIC_MAX];
+			size_t dl = 0;
+			if (!ph && !cr->templated && !basic_decode(hd, dec, &dl)) {
+				/* git and other Basic-auth clients: the placeholder
+				 * is the password (or user) inside the base64 */
+				ph = memmem(dec, dl, PH_PREFIX, strlen(PH_PREFIX));
+				if (ph && (size_t)((const char *)dec + dl - ph) >= PROXY_PLACEHOLDER_LEN) {
+					uint64_t s = session_find(p, k, ph, PROXY_PLACEHOLDER_LEN);
+					if (s && (!c->session || s == c->session))
+						cred = cr, hdr = (long)i, sess = s, basic = true;
+				}
+				sodium_memzero(dec, sizeof(dec));
+				continue;
+			}
 			if (!ph || (size_t)(hd->value + hd->value_len - ph) < PROXY_PLACEHOLDER_LEN)
 				continue;
 			if (cr->templated) {
@@ -988,7 +1058,7 @@ static bool handle(struct conn *c, struct http_head *h, const struct route *rt)
 	}
 	struct buf out;
 	buf_init(&out, HTTP_MAX_HEAD + 4096 + vlen, value != NULL);
-	struct inject inj = { .hdr = hdr, .value = value, .len = vlen };
+	struct inject inj = { .hdr = hdr, .basic = basic, .value = value, .len = vlen };
 	int r = build_request(&out, h, rt->target, rt->target_len, rt->host, rt->port, cred,
 			      value ? &inj : NULL);
 	struct mask *m = NULL;
@@ -998,6 +1068,14 @@ static bool handle(struct conn *c, struct http_head *h, const struct route *rt)
 			mask_free(m);
 			m = NULL;
 		}
+		/* an echoed Basic header would carry the value in base64 */
+		char *enc = m && basic ? basic_encode(&h->h[hdr], &inj) : NULL;
+		if (enc && mask_add(m, cred->name, (const uint8_t *)enc, strlen(enc)) == HUSH_ENOMEM) {
+			mask_free(m);
+			m = NULL;
+		}
+		if (enc)
+			sodium_free(enc);
 		sodium_free(value);
 		value = NULL;
 		if (!m)

@@ -15,7 +15,7 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.
 openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout up.key -out up.csr \
 	-subj "/CN=api.anthropic.com" 2>/dev/null
 printf 'subjectAltName=%s\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' \
-	"DNS:api.anthropic.com,DNS:api.openai.com,DNS:other.test,DNS:careful.test,DNS:missing.test,IP:127.0.0.1" >ext
+	"DNS:api.anthropic.com,DNS:api.openai.com,DNS:other.test,DNS:careful.test,DNS:missing.test,DNS:git.test,IP:127.0.0.1" >ext
 openssl x509 -req -in up.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out up.pem -days 2 \
 	-extfile ext 2>/dev/null
 check "test CA and upstream certificate made" test -s up.pem
@@ -38,6 +38,7 @@ UP=$(awk '/^port/{print $2}' up.out)
 
 KEY=$(canary)
 OKEY=$(canary)
+GKEY=$(canary)
 cat >cfg.ini <<EOF
 [credential anthropic]
 hosts = api.anthropic.com:$UP
@@ -60,6 +61,11 @@ hosts = missing.test:$UP
 header = x-api-key
 upstream = https://missing.test:$UP
 
+[credential gitea]
+secret = GIT_TOKEN
+hosts = git.test:$UP
+header = Authorization
+
 [credential badtls]
 secret = ANTHROPIC_API_KEY
 env = BADTLS_KEY
@@ -71,7 +77,7 @@ mkfifo ctl
 sleep 600 >ctl &
 HOLD=$!
 at_exit "kill $HOLD"
-printf 'ANTHROPIC_API_KEY=%s\nOPENAI_API_KEY=%s\nCAREFUL_KEY=%s\n' "$KEY" "$OKEY" "$KEY" >secrets
+printf 'ANTHROPIC_API_KEY=%s\nOPENAI_API_KEY=%s\nCAREFUL_KEY=%s\nGIT_TOKEN=%s\n' "$KEY" "$OKEY" "$KEY" "$GKEY" >secrets
 SSL_CERT_FILE="$T/ca.pem" "$PX" --config cfg.ini --secrets-fd 3 --sessions 2 --ca-out sess.pem \
 	--audit audit.log --connect-to 127.0.0.1 --head-timeout 1500 \
 	--confirm "test -e '$T/yes'" 3<secrets <ctl >px.out 2>px.err &
@@ -88,6 +94,7 @@ PH=$(ph 1 anthropic)
 PH2=$(ph 2 anthropic)
 OPH=$(ph 1 openai)
 CPH=$(ph 1 careful)
+GPH=$(ph 1 gitea)
 like "placeholders are random per session" "$PH $PH2" '^hush_ph_[0-9a-f]{64} hush_ph_[0-9a-f]{64}$'
 check "the two sessions' placeholders differ" test "$PH" != "$PH2"
 cat sess.pem ca.pem >bundle.pem
@@ -209,6 +216,17 @@ git -c http.extraHeader="x-api-key: $PH" ls-remote "$R/anthropic/repo.git" >/dev
 after=$(uplog "$KEY" | grep -c 'git/')
 is "git over https (CONNECT and route mode) reaches the upstream with the real key" "$((after - before))" 2
 
+# --- Basic auth (git's credentials, curl -u): the placeholder inside base64 ---
+out=$(curl -sS -m 30 --cacert bundle.pem -x "$XP" -u "x-access-token:$GPH" "https://git.test:$UP/private/echo")
+want="Basic $(printf 'x-access-token:%s' "$GKEY" | base64 -w0)"
+like "Basic auth through CONNECT: an echoed Authorization is masked, base64 form too" "$out" '"authorization": "Basic \[hush:gitea\]"'
+check "... in the Authorization header it received" grep -qF "\"authorization\": \"$want\"" up.log
+before=$(grep -cF "\"authorization\": \"$want\"" up.log)
+GIT_SSL_CAINFO="$T/bundle.pem" git -c http.proxy="$XP" \
+	ls-remote "https://x-access-token:$GPH@git.test:$UP/private/repo.git" >/dev/null 2>&1
+after=$(grep -cF "\"authorization\": \"$want\"" up.log)
+is "git with the placeholder as its password: the upstream got the real token" "$((after - before))" 1
+
 # --- confirmation ---
 code=$(curl -sS -m 30 -o body -w '%{http_code}' -H "Authorization: Bearer $CPH" "$R/careful/echo")
 is "confirm = always: the human says no, 403" "$code" 403
@@ -289,6 +307,7 @@ is "... and its proxy token 407" "$code" 407
 # --- the value never shows where it must not ---
 assert_absent "the audit log never holds the value" "$KEY" audit.log
 assert_absent "the proxy's output never holds the value" "$KEY" px.out px.err
+assert_absent "the audit log and the proxy's output never hold the git token" "$GKEY" audit.log px.out px.err
 assert_absent "no client output holds the value" "$KEY" body stream.out stream2.out
 check "every use is audited with credential, host, method, path, status, bytes" \
 	grep -q '"kind":"use","credential":"anthropic","host":"api.anthropic.com","method":"GET","path":"/v1/echo","status":200,"bytes_up":0,"bytes_down":[1-9]' audit.log

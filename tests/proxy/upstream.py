@@ -10,6 +10,8 @@ as one JSON line (method, path, headers, body). Paths:
              file named by the query (?gate=PATH) exists, then "data: last"
   /bytes?n=N N bytes of 'x' with Content-Length (throughput)
   /chunks?n=N&size=S  N chunks of S bytes (streaming throughput)
+  .../private/...  401 with WWW-Authenticate: Basic unless an Authorization
+             header came (git then retries with its credentials)
   anything else: 200 "ok"
 """
 import json
@@ -73,7 +75,12 @@ class Handler(BaseHTTPRequestHandler):
         for prefix in ("/v1", "/api"):
             if path.startswith(prefix + "/"):
                 path = path[len(prefix):]
-        if path.endswith("/echo"):
+        if "/private/" in path and not self.headers.get("authorization"):
+            self.send_response(401)
+            self.send_header("WWW-Authenticate", 'Basic realm="test"')
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        elif path.endswith("/echo"):
             got = {"x-api-key": self.headers.get("x-api-key"),
                    "authorization": self.headers.get("authorization")}
             self._send(200, json.dumps(got).encode(), "application/json")

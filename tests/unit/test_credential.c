@@ -42,8 +42,10 @@ int main(void)
 	const struct credential *o = credential_find(cfg.creds, "openai");
 	ok(o && o->templated && !strcmp(o->header, "Authorization") && !strcmp(o->prefix, "Bearer ") &&
 	   !strcmp(o->suffix, "") && !strcmp(o->up_path, "/v1"), "built-in openai (Bearer template, /v1)");
-	ok(credential_find(cfg.creds, "github") && credential_find(cfg.creds, "gitlab"),
-	   "built-in github and gitlab");
+	const struct credential *g = credential_find(cfg.creds, "github");
+	ok(g && credential_host_match(g, "api.github.com", 443) &&
+	   credential_host_match(g, "github.com", 443) && !strcmp(g->env, "GH_TOKEN") &&
+	   credential_find(cfg.creds, "gitlab"), "built-in github (API and git hosts) and gitlab");
 	ok(credential_host_match(a, "API.Anthropic.com", 443) && !credential_host_match(a, "api.anthropic.com", 8443),
 	   "hosts match without case, on port 443 by default");
 	config_free(&cfg);
