@@ -184,4 +184,27 @@ void proxy_session_remove(struct proxy *p, uint64_t id);
  * when i == ncreds) into out[n]. 0, HUSH_ENOENT, HUSH_ETOOBIG. */
 int proxy_session_placeholder(struct proxy *p, uint64_t id, size_t i, char *out, size_t n);
 
+/* --- what the agent's environment gets (proxy/env.c) --- */
+
+/* Builds the variables a sandbox sets for one session: for each credential
+ * i with placeholders[i] != NULL (its secret is in the vault), env =
+ * placeholder and, with route mode, base_url_env =
+ * http://127.0.0.1:PORT/NAME; HTTPS_PROXY and https_proxy =
+ * http://hush:TOKEN@127.0.0.1:PORT; NO_PROXY and no_proxy =
+ * 127.0.0.1,localhost; and, when bundle is not NULL, SSL_CERT_FILE,
+ * NODE_EXTRA_CA_CERTS, REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE and
+ * GIT_SSL_CAINFO = bundle. *out is a malloc'd NULL-terminated array of
+ * malloc'd "NAME=value" strings (free with proxy_env_free). 0,
+ * HUSH_ENOMEM, HUSH_ETOOBIG. None of it is secret. */
+int proxy_env_build(const struct credential *creds, size_t ncreds,
+		    const char *const *placeholders, const char *token, uint16_t port,
+		    const char *bundle, char ***out);
+void proxy_env_free(char **env);
+
+/* Writes the trust bundle for the agent to path (0644, not replacing an
+ * existing file): the system CA file (system_file, or Debian's
+ * /etc/ssl/certs/ca-certificates.crt when NULL; a missing one is skipped),
+ * then ca_pem. 0, HUSH_EEXIST, HUSH_EIO. */
+int proxy_bundle_write(const char *path, const char *system_file, const char *ca_pem);
+
 #endif

@@ -57,6 +57,7 @@ confirm = always
 
 [credential missing]
 secret = NOT_IN_THE_VAULT
+env = MISSING_KEY
 hosts = missing.test:$UP
 header = x-api-key
 upstream = https://missing.test:$UP
@@ -79,7 +80,7 @@ HOLD=$!
 at_exit "kill $HOLD"
 printf 'ANTHROPIC_API_KEY=%s\nOPENAI_API_KEY=%s\nCAREFUL_KEY=%s\nGIT_TOKEN=%s\n' "$KEY" "$OKEY" "$KEY" "$GKEY" >secrets
 SSL_CERT_FILE="$T/ca.pem" "$PX" --config cfg.ini --secrets-fd 3 --sessions 2 --ca-out sess.pem \
-	--audit audit.log --connect-to 127.0.0.1 --head-timeout 1500 \
+	--audit audit.log --connect-to 127.0.0.1 --head-timeout 1500 --env-dir "$T" \
 	--confirm "test -e '$T/yes'" 3<secrets <ctl >px.out 2>px.err &
 PXPID=$!
 at_exit "kill $PXPID"
@@ -226,6 +227,27 @@ GIT_SSL_CAINFO="$T/bundle.pem" git -c http.proxy="$XP" \
 	ls-remote "https://x-access-token:$GPH@git.test:$UP/private/repo.git" >/dev/null 2>&1
 after=$(grep -cF "\"authorization\": \"$want\"" up.log)
 is "git with the placeholder as its password: the upstream got the real token" "$((after - before))" 1
+
+# --- the agent's environment as hush sandbox builds it: tools unchanged ---
+mapfile -t AENV <session-1.env
+like "the agent's environment: placeholder and base URL" "${AENV[*]}" \
+	"ANTHROPIC_API_KEY=$PH .*ANTHROPIC_BASE_URL=http://127.0.0.1:$P/anthropic"
+like "... the proxy with its token and the CA bundle for every TLS stack" "${AENV[*]}" \
+	"HTTPS_PROXY=http://hush:$TOK@127.0.0.1:$P .*SSL_CERT_FILE=$T/ca-bundle.pem NODE_EXTRA_CA_CERTS=.*REQUESTS_CA_BUNDLE=.*CURL_CA_BUNDLE=.*GIT_SSL_CAINFO=$T/ca-bundle.pem"
+check "... a placeholder for each credential whose secret is in the vault" grep -q '^BADTLS_KEY=hush_ph_' session-1.env
+check_fail "... none for one whose secret is not" grep -q '^MISSING_KEY=' session-1.env
+assert_absent "... and no value" "$KEY" session-1.env ca-bundle.pem
+cat >sdk_client.py <<'EOF'
+import os, urllib.request
+base, key = os.environ["ANTHROPIC_BASE_URL"], os.environ["ANTHROPIC_API_KEY"]
+req = urllib.request.Request(base + "/v1/echo", headers={"x-api-key": key})
+print(urllib.request.urlopen(req, timeout=30).read().decode())
+EOF
+out=$(env -i PATH="$PATH" HOME="$T" "${AENV[@]}" python3 sdk_client.py 2>&1)
+like "a client reading ANTHROPIC_BASE_URL and ANTHROPIC_API_KEY works unchanged" "$out" 'hush:anthropic'
+out=$(env -i PATH="$PATH" HOME="$T" "${AENV[@]}" sh -c \
+	'curl -sS -m 30 -H "x-api-key: $ANTHROPIC_API_KEY" "https://api.anthropic.com:'"$UP"'/v1/echo"' 2>&1)
+like "curl with only the agent's environment goes through HTTPS_PROXY and trusts the bundle" "$out" 'hush:anthropic'
 
 # --- confirmation ---
 code=$(curl -sS -m 30 -o body -w '%{http_code}' -H "Authorization: Bearer $CPH" "$R/careful/echo")

@@ -5,12 +5,15 @@
  *
  *   hush-proxy --config FILE --secrets-fd N [--sessions N] [--ca-out FILE]
  *              [--audit FILE] [--confirm CMD] [--connect-to ADDR]
- *              [--head-timeout MS] [--idle-timeout MS]
+ *              [--head-timeout MS] [--idle-timeout MS] [--env-dir DIR]
  *
  * The secrets fd carries dotenv text (NAME=value), read into sodium_malloc
  * memory and never put in argv or the environment. On stdout: "port N",
  * then for each session "session ID token TOKEN" and one line
  * "session ID CREDENTIAL ENV PLACEHOLDER" per credential, then "ready".
+ * With --env-dir, DIR/ca-bundle.pem (system CAs + the session CA) and
+ * DIR/session-ID.env (the agent's variables, NAME=value per line, for the
+ * credentials whose secret was given) are written as hush sandbox would.
  * Commands on stdin: "end ID" ends a session; end of input stops. */
 #include <errno.h>
 #include <pthread.h>
@@ -149,11 +152,44 @@ static void on_audit(void *ctx, const struct proxy_event *ev)
 	pthread_mutex_unlock(&st->lock);
 }
 
+/* DIR/session-ID.env: what hush sandbox would put in the agent's
+ * environment, for the credentials whose secret is there. */
+static void write_env(const struct state *st, const struct config *cfg, struct proxy *p,
+		      uint64_t id, const char *dir, const char *bundle)
+{
+	size_t n = cfg->creds->n;
+	char (*ph)[PROXY_TOKEN_LEN + 1] = calloc(n + 1, sizeof(*ph));
+	const char **present = calloc(n + 1, sizeof(char *));
+	if (!ph || !present)
+		die("out of memory");
+	for (size_t i = 0; i <= n; i++) {
+		if (proxy_session_placeholder(p, id, i, ph[i], sizeof(ph[i])))
+			die("no placeholder");
+		for (size_t k = 0; i < n && k < st->nsecrets; k++)
+			if (!strcmp(st->secrets[k].name, cfg->creds->v[i].secret))
+				present[i] = ph[i];
+	}
+	char **env;
+	if (proxy_env_build(cfg->creds->v, n, present, ph[n], proxy_port(p), bundle, &env))
+		die("cannot build the environment");
+	char path[4096];
+	if (xsnprintf(path, sizeof(path), "%s/session-%llu.env", dir, (unsigned long long)id))
+		die("path too long");
+	FILE *f = fopen(path, "w");
+	for (size_t i = 0; f && env[i]; i++)
+		fprintf(f, "%s\n", env[i]);
+	if (!f || fclose(f))
+		die("cannot write %s", path);
+	proxy_env_free(env);
+	free(present);
+	free(ph);
+}
+
 static void usage(void)
 {
 	printf("usage: hush-proxy --config FILE --secrets-fd N [--sessions N] [--ca-out FILE]\n"
 	       "                  [--audit FILE] [--confirm CMD] [--connect-to ADDR]\n"
-	       "                  [--head-timeout MS] [--idle-timeout MS]\n"
+	       "                  [--head-timeout MS] [--idle-timeout MS] [--env-dir DIR]\n"
 	       "Runs the credential proxy alone (tests, bench/proxy). Values come as dotenv\n"
 	       "text on the secrets fd; placeholders and tokens are printed on stdout.\n");
 }
@@ -165,6 +201,7 @@ int main(int argc, char **argv)
 		die("cannot initialise libsodium");
 	signal(SIGPIPE, SIG_IGN);
 	const char *config = NULL, *ca_out = NULL, *audit_path = NULL, *override = NULL;
+	const char *env_dir = NULL;
 	int sfd = -1;
 	unsigned long sessions = 1, head_ms = 0, idle_ms = 0;
 	static struct state st = { .lock = PTHREAD_MUTEX_INITIALIZER };
@@ -194,6 +231,8 @@ int main(int argc, char **argv)
 			override = v;
 		else if (!strcmp(a, "--head-timeout"))
 			head_ms = strtoul(v, NULL, 10);
+		else if (!strcmp(a, "--env-dir"))
+			env_dir = v;
 		else if (!strcmp(a, "--idle-timeout"))
 			idle_ms = strtoul(v, NULL, 10);
 		else
@@ -259,6 +298,12 @@ int main(int argc, char **argv)
 		if (!f || fputs(proxy_ca_pem(p), f) < 0 || fclose(f))
 			die("cannot write %s", ca_out);
 	}
+	char bundle[4096];
+	if (env_dir) {
+		if (xsnprintf(bundle, sizeof(bundle), "%s/ca-bundle.pem", env_dir) ||
+		    proxy_bundle_write(bundle, NULL, proxy_ca_pem(p)))
+			die("cannot write %s/ca-bundle.pem", env_dir);
+	}
 	printf("port %u\n", proxy_port(p));
 	for (uint64_t id = 1; id <= sessions; id++) {
 		char ph[PROXY_TOKEN_LEN + 1];
@@ -272,6 +317,8 @@ int main(int argc, char **argv)
 			printf("session %llu %s %s %s\n", (unsigned long long)id, cfg.creds->v[i].name,
 			       cfg.creds->v[i].env ? cfg.creds->v[i].env : "-", ph);
 		}
+		if (env_dir)
+			write_env(&st, &cfg, p, id, env_dir, bundle);
 	}
 	printf("ready\n");
 	fflush(stdout);
