@@ -84,8 +84,8 @@ SSL_CERT_FILE="$T/ca.pem" "$PX" --config cfg.ini --secrets-fd 3 --sessions 2 --c
 	--confirm "test -e '$T/yes'" 3<secrets <ctl >px.out 2>px.err &
 PXPID=$!
 at_exit "kill $PXPID"
-rm -f secrets
 wait_for px.out '^ready' || { not_ok "proxy started"; cat px.err; exit 1; }
+rm -f secrets # only now: the proxy has read it
 ok "proxy started"
 P=$(awk '/^port/{print $2}' px.out)
 ph() { awk -v s="$1" -v c="$2" '$1=="session" && $2==s && $3==c {print $5}' px.out; }
