@@ -1,5 +1,6 @@
 /* libFuzzer target for the proxy's HTTP parsers: the first byte picks
- * request head, response head or chunked body; the rest is the input.
+ * request head, response head, chunked body or a CONNECT target
+ * (host:port); the rest is the input.
  * Checks the promises of proxy.h: a parsed head lies inside the input,
  * every field points into it, the chunked decoder never returns data
  * outside its input and gives the same data fed whole or byte by byte. */
@@ -7,6 +8,7 @@
 #include <string.h>
 
 #include "common/err.h"
+#include "config/credential.h"
 #include "proxy/proxy.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -49,7 +51,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1)
 		return 0;
-	int mode = data[0] % 3;
+	int mode = data[0] % 4;
 	const uint8_t *in = data + 1;
 	size_t n = size - 1;
 	if (mode < 2) {
@@ -75,6 +77,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 		} else if (r != 0 && r != HUSH_ETOOBIG && r != HUSH_EFORMAT) {
 			abort();
+		}
+		return 0;
+	}
+	if (mode == 3) {
+		char target[300], host[256];
+		uint16_t port;
+		if (n >= sizeof(target))
+			return 0;
+		memcpy(target, in, n);
+		target[n] = 0;
+		if (credential_parse_hostport(target, 0, host, sizeof(host), &port) == 0) {
+			size_t hl = strlen(host);
+			if (hl == 0 || hl > 253)
+				abort();
+			for (size_t i = 0; i < hl; i++)
+				if (host[i] >= 'A' && host[i] <= 'Z')
+					abort();
 		}
 		return 0;
 	}
