@@ -311,6 +311,16 @@ like "... naming the credential and the entry" "$(cat body)" 'credential missing
 kill -0 $PXPID 2>/dev/null
 check "the proxy is still running after all that" kill -0 $PXPID
 
+# --- request bodies: large (curl sends Expect: 100-continue) and chunked ---
+head -c 1572864 /dev/zero | tr '\0' b >big.body
+code=$(curl -sS -m 60 -o /dev/null -w '%{http_code}' -H "x-api-key: $PH" --data-binary @big.body "$R/anthropic/v1/ok")
+is "a 1.5 MiB request body goes through (100-continue answered by the proxy)" "$code" 200
+check "... whole, to the upstream" grep -q "\"content-length\": \"1572864\".*\"body\": \"bbbb" up.log
+code=$(curl -sS -m 60 -o /dev/null -w '%{http_code}' -H "x-api-key: $PH" -H "Transfer-Encoding: chunked" \
+	--data-binary "{\"a\":1}" "$R/anthropic/v1/ok")
+is "a chunked request body goes through" "$code" 200
+check "... decoded by the upstream as sent" grep -q '"transfer-encoding": "chunked".*"body": "{\\"a\\":1}"' up.log
+
 # --- keep-alive: several requests on one connection ---
 out=$(curl -sS -m 30 -H "x-api-key: $PH" "$R/anthropic/v1/echo" "$R/anthropic/v1/echo" \
 	"$R/anthropic/v1/echo" -w '\n%{num_connects}\n')
