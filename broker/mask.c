@@ -30,6 +30,8 @@ struct mask {
 	size_t count;
 	size_t maxlen;
 	bool first[256];   /* bytes that start some value: others are skipped fast */
+	int nfirst;        /* how many distinct such bytes */
+	uint8_t first1;    /* the byte, when there is one (memchr finds it) */
 	uint8_t *work;     /* sodium_malloc, cap bytes */
 	size_t cap;
 	size_t tail;       /* kept-back bytes at the start of work */
@@ -79,7 +81,11 @@ int mask_add(struct mask *m, const char *name, const uint8_t *value, size_t len)
 	}
 	if (len > m->maxlen)
 		m->maxlen = len;
-	m->first[value[0]] = true;
+	if (!m->first[value[0]]) {
+		m->first[value[0]] = true;
+		m->nfirst++;
+		m->first1 = value[0];
+	}
 	return 0;
 }
 
@@ -115,7 +121,12 @@ static int process(struct mask *m, size_t len, bool final, mask_emit_fn emit, vo
 	while (i < len) {
 		/* no value starts with this byte: nothing to test here */
 		if (!m->first[w[i]]) {
-			i++;
+			if (m->nfirst == 1) {
+				const uint8_t *q = memchr(w + i, m->first1, len - i);
+				i = q ? (size_t)(q - w) : len;
+			} else {
+				i++;
+			}
 			continue;
 		}
 		/* near the end, wait while a (longer) value could still match here */

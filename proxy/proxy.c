@@ -140,6 +140,12 @@ static int io_wait(struct io *io, uint64_t deadline)
 	}
 }
 
+static bool readable_now(int fd)
+{
+	struct pollfd pf = { .fd = fd, .events = POLLIN };
+	return poll(&pf, 1, 0) == 1;
+}
+
 /* > 0 bytes, 0 end of stream, < 0 error or timeout. */
 static ssize_t io_read(struct io *io, void *p, size_t n)
 {
@@ -529,7 +535,17 @@ static ssize_t body_input(struct io *io, char *buf, size_t *len, uint8_t *tmp, c
 		return (ssize_t)*len;
 	}
 	*src = tmp;
-	return io_read(io, tmp, IO_BUF);
+	ssize_t n = io_read(io, tmp, IO_BUF);
+	/* TLS gives one record (16 KiB) a read: take what is already here,
+	 * so that a burst goes on as one write; never wait for more */
+	while (n > 0 && io->ssl && (size_t)n < IO_BUF &&
+	       (SSL_pending(io->ssl) > 0 || (SSL_has_pending(io->ssl) && readable_now(io->fd)))) {
+		int more = SSL_read(io->ssl, tmp + n, (int)(IO_BUF - (size_t)n));
+		if (more <= 0)
+			break;
+		n += more;
+	}
+	return n;
 }
 
 /* Drops the take bytes used from the input; bytes after the body that came

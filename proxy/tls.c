@@ -173,6 +173,7 @@ int proxy_tls_new(const char *const *ca_files, struct proxy_tls **out, char *err
 	static const unsigned char h11[] = "\x08http/1.1";
 	SSL_CTX_set_alpn_protos(t->client, h11, sizeof(h11) - 1);
 	SSL_CTX_set_session_cache_mode(t->client, SSL_SESS_CACHE_OFF);
+	SSL_CTX_set_read_ahead(t->client, 1);
 
 	t->ca_key = ec_key();
 	t->leaf_key = ec_key();
