@@ -8,6 +8,15 @@
 #include "common/util.h"
 #include "config/credential.h"
 
+/* The list of variables that make programs run code: one table for all of
+ * hush, common/envpolicy.h where the tree has it, else config.h's. */
+#if __has_include("common/envpolicy.h")
+#include "common/envpolicy.h"
+#define runs_code(name) envpolicy_runs_code(name)
+#else
+#define runs_code(name) config_env_dangerous(name)
+#endif
+
 #define CRED_MAX_NAME 64
 
 struct builtin_cred {
@@ -352,7 +361,7 @@ int credential_key(struct config_credentials *c, const char *key, const char *v,
 	case K_BASE_URL_ENV:
 		if (!env_name_valid(v) || strlen(v) > 128)
 			return WHY("%s: '%.80s' is not a valid name", key, v);
-		if (k != K_SECRET && config_env_dangerous(v))
+		if (k != K_SECRET && runs_code(v))
 			return WHY("%s: %s makes programs run other code; it cannot hold a placeholder",
 				   key, v);
 		return replace(k == K_SECRET ? &cr->secret : k == K_ENV ? &cr->env : &cr->base_url_env, v);
