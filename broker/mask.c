@@ -29,6 +29,9 @@ struct mask {
 	struct needle n[MASK_MAX_NEEDLES];
 	size_t count;
 	size_t maxlen;
+	bool first[256];   /* bytes that start some value: others are skipped fast */
+	int nfirst;        /* how many distinct such bytes */
+	uint8_t first1;    /* the byte, when there is one (memchr finds it) */
 	uint8_t *work;     /* sodium_malloc, cap bytes */
 	size_t cap;
 	size_t tail;       /* kept-back bytes at the start of work */
@@ -78,6 +81,11 @@ static int needle_add(struct mask *m, const char *name, const uint8_t *value, si
 	}
 	if (len > m->maxlen)
 		m->maxlen = len;
+	if (!m->first[value[0]]) {
+		m->first[value[0]] = true;
+		m->nfirst++;
+		m->first1 = value[0];
+	}
 	return 0;
 }
 
@@ -155,6 +163,16 @@ static int process(struct mask *m, size_t len, bool final, mask_emit_fn emit, vo
 	size_t start = 0, i = 0;
 	size_t keep_from = len;
 	while (i < len) {
+		/* no value starts with this byte: nothing to test here */
+		if (!m->first[w[i]]) {
+			if (m->nfirst == 1) {
+				const uint8_t *q = memchr(w + i, m->first1, len - i);
+				i = q ? (size_t)(q - w) : len;
+			} else {
+				i++;
+			}
+			continue;
+		}
 		/* near the end, wait while a (longer) value could still match here */
 		if (!final && len - i < m->maxlen && prefix_of_any(m, w + i, len - i)) {
 			keep_from = i;

@@ -22,6 +22,7 @@
 #include "common/envpolicy.h"
 #include "common/util.h"
 #include "config/config.h"
+#include "config/credential.h"
 
 #define CONFIG_MAX_FILE (1024u * 1024)     /* refuse larger config files */
 #define CONFIG_MAX_PROFILES 64
@@ -419,6 +420,7 @@ void config_defaults(struct config *cfg)
 		add_defaults(&cfg->never_write, &default_never_write[i], 1,
 			     default_never_write[i][0] == '~');
 	builtin_profiles_add(cfg);
+	cfg->creds = credential_defaults();
 }
 
 static void grant_free(struct grant *g)
@@ -480,6 +482,7 @@ void config_free(struct config *cfg)
 	for (size_t i = 0; i < cfg->nprofiles; i++)
 		profile_free(&cfg->profiles[i]);
 	free(cfg->profiles);
+	credential_free(cfg->creds);
 	memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -517,6 +520,7 @@ enum section {
 	SEC_SCAN,
 	SEC_GRANT,
 	SEC_PROFILE,
+	SEC_CREDENTIAL, /* [credential NAME] and [proxy]: config/credential.c */
 	SEC_COUNT,
 };
 
@@ -636,9 +640,19 @@ static void section_begin(struct loader *L, char *text)
 		s = SEC_GRANT, named = true;
 	else if (!strcmp(t, "profile"))
 		s = SEC_PROFILE, named = true;
+	else if (!strcmp(t, "credential") || !strcmp(t, "proxy")) {
+		char why[512];
+		int r = L->cfg->creds ? credential_section(L->cfg->creds, t, arg, L->line, why,
+							   sizeof(why)) : HUSH_ENOMEM;
+		if (r)
+			lerr(L, L->line, r, "%s", r == HUSH_ENOMEM ? "out of memory" : why);
+		else
+			L->sec = SEC_CREDENTIAL;
+		return;
+	}
 	if (s == SEC_BAD) {
 		FAIL(L, "unknown section [%.80s] (expected [vault], [broker], [sandbox], [scan], "
-		     "[grant NAME] or [profile NAME])", whole);
+		     "[grant NAME], [profile NAME], [credential NAME] or [proxy])", whole);
 		return;
 	}
 	if (!named) {
@@ -1397,6 +1411,13 @@ static int handler(void *user, const char *section, const char *name, const char
 		return 0;
 	}
 	struct config *cfg = L->cfg;
+	if (L->sec == SEC_CREDENTIAL) {
+		char why[512];
+		int r = credential_key(cfg->creds, name, value, L->line, why, sizeof(why));
+		if (r)
+			lerr(L, L->line, r, "%s", r == HUSH_ENOMEM ? "out of memory" : why);
+		return r ? 0 : 1;
+	}
 	const struct key *keys = section_keys[L->sec];
 	int idx = -1;
 	for (int i = 0; keys[i].name; i++)
@@ -1523,6 +1544,14 @@ int config_load_buffer(struct config *cfg, const char *name, const char *data, s
 	}
 	if (!L.err_line)
 		check_grants(&L);
+	if (!L.err_line && !cfg->creds)
+		lerr(&L, 1, HUSH_ENOMEM, "out of memory");
+	if (!L.err_line) {
+		char why[512];
+		int line = 0;
+		if (credential_check(cfg->creds, &line, why, sizeof(why)))
+			lerr(&L, line, HUSH_ECONFIG, "%s", why);
+	}
 	if (L.err_line) {
 		int rc = L.rc ? L.rc : HUSH_ECONFIG;
 		config_free(cfg);

@@ -125,6 +125,9 @@ struct config {
 	size_t ngrants;
 	struct sandbox_profile *profiles;
 	size_t nprofiles;
+
+	/* [credential NAME] and [proxy]: config/credential.h */
+	struct config_credentials *creds;
 };
 
 /* Fills *cfg with the built-in defaults (see docs/config.md). */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "config/config.h"
+#include "config/credential.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -24,6 +25,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!memchr(err, 0, sizeof(err)))
 			abort(); /* message must be terminated */
 		return 0;
+	}
+	/* every loaded credential is complete (credential_check's promises) */
+	for (size_t i = 0; i < cfg.creds->n; i++) {
+		const struct credential *c = &cfg.creds->v[i];
+		if (!c->secret || !c->nhosts || !c->header || (c->base_url_env && !c->upstream) ||
+		    (c->upstream && !credential_host_match(c, c->up_host, c->up_port)) ||
+		    (c->templated && (!c->prefix || !c->suffix)))
+			abort();
 	}
 	char *argv[64];
 	size_t argc = 0;

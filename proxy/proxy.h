@@ -1,0 +1,210 @@
+/* The credential proxy: the agent holds placeholders, the proxy puts the
+ * real keys on the wire (docs/proxy.md).
+ *
+ * Three layers, one header:
+ *  - http_*: a bounded HTTP/1.1 head parser (request and response) and a
+ *    chunked-framing decoder. They never allocate; every field points into
+ *    the caller's buffer.
+ *  - proxy_tls_*: OpenSSL contexts. Client side to upstreams (system CA
+ *    store, extra CA files, hostname checked); server side for CONNECT with
+ *    a per-session CA made in memory (EC P-256) and leaf certificates
+ *    minted per host and cached. ALPN offers http/1.1 only.
+ *  - proxy_*: the listener on 127.0.0.1, one thread per client connection.
+ *    Route mode: plain HTTP "/<credential>/path" to the proxy, TLS to the
+ *    credential's upstream. Forward-proxy mode: CONNECT; TLS terminated for
+ *    hosts that have a credential, other hosts tunnelled untouched.
+ *
+ * The proxy never holds a value longer than one request: it asks the
+ * embedder through proxy_authorize_fn (which confirms with a human and
+ * reads the vault) and wipes the value after the request head is sent. */
+#ifndef HUSH_PROXY_H
+#define HUSH_PROXY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config/credential.h"
+
+/* --- HTTP/1.1 heads --- */
+
+#define HTTP_MAX_LINE 8192          /* request/status line, one header line */
+#define HTTP_MAX_HEAD (64 * 1024)   /* the whole head, CRLFCRLF included */
+#define HTTP_MAX_HEADERS 100
+#define HTTP_MAX_CHUNK_LINE 1024    /* chunk-size line with extensions */
+
+struct http_header {
+	const char *name, *value;   /* not NUL-terminated; value trimmed */
+	size_t name_len, value_len;
+};
+
+struct http_head {
+	bool response;
+	/* request */
+	const char *method, *target;
+	size_t method_len, target_len;
+	/* response */
+	int status;
+	const char *reason;
+	size_t reason_len;
+	int minor;                  /* HTTP/1.minor: 0 or 1 */
+	struct http_header h[HTTP_MAX_HEADERS];
+	size_t nh;
+	int64_t content_length;     /* -1 when absent */
+	bool chunked;               /* Transfer-Encoding: chunked */
+	bool close;                 /* Connection: close, or HTTP/1.0 without keep-alive */
+	bool upgrade;               /* Connection: upgrade or an Upgrade header */
+	bool expect_continue;       /* Expect: 100-continue */
+	size_t head_len;            /* bytes of the head, final CRLFCRLF included */
+};
+
+/* Parses the head at buf[len]. Returns 1 when a whole head was parsed
+ * (out->head_len says how long), 0 when more bytes are needed,
+ * HUSH_ETOOBIG when a line or the head is over its cap (or too many
+ * headers), HUSH_EFORMAT when the bytes are not a valid HTTP/1.x head:
+ * bad tokens, control bytes, obs-fold, conflicting or malformed
+ * Content-Length, a Transfer-Encoding other than "chunked", both
+ * Content-Length and Transfer-Encoding. */
+int http_parse_head(const char *buf, size_t len, bool response, struct http_head *out);
+
+/* Header lookup (case-insensitive name); NULL when absent. */
+const struct http_header *http_find(const struct http_head *h, const char *name);
+/* Case-insensitive comparison of a header name with name. */
+bool http_name_is(const struct http_header *hd, const char *name);
+
+/* Chunked body framing. Feed raw bytes; the decoder says where the data
+ * bytes are and when the last chunk and trailers are done. */
+struct http_chunked {
+	int state;
+	uint64_t left;              /* data bytes left in this chunk */
+	size_t line;                /* bytes of the current size/trailer line */
+	size_t trailers;            /* bytes of trailers so far */
+};
+/* Consumes bytes from in[n]: *used is how many; when *data_len > 0, the
+ * data bytes are in[*data_off .. *data_off + *data_len) (data is returned
+ * one span per call). Returns 1 when the body is complete (*used stops
+ * right after it), 0 when more input is needed or data was returned,
+ * HUSH_EFORMAT on bad framing, HUSH_ETOOBIG when a size line or the
+ * trailers are over their caps. */
+int http_chunked_feed(struct http_chunked *c, const uint8_t *in, size_t n, size_t *used,
+		      size_t *data_off, size_t *data_len);
+
+/* --- TLS (proxy/tls.c; used by proxy/proxy.c) --- */
+
+struct proxy_tls;
+struct ssl_ctx_st;
+
+/* Client context (system CA store, then each of ca_files, hostname checks
+ * done per connection), the session CA (EC P-256, key in memory only) and
+ * the leaf key. 0 or HUSH_EFORMAT/HUSH_ENOMEM with err[n] saying which. */
+int proxy_tls_new(const char *const *ca_files, struct proxy_tls **out, char *err, size_t n);
+void proxy_tls_free(struct proxy_tls *t);
+struct ssl_ctx_st *proxy_tls_client(struct proxy_tls *t);
+/* Server context presenting a leaf for host (DNS name or IP literal),
+ * minted on first use and cached; NULL on failure. Thread-safe. */
+struct ssl_ctx_st *proxy_tls_server(struct proxy_tls *t, const char *host);
+/* The CA certificate in PEM (owned by t). */
+const char *proxy_tls_ca_pem(const struct proxy_tls *t);
+/* One line on the last TLS error of this thread, for 502 answers. */
+void proxy_tls_reason(char *out, size_t n);
+
+/* --- the proxy --- */
+
+#define PROXY_MAX_SESSIONS 64
+#define PROXY_PLACEHOLDER_LEN 72    /* "hush_ph_" + 64 hex */
+#define PROXY_TOKEN_LEN 73          /* "hush_tok_" + 64 hex */
+
+/* One use of a credential, as the embedder sees it for confirmation. */
+struct proxy_use {
+	uint64_t session;
+	const struct credential *cred;
+	const char *host;           /* upstream host */
+	const char *method;
+	const char *path;           /* without the query string */
+};
+
+/* Gives the value for one use: 0 with *value (sodium_malloc'd; the proxy
+ * wipes and sodium_free()s it) and *len; HUSH_EREFUSED when the human said
+ * no; HUSH_ENOENT when the vault has no such entry; HUSH_ELOCKED when the
+ * vault is locked; other codes for other failures. Called from connection
+ * threads: it must be thread-safe and may block (a human answering). */
+typedef int (*proxy_authorize_fn)(void *ctx, const struct proxy_use *use, uint8_t **value,
+				  size_t *len);
+
+/* One audit line: never a value, never a query string. */
+struct proxy_event {
+	uint64_t session;           /* 0 when no session was identified */
+	const char *credential;     /* NULL when none was involved */
+	const char *kind;           /* "use", "attempt", "unauthorized", "refused",
+				       "error", "tunnel", "bad-request" */
+	const char *host, *method, *path;
+	int status;                 /* HTTP status sent to the client, 0 = none */
+	uint64_t bytes_up, bytes_down; /* body bytes to the upstream / client */
+	const char *reason;         /* why, for everything but "use"; or NULL */
+};
+/* Called from connection threads; must be thread-safe. */
+typedef void (*proxy_audit_fn)(void *ctx, const struct proxy_event *ev);
+
+struct proxy_config {
+	const struct credential *creds;  /* borrowed for the proxy's lifetime */
+	size_t ncreds;
+	const char *const *ca_files;     /* extra trust for upstreams; NULL-terminated, may be NULL */
+	uint16_t port;                   /* 0 = any free port */
+	unsigned head_timeout_ms;        /* a request head must arrive within this; 0 = 30 s */
+	unsigned idle_timeout_ms;        /* keep-alive idle and I/O stall limit; 0 = 120 s */
+	unsigned max_conns;              /* concurrent client connections; 0 = 256 */
+	/* Test hook: when set, upstream connections for every host go to this
+	 * address instead of the resolved one (TLS names are still checked). */
+	const char *connect_override;
+	proxy_authorize_fn authorize;
+	proxy_audit_fn audit;
+	void *ctx;
+};
+
+struct proxy;
+
+/* Creates the proxy and its TLS state, binds 127.0.0.1:port and starts the
+ * listener thread. 0 with *out, or HUSH_EIO (bind, thread), HUSH_ENOMEM,
+ * HUSH_EINVAL (a credential without hosts, a bad upstream URL), HUSH_EFORMAT
+ * (an unreadable CA file). err[errlen] says which. */
+int proxy_start(const struct proxy_config *cfg, struct proxy **out, char *err, size_t errlen);
+/* Stops accepting, ends every connection, waits for the threads, frees. */
+void proxy_stop(struct proxy *p);
+/* The bound port. */
+uint16_t proxy_port(const struct proxy *p);
+/* The session CA certificate in PEM, NUL-terminated (owned by p). */
+const char *proxy_ca_pem(const struct proxy *p);
+
+/* Adds a session: new random placeholders for every credential and a
+ * proxy token. id must be non-zero and unused. 0, HUSH_EEXIST, HUSH_ETOOBIG. */
+int proxy_session_add(struct proxy *p, uint64_t id);
+/* Ends a session: its placeholders and token stop working at once. */
+void proxy_session_remove(struct proxy *p, uint64_t id);
+/* Copies the session's placeholder for credential index i (or the token
+ * when i == ncreds) into out[n]. 0, HUSH_ENOENT, HUSH_ETOOBIG. */
+int proxy_session_placeholder(struct proxy *p, uint64_t id, size_t i, char *out, size_t n);
+
+/* --- what the agent's environment gets (proxy/env.c) --- */
+
+/* Builds the variables a sandbox sets for one session: for each credential
+ * i with placeholders[i] != NULL (its secret is in the vault), env =
+ * placeholder and, with route mode, base_url_env =
+ * http://127.0.0.1:PORT/NAME; HTTPS_PROXY and https_proxy =
+ * http://hush:TOKEN@127.0.0.1:PORT; NO_PROXY and no_proxy =
+ * 127.0.0.1,localhost; and, when bundle is not NULL, SSL_CERT_FILE,
+ * NODE_EXTRA_CA_CERTS, REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE and
+ * GIT_SSL_CAINFO = bundle. *out is a malloc'd NULL-terminated array of
+ * malloc'd "NAME=value" strings (free with proxy_env_free). 0,
+ * HUSH_ENOMEM, HUSH_ETOOBIG. None of it is secret. */
+int proxy_env_build(const struct credential *creds, size_t ncreds,
+		    const char *const *placeholders, const char *token, uint16_t port,
+		    const char *bundle, char ***out);
+void proxy_env_free(char **env);
+
+/* Writes the trust bundle for the agent to path (0644, not replacing an
+ * existing file): the system CA file (system_file, or Debian's
+ * /etc/ssl/certs/ca-certificates.crt when NULL; a missing one is skipped),
+ * then ca_pem. 0, HUSH_EEXIST, HUSH_EIO. */
+int proxy_bundle_write(const char *path, const char *system_file, const char *ca_pem);
+
+#endif
