@@ -410,6 +410,7 @@ void config_defaults(struct config *cfg)
 	cfg->autostart = true;
 	cfg->mask = true;
 	cfg->scan_max_file = 4u * 1024 * 1024;
+	cfg->home_mode = HOME_MODE_ALLOWLIST;
 	add_defaults(&cfg->hide, default_hide, ARRAY_LEN(default_hide), false);
 	add_defaults(&cfg->hide_dirs, default_hide_dirs, ARRAY_LEN(default_hide_dirs), true);
 	add_defaults(&cfg->allow_env, default_allow_env, ARRAY_LEN(default_allow_env), false);

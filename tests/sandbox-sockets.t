@@ -150,7 +150,8 @@ sockclient dgram >\$o/dgram_raw 2>&1
 sockclient uring >\$o/uring 2>&1
 EOF
 chmod 0644 "$SBX/attacks.sh"
-sb() { nb "$NB_BIN/hush" sandbox "$@"; }
+# --home visible: the sockets under $HOME must be in view for the filter to be tested
+sb() { nb "$NB_BIN/hush" sandbox --home visible "$@"; }
 nb bash "$SBX/attacks.sh" "$OUT/ctl"
 sb -- bash "$SBX/attacks.sh" "$OUT/in" 2>"$T/sb.err"
 is "the sandbox ran the attacks (exit 0)" "$?" 0

@@ -75,7 +75,11 @@ mkdir -p "$CH/run"; chmod 0700 "$CH/run"
 is_root && chown -R "$NOBODY_UID:$NOBODY_UID" "$CH" "$CP"
 ctl=$(cd "$CP" && as_nobody env HOME="$CH" HUSH_CONFIG="$CH/.config/hush/config.ini" \
 	HUSH_RUNTIME_DIR="$CH/run" bash "$SBX/plant.sh" "$SBX/ctl-pwned" "$CP" 2>&1)
-inside=$(cd "$P" && as_nobody "$NB_BIN/hush" sandbox -- bash "$SBX/plant.sh" "$PW" "$P" 2>"$T/sb.err")
+# with home = visible every existing file is in view (read-only); the
+# default allow-list view shows fewer of them, checked after
+inside=$(cd "$P" && as_nobody "$NB_BIN/hush" sandbox --home visible -- bash "$SBX/plant.sh" "$PW" "$P" 2>"$T/sb.err")
+inside_al=$(cd "$P" && as_nobody "$NB_BIN/hush" sandbox -- bash "$SBX/plant.sh" "$PW" "$P" 2>>"$T/sb.err")
+like "home = allow-list (the default): the plants ran" "$inside_al" "bashrc:(wrote|refused)"
 for n in $names; do
 	if [[ "$ctl" == *"$n:wrote"* ]]; then ok "control: outside, the $n write works"
 	else not_ok "control: outside, the $n write works"; echo "#   $(grep "^$n:" <<<"$ctl")"; fi
