@@ -1243,10 +1243,15 @@ int cmd_doctor(int argc, char **argv)
 		bool holds;
 		const char *how, *gap;
 	} cls[] = {
-		{ "read hidden files", userns, "mount masks in a user namespace",
-		  "no user namespaces: Landlock rules alone, no private /proc" },
+		{ "read hidden files", userns && cfg.home_mode == HOME_MODE_ALLOWLIST,
+		  "mount masks in a user namespace; home = allow-list",
+		  !userns ? "no user namespaces: Landlock rules alone, no private /proc"
+			  : "home = visible: files in $HOME no hide entry names (another project's "
+			    ".env) are hidden by the shim only" },
 		{ "write what runs later", userns,
-		  "read-only file system except the project and state paths; never-writable list",
+		  "read-only except the project and state paths; never-writable list; what the "
+		  "session creates on it is moved aside at exit (not if hush sandbox is killed; "
+		  "SECURITY.md)",
 		  "no user namespaces: writes are limited by Landlock to the project, /tmp and $HOME" },
 		{ "use human's sockets", userns && sockets_ok,
 		  "private /tmp and runtime dir; connect() only to servers inside the sandbox, "
