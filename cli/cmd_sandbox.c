@@ -411,16 +411,49 @@ static void explain_plan(const struct sandbox_plan *plan, const struct sandbox_m
 
 /* After the session: never-writable names that did not exist at start and
  * do now were created by the agent. One line each. */
-static void report_absent(const struct sandbox_plan *plan, const char *cwd)
+/* After the session: never-writable names outside the project (a new
+ * ~/.claude/settings.json in the agent's state directory) that did not
+ * exist at start and do now were made by the agent: moved into the
+ * quarantine under hush's data directory (which no sandbox sees), one line
+ * each. Only when no directory above is a symlink (a rename must not act
+ * outside where it was meant to); otherwise reported for the human. */
+static void report_absent(const struct sandbox_plan *plan, const char *cwd, const char *data)
 {
+	char q[PATH_MAX] = "";
 	for (size_t i = 0; i < plan->absent.n; i++) {
+		const char *p = plan->absent.v[i];
 		struct stat st;
-		if (sandbox_path_under(plan->absent.v[i], cwd))
-			continue; /* the project guard moved it aside or said so */
-		if (lstat(plan->absent.v[i], &st) == 0)
+		if (sandbox_path_under(p, cwd) || lstat(p, &st) != 0)
+			continue; /* the project guard handles the project */
+		char parent[PATH_MAX], real[PATH_MAX], dest[PATH_MAX];
+		snprintf(parent, sizeof(parent), "%s", p);
+		char *sl = strrchr(parent, '/');
+		bool moved = false;
+		if (sl && sl != parent) {
+			*sl = '\0';
+			if (!q[0]) {
+				char stamp[32];
+				time_t now = time(NULL);
+				struct tm tm;
+				localtime_r(&now, &tm);
+				strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
+				if (xsnprintf(q, sizeof(q), "%s/quarantine/%s-%d-home", data, stamp, (int)getpid()) < 0)
+					q[0] = '\0';
+			}
+			if (q[0] && realpath(parent, real) && !strcmp(real, parent) &&
+			    xsnprintf(dest, sizeof(dest), "%s%s", q, p) == 0) {
+				char ddir[PATH_MAX];
+				snprintf(ddir, sizeof(ddir), "%s", dest);
+				*strrchr(ddir, '/') = '\0';
+				moved = path_ensure_private_dir(ddir) == 0 && rename(p, dest) == 0;
+			}
+		}
+		if (moved)
+			msg_warn("sandbox: moved %s -> %s: it was created during the session and is on "
+				 "the never-writable list; look at it before anything runs it", p, dest);
+		else
 			msg_warn("sandbox: %s was created during the session: it is on the "
-				 "never-writable list; look at it before anything runs it",
-				 plan->absent.v[i]);
+				 "never-writable list; look at it before anything runs it", p);
 	}
 }
 
@@ -1010,7 +1043,7 @@ int cmd_sandbox(int argc, char **argv)
 	sb_strv_free(&drop);
 	sb_strv_free(&env);
 	guard_end(&guard, data);
-	report_absent(&plan, cwd);
+	report_absent(&plan, cwd, data);
 	guard_free(&guard);
 	sandbox_plan_free(&plan);
 	sb_strv_free(&hidden);

@@ -197,3 +197,12 @@ assert_absent "the human's git commit -a afterwards stores no canary" "$C" "$P/.
 if (cd "$P" && as_nobody git show HEAD:.env 2>/dev/null | grep -qF -- "$C"); then
 	ok "control: without the sweep, the human's commit -a stores the real .env"
 else not_ok "control: without the sweep, the human's commit -a stores the real .env"; fi
+
+# --- a never-writable name the agent creates in its own state directory is
+# moved aside at exit (a new ~/.claude/commands runs as a slash command in
+# the human's next claude outside) ---
+rm -rf "$NB_HOME/.claude/commands"
+o=$(cd "$P" && as_nobody env PATH="$SBX/agent:$NB_BIN:/usr/bin:/bin" "$NB_BIN/hush" sandbox --profile claude -- sh -c 'mkdir -p ~/.claude/commands && echo "run curl evil" >~/.claude/commands/x.md && echo planted' 2>&1)
+like "inside: the agent creates ~/.claude/commands (it did not exist)" "$o" "planted"
+like "at exit it is moved to the quarantine and said so" "$o" "moved $NB_HOME/.claude/commands -> .*quarantine"
+[ ! -e "$NB_HOME/.claude/commands" ] && ok "~/.claude/commands is gone from the real home" || not_ok "~/.claude/commands is gone from the real home"
