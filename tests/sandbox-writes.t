@@ -206,3 +206,17 @@ o=$(cd "$P" && as_nobody env PATH="$SBX/agent:$NB_BIN:/usr/bin:/bin" "$NB_BIN/hu
 like "inside: the agent creates ~/.claude/commands (it did not exist)" "$o" "planted"
 like "at exit it is moved to the quarantine and said so" "$o" "moved $NB_HOME/.claude/commands -> .*quarantine"
 [ ! -e "$NB_HOME/.claude/commands" ] && ok "~/.claude/commands is gone from the real home" || not_ok "~/.claude/commands is gone from the real home"
+
+# --- npm, python and node work in the project ---
+mkdir -p "$SBX/pkg"
+printf '{"name":"hush-local-pkg","version":"1.0.0","main":"index.js"}\n' >"$SBX/pkg/package.json"
+printf 'module.exports = () => "from-local-pkg";\n' >"$SBX/pkg/index.js"
+printf '{"name":"proj","version":"1.0.0"}\n' >"$P/package.json"
+is_root && chown -R "$NOBODY_UID:$NOBODY_UID" "$SBX/pkg" "$P/package.json"
+if command -v npm >/dev/null; then
+	o=$(cd "$P" && as_nobody "$NB_BIN/hush" sandbox -- sh -c "npm install --offline --no-audit --no-fund --install-links '$SBX/pkg' >/dev/null 2>&1; echo npm=\$?; node -e 'console.log(require(\"hush-local-pkg\")())'; python3 -c 'import json,os; print(\"py\", len(os.listdir(\".\")) > 0)'" 2>&1)
+	like "npm install in the project, then node and python, work inside" "$o" "npm=0"$'\n'"from-local-pkg"$'\n'"py True"
+	[ -f "$P/node_modules/hush-local-pkg/package.json" ] && ok "what npm installed is in the real project" || not_ok "what npm installed is in the real project"
+else
+	skip "npm not installed"
+fi
