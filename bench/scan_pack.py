@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """Writes a gitleaks-format rule pack for bench/scan: OUT.toml with 200
 rules shaped like gitleaks' default set (159 provider-prefix rules, 40
 vendor-name context rules, one generic rule) and OUT-nogeneric.toml without

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The connect() loop behind bench/sockets: starts a server (a forked
  * child that accepts and closes), then times N rounds of connect() and a
  * read() that waits for the server's close (so a round never outruns the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Latency of running a command: forks and execs CMD N times (stdout and
  * stderr to /dev/null), waits for each, and prints the median and the 99th
  * percentile wall time in microseconds plus how many runs failed.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Benchmark of the vault with 10,000 entries: open with the KDF excluded
  * (key given) and included (passphrase, measured Argon2id parameters),
  * save, and peak memory; compared with a baseline measured in the same

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Live approvals: see approval.h. A small fixed table; lookups are linear. */
 #include "broker/approval.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Live approvals: (grant, working directory) pairs approved until a time.
  * Dropped by hush lock, SIGUSR1 and expiry. */
 #ifndef HUSH_BROKER_APPROVAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Audit log writing and parsing: see audit.h. */
 #include "broker/audit.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The audit log: append-only JSON Lines in <data>/audit.log (0600).
  *
  * One line per decided request: time, grant, executable, arguments, working

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Client side of the broker protocol: see client.h. */
 #include "broker/client.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The client side of the broker, used by the hush commands and by
  * hush sandbox: connecting (starting the broker on demand), control
  * requests with the token, running a command through the broker, and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Launching confirmation programs: see confirm.h. */
 #include "broker/confirm.h"
 

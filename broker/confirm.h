@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Human confirmation launched by the broker (never by the client).
  *
  * A confirmation program (HUSH_CONFIRM / confirm = command:/path, or a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* hushd control requests (token-checked): status, lock, unlock, stop,
  * pending, approve, deny, sandbox sessions; and the HELLO answer. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* hushd: the broker's state, its connections (each with an output queue
  * drained on POLLOUT), the poll loop, signals, timers and setup. Requests
  * are in run.c and control.c. See daemon.h; the wire format is in

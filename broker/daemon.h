@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* hushd: the per-user broker daemon.
  *
  * One poll loop serves two sockets in the runtime directory: client.sock

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* hushd's insides, shared by its parts: daemon.c (state, connections with
  * their output queues, the poll loop, setup), run.c (run requests: matching,
  * confirmation, starting the runner) and control.c (control requests).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The broker's decision rules for a matched run request: see decide.h. */
 #include "broker/decide.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* How the broker decides a run request once a grant matched: refuse, run
  * now, or ask a human (and how). Pure: run.c gathers the facts (the key
  * cache, live approvals, sandbox sessions, the broker's environment) and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Grant matching and executable pinning: see grant.h. */
 #include "broker/grant.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Matching a run request to a grant, and checking the executable.
  *
  * The broker never looks a command up in the requester's PATH: a bare name

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The broker's vault key cache: see keycache.h. */
 #include "broker/keycache.h"
 

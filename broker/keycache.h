@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The broker's cached vault key.
  *
  * One key in sodium_malloc memory, kept noaccess while idle, wiped by

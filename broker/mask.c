@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Streaming output masker: see mask.h.
  *
  * The stream is processed in a work buffer made of the kept-back tail plus

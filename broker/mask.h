@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Streaming output masker: replaces every occurrence of a secret value in a
  * byte stream with "[hush:NAME]", also when the value arrives split across
  * several writes.

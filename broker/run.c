@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* hushd run requests: matching a RUN to a grant, the checks before a
  * human is bothered, how the human is asked (with the desktop fallback for
  * sandboxes that share the display), and starting the runner. */

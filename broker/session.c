@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The broker's registry of sandbox sessions: see session.h. */
 #include "broker/session.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Sandbox sessions known to the broker.
  *
  * hush sandbox registers a session over the control socket before the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Clean environment and the per-run runner process: see spawn.h. */
 #include "broker/spawn.h"
 

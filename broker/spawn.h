@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Running a granted command for a client: the clean environment, and the
  * runner process that owns one run.
  *

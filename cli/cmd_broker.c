@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The broker commands: hush broker (hushd), status, unlock, lock, stop, run
  * (and hush called through a shim link), pending, approve, deny, audit,
  * shims. The daemon is broker/daemon.c; the client side broker/client.c. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* hush config (check a config file, print its path) and hush grant (list
  * the configured grants). The config holds secret names, never values, so
  * everything here may be printed. */

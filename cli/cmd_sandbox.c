@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* hush sandbox: start an agent with a clean environment, the shim and the
  * kernel layers (sandbox/); hush doctor: which of those layers and
  * integrations work on this machine. */

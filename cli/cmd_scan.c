@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* hush scan and hush migrate: find exposed secrets and move them into the
  * vault. The scanning and rewriting logic lives in scan/; this file parses
  * options, loads the config, prints and picks the exit status. */

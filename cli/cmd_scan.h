@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Entry points of cli/cmd_scan.c used by other commands: hush import
  * FILE --replace is handled here (cli/cmd_vault.c hands it over). */
 #ifndef HUSH_CLI_CMD_SCAN_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* hush setup: a guided first run. Creates the vault, scans the home and
  * the current project, offers to migrate shell rc files and import .env
  * files (names shown, never values), finds installed agents, writes a

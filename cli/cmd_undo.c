@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* hush migrate --undo and --purge-backups: put rewritten files back from
  * their sealed backups (vault/backup.h), and clean the plaintext
  * FILE.hush-backup-<time> copies that versions before 0.1 left next to

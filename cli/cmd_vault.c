@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The secrets commands: hush init, set, get, rm, list, import, passwd.
  * Values come from stdin or a no-echo prompt, never from argv, and are
  * printed only by `hush get`. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The hush subcommands. Each cmd_* gets argv starting at the subcommand's
  * own name (argv[0] == "set" for "hush set X") and returns the exit status.
  * Every command answers --help / -h with its usage on stdout, exit 0. */

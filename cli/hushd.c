@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* hushd: the broker daemon; the same as "hush broker". */
 #include "cli/commands.h"
 #include "common/util.h"

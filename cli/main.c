@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* hush: the command users and agents type. Dispatches to the subcommands
  * declared in commands.h. */
 #include <libgen.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Bounded byte buffer: see buf.h. */
 #include "common/buf.h"
 

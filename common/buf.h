@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Bounded byte buffer for everything hush serialises or parses: the vault
  * file and the wire protocol.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dotenv parser: see dotenv.h for the accepted syntax.
  *
  * The input is walked line by line; a quoted value may continue over

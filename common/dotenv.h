@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dotenv syntax parser, shared by hush import, hush migrate and hush scan.
  *
  * Accepts: blank lines, "# comments", optional "export ", NAME=value,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The environment policy: see envpolicy.h. */
 #include "common/envpolicy.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The one list of environment variables that make a program load or run
  * code chosen by whoever sets them (LD_PRELOAD, BASH_ENV, NODE_OPTIONS,
  * PYTHON*, GIT_*, ...). The config check refuses them in a grant's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Error codes shared by every library part of hush.
  *
  * Library code returns 0 or a negative HUSH_E* code and never prints;

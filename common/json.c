@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* JSON string quoting: see json.h. */
 #include "common/json.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* JSON string quoting shared by every command with JSON output (hush list,
  * grant list, scan, audit). Control characters and stray non-UTF-8 bytes
  * are escaped as \u00XX; valid UTF-8 passes through. */

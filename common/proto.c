@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Wire protocol encoders and decoders: see proto.h and docs/protocol.md. */
 #include "common/proto.h"
 

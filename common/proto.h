@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The wire protocol between hush clients and hushd (docs/protocol.md).
  *
  * A frame is a u32 big-endian length L, then L bytes: a u8 message type and

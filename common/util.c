@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Shared helpers: see util.h. */
 #include "common/util.h"
 

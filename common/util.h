@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Small helpers every part of hush uses: cleanup attributes, checked
  * formatting, program-level error output, paths, durations and safe file I/O.
  *

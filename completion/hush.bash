@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # bash completion for hush: commands and options from hush's own help text,
 # grant and profile names from the config, secret names (never values) from
 # the vault when it opens without asking (keyring vault; a passphrase vault

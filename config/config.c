@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* config.ini loading and validation.
  *
  * inih splits the file into sections and key = value pairs; this file types

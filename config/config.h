@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* config.ini loading and validation (inih).
  *
  * Every key is typed and documented in docs/config.md. Unknown sections or

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* [credential NAME] and [proxy] sections: see credential.h. */
 #include <ctype.h>
 #include <stdio.h>

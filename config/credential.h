@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* [credential NAME] and [proxy] sections of config.ini: what the
  * credential proxy may put on the wire, where, and in which header
  * (docs/config.md, "Credentials"; docs/proxy.md).

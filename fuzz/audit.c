@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* libFuzzer target for the audit log line parser used by hush audit:
  * audit_parse_line() on arbitrary bytes, and the JSON string escaper on the
  * same bytes (its output must parse back to the input). Must run clean

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* libFuzzer target for the config loader: config_load_buffer() on arbitrary
  * bytes, then every loaded grant's argument matcher on arguments taken from
  * the same input. Must run clean under ASan+UBSan. */

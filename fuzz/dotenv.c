@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* libFuzzer target for the dotenv parser: arbitrary bytes in, every entry
  * checked against the promises of dotenv.h (valid names, offsets inside
  * the input and in order, line numbers increasing). */

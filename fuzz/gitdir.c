@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Fuzz target for the git files the sandbox reads from a project: .git,
  * commondir and gitdir pointer files, and git config (the code-running key
  * check). The first byte picks the parser; the rest is the file. */

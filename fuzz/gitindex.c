@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Fuzz target for the git index parser (versions 2-4, extensions, SHA-1
  * and SHA-256 trailers): every reported path must be as long as said and
  * no longer than PATH_MAX. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* libFuzzer target for the proxy's HTTP parsers: the first byte picks
  * request head, response head, chunked body or a CONNECT target
  * (host:port); the rest is the input.

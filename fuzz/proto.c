@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* libFuzzer target for the wire protocol: the input is read as a stream of
  * frames exactly as hushd reads a connection (length checked before
  * anything is buffered, truncated frames stop the stream), and each body is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* libFuzzer target for the shell rc-file parser and the migrate planner:
  * rcfile_parse() in sh and fish modes, then planning and rendering the
  * rewrite; every reported range must lie inside the input and the rendered

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Fuzz target for the sandbox's environment filter and hide-glob matcher:
  * the input is split at newlines into environment entries (first half) and
  * allow/hide patterns (second half). */

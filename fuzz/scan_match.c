@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* libFuzzer target for the scanner's matcher: scan_buffer() over arbitrary
  * bytes in both modes (plain and credential file), the baseline parser and
  * the masking helper. Checks that every hit lies inside the input. */

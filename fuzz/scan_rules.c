@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* libFuzzer target for the rule-file readers: the TOML reader over
  * arbitrary bytes (every event's strings must be NUL-terminated within
  * their length), then the gitleaks ruleset loader, and when a ruleset

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Fuzz target for libhush.so's rules: the HUSH_SHIM_CONFIG parser, the glob
  * matcher, path normalisation and the hide/route decisions, fed arbitrary
  * bytes. The rules code is pure, so it is compiled in directly. */

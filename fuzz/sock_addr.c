@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Fuzz target for the unix socket address parser of the sandbox's socket
  * supervisor: the input is the sockaddr bytes an agent passes to connect()
  * (up to sizeof(struct sockaddr_storage), as the supervisor reads them). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* libFuzzer target for the vault parser.
  *
  * The first input byte picks what the rest is fed to:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The agent's side of the credential proxy: the environment variables and
  * the CA bundle a sandbox gives the agent (proxy.h). Nothing here is a
  * secret: placeholders and the token are only worth something to this

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Bounded HTTP/1.1 head parser and chunked decoder (proxy.h).
  *
  * Strict by choice: the proxy sits between an untrusted client and an

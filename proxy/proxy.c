@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The credential proxy's listener and connections (proxy.h).
  *
  * One thread per client connection with blocking sockets and deadlines:

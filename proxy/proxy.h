@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The credential proxy: the agent holds placeholders, the proxy puts the
  * real keys on the wire (docs/proxy.md).
  *

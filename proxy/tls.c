@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* TLS for the credential proxy (proxy.h): OpenSSL only, no TLS of our own.
  *
  * The session CA's private key exists only in this process's memory

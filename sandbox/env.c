@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The sandbox's environment: an allow-list copy of the user's environment
  * in which secret-looking variables pass only when named exactly. */
 #include "sandbox/sandbox.h"

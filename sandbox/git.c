@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Git knowledge for the sandbox: which git directories belong to the
  * project, which of their files run code later for the human (bound
  * read-only inside the sandbox), and the index entries a session must not

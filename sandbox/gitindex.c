@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The git index and the session: which hidden paths the index holds at the
  * start, and removing at the end those a session added (git add -f .env,
  * git update-index --cacheinfo ...), so that the human's next

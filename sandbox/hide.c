@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Finding what the sandbox masks: credential files by name under the
  * working directory (and their hard links inside it), plus named paths such
  * as ~/.ssh. The walk is bounded in depth, entries and masks. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The Landlock domain of the sandboxed agent. It always confines ptrace and
  * /proc/<pid> access to the domain (so the broker and the commands it runs
  * are out of reach); with ABI >= 6 it also scopes signals and abstract unix

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Running the agent inside the sandbox: a user namespace mapped to the real
  * uid, a pid namespace whose init is ours, a mount namespace with the masks
  * (an empty read-only file over each hidden file, an empty read-only tmpfs

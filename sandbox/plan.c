@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The sandbox's mount plan: a list of operations built first (from the
  * config, the agent's profile and what is found on disk), printable with
  * hush sandbox --explain, then carried out by the sandbox's init process

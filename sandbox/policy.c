@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Building the sandbox's mount plan from its inputs: what is private, what
  * is shown read-only, what is writable, what stays read-only inside the
  * writable trees, and what is masked. docs/sandbox.md describes the result;

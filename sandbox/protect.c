@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Paths inside the writable project that run code later or change what an
  * agent may do (the never_write list: .envrc, .vscode/, .claude/settings.json,
  * .mcp.json, ...; git's hooks and config from git.c): which exist at the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The kernel side of `hush sandbox`: a clean environment, the list of files
  * and directories to mask, the user+mount+pid namespaces that mask them, and
  * the Landlock domain that keeps the broker out of the agent's reach.

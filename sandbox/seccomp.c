@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* A seccomp filter for the agent: ioctl(TIOCSTI) and ioctl(TIOCLINUX) fail
  * with EPERM.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The unix socket allow-list of `hush sandbox`: which unix sockets the
  * agent may connect to.
  *

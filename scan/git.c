@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Git exposure of findings: for each repository holding a finding, one
  * `git ls-files -z` (tracked) and one `git check-ignore -z --stdin`
  * (ignored, fed all other candidate files at once). Never per file. */

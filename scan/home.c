@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The places in a home directory where secrets really lie, for
  * `hush scan --home`: shell rc files and their backups, shell and REPL
  * history, credential files of common tools, and .env / .envrc files in

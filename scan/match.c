@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The scanner's matching engine: one Vectorscan pass over the buffer finds
  * every token rule's literal prefix (scan/rules.c) and every word a secret
  * name is made of (token, secret, pass, key, auth, ...); the token rules run

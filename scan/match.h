@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Secret detection in one buffer: the token rules of known providers (with
  * offline checksum checks where a format has one), PEM private keys, JWTs,
  * URLs with passwords and generic NAME = value assignments judged by

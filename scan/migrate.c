@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Moving secrets out of shell rc files and .env files into the vault:
  * planning (rcfile.c / dotenv parser + scanner rules), storing without
  * silent overwrites, rendering the rewritten file with only the moved lines

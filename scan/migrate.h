@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* hush migrate and hush import --replace: plan which exported secrets of a
  * shell rc file (or which values of a .env file) move into the vault,
  * store them, and rewrite the file so that only those lines change.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Shell rc-file parser for hush migrate (see rcfile.h for the grammar).
  * Works line by line over a length-capped buffer; values are decoded into
  * sodium_malloc memory and wiped after each callback. */

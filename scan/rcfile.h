@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Shell rc-file parsing for hush migrate: finds the variables a bash, zsh
  * or fish startup file exports, with their decoded values and the exact
  * byte range of the line that sets them.

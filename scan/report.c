@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* hush scan output formats (text, JSON, SARIF 2.1.0) and baselines. No
  * secret ever reaches these functions: findings hold masked previews and
  * fingerprints only. */

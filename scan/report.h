@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Output of hush scan: readable text (grouped by file, colour optional),
  * JSON, and SARIF 2.1.0; and the baseline file of accepted findings
  * (fingerprints only, never secrets). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Token rules of hush scan: the providers' formats, their offline checks
  * (GitHub/npm CRC32 suffix, age Bech32, PyPI macaroon header, Discord id,
  * Grafana/Sentry embedded JSON, JWT header) and the structured matchers

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The token rule table shared by scan/rules.c and scan/match.c (internal to
  * the scanner). A rule is found through its literal prefix by the bigram
  * prefilter in match.c, then its matcher checks the exact format and, where

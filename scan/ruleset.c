@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* gitleaks-format rule files for hush scan (see ruleset.h): the TOML
  * reader's events are turned into rules as they come, each regex compiled
  * when its line is read so an error names that line; then one Vectorscan

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* A team's own scanner rules in gitleaks' TOML format (.gitleaks.toml):
  * [[rules]] with id, regex, keywords, entropy, secretGroup, path and
  * per-rule allowlists; global [allowlist] / [[allowlists]]; [extend]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* hush scan: walk files, find secrets and credential files, and say who can
  * see them (git exposure, sandbox visibility).
  *

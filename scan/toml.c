@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The TOML subset reader (see toml.h). A recursive-descent parser over a
  * bounded cursor; strings are decoded into a per-line arena that is reset
  * after each callback, so memory stays proportional to the longest value. */

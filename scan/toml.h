@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* A small reader for the TOML that secret-scanner rule files use (gitleaks'
  * .gitleaks.toml): comments, [table] and [[array.of.tables]] headers with
  * dotted names, key = value with bare or quoted keys, basic, literal and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Tree walk and per-file scanning for hush scan: lstat-based walk that
  * never follows symlinks below a root (so no loops), skip lists, size cap,
  * binary detection, credential files by name, a small thread pool, and

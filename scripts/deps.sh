@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Install the Debian packages hush needs to build, test and package.
 #   deps.sh --install           install (root) or print the apt-get line
 #   deps.sh --check-or-install  do nothing when everything is present

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # The README's two commands on a fresh clone, in CI order: make demo, then
 # make check RUNS times (default 3), failing when any run fails or when the
 # per-file test counts differ between runs (an order- or timing-dependent

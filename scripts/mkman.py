@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """Builds hush's manual pages from the sources that already say the facts.
 
   mkman.py md FILE.md NAME SECTION TITLE   a Markdown document as a man(7) page

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* libhush.so exec wrappers: execve and friends, posix_spawn (both symbol
  * versions), system and popen.
  *

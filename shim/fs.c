@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* libhush.so file-system wrappers: the open, stat, access, readlink/realpath
  * and directory families of glibc. A hidden path gets -1/ENOENT (NULL for
  * the FILE and DIR calls); listings leave hidden entries out. Anything else

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Inline raw system calls for the shim's own I/O. The shim wraps open, stat,
  * readlink and syscall() itself, so anything it does for its own purposes
  * (reading the rules file, resolving paths, logging) must not go through

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The shim's rules: parser for the HUSH_SHIM_CONFIG file, the glob matcher,
  * lexical path normalisation and the hide/route decisions. Pure code: no
  * syscalls, no allocation, no libc calls beyond string helpers, so it runs

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The shim's rules: parsing the HUSH_SHIM_CONFIG file, glob matching, path
  * normalisation and the "is this path hidden / is this command routed"
  * decisions. Everything here is pure (no syscalls, no allocation, no

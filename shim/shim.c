@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* libhush.so core: one-time initialisation (rules file, real libc symbols,
  * the library's own path), the hide checks shared by every wrapper and the
  * debug log. All of the shim's own I/O goes through shim/raw.h so that it

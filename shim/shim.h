@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Internal interface between the parts of libhush.so: initialisation, the
  * table of real libc functions, the hide checks and debug logging.
  * shim.c implements it; fs.c and exec.c hold the exported wrappers. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* libhush.so's syscall() wrapper. Some programs skip the libc wrappers and
  * call syscall() directly (node's libuv does so for statx), so the numbers
  * that name paths, list directories or execute programs are checked here

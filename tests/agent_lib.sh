@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # Shared by the real-agent tests (tests/sandbox-opencode.t,
 # tests/sandbox-codex.t): a project whose .env and ~/.ssh key hold the
 # canary, a broker outside the sandbox with a grant for `deploy`, and a

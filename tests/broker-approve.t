@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # Human confirmation and approvals, as an unprivileged user: a confirmation
 # command launched by the broker (never seeing values), terminal approval
 # with hush pending/approve/deny, scoped and expiring approvals, timeouts,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # Keyring vaults with the broker, as an unprivileged user on a private D-Bus
 # session with gnome-keyring: the broker fetches the key itself (no
 # passphrase anywhere), hush lock forgets it, hush unlock fetches it again.

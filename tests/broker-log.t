@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # The detached broker's log, as an unprivileged user: hush broker writes its
 # messages to <data>/hushd.log (0600), hush status says where, and a failure
 # to append to the audit log is reported there, for refusals (the broker)

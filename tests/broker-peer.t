@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # The client checks who answers on the broker's sockets, as an unprivileged
 # user: a fake listener at client.sock or control/sock (one that makes up a
 # proof, one that hangs up, one that relays the real broker's proof, one of

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # Replies larger than a socket buffer reach the client whole: the broker
 # queues them and drains the queue as the socket takes it. A pending list
 # of ~600 KB (one request with ten 60,000-byte arguments) is read by hush

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # hush run's terminal and process handling, as an unprivileged user: masking
 # on a pty with the window size passed on, signals reaching the child, the
 # child dying with its client, and 100 concurrent runs.

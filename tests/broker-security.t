@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # hushd's own defences, as an unprivileged user: not traceable, /proc of the
 # broker unreadable, other uids refused, bad frames drop only their own
 # connection, control requests need the control socket and its token.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # Sandbox sessions in the broker, as an unprivileged user: hush sandbox
 # registers its session; while a sandbox shares the display, a request from
 # inside never reaches the desktop dialog (an agent on that display could

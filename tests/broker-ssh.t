@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # ssh through grants, as an unprivileged user: a grant with ssh_agent = yes
 # gets the broker's own SSH_AUTH_SOCK (a real ssh-agent holding a test key),
 # a grant without it never sees SSH_AUTH_SOCK, not even the requester's, and

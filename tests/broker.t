@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # hushd and hush run, as an unprivileged user: secrets reach the granted
 # command only, output is masked, the environment is clean, the executable
 # is the granted one, exit statuses pass through, audit and lifecycle.

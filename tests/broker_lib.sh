@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # Shared setup for the broker tests (tests/broker*.t): an unprivileged user
 # with a vault holding one canary secret, test tools, and helpers to start,
 # query and stop a broker on private sockets. Source after lib.sh.

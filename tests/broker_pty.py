@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 # Runs a command with its stdin/stdout/stderr on a fresh pseudo-terminal of
 # a given size and prints everything the terminal showed, then "EXIT n".
 # With --resize R C, the terminal is resized once the output shows "ready"

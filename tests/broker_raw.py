@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 # Raw wire-protocol client for the broker tests: sends hand-made (often bad)
 # frames and prints what the broker did: "reply TYPE TEXT" lines, then
 # "closed" when the broker dropped the connection or "open" when it did not.

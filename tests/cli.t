@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # The command line as a whole: help, version, --help on every command,
 # unknown commands, install layout.
 . "$(dirname "$0")/lib.sh"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # hush config check / path and hush grant list, driven through the real
 # binary in a temporary home: exit codes (0 ok, 1 grant problems, 2 invalid
 # or missing file), FILE:LINE messages, grant listing in text and JSON, the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # The desktop confirmation a person sees: the broker shows the real zenity
 # dialog on an Xvfb display; the test finds its window, saves a screenshot
 # (PNG, to $HUSH_SCREENSHOT when set: `make screenshot` writes

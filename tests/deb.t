@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # The Debian package: dpkg-buildpackage -us -uc -b on a copy of the tree
 # builds a .deb that lintian passes with no warning or error; its files are
 # where make install puts them, the packaged hush runs hush doctor and

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 # A stand-in for hushd at a broker socket path, for tests of the client's
 # check of who answers. Logs what it received to LOG:
 #   "conn N bytes=B fds=F types=T1,T2 hex=..."  (one line per connection)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # Grants on executables the user can change, as an unprivileged user: an
 # unpinned grant whose file, or a directory above it, the user can write is
 # a problem for hush config check (exit 1, with the exact sha256 line to

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # hush import --keyring against gnome-keyring on a private D-Bus session:
 # envchain's namespaces (schema envchain.EnvironmentVariable, stored here
 # as envchain stores them) and items chosen by secret-tool-style ATTR VALUE

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # make install into a DESTDIR: every file in its place, manual pages that
 # render and lint clean, hush(1) covering every command of "hush help",
 # completion scripts that load in bash, zsh and fish and complete commands,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # The desktop keyring key source: a real gnome-keyring-daemon on a private
 # D-Bus session bus (never the user's own), unlocked from a test password,
 # stores and returns the vault key; without a session bus, `hush init

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # Shared helpers for the shell tests (TAP). Source it first:
 #   . "$(dirname "$0")/lib.sh"
 # Provides: H (path of hush), HD (hushd), SHIM (libhush.so), T (a private

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # What hush migrate and hush import --replace leave behind: no readable copy
 # of a moved secret anywhere in the home (the backup is sealed with the
 # vault's key under <data>/backups), --undo puts each file back byte for

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # hush migrate and hush import --replace: round trips on bash, zsh and fish
 # rc files with tricky quoting (values in the vault equal what the shell
 # itself evaluates), rewritten files pass the shells' syntax check, only the

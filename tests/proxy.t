@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # The credential proxy on its own (build/testbin/hush-proxy) against a local
 # HTTPS upstream with a test CA (tests/proxy/upstream.py), which logs the
 # headers it receives. Route mode and CONNECT, with curl, python, node and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # A real agent CLI under hush sandbox: Claude Code pointed at a local stub of
 # its API (tests/sandbox/stub_api.py) that plays an injected model asking it
 # to run commands that read secrets. Whatever the agent would send back to

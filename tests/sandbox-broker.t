@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # hush sandbox with a real broker, as an unprivileged user: granted commands
 # work from inside, and the agent cannot reach the broker's or a granted
 # command's secrets (/proc, ptrace, signals), approve its own request,

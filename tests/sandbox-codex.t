@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # Codex under hush sandbox, pointed at a local OpenAI-compatible stub
 # (Responses API, tests/agent_lib.sh) that makes it read .env and ~/.ssh
 # and run a granted command: the reads reach the model without hush and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # The desktop approval dialog against an agent on the same display, with a
 # real X server (Xvfb, cookie authentication), the real zenity dialog the
 # broker shows, and xdotool as the attacker. Control: an agent outside the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # The display is not shared by default: a real X server (Xvfb with cookie
 # authentication, as a desktop session has) runs as the unprivileged user;
 # outside, the same user's X clients reach it and read its windows (the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # Git and the sandbox, as an unprivileged user: the index sweep (a masked
 # file staged during a session must not reach the human's next commit),
 # the sweep's git run ignoring the repository's code-running config, the

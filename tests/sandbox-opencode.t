@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # OpenCode under hush sandbox, pointed at a local OpenAI-compatible stub
 # (tests/agent_lib.sh) that makes it read .env and ~/.ssh and run a granted
 # command: the reads reach the model without hush and not with it, the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # hush sandbox: attacks from a red-team pass that tests/sandbox.t and
 # tests/sandbox-broker.t do not already try. Run as an unprivileged user;
 # each attack has a control outside the sandbox that reaches the canary (or

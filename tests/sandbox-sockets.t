@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # The unix socket allow-list of hush sandbox, as an unprivileged user:
 # servers outside the sandbox (tmux, ssh-agent, gpg-agent, plain servers in
 # /tmp, the runtime directory and $HOME, an abstract one, one started after

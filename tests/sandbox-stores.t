@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # Credential stores hidden by default (the catalogue in docs/sandbox.md):
 # history files, browser profiles, cloud and package-manager credential
 # files, old rc-file backups. Each holds a canary; outside, the same user

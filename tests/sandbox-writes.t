@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # What the agent writes must not run later, outside the sandbox: every
 # write that would (shell rc files, autostart, systemd units, PATH
 # directories, git and editor config, direnv, hush's own files, a grant's

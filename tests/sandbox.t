@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # hush sandbox against a hostile agent, run as an unprivileged user.
 #
 # Every attack runs twice: once inside `hush sandbox` and once outside it as

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # hush scan --home: rc files and their backups, shell and REPL history,
 # credential files of common tools and .env files in project directories
 # are found; each finding says whether a sandboxed agent would see it, by

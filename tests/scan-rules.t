@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # hush scan --rules: a gitleaks config (.gitleaks.toml) with custom rules
 # and allowlists finds and skips what gitleaks' detector would (keywords,
 # secretGroup, entropy, rule path, path-only rules, per-rule and global

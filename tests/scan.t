@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # hush scan: the fixture corpus gives exactly the expected findings; output
 # formats, exit codes, hush:allow, baselines, git exposure, sandbox
 # visibility, --home, hostile trees (unreadable, symlink loops, FIFOs, huge

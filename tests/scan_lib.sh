@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # Helpers shared by the scan tests (sourced after lib.sh).
 
 # A GitHub-format token with a valid CRC32 suffix: PREFIX + 30 random

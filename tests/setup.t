@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # hush setup, the guided first run: on a fresh home with a token in
 # ~/.bashrc, a project .env and agents on PATH, `hush setup --yes` creates
 # the vault, moves the rc token and the .env values in (names shown, never

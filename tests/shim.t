@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # libhush.so on its own (no sandbox), run as the unprivileged user: hiding
 # credential files from dynamically linked tools, routing granted commands
 # to a (fake) hush, keeping itself loaded in children, safety in vfork and

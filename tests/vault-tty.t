@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # The terminal prompts of the secrets commands, driven through a real
 # pseudo-terminal: no echo of passphrases or values, a new passphrase is
 # asked twice, a mismatch or three wrong passphrases fail cleanly.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # The secrets commands end to end: init, set, get, rm, list, import, passwd;
 # every bad-input case gives its own message and leaves the file untouched;
 # the canary value never shows up where it must not; concurrent writers.

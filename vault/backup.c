@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Encrypted backups of rewritten files (see backup.h, FORMAT.md "Backups"). */
 #include "vault/backup.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Encrypted backups of the files hush rewrites (hush migrate, hush import
  * --replace): the original bytes, path, mode and owner, sealed with a key
  * derived from the vault key and kept as one file each under

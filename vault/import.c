@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dotenv -> vault: see import.h. */
 #include "vault/import.h"
 

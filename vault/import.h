@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Importing a dotenv buffer into an open vault: shared by `hush import`,
  * and reusable by hush migrate / scan --replace with another origin. */
 #ifndef HUSH_VAULT_IMPORT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The desktop keyring key source: the vault key kept in the Secret Service
  * (gnome-keyring, KeePassXC, ...) through libsecret.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* vault_open_default(): config, path, header, key, open. See open.h. */
 #include "vault/open.h"
 

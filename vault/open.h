@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Opening the user's vault the way every command does: load the config,
  * find <data>/vault, read its header, get the key (passphrase from an fd,
  * askpass or the terminal; or the desktop keyring), open it. Used by the

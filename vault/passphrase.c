@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Passphrase sources: an fd, an askpass program, a no-echo terminal prompt.
  * See passphrase.h. */
 #include "vault/passphrase.h"

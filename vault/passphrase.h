@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Getting a passphrase (or a secret value) from the human without it ever
  * passing through argv, the environment or a log.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The encrypted vault: file format (vault/FORMAT.md), authenticated
  * encryption, the in-memory entry table, locking and atomic saves. */
 #include "vault/vault.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The encrypted vault: one file, <data>/vault, format in vault/FORMAT.md.
  *
  * A struct vault holds the decrypted entries in sodium_malloc memory. It is

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # The demo's scripted "agent": what a prompt-injected coding agent would try
 # in order to steal DEPLOY_TOKEN, each attempt shown with its result, then
 # the legitimate deploy through the granted command.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* hush-proxy: the credential proxy run on its own, for tests and
  * bench/proxy, with the embedder's part (values, confirmation, audit) done
  * the simplest way: values from a file descriptor, confirmation by a

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """A local HTTPS upstream standing in for the model and code-hosting APIs.
 
     upstream.py CERT KEY LOG [--plain]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Test helper for tests/sandbox.t: reads a file the ways an attacker would
  * without going through libc's wrappers, and pokes other processes.
  *   reader raw FILE       openat+read by the syscall instruction (no libc,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* A unix socket client for tests/sandbox-sockets.t, built static (and
  * 32-bit when the compiler can) so that neither the shim nor libc's
  * wrappers are involved:

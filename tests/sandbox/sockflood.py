@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # Inside hush sandbox: occupies the socket supervisor's workers with
 # blocking connects, then shows that one more connect fails with EAGAIN.
 #   sockflood.py DIR PORT SECONDS

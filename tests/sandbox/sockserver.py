@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # A unix socket server for tests/sandbox-sockets.t:
 #   sockserver.py ADDR READY NAME
 # ADDR is a path or @NAME (abstract). Writes its pid to READY once listening, then

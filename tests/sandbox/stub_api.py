@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """A local stand-in for the Anthropic Messages API, for tests/sandbox-agent.t.
 
 It plays an injected model: the first turn asks the agent to run a Bash

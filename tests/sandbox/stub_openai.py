@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """A local stand-in for an OpenAI-compatible API, for tests/sandbox-opencode.t
 and tests/sandbox-codex.t.
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Test helper for tests/shim.t: small programs exercising libhush.so through
  * entry points the shell tools do not reach (errno, syscall(), posix_spawn
  * in both symbol versions, vfork, threads with fork, execve with an empty

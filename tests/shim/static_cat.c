@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Test helper for tests/shim.t: a minimal cat, linked statically by the test.
  * A static binary has no dynamic loader, so LD_PRELOAD never applies: the
  * test uses it to document that the shim alone is not a boundary. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Minimal TAP output for unit tests: ok(cond, "what"), then t_done(). */
 #ifndef HUSH_T_H
 #define HUSH_T_H

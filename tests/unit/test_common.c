@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Unit tests for common/: bounded buffer, durations, names, atomic writes. */
 #include <string.h>
 #include <sys/stat.h>

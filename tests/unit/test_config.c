@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Unit tests for config/: every value type, every error (with file and
  * line), the docs/design.md sketch, defaults, and grant argument matching. */
 #include <fnmatch.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Unit tests for [credential NAME] and [proxy] in config.ini. */
 #include <stdio.h>
 #include <string.h>

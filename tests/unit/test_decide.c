@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* request_decide(): the broker's rules for a matched run request. */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Unit tests for common/dotenv.c: every accepted form, every error with its
  * line number, offsets, caps, and that a value is wiped after its callback. */
 #include <sodium.h>

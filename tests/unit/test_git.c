@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Unit tests for sandbox/git.c, gitindex.c and protect.c on fixture
  * repositories made with real git: a repository, a linked worktree, a
  * submodule with a nested submodule, a project inside a repository, a .git

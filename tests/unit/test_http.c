@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Unit tests for the proxy's HTTP/1.1 head parser and chunked decoder. */
 #include <stdio.h>
 #include <string.h>

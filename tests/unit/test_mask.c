@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Unit tests for the streaming output masker (broker/mask.c): whole values,
  * values split at every possible point, overlapping values, short values,
  * prefixes that turn out not to be values, and flushing at the end. */

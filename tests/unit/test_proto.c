@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Unit tests for the wire protocol (common/proto.c): every message round
  * trips; every truncation, trailing byte, over-cap count or bad field is
  * rejected; frame lengths are checked before anything is buffered. */

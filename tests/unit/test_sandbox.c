@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Unit tests for the sandbox library: the allow-list environment, hide
  * globs, the walk that finds files to mask (hard links included). */
 #include <fnmatch.h>

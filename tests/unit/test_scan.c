@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Unit tests for scan/: checksums (CRC32/base62 with a token generator,
  * Bech32), matcher decisions (tokens, look-alikes, placeholders, generic
  * assignments, hush:allow, overlaps), masking, fingerprints, baselines,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Unit tests for the scanner's rules, one block per rule: positive examples
  * built from each provider's documented format (prefix, length, alphabet,
  * structure) and negative ones (too short, wrong alphabet, broken

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Unit tests for sandbox/sockets.c: the address parser, and the filter
  * with this process as the supervisor of a child under it (socket types,
  * io_uring, connects performed for the child and their errors). Which

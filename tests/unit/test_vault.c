@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Unit tests for vault/: round trip, every byte flip and every truncation
  * rejected, wrong passphrase, version and size checks, entry semantics, the
  * write lock, and saves interrupted by SIGKILL. */
