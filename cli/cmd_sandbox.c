@@ -808,6 +808,12 @@ int cmd_sandbox(int argc, char **argv)
 		rm_tree(tmp);
 		die("sandbox: looking for files to hide under %s: %s", cwd, hush_strerror(r));
 	}
+	if (m.unreadable && !o.partial_masks) {
+		rm_tree(tmp);
+		die_status(1, "make it searchable (chmod u+rx on it) and look at what is inside, or "
+			   "pass --partial-masks to rely on the shim for it",
+			   "sandbox: cannot search %s for files to hide (permission denied)", m.unreadable);
+	}
 	if (m.truncated && !o.partial_masks) {
 		rm_tree(tmp);
 		die_status(1, "start the agent from the project directory itself, or pass "

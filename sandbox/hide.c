@@ -78,6 +78,8 @@ int sandbox_masks_add(struct sandbox_masks *m, const char *path)
 
 void sandbox_masks_free(struct sandbox_masks *m)
 {
+	free(m->unreadable);
+	m->unreadable = NULL;
 	sb_strv_free(&m->files);
 	sb_strv_free(&m->dirs);
 }
@@ -178,8 +180,16 @@ static int walk_dir(struct walk *w, int dfd, const char *path, unsigned depth)
 			continue;
 		}
 		int cfd = openat(dirfd(d), n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (cfd >= 0)
+		if (cfd >= 0) {
 			r = walk_dir(w, cfd, child, depth + 1);
+		} else if (errno == EACCES || errno == EPERM) {
+			/* a directory we may not search (chmod 000 by an
+			 * earlier session?) could hold what must be hidden:
+			 * the walk is incomplete, and says where */
+			w->m->truncated = true;
+			if (!w->m->unreadable)
+				w->m->unreadable = strdup(child);
+		}
 	}
 	closedir(d);
 	return r;

@@ -55,7 +55,9 @@ struct sandbox_masks {
 	struct sb_strv files;
 	struct sb_strv dirs;
 	size_t walked;     /* directory entries looked at */
-	bool truncated;    /* a walk stopped at a depth, entry or mask cap */
+	bool truncated;    /* a walk stopped at a depth, entry or mask cap, or
+			      could not search a directory */
+	char *unreadable;  /* the first directory it could not search, or NULL */
 };
 
 /* True when name matches one of the globs and none of the "!GLOB" ones. */

@@ -221,3 +221,18 @@ if command -v npm >/dev/null; then
 else
 	skip "npm not installed"
 fi
+
+# --- a directory an earlier session made unsearchable (chmod 000) cannot
+# hide a .env from the next session's search: the sandbox refuses to start ---
+C2=$(canary)
+mkdir -p "$P/locked"; printf 'TOKEN=%s\n' "$C2" >"$P/locked/.env"
+is_root && chown -R "$NOBODY_UID:$NOBODY_UID" "$P/locked"
+chmod 000 "$P/locked"
+o=$(cd "$P" && as_nobody "$NB_BIN/hush" sandbox -- sh -c 'chmod 700 locked; cat locked/.env; echo started' 2>&1); rc=$?
+is "a project directory the search cannot read: the sandbox refuses to start (exit 1)" "$rc" 1
+like "and names it with a hint" "$o" "cannot search $P/locked for files to hide \(permission denied\)"$'\n'"hint: make it searchable"
+[[ "$o" != *"$C2"* && "$o" != *started* ]] && ok "so the agent never got to chmod it back and read the .env" || not_ok "the agent read the .env behind chmod 000"
+chmod 700 "$P/locked"
+o=$(cd "$P" && as_nobody "$NB_BIN/hush" sandbox -- sh -c 'cat locked/.env; echo started' 2>&1)
+[[ "$o" == *started* && "$o" != *"$C2"* ]] && ok "control: searchable again, the sandbox starts and masks it" || not_ok "control: searchable again, the sandbox starts and masks it"
+rm -rf "$P/locked"
