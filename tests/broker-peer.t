@@ -113,12 +113,15 @@ like "control: hush status works again" "$(nbh status)" "broker: running"
 
 # --- inside the sandbox: a listener the agent runs is refused ---
 if nb "$NB_BIN/hush" sandbox -- true >/dev/null 2>&1; then
+	# the fake broker the agent runs, where the sandbox sees it (a source
+	# tree under /tmp is out of sight inside)
+	cp "$FAKE" "$NB_BIN/" && chmod 0755 "$NB_BIN/fake_broker.py"
 	cat >"$SBX/inside.sh" <<EOF
 # the agent points hush at a runtime directory it made, with a socket and a
 # token of its own, and listens there
 mkdir -p /tmp/rt/control && chmod 0700 /tmp/rt /tmp/rt/control
 head -c 32 /dev/urandom >/tmp/rt/control/token
-python3 "$FAKE" /tmp/rt/client.sock "$FL/inside.log" badproof &
+python3 "$NB_BIN/fake_broker.py" /tmp/rt/client.sock "$FL/inside.log" badproof &
 for _ in \$(seq 1 500); do [ -e "$FL/inside.log.ready" ] && break; sleep 0.02; done
 MY_ENV="$ENVV" HUSH_RUNTIME_DIR=/tmp/rt hush run -- show 2>"$FL/inside.err"; echo "rc=\$?" >"$FL/inside.rc"
 for _ in \$(seq 1 500); do grep -q "^conn 1 after" "$FL/inside.log" 2>/dev/null && break; sleep 0.02; done
