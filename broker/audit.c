@@ -83,6 +83,11 @@ int audit_append(const char *path, const struct audit_event *ev)
 	if (ev->fallback)
 		lb_str(&b, "confirm_fallback", ev->fallback);
 	lb_num(&b, "exit", ev->exit_status);
+	if (ev->kind) {
+		lb_str(&b, "kind", ev->kind);
+		lb_num(&b, "bytes_up", (long long)ev->bytes_up);
+		lb_num(&b, "bytes_down", (long long)ev->bytes_down);
+	}
 	lb_add(&b, "}\n");
 	if (b.err) {
 		free(b.p);

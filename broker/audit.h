@@ -25,6 +25,12 @@ struct audit_event {
 	const char *reason;      /* refusal reason, or NULL */
 	const char *fallback;    /* why the desktop dialog was not used, or NULL */
 	int exit_status;         /* -1 when the command did not run */
+	/* A use of a credential by the credential proxy: kind "proxy", grant
+	 * "credential NAME", exe "METHOD https://host/path" (no query), cwd
+	 * "sandbox session N", decision the proxy's event ("use", "attempt",
+	 * "refused", ...), exit_status the HTTP status sent to the client. */
+	const char *kind;        /* NULL for a run */
+	uint64_t bytes_up, bytes_down; /* body bytes (kind "proxy") */
 };
 
 /* Appends one JSON line to path (created 0600, O_APPEND|O_NOFOLLOW).

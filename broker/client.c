@@ -500,13 +500,14 @@ int client_run(const struct config *cfg, const char *grant, bool no_mask, char *
 
 /* --- sandbox sessions --- */
 
-int client_session_open(const struct client_session *s, uint64_t *id)
+int client_session_open(const struct client_session *s, struct proto_session_reply *out)
 {
 	struct proto_control ctl = { .id = 0 };
 	ctl.session.pidns = s->pidns;
 	ctl.session.pid = (uint32_t)s->pid;
 	ctl.session.start = s->start ? s->start : proc_start_time(s->pid);
-	ctl.session.flags = s->display ? PROTO_SESSION_DISPLAY : 0;
+	ctl.session.flags = (s->display ? PROTO_SESSION_DISPLAY : 0) |
+			    (s->no_proxy ? PROTO_SESSION_NO_PROXY : 0);
 	if (s->pid <= 0 || !ctl.session.start)
 		return HUSH_EINVAL;
 	uint8_t rt, *body;
@@ -515,7 +516,7 @@ int client_session_open(const struct client_session *s, uint64_t *id)
 	if (r)
 		return r;
 	if (rt == MSG_SESSION_REPLY)
-		r = proto_dec_session_reply(body, blen, id);
+		r = proto_dec_session_reply(body, blen, out);
 	else
 		r = rt == MSG_ERROR ? HUSH_EREFUSED : HUSH_EPROTO;
 	free(body);

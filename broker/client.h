@@ -83,13 +83,16 @@ struct client_session {
 	pid_t pid;         /* the process whose life is the session's */
 	uint64_t start;    /* its start time; 0 = read from /proc now */
 	bool display;      /* the sandbox shares the X11/Wayland display */
+	bool no_proxy;     /* no credential proxy for it */
 };
 
 /* Registers a session over the control socket (needs the control token,
- * so only code outside the sandbox can). 0 with *id, HUSH_ENOENT (no
+ * so only code outside the sandbox can). 0 with *out (its id, and the
+ * credential proxy's variables and CA for the agent; free with
+ * proto_session_reply_free), HUSH_ENOENT (no
  * broker), HUSH_EPERM (token unreadable), HUSH_EREFUSED (the broker found
  * the process or namespace wrong), HUSH_EINVAL, HUSH_EIO, HUSH_EPROTO. */
-int client_session_open(const struct client_session *s, uint64_t *id);
+int client_session_open(const struct client_session *s, struct proto_session_reply *out);
 
 /* Ends a session: 0, HUSH_ENOENT (unknown id) or the errors above. */
 int client_session_close(uint64_t id);

@@ -37,6 +37,13 @@ void confirm_describe(const struct confirm_info *ci, char *out, size_t n)
 	join_args(ci->argv, ci->argc, args, sizeof(args));
 	str_display(ci->cwd, cwd, sizeof(cwd));
 	str_display(ci->exe && *ci->exe ? ci->exe : "unknown", exe, sizeof(exe));
+	if (ci->credential) {
+		char what[1024];
+		str_display(ci->command, what, sizeof(what));
+		snprintf(out, n, "Allow the credential '%s' (secret %s) on %s, from %s?",
+			 ci->credential, ci->secrets && *ci->secrets ? ci->secrets : "none", what, cwd);
+		return;
+	}
 	snprintf(out, n,
 		 "Allow grant '%s' to run %s%s%s in %s, requested by pid %ld (%s), with secrets: %s?",
 		 ci->grant, ci->command, ci->argc ? " " : "", args, cwd, (long)ci->pid, exe,
@@ -119,6 +126,8 @@ int confirm_launch(const char *kind, const char *program, const struct confirm_i
 	setenv("HUSH_CONFIRM_PID", pidbuf, 1);
 	setenv("HUSH_CONFIRM_EXE", ci->exe ? ci->exe : "", 1);
 	setenv("HUSH_CONFIRM_SECRETS", ci->secrets ? ci->secrets : "", 1);
+	if (ci->credential)
+		setenv("HUSH_CONFIRM_CREDENTIAL", ci->credential, 1);
 	if (!strcmp(kind, "zenity")) {
 		execl(program, program, "--question", "--title=hush", "--width=640", "--no-markup", "--text", desc,
 		      (char *)NULL);

@@ -21,6 +21,9 @@ struct confirm_info {
 	pid_t pid;               /* requesting process */
 	const char *exe;         /* its executable, or "" */
 	const char *secrets;     /* comma-separated names */
+	/* A use of a credential by the credential proxy: its name; command is
+	 * then "METHOD https://host/path" and cwd the sandbox session. */
+	const char *credential;
 };
 
 /* Writes the one-line description shown to the human into out[n]. */

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "broker/approval.h"
+#include "broker/credproxy.h"
 #include "broker/audit.h"
 #include "broker/confirm.h"
 #include "broker/grant.h"
@@ -70,7 +71,7 @@ static void reply_status(struct conn *c)
 		.pid = (uint32_t)getpid(), .locked = keycache_have() ? 0 : 1,
 		.approvals = approval_count(now), .running = S.running,
 		.sessions = (uint32_t)session_prune(),
-		.uptime = (uint64_t)(time_now() - S.started),
+		.uptime = (uint64_t)(time_now() - S.started), .proxy_port = credproxy_port(),
 	};
 	for (size_t i = 0; i < MAX_REQUESTS; i++)
 		if (S.reqs[i])
@@ -115,7 +116,18 @@ static void reply_session_open(struct conn *c, const struct proto_session *ps)
 			    NULL);
 		return;
 	}
-	conn_send_scratch(c, proto_enc_session_reply(conn_scratch(), id));
+	struct proto_session_reply sr = { .id = id };
+	char why[512] = "";
+	int pe = credproxy_session_open(id, (ps->flags & PROTO_SESSION_NO_PROXY) != 0, &sr, why,
+					sizeof(why));
+	char note[640] = "";
+	if (pe)
+		snprintf(note, sizeof(note), "the credential proxy does not serve this session: %s",
+			 why);
+	sr.note = note;
+	conn_send_scratch(c, proto_enc_session_reply(conn_scratch(), &sr));
+	sr.note = NULL;
+	proto_session_reply_free(&sr);
 }
 
 /* Answers a HELLO: proves to the client that we hold the control token,
@@ -209,6 +221,7 @@ bool control_request(struct conn *c, uint8_t type, const uint8_t *body, size_t b
 			conn_reply_error(c, 1, "no such session", NULL);
 		else
 			conn_reply_ok(c, "session ended");
+		credproxy_sync();
 		break;
 	case MSG_DENY:
 		if (!(r = find_request(ctl.id, c)))

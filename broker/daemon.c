@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "broker/approval.h"
+#include "broker/credproxy.h"
 #include "broker/audit.h"
 #include "broker/confirm.h"
 #include "broker/grant.h"
@@ -137,6 +138,12 @@ void request_free(struct request *r)
 	if (r->confirm_pid > 0) {
 		kill(-r->confirm_pid, SIGKILL);
 		kill(r->confirm_pid, SIGKILL);
+	}
+	if (r->ask) {
+		/* a credential use nobody decided: the proxy's thread is told no */
+		struct credproxy_ask *a = r->ask;
+		r->ask = NULL;
+		credproxy_abandon(a);
 	}
 	close_fds(r->fds, PROTO_RUN_FDS);
 	proto_run_free(&r->run);
@@ -422,6 +429,7 @@ static void timers(uint64_t now)
 	}
 	if (keycache_have() && S.cfg.idle_lock && now - S.last_use >= S.cfg.idle_lock * 1000)
 		keycache_drop();
+	credproxy_sync();
 }
 
 static uint64_t next_deadline(uint64_t now)
@@ -623,12 +631,14 @@ static int detach(int *ready_fd)
 static void serve(void)
 {
 	while (!S.stop) {
-		struct pollfd p[3 + MAX_CONNS];
-		struct conn *pc[3 + MAX_CONNS];
+		struct pollfd p[4 + MAX_CONNS];
+		struct conn *pc[4 + MAX_CONNS];
 		nfds_t np = 0;
 		p[np++] = (struct pollfd){ .fd = S.sfd, .events = POLLIN };
 		p[np++] = (struct pollfd){ .fd = S.lc, .events = POLLIN };
 		p[np++] = (struct pollfd){ .fd = S.lk, .events = POLLIN };
+		/* the credential proxy's asks (fd -1 while it is not running) */
+		p[np++] = (struct pollfd){ .fd = credproxy_fd(), .events = POLLIN };
 		for (size_t i = 0; i < MAX_CONNS; i++) {
 			if (!S.conns[i])
 				continue;
@@ -651,7 +661,9 @@ static void serve(void)
 				accept_conn(S.lc, false);
 			if (p[2].revents)
 				accept_conn(S.lk, true);
-			for (nfds_t i = 3; i < np; i++) {
+			if (p[3].revents)
+				credproxy_serve();
+			for (nfds_t i = 4; i < np; i++) {
 				if (!p[i].revents)
 					continue;
 				bool live = false;
@@ -732,6 +744,7 @@ int daemon_run(const struct daemon_opts *o)
 			detach_output();
 	}
 	serve();
+	credproxy_stop();
 	for (size_t i = 0; i < MAX_CONNS; i++) {
 		if (S.conns[i])
 			conn_close(S.conns[i]);

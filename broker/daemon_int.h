@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /* hushd's insides, shared by its parts: daemon.c (state, connections with
  * their output queues, the poll loop, setup), run.c (run requests: matching,
- * confirmation, starting the runner) and control.c (control requests).
- * Not an API: only these three files include it. */
+ * confirmation, starting the runner), control.c (control requests) and
+ * credproxy.c (the credential proxy's requests). Not an API: only these
+ * files include it. */
 #ifndef HUSH_BROKER_DAEMON_INT_H
 #define HUSH_BROKER_DAEMON_INT_H
 
@@ -62,6 +63,12 @@ struct request {
 	const char *fallback; /* why the desktop dialog was not used, or NULL */
 	uint64_t created, deadline;
 	bool waiting; /* in the pending list */
+	/* A use of a credential by the credential proxy instead of a RUN
+	 * (credproxy.c): no connection (c is NULL), g is the credential's
+	 * grant-like policy, exe says "METHOD https://host/path" and cwd the
+	 * sandbox session; answered through credproxy_answer(). */
+	struct credproxy_ask *ask;
+	const char *credential;
 	bool logged;  /* its audit line is written (or the runner writes it) */
 };
 
@@ -121,6 +128,10 @@ void request_decided(struct request *r, bool yes, const char *by);
 void request_refuse(struct request *r, uint8_t status, const char *decision, const char *what,
 		    const char *hint);
 void request_audit(struct request *r, const char *decision, const char *by, const char *reason);
+
+/* Decides r (a run or a credential use) and acts on it: refuse, go
+ * ahead, or put it in the pending list and ask a human. */
+void request_process(struct request *r);
 
 /* --- control.c --- */
 /* A control frame on c. Returns true when c was closed. */

@@ -24,6 +24,7 @@
 #include "broker/approval.h"
 #include "broker/audit.h"
 #include "broker/confirm.h"
+#include "broker/credproxy.h"
 #include "broker/grant.h"
 #include "broker/keycache.h"
 #include "broker/mask.h"
@@ -65,6 +66,11 @@ void request_audit(struct request *r, const char *decision, const char *by,
 void request_refuse(struct request *r, uint8_t status, const char *decision, const char *what,
 		   const char *hint)
 {
+	if (r->ask) {
+		/* the proxy writes the audit line of a refused use */
+		credproxy_answer(r, false, decision);
+		return;
+	}
 	request_audit(r, decision, NULL, what);
 	if (r->c) {
 		struct conn *c = r->c;
@@ -262,6 +268,13 @@ static void start_run(struct request *r, const char *by)
 void request_decided(struct request *r, bool yes, const char *by)
 {
 	r->confirm_pid = 0;
+	if (r->ask) {
+		if (yes && r->g->policy == CONFIRM_POLICY_TTL && strcmp(by, "ttl-reuse") &&
+		    strcmp(by, "policy") && S.cfg.approval_ttl)
+			approval_add(r->g->name, r->cwd, S.cfg.approval_ttl, time_mono_ms());
+		credproxy_answer(r, yes, by);
+		return;
+	}
 	if (!yes) {
 		char what[256];
 		snprintf(what, sizeof(what), "denied: grant '%s' was not approved (%s)", r->g->name, by);
@@ -297,7 +310,7 @@ static void ask_human(struct request *r, const struct decision *d)
 {
 	struct conn *c = r->c;
 	r->fallback = d->fallback;
-	if (d->fallback) {
+	if (d->fallback && c) {
 		char note[512];
 		snprintf(note, sizeof(note), "no desktop dialog for this request: %s; asking %s instead",
 			 d->fallback, d->ui == CONFIRM_UI_COMMAND ? "the confirmation command"
@@ -323,14 +336,15 @@ static void ask_human(struct request *r, const struct decision *d)
 		struct confirm_info ci = {
 			.grant = r->g->name, .command = r->exe, .argv = r->run.argv + 1,
 			.argc = r->run.argc - 1, .cwd = r->cwd, .pid = r->pid, .exe = r->peer_exe,
-			.secrets = r->secret_names,
+			.secrets = r->secret_names, .credential = r->ask ? r->credential : NULL,
 		};
 		if (confirm_launch(kind, prog, &ci, &r->confirm_pid)) {
 			request_refuse(r, 77, "refused", "cannot start the confirmation program", NULL);
 			return;
 		}
 	}
-	conn_send_scratch(c, proto_enc_waiting(conn_scratch(), r->id, r->via));
+	if (c)
+		conn_send_scratch(c, proto_enc_waiting(conn_scratch(), r->id, r->via));
 }
 
 /* The facts request_decide() needs about r; the key only on demand. */
@@ -421,6 +435,11 @@ void run_request(struct conn *c, const uint8_t *body, size_t blen)
 			break;
 		o += (size_t)w;
 	}
+	request_process(r);
+}
+
+void request_process(struct request *r)
+{
 	struct decision d;
 	decide_now(r, &d);
 	if (d.verdict == DECIDE_REFUSE) {
@@ -443,4 +462,3 @@ void run_request(struct conn *c, const uint8_t *body, size_t blen)
 	r->deadline = now + (S.cfg.request_timeout ? S.cfg.request_timeout : 120) * 1000;
 	ask_human(r, &d);
 }
-

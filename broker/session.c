@@ -99,6 +99,15 @@ int session_close(uint64_t id)
 	return HUSH_ENOENT;
 }
 
+const struct session *session_find(uint64_t id)
+{
+	session_prune();
+	for (size_t i = 0; i < nsessions; i++)
+		if (sessions[i].id == id)
+			return &sessions[i];
+	return NULL;
+}
+
 const struct session *session_find_by_pid(pid_t pid)
 {
 	uint64_t ns = proc_pidns(pid, false);

@@ -46,6 +46,9 @@ size_t session_prune(void);
 /* Drops every session (broker shutdown). */
 void session_clear(void);
 
+/* The live session with this id, or NULL. */
+const struct session *session_find(uint64_t id);
+
 /* The session whose pid namespace pid runs in, or NULL. */
 const struct session *session_find_by_pid(pid_t pid);
 

@@ -173,6 +173,11 @@ int cmd_status(int argc, char **argv)
 	printf("approvals: %u\n", st.approvals);
 	printf("running: %u\n", st.running);
 	printf("sandbox sessions: %u\n", st.sessions);
+	if (st.proxy_port)
+		printf("credential proxy: 127.0.0.1:%u\n", st.proxy_port);
+	else
+		printf("credential proxy: not running (it starts with a sandbox that has a "
+		       "credential in the vault)\n");
 	char data[PATH_MAX], logp[PATH_MAX];
 	if (!path_data(data, sizeof(data)) &&
 	    !xsnprintf(logp, sizeof(logp), "%s/" DAEMON_LOG_NAME, data))

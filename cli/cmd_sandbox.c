@@ -23,6 +23,7 @@
 #include "common/util.h"
 #include "config/config.h"
 #include "broker/client.h"
+#include "proxy/proxy.h"
 #include "broker/grant.h"
 #include "sandbox/sandbox.h"
 #include "vault/vault.h"
@@ -89,20 +90,80 @@ static int client_socket(char *out, size_t n)
 }
 
 /* The sandbox's session in the broker (broker/session.h), registered by
- * the process that owns the sandbox before the agent starts. */
+ * the process that owns the sandbox before the agent starts. The reply
+ * brings the credential proxy's variables for the agent (placeholders,
+ * base URLs, HTTPS_PROXY) and the session CA, which goes into a trust
+ * bundle in the sandbox's temporary directory (named as Debian's, not
+ * *.pem, which the shim hides). */
 struct session_hook {
-	bool display;
+	bool display, no_proxy;
 	uint64_t id;
+	const char *dir;                 /* the sandbox's temporary directory */
+	const struct sb_strv *passed;    /* --allow-env names */
 };
 
-static void session_start(void *arg, pid_t pid, uint64_t pidns)
+/* a + b in one NULL-terminated array (the strings move); NULL when out of
+ * memory (both are freed then). */
+static char **strv_join(char **a, char **b)
+{
+	size_t na = 0, nb = 0;
+	while (a && a[na])
+		na++;
+	while (b && b[nb])
+		nb++;
+	char **v = realloc(a, (na + nb + 1) * sizeof(char *));
+	if (!v) {
+		proxy_env_free(a);
+		proxy_env_free(b);
+		return NULL;
+	}
+	memcpy(v + na, b, nb * sizeof(char *));
+	v[na + nb] = NULL;
+	free(b);
+	return v;
+}
+
+static char **session_start(void *arg, pid_t pid, uint64_t pidns)
 {
 	struct session_hook *h = arg;
-	struct client_session cs = { .pidns = pidns, .pid = pid, .display = h->display };
-	int r = client_session_open(&cs, &h->id);
-	if (r && r != HUSH_ENOENT && h->display)
-		msg_warn("sandbox: cannot register the session with the broker (%s): it may show "
-			 "desktop dialogs the agent can click", hush_strerror(r));
+	struct client_session cs = { .pidns = pidns, .pid = pid, .display = h->display,
+				     .no_proxy = h->no_proxy };
+	struct proto_session_reply sr = { 0 };
+	int r = client_session_open(&cs, &sr);
+	if (r) {
+		if (r != HUSH_ENOENT && h->display)
+			msg_warn("sandbox: cannot register the session with the broker (%s): it may "
+				 "show desktop dialogs the agent can click", hush_strerror(r));
+		return NULL;
+	}
+	h->id = sr.id;
+	if (sr.note && sr.note[0])
+		msg_warn("sandbox: %s", sr.note);
+	char **extra = NULL;
+	if (sr.nenv) {
+		char bundle[PATH_MAX], **ca = NULL;
+		const char *sys = getenv("SSL_CERT_FILE");
+		if (xsnprintf(bundle, sizeof(bundle), "%s/ca-certificates.crt", h->dir) ||
+		    proxy_bundle_write(bundle, sys && *sys ? sys : NULL, sr.ca_pem) ||
+		    proxy_env_build(NULL, 0, NULL, NULL, 0, bundle, &ca))
+			msg_warn("sandbox: cannot write the credential proxy's CA bundle: HTTPS "
+				 "clients will not trust the proxy");
+		/* the variables move out of the reply */
+		extra = strv_join(sr.env, ca);
+		sr.env = NULL;
+		sr.nenv = 0;
+		for (size_t i = 0; extra && extra[i]; i++) {
+			size_t nl = strcspn(extra[i], "=");
+			for (size_t k = 0; h->passed && k < h->passed->n; k++)
+				if (strlen(h->passed->v[k]) == nl &&
+				    !strncmp(h->passed->v[k], extra[i], nl) && getenv(h->passed->v[k]))
+					msg_warn("sandbox: %.*s holds a placeholder inside, not the value "
+						 "given with --allow-env: the credential proxy puts the "
+						 "real value on the wire", (int)nl, extra[i]);
+		}
+	}
+	proto_session_reply_free(&sr);
+	return extra;
 }
 
 static void session_end(void *arg)
@@ -230,6 +291,8 @@ static void sandbox_usage(FILE *f)
 		"                        server then acts for the agent outside the sandbox)\n"
 		"  --home MODE           allow-list (the default: only the profile's paths\n"
 		"                        and toolchains) or visible (every entry, read-only)\n"
+		"  --no-proxy            no credential proxy: the agent's API keys are not\n"
+		"                        replaced by placeholders (pass them with --allow-env)\n"
 		"  --explain             print the plan (hidden, writable, never-writable,\n"
 		"                        private) and exit without starting the agent\n"
 		"  --no-shim             do not preload libhush.so\n"
@@ -249,6 +312,7 @@ struct opts {
 	struct sb_strv allow_exact;
 	struct sb_strv allow_socket;
 	bool no_shim, no_userns, no_landlock, verbose, partial_masks, explain, allow_display;
+	bool no_proxy;
 };
 
 /* --- the plan --- */
@@ -611,6 +675,7 @@ int cmd_sandbox(int argc, char **argv)
 		{ "partial-masks", no_argument, NULL, 'P' },
 		{ "explain", no_argument, NULL, 'X' },
 		{ "allow-display", no_argument, NULL, 'D' },
+		{ "no-proxy", no_argument, NULL, 'N' },
 		{ "home", required_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -634,6 +699,7 @@ int cmd_sandbox(int argc, char **argv)
 		case 'P': o.partial_masks = true; break;
 		case 'X': o.explain = true; break;
 		case 'D': o.allow_display = true; break;
+		case 'N': o.no_proxy = true; break;
 		case 'H':
 			if (strcmp(optarg, "visible") && strcmp(optarg, "allow-list"))
 				die_usage("sandbox", "--home: expected visible or allow-list");
@@ -984,7 +1050,7 @@ int cmd_sandbox(int argc, char **argv)
 		.allow = asock,
 	};
 
-	struct session_hook hook = { .display = false };
+	struct session_hook hook = { .no_proxy = o.no_proxy, .dir = tmp, .passed = &o.allow_exact };
 	for (size_t i = 0; i < env.n; i++)
 		hook.display |= !strncmp(env.v[i], "DISPLAY=", 8) ||
 				!strncmp(env.v[i], "WAYLAND_DISPLAY=", 16);

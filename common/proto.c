@@ -124,10 +124,15 @@ int proto_enc_hello_reply(struct buf *b, const uint8_t proof[PROTO_PROOF_BYTES])
 	return proto_end(b);
 }
 
-int proto_enc_session_reply(struct buf *b, uint64_t id)
+int proto_enc_session_reply(struct buf *b, const struct proto_session_reply *s)
 {
+	if (s->nenv > PROTO_MAX_SESSION_ENV)
+		return HUSH_ETOOBIG;
 	TRY(proto_begin(b, MSG_SESSION_REPLY));
-	TRY(buf_put_u64(b, id));
+	TRY(buf_put_u64(b, s->id));
+	TRY(put_strs(b, s->env, s->nenv));
+	TRY(buf_put_str(b, s->ca_pem ? s->ca_pem : ""));
+	TRY(buf_put_str(b, s->note ? s->note : ""));
 	return proto_end(b);
 }
 
@@ -195,6 +200,7 @@ int proto_enc_status(struct buf *b, const struct proto_status *s)
 	TRY(buf_put_u32(b, s->running));
 	TRY(buf_put_u64(b, s->uptime));
 	TRY(buf_put_u32(b, s->sessions));
+	TRY(buf_put_u16(b, s->proxy_port));
 	return proto_end(b);
 }
 
@@ -446,7 +452,7 @@ int proto_dec_status(const uint8_t *p, size_t n, struct proto_status *s)
 	if (buf_get_u32(&b, &s->pid) || buf_get_u8(&b, &s->locked) ||
 	    buf_get_u32(&b, &s->pending) || buf_get_u32(&b, &s->approvals) ||
 	    buf_get_u32(&b, &s->running) || buf_get_u64(&b, &s->uptime) ||
-	    buf_get_u32(&b, &s->sessions) || finish(&b) ||
+	    buf_get_u32(&b, &s->sessions) || buf_get_u16(&b, &s->proxy_port) || finish(&b) ||
 	    s->locked > 1)
 		return HUSH_EPROTO;
 	return 0;
@@ -525,13 +531,40 @@ int proto_dec_hello_reply(const uint8_t *p, size_t n, uint8_t proof[PROTO_PROOF_
 	return get_fixed(p, n, proof, PROTO_PROOF_BYTES);
 }
 
-int proto_dec_session_reply(const uint8_t *p, size_t n, uint64_t *id)
+void proto_session_reply_free(struct proto_session_reply *s)
+{
+	free_strs(s->env, s->nenv);
+	free(s->ca_pem);
+	free(s->note);
+	memset(s, 0, sizeof(*s));
+}
+
+int proto_dec_session_reply(const uint8_t *p, size_t n, struct proto_session_reply *s)
 {
 	struct buf b;
 	buf_view(&b, p, n);
-	if (buf_get_u64(&b, id) || finish(&b) || *id == 0)
-		return HUSH_EPROTO;
+	memset(s, 0, sizeof(*s));
+	int e = HUSH_EPROTO;
+	if (buf_get_u64(&b, &s->id) || s->id == 0)
+		goto fail;
+	if ((e = get_strs(&b, &s->env, &s->nenv, PROTO_MAX_SESSION_ENV, PROTO_MAX_SESSION_VAR)))
+		goto fail;
+	e = HUSH_EPROTO;
+	for (size_t i = 0; i < s->nenv; i++) {
+		const char *eq = strchr(s->env[i], '=');
+		if (!eq || eq == s->env[i])
+			goto fail;
+	}
+	if ((e = get_str(&b, &s->ca_pem, PROTO_MAX_PEM)) ||
+	    (e = get_str(&b, &s->note, PROTO_MAX_TEXT)))
+		goto fail;
+	e = HUSH_EPROTO;
+	if (finish(&b))
+		goto fail;
 	return 0;
+fail:
+	proto_session_reply_free(s);
+	return e;
 }
 
 bool proto_client_type(uint8_t type)

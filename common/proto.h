@@ -35,6 +35,9 @@
 #define PROTO_CHALLENGE_BYTES 32         /* HELLO: the client's random challenge */
 #define PROTO_PROOF_BYTES 32             /* HELLO_REPLY: keyed BLAKE2b over it */
 #define PROTO_MAX_SESSIONS 64
+#define PROTO_MAX_SESSION_ENV 64          /* SESSION_REPLY: the agent's variables */
+#define PROTO_MAX_SESSION_VAR 1024        /* one "NAME=value" */
+#define PROTO_MAX_PEM 8192                /* SESSION_REPLY: the session CA */
 
 enum proto_type {
 	/* client socket (and control socket) */
@@ -66,7 +69,8 @@ enum proto_type {
 
 /* SESSION_OPEN flags */
 #define PROTO_SESSION_DISPLAY 0x1u   /* the sandbox shares the X11/Wayland display */
-#define PROTO_SESSION_FLAGS_ALL PROTO_SESSION_DISPLAY
+#define PROTO_SESSION_NO_PROXY 0x2u  /* no credential proxy for this session */
+#define PROTO_SESSION_FLAGS_ALL (PROTO_SESSION_DISPLAY | PROTO_SESSION_NO_PROXY)
 
 /* MSG_RUN flags */
 #define PROTO_RUN_NO_MASK 0x1u
@@ -97,6 +101,7 @@ struct proto_status {
 	uint32_t running;
 	uint64_t uptime;
 	uint32_t sessions;   /* sandbox sessions registered */
+	uint16_t proxy_port; /* the credential proxy's port on 127.0.0.1, 0 = not running */
 };
 
 struct proto_pending_item {
@@ -122,6 +127,18 @@ struct proto_session {
 	uint32_t pid;         /* the process whose life is the session's */
 	uint64_t start;       /* its start time (field 22 of /proc/PID/stat) */
 	uint32_t flags;       /* PROTO_SESSION_* */
+};
+
+/* The broker's answer to SESSION_OPEN: the session's id and, when the
+ * credential proxy serves the session, the variables the agent gets
+ * (placeholders, base URLs, HTTPS_PROXY; none of them secret) and the
+ * session CA certificate the agent must trust. */
+struct proto_session_reply {
+	uint64_t id;
+	size_t nenv;
+	char **env;           /* "NAME=value", NULL-terminated; may be empty */
+	char *ca_pem;         /* "" without the proxy */
+	char *note;           /* why the proxy does not serve the session, or "" */
 };
 
 /* Control request: token plus optional fields by type. */
@@ -161,7 +178,7 @@ int proto_enc_status(struct buf *b, const struct proto_status *s);
 int proto_enc_pending(struct buf *b, const struct proto_pending *p);
 int proto_enc_hello(struct buf *b, const uint8_t challenge[PROTO_CHALLENGE_BYTES]);
 int proto_enc_hello_reply(struct buf *b, const uint8_t proof[PROTO_PROOF_BYTES]);
-int proto_enc_session_reply(struct buf *b, uint64_t id);
+int proto_enc_session_reply(struct buf *b, const struct proto_session_reply *s);
 
 /* The broker's answer to a HELLO: BLAKE2b keyed with the control token over
  * a fixed label, the challenge and the client's pid as the broker sees it
@@ -184,12 +201,13 @@ int proto_dec_status(const uint8_t *p, size_t n, struct proto_status *s);
 int proto_dec_pending(const uint8_t *p, size_t n, struct proto_pending *pd);
 int proto_dec_hello(const uint8_t *p, size_t n, uint8_t challenge[PROTO_CHALLENGE_BYTES]);
 int proto_dec_hello_reply(const uint8_t *p, size_t n, uint8_t proof[PROTO_PROOF_BYTES]);
-int proto_dec_session_reply(const uint8_t *p, size_t n, uint64_t *id);
+int proto_dec_session_reply(const uint8_t *p, size_t n, struct proto_session_reply *s);
 
 void proto_run_free(struct proto_run *r);
 void proto_error_free(struct proto_error *e);
 void proto_control_free(struct proto_control *c);
 void proto_pending_free(struct proto_pending *p);
+void proto_session_reply_free(struct proto_session_reply *s);
 
 /* True for the types a client may send on the client socket. */
 bool proto_client_type(uint8_t type);

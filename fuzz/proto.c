@@ -110,9 +110,11 @@ static void decode_all(uint8_t type, const uint8_t *body, size_t blen)
 		same_or_abort(&b, body, blen);
 	}
 	buf_reset(&b);
-	if (proto_dec_session_reply(body, blen, &id) == 0) {
-		proto_enc_session_reply(&b, id);
+	struct proto_session_reply sr;
+	if (proto_dec_session_reply(body, blen, &sr) == 0) {
+		proto_enc_session_reply(&b, &sr);
 		same_or_abort(&b, body, blen);
+		proto_session_reply_free(&sr);
 	}
 	(void)proto_client_type(type);
 	buf_free(&b);

@@ -908,6 +908,76 @@ int sandbox_userns_probe(char *why, size_t n)
 	return 0;
 }
 
+/* --- what on_start adds to the agent's environment --- */
+
+/* Packs on_start's entries into *buf (malloc'd, each NUL-terminated, one
+ * after another, at most SANDBOX_EXTRA_ENV_MAX bytes) and frees them.
+ * Returns the packed length. */
+static size_t env_pack(char **extra, char **buf)
+{
+	size_t len = 0;
+	*buf = NULL;
+	for (size_t i = 0; extra && extra[i]; i++) {
+		size_t l = strlen(extra[i]) + 1;
+		char *g = len + l <= SANDBOX_EXTRA_ENV_MAX ? realloc(*buf, len + l) : NULL;
+		if (g) {
+			memcpy(g + len, extra[i], l);
+			*buf = g;
+			len += l;
+		}
+		free(extra[i]);
+	}
+	free(extra);
+	return len;
+}
+
+/* envp with each packed entry of extra[len] replacing the entry of its
+ * name, or added: a new array sharing the strings, or NULL. */
+static char **env_merge(char *const *envp, char *extra, size_t len)
+{
+	size_t n = 0, k = 0;
+	while (envp[n])
+		n++;
+	for (size_t o = 0; o < len; o += strlen(extra + o) + 1)
+		k++;
+	char **v = calloc(n + k + 1, sizeof(char *));
+	if (!v)
+		return NULL;
+	memcpy(v, envp, n * sizeof(char *));
+	for (size_t o = 0; o < len; o += strlen(extra + o) + 1) {
+		char *e = extra + o, *eq = strchr(e, '=');
+		if (!eq || eq == e)
+			continue;
+		size_t nl = (size_t)(eq - e) + 1, i = 0;
+		while (i < n && strncmp(v[i], e, nl))
+			i++;
+		v[i] = e;
+		if (i == n)
+			n++;
+	}
+	return v;
+}
+
+/* The child's side of the gate: everything the parent writes until it
+ * closes its end, NUL-terminated in *out (malloc'd). */
+static size_t gate_read(int fd, char **out)
+{
+	size_t len = 0;
+	char *buf = malloc(SANDBOX_EXTRA_ENV_MAX + 1);
+	while (buf && len < SANDBOX_EXTRA_ENV_MAX) {
+		ssize_t r = read(fd, buf + len, SANDBOX_EXTRA_ENV_MAX - len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		len += (size_t)r;
+	}
+	if (buf)
+		buf[len] = '\0';
+	*out = buf;
+	return buf ? len : 0;
+}
+
 int sandbox_run(const struct sandbox_spec *s, int *status, char *err, size_t n)
 {
 	int p[2];
@@ -945,24 +1015,34 @@ int sandbox_run(const struct sandbox_spec *s, int *status, char *err, size_t n)
 			close(p[0]);
 			if (map_self(uid, gid) != 0)
 				fail_child(p[1], ST_UIDMAP, NULL);
+			struct sandbox_spec local = *s;
 			if (gate[1] >= 0) {
 				/* the broker registers the session by our ns/
-				 * links: still dumpable until it has */
+				 * links: still dumpable until it has; then the
+				 * variables it gave come through the gate */
 				close(gate[1]);
-				char c;
-				while (read(gate[0], &c, 1) < 0 && errno == EINTR)
-					;
+				char *extra;
+				size_t elen = gate_read(gate[0], &extra);
 				close(gate[0]);
+				char **merged = elen ? env_merge(s->envp, extra, elen) : NULL;
+				if (merged)
+					local.envp = merged;
 			}
 			prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-			init_main(s, p[1], uid, gid);
+			init_main(&local, p[1], uid, gid);
 		}
 		int e = errno;
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		if (gate[0] >= 0) {
 			close(gate[0]);
-			if (child > 0)
-				s->on_start(s->hook_arg, child, proc_pidns(child, false));
+			if (child > 0) {
+				char *pk;
+				size_t pl = env_pack(s->on_start(s->hook_arg, child,
+								 proc_pidns(child, false)), &pk);
+				if (pl && write_all(gate[1], pk, pl) < 0)
+					kill(child, SIGKILL); /* never an agent with half its variables */
+				free(pk);
+			}
 			close(gate[1]);
 		}
 		if (child < 0 && e != EAGAIN) {
@@ -978,9 +1058,15 @@ int sandbox_run(const struct sandbox_spec *s, int *status, char *err, size_t n)
 		if (child == 0) {
 			close(p[0]);
 			prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-			if (s->on_start)
-				s->on_start(s->hook_arg, getpid(), 0);
-			agent_exec(s, p[1], -1, -1, uid, gid);
+			struct sandbox_spec local = *s;
+			if (s->on_start) {
+				char *pk;
+				size_t pl = env_pack(s->on_start(s->hook_arg, getpid(), 0), &pk);
+				char **merged = pl ? env_merge(s->envp, pk, pl) : NULL;
+				if (merged)
+					local.envp = merged;
+			}
+			agent_exec(&local, p[1], -1, -1, uid, gid);
 		}
 	}
 	if (child < 0) {

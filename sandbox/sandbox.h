@@ -245,6 +245,8 @@ int sandbox_sockets_probe(char *why, size_t n);
 
 /* --- ns.c: namespaces, masks, running the agent --- */
 
+#define SANDBOX_EXTRA_ENV_MAX (64 * 1024)
+
 struct sandbox_spec {
 	char *const *argv;           /* agent command */
 	char *const *envp;           /* its complete environment */
@@ -262,8 +264,12 @@ struct sandbox_spec {
 	 * with the pid of the sandbox's init (the agent itself without a
 	 * pid namespace) and the inode of its pid namespace (0 without one);
 	 * with a pid namespace, on_end after the sandbox ended. hush sandbox
-	 * registers its broker session here. */
-	void (*on_start)(void *arg, pid_t pid, uint64_t pidns);
+	 * registers its broker session here. It may return "NAME=value"
+	 * entries for the agent's environment (a malloc'd NULL-terminated
+	 * array of malloc'd strings, freed by sandbox_run; at most
+	 * SANDBOX_EXTRA_ENV_MAX bytes in all): each replaces the entry of
+	 * envp with its name, or is added. */
+	char **(*on_start)(void *arg, pid_t pid, uint64_t pidns);
 	void (*on_end)(void *arg);
 	void *hook_arg;
 };

@@ -213,12 +213,12 @@ int main(void)
 	CHECK_EDGES("text", proto_dec_text(p_, l_, &text) == 0 ? (free(text), 0) : 1);
 	buf_reset(&B);
 	struct proto_status s = { .pid = 42, .locked = 1, .pending = 2, .approvals = 3, .running = 4, .uptime = 5,
-				  .sessions = 6 };
+				  .sessions = 6, .proxy_port = 7 };
 	proto_enc_status(&B, &s);
 	split(&type, &body, &blen);
 	struct proto_status sd;
 	ok(proto_dec_status(body, blen, &sd) == 0 && sd.pid == 42 && sd.locked == 1 && sd.pending == 2 &&
-	   sd.approvals == 3 && sd.running == 4 && sd.uptime == 5 && sd.sessions == 6, "status round trip");
+	   sd.approvals == 3 && sd.running == 4 && sd.uptime == 5 && sd.sessions == 6 && sd.proxy_port == 7, "status round trip");
 	CHECK_EDGES("status", proto_dec_status(p_, l_, &sd) == 0 ? 0 : 1);
 
 	char *pargv[] = { "a", "b", NULL };
@@ -252,12 +252,33 @@ int main(void)
 	split(&type, &body, &blen);
 	ok(proto_dec_control(type, body, blen, &cd) == HUSH_EPROTO, "session with unknown flags refused");
 	buf_reset(&B);
-	proto_enc_session_reply(&B, 5);
+	char *senv[] = { "ANTHROPIC_API_KEY=hush_ph_00", "HTTPS_PROXY=http://hush:t@127.0.0.1:9", NULL };
+	struct proto_session_reply sr = { .id = 5, .nenv = 2, .env = senv, .ca_pem = "-----BEGIN" };
+	proto_enc_session_reply(&B, &sr);
 	split(&type, &body, &blen);
-	uint64_t sid = 0;
-	ok(type == MSG_SESSION_REPLY && proto_dec_session_reply(body, blen, &sid) == 0 && sid == 5,
-	   "session reply round trip");
-	CHECK_EDGES("session reply", proto_dec_session_reply(p_, l_, &sid) == 0 ? 0 : 1);
+	struct proto_session_reply srd;
+	ok(type == MSG_SESSION_REPLY && proto_dec_session_reply(body, blen, &srd) == 0 && srd.id == 5 &&
+	   srd.nenv == 2 && !strcmp(srd.env[1], senv[1]) && srd.env[2] == NULL &&
+	   !strcmp(srd.ca_pem, "-----BEGIN"),
+	   "session reply round trip, with the proxy's variables and CA");
+	proto_session_reply_free(&srd);
+	char *badenv[] = { "=nameless", NULL };
+	struct proto_session_reply sb = { .id = 5, .nenv = 1, .env = badenv, .ca_pem = "" };
+	buf_reset(&B);
+	proto_enc_session_reply(&B, &sb);
+	split(&type, &body, &blen);
+	ok(proto_dec_session_reply(body, blen, &srd) == HUSH_EPROTO, "session reply: a variable without a name refused");
+	sb.env = senv;
+	sb.nenv = 0;
+	sb.id = 0;
+	buf_reset(&B);
+	proto_enc_session_reply(&B, &sb);
+	split(&type, &body, &blen);
+	ok(proto_dec_session_reply(body, blen, &srd) == HUSH_EPROTO, "session reply: id 0 refused");
+	buf_reset(&B);
+	proto_enc_session_reply(&B, &sr);
+	split(&type, &body, &blen);
+	CHECK_EDGES("session reply", proto_dec_session_reply(p_, l_, &srd) == 0 ? (proto_session_reply_free(&srd), 0) : 1);
 
 	/* hello: the proof depends on token, challenge and the client's pid */
 	uint8_t tok[PROTO_TOKEN_BYTES], ch[PROTO_CHALLENGE_BYTES], pr[PROTO_PROOF_BYTES];
