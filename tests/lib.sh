@@ -167,3 +167,19 @@ BUS
 		sleep 0.05
 	done
 }
+
+# make_pki DIR SAN: a test CA (DIR/ca.pem, readable by everyone) and a
+# server certificate signed by it (DIR/up.pem, DIR/up.key) for the
+# subjectAltName list SAN (e.g. "DNS:localhost,IP:127.0.0.1").
+make_pki() {
+	local d="$1" san="$2"
+	mkdir -p "$d"
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$d/ca.key" \
+		-out "$d/ca.pem" -days 2 -subj "/CN=hush test CA" 2>/dev/null &&
+	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$d/up.key" \
+		-out "$d/up.csr" -subj "/CN=hush test upstream" 2>/dev/null &&
+	printf 'subjectAltName=%s\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' "$san" >"$d/ext" &&
+	openssl x509 -req -in "$d/up.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" -CAcreateserial \
+		-out "$d/up.pem" -days 2 -extfile "$d/ext" 2>/dev/null &&
+	chmod 0755 "$d" && chmod 0644 "$d/ca.pem"
+}

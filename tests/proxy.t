@@ -11,14 +11,7 @@ D="$HUSH_SRC/tests/proxy"
 cd "$T" || exit 1
 
 # --- a test CA and an upstream certificate for the API names ---
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key \
-	-out ca.pem -days 2 -subj "/CN=hush test CA" 2>/dev/null
-openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout up.key -out up.csr \
-	-subj "/CN=api.anthropic.com" 2>/dev/null
-printf 'subjectAltName=%s\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' \
-	"DNS:api.anthropic.com,DNS:api.openai.com,DNS:other.test,DNS:careful.test,DNS:missing.test,DNS:git.test,IP:127.0.0.1" >ext
-openssl x509 -req -in up.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out up.pem -days 2 \
-	-extfile ext 2>/dev/null
+make_pki "$T" "DNS:api.anthropic.com,DNS:api.openai.com,DNS:other.test,DNS:careful.test,DNS:missing.test,DNS:git.test,IP:127.0.0.1"
 check "test CA and upstream certificate made" test -s up.pem
 
 # wait_for FILE REGEX: polls (up to 60 s) until FILE has a line matching REGEX

@@ -15,18 +15,7 @@
 
 W="$NB_HOME/work"
 PKI="$T/pki"
-mkdir -p "$PKI"
-cd "$PKI" || exit 1
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key \
-	-out ca.pem -days 2 -subj "/CN=hush test CA" 2>/dev/null
-openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout up.key -out up.csr \
-	-subj "/CN=localhost" 2>/dev/null
-printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' >ext
-openssl x509 -req -in up.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out up.pem -days 2 \
-	-extfile ext 2>/dev/null
-chmod 0755 "$PKI"
-chmod 0644 "$PKI/ca.pem"
-cd "$T" || exit 1
+make_pki "$PKI" "DNS:localhost,IP:127.0.0.1"
 check "test CA and upstream certificate made" test -s "$PKI/up.pem"
 
 UPLOG="$T/up.log"

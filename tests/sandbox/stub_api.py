@@ -5,13 +5,17 @@ It plays an injected model: the first turn asks the agent to run a Bash
 command that tries to read secrets; once the tool result comes back it ends
 the turn. Every request body is appended to the log file, so the test can
 check what the agent would have sent to a real model.
-    python3 stub_api.py PORTFILE LOGFILE COMMAND
+    python3 stub_api.py PORTFILE LOGFILE COMMAND [CERT KEY]
+With CERT and KEY it speaks HTTPS, and the x-api-key header of every request
+is appended to LOGFILE.keys (the credential proxy's test: the real key must
+arrive here and nowhere in what the agent sent).
 """
 import json
 import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 portfile, logfile, command = sys.argv[1], sys.argv[2], sys.argv[3]
+tls = sys.argv[4:6] if len(sys.argv) >= 6 else None
 
 
 def has_tool_result(body):
@@ -40,6 +44,9 @@ class H(BaseHTTPRequestHandler):
         self.wfile.write(b"{}")
 
     def do_POST(self):
+        if tls:
+            with open(logfile + ".keys", "a") as f:
+                f.write("%s %s\n" % (self.path, self.headers.get("x-api-key")))
         n = int(self.headers.get("content-length") or 0)
         raw = self.rfile.read(n)
         with open(logfile, "ab") as f:
@@ -96,6 +103,11 @@ class H(BaseHTTPRequestHandler):
 
 
 srv = ThreadingHTTPServer(("127.0.0.1", 0), H)
+if tls:
+    import ssl
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(tls[0], tls[1])
+    srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
 with open(portfile + ".tmp", "w") as f:
     f.write(str(srv.server_address[1]))
 import os
