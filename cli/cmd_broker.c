@@ -109,30 +109,22 @@ static int simple_control(uint8_t type)
 	return simple_control_with(type, &ctl);
 }
 
+/* hush broker: the broker is its own program (it links OpenSSL for the
+ * credential proxy, which hush itself need not load); hushd is installed
+ * next to hush. */
 int cmd_broker(int argc, char **argv)
 {
-	if (want_help(argc, argv)) {
-		printf("usage: hush broker [--foreground]\n"
-		       "       hushd [--foreground]\n\n"
-		       "Runs the broker daemon: it holds the vault key, matches run requests to\n"
-		       "grants, asks a human, and runs approved commands with their secrets.\n"
-		       "Without --foreground it detaches once its sockets listen.\n\n"
-		       "  --foreground   stay in the foreground (systemd, debugging)\n\n"
-		       "Sockets: <runtime>/client.sock and <runtime>/control/sock.\n"
-		       "Once detached it logs to <data>/" DAEMON_LOG_NAME " (hush status says where).\n"
-		       "SIGTERM stops it cleanly; SIGUSR1 locks it and drops approvals.\n");
-		return 0;
-	}
-	struct daemon_opts o = { .foreground = false, .ready_fd = -1 };
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--foreground") || !strcmp(argv[i], "-f"))
-			o.foreground = true;
-		else
-			die_usage("broker", "unknown option '%s'", argv[i]);
-	}
-	msg_set_progname("hushd");
-	int r = daemon_run(&o);
-	return r == DAEMON_ALREADY_RUNNING ? 0 : r;
+	char self[PATH_MAX], d[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n <= 0)
+		die("broker: cannot find this program's path: %s", strerror(errno));
+	self[n] = '\0';
+	if (xsnprintf(d, sizeof(d), "%s/hushd", dirname(self)))
+		die("broker: path too long");
+	argv[0] = "hushd";
+	execv(d, argv);
+	die_status(1, "install hushd beside hush (make install does)", "broker: cannot run %s: %s", d,
+		   strerror(errno));
 }
 
 int cmd_status(int argc, char **argv)

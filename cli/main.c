@@ -65,11 +65,10 @@ int main(int argc, char **argv)
 	char self[4096];
 	snprintf(self, sizeof(self), "%s", argc > 0 ? argv[0] : "hush");
 	const char *base = basename(self);
-	if (strcmp(base, "hush") != 0 && strncmp(base, "hush-", 5) != 0 &&
-	    strcmp(base, "hushd") != 0)
-		return cmd_run_as_link(argc, argv);
 	if (strcmp(base, "hushd") == 0)
-		return cmd_broker(argc, argv);
+		die_status(2, "run the hushd program, or hush broker", "this is hush, not hushd");
+	if (strcmp(base, "hush") != 0 && strncmp(base, "hush-", 5) != 0)
+		return cmd_run_as_link(argc, argv);
 
 	if (argc < 2) {
 		usage(stderr);

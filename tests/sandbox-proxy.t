@@ -52,6 +52,15 @@ hosts = 127.0.0.1:$UP
 header = Authorization: Bearer {}
 upstream = https://127.0.0.1:$UP
 confirm = always
+
+[credential once]
+secret = CAREFUL_KEY
+env = ONCE_KEY
+base_url_env = ONCE_BASE_URL
+hosts = 127.0.0.1:$UP
+header = x-once-key
+upstream = https://127.0.0.1:$UP
+confirm = ttl
 EOF
 check "vault" make_vault
 printf '%s' "$KEY" | nb env HUSH_ASKPASS="$AP" "$NB_BIN/hush" set ANTHROPIC_API_KEY >/dev/null 2>&1
@@ -147,6 +156,17 @@ EOF
 sandbox careful.sh
 check "confirm = always, the human says yes: the value is sent" \
 	grep -qE "\"path\": \"/approved\".*\"authorization\": \"Bearer $CKEY\"" "$UPLOG"
+
+# confirm = ttl: asked once per session
+asked_once() { grep -c "ASKED once" "$T/asked.log"; }
+cat >"$SBX/ttl.sh" <<EOF
+for i in 1 2 3; do curl -s -o /dev/null "\$ONCE_BASE_URL/ttl\$i" -H "x-once-key: \$ONCE_KEY"; done
+EOF
+sandbox ttl.sh
+is "confirm = ttl: three uses in one session, the human asked once" "$(asked_once)" 1
+is "... and all three were sent" "$(grep -cE '"path": "/ttl[123]".*"x-once-key": "'"$CKEY"'"' "$UPLOG")" 3
+sandbox ttl.sh
+is "... a new session asks again" "$(asked_once)" 2
 
 # --- who may use the proxy ---
 out=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/anthropic/echo" -H "x-api-key: nope")
