@@ -57,7 +57,7 @@ rss_1k = None
 for i in range(n):
     d.append(one(direct, "/v1/ok"))
     p.append(one(proxied, route + "/v1/ok"))
-    if i + 1 == 1000:
+    if i + 1 == min(n, 1000):
         rss_1k = rss()
 if quiet:
     sys.exit(0)
@@ -74,7 +74,7 @@ print("direct   median %7.0f us  p99 %7.0f us" % (dm, pct(d, .99)))
 print("proxied  median %7.0f us  p99 %7.0f us" % (pm, pct(p, .99)))
 print("added    median %7.0f us  p99 %7.0f us" % (pm - dm, pct(p, .99) - pct(d, .99)))
 if pid != "-":
-    print("proxy RSS after 1,000 requests: %d KiB; after %d: %d KiB" % (rss_1k, n, rss()))
+    print("proxy RSS after %d requests: %d KiB; after %d: %d KiB" % (min(n, 1000), rss_1k, n, rss()))
 
 
 def stream(conn, path):
