@@ -14,7 +14,8 @@ AGENT_SOCK="$NB_HOME/agent.sock"
 as_nobody ssh-keygen -q -t ed25519 -N '' -C hush-test-key -f "$NB_HOME/key" >/dev/null 2>&1
 as_nobody ssh-agent -D -a "$AGENT_SOCK" >/dev/null 2>&1 &
 SA=$!
-at_exit "kill $SA"
+# (the job is a subshell: the agent itself is found by its arguments)
+at_exit "pkill -f -- 'ssh-agent -D -a $AGENT_SOCK'; kill $SA"
 check "a test ssh-agent runs" wait_for test -S "$AGENT_SOCK"
 check "the test key is in it" as_nobody env SSH_AUTH_SOCK="$AGENT_SOCK" ssh-add -q "$NB_HOME/key"
 PUB=$(cut -d' ' -f1,2 "$NB_HOME/key.pub")
