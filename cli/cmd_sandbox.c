@@ -1267,6 +1267,21 @@ int cmd_doctor(int argc, char **argv)
 	bool broker = client_socket(sock, sizeof(sock)) == 0 && socket_reachable(sock) == 0;
 	report(broker, "broker", broker ? "answers on %s" : "not running (%s not reachable); "
 	       "hush sandbox and hush run start it", sock);
+	struct proto_control sctl = { .id = 0 };
+	struct proto_status st = { 0 };
+	uint8_t srt, *sbody = NULL;
+	size_t sblen;
+	if (broker && client_control(MSG_STATUS, &sctl, &srt, &sbody, &sblen) == 0 &&
+	    (srt != MSG_STATUS_REPLY || proto_dec_status(sbody, sblen, &st)))
+		st.proxy_port = 0;
+	free(sbody);
+	if (st.proxy_port)
+		report(true, "credential proxy", "127.0.0.1:%u: sandboxed agents hold placeholders "
+		       "for the credentials in the vault", st.proxy_port);
+	else
+		report(false, "credential proxy", "not running: it starts with a sandbox when a "
+		       "credential's secret is in the vault (hush set ANTHROPIC_API_KEY); a key "
+		       "passed with --allow-env is readable by the agent");
 
 	char kwhy[256] = "";
 	bool keyring = keyring_available(kwhy, sizeof(kwhy)) == 0;

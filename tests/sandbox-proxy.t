@@ -104,6 +104,7 @@ check_fail "no credential without a vault entry gets a placeholder (OPENAI_API_K
 assert_absent "the key is nowhere in the agent's environment" "$KEY" "$SBX/out"
 assert_absent "... nor in hush sandbox's output" "$KEY" "$T/sb.out" "$T/sb.err"
 like "hush status shows the proxy" "$(nbh status)" "credential proxy: 127.0.0.1:[0-9]+"
+like "hush doctor too" "$(nbh doctor 2>&1)" "credential proxy +working +127.0.0.1:[0-9]+"
 PORT=$(echo "$ENVOUT" | sed -n 's|^ANTHROPIC_BASE_URL=http://127.0.0.1:\([0-9]*\)/anthropic|\1|p')
 
 # --- route mode: curl, node ---
