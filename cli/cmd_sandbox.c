@@ -767,12 +767,15 @@ int cmd_sandbox(int argc, char **argv)
 		msg_warn("sandbox: shim OFF (--no-shim): names created after start are "
 			 "not hidden and granted commands are only routed via PATH links");
 
-	/* the broker runs outside the sandbox, started before any namespace */
-	if (cfg.ngrants > 0 && access(vault, F_OK) == 0) {
+	/* the broker runs outside the sandbox, started before any namespace:
+	 * for the grants and for the credential proxy */
+	bool want_proxy = !o.no_proxy && cfg.creds && cfg.creds->n > 0;
+	if ((cfg.ngrants > 0 || want_proxy) && access(vault, F_OK) == 0) {
 		r = client_ensure_broker(&cfg);
 		if (r < 0) {
 			msg_warn("sandbox: the broker is not running (%s): granted commands "
-				 "will fail", hush_strerror(r));
+				 "will fail and API keys in the vault are not given to the agent",
+				 hush_strerror(r));
 			msg_hint("start it with: hush broker");
 		}
 	}
