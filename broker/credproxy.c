@@ -305,9 +305,11 @@ int credproxy_session_open(uint64_t id, bool no_proxy, struct proto_session_repl
 	if (!e)
 		e = keycache_open_vault(&v);
 	if (e) {
-		snprintf(why, n, "%s", e == HUSH_ENOENT ? "there is no vault"
-				       : "the vault is locked (hush unlock, then start the sandbox "
-					 "again, gives the agent the API keys in the vault)");
+		if (e == HUSH_ELOCKED)
+			snprintf(why, n, "the vault is locked (hush unlock, then start the sandbox "
+				 "again, gives the agent the API keys in the vault)");
+		else
+			snprintf(why, n, "the vault cannot be opened: %s", hush_strerror(e));
 		return e;
 	}
 	bool have[CREDENTIAL_MAX] = { false }, any = false;

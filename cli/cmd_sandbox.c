@@ -770,7 +770,13 @@ int cmd_sandbox(int argc, char **argv)
 	/* the broker runs outside the sandbox, started before any namespace:
 	 * for the grants and for the credential proxy */
 	bool want_proxy = !o.no_proxy && cfg.creds && cfg.creds->n > 0;
-	if ((cfg.ngrants > 0 || want_proxy) && access(vault, F_OK) == 0) {
+	struct vault_info vinfo;
+	const char *apass = getenv("HUSH_ASKPASS");
+	/* for the proxy alone only a broker that can open the vault without a
+	 * terminal helps: a keyring key, or an askpass program */
+	bool unlockable = vault_probe(vault, &vinfo) == 0 &&
+			  (vinfo.source == VAULT_KEY_KEYRING || cfg.askpass || (apass && *apass));
+	if ((cfg.ngrants > 0 && access(vault, F_OK) == 0) || (want_proxy && unlockable)) {
 		r = client_ensure_broker(&cfg);
 		if (r < 0) {
 			msg_warn("sandbox: the broker is not running (%s): granted commands "

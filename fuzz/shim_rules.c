@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "shim/rules.c"
+#include "shim/rules.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

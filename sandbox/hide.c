@@ -7,7 +7,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <fnmatch.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,11 +15,12 @@
 #include <unistd.h>
 
 #include "common/util.h"
+#include "shim/rules.h"
 
-/* False when fnmatch(g, name, 0) cannot match: a glob's first character,
- * when literal, must be the name's first, and its last, when literal, the
- * name's last. The walk asks every name against every glob; these two
- * comparisons settle most pairs without fnmatch. */
+/* False when the glob g cannot match: its first character, when literal,
+ * must be the name's first, and its last, when literal, the name's last.
+ * The walk asks every name against every glob; these two comparisons
+ * settle most pairs without the matcher. */
 static bool may_match(const char *g, const char *name, size_t nlen)
 {
 	char first = g[0];
@@ -33,9 +33,11 @@ static bool may_match(const char *g, const char *name, size_t nlen)
 	       (nlen > 0 && name[nlen - 1] == last);
 }
 
+/* The shim's glob (shim/rules.c): one matcher decides what the sandbox,
+ * the shim and the scanner hide. */
 static bool glob_match(const char *g, const char *name, size_t nlen)
 {
-	return may_match(g, name, nlen) && fnmatch(g, name, 0) == 0;
+	return may_match(g, name, nlen) && rules_glob(g, name, nlen);
 }
 
 bool sandbox_hide_match(const struct sb_strv *globs, const char *name)
