@@ -195,3 +195,5 @@ is "control: the upstream itself is reachable directly" "$out" 200
 check_fail "control: a direct request carries no key" grep -qE "\"path\": \"/direct\".*$KEY" "$UPLOG"
 
 stop_broker
+check_fail "the broker stopped with nothing on its stderr (no sanitizer report)" \
+	grep -qE 'Sanitizer|runtime error' "$BLOG"
