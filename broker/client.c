@@ -507,7 +507,9 @@ int client_session_open(const struct client_session *s, struct proto_session_rep
 	ctl.session.pid = (uint32_t)s->pid;
 	ctl.session.start = s->start ? s->start : proc_start_time(s->pid);
 	ctl.session.flags = (s->display ? PROTO_SESSION_DISPLAY : 0) |
-			    (s->no_proxy ? PROTO_SESSION_NO_PROXY : 0);
+			    (s->no_proxy ? PROTO_SESSION_NO_PROXY : 0) |
+			    (s->proxy_only ? PROTO_SESSION_PROXY_ONLY : 0);
+	ctl.session.allow_hosts = (char *)s->allow_hosts;
 	if (s->pid <= 0 || !ctl.session.start)
 		return HUSH_EINVAL;
 	uint8_t rt, *body;

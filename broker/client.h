@@ -84,6 +84,8 @@ struct client_session {
 	uint64_t start;    /* its start time; 0 = read from /proc now */
 	bool display;      /* the sandbox shares the X11/Wayland display */
 	bool no_proxy;     /* no credential proxy for it */
+	bool proxy_only;   /* network = proxy-only */
+	const char *allow_hosts; /* then: comma-separated hosts its tunnels may reach */
 };
 
 /* Registers a session over the control socket (needs the control token,

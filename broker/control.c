@@ -118,8 +118,7 @@ static void reply_session_open(struct conn *c, const struct proto_session *ps)
 	}
 	struct proto_session_reply sr = { .id = id };
 	char why[512] = "";
-	int pe = credproxy_session_open(id, (ps->flags & PROTO_SESSION_NO_PROXY) != 0, &sr, why,
-					sizeof(why));
+	int pe = credproxy_session_open(id, ps, &sr, why, sizeof(why));
 	char note[640] = "";
 	if (pe)
 		snprintf(note, sizeof(note), "the credential proxy does not serve this session: %s",

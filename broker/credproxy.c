@@ -37,6 +37,7 @@ static struct {
 	struct proxy *p;
 	int efd;
 	struct grant *policy;        /* per credential: how a use is confirmed */
+	char usock[PATH_MAX];        /* <runtime>/proxy.sock, for proxy-only sandboxes */
 	uint64_t ids[PROTO_MAX_SESSIONS]; /* sessions the proxy serves */
 	size_t nids;
 	pthread_mutex_t mu;          /* guards head, tail, stopping, done */
@@ -250,7 +251,7 @@ static void teardown(void)
 static int start(char *why, size_t n)
 {
 	const struct config_credentials *cc = S.cfg.creds;
-	X.policy = calloc(cc->n, sizeof(*X.policy));
+	X.policy = calloc(cc->n ? cc->n : 1, sizeof(*X.policy));
 	if (!X.policy)
 		return HUSH_ENOMEM;
 	for (size_t i = 0; i < cc->n; i++) {
@@ -281,9 +282,14 @@ static int start(char *why, size_t n)
 		ca[k++] = sc;
 	if (cc->ca_file)
 		ca[k++] = cc->ca_file;
+	if (xsnprintf(X.usock, sizeof(X.usock), "%s/proxy.sock", S.runtime)) {
+		snprintf(why, n, "runtime directory path too long");
+		teardown();
+		return HUSH_ETOOBIG;
+	}
 	struct proxy_config pc = {
 		.creds = cc->v, .ncreds = cc->n, .ca_files = ca,
-		.authorize = authorize, .audit = audit,
+		.authorize = authorize, .audit = audit, .unix_path = X.usock,
 	};
 	int e = proxy_start(&pc, &X.p, why, n);
 	if (e)
@@ -291,12 +297,33 @@ static int start(char *why, size_t n)
 	return e;
 }
 
-int credproxy_session_open(uint64_t id, bool no_proxy, struct proto_session_reply *out,
-			   char *why, size_t n)
+/* PROXY_ONLY: the session's tunnels reach only these (comma-separated). */
+static int restrict_hosts(uint64_t id, const char *list)
+{
+	char *copy = strdup(list ? list : "");
+	const char *v[PROXY_MAX_HOST_PATTERNS + 1];
+	size_t k = 0;
+	if (!copy)
+		return HUSH_ENOMEM;
+	for (char *save = NULL, *t = strtok_r(copy, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
+		if (k == PROXY_MAX_HOST_PATTERNS) {
+			free(copy);
+			return HUSH_ETOOBIG;
+		}
+		v[k++] = t;
+	}
+	int e = proxy_session_restrict(X.p, id, v, k);
+	free(copy);
+	return e;
+}
+
+int credproxy_session_open(uint64_t id, const struct proto_session *ps,
+			   struct proto_session_reply *out, char *why, size_t n)
 {
 	const struct config_credentials *cc = S.cfg.creds;
+	bool only = (ps->flags & PROTO_SESSION_PROXY_ONLY) != 0;
 	credproxy_sync();
-	if (no_proxy || !cc || !cc->n)
+	if ((ps->flags & PROTO_SESSION_NO_PROXY) || ((!cc || !cc->n) && !only))
 		return 0;
 	/* a credential is served when its secret is in the vault */
 	char kwhy[256] = "";
@@ -304,7 +331,10 @@ int credproxy_session_open(uint64_t id, bool no_proxy, struct proto_session_repl
 	int e = daemon_ensure_key(kwhy, sizeof(kwhy));
 	if (!e)
 		e = keycache_open_vault(&v);
-	if (e) {
+	if (e && only) {
+		/* the way out still works, with no credential */
+		v = NULL;
+	} else if (e) {
 		if (e == HUSH_ELOCKED)
 			snprintf(why, n, "the vault is locked (hush unlock, then start the sandbox "
 				 "again, gives the agent the API keys in the vault)");
@@ -313,14 +343,15 @@ int credproxy_session_open(uint64_t id, bool no_proxy, struct proto_session_repl
 		return e;
 	}
 	bool have[CREDENTIAL_MAX] = { false }, any = false;
-	for (size_t i = 0; i < cc->n && i < CREDENTIAL_MAX; i++) {
+	for (size_t i = 0; v && i < cc->n && i < CREDENTIAL_MAX; i++) {
 		const char *val;
 		size_t l;
 		have[i] = vault_get(v, cc->v[i].secret, &val, &l) == 0;
 		any |= have[i];
 	}
-	vault_close(v);
-	if (!any)
+	if (v)
+		vault_close(v);
+	if (!any && !only)
 		return 0;
 	if (!X.p && (e = start(why, n)))
 		return e;
@@ -329,6 +360,13 @@ int credproxy_session_open(uint64_t id, bool no_proxy, struct proto_session_repl
 		return e;
 	}
 	X.ids[X.nids++] = id;
+	if (only && (e = restrict_hosts(id, ps->allow_hosts))) {
+		proxy_session_remove(X.p, id);
+		X.nids--;
+		snprintf(why, n, "too many hosts in the allow list (at most %d)",
+			 PROXY_MAX_HOST_PATTERNS);
+		return e;
+	}
 	char ph[CREDENTIAL_MAX][PROXY_PLACEHOLDER_LEN + 1], tok[PROXY_TOKEN_LEN + 1];
 	const char *phs[CREDENTIAL_MAX] = { NULL };
 	for (size_t i = 0; i < cc->n && i < CREDENTIAL_MAX; i++)

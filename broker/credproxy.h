@@ -22,12 +22,14 @@
 struct request;
 struct credproxy_ask;
 
-/* For a session just registered: starts the proxy when needed and fills
- * out->env and out->ca_pem when some credential's secret is in the vault
- * (nothing when none is, the vault is locked, or no_proxy). 0, or a
+/* For a session just registered (ps: its SESSION_OPEN): starts the proxy
+ * when needed and fills out->env and out->ca_pem when some credential's
+ * secret is in the vault, or the session is PROXY_ONLY (its tunnels then
+ * reach only ps->allow_hosts and the credentials' hosts); nothing when
+ * NO_PROXY, or no credential can be served to an open session. 0, or a
  * HUSH_E* code with why[n] (the session is then served without it). */
-int credproxy_session_open(uint64_t id, bool no_proxy, struct proto_session_reply *out,
-			   char *why, size_t n);
+int credproxy_session_open(uint64_t id, const struct proto_session *ps,
+			   struct proto_session_reply *out, char *why, size_t n);
 /* Ends the proxy's part of sessions no longer in the registry. */
 void credproxy_sync(void);
 

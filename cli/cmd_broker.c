@@ -114,6 +114,7 @@ static int simple_control(uint8_t type)
  * next to hush. */
 int cmd_broker(int argc, char **argv)
 {
+	(void)argc;
 	char self[PATH_MAX], d[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	if (n <= 0)

@@ -96,7 +96,8 @@ static int client_socket(char *out, size_t n)
  * bundle in the sandbox's temporary directory (named as Debian's, not
  * *.pem, which the shim hides). */
 struct session_hook {
-	bool display, no_proxy;
+	bool display, no_proxy, proxy_only;
+	const char *allow_hosts;         /* proxy-only: comma-separated */
 	uint64_t id;
 	const char *dir;                 /* the sandbox's temporary directory */
 	const struct sb_strv *passed;    /* --allow-env names */
@@ -127,15 +128,22 @@ static char **session_start(void *arg, pid_t pid, uint64_t pidns)
 {
 	struct session_hook *h = arg;
 	struct client_session cs = { .pidns = pidns, .pid = pid, .display = h->display,
-				     .no_proxy = h->no_proxy };
+				     .no_proxy = h->no_proxy, .proxy_only = h->proxy_only,
+				     .allow_hosts = h->allow_hosts };
 	struct proto_session_reply sr = { 0 };
 	int r = client_session_open(&cs, &sr);
 	if (r) {
 		if (r != HUSH_ENOENT && h->display)
 			msg_warn("sandbox: cannot register the session with the broker (%s): it may "
 				 "show desktop dialogs the agent can click", hush_strerror(r));
+		if (h->proxy_only)
+			msg_warn("sandbox: network = proxy-only, but no broker runs its proxy (%s): "
+				 "the agent has no network", hush_strerror(r));
 		return NULL;
 	}
+	if (h->proxy_only && !sr.nenv)
+		msg_warn("sandbox: network = proxy-only, but the proxy does not serve this "
+			 "session: the agent has no network");
 	h->id = sr.id;
 	if (sr.note && sr.note[0])
 		msg_warn("sandbox: %s", sr.note);
@@ -293,6 +301,10 @@ static void sandbox_usage(FILE *f)
 		"                        and toolchains) or visible (every entry, read-only)\n"
 		"  --no-proxy            no credential proxy: the agent's API keys are not\n"
 		"                        replaced by placeholders (pass them with --allow-env)\n"
+		"  --network MODE        open (the default) or proxy-only: a network of its\n"
+		"                        own whose one way out is hush's proxy\n"
+		"  --allow-host HOST     with proxy-only: a host the agent may reach (HOST,\n"
+		"                        HOST:PORT, *.DOMAIN; repeatable, comma lists)\n"
 		"  --explain             print the plan (hidden, writable, never-writable,\n"
 		"                        private) and exit without starting the agent\n"
 		"  --no-shim             do not preload libhush.so\n"
@@ -313,6 +325,8 @@ struct opts {
 	struct sb_strv allow_socket;
 	bool no_shim, no_userns, no_landlock, verbose, partial_masks, explain, allow_display;
 	bool no_proxy;
+	const char *network;          /* --network */
+	struct sb_strv allow_host;    /* --allow-host */
 };
 
 /* --- the plan --- */
@@ -642,7 +656,17 @@ static void ensure_config_file(const char *cfgpath)
 		msg_warn("sandbox: cannot create %s: an agent could create it", cfgpath);
 }
 
-static void add_csv(struct sb_strv *to, const char *csv)
+/* A host pattern for --allow-host: host or host:port, globs allowed. */
+static bool host_pattern_valid(const char *t)
+{
+	return *t && strspn(t, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+			       ".-_*?[]:") == strlen(t);
+}
+
+/* Adds each item of a comma-separated list; valid() checks each (opt and
+ * what name the option and what an item must be in the error). */
+static void add_csv(struct sb_strv *to, const char *csv, const char *opt, bool (*valid)(const char *),
+		    const char *what)
 {
 	char *copy = die_oom_check(strdup(csv));
 	for (char *save = NULL, *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
@@ -651,10 +675,8 @@ static void add_csv(struct sb_strv *to, const char *csv)
 		size_t l = strlen(t);
 		while (l && t[l - 1] == ' ')
 			t[--l] = '\0';
-		if (!env_name_valid(t)) {
-			free(copy);
-			die_usage("sandbox", "--allow-env: '%s' is not a variable name", t);
-		}
+		if (!valid(t))
+			die_usage("sandbox", "%s: '%s' is not %s", opt, t, what);
 		if (sb_strv_push(to, t) < 0)
 			die("out of memory");
 	}
@@ -676,6 +698,8 @@ int cmd_sandbox(int argc, char **argv)
 		{ "explain", no_argument, NULL, 'X' },
 		{ "allow-display", no_argument, NULL, 'D' },
 		{ "no-proxy", no_argument, NULL, 'N' },
+		{ "network", required_argument, NULL, 'n' },
+		{ "allow-host", required_argument, NULL, 'O' },
 		{ "home", required_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -685,7 +709,7 @@ int cmd_sandbox(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+hv", lo, NULL)) != -1) {
 		switch (c) {
 		case 'p': o.profile = optarg; break;
-		case 'e': add_csv(&o.allow_exact, optarg); break;
+		case 'e': add_csv(&o.allow_exact, optarg, "--allow-env", env_name_valid, "a variable name"); break;
 		case 'A':
 			if (optarg[0] != '/')
 				die_usage("sandbox", "--allow-socket: '%s' is not an absolute path", optarg);
@@ -700,6 +724,12 @@ int cmd_sandbox(int argc, char **argv)
 		case 'X': o.explain = true; break;
 		case 'D': o.allow_display = true; break;
 		case 'N': o.no_proxy = true; break;
+		case 'n':
+			if (strcmp(optarg, "open") && strcmp(optarg, "proxy-only"))
+				die_usage("sandbox", "--network: expected open or proxy-only");
+			o.network = optarg;
+			break;
+		case 'O': add_csv(&o.allow_host, optarg, "--allow-host", host_pattern_valid, "a host[:port]"); break;
 		case 'H':
 			if (strcmp(optarg, "visible") && strcmp(optarg, "allow-list"))
 				die_usage("sandbox", "--home: expected visible or allow-list");
@@ -776,7 +806,10 @@ int cmd_sandbox(int argc, char **argv)
 	 * terminal helps: a keyring key, or an askpass program */
 	bool unlockable = vault_probe(vault, &vinfo) == 0 &&
 			  (vinfo.source == VAULT_KEY_KEYRING || cfg.askpass || (apass && *apass));
-	if ((cfg.ngrants > 0 && access(vault, F_OK) == 0) || (want_proxy && unlockable)) {
+	bool net_only = o.network && !strcmp(o.network, "proxy-only");
+	if (net_only && o.no_proxy)
+		die_usage("sandbox", "--network proxy-only needs the proxy: drop --no-proxy");
+	if ((cfg.ngrants > 0 && access(vault, F_OK) == 0) || (want_proxy && unlockable) || net_only) {
 		r = client_ensure_broker(&cfg);
 		if (r < 0) {
 			msg_warn("sandbox: the broker is not running (%s): granted commands "
@@ -1059,7 +1092,16 @@ int cmd_sandbox(int argc, char **argv)
 		.allow = asock,
 	};
 
-	struct session_hook hook = { .no_proxy = o.no_proxy, .dir = tmp, .passed = &o.allow_exact };
+	bool proxy_only = o.network && !strcmp(o.network, "proxy-only");
+	char *hosts = NULL;
+	size_t hlen = 0;
+	for (size_t i = 0; i < o.allow_host.n; i++)
+		appendf(&hosts, &hlen, "%s%s", i ? "," : "", o.allow_host.v[i]);
+	char psock[PATH_MAX] = "";
+	if (proxy_only && xsnprintf(psock, sizeof(psock), "%s/proxy.sock", runtime))
+		die("sandbox: runtime directory path too long");
+	struct session_hook hook = { .no_proxy = o.no_proxy, .dir = tmp, .passed = &o.allow_exact,
+				     .proxy_only = proxy_only, .allow_hosts = hosts };
 	for (size_t i = 0; i < env.n; i++)
 		hook.display |= !strncmp(env.v[i], "DISPLAY=", 8) ||
 				!strncmp(env.v[i], "WAYLAND_DISPLAY=", 16);
@@ -1074,6 +1116,7 @@ int cmd_sandbox(int argc, char **argv)
 		.landlock_abi = abi,
 		.ll_paths = NULL,
 		.share_display = o.allow_display,
+		.net_proxy_socket = proxy_only ? psock : NULL,
 		.sockets = &sockets,
 		.on_start = session_start,
 		.on_end = session_end,
@@ -1083,6 +1126,12 @@ int cmd_sandbox(int argc, char **argv)
 	char err[512];
 	fflush(NULL);
 	r = userns ? sandbox_run(&spec, &status, err, sizeof(err)) : HUSH_EPERM;
+	if (r == HUSH_EPERM && proxy_only) {
+		rm_tree(tmp);
+		die_status(1, "run hush doctor; or use --network open",
+			   "sandbox: network = proxy-only needs user namespaces (%s)",
+			   userns ? err : "unavailable");
+	}
 	if (r == HUSH_EPERM) {
 		/* no user namespace: Landlock rules alone, if there is Landlock */
 		if (userns) {
@@ -1133,6 +1182,8 @@ int cmd_sandbox(int argc, char **argv)
 	sb_strv_free(&rx);
 	sb_strv_free(&o.allow_exact);
 	sb_strv_free(&o.allow_socket);
+	sb_strv_free(&o.allow_host);
+	free(hosts);
 	sandbox_masks_free(&m);
 	config_free(&cfg);
 	return status;

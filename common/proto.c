@@ -106,6 +106,7 @@ int proto_enc_control(struct buf *b, uint8_t type, const struct proto_control *c
 		TRY(buf_put_u32(b, c->session.pid));
 		TRY(buf_put_u64(b, c->session.start));
 		TRY(buf_put_u32(b, c->session.flags));
+		TRY(buf_put_str(b, c->session.allow_hosts ? c->session.allow_hosts : ""));
 	}
 	return proto_end(b);
 }
@@ -332,6 +333,7 @@ int proto_dec_winsize(const uint8_t *p, size_t n, uint16_t *rows, uint16_t *cols
 
 void proto_control_free(struct proto_control *c)
 {
+	free(c->session.allow_hosts);
 	if (c->pass) {
 		sodium_memzero(c->pass, c->passlen);
 		sodium_free(c->pass);
@@ -366,7 +368,8 @@ int proto_dec_control(uint8_t type, const uint8_t *p, size_t n, struct proto_con
 	if (type == MSG_SESSION_OPEN &&
 	    (buf_get_u64(&b, &c->session.pidns) || buf_get_u32(&b, &c->session.pid) ||
 	     buf_get_u64(&b, &c->session.start) || buf_get_u32(&b, &c->session.flags) ||
-	     c->session.pid == 0 || (c->session.flags & ~PROTO_SESSION_FLAGS_ALL)))
+	     c->session.pid == 0 || (c->session.flags & ~PROTO_SESSION_FLAGS_ALL) ||
+	     get_str(&b, &c->session.allow_hosts, PROTO_MAX_TEXT)))
 		goto fail;
 	if (type == MSG_APPROVE && buf_get_u64(&b, &c->for_secs))
 		goto fail;

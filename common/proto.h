@@ -70,7 +70,9 @@ enum proto_type {
 /* SESSION_OPEN flags */
 #define PROTO_SESSION_DISPLAY 0x1u   /* the sandbox shares the X11/Wayland display */
 #define PROTO_SESSION_NO_PROXY 0x2u  /* no credential proxy for this session */
-#define PROTO_SESSION_FLAGS_ALL (PROTO_SESSION_DISPLAY | PROTO_SESSION_NO_PROXY)
+#define PROTO_SESSION_PROXY_ONLY 0x4u /* its only way out is the proxy: allow_hosts */
+#define PROTO_SESSION_FLAGS_ALL \
+	(PROTO_SESSION_DISPLAY | PROTO_SESSION_NO_PROXY | PROTO_SESSION_PROXY_ONLY)
 
 /* MSG_RUN flags */
 #define PROTO_RUN_NO_MASK 0x1u
@@ -127,6 +129,7 @@ struct proto_session {
 	uint32_t pid;         /* the process whose life is the session's */
 	uint64_t start;       /* its start time (field 22 of /proc/PID/stat) */
 	uint32_t flags;       /* PROTO_SESSION_* */
+	char *allow_hosts;    /* PROXY_ONLY: comma-separated hosts its tunnels may reach */
 };
 
 /* The broker's answer to SESSION_OPEN: the session's id and, when the

@@ -15,6 +15,7 @@
  * write the head with the value to the upstream from sodium_malloc memory,
  * stream the body, stream the response back with the value masked. */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -32,6 +33,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -40,6 +42,7 @@
 #include "common/err.h"
 #include "common/util.h"
 #include "proxy/proxy.h"
+#include "shim/rules.h"
 
 #define IO_BUF (64 * 1024)
 #define PH_PREFIX "hush_ph_"
@@ -49,12 +52,16 @@ struct session {
 	uint64_t id;                /* 0 = free slot */
 	char (*ph)[PROXY_PLACEHOLDER_LEN + 1]; /* one per credential */
 	char token[PROXY_TOKEN_LEN + 1];
+	/* proxy_session_restrict: the hosts CONNECT may reach (besides the
+	 * credentials' hosts); NULL = any host */
+	char (*allow)[PROXY_MAX_HOST_PATTERN];
+	size_t nallow;
 };
 
 struct proxy {
 	struct proxy_config cfg;
 	struct proxy_tls *tls;
-	int lfd;
+	int lfd, ufd;               /* 127.0.0.1:port, and the unix socket (-1: none) */
 	uint16_t port;
 	pthread_t thread;
 	pthread_mutex_t lock;       /* sessions, conns */
@@ -291,8 +298,67 @@ void proxy_session_remove(struct proxy *p, uint64_t id)
 		s->id = 0;
 		sodium_memzero(s->ph, p->cfg.ncreds * sizeof(*s->ph));
 		sodium_memzero(s->token, sizeof(s->token));
+		free(s->allow);
+		s->allow = NULL;
+		s->nallow = 0;
 	}
 	pthread_mutex_unlock(&p->lock);
+}
+
+int proxy_session_restrict(struct proxy *p, uint64_t id, const char *const *hosts, size_t n)
+{
+	if (n > PROXY_MAX_HOST_PATTERNS)
+		return HUSH_ETOOBIG;
+	char (*v)[PROXY_MAX_HOST_PATTERN] = calloc(n ? n : 1, sizeof(*v));
+	if (!v)
+		return HUSH_ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		if (xsnprintf(v[i], sizeof(v[i]), "%s", hosts[i])) {
+			free(v);
+			return HUSH_ETOOBIG;
+		}
+		for (char *c = v[i]; *c; c++)
+			*c = (char)tolower((unsigned char)*c);
+	}
+	int r = HUSH_ENOENT;
+	pthread_mutex_lock(&p->lock);
+	for (size_t k = 0; id && k < PROXY_MAX_SESSIONS; k++) {
+		struct session *s = &p->sessions[k];
+		if (s->id != id)
+			continue;
+		free(s->allow);
+		s->allow = v;
+		s->nallow = n;
+		v = NULL;
+		r = 0;
+	}
+	pthread_mutex_unlock(&p->lock);
+	free(v);
+	return r;
+}
+
+/* Whether session id may open a tunnel to host:port: any host unless the
+ * session is restricted, else a pattern ("host", "*.domain", a glob;
+ * ":port" when not 443) must match. */
+static bool session_may_reach(struct proxy *p, uint64_t id, const char *host, uint16_t port)
+{
+	bool ok = true;
+	pthread_mutex_lock(&p->lock);
+	for (size_t k = 0; k < PROXY_MAX_SESSIONS; k++) {
+		struct session *s = &p->sessions[k];
+		if (s->id != id || !s->allow)
+			continue;
+		ok = false;
+		for (size_t i = 0; i < s->nallow && !ok; i++) {
+			char h[PROXY_MAX_HOST_PATTERN];
+			uint16_t pp;
+			if (credential_parse_hostport(s->allow[i], 443, h, sizeof(h), &pp))
+				continue;
+			ok = pp == port && rules_glob(h, host, strlen(host));
+		}
+	}
+	pthread_mutex_unlock(&p->lock);
+	return ok;
 }
 
 int proxy_session_placeholder(struct proxy *p, uint64_t id, size_t i, char *out, size_t n)
@@ -1231,6 +1297,15 @@ static bool do_connect(struct conn *c, struct http_head *h)
 	bool terminate = false;
 	for (size_t k = 0; k < p->cfg.ncreds; k++)
 		terminate |= credential_host_match(&p->cfg.creds[k], c->host, c->port);
+	if (!terminate && !session_may_reach(p, sess, c->host, c->port)) {
+		char why[400];
+		snprintf(why, sizeof(why), "%s:%u is not on this sandbox's list of hosts", c->host,
+			 c->port);
+		answer(c, 403, why, "add it with hush sandbox --allow-host HOST[:PORT]");
+		ev.kind = "blocked", ev.status = 403, ev.reason = "host not on the allow list";
+		audit(c, &ev);
+		return false;
+	}
 	if (terminate) {
 		SSL_CTX *ctx = proxy_tls_server(p->tls, c->host);
 		if (!ctx) {
@@ -1458,7 +1533,16 @@ static void *listen_thread(void *arg)
 {
 	struct proxy *p = arg;
 	while (!atomic_load(&p->stopping)) {
-		int fd = accept4(p->lfd, NULL, NULL, SOCK_CLOEXEC);
+		struct pollfd pf[2] = { { .fd = p->lfd, .events = POLLIN },
+					{ .fd = p->ufd, .events = POLLIN } };
+		if (poll(pf, p->ufd >= 0 ? 2 : 1, -1) < 0 && errno != EINTR)
+			break;
+		if (atomic_load(&p->stopping) || (pf[0].revents & (POLLHUP | POLLERR | POLLNVAL)))
+			break;
+		int from = (pf[1].revents & POLLIN) ? p->ufd : p->lfd;
+		if (!(pf[0].revents & POLLIN) && from == p->lfd)
+			continue;
+		int fd = accept4(from, NULL, NULL, SOCK_CLOEXEC);
 		if (fd < 0) {
 			if (errno == EINTR || errno == ECONNABORTED || errno == EMFILE || errno == ENFILE) {
 				if (errno == EMFILE || errno == ENFILE)
@@ -1522,7 +1606,7 @@ int proxy_start(const struct proxy_config *cfg, struct proxy **out, char *err, s
 		p->cfg.max_conns = 256;
 	if (!p->cfg.idle_timeout_ms)
 		p->cfg.idle_timeout_ms = 120000;
-	p->lfd = -1;
+	p->lfd = p->ufd = -1;
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->idle, NULL);
 	p->conn_fds = malloc(p->cfg.max_conns * sizeof(int));
@@ -1550,6 +1634,22 @@ int proxy_start(const struct proxy_config *cfg, struct proxy **out, char *err, s
 		goto fail;
 	}
 	p->port = ntohs(sa.sin_port);
+	if (cfg->unix_path) {
+		/* for sandboxes without a network of their own (network = proxy-only) */
+		struct sockaddr_un su = { .sun_family = AF_UNIX };
+		if (strlen(cfg->unix_path) >= sizeof(su.sun_path)) {
+			snprintf(err, errlen, "socket path too long: %s", cfg->unix_path);
+			goto fail;
+		}
+		strcpy(su.sun_path, cfg->unix_path);
+		unlink(cfg->unix_path);
+		p->ufd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (p->ufd < 0 || bind(p->ufd, (struct sockaddr *)&su, sizeof(su)) ||
+		    listen(p->ufd, 128)) {
+			snprintf(err, errlen, "cannot listen on %s: %s", cfg->unix_path, strerror(errno));
+			goto fail;
+		}
+	}
 	if (pthread_create(&p->thread, NULL, listen_thread, p)) {
 		snprintf(err, errlen, "cannot start the proxy thread");
 		goto fail;
@@ -1561,6 +1661,10 @@ fail:
 		snprintf(err, errlen, "%s", hush_strerror(rc));
 	if (p->lfd >= 0)
 		close(p->lfd);
+	if (p->ufd >= 0) {
+		close(p->ufd);
+		unlink(cfg->unix_path);
+	}
 	proxy_tls_free(p->tls);
 	for (size_t i = 0; i < PROXY_MAX_SESSIONS; i++)
 		free(p->sessions[i].ph);
@@ -1575,8 +1679,14 @@ void proxy_stop(struct proxy *p)
 		return;
 	atomic_store(&p->stopping, true);
 	shutdown(p->lfd, SHUT_RDWR);
+	if (p->ufd >= 0)
+		shutdown(p->ufd, SHUT_RDWR);
 	pthread_join(p->thread, NULL);
 	close(p->lfd);
+	if (p->ufd >= 0) {
+		close(p->ufd);
+		unlink(p->cfg.unix_path);
+	}
 	pthread_mutex_lock(&p->lock);
 	for (unsigned i = 0; i < p->cfg.max_conns; i++)
 		if (p->conn_fds[i] >= 0)
@@ -1587,6 +1697,7 @@ void proxy_stop(struct proxy *p)
 	for (size_t i = 0; i < PROXY_MAX_SESSIONS; i++) {
 		sodium_memzero(p->sessions[i].ph, p->cfg.ncreds * sizeof(*p->sessions[i].ph));
 		free(p->sessions[i].ph);
+		free(p->sessions[i].allow);
 	}
 	sodium_memzero(p->sessions, sizeof(p->sessions));
 	proxy_tls_free(p->tls);

@@ -114,6 +114,8 @@ void proxy_tls_reason(char *out, size_t n);
 #define PROXY_MAX_SESSIONS 64
 #define PROXY_PLACEHOLDER_LEN 72    /* "hush_ph_" + 64 hex */
 #define PROXY_TOKEN_LEN 73          /* "hush_tok_" + 64 hex */
+#define PROXY_MAX_HOST_PATTERNS 64  /* proxy_session_restrict */
+#define PROXY_MAX_HOST_PATTERN 262  /* "host:port" */
 
 /* One use of a credential, as the embedder sees it for confirmation. */
 struct proxy_use {
@@ -137,7 +139,7 @@ struct proxy_event {
 	uint64_t session;           /* 0 when no session was identified */
 	const char *credential;     /* NULL when none was involved */
 	const char *kind;           /* "use", "attempt", "unauthorized", "refused",
-				       "error", "tunnel", "bad-request" */
+				       "error", "tunnel", "blocked", "bad-request" */
 	const char *host, *method, *path;
 	int status;                 /* HTTP status sent to the client, 0 = none */
 	uint64_t bytes_up, bytes_down; /* body bytes to the upstream / client */
@@ -157,6 +159,10 @@ struct proxy_config {
 	/* Test hook: when set, upstream connections for every host go to this
 	 * address instead of the resolved one (TLS names are still checked). */
 	const char *connect_override;
+	/* Also listen on this unix socket (created 0600 by the caller's umask;
+	 * removed at stop), for sandboxes without a network of their own; or
+	 * NULL. */
+	const char *unix_path;
 	proxy_authorize_fn authorize;
 	proxy_audit_fn audit;
 	void *ctx;
@@ -181,6 +187,11 @@ const char *proxy_ca_pem(const struct proxy *p);
 int proxy_session_add(struct proxy *p, uint64_t id);
 /* Ends a session: its placeholders and token stop working at once. */
 void proxy_session_remove(struct proxy *p, uint64_t id);
+/* Restricts the session's tunnels (CONNECT) to these hosts besides the
+ * credentials' hosts: "host" (port 443), "host:port", globs such as
+ * "*.example.com". Others get 403, audited as "blocked". 0, HUSH_ENOENT,
+ * HUSH_ETOOBIG, HUSH_ENOMEM. */
+int proxy_session_restrict(struct proxy *p, uint64_t id, const char *const *hosts, size_t n);
 /* Copies the session's placeholder for credential index i (or the token
  * when i == ncreds) into out[n]. 0, HUSH_ENOENT, HUSH_ETOOBIG. */
 int proxy_session_placeholder(struct proxy *p, uint64_t id, size_t i, char *out, size_t n);

@@ -115,6 +115,7 @@ enum step {
 	ST_LANDLOCK,
 	ST_SECCOMP,
 	ST_SOCKETS,
+	ST_NET,
 	ST_EXEC,
 };
 
@@ -137,6 +138,7 @@ static const char *step_text(int s)
 	case ST_COPY: return "copying a state file in";
 	case ST_PROTECT: return "making a path never writable";
 	case ST_PROC: return "mounting /proc for the pid namespace";
+	case ST_NET: return "setting up the network (proxy-only)";
 	case ST_LOCK: return "locking the masks in a nested namespace";
 	case ST_CHDIR: return "entering the working directory";
 	case ST_CAPS: return "dropping capabilities";
@@ -809,6 +811,15 @@ static _Noreturn void init_main(const struct sandbox_spec *s, int rfd, uid_t uid
 	/* not dumpable: the agent cannot read this process's memory or
 	 * environment (it still holds the caller's environment) */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	if (s->net_proxy_socket) {
+		/* network = proxy-only: loopback, and the way to the proxy when
+		 * it serves this session (without it, no network at all) */
+		if (sandbox_net_lo_up() != 0)
+			fail_child(rfd, ST_NET, "lo");
+		uint16_t port = sandbox_net_proxy_port(s->envp);
+		if (port && sandbox_net_forwarder(port, s->net_proxy_socket) != 0)
+			fail_child(rfd, ST_NET, s->net_proxy_socket);
+	}
 	int sync[2] = { -1, -1 };
 	if (pipe2(sync, O_CLOEXEC) != 0)
 		sync[0] = sync[1] = -1;
@@ -1009,7 +1020,8 @@ int sandbox_run(const struct sandbox_spec *s, int *status, char *err, size_t n)
 		sigset_t fwd, old;
 		forwarded_set(&fwd);
 		sigprocmask(SIG_BLOCK, &fwd, &old);
-		child = (pid_t)syscall(SYS_clone, CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | SIGCHLD,
+		unsigned long net = s->net_proxy_socket ? CLONE_NEWNET : 0;
+		child = (pid_t)syscall(SYS_clone, CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | net | SIGCHLD,
 				       NULL, NULL, NULL, NULL);
 		if (child == 0) {
 			close(p[0]);

@@ -258,6 +258,11 @@ struct sandbox_spec {
 	int landlock_abi;            /* <= 0: no Landlock */
 	const struct sandbox_ll_paths *ll_paths; /* allow-list mode, or NULL */
 	bool share_display;          /* --allow-display */
+	/* network = proxy-only (with userns only): a network namespace with
+	 * loopback alone, and a forwarder from 127.0.0.1:PORT inside (PORT
+	 * from the agent's HTTPS_PROXY) to this unix socket of the credential
+	 * proxy; NULL = the host's network */
+	const char *net_proxy_socket;
 	/* unix socket allow-list (with userns only), or NULL for none */
 	const struct sandbox_sock_policy *sockets;
 	/* Optional: called once the sandbox exists, before the agent can run,
@@ -273,6 +278,15 @@ struct sandbox_spec {
 	void (*on_end)(void *arg);
 	void *hook_arg;
 };
+
+/* --- net.c: network = proxy-only --- */
+
+/* Brings up lo in the current network namespace. 0 or -1. */
+int sandbox_net_lo_up(void);
+/* The port of HTTPS_PROXY=http://...:PORT in envp, 0 when absent. */
+uint16_t sandbox_net_proxy_port(char *const *envp);
+/* Starts the forwarder process: 127.0.0.1:port here to unix_path. 0 or -1. */
+int sandbox_net_forwarder(uint16_t port, const char *unix_path);
 
 /* Probes unprivileged user namespaces by forking a child that unshares a
  * user+mount+pid namespace and maps its uid. 0 when they work, else a

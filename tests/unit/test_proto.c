@@ -144,7 +144,8 @@ int main(void)
 	/* control messages */
 	struct proto_control c = { .id = 7, .for_secs = 600,
 				   .session = { .pidns = 4026531836u, .pid = 77, .start = 123456,
-						.flags = PROTO_SESSION_DISPLAY } };
+						.flags = PROTO_SESSION_DISPLAY | PROTO_SESSION_PROXY_ONLY,
+						.allow_hosts = "github.com,*.npmjs.org" } };
 	memset(c.token, 0xAB, sizeof(c.token));
 	struct proto_control cd;
 	uint8_t types[] = { MSG_LOCK, MSG_STATUS, MSG_STOP, MSG_PENDING, MSG_APPROVE, MSG_DENY,
@@ -159,7 +160,9 @@ int main(void)
 			   (types[i] != MSG_DENY || cd.id == 7) &&
 			   (types[i] != MSG_SESSION_CLOSE || cd.id == 7) &&
 			   (types[i] != MSG_SESSION_OPEN ||
-			    !memcmp(&cd.session, &c.session, sizeof(c.session)));
+			    (cd.session.pidns == c.session.pidns && cd.session.pid == c.session.pid &&
+			     cd.session.start == c.session.start && cd.session.flags == c.session.flags &&
+			     !strcmp(cd.session.allow_hosts, c.session.allow_hosts)));
 		proto_control_free(&cd);
 		ok(same, "control type %u round trip", types[i]);
 		uint8_t t = types[i];
