@@ -627,3 +627,19 @@ uint64_t proc_pidns(pid_t pid, bool children)
 	struct stat st;
 	return stat(path, &st) == 0 ? (uint64_t)st.st_ino : 0;
 }
+
+void str_appendf(char **s, size_t *len, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int add = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (add < 0)
+		return;
+	char *n = die_oom_check(realloc(*s, *len + (size_t)add + 1));
+	va_start(ap, fmt);
+	vsnprintf(n + *len, (size_t)add + 1, fmt, ap);
+	va_end(ap);
+	*s = n;
+	*len += (size_t)add;
+}

@@ -137,4 +137,8 @@ uint64_t proc_start_time(pid_t pid);
  * of the one its children will be born in; 0 when unreadable. */
 uint64_t proc_pidns(pid_t pid, bool children);
 
+/* Appends printf-style text to the malloc'd string *s of length *len
+ * (both updated; *s may start NULL). Dies when out of memory. */
+void str_appendf(char **s, size_t *len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 #endif
