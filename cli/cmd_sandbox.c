@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /* hush sandbox: start an agent with a clean environment, the shim and the
- * kernel layers (sandbox/); hush doctor: which of those layers and
- * integrations work on this machine. */
+ * kernel layers (sandbox/), registered with the broker for its
+ * credential proxy. hush doctor is in cmd_doctor.c. */
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
