@@ -183,3 +183,13 @@ make_pki() {
 		-out "$d/up.pem" -days 2 -extfile "$d/ext" 2>/dev/null &&
 	chmod 0755 "$d" && chmod 0644 "$d/ca.pem"
 }
+
+# need_agent NAME EXE: ends the test file with one visible skip unless EXE
+# (a real agent CLI, e.g. $HUSH_TEST_CLAUDE) runs; make check installs the
+# agents from npm (scripts/test-agents.sh).
+need_agent() {
+	if [ -z "$2" ] || ! "$2" --version >/dev/null 2>&1; then
+		skip "$1 is not installed (make check installs it from npm: scripts/test-agents.sh; or set HUSH_TEST_* to its executable)"
+		exit 0
+	fi
+}

@@ -13,10 +13,7 @@
 
 CLAUDE=${HUSH_TEST_CLAUDE:-$(command -v claude 2>/dev/null)}
 PY=$(command -v /usr/bin/python3 || command -v python3)
-if [ -z "$CLAUDE" ] || ! "$CLAUDE" --version >/dev/null 2>&1; then
-	skip "Claude Code is not installed"
-	exit 0
-fi
+need_agent "Claude Code" "$CLAUDE"
 . "$(dirname "$0")/broker_lib.sh"
 cp "$(readlink -f "$CLAUDE")" "$NB_BIN/claude" && chmod 0755 "$NB_BIN/claude"
 make_pki "$T/pki" "DNS:localhost,IP:127.0.0.1"

@@ -9,10 +9,7 @@
 
 CLAUDE=${HUSH_TEST_CLAUDE:-$(command -v claude 2>/dev/null)}
 PY=$(command -v /usr/bin/python3 || command -v python3)
-if [ -z "$CLAUDE" ] || ! "$CLAUDE" --version >/dev/null 2>&1; then
-	skip "Claude Code is not installed"
-	exit 0
-fi
+need_agent "Claude Code" "$CLAUDE"
 nobody_prepare
 cp "$(readlink -f "$CLAUDE")" "$NB_BIN/claude" && chmod 0755 "$NB_BIN/claude"
 C=$(canary)

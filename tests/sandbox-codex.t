@@ -8,10 +8,7 @@
 # install -g @openai/codex, or set HUSH_TEST_CODEX to its executable).
 . "$(dirname "$0")/lib.sh"
 CX=${HUSH_TEST_CODEX:-$(command -v codex 2>/dev/null)}
-if [ -z "$CX" ] || ! "$CX" --version >/dev/null 2>&1; then
-	skip "Codex is not installed (npm install -g @openai/codex, or HUSH_TEST_CODEX=PATH)"
-	exit 0
-fi
+need_agent "Codex" "$CX"
 . "$(dirname "$0")/broker_lib.sh"
 . "$(dirname "$0")/agent_lib.sh"
 mkdir -p "$NB_HOME/.codex"

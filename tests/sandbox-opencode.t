@@ -7,10 +7,7 @@
 # opencode-ai, or set HUSH_TEST_OPENCODE to its executable).
 . "$(dirname "$0")/lib.sh"
 OC=${HUSH_TEST_OPENCODE:-$(command -v opencode 2>/dev/null)}
-if [ -z "$OC" ] || ! "$OC" --version >/dev/null 2>&1; then
-	skip "OpenCode is not installed (npm install -g opencode-ai, or HUSH_TEST_OPENCODE=PATH)"
-	exit 0
-fi
+need_agent "OpenCode" "$OC"
 . "$(dirname "$0")/broker_lib.sh"
 . "$(dirname "$0")/agent_lib.sh"
 mkdir -p "$NB_HOME/.config/opencode"
