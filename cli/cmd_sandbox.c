@@ -465,6 +465,7 @@ struct project_guard {
 	struct sandbox_protect prot;
 	struct sandbox_git_snap snap;
 	struct sandbox_git_hide hide;
+	struct sandbox_modes modes; /* directories leading to never-writable paths */
 	struct sb_strv ro;       /* absolute paths to make read-only */
 	bool have_prot, have_snap;
 };
@@ -513,20 +514,39 @@ static void guard_begin(struct project_guard *g, const struct config *cfg,
 		g->have_snap = true;
 }
 
-/* After the session: one line for each thing undone or to look at. */
+/* Once the plan is made: the modes of the directories that lead to what it
+ * keeps read-only, for the end of the session. One of them (or a git
+ * directory) that the user owns and cannot search means an earlier session
+ * may have hidden what is inside from this one's search: refuse. */
+static void guard_modes_or_die(struct project_guard *g, const struct sandbox_plan *plan,
+			       const char *tmp)
+{
+	if (sandbox_modes_record(&g->modes, plan) < 0)
+		die("out of memory");
+	const char *shut = g->git.shut ? g->git.shut : g->modes.shut;
+	if (shut) {
+		rm_tree(tmp);
+		die_status(1, "an earlier session may have changed its mode: make it searchable "
+			   "(chmod u+rx on it) and look at what is inside",
+			   "sandbox: cannot search %s for paths to keep read-only (permission denied)",
+			   shut);
+	}
+}
+
+/* After the session: one line for each thing undone or to look at. Modes
+ * first (a chmod 0555 on .git would make the rest fail), then what the
+ * agent created on the never-writable list (a new .git/commondir must be
+ * gone before git runs for the index), then the index. */
 static void guard_end(struct project_guard *g, const char *data)
 {
-	struct sb_strv removed = { 0 }, commits = { 0 }, moved = { 0 };
+	struct sb_strv removed = { 0 }, commits = { 0 }, moved = { 0 }, skipped = { 0 };
+	struct sb_strv fixed = { 0 };
 	char err[512] = "";
-	if (g->have_snap && sandbox_git_index_sweep(&g->snap, &g->hide, &removed, &commits, err,
-						    sizeof(err)) < 0)
-		msg_warn("sandbox: cleaning the git index: %s", err);
-	for (size_t i = 0; i < removed.n; i++)
-		msg_warn("sandbox: removed %s from the git index: it was hidden in the session and "
-			 "not tracked before", removed.v[i]);
-	for (size_t i = 0; i < commits.n; i++)
-		msg_warn("sandbox: commits were made in %s during the session while a hidden file was "
-			 "in its index: look at them (git log) before you push", commits.v[i]);
+	if (sandbox_modes_repair(&g->modes, &fixed) < 0)
+		msg_warn("sandbox: setting back the modes the session changed did not finish");
+	for (size_t i = 0; i < fixed.n; i++)
+		msg_warn("sandbox: set the mode of %s: the session had changed it", fixed.v[i]);
+	sb_strv_free(&fixed);
 	if (g->have_prot) {
 		char q[PATH_MAX];
 		time_t now = time(NULL);
@@ -535,17 +555,34 @@ static void guard_end(struct project_guard *g, const char *data)
 		char stamp[32];
 		strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
 		if (xsnprintf(q, sizeof(q), "%s/quarantine/%s-%d", data, stamp, (int)getpid()) == 0 &&
-		    sandbox_protect_sweep(&g->prot, NULL, q, &moved) < 0)
+		    sandbox_protect_sweep(&g->prot, NULL, q, &moved, &skipped) < 0)
 			msg_warn("sandbox: moving aside what the agent created on the never-writable "
 				 "list did not finish");
 		for (size_t i = 0; i < moved.n; i++)
 			msg_warn("sandbox: moved %s: it was created or changed during the session and is "
 				 "on the never-writable list; look at it before anything runs it",
 				 moved.v[i]);
+		for (size_t i = 0; i < skipped.n; i++)
+			msg_warn("sandbox: not moved: %s: it changed during the session and is on the "
+				 "never-writable list, but what is behind a symbolic link may be "
+				 "anyone's file; look at it before anything runs it", skipped.v[i]);
 	}
+	if (g->have_snap && sandbox_git_index_sweep(&g->snap, &g->hide, &removed, &commits, &fixed,
+						    err, sizeof(err)) < 0)
+		msg_warn("sandbox: cleaning the git index: %s", err);
+	for (size_t i = 0; i < fixed.n; i++)
+		msg_warn("sandbox: %s", fixed.v[i]);
+	for (size_t i = 0; i < removed.n; i++)
+		msg_warn("sandbox: removed %s from the git index: it was hidden in the session and "
+			 "not tracked before", removed.v[i]);
+	for (size_t i = 0; i < commits.n; i++)
+		msg_warn("sandbox: commits were made in %s during the session while a hidden file was "
+			 "in its index: look at them (git log) before you push", commits.v[i]);
 	sb_strv_free(&removed);
 	sb_strv_free(&commits);
 	sb_strv_free(&moved);
+	sb_strv_free(&skipped);
+	sb_strv_free(&fixed);
 }
 
 static void guard_free(struct project_guard *g)
@@ -555,6 +592,7 @@ static void guard_free(struct project_guard *g)
 		sandbox_protect_free(&g->prot);
 	if (g->have_snap)
 		sandbox_git_snap_free(&g->snap);
+	sandbox_modes_free(&g->modes);
 	sb_strv_free(&g->ro);
 }
 
@@ -907,6 +945,7 @@ int cmd_sandbox(int argc, char **argv)
 	guard_begin(&guard, &cfg, prof, cwd, home, &globs, &m);
 	build_plan(&plan, &cfg, prof, &o, home, cwd, runtime, cfgpath, tmp, self, shim, upath, &m,
 		   bindir, &guard.ro);
+	guard_modes_or_die(&guard, &plan, tmp);
 	if (o.explain) {
 		explain_plan(&plan, &m);
 		guard_free(&guard);

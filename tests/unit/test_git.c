@@ -9,8 +9,12 @@
  * of a sandbox session without the namespaces):
  *   test_git protect PROJECT           print "ro P", "mkdir P", "absent P"
  *   test_git session [--hide GLOB]... [--never-write P]... [--quarantine D]
- *            PROJECT -- CMD...         snapshot, run CMD, sweep; print
- *                                      "removed P", "commits WT", "moved L" */
+ *            PROJECT -- CMD...         snapshot, run CMD, sweep in the order
+ *                                      of hush sandbox (modes, quarantine,
+ *                                      index); print "mode L", "moved L",
+ *                                      "skipped L", "fixed L", "removed P",
+ *                                      "commits WT"; exit 3 without running
+ *                                      CMD when a directory is shut */
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -325,12 +329,14 @@ static void test_protect(void)
 	   "existing entries listed for read-only binds");
 	ok(has(&pr.absent, "p/.mcp.json") && has(&pr.absent, "p/.claude/commands"),
 	   "missing entries listed for the sweep");
-	ok(pr.links.n == 2 && has(&pr.links, "p/.envrc"), "a symlink on the list is remembered");
+	ok(pr.links.n == 4 && has(&pr.links, "p/.envrc") && has(&pr.links, "p/.gemini"),
+	   "a symlink on the list, and one above an entry, are remembered");
 	sh("mkdir -p p/.claude/commands && echo x > p/.claude/commands/c.md && echo '{}' > p/.mcp.json && "
 	   "rm p/.envrc && echo 'export X=1' > p/.envrc && printf '#!/bin/sh\\n' > p/repo/.git/hooks/pre-commit && "
 	   "git init -q p/newrepo && git -C p/newrepo config core.fsmonitor /tmp/x && "
 	   "git init -q p/plainrepo && rm p/.gemini && mkdir p/.gemini && echo evil > p/.gemini/settings.json");
-	ok(sandbox_protect_sweep(&pr, root, q, &moved) == 0, "sweep runs");
+	struct sb_strv skipped = { 0 };
+	ok(sandbox_protect_sweep(&pr, root, q, &moved, &skipped) == 0 && skipped.n == 0, "sweep runs");
 	ok(access(proj, F_OK) == 0 && sh("test ! -e p/.mcp.json && test -f quarantine/.mcp.json") == 0,
 	   "a new .mcp.json quarantined");
 	ok(sh("test -f quarantine/.claude/commands/c.md") == 0, "a new .claude/commands/ quarantined");
@@ -352,6 +358,7 @@ static void test_protect(void)
 	sandbox_protect_free(&pb);
 	sb_strv_free(&bad);
 	sb_strv_free(&moved);
+	sb_strv_free(&skipped);
 	sb_strv_free(&nw);
 	sandbox_protect_free(&pr);
 	sandbox_git_free(&g);
@@ -403,11 +410,23 @@ static int helper_session(int argc, char **argv)
 	struct sandbox_git_hide h = { &globs, NULL, NULL };
 	struct sandbox_git_snap s;
 	struct sandbox_protect p;
+	struct sandbox_modes md = { 0 };
+	struct sb_strv skipped = { 0 }, fixed = { 0 }, modes = { 0 };
 	if (sandbox_git_protect(&g, project, stop) < 0 ||
 	    sandbox_git_index_snapshot(&s, &g, &h, getenv("HUSH_TEST_GIT")) < 0 ||
 	    sandbox_protect_begin(&p, project, &nw, &g) < 0) {
 		fprintf(stderr, "test_git: session set-up failed\n");
 		return 1;
+	}
+	/* what hush sandbox takes from its plan: the paths kept read-only */
+	const struct sb_strv *lists[] = { &g.ro, &p.exist, &p.absent };
+	for (size_t l = 0; l < ARRAY_LEN(lists); l++)
+		for (size_t k = 0; k < lists[l]->n; k++)
+			sandbox_modes_add(&md, p.project, lists[l]->v[k]);
+	const char *shut = g.shut ? g.shut : md.shut;
+	if (shut) {
+		printf("shut %s\n", shut);
+		return 3;
 	}
 	pid_t pid = fork();
 	if (pid == 0) {
@@ -417,17 +436,30 @@ static int helper_session(int argc, char **argv)
 	int st;
 	waitpid(pid, &st, 0);
 	char err[512];
-	int r = sandbox_git_index_sweep(&s, &h, &removed, &commits, err, sizeof(err));
-	if (r < 0)
+	int r = sandbox_modes_repair(&md, &modes);
+	for (size_t k = 0; k < modes.n; k++)
+		printf("mode %s\n", modes.v[k]);
+	if (q && sandbox_protect_sweep(&p, stop, q, &moved, &skipped) < 0)
+		r = -1;
+	for (size_t k = 0; k < moved.n; k++)
+		printf("moved %s\n", moved.v[k]);
+	for (size_t k = 0; k < skipped.n; k++)
+		printf("skipped %s\n", skipped.v[k]);
+	int e = sandbox_git_index_sweep(&s, &h, &removed, &commits, &fixed, err, sizeof(err));
+	if (e < 0) {
 		fprintf(stderr, "test_git: sweep: %s\n", err);
+		r = e;
+	}
+	for (size_t k = 0; k < fixed.n; k++)
+		printf("fixed %s\n", fixed.v[k]);
 	for (size_t k = 0; k < removed.n; k++)
 		printf("removed %s\n", removed.v[k]);
 	for (size_t k = 0; k < commits.n; k++)
 		printf("commits %s\n", commits.v[k]);
-	if (q && sandbox_protect_sweep(&p, stop, q, &moved) < 0)
-		r = -1;
-	for (size_t k = 0; k < moved.n; k++)
-		printf("moved %s\n", moved.v[k]);
+	sandbox_modes_free(&md);
+	sb_strv_free(&skipped);
+	sb_strv_free(&fixed);
+	sb_strv_free(&modes);
 	sandbox_git_snap_free(&s);
 	sandbox_protect_free(&p);
 	sandbox_git_free(&g);
