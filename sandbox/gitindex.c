@@ -590,6 +590,10 @@ static int sweep_one(const struct sandbox_git_snap *s, const struct sandbox_git_
 		     struct sb_strv *commits, struct sb_strv *fixed, char *err, size_t n)
 {
 	struct sb_strv now = { 0 }, gone = { 0 };
+	if (!r->worktree || !r->gitdir) {
+		snprintf(err, n, "a repository of the snapshot has no work tree or git directory");
+		return HUSH_EFORMAT; /* (a damaged journal) */
+	}
 	int e = clear_way(r, false, fixed, err, n);
 	if (e < 0)
 		return e;
@@ -692,6 +696,82 @@ void sandbox_git_snap_free(struct sandbox_git_snap *s)
 		free(s->r[i].head);
 		sb_strv_free(&s->r[i].tracked);
 	}
+	for (size_t i = 0; i < ARRAY_LEN(s->hidden); i++)
+		sb_strv_free(&s->hidden[i]);
 	free(s->r);
 	*s = (struct sandbox_git_snap){ 0 };
+}
+
+/* ---- into a journal and back ---- */
+
+static const char *const hide_tags[] = { "h.glob", "h.file", "h.dir" };
+
+void sandbox_git_snap_save(const struct sandbox_git_snap *s, const struct sandbox_git_hide *h,
+			   struct sandbox_journal *j)
+{
+	const struct sb_strv *lists[] = { h->globs, h->files, h->dirs };
+	for (size_t i = 0; i < ARRAY_LEN(lists); i++)
+		sandbox_journal_put_strv(j, hide_tags[i], lists[i]);
+	for (size_t i = 0; i < s->n; i++) {
+		const struct sandbox_git_snap_repo *r = &s->r[i];
+		sandbox_journal_put(j, "s.repo", "%s", r->worktree);
+		sandbox_journal_put(j, "s.gitdir", "%s", r->gitdir);
+		if (r->head)
+			sandbox_journal_put(j, "s.head", "%s", r->head);
+		sandbox_journal_put_strv(j, "s.tracked", &r->tracked);
+		sandbox_journal_put(j, "s.state", "%d %d %llu %llu", r->unreadable, r->lock,
+				    (unsigned long long)r->lock_dev, (unsigned long long)r->lock_ino);
+	}
+}
+
+static int set_once(char **slot, const char *val)
+{
+	if (*slot)
+		return HUSH_EFORMAT;
+	return (*slot = strdup(val)) ? 1 : HUSH_ENOMEM;
+}
+
+int sandbox_git_snap_load(struct sandbox_git_snap *s, const char *tag, const char *val)
+{
+	if (!s->git)
+		s->git = GIT_DEFAULT;
+	for (size_t i = 0; i < ARRAY_LEN(hide_tags); i++)
+		if (!strcmp(tag, hide_tags[i]))
+			return sb_strv_push(&s->hidden[i], val) == 0 ? 1 : HUSH_ENOMEM;
+	if (!strcmp(tag, "s.repo")) {
+		struct sandbox_git_snap_repo *r = realloc(s->r, (s->n + 1) * sizeof(*r));
+		if (!r)
+			return HUSH_ENOMEM;
+		s->r = r;
+		s->r[s->n] = (struct sandbox_git_snap_repo){ 0 };
+		return set_once(&s->r[s->n++].worktree, val);
+	}
+	if (strncmp(tag, "s.", 2) != 0)
+		return 0;
+	if (s->n == 0)
+		return HUSH_EFORMAT; /* a repository's record before the repository */
+	struct sandbox_git_snap_repo *r = &s->r[s->n - 1];
+	if (!strcmp(tag, "s.gitdir"))
+		return set_once(&r->gitdir, val);
+	if (!strcmp(tag, "s.head"))
+		return set_once(&r->head, val);
+	if (!strcmp(tag, "s.tracked"))
+		return sb_strv_push(&r->tracked, val) == 0 ? 1 : HUSH_ENOMEM;
+	if (!strcmp(tag, "s.state")) {
+		int unreadable, lock;
+		unsigned long long dev, ino;
+		if (sscanf(val, "%d %d %llu %llu", &unreadable, &lock, &dev, &ino) != 4)
+			return HUSH_EFORMAT;
+		r->unreadable = unreadable != 0;
+		r->lock = lock != 0;
+		r->lock_dev = (dev_t)dev;
+		r->lock_ino = (ino_t)ino;
+		return 1;
+	}
+	return 0;
+}
+
+struct sandbox_git_hide sandbox_git_snap_hide(const struct sandbox_git_snap *s)
+{
+	return (struct sandbox_git_hide){ &s->hidden[0], &s->hidden[1], &s->hidden[2] };
 }

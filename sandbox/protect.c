@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -536,4 +537,57 @@ void sandbox_modes_free(struct sandbox_modes *m)
 	free(m->d);
 	free(m->shut);
 	*m = (struct sandbox_modes){ 0 };
+}
+
+/* ---- into a journal and back ---- */
+
+static const struct {
+	const char *tag;
+	size_t off;
+} prot_lists[] = {
+	{ "p.exist", offsetof(struct sandbox_protect, exist) },
+	{ "p.absent", offsetof(struct sandbox_protect, absent) },
+	{ "p.link", offsetof(struct sandbox_protect, links) },
+	{ "p.real", offsetof(struct sandbox_protect, exist_real) },
+	{ "p.hooks", offsetof(struct sandbox_protect, hooks) },
+	{ "p.hook", offsetof(struct sandbox_protect, hooks_start) },
+	{ "p.git", offsetof(struct sandbox_protect, gits_start) },
+};
+
+#define PROT_LIST(p, i) ((struct sb_strv *)((char *)(p) + prot_lists[i].off))
+
+void sandbox_protect_save(const struct sandbox_protect *p, const struct sandbox_modes *m,
+			  struct sandbox_journal *j)
+{
+	if (p->project)
+		sandbox_journal_put(j, "p.project", "%s", p->project);
+	for (size_t i = 0; i < ARRAY_LEN(prot_lists); i++)
+		sandbox_journal_put_strv(j, prot_lists[i].tag, PROT_LIST(p, i));
+	for (size_t i = 0; i < m->n; i++)
+		sandbox_journal_put(j, "p.mode", "%llu %llu %o %s", (unsigned long long)m->d[i].dev,
+				    (unsigned long long)m->d[i].ino, (unsigned)m->d[i].mode,
+				    m->d[i].path);
+}
+
+int sandbox_protect_load(struct sandbox_protect *p, struct sandbox_modes *m, const char *tag,
+			 const char *val)
+{
+	if (!strcmp(tag, "p.project")) {
+		if (p->project || val[0] != '/')
+			return HUSH_EFORMAT;
+		return (p->project = strdup(val)) ? 1 : HUSH_ENOMEM;
+	}
+	for (size_t i = 0; i < ARRAY_LEN(prot_lists); i++)
+		if (!strcmp(tag, prot_lists[i].tag))
+			return sb_strv_push(PROT_LIST(p, i), val) == 0 ? 1 : HUSH_ENOMEM;
+	if (strcmp(tag, "p.mode") != 0)
+		return 0;
+	unsigned long long dev, ino;
+	unsigned mode;
+	int used = 0;
+	if (sscanf(val, "%llu %llu %o %n", &dev, &ino, &mode, &used) != 3 || used == 0 ||
+	    val[used] != '/' || mode > 07777)
+		return HUSH_EFORMAT;
+	struct stat st = { .st_dev = (dev_t)dev, .st_ino = (ino_t)ino, .st_mode = mode };
+	return modes_push(m, val + used, &st) == 0 ? 1 : HUSH_ENOMEM;
 }

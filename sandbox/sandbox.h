@@ -401,6 +401,7 @@ struct sandbox_git_snap {
 	struct sandbox_git_snap_repo *r;
 	size_t n;
 	const char *git;          /* git binary used for split indexes and removal */
+	struct sb_strv hidden[3]; /* loaded from a journal: globs, files, dirs */
 };
 /* Records, for each found git dir with a work tree, which hidden paths its
  * index holds and what HEAD is. git is the git binary to use (absolute;
@@ -503,5 +504,50 @@ int sandbox_modes_record(struct sandbox_modes *m, const struct sandbox_plan *pl)
  * HUSH_E* (the others are still tried). */
 int sandbox_modes_repair(const struct sandbox_modes *m, struct sb_strv *repaired);
 void sandbox_modes_free(struct sandbox_modes *m);
+
+/* --- journal.c: a session's end, on disk while the session runs --- */
+
+#define SANDBOX_JOURNAL_MAX (64u << 20)
+
+/* Records (tag, value), both NUL-terminated, one after the other. */
+struct sandbox_journal {
+	char *buf;
+	size_t len, cap;
+	int error;  /* the first put that failed (HUSH_ENOMEM, HUSH_ETOOBIG), sticky */
+};
+/* Appends a record whose value is printf(fmt, ...). */
+void sandbox_journal_put(struct sandbox_journal *j, const char *tag, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Appends one record (tag, item) for each item of v. */
+void sandbox_journal_put_strv(struct sandbox_journal *j, const char *tag, const struct sb_strv *v);
+/* The record at *off of buf[len] in *tag and *val (pointers into buf);
+ * *off moves past it. 1, 0 at the end, HUSH_EFORMAT when the rest is not
+ * a record. */
+int sandbox_journal_next(const char *buf, size_t len, size_t *off, const char **tag,
+			 const char **val);
+void sandbox_journal_free(struct sandbox_journal *j);
+/* Writes j (0600, atomically) as dir/<boot id>-<pid>-<start time>.journal,
+ * dir made 0700 when missing; the path goes to path[n]. 0 or HUSH_E*. */
+int sandbox_journal_write(const struct sandbox_journal *j, const char *dir, char *path, size_t n);
+/* The journals in dir whose owning process is gone (killed before its
+ * session's end), each claimed by renaming it to a name of this process
+ * (so that of two callers one gets it): their new paths go to out, for the
+ * caller to read, sweep and remove. 0 or HUSH_E*. */
+int sandbox_journal_orphans(const char *dir, struct sb_strv *out);
+
+/* The never-writable state and the directory modes into a journal, and
+ * back: sandbox_protect_load takes one record (1 when it was theirs, 0
+ * when not, HUSH_E* for a bad value); start from zeroed structs. */
+void sandbox_protect_save(const struct sandbox_protect *p, const struct sandbox_modes *m,
+			  struct sandbox_journal *j);
+int sandbox_protect_load(struct sandbox_protect *p, struct sandbox_modes *m, const char *tag,
+			 const char *val);
+/* The same for the index snapshot and what it counts as hidden (h); a
+ * loaded snapshot keeps its own copy of those rules, which
+ * sandbox_git_snap_hide returns. */
+void sandbox_git_snap_save(const struct sandbox_git_snap *s, const struct sandbox_git_hide *h,
+			   struct sandbox_journal *j);
+int sandbox_git_snap_load(struct sandbox_git_snap *s, const char *tag, const char *val);
+struct sandbox_git_hide sandbox_git_snap_hide(const struct sandbox_git_snap *s);
 
 #endif

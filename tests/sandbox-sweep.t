@@ -223,3 +223,47 @@ else
 	[[ "$o" != *hook-written* ]] && ok "a repository on the mount: its hooks are read-only" || not_ok "a repository on the mount: its hooks are read-only"
 	(cd "$P/vol/repo" && as_nobody sh -c "$HOOK") && ok "control: outside, the hook can be written" || not_ok "control: outside, the hook can be written"
 fi
+
+# --- 9. a hush sandbox killed (SIGKILL) before its end: the next one runs
+# its sweep from the journal it left ---
+rm -f "$P/.mcp.json" "$SBX/ready" "$SBX/hush.pid" "$SBX/go"
+# waits (without a time limit a loaded machine could outrun) for a file
+wait_for() { local i; for ((i = 0; i < 1200; i++)); do [ -e "$1" ] && return 0; sleep 0.1; done; return 1; }
+KILLED="$STAGE && chmod 000 .git && echo '{}' >.mcp.json && touch '$SBX/ready' && exec sleep 600"
+(cd "$P" && as_nobody sh -c 'echo $$ >"$0/hush.pid"; exec hush sandbox -- sh -c "$1"' "$SBX" "$KILLED") >"$T/killed.out" 2>&1 &
+bg=$!
+if wait_for "$SBX/ready"; then
+	kill -KILL "$(cat "$SBX/hush.pid")"
+	wait "$bg"
+	ok "inside: the agent stages .env, makes .git unreadable, writes .mcp.json; hush is killed"
+else
+	not_ok "inside: the agent stages .env, makes .git unreadable, writes .mcp.json; hush is killed"
+	cat "$T/killed.out"
+fi
+is "control: after the kill, nothing was swept (.git is still mode 0)" "$(mode "$P/.git")" 0
+as_nobody chmod 755 "$P/.git"
+is "control: and .env is still in the index, for the human's commit -a" "$(cd "$P" && as_nobody git ls-files .env)" ".env"
+as_nobody chmod 000 "$P/.git"
+[ -n "$(ls "$NB_HOME/.local/share/hush/sessions/" 2>/dev/null)" ] && ok "the killed session left its journal" ||
+	not_ok "the killed session left its journal"
+o=$(sb "$P" -- true 2>&1)
+like "the next hush sandbox says an earlier session ended without its sweep" "$o" "a session in $P ended without its end-of-session sweep \(killed\?\): running it now"
+like "it sets the mode of .git back" "$o" "set the mode of $P/.git from 0000 back to 0755"
+like "removes .env from the index" "$o" "removed $P/.env from the git index"
+like "and moves .mcp.json to the quarantine" "$o" "moved $P/.mcp.json -> "
+[ -z "$(ls "$NB_HOME/.local/share/hush/sessions/" 2>/dev/null)" ] && ok "no journal is left" || not_ok "no journal is left"
+human_commit "$P"
+assert_absent "the human's commit -a afterwards stores no canary" "$C" <(objects "$P")
+
+# the journal of a session that is still running is not swept by another
+rm -f "$SBX/go" "$SBX/ready"
+LIVE="$STAGE && touch '$SBX/ready' && while [ ! -e '$SBX/go' ]; do sleep 0.1; done"
+(cd "$P" && as_nobody "$NB_BIN/hush" sandbox -- sh -c "$LIVE") >"$T/live.out" 2>&1 &
+bg=$!
+wait_for "$SBX/ready"
+o=$(sb "$P" -- true 2>&1)
+[[ "$o" != *"ended without"* ]] && ok "a second hush sandbox leaves a running session's journal alone" ||
+	not_ok "a second hush sandbox leaves a running session's journal alone"
+touch "$SBX/go"
+wait "$bg"
+like "the running session sweeps at its own end" "$(cat "$T/live.out")" "removed $P/.env from the git index"
