@@ -474,20 +474,6 @@ int sandbox_modes_add(struct sandbox_modes *m, const char *top, const char *path
 	}
 }
 
-/* The root of the writable bind path lies in, or NULL when no writable
- * bind is the deepest above it. */
-static const char *writable_root(const struct sandbox_plan *pl, const char *path)
-{
-	const struct sandbox_op *best = NULL;
-	for (size_t i = 0; i < pl->n; i++) {
-		const struct sandbox_op *o = &pl->ops[i];
-		if ((o->kind == SB_OP_BIND_RO || o->kind == SB_OP_BIND_RW) &&
-		    sandbox_path_under(path, o->path) && (!best || strlen(o->path) >= strlen(best->path)))
-			best = o;
-	}
-	return best && best->kind == SB_OP_BIND_RW ? best->path : NULL;
-}
-
 int sandbox_modes_record(struct sandbox_modes *m, const struct sandbox_plan *pl)
 {
 	int r = 0;
@@ -495,7 +481,7 @@ int sandbox_modes_record(struct sandbox_modes *m, const struct sandbox_plan *pl)
 		const char *path = i < pl->n ? pl->ops[i].path : pl->absent.v[i - pl->n];
 		if (i < pl->n && pl->ops[i].kind != SB_OP_PROTECT)
 			continue;
-		const char *top = writable_root(pl, path);
+		const char *top = sandbox_plan_writable_root(pl, path);
 		if (top)
 			r = sandbox_modes_add(m, top, path);
 	}

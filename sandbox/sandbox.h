@@ -196,6 +196,9 @@ struct sandbox_inputs {
  * ancestor of $HOME), or the plan's error. */
 int sandbox_plan_build(struct sandbox_plan *pl, const struct sandbox_inputs *in, char *why,
 		       size_t n);
+/* The root of the writable bind (SB_OP_BIND_RW) path lies in, when no
+ * deeper read-only bind covers it: where the agent can write; else NULL. */
+const char *sandbox_plan_writable_root(const struct sandbox_plan *pl, const char *path);
 /* True when path is dir or inside it (string prefix on a '/' boundary). */
 bool sandbox_path_under(const char *path, const char *dir);
 /* --- sockets.c: the unix socket allow-list (see the file's comment) --- */

@@ -9,10 +9,7 @@
 # (snapshot, agent command, sweep), the git part of `hush sandbox`.
 . "$(dirname "$0")/lib.sh"
 
-if ! command -v git >/dev/null; then
-	skip "git is not installed"
-	exit 0
-fi
+need_git
 need_setpriv
 nobody_prepare
 cp "$HUSH_BUILD/tests/test_git" "$NB_BIN/" && chmod 0755 "$NB_BIN/test_git"

@@ -10,10 +10,7 @@
 # next hush sandbox, git commit -a, the human's own files.
 . "$(dirname "$0")/lib.sh"
 
-if ! command -v git >/dev/null; then
-	skip "git is not installed"
-	exit 0
-fi
+need_git
 need_setpriv
 nobody_prepare
 P="$T/proj"
