@@ -175,12 +175,37 @@ int sandbox_journal_write(const struct sandbox_journal *j, const char *dir, char
 {
 	if (j->error)
 		return j->error;
-	char id[128];
+	char id[128], tmp[PATH_MAX];
 	if (path_ensure_private_dir(dir) < 0 || self_id(id, sizeof(id)) < 0)
 		return HUSH_EIO;
-	if (xsnprintf(path, n, "%s/%s" JOURNAL_SUFFIX, dir, id) < 0)
+	if (xsnprintf(path, n, "%s/%s" JOURNAL_SUFFIX, dir, id) < 0 ||
+	    xsnprintf(tmp, sizeof(tmp), "%s/%s.tmp", dir, id) < 0)
 		return HUSH_ETOOBIG;
-	return file_write_atomic(path, j->buf ? j->buf : "", j->len, 0600, NULL);
+	/* written whole under another name, then renamed: a journal is never
+	 * read half-written (a cut-short list of what the index tracked would
+	 * make the sweep remove the rest). Not fsync'ed: what a killed process
+	 * wrote stays in the page cache, and a crash of the machine also ends
+	 * the session's agent, whose leftovers the journal is for. */
+	unlink(tmp);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return HUSH_EIO;
+	int r = write_all(fd, j->buf ? j->buf : "", j->len) == 0 ? 0 : HUSH_EIO;
+	if (close(fd) != 0 || (r == 0 && rename(tmp, path) != 0))
+		r = HUSH_EIO;
+	if (r < 0)
+		unlink(tmp);
+	return r;
+}
+
+/* True for "<id>.journal" and, claimed, "<id>.journal.<n>". */
+static bool journal_name(const char *name)
+{
+	const char *s = strstr(name, JOURNAL_SUFFIX);
+	if (!s || s == name)
+		return false;
+	s += strlen(JOURNAL_SUFFIX);
+	return !*s || (*s == '.' && s[1] && strspn(s + 1, "0123456789") == strlen(s + 1));
 }
 
 int sandbox_journal_orphans(const char *dir, struct sb_strv *out)
@@ -198,8 +223,7 @@ int sandbox_journal_orphans(const char *dir, struct sb_strv *out)
 	unsigned k = 0;
 	struct dirent *e;
 	while (r == 0 && (e = readdir(d))) {
-		const char *s = strstr(e->d_name, JOURNAL_SUFFIX);
-		if (e->d_name[0] == '.' || !s || !owner_gone(e->d_name, boot))
+		if (e->d_name[0] == '.' || !journal_name(e->d_name) || !owner_gone(e->d_name, boot))
 			continue;
 		/* claimed by a rename to this process's name: of two hush
 		 * sandbox starting at once, one gets it */
