@@ -223,7 +223,14 @@ int sandbox_journal_orphans(const char *dir, struct sb_strv *out)
 	unsigned k = 0;
 	struct dirent *e;
 	while (r == 0 && (e = readdir(d))) {
-		if (e->d_name[0] == '.' || !journal_name(e->d_name) || !owner_gone(e->d_name, boot))
+		size_t nl = strlen(e->d_name);
+		if (e->d_name[0] == '.' || !owner_gone(e->d_name, boot))
+			continue;
+		if (nl > 4 && !strcmp(e->d_name + nl - 4, ".tmp")) {
+			unlinkat(dirfd(d), e->d_name, 0); /* its writer was killed */
+			continue;
+		}
+		if (!journal_name(e->d_name))
 			continue;
 		/* claimed by a rename to this process's name: of two hush
 		 * sandbox starting at once, one gets it */
