@@ -518,29 +518,9 @@ static void guard_begin(struct project_guard *g, const struct config *cfg,
 		g->have_snap = true;
 }
 
-/* Once the plan is made: the modes of the directories that lead to what it
- * keeps read-only, for the end of the session. One of them (or a git
- * directory) that the user owns and cannot search means an earlier session
- * may have hidden what is inside from this one's search: refuse. */
-static void guard_modes_or_die(struct project_guard *g, const struct sandbox_plan *plan,
-			       const char *tmp)
-{
-	if (sandbox_modes_record(&g->modes, plan) < 0)
-		die("out of memory");
-	push_strv(&g->absent, &plan->absent);
-	const char *shut = g->git.shut ? g->git.shut : g->modes.shut;
-	if (shut) {
-		rm_tree(tmp);
-		die_status(1, "an earlier session may have changed its mode: make it searchable "
-			   "(chmod u+rx on it) and look at what is inside",
-			   "sandbox: cannot search %s for paths to keep read-only (permission denied)",
-			   shut);
-	}
-}
-
-/* Just before the agent starts: what guard_end needs goes into a journal
- * under hush's data directory (masked inside), for the next hush sandbox
- * to find should this process be killed before its end. */
+/* Before the agent starts: what guard_end needs goes into a journal under
+ * hush's data directory (masked inside), for the next hush sandbox to find
+ * should this process be killed before its end. */
 static void guard_save(struct project_guard *g, const char *data)
 {
 	static const struct sandbox_protect none;
@@ -558,6 +538,29 @@ static void guard_save(struct project_guard *g, const char *data)
 			 "be killed, the end-of-session sweep would not run", data);
 	}
 	sandbox_journal_free(&j);
+}
+
+/* Once the plan is made: the modes of the directories that lead to what it
+ * keeps read-only, for the end of the session. One of them (or a git
+ * directory) that the user owns and cannot search means an earlier session
+ * may have hidden what is inside from this one's search: refuse. Then,
+ * unless only the plan is shown, the journal. */
+static void guard_plan_or_die(struct project_guard *g, const struct sandbox_plan *plan,
+			      const char *tmp, const char *data, bool explain)
+{
+	if (sandbox_modes_record(&g->modes, plan) < 0)
+		die("out of memory");
+	push_strv(&g->absent, &plan->absent);
+	const char *shut = g->git.shut ? g->git.shut : g->modes.shut;
+	if (shut) {
+		rm_tree(tmp);
+		die_status(1, "an earlier session may have changed its mode: make it searchable "
+			   "(chmod u+rx on it) and look at what is inside",
+			   "sandbox: cannot search %s for paths to keep read-only (permission denied)",
+			   shut);
+	}
+	if (!explain)
+		guard_save(g, data);
 }
 
 /* A journal read back into a zeroed guard. 0 or HUSH_E*. */
@@ -1037,7 +1040,7 @@ int cmd_sandbox(int argc, char **argv)
 	guard_begin(&guard, &cfg, prof, cwd, home, &globs, &m);
 	build_plan(&plan, &cfg, prof, &o, home, cwd, runtime, cfgpath, tmp, self, shim, upath, &m,
 		   bindir, &guard.ro);
-	guard_modes_or_die(&guard, &plan, tmp);
+	guard_plan_or_die(&guard, &plan, tmp, data, o.explain);
 	if (o.explain) {
 		explain_plan(&plan, &m);
 		guard_free(&guard);
@@ -1137,7 +1140,6 @@ int cmd_sandbox(int argc, char **argv)
 	};
 	int status = 1;
 	char err[512];
-	guard_save(&guard, data);
 	fflush(NULL);
 	r = userns ? sandbox_run(&spec, &status, err, sizeof(err)) : HUSH_EPERM;
 	if (r == HUSH_EPERM) {
