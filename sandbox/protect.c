@@ -303,9 +303,11 @@ static int sweep_hooks(const struct sandbox_protect *p, const char *dir, const s
 {
 	struct sb_strv now = { 0 };
 	int r = list_hooks(dir, &now);
-	for (size_t j = 0; r == 0 && j < now.n; j++)
-		if (!start || !sb_strv_has(start, now.v[j]))
-			r = quarantine(p, now.v[j], o, false);
+	for (size_t j = 0; j < now.n; j++) {
+		int e = !start || !sb_strv_has(start, now.v[j]) ? quarantine(p, now.v[j], o, false) : 0;
+		if (e < 0 && r == 0)
+			r = e; /* the others are still moved */
+	}
 	sb_strv_free(&now);
 	return r;
 }
