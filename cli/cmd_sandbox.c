@@ -421,11 +421,11 @@ static void explain_plan(const struct sandbox_plan *plan, const struct sandbox_m
  * quarantine under hush's data directory (which no sandbox sees), one line
  * each. Only when no directory above is a symlink (a rename must not act
  * outside where it was meant to); otherwise reported for the human. */
-static void report_absent(const struct sandbox_plan *plan, const char *cwd, const char *data)
+static void report_absent(const struct sb_strv *absent, const char *cwd, const char *data)
 {
 	char q[PATH_MAX] = "";
-	for (size_t i = 0; i < plan->absent.n; i++) {
-		const char *p = plan->absent.v[i];
+	for (size_t i = 0; i < absent->n; i++) {
+		const char *p = absent->v[i];
 		struct stat st;
 		if (sandbox_path_under(p, cwd) || lstat(p, &st) != 0)
 			continue; /* the project guard handles the project */
@@ -468,8 +468,12 @@ struct project_guard {
 	struct sandbox_protect prot;
 	struct sandbox_git_snap snap;
 	struct sandbox_git_hide hide;
+	struct sandbox_modes modes; /* directories leading to never-writable paths */
 	struct sb_strv ro;       /* absolute paths to make read-only */
 	bool have_prot, have_snap;
+	char cwd[PATH_MAX];      /* the project */
+	struct sb_strv absent;   /* the plan's never-writable names missing at start */
+	char journal[PATH_MAX];  /* the session's journal, or "" */
 };
 
 /* Before the session: finds the project's git directories (never running
@@ -480,6 +484,7 @@ static void guard_begin(struct project_guard *g, const struct config *cfg,
 			const struct sb_strv *globs, const struct sandbox_masks *m)
 {
 	memset(g, 0, sizeof(*g));
+	snprintf(g->cwd, sizeof(g->cwd), "%s", cwd);
 	int r = sandbox_git_protect(&g->git, cwd, home);
 	if (r < 0)
 		msg_warn("sandbox: looking for git directories under %s: %s", cwd, hush_strerror(r));
@@ -516,20 +521,88 @@ static void guard_begin(struct project_guard *g, const struct config *cfg,
 		g->have_snap = true;
 }
 
-/* After the session: one line for each thing undone or to look at. */
+/* Before the agent starts: what guard_end needs goes into a journal under
+ * hush's data directory (masked inside), for the next hush sandbox to find
+ * should this process be killed before its end. */
+static void guard_save(struct project_guard *g, const char *data)
+{
+	static const struct sandbox_protect none;
+	struct sandbox_journal j = { 0 };
+	char dir[PATH_MAX];
+	sandbox_journal_put(&j, "g.cwd", "%s", g->cwd);
+	sandbox_journal_put_strv(&j, "g.absent", &g->absent);
+	sandbox_protect_save(g->have_prot ? &g->prot : &none, &g->modes, &j);
+	if (g->have_snap)
+		sandbox_git_snap_save(&g->snap, &g->hide, &j);
+	if (xsnprintf(dir, sizeof(dir), "%s/sessions", data) < 0 ||
+	    sandbox_journal_write(&j, dir, g->journal, sizeof(g->journal)) < 0) {
+		g->journal[0] = '\0';
+		msg_warn("sandbox: cannot write the session's journal in %s/sessions: should hush "
+			 "be killed, the end-of-session sweep would not run", data);
+	}
+	sandbox_journal_free(&j);
+}
+
+/* Once the plan is made: the modes of the directories that lead to what it
+ * keeps read-only, for the end of the session. One of them (or a git
+ * directory) that the user owns and cannot search means an earlier session
+ * may have hidden what is inside from this one's search: refuse. Then,
+ * unless only the plan is shown, the journal. */
+static void guard_plan_or_die(struct project_guard *g, const struct sandbox_plan *plan,
+			      const char *tmp, const char *data, bool explain)
+{
+	if (sandbox_modes_record(&g->modes, plan) < 0)
+		die("out of memory");
+	push_strv(&g->absent, &plan->absent);
+	const char *shut = g->git.shut ? g->git.shut : g->modes.shut;
+	if (shut) {
+		rm_tree(tmp);
+		die_status(1, "an earlier session may have changed its mode: make it searchable "
+			   "(chmod u+rx on it) and look at what is inside",
+			   "sandbox: cannot search %s for paths to keep read-only (permission denied)",
+			   shut);
+	}
+	if (!explain)
+		guard_save(g, data);
+}
+
+/* A journal read back into a zeroed guard. 0 or HUSH_E*. */
+static int guard_load(struct project_guard *g, const char *buf, size_t len)
+{
+	size_t off = 0;
+	const char *tag, *val;
+	int r;
+	while ((r = sandbox_journal_next(buf, len, &off, &tag, &val)) == 1) {
+		int t = 0;
+		if (!strcmp(tag, "g.cwd"))
+			t = xsnprintf(g->cwd, sizeof(g->cwd), "%s", val) == 0 ? 1 : HUSH_ETOOBIG;
+		else if (!strcmp(tag, "g.absent"))
+			t = sb_strv_push(&g->absent, val) == 0 ? 1 : HUSH_ENOMEM;
+		else if ((t = sandbox_protect_load(&g->prot, &g->modes, tag, val)) == 0)
+			t = sandbox_git_snap_load(&g->snap, tag, val);
+		if (t <= 0)
+			return t < 0 ? t : HUSH_EFORMAT;
+	}
+	g->have_prot = g->prot.project != NULL;
+	g->have_snap = true;
+	g->hide = sandbox_git_snap_hide(&g->snap);
+	return r < 0 ? r : g->cwd[0] == '/' ? 0 : HUSH_EFORMAT;
+}
+
+/* After the session: one line for each thing undone or to look at. Modes
+ * first (a chmod 0555 on .git would make the rest fail), then what the
+ * agent created on the never-writable list (a new .git/commondir must be
+ * gone before git runs for the index), then the index. */
 static void guard_end(struct project_guard *g, const char *data)
 {
-	struct sb_strv removed = { 0 }, commits = { 0 }, moved = { 0 };
+	struct sb_strv removed = { 0 }, commits = { 0 }, moved = { 0 }, skipped = { 0 };
+	struct sb_strv fixed = { 0 };
 	char err[512] = "";
-	if (g->have_snap && sandbox_git_index_sweep(&g->snap, &g->hide, &removed, &commits, err,
-						    sizeof(err)) < 0)
-		msg_warn("sandbox: cleaning the git index: %s", err);
-	for (size_t i = 0; i < removed.n; i++)
-		msg_warn("sandbox: removed %s from the git index: it was hidden in the session and "
-			 "not tracked before", removed.v[i]);
-	for (size_t i = 0; i < commits.n; i++)
-		msg_warn("sandbox: commits were made in %s during the session while a hidden file was "
-			 "in its index: look at them (git log) before you push", commits.v[i]);
+	if (sandbox_modes_repair(&g->modes, &fixed) < 0)
+		msg_warn("sandbox: setting back the modes the session changed did not finish");
+	for (size_t i = 0; i < fixed.n; i++)
+		msg_warn("sandbox: set the mode of %s: the session had changed it", fixed.v[i]);
+	sb_strv_free(&fixed);
 	if (g->have_prot) {
 		char q[PATH_MAX];
 		time_t now = time(NULL);
@@ -538,27 +611,82 @@ static void guard_end(struct project_guard *g, const char *data)
 		char stamp[32];
 		strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
 		if (xsnprintf(q, sizeof(q), "%s/quarantine/%s-%d", data, stamp, (int)getpid()) == 0 &&
-		    sandbox_protect_sweep(&g->prot, NULL, q, &moved) < 0)
+		    sandbox_protect_sweep(&g->prot, NULL, q, &moved, &skipped) < 0)
 			msg_warn("sandbox: moving aside what the agent created on the never-writable "
 				 "list did not finish");
 		for (size_t i = 0; i < moved.n; i++)
 			msg_warn("sandbox: moved %s: it was created or changed during the session and is "
 				 "on the never-writable list; look at it before anything runs it",
 				 moved.v[i]);
+		for (size_t i = 0; i < skipped.n; i++)
+			msg_warn("sandbox: not moved: %s: it changed during the session and is on the "
+				 "never-writable list, but what is behind a symbolic link may be "
+				 "anyone's file; look at it before anything runs it", skipped.v[i]);
 	}
+	if (g->have_snap && sandbox_git_index_sweep(&g->snap, &g->hide, &removed, &commits, &fixed,
+						    err, sizeof(err)) < 0)
+		msg_warn("sandbox: cleaning the git index: %s", err);
+	for (size_t i = 0; i < fixed.n; i++)
+		msg_warn("sandbox: %s", fixed.v[i]);
+	for (size_t i = 0; i < removed.n; i++)
+		msg_warn("sandbox: removed %s from the git index: it was hidden in the session and "
+			 "not tracked before", removed.v[i]);
+	for (size_t i = 0; i < commits.n; i++)
+		msg_warn("sandbox: commits were made in %s during the session while a hidden file was "
+			 "in its index: look at them (git log) before you push", commits.v[i]);
 	sb_strv_free(&removed);
 	sb_strv_free(&commits);
 	sb_strv_free(&moved);
+	sb_strv_free(&skipped);
+	sb_strv_free(&fixed);
+	report_absent(&g->absent, g->cwd, data);
+	if (g->journal[0])
+		unlink(g->journal);
 }
 
 static void guard_free(struct project_guard *g)
 {
 	sandbox_git_free(&g->git);
-	if (g->have_prot)
-		sandbox_protect_free(&g->prot);
-	if (g->have_snap)
-		sandbox_git_snap_free(&g->snap);
+	sandbox_protect_free(&g->prot);
+	sandbox_git_snap_free(&g->snap);
+	sandbox_modes_free(&g->modes);
 	sb_strv_free(&g->ro);
+	sb_strv_free(&g->absent);
+}
+
+/* Sessions whose hush sandbox was killed before their end left their
+ * journal: the first hush sandbox after that runs their sweep. */
+static void sweep_orphans(const char *data)
+{
+	char dir[PATH_MAX];
+	struct sb_strv found = { 0 };
+	if (xsnprintf(dir, sizeof(dir), "%s/sessions", data) < 0 ||
+	    sandbox_journal_orphans(dir, &found) < 0)
+		msg_warn("sandbox: looking for sessions that ended without their sweep in %s failed",
+			 dir);
+	for (size_t i = 0; i < found.n; i++) {
+		struct project_guard g;
+		memset(&g, 0, sizeof(g));
+		char *buf = NULL;
+		size_t len = 0;
+		int r = file_read_all(found.v[i], SANDBOX_JOURNAL_MAX, false, &buf, &len);
+		if (r == 0)
+			r = guard_load(&g, buf, len);
+		free(buf);
+		if (r < 0) {
+			msg_warn("sandbox: the journal %s of a session that ended without its sweep "
+				 "cannot be read (%s): removed, its sweep did not run", found.v[i],
+				 hush_strerror(r));
+			unlink(found.v[i]);
+		} else {
+			msg_warn("sandbox: a session in %s ended without its end-of-session sweep "
+				 "(killed?): running it now", g.cwd);
+			snprintf(g.journal, sizeof(g.journal), "%s", found.v[i]);
+			guard_end(&g, data);
+		}
+		guard_free(&g);
+	}
+	sb_strv_free(&found);
 }
 
 /* With no config file at start, an agent could write one that the next
@@ -764,6 +892,11 @@ int cmd_sandbox(int argc, char **argv)
 		die("sandbox: creating command links in %s: %s", bindir, lerr);
 	}
 
+	/* an earlier session killed before its end: its sweep first (it may
+	 * set back modes this session's search would stop at) */
+	if (!o.explain)
+		sweep_orphans(data);
+
 	/* what to hide */
 	struct sb_strv globs = { 0 };
 	list_add(&globs, &cfg.hide);
@@ -940,6 +1073,7 @@ int cmd_sandbox(int argc, char **argv)
 	guard_begin(&guard, &cfg, prof, cwd, home, &globs, &m);
 	build_plan(&plan, &cfg, prof, &o, home, cwd, runtime, cfgpath, tmp, self, shim, upath, &m,
 		   bindir, &guard.ro);
+	guard_plan_or_die(&guard, &plan, tmp, data, o.explain);
 	if (o.explain) {
 		explain_plan(&plan, &m);
 		guard_free(&guard);
@@ -1066,6 +1200,7 @@ int cmd_sandbox(int argc, char **argv)
 		}
 		if (abi == 0 && !(o.no_userns && o.no_landlock)) {
 			rm_tree(tmp);
+			unlink(guard.journal); /* nothing ran */
 			die_status(1, "run hush doctor; enable unprivileged user namespaces or Landlock",
 				   "sandbox: no kernel layer is available: refusing to start an "
 				   "agent with nothing but the shim between it and your secrets");
@@ -1099,7 +1234,6 @@ int cmd_sandbox(int argc, char **argv)
 	sb_strv_free(&drop);
 	sb_strv_free(&env);
 	guard_end(&guard, data);
-	report_absent(&plan, cwd, data);
 	guard_free(&guard);
 	sandbox_plan_free(&plan);
 	sb_strv_free(&hidden);

@@ -456,7 +456,10 @@ ssize_t read_full(int fd, void *buf, size_t len)
 
 int file_open_regular(const char *path, size_t max, bool follow, int *fdp, uint64_t *size)
 {
-	_cleanup_fd_ int fd = open(path, O_RDONLY | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW));
+	/* O_NONBLOCK: opening a FIFO for reading would wait for a writer
+	 * (one planted where a file is expected must not hang the caller);
+	 * it is cleared again once the file is known to be regular */
+	_cleanup_fd_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | (follow ? 0 : O_NOFOLLOW));
 	if (fd < 0) {
 		if (errno == ENOENT)
 			return HUSH_ENOENT;
@@ -473,6 +476,9 @@ int file_open_regular(const char *path, size_t max, bool follow, int *fdp, uint6
 		return HUSH_EINVAL;
 	if ((uint64_t)st.st_size > max)
 		return HUSH_ETOOBIG;
+	int fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0)
+		return HUSH_EIO;
 	*size = (uint64_t)st.st_size;
 	*fdp = steal_fd(&fd);
 	return 0;

@@ -390,6 +390,15 @@ static struct sandbox_git_dir *find_dir(struct sandbox_git *g, const char *gitdi
 static int add_gitdir(struct sandbox_git *g, const char *gitdir, const char *worktree,
 		      const char *dotgit, unsigned depth);
 
+/* A directory or file of the user's that the search could not look into
+ * (chmod 000 by an earlier session?): what lies behind it is not
+ * protected, and the caller says so. */
+static void note_shut(struct sandbox_git *g, const char *path, int amode)
+{
+	if (!g->shut && sandbox_path_shut(path, amode))
+		g->shut = strdup(path);
+}
+
 /* Git dirs under modules/: a directory is one when it looks like one,
  * else (submodule names may hold "/") its subdirectories are searched. */
 static int scan_modules(struct sandbox_git *g, const char *dir, unsigned depth)
@@ -399,8 +408,10 @@ static int scan_modules(struct sandbox_git *g, const char *dir, unsigned depth)
 		return 0;
 	}
 	DIR *d = opendir(dir);
-	if (!d)
+	if (!d) {
+		note_shut(g, dir, R_OK | X_OK);
 		return 0;
+	}
 	int r = 0;
 	struct dirent *e;
 	while (r == 0 && (e = readdir(d))) {
@@ -425,8 +436,12 @@ static int add_gitdir(struct sandbox_git *g, const char *path, const char *workt
 		      const char *dotgit, unsigned depth)
 {
 	char gitdir[PATH_MAX];
-	if (!realpath(path, gitdir) || !looks_like_gitdir(gitdir))
+	if (!realpath(path, gitdir))
 		return 0;
+	if (!looks_like_gitdir(gitdir)) {
+		note_shut(g, gitdir, X_OK);
+		return 0;
+	}
 	struct sandbox_git_dir *have = find_dir(g, gitdir);
 	if (have) {
 		/* a git dir first seen under modules/ gets its work tree now */
@@ -478,6 +493,8 @@ static int add_gitdir(struct sandbox_git *g, const char *path, const char *workt
 	if (r == 0 && xsnprintf(p, sizeof(p), "%s/worktrees", gitdir) == 0 && is_dir(p)) {
 		DIR *wd = opendir(p);
 		struct dirent *e;
+		if (!wd)
+			note_shut(g, p, R_OK | X_OK);
 		while (wd && r == 0 && (e = readdir(wd))) {
 			char w[PATH_MAX];
 			if (e->d_name[0] == '.' ||
@@ -512,8 +529,10 @@ static int add_dotgit(struct sandbox_git *g, const char *dotgit, const char *wt)
 	snprintf(cur, sizeof(cur), "%s", dotgit);
 	for (unsigned hop = 0; hop < SANDBOX_GIT_MAX_HOPS; hop++) {
 		dirname_of(cur, base, sizeof(base));
-		if (sandbox_git_read_pointer(cur, base, "gitdir: ", next) != 0)
+		if (sandbox_git_read_pointer(cur, base, "gitdir: ", next) != 0) {
+			note_shut(g, cur, R_OK);
 			return 0; /* garbage or a dangling pointer: git refuses it too */
+		}
 		if (is_dir(next))
 			return add_gitdir(g, next, wt, dotgit, 0);
 		if (!sb_strv_has(&g->ro, next) && sb_strv_push(&g->ro, next) != 0)
@@ -524,19 +543,20 @@ static int add_dotgit(struct sandbox_git *g, const char *dotgit, const char *wt)
 	return 0;
 }
 
-/* Every .git below dir (not crossing file systems, not into .git or
- * node_modules). */
+/* Every .git below dir (into mounts below it too: a repository on a volume
+ * mounted in the project is the project's; not into .git or node_modules). */
 struct gwalk {
 	struct sandbox_git *g;
-	dev_t dev;
 	size_t entries;
 };
 
 static int walk_nested(struct gwalk *w, const char *dir, unsigned depth)
 {
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
+	if (fd < 0) {
+		note_shut(w->g, dir, R_OK | X_OK);
 		return 0;
+	}
 	DIR *d = fdopendir(fd);
 	if (!d) {
 		close(fd);
@@ -562,7 +582,7 @@ static int walk_nested(struct gwalk *w, const char *dir, unsigned depth)
 				r = add_dotgit(w->g, p, dir);
 			continue;
 		}
-		if (!S_ISDIR(st.st_mode) || st.st_dev != w->dev)
+		if (!S_ISDIR(st.st_mode))
 			continue;
 		if (depth + 1 >= SANDBOX_GIT_WALK_DEPTH) {
 			w->g->truncated = true;
@@ -609,10 +629,8 @@ int sandbox_git_find(struct sandbox_git *g, const char *project, const char *sto
 	if (r < 0)
 		return r;
 	struct gwalk w = { .g = g };
-	struct stat st;
-	if (!realpath(project, dir) || stat(dir, &st) != 0)
+	if (!realpath(project, dir))
 		return HUSH_ENOENT;
-	w.dev = st.st_dev;
 	return walk_nested(&w, dir, 0);
 }
 
@@ -667,5 +685,6 @@ void sandbox_git_free(struct sandbox_git *g)
 	sb_strv_free(&g->ro);
 	sb_strv_free(&g->create_dirs);
 	sb_strv_free(&g->absent);
+	free(g->shut);
 	*g = (struct sandbox_git){ 0 };
 }

@@ -225,8 +225,11 @@ bool sandbox_git_path_hidden(const struct sandbox_git_hide *h, const char *workt
  *   to a remote (no ssh command, credential helper or transport), and an
  *   alias cannot shadow a builtin command.
  * Paths go through stdin (NUL-separated, literal pathspecs). stdout is
- * captured up to max bytes; stderr is dropped. Returns git's exit code, or
- * a negative HUSH_E*. */
+ * captured up to max bytes; stderr is dropped. A git that is still running
+ * after GIT_TIME_LIMIT seconds (stuck on a FIFO the agent put where a file
+ * it reads should be) is killed by its alarm, which survives exec.
+ * Returns git's exit code, or a negative HUSH_E*. */
+#define GIT_TIME_LIMIT 60
 static int run_git(const char *git, const char *gitdir, const char *worktree,
 		   const char *const *args, const char *in, size_t inlen, char **out,
 		   size_t *outlen, size_t max)
@@ -277,6 +280,8 @@ static int run_git(const char *git, const char *gitdir, const char *worktree,
 			for (int fd = 3; fd < 1024; fd++)
 				close(fd);
 		signal(SIGPIPE, SIG_DFL);
+		signal(SIGALRM, SIG_DFL);
+		alarm(GIT_TIME_LIMIT);
 		execve(git, (char *const *)argv, envp);
 		_exit(127);
 	}
@@ -512,6 +517,14 @@ int sandbox_git_index_snapshot(struct sandbox_git_snap *s, const struct sandbox_
 		}
 		s->n++;
 		r->head = read_head(r->gitdir);
+		char lock[PATH_MAX];
+		struct stat st;
+		if (xsnprintf(lock, sizeof(lock), "%s/index.lock", r->gitdir) == 0 &&
+		    lstat(lock, &st) == 0) {
+			r->lock = true;
+			r->lock_dev = st.st_dev;
+			r->lock_ino = st.st_ino;
+		}
 		int e = hidden_in_index(s->git, r->gitdir, r->worktree, h, &r->tracked);
 		if (e == HUSH_ENOMEM)
 			return e;
@@ -520,14 +533,75 @@ int sandbox_git_index_snapshot(struct sandbox_git_snap *s, const struct sandbox_
 	return 0;
 }
 
+/* What a session can leave in the way of the sweep and of the human's next
+ * git: an index.lock (git then refuses to write the index) made during the
+ * session is renamed aside; one that was there at the start belongs to
+ * another git and, when the sweep is to write the index (writing), stops
+ * the sweep of this repository. An index the user owns but may not read or
+ * write gets u+rw back. Each fix is a sentence in fixed. 0, or HUSH_EBUSY /
+ * HUSH_EIO with err[n] set. */
+static int clear_way(const struct sandbox_git_snap_repo *r, bool writing, struct sb_strv *fixed,
+		     char *err, size_t n)
+{
+	int dfd = open(r->gitdir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dfd < 0 && errno == ENOENT)
+		return 0; /* the repository is gone: no index to clean */
+	if (dfd < 0) {
+		snprintf(err, n, "opening %s: %s", r->gitdir, strerror(errno));
+		return HUSH_EIO;
+	}
+	char line[2 * PATH_MAX], aside[NAME_MAX + 1];
+	struct stat st;
+	int e = 0;
+	if (fstatat(dfd, "index.lock", &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (r->lock && st.st_dev == r->lock_dev && st.st_ino == r->lock_ino) {
+			if (writing) {
+				snprintf(err, n, "%s/index.lock was there before the session (another "
+					 "git running?): the index was not cleaned", r->gitdir);
+				e = HUSH_EBUSY;
+			}
+		} else if ((e = sandbox_rename_aside(dfd, "index.lock", aside, sizeof(aside))) < 0) {
+			snprintf(err, n, "moving aside %s/index.lock, made during the session: %s",
+				 r->gitdir, strerror(errno));
+		} else {
+			snprintf(line, sizeof(line), "moved %s/index.lock, made during the session, to %s "
+				 "so that git can write the index", r->gitdir, aside);
+			e = sb_strv_push(fixed, line);
+		}
+	}
+	if (e == 0 && fstatat(dfd, "index", &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_uid == geteuid() && (st.st_mode & (S_IRUSR | S_IWUSR)) != (S_IRUSR | S_IWUSR)) {
+		mode_t mode = (st.st_mode & 07777) | S_IRUSR | S_IWUSR;
+		if (fchmodat(dfd, "index", mode, 0) != 0) {
+			snprintf(err, n, "chmod u+rw %s/index: %s", r->gitdir, strerror(errno));
+			e = HUSH_EIO;
+		} else {
+			snprintf(line, sizeof(line), "set the mode of %s/index from %04o back to %04o",
+				 r->gitdir, (unsigned)(st.st_mode & 07777), (unsigned)mode);
+			e = sb_strv_push(fixed, line);
+		}
+	}
+	close(dfd);
+	return e;
+}
+
 static int sweep_one(const struct sandbox_git_snap *s, const struct sandbox_git_snap_repo *r,
 		     const struct sandbox_git_hide *h, struct sb_strv *removed,
-		     struct sb_strv *commits, char *err, size_t n)
+		     struct sb_strv *commits, struct sb_strv *fixed, char *err, size_t n)
 {
 	struct sb_strv now = { 0 }, gone = { 0 };
-	int e = hidden_in_index(s->git, r->gitdir, r->worktree, h, &now);
+	if (!r->worktree || !r->gitdir) {
+		snprintf(err, n, "a repository of the snapshot has no work tree or git directory");
+		return HUSH_EFORMAT; /* (a damaged journal) */
+	}
+	int e = clear_way(r, false, fixed, err, n);
+	if (e < 0)
+		return e;
+	e = hidden_in_index(s->git, r->gitdir, r->worktree, h, &now);
 	if (e < 0) {
-		snprintf(err, n, "reading the git index of %s: %s", r->worktree, hush_strerror(e));
+		snprintf(err, n, "reading the git index of %s: %s", r->worktree,
+			 e == HUSH_EINVAL ? "it is not a regular file (look at it before you commit)"
+					  : hush_strerror(e));
 		sb_strv_free(&now);
 		return e;
 	}
@@ -542,6 +616,8 @@ static int sweep_one(const struct sandbox_git_snap *s, const struct sandbox_git_
 		inlen += strlen(now.v[i]) + 1;
 	}
 	sb_strv_free(&now);
+	if (e == 0 && gone.n)
+		e = clear_way(r, true, fixed, err, n);
 	if (e == 0 && gone.n) {
 		char *in = malloc(inlen);
 		if (!in) {
@@ -595,15 +671,15 @@ static int sweep_one(const struct sandbox_git_snap *s, const struct sandbox_git_
 }
 
 int sandbox_git_index_sweep(const struct sandbox_git_snap *s, const struct sandbox_git_hide *h,
-			    struct sb_strv *removed, struct sb_strv *commits, char *err,
-			    size_t n)
+			    struct sb_strv *removed, struct sb_strv *commits, struct sb_strv *fixed,
+			    char *err, size_t n)
 {
 	int first = 0;
 	if (n)
 		err[0] = '\0';
 	for (size_t i = 0; i < s->n; i++) {
 		char e1[512];
-		int e = sweep_one(s, &s->r[i], h, removed, commits, e1, sizeof(e1));
+		int e = sweep_one(s, &s->r[i], h, removed, commits, fixed, e1, sizeof(e1));
 		if (e < 0 && first == 0) {
 			first = e;
 			snprintf(err, n, "%s", e1);
@@ -620,6 +696,82 @@ void sandbox_git_snap_free(struct sandbox_git_snap *s)
 		free(s->r[i].head);
 		sb_strv_free(&s->r[i].tracked);
 	}
+	for (size_t i = 0; i < ARRAY_LEN(s->hidden); i++)
+		sb_strv_free(&s->hidden[i]);
 	free(s->r);
 	*s = (struct sandbox_git_snap){ 0 };
+}
+
+/* ---- into a journal and back ---- */
+
+static const char *const hide_tags[] = { "h.glob", "h.file", "h.dir" };
+
+void sandbox_git_snap_save(const struct sandbox_git_snap *s, const struct sandbox_git_hide *h,
+			   struct sandbox_journal *j)
+{
+	const struct sb_strv *lists[] = { h->globs, h->files, h->dirs };
+	for (size_t i = 0; i < ARRAY_LEN(lists); i++)
+		sandbox_journal_put_strv(j, hide_tags[i], lists[i]);
+	for (size_t i = 0; i < s->n; i++) {
+		const struct sandbox_git_snap_repo *r = &s->r[i];
+		sandbox_journal_put(j, "s.repo", "%s", r->worktree);
+		sandbox_journal_put(j, "s.gitdir", "%s", r->gitdir);
+		if (r->head)
+			sandbox_journal_put(j, "s.head", "%s", r->head);
+		sandbox_journal_put_strv(j, "s.tracked", &r->tracked);
+		sandbox_journal_put(j, "s.state", "%d %d %llu %llu", r->unreadable, r->lock,
+				    (unsigned long long)r->lock_dev, (unsigned long long)r->lock_ino);
+	}
+}
+
+static int set_once(char **slot, const char *val)
+{
+	if (*slot)
+		return HUSH_EFORMAT;
+	return (*slot = strdup(val)) ? 1 : HUSH_ENOMEM;
+}
+
+int sandbox_git_snap_load(struct sandbox_git_snap *s, const char *tag, const char *val)
+{
+	if (!s->git)
+		s->git = GIT_DEFAULT;
+	for (size_t i = 0; i < ARRAY_LEN(hide_tags); i++)
+		if (!strcmp(tag, hide_tags[i]))
+			return sb_strv_push(&s->hidden[i], val) == 0 ? 1 : HUSH_ENOMEM;
+	if (!strcmp(tag, "s.repo")) {
+		struct sandbox_git_snap_repo *r = realloc(s->r, (s->n + 1) * sizeof(*r));
+		if (!r)
+			return HUSH_ENOMEM;
+		s->r = r;
+		s->r[s->n] = (struct sandbox_git_snap_repo){ 0 };
+		return set_once(&s->r[s->n++].worktree, val);
+	}
+	if (strncmp(tag, "s.", 2) != 0)
+		return 0;
+	if (s->n == 0)
+		return HUSH_EFORMAT; /* a repository's record before the repository */
+	struct sandbox_git_snap_repo *r = &s->r[s->n - 1];
+	if (!strcmp(tag, "s.gitdir"))
+		return set_once(&r->gitdir, val);
+	if (!strcmp(tag, "s.head"))
+		return set_once(&r->head, val);
+	if (!strcmp(tag, "s.tracked"))
+		return sb_strv_push(&r->tracked, val) == 0 ? 1 : HUSH_ENOMEM;
+	if (!strcmp(tag, "s.state")) {
+		int unreadable, lock;
+		unsigned long long dev, ino;
+		if (sscanf(val, "%d %d %llu %llu", &unreadable, &lock, &dev, &ino) != 4)
+			return HUSH_EFORMAT;
+		r->unreadable = unreadable != 0;
+		r->lock = lock != 0;
+		r->lock_dev = (dev_t)dev;
+		r->lock_ino = (ino_t)ino;
+		return 1;
+	}
+	return 0;
+}
+
+struct sandbox_git_hide sandbox_git_snap_hide(const struct sandbox_git_snap *s)
+{
+	return (struct sandbox_git_hide){ &s->hidden[0], &s->hidden[1], &s->hidden[2] };
 }

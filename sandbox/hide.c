@@ -101,7 +101,6 @@ struct walk {
 	unsigned max_depth;
 	struct link_ent *links;
 	size_t nlinks, caplinks;
-	dev_t root_dev;
 	bool find_links;   /* note every file with more than one link */
 	bool linked_hidden; /* a hidden file has more than one link */
 };
@@ -156,8 +155,11 @@ static int walk_dir(struct walk *w, int dfd, const char *path, unsigned depth)
 			w->linked_hidden = true;
 		if (!w->find_links)
 			linked = false;
-		/* most entries: a plain file, nothing to note, no path to build */
-		if (!hidden && !linked && (!S_ISDIR(st.st_mode) || st.st_dev != w->root_dev))
+		/* most entries: a plain file, nothing to note, no path to build.
+		 * A directory on another file system is walked too: a volume
+		 * or tmpfs mounted in the project shows inside the sandbox
+		 * (the project is bound with what is mounted below it) */
+		if (!hidden && !linked && !S_ISDIR(st.st_mode))
 			continue;
 		char child[PATH_MAX];
 		if (xsnprintf(child, sizeof(child), "%s/%s", strcmp(path, "/") ? path : "", n) < 0)
@@ -204,12 +206,6 @@ int sandbox_hide_scan(struct sandbox_masks *m, const char *root,
 	int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return errno == ENOENT ? 0 : HUSH_EIO;
-	struct stat st;
-	if (fstat(fd, &st) != 0) {
-		close(fd);
-		return HUSH_EIO;
-	}
-	w.root_dev = st.st_dev;
 	/* A first walk stats only hidden entries and directories. Only when
 	 * a hidden file has other links does a second one stat every file,
 	 * to find those other names by inode. */

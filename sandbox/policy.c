@@ -68,12 +68,16 @@ static const struct sandbox_op *bind_above(const struct sandbox_plan *pl, const 
 	return best;
 }
 
-/* True when the agent can write at path: inside a writable bind that no
- * deeper read-only bind covers. */
-static bool writable(const struct sandbox_plan *pl, const char *path)
+const char *sandbox_plan_writable_root(const struct sandbox_plan *pl, const char *path)
 {
 	const struct sandbox_op *b = bind_above(pl, path);
-	return b && b->kind == SB_OP_BIND_RW;
+	return b && b->kind == SB_OP_BIND_RW ? b->path : NULL;
+}
+
+/* True when the agent can write at path. */
+static bool writable(const struct sandbox_plan *pl, const char *path)
+{
+	return sandbox_plan_writable_root(pl, path) != NULL;
 }
 
 static int add_private(struct sandbox_plan *pl, const char *path, unsigned mode, const char *why)

@@ -3,12 +3,21 @@
  * agent may do (the never_write list: .envrc, .vscode/, .claude/settings.json,
  * .mcp.json, ...; git's hooks and config from git.c): which exist at the
  * start (the caller binds them read-only), and at the end, moving into a
- * quarantine directory what appeared on the list during the session. */
+ * quarantine directory what appeared on the list during the session. Also
+ * the modes of the directories leading to them (a session's chmod undone).
+ *
+ * Everything in the project may have been arranged by the agent, so the
+ * sweep never acts through a symbolic link: a path is reached one
+ * component at a time from "/" with O_NOFOLLOW (a symlinked directory the
+ * agent put above a listed name, .claude -> ~/.claude, would otherwise
+ * make hush move the human's own file). */
 #include "sandbox/sandbox.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,6 +76,23 @@ static int note_link(struct sandbox_protect *p, const char *path)
 	return r ? r : sb_strv_push(&p->links, t);
 }
 
+/* Remembers the symlinks among the directories between the project and
+ * path: the sweep tells them from links that appeared later. */
+static int note_parent_links(struct sandbox_protect *p, const char *path)
+{
+	char d[PATH_MAX];
+	snprintf(d, sizeof(d), "%s", path);
+	int r = 0;
+	for (char *s = d + strlen(p->project) + 1; r == 0 && (s = strchr(s, '/')); s++) {
+		struct stat st;
+		*s = '\0';
+		if (lstat(d, &st) == 0 && S_ISLNK(st.st_mode) && !sb_strv_has(&p->links, d))
+			r = note_link(p, d);
+		*s = '/';
+	}
+	return r;
+}
+
 int sandbox_protect_begin(struct sandbox_protect *p, const char *project,
 			  const struct sb_strv *never_write, const struct sandbox_git *g)
 {
@@ -89,7 +115,10 @@ int sandbox_protect_begin(struct sandbox_protect *p, const char *project,
 		while (l > 1 && path[l - 1] == '/')
 			path[--l] = '\0';
 		struct stat st;
-		if (lstat(path, &st) != 0) {
+		r = note_parent_links(p, path);
+		if (r != 0) {
+			break;
+		} else if (lstat(path, &st) != 0) {
 			r = sb_strv_has(&p->absent, path) ? 0 : sb_strv_push(&p->absent, path);
 		} else if (S_ISLNK(st.st_mode)) {
 			/* a bind follows the link: the target is protected,
@@ -113,7 +142,8 @@ int sandbox_protect_begin(struct sandbox_protect *p, const char *project,
 		r = sb_strv_push(&p->absent, g->absent.v[i]);
 	for (size_t i = 0; r == 0 && g && i < g->n; i++) {
 		struct stat st;
-		if (g->d[i].dotgit) {
+		r = sb_strv_push(&p->gits_start, g->d[i].gitdir);
+		if (r == 0 && g->d[i].dotgit) {
 			r = sb_strv_push(&p->gits_start, g->d[i].dotgit);
 			if (r == 0 && lstat(g->d[i].dotgit, &st) == 0 && S_ISLNK(st.st_mode))
 				r = note_link(p, g->d[i].dotgit);
@@ -145,41 +175,178 @@ static int mkdirs(const char *dir)
 	return mkdir(p, 0700) == 0 || errno == EEXIST ? 0 : -1;
 }
 
-/* Moves path to quarantine/<its path below project, or its absolute path>;
- * across file systems, renames it in place to NAME.hush-quarantine[.N]. */
-static int quarantine(const char *project, const char *path, const char *qdir,
-		      struct sb_strv *moved)
+/* Opens the directory holding path (absolute) one component at a time from
+ * "/", never following a symlink. *base points at the last component. -1
+ * when a component is missing (errno kept) or is not a directory; when it
+ * is a symlink, errno is ELOOP and link[PATH_MAX] names it. */
+static int open_parent(const char *path, char *buf, const char **base, char *link)
 {
-	size_t pl = strlen(project);
-	const char *rel = !strncmp(path, project, pl) && path[pl] == '/' ? path + pl + 1 : path + 1;
-	char dest[PATH_MAX], parent[PATH_MAX];
-	if (xsnprintf(dest, sizeof(dest), "%s/%s", qdir, rel) < 0)
-		return HUSH_ETOOBIG;
-	snprintf(parent, sizeof(parent), "%s", dest);
-	*strrchr(parent, '/') = '\0';
-	int r = mkdirs(parent) == 0 ? rename(path, dest) : -1;
-	if (r != 0) {
-		for (int i = 0; i < 100; i++) {
-			int w = i ? xsnprintf(dest, sizeof(dest), "%s.hush-quarantine.%d", path, i)
-				  : xsnprintf(dest, sizeof(dest), "%s.hush-quarantine", path);
-			struct stat st;
-			if (w < 0)
-				return HUSH_ETOOBIG;
-			if (lstat(dest, &st) == 0)
-				continue;
-			r = rename(path, dest);
-			break;
-		}
+	if (path[0] != '/' || xsnprintf(buf, PATH_MAX, "%s", path) < 0) {
+		errno = EINVAL;
+		return -1;
 	}
+	char *last = strrchr(buf, '/');
+	*base = last + 1;
+	int fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	for (char *s = buf + 1; fd >= 0 && s < last;) {
+		char *e = strchr(s, '/');
+		*e = '\0';
+		int nfd = -1;
+		struct stat st;
+		if (!s[0] || !strcmp(s, ".") || !strcmp(s, ".."))
+			errno = EINVAL; /* the paths here are built from real paths */
+		else if ((nfd = openat(fd, s, O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC)) < 0 &&
+			 fstatat(fd, s, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode)) {
+			snprintf(link, PATH_MAX, "%s", buf);
+			errno = ELOOP;
+		}
+		*e = '/';
+		int saved = errno;
+		close(fd);
+		errno = saved;
+		fd = nfd;
+		s = e + 1;
+	}
+	return fd;
+}
+
+int sandbox_rename_aside(int dirfd, const char *name, char *dest, size_t n)
+{
+	for (int i = 0; i < 100; i++) {
+		int w = i ? xsnprintf(dest, n, "%s.hush-quarantine.%d", name, i)
+			  : xsnprintf(dest, n, "%s.hush-quarantine", name);
+		struct stat st;
+		if (w < 0)
+			return HUSH_ETOOBIG;
+		if (fstatat(dirfd, dest, &st, AT_SYMLINK_NOFOLLOW) == 0)
+			continue;
+		return renameat(dirfd, name, dirfd, dest) == 0 ? 0 : HUSH_EIO;
+	}
+	return HUSH_EEXIST;
+}
+
+/* True when link was a symlink with the same target at the start. */
+static bool link_known(const struct sandbox_protect *p, const char *link)
+{
+	char t[PATH_MAX];
+	ssize_t tl = readlink(link, t, sizeof(t) - 1);
+	if (tl < 0)
+		return false;
+	t[tl] = '\0';
+	for (size_t i = 0; i + 1 < p->links.n; i += 2)
+		if (!strcmp(p->links.v[i], link))
+			return !strcmp(p->links.v[i + 1], t);
+	return false;
+}
+
+struct sweep_out {
+	const char *qdir;
+	struct sb_strv *moved, *skipped;
+};
+
+/* Moves path to quarantine/<its path below project, or its absolute path>;
+ * across file systems (or when a moved directory cannot get a new parent),
+ * renames it in place to NAME.hush-quarantine[.N]. Never through a
+ * symlink: a symlink above path that appeared during the session (the
+ * agent's) is moved itself, one that was there at the start is left, and
+ * path is reported in o->skipped. */
+static int quarantine(const struct sandbox_protect *p, const char *path, const struct sweep_out *o,
+		      bool via_link)
+{
+	char buf[PATH_MAX], link[PATH_MAX], line[2 * PATH_MAX + 8];
+	const char *base;
+	int pfd = open_parent(path, buf, &base, link);
+	if (pfd < 0 && errno == ELOOP) {
+		if (!via_link && sandbox_path_under(link, p->project) && strcmp(link, p->project) &&
+		    !link_known(p, link))
+			return quarantine(p, link, o, true);
+		snprintf(line, sizeof(line), "%s (through the symbolic link %s)", path, link);
+		return sb_strv_push(o->skipped, line);
+	}
+	if (pfd < 0)
+		return errno == ENOENT ? 0 : HUSH_EIO;
+	struct stat st;
+	if (fstatat(pfd, base, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+		close(pfd);
+		return 0; /* gone meanwhile */
+	}
+	size_t pl = strlen(p->project);
+	const char *rel = !strncmp(path, p->project, pl) && path[pl] == '/' ? path + pl + 1 : path + 1;
+	char dest[PATH_MAX], parent[PATH_MAX];
+	int r = xsnprintf(dest, sizeof(dest), "%s/%s", o->qdir, rel) < 0 ? HUSH_ETOOBIG : HUSH_EIO;
+	if (r == HUSH_EIO) {
+		snprintf(parent, sizeof(parent), "%s", dest);
+		*strrchr(parent, '/') = '\0';
+		/* the quarantine is hush's own directory: no agent wrote there */
+		int dfd = mkdirs(parent) == 0 ? open(parent, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
+		if (dfd >= 0 && renameat(pfd, base, dfd, strrchr(dest, '/') + 1) == 0)
+			r = 0;
+		if (dfd >= 0)
+			close(dfd);
+	}
+	if (r != 0) {
+		char aside[NAME_MAX + 32];
+		r = sandbox_rename_aside(pfd, base, aside, sizeof(aside));
+		snprintf(dest, sizeof(dest), "%.*s%s", (int)(base - buf), path, aside);
+	}
+	close(pfd);
 	if (r != 0)
-		return HUSH_EIO;
-	char line[2 * PATH_MAX + 8];
+		return r;
 	snprintf(line, sizeof(line), "%s -> %s", path, dest);
-	return sb_strv_push(moved, line);
+	return sb_strv_push(o->moved, line);
+}
+
+/* Moves the new hooks of a hooks directory (all of them when start is
+ * NULL: a git directory that appeared during the session). */
+static int sweep_hooks(const struct sandbox_protect *p, const char *dir, const struct sb_strv *start,
+		       const struct sweep_out *o)
+{
+	struct sb_strv now = { 0 };
+	int r = list_hooks(dir, &now);
+	for (size_t j = 0; j < now.n; j++) {
+		int e = !start || !sb_strv_has(start, now.v[j]) ? quarantine(p, now.v[j], o, false) : 0;
+		if (e < 0 && r == 0)
+			r = e; /* the others are still moved */
+	}
+	sb_strv_free(&now);
+	return r;
+}
+
+/* True when the git directory would run code: a config that sets a
+ * code-running key (or cannot be parsed), or a hook that is not a sample.
+ * With move, those files are quarantined instead. */
+static int new_gitdir(const struct sandbox_protect *p, const char *gitdir, const struct sweep_out *o,
+		      bool move, bool *risky)
+{
+	static const char *const cfgs[] = { "config", "config.worktree" };
+	int first = 0;
+	for (size_t c = 0; c < ARRAY_LEN(cfgs); c++) {
+		char path[PATH_MAX], *buf = NULL, key[128];
+		size_t len;
+		if (xsnprintf(path, sizeof(path), "%s/%s", gitdir, cfgs[c]) < 0)
+			continue;
+		int r = file_read_all(path, SANDBOX_GIT_CONFIG_MAX, false, &buf, &len);
+		if (r != HUSH_ENOENT && (r == 0 ? sandbox_git_config_risky(buf, len, key, sizeof(key)) : true)) {
+			*risky = true;
+			if (move && (r = quarantine(p, path, o, false)) < 0 && first == 0)
+				first = r;
+		}
+		free(buf);
+	}
+	char h[PATH_MAX];
+	struct sb_strv now = { 0 };
+	if (xsnprintf(h, sizeof(h), "%s/hooks", gitdir) == 0 && !sb_strv_has(&p->hooks, h)) {
+		int r = move ? sweep_hooks(p, h, NULL, o) : list_hooks(h, &now);
+		*risky |= now.n > 0;
+		if (r < 0 && first == 0)
+			first = r;
+	}
+	sb_strv_free(&now);
+	return first;
 }
 
 int sandbox_protect_sweep(const struct sandbox_protect *p, const char *stop,
-			  const char *quarantine_dir, struct sb_strv *moved)
+			  const char *quarantine_dir, struct sb_strv *moved, struct sb_strv *skipped)
 {
 	int first = 0;
 #define KEEP(e)                                  \
@@ -188,10 +355,11 @@ int sandbox_protect_sweep(const struct sandbox_protect *p, const char *stop,
 		if (e_ < 0 && first == 0)        \
 			first = e_;              \
 	} while (0)
+	const struct sweep_out o = { quarantine_dir, moved, skipped };
 	struct stat st;
 	for (size_t i = 0; i < p->absent.n; i++)
 		if (lstat(p->absent.v[i], &st) == 0)
-			KEEP(quarantine(p->project, p->absent.v[i], quarantine_dir, moved));
+			KEEP(quarantine(p, p->absent.v[i], &o, false));
 	for (size_t i = 0; i + 1 < p->links.n; i += 2) {
 		char t[PATH_MAX];
 		const char *l = p->links.v[i];
@@ -201,52 +369,33 @@ int sandbox_protect_sweep(const struct sandbox_protect *p, const char *stop,
 			t[tl] = '\0';
 		bool same = tl >= 0 && !strcmp(t, p->links.v[i + 1]);
 		if (!same && lstat(l, &st) == 0)
-			KEEP(quarantine(p->project, l, quarantine_dir, moved));
+			KEEP(quarantine(p, l, &o, false));
 	}
 	for (size_t i = 0; i + 1 < p->exist_real.n; i += 2) {
 		char rp[PATH_MAX];
 		const char *e = p->exist_real.v[i];
 		if (lstat(e, &st) == 0 && (!realpath(e, rp) || strcmp(rp, p->exist_real.v[i + 1])))
-			KEEP(quarantine(p->project, e, quarantine_dir, moved));
+			KEEP(quarantine(p, e, &o, false));
 	}
 	/* new hooks in the hooks directories known at start */
-	for (size_t i = 0; i < p->hooks.n; i++) {
-		struct sb_strv now = { 0 };
-		KEEP(list_hooks(p->hooks.v[i], &now));
-		for (size_t j = 0; j < now.n; j++)
-			if (!sb_strv_has(&p->hooks_start, now.v[j]))
-				KEEP(quarantine(p->project, now.v[j], quarantine_dir, moved));
-		sb_strv_free(&now);
-	}
-	/* git directories that appeared during the session */
+	for (size_t i = 0; i < p->hooks.n; i++)
+		KEEP(sweep_hooks(p, p->hooks.v[i], &p->hooks_start, &o));
+	/* Git directories that appeared during the session. One in the
+	 * project is the agent's: its code-running config and hooks go. One
+	 * elsewhere (a .git symlink or "gitdir:" file made in the session that
+	 * leads to another repository, maybe the human's) is left alone; the
+	 * new .git entry that leads there is moved when that repository would
+	 * run code. */
 	struct sandbox_git g = { 0 };
 	KEEP(sandbox_git_find(&g, p->project, stop));
 	for (size_t i = 0; i < g.n; i++) {
 		const char *dg = g.d[i].dotgit;
-		if (!dg || sb_strv_has(&p->gits_start, dg))
+		if (!dg || sb_strv_has(&p->gits_start, dg) || sb_strv_has(&p->gits_start, g.d[i].gitdir))
 			continue;
-		static const char *const cfgs[] = { "config", "config.worktree" };
-		for (size_t c = 0; c < ARRAY_LEN(cfgs); c++) {
-			char path[PATH_MAX], *buf = NULL, key[128];
-			size_t len;
-			if (xsnprintf(path, sizeof(path), "%s/%s", g.d[i].gitdir, cfgs[c]) < 0)
-				continue;
-			int r = file_read_all(path, SANDBOX_GIT_CONFIG_MAX, false, &buf, &len);
-			if (r == HUSH_ENOENT)
-				continue;
-			if (r == 0 ? sandbox_git_config_risky(buf, len, key, sizeof(key)) : true)
-				KEEP(quarantine(p->project, path, quarantine_dir, moved));
-			free(buf);
-		}
-		char h[PATH_MAX];
-		if (xsnprintf(h, sizeof(h), "%s/hooks", g.d[i].gitdir) == 0 &&
-		    !sb_strv_has(&p->hooks, h)) {
-			struct sb_strv now = { 0 };
-			KEEP(list_hooks(h, &now));
-			for (size_t j = 0; j < now.n; j++)
-				KEEP(quarantine(p->project, now.v[j], quarantine_dir, moved));
-			sb_strv_free(&now);
-		}
+		bool inside = sandbox_path_under(g.d[i].gitdir, p->project), risky = false;
+		KEEP(new_gitdir(p, g.d[i].gitdir, &o, inside, &risky));
+		if (!inside && risky)
+			KEEP(quarantine(p, dg, &o, false));
 	}
 	sandbox_git_free(&g);
 #undef KEEP
@@ -264,4 +413,169 @@ void sandbox_protect_free(struct sandbox_protect *p)
 	sb_strv_free(&p->hooks_start);
 	sb_strv_free(&p->gits_start);
 	*p = (struct sandbox_protect){ 0 };
+}
+
+/* ---- the modes of the directories that lead to protected paths ---- */
+
+bool sandbox_path_shut(const char *path, int amode)
+{
+	struct stat st;
+	if (stat(path, &st) != 0 || st.st_uid != geteuid())
+		return false;
+	return faccessat(AT_FDCWD, path, amode, AT_EACCESS) != 0 && errno == EACCES;
+}
+
+static bool modes_have(const struct sandbox_modes *m, const char *path)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (!strcmp(m->d[i].path, path))
+			return true;
+	return false;
+}
+
+static int modes_push(struct sandbox_modes *m, const char *path, const struct stat *st)
+{
+	if (m->n == m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 32;
+		struct sandbox_dirmode *d = realloc(m->d, cap * sizeof(*d));
+		if (!d)
+			return HUSH_ENOMEM;
+		m->d = d;
+		m->cap = cap;
+	}
+	char *c = strdup(path);
+	if (!c)
+		return HUSH_ENOMEM;
+	m->d[m->n++] = (struct sandbox_dirmode){ c, st->st_dev, st->st_ino, st->st_mode & 07777 };
+	return 0;
+}
+
+int sandbox_modes_add(struct sandbox_modes *m, const char *top, const char *path)
+{
+	char p[PATH_MAX];
+	if (!sandbox_path_under(path, top) || xsnprintf(p, sizeof(p), "%s", path) < 0)
+		return 0;
+	/* top first: the repair goes down in the same order, each directory
+	 * searchable again before the next is looked up */
+	for (size_t end = strlen(top);;) {
+		char c = p[end];
+		p[end] = '\0';
+		struct stat st;
+		bool dir = lstat(p, &st) == 0 && S_ISDIR(st.st_mode);
+		int r = dir && !modes_have(m, p) ? modes_push(m, p, &st) : 0;
+		if (r == 0 && dir && sandbox_path_shut(p, X_OK)) {
+			dir = false; /* nothing below can be looked at */
+			if (!m->shut && !(m->shut = strdup(p)))
+				r = HUSH_ENOMEM;
+		}
+		p[end] = c;
+		if (r < 0 || !dir || c == '\0')
+			return r;
+		char *s = strchr(p + end + 1, '/');
+		end = s ? (size_t)(s - p) : strlen(p);
+	}
+}
+
+int sandbox_modes_record(struct sandbox_modes *m, const struct sandbox_plan *pl)
+{
+	int r = 0;
+	for (size_t i = 0; r == 0 && i < pl->n + pl->absent.n; i++) {
+		const char *path = i < pl->n ? pl->ops[i].path : pl->absent.v[i - pl->n];
+		if (i < pl->n && pl->ops[i].kind != SB_OP_PROTECT)
+			continue;
+		const char *top = sandbox_plan_writable_root(pl, path);
+		if (top)
+			r = sandbox_modes_add(m, top, path);
+	}
+	return r;
+}
+
+int sandbox_modes_repair(const struct sandbox_modes *m, struct sb_strv *repaired)
+{
+	int first = 0;
+	for (size_t i = 0; i < m->n; i++) {
+		const struct sandbox_dirmode *d = &m->d[i];
+		int fd = open(d->path, O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
+		struct stat st;
+		if (fd < 0)
+			continue; /* gone or replaced: the sweep looks at what is there */
+		if (fstat(fd, &st) == 0 && st.st_dev == d->dev && st.st_ino == d->ino &&
+		    (st.st_mode & 07777) != d->mode) {
+			/* by the descriptor: the very directory recorded at start */
+			char proc[64], line[PATH_MAX + 64];
+			snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+			int r = chmod(proc, d->mode) == 0 ? 0 : HUSH_EIO;
+			if (r == 0) {
+				snprintf(line, sizeof(line), "%s from %04o back to %04o", d->path,
+					 (unsigned)(st.st_mode & 07777), (unsigned)d->mode);
+				r = sb_strv_push(repaired, line);
+			}
+			if (r < 0 && first == 0)
+				first = r;
+		}
+		close(fd);
+	}
+	return first;
+}
+
+void sandbox_modes_free(struct sandbox_modes *m)
+{
+	for (size_t i = 0; i < m->n; i++)
+		free(m->d[i].path);
+	free(m->d);
+	free(m->shut);
+	*m = (struct sandbox_modes){ 0 };
+}
+
+/* ---- into a journal and back ---- */
+
+static const struct {
+	const char *tag;
+	size_t off;
+} prot_lists[] = {
+	{ "p.exist", offsetof(struct sandbox_protect, exist) },
+	{ "p.absent", offsetof(struct sandbox_protect, absent) },
+	{ "p.link", offsetof(struct sandbox_protect, links) },
+	{ "p.real", offsetof(struct sandbox_protect, exist_real) },
+	{ "p.hooks", offsetof(struct sandbox_protect, hooks) },
+	{ "p.hook", offsetof(struct sandbox_protect, hooks_start) },
+	{ "p.git", offsetof(struct sandbox_protect, gits_start) },
+};
+
+#define PROT_LIST(p, i) ((struct sb_strv *)((char *)(p) + prot_lists[i].off))
+
+void sandbox_protect_save(const struct sandbox_protect *p, const struct sandbox_modes *m,
+			  struct sandbox_journal *j)
+{
+	if (p->project)
+		sandbox_journal_put(j, "p.project", "%s", p->project);
+	for (size_t i = 0; i < ARRAY_LEN(prot_lists); i++)
+		sandbox_journal_put_strv(j, prot_lists[i].tag, PROT_LIST(p, i));
+	for (size_t i = 0; i < m->n; i++)
+		sandbox_journal_put(j, "p.mode", "%llu %llu %o %s", (unsigned long long)m->d[i].dev,
+				    (unsigned long long)m->d[i].ino, (unsigned)m->d[i].mode,
+				    m->d[i].path);
+}
+
+int sandbox_protect_load(struct sandbox_protect *p, struct sandbox_modes *m, const char *tag,
+			 const char *val)
+{
+	if (!strcmp(tag, "p.project")) {
+		if (p->project || val[0] != '/')
+			return HUSH_EFORMAT;
+		return (p->project = strdup(val)) ? 1 : HUSH_ENOMEM;
+	}
+	for (size_t i = 0; i < ARRAY_LEN(prot_lists); i++)
+		if (!strcmp(tag, prot_lists[i].tag))
+			return sb_strv_push(PROT_LIST(p, i), val) == 0 ? 1 : HUSH_ENOMEM;
+	if (strcmp(tag, "p.mode") != 0)
+		return 0;
+	unsigned long long dev, ino;
+	unsigned mode;
+	int used = 0;
+	if (sscanf(val, "%llu %llu %o %n", &dev, &ino, &mode, &used) != 3 || used == 0 ||
+	    val[used] != '/' || mode > 07777)
+		return HUSH_EFORMAT;
+	struct stat st = { .st_dev = (dev_t)dev, .st_ino = (ino_t)ino, .st_mode = mode };
+	return modes_push(m, val + used, &st) == 0 ? 1 : HUSH_ENOMEM;
 }

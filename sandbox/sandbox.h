@@ -67,8 +67,8 @@ bool sandbox_hide_match(const struct sb_strv *globs, const char *name);
  * target gets masked). A path that does not exist is skipped (returns 0).
  * HUSH_ETOOBIG past SANDBOX_MAX_MASKS, HUSH_ENOMEM. */
 int sandbox_masks_add(struct sandbox_masks *m, const char *path);
-/* Walks root (not crossing file systems, skipping .git, node_modules and
- * directories already masked) up to max_depth levels and adds every entry
+/* Walks root (into file systems mounted below it too, skipping .git,
+ * node_modules and directories already masked) up to max_depth levels and adds every entry
  * whose name matches globs. Files hard-linked to a matching file under
  * another name inside the walked tree are added too (same device and
  * inode). Sets m->truncated when the entry, link or mask cap was hit, or
@@ -196,6 +196,9 @@ struct sandbox_inputs {
  * ancestor of $HOME), or the plan's error. */
 int sandbox_plan_build(struct sandbox_plan *pl, const struct sandbox_inputs *in, char *why,
 		       size_t n);
+/* The root of the writable bind (SB_OP_BIND_RW) path lies in, when no
+ * deeper read-only bind covers it: where the agent can write; else NULL. */
+const char *sandbox_plan_writable_root(const struct sandbox_plan *pl, const char *path);
 /* True when path is dir or inside it (string prefix on a '/' boundary). */
 bool sandbox_path_under(const char *path, const char *dir);
 /* --- sockets.c: the unix socket allow-list (see the file's comment) --- */
@@ -330,6 +333,9 @@ struct sandbox_git {
 	struct sb_strv create_dirs; /* directories to create (hooks) before binding */
 	struct sb_strv absent;      /* code-running paths that do not exist yet */
 	bool truncated;             /* a bound was hit; some git dirs not followed */
+	char *shut;                 /* the first directory (or .git file) the user
+				       owns and cannot look into (sandbox_path_shut):
+				       what lies behind it is not protected */
 };
 
 /* Parses the content of a pointer file: a .git file (prefix "gitdir: ") or
@@ -365,9 +371,10 @@ int sandbox_git_config_risky(const char *buf, size_t len, char *key, size_t n);
 /* Finds the git directories that belong to project (an absolute, real
  * path): the nearest enclosing .git walking up from project (not above
  * stop, e.g. $HOME, when project is under stop, else not above "/"), every
- * .git below project (bounded walk, node_modules skipped), and from each
- * git dir its commondir, worktrees/ and modules/ (recursively). Never runs
- * git. 0 or HUSH_ENOMEM; bounds set g->truncated. */
+ * .git below project (bounded walk, node_modules skipped, into mounts
+ * below it too), and from each git dir its commondir, worktrees/ and
+ * modules/ (recursively). Never runs git. 0 or HUSH_ENOMEM; bounds set
+ * g->truncated, a directory of the user's it cannot look into g->shut. */
 int sandbox_git_find(struct sandbox_git *g, const char *project, const char *stop);
 /* sandbox_git_find, then fills g->ro, g->create_dirs and g->absent: per git
  * dir config, config.worktree, commondir, gitdir, and hooks (created when
@@ -409,11 +416,15 @@ struct sandbox_git_snap_repo {
 	char *worktree, *gitdir, *head;
 	struct sb_strv tracked;   /* hidden paths in the index at start */
 	bool unreadable;          /* the index could not be read at start */
+	bool lock;                /* an index.lock existed at start ... */
+	dev_t lock_dev;           /* ... this one */
+	ino_t lock_ino;
 };
 struct sandbox_git_snap {
 	struct sandbox_git_snap_repo *r;
 	size_t n;
 	const char *git;          /* git binary used for split indexes and removal */
+	struct sb_strv hidden[3]; /* loaded from a journal: globs, files, dirs */
 };
 /* Records, for each found git dir with a work tree, which hidden paths its
  * index holds and what HEAD is. git is the git binary to use (absolute;
@@ -424,11 +435,17 @@ int sandbox_git_index_snapshot(struct sandbox_git_snap *s, const struct sandbox_
 /* Removes from each index every hidden path that was not in it at start.
  * removed gets "worktree/path" for each; commits gets the work trees whose
  * HEAD moved during the session while a removed path was there (the path
- * may be in those commits, as the mask's empty content). 0 or the first
- * HUSH_E* (the others are still tried); err[n] says what failed. */
+ * may be in those commits, as the mask's empty content). What stood in the
+ * way and was set right first goes to fixed, one sentence each: an
+ * index.lock made during the session (renamed aside, see
+ * sandbox_rename_aside), an index the user may no longer read or write
+ * (u+rw given back). An index.lock that was there at the start is left
+ * (another git may be running): that repository is not swept. A git that
+ * runs longer than a minute is killed. 0 or the first HUSH_E* (the others
+ * are still tried); err[n] says what failed. */
 int sandbox_git_index_sweep(const struct sandbox_git_snap *s, const struct sandbox_git_hide *h,
-			    struct sb_strv *removed, struct sb_strv *commits, char *err,
-			    size_t n);
+			    struct sb_strv *removed, struct sb_strv *commits, struct sb_strv *fixed,
+			    char *err, size_t n);
 void sandbox_git_snap_free(struct sandbox_git_snap *s);
 
 /* Paths that never become writable inside the project (the never_write
@@ -437,11 +454,12 @@ struct sandbox_protect {
 	char *project;
 	struct sb_strv exist;     /* existing: bind read-only */
 	struct sb_strv absent;    /* missing at start: swept at the end */
-	struct sb_strv links;     /* symlinks on the list: "path" then "target" */
+	struct sb_strv links;     /* symlinks on the list or between the project
+				     and an entry: "path" then "target" */
 	struct sb_strv exist_real;  /* "path" then its real path at start */
 	struct sb_strv hooks;     /* hooks directories */
 	struct sb_strv hooks_start; /* files in them at start */
-	struct sb_strv gits_start;  /* .git entries at start */
+	struct sb_strv gits_start;  /* .git entries and git directories at start */
 };
 /* Checks each never_write entry under project (refusing absolute paths and
  * ".." with HUSH_EINVAL) and records the git state of g (hooks files,
@@ -450,16 +468,109 @@ int sandbox_protect_begin(struct sandbox_protect *p, const char *project,
 			  const struct sb_strv *never_write, const struct sandbox_git *g);
 /* At the end: moves into quarantine (created 0700 with parents) every path
  * on the list that did not exist at start and does now, a symlink on the
- * list that now points elsewhere or is no longer a link, every new
- * non-sample file in a hooks directory, and the config of a .git that
- * appeared during the session when it sets a code-running key. When
- * quarantine is on another file system the path is renamed in place to
- * NAME.hush-quarantine instead. An existing entry whose real path changed
- * (a symlinked directory above it swapped) is moved too. moved gets
- * "path -> destination".
+ * list (or above an entry) that now points elsewhere or is no longer a
+ * link, every new non-sample file in a hooks directory, and the config and
+ * hooks of a git directory that appeared in the project during the session
+ * when they would run code (a new .git leading to a git directory outside
+ * the project is moved itself instead). When quarantine is on another file
+ * system the path is renamed in place (sandbox_rename_aside). An existing
+ * entry whose real path changed (a symlinked directory above it swapped)
+ * is moved too. Nothing is moved through a symlink: a symlink above a path
+ * that appeared during the session is moved itself, and a path behind one
+ * that was there at the start is left and listed in skipped as "path
+ * (through the symbolic link L)". moved gets "path -> destination".
  * stop is as for sandbox_git_find. 0 or the first HUSH_E*. */
 int sandbox_protect_sweep(const struct sandbox_protect *p, const char *stop,
-			  const char *quarantine, struct sb_strv *moved);
+			  const char *quarantine, struct sb_strv *moved, struct sb_strv *skipped);
 void sandbox_protect_free(struct sandbox_protect *p);
+/* Renames name in directory dirfd to name.hush-quarantine (or
+ * name.hush-quarantine.N, the first free one), whose name goes to dest[n].
+ * 0 or HUSH_E*. */
+int sandbox_rename_aside(int dirfd, const char *name, char *dest, size_t n);
+
+/* True when the user owns path and may not access it with amode (X_OK to
+ * look inside a directory, R_OK to list it or read a file). An earlier
+ * session may have set that mode to keep the next session's search out;
+ * someone else's path the user cannot enter, the agent cannot enter
+ * either. */
+bool sandbox_path_shut(const char *path, int amode);
+
+/* The modes of the directories leading to never-writable paths inside
+ * writable binds (the project, a profile's state directory), recorded at
+ * the start so that the end of the session undoes a chmod the agent made
+ * there: chmod 000 on .git or ~/.claude would keep the next session's
+ * search from seeing what to protect, chmod 0555 would make the index
+ * sweep and the quarantine fail. */
+struct sandbox_dirmode {
+	char *path;
+	dev_t dev;
+	ino_t ino;
+	mode_t mode;
+};
+struct sandbox_modes {
+	struct sandbox_dirmode *d;
+	size_t n, cap;
+	char *shut;  /* the first directory the user owns and cannot search */
+};
+/* Records every existing directory from top (included) down to path
+ * (included when a directory), not past a symlink or a directory the user
+ * owns and cannot search (that one goes to m->shut). Nothing when path is
+ * not under top. 0 or HUSH_ENOMEM. */
+int sandbox_modes_add(struct sandbox_modes *m, const char *top, const char *path);
+/* sandbox_modes_add for every never-writable path of the plan (its
+ * SB_OP_PROTECT operations and absent list) that lies in a writable bind,
+ * from the root of that bind. 0 or HUSH_ENOMEM. */
+int sandbox_modes_record(struct sandbox_modes *m, const struct sandbox_plan *pl);
+/* Gives each recorded directory whose mode changed, and that is still the
+ * same directory (device and inode), its mode back, top-down. repaired
+ * gets "path from NOW back to THEN" (octal) for each. 0 or the first
+ * HUSH_E* (the others are still tried). */
+int sandbox_modes_repair(const struct sandbox_modes *m, struct sb_strv *repaired);
+void sandbox_modes_free(struct sandbox_modes *m);
+
+/* --- journal.c: a session's end, on disk while the session runs --- */
+
+#define SANDBOX_JOURNAL_MAX (64u << 20)
+
+/* Records (tag, value), both NUL-terminated, one after the other. */
+struct sandbox_journal {
+	char *buf;
+	size_t len, cap;
+	int error;  /* the first put that failed (HUSH_ENOMEM, HUSH_ETOOBIG), sticky */
+};
+/* Appends a record whose value is printf(fmt, ...). */
+void sandbox_journal_put(struct sandbox_journal *j, const char *tag, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Appends one record (tag, item) for each item of v. */
+void sandbox_journal_put_strv(struct sandbox_journal *j, const char *tag, const struct sb_strv *v);
+/* The record at *off of buf[len] in *tag and *val (pointers into buf);
+ * *off moves past it. 1, 0 at the end, HUSH_EFORMAT when the rest is not
+ * a record. */
+int sandbox_journal_next(const char *buf, size_t len, size_t *off, const char **tag,
+			 const char **val);
+void sandbox_journal_free(struct sandbox_journal *j);
+/* Writes j (0600, atomically) as dir/<boot id>-<pid>-<start time>.journal,
+ * dir made 0700 when missing; the path goes to path[n]. 0 or HUSH_E*. */
+int sandbox_journal_write(const struct sandbox_journal *j, const char *dir, char *path, size_t n);
+/* The journals in dir whose owning process is gone (killed before its
+ * session's end), each claimed by renaming it to a name of this process
+ * (so that of two callers one gets it): their new paths go to out, for the
+ * caller to read, sweep and remove. 0 or HUSH_E*. */
+int sandbox_journal_orphans(const char *dir, struct sb_strv *out);
+
+/* The never-writable state and the directory modes into a journal, and
+ * back: sandbox_protect_load takes one record (1 when it was theirs, 0
+ * when not, HUSH_E* for a bad value); start from zeroed structs. */
+void sandbox_protect_save(const struct sandbox_protect *p, const struct sandbox_modes *m,
+			  struct sandbox_journal *j);
+int sandbox_protect_load(struct sandbox_protect *p, struct sandbox_modes *m, const char *tag,
+			 const char *val);
+/* The same for the index snapshot and what it counts as hidden (h); a
+ * loaded snapshot keeps its own copy of those rules, which
+ * sandbox_git_snap_hide returns. */
+void sandbox_git_snap_save(const struct sandbox_git_snap *s, const struct sandbox_git_hide *h,
+			   struct sandbox_journal *j);
+int sandbox_git_snap_load(struct sandbox_git_snap *s, const char *tag, const char *val);
+struct sandbox_git_hide sandbox_git_snap_hide(const struct sandbox_git_snap *s);
 
 #endif

@@ -3,7 +3,7 @@
 #   . "$(dirname "$0")/lib.sh"
 # Provides: H (path of hush), HD (hushd), SHIM (libhush.so), T (a private
 # temporary directory removed at exit), ok/not_ok/check/is/skip, setup_home,
-# canary, assert_absent, as_nobody and nobody_prepare.
+# canary, assert_absent, as_nobody, nobody_prepare, need_setpriv and need_git.
 set -u
 HUSH_BUILD="${HUSH_BUILD:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/build}"
 HUSH_SRC="${HUSH_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
@@ -88,6 +88,13 @@ is_root() { [ "$(id -u)" -eq 0 ]; }
 need_setpriv() {
 	if ! command -v setpriv >/dev/null && is_root; then
 		skip "setpriv missing: cannot drop to an unprivileged user"
+		exit 0
+	fi
+}
+# need_git: ends the test file (one visible skip) without git.
+need_git() {
+	if ! command -v git >/dev/null; then
+		skip "git is not installed"
 		exit 0
 	fi
 }

@@ -9,10 +9,7 @@
 # (snapshot, agent command, sweep), the git part of `hush sandbox`.
 . "$(dirname "$0")/lib.sh"
 
-if ! command -v git >/dev/null; then
-	skip "git is not installed"
-	exit 0
-fi
+need_git
 need_setpriv
 nobody_prepare
 cp "$HUSH_BUILD/tests/test_git" "$NB_BIN/" && chmod 0755 "$NB_BIN/test_git"
@@ -178,3 +175,22 @@ like "a new hook moved" "$o" "moved $W/nw/.git/hooks/post-checkout"
 like "a new repository's code-running config moved" "$o" "moved $W/nw/inner/.git/config"
 check "the quarantined files are there, the originals gone" \
 	test -f "$Q/.envrc" -a -f "$Q/.vscode/tasks.json" -a ! -e "$W/nw/.envrc" -a ! -e "$W/nw/.vscode"
+
+# --- a directory of the git state left unsearchable (chmod 000 by an
+# earlier session) hides the git directories behind it from the search:
+# the session does not start ---
+mkrepo shut
+g -C "$W/shut" worktree add -q "$W/shut-wt" 2>/dev/null
+mkdir -p "$W/shut/.git/modules/sub" && is_root && chown -R "$NOBODY_UID:$NOBODY_UID" "$W/shut/.git/modules"
+g init -q --bare "$W/shut/.git/modules/sub" 2>/dev/null
+o=$(as_nobody test_git protect "$W/shut")
+like "control: the linked worktree's git directory is found when searchable" "$o" "ro $W/shut/.git/worktrees/shut-wt/commondir"
+for d in .git/worktrees .git/modules .git/modules/sub; do
+	as_nobody chmod 000 "$W/shut/$d"
+	o=$(cd "$W/shut" && session "$W/shut" -- echo ran 2>&1); rc=$?
+	is "$d unsearchable: the session does not start (exit 3)" "$rc" 3
+	like "and names it" "$o" "^shut $W/shut/$d$"
+	as_nobody chmod 755 "$W/shut/$d"
+done
+o=$(cd "$W/shut" && session "$W/shut" -- echo ran 2>&1)
+is "searchable again: the session runs" "$o" "ran"

@@ -9,8 +9,12 @@
  * of a sandbox session without the namespaces):
  *   test_git protect PROJECT           print "ro P", "mkdir P", "absent P"
  *   test_git session [--hide GLOB]... [--never-write P]... [--quarantine D]
- *            PROJECT -- CMD...         snapshot, run CMD, sweep; print
- *                                      "removed P", "commits WT", "moved L" */
+ *            PROJECT -- CMD...         snapshot, run CMD, sweep in the order
+ *                                      of hush sandbox (modes, quarantine,
+ *                                      index); print "mode L", "moved L",
+ *                                      "skipped L", "fixed L", "removed P",
+ *                                      "commits WT"; exit 3 without running
+ *                                      CMD when a directory is shut */
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -325,12 +329,14 @@ static void test_protect(void)
 	   "existing entries listed for read-only binds");
 	ok(has(&pr.absent, "p/.mcp.json") && has(&pr.absent, "p/.claude/commands"),
 	   "missing entries listed for the sweep");
-	ok(pr.links.n == 2 && has(&pr.links, "p/.envrc"), "a symlink on the list is remembered");
+	ok(pr.links.n == 4 && has(&pr.links, "p/.envrc") && has(&pr.links, "p/.gemini"),
+	   "a symlink on the list, and one above an entry, are remembered");
 	sh("mkdir -p p/.claude/commands && echo x > p/.claude/commands/c.md && echo '{}' > p/.mcp.json && "
 	   "rm p/.envrc && echo 'export X=1' > p/.envrc && printf '#!/bin/sh\\n' > p/repo/.git/hooks/pre-commit && "
 	   "git init -q p/newrepo && git -C p/newrepo config core.fsmonitor /tmp/x && "
 	   "git init -q p/plainrepo && rm p/.gemini && mkdir p/.gemini && echo evil > p/.gemini/settings.json");
-	ok(sandbox_protect_sweep(&pr, root, q, &moved) == 0, "sweep runs");
+	struct sb_strv skipped = { 0 };
+	ok(sandbox_protect_sweep(&pr, root, q, &moved, &skipped) == 0 && skipped.n == 0, "sweep runs");
 	ok(access(proj, F_OK) == 0 && sh("test ! -e p/.mcp.json && test -f quarantine/.mcp.json") == 0,
 	   "a new .mcp.json quarantined");
 	ok(sh("test -f quarantine/.claude/commands/c.md") == 0, "a new .claude/commands/ quarantined");
@@ -352,9 +358,140 @@ static void test_protect(void)
 	sandbox_protect_free(&pb);
 	sb_strv_free(&bad);
 	sb_strv_free(&moved);
+	sb_strv_free(&skipped);
 	sb_strv_free(&nw);
 	sandbox_protect_free(&pr);
 	sandbox_git_free(&g);
+}
+
+/* The sweep never acts through a symlink: a new one above a listed name is
+ * moved itself, one that was there at the start is left (and reported), a
+ * new .git leading to a repository outside is moved instead of that
+ * repository's config and hooks. */
+static void test_symlinks(void)
+{
+	ok(sh("mkdir -p s/p s/p/known-dir s/human/.claude s/other && echo human > s/human/.claude/settings.json && "
+	      "ln -s known-dir s/p/.known && git init -q s/other && git -C s/other config alias.x status && "
+	      "printf '#!/bin/sh\\n' > s/other/.git/hooks/pre-commit") == 0, "fixture: symlinks");
+	char proj[4096], q[4096];
+	snprintf(proj, sizeof(proj), "%s/s/p", root);
+	snprintf(q, sizeof(q), "%s/s/quarantine", root);
+	struct sb_strv nw = { 0 }, moved = { 0 }, skipped = { 0 };
+	sb_strv_push(&nw, ".claude/settings.json");
+	sb_strv_push(&nw, ".known/settings.json");
+	struct sandbox_git g = { 0 };
+	struct sandbox_protect pr;
+	ok(sandbox_git_protect(&g, proj, root) == 0 && sandbox_protect_begin(&pr, proj, &nw, &g) == 0,
+	   "protect list made");
+	sh("ln -s ../human/.claude s/p/.claude && echo agent > s/p/known-dir/settings.json && "
+	   "mkdir s/p/inner && ln -s ../../other/.git s/p/inner/.git");
+	ok(sandbox_protect_sweep(&pr, root, q, &moved, &skipped) == 0, "sweep runs");
+	ok(sh("test -f s/human/.claude/settings.json && test -L s/quarantine/.claude && test ! -e s/p/.claude") == 0,
+	   "a new symlinked parent: the link is moved, the file behind it stays");
+	ok(skipped.n == 1 && strstr(skipped.v[0], "through the symbolic link") &&
+	   sh("test -f s/p/known-dir/settings.json") == 0,
+	   "behind a symlink that was there at the start: left, and listed as skipped");
+	ok(sh("test -L s/quarantine/inner/.git && test -f s/other/.git/config && "
+	      "test -f s/other/.git/hooks/pre-commit") == 0,
+	   "a new .git leading outside: the .git is moved, the repository's config and hooks stay");
+	ok(moved.n == 2, "one line per moved path (%zu)", moved.n);
+	sb_strv_free(&moved);
+	sb_strv_free(&skipped);
+	sb_strv_free(&nw);
+	sandbox_protect_free(&pr);
+	sandbox_git_free(&g);
+}
+
+/* Modes recorded from the plan's never-writable paths, set back at the end;
+ * a journal round trip of all the state the end needs. */
+static void test_modes_journal(void)
+{
+	ok(sh("mkdir -p m/p/.claude m/p/.git/hooks && echo x > m/p/.claude/settings.json") == 0,
+	   "fixture: modes");
+	char proj[4096], cl[4096 + 16], set[4096 + 32];
+	snprintf(proj, sizeof(proj), "%s/m/p", root);
+	snprintf(cl, sizeof(cl), "%s/.claude", proj);
+	snprintf(set, sizeof(set), "%s/settings.json", cl);
+	struct sandbox_plan pl = { 0 };
+	sandbox_plan_add(&pl, SB_OP_BIND_RW, proj, proj, NULL);
+	sandbox_plan_add(&pl, SB_OP_PROTECT, set, NULL, NULL);
+	sb_strv_push(&pl.absent, "/elsewhere/not/writable");
+	struct sandbox_modes m = { 0 }, m2 = { 0 };
+	struct sb_strv rep = { 0 };
+	ok(sandbox_modes_record(&m, &pl) == 0 && m.n == 2 && !m.shut,
+	   "the project and .claude recorded, nothing outside a writable bind (%zu)", m.n);
+	chmod(cl, 0);
+	chmod(proj, 0555);
+	ok(sandbox_modes_repair(&m, &rep) == 0 && rep.n == 2 && strstr(rep.v[1], "from 0000 back to 0755"),
+	   "both set back, top-down (%s)", rep.n > 1 ? rep.v[1] : "");
+	struct stat st;
+	ok(stat(cl, &st) == 0 && (st.st_mode & 07777) == 0755, ".claude is 0755 again");
+	/* a replaced directory is not touched */
+	sh("mv m/p/.claude m/p/.claude.old && mkdir m/p/.claude && chmod 0700 m/p/.claude");
+	sb_strv_free(&rep);
+	ok(sandbox_modes_repair(&m, &rep) == 0 && rep.n == 0, "a directory replaced since: left alone");
+
+	/* the journal */
+	struct sandbox_journal j = { 0 };
+	struct sandbox_protect pr = { 0 }, pr2 = { 0 };
+	struct sb_strv nw = { 0 };
+	sb_strv_push(&nw, ".claude/settings.json");
+	sb_strv_push(&nw, ".mcp.json");
+	ok(sandbox_protect_begin(&pr, proj, &nw, NULL) == 0, "protect list made");
+	struct sandbox_git_snap sn = { 0 }, sn2 = { 0 };
+	struct sandbox_git_snap_repo repo = { .worktree = proj, .gitdir = proj, .head = "ref x",
+					      .lock = true, .lock_ino = 42 };
+	sb_strv_push(&repo.tracked, "a/.env");
+	sn.r = &repo;
+	sn.n = 1;
+	struct sb_strv globs = { 0 };
+	sb_strv_push(&globs, ".env");
+	struct sandbox_git_hide h = { &globs, NULL, NULL };
+	sandbox_protect_save(&pr, &m, &j);
+	sandbox_git_snap_save(&sn, &h, &j);
+	ok(j.error == 0 && j.len > 0, "saved (%zu bytes)", j.len);
+	size_t off = 0;
+	const char *tag, *val;
+	int r, bad = 0;
+	while ((r = sandbox_journal_next(j.buf, j.len, &off, &tag, &val)) == 1) {
+		int t = sandbox_protect_load(&pr2, &m2, tag, val);
+		if (t == 0)
+			t = sandbox_git_snap_load(&sn2, tag, val);
+		bad += t != 1;
+	}
+	ok(r == 0 && bad == 0, "every record read back and taken");
+	ok(pr2.project && !strcmp(pr2.project, pr.project) && pr2.absent.n == pr.absent.n &&
+	   pr2.exist.n == pr.exist.n && m2.n == m.n && m2.d[1].mode == m.d[1].mode &&
+	   m2.d[1].ino == m.d[1].ino && !strcmp(m2.d[1].path, m.d[1].path),
+	   "the never-writable state and the modes are the same");
+	struct sandbox_git_hide h2 = sandbox_git_snap_hide(&sn2);
+	ok(sn2.n == 1 && !strcmp(sn2.r[0].gitdir, proj) && !strcmp(sn2.r[0].head, "ref x") &&
+	   sn2.r[0].lock && sn2.r[0].lock_ino == 42 && sn2.r[0].tracked.n == 1 &&
+	   h2.globs->n == 1 && !strcmp(h2.globs->v[0], ".env"),
+	   "the index snapshot and its hide rules are the same");
+	off = 0;
+	ok(sandbox_journal_next(j.buf, j.len - 1, &off, &tag, &val) == 1, "a record");
+	while ((r = sandbox_journal_next(j.buf, j.len - 1, &off, &tag, &val)) == 1)
+		;
+	ok(r == HUSH_EFORMAT, "a journal cut short is refused at its last record");
+	struct sandbox_git_snap sn3 = { 0 };
+	ok(sandbox_git_snap_load(&sn3, "s.gitdir", "/x") == HUSH_EFORMAT,
+	   "a repository's record before its repository refused");
+	ok(sandbox_protect_load(&pr2, &m2, "p.mode", "1 2 99999 /x") == HUSH_EFORMAT &&
+	   sandbox_protect_load(&pr2, &m2, "p.mode", "1 2 755 relative") == HUSH_EFORMAT,
+	   "a bad mode record refused");
+	sb_strv_free(&repo.tracked);
+	sb_strv_free(&globs);
+	sb_strv_free(&nw);
+	sb_strv_free(&rep);
+	sandbox_git_snap_free(&sn2);
+	sandbox_git_snap_free(&sn3);
+	sandbox_protect_free(&pr);
+	sandbox_protect_free(&pr2);
+	sandbox_modes_free(&m);
+	sandbox_modes_free(&m2);
+	sandbox_journal_free(&j);
+	sandbox_plan_free(&pl);
 }
 
 /* ---- helper mode ---- */
@@ -403,11 +540,23 @@ static int helper_session(int argc, char **argv)
 	struct sandbox_git_hide h = { &globs, NULL, NULL };
 	struct sandbox_git_snap s;
 	struct sandbox_protect p;
+	struct sandbox_modes md = { 0 };
+	struct sb_strv skipped = { 0 }, fixed = { 0 }, modes = { 0 };
 	if (sandbox_git_protect(&g, project, stop) < 0 ||
 	    sandbox_git_index_snapshot(&s, &g, &h, getenv("HUSH_TEST_GIT")) < 0 ||
 	    sandbox_protect_begin(&p, project, &nw, &g) < 0) {
 		fprintf(stderr, "test_git: session set-up failed\n");
 		return 1;
+	}
+	/* what hush sandbox takes from its plan: the paths kept read-only */
+	const struct sb_strv *lists[] = { &g.ro, &p.exist, &p.absent };
+	for (size_t l = 0; l < ARRAY_LEN(lists); l++)
+		for (size_t k = 0; k < lists[l]->n; k++)
+			sandbox_modes_add(&md, p.project, lists[l]->v[k]);
+	const char *shut = g.shut ? g.shut : md.shut;
+	if (shut) {
+		printf("shut %s\n", shut);
+		return 3;
 	}
 	pid_t pid = fork();
 	if (pid == 0) {
@@ -417,17 +566,30 @@ static int helper_session(int argc, char **argv)
 	int st;
 	waitpid(pid, &st, 0);
 	char err[512];
-	int r = sandbox_git_index_sweep(&s, &h, &removed, &commits, err, sizeof(err));
-	if (r < 0)
+	int r = sandbox_modes_repair(&md, &modes);
+	for (size_t k = 0; k < modes.n; k++)
+		printf("mode %s\n", modes.v[k]);
+	if (q && sandbox_protect_sweep(&p, stop, q, &moved, &skipped) < 0)
+		r = -1;
+	for (size_t k = 0; k < moved.n; k++)
+		printf("moved %s\n", moved.v[k]);
+	for (size_t k = 0; k < skipped.n; k++)
+		printf("skipped %s\n", skipped.v[k]);
+	int e = sandbox_git_index_sweep(&s, &h, &removed, &commits, &fixed, err, sizeof(err));
+	if (e < 0) {
 		fprintf(stderr, "test_git: sweep: %s\n", err);
+		r = e;
+	}
+	for (size_t k = 0; k < fixed.n; k++)
+		printf("fixed %s\n", fixed.v[k]);
 	for (size_t k = 0; k < removed.n; k++)
 		printf("removed %s\n", removed.v[k]);
 	for (size_t k = 0; k < commits.n; k++)
 		printf("commits %s\n", commits.v[k]);
-	if (q && sandbox_protect_sweep(&p, stop, q, &moved) < 0)
-		r = -1;
-	for (size_t k = 0; k < moved.n; k++)
-		printf("moved %s\n", moved.v[k]);
+	sandbox_modes_free(&md);
+	sb_strv_free(&skipped);
+	sb_strv_free(&fixed);
+	sb_strv_free(&modes);
 	sandbox_git_snap_free(&s);
 	sandbox_protect_free(&p);
 	sandbox_git_free(&g);
@@ -462,6 +624,8 @@ int main(int argc, char **argv)
 		test_find();
 		test_index();
 		test_protect();
+		test_symlinks();
+		test_modes_journal();
 	}
 	char cmd[128];
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
