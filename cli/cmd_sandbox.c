@@ -429,35 +429,28 @@ static void report_absent(const struct sb_strv *absent, const char *cwd, const c
 		struct stat st;
 		if (sandbox_path_under(p, cwd) || lstat(p, &st) != 0)
 			continue; /* the project guard handles the project */
-		char parent[PATH_MAX], real[PATH_MAX], dest[PATH_MAX];
-		snprintf(parent, sizeof(parent), "%s", p);
-		char *sl = strrchr(parent, '/');
-		bool moved = false;
-		if (sl && sl != parent) {
-			*sl = '\0';
-			if (!q[0]) {
-				char stamp[32];
-				time_t now = time(NULL);
-				struct tm tm;
-				localtime_r(&now, &tm);
-				strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
-				if (xsnprintf(q, sizeof(q), "%s/quarantine/%s-%d-home", data, stamp, (int)getpid()) < 0)
-					q[0] = '\0';
-			}
-			if (q[0] && realpath(parent, real) && !strcmp(real, parent) &&
-			    xsnprintf(dest, sizeof(dest), "%s%s", q, p) == 0) {
-				char ddir[PATH_MAX];
-				snprintf(ddir, sizeof(ddir), "%s", dest);
-				*strrchr(ddir, '/') = '\0';
-				moved = path_ensure_private_dir(ddir) == 0 && rename(p, dest) == 0;
-			}
+		if (!q[0]) {
+			char stamp[32];
+			time_t now = time(NULL);
+			struct tm tm;
+			localtime_r(&now, &tm);
+			strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
+			if (xsnprintf(q, sizeof(q), "%s/quarantine/%s-%d-home", data, stamp,
+				      (int)getpid()) < 0)
+				q[0] = '\0';
 		}
-		if (moved)
-			msg_warn("sandbox: moved %s -> %s: it was created during the session and is on "
-				 "the never-writable list; look at it before anything runs it", p, dest);
+		struct sb_strv moved = { 0 }, skipped = { 0 };
+		if (q[0])
+			sandbox_quarantine_path(p, q, &moved, &skipped);
+		if (moved.n)
+			msg_warn("sandbox: moved %s: it was created during the session and is on the "
+				 "never-writable list; look at it before anything runs it", moved.v[0]);
 		else
 			msg_warn("sandbox: %s was created during the session: it is on the "
-				 "never-writable list; look at it before anything runs it", p);
+				 "never-writable list; look at it before anything runs it%s%s", p,
+				 skipped.n ? "; not moved: " : "", skipped.n ? skipped.v[0] : "");
+		sb_strv_free(&moved);
+		sb_strv_free(&skipped);
 	}
 }
 

@@ -296,6 +296,16 @@ static int quarantine(const struct sandbox_protect *p, const char *path, const s
 	return sb_strv_push(o->moved, line);
 }
 
+int sandbox_quarantine_path(const char *path, const char *qdir, struct sb_strv *moved,
+			    struct sb_strv *skipped)
+{
+	/* no project: a symlink anywhere above path is never followed, never
+	 * moved, and path is reported as skipped */
+	struct sandbox_protect none = { .project = (char *)"/" };
+	const struct sweep_out o = { .qdir = qdir, .moved = moved, .skipped = skipped };
+	return quarantine(&none, path, &o, true);
+}
+
 /* Moves the new hooks of a hooks directory (all of them when start is
  * NULL: a git directory that appeared during the session). */
 static int sweep_hooks(const struct sandbox_protect *p, const char *dir, const struct sb_strv *start,

@@ -483,6 +483,11 @@ int sandbox_protect_begin(struct sandbox_protect *p, const char *project,
 int sandbox_protect_sweep(const struct sandbox_protect *p, const char *stop,
 			  const char *quarantine, struct sb_strv *moved, struct sb_strv *skipped);
 void sandbox_protect_free(struct sandbox_protect *p);
+/* Moves one path (absolute, outside any project) into qdir/<its path>,
+ * as the sweep does: never through a symbolic link (path is then listed
+ * in skipped). moved gets "path -> destination". 0 or HUSH_E*. */
+int sandbox_quarantine_path(const char *path, const char *qdir, struct sb_strv *moved,
+			    struct sb_strv *skipped);
 /* Renames name in directory dirfd to name.hush-quarantine (or
  * name.hush-quarantine.N, the first free one), whose name goes to dest[n].
  * 0 or HUSH_E*. */
