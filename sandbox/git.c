@@ -258,7 +258,7 @@ static const struct {
 	{ "diff", 's', "textconv" },      { "diff", 's', "command" },
 	{ "merge", 's', "driver" },       { "difftool", '*', "" },
 	{ "mergetool", '*', "" },         { "sequence", '*', "editor" },
-	{ "gpg", '*', "program" },        { "uploadpack", '*', "packobjectshook" },
+	{ "gpg", '*', "" },               { "uploadpack", '*', "packobjectshook" },
 	{ "remote", 's', "uploadpack" },  { "remote", 's', "receivepack" },
 	{ "remote", 's', "vcs" },         { "submodule", 's', "update" },
 	{ "protocol", '*', "allow" },     { "web", '-', "browser" },
@@ -269,6 +269,11 @@ static const struct {
 	{ "tar", 's', "command" },        { "trailer", 's', "command" },
 	{ "trailer", 's', "cmd" },        { "lfs", '*', "" },
 	{ "ssh", '-', "variant" },        { "extensions", '-', "worktreeconfig" },
+	/* where the human's fetch and push go, with their credentials */
+	{ "remote", 's', "url" },         { "remote", 's', "pushurl" },
+	{ "remote", 's', "proxy" },       { "url", 's', "" },
+	{ "http", '*', "" },              { "init", '-', "templatedir" },
+	{ "core", '-', "attributesfile" }, { "extensions", '-', "partialclone" },
 };
 
 bool sandbox_git_key_runs_code(const char *section, const char *sub, const char *key)
@@ -639,6 +644,110 @@ static int push_new(struct sb_strv *v, const char *p)
 	return sb_strv_has(v, p) ? 0 : sb_strv_push(v, p);
 }
 
+/* ---- files in the work tree that a git config names ---- */
+
+/* base + "/" + rel with "." and ".." resolved lexically into out[n]; an
+ * absolute rel stands alone. 0, or -1 when too long or above "/". */
+static int join_path(const char *base, const char *rel, char *out, size_t n)
+{
+	char tmp[PATH_MAX];
+	if (xsnprintf(tmp, sizeof(tmp), "%s%s%s", rel[0] == '/' ? "" : base,
+		      rel[0] == '/' ? "" : "/", rel) < 0)
+		return -1;
+	size_t o = 0;
+	for (char *save = NULL, *c = strtok_r(tmp, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
+		if (!strcmp(c, "."))
+			continue;
+		if (!strcmp(c, "..")) {
+			while (o > 0 && out[o - 1] != '/')
+				o--;
+			if (o == 0)
+				return -1;
+			o--;
+			continue;
+		}
+		size_t l = strlen(c);
+		if (o + 1 + l + 1 > n)
+			return -1;
+		out[o++] = '/';
+		memcpy(out + o, c, l);
+		o += l;
+	}
+	if (o == 0 && n > 1)
+		out[o++] = '/';
+	out[o] = '\0';
+	return 0;
+}
+
+struct named_ctx {
+	struct sandbox_git *g;
+	const char *project, *worktree, *confdir;
+	int depth;
+	int r;
+};
+
+static int protect_named(struct sandbox_git *g, const char *project, const char *worktree,
+			 const char *conf, int depth);
+
+/* One path a config value names: bound read-only when it exists inside the
+ * project, swept at the end when it appears there. */
+static void named_path(struct named_ctx *c, const char *base, const char *word)
+{
+	char p[PATH_MAX];
+	struct stat st;
+	if (c->r || join_path(base, word, p, sizeof(p)) || !sandbox_path_under(p, c->project) ||
+	    !strcmp(p, c->project))
+		return;
+	c->r = lstat(p, &st) == 0 ? push_new(&c->g->ro, p) : push_new(&c->g->absent, p);
+}
+
+static int named_cb(void *ctx, const char *section, const char *sub, const char *key,
+		    const char *value)
+{
+	struct named_ctx *c = ctx;
+	if (!value || !sandbox_git_key_runs_code(section, sub, key))
+		return 0;
+	bool include = !strcmp(section, "include") || !strcmp(section, "includeif");
+	if (include && !strcmp(key, "path")) {
+		/* relative to the file that includes it; and what it includes */
+		char p[PATH_MAX];
+		named_path(c, c->confdir, value);
+		if (c->depth < 4 && join_path(c->confdir, value, p, sizeof(p)) == 0 && !c->r)
+			c->r = protect_named(c->g, c->project, c->worktree, p, c->depth + 1);
+		return 0;
+	}
+	/* a command or a path: every word that is a path counts, relative to
+	 * the top of the work tree, where git runs them */
+	char buf[4096];
+	snprintf(buf, sizeof(buf), "%s", value[0] == '!' ? value + 1 : value);
+	for (char *save = NULL, *w = strtok_r(buf, " \t\"'=;|&()<>", &save); w;
+	     w = strtok_r(NULL, " \t\"'=;|&()<>", &save))
+		if (strchr(w, '/') || !strcmp(key, "hookspath") || !strcmp(key, "attributesfile"))
+			named_path(c, c->worktree, w);
+	return 0;
+}
+
+/* The files in the project that the config file conf names (hooksPath,
+ * includes, filter, diff and merge drivers, fsmonitor, ...): an agent that
+ * rewrote them would have the human's next git run its code. */
+static int protect_named(struct sandbox_git *g, const char *project, const char *worktree,
+			 const char *conf, int depth)
+{
+	char *text = NULL;
+	size_t len = 0;
+	if (file_read_all(conf, 1024 * 1024, true, &text, &len) != 0)
+		return 0;
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof(dir), "%s", conf);
+	char *sl = strrchr(dir, '/');
+	if (sl && sl != dir)
+		*sl = '\0';
+	struct named_ctx c = { g, project, worktree, dir, depth, 0 };
+	sandbox_git_config_parse(text, len, named_cb, &c);
+	free(text);
+	return c.r;
+}
+
 int sandbox_git_protect(struct sandbox_git *g, const char *project, const char *stop)
 {
 	int r = sandbox_git_find(g, project, stop);
@@ -663,6 +772,9 @@ int sandbox_git_protect(struct sandbox_git *g, const char *project, const char *
 				r = push_new(&g->ro, p);
 			else if (f == 0 || f == 2 || (f == 1) == own_common)
 				r = push_new(&g->absent, p);
+			if (there && r == 0 && (f == 1 || f == 2))
+				r = protect_named(g, project, g->d[i].worktree ? g->d[i].worktree : gd,
+						  p, 0);
 		}
 		if (r == 0 && own_common && xsnprintf(p, sizeof(p), "%s/hooks", gd) == 0) {
 			if (lstat(p, &st) != 0)

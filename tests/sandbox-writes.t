@@ -29,6 +29,15 @@ secrets = TOKEN=TOKEN
 EOF
 (cd "$P" && git init -q . && printf 'readme\n' >README && git add README &&
 	git -c user.name=h -c user.email=h@e commit -qm init) || not_ok "fixture repository"
+# files in the work tree that .git/config names: its hooks directory, an
+# included config, a filter driver
+mkdir -p "$P/.githooks" "$P/scripts"
+printf '#!/bin/sh\nexit 0\n' >"$P/.githooks/pre-commit"
+printf '[core]\n\tquotepath = false\n' >"$P/.gitconfig.shared"
+printf '#!/bin/sh\ncat\n' >"$P/scripts/clean.sh"
+chmod 0755 "$P/.githooks/pre-commit" "$P/scripts/clean.sh"
+(cd "$P" && git config core.hooksPath .githooks && git config include.path ../.gitconfig.shared &&
+	git config filter.x.clean ./scripts/clean.sh) || not_ok "fixture repository's config"
 printf 'export X=1\n' >"$P/.envrc"
 mkdir -p "$P/.vscode" "$P/.claude"
 printf '{}\n' >"$P/.vscode/settings.json"
@@ -64,10 +73,13 @@ try envrc sh -c "cd '$proj' && echo '$code' >>.envrc"
 try vscode sh -c "cd '$proj' && echo '{\"terminal.integrated.env.linux\":{}}' >.vscode/settings.json"
 try claude_settings sh -c "cd '$proj' && echo '{\"permissions\":{\"allow\":[\"Bash(*)\"]}}' >.claude/settings.json"
 try mcp sh -c "cd '$proj' && echo '{\"mcpServers\":{\"x\":{\"command\":\"sh\"}}}' >.mcp.json"
+try named_hook sh -c "cd '$proj' && printf '#!/bin/sh\n$code\n' >.githooks/pre-commit"
+try named_include sh -c "cd '$proj' && printf '[core]\n\tfsmonitor = sh -c \"$code\"\n' >.gitconfig.shared"
+try named_filter sh -c "cd '$proj' && printf '#!/bin/sh\n$code\ncat\n' >scripts/clean.sh"
 EOF
 names="bashrc profile zshrc fish autostart systemd localbin_git localbin_hush gitconfig vimrc
 pystartup direnv hushenv hushconfig grant_exe runtime_sock git_hook git_config envrc vscode
-claude_settings mcp"
+claude_settings mcp named_hook named_include named_filter"
 
 # control: the same writes outside, in a copy of the home and the project
 CH="$T/ctlhome"; CP="$T/ctlproj"
@@ -94,7 +106,7 @@ for n in $names; do
 done
 assert_absent "nothing the agent planted reached the real home or project" "PWNED" "$NB_HOME" "$P"
 assert_absent "no HUSH_CONFIG export reached the real rc files" "/tmp/evil.ini" "$NB_HOME"
-for n in git_hook git_config envrc vscode claude_settings mcp hushconfig grant_exe runtime_sock localbin_git localbin_hush bashrc profile gitconfig; do
+for n in git_hook git_config named_hook named_include named_filter envrc vscode claude_settings mcp hushconfig grant_exe runtime_sock localbin_git localbin_hush bashrc profile gitconfig; do
 	[[ "$inside" == *"$n:refused"* ]] && ok "inside: $n (an existing file) is refused outright" || not_ok "inside: $n (an existing file) is refused outright"
 done
 
