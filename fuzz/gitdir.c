@@ -26,7 +26,7 @@ static int count_cb(void *ctx, const char *section, const char *sub, const char 
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (size < 1 || size > SANDBOX_GIT_FILE_MAX * 16)
+	if (size < 1 || size > 64 * 1024)
 		return 0;
 	const char *buf = (const char *)data + 1;
 	size_t len = size - 1;

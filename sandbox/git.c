@@ -589,6 +589,12 @@ static int walk_nested(struct gwalk *w, const char *dir, unsigned depth)
 		}
 		if (!S_ISDIR(st.st_mode))
 			continue;
+		if (looks_like_gitdir(p)) {
+			/* a bare repository inside the project (one an agent made of
+			 * a source directory): any git started below uses it */
+			r = add_gitdir(w->g, p, NULL, p, 0);
+			continue;
+		}
 		if (depth + 1 >= SANDBOX_GIT_WALK_DEPTH) {
 			w->g->truncated = true;
 			continue;

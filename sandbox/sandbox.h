@@ -313,7 +313,7 @@ int sandbox_run(const struct sandbox_spec *s, int *status, char *err, size_t n);
 #define SANDBOX_GIT_MAX_HOPS 4            /* .git file -> .git file chains */
 #define SANDBOX_GIT_WALK_DEPTH 12         /* levels searched for nested .git */
 #define SANDBOX_GIT_WALK_ENTRIES 200000
-#define SANDBOX_GIT_FILE_MAX 4096         /* a .git, commondir or gitdir file */
+#define SANDBOX_GIT_FILE_MAX (1024 * 1024) /* a .git, commondir or gitdir file: git's own limit for .git files */
 #define SANDBOX_GIT_CONFIG_MAX (1u << 20)
 #define SANDBOX_GIT_INDEX_MAX (512u << 20)
 #define SANDBOX_GIT_INDEX_ENTRIES 10000000u

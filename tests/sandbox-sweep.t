@@ -264,3 +264,29 @@ o=$(sb "$P" -- true 2>&1)
 touch "$SBX/go"
 wait "$bg"
 like "the running session sweeps at its own end" "$(cat "$T/live.out")" "removed $P/.env from the git index"
+
+# --- git directories git finds that are not named .git ---
+# a source directory made into a bare repository (HEAD, objects/, refs/,
+# config with core.fsmonitor): git started there uses its config
+BARE='mkdir -p src/objects src/refs && echo x >src/main.c && echo "ref: refs/heads/master" >src/HEAD &&
+	printf "[core]\n\trepositoryformatversion = 0\n\tbare = false\n\tworktree = .\n\tfsmonitor = \"echo PWNED >>'"$PW"'; false\"\n" >src/config'
+# a .git file padded past 4096 bytes with newlines: git still follows it
+BIG='mkdir -p pkg gd/objects gd/refs && echo "ref: refs/heads/main" >gd/HEAD &&
+	printf "[core]\n\tfsmonitor = echo PWNED >>'"$PW"'\n" >gd/config &&
+	{ printf "gitdir: ../gd"; head -c 5000 /dev/zero | tr "\0" "\n"; } >pkg/.git'
+human_status() { (cd "$1" && as_nobody sh -c 'git status --short >/dev/null 2>&1'); }
+for kind in BARE BIG; do
+	sub=$([ $kind = BARE ] && echo src || echo pkg)
+	CP="$T/ctl-$kind"; control_copy "$CP"
+	(cd "$CP" && as_nobody sh -c "${!kind}") >/dev/null 2>&1
+	human_status "$CP/$sub"
+	[ -s "$PW" ] && ok "control ($kind): outside, the human's git status in $sub/ runs the agent's fsmonitor" ||
+		not_ok "control ($kind): outside, the human's git status in $sub/ runs the agent's fsmonitor"
+	rm -f "$PW"
+	o=$(sb "$P" -- sh -c "${!kind} && echo made" 2>&1)
+	like "inside ($kind): the agent makes it" "$o" "made"
+	human_status "$P/$sub"
+	[ ! -e "$PW" ] && ok "after the session ($kind): the human's git status in $sub/ runs nothing planted" ||
+		{ not_ok "after the session ($kind): the human's git status in $sub/ runs nothing planted"; echo "#   $o" | head -3; }
+	rm -rf "$P/src" "$P/pkg" "$P/gd" "$PW"
+done
