@@ -269,10 +269,9 @@ static const struct {
 	{ "tar", 's', "command" },        { "trailer", 's', "command" },
 	{ "trailer", 's', "cmd" },        { "lfs", '*', "" },
 	{ "ssh", '-', "variant" },        { "extensions", '-', "worktreeconfig" },
-	/* where the human's fetch and push go, with their credentials */
-	{ "remote", 's', "url" },         { "remote", 's', "pushurl" },
-	{ "remote", 's', "proxy" },       { "url", 's', "" },
-	{ "http", '*', "" },              { "init", '-', "templatedir" },
+	/* a proxy that sees the human's credentials (with sslVerify off) */
+	{ "remote", 's', "proxy" },       { "http", '*', "" },
+	{ "init", '-', "templatedir" },
 	{ "core", '-', "attributesfile" }, { "extensions", '-', "partialclone" },
 };
 
