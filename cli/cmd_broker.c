@@ -441,6 +441,35 @@ int cmd_run_as_link(int argc, char **argv)
 
 /* --- pending / approve / deny --- */
 
+/* One pending request, one line. Everything but the id and the grant's
+ * own command comes from the requester: escaped, so it cannot fake lines
+ * or escapes. */
+static void print_pending(const struct proto_pending_item *it)
+{
+	char age[32], shown[1024];
+	format_duration(it->age, age, sizeof(age));
+	printf("%llu  grant=%s  %s", (unsigned long long)it->id, it->grant, it->command);
+	for (size_t k = 0; k < it->argc; k++) {
+		str_display(it->argv[k], shown, sizeof(shown));
+		printf(" %s", shown);
+	}
+	str_display(it->cwd, shown, sizeof(shown));
+	printf("  cwd=%s", shown);
+	str_display(it->exe[0] ? it->exe : "?", shown, sizeof(shown));
+	printf("  pid=%u (%s)  age=%s\n", it->pid, shown, age);
+}
+
+static void fetch_pending(struct proto_pending *p)
+{
+	struct proto_control ctl = { .id = 0 };
+	uint8_t *body;
+	size_t blen;
+	uint8_t rt = control_or_die(MSG_PENDING, &ctl, &body, &blen);
+	if (rt != MSG_PENDING_REPLY || proto_dec_pending(body, blen, p))
+		die("malformed reply from the broker");
+	free(body);
+}
+
 int cmd_pending(int argc, char **argv)
 {
 	if (want_help(argc, argv)) {
@@ -452,33 +481,12 @@ int cmd_pending(int argc, char **argv)
 	}
 	if (argc > 1)
 		die_usage("pending", "unexpected argument '%s'", argv[1]);
-	struct proto_control ctl = { .id = 0 };
-	uint8_t *body;
-	size_t blen;
-	uint8_t rt = control_or_die(MSG_PENDING, &ctl, &body, &blen);
 	struct proto_pending p;
-	if (rt != MSG_PENDING_REPLY || proto_dec_pending(body, blen, &p))
-		die("malformed reply from the broker");
-	free(body);
+	fetch_pending(&p);
 	if (p.n == 0)
 		printf("no pending requests\n");
-	for (size_t i = 0; i < p.n; i++) {
-		struct proto_pending_item *it = &p.items[i];
-		char age[32];
-		format_duration(it->age, age, sizeof(age));
-		/* everything but the id and the grant's own command comes from
-		 * the requester: escaped, so it cannot fake lines or escapes */
-		char shown[1024];
-		printf("%llu  grant=%s  %s", (unsigned long long)it->id, it->grant, it->command);
-		for (size_t k = 0; k < it->argc; k++) {
-			str_display(it->argv[k], shown, sizeof(shown));
-			printf(" %s", shown);
-		}
-		str_display(it->cwd, shown, sizeof(shown));
-		printf("  cwd=%s", shown);
-		str_display(it->exe[0] ? it->exe : "?", shown, sizeof(shown));
-		printf("  pid=%u (%s)  age=%s\n", it->pid, shown, age);
-	}
+	for (size_t i = 0; i < p.n; i++)
+		print_pending(&p.items[i]);
 	proto_pending_free(&p);
 	return 0;
 }
@@ -493,11 +501,40 @@ static uint64_t parse_id(const char *cmd, const char *s)
 	return v;
 }
 
+/* hush approve without an ID: the one pending request, shown and
+ * confirmed on the terminal, so that what is approved is what the human
+ * read (a request swapped in meanwhile has another ID and is refused). */
+static uint64_t confirm_only_pending(void)
+{
+	struct proto_pending p;
+	fetch_pending(&p);
+	if (p.n != 1) {
+		proto_pending_free(&p);
+		die_status(p.n ? 2 : 1, p.n ? "name one: hush approve ID (see hush pending)" : NULL,
+			   "approve: %s", p.n ? "several requests are pending" : "no request is pending");
+	}
+	uint64_t id = p.items[0].id;
+	if (!isatty(0)) {
+		proto_pending_free(&p);
+		die_status(2, "name it: hush approve ID (see hush pending)",
+			   "approve: without a terminal to ask on, the request must be named");
+	}
+	print_pending(&p.items[0]);
+	proto_pending_free(&p);
+	printf("Approve request %llu (y/N): ", (unsigned long long)id);
+	fflush(stdout);
+	char line[16] = "";
+	if (!fgets(line, sizeof(line), stdin) || (line[0] != 'y' && line[0] != 'Y'))
+		die_status(1, NULL, "approve: not approved");
+	return id;
+}
+
 int cmd_approve(int argc, char **argv)
 {
 	if (want_help(argc, argv)) {
 		printf("usage: hush approve [ID] [--for DURATION]\n\n"
-		       "Approves a pending request (without ID: the only pending one).\n"
+		       "Approves a pending request. Without ID, on a terminal: shows the only\n"
+		       "pending one and asks (y/N), then approves exactly that one.\n"
 		       "--for 10m also approves further runs of the same grant in the same\n"
 		       "directory for that long.\n");
 		return 0;
@@ -516,6 +553,8 @@ int cmd_approve(int argc, char **argv)
 			die_usage("approve", "unexpected argument '%s'", argv[i]);
 		}
 	}
+	if (!ctl.id)
+		ctl.id = confirm_only_pending();
 	return simple_control_with(MSG_APPROVE, &ctl);
 }
 

@@ -113,7 +113,12 @@ like "status counts the pending request" "$(nbh status)" "pending: 1"
 out=$(nbh run --grant quick -- show 2>/dev/null); rc=$?
 is "a waiting request does not block other clients" "$rc" 0
 like "the other client got its secret meanwhile" "$out" "SECRET-OK"
-o=$(nbh approve); is "hush approve (the only pending one)" "$?" 0
+nbh approve </dev/null >/dev/null 2>"$T/err"; is "hush approve without an ID and no terminal: exit 2" "$?" 2
+like "... it says to name the request" "$(cat "$T/err")" "hint: name it: hush approve ID"
+tty_out="$NB_HOME/approve.tty"
+nb python3 "$HUSH_SRC/tests/drive_tty.py" "$tty_out" "y" -- "$NB_BIN/hush" approve
+is "hush approve on a terminal: shows the only pending one, y approves it" "$?" 0
+like "... it showed the request before asking" "$(cat "$tty_out")" "grant=term  $TOOLS/show.*Approve request [0-9]+ \\(y/N\\): "
 wait "$BG"; rc=$?
 is "approved terminal request runs" "$rc" 0
 like "and gets the secret" "$(cat "$T/bg.out")" "SECRET-OK"
@@ -137,7 +142,8 @@ check_fail "denied request got nothing" grep -q SECRET-OK "$T/bg.out"
 nbh run --grant termalways -- show >"$T/bg.out" 2>&1 &
 BG=$!
 check "always grant waits" wait_for has_pending termalways
-nbh approve --for 1h >/dev/null; is "hush approve --for 1h" "$?" 0
+id=$(nbh pending | awk '{print $1}')
+nbh approve "$id" --for 1h >/dev/null; is "hush approve ID --for 1h" "$?" 0
 wait "$BG"; is "approved run completes" "$?" 0
 out=$(nbh run --grant termalways -- show 2>/dev/null); rc=$?
 is "--for covers later runs of an always grant" "$rc" 0

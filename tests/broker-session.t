@@ -67,7 +67,7 @@ like "and how to approve" "$(cat "$W/in.err")" "waiting for approval: from a ter
 out=$(nbh run -- show 2>/dev/null); rc=$?
 is "control: meanwhile an outside request gets the dialog" "$(asks)" 2
 is "control: and runs" "$rc" 0
-nbh approve >/dev/null; is "hush approve from outside" "$?" 0
+nbh approve "$(nbh pending | awk '{print $1}')" >/dev/null; is "hush approve from outside" "$?" 0
 wait "$SB"
 like "the approved request ran inside the sandbox" "$(cat "$W/in.out")" "SECRET-OK"$'\n'"rc=0"
 like "the audit line records the fallback" "$(nbh audit --json | grep '"grant":"desk"' | grep -v '"approved_by":"ui"' | tail -1)" \
@@ -99,7 +99,7 @@ if wait_for sessions_are 1; then
 	check "then even an outside request waits for hush approve" wait_for has_pending
 	is "the dialog was not run" "$(asks)" "$n"
 	like "the requester is told why" "$(cat "$T/err")" "no desktop dialog for this request: a sandbox without its own pid namespace shares the display"
-	nbh approve >/dev/null
+	nbh approve "$(nbh pending | awk '{print $1}')" >/dev/null
 	wait "$RJ"; is "approved from the terminal, it runs" "$?" 0
 else
 	not_ok "a --no-userns sandbox with the display registers its session"

@@ -10,41 +10,7 @@ V="$HUSH_HOME/vault"
 C=$(canary)
 PW="tty-pass-$RANDOM$RANDOM"
 
-# drive_tty.py OUT ANSWERS -- CMD...: runs CMD on a new pseudo-terminal; each time
-# the output so far ends with a prompt (": ", written by hush only once echo
-# is off), writes the next answer and a newline. Saves the whole terminal transcript to OUT, exits with CMD's status.
-cat >"$T/drive_tty.py" <<'EOF'
-import os, pty, select, sys
-out, answers = sys.argv[1], sys.argv[2].split('\x1f') if sys.argv[2] else []
-cmd = sys.argv[4:]
-pid, fd = pty.fork()
-if pid == 0:
-    os.execv(cmd[0], cmd)
-buf = b''
-seen = 0
-stuck = False
-while True:
-    r, _, _ = select.select([fd], [], [], 30)   # a safety net, not a measurement
-    if not r:
-        stuck = True
-        break
-    try:
-        d = os.read(fd, 4096)
-    except OSError:
-        break
-    if not d:
-        break
-    buf += d
-    if buf.endswith(b': ') and answers and len(buf) > seen:
-        seen = len(buf) + 1
-        os.write(fd, answers.pop(0).encode() + b'\n')
-if stuck:
-    os.kill(pid, 9)   # waiting for input nobody gives: fail, do not hang
-_, st = os.waitpid(pid, 0)
-open(out, 'wb').write(buf)
-sys.exit(os.WEXITSTATUS(st) if os.WIFEXITED(st) else 128)
-EOF
-tty_run() { local out="$1" ans="$2"; shift 2; python3 "$T/drive_tty.py" "$out" "$ans" -- "$@"; }
+tty_run() { local out="$1" ans="$2"; shift 2; python3 "$HUSH_SRC/tests/drive_tty.py" "$out" "$ans" -- "$@"; }
 SEP=$'\x1f'
 
 # init: the new passphrase is asked twice; a mismatch creates nothing.
