@@ -218,7 +218,10 @@ bool sandbox_git_path_hidden(const struct sandbox_git_hide *h, const char *workt
  *   core.fsmonitor=false (the only program index reading can start),
  *   core.hooksPath=/dev/null (post-index-change and every other hook),
  *   core.pager=cat and --no-pager, gc.auto=0 and maintenance.auto=false
- *   (no background git gc), core.untrackedCache=false, core.splitIndex=false;
+ *   (no background git gc), core.untrackedCache=false, core.splitIndex=false,
+ *   protocol.allow=never and GIT_ALLOW_PROTOCOL=none (no transport at all:
+ *   a partial clone's lazy fetch of a missing object would run the
+ *   repository's remote.*.uploadpack);
  * - only ls-files and rm --cached -f run: neither reads a work tree file
  *   (-f skips the up-to-date check that would hash it and run a clean
  *   filter), neither diffs (no textconv, no external diff), neither talks
@@ -241,11 +244,13 @@ static int run_git(const char *git, const char *gitdir, const char *worktree,
 	char *envp[] = { "PATH=/usr/bin:/bin", "LC_ALL=C", "HOME=/nonexistent",
 			 "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null",
 			 "GIT_TERMINAL_PROMPT=0", "GIT_LITERAL_PATHSPECS=1", "GIT_PAGER=cat",
+			 "GIT_ALLOW_PROTOCOL=none", "GIT_PROTOCOL_FROM_USER=0",
 			 e_dir, e_wt, NULL };
 	const char *fixed[] = { git, "--no-pager", "-c", "core.fsmonitor=false", "-c",
 				"core.hooksPath=/dev/null", "-c", "core.pager=cat", "-c",
 				"gc.auto=0", "-c", "maintenance.auto=false", "-c",
-				"core.untrackedCache=false", "-c", "core.splitIndex=false" };
+				"core.untrackedCache=false", "-c", "core.splitIndex=false", "-c",
+				"protocol.allow=never" };
 	const char *argv[64];
 	size_t ac = 0;
 	for (size_t i = 0; i < ARRAY_LEN(fixed); i++)

@@ -36,6 +36,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <linux/capability.h>
+#include <linux/keyctl.h>
 #include <linux/magic.h>
 #include <linux/securebits.h>
 
@@ -116,6 +117,7 @@ enum step {
 	ST_SECCOMP,
 	ST_SOCKETS,
 	ST_NET,
+	ST_KEYRING,
 	ST_EXEC,
 };
 
@@ -139,6 +141,7 @@ static const char *step_text(int s)
 	case ST_PROTECT: return "making a path never writable";
 	case ST_PROC: return "mounting /proc for the pid namespace";
 	case ST_NET: return "setting up the network (proxy-only)";
+	case ST_KEYRING: return "giving the agent a session keyring of its own";
 	case ST_LOCK: return "locking the masks in a nested namespace";
 	case ST_CHDIR: return "entering the working directory";
 	case ST_CAPS: return "dropping capabilities";
@@ -357,6 +360,12 @@ static _Noreturn void agent_exec(const struct sandbox_spec *s, int rfd, int sync
 	}
 	if (chdir(s->cwd) != 0)
 		fail_child(rfd, ST_CHDIR, s->cwd);
+	/* a session keyring of its own: the keys of the human's login
+	 * session (keyctl padd ... @s, Kerberos and cifs credentials) are
+	 * not possessed by the agent (the user keyring belongs to the outer
+	 * user namespace already) */
+	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 && errno != ENOSYS)
+		fail_child(rfd, ST_KEYRING, NULL);
 	if (s->userns) {
 		if (prctl(PR_SET_SECUREBITS, SECBIT_NOROOT | SECBIT_NOROOT_LOCKED |
 					     SECBIT_NO_SETUID_FIXUP | SECBIT_NO_SETUID_FIXUP_LOCKED |

@@ -236,3 +236,17 @@ else
 fi
 o=$(as_nobody sh -c "printf '# x\n' >> '$cfg' && echo WROTE" 2>&1)
 like "control: outside the sandbox the user can write the config" "$o" WROTE
+
+# --- the kernel session keyring: keys of the human's login session (keyctl
+# padd ... @s, Kerberos/cifs credentials) must not be possessed inside
+if [ "$(uname -m)" = x86_64 ]; then
+	cp "$HUSH_SRC/tests/keyring_probe.py" "$NB_BIN/" && chmod 0644 "$NB_BIN/keyring_probe.py"
+	K=$(canary)
+	o=$(cd "$P" && as_nobody python3 "$NB_BIN/keyring_probe.py" plant "$K" python3 "$NB_BIN/keyring_probe.py" read 2>&1)
+	like "control: in the human's session the key is readable" "$o" "$K"
+	o=$(cd "$P" && as_nobody python3 "$NB_BIN/keyring_probe.py" plant "$K" "$NB_BIN/hush" sandbox -- python3 "$NB_BIN/keyring_probe.py" read 2>&1)
+	like "inside hush sandbox the session keyring is the sandbox's own" "$o" "unreachable: "
+	[[ "$o" != *"$K"* ]] && ok "... and the key's value never reached the agent" || not_ok "... and the key's value never reached the agent"
+else
+	skip "the keyring probe's system call numbers are for x86_64"
+fi
