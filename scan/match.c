@@ -25,7 +25,7 @@ static pthread_once_t table_once = PTHREAD_ONCE_INIT;
 /* Words every secret-looking name contains (see scan_name_is_secret):
  * assignments are looked at only within NAME_WINDOW bytes after one. */
 static const char *const name_words[] = { "token", "secret", "pass", "key", "auth",
-					  "credential", "bearer", "webhook", "pw" };
+					  "cred", "bearer", "webhook", "pw" };
 #define NAME_WORD_ID 0x10000u
 #define NAME_WINDOW 256
 
@@ -207,7 +207,7 @@ bool scan_name_is_secret(const char *name, size_t len)
 		"token", "secret", "password", "passwd", "passphrase", "pwd", "apikey",
 		"privatekey", "accesskey", "secretkey", "authkey", "signingkey", "encryptionkey",
 		"masterkey", "accountkey", "sessionkey", "appkey", "licensekey", "keydata",
-		"credential", "authorization", "bearer", "webhookurl",
+		"credential", "creds", "authorization", "bearer", "webhookurl",
 	};
 	bool hit = false;
 	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]) && !hit; i++)
@@ -218,7 +218,10 @@ bool scan_name_is_secret(const char *name, size_t len)
 	if (!hit)
 		return false;
 	static const char *const no_sub[] = { "public", "publishable", "tokeniz", "maxtoken",
-					      "tokencount", "tokenlimit", "author" };
+					      "tokencount", "tokenlimit", "author", "nexttoken",
+					      "pagetoken", "continuationtoken", "outputtoken",
+					      "inputtoken", "synctoken", "idempotencytoken", "csrf",
+					      "xsrf", "authenticitytoken" };
 	for (size_t i = 0; i < sizeof(no_sub) / sizeof(no_sub[0]); i++)
 		if (strstr(nm, no_sub[i]))
 			return false;
@@ -259,8 +262,8 @@ bool scan_value_is_placeholder(const char *v, size_t len)
 		return true;
 	if (v[0] == '$' || v[0] == '%' || (v[0] == '<' && v[len - 1] == '>'))
 		return true;
-	if (len >= 4 && v[0] == '{' && v[1] == '{')
-		return true;
+	if (len >= 4 && v[0] == '{' && (v[1] == '{' || v[len - 1] == '}'))
+		return true; /* {{ template }}, {.jsonPath} */
 	size_t same = 1;
 	for (size_t i = 1; i < len; i++)
 		if (v[i] == v[0])
@@ -334,12 +337,54 @@ static bool known_example(const char *v, size_t n)
 	return false;
 }
 
+/* A reference rather than a value, quoted or not: a dotted path whose
+ * parts start with a letter (self.password, oauth2client.client.Creds,
+ * Jobs[-1].JobId: an index may follow a part), or a type expression
+ * (list[V1ObjectReference]); not when a part is long and random
+ * (s.ZC9Ecf4M5g9o34Q6RkzGsj0z). */
+static bool dotted_reference(const char *v, size_t n)
+{
+	if (!n || !(isalpha((unsigned char)v[0]) || v[0] == '_'))
+		return false;
+	size_t k = 0, parts = 0;
+	while (k < n) {
+		size_t ps = k;
+		if (!(isalpha((unsigned char)v[k]) || v[k] == '_'))
+			return false;
+		size_t up = 0, low = 0, dig = 0;
+		while (k < n && (isalnum((unsigned char)v[k]) || v[k] == '_')) {
+			up += isupper((unsigned char)v[k]) != 0;
+			low += islower((unsigned char)v[k]) != 0;
+			dig += isdigit((unsigned char)v[k]) != 0;
+			k++;
+		}
+		size_t pl = k - ps;
+		if (pl >= 16 && dig >= 2 && ((up >= 3 && low >= 3) || (pl >= 24 && dig >= 3)) &&
+		    scan_entropy(v + ps, pl) >= 3.8)
+			return false;
+		parts++;
+		if (k < n && v[k] == '[') {
+			const char *cl = memchr(v + k, ']', n - k);
+			if (!cl)
+				return false;
+			k = (size_t)(cl - v) + 1;
+			if (k == n)
+				return true; /* list[T], Jobs[-1] */
+		}
+		if (k == n)
+			break;
+		if (v[k] != '.' || k + 1 == n)
+			return false;
+		k++;
+	}
+	return parts >= 2;
+}
+
 /* An unquoted value that names something rather than holding it: a
- * CONSTANT_NAME, a dotted path (self.password, config.api.key), an
- * expression piece. */
+ * CONSTANT_NAME, a dotted path, an expression piece. */
 static bool looks_like_identifier(const char *v, size_t n)
 {
-	bool lower = false, us = false, dot = false;
+	bool lower = false, us = false;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)v[i];
 		if (c == '[' || c == ']' || c == '{' || c == '}' || c == '<' || c == '>' || c == '*' ||
@@ -347,21 +392,20 @@ static bool looks_like_identifier(const char *v, size_t n)
 			return true;
 		lower |= c >= 'a' && c <= 'z';
 		us |= c == '_';
-		dot |= c == '.';
 	}
 	if (!lower && us)
 		return true; /* UPPER_SNAKE_CASE constant */
-	if (dot && (isalpha((unsigned char)v[0]) || v[0] == '_')) {
-		/* a.b.c where every part starts with a letter: a reference */
-		bool part_start = true;
-		for (size_t i = 0; i < n; i++) {
-			if (part_start && !(isalpha((unsigned char)v[i]) || v[i] == '_'))
-				return false;
-			part_start = v[i] == '.';
-		}
-		return true;
-	}
-	return false;
+	return dotted_reference(v, n);
+}
+
+/* "user:password" with a placeholder password: a sample. */
+static bool placeholder_pair(const char *v, size_t n)
+{
+	const char *c = NULL;
+	for (size_t i = n; i > 0 && !c; i--)
+		if (v[i - 1] == ':')
+			c = v + i - 1;
+	return c && c > v && scan_value_is_placeholder(c + 1, n - (size_t)(c + 1 - v));
 }
 
 /* In source code a string literal must look machine-made: upper and lower
@@ -494,8 +538,17 @@ static int judge_value(const char *d, size_t len, size_t ns, size_t ne, size_t v
 		ve = v;
 		while (ve < len && !isspace((unsigned char)d[ve]) && d[ve] != ',' && d[ve] != ';' &&
 		       d[ve] != ')' && d[ve] != '}' && d[ve] != ']' && d[ve] != '"' && d[ve] != '\'' &&
-		       ve - vs < 1024)
-			ve++;
+		       !(d[ve] == '\\' && ve + 1 < len && strchr("nrt", d[ve + 1])) && ve - vs < 1024)
+			ve++; /* (a \n escape ends it: "config": "TOKEN=...\nNEXT=1") */
+		/* x64-uwp=fail: an assignment inside, not a value */
+		const char *eq = memchr(d + vs, '=', ve - vs);
+		if (eq && eq + 2 < d + ve && !memchr(eq + 1, '=', (size_t)(d + ve - eq - 1))) {
+			const char *w = eq + 1;
+			while (w < d + ve && isalpha((unsigned char)*w))
+				w++;
+			if (w == d + ve)
+				return 0;
+		}
 		/* NAME = a - 1, NAME = b + c: an expression */
 		size_t k = ve;
 		while (k < len && (d[k] == ' ' || d[k] == '\t'))
@@ -509,7 +562,7 @@ static int judge_value(const char *d, size_t len, size_t ns, size_t ne, size_t v
 	    has_token_prefix(val, vn) || known_example(val, vn) || same_name(d + ns, ne - ns, val, vn) ||
 	    base64_of_sample(val, vn))
 		return 0;
-	if (!quoted && looks_like_identifier(val, vn))
+	if ((!quoted && looks_like_identifier(val, vn)) || dotted_reference(val, vn) || placeholder_pair(val, vn))
 		return 0;
 	if (quoted && memchr(val, ' ', vn) && !cred)
 		return 0; /* prose, not a credential */
@@ -552,12 +605,53 @@ static int judge_value(const char *d, size_t len, size_t ns, size_t ne, size_t v
 	return rc;
 }
 
+/* The name a "value" key pairs with: <add key="ApiToken" value="..."/>,
+ * <entry name="db.password" value="..."/>, and a name: line before value:
+ * in YAML or JSON (- name: DB_PASSWORD / value: ...). The last key or name
+ * attribute in the same tag or on this or the line before wins. */
+static bool paired_name(const char *d, size_t ns, size_t *pns, size_t *pne)
+{
+	size_t j = ns;
+	int lines = 0;
+	while (j > 0 && ns - j < 300 && d[j - 1] != '<' && d[j - 1] != '>' && !(d[j - 1] == '\n' && ++lines == 2))
+		j--;
+	bool found = false;
+	for (size_t p = j; p + 4 < ns; p++) {
+		size_t wl = !strncasecmp(d + p, "name", 4) ? 4 : !strncasecmp(d + p, "key", 3) ? 3 : 0;
+		if (!wl || (p > 0 && is_ident((unsigned char)d[p - 1])) || is_ident((unsigned char)d[p + wl]))
+			continue;
+		size_t k = p + wl;
+		if (k < ns && (d[k] == '"' || d[k] == '\''))
+			k++;
+		while (k < ns && (d[k] == ' ' || d[k] == '\t'))
+			k++;
+		if (k >= ns || (d[k] != '=' && d[k] != ':'))
+			continue;
+		k++;
+		while (k < ns && (d[k] == ' ' || d[k] == '\t'))
+			k++;
+		if (k < ns && (d[k] == '"' || d[k] == '\''))
+			k++;
+		size_t a = k;
+		while (k < ns && is_ident((unsigned char)d[k]))
+			k++;
+		if (k - a >= 2) {
+			*pns = a;
+			*pne = k;
+			found = true;
+		}
+	}
+	return found;
+}
+
 /* NAME <op> value at the operator d[os..opend). */
 static int generic_at(const char *d, size_t len, size_t os, size_t opend, unsigned flags,
 		      struct scan_hits *out)
 {
 	size_t ns, ne;
 	if (!name_before(d, os, &ns, &ne))
+		return 0;
+	if (ne - ns == 5 && !strncasecmp(d + ns, "value", 5) && !paired_name(d, ns, &ns, &ne))
 		return 0;
 	/* Go `var apiToken string = "..."`, TypeScript `const apiToken: string =`:
 	 * the name is the word before the type */

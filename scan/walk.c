@@ -49,6 +49,28 @@ static bool in_dir_named(const char *path, const char *dir)
 	return false;
 }
 
+/* Extensions of source code and documentation: there a value is only a
+ * value when it is a string literal. */
+static bool code_or_doc(const char *b)
+{
+	const char *dot = strrchr(b, '.');
+	if (!dot || dot == b)
+		return false;
+	static const char *const ext[] = {
+		"c", "h", "cc", "cpp", "cxx", "hpp", "hh", "hxx", "m", "mm", "go", "rs", "java", "kt",
+		"kts", "scala", "groovy", "gradle", "swift", "cs", "fs", "vb", "py", "pyi", "pyx", "pxd",
+		"rb", "pl", "pm", "pod", "t", "php", "js", "mjs", "cjs", "jsx", "ts", "mts", "cts", "tsx",
+		"vue", "svelte", "lua", "r", "jl", "ex", "exs", "erl", "hrl", "hs", "ml", "mli", "clj",
+		"cljs", "dart", "td", "inc", "def", "s", "asm", "tcl", "el", "vim", "md", "markdown", "rst",
+		"adoc", "html", "htm", "xhtml", "tex", "texi", "map", "d", "nim", "zig", "sol", "f90", "pp", "pas", "dpr", "lpr", "bas", "ps1", "psm1",
+	};
+	for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++)
+		if (!strcasecmp(dot + 1, ext[i]))
+			return true;
+	/* man pages: name.1 ... name.9, name.3pm */
+	return dot[1] >= '1' && dot[1] <= '9' && (dot[2] == 0 || isalpha((unsigned char)dot[2]));
+}
+
 enum scan_credfile scan_credfile_kind(const char *path)
 {
 	const char *b = base_name(path);
@@ -70,7 +92,7 @@ enum scan_credfile scan_credfile_kind(const char *path)
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (!strcmp(b, names[i]))
 			return SCAN_CF_CONFIG;
-	if (has_suffix(b, ".tfvars") || !strncmp(b, "kubeconfig", 10))
+	if (has_suffix(b, ".tfvars") || (!strncmp(b, "kubeconfig", 10) && !code_or_doc(b)))
 		return SCAN_CF_CONFIG;
 	if (!strcmp(b, "credentials") && in_dir_named(path, ".aws"))
 		return SCAN_CF_CONFIG;
@@ -96,31 +118,10 @@ enum scan_credfile scan_credfile_kind(const char *path)
 	if (!strcmp(b, ".vault-token") || !strcmp(b, ".yarnrc") || !strcmp(b, ".yarnrc.yml") ||
 	    !strcmp(b, ".terraformrc"))
 		return SCAN_CF_CONFIG;
-	if (has_suffix(b, ".p12") || has_suffix(b, ".pfx"))
+	size_t bl = strlen(b);
+	if (bl > 4 && (!strcasecmp(b + bl - 4, ".p12") || !strcasecmp(b + bl - 4, ".pfx")))
 		return SCAN_CF_PKCS12;
 	return SCAN_CF_NONE;
-}
-
-/* Extensions of source code and documentation: there a value is only a
- * value when it is a string literal. */
-static bool code_or_doc(const char *b)
-{
-	const char *dot = strrchr(b, '.');
-	if (!dot || dot == b)
-		return false;
-	static const char *const ext[] = {
-		"c", "h", "cc", "cpp", "cxx", "hpp", "hh", "hxx", "m", "mm", "go", "rs", "java", "kt",
-		"kts", "scala", "groovy", "gradle", "swift", "cs", "fs", "vb", "py", "pyi", "pyx", "pxd",
-		"rb", "pl", "pm", "pod", "t", "php", "js", "mjs", "cjs", "jsx", "ts", "mts", "cts", "tsx",
-		"vue", "svelte", "lua", "r", "jl", "ex", "exs", "erl", "hrl", "hs", "ml", "mli", "clj",
-		"cljs", "dart", "td", "inc", "def", "s", "asm", "tcl", "el", "vim", "md", "markdown", "rst",
-		"adoc", "html", "htm", "xhtml", "tex", "texi", "map", "d", "nim", "zig", "sol", "f90", "pp", "pas", "dpr", "lpr", "bas", "ps1", "psm1",
-	};
-	for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++)
-		if (!strcasecmp(dot + 1, ext[i]))
-			return true;
-	/* man pages: name.1 ... name.9, name.3pm */
-	return dot[1] >= '1' && dot[1] <= '9' && (dot[2] == 0 || isalpha((unsigned char)dot[2]));
 }
 
 unsigned scan_file_flags(const char *path)
