@@ -13,6 +13,7 @@
 
 #include "common/err.h"
 #include "scan/match.h"
+#include "scan/relit.h"
 #include "scan/rules.h"
 #include "scan/ruleset.h"
 #include "scan/scan.h"
@@ -192,6 +193,122 @@ static void test_rule_examples(void)
 	ok(scan_bech32_valid(t, strlen(t)), "template {Q} makes a valid Bech32 checksum");
 }
 
+/* --- the literal reader and the windows it gives the ruleset --- */
+static bool has_lit(const struct relit *l, const char *w)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (!strcmp(l->lit[i], w))
+			return true;
+	return false;
+}
+
+#define GENERIC "(?i)[\\w.-]{0,50}?(?:access|auth|(?-i:[Aa]pi|API)|credential|key|passw(?:or)?d|secret|token)" \
+		"(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}" \
+		"([\\w.=-]{10,150}|[a-z0-9][a-z0-9+/]{11,}={0,3})(?:[\\x60'\"\\s;]|\\\\[nr]|$)"
+
+static void test_relit(void)
+{
+	struct relit l;
+	ok(relit_analyse(GENERIC, &l) == 1 && has_lit(&l, "key") && has_lit(&l, "password") &&
+	   has_lit(&l, "passwd") && has_lit(&l, "api") && l.pre == 50 && l.nl == 0 && l.post,
+	   "generic rule: its name words, at most 50 bytes after the start, an operator after (%zu)", l.n);
+	relit_free(&l);
+	ok(relit_analyse("\\bacme_[A-Za-z0-9]{32}\\b", &l) == 1 && l.n == 1 && has_lit(&l, "acme_") && l.pre == 0,
+	   "prefix token: its prefix");
+	relit_free(&l);
+	ok(relit_analyse("(?i)-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----[\\s\\S-]{64,}?KEY-----", &l) == 1 &&
+	   has_lit(&l, "-----begin"), "private key: the BEGIN line");
+	relit_free(&l);
+	ok(relit_analyse("ey[a-zA-Z0-9]{17,}\\.ey[a-zA-Z0-9]{17,}", &l) == 1 && has_lit(&l, ".ey") && l.pre == RELIT_LEN_INF &&
+	   l.nl == 0, "jwt-like: the second part's start, any distance on one line");
+	relit_free(&l);
+	ok(relit_analyse("x(?:ab|cd){2,3}y", &l) == 1 && has_lit(&l, "xababy") && has_lit(&l, "xcdcdcdy"),
+	   "bounded repetition of a small set: every text");
+	relit_free(&l);
+	const char *unread[] = { "(?=abc)abcdef", "(abc)\\1def", "\\p{L}abcdef", "(?x)abc def", "abc(?<=c)def",
+				 "ab", "[a-z]{10}", "abc|[0-9]+", "(abc", "abc)", "a**bcd" };
+	for (size_t i = 0; i < sizeof(unread) / sizeof(unread[0]); i++) {
+		ok(relit_analyse(unread[i], &l) == 0 && l.n == 0, "no literal set: %s", unread[i]);
+		relit_free(&l);
+	}
+}
+
+/* Texts made of name words, operators, quotes, newlines and random runs. */
+static void random_text(char *o, size_t cap)
+{
+	static const char *const parts[] = {
+		"api_key", "API", "token", "Secret", "passwd", "acme_", "ey", ".", "eyJhbGciOiJIUzI1", " = ", ":",
+		"=", " ", "\t", "'", "\"", "\n", "\n\n", ",", ";", "-", "\\n", "keyboard", "monkey", "-----BEGIN ",
+		"PRIVATE KEY-----", "KEY-----",
+	};
+	static const char digits[] = "0123456789";
+	size_t k = 0;
+	while (k + 64 < cap) {
+		if (rnd_from("0123") == '0') {
+			size_t n = 8 + (size_t)(rnd_from(digits) - '0') * 3;
+			for (size_t i = 0; i < n; i++)
+				o[k++] = rnd_from("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+/");
+			continue;
+		}
+		size_t which = (size_t)(rnd_from(digits) - '0') * 10 + (size_t)(rnd_from(digits) - '0');
+		const char *p = parts[which % (sizeof(parts) / sizeof(parts[0]))];
+		size_t n = strlen(p);
+		memcpy(o + k, p, n);
+		k += n;
+	}
+	o[k] = 0;
+}
+
+/* A rule's hits with its regex read for literals (windows) and with the
+ * same regex behind a comment the reader does not take (whole-file
+ * search): the same, on many texts. */
+static void test_windows(void)
+{
+	static const char *const res[] = {
+		GENERIC,
+		"\\bacme_[A-Za-z0-9]{8,}\\b",
+		"(?i)-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY-----[\\s\\S-]{10,}?KEY-----",
+		"ey[a-zA-Z0-9]{5,}\\.ey[a-zA-Z0-9]{3,}",
+		"(?i)(?:token|secret)[\\s\"':=]{1,6}([A-Za-z0-9+/]{8,})",
+		"(?m)^[a-z_]*key\\s*=\\s*(\\S+)$",
+	};
+	int same = 0, total = 0, hits = 0;
+	for (size_t r = 0; r < sizeof(res) / sizeof(res[0]); r++) {
+		char cfg[2][1400];
+		snprintf(cfg[0], sizeof(cfg[0]), "[[rules]]\nid = \"r\"\nregex = '''%s'''\n", res[r]);
+		snprintf(cfg[1], sizeof(cfg[1]), "[[rules]]\nid = \"r\"\nregex = '''(?#whole file)%s'''\n", res[r]);
+		struct scan_ruleset *rs[2] = { NULL, NULL };
+		struct scan_rules_scratch *sc[2] = { NULL, NULL };
+		char err[256] = "";
+		for (int k = 0; k < 2; k++)
+			if (scan_ruleset_parse("w.toml", cfg[k], strlen(cfg[k]), &rs[k], err, sizeof(err)) == 0)
+				sc[k] = scan_rules_scratch_new(rs[k]);
+		ok(sc[0] && sc[1], "windows: rule %zu loads (%s)", r, sc[0] && sc[1] ? "ok" : err);
+		for (int t = 0; t < 150 && sc[0] && sc[1]; t++) {
+			char text[2048];
+			random_text(text, sizeof(text));
+			struct scan_hits h[2] = { { 0 }, { 0 } };
+			bool lim = false;
+			for (int k = 0; k < 2; k++)
+				(void)scan_ruleset_scan(rs[k], sc[k], "t.txt", text, strlen(text), &h[k], &lim);
+			bool eq = h[0].n == h[1].n;
+			for (size_t i = 0; eq && i < h[0].n; i++)
+				eq = h[0].v[i].off == h[1].v[i].off && h[0].v[i].len == h[1].v[i].len;
+			same += eq;
+			total++;
+			hits += (int)h[1].n;
+			scan_hits_free(&h[0]);
+			scan_hits_free(&h[1]);
+		}
+		for (int k = 0; k < 2; k++) {
+			scan_rules_scratch_free(sc[k]);
+			scan_ruleset_free(rs[k]);
+		}
+	}
+	ok(same == total && hits > 100, "windows find what a whole-file search finds (%d/%d texts, %d hits)", same, total,
+	   hits);
+}
+
 /* The generic rule: syntaxes and value checks. */
 static void test_generic(void)
 {
@@ -354,6 +471,8 @@ static void test_ruleset(void)
 int main(void)
 {
 	test_rule_examples();
+	test_relit();
+	test_windows();
 	test_generic();
 	test_toml();
 	test_ruleset();
