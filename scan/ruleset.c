@@ -12,7 +12,10 @@
  * lines as a match can span) to the literal itself, with PCRE2's offset
  * limit: the same matches as a run over the whole file, found where they
  * can be. A regex the literal reader cannot read runs over the whole file
- * when a Vectorscan prefilter of it (HS_FLAG_PREFILTER) matches.
+ * (where its keywords are, as in gitleaks). A Vectorscan prefilter of the
+ * regexes themselves (HS_FLAG_PREFILTER) was tried and dropped: building
+ * it took 0.5 s for 200 rules and its extra pass over every file cost
+ * more than it saved.
  *
  * Matching follows gitleaks' detector: a rule runs on a file when one of
  * its keywords occurs in it (case-insensitively) or it has none; a rule
@@ -74,8 +77,7 @@ struct rs_rule {
 	struct strv keywords;     /* lower-cased */
 	size_t *kw;               /* indices into the ruleset's keyword list */
 	size_t nkw;
-	char *re_src;             /* for the prefilter database */
-	bool prefiltered;         /* in the ruleset's redb */
+	char *re_src;             /* for the literal reader */
 	struct relit lits;        /* literals every match holds (lits.n 0: unknown) */
 	struct rs_allow *allow;
 	size_t nallow;
@@ -99,11 +101,6 @@ struct scan_ruleset {
 	size_t nlit;
 	hs_database_t *kwdb;
 	hs_scratch_t *proto;
-	/* every regex Vectorscan can approximate, in prefilter mode (a
-	 * superset of PCRE2's matches): a rule whose prefilter does not match
-	 * a file is not run on it */
-	hs_database_t *redb;
-	hs_scratch_t *reproto;
 	bool use_default;
 	struct strv disabled;
 	uint32_t max_groups;
@@ -123,8 +120,7 @@ struct occ {
 
 struct scan_rules_scratch {
 	const struct scan_ruleset *rs;
-	hs_scratch_t *hs, *rehs;
-	unsigned char *rseen;     /* one byte per rule: its prefilter matched */
+	hs_scratch_t *hs;
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
 	unsigned char *seen; /* one byte per keyword */
@@ -229,10 +225,6 @@ void scan_ruleset_free(struct scan_ruleset *rs)
 		hs_free_scratch(rs->proto);
 	if (rs->kwdb)
 		hs_free_database(rs->kwdb);
-	if (rs->reproto)
-		hs_free_scratch(rs->reproto);
-	if (rs->redb)
-		hs_free_database(rs->redb);
 	free(rs);
 }
 
@@ -674,68 +666,6 @@ static int on_kw(unsigned int id, unsigned long long from, unsigned long long to
 	return 0;
 }
 
-static int on_re(unsigned int id, unsigned long long from, unsigned long long to,
-		 unsigned int flags, void *ctx)
-{
-	(void)from; (void)to; (void)flags;
-	struct scan_rules_scratch *sc = ctx;
-	sc->rseen[id] = 1;
-	return 0;
-}
-
-#define PREFILTER_FLAGS (HS_FLAG_PREFILTER | HS_FLAG_SINGLEMATCH | HS_FLAG_ALLOWEMPTY)
-
-/* One Vectorscan database of the rule regexes in prefilter mode. A regex
- * it cannot take (too large, an unsupported construct) is left out and its
- * rule simply runs wherever its keywords are. */
-static int build_regex_prefilter(struct scan_ruleset *rs)
-{
-	const char **pat = calloc(rs->nrules + 1, sizeof(*pat));
-	unsigned *flags = calloc(rs->nrules + 1, sizeof(*flags)), *ids = calloc(rs->nrules + 1, sizeof(*ids));
-	int rc = 0;
-	if (!pat || !flags || !ids) {
-		rc = HUSH_ENOMEM;
-		goto out;
-	}
-	for (size_t i = 0; i < rs->nrules; i++)
-		rs->rules[i].prefiltered = rs->rules[i].re_src != NULL && !rs->rules[i].lits.n;
-	/* a pattern Vectorscan refuses is named by the error: drop it, retry */
-	for (int attempt = 0; attempt < 64; attempt++) {
-		size_t n = 0;
-		for (size_t i = 0; i < rs->nrules; i++)
-			if (rs->rules[i].prefiltered) {
-				pat[n] = rs->rules[i].re_src;
-				flags[n] = PREFILTER_FLAGS;
-				ids[n++] = (unsigned)i;
-			}
-		if (!n)
-			break;
-		hs_compile_error_t *ce = NULL;
-		if (hs_compile_multi(pat, flags, ids, (unsigned)n, HS_MODE_BLOCK, NULL, &rs->redb, &ce) == HS_SUCCESS) {
-			if (hs_alloc_scratch(rs->redb, &rs->reproto) != HS_SUCCESS)
-				rc = HUSH_ENOMEM;
-			break;
-		}
-		int bad = ce ? ce->expression : -1;
-		hs_free_compile_error(ce);
-		rs->redb = NULL;
-		if (bad < 0 || (size_t)bad >= n) {
-			for (size_t i = 0; i < rs->nrules; i++)
-				rs->rules[i].prefiltered = false;
-			break;
-		}
-		rs->rules[ids[bad]].prefiltered = false;
-	}
-	if (!rs->redb) /* no database: every rule runs where its keywords are */
-		for (size_t i = 0; i < rs->nrules; i++)
-			rs->rules[i].prefiltered = false;
-out:
-	free(pat);
-	free(flags);
-	free(ids);
-	return rc;
-}
-
 /* Unique keywords, each rule's indices and required literals, one
  * literal database. */
 static int build_prefilter(struct scan_ruleset *rs, char *err, size_t errlen)
@@ -760,9 +690,6 @@ static int build_prefilter(struct scan_ruleset *rs, char *err, size_t errlen)
 			r->kw[r->nkw++] = j;
 		}
 	}
-	int prc = build_regex_prefilter(rs);
-	if (prc < 0)
-		return prc;
 	size_t nkw = rs->keywords.n, n = nkw + nlit;
 	if (!n)
 		return 0;
@@ -986,11 +913,9 @@ struct scan_rules_scratch *scan_rules_scratch_new(const struct scan_ruleset *rs)
 	sc->mctx = pcre2_match_context_create(NULL);
 	sc->nseen = rs->keywords.n;
 	sc->seen = calloc(sc->nseen + 1, 1);
-	sc->rseen = calloc(rs->nrules + 1, 1);
 	sc->first = calloc(rs->nrules + 2, sizeof(*sc->first));
-	if (!sc->md || !sc->mctx || !sc->seen || !sc->rseen || !sc->first ||
-	    (rs->proto && hs_clone_scratch(rs->proto, &sc->hs) != HS_SUCCESS) ||
-	    (rs->reproto && hs_clone_scratch(rs->reproto, &sc->rehs) != HS_SUCCESS)) {
+	if (!sc->md || !sc->mctx || !sc->seen || !sc->first ||
+	    (rs->proto && hs_clone_scratch(rs->proto, &sc->hs) != HS_SUCCESS)) {
 		scan_rules_scratch_free(sc);
 		return NULL;
 	}
@@ -1005,9 +930,6 @@ void scan_rules_scratch_free(struct scan_rules_scratch *sc)
 		return;
 	if (sc->hs)
 		hs_free_scratch(sc->hs);
-	if (sc->rehs)
-		hs_free_scratch(sc->rehs);
-	free(sc->rseen);
 	free(sc->occ);
 	free(sc->byrule);
 	free(sc->first);
@@ -1387,10 +1309,6 @@ int scan_ruleset_scan(const struct scan_ruleset *rs, struct scan_rules_scratch *
 		sc->overflow = true; /* the database saw only the first 4 GiB */
 	if (group_occurrences(rs, sc) < 0)
 		return HUSH_ENOMEM;
-	memset(sc->rseen, 0, rs->nrules);
-	if (rs->redb && len && hs_scan(rs->redb, d, (unsigned)(len > 0xFFFFFFFFu ? 0xFFFFFFFFu : len), 0,
-				       sc->rehs, on_re, sc) != HS_SUCCESS)
-		return HUSH_ENOMEM;
 	for (size_t i = 0; i < rs->nrules; i++) {
 		const struct rs_rule *r = &rs->rules[i];
 		bool run = r->nkw == 0;
@@ -1399,7 +1317,7 @@ int scan_ruleset_scan(const struct scan_ruleset *rs, struct scan_rules_scratch *
 		/* no required literal in the file: no match */
 		if (r->lits.n && !sc->overflow && sc->first[i + 1] == sc->first[i])
 			run = false;
-		if (r->override_only || !run || (r->prefiltered && !sc->rseen[i]))
+		if (r->override_only || !run)
 			continue;
 		int rc = rule_scan(rs, r, sc, path, d, len, out, limited);
 		if (rc < 0)
