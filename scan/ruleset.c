@@ -25,7 +25,6 @@
  * and the rule's allowlists (OR or AND of their checks). */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <ctype.h>
-#include <hs/hs.h>
 #include <pcre2.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -99,8 +98,7 @@ struct scan_ruleset {
 	uint32_t *lit_rule;
 	uint8_t *lit_len;
 	size_t nlit;
-	hs_database_t *kwdb;
-	hs_scratch_t *proto;
+	struct scan_lits *db;     /* with the built-in literals: one pass for both */
 	bool use_default;
 	struct strv disabled;
 	uint32_t max_groups;
@@ -120,7 +118,7 @@ struct occ {
 
 struct scan_rules_scratch {
 	const struct scan_ruleset *rs;
-	hs_scratch_t *hs;
+	void *hs;                 /* the database's scratch */
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
 	unsigned char *seen; /* one byte per keyword */
@@ -221,10 +219,7 @@ void scan_ruleset_free(struct scan_ruleset *rs)
 	free(rs->lit_rule);
 	free(rs->lit_len);
 	strv_free(&rs->disabled);
-	if (rs->proto)
-		hs_free_scratch(rs->proto);
-	if (rs->kwdb)
-		hs_free_database(rs->kwdb);
+	scan_lits_free(rs->db);
 	free(rs);
 }
 
@@ -642,32 +637,29 @@ static int parse_into(struct scan_ruleset *rs, const char *name, const char *dir
 	return rc;
 }
 
-static int on_kw(unsigned int id, unsigned long long from, unsigned long long to,
-		 unsigned int flags, void *ctx)
+static void on_kw(unsigned id, size_t to, void *ctx)
 {
-	(void)from; (void)flags;
 	struct scan_rules_scratch *sc = ctx;
 	if (id < sc->nseen) {
 		sc->seen[id] = 1;
-		return 0;
+		return;
 	}
 	if (sc->nocc == sc->capocc) {
 		size_t nc = sc->capocc ? sc->capocc * 2 : 1024;
 		struct occ *nv = nc <= RS_MAX_OCC ? realloc(sc->occ, nc * sizeof(*nv)) : NULL;
 		if (!nv) {
 			sc->overflow = true; /* the rules run over the whole file */
-			return 0;
+			return;
 		}
 		sc->occ = nv;
 		sc->capocc = nc;
 	}
 	size_t k = id - sc->nseen;
-	sc->occ[sc->nocc++] = (struct occ){ sc->rs->lit_rule[k], sc->rs->lit_len[k], (size_t)to };
-	return 0;
+	sc->occ[sc->nocc++] = (struct occ){ sc->rs->lit_rule[k], sc->rs->lit_len[k], to };
 }
 
 /* Unique keywords, each rule's indices and required literals, one
- * literal database. */
+ * literal database with the built-in literals. */
 static int build_prefilter(struct scan_ruleset *rs, char *err, size_t errlen)
 {
 	size_t nlit = 0;
@@ -691,51 +683,33 @@ static int build_prefilter(struct scan_ruleset *rs, char *err, size_t errlen)
 		}
 	}
 	size_t nkw = rs->keywords.n, n = nkw + nlit;
-	if (!n)
-		return 0;
-	const char **pat = calloc(n, sizeof(*pat));
-	unsigned *flags = calloc(n, sizeof(*flags)), *ids = calloc(n, sizeof(*ids));
-	size_t *lens = calloc(n, sizeof(*lens));
+	const char **pat = calloc(n + 1, sizeof(*pat));
+	unsigned *flags = calloc(n + 1, sizeof(*flags));
 	rs->lit_rule = calloc(nlit + 1, sizeof(*rs->lit_rule));
 	rs->lit_len = calloc(nlit + 1, sizeof(*rs->lit_len));
 	int rc = 0;
-	if (!pat || !flags || !ids || !lens || !rs->lit_rule || !rs->lit_len) {
+	if (!pat || !flags || !rs->lit_rule || !rs->lit_len) {
 		rc = HUSH_ENOMEM;
 		goto out;
 	}
 	for (size_t i = 0; i < nkw; i++) {
 		pat[i] = rs->keywords.v[i];
-		flags[i] = HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH;
+		flags[i] = SCAN_LIT_CASELESS | SCAN_LIT_ONCE;
 	}
 	size_t k = nkw;
 	for (size_t i = 0; i < rs->nrules; i++)
 		for (size_t j = 0; j < rs->rules[i].lits.n; j++, k++) {
 			pat[k] = rs->rules[i].lits.lit[j];
-			flags[k] = HS_FLAG_CASELESS;
+			flags[k] = SCAN_LIT_CASELESS;
 			rs->lit_rule[k - nkw] = (uint32_t)i;
 			rs->lit_len[k - nkw] = (uint8_t)strlen(pat[k]);
 		}
 	rs->nlit = nlit;
-	for (size_t i = 0; i < n; i++) {
-		ids[i] = (unsigned)i;
-		lens[i] = strlen(pat[i]);
-	}
-	hs_compile_error_t *ce = NULL;
-	if (hs_compile_lit_multi(pat, flags, ids, lens, (unsigned)n, HS_MODE_BLOCK, NULL, &rs->kwdb, &ce) !=
-	    HS_SUCCESS) {
-		snprintf(err, errlen, "keyword prefilter: %s", ce && ce->message ? ce->message : "cannot build");
-		if (ce)
-			hs_free_compile_error(ce);
-		rc = HUSH_ECONFIG;
-		goto out;
-	}
-	if (hs_alloc_scratch(rs->kwdb, &rs->proto) != HS_SUCCESS)
-		rc = HUSH_ENOMEM;
+	if ((rc = scan_lits_new(pat, flags, n, &rs->db)) == HUSH_ECONFIG)
+		snprintf(err, errlen, "keyword prefilter: Vectorscan cannot build or run it on this CPU");
 out:
 	free(pat);
 	free(flags);
-	free(ids);
-	free(lens);
 	return rc;
 }
 
@@ -915,7 +889,7 @@ struct scan_rules_scratch *scan_rules_scratch_new(const struct scan_ruleset *rs)
 	sc->seen = calloc(sc->nseen + 1, 1);
 	sc->first = calloc(rs->nrules + 2, sizeof(*sc->first));
 	if (!sc->md || !sc->mctx || !sc->seen || !sc->first ||
-	    (rs->proto && hs_clone_scratch(rs->proto, &sc->hs) != HS_SUCCESS)) {
+	    !(sc->hs = scan_lits_scratch(rs->db))) {
 		scan_rules_scratch_free(sc);
 		return NULL;
 	}
@@ -928,8 +902,7 @@ void scan_rules_scratch_free(struct scan_rules_scratch *sc)
 {
 	if (!sc)
 		return;
-	if (sc->hs)
-		hs_free_scratch(sc->hs);
+	scan_lits_scratch_free(sc->hs);
 	free(sc->occ);
 	free(sc->byrule);
 	free(sc->first);
@@ -1293,20 +1266,22 @@ static int group_occurrences(const struct scan_ruleset *rs, struct scan_rules_sc
 	return 0;
 }
 
-int scan_ruleset_scan(const struct scan_ruleset *rs, struct scan_rules_scratch *sc,
-		      const char *path, const char *d, size_t len, struct scan_hits *out,
-		      bool *limited)
+int scan_ruleset_scan_all(const struct scan_ruleset *rs, struct scan_rules_scratch *sc,
+			  const char *path, const char *d, size_t len, unsigned flags,
+			  struct scan_hits *builtin, struct scan_hits *out, bool *limited)
 {
-	if (!rs->nrules)
-		return 0;
 	memset(sc->seen, 0, sc->nseen);
 	sc->nocc = 0;
 	sc->overflow = false;
-	if (rs->kwdb && len && hs_scan(rs->kwdb, d, (unsigned)(len > 0xFFFFFFFFu ? 0xFFFFFFFFu : len), 0,
-				       sc->hs, on_kw, sc) != HS_SUCCESS)
-		return HUSH_ENOMEM;
-	if (len > 0xFFFFFFFFu)
-		sc->overflow = true; /* the database saw only the first 4 GiB */
+	int lrc = scan_buffer_lits(rs->db, sc->hs, d, len, flags, builtin, on_kw, sc);
+	if (lrc < 0)
+		return lrc;
+	if (lrc == 1) { /* not looked at: every keyword may be there */
+		memset(sc->seen, 1, sc->nseen);
+		sc->overflow = true;
+	}
+	if (!rs->nrules)
+		return 0;
 	if (group_occurrences(rs, sc) < 0)
 		return HUSH_ENOMEM;
 	for (size_t i = 0; i < rs->nrules; i++) {
@@ -1324,4 +1299,11 @@ int scan_ruleset_scan(const struct scan_ruleset *rs, struct scan_rules_scratch *
 			return rc;
 	}
 	return 0;
+}
+
+int scan_ruleset_scan(const struct scan_ruleset *rs, struct scan_rules_scratch *sc,
+		      const char *path, const char *d, size_t len, struct scan_hits *out,
+		      bool *limited)
+{
+	return scan_ruleset_scan_all(rs, sc, path, d, len, 0, NULL, out, limited);
 }

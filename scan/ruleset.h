@@ -55,5 +55,10 @@ void scan_rules_scratch_free(struct scan_rules_scratch *sc);
 int scan_ruleset_scan(const struct scan_ruleset *rs, struct scan_rules_scratch *sc,
 		      const char *path, const char *d, size_t len, struct scan_hits *out,
 		      bool *limited);
+/* The same, and the built-in rules (scan_buffer() with flags) in the same
+ * literal pass, their hits appended to *builtin (NULL: not run). */
+int scan_ruleset_scan_all(const struct scan_ruleset *rs, struct scan_rules_scratch *sc,
+			  const char *path, const char *d, size_t len, unsigned flags,
+			  struct scan_hits *builtin, struct scan_hits *out, bool *limited);
 
 #endif
