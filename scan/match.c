@@ -25,12 +25,18 @@ static pthread_once_t table_once = PTHREAD_ONCE_INIT;
 /* Words every secret-looking name contains (see scan_name_is_secret):
  * assignments are looked at only within NAME_WINDOW bytes after one. */
 static const char *const name_words[] = { "token", "secret", "pass", "key", "auth",
-					  "credential", "bearer", "webhook", "pw" };
+					  "cred", "bearer", "webhook", "pw" };
 #define NAME_WORD_ID 0x10000u
 #define NAME_WINDOW 256
 
-static hs_database_t *hs_db;
-static hs_scratch_t *hs_proto;
+#define EXTRA_ID 0x20000u /* ids of another matcher's literals start here */
+
+struct scan_lits {
+	hs_database_t *db;
+	hs_scratch_t *proto;
+};
+
+static struct scan_lits builtin_lits; /* db NULL when Vectorscan cannot run */
 static pthread_key_t hs_key;
 
 static void scratch_free(void *p)
@@ -38,45 +44,114 @@ static void scratch_free(void *p)
 	hs_free_scratch(p);
 }
 
-/* The literal database: rule prefixes (exact case, id = rule index) and
- * the name words (any case). hs_db stays NULL when the CPU or the library
- * cannot run it. */
-static void hs_build(void)
+/* The literal database: rule prefixes (exact case, id = rule index), the
+ * name words (any case) and extra[0..nx) (id EXTRA_ID + i). */
+static int lits_build(const char *const *extra, const unsigned *xflags, size_t nx, struct scan_lits *out)
 {
-	size_t n = scan_nrules + sizeof(name_words) / sizeof(name_words[0]);
+	size_t nw = sizeof(name_words) / sizeof(name_words[0]), n = scan_nrules + nw + nx;
 	const char **lit = calloc(n, sizeof(*lit));
 	unsigned *flags = calloc(n, sizeof(*flags)), *ids = calloc(n, sizeof(*ids));
 	size_t *lens = calloc(n, sizeof(*lens));
-	if (lit && flags && ids && lens && hs_valid_platform() == HS_SUCCESS) {
+	int rc = HUSH_ENOMEM;
+	if (lit && flags && ids && lens) {
 		for (size_t i = 0; i < n; i++) {
-			bool word = i >= scan_nrules;
-			lit[i] = word ? name_words[i - scan_nrules] : scan_rules[i].prefix;
+			if (i < scan_nrules) {
+				lit[i] = scan_rules[i].prefix;
+				ids[i] = (unsigned)i;
+			} else if (i < scan_nrules + nw) {
+				lit[i] = name_words[i - scan_nrules];
+				flags[i] = HS_FLAG_CASELESS;
+				ids[i] = NAME_WORD_ID + (unsigned)(i - scan_nrules);
+			} else {
+				lit[i] = extra[i - scan_nrules - nw];
+				flags[i] = xflags[i - scan_nrules - nw];
+				ids[i] = EXTRA_ID + (unsigned)(i - scan_nrules - nw);
+			}
 			lens[i] = strlen(lit[i]);
-			flags[i] = word ? HS_FLAG_CASELESS : 0;
-			ids[i] = word ? NAME_WORD_ID + (unsigned)(i - scan_nrules) : (unsigned)i;
 		}
 		hs_compile_error_t *ce = NULL;
-		if (hs_compile_lit_multi(lit, flags, ids, lens, (unsigned)n, HS_MODE_BLOCK, NULL, &hs_db, &ce) != HS_SUCCESS) {
+		rc = HUSH_ECONFIG;
+		if (hs_valid_platform() == HS_SUCCESS &&
+		    hs_compile_lit_multi(lit, flags, ids, lens, (unsigned)n, HS_MODE_BLOCK, NULL, &out->db, &ce) == HS_SUCCESS) {
+			rc = hs_alloc_scratch(out->db, &out->proto) == HS_SUCCESS ? 0 : HUSH_ENOMEM;
+			if (rc < 0) {
+				hs_free_database(out->db);
+				out->db = NULL;
+			}
+		} else {
 			hs_free_compile_error(ce);
-			hs_db = NULL;
-		} else if (hs_alloc_scratch(hs_db, &hs_proto) != HS_SUCCESS ||
-			   pthread_key_create(&hs_key, scratch_free) != 0) {
-			hs_free_database(hs_db);
-			hs_db = NULL;
+			out->db = NULL;
 		}
 	}
 	free(lit);
 	free(flags);
 	free(ids);
 	free(lens);
+	return rc;
 }
 
-/* This thread's scratch (freed when the thread ends), or NULL. */
+static void hs_build(void)
+{
+	if (lits_build(NULL, NULL, 0, &builtin_lits) == 0 && pthread_key_create(&hs_key, scratch_free) != 0) {
+		hs_free_scratch(builtin_lits.proto);
+		hs_free_database(builtin_lits.db);
+		builtin_lits.db = NULL;
+	}
+}
+
+int scan_lits_new(const char *const *lit, const unsigned *flags, size_t n, struct scan_lits **out)
+{
+	*out = calloc(1, sizeof(**out));
+	if (!*out)
+		return HUSH_ENOMEM;
+	unsigned *hf = calloc(n + 1, sizeof(*hf));
+	if (!hf) {
+		free(*out);
+		*out = NULL;
+		return HUSH_ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++)
+		hf[i] = (flags[i] & SCAN_LIT_CASELESS ? HS_FLAG_CASELESS : 0) |
+			(flags[i] & SCAN_LIT_ONCE ? HS_FLAG_SINGLEMATCH : 0);
+	int rc = lits_build(lit, hf, n, *out);
+	free(hf);
+	if (rc < 0) {
+		free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+void scan_lits_free(struct scan_lits *l)
+{
+	if (!l)
+		return;
+	if (l->proto)
+		hs_free_scratch(l->proto);
+	if (l->db)
+		hs_free_database(l->db);
+	free(l);
+}
+
+void *scan_lits_scratch(const struct scan_lits *l)
+{
+	hs_scratch_t *s = NULL;
+	return l->proto && hs_clone_scratch(l->proto, &s) == HS_SUCCESS ? s : NULL;
+}
+
+void scan_lits_scratch_free(void *s)
+{
+	if (s)
+		hs_free_scratch(s);
+}
+
+/* This thread's scratch for the built-in database (freed when the thread
+ * ends), or NULL. */
 static hs_scratch_t *hs_thread_scratch(void)
 {
 	hs_scratch_t *s = pthread_getspecific(hs_key);
 	if (!s) {
-		if (hs_clone_scratch(hs_proto, &s) != HS_SUCCESS)
+		if (hs_clone_scratch(builtin_lits.proto, &s) != HS_SUCCESS)
 			return NULL;
 		if (pthread_setspecific(hs_key, s) != 0) {
 			hs_free_scratch(s);
@@ -89,7 +164,9 @@ static hs_scratch_t *hs_thread_scratch(void)
 struct lit_hits {
 	struct { uint32_t id; size_t end; } *v;
 	size_t n, cap;
-	bool oom;
+	bool oom, extra_only;
+	scan_extra_fn on_extra;
+	void *ctx;
 };
 
 static int on_literal(unsigned int id, unsigned long long from, unsigned long long to,
@@ -97,6 +174,12 @@ static int on_literal(unsigned int id, unsigned long long from, unsigned long lo
 {
 	(void)from; (void)fl;
 	struct lit_hits *h = ctx;
+	if (id >= EXTRA_ID) {
+		h->on_extra(id - EXTRA_ID, (size_t)to, h->ctx);
+		return 0;
+	}
+	if (h->extra_only)
+		return 0;
 	if (h->n == h->cap) {
 		size_t nc = h->cap ? h->cap * 2 : 256;
 		void *nv = realloc(h->v, nc * sizeof(h->v[0]));
@@ -112,18 +195,19 @@ static int on_literal(unsigned int id, unsigned long long from, unsigned long lo
 	return 0;
 }
 
-/* Runs the literal database over d; 0, 1 when Vectorscan cannot be used
- * (the caller falls back), HUSH_ENOMEM. */
-static int literal_pass(const char *d, size_t len, struct lit_hits *h)
+/* Runs the literal database of l (NULL: the built-in one) over d; 0, 1
+ * when Vectorscan cannot be used (the caller falls back), HUSH_ENOMEM. */
+static int literal_pass(const struct scan_lits *l, void *scratch, const char *d, size_t len, struct lit_hits *h)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
-	pthread_once(&once, hs_build);
-	if (!hs_db || len > 0xFFFFFFFFu)
+	if (!l) {
+		pthread_once(&once, hs_build);
+		l = &builtin_lits;
+		scratch = builtin_lits.db ? hs_thread_scratch() : NULL;
+	}
+	if (!l->db || !scratch || len > 0xFFFFFFFFu)
 		return 1;
-	hs_scratch_t *s = hs_thread_scratch();
-	if (!s)
-		return 1;
-	hs_error_t e = hs_scan(hs_db, d, (unsigned)len, 0, s, on_literal, h);
+	hs_error_t e = hs_scan(l->db, d, (unsigned)len, 0, scratch, on_literal, h);
 	if (h->oom)
 		return HUSH_ENOMEM;
 	return e == HS_SUCCESS ? 0 : 1;
@@ -207,7 +291,7 @@ bool scan_name_is_secret(const char *name, size_t len)
 		"token", "secret", "password", "passwd", "passphrase", "pwd", "apikey",
 		"privatekey", "accesskey", "secretkey", "authkey", "signingkey", "encryptionkey",
 		"masterkey", "accountkey", "sessionkey", "appkey", "licensekey", "keydata",
-		"credential", "authorization", "bearer", "webhookurl",
+		"credential", "creds", "authorization", "bearer", "webhookurl",
 	};
 	bool hit = false;
 	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]) && !hit; i++)
@@ -218,7 +302,10 @@ bool scan_name_is_secret(const char *name, size_t len)
 	if (!hit)
 		return false;
 	static const char *const no_sub[] = { "public", "publishable", "tokeniz", "maxtoken",
-					      "tokencount", "tokenlimit", "author" };
+					      "tokencount", "tokenlimit", "author", "nexttoken",
+					      "pagetoken", "continuationtoken", "outputtoken",
+					      "inputtoken", "synctoken", "idempotencytoken", "csrf",
+					      "xsrf", "authenticitytoken" };
 	for (size_t i = 0; i < sizeof(no_sub) / sizeof(no_sub[0]); i++)
 		if (strstr(nm, no_sub[i]))
 			return false;
@@ -259,8 +346,8 @@ bool scan_value_is_placeholder(const char *v, size_t len)
 		return true;
 	if (v[0] == '$' || v[0] == '%' || (v[0] == '<' && v[len - 1] == '>'))
 		return true;
-	if (len >= 4 && v[0] == '{' && v[1] == '{')
-		return true;
+	if (len >= 4 && v[0] == '{' && (v[1] == '{' || v[len - 1] == '}'))
+		return true; /* {{ template }}, {.jsonPath} */
 	size_t same = 1;
 	for (size_t i = 1; i < len; i++)
 		if (v[i] == v[0])
@@ -334,12 +421,54 @@ static bool known_example(const char *v, size_t n)
 	return false;
 }
 
+/* A reference rather than a value, quoted or not: a dotted path whose
+ * parts start with a letter (self.password, oauth2client.client.Creds,
+ * Jobs[-1].JobId: an index may follow a part), or a type expression
+ * (list[V1ObjectReference]); not when a part is long and random
+ * (s.ZC9Ecf4M5g9o34Q6RkzGsj0z). */
+static bool dotted_reference(const char *v, size_t n)
+{
+	if (!n || !(isalpha((unsigned char)v[0]) || v[0] == '_'))
+		return false;
+	size_t k = 0, parts = 0;
+	while (k < n) {
+		size_t ps = k;
+		if (!(isalpha((unsigned char)v[k]) || v[k] == '_'))
+			return false;
+		size_t up = 0, low = 0, dig = 0;
+		while (k < n && (isalnum((unsigned char)v[k]) || v[k] == '_')) {
+			up += isupper((unsigned char)v[k]) != 0;
+			low += islower((unsigned char)v[k]) != 0;
+			dig += isdigit((unsigned char)v[k]) != 0;
+			k++;
+		}
+		size_t pl = k - ps;
+		if (pl >= 16 && dig >= 2 && ((up >= 3 && low >= 3) || (pl >= 24 && dig >= 3)) &&
+		    scan_entropy(v + ps, pl) >= 3.8)
+			return false;
+		parts++;
+		if (k < n && v[k] == '[') {
+			const char *cl = memchr(v + k, ']', n - k);
+			if (!cl)
+				return false;
+			k = (size_t)(cl - v) + 1;
+			if (k == n)
+				return true; /* list[T], Jobs[-1] */
+		}
+		if (k == n)
+			break;
+		if (v[k] != '.' || k + 1 == n)
+			return false;
+		k++;
+	}
+	return parts >= 2;
+}
+
 /* An unquoted value that names something rather than holding it: a
- * CONSTANT_NAME, a dotted path (self.password, config.api.key), an
- * expression piece. */
+ * CONSTANT_NAME, a dotted path, an expression piece. */
 static bool looks_like_identifier(const char *v, size_t n)
 {
-	bool lower = false, us = false, dot = false;
+	bool lower = false, us = false;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)v[i];
 		if (c == '[' || c == ']' || c == '{' || c == '}' || c == '<' || c == '>' || c == '*' ||
@@ -347,21 +476,20 @@ static bool looks_like_identifier(const char *v, size_t n)
 			return true;
 		lower |= c >= 'a' && c <= 'z';
 		us |= c == '_';
-		dot |= c == '.';
 	}
 	if (!lower && us)
 		return true; /* UPPER_SNAKE_CASE constant */
-	if (dot && (isalpha((unsigned char)v[0]) || v[0] == '_')) {
-		/* a.b.c where every part starts with a letter: a reference */
-		bool part_start = true;
-		for (size_t i = 0; i < n; i++) {
-			if (part_start && !(isalpha((unsigned char)v[i]) || v[i] == '_'))
-				return false;
-			part_start = v[i] == '.';
-		}
-		return true;
-	}
-	return false;
+	return dotted_reference(v, n);
+}
+
+/* "user:password" with a placeholder password: a sample. */
+static bool placeholder_pair(const char *v, size_t n)
+{
+	const char *c = NULL;
+	for (size_t i = n; i > 0 && !c; i--)
+		if (v[i - 1] == ':')
+			c = v + i - 1;
+	return c && c > v && scan_value_is_placeholder(c + 1, n - (size_t)(c + 1 - v));
 }
 
 /* In source code a string literal must look machine-made: upper and lower
@@ -494,8 +622,17 @@ static int judge_value(const char *d, size_t len, size_t ns, size_t ne, size_t v
 		ve = v;
 		while (ve < len && !isspace((unsigned char)d[ve]) && d[ve] != ',' && d[ve] != ';' &&
 		       d[ve] != ')' && d[ve] != '}' && d[ve] != ']' && d[ve] != '"' && d[ve] != '\'' &&
-		       ve - vs < 1024)
-			ve++;
+		       !(d[ve] == '\\' && ve + 1 < len && strchr("nrt", d[ve + 1])) && ve - vs < 1024)
+			ve++; /* (a \n escape ends it: "config": "TOKEN=...\nNEXT=1") */
+		/* x64-uwp=fail: an assignment inside, not a value */
+		const char *eq = memchr(d + vs, '=', ve - vs);
+		if (eq && eq + 2 < d + ve && !memchr(eq + 1, '=', (size_t)(d + ve - eq - 1))) {
+			const char *w = eq + 1;
+			while (w < d + ve && isalpha((unsigned char)*w))
+				w++;
+			if (w == d + ve)
+				return 0;
+		}
 		/* NAME = a - 1, NAME = b + c: an expression */
 		size_t k = ve;
 		while (k < len && (d[k] == ' ' || d[k] == '\t'))
@@ -509,7 +646,7 @@ static int judge_value(const char *d, size_t len, size_t ns, size_t ne, size_t v
 	    has_token_prefix(val, vn) || known_example(val, vn) || same_name(d + ns, ne - ns, val, vn) ||
 	    base64_of_sample(val, vn))
 		return 0;
-	if (!quoted && looks_like_identifier(val, vn))
+	if ((!quoted && looks_like_identifier(val, vn)) || dotted_reference(val, vn) || placeholder_pair(val, vn))
 		return 0;
 	if (quoted && memchr(val, ' ', vn) && !cred)
 		return 0; /* prose, not a credential */
@@ -552,12 +689,53 @@ static int judge_value(const char *d, size_t len, size_t ns, size_t ne, size_t v
 	return rc;
 }
 
+/* The name a "value" key pairs with: <add key="ApiToken" value="..."/>,
+ * <entry name="db.password" value="..."/>, and a name: line before value:
+ * in YAML or JSON (- name: DB_PASSWORD / value: ...). The last key or name
+ * attribute in the same tag or on this or the line before wins. */
+static bool paired_name(const char *d, size_t ns, size_t *pns, size_t *pne)
+{
+	size_t j = ns;
+	int lines = 0;
+	while (j > 0 && ns - j < 300 && d[j - 1] != '<' && d[j - 1] != '>' && !(d[j - 1] == '\n' && ++lines == 2))
+		j--;
+	bool found = false;
+	for (size_t p = j; p + 4 < ns; p++) {
+		size_t wl = !strncasecmp(d + p, "name", 4) ? 4 : !strncasecmp(d + p, "key", 3) ? 3 : 0;
+		if (!wl || (p > 0 && is_ident((unsigned char)d[p - 1])) || is_ident((unsigned char)d[p + wl]))
+			continue;
+		size_t k = p + wl;
+		if (k < ns && (d[k] == '"' || d[k] == '\''))
+			k++;
+		while (k < ns && (d[k] == ' ' || d[k] == '\t'))
+			k++;
+		if (k >= ns || (d[k] != '=' && d[k] != ':'))
+			continue;
+		k++;
+		while (k < ns && (d[k] == ' ' || d[k] == '\t'))
+			k++;
+		if (k < ns && (d[k] == '"' || d[k] == '\''))
+			k++;
+		size_t a = k;
+		while (k < ns && is_ident((unsigned char)d[k]))
+			k++;
+		if (k - a >= 2) {
+			*pns = a;
+			*pne = k;
+			found = true;
+		}
+	}
+	return found;
+}
+
 /* NAME <op> value at the operator d[os..opend). */
 static int generic_at(const char *d, size_t len, size_t os, size_t opend, unsigned flags,
 		      struct scan_hits *out)
 {
 	size_t ns, ne;
 	if (!name_before(d, os, &ns, &ne))
+		return 0;
+	if (ne - ns == 5 && !strncasecmp(d + ns, "value", 5) && !paired_name(d, ns, &ns, &ne))
 		return 0;
 	/* Go `var apiToken string = "..."`, TypeScript `const apiToken: string =`:
 	 * the name is the word before the type */
@@ -743,9 +921,18 @@ static void line_bounds(const char *d, size_t len, size_t off, size_t *s, size_t
 
 int scan_buffer(const char *d, size_t len, unsigned flags, struct scan_hits *out)
 {
+	return scan_buffer_lits(NULL, NULL, d, len, flags, out, NULL, NULL);
+}
+
+int scan_buffer_lits(const struct scan_lits *l, void *scratch, const char *d, size_t len, unsigned flags,
+		     struct scan_hits *out, scan_extra_fn on_extra, void *ctx)
+{
 	struct scan_hits h = { 0 };
-	struct lit_hits lh = { 0 };
-	int rc = literal_pass(d, len, &lh);
+	struct lit_hits lh = { .on_extra = on_extra, .ctx = ctx, .extra_only = out == NULL };
+	int rc = literal_pass(l, scratch, d, len, &lh);
+	if (!out) /* another matcher's literals only */
+		return rc;
+	int missed = l && rc == 1; /* the extra literals were not looked for */
 	if (rc == 0)
 		rc = run_literal_hits(d, len, flags, &lh, &h);
 	free(lh.v);
@@ -816,7 +1003,7 @@ int scan_buffer(const char *d, size_t len, unsigned flags, struct scan_hits *out
 		out->v[out->n++] = *x;
 	}
 	scan_hits_free(&h);
-	return 0;
+	return missed;
 }
 
 void scan_hits_free(struct scan_hits *h)

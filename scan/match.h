@@ -57,6 +57,29 @@ struct scan_hits {
 int scan_buffer(const char *data, size_t len, unsigned flags, struct scan_hits *out);
 void scan_hits_free(struct scan_hits *h);
 
+/* --- another matcher's literals in the same pass (scan/ruleset.c) --- */
+/* A Vectorscan literal database of the built-in literals plus extra ones. */
+struct scan_lits;
+#define SCAN_LIT_CASELESS 0x1
+#define SCAN_LIT_ONCE 0x2 /* report only its first occurrence */
+/* Builds it from lit[0..n) (flags: SCAN_LIT_*). 0, HUSH_ENOMEM, or
+ * HUSH_ECONFIG when Vectorscan cannot build or run it. */
+int scan_lits_new(const char *const *lit, const unsigned *flags, size_t n, struct scan_lits **out);
+void scan_lits_free(struct scan_lits *l);
+/* A scratch for one thread (NULL when out of memory); free with
+ * scan_lits_scratch_free(). */
+void *scan_lits_scratch(const struct scan_lits *l);
+void scan_lits_scratch_free(void *scratch);
+/* Called for each occurrence of extra literal i ending at end. */
+typedef void (*scan_extra_fn)(unsigned i, size_t end, void *ctx);
+/* scan_buffer() with database l and its scratch, each extra literal's
+ * occurrence going to on_extra(ctx). With out NULL, only the extra
+ * literals are looked at (the built-in rules are off). Returns 0, 1 when
+ * the extra literals could not be looked for (a buffer of 4 GiB or more;
+ * built-in hits are still complete), HUSH_ENOMEM. */
+int scan_buffer_lits(const struct scan_lits *l, void *scratch, const char *data, size_t len, unsigned flags,
+		     struct scan_hits *out, scan_extra_fn on_extra, void *ctx);
+
 /* --- helpers shared with the rc-file parser and migrate --- */
 /* True when name (len bytes) looks like it names a secret: TOKEN, SECRET,
  * PASSWORD, API_KEY, ... and not e.g. PUBLIC_KEY, TOKEN_URL, KEY_ID. */

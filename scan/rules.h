@@ -28,6 +28,9 @@ enum rule_class {
 	RC_SLACKHOOK, /* A-Z a-z 0-9 / */
 	RC_B64URL_DOT,/* B64URL plus . */
 	RC_URLENC,    /* A-Z a-z 0-9 % (URL-encoded base64) */
+	RC_B64_ALL,   /* both base64 alphabets: A-Z a-z 0-9 + / = _ - */
+	RC_B64URL_EQDOT, /* B64URL plus = and . */
+	RC_ALNUM_DOT, /* A-Z a-z 0-9 . */
 };
 
 /* Priority when hits overlap: the higher wins, then the longer. */
@@ -57,6 +60,17 @@ struct rule {
 	rule_verify_fn verify;
 	rule_match_fn match; /* NULL: prefix + class run */
 	unsigned need;       /* SCAN_F_* the buffer must have (file-specific rules) */
+	/* Examples written from the provider's documented format, as
+	 * templates (expanded by tests/unit/test_scan_rules.c: {A:n} base62,
+	 * {H:n} hex, {D:n} digits, {U:n} upper case and digits, {B:n}
+	 * base64url, {L:n} lower case and digits, {C} the base62 CRC32 of the
+	 * 30 characters before it, {Q} the Bech32 checksum of the token before
+	 * it, {64:...:64} base64 and {6u:...:6u} unpadded base64url of the
+	 * expanded text between). yes: texts this rule must report; no: texts
+	 * it must not (others may). The test runs each with the rule's need
+	 * flags. */
+	const char *yes[3];
+	const char *no[3];
 };
 
 extern const struct rule scan_rules[];

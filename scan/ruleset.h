@@ -5,9 +5,10 @@
  * useDefault, path and disabledRules. docs/scan.md lists what is read.
  *
  * Regexes are compiled with PCRE2 (JIT) and run only on files holding one
- * of their rule's keywords, found in one pass by a Vectorscan literal
- * database. A loaded ruleset is read-only and shared by the scan threads;
- * each thread has its own scratch. */
+ * of their rule's keywords, and there only near the literals their matches
+ * must hold (scan/relit.h); keywords and literals are found in one pass of
+ * a Vectorscan literal database. A loaded ruleset is read-only and shared
+ * by the scan threads; each thread has its own scratch. */
 #ifndef HUSH_SCAN_RULESET_H
 #define HUSH_SCAN_RULESET_H
 
@@ -54,5 +55,10 @@ void scan_rules_scratch_free(struct scan_rules_scratch *sc);
 int scan_ruleset_scan(const struct scan_ruleset *rs, struct scan_rules_scratch *sc,
 		      const char *path, const char *d, size_t len, struct scan_hits *out,
 		      bool *limited);
+/* The same, and the built-in rules (scan_buffer() with flags) in the same
+ * literal pass, their hits appended to *builtin (NULL: not run). */
+int scan_ruleset_scan_all(const struct scan_ruleset *rs, struct scan_rules_scratch *sc,
+			  const char *path, const char *d, size_t len, unsigned flags,
+			  struct scan_hits *builtin, struct scan_hits *out, bool *limited);
 
 #endif

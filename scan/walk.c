@@ -49,6 +49,28 @@ static bool in_dir_named(const char *path, const char *dir)
 	return false;
 }
 
+/* Extensions of source code and documentation: there a value is only a
+ * value when it is a string literal. */
+static bool code_or_doc(const char *b)
+{
+	const char *dot = strrchr(b, '.');
+	if (!dot || dot == b)
+		return false;
+	static const char *const ext[] = {
+		"c", "h", "cc", "cpp", "cxx", "hpp", "hh", "hxx", "m", "mm", "go", "rs", "java", "kt",
+		"kts", "scala", "groovy", "gradle", "swift", "cs", "fs", "vb", "py", "pyi", "pyx", "pxd",
+		"rb", "pl", "pm", "pod", "t", "php", "js", "mjs", "cjs", "jsx", "ts", "mts", "cts", "tsx",
+		"vue", "svelte", "lua", "r", "jl", "ex", "exs", "erl", "hrl", "hs", "ml", "mli", "clj",
+		"cljs", "dart", "td", "inc", "def", "s", "asm", "tcl", "el", "vim", "md", "markdown", "rst",
+		"adoc", "html", "htm", "xhtml", "tex", "texi", "map", "d", "nim", "zig", "sol", "f90", "pp", "pas", "dpr", "lpr", "bas", "ps1", "psm1",
+	};
+	for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++)
+		if (!strcasecmp(dot + 1, ext[i]))
+			return true;
+	/* man pages: name.1 ... name.9, name.3pm */
+	return dot[1] >= '1' && dot[1] <= '9' && (dot[2] == 0 || isalpha((unsigned char)dot[2]));
+}
+
 enum scan_credfile scan_credfile_kind(const char *path)
 {
 	const char *b = base_name(path);
@@ -70,7 +92,7 @@ enum scan_credfile scan_credfile_kind(const char *path)
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (!strcmp(b, names[i]))
 			return SCAN_CF_CONFIG;
-	if (has_suffix(b, ".tfvars") || !strncmp(b, "kubeconfig", 10))
+	if (has_suffix(b, ".tfvars") || (!strncmp(b, "kubeconfig", 10) && !code_or_doc(b)))
 		return SCAN_CF_CONFIG;
 	if (!strcmp(b, "credentials") && in_dir_named(path, ".aws"))
 		return SCAN_CF_CONFIG;
@@ -96,31 +118,10 @@ enum scan_credfile scan_credfile_kind(const char *path)
 	if (!strcmp(b, ".vault-token") || !strcmp(b, ".yarnrc") || !strcmp(b, ".yarnrc.yml") ||
 	    !strcmp(b, ".terraformrc"))
 		return SCAN_CF_CONFIG;
-	if (has_suffix(b, ".p12") || has_suffix(b, ".pfx"))
+	size_t bl = strlen(b);
+	if (bl > 4 && (!strcasecmp(b + bl - 4, ".p12") || !strcasecmp(b + bl - 4, ".pfx")))
 		return SCAN_CF_PKCS12;
 	return SCAN_CF_NONE;
-}
-
-/* Extensions of source code and documentation: there a value is only a
- * value when it is a string literal. */
-static bool code_or_doc(const char *b)
-{
-	const char *dot = strrchr(b, '.');
-	if (!dot || dot == b)
-		return false;
-	static const char *const ext[] = {
-		"c", "h", "cc", "cpp", "cxx", "hpp", "hh", "hxx", "m", "mm", "go", "rs", "java", "kt",
-		"kts", "scala", "groovy", "gradle", "swift", "cs", "fs", "vb", "py", "pyi", "pyx", "pxd",
-		"rb", "pl", "pm", "pod", "t", "php", "js", "mjs", "cjs", "jsx", "ts", "mts", "cts", "tsx",
-		"vue", "svelte", "lua", "r", "jl", "ex", "exs", "erl", "hrl", "hs", "ml", "mli", "clj",
-		"cljs", "dart", "td", "inc", "def", "s", "asm", "tcl", "el", "vim", "md", "markdown", "rst",
-		"adoc", "html", "htm", "xhtml", "tex", "texi", "map", "d", "nim", "zig", "sol", "f90", "pp", "pas", "dpr", "lpr", "bas", "ps1", "psm1",
-	};
-	for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++)
-		if (!strcasecmp(dot + 1, ext[i]))
-			return true;
-	/* man pages: name.1 ... name.9, name.3pm */
-	return dot[1] >= '1' && dot[1] <= '9' && (dot[2] == 0 || isalpha((unsigned char)dot[2]));
 }
 
 unsigned scan_file_flags(const char *path)
@@ -289,10 +290,13 @@ static int findings_from_buffer(const char *display, const char *data, size_t le
 				enum scan_credfile cf, struct scan_result *r,
 				const struct scan_ruleset *rs, struct scan_rules_scratch *sc)
 {
-	struct scan_hits h = { 0 };
+	struct scan_hits h = { 0 }, c = { 0 };
 	unsigned flags = scan_file_flags(display);
+	bool builtin = scan_ruleset_builtin_enabled(rs, ""), limited = false;
 	int rc = 0;
-	if (scan_ruleset_builtin_enabled(rs, ""))
+	if (rs) /* both in one literal pass */
+		rc = scan_ruleset_scan_all(rs, sc, display, data, len, flags, builtin ? &h : NULL, &c, &limited);
+	else
 		rc = scan_buffer(data, len, flags, &h);
 	if (rc == 0 && rs) {
 		/* built-in hits the team's config disables or allows */
@@ -302,11 +306,7 @@ static int findings_from_buffer(const char *display, const char *data, size_t le
 			    !scan_ruleset_allows(rs, h.v[i].rule, display, data, len, h.v[i].off, h.v[i].len))
 				h.v[k++] = h.v[i];
 		h.n = k;
-		struct scan_hits c = { 0 };
-		bool limited = false;
-		rc = scan_ruleset_scan(rs, sc, display, data, len, &c, &limited);
-		if (rc == 0)
-			rc = merge_custom(&h, &c);
+		rc = merge_custom(&h, &c);
 		k = 0;
 		for (size_t i = 0; i < h.n; i++)
 			if (h.v[i].rule)
@@ -315,7 +315,6 @@ static int findings_from_buffer(const char *display, const char *data, size_t le
 		for (size_t i = 0; rc == 0 && i < h.n; i++)
 			if (h.v[i].line == 0)
 				h.v[i].line = line_of(data, h.v[i].off);
-		scan_hits_free(&c);
 		if (rc == 0 && limited)
 			rc = add_problem(r, display, "a --rules regex reached its backtracking limit; its later matches in this file were not looked for");
 	}
@@ -340,6 +339,7 @@ static int findings_from_buffer(const char *display, const char *data, size_t le
 			free(f.path);
 	}
 	scan_hits_free(&h);
+	scan_hits_free(&c);
 	return rc;
 }
 
@@ -418,35 +418,46 @@ static int walk_dir(const char *dir, int depth, const struct scan_opts *o,
 		close(fd);
 		return add_problem(r, dir, "cannot read directory");
 	}
-	/* collect and sort names so the walk order is stable */
+	/* collect the names, each after a byte giving its d_type + 1 (the
+	 * file system's type saves an lstat; DT_UNKNOWN still gets one) */
 	struct file_list names = { 0 };
 	struct dirent *de;
 	int rc = 0;
 	while ((de = readdir(dp)) != NULL && rc == 0) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
-		rc = list_add(&names, de->d_name);
+		char tn[sizeof(de->d_name) + 1];
+		tn[0] = (char)(de->d_type + 1);
+		snprintf(tn + 1, sizeof(tn) - 1, "%s", de->d_name);
+		rc = list_add(&names, tn);
 	}
 	closedir(dp);
 	for (size_t i = 0; i < names.n && rc == 0; i++) {
+		const char *name = names.v[i] + 1;
+		unsigned char type = (unsigned char)(names.v[i][0] - 1);
 		char path[PATH_MAX];
 		int n = snprintf(path, sizeof(path), "%s%s%s", dir,
-				 dir[strlen(dir) - 1] == '/' ? "" : "/", names.v[i]);
+				 dir[strlen(dir) - 1] == '/' ? "" : "/", name);
 		if (n < 0 || (size_t)n >= sizeof(path)) {
 			rc = add_problem(r, dir, "path too long, entry skipped");
 			continue;
 		}
-		struct stat st;
-		if (lstat(path, &st) != 0) {
-			rc = add_problem(r, path, "cannot stat");
-			continue;
+		if (type == DT_UNKNOWN) {
+			struct stat st;
+			if (lstat(path, &st) != 0) {
+				rc = add_problem(r, path, "cannot stat");
+				continue;
+			}
+			type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_LNK;
 		}
-		if (S_ISLNK(st.st_mode) || (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))) {
+		/* symlinks are never followed; a directory is opened with
+		 * O_NOFOLLOW, a file checked again by fstat after O_NOFOLLOW */
+		if (type != DT_DIR && type != DT_REG) {
 			r->files_skipped++;
 			continue;
 		}
-		if (S_ISDIR(st.st_mode)) {
-			if (!skipped_dir(o, names.v[i]))
+		if (type == DT_DIR) {
+			if (!skipped_dir(o, name))
 				rc = walk_dir(path, depth + 1, o, files, r);
 			continue;
 		}
