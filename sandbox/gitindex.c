@@ -27,6 +27,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/gitsafe.h"
 #include "common/util.h"
 
 /* ---- the index format ---- */
@@ -215,13 +216,9 @@ bool sandbox_git_path_hidden(const struct sandbox_git_hide *h, const char *workt
  * - GIT_DIR and GIT_WORK_TREE are the paths recorded at the start, so no
  *   discovery follows a .git file written during the session;
  * - command-line config wins over the repository's (and its includes):
- *   core.fsmonitor=false (the only program index reading can start),
- *   core.hooksPath=/dev/null (post-index-change and every other hook),
- *   core.pager=cat and --no-pager, gc.auto=0 and maintenance.auto=false
- *   (no background git gc), core.untrackedCache=false, core.splitIndex=false,
- *   protocol.allow=never and GIT_ALLOW_PROTOCOL=none (no transport at all:
- *   a partial clone's lazy fetch of a missing object would run the
- *   repository's remote.*.uploadpack);
+ *   common/gitsafe.h (no fsmonitor, hooks, pager, background gc, and no
+ *   transport at all: a partial clone's lazy fetch of a missing object
+ *   would run the repository's remote.*.uploadpack), and --no-pager;
  * - only ls-files and rm --cached -f run: neither reads a work tree file
  *   (-f skips the up-to-date check that would hash it and run a clean
  *   filter), neither diffs (no textconv, no external diff), neither talks
@@ -241,20 +238,26 @@ static int run_git(const char *git, const char *gitdir, const char *worktree,
 	if (xsnprintf(e_dir, sizeof(e_dir), "GIT_DIR=%s", gitdir) < 0 ||
 	    xsnprintf(e_wt, sizeof(e_wt), "GIT_WORK_TREE=%s", worktree) < 0)
 		return HUSH_ETOOBIG;
-	char *envp[] = { "PATH=/usr/bin:/bin", "LC_ALL=C", "HOME=/nonexistent",
-			 "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null",
-			 "GIT_TERMINAL_PROMPT=0", "GIT_LITERAL_PATHSPECS=1", "GIT_PAGER=cat",
-			 "GIT_ALLOW_PROTOCOL=none", "GIT_PROTOCOL_FROM_USER=0",
-			 e_dir, e_wt, NULL };
-	const char *fixed[] = { git, "--no-pager", "-c", "core.fsmonitor=false", "-c",
-				"core.hooksPath=/dev/null", "-c", "core.pager=cat", "-c",
-				"gc.auto=0", "-c", "maintenance.auto=false", "-c",
-				"core.untrackedCache=false", "-c", "core.splitIndex=false", "-c",
-				"protocol.allow=never" };
+	const char *envp[24];
+	size_t ec = 0;
+	static const char *const base_env[] = { "PATH=/usr/bin:/bin", "LC_ALL=C", "HOME=/nonexistent",
+						"GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null",
+						"GIT_LITERAL_PATHSPECS=1" };
+	for (size_t i = 0; i < ARRAY_LEN(base_env); i++)
+		envp[ec++] = base_env[i];
+	for (size_t i = 0; git_safe_env[i]; i++)
+		envp[ec++] = git_safe_env[i];
+	envp[ec++] = e_dir;
+	envp[ec++] = e_wt;
+	envp[ec] = NULL;
 	const char *argv[64];
 	size_t ac = 0;
-	for (size_t i = 0; i < ARRAY_LEN(fixed); i++)
-		argv[ac++] = fixed[i];
+	argv[ac++] = git;
+	argv[ac++] = "--no-pager";
+	for (size_t i = 0; git_safe_config[i]; i++) {
+		argv[ac++] = "-c";
+		argv[ac++] = git_safe_config[i];
+	}
 	for (size_t i = 0; args[i]; i++) {
 		if (ac + 1 >= ARRAY_LEN(argv))
 			return HUSH_EINVAL;
@@ -287,7 +290,7 @@ static int run_git(const char *git, const char *gitdir, const char *worktree,
 		signal(SIGPIPE, SIG_DFL);
 		signal(SIGALRM, SIG_DFL);
 		alarm(GIT_TIME_LIMIT);
-		execve(git, (char *const *)argv, envp);
+		execve(git, (char *const *)argv, (char *const *)envp);
 		_exit(127);
 	}
 	close(pin[0]);

@@ -15,16 +15,49 @@
 #include <unistd.h>
 
 #include "common/err.h"
+#include "common/gitsafe.h"
 #include "scan/scan.h"
 
 extern char **environ;
 
 #define GIT_MAX_OUTPUT (256u * 1024 * 1024)
 
-/* Runs git with argv, stdin from in_fd (-1: /dev/null); collects stdout.
+/* Runs git in top with args (after the hardening of common/gitsafe.h: the
+ * repository may be an agent's, and ls-files would otherwise start its
+ * core.fsmonitor), stdin from in_fd (-1: /dev/null); collects stdout.
  * Returns 0 with *out (malloc'd) or -1. */
-static int git_run(char *const argv[], int in_fd, char **out, size_t *outlen)
+static int git_run(const char *top, const char *const args[], int in_fd, char **out,
+		   size_t *outlen)
 {
+	const char *argv[48];
+	size_t ac = 0;
+	argv[ac++] = "git";
+	argv[ac++] = "--no-pager";
+	argv[ac++] = "-c";
+	argv[ac++] = "safe.directory=*";
+	for (size_t i = 0; git_safe_config[i]; i++) {
+		argv[ac++] = "-c";
+		argv[ac++] = git_safe_config[i];
+	}
+	argv[ac++] = "-C";
+	argv[ac++] = top;
+	for (size_t i = 0; args[i] && ac + 1 < sizeof(argv) / sizeof(argv[0]); i++)
+		argv[ac++] = args[i];
+	argv[ac] = NULL;
+	/* our environment plus the safe entries (later entries win) */
+	size_t ne = 0;
+	while (environ[ne])
+		ne++;
+	const char **envp = calloc(ne + 8, sizeof(char *));
+	if (!envp)
+		return -1;
+	size_t ec = 0;
+	for (size_t i = 0; i < ne; i++)
+		if (strncmp(environ[i], "GIT_", 4))
+			envp[ec++] = environ[i];
+	for (size_t i = 0; git_safe_env[i]; i++)
+		envp[ec++] = git_safe_env[i];
+	envp[ec] = NULL;
 	int pfd[2];
 	if (pipe2(pfd, O_CLOEXEC) != 0)
 		return -1;
@@ -37,8 +70,9 @@ static int git_run(char *const argv[], int in_fd, char **out, size_t *outlen)
 	posix_spawn_file_actions_adddup2(&fa, pfd[1], 1);
 	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
 	pid_t pid;
-	int rc = posix_spawnp(&pid, "git", &fa, NULL, argv, environ);
+	int rc = posix_spawnp(&pid, "git", &fa, NULL, (char *const *)argv, (char *const *)envp);
 	posix_spawn_file_actions_destroy(&fa);
+	free(envp);
 	close(pfd[1]);
 	if (rc != 0) {
 		close(pfd[0]);
@@ -119,10 +153,10 @@ struct repo_job {
 
 static void classify_repo(struct scan_result *r, struct repo_job *j)
 {
-	char *argv_ls[] = { "git", "-c", "safe.directory=*", "-C", j->top, "ls-files", "-z", NULL };
+	const char *argv_ls[] = { "ls-files", "-z", NULL };
 	char *out = NULL;
 	size_t outlen = 0;
-	if (git_run(argv_ls, -1, &out, &outlen) != 0)
+	if (git_run(j->top, argv_ls, -1, &out, &outlen) != 0)
 		return; /* not a usable repository: leave "not in git" */
 	size_t cnt = 0;
 	for (size_t i = 0; i < outlen; i++)
@@ -157,9 +191,8 @@ static void classify_repo(struct scan_result *r, struct repo_job *j)
 	if (mfd < 0)
 		return;
 	lseek(mfd, 0, SEEK_SET);
-	char *argv_ci[] = { "git", "-c", "safe.directory=*", "-C", j->top, "check-ignore",
-			    "-z", "--stdin", NULL };
-	if (git_run(argv_ci, mfd, &out, &outlen) == 0) {
+	const char *argv_ci[] = { "check-ignore", "-z", "--stdin", NULL };
+	if (git_run(j->top, argv_ci, mfd, &out, &outlen) == 0) {
 		for (size_t i = 0; i < outlen;) {
 			const char *p = out + i;
 			for (size_t k = 0; k < j->n; k++)

@@ -182,3 +182,15 @@ if grep -q $'\033\\|scanning' "$T/pipe.out"; then not_ok "no progress or colour 
 # --- a root that is a symlink to a file (dotfile managers) is scanned ---
 mkdir -p "$T/dotfiles"; head -3 "$FIX/corpus/tokens.txt" >"$T/dotfiles/bashrc"; ln -s "$T/dotfiles/bashrc" "$T/linked-bashrc"
 is "symlinked root file scanned at its target" "$("$H" scan --no-git --format json "$T/linked-bashrc" | findings | wc -l)" "2"
+
+# --- the repository's own config runs nothing when hush scan asks git
+# (an agent may have written it: core.fsmonitor starts with ls-files) ---
+R="$T/fsmon"; mkdir -p "$R" && git -C "$R" init -q
+head -3 "$FIX/corpus/tokens.txt" >"$R/tokens.txt"
+git -C "$R" config core.fsmonitor "touch $T/fsmon-ran; false"
+git -C "$R" ls-files >/dev/null 2>&1
+check "control: git ls-files in that repository runs its core.fsmonitor" test -e "$T/fsmon-ran"
+rm -f "$T/fsmon-ran"
+"$H" scan --format json "$R" >"$T/fsmon.json" 2>&1
+check "hush scan still tells tracked from untracked there" grep -q '"exposure":"untracked"' "$T/fsmon.json"
+check_fail "hush scan's git runs none of it" test -e "$T/fsmon-ran"
