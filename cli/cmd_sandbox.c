@@ -230,6 +230,9 @@ static void sandbox_usage(FILE *f)
 		"                        own whose one way out is hush's proxy\n"
 		"  --allow-host HOST     with proxy-only: a host the agent may reach (HOST,\n"
 		"                        HOST:PORT, *.DOMAIN; repeatable, comma lists)\n"
+		"  --root MODE           allow-list (the default: of /, only the system's\n"
+		"                        directories; /mnt, /srv, /work, ... are empty) or\n"
+		"                        visible (all of / read-only)\n"
 		"  --explain             print the plan (hidden, writable, never-writable,\n"
 		"                        private) and exit without starting the agent\n"
 		"  --no-shim             do not preload libhush.so\n"
@@ -251,6 +254,7 @@ struct opts {
 	bool no_shim, no_userns, no_landlock, verbose, partial_masks, explain, allow_display;
 	bool no_proxy;
 	const char *network;          /* --network */
+	const char *root_mode;        /* --root */
 	struct sb_strv allow_host;    /* --allow-host */
 };
 
@@ -374,6 +378,8 @@ static void build_plan(struct sandbox_plan *plan, const struct config *cfg,
 		.allow_write = &aw, .state_files = &state, .scratch = &scratch,
 		.never_write = &never, .keep = &keep, .home_allow = &hallow, .home_mode = hm,
 		.masks = m, .route_links = links, .route_dir = "/usr/local/bin",
+		.root_mode = o->root_mode && !strcmp(o->root_mode, "visible") ? SANDBOX_ROOT_VISIBLE
+									     : SANDBOX_ROOT_ALLOWLIST,
 	};
 	char why[512] = "";
 	int r = sandbox_plan_build(plan, &in, why, sizeof(why));
@@ -745,6 +751,7 @@ int cmd_sandbox(int argc, char **argv)
 		{ "allow-display", no_argument, NULL, 'D' },
 		{ "no-proxy", no_argument, NULL, 'N' },
 		{ "network", required_argument, NULL, 'n' },
+		{ "root", required_argument, NULL, 'R' },
 		{ "allow-host", required_argument, NULL, 'O' },
 		{ "home", required_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
@@ -774,6 +781,11 @@ int cmd_sandbox(int argc, char **argv)
 			if (strcmp(optarg, "open") && strcmp(optarg, "proxy-only"))
 				die_usage("sandbox", "--network: expected open or proxy-only");
 			o.network = optarg;
+			break;
+		case 'R':
+			if (strcmp(optarg, "visible") && strcmp(optarg, "allow-list"))
+				die_usage("sandbox", "--root: expected allow-list or visible");
+			o.root_mode = optarg;
 			break;
 		case 'O': add_csv(&o.allow_host, optarg, "--allow-host", host_pattern_valid, "a host[:port]"); break;
 		case 'H':

@@ -21,6 +21,17 @@
  * X11) live here and vanish with them. */
 static const char *const private_tmp[] = { "/tmp", "/var/tmp", "/dev/shm" };
 
+/* The top-level directories of / shown as they are: the system. Every
+ * other one (/mnt, /media, /srv, /work, /data, ...: other projects,
+ * volumes, mounted drives) is an empty directory inside, and so is
+ * /var/www; the plan binds back what must be seen there (the project, the
+ * home view, PATH directories, hush). */
+static const char *const root_system[] = {
+	"bin", "boot", "dev", "etc", "gnu", "home", "lib", "lib32", "lib64", "libx32", "nix",
+	"opt", "proc", "root", "run", "sbin", "snap", "sys", "tmp", "usr", "var",
+};
+static const char *const root_hidden_below[] = { "/var/www" };
+
 #define HOME_MAX_ENTRIES 4096
 
 bool sandbox_path_under(const char *p, const char *dir)
@@ -86,6 +97,30 @@ static int add_private(struct sandbox_plan *pl, const char *path, unsigned mode,
 	if (r == 0)
 		pl->ops[pl->n - 1].mode = mode;
 	return r;
+}
+
+static void add_root_view(struct sandbox_plan *pl)
+{
+	DIR *d = opendir("/");
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		const char *nm = e->d_name;
+		bool sys = nm[0] == '.';
+		for (size_t i = 0; !sys && i < ARRAY_LEN(root_system); i++)
+			sys = !strcmp(nm, root_system[i]);
+		char p[PATH_MAX];
+		struct stat st;
+		if (sys || xsnprintf(p, sizeof(p), "/%s", nm) < 0 || lstat(p, &st) != 0 ||
+		    !S_ISDIR(st.st_mode))
+			continue;
+		add_private(pl, p, 0755, "outside the system, the home and the project");
+	}
+	if (d)
+		closedir(d);
+	for (size_t i = 0; i < ARRAY_LEN(root_hidden_below); i++)
+		if (is_dir(root_hidden_below[i]))
+			add_private(pl, root_hidden_below[i], 0755,
+				    "outside the system, the home and the project");
 }
 
 /* Shows src read-only at the same path unless something already shows it
@@ -234,6 +269,9 @@ int sandbox_plan_build(struct sandbox_plan *pl, const struct sandbox_inputs *in,
 	if (in->xdg_runtime && in->xdg_runtime[0] == '/' && is_dir(in->xdg_runtime) &&
 	    !covered(pl, in->xdg_runtime))
 		add_private(pl, in->xdg_runtime, 0700, "private runtime directory (its sockets stay out)");
+
+	if (in->root_mode == SANDBOX_ROOT_ALLOWLIST)
+		add_root_view(pl);
 
 	bool home_is_project = home && !strcmp(home, cwd);
 	if (home && home[0] == '/' && strcmp(home, "/") != 0 && !home_is_project && is_dir(home))

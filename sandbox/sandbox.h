@@ -182,6 +182,11 @@ struct sandbox_inputs {
 					      the shim, PATH directories, ... */
 	const struct sb_strv *home_allow;  /* allow-list mode: home paths shown */
 	enum sandbox_home_mode home_mode;
+	/* allow-list (0, the default): only the system's top-level directories
+	 * of / are shown as they are (bin, etc, usr, var, opt, home, ...);
+	 * others (/mnt, /media, /srv, /work, /var/www, ...) are empty inside
+	 * except what is bound back. visible: all of / read-only. */
+	enum { SANDBOX_ROOT_ALLOWLIST = 0, SANDBOX_ROOT_VISIBLE } root_mode;
 	const struct sandbox_masks *masks;
 	/* Routing of granted commands that survives a reset PATH (a login
 	 * shell's /etc/profile): the links in route_links (a directory) are

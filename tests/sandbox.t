@@ -419,3 +419,20 @@ like "--profile adds hide globs and allow_env" "$o" "^raw-done v=yes"
 [[ "$o" != *readme* ]] && ok "--profile: README masked" || not_ok "--profile: README not masked"
 o=$(cd "$P" && as_nobody env HUSH_CONFIG="$T/prof.ini" "$NB_BIN/hush" sandbox --profile nope -- true 2>&1); rc=$?
 is "unknown profile: exit 2" "$rc" 2
+
+# --- outside the system, the home and the project: another project's files
+# under /mnt (or /srv, /media, /work, ...) are not there inside ---
+if is_root && [ -d /mnt ]; then
+	OP="/mnt/hush-test-$$"
+	mkdir -p "$OP" && printf 'OTHER=%s\n' "$C" >"$OP/notes.txt" && chmod -R a+rX "$OP"
+	at_exit "rm -rf '$OP'"
+	o=$(as_nobody cat "$OP/notes.txt" 2>&1)
+	like "control: outside the sandbox the user reads another project's file under /mnt" "$o" "$C"
+	o=$(sandboxed -- sh -c "cat '$OP/notes.txt'; ls /mnt | wc -l" 2>&1)
+	[[ "$o" != *"$C"* ]] && ok "inside, /mnt is empty: the other project's file is not there" ||
+		not_ok "inside, /mnt is empty: the other project's file is not there"
+	o=$(sandboxed --root visible -- cat "$OP/notes.txt" 2>&1)
+	like "--root visible shows it again (read-only)" "$o" "$C"
+else
+	skip "needs root to put a file under /mnt"
+fi
