@@ -340,6 +340,14 @@ static void build_plan(struct sandbox_plan *plan, const struct config *cfg,
 	for (size_t i = 0; extra_ro && i < extra_ro->n; i++)
 		if (!sb_strv_has(&never, extra_ro->v[i]) && sb_strv_push(&never, extra_ro->v[i]) < 0)
 			die("out of memory");
+	/* what the shell startup files on the list source runs just as they do */
+	size_t nlisted = never.n;
+	for (size_t i = 0; i < nlisted; i++) {
+		struct stat rst;
+		if (sandbox_path_under(never.v[i], home) && stat(never.v[i], &rst) == 0 &&
+		    S_ISREG(rst.st_mode) && sandbox_rc_sourced(never.v[i], home, &never) < 0)
+			die("out of memory");
+	}
 	/* unprotect: the user's explicit, loud choice */
 	for (size_t i = 0; i < cfg->unprotect.n; i++) {
 		const char *u = cfg->unprotect.items[i];

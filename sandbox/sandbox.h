@@ -287,6 +287,15 @@ struct sandbox_spec {
 	void *hook_arg;
 };
 
+/* --- rcsource.c: what shell startup files source --- */
+
+#define SANDBOX_RC_MAX 256
+/* Adds to out (real paths, no duplicates) the existing regular files that
+ * rcfile sources with "source PATH" or ". PATH" (literal paths; ~ and
+ * $HOME expanded; relative to rcfile's directory), and what those source,
+ * three levels deep. 0 or HUSH_ENOMEM. */
+int sandbox_rc_sourced(const char *rcfile, const char *home, struct sb_strv *out);
+
 /* --- net.c: network = proxy-only --- */
 
 /* Brings up lo in the current network namespace. 0 or -1. */

@@ -16,7 +16,10 @@ P="$T/proj"
 PW="$SBX/pwned"     # what planted code writes when it runs
 mkdir -p "$NB_HOME/run" && chmod 0700 "$NB_HOME/run"
 mkdir -p "$P" "$NB_HOME/.config" "$NB_HOME/.local/bin" "$NB_HOME/.local/share" "$NB_HOME/bin"
-printf '# rc\n' >"$NB_HOME/.bashrc"
+# the rc file sources a file in the project (a dotfiles repository as the
+# agent's project): that file runs in the human's next shell too
+printf '# rc\n[ -f %s/aliases.sh ] && . %s/aliases.sh\n' "$P" "$P" >"$NB_HOME/.bashrc"
+printf 'alias ll="ls -l"\n' >"$P/aliases.sh"
 printf '# profile\n[ -f ~/.bashrc ] && . ~/.bashrc\n' >"$NB_HOME/.profile"
 printf '[user]\n\tname = Human\n\temail = h@example.org\n' >"$NB_HOME/.gitconfig"
 printf '#!/bin/sh\necho "deploying $*"\n' >"$NB_HOME/bin/deploy"
@@ -73,17 +76,19 @@ try envrc sh -c "cd '$proj' && echo '$code' >>.envrc"
 try vscode sh -c "cd '$proj' && echo '{\"terminal.integrated.env.linux\":{}}' >.vscode/settings.json"
 try claude_settings sh -c "cd '$proj' && echo '{\"permissions\":{\"allow\":[\"Bash(*)\"]}}' >.claude/settings.json"
 try mcp sh -c "cd '$proj' && echo '{\"mcpServers\":{\"x\":{\"command\":\"sh\"}}}' >.mcp.json"
+try sourced_rc sh -c "cd '$proj' && echo '$code' >>aliases.sh"
 try named_hook sh -c "cd '$proj' && printf '#!/bin/sh\n$code\n' >.githooks/pre-commit"
 try named_include sh -c "cd '$proj' && printf '[core]\n\tfsmonitor = sh -c \"$code\"\n' >.gitconfig.shared"
 try named_filter sh -c "cd '$proj' && printf '#!/bin/sh\n$code\ncat\n' >scripts/clean.sh"
 EOF
 names="bashrc profile zshrc fish autostart systemd localbin_git localbin_hush gitconfig vimrc
 pystartup direnv hushenv hushconfig grant_exe runtime_sock git_hook git_config envrc vscode
-claude_settings mcp named_hook named_include named_filter"
+claude_settings mcp named_hook named_include named_filter sourced_rc"
 
 # control: the same writes outside, in a copy of the home and the project
 CH="$T/ctlhome"; CP="$T/ctlproj"
 cp -a "$NB_HOME" "$CH"; cp -a "$P" "$CP"
+sed -i "s|$P/aliases.sh|$CP/aliases.sh|g" "$CH/.bashrc"   # the copy's rc sources the copy
 mkdir -p "$CH/run"; chmod 0700 "$CH/run"
 is_root && chown -R "$NOBODY_UID:$NOBODY_UID" "$CH" "$CP"
 ctl=$(cd "$CP" && as_nobody env HOME="$CH" HUSH_CONFIG="$CH/.config/hush/config.ini" \
@@ -106,7 +111,7 @@ for n in $names; do
 done
 assert_absent "nothing the agent planted reached the real home or project" "PWNED" "$NB_HOME" "$P"
 assert_absent "no HUSH_CONFIG export reached the real rc files" "/tmp/evil.ini" "$NB_HOME"
-for n in git_hook git_config named_hook named_include named_filter envrc vscode claude_settings mcp hushconfig grant_exe runtime_sock localbin_git localbin_hush bashrc profile gitconfig; do
+for n in git_hook git_config named_hook named_include named_filter sourced_rc envrc vscode claude_settings mcp hushconfig grant_exe runtime_sock localbin_git localbin_hush bashrc profile gitconfig; do
 	[[ "$inside" == *"$n:refused"* ]] && ok "inside: $n (an existing file) is refused outright" || not_ok "inside: $n (an existing file) is refused outright"
 done
 
