@@ -480,6 +480,7 @@ struct project_guard {
 	bool have_prot, have_snap;
 	char cwd[PATH_MAX];      /* the project */
 	struct sb_strv absent;   /* the plan's never-writable names missing at start */
+	struct sandbox_ignore ign; /* .gitignore files above hidden files */
 	char journal[PATH_MAX];  /* the session's journal, or "" */
 };
 
@@ -526,6 +527,8 @@ static void guard_begin(struct project_guard *g, const struct config *cfg,
 			 "session will not be removed", hush_strerror(r));
 	else
 		g->have_snap = true;
+	if (sandbox_ignore_begin(&g->ign, m, g->cwd) < 0)
+		die("out of memory");
 }
 
 /* Before the agent starts: what guard_end needs goes into a journal under
@@ -633,6 +636,8 @@ static void guard_end(struct project_guard *g, const char *data)
 	if (g->have_snap && sandbox_git_index_sweep(&g->snap, &g->hide, &removed, &commits, &fixed,
 						    err, sizeof(err)) < 0)
 		msg_warn("sandbox: cleaning the git index: %s", err);
+	if (sandbox_ignore_end(&g->ign, &fixed) < 0)
+		msg_warn("sandbox: checking the .gitignore files did not finish");
 	for (size_t i = 0; i < fixed.n; i++)
 		msg_warn("sandbox: %s", fixed.v[i]);
 	for (size_t i = 0; i < removed.n; i++)
@@ -657,6 +662,7 @@ static void guard_free(struct project_guard *g)
 	sandbox_protect_free(&g->prot);
 	sandbox_git_snap_free(&g->snap);
 	sandbox_modes_free(&g->modes);
+	sandbox_ignore_free(&g->ign);
 	sb_strv_free(&g->ro);
 	sb_strv_free(&g->absent);
 }

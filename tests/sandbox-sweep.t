@@ -290,3 +290,20 @@ for kind in BARE BIG; do
 		{ not_ok "after the session ($kind): the human's git status in $sub/ runs nothing planted"; echo "#   $o" | head -3; }
 	rm -rf "$P/src" "$P/pkg" "$P/gd" "$PW"
 done
+
+# --- un-ignoring the hidden file: "!.env" in .gitignore, then the human's
+# git add -A outside ---
+# (vol/, from the mount part above, is left out)
+human_add_all() { (cd "$1" && as_nobody sh -c "git add -A -- . ':!vol' && git -c user.name=h -c user.email=h@e commit -qm all-$2 >/dev/null 2>&1"); }
+UNIGNORE='printf "!.env\n" >>.gitignore && echo unignored'
+CP="$T/ctl-unignore"; control_copy "$CP"
+(cd "$CP" && as_nobody sh -c "$UNIGNORE") >/dev/null 2>&1
+human_add_all "$CP" ctl
+objects "$CP" | grep -qaF -- "$C" && ok "control: outside, !.env in .gitignore makes the human's git add -A commit the real .env" ||
+	not_ok "control: outside, !.env in .gitignore makes the human's git add -A commit the real .env"
+o=$(sb "$P" -- sh -c "$UNIGNORE" 2>&1)
+like "inside: the agent un-ignores .env" "$o" "unignored"
+like "at the end hush says so and ignores it again" "$o" "$P/.gitignore un-ignored $P/.env: ignored again"
+human_add_all "$P" real
+is "the human's git add -A and commit ran" "$(as_nobody git -C "$P" log -1 --format=%s 2>/dev/null)" "all-real"
+assert_absent "... and stored no canary" "$C" <(objects "$P")
