@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "common/err.h"
+#include "common/util.h"
 #include "sandbox/sandbox.h"
 #include "scan/rules.h"
 #include "scan/scan.h"
@@ -457,8 +458,17 @@ static int walk_dir(const char *dir, int depth, const struct scan_opts *o,
 			continue;
 		}
 		if (type == DT_DIR) {
-			if (!skipped_dir(o, name))
+			if (!skipped_dir(o, name)) {
 				rc = walk_dir(path, depth + 1, o, files, r);
+			} else if (!strcmp(name, ".git")) {
+				/* a skipped git directory's config still holds remote
+				 * URLs with tokens in them and http.extraheader */
+				char cfgp[PATH_MAX];
+				struct stat st;
+				if (xsnprintf(cfgp, sizeof(cfgp), "%s/config", path) == 0 &&
+				    lstat(cfgp, &st) == 0 && S_ISREG(st.st_mode))
+					rc = list_add(files, cfgp);
+			}
 			continue;
 		}
 		rc = list_add(files, path);

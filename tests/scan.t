@@ -194,3 +194,10 @@ rm -f "$T/fsmon-ran"
 "$H" scan --format json "$R" >"$T/fsmon.json" 2>&1
 check "hush scan still tells tracked from untracked there" grep -q '"exposure":"untracked"' "$T/fsmon.json"
 check_fail "hush scan's git runs none of it" test -e "$T/fsmon-ran"
+
+# --- a token in a remote URL in .git/config is reported (the rest of .git is not read) ---
+R="$T/gitcfg"; mkdir -p "$R" && git -C "$R" init -q
+git -C "$R" remote add origin "https://deploy:Zq8vT2mLx9pR4wK7nB3c@git.example.com/o/r.git"
+o=$("$H" scan "$R" 2>&1)
+like "a credential in .git/config's remote URL is found" "$o" "\.git/config .*"$'\n'" +[0-9]+ +url-password"
+[[ "$o" != *Zq8vT2mLx9pR4wK7nB3c* ]] && ok "... and shown only as a preview" || not_ok "... and shown only as a preview"
