@@ -348,6 +348,11 @@ static long openat2_path(int dirfd, const char *path, uint64_t resolve)
 
 static int start_workers(struct sandbox_sock_sup *s);
 
+/* The supervisor lives until the process that runs it exits (the
+ * sandbox's init): never freed, and held here so that it stays reachable
+ * whether or not its worker threads are still running. */
+static struct sandbox_sock_sup *supervisors[4];
+
 int sandbox_sockets_supervise(int listener, const struct sandbox_sock_policy *p,
 			      struct sandbox_sock_sup **out)
 {
@@ -386,6 +391,11 @@ int sandbox_sockets_supervise(int listener, const struct sandbox_sock_policy *p,
 		/* threads may be waiting on s: it stays allocated */
 		return r;
 	}
+	for (size_t i = 0; i < sizeof(supervisors) / sizeof(supervisors[0]); i++)
+		if (!supervisors[i]) {
+			supervisors[i] = s;
+			break;
+		}
 	*out = s;
 	return 0;
 }
