@@ -149,35 +149,13 @@ static int hex_nibble(char c)
 	return -1;
 }
 
-/* SHA-256 of everything fd holds, read with pread (the offset stays). */
-static int hash_fd(int fd, uint8_t out[crypto_hash_sha256_BYTES])
-{
-	crypto_hash_sha256_state st;
-	crypto_hash_sha256_init(&st);
-	static uint8_t chunk[65536];
-	off_t off = 0;
-	for (;;) {
-		ssize_t r = pread(fd, chunk, sizeof(chunk), off);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return HUSH_EIO;
-		if (r == 0)
-			break;
-		crypto_hash_sha256_update(&st, chunk, (unsigned long long)r);
-		off += r;
-	}
-	crypto_hash_sha256_final(&st, out);
-	return 0;
-}
-
 int grant_sha256_hex(const char *path, char hex[65])
 {
 	int fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0)
 		return errno == ENOENT ? HUSH_ENOENT : HUSH_EIO;
 	uint8_t h[crypto_hash_sha256_BYTES];
-	int r = hash_fd(fd, h);
+	int r = sha256_fd(fd, h);
 	close(fd);
 	if (!r)
 		sodium_bin2hex(hex, 65, h, sizeof(h));
@@ -263,7 +241,7 @@ int grant_open_exec(const char *path, const char *sha256_hex)
 		}
 		want[i] = (uint8_t)(hi << 4 | lo);
 	}
-	int r = hash_fd(fd, got);
+	int r = sha256_fd(fd, got);
 	if (r) {
 		close(fd);
 		return r;

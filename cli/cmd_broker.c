@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -23,6 +22,7 @@
 #include "common/proto.h"
 #include "common/util.h"
 #include "config/config.h"
+#include "vault/passphrase.h"
 #include "vault/vault.h"
 
 static bool want_help(int argc, char **argv)
@@ -178,77 +178,12 @@ int cmd_status(int argc, char **argv)
 	return 0;
 }
 
-/* Passphrase for hush unlock: --passphrase-fd, HUSH_ASKPASS / config
- * askpass, or a no-echo prompt on the terminal. sodium_malloc'd. */
-static char *get_passphrase(int pfd, const struct config *cfg, size_t *len)
-{
-	char *p = sodium_malloc(PROTO_MAX_PASS + 1);
-	if (!p)
-		die("out of secure memory");
-	size_t n = 0;
-	const char *ap = getenv("HUSH_ASKPASS");
-	if (!ap || !*ap)
-		ap = cfg->askpass;
-	if (pfd < 0 && ap && *ap) {
-		int pp[2];
-		if (pipe(pp) < 0)
-			die("cannot run %s: %s", ap, strerror(errno));
-		pid_t pid = fork();
-		if (pid == 0) {
-			dup2(pp[1], 1);
-			close(pp[0]);
-			execl(ap, ap, "hush: passphrase to unlock the vault", (char *)NULL);
-			_exit(127);
-		}
-		close(pp[1]);
-		pfd = pp[0];
-	}
-	if (pfd >= 0) {
-		ssize_t r;
-		while (n < PROTO_MAX_PASS && (r = read(pfd, p + n, PROTO_MAX_PASS - n)) != 0) {
-			if (r < 0 && errno == EINTR)
-				continue;
-			if (r < 0)
-				die("cannot read the passphrase: %s", strerror(errno));
-			n += (size_t)r;
-		}
-	} else {
-		int tty = open("/dev/tty", O_RDWR | O_CLOEXEC);
-		if (tty < 0)
-			die_status(2, "pass it with --passphrase-fd N or set HUSH_ASKPASS",
-				   "cannot read the passphrase: no terminal");
-		struct termios old, t;
-		bool have = tcgetattr(tty, &old) == 0;
-		t = old;
-		t.c_lflag &= ~(tcflag_t)ECHO;
-		if (have)
-			tcsetattr(tty, TCSAFLUSH, &t);
-		if (write(tty, "Vault passphrase: ", 18) < 0) {
-			/* the prompt is cosmetic */
-		}
-		char c;
-		while (n < PROTO_MAX_PASS && read(tty, &c, 1) == 1 && c != '\n')
-			p[n++] = c;
-		if (have)
-			tcsetattr(tty, TCSAFLUSH, &old);
-		if (write(tty, "\n", 1) < 0) {
-			/* cosmetic */
-		}
-		close(tty);
-	}
-	while (n && (p[n - 1] == '\n' || p[n - 1] == '\r'))
-		n--;
-	p[n] = '\0';
-	*len = n;
-	return p;
-}
-
 int cmd_unlock(int argc, char **argv)
 {
 	if (want_help(argc, argv)) {
 		printf("usage: hush unlock [--passphrase-fd N]\n\n"
 		       "Unlocks the vault in the broker (starting the broker if needed).\n"
-		       "Passphrase vaults: the passphrase comes from --passphrase-fd, from\n"
+		       "Passphrase vaults: the passphrase comes from --passphrase-fd (one line), from\n"
 		       "HUSH_ASKPASS (or askpass in config.ini), or from a no-echo prompt.\n"
 		       "Keyring vaults: the broker fetches the key from the desktop keyring.\n");
 		return 0;
@@ -256,11 +191,8 @@ int cmd_unlock(int argc, char **argv)
 	int pfd = -1;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--passphrase-fd") && i + 1 < argc) {
-			char *e;
-			long v = strtol(argv[++i], &e, 10);
-			if (*e || v < 0 || v > INT_MAX)
-				die_usage("unlock", "bad file descriptor '%s'", argv[i]);
-			pfd = (int)v;
+			if (passphrase_fd_parse(argv[++i], &pfd))
+				die_usage("unlock", "--passphrase-fd needs a file descriptor number");
 		} else {
 			die_usage("unlock", "unexpected argument '%s'", argv[i]);
 		}
@@ -279,18 +211,22 @@ int cmd_unlock(int argc, char **argv)
 	if (r)
 		die_status(1, NOT_RUNNING_HINT, "cannot start the broker: %s", hush_strerror(r));
 	struct proto_control ctl = { .id = 0 };
+	struct passphrase pw = { NULL, 0 };
 	if (info.source != VAULT_KEY_KEYRING) {
-		ctl.pass = get_passphrase(pfd, &cfg, &ctl.passlen);
-		if (ctl.passlen == 0)
-			die_status(2, NULL, "empty passphrase");
+		struct passphrase_src src = { .fd = pfd, .askpass = cfg.askpass };
+		char why[256] = "";
+		if (passphrase_get(&src, PASSPHRASE_UNLOCK, "Vault passphrase: ", &pw, why,
+				   sizeof(why)))
+			die_status(1, "set HUSH_ASKPASS to a program that prints the passphrase, or "
+				      "pass --passphrase-fd N",
+				   "cannot get the vault passphrase: %s", why);
+		ctl.pass = pw.s;
+		ctl.passlen = pw.len;
 	}
 	uint8_t *body;
 	size_t blen;
 	uint8_t rt = control_or_die(MSG_UNLOCK, &ctl, &body, &blen);
-	if (ctl.pass) {
-		sodium_memzero(ctl.pass, ctl.passlen);
-		sodium_free(ctl.pass);
-	}
+	passphrase_free(&pw);
 	free(body);
 	config_free(&cfg);
 	if (rt != MSG_OK)

@@ -16,11 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli/commands.h"
 #include "common/dotenv.h"
+#include "common/proc.h"
 #include "common/util.h"
 #include "scan/scan.h"
 #include "vault/vault.h"
@@ -71,51 +71,20 @@ static void step(struct setup *s, const char *what)
  * short when longer) while still shown to the user. */
 static int run_hush_into(const struct setup *s, const char *const *args, char *out, size_t n)
 {
-	int p[2] = { -1, -1 };
-	if (out && pipe2(p, O_CLOEXEC) < 0)
-		return 127;
+	char *argv[16];
+	size_t k = 0;
+	argv[k++] = (char *)"hush";
+	for (; *args && k + 1 < ARRAY_LEN(argv); args++)
+		argv[k++] = (char *)*args;
+	argv[k] = NULL;
 	fflush(stdout);
 	fflush(stderr);
-	pid_t pid = fork();
-	if (pid == 0) {
-		if (out)
-			dup2(p[1], 1);
-		char *argv[16];
-		size_t k = 0;
-		argv[k++] = (char *)"hush";
-		for (; *args && k + 1 < ARRAY_LEN(argv); args++)
-			argv[k++] = (char *)*args;
-		argv[k] = NULL;
-		execv(s->self, argv);
-		_exit(127);
-	}
-	if (out) {
-		close(p[1]);
-		size_t len = 0;
-		char chunk[4096];
-		ssize_t r;
-		while (pid > 0 && (r = read(p[0], chunk, sizeof(chunk))) != 0) {
-			if (r < 0) {
-				if (errno == EINTR)
-					continue;
-				break;
-			}
-			fwrite(chunk, 1, (size_t)r, stdout);
-			size_t take = (size_t)r < n - 1 - len ? (size_t)r : n - 1 - len;
-			memcpy(out + len, chunk, take);
-			len += take;
-		}
-		out[len] = 0;
-		close(p[0]);
-		fflush(stdout);
-	}
-	if (pid < 0)
-		return 127;
-	int st;
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			return 127;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	struct proc_capture pc = { .path = s->self, .argv = argv, .tee_fd = out ? 1 : -1,
+				   .out = out, .cap = out ? n - 1 : 0 };
+	int st = proc_capture(&pc);
+	if (out)
+		out[pc.len] = 0;
+	return st < 0 ? 127 : st;
 }
 
 static int run_hush(const struct setup *s, const char *const *args)

@@ -60,12 +60,8 @@ static void parse_opts(int argc, char **argv, const char *allowed, int maxpos, s
 			} else if (!strcmp(a, "--passphrase-fd") ||
 				   !strncmp(a, "--passphrase-fd=", 16)) {
 				const char *v = a[15] == '=' ? a + 16 : (i + 1 < argc ? argv[++i] : NULL);
-				char *end;
-				errno = 0;
-				long n = v ? strtol(v, &end, 10) : -1;
-				if (!v || !*v || *end || errno || n < 0 || n > 1000000)
+				if (passphrase_fd_parse(v, &o->passphrase_fd))
 					die_usage(cmd, "--passphrase-fd needs a file descriptor number");
-				o->passphrase_fd = (int)n;
 			} else if (strchr(allowed, 'k') && !strcmp(a, "--keyring")) {
 				o->keyring = true;
 			} else if (strchr(allowed, 'p') && !strcmp(a, "--passphrase")) {
@@ -575,13 +571,8 @@ static int cmd_import_keyring(int argc, char **argv)
 				name_from = v;
 			else if (!strcmp(a, "--as"))
 				as = v;
-			else {
-				char *end;
-				long fd = strtol(v, &end, 10);
-				if (!*v || *end || fd < 0 || fd > 1 << 20)
-					die_usage("import", "--passphrase-fd needs a file descriptor number");
-				o.passphrase_fd = (int)fd;
-			}
+			else if (passphrase_fd_parse(v, &o.passphrase_fd))
+				die_usage("import", "--passphrase-fd needs a file descriptor number");
 		} else if (a[0] == '-') {
 			die_usage("import", "unknown option '%s'", a);
 		} else if (nattrs + 2 > ARRAY_LEN(attrs) || i + 1 >= argc) {

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <pwd.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -502,6 +503,27 @@ int file_read_all(const char *path, size_t max, bool follow, char **out, size_t 
 	b[n] = 0;
 	*out = steal_pointer(&b);
 	*len = (size_t)n;
+	return 0;
+}
+
+int sha256_fd(int fd, uint8_t out[32])
+{
+	crypto_hash_sha256_state st;
+	crypto_hash_sha256_init(&st);
+	uint8_t chunk[16384];
+	off_t off = 0;
+	for (;;) {
+		ssize_t r = pread(fd, chunk, sizeof(chunk), off);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return HUSH_EIO;
+		if (r == 0)
+			break;
+		crypto_hash_sha256_update(&st, chunk, (unsigned long long)r);
+		off += r;
+	}
+	crypto_hash_sha256_final(&st, out);
 	return 0;
 }
 

@@ -84,3 +84,9 @@ tty_run "$T/t6" "${PW}${SEP}new-${PW}${SEP}new-${PW}" "$H" passwd; rc=$?
 is "passwd on a terminal exits 0" "$rc" 0
 assert_absent "passwd echoes no passphrase" "$PW" "$T/t6"
 is "the new passphrase opens" "$("$H" get TTY_SECRET --passphrase-fd 3 3<<<"new-$PW")" "$C"
+
+# Ctrl-C at the passphrase prompt, however soon it comes: the terminal gets
+# its echo back and hush ends by the signal at once
+res=$(python3 "$HUSH_SRC/tests/broker_pty.py" 24 80 --intr-at-prompt "$H" list 2>&1)
+like "Ctrl-C at the prompt: echo off there, on again after" "$res" "ECHO prompt=off end=on"
+like "Ctrl-C at the prompt ends hush list by SIGINT" "$res" "EXIT -2"

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "common/util.h"
+#include "vault/passphrase.h"
 #include "vault/vault.h"
 #include "t.h"
 
@@ -513,6 +514,58 @@ static void test_sigkill(void)
 	ok(progressed > 0, "the writer did save between kills (%d times, counter %ld)", progressed, last);
 }
 
+/* An executable script in the test directory. */
+static void script(char *out, size_t n, const char *name, const char *body)
+{
+	path_in(out, n, name);
+	FILE *f = fopen(out, "w");
+	if (f) {
+		fprintf(f, "#!/bin/sh\n%s\n", body);
+		fclose(f);
+	}
+	chmod(out, 0700);
+}
+
+static void test_passphrase_sources(void)
+{
+	int fd = -1;
+	ok(passphrase_fd_parse("3", &fd) == 0 && fd == 3, "--passphrase-fd 3");
+	ok(passphrase_fd_parse("1048576", &fd) == 0 && fd == PASSPHRASE_FD_MAX, "the bound itself");
+	ok(passphrase_fd_parse("1048577", &fd) == HUSH_EINVAL, "over the bound");
+	ok(passphrase_fd_parse("-1", &fd) == HUSH_EINVAL && passphrase_fd_parse("", &fd) &&
+	   passphrase_fd_parse("3x", &fd) && passphrase_fd_parse(NULL, &fd) &&
+	   passphrase_fd_parse("99999999999", &fd), "not a number, negative, too long: refused");
+
+	char ap[512], why[256];
+	struct passphrase pw;
+	script(ap, sizeof(ap), "ap-kind", "printf '%s:%s\\n' \"$HUSH_ASKPASS_KIND\" \"$1\"");
+	ok(passphrase_askpass(ap, PASSPHRASE_NEW, "the prompt", false, &pw, why, sizeof(why)) == 0 &&
+	   !strcmp(pw.s, "new:the prompt"), "askpass gets the kind and the prompt, one newline off");
+	passphrase_free(&pw);
+	ok(waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD, "the askpass program was reaped");
+
+	/* a cancelled dialog that still printed something is a cancel, not a passphrase */
+	script(ap, sizeof(ap), "ap-cancel", "printf '%s\\n' \"$HUSH_T_PASS\"; exit 1");
+	setenv("HUSH_T_PASS", canary, 1);
+	int r = passphrase_askpass(ap, PASSPHRASE_UNLOCK, "p", true, &pw, why, sizeof(why));
+	ok(r == HUSH_ECANCELED && pw.s == NULL && strstr(why, "cancelled") && !strstr(why, canary),
+	   "askpass exit 1: cancelled, its output dropped (%s)", why);
+	unsetenv("HUSH_T_PASS");
+
+	/* --passphrase-fd: one line, the rest stays for the next read */
+	int p[2];
+	ok(pipe(p) == 0 && write(p[1], "first\nsecond\n", 13) == 13, "pipe");
+	close(p[1]);
+	struct passphrase_src src = { .fd = p[0] };
+	ok(passphrase_get(&src, PASSPHRASE_UNLOCK, "x", &pw, why, sizeof(why)) == 0 &&
+	   !strcmp(pw.s, "first"), "fd: the first line");
+	passphrase_free(&pw);
+	ok(passphrase_get(&src, PASSPHRASE_UNLOCK, "x", &pw, why, sizeof(why)) == 0 &&
+	   !strcmp(pw.s, "second"), "fd: then the second");
+	passphrase_free(&pw);
+	close(p[0]);
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -532,6 +585,7 @@ int main(void)
 	test_rekey();
 	test_lock();
 	test_sigkill();
+	test_passphrase_sources();
 	char cmd[600];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
