@@ -184,7 +184,10 @@ int client_start_broker(const char *hush_path)
 		if (errno != EINTR)
 			return HUSH_EIO;
 	}
-	/* 0: started; 3: another one is running (maybe still starting) */
+	/* 0: started; 3: another one is running (maybe still starting); 2:
+	 * its configuration did not load (it said why on stderr) */
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 2)
+		return HUSH_ECONFIG;
 	if (!WIFEXITED(st) || (WEXITSTATUS(st) != 0 && WEXITSTATUS(st) != 3))
 		return HUSH_EIO;
 	int r = HUSH_EIO;

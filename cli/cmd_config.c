@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli/cli.h"
 #include "cli/commands.h"
 #include "common/json.h"
 #include "common/util.h"
@@ -43,26 +44,6 @@ static const char grant_usage[] =
 	"directory, secrets (VARIABLE <- vault entry), how approval is asked, and\n"
 	"how long an approval lasts. --json prints one JSON array.\n";
 
-static bool is_help(const char *a)
-{
-	return !strcmp(a, "--help") || !strcmp(a, "-h");
-}
-
-/* Loads the default config or exits 2 with the loader's message. */
-static void load_or_die(struct config *cfg, const char *file)
-{
-	char err[1024];
-	int r = file ? config_load(cfg, file, false, err, sizeof(err))
-		     : config_load_default(cfg, err, sizeof(err));
-	if (r == 0)
-		return;
-	if (r == HUSH_ECONFIG)
-		die_status(2, "fix the line named above; every key is described in docs/config.md",
-			   "%s", err);
-	if (r == HUSH_ENOENT)
-		die_status(2, "hush config path prints where hush looks by default", "%s", err);
-	die_status(2, NULL, "%s", err[0] ? err : hush_strerror(r));
-}
 
 /* --- hush config check --- */
 
@@ -74,24 +55,19 @@ static void print_problem(void *ctx, const char *what, const char *hint)
 		msg_hint("%s", hint);
 }
 
+enum { O_UNLOCK = 0x100, O_JSON };
+static const struct option check_opts[] = { CLI_FLAG("unlock", O_UNLOCK), CLI_END };
+static const struct cli_cmd config_cmd = { "config", config_usage, "", check_opts };
+
 static int config_check(int argc, char **argv)
 {
-	const char *file = NULL;
 	bool unlock = false;
-	for (int i = 1; i < argc; i++) {
-		if (is_help(argv[i])) {
-			fputs(config_usage, stdout);
-			return 0;
-		} else if (!strcmp(argv[i], "--unlock")) {
-			unlock = true;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			die_usage("config", "unknown option '%s'", argv[i]);
-		} else if (file) {
-			die_usage("config", "check takes at most one FILE");
-		} else {
-			file = argv[i];
-		}
-	}
+	int o;
+	while ((o = cli_getopt_or_exit(&config_cmd, argc, argv)) != -1)
+		unlock |= o == O_UNLOCK;
+	if (cli_operands_or_exit(&config_cmd, argc, argv, 0, 1, NULL) > 1)
+		die_usage("config", "check takes at most one FILE");
+	const char *file = optind < argc ? argv[optind] : NULL;
 	char path[4096];
 	if (!file) {
 		if (path_config(path, sizeof(path)))
@@ -104,7 +80,7 @@ static int config_check(int argc, char **argv)
 		file = path;
 	}
 	struct config cfg;
-	load_or_die(&cfg, file);
+	cli_config_or_exit(&cfg, file);
 	printf("%s: valid (%zu grant%s, %zu profile%s)\n", file, cfg.ngrants,
 	       cfg.ngrants == 1 ? "" : "s", cfg.nprofiles, cfg.nprofiles == 1 ? "" : "s");
 
@@ -129,28 +105,23 @@ int cmd_config(int argc, char **argv)
 		fputs(config_usage, stderr);
 		return 2;
 	}
-	if (is_help(argv[1]) || !strcmp(argv[1], "help")) {
+	const char *sub = argv[1];
+	if (!strcmp(sub, "help") || sub[0] == '-') {
+		cli_plain_or_exit(&config_cmd, argc, argv, 0, 0, NULL);
 		fputs(config_usage, stdout);
 		return 0;
 	}
-	if (sodium_init() < 0)
-		die("config: cannot initialise libsodium");
-	if (!strcmp(argv[1], "check"))
+	cli_sodium_or_exit();
+	if (!strcmp(sub, "check"))
 		return config_check(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "path")) {
-		if (argc > 2 && is_help(argv[2])) {
-			fputs(config_usage, stdout);
-			return 0;
-		}
-		if (argc > 2)
-			die_usage("config", "path takes no arguments");
-		char path[4096];
-		if (path_config(path, sizeof(path)))
-			die("config path: cannot find the config path (no HOME?)");
-		printf("%s\n", path);
-		return 0;
-	}
-	die_usage("config", "unknown subcommand '%s'", argv[1]);
+	if (strcmp(sub, "path"))
+		die_usage("config", "unknown subcommand '%s'", sub);
+	cli_plain_or_exit(&config_cmd, argc - 1, argv + 1, 0, 0, NULL);
+	char path[4096];
+	if (path_config(path, sizeof(path)))
+		die("config path: cannot find the config path (no HOME?)");
+	printf("%s\n", path);
+	return 0;
 }
 
 /* --- hush grant list --- */
@@ -309,30 +280,26 @@ static void grant_list_text(const struct config *cfg)
 	}
 }
 
+static const struct option grant_opts[] = { CLI_FLAG("json", O_JSON), CLI_END };
+static const struct cli_cmd grant_cmd = { "grant", grant_usage, "", grant_opts };
+
 int cmd_grant(int argc, char **argv)
 {
-	int i = 1;
-	if (argc > 1 && !strcmp(argv[1], "list"))
-		i = 2;
-	else if (argc > 1 && (is_help(argv[1]) || !strcmp(argv[1], "help"))) {
+	const char *sub = argc > 1 ? argv[1] : "list";
+	if (!strcmp(sub, "help")) {
 		fputs(grant_usage, stdout);
 		return 0;
-	} else if (argc > 1 && argv[1][0] != '-') {
-		die_usage("grant", "unknown subcommand '%s'", argv[1]);
 	}
+	if (sub[0] != '-' && strcmp(sub, "list"))
+		die_usage("grant", "unknown subcommand '%s'", sub);
+	int skip = sub[0] != '-' && argc > 1;
 	bool json = false;
-	for (; i < argc; i++) {
-		if (is_help(argv[i])) {
-			fputs(grant_usage, stdout);
-			return 0;
-		} else if (!strcmp(argv[i], "--json")) {
-			json = true;
-		} else {
-			die_usage("grant", "unknown argument '%s'", argv[i]);
-		}
-	}
+	int o;
+	while ((o = cli_getopt_or_exit(&grant_cmd, argc - skip, argv + skip)) != -1)
+		json |= o == O_JSON;
+	cli_operands_or_exit(&grant_cmd, argc - skip, argv + skip, 0, 0, NULL);
 	struct config cfg;
-	load_or_die(&cfg, NULL);
+	cli_config_or_exit(&cfg, NULL);
 	if (json) {
 		grant_list_json(&cfg);
 	} else if (cfg.ngrants == 0) {

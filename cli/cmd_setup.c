@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli/cli.h"
 #include "cli/commands.h"
 #include "common/dotenv.h"
 #include "common/proc.h"
@@ -37,28 +38,34 @@ struct setup {
 	int step, steps;
 };
 
-static void usage(FILE *f)
-{
-	fputs("usage: hush setup [--yes] [--keyring | --passphrase]\n\n"
-	      "A guided first run, step by step:\n"
-	      "  1. create the vault: the key in the desktop keyring when one answers,\n"
-	      "     else a passphrase (an existing vault is kept)\n"
-	      "  2. scan your home and this directory for exposed secrets (hush scan)\n"
-	      "  3. offer to move secrets out of your shell rc files (hush migrate)\n"
-	      "  4. offer to move the values of this project's .env files into the vault\n"
-	      "     (hush import FILE --replace), showing the names, never the values\n"
-	      "  5. find installed agents (claude, opencode, codex, aider, gemini) and\n"
-	      "     write a commented config (an existing config is kept), then run\n"
-	      "     hush config check\n"
-	      "  6. print the line that starts your agent in the sandbox\n\n"
-	      "  --yes         answer yes to every offer (for scripts; stdin need not be\n"
-	      "                a terminal). Without it and without a terminal, offers are\n"
-	      "                skipped.\n"
-	      "  --keyring     the vault key must go into the desktop keyring\n"
-	      "  --passphrase  use a passphrase even when a keyring is available\n\n"
-	      "A passphrase comes from $HUSH_ASKPASS or a no-echo prompt.\n",
-	      f);
-}
+static const struct option setup_opts[] = {
+	CLI_FLAG("yes", 'y'),
+	CLI_FLAG("keyring", 'k'),
+	CLI_FLAG("passphrase", 'p'),
+	CLI_END,
+};
+static const struct cli_cmd setup_cmd = {
+	"setup",
+	"usage: hush setup [--yes] [--keyring | --passphrase]\n\n"
+	"A guided first run, step by step:\n"
+	"  1. create the vault: the key in the desktop keyring when one answers,\n"
+	"     else a passphrase (an existing vault is kept)\n"
+	"  2. scan your home and this directory for exposed secrets (hush scan)\n"
+	"  3. offer to move secrets out of your shell rc files (hush migrate)\n"
+	"  4. offer to move the values of this project's .env files into the vault\n"
+	"     (hush import FILE --replace), showing the names, never the values\n"
+	"  5. find installed agents (claude, opencode, codex, aider, gemini) and\n"
+	"     write a commented config (an existing config is kept), then run\n"
+	"     hush config check\n"
+	"  6. print the line that starts your agent in the sandbox\n\n"
+	"  --yes         answer yes to every offer (for scripts; stdin need not be\n"
+	"                a terminal). Without it and without a terminal, offers are\n"
+	"                skipped.\n"
+	"  --keyring     the vault key must go into the desktop keyring\n"
+	"  --passphrase  use a passphrase even when a keyring is available\n\n"
+	"A passphrase comes from $HUSH_ASKPASS or a no-echo prompt.\n",
+	"y", setup_opts,
+};
 
 static void step(struct setup *s, const char *what)
 {
@@ -369,25 +376,16 @@ static int setup_config(struct setup *s, bool found[])
 int cmd_setup(int argc, char **argv)
 {
 	struct setup s = { .steps = 6 };
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			usage(stdout);
-			return 0;
-		} else if (!strcmp(a, "--yes") || !strcmp(a, "-y")) {
-			s.yes = true;
-		} else if (!strcmp(a, "--keyring")) {
-			s.keyring = true;
-		} else if (!strcmp(a, "--passphrase")) {
-			s.passphrase = true;
-		} else {
-			die_usage("setup", "unknown argument '%s'", a);
-		}
+	int o;
+	while ((o = cli_getopt_or_exit(&setup_cmd, argc, argv)) != -1) {
+		s.yes |= o == 'y';
+		s.keyring |= o == 'k';
+		s.passphrase |= o == 'p';
 	}
+	cli_operands_or_exit(&setup_cmd, argc, argv, 0, 0, NULL);
 	if (s.keyring && s.passphrase)
 		die_usage("setup", "--keyring and --passphrase exclude each other");
-	if (sodium_init() < 0)
-		die("cannot initialise libsodium");
+	cli_sodium_or_exit();
 	ssize_t l = readlink("/proc/self/exe", s.self, sizeof(s.self) - 1);
 	if (l <= 0)
 		die("setup: cannot find the hush executable: %s", strerror(errno));
