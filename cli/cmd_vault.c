@@ -43,6 +43,17 @@ static void parse(const struct cli_cmd *c, int argc, char **argv, struct opts *o
 		o->json |= opt == O_JSON;
 	}
 	o->nargs = argc - optind;
+	if (o->keyring && o->passphrase) /* only passwd takes both */
+		die_usage(c->name, "--keyring and --passphrase exclude each other");
+}
+
+/* init, list, passwd: options, no operands, then the vault's prologue. */
+static void begin_plain(const struct cli_cmd *c, int argc, char **argv, struct opts *o,
+			struct cli_vault *x)
+{
+	parse(c, argc, argv, o);
+	cli_operands_or_exit(c, argc, argv, 0, 0, NULL);
+	cli_vault_begin_or_exit(x, o->fd);
 }
 
 /* The NAME operand of set, get, rm: exactly one, a variable name. */
@@ -102,10 +113,8 @@ static void keyring_or_exit(const char *instead)
 int cmd_init(int argc, char **argv)
 {
 	struct opts o;
-	parse(&init_cmd, argc, argv, &o);
-	cli_operands_or_exit(&init_cmd, argc, argv, 0, 0, NULL);
 	struct cli_vault x;
-	cli_vault_begin_or_exit(&x, o.fd);
+	begin_plain(&init_cmd, argc, argv, &o, &x);
 	char data[4096];
 	int r = path_data(data, sizeof(data));
 	if (!r)
@@ -333,10 +342,8 @@ static void fmt_time(int64_t t, char *out, size_t n)
 int cmd_list(int argc, char **argv)
 {
 	struct opts o;
-	parse(&list_cmd, argc, argv, &o);
-	cli_operands_or_exit(&list_cmd, argc, argv, 0, 0, NULL);
 	struct cli_vault x;
-	cli_vault_begin_or_exit(&x, o.fd);
+	begin_plain(&list_cmd, argc, argv, &o, &x);
 	cli_vault_open_or_exit(&x, 0);
 	size_t n = vault_count(x.v);
 	if (o.json)
@@ -403,12 +410,8 @@ static void reseal_backups(uint8_t oldkey[VAULT_KEY_BYTES], struct vault *v)
 int cmd_passwd(int argc, char **argv)
 {
 	struct opts o;
-	parse(&passwd_cmd, argc, argv, &o);
-	cli_operands_or_exit(&passwd_cmd, argc, argv, 0, 0, NULL);
-	if (o.keyring && o.passphrase)
-		die_usage("passwd", "--keyring and --passphrase exclude each other");
 	struct cli_vault x;
-	cli_vault_begin_or_exit(&x, o.fd);
+	begin_plain(&passwd_cmd, argc, argv, &o, &x);
 	if (o.keyring)
 		keyring_or_exit("keep the passphrase: run 'hush passwd' without --keyring");
 	cli_vault_open_or_exit(&x, VAULT_WRITE);

@@ -18,49 +18,15 @@ tool confirm <<EOF
 { echo "ARGS: \$*"; env; echo "--"; } >>"$CL/confirm.log"
 exit "\$(cat "$CL/answer")"
 EOF
-write_config <<EOF
-[broker]
-confirm = terminal
-request_timeout = 8s
-idle_lock = 4s
-
-[grant viacmd]
-command = $TOOLS/show
-secrets = TOKEN
-ui = command:$TOOLS/confirm
-confirm = always
-
-[grant short]
-command = $TOOLS/show
-secrets = TOKEN
-ui = command:$TOOLS/confirm
-confirm = ttl
-ttl = 2s
-
-[grant term]
-command = $TOOLS/show
-secrets = TOKEN
-confirm = ttl
-ttl = 1h
-
-[grant termalways]
-command = $TOOLS/show
-secrets = TOKEN
-confirm = always
-
-[grant quick]
-command = $TOOLS/show
-secrets = TOKEN
-confirm = never
-
-[grant desk]
-command = $TOOLS/show
-secrets = TOKEN
-ui = desktop
-confirm = always
-EOF
-check "vault" make_vault
-check "broker starts" start_broker HUSH_ASKPASS="$AP"
+{
+	grant_section viacmd "$TOOLS/show" secrets=TOKEN "ui=command:$TOOLS/confirm" confirm=always
+	grant_section short "$TOOLS/show" secrets=TOKEN "ui=command:$TOOLS/confirm" confirm=ttl ttl=2s
+	grant_section term "$TOOLS/show" secrets=TOKEN confirm=ttl ttl=1h
+	grant_section termalways "$TOOLS/show" secrets=TOKEN confirm=always
+	grant_section quick "$TOOLS/show" secrets=TOKEN confirm=never
+	grant_section desk "$TOOLS/show" secrets=TOKEN ui=desktop confirm=always
+} | broker_config confirm=terminal request_timeout=8s idle_lock=4s
+vault_and_broker
 mkdir -p "$NB_HOME/work/sub"; is_root && chown "$NOBODY_UID" "$NB_HOME/work/sub"
 asks() { grep -c '^ARGS: ' "$CL/confirm.log" 2>/dev/null || echo 0; }
 has_pending() { nbh pending 2>/dev/null | grep -q "grant=$1"; }

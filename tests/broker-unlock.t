@@ -7,10 +7,7 @@
 . "$(dirname "$0")/broker_lib.sh"
 need_setpriv
 
-write_config <<EOF2
-[broker]
-confirm = none
-EOF2
+broker_config </dev/null
 check "vault with a canary secret" make_vault
 check "broker starts (no askpass: locked)" start_broker
 locked() { nbh status | grep -q "vault: locked"; }

@@ -10,41 +10,18 @@ V="$HUSH_HOME/vault"
 C=$(canary)
 PW="tty-pass-$RANDOM$RANDOM"
 
-# drive_tty.py OUT ANSWERS -- CMD...: runs CMD on a new pseudo-terminal; each time
-# the output so far ends with a prompt (": ", written by hush only once echo
-# is off), writes the next answer and a newline. Saves the whole terminal transcript to OUT, exits with CMD's status.
-cat >"$T/drive_tty.py" <<'EOF'
-import os, pty, select, sys
-out, answers = sys.argv[1], sys.argv[2].split('\x1f') if sys.argv[2] else []
-cmd = sys.argv[4:]
-pid, fd = pty.fork()
-if pid == 0:
-    os.execv(cmd[0], cmd)
-buf = b''
-seen = 0
-stuck = False
-while True:
-    r, _, _ = select.select([fd], [], [], 30)   # a safety net, not a measurement
-    if not r:
-        stuck = True
-        break
-    try:
-        d = os.read(fd, 4096)
-    except OSError:
-        break
-    if not d:
-        break
-    buf += d
-    if buf.endswith(b': ') and answers and len(buf) > seen:
-        seen = len(buf) + 1
-        os.write(fd, answers.pop(0).encode() + b'\n')
-if stuck:
-    os.kill(pid, 9)   # waiting for input nobody gives: fail, do not hang
-_, st = os.waitpid(pid, 0)
-open(out, 'wb').write(buf)
-sys.exit(os.WEXITSTATUS(st) if os.WIFEXITED(st) else 128)
-EOF
-tty_run() { local out="$1" ans="$2"; shift 2; python3 "$T/drive_tty.py" "$out" "$ans" -- "$@"; }
+# tty_run OUT ANSWERS CMD...: runs CMD on a new pseudo-terminal, typing the
+# next answer (ANSWERS separated by $SEP) and a newline at each prompt; the
+# whole terminal transcript goes to OUT, the status is CMD's.
+PTY="$HUSH_SRC/tests/broker_pty.py"
+tty_run() {
+	local out="$1" ans="$2" st
+	shift 2
+	python3 "$PTY" 24 80 --answers "$ans" "$@" >"$out"
+	st=$(sed -n 's/^EXIT //p' "$out" | tail -1)
+	[ "${st:--1}" -ge 0 ] && return "$st"
+	return 128
+}
 SEP=$'\x1f'
 
 # init: the new passphrase is asked twice; a mismatch creates nothing.
@@ -87,6 +64,6 @@ is "the new passphrase opens" "$("$H" get TTY_SECRET --passphrase-fd 3 3<<<"new-
 
 # Ctrl-C at the passphrase prompt, however soon it comes: the terminal gets
 # its echo back and hush ends by the signal at once
-res=$(python3 "$HUSH_SRC/tests/broker_pty.py" 24 80 --intr-at-prompt "$H" list 2>&1)
+res=$(python3 "$PTY" 24 80 --intr-at-prompt "$H" list 2>&1)
 like "Ctrl-C at the prompt: echo off there, on again after" "$res" "ECHO prompt=off end=on"
 like "Ctrl-C at the prompt ends hush list by SIGINT" "$res" "EXIT -2"

@@ -332,90 +332,140 @@ static void test_grants(void)
 
 static void test_errors(void)
 {
-	bad("[bogus]\n", 1, "unknown section [bogus]", "unknown section");
-	bad("[broker]\n\n[grantx foo]\n", 3, "unknown section [grantx foo]", "unknown section later");
-	bad("[broker]\nconfirmm = desktop\n", 2, "unknown key 'confirmm' in [broker]", "unknown key");
-	bad("[grant a]\ncommand = /bin/true\nsecret = X\n", 3, "unknown key 'secret' in [grant a]",
-	    "unknown grant key");
-	bad("[profile p]\nhide = x\nconfirm = none\n", 3, "unknown key 'confirm' in [profile p]",
-	    "unknown profile key");
-	bad("[broker]\napproval_ttl = 5m\napproval_ttl = 6m\n", 3,
-	    "duplicate key 'approval_ttl' (first set on line 2)", "duplicate scalar");
-	bad("[broker]\nmask = yes\n[vault]\n[broker]\nmask = no\n", 5, "duplicate key 'mask'",
-	    "duplicate across repeated sections");
-	bad("[grant a]\ncommand = /bin/a\ncommand = /bin/b\n", 3, "duplicate key 'command'",
-	    "duplicate grant command");
-	bad("[grant a]\nargs = x\n", 1, "grant 'a' has no command", "grant without command");
-	bad("[broker]\n[grant a]\ncommand = bin/true\n", 3, "not an absolute path",
-	    "relative command");
-	bad("[grant a]\ncommand =\n", 2, "empty value", "empty command");
-	bad("[grant a]\ncommand = /bin/true\nsecrets = 1BAD\n", 3, "bad entry '1BAD'",
-	    "bad secret name");
-	bad("[grant a]\ncommand = /bin/true\nsecrets = OK=bad-name\n", 3, "bad entry",
-	    "bad secret vault name");
-	bad("[grant a]\ncommand = /bin/true\nsecrets = A=X, A=Y\n", 3, "variable A is given twice",
-	    "duplicate secret variable");
-	bad("[grant a]\ncommand = /bin/true\nsha256 = abc\n", 3, "64 hexadecimal", "short sha256");
-	bad("[grant a]\ncommand = /bin/true\n"
-	    "sha256 = zz00000000000000000000000000000000000000000000000000000000000000\n",
-	    3, "64 hexadecimal", "non-hex sha256");
-	bad("[broker]\napproval_ttl = 15 minutes\n", 2, "bad duration '15 minutes'", "bad duration");
-	bad("[broker]\nidle_lock = forever\n", 2, "or never", "bad idle_lock");
-	bad("[broker]\napproval_ttl = never\n", 2, "bad duration", "never only for idle_lock");
-	bad("[broker]\napproval_ttl = 400d\n", 2, "too long", "duration cap");
-	bad("[broker]\nrequest_timeout = 0\n", 2, "longer than 0s", "zero request_timeout");
-	bad("[broker]\nautostart = maybe\n", 2, "bad boolean 'maybe'", "bad boolean");
-	bad("[broker]\nconfirm = popup\n", 2, "expected desktop, terminal, command:/path or none",
-	    "bad confirm");
-	bad("[broker]\nconfirm = command:relative\n", 2, "not an absolute path",
-	    "relative confirm command");
-	bad("[vault]\nkdf_memory = lots\n", 2, "bad size 'lots'", "bad size");
-	bad("[vault]\nkdf_memory = 32M\n", 2, "out of range (64M to 4G)", "size too small");
-	bad("[vault]\nkdf_memory = 5G\n", 2, "out of range", "size too large");
-	bad("[vault]\nkdf_memory = 99999999999999999999999\n", 2, "bad size", "size overflow");
-	bad("[vault]\nkdf_ops = 0\n", 2, "kdf_ops: bad value", "kdf_ops zero");
-	bad("[vault]\nkdf_ops = -1\n", 2, "kdf_ops: bad value", "kdf_ops negative");
-	bad("[vault]\naskpass = ask.sh\n", 2, "not an absolute path", "relative askpass");
-	bad("[scan]\nmax_file = 0\n", 2, "out of range", "max_file zero");
-	bad("[scan]\nskip = a/b\n", 2, "not a directory name", "skip with slash");
-	bad("[sandbox]\nhide = secrets/x.txt\n", 2, "contains '/'", "hide with slash");
-	bad("[sandbox]\nhide_dirs = relative/dir\n", 2, "not an absolute path", "relative hide_dir");
-	bad("[sandbox]\nallow_env = *\n", 2, "every variable", "allow_env star");
-	bad("[sandbox]\nallow_env = 9LIVES\n", 2, "not a variable name", "bad allow_env");
-	bad("[sandbox]\nnever_write = !~/.bashrc\n", 2, "use 'unprotect = PATH'", "'!' in never_write");
-	bad("[sandbox]\nnever_write = ../up\n", 2, "must not leave the project", "never_write leaving the project");
-	bad("[sandbox]\nhome = open\n", 2, "expected visible or allow-list", "bad home mode");
-	bad("key = value\n", 1, "outside any section", "key before section");
-	bad("[broker]\njust words\n", 2, "expected 'key = value'", "line without =");
-	bad("[broker]\n= value\n", 2, "unknown key ''", "empty key");
-	bad("[broker\n", 1, "without ']'", "unterminated header");
-	bad("[broker] trailing\n", 1, "unexpected text", "text after header");
-	bad("[grant]\n", 1, "needs a name", "grant without name");
-	bad("[grant bad/name]\ncommand=/bin/x\n", 1, "bad grant name", "bad grant name");
-	bad("[vault extra]\n", 1, "takes no name", "named vault section");
-	bad("[grant a]\ncommand=/bin/x\n[grant a]\ncommand=/bin/y\n", 3,
-	    "defined twice (first on line 1)", "duplicate grant");
-	bad("[profile a]\n[profile a]\n", 2, "defined twice", "duplicate profile");
-	bad("[grant a]\ncommand=/bin/x\nargs = 'open\n", 3, "unterminated single quote",
-	    "unterminated quote");
-	bad("[grant a]\ncommand=/bin/x\nconfirm = sometimes\n", 3,
-	    "expected always, ttl, never", "bad grant confirm");
-	bad("[grant a]\ncommand=/bin/x\nconfirm = desktop\nui = terminal\n", 4,
-	    "already chosen by 'confirm' on line 3", "confirm UI and ui conflict");
-	bad("[grant a]\ncommand=/bin/x\nui = always\n", 3, "ui: bad value", "ui = always");
-	bad("[grant a]\ncommand=/bin/x\npath = /usr/bin::/bin\n", 3, "absolute directory",
-	    "empty PATH entry");
-	bad("[grant a]\ncommand=/bin/x\npath = bin\n", 3, "absolute directory", "relative PATH");
-	bad("[grant a]\ncommand=/bin/x\nenv_keep = LD_PRELOAD\n", 3, "LD_PRELOAD can make",
-	    "env_keep dangerous");
-	bad("[grant a]\ncommand=/bin/x\nenv_keep = NODE_*\n", 3, "NODE_* can make",
-	    "env_keep dangerous glob");
-	bad("[grant a]\ncommand=/bin/x\nsecrets = TOKEN\nenv_keep = TOKEN\n", 1,
-	    "replace the secret variable TOKEN", "env_keep over a secret");
-	bad("[grant a]\ncommand=/bin/x\ncwd = src\n", 3, "not an absolute path", "relative cwd");
-	bad("[grant a]\ncommand=/bin/x\nttl = soon\n", 3, "bad duration", "bad grant ttl");
-	bad("[grant a]\ncommand=/bin/x\nallow_no_mask = sure\n", 3, "bad boolean",
-	    "bad allow_no_mask");
+	/* each: a config, the line of its error, what the message says, what
+	 * the case is */
+	static const struct {
+		const char *text;
+		int line;
+		const char *needle, *what;
+	} cases[] = {
+		{ "[bogus]\n",
+		  1, "unknown section [bogus]", "unknown section" },
+		{ "[broker]\n\n[grantx foo]\n",
+		  3, "unknown section [grantx foo]", "unknown section later" },
+		{ "[broker]\nconfirmm = desktop\n",
+		  2, "unknown key 'confirmm' in [broker]", "unknown key" },
+		{ "[grant a]\ncommand = /bin/true\nsecret = X\n",
+		  3, "unknown key 'secret' in [grant a]", "unknown grant key" },
+		{ "[profile p]\nhide = x\nconfirm = none\n",
+		  3, "unknown key 'confirm' in [profile p]", "unknown profile key" },
+		{ "[broker]\napproval_ttl = 5m\napproval_ttl = 6m\n",
+		  3, "duplicate key 'approval_ttl' (first set on line 2)", "duplicate scalar" },
+		{ "[broker]\nmask = yes\n[vault]\n[broker]\nmask = no\n",
+		  5, "duplicate key 'mask'", "duplicate across repeated sections" },
+		{ "[grant a]\ncommand = /bin/a\ncommand = /bin/b\n",
+		  3, "duplicate key 'command'", "duplicate grant command" },
+		{ "[grant a]\nargs = x\n",
+		  1, "grant 'a' has no command", "grant without command" },
+		{ "[broker]\n[grant a]\ncommand = bin/true\n",
+		  3, "not an absolute path", "relative command" },
+		{ "[grant a]\ncommand =\n",
+		  2, "empty value", "empty command" },
+		{ "[grant a]\ncommand = /bin/true\nsecrets = 1BAD\n",
+		  3, "bad entry '1BAD'", "bad secret name" },
+		{ "[grant a]\ncommand = /bin/true\nsecrets = OK=bad-name\n",
+		  3, "bad entry", "bad secret vault name" },
+		{ "[grant a]\ncommand = /bin/true\nsecrets = A=X, A=Y\n",
+		  3, "variable A is given twice", "duplicate secret variable" },
+		{ "[grant a]\ncommand = /bin/true\nsha256 = abc\n",
+		  3, "64 hexadecimal", "short sha256" },
+		{ "[grant a]\ncommand = /bin/true\nsha256 = zz00000000000000000000000000000000000000000000000000000000000000\n",
+		  3, "64 hexadecimal", "non-hex sha256" },
+		{ "[broker]\napproval_ttl = 15 minutes\n",
+		  2, "bad duration '15 minutes'", "bad duration" },
+		{ "[broker]\nidle_lock = forever\n",
+		  2, "or never", "bad idle_lock" },
+		{ "[broker]\napproval_ttl = never\n",
+		  2, "bad duration", "never only for idle_lock" },
+		{ "[broker]\napproval_ttl = 400d\n",
+		  2, "too long", "duration cap" },
+		{ "[broker]\nrequest_timeout = 0\n",
+		  2, "longer than 0s", "zero request_timeout" },
+		{ "[broker]\nautostart = maybe\n",
+		  2, "bad boolean 'maybe'", "bad boolean" },
+		{ "[broker]\nconfirm = popup\n",
+		  2, "expected desktop, terminal, command:/path or none", "bad confirm" },
+		{ "[broker]\nconfirm = command:relative\n",
+		  2, "not an absolute path", "relative confirm command" },
+		{ "[vault]\nkdf_memory = lots\n",
+		  2, "bad size 'lots'", "bad size" },
+		{ "[vault]\nkdf_memory = 32M\n",
+		  2, "out of range (64M to 4G)", "size too small" },
+		{ "[vault]\nkdf_memory = 5G\n",
+		  2, "out of range", "size too large" },
+		{ "[vault]\nkdf_memory = 99999999999999999999999\n",
+		  2, "bad size", "size overflow" },
+		{ "[vault]\nkdf_ops = 0\n",
+		  2, "kdf_ops: bad value", "kdf_ops zero" },
+		{ "[vault]\nkdf_ops = -1\n",
+		  2, "kdf_ops: bad value", "kdf_ops negative" },
+		{ "[vault]\naskpass = ask.sh\n",
+		  2, "not an absolute path", "relative askpass" },
+		{ "[scan]\nmax_file = 0\n",
+		  2, "out of range", "max_file zero" },
+		{ "[scan]\nskip = a/b\n",
+		  2, "not a directory name", "skip with slash" },
+		{ "[sandbox]\nhide = secrets/x.txt\n",
+		  2, "contains '/'", "hide with slash" },
+		{ "[sandbox]\nhide_dirs = relative/dir\n",
+		  2, "not an absolute path", "relative hide_dir" },
+		{ "[sandbox]\nallow_env = *\n",
+		  2, "every variable", "allow_env star" },
+		{ "[sandbox]\nallow_env = 9LIVES\n",
+		  2, "not a variable name", "bad allow_env" },
+		{ "[sandbox]\nnever_write = !~/.bashrc\n",
+		  2, "use 'unprotect = PATH'", "'!' in never_write" },
+		{ "[sandbox]\nnever_write = ../up\n",
+		  2, "must not leave the project", "never_write leaving the project" },
+		{ "[sandbox]\nhome = open\n",
+		  2, "expected visible or allow-list", "bad home mode" },
+		{ "key = value\n",
+		  1, "outside any section", "key before section" },
+		{ "[broker]\njust words\n",
+		  2, "expected 'key = value'", "line without =" },
+		{ "[broker]\n= value\n",
+		  2, "unknown key ''", "empty key" },
+		{ "[broker\n",
+		  1, "without ']'", "unterminated header" },
+		{ "[broker] trailing\n",
+		  1, "unexpected text", "text after header" },
+		{ "[grant]\n",
+		  1, "needs a name", "grant without name" },
+		{ "[grant bad/name]\ncommand=/bin/x\n",
+		  1, "bad grant name", "bad grant name" },
+		{ "[vault extra]\n",
+		  1, "takes no name", "named vault section" },
+		{ "[grant a]\ncommand=/bin/x\n[grant a]\ncommand=/bin/y\n",
+		  3, "defined twice (first on line 1)", "duplicate grant" },
+		{ "[profile a]\n[profile a]\n",
+		  2, "defined twice", "duplicate profile" },
+		{ "[grant a]\ncommand=/bin/x\nargs = 'open\n",
+		  3, "unterminated single quote", "unterminated quote" },
+		{ "[grant a]\ncommand=/bin/x\nconfirm = sometimes\n",
+		  3, "expected always, ttl, never", "bad grant confirm" },
+		{ "[grant a]\ncommand=/bin/x\nconfirm = desktop\nui = terminal\n",
+		  4, "already chosen by 'confirm' on line 3", "confirm UI and ui conflict" },
+		{ "[grant a]\ncommand=/bin/x\nui = always\n",
+		  3, "ui: bad value", "ui = always" },
+		{ "[grant a]\ncommand=/bin/x\npath = /usr/bin::/bin\n",
+		  3, "absolute directory", "empty PATH entry" },
+		{ "[grant a]\ncommand=/bin/x\npath = bin\n",
+		  3, "absolute directory", "relative PATH" },
+		{ "[grant a]\ncommand=/bin/x\nenv_keep = LD_PRELOAD\n",
+		  3, "LD_PRELOAD can make", "env_keep dangerous" },
+		{ "[grant a]\ncommand=/bin/x\nenv_keep = NODE_*\n",
+		  3, "NODE_* can make", "env_keep dangerous glob" },
+		{ "[grant a]\ncommand=/bin/x\nsecrets = TOKEN\nenv_keep = TOKEN\n",
+		  1, "replace the secret variable TOKEN", "env_keep over a secret" },
+		{ "[grant a]\ncommand=/bin/x\ncwd = src\n",
+		  3, "not an absolute path", "relative cwd" },
+		{ "[grant a]\ncommand=/bin/x\nttl = soon\n",
+		  3, "bad duration", "bad grant ttl" },
+		{ "[grant a]\ncommand=/bin/x\nallow_no_mask = sure\n",
+		  3, "bad boolean", "bad allow_no_mask" },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++)
+		bad(cases[i].text, cases[i].line, cases[i].needle, cases[i].what);
 
 	char longline[400];
 	memset(longline, 'x', sizeof(longline));
@@ -563,6 +613,20 @@ static void test_args_match(void)
 #undef M
 }
 
+/* A string of fewer than max characters of alpha, from a linear
+ * congruential generator (the same cases every run). Its length. */
+static size_t random_string(unsigned *seed, const char *alpha, size_t max, char *out)
+{
+	*seed = *seed * 1103515245u + 12345u;
+	size_t len = (*seed >> 16) % max;
+	for (size_t k = 0; k < len; k++) {
+		*seed = *seed * 1103515245u + 12345u;
+		out[k] = alpha[(*seed >> 16) % strlen(alpha)];
+	}
+	out[len] = 0;
+	return len;
+}
+
 /* The glob matcher agrees with fnmatch(3) on many generated cases. */
 static void test_glob_vs_fnmatch(void)
 {
@@ -572,23 +636,11 @@ static void test_glob_vs_fnmatch(void)
 	int mismatches = 0, total = 0;
 	char pat[12], s[10];
 	for (int i = 0; i < 200000; i++) {
-		seed = seed * 1103515245u + 12345u;
-		size_t pl = (seed >> 16) % 8;
-		for (size_t k = 0; k < pl; k++) {
-			seed = seed * 1103515245u + 12345u;
-			pat[k] = palpha[(seed >> 16) % (sizeof(palpha) - 1)];
-		}
-		pat[pl] = 0;
+		size_t pl = random_string(&seed, palpha, sizeof(pat) - 4, pat);
 		/* A trailing lone backslash is unspecified in fnmatch. */
 		if (pl && pat[pl - 1] == '\\')
 			continue;
-		seed = seed * 1103515245u + 12345u;
-		size_t sl = (seed >> 16) % 7;
-		for (size_t k = 0; k < sl; k++) {
-			seed = seed * 1103515245u + 12345u;
-			s[k] = salpha[(seed >> 16) % (sizeof(salpha) - 1)];
-		}
-		s[sl] = 0;
+		random_string(&seed, salpha, sizeof(s) - 3, s);
 		bool mine = glob_match(pat, s);
 		bool ref = fnmatch(pat, s, 0) == 0;
 		total++;

@@ -320,16 +320,25 @@ static void test_create_rules(void)
 	   (unsigned long long)k.opslimit);
 }
 
+/* A new passphrase vault at dir/name (path in p[512]), or NULL after a
+ * failed test line. */
+static struct vault *create_or_fail(char p[512], const char *name, const char *pass)
+{
+	path_in(p, 512, name);
+	struct vault_unlock u = pw(pass);
+	struct vault *v = NULL;
+	if (vault_create(p, VAULT_KEY_PASSPHRASE, &u, &test_kdf, &v) != 0)
+		ok(0, "create %s", name);
+	return v;
+}
+
 static void test_rekey(void)
 {
 	char p[512];
-	path_in(p, sizeof(p), "rk");
 	struct vault_unlock u1 = pw("first"), u2 = pw("second");
-	struct vault *v = NULL;
-	if (vault_create(p, VAULT_KEY_PASSPHRASE, &u1, &test_kdf, &v) != 0) {
-		ok(0, "create for rekey");
+	struct vault *v = create_or_fail(p, "rk", "first");
+	if (!v)
 		return;
-	}
 	vault_set(v, "K", canary, strlen(canary), VAULT_ORIGIN_SET);
 	vault_save(v);
 	ok(vault_rekey(v, VAULT_KEY_PASSPHRASE, &u2, &test_kdf) == 0, "rekey to a new passphrase");
@@ -413,13 +422,9 @@ static void test_lock(void)
 static void test_sigkill(void)
 {
 	char p[512];
-	path_in(p, sizeof(p), "kill");
-	struct vault_unlock u = pw("kill");
-	struct vault *v = NULL;
-	if (vault_create(p, VAULT_KEY_PASSPHRASE, &u, &test_kdf, &v) != 0) {
-		ok(0, "create for kill test");
+	struct vault *v = create_or_fail(p, "kill", "kill");
+	if (!v)
 		return;
-	}
 	uint8_t key[VAULT_KEY_BYTES];
 	vault_copy_key(v, key);
 	/* Enough entries that a save takes a little while. */
