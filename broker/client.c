@@ -184,7 +184,10 @@ int client_start_broker(const char *hush_path)
 		if (errno != EINTR)
 			return HUSH_EIO;
 	}
-	/* 0: started; 3: another one is running (maybe still starting) */
+	/* 0: started; 3: another one is running (maybe still starting); 2:
+	 * its configuration did not load (it said why on stderr) */
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 2)
+		return HUSH_ECONFIG;
 	if (!WIFEXITED(st) || (WEXITSTATUS(st) != 0 && WEXITSTATUS(st) != 3))
 		return HUSH_EIO;
 	int r = HUSH_EIO;
@@ -339,82 +342,78 @@ static void send_small(int fd, struct buf *b)
 	buf_reset(b);
 }
 
-int client_run(const struct config *cfg, const char *grant, bool no_mask, char *const *argv,
-	       size_t argc, client_notify_fn notify, struct client_result *res)
+/* The signals the client passes on to the command (and SIGWINCH, its
+ * terminal's new size) from the self-pipe the handler writes. */
+static void forward_signals(int fd, struct buf *out)
 {
-	memset(res, 0, sizeof(*res));
-	int fd;
-	int r = client_connect(false, &fd);
-	if (r == HUSH_ENOENT) {
-		if ((r = client_ensure_broker(cfg)))
-			return r;
-		r = client_connect(false, &fd);
+	uint8_t s;
+	while (read(sig_pipe[0], &s, 1) == 1) {
+		struct winsize ws;
+		if (s == SIGWINCH) {
+			if (ioctl(1, TIOCGWINSZ, &ws) == 0 && !proto_enc_winsize(out, ws.ws_row, ws.ws_col))
+				send_small(fd, out);
+		} else if (!proto_enc_signal(out, s)) {
+			send_small(fd, out);
+		}
 	}
-	if (r)
-		return r;
-	int cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (cwd < 0) {
-		close(fd);
-		return HUSH_EIO;
+}
+
+/* One frame from the broker: the exit status or a refusal end the run
+ * (*done), a waiting or a notice goes to notify. 0 or HUSH_EPROTO. */
+static int on_frame(uint8_t type, const uint8_t *body, size_t blen, client_notify_fn notify,
+		    struct client_result *res, bool *done)
+{
+	*done = type == MSG_EXIT || type == MSG_ERROR;
+	if (type == MSG_EXIT) {
+		uint32_t st;
+		if (proto_dec_exit(body, blen, &st))
+			return HUSH_EPROTO;
+		res->status = (int)st;
+		return 0;
 	}
-	size_t envc = 0;
-	while (environ[envc])
-		envc++;
-	struct proto_run run = {
-		.flags = no_mask ? PROTO_RUN_NO_MASK : 0, .grant = (char *)(grant ? grant : ""),
-		.argc = argc, .argv = (char **)argv, .envc = envc, .env = environ,
-	};
-	struct winsize ws;
-	if (isatty(1) && ioctl(1, TIOCGWINSZ, &ws) == 0) {
-		run.flags |= PROTO_RUN_TTY;
-		run.rows = ws.ws_row;
-		run.cols = ws.ws_col;
-	} else if (isatty(1)) {
-		run.flags |= PROTO_RUN_TTY;
+	if (type == MSG_ERROR) {
+		struct proto_error e;
+		if (proto_dec_error(body, blen, &e))
+			return HUSH_EPROTO;
+		res->status = e.status;
+		snprintf(res->what, sizeof(res->what), "%s", e.what);
+		snprintf(res->hint, sizeof(res->hint), "%s", e.hint);
+		proto_error_free(&e);
+		return 0;
 	}
-	int fds[PROTO_RUN_FDS] = { cwd, 0, 1, 2 };
-	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) < 0) {
-		close(cwd);
-		close(fd);
-		return HUSH_EIO;
+	uint64_t id = 0;
+	char *text;
+	if (type == MSG_WAITING ? proto_dec_waiting(body, blen, &id, &text)
+	    : type == MSG_NOTICE ? proto_dec_text(body, blen, &text) : HUSH_EPROTO) {
+		*done = true;
+		return HUSH_EPROTO;
 	}
-	struct sigaction sa = { .sa_handler = on_sig };
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_RESTART;
-	const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH };
-	for (size_t i = 0; i < ARRAY_LEN(sigs); i++)
-		sigaction(sigs[i], &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	r = send_run(fd, &run, fds);
-	close(cwd);
-	if (r) {
-		close(fd);
-		return r == HUSH_ETOOBIG ? HUSH_ETOOBIG : HUSH_EIO;
-	}
-	struct buf out;
+	if (notify)
+		notify(type == MSG_WAITING ? "waiting" : "notice", id, text);
+	free(text);
+	return 0;
+}
+
+/* Reads the broker's frames until the run ends, passing signals on
+ * meanwhile. 0 (res filled in), HUSH_EIO or HUSH_EPROTO. */
+static int read_replies(int fd, client_notify_fn notify, struct client_result *res)
+{
+	struct buf out, in;
 	buf_init(&out, 256, false);
-	uint8_t rbuf[4096];
-	struct buf in;
 	buf_init(&in, PROTO_HDR + PROTO_MAX_MSG, false);
-	r = HUSH_EIO;
-	for (;;) {
-		struct pollfd p[2] = { { .fd = fd, .events = POLLIN }, { .fd = sig_pipe[0], .events = POLLIN } };
+	uint8_t rbuf[4096];
+	int r = HUSH_EIO;
+	bool done = false;
+	while (!done) {
+		struct pollfd p[2] = { { .fd = fd, .events = POLLIN },
+				       { .fd = sig_pipe[0], .events = POLLIN } };
 		if (poll(p, 2, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
 		}
-		if (p[1].revents) {
-			uint8_t s;
-			while (read(sig_pipe[0], &s, 1) == 1) {
-				if (s == SIGWINCH) {
-					if (ioctl(1, TIOCGWINSZ, &ws) == 0 && !proto_enc_winsize(&out, ws.ws_row, ws.ws_col))
-						send_small(fd, &out);
-				} else if (!proto_enc_signal(&out, s)) {
-					send_small(fd, &out);
-				}
-			}
-		}
+		if (p[1].revents)
+			forward_signals(fd, &out);
 		if (!p[0].revents)
 			continue;
 		ssize_t n = read(fd, rbuf, sizeof(rbuf));
@@ -428,7 +427,6 @@ int client_run(const struct config *cfg, const char *grant, bool no_mask, char *
 			r = HUSH_EPROTO;
 			break;
 		}
-		bool done = false;
 		while (!done && in.len >= PROTO_HDR) {
 			uint32_t len = proto_get_len(in.data);
 			if (proto_check_len(len)) {
@@ -438,61 +436,81 @@ int client_run(const struct config *cfg, const char *grant, bool no_mask, char *
 			}
 			if (in.len < PROTO_HDR + len)
 				break;
-			uint8_t type = in.data[PROTO_HDR];
-			const uint8_t *body = in.data + PROTO_HDR + 1;
-			size_t blen = len - 1;
-			if (type == MSG_EXIT) {
-				uint32_t st;
-				r = proto_dec_exit(body, blen, &st) ? HUSH_EPROTO : 0;
-				res->status = (int)st;
-				done = true;
-			} else if (type == MSG_ERROR) {
-				struct proto_error e;
-				r = proto_dec_error(body, blen, &e) ? HUSH_EPROTO : 0;
-				if (!r) {
-					res->status = e.status;
-					snprintf(res->what, sizeof(res->what), "%s", e.what);
-					snprintf(res->hint, sizeof(res->hint), "%s", e.hint);
-					proto_error_free(&e);
-				}
-				done = true;
-			} else if (type == MSG_WAITING) {
-				uint64_t id;
-				char *how;
-				if (proto_dec_waiting(body, blen, &id, &how)) {
-					r = HUSH_EPROTO;
-					done = true;
-				} else {
-					if (notify)
-						notify("waiting", id, how);
-					free(how);
-				}
-			} else if (type == MSG_NOTICE) {
-				char *text;
-				if (proto_dec_text(body, blen, &text)) {
-					r = HUSH_EPROTO;
-					done = true;
-				} else {
-					if (notify)
-						notify("notice", 0, text);
-					free(text);
-				}
-			} else {
-				r = HUSH_EPROTO;
-				done = true;
-			}
+			int fr = on_frame(in.data[PROTO_HDR], in.data + PROTO_HDR + 1, len - 1, notify,
+					  res, &done);
+			if (done)
+				r = fr;
 			size_t used = PROTO_HDR + len;
 			memmove(in.data, in.data + used, in.len - used);
 			in.len -= used;
 		}
-		if (done)
-			break;
 	}
 	buf_free(&in);
 	buf_free(&out);
+	return r;
+}
+
+/* The run request, with the working directory and the standard fds. */
+static int send_request(int fd, const char *grant, bool no_mask, char *const *argv,
+			size_t argc)
+{
+	int cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (cwd < 0)
+		return HUSH_EIO;
+	size_t envc = 0;
+	while (environ[envc])
+		envc++;
+	struct proto_run run = {
+		.flags = no_mask ? PROTO_RUN_NO_MASK : 0, .grant = (char *)(grant ? grant : ""),
+		.argc = argc, .argv = (char **)argv, .envc = envc, .env = environ,
+	};
+	struct winsize ws;
+	if (isatty(1)) {
+		run.flags |= PROTO_RUN_TTY;
+		if (ioctl(1, TIOCGWINSZ, &ws) == 0) {
+			run.rows = ws.ws_row;
+			run.cols = ws.ws_col;
+		}
+	}
+	int fds[PROTO_RUN_FDS] = { cwd, 0, 1, 2 };
+	int r = send_run(fd, &run, fds);
+	close(cwd);
+	return r;
+}
+
+static const int fwd_sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH };
+
+int client_run(const struct config *cfg, const char *grant, bool no_mask, char *const *argv,
+	       size_t argc, client_notify_fn notify, struct client_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	int fd;
+	int r = client_connect(false, &fd);
+	if (r == HUSH_ENOENT) {
+		if ((r = client_ensure_broker(cfg)))
+			return r;
+		r = client_connect(false, &fd);
+	}
+	if (r)
+		return r;
+	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) < 0) {
+		close(fd);
+		return HUSH_EIO;
+	}
+	struct sigaction sa = { .sa_handler = on_sig };
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	for (size_t i = 0; i < ARRAY_LEN(fwd_sigs); i++)
+		sigaction(fwd_sigs[i], &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	r = send_request(fd, grant, no_mask, argv, argc);
+	if (r)
+		r = r == HUSH_ETOOBIG ? HUSH_ETOOBIG : HUSH_EIO;
+	else
+		r = read_replies(fd, notify, res);
 	close(fd);
-	for (size_t i = 0; i < ARRAY_LEN(sigs); i++)
-		signal(sigs[i], SIG_DFL);
+	for (size_t i = 0; i < ARRAY_LEN(fwd_sigs); i++)
+		signal(fwd_sigs[i], SIG_DFL);
 	close(sig_pipe[0]);
 	close(sig_pipe[1]);
 	return r;

@@ -37,7 +37,8 @@ const char *client_peer_problem(void);
 
 /* Starts the broker by running "<hush_path> broker" (which detaches once its
  * sockets listen) and waits for it. NULL hush_path = this executable.
- * 0 (also when one was already running) or HUSH_EIO. */
+ * 0 (also when one was already running), HUSH_ECONFIG (it exited 2: its
+ * configuration did not load, and it said why on stderr) or HUSH_EIO. */
 int client_start_broker(const char *hush_path);
 
 /* True inside hush sandbox (HUSH_SANDBOX=1), where no broker is started. */
@@ -45,7 +46,7 @@ bool client_in_sandbox(void);
 
 /* Makes sure a broker runs: connects, and when none listens and
  * cfg->autostart is true (cfg may be NULL: true), starts one. 0,
- * HUSH_ENOENT (none running, autostart off) or HUSH_EIO. */
+ * HUSH_ENOENT (none running, autostart off), HUSH_ECONFIG or HUSH_EIO. */
 int client_ensure_broker(const struct config *cfg);
 
 /* Reads one frame (blocking). *body is malloc'd (type byte removed).

@@ -551,7 +551,7 @@ static int prepare(void)
 	if (config_load_default(&S.cfg, err, sizeof(err))) {
 		msg_error("cannot load the configuration: %s", err);
 		msg_hint("check it with: hush config check");
-		return 1;
+		return 2; /* as every command: docs/design.md, "Exit codes" */
 	}
 	if (setup_paths()) {
 		msg_error("cannot start: paths too long");

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include <unistd.h>
 
 #include "common/err.h"
+#include "common/glob.h"
 #include "common/util.h"
 
 static const char *base_name(const char *p)
@@ -31,6 +33,56 @@ int grant_cwd_within(const char *dir, const char *prefix)
 	if (strncmp(dir, prefix, n) != 0)
 		return 0;
 	return dir[n] == '\0' || dir[n] == '/';
+}
+
+/* Token-level matching: a lone "*" token matches any run of arguments,
+ * the same last-star backtracking as the glob one level up. */
+static bool pattern_match(const struct config_list *pat, char *const argv[], size_t argc,
+			  unsigned long *budget)
+{
+	size_t t = 0, a = 0;
+	size_t star_t = SIZE_MAX, star_a = 0;
+	for (;;) {
+		if (*budget == 0)
+			return false;
+		(*budget)--;
+		if (t < pat->n && !strcmp(pat->items[t], "*")) {
+			while (t < pat->n && !strcmp(pat->items[t], "*"))
+				t++;
+			star_t = t;
+			star_a = a;
+			continue;
+		}
+		if (a == argc) {
+			if (t == pat->n)
+				return true;
+		} else if (t < pat->n && argv[a] &&
+			   glob_match_bounded(pat->items[t], argv[a], budget)) {
+			t++;
+			a++;
+			continue;
+		}
+		if (star_t == SIZE_MAX || star_a >= argc)
+			return false;
+		t = star_t;
+		a = ++star_a;
+	}
+}
+
+bool grant_args_match(const struct grant *g, char *const argv[], size_t argc)
+{
+	if (!g)
+		return false;
+	if (g->nargs == 0)
+		return true;
+	if (argc > 0 && !argv)
+		return false;
+	/* one budget for all the patterns: a grant's check stays bounded */
+	unsigned long budget = HUSH_GLOB_BUDGET;
+	for (size_t i = 0; i < g->nargs; i++)
+		if (pattern_match(&g->args[i], argv, argc, &budget))
+			return true;
+	return false;
 }
 
 /* Does the requested command name/path designate the grant's executable? */
@@ -97,35 +149,13 @@ static int hex_nibble(char c)
 	return -1;
 }
 
-/* SHA-256 of everything fd holds, read with pread (the offset stays). */
-static int hash_fd(int fd, uint8_t out[crypto_hash_sha256_BYTES])
-{
-	crypto_hash_sha256_state st;
-	crypto_hash_sha256_init(&st);
-	static uint8_t chunk[65536];
-	off_t off = 0;
-	for (;;) {
-		ssize_t r = pread(fd, chunk, sizeof(chunk), off);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return HUSH_EIO;
-		if (r == 0)
-			break;
-		crypto_hash_sha256_update(&st, chunk, (unsigned long long)r);
-		off += r;
-	}
-	crypto_hash_sha256_final(&st, out);
-	return 0;
-}
-
 int grant_sha256_hex(const char *path, char hex[65])
 {
 	int fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0)
 		return errno == ENOENT ? HUSH_ENOENT : HUSH_EIO;
 	uint8_t h[crypto_hash_sha256_BYTES];
-	int r = hash_fd(fd, h);
+	int r = sha256_fd(fd, h);
 	close(fd);
 	if (!r)
 		sodium_bin2hex(hex, 65, h, sizeof(h));
@@ -211,7 +241,7 @@ int grant_open_exec(const char *path, const char *sha256_hex)
 		}
 		want[i] = (uint8_t)(hi << 4 | lo);
 	}
-	int r = hash_fd(fd, got);
+	int r = sha256_fd(fd, got);
 	if (r) {
 		close(fd);
 		return r;

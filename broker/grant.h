@@ -8,6 +8,7 @@
 #ifndef HUSH_BROKER_GRANT_H
 #define HUSH_BROKER_GRANT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "config/config.h"
@@ -21,6 +22,11 @@
  * or HUSH_EINVAL. */
 int grant_find(const struct config *cfg, const char *want, char *const *argv, size_t argc,
 	       const char *cwd, const struct grant **out, char *exe, char *why, size_t whylen);
+
+/* Matches an argument vector (argv[0] is the first argument, not the
+ * command) against a grant's patterns (see struct grant in config.h), in
+ * bounded time. True when g has no patterns or one matches. */
+bool grant_args_match(const struct grant *g, char *const argv[], size_t argc);
 
 /* True when dir equals prefix or lies under it (path components, not bytes). */
 int grant_cwd_within(const char *dir, const char *prefix);

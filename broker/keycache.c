@@ -2,19 +2,15 @@
 /* The broker's vault key cache: see keycache.h. */
 #include "broker/keycache.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
-#include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "common/err.h"
 #include "common/proto.h"
 #include "common/util.h"
+#include "vault/passphrase.h"
 #include "vault/vault.h"
 
 static struct {
@@ -77,63 +73,6 @@ int keycache_open_vault(struct vault **v)
 	return r;
 }
 
-static int run_askpass(const char *prog, char **pass, size_t *len)
-{
-	int p[2];
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return HUSH_EIO;
-	pid_t pid = fork();
-	if (pid < 0) {
-		close(p[0]);
-		close(p[1]);
-		return HUSH_EIO;
-	}
-	if (pid == 0) {
-		dup2(p[1], 1);
-		int nul = open("/dev/null", O_RDWR);
-		if (nul >= 0) {
-			dup2(nul, 0);
-			dup2(nul, 2); /* nothing it says goes to the broker's log */
-		}
-		sigset_t none;
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		execl(prog, prog, "hush: passphrase to unlock the vault", (char *)NULL);
-		_exit(127);
-	}
-	close(p[1]);
-	char *buf = sodium_malloc(PROTO_MAX_PASS + 1);
-	size_t got = 0;
-	if (buf) {
-		for (;;) {
-			ssize_t r = read(p[0], buf + got, PROTO_MAX_PASS - got);
-			if (r < 0 && errno == EINTR)
-				continue;
-			if (r <= 0)
-				break;
-			got += (size_t)r;
-			if (got == PROTO_MAX_PASS)
-				break;
-		}
-	}
-	close(p[0]);
-	int st;
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	if (!buf)
-		return HUSH_ENOMEM;
-	while (got && (buf[got - 1] == '\n' || buf[got - 1] == '\r'))
-		got--;
-	buf[got] = '\0';
-	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0 || got == 0) {
-		sodium_free(buf);
-		return HUSH_ECANCELED;
-	}
-	*pass = buf;
-	*len = got;
-	return 0;
-}
-
 /* Derives the key from a passphrase and checks it opens the vault; the
  * cached key is replaced only on success. */
 int keycache_unlock_pass(const char *pass, size_t len)
@@ -180,12 +119,13 @@ int keycache_ensure(const char *askpass, char *why, size_t whylen)
 	const char *ap = askpass;
 	if (!ap || !*ap)
 		return HUSH_ELOCKED;
-	char *pass;
-	size_t plen;
-	if (run_askpass(ap, &pass, &plen))
+	/* quiet: nothing it says goes to the broker's log */
+	struct passphrase pw;
+	char awhy[256];
+	if (passphrase_askpass(ap, PASSPHRASE_UNLOCK, "hush: passphrase to unlock the vault", true,
+			       &pw, awhy, sizeof(awhy)))
 		return HUSH_ELOCKED;
-	r = keycache_unlock_pass(pass, plen);
-	sodium_memzero(pass, plen);
-	sodium_free(pass);
+	r = pw.len ? keycache_unlock_pass(pw.s, pw.len) : HUSH_ECANCELED;
+	passphrase_free(&pw);
 	return r ? HUSH_ELOCKED : 0;
 }

@@ -140,27 +140,95 @@ static int inject_secrets(struct request *r, struct spawn_env *env, struct mask 
 	return 0;
 }
 
+/* What a run holds in the broker until its runner is forked: released on
+ * every way out of start_run() (the runner works on its own copy). */
+struct run_parts {
+	struct spawn_env env;
+	bool have_env;
+	struct mask *mo, *me;   /* stdout and stderr maskers, or NULL */
+	int xfd;                /* the executable, opened and hashed, or -1 */
+	char **argv;
+};
+
+static void run_parts_free(struct run_parts *p)
+{
+	if (p->xfd >= 0)
+		close(p->xfd);
+	free(p->argv);
+	mask_free(p->mo);
+	mask_free(p->me);
+	if (p->have_env)
+		spawn_env_free(&p->env);
+}
+#define _cleanup_run_parts_ __attribute__((cleanup(run_parts_free)))
+
+/* In the forked runner: the connection blocking again, its queued replies
+ * sent, then spawn_runner() with everything else closed. */
+static _Noreturn void run_child(struct request *r, const char *by, struct run_parts *p)
+{
+	struct conn *c = r->c;
+	const struct grant *g = r->g;
+	int fl = fcntl(c->fd, F_GETFL);
+	if (fl >= 0)
+		fcntl(c->fd, F_SETFL, fl & ~O_NONBLOCK);
+	/* replies still queued (notices, WAITING) go out first */
+	if (conn_has_output(c) &&
+	    write_all(c->fd, c->out.data + c->out.off, c->out.len - c->out.off) < 0)
+		_exit(1);
+	struct run_job j = {
+		.conn = c->fd, .cwd_fd = r->fds[0], .in_fd = r->fds[1], .out_fd = r->fds[2],
+		.err_fd = r->fds[3], .exec_fd = p->xfd, .argv = p->argv, .env = &p->env,
+		.mask = p->mo, .mask_err = p->me, .tty = (r->run.flags & PROTO_RUN_TTY) != 0,
+		.rows = r->run.rows, .cols = r->run.cols, .audit_path = S.audit_path,
+	};
+	j.ev = (struct audit_event){
+		.time = time_now(), .grant = g->name, .exe = r->exe, .argv = r->run.argv + 1,
+		.argc = r->run.argc - 1, .cwd = r->cwd, .pid = r->pid, .uid = r->uid,
+		.decision = "allowed", .approved_by = by, .fallback = r->fallback,
+		.exit_status = -1,
+	};
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	keycache_wipe_in_child();
+	int *keep[] = { &j.conn, &j.cwd_fd, &j.in_fd, &j.out_fd, &j.err_fd, &j.exec_fd };
+	spawn_keep_fds(keep, ARRAY_LEN(keep));
+	_exit(spawn_runner(&j));
+}
+
+/* The executable the grant names, opened and checked against its pin:
+ * the fd, or -1 after refusing the request. */
+static int open_exec_or_refuse(struct request *r)
+{
+	const struct grant *g = r->g;
+	int xfd = grant_open_exec(r->exe, g->sha256);
+	if (xfd >= 0)
+		return xfd;
+	char what[PATH_MAX + 512];
+	if (xfd == HUSH_EPERM && g->sha256) {
+		snprintf(what, sizeof(what), "%s does not match the sha256 pin of grant '%s'",
+			 r->exe, g->name);
+		request_refuse(r, 77, "refused", what,
+			       "if the program was updated on purpose, update sha256 in config.ini");
+	} else {
+		snprintf(what, sizeof(what), "cannot open %s", r->exe);
+		request_refuse(r, 1, "failed", what, NULL);
+	}
+	return -1;
+}
+
 static void start_run(struct request *r, const char *by)
 {
 	const struct grant *g = r->g;
-	char what[PATH_MAX + 512];
-	struct spawn_env env;
-	struct mask *mo = NULL, *me = NULL;
-	bool masking = !(r->run.flags & PROTO_RUN_NO_MASK);
-	if (spawn_env_build(&env, g, r->run.env, r->run.envc)) {
+	_cleanup_run_parts_ struct run_parts p = { .xfd = -1 };
+	if (spawn_env_build(&p.env, g, r->run.env, r->run.envc)) {
 		request_refuse(r, 1, "failed", "out of memory", NULL);
 		return;
 	}
-	if (masking) {
-		mo = mask_new();
-		me = mask_new();
-		if (!mo || !me) {
-			mask_free(mo);
-			mask_free(me);
-			spawn_env_free(&env);
-			request_refuse(r, 1, "failed", "out of memory", NULL);
-			return;
-		}
+	p.have_env = true;
+	if (!(r->run.flags & PROTO_RUN_NO_MASK) && (!(p.mo = mask_new()) || !(p.me = mask_new()))) {
+		request_refuse(r, 1, "failed", "out of memory", NULL);
+		return;
 	}
 	char notices[1024] = "";
 	const char *sa = getenv("SSH_AUTH_SOCK");
@@ -168,86 +236,29 @@ static void start_run(struct request *r, const char *by)
 		snprintf(notices, sizeof(notices),
 			 "grant '%s' has ssh_agent = yes, but the broker has no SSH_AUTH_SOCK "
 			 "(start it from a session where ssh-agent runs)", g->name);
-	if (g->nsecrets > 0 && inject_secrets(r, &env, mo, me, notices, sizeof(notices))) {
-		mask_free(mo);
-		mask_free(me);
-		spawn_env_free(&env);
+	if (g->nsecrets > 0 && inject_secrets(r, &p.env, p.mo, p.me, notices, sizeof(notices)))
 		return;
-	}
 	if (S.running >= ARRAY_LEN(S.runners)) {
-		mask_free(mo);
-		mask_free(me);
-		spawn_env_free(&env);
 		request_refuse(r, 1, "failed", "too many commands are running through the broker",
-		       "wait for some to finish");
+			       "wait for some to finish");
 		return;
 	}
-	int xfd = grant_open_exec(r->exe, g->sha256);
-	if (xfd < 0) {
-		mask_free(mo);
-		mask_free(me);
-		spawn_env_free(&env);
-		if (xfd == HUSH_EPERM && g->sha256) {
-			snprintf(what, sizeof(what), "%s does not match the sha256 pin of grant '%s'",
-				 r->exe, g->name);
-			request_refuse(r, 77, "refused", what,
-			       "if the program was updated on purpose, update sha256 in config.ini");
-		} else {
-			snprintf(what, sizeof(what), "cannot open %s", r->exe);
-			request_refuse(r, 1, "failed", what, NULL);
-		}
+	if ((p.xfd = open_exec_or_refuse(r)) < 0)
 		return;
-	}
 	struct conn *c = r->c;
 	if (notices[0])
 		conn_notice(c, notices);
 	/* the child's argv: the granted executable's path, then the arguments */
-	char **argv = calloc(r->run.argc + 1, sizeof(char *));
-	if (!argv) {
-		close(xfd);
-		mask_free(mo);
-		mask_free(me);
-		spawn_env_free(&env);
+	if (!(p.argv = calloc(r->run.argc + 1, sizeof(char *)))) {
 		request_refuse(r, 1, "failed", "out of memory", NULL);
 		return;
 	}
-	argv[0] = r->exe;
+	p.argv[0] = r->exe;
 	for (size_t i = 1; i < r->run.argc; i++)
-		argv[i] = r->run.argv[i];
+		p.argv[i] = r->run.argv[i];
 	pid_t pid = fork();
-	if (pid == 0) {
-		int fl = fcntl(c->fd, F_GETFL);
-		if (fl >= 0)
-			fcntl(c->fd, F_SETFL, fl & ~O_NONBLOCK);
-		/* replies still queued (notices, WAITING) go out first */
-		if (conn_has_output(c) &&
-		    write_all(c->fd, c->out.data + c->out.off, c->out.len - c->out.off) < 0)
-			_exit(1);
-		struct run_job j = {
-			.conn = c->fd, .cwd_fd = r->fds[0], .in_fd = r->fds[1], .out_fd = r->fds[2],
-			.err_fd = r->fds[3], .exec_fd = xfd, .argv = argv, .env = &env,
-			.mask = mo, .mask_err = me, .tty = (r->run.flags & PROTO_RUN_TTY) != 0,
-			.rows = r->run.rows, .cols = r->run.cols, .audit_path = S.audit_path,
-		};
-		j.ev = (struct audit_event){
-			.time = time_now(), .grant = g->name, .exe = r->exe, .argv = r->run.argv + 1,
-			.argc = r->run.argc - 1, .cwd = r->cwd, .pid = r->pid, .uid = r->uid,
-			.decision = "allowed", .approved_by = by, .fallback = r->fallback,
-			.exit_status = -1,
-		};
-		sigset_t none;
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		keycache_wipe_in_child();
-		int *keep[] = { &j.conn, &j.cwd_fd, &j.in_fd, &j.out_fd, &j.err_fd, &j.exec_fd };
-		spawn_keep_fds(keep, ARRAY_LEN(keep));
-		_exit(spawn_runner(&j));
-	}
-	close(xfd);
-	free(argv);
-	mask_free(mo);
-	mask_free(me);
-	spawn_env_free(&env);
+	if (pid == 0)
+		run_child(r, by, &p);
 	if (pid < 0) {
 		request_refuse(r, 1, "failed", "cannot start the command: fork failed", NULL);
 		return;

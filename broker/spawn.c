@@ -317,19 +317,34 @@ fail:;
 	_exit(127);
 }
 
-int spawn_runner(struct run_job *j)
+/* The running child and what the runner's loop tracks of it. */
+struct runner {
+	pid_t pid;
+	int pidfd;          /* -1: waitpid() polled every 50 ms instead */
+	int master;         /* the pty's master, or -1 */
+	struct stream so, se;
+	struct conn_rd crd;
+	bool client_gone, child_done;
+	int status;
+	uint64_t kill_at, drain_until;
+};
+
+/* Forks the child on a pty (when the client's stdout is a terminal and one
+ * can be had) or on pipes. 0 with r filled in and *exec_errno (the errno
+ * of a failed execveat, else 0), or 1 once an error was sent. */
+static int start_child(struct run_job *j, struct runner *r, int *exec_errno)
 {
-	signal(SIGPIPE, SIG_IGN);
-	int master = -1, slave = -1;
+	int slave = -1;
 	int out_p[2] = { -1, -1 }, err_p[2] = { -1, -1 }, errpipe[2];
 	bool err_tty = j->tty && isatty(j->err_fd);
+	r->master = -1;
 	if (j->tty) {
 		struct winsize ws = { .ws_row = j->rows ? j->rows : 24, .ws_col = j->cols ? j->cols : 80 };
-		if (openpty(&master, &slave, NULL, NULL, &ws) < 0) {
+		if (openpty(&r->master, &slave, NULL, NULL, &ws) < 0) {
 			j->tty = false;
 			err_tty = false;
 		} else {
-			fcntl(master, F_SETFD, FD_CLOEXEC);
+			fcntl(r->master, F_SETFD, FD_CLOEXEC);
 		}
 	}
 	if ((!j->tty && pipe2(out_p, O_CLOEXEC) < 0) || (!err_tty && pipe2(err_p, O_CLOEXEC) < 0) ||
@@ -339,12 +354,12 @@ int spawn_runner(struct run_job *j)
 	}
 	int child_out = j->tty ? slave : out_p[1];
 	int child_err = err_tty ? slave : err_p[1];
-	pid_t pid = fork();
-	if (pid < 0) {
+	r->pid = fork();
+	if (r->pid < 0) {
 		send_error(j->conn, 1, "cannot start the command: fork failed", NULL);
 		return 1;
 	}
-	if (pid == 0)
+	if (r->pid == 0)
 		child_exec(j, child_out, child_err, slave, errpipe[1]);
 	close(errpipe[1]);
 	if (slave >= 0)
@@ -357,123 +372,127 @@ int spawn_runner(struct run_job *j)
 	close(j->in_fd);
 	close(j->cwd_fd);
 	spawn_env_free(j->env);
-
-	int exec_errno = 0;
-	if (read(errpipe[0], &exec_errno, sizeof(exec_errno)) != (ssize_t)sizeof(exec_errno))
-		exec_errno = 0;
+	*exec_errno = 0;
+	if (read(errpipe[0], exec_errno, sizeof(*exec_errno)) != (ssize_t)sizeof(*exec_errno))
+		*exec_errno = 0;
 	close(errpipe[0]);
+	r->so = (struct stream){ .fd = j->tty ? r->master : out_p[0], .out = { .fd = j->out_fd },
+				 .mask = j->mask };
+	r->se = (struct stream){ .fd = err_tty ? -1 : err_p[0], .out = { .fd = j->err_fd },
+				 .mask = j->mask_err };
+	r->pidfd = (int)syscall(SYS_pidfd_open, r->pid, 0);
+	return 0;
+}
 
-	struct stream so = { .fd = j->tty ? master : out_p[0], .out = { .fd = j->out_fd } };
-	struct stream se = { .fd = err_tty ? -1 : err_p[0], .out = { .fd = j->err_fd } };
-	so.mask = j->mask;
-	se.mask = j->mask_err;
-	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	struct conn_rd crd = { .got = 0 };
-	bool client_gone = false, child_done = false;
-	int status = 0;
-	uint64_t kill_at = 0, drain_until = 0;
-	for (;;) {
-		struct pollfd p[4];
-		int np = 0, i_conn = -1, i_out = -1, i_err = -1, i_pid = -1;
-		if (!client_gone) {
-			p[np] = (struct pollfd){ .fd = j->conn, .events = POLLIN };
-			i_conn = np++;
-		}
-		if (so.fd >= 0) {
-			p[np] = (struct pollfd){ .fd = so.fd, .events = POLLIN };
-			i_out = np++;
-		}
-		if (se.fd >= 0) {
-			p[np] = (struct pollfd){ .fd = se.fd, .events = POLLIN };
-			i_err = np++;
-		}
-		if (!child_done && pidfd >= 0) {
-			p[np] = (struct pollfd){ .fd = pidfd, .events = POLLIN };
-			i_pid = np++;
-		}
-		int timeout = -1;
-		uint64_t now = time_mono_ms();
-		if (!child_done && pidfd < 0)
-			timeout = 50;
-		if (kill_at)
-			timeout = kill_at > now ? (int)(kill_at - now) : 0;
-		if (child_done) {
-			if (so.fd < 0 && se.fd < 0)
-				break;
-			if (!drain_until)
-				drain_until = now + 200;
-			if (now >= drain_until)
-				break;
-			timeout = (int)(drain_until - now);
-		}
-		int n = poll(p, (nfds_t)np, timeout);
-		if (n < 0 && errno != EINTR)
-			break;
-		now = time_mono_ms();
-		if (n > 0 && i_conn >= 0 && p[i_conn].revents) {
-			if (client_input(j, &crd, pid, master) < 0) {
-				client_gone = true;
-				if (!child_done) {
-					kill(-pid, SIGTERM);
-					kill(pid, SIGTERM);
-					kill_at = now + 2000;
-				}
-			}
-		}
-		if (n > 0 && i_out >= 0 && p[i_out].revents)
-			pump(&so);
-		if (n > 0 && i_err >= 0 && p[i_err].revents)
-			pump(&se);
-		if (!child_done && ((i_pid >= 0 && n > 0 && p[i_pid].revents) || pidfd < 0)) {
-			if (waitpid(pid, &status, WNOHANG) == pid) {
-				child_done = true;
-				kill_at = 0;
-			}
-		}
-		if (kill_at && now >= kill_at) {
-			kill(-pid, SIGKILL);
-			kill(pid, SIGKILL);
-			kill_at = 0;
-		}
-		if (client_gone && child_done)
-			break;
+/* One round of the loop: the client's signals and window size, the
+ * child's output through the maskers, its exit; a client that went away
+ * gets its child's process group killed (SIGTERM, SIGKILL 2 s later). After
+ * the exit the output is drained for at most 200 ms. False when done. */
+static bool runner_step(struct run_job *j, struct runner *r)
+{
+	struct pollfd p[4];
+	int np = 0, i_conn = -1, i_out = -1, i_err = -1, i_pid = -1;
+	if (!r->client_gone) {
+		p[np] = (struct pollfd){ .fd = j->conn, .events = POLLIN };
+		i_conn = np++;
 	}
-	if (!child_done) {
-		waitpid(pid, &status, 0);
+	if (r->so.fd >= 0) {
+		p[np] = (struct pollfd){ .fd = r->so.fd, .events = POLLIN };
+		i_out = np++;
 	}
-	if (so.fd >= 0) {
-		if (so.mask)
-			mask_flush(so.mask, emit_fd, &so.out);
-		close(so.fd);
+	if (r->se.fd >= 0) {
+		p[np] = (struct pollfd){ .fd = r->se.fd, .events = POLLIN };
+		i_err = np++;
 	}
-	if (se.fd >= 0) {
-		if (se.mask)
-			mask_flush(se.mask, emit_fd, &se.out);
-		close(se.fd);
+	if (!r->child_done && r->pidfd >= 0) {
+		p[np] = (struct pollfd){ .fd = r->pidfd, .events = POLLIN };
+		i_pid = np++;
 	}
-	int code;
-	if (exec_errno)
-		code = 127;
-	else if (WIFEXITED(status))
-		code = WEXITSTATUS(status);
-	else if (WIFSIGNALED(status))
-		code = 128 + WTERMSIG(status);
-	else
-		code = 1;
-	if (exec_errno && !client_gone) {
+	int timeout = -1;
+	uint64_t now = time_mono_ms();
+	if (!r->child_done && r->pidfd < 0)
+		timeout = 50;
+	if (r->kill_at)
+		timeout = r->kill_at > now ? (int)(r->kill_at - now) : 0;
+	if (r->child_done) {
+		if (r->so.fd < 0 && r->se.fd < 0)
+			return false;
+		if (!r->drain_until)
+			r->drain_until = now + 200;
+		if (now >= r->drain_until)
+			return false;
+		timeout = (int)(r->drain_until - now);
+	}
+	int n = poll(p, (nfds_t)np, timeout);
+	if (n < 0 && errno != EINTR)
+		return false;
+	now = time_mono_ms();
+	if (n > 0 && i_conn >= 0 && p[i_conn].revents &&
+	    client_input(j, &r->crd, r->pid, r->master) < 0) {
+		r->client_gone = true;
+		if (!r->child_done) {
+			kill(-r->pid, SIGTERM);
+			kill(r->pid, SIGTERM);
+			r->kill_at = now + 2000;
+		}
+	}
+	if (n > 0 && i_out >= 0 && p[i_out].revents)
+		pump(&r->so);
+	if (n > 0 && i_err >= 0 && p[i_err].revents)
+		pump(&r->se);
+	if (!r->child_done && ((i_pid >= 0 && n > 0 && p[i_pid].revents) || r->pidfd < 0) &&
+	    waitpid(r->pid, &r->status, WNOHANG) == r->pid) {
+		r->child_done = true;
+		r->kill_at = 0;
+	}
+	if (r->kill_at && now >= r->kill_at) {
+		kill(-r->pid, SIGKILL);
+		kill(r->pid, SIGKILL);
+		r->kill_at = 0;
+	}
+	return !(r->client_gone && r->child_done);
+}
+
+/* What the masker still holds, then the end of the stream. */
+static void stream_close(struct stream *s)
+{
+	if (s->fd < 0)
+		return;
+	if (s->mask)
+		mask_flush(s->mask, emit_fd, &s->out);
+	close(s->fd);
+}
+
+int spawn_runner(struct run_job *j)
+{
+	signal(SIGPIPE, SIG_IGN);
+	struct runner r = { .pid = -1 };
+	int exec_errno;
+	if (start_child(j, &r, &exec_errno))
+		return 1;
+	while (runner_step(j, &r))
+		;
+	if (!r.child_done)
+		waitpid(r.pid, &r.status, 0);
+	stream_close(&r.so);
+	stream_close(&r.se);
+	int code = exec_errno ? 127
+		 : WIFEXITED(r.status) ? WEXITSTATUS(r.status)
+		 : WIFSIGNALED(r.status) ? 128 + WTERMSIG(r.status) : 1;
+	if (exec_errno && !r.client_gone) {
 		char what[256];
 		snprintf(what, sizeof(what), "cannot execute %s: %s", j->ev.exe, strerror(exec_errno));
 		send_error(j->conn, 1, what, NULL);
-	} else if (!client_gone) {
+	} else if (!r.client_gone) {
 		send_frame_exit(j->conn, (uint32_t)code);
 	}
 	j->ev.exit_status = code;
-	if (client_gone)
+	if (r.client_gone)
 		j->ev.reason = "client disconnected";
 	int ae = j->audit_path ? audit_append(j->audit_path, &j->ev) : 0;
 	if (ae)
 		msg_error("cannot append to the audit log %s: %s", j->audit_path, hush_strerror(ae));
-	mask_free(so.mask);
-	mask_free(se.mask);
+	mask_free(r.so.mask);
+	mask_free(r.se.mask);
 	return 0;
 }

@@ -11,37 +11,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "broker/audit.h"
 #include "broker/client.h"
 #include "broker/daemon.h"
+#include "cli/cli.h"
 #include "cli/commands.h"
 #include "common/err.h"
 #include "common/proto.h"
 #include "common/util.h"
 #include "config/config.h"
+#include "vault/passphrase.h"
 #include "vault/vault.h"
-
-static bool want_help(int argc, char **argv)
-{
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--"))
-			return false;
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
-			return true;
-	}
-	return false;
-}
-
-static void load_config(struct config *cfg)
-{
-	char err[1024];
-	if (config_load_default(cfg, err, sizeof(err)))
-		die_status(2, "check it with: hush config check", "configuration: %s", err);
-}
 
 static const char *NOT_RUNNING_HINT = "start it with: hush broker";
 
@@ -56,6 +39,13 @@ _Noreturn static void die_not_broker(bool control)
 			   : "another program took the broker's socket: stop it, remove the socket "
 			     "and start the broker again (hush broker)",
 		   "refusing %s: %s", path, client_peer_problem());
+}
+
+/* The broker would not start: its configuration did not load. */
+_Noreturn static void die_broker_config(void)
+{
+	die_status(2, "check it with: hush config check",
+		   "the broker did not start: its configuration has an error (above)");
 }
 
 /* Sends a control request; exits with a message when the broker cannot be
@@ -128,18 +118,41 @@ int cmd_broker(int argc, char **argv)
 		   strerror(errno));
 }
 
+static const struct cli_cmd status_cmd = {
+	"status",
+	"usage: hush status\n\n"
+	"Shows whether the broker runs, its pid, whether the vault is unlocked,\n"
+	"how many requests wait for approval, how many approvals are live, the\n"
+	"sandbox sessions it knows, and where its log is.\n"
+	"Exit 0 when the broker runs, 1 when it does not.\n",
+	"", NULL,
+};
+
+static void print_status(const struct proto_status *st)
+{
+	char up[32];
+	format_duration(st->uptime, up, sizeof(up));
+	printf("broker: running (pid %u, up %s)\n", st->pid, up);
+	printf("vault: %s\n", st->locked ? "locked" : "unlocked");
+	printf("pending: %u\n", st->pending);
+	printf("approvals: %u\n", st->approvals);
+	printf("running: %u\n", st->running);
+	printf("sandbox sessions: %u\n", st->sessions);
+	if (st->proxy_port)
+		printf("credential proxy: 127.0.0.1:%u\n", st->proxy_port);
+	else
+		printf("credential proxy: not running (it starts with a sandbox that has a "
+		       "credential in the vault)\n");
+	char data[PATH_MAX], logp[PATH_MAX];
+	if (!path_data(data, sizeof(data)) &&
+	    !xsnprintf(logp, sizeof(logp), "%s/" DAEMON_LOG_NAME, data))
+		printf("log: %s%s\n", logp, access(logp, F_OK) == 0 ? "" : " (none yet; a broker in "
+		       "the foreground logs to its stderr)");
+}
+
 int cmd_status(int argc, char **argv)
 {
-	if (want_help(argc, argv)) {
-		printf("usage: hush status\n\n"
-		       "Shows whether the broker runs, its pid, whether the vault is unlocked,\n"
-		       "how many requests wait for approval, how many approvals are live, the\n"
-		       "sandbox sessions it knows, and where its log is.\n"
-		       "Exit 0 when the broker runs, 1 when it does not.\n");
-		return 0;
-	}
-	if (argc > 1)
-		die_usage("status", "unexpected argument '%s'", argv[1]);
+	cli_plain_or_exit(&status_cmd, argc, argv, 0, 0, NULL);
 	struct proto_control ctl = { .id = 0 };
 	uint8_t rt, *body;
 	size_t blen;
@@ -158,118 +171,33 @@ int cmd_status(int argc, char **argv)
 	if (rt != MSG_STATUS_REPLY || proto_dec_status(body, blen, &st))
 		die("malformed reply from the broker");
 	free(body);
-	char up[32];
-	format_duration(st.uptime, up, sizeof(up));
-	printf("broker: running (pid %u, up %s)\n", st.pid, up);
-	printf("vault: %s\n", st.locked ? "locked" : "unlocked");
-	printf("pending: %u\n", st.pending);
-	printf("approvals: %u\n", st.approvals);
-	printf("running: %u\n", st.running);
-	printf("sandbox sessions: %u\n", st.sessions);
-	if (st.proxy_port)
-		printf("credential proxy: 127.0.0.1:%u\n", st.proxy_port);
-	else
-		printf("credential proxy: not running (it starts with a sandbox that has a "
-		       "credential in the vault)\n");
-	char data[PATH_MAX], logp[PATH_MAX];
-	if (!path_data(data, sizeof(data)) &&
-	    !xsnprintf(logp, sizeof(logp), "%s/" DAEMON_LOG_NAME, data))
-		printf("log: %s%s\n", logp, access(logp, F_OK) == 0 ? "" : " (none yet; a broker in "
-		       "the foreground logs to its stderr)");
+	print_status(&st);
 	return 0;
 }
 
-/* Passphrase for hush unlock: --passphrase-fd, HUSH_ASKPASS / config
- * askpass, or a no-echo prompt on the terminal. sodium_malloc'd. */
-static char *get_passphrase(int pfd, const struct config *cfg, size_t *len)
-{
-	char *p = sodium_malloc(PROTO_MAX_PASS + 1);
-	if (!p)
-		die("out of secure memory");
-	size_t n = 0;
-	const char *ap = getenv("HUSH_ASKPASS");
-	if (!ap || !*ap)
-		ap = cfg->askpass;
-	if (pfd < 0 && ap && *ap) {
-		int pp[2];
-		if (pipe(pp) < 0)
-			die("cannot run %s: %s", ap, strerror(errno));
-		pid_t pid = fork();
-		if (pid == 0) {
-			dup2(pp[1], 1);
-			close(pp[0]);
-			execl(ap, ap, "hush: passphrase to unlock the vault", (char *)NULL);
-			_exit(127);
-		}
-		close(pp[1]);
-		pfd = pp[0];
-	}
-	if (pfd >= 0) {
-		ssize_t r;
-		while (n < PROTO_MAX_PASS && (r = read(pfd, p + n, PROTO_MAX_PASS - n)) != 0) {
-			if (r < 0 && errno == EINTR)
-				continue;
-			if (r < 0)
-				die("cannot read the passphrase: %s", strerror(errno));
-			n += (size_t)r;
-		}
-	} else {
-		int tty = open("/dev/tty", O_RDWR | O_CLOEXEC);
-		if (tty < 0)
-			die_status(2, "pass it with --passphrase-fd N or set HUSH_ASKPASS",
-				   "cannot read the passphrase: no terminal");
-		struct termios old, t;
-		bool have = tcgetattr(tty, &old) == 0;
-		t = old;
-		t.c_lflag &= ~(tcflag_t)ECHO;
-		if (have)
-			tcsetattr(tty, TCSAFLUSH, &t);
-		if (write(tty, "Vault passphrase: ", 18) < 0) {
-			/* the prompt is cosmetic */
-		}
-		char c;
-		while (n < PROTO_MAX_PASS && read(tty, &c, 1) == 1 && c != '\n')
-			p[n++] = c;
-		if (have)
-			tcsetattr(tty, TCSAFLUSH, &old);
-		if (write(tty, "\n", 1) < 0) {
-			/* cosmetic */
-		}
-		close(tty);
-	}
-	while (n && (p[n - 1] == '\n' || p[n - 1] == '\r'))
-		n--;
-	p[n] = '\0';
-	*len = n;
-	return p;
-}
+enum { O_FD = 0x100, O_GRANT, O_NO_MASK, O_FOR, O_SINCE, O_JSON };
+
+static const struct option unlock_opts[] = { CLI_ARG("passphrase-fd", O_FD), CLI_END };
+static const struct cli_cmd unlock_cmd = {
+	"unlock",
+	"usage: hush unlock [--passphrase-fd N]\n\n"
+	"Unlocks the vault in the broker (starting the broker if needed).\n"
+	"Passphrase vaults: the passphrase comes from --passphrase-fd (one line), from\n"
+	"HUSH_ASKPASS (or askpass in config.ini), or from a no-echo prompt.\n"
+	"Keyring vaults: the broker fetches the key from the desktop keyring.\n",
+	"", unlock_opts,
+};
 
 int cmd_unlock(int argc, char **argv)
 {
-	if (want_help(argc, argv)) {
-		printf("usage: hush unlock [--passphrase-fd N]\n\n"
-		       "Unlocks the vault in the broker (starting the broker if needed).\n"
-		       "Passphrase vaults: the passphrase comes from --passphrase-fd, from\n"
-		       "HUSH_ASKPASS (or askpass in config.ini), or from a no-echo prompt.\n"
-		       "Keyring vaults: the broker fetches the key from the desktop keyring.\n");
-		return 0;
-	}
-	int pfd = -1;
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--passphrase-fd") && i + 1 < argc) {
-			char *e;
-			long v = strtol(argv[++i], &e, 10);
-			if (*e || v < 0 || v > INT_MAX)
-				die_usage("unlock", "bad file descriptor '%s'", argv[i]);
-			pfd = (int)v;
-		} else {
-			die_usage("unlock", "unexpected argument '%s'", argv[i]);
-		}
-	}
-	if (sodium_init() < 0)
-		die("libsodium failed to initialise");
+	int o, pfd = -1;
+	while ((o = cli_getopt_or_exit(&unlock_cmd, argc, argv)) != -1)
+		if (o == O_FD)
+			pfd = cli_passphrase_fd_or_exit(&unlock_cmd, optarg);
+	cli_operands_or_exit(&unlock_cmd, argc, argv, 0, 0, NULL);
+	cli_sodium_or_exit();
 	struct config cfg;
-	load_config(&cfg);
+	cli_config_or_exit(&cfg, NULL);
 	char vp[PATH_MAX];
 	struct vault_info info;
 	if (path_vault(vp, sizeof(vp)) || vault_probe(vp, &info))
@@ -277,21 +205,27 @@ int cmd_unlock(int argc, char **argv)
 	int r = client_ensure_broker(&cfg);
 	if (r == HUSH_ENOTBROKER)
 		die_not_broker(false);
+	if (r == HUSH_ECONFIG)
+		die_broker_config();
 	if (r)
 		die_status(1, NOT_RUNNING_HINT, "cannot start the broker: %s", hush_strerror(r));
 	struct proto_control ctl = { .id = 0 };
+	struct passphrase pw = { NULL, 0 };
 	if (info.source != VAULT_KEY_KEYRING) {
-		ctl.pass = get_passphrase(pfd, &cfg, &ctl.passlen);
-		if (ctl.passlen == 0)
-			die_status(2, NULL, "empty passphrase");
+		struct passphrase_src src = { .fd = pfd, .askpass = cfg.askpass };
+		char why[256] = "";
+		if (passphrase_get(&src, PASSPHRASE_UNLOCK, "Vault passphrase: ", &pw, why,
+				   sizeof(why)))
+			die_status(1, "set HUSH_ASKPASS to a program that prints the passphrase, or "
+				      "pass --passphrase-fd N",
+				   "cannot get the vault passphrase: %s", why);
+		ctl.pass = pw.s;
+		ctl.passlen = pw.len;
 	}
 	uint8_t *body;
 	size_t blen;
 	uint8_t rt = control_or_die(MSG_UNLOCK, &ctl, &body, &blen);
-	if (ctl.pass) {
-		sodium_memzero(ctl.pass, ctl.passlen);
-		sodium_free(ctl.pass);
-	}
+	passphrase_free(&pw);
 	free(body);
 	config_free(&cfg);
 	if (rt != MSG_OK)
@@ -300,26 +234,28 @@ int cmd_unlock(int argc, char **argv)
 	return 0;
 }
 
+static const struct cli_cmd lock_cmd = {
+	"lock",
+	"usage: hush lock\n\n"
+	"Makes the broker forget the vault key and every approval.\n",
+	"", NULL,
+};
+
 int cmd_lock(int argc, char **argv)
 {
-	if (want_help(argc, argv)) {
-		printf("usage: hush lock\n\n"
-		       "Makes the broker forget the vault key and every approval.\n");
-		return 0;
-	}
-	if (argc > 1)
-		die_usage("lock", "unexpected argument '%s'", argv[1]);
+	cli_plain_or_exit(&lock_cmd, argc, argv, 0, 0, NULL);
 	return simple_control(MSG_LOCK);
 }
 
+static const struct cli_cmd stop_cmd = {
+	"stop",
+	"usage: hush stop\n\nStops the broker (same as SIGTERM to hushd).\n",
+	"", NULL,
+};
+
 int cmd_stop(int argc, char **argv)
 {
-	if (want_help(argc, argv)) {
-		printf("usage: hush stop\n\nStops the broker (same as SIGTERM to hushd).\n");
-		return 0;
-	}
-	if (argc > 1)
-		die_usage("stop", "unexpected argument '%s'", argv[1]);
+	cli_plain_or_exit(&stop_cmd, argc, argv, 0, 0, NULL);
 	char rt[PATH_MAX], pidp[PATH_MAX];
 	int r = simple_control(MSG_STOP);
 	/* wait until the broker has removed its pid file */
@@ -367,6 +303,8 @@ static int do_run(const char *grant, bool no_mask, char **argv, size_t argc)
 			   "the broker is not running");
 	if (r == HUSH_ETOOBIG)
 		die_status(2, NULL, "run request too large (arguments or environment)");
+	if (r == HUSH_ECONFIG)
+		die_broker_config();
 	if (r == HUSH_ENOTBROKER)
 		die_not_broker(false);
 	if (r)
@@ -379,45 +317,40 @@ static int do_run(const char *grant, bool no_mask, char **argv, size_t argc)
 	return res.status;
 }
 
+static const struct option run_opts[] = {
+	CLI_ARG("grant", O_GRANT),
+	CLI_FLAG("no-mask", O_NO_MASK),
+	CLI_END,
+};
+static const struct cli_cmd run_cmd = {
+	"run",
+	"usage: hush run [--grant NAME] [--no-mask] -- CMD [ARGS...]\n\n"
+	"Asks the broker to run CMD with the secrets its grant allows. The broker\n"
+	"resolves CMD itself (never through your PATH), asks a human unless a\n"
+	"live approval covers it, and runs it in this directory with this\n"
+	"terminal, a clean environment and the secrets; output is masked.\n\n"
+	"  --grant NAME   use only this grant\n"
+	"  --no-mask      do not mask output (only if the grant allows it)\n\n"
+	"Exit status: the command's; 77 when refused (no grant, denied,\n"
+	"timed out, vault locked), with the reason on stderr.\n",
+	"+", run_opts, /* options end at CMD: its own are its own */
+};
+
 int cmd_run(int argc, char **argv)
 {
-	if (want_help(argc, argv)) {
-		printf("usage: hush run [--grant NAME] [--no-mask] -- CMD [ARGS...]\n\n"
-		       "Asks the broker to run CMD with the secrets its grant allows. The broker\n"
-		       "resolves CMD itself (never through your PATH), asks a human unless a\n"
-		       "live approval covers it, and runs it in this directory with this\n"
-		       "terminal, a clean environment and the secrets; output is masked.\n\n"
-		       "  --grant NAME   use only this grant\n"
-		       "  --no-mask      do not mask output (only if the grant allows it)\n\n"
-		       "Exit status: the command's; 77 when refused (no grant, denied,\n"
-		       "timed out, vault locked), with the reason on stderr.\n");
-		return 0;
-	}
 	const char *grant = NULL;
 	bool no_mask = false;
-	int i = 1;
-	for (; i < argc; i++) {
-		if (!strcmp(argv[i], "--")) {
-			i++;
-			break;
-		}
-		if (!strcmp(argv[i], "--grant") && i + 1 < argc) {
-			grant = argv[++i];
-			if (strlen(grant) >= PROTO_MAX_NAME)
-				die_usage("run", "grant name too long");
-		} else if (!strncmp(argv[i], "--grant=", 8)) {
-			grant = argv[i] + 8;
-		} else if (!strcmp(argv[i], "--no-mask")) {
-			no_mask = true;
-		} else if (argv[i][0] == '-') {
-			die_usage("run", "unknown option '%s'", argv[i]);
-		} else {
-			break;
-		}
+	int o;
+	while ((o = cli_getopt_or_exit(&run_cmd, argc, argv)) != -1) {
+		if (o == O_GRANT && strlen(optarg) >= PROTO_MAX_NAME)
+			die_usage("run", "grant name too long");
+		if (o == O_GRANT)
+			grant = optarg;
+		no_mask |= o == O_NO_MASK;
 	}
-	if (i >= argc)
+	if (optind >= argc)
 		die_usage("run", "no command given");
-	return do_run(grant, no_mask, argv + i, (size_t)(argc - i));
+	return do_run(grant, no_mask, argv + optind, (size_t)(argc - optind));
 }
 
 int cmd_run_as_link(int argc, char **argv)
@@ -470,17 +403,18 @@ static void fetch_pending(struct proto_pending *p)
 	free(body);
 }
 
+static const struct cli_cmd pending_cmd = {
+	"pending",
+	"usage: hush pending\n\n"
+	"Lists run requests waiting for a human: id, grant, command, arguments,\n"
+	"working directory, requesting pid and age. Approve with\n"
+	"'hush approve ID', refuse with 'hush deny ID'.\n",
+	"", NULL,
+};
+
 int cmd_pending(int argc, char **argv)
 {
-	if (want_help(argc, argv)) {
-		printf("usage: hush pending\n\n"
-		       "Lists run requests waiting for a human: id, grant, command, arguments,\n"
-		       "working directory, requesting pid and age. Approve with\n"
-		       "'hush approve ID', refuse with 'hush deny ID'.\n");
-		return 0;
-	}
-	if (argc > 1)
-		die_usage("pending", "unexpected argument '%s'", argv[1]);
+	cli_plain_or_exit(&pending_cmd, argc, argv, 0, 0, NULL);
 	struct proto_pending p;
 	fetch_pending(&p);
 	if (p.n == 0)
@@ -491,13 +425,37 @@ int cmd_pending(int argc, char **argv)
 	return 0;
 }
 
-static uint64_t parse_id(const char *cmd, const char *s)
+
+static const struct option approve_opts[] = { CLI_ARG("for", O_FOR), CLI_END };
+static const struct cli_cmd approve_cmd = {
+	"approve",
+	"usage: hush approve [ID] [--for DURATION]\n\n"
+	"Approves a pending request. Without ID, on a terminal: shows the only\n"
+	"pending one and asks (y/N), then approves exactly that one.\n"
+	"--for 10m also approves further runs of the same grant in the same\n"
+	"directory for that long.\n",
+	"", approve_opts,
+};
+
+static const struct cli_cmd deny_cmd = {
+	"deny",
+	"usage: hush deny [ID]\n\n"
+	"Refuses a pending request (without ID: the only pending one); the\n"
+	"requester gets exit status 77.\n",
+	"", NULL,
+};
+
+/* The optional ID operand of approve and deny (0: the only pending one). */
+static uint64_t request_id_or_exit(const struct cli_cmd *c, int argc, char **argv)
 {
+	if (!cli_operands_or_exit(c, argc, argv, 0, 1, NULL))
+		return 0;
+	const char *s = argv[optind];
 	char *e;
 	errno = 0;
 	unsigned long long v = strtoull(s, &e, 10);
 	if (*e || errno || v == 0 || s[0] == '-')
-		die_usage(cmd, "bad request id '%s'", s);
+		die_usage(c->name, "bad request id '%s'", s);
 	return v;
 }
 
@@ -531,28 +489,12 @@ static uint64_t confirm_only_pending(void)
 
 int cmd_approve(int argc, char **argv)
 {
-	if (want_help(argc, argv)) {
-		printf("usage: hush approve [ID] [--for DURATION]\n\n"
-		       "Approves a pending request. Without ID, on a terminal: shows the only\n"
-		       "pending one and asks (y/N), then approves exactly that one.\n"
-		       "--for 10m also approves further runs of the same grant in the same\n"
-		       "directory for that long.\n");
-		return 0;
-	}
 	struct proto_control ctl = { .id = 0 };
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--for") && i + 1 < argc) {
-			if (parse_duration(argv[++i], &ctl.for_secs) || ctl.for_secs == 0)
-				die_usage("approve", "bad duration '%s' (e.g. 90s, 10m, 2h)", argv[i]);
-		} else if (!strncmp(argv[i], "--for=", 6)) {
-			if (parse_duration(argv[i] + 6, &ctl.for_secs) || ctl.for_secs == 0)
-				die_usage("approve", "bad duration '%s' (e.g. 90s, 10m, 2h)", argv[i] + 6);
-		} else if (argv[i][0] != '-' && !ctl.id) {
-			ctl.id = parse_id("approve", argv[i]);
-		} else {
-			die_usage("approve", "unexpected argument '%s'", argv[i]);
-		}
-	}
+	int o;
+	while ((o = cli_getopt_or_exit(&approve_cmd, argc, argv)) != -1)
+		if (o == O_FOR && (parse_duration(optarg, &ctl.for_secs) || ctl.for_secs == 0))
+			die_usage("approve", "bad duration '%s' (e.g. 90s, 10m, 2h)", optarg);
+	ctl.id = request_id_or_exit(&approve_cmd, argc, argv);
 	if (!ctl.id)
 		ctl.id = confirm_only_pending();
 	return simple_control_with(MSG_APPROVE, &ctl);
@@ -560,50 +502,64 @@ int cmd_approve(int argc, char **argv)
 
 int cmd_deny(int argc, char **argv)
 {
-	if (want_help(argc, argv)) {
-		printf("usage: hush deny [ID]\n\n"
-		       "Refuses a pending request (without ID: the only pending one); the\n"
-		       "requester gets exit status 77.\n");
-		return 0;
-	}
-	struct proto_control ctl = { .id = 0 };
-	for (int i = 1; i < argc; i++) {
-		if (argv[i][0] != '-' && !ctl.id)
-			ctl.id = parse_id("deny", argv[i]);
-		else
-			die_usage("deny", "unexpected argument '%s'", argv[i]);
-	}
+	while (cli_getopt_or_exit(&deny_cmd, argc, argv) != -1)
+		;
+	struct proto_control ctl = { .id = request_id_or_exit(&deny_cmd, argc, argv) };
 	return simple_control_with(MSG_DENY, &ctl);
 }
 
 /* --- audit --- */
 
+static const struct option audit_opts[] = {
+	CLI_ARG("since", O_SINCE),
+	CLI_FLAG("json", O_JSON),
+	CLI_END,
+};
+static const struct cli_cmd audit_cmd = {
+	"audit",
+	"usage: hush audit [--since DURATION] [--json]\n\n"
+	"Shows the audit log (<data>/audit.log): one line per request with time,\n"
+	"decision, grant, command and arguments, working directory, requesting\n"
+	"pid, who approved and the exit status. Never a secret value.\n\n"
+	"  --since 1h   only entries from the last hour (90s, 10m, 2h, 1d)\n"
+	"  --json       the raw JSON Lines\n",
+	"", audit_opts,
+};
+
+static void print_audit_record(const struct audit_record *rec)
+{
+	char ts[32];
+	time_t t = (time_t)rec->time;
+	struct tm tm;
+	localtime_r(&t, &tm);
+	strftime(ts, sizeof(ts), "%Y-%m-%d %H:%M:%S", &tm);
+	printf("%s  %-8s grant=%s  %s", ts, rec->decision ? rec->decision : "?",
+	       rec->grant ? rec->grant : "-", rec->exe ? rec->exe : "?");
+	for (size_t i = 0; i < rec->nargs; i++)
+		printf(" %s", rec->args[i]);
+	printf("  cwd=%s  pid=%ld", rec->cwd ? rec->cwd : "?", rec->pid);
+	if (rec->approved_by)
+		printf("  by=%s", rec->approved_by);
+	if (rec->exit_status >= 0)
+		printf("  exit=%ld", rec->exit_status);
+	if (rec->reason)
+		printf("  (%s)", rec->reason);
+	if (rec->fallback)
+		printf("  (no desktop dialog: %s)", rec->fallback);
+	printf("\n");
+}
+
 int cmd_audit(int argc, char **argv)
 {
-	if (want_help(argc, argv)) {
-		printf("usage: hush audit [--since DURATION] [--json]\n\n"
-		       "Shows the audit log (<data>/audit.log): one line per request with time,\n"
-		       "decision, grant, command and arguments, working directory, requesting\n"
-		       "pid, who approved and the exit status. Never a secret value.\n\n"
-		       "  --since 1h   only entries from the last hour (90s, 10m, 2h, 1d)\n"
-		       "  --json       the raw JSON Lines\n");
-		return 0;
-	}
 	uint64_t since = 0;
 	bool json = false;
-	for (int i = 1; i < argc; i++) {
-		const char *d = NULL;
-		if (!strcmp(argv[i], "--since") && i + 1 < argc)
-			d = argv[++i];
-		else if (!strncmp(argv[i], "--since=", 8))
-			d = argv[i] + 8;
-		else if (!strcmp(argv[i], "--json"))
-			json = true;
-		else
-			die_usage("audit", "unexpected argument '%s'", argv[i]);
-		if (d && parse_duration(d, &since))
-			die_usage("audit", "bad duration '%s' (e.g. 90s, 10m, 2h, 1d)", d);
+	int o;
+	while ((o = cli_getopt_or_exit(&audit_cmd, argc, argv)) != -1) {
+		if (o == O_SINCE && parse_duration(optarg, &since))
+			die_usage("audit", "bad duration '%s' (e.g. 90s, 10m, 2h, 1d)", optarg);
+		json |= o == O_JSON;
 	}
+	cli_operands_or_exit(&audit_cmd, argc, argv, 0, 0, NULL);
 	char data[PATH_MAX], path[PATH_MAX];
 	if (path_data(data, sizeof(data)) || xsnprintf(path, sizeof(path), "%s/audit.log", data))
 		die("path too long");
@@ -611,60 +567,31 @@ int cmd_audit(int argc, char **argv)
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd >= 0)
 		f = fdopen(fd, "r");
-	if (!f) {
-		if (errno == ENOENT) {
-			if (!json)
-				printf("no audit entries yet\n");
-			return 0;
-		}
-		die("cannot read %s: %s", path, strerror(errno));
+	if (!f && errno == ENOENT) {
+		if (!json)
+			printf("no audit entries yet\n");
+		return 0;
 	}
+	if (!f)
+		die("cannot read %s: %s", path, strerror(errno));
 	int64_t cutoff = since ? time_now() - (int64_t)since : 0;
-	char *line = NULL;
+	char *line = NULL, *copy = NULL;
 	size_t cap = 0;
 	ssize_t n;
 	int bad = 0;
 	while ((n = getline(&line, &cap, f)) > 0) {
-		if (n > 256 * 1024) {
-			bad++;
-			continue;
-		}
-		char *copy = json ? strdup(line) : NULL;
 		struct audit_record rec;
-		if (audit_parse_line(line, (size_t)n, &rec)) {
+		free(copy);
+		/* the parser cuts the line up: --json prints a copy */
+		copy = json ? strdup(line) : NULL;
+		if (n > 256 * 1024 || audit_parse_line(line, (size_t)n, &rec))
 			bad++;
-			free(copy);
-			continue;
-		}
-		if (rec.time < cutoff) {
-			free(copy);
-			continue;
-		}
-		if (json) {
+		else if (rec.time >= cutoff && json)
 			fputs(copy ? copy : "", stdout);
-			free(copy);
-			continue;
-		}
-		char ts[32];
-		time_t t = (time_t)rec.time;
-		struct tm tm;
-		localtime_r(&t, &tm);
-		strftime(ts, sizeof(ts), "%Y-%m-%d %H:%M:%S", &tm);
-		printf("%s  %-8s grant=%s  %s", ts, rec.decision ? rec.decision : "?",
-		       rec.grant ? rec.grant : "-", rec.exe ? rec.exe : "?");
-		for (size_t i = 0; i < rec.nargs; i++)
-			printf(" %s", rec.args[i]);
-		printf("  cwd=%s  pid=%ld", rec.cwd ? rec.cwd : "?", rec.pid);
-		if (rec.approved_by)
-			printf("  by=%s", rec.approved_by);
-		if (rec.exit_status >= 0)
-			printf("  exit=%ld", rec.exit_status);
-		if (rec.reason)
-			printf("  (%s)", rec.reason);
-		if (rec.fallback)
-			printf("  (no desktop dialog: %s)", rec.fallback);
-		printf("\n");
+		else if (rec.time >= cutoff)
+			print_audit_record(&rec);
 	}
+	free(copy);
 	free(line);
 	fclose(f);
 	if (bad)
@@ -674,26 +601,28 @@ int cmd_audit(int argc, char **argv)
 
 /* --- shims --- */
 
+static const struct cli_cmd shims_cmd = {
+	"shims",
+	"usage: hush shims DIR\n\n"
+	"Creates in DIR one link per granted command (named after the command's\n"
+	"basename) pointing to hush. Called through such a link, hush behaves\n"
+	"as 'hush run -- NAME ARGS...', so with DIR first on PATH every program\n"
+	"that runs NAME goes through the broker.\n",
+	"", NULL,
+};
+
 int cmd_shims(int argc, char **argv)
 {
-	if (want_help(argc, argv)) {
-		printf("usage: hush shims DIR\n\n"
-		       "Creates in DIR one link per granted command (named after the command's\n"
-		       "basename) pointing to hush. Called through such a link, hush behaves\n"
-		       "as 'hush run -- NAME ARGS...', so with DIR first on PATH every program\n"
-		       "that runs NAME goes through the broker.\n");
-		return 0;
-	}
-	if (argc != 2)
-		die_usage("shims", "expected exactly one directory");
+	cli_plain_or_exit(&shims_cmd, argc, argv, 1, 1, "DIR");
+	const char *dir = argv[optind];
 	struct config cfg;
-	load_config(&cfg);
+	cli_config_or_exit(&cfg, NULL);
 	char err[1024];
-	int n = shims_create(&cfg, argv[1], NULL, err, sizeof(err));
+	int n = shims_create(&cfg, dir, NULL, err, sizeof(err));
 	config_free(&cfg);
 	if (n < 0)
 		die("cannot create the links: %s", err);
-	printf("%d link%s in %s\n", n, n == 1 ? "" : "s", argv[1]);
+	printf("%d link%s in %s\n", n, n == 1 ? "" : "s", dir);
 	if (n == 0)
 		msg_hint("no grant has a command; add [grant NAME] sections to config.ini");
 	return 0;

@@ -11,13 +11,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "broker/grant.h"
+#include "cli/cli.h"
 #include "cli/commands.h"
 #include "common/json.h"
 #include "common/util.h"
 #include "config/config.h"
-#include "vault/open.h"
-#include "vault/vault.h"
+#include "config/lint.h"
 
 static const char config_usage[] =
 	"usage: hush config check [--unlock] [FILE]\n"
@@ -45,136 +44,30 @@ static const char grant_usage[] =
 	"directory, secrets (VARIABLE <- vault entry), how approval is asked, and\n"
 	"how long an approval lasts. --json prints one JSON array.\n";
 
-static bool is_help(const char *a)
-{
-	return !strcmp(a, "--help") || !strcmp(a, "-h");
-}
-
-/* Loads the default config or exits 2 with the loader's message. */
-static void load_or_die(struct config *cfg, const char *file)
-{
-	char err[1024];
-	int r = file ? config_load(cfg, file, false, err, sizeof(err))
-		     : config_load_default(cfg, err, sizeof(err));
-	if (r == 0)
-		return;
-	if (r == HUSH_ECONFIG)
-		die_status(2, "fix the line named above; every key is described in docs/config.md",
-			   "%s", err);
-	if (r == HUSH_ENOENT)
-		die_status(2, "hush config path prints where hush looks by default", "%s", err);
-	die_status(2, NULL, "%s", err[0] ? err : hush_strerror(r));
-}
 
 /* --- hush config check --- */
 
-/* Checks that path names an executable regular file; prints a problem
- * line for `what` otherwise. Returns true when usable. */
-static bool check_executable(const char *what, const char *path)
+static void print_problem(void *ctx, const char *what, const char *hint)
 {
-	struct stat st;
-	if (stat(path, &st) < 0) {
-		msg_error("%s: %s: %s", what, path,
-			  errno == ENOENT ? "no such file" : strerror(errno));
-		return false;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		msg_error("%s: %s: not a regular file", what, path);
-		return false;
-	}
-	if (access(path, X_OK) < 0) {
-		msg_error("%s: %s: not executable", what, path);
-		msg_hint("chmod +x %s", path);
-		return false;
-	}
-	return true;
+	(void)ctx;
+	msg_error("%s", what);
+	if (hint)
+		msg_hint("%s", hint);
 }
 
-/* A grant without a sha256 pin whose executable the user can change:
- * whoever writes it (an agent that can write ~/bin/deploy) gets its code
- * run with the grant's secrets. Prints the problem and the pin to add.
- * Returns true when the grant is fine. */
-static bool check_unpinned(const struct grant *g)
-{
-	char why[PATH_MAX + 64], hex[65];
-	if (grant_exe_writable(g->command, why, sizeof(why)) != 1)
-		return true;
-	msg_error("grant '%s': %s is not pinned and %s: whatever is written there runs with "
-		  "the grant's secrets", g->name, g->command, why);
-	if (grant_sha256_hex(g->command, hex) == 0)
-		msg_hint("pin it: add  sha256 = %s  to [grant %s] (and update it when you "
-			 "update the program)", hex, g->name);
-	return false;
-}
-
-/* Opens the vault without prompting unless allowed. Returns the vault, or
- * NULL with a reason why the secret check is skipped in why[n]. */
-static struct vault *open_vault_quietly(const struct config *cfg, bool allow_prompt,
-					char *why, size_t n)
-{
-	char path[4096];
-	if (path_vault(path, sizeof(path))) {
-		snprintf(why, n, "the vault path is too long");
-		return NULL;
-	}
-	struct vault_info info;
-	int r = vault_probe(path, &info);
-	if (r == HUSH_ENOENT) {
-		snprintf(why, n, "no vault at %.600s (run 'hush init')", path);
-		return NULL;
-	}
-	if (r) {
-		snprintf(why, n, "cannot read %.600s: %s", path, hush_strerror(r));
-		return NULL;
-	}
-	const char *askpass = getenv("HUSH_ASKPASS");
-	bool have_askpass = (askpass && *askpass) || cfg->askpass;
-	if (info.source == VAULT_KEY_PASSPHRASE && !have_askpass && !allow_prompt) {
-		snprintf(why, n, "the vault is locked (use --unlock to type the passphrase, "
-				 "or set HUSH_ASKPASS)");
-		return NULL;
-	}
-	struct vault_open_opts o = { .passphrase_fd = -1, .flags = 0, .cfg = cfg, .path = path };
-	struct vault *v = NULL;
-	struct vault_err e;
-	memset(&e, 0, sizeof(e));
-	r = vault_open_default(&o, &v, &e);
-	if (r) {
-		snprintf(why, n, "%s", e.what[0] ? e.what : hush_strerror(r));
-		return NULL;
-	}
-	return v;
-}
-
-static bool vault_has(const struct vault *v, const char *name)
-{
-	size_t n = vault_count(v);
-	for (size_t i = 0; i < n; i++) {
-		struct vault_entry_info e;
-		if (vault_entry(v, i, &e) == 0 && !strcmp(e.name, name))
-			return true;
-	}
-	return false;
-}
+enum { O_UNLOCK = 0x100, O_JSON };
+static const struct option check_opts[] = { CLI_FLAG("unlock", O_UNLOCK), CLI_END };
+static const struct cli_cmd config_cmd = { "config", config_usage, "", check_opts };
 
 static int config_check(int argc, char **argv)
 {
-	const char *file = NULL;
 	bool unlock = false;
-	for (int i = 1; i < argc; i++) {
-		if (is_help(argv[i])) {
-			fputs(config_usage, stdout);
-			return 0;
-		} else if (!strcmp(argv[i], "--unlock")) {
-			unlock = true;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			die_usage("config", "unknown option '%s'", argv[i]);
-		} else if (file) {
-			die_usage("config", "check takes at most one FILE");
-		} else {
-			file = argv[i];
-		}
-	}
+	int o;
+	while ((o = cli_getopt_or_exit(&config_cmd, argc, argv)) != -1)
+		unlock |= o == O_UNLOCK;
+	if (cli_operands_or_exit(&config_cmd, argc, argv, 0, 1, NULL) > 1)
+		die_usage("config", "check takes at most one FILE");
+	const char *file = optind < argc ? argv[optind] : NULL;
 	char path[4096];
 	if (!file) {
 		if (path_config(path, sizeof(path)))
@@ -187,70 +80,17 @@ static int config_check(int argc, char **argv)
 		file = path;
 	}
 	struct config cfg;
-	load_or_die(&cfg, file);
+	cli_config_or_exit(&cfg, file);
 	printf("%s: valid (%zu grant%s, %zu profile%s)\n", file, cfg.ngrants,
 	       cfg.ngrants == 1 ? "" : "s", cfg.nprofiles, cfg.nprofiles == 1 ? "" : "s");
 
-	int problems = 0;
-	char what[256];
-	if (cfg.askpass && !check_executable("[vault] askpass", cfg.askpass))
-		problems++;
-	if (cfg.confirm == CONFIRM_UI_COMMAND &&
-	    !check_executable("[broker] confirm command", cfg.confirm_command))
-		problems++;
-
-	bool want_vault = false;
-	for (size_t i = 0; i < cfg.ngrants; i++)
-		want_vault |= cfg.grants[i].nsecrets > 0;
-	char why[768] = "";
-	int nsecrets = 0, missing = 0;
-	struct vault *v = want_vault ? open_vault_quietly(&cfg, unlock, why, sizeof(why)) : NULL;
-
-	for (size_t i = 0; i < cfg.ngrants; i++) {
-		const struct grant *g = &cfg.grants[i];
-		snprintf(what, sizeof(what), "grant '%s': command", g->name);
-		bool exe = check_executable(what, g->command);
-		if (!exe)
-			problems++;
-		if (exe && !g->sha256 && !check_unpinned(g))
-			problems++;
-		if (exe && g->sha256) {
-			char hex[65];
-			if (grant_sha256_hex(g->command, hex) < 0) {
-				msg_error("grant '%s': cannot read %s to check its sha256: %s",
-					  g->name, g->command, strerror(errno));
-				problems++;
-			} else if (sodium_memcmp(hex, g->sha256, 64) != 0) {
-				msg_error("grant '%s': %s does not match its sha256 pin (it is %s)",
-					  g->name, g->command, hex);
-				msg_hint("if the program was updated on purpose, set sha256 = %s", hex);
-				problems++;
-			}
-		}
-		if (g->ui == CONFIRM_UI_COMMAND) {
-			snprintf(what, sizeof(what), "grant '%s': confirm command", g->name);
-			if (!check_executable(what, g->confirm_command))
-				problems++;
-		}
-		if (!v)
-			continue;
-		for (size_t j = 0; j < g->nsecrets; j++) {
-			nsecrets++;
-			if (!vault_has(v, g->secrets[j].secret)) {
-				missing++;
-				msg_error("grant '%s': secret %s (for %s) is not in the vault", g->name,
-					  g->secrets[j].secret, g->secrets[j].env);
-				msg_hint("hush set %s", g->secrets[j].secret);
-				problems++;
-			}
-		}
-	}
-	if (want_vault && !v)
-		printf("secrets: check skipped: %s\n", why);
-	else if (v)
-		printf("secrets: %d of %d named by grants in the vault\n", nsecrets - missing,
-		       nsecrets);
-	vault_close(v);
+	struct config_lint res;
+	int problems = config_lint(&cfg, unlock, print_problem, NULL, &res);
+	if (res.secrets_wanted && !res.secrets_checked)
+		printf("secrets: check skipped: %s\n", res.skipped);
+	else if (res.secrets_checked)
+		printf("secrets: %d of %d named by grants in the vault\n", res.nsecrets - res.missing,
+		       res.nsecrets);
 	config_free(&cfg);
 	if (problems) {
 		printf("%d problem%s found\n", problems, problems == 1 ? "" : "s");
@@ -265,28 +105,23 @@ int cmd_config(int argc, char **argv)
 		fputs(config_usage, stderr);
 		return 2;
 	}
-	if (is_help(argv[1]) || !strcmp(argv[1], "help")) {
+	const char *sub = argv[1];
+	if (!strcmp(sub, "help") || sub[0] == '-') {
+		cli_plain_or_exit(&config_cmd, argc, argv, 0, 0, NULL);
 		fputs(config_usage, stdout);
 		return 0;
 	}
-	if (sodium_init() < 0)
-		die("config: cannot initialise libsodium");
-	if (!strcmp(argv[1], "check"))
+	cli_sodium_or_exit();
+	if (!strcmp(sub, "check"))
 		return config_check(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "path")) {
-		if (argc > 2 && is_help(argv[2])) {
-			fputs(config_usage, stdout);
-			return 0;
-		}
-		if (argc > 2)
-			die_usage("config", "path takes no arguments");
-		char path[4096];
-		if (path_config(path, sizeof(path)))
-			die("config path: cannot find the config path (no HOME?)");
-		printf("%s\n", path);
-		return 0;
-	}
-	die_usage("config", "unknown subcommand '%s'", argv[1]);
+	if (strcmp(sub, "path"))
+		die_usage("config", "unknown subcommand '%s'", sub);
+	cli_plain_or_exit(&config_cmd, argc - 1, argv + 1, 0, 0, NULL);
+	char path[4096];
+	if (path_config(path, sizeof(path)))
+		die("config path: cannot find the config path (no HOME?)");
+	printf("%s\n", path);
+	return 0;
 }
 
 /* --- hush grant list --- */
@@ -445,30 +280,26 @@ static void grant_list_text(const struct config *cfg)
 	}
 }
 
+static const struct option grant_opts[] = { CLI_FLAG("json", O_JSON), CLI_END };
+static const struct cli_cmd grant_cmd = { "grant", grant_usage, "", grant_opts };
+
 int cmd_grant(int argc, char **argv)
 {
-	int i = 1;
-	if (argc > 1 && !strcmp(argv[1], "list"))
-		i = 2;
-	else if (argc > 1 && (is_help(argv[1]) || !strcmp(argv[1], "help"))) {
+	const char *sub = argc > 1 ? argv[1] : "list";
+	if (!strcmp(sub, "help")) {
 		fputs(grant_usage, stdout);
 		return 0;
-	} else if (argc > 1 && argv[1][0] != '-') {
-		die_usage("grant", "unknown subcommand '%s'", argv[1]);
 	}
+	if (sub[0] != '-' && strcmp(sub, "list"))
+		die_usage("grant", "unknown subcommand '%s'", sub);
+	int skip = sub[0] != '-' && argc > 1;
 	bool json = false;
-	for (; i < argc; i++) {
-		if (is_help(argv[i])) {
-			fputs(grant_usage, stdout);
-			return 0;
-		} else if (!strcmp(argv[i], "--json")) {
-			json = true;
-		} else {
-			die_usage("grant", "unknown argument '%s'", argv[i]);
-		}
-	}
+	int o;
+	while ((o = cli_getopt_or_exit(&grant_cmd, argc - skip, argv + skip)) != -1)
+		json |= o == O_JSON;
+	cli_operands_or_exit(&grant_cmd, argc - skip, argv + skip, 0, 0, NULL);
 	struct config cfg;
-	load_or_die(&cfg, NULL);
+	cli_config_or_exit(&cfg, NULL);
 	if (json) {
 		grant_list_json(&cfg);
 	} else if (cfg.ngrants == 0) {

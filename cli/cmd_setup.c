@@ -16,11 +16,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
+#include "cli/cli.h"
 #include "cli/commands.h"
 #include "common/dotenv.h"
+#include "common/proc.h"
 #include "common/util.h"
 #include "scan/scan.h"
 #include "vault/vault.h"
@@ -37,28 +38,34 @@ struct setup {
 	int step, steps;
 };
 
-static void usage(FILE *f)
-{
-	fputs("usage: hush setup [--yes] [--keyring | --passphrase]\n\n"
-	      "A guided first run, step by step:\n"
-	      "  1. create the vault: the key in the desktop keyring when one answers,\n"
-	      "     else a passphrase (an existing vault is kept)\n"
-	      "  2. scan your home and this directory for exposed secrets (hush scan)\n"
-	      "  3. offer to move secrets out of your shell rc files (hush migrate)\n"
-	      "  4. offer to move the values of this project's .env files into the vault\n"
-	      "     (hush import FILE --replace), showing the names, never the values\n"
-	      "  5. find installed agents (claude, opencode, codex, aider, gemini) and\n"
-	      "     write a commented config (an existing config is kept), then run\n"
-	      "     hush config check\n"
-	      "  6. print the line that starts your agent in the sandbox\n\n"
-	      "  --yes         answer yes to every offer (for scripts; stdin need not be\n"
-	      "                a terminal). Without it and without a terminal, offers are\n"
-	      "                skipped.\n"
-	      "  --keyring     the vault key must go into the desktop keyring\n"
-	      "  --passphrase  use a passphrase even when a keyring is available\n\n"
-	      "A passphrase comes from $HUSH_ASKPASS or a no-echo prompt.\n",
-	      f);
-}
+static const struct option setup_opts[] = {
+	CLI_FLAG("yes", 'y'),
+	CLI_FLAG("keyring", 'k'),
+	CLI_FLAG("passphrase", 'p'),
+	CLI_END,
+};
+static const struct cli_cmd setup_cmd = {
+	"setup",
+	"usage: hush setup [--yes] [--keyring | --passphrase]\n\n"
+	"A guided first run, step by step:\n"
+	"  1. create the vault: the key in the desktop keyring when one answers,\n"
+	"     else a passphrase (an existing vault is kept)\n"
+	"  2. scan your home and this directory for exposed secrets (hush scan)\n"
+	"  3. offer to move secrets out of your shell rc files (hush migrate)\n"
+	"  4. offer to move the values of this project's .env files into the vault\n"
+	"     (hush import FILE --replace), showing the names, never the values\n"
+	"  5. find installed agents (claude, opencode, codex, aider, gemini) and\n"
+	"     write a commented config (an existing config is kept), then run\n"
+	"     hush config check\n"
+	"  6. print the line that starts your agent in the sandbox\n\n"
+	"  --yes         answer yes to every offer (for scripts; stdin need not be\n"
+	"                a terminal). Without it and without a terminal, offers are\n"
+	"                skipped.\n"
+	"  --keyring     the vault key must go into the desktop keyring\n"
+	"  --passphrase  use a passphrase even when a keyring is available\n\n"
+	"A passphrase comes from $HUSH_ASKPASS or a no-echo prompt.\n",
+	"y", setup_opts,
+};
 
 static void step(struct setup *s, const char *what)
 {
@@ -71,51 +78,20 @@ static void step(struct setup *s, const char *what)
  * short when longer) while still shown to the user. */
 static int run_hush_into(const struct setup *s, const char *const *args, char *out, size_t n)
 {
-	int p[2] = { -1, -1 };
-	if (out && pipe2(p, O_CLOEXEC) < 0)
-		return 127;
+	char *argv[16];
+	size_t k = 0;
+	argv[k++] = (char *)"hush";
+	for (; *args && k + 1 < ARRAY_LEN(argv); args++)
+		argv[k++] = (char *)*args;
+	argv[k] = NULL;
 	fflush(stdout);
 	fflush(stderr);
-	pid_t pid = fork();
-	if (pid == 0) {
-		if (out)
-			dup2(p[1], 1);
-		char *argv[16];
-		size_t k = 0;
-		argv[k++] = (char *)"hush";
-		for (; *args && k + 1 < ARRAY_LEN(argv); args++)
-			argv[k++] = (char *)*args;
-		argv[k] = NULL;
-		execv(s->self, argv);
-		_exit(127);
-	}
-	if (out) {
-		close(p[1]);
-		size_t len = 0;
-		char chunk[4096];
-		ssize_t r;
-		while (pid > 0 && (r = read(p[0], chunk, sizeof(chunk))) != 0) {
-			if (r < 0) {
-				if (errno == EINTR)
-					continue;
-				break;
-			}
-			fwrite(chunk, 1, (size_t)r, stdout);
-			size_t take = (size_t)r < n - 1 - len ? (size_t)r : n - 1 - len;
-			memcpy(out + len, chunk, take);
-			len += take;
-		}
-		out[len] = 0;
-		close(p[0]);
-		fflush(stdout);
-	}
-	if (pid < 0)
-		return 127;
-	int st;
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			return 127;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	struct proc_capture pc = { .path = s->self, .argv = argv, .tee_fd = out ? 1 : -1,
+				   .out = out, .cap = out ? n - 1 : 0 };
+	int st = proc_capture(&pc);
+	if (out)
+		out[pc.len] = 0;
+	return st < 0 ? 127 : st;
 }
 
 static int run_hush(const struct setup *s, const char *const *args)
@@ -400,25 +376,16 @@ static int setup_config(struct setup *s, bool found[])
 int cmd_setup(int argc, char **argv)
 {
 	struct setup s = { .steps = 6 };
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			usage(stdout);
-			return 0;
-		} else if (!strcmp(a, "--yes") || !strcmp(a, "-y")) {
-			s.yes = true;
-		} else if (!strcmp(a, "--keyring")) {
-			s.keyring = true;
-		} else if (!strcmp(a, "--passphrase")) {
-			s.passphrase = true;
-		} else {
-			die_usage("setup", "unknown argument '%s'", a);
-		}
+	int o;
+	while ((o = cli_getopt_or_exit(&setup_cmd, argc, argv)) != -1) {
+		s.yes |= o == 'y';
+		s.keyring |= o == 'k';
+		s.passphrase |= o == 'p';
 	}
+	cli_operands_or_exit(&setup_cmd, argc, argv, 0, 0, NULL);
 	if (s.keyring && s.passphrase)
 		die_usage("setup", "--keyring and --passphrase exclude each other");
-	if (sodium_init() < 0)
-		die("cannot initialise libsodium");
+	cli_sodium_or_exit();
 	ssize_t l = readlink("/proc/self/exe", s.self, sizeof(s.self) - 1);
 	if (l <= 0)
 		die("setup: cannot find the hush executable: %s", strerror(errno));

@@ -17,41 +17,14 @@
 #include <unistd.h>
 
 #include "cli/cmd_scan.h"
+#include "common/strv.h"
 #include "common/util.h"
 #include "vault/backup.h"
 #include "vault/vault.h"
 
-struct pathlist {
-	char **v;
-	size_t n;
-};
-
-static int pathlist_add(struct pathlist *l, const char *p)
-{
-	for (size_t i = 0; i < l->n; i++)
-		if (!strcmp(l->v[i], p))
-			return 0;
-	char **nv = realloc(l->v, (l->n + 1) * sizeof(*nv));
-	if (!nv)
-		return HUSH_ENOMEM;
-	l->v = nv;
-	if (!(l->v[l->n] = strdup(p)))
-		return HUSH_ENOMEM;
-	l->n++;
-	return 0;
-}
-
-static void pathlist_free(struct pathlist *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		free(l->v[i]);
-	free(l->v);
-	memset(l, 0, sizeof(*l));
-}
-
 static int collect_fn(const struct backup *b, void *ctx)
 {
-	return pathlist_add(ctx, b->path);
+	return strv_push_unique(ctx, b->path);
 }
 
 /* An absolute path for a file that may no longer exist: its directory
@@ -152,7 +125,7 @@ int cmd_migrate_undo(char **files, size_t nfiles, char **defaults, size_t ndefau
 	char dir[PATH_MAX];
 	if (backup_dir(dir, sizeof(dir)) != 0)
 		die("cannot work out hush's data directory");
-	struct pathlist targets = { 0 };
+	_cleanup_strv_ struct strv targets = STRV_INIT;
 	int status = 0;
 	for (size_t i = 0; i < nfiles; i++) {
 		char abs[PATH_MAX];
@@ -161,7 +134,7 @@ int cmd_migrate_undo(char **files, size_t nfiles, char **defaults, size_t ndefau
 			status = 2;
 			continue;
 		}
-		if (pathlist_add(&targets, abs) < 0)
+		if (strv_push_unique(&targets, abs) < 0)
 			die("out of memory");
 	}
 	if (nfiles == 0) {
@@ -173,7 +146,7 @@ int cmd_migrate_undo(char **files, size_t nfiles, char **defaults, size_t ndefau
 				 unreadable == 1 ? "" : "s", dir);
 		for (size_t i = 0; i < ndefaults; i++) {
 			char abs[PATH_MAX];
-			if (absolute(defaults[i], abs, sizeof(abs)) == 0 && pathlist_add(&targets, abs) < 0)
+			if (absolute(defaults[i], abs, sizeof(abs)) == 0 && strv_push_unique(&targets, abs) < 0)
 				die("out of memory");
 		}
 	}
@@ -252,6 +225,5 @@ int cmd_migrate_undo(char **files, size_t nfiles, char **defaults, size_t ndefau
 	else if (done && !purge)
 		printf("the secrets stay in the vault; remove them with \"hush rm NAME\" if you no longer want them there\n");
 	sodium_memzero(key, sizeof(key));
-	pathlist_free(&targets);
 	return status;
 }

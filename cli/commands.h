@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: ISC */
 /* The hush subcommands. Each cmd_* gets argv starting at the subcommand's
  * own name (argv[0] == "set" for "hush set X") and returns the exit status.
- * Every command answers --help / -h with its usage on stdout, exit 0. */
+ * Every command answers --help / -h with its usage on stdout, exit 0; the
+ * options, the configuration and the vault are handled the same way by all
+ * of them through cli/cli.h. */
 #ifndef HUSH_COMMANDS_H
 #define HUSH_COMMANDS_H
 
-/* vault and secrets: cli/cmd_vault.c */
+/* vault and secrets: cli/cmd_vault.c; hush import: cli/cmd_import.c */
 int cmd_init(int argc, char **argv);
 int cmd_set(int argc, char **argv);
 int cmd_get(int argc, char **argv);

@@ -225,7 +225,29 @@ int proto_enc_pending(struct buf *b, const struct proto_pending *p)
 	return proto_end(b);
 }
 
-/* --- decoding --- */
+/* --- decoding ---
+ * A decoder reads its body through b with `int e` for the error and a
+ * fail: label that frees what it decoded so far: GET(x) runs a getter
+ * returning 0 or an error code (HUSH_EPROTO, HUSH_ENOMEM), NEED(cond)
+ * fails with HUSH_EPROTO unless cond holds. Every body ends exactly where
+ * its last field does (finish). */
+#define DECODE_BEGIN(out)              \
+	struct buf b;                  \
+	buf_view(&b, p, n);            \
+	memset((out), 0, sizeof(*(out))); \
+	int e = 0
+#define GET(x)                          \
+	do {                            \
+		if ((e = (x)) != 0)     \
+			goto fail;      \
+	} while (0)
+#define NEED(cond)                         \
+	do {                               \
+		if (!(cond)) {             \
+			e = HUSH_EPROTO;   \
+			goto fail;         \
+		}                          \
+	} while (0)
 
 static int finish(struct buf *b)
 {
@@ -289,24 +311,13 @@ void proto_run_free(struct proto_run *r)
 
 int proto_dec_run(const uint8_t *p, size_t n, struct proto_run *r)
 {
-	struct buf b;
-	buf_view(&b, p, n);
-	memset(r, 0, sizeof(*r));
-	int e = HUSH_EPROTO;
-	if (buf_get_u32(&b, &r->flags) || (r->flags & ~PROTO_RUN_FLAGS_ALL))
-		goto fail;
-	if ((e = get_str(&b, &r->grant, PROTO_MAX_NAME)))
-		goto fail;
-	if ((e = get_strs(&b, &r->argv, &r->argc, PROTO_MAX_ARGS, PROTO_MAX_ARG)))
-		goto fail;
-	e = HUSH_EPROTO;
-	if (r->argc < 1 || r->argv[0][0] == '\0')
-		goto fail;
-	if ((e = get_strs(&b, &r->env, &r->envc, PROTO_MAX_ENV, PROTO_MAX_ENV_ENTRY)))
-		goto fail;
-	e = HUSH_EPROTO;
-	if (buf_get_u16(&b, &r->rows) || buf_get_u16(&b, &r->cols) || finish(&b))
-		goto fail;
+	DECODE_BEGIN(r);
+	NEED(!buf_get_u32(&b, &r->flags) && !(r->flags & ~PROTO_RUN_FLAGS_ALL));
+	GET(get_str(&b, &r->grant, PROTO_MAX_NAME));
+	GET(get_strs(&b, &r->argv, &r->argc, PROTO_MAX_ARGS, PROTO_MAX_ARG));
+	NEED(r->argc >= 1 && r->argv[0][0] != '\0');
+	GET(get_strs(&b, &r->env, &r->envc, PROTO_MAX_ENV, PROTO_MAX_ENV_ENTRY));
+	NEED(!buf_get_u16(&b, &r->rows) && !buf_get_u16(&b, &r->cols) && !finish(&b));
 	return 0;
 fail:
 	proto_run_free(r);
@@ -341,44 +352,42 @@ void proto_control_free(struct proto_control *c)
 	sodium_memzero(c, sizeof(*c));
 }
 
+/* MSG_UNLOCK's passphrase, into secure memory. */
+static int get_pass(struct buf *b, struct proto_control *c)
+{
+	const uint8_t *d;
+	size_t dl;
+	if (buf_get_data_ref(b, &d, &dl, PROTO_MAX_PASS) || memchr(d, 0, dl))
+		return HUSH_EPROTO;
+	if (!(c->pass = sodium_malloc(dl + 1)))
+		return HUSH_ENOMEM;
+	memcpy(c->pass, d, dl);
+	c->pass[dl] = '\0';
+	c->passlen = dl;
+	return 0;
+}
+
 int proto_dec_control(uint8_t type, const uint8_t *p, size_t n, struct proto_control *c)
 {
-	struct buf b;
-	buf_view(&b, p, n);
-	memset(c, 0, sizeof(*c));
-	if (!proto_control_type(type) || buf_get_bytes(&b, c->token, PROTO_TOKEN_BYTES))
-		goto fail;
-	if (type == MSG_UNLOCK) {
-		const uint8_t *d;
-		size_t dl;
-		if (buf_get_data_ref(&b, &d, &dl, PROTO_MAX_PASS) || memchr(d, 0, dl))
-			goto fail;
-		c->pass = sodium_malloc(dl + 1);
-		if (!c->pass) {
-			proto_control_free(c);
-			return HUSH_ENOMEM;
-		}
-		memcpy(c->pass, d, dl);
-		c->pass[dl] = '\0';
-		c->passlen = dl;
-	}
-	if ((type == MSG_APPROVE || type == MSG_DENY || type == MSG_SESSION_CLOSE) &&
-	    buf_get_u64(&b, &c->id))
-		goto fail;
-	if (type == MSG_SESSION_OPEN &&
-	    (buf_get_u64(&b, &c->session.pidns) || buf_get_u32(&b, &c->session.pid) ||
-	     buf_get_u64(&b, &c->session.start) || buf_get_u32(&b, &c->session.flags) ||
-	     c->session.pid == 0 || (c->session.flags & ~PROTO_SESSION_FLAGS_ALL) ||
-	     get_str(&b, &c->session.allow_hosts, PROTO_MAX_TEXT)))
-		goto fail;
-	if (type == MSG_APPROVE && buf_get_u64(&b, &c->for_secs))
-		goto fail;
-	if (finish(&b))
-		goto fail;
+	DECODE_BEGIN(c);
+	NEED(proto_control_type(type) && !buf_get_bytes(&b, c->token, PROTO_TOKEN_BYTES));
+	if (type == MSG_UNLOCK)
+		GET(get_pass(&b, c));
+	if (type == MSG_APPROVE || type == MSG_DENY || type == MSG_SESSION_CLOSE)
+		NEED(!buf_get_u64(&b, &c->id));
+	if (type == MSG_SESSION_OPEN)
+		NEED(!buf_get_u64(&b, &c->session.pidns) && !buf_get_u32(&b, &c->session.pid) &&
+		     !buf_get_u64(&b, &c->session.start) && !buf_get_u32(&b, &c->session.flags) &&
+		     c->session.pid != 0 && !(c->session.flags & ~PROTO_SESSION_FLAGS_ALL));
+	if (type == MSG_SESSION_OPEN)
+		GET(get_str(&b, &c->session.allow_hosts, PROTO_MAX_TEXT));
+	if (type == MSG_APPROVE)
+		NEED(!buf_get_u64(&b, &c->for_secs));
+	NEED(!finish(&b));
 	return 0;
 fail:
 	proto_control_free(c);
-	return HUSH_EPROTO;
+	return e;
 }
 
 int proto_dec_text(const uint8_t *p, size_t n, char **text)
@@ -403,23 +412,17 @@ void proto_error_free(struct proto_error *e)
 	memset(e, 0, sizeof(*e));
 }
 
-int proto_dec_error(const uint8_t *p, size_t n, struct proto_error *e)
+int proto_dec_error(const uint8_t *p, size_t n, struct proto_error *m)
 {
-	struct buf b;
-	buf_view(&b, p, n);
-	memset(e, 0, sizeof(*e));
-	int r = HUSH_EPROTO;
-	if (buf_get_u8(&b, &e->status) || e->status == 0)
-		goto fail;
-	if ((r = get_str(&b, &e->what, PROTO_MAX_TEXT)) || (r = get_str(&b, &e->hint, PROTO_MAX_TEXT)))
-		goto fail;
-	r = HUSH_EPROTO;
-	if (finish(&b))
-		goto fail;
+	DECODE_BEGIN(m);
+	NEED(!buf_get_u8(&b, &m->status) && m->status != 0);
+	GET(get_str(&b, &m->what, PROTO_MAX_TEXT));
+	GET(get_str(&b, &m->hint, PROTO_MAX_TEXT));
+	NEED(!finish(&b));
 	return 0;
 fail:
-	proto_error_free(e);
-	return r;
+	proto_error_free(m);
+	return e;
 }
 
 int proto_dec_waiting(const uint8_t *p, size_t n, uint64_t *id, char **how)
@@ -475,44 +478,39 @@ void proto_pending_free(struct proto_pending *pd)
 	memset(pd, 0, sizeof(*pd));
 }
 
+static int get_pending_item(struct buf *b, struct proto_pending_item *it)
+{
+	int e = 0;
+	NEED(!buf_get_u64(b, &it->id));
+	GET(get_str(b, &it->grant, PROTO_MAX_NAME));
+	GET(get_str(b, &it->command, PROTO_MAX_PATH));
+	GET(get_strs(b, &it->argv, &it->argc, PROTO_MAX_ARGS, PROTO_MAX_ARG));
+	GET(get_str(b, &it->cwd, PROTO_MAX_PATH));
+	NEED(!buf_get_u32(b, &it->pid));
+	GET(get_str(b, &it->exe, PROTO_MAX_PATH));
+	NEED(!buf_get_u64(b, &it->age));
+fail:
+	return e;
+}
+
 int proto_dec_pending(const uint8_t *p, size_t n, struct proto_pending *pd)
 {
-	struct buf b;
-	buf_view(&b, p, n);
-	memset(pd, 0, sizeof(*pd));
+	DECODE_BEGIN(pd);
 	uint32_t cnt;
-	int r = HUSH_EPROTO;
 	if (buf_get_u32(&b, &cnt) || cnt > PROTO_MAX_PENDING)
 		return HUSH_EPROTO;
 	pd->items = calloc(cnt ? cnt : 1, sizeof(*pd->items));
 	if (!pd->items)
 		return HUSH_ENOMEM;
 	for (uint32_t i = 0; i < cnt; i++) {
-		struct proto_pending_item *it = &pd->items[i];
-		pd->n = i + 1;
-		r = HUSH_EPROTO;
-		if (buf_get_u64(&b, &it->id))
-			goto fail;
-		if ((r = get_str(&b, &it->grant, PROTO_MAX_NAME)) ||
-		    (r = get_str(&b, &it->command, PROTO_MAX_PATH)) ||
-		    (r = get_strs(&b, &it->argv, &it->argc, PROTO_MAX_ARGS, PROTO_MAX_ARG)) ||
-		    (r = get_str(&b, &it->cwd, PROTO_MAX_PATH)))
-			goto fail;
-		r = HUSH_EPROTO;
-		if (buf_get_u32(&b, &it->pid))
-			goto fail;
-		if ((r = get_str(&b, &it->exe, PROTO_MAX_PATH)))
-			goto fail;
-		r = HUSH_EPROTO;
-		if (buf_get_u64(&b, &it->age))
-			goto fail;
+		pd->n = i + 1; /* what the item holds so far is freed on failure */
+		GET(get_pending_item(&b, &pd->items[i]));
 	}
-	if (finish(&b))
-		goto fail;
+	NEED(!finish(&b));
 	return 0;
 fail:
 	proto_pending_free(pd);
-	return r;
+	return e;
 }
 
 /* A fixed-size body of exactly n bytes. */
@@ -544,26 +542,16 @@ void proto_session_reply_free(struct proto_session_reply *s)
 
 int proto_dec_session_reply(const uint8_t *p, size_t n, struct proto_session_reply *s)
 {
-	struct buf b;
-	buf_view(&b, p, n);
-	memset(s, 0, sizeof(*s));
-	int e = HUSH_EPROTO;
-	if (buf_get_u64(&b, &s->id) || s->id == 0)
-		goto fail;
-	if ((e = get_strs(&b, &s->env, &s->nenv, PROTO_MAX_SESSION_ENV, PROTO_MAX_SESSION_VAR)))
-		goto fail;
-	e = HUSH_EPROTO;
+	DECODE_BEGIN(s);
+	NEED(!buf_get_u64(&b, &s->id) && s->id != 0);
+	GET(get_strs(&b, &s->env, &s->nenv, PROTO_MAX_SESSION_ENV, PROTO_MAX_SESSION_VAR));
 	for (size_t i = 0; i < s->nenv; i++) {
 		const char *eq = strchr(s->env[i], '=');
-		if (!eq || eq == s->env[i])
-			goto fail;
+		NEED(eq && eq != s->env[i]);
 	}
-	if ((e = get_str(&b, &s->ca_pem, PROTO_MAX_PEM)) ||
-	    (e = get_str(&b, &s->note, PROTO_MAX_TEXT)))
-		goto fail;
-	e = HUSH_EPROTO;
-	if (finish(&b))
-		goto fail;
+	GET(get_str(&b, &s->ca_pem, PROTO_MAX_PEM));
+	GET(get_str(&b, &s->note, PROTO_MAX_TEXT));
+	NEED(!finish(&b));
 	return 0;
 fail:
 	proto_session_reply_free(s);

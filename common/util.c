@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <pwd.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,77 +145,61 @@ const char *msg_progname(void)
 	return progname;
 }
 
-static void vmsg(const char *prefix, const char *fmt, va_list ap)
+/* "<progname>: <kind><message>", or "hint: <message>" when kind is NULL;
+ * then "hint: <hint>" when hint is not NULL. One line each. */
+static void vmsg(const char *kind, const char *hint, const char *fmt, va_list ap)
 {
 	char line[1024];
 	vsnprintf(line, sizeof(line), fmt, ap);
-	fprintf(stderr, "%s%s\n", prefix, line);
+	if (kind)
+		fprintf(stderr, "%s: %s%s\n", progname, kind, line);
+	else
+		fprintf(stderr, "hint: %s\n", line);
+	if (hint)
+		fprintf(stderr, "hint: %s\n", hint);
 }
+
+#define MSG(kind, hint, fmt)              \
+	do {                              \
+		va_list ap;               \
+		va_start(ap, fmt);        \
+		vmsg(kind, hint, fmt, ap); \
+		va_end(ap);               \
+	} while (0)
 
 void msg_error(const char *fmt, ...)
 {
-	char prefix[64];
-	snprintf(prefix, sizeof(prefix), "%s: ", progname);
-	va_list ap;
-	va_start(ap, fmt);
-	vmsg(prefix, fmt, ap);
-	va_end(ap);
+	MSG("", NULL, fmt);
 }
 
 void msg_warn(const char *fmt, ...)
 {
-	char prefix[64];
-	snprintf(prefix, sizeof(prefix), "%s: warning: ", progname);
-	va_list ap;
-	va_start(ap, fmt);
-	vmsg(prefix, fmt, ap);
-	va_end(ap);
+	MSG("warning: ", NULL, fmt);
 }
 
 void msg_hint(const char *fmt, ...)
 {
-	va_list ap;
-	va_start(ap, fmt);
-	vmsg("hint: ", fmt, ap);
-	va_end(ap);
+	MSG(NULL, NULL, fmt);
 }
 
 _Noreturn void die_status(int status, const char *hint, const char *fmt, ...)
 {
-	char prefix[64];
-	snprintf(prefix, sizeof(prefix), "%s: ", progname);
-	va_list ap;
-	va_start(ap, fmt);
-	vmsg(prefix, fmt, ap);
-	va_end(ap);
-	if (hint)
-		fprintf(stderr, "hint: %s\n", hint);
+	MSG("", hint, fmt);
 	exit(status);
 }
 
 _Noreturn void die(const char *fmt, ...)
 {
-	char prefix[64];
-	snprintf(prefix, sizeof(prefix), "%s: ", progname);
-	va_list ap;
-	va_start(ap, fmt);
-	vmsg(prefix, fmt, ap);
-	va_end(ap);
+	MSG("", NULL, fmt);
 	exit(1);
 }
 
 _Noreturn void die_usage(const char *cmd, const char *fmt, ...)
 {
-	char prefix[64];
-	snprintf(prefix, sizeof(prefix), "%s: ", progname);
-	va_list ap;
-	va_start(ap, fmt);
-	vmsg(prefix, fmt, ap);
-	va_end(ap);
+	char hint[128] = "hush help";
 	if (cmd)
-		fprintf(stderr, "hint: hush %s --help\n", cmd);
-	else
-		fprintf(stderr, "hint: hush help\n");
+		snprintf(hint, sizeof(hint), "hush %s --help", cmd);
+	MSG("", hint, fmt);
 	exit(2);
 }
 
@@ -508,6 +493,27 @@ int file_read_all(const char *path, size_t max, bool follow, char **out, size_t 
 	b[n] = 0;
 	*out = steal_pointer(&b);
 	*len = (size_t)n;
+	return 0;
+}
+
+int sha256_fd(int fd, uint8_t out[32])
+{
+	crypto_hash_sha256_state st;
+	crypto_hash_sha256_init(&st);
+	uint8_t chunk[16384];
+	off_t off = 0;
+	for (;;) {
+		ssize_t r = pread(fd, chunk, sizeof(chunk), off);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return HUSH_EIO;
+		if (r == 0)
+			break;
+		crypto_hash_sha256_update(&st, chunk, (unsigned long long)r);
+		off += r;
+	}
+	crypto_hash_sha256_final(&st, out);
 	return 0;
 }
 

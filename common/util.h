@@ -118,6 +118,9 @@ int write_all(int fd, const void *buf, size_t len);
 ssize_t read_full(int fd, void *buf, size_t len);
 /* fsync the directory containing path. 0 or -1. */
 int fsync_parent_dir(const char *path);
+/* SHA-256 of everything fd holds, read with pread() from offset 0 (the
+ * fd's offset stays where it was). 0 or HUSH_EIO. */
+int sha256_fd(int fd, uint8_t out[32]);
 
 /* --- names --- */
 /* True if s is a valid environment variable name: [A-Za-z_][A-Za-z0-9_]*,

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: ISC */
-/* config.ini loading and validation (inih).
+/* config.ini: what it holds, loading and validation.
  *
- * Every key is typed and documented in docs/config.md. Unknown sections or
- * keys and bad values are errors that name the file and line. */
+ * Every key is typed and documented in docs/config.md, and listed once in
+ * the key table (config/keys.c, see config/loader.h). Unknown sections or
+ * keys and bad values are errors that name the file and line. What
+ * `hush config check` adds is config/lint.h. */
 #ifndef HUSH_CONFIG_H
 #define HUSH_CONFIG_H
 
@@ -48,7 +50,8 @@ struct grant {
 	/* Argument patterns: each pattern is a list of tokens; a token is a
 	 * glob (fnmatch) matched against one argument, a lone "*" matches
 	 * any number of arguments. The request matches when any pattern
-	 * matches all its arguments. No patterns = any arguments. */
+	 * matches all its arguments. No patterns = any arguments.
+	 * grant_args_match() in broker/grant.h. */
 	struct config_list *args;
 	size_t nargs;
 	char *cwd;             /* optional working-directory prefix (expanded ~) */
@@ -164,10 +167,6 @@ int config_parse_bool(const char *s, bool *out);
 int config_parse_list(const char *s, struct config_list *out);
 void config_list_free(struct config_list *l);
 bool config_list_has(const struct config_list *l, const char *s);
-/* Matches an argument vector against a grant's patterns (see struct grant). */
-bool grant_args_match(const struct grant *g, char *const argv[], size_t argc);
-/* One fnmatch(pattern, s, 0)-compatible glob match in bounded time. */
-bool config_glob_match(const char *pattern, const char *s);
 /* True for variables only the broker may set in a granted command, never
  * taken from the requester: SSH_AUTH_SOCK and SSH_AGENT_PID (ssh_agent =
  * yes passes the broker's), GNUPGHOME (gpg finds its agent from it). */

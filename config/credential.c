@@ -27,11 +27,6 @@ static const struct builtin_cred builtins[] = {
 	  "PRIVATE-TOKEN", NULL, NULL },
 };
 
-enum { K_SECRET, K_ENV, K_HOSTS, K_HEADER, K_BASE_URL_ENV, K_UPSTREAM, K_CONFIRM, K_COUNT };
-static const char *const keys[K_COUNT] = {
-	"secret", "env", "hosts", "header", "base_url_env", "upstream", "confirm",
-};
-
 #define WHY(...) (snprintf(why, n, __VA_ARGS__), HUSH_ECONFIG)
 
 static void cred_clear(struct credential *c)
@@ -285,7 +280,6 @@ static bool name_ok(const char *s)
 int credential_section(struct config_credentials *c, const char *kind, const char *arg, int line,
 		       char *why, size_t n)
 {
-	memset(c->seen, 0, sizeof(c->seen));
 	if (!strcmp(kind, "proxy")) {
 		if (*arg)
 			return WHY("section [proxy] takes no name");
@@ -321,50 +315,36 @@ int credential_section(struct config_credentials *c, const char *kind, const cha
 	return 0;
 }
 
-int credential_key(struct config_credentials *c, const char *key, const char *v, int line,
-		   char *why, size_t n)
+int credential_key(struct config_credentials *c, const char *key, const char *v, char *why,
+		   size_t n)
 {
 	if (c->cur == -1) {
-		if (strcmp(key, "ca_file"))
-			return WHY("unknown key '%.80s' in [proxy] (known keys: ca_file)", key);
-		if (c->seen[0])
-			return WHY("duplicate key 'ca_file' (first set on line %d)", c->seen[0]);
-		c->seen[0] = line;
 		char path[4096];
-		if (path_expand_home(v, path, sizeof(path)) || path[0] != '/')
+		if (strcmp(key, "ca_file") || path_expand_home(v, path, sizeof(path)) || path[0] != '/')
 			return WHY("ca_file: needs an absolute path (or ~/...)");
 		return replace(&c->ca_file, path);
 	}
 	if (c->cur < 0 || (size_t)c->cur >= c->n)
 		return WHY("'%.80s' is outside a section", key);
 	struct credential *cr = &c->v[c->cur];
-	int k = -1;
-	for (int i = 0; i < K_COUNT; i++)
-		if (!strcmp(keys[i], key))
-			k = i;
-	if (k < 0)
-		return WHY("unknown key '%.80s' in [credential %s] (known keys: secret, env, hosts, "
-			   "header, base_url_env, upstream, confirm)", key, cr->name);
-	if (c->seen[k])
-		return WHY("duplicate key '%s' (first set on line %d)", key, c->seen[k]);
-	c->seen[k] = line;
-	switch (k) {
-	case K_SECRET:
-	case K_ENV:
-	case K_BASE_URL_ENV:
+	char **name = !strcmp(key, "secret") ? &cr->secret
+		    : !strcmp(key, "env") ? &cr->env
+		    : !strcmp(key, "base_url_env") ? &cr->base_url_env : NULL;
+	if (name) {
 		if (!env_name_valid(v) || strlen(v) > 128)
 			return WHY("%s: '%.80s' is not a valid name", key, v);
-		if (k != K_SECRET && envpolicy_runs_code(v))
+		if (name != &cr->secret && envpolicy_runs_code(v))
 			return WHY("%s: %s makes programs run other code; it cannot hold a placeholder",
 				   key, v);
-		return replace(k == K_SECRET ? &cr->secret : k == K_ENV ? &cr->env : &cr->base_url_env, v);
-	case K_HOSTS:
+		return replace(name, v);
+	}
+	if (!strcmp(key, "hosts"))
 		return set_hosts(cr, v, why, n);
-	case K_HEADER:
+	if (!strcmp(key, "header"))
 		return set_header(cr, v, why, n);
-	case K_UPSTREAM:
+	if (!strcmp(key, "upstream"))
 		return set_upstream(cr, v, why, n);
-	case K_CONFIRM:
+	if (!strcmp(key, "confirm")) {
 		if (!strcmp(v, "never"))
 			cr->confirm = CONFIRM_POLICY_NEVER;
 		else if (!strcmp(v, "ttl"))
@@ -373,10 +353,8 @@ int credential_key(struct config_credentials *c, const char *key, const char *v,
 			cr->confirm = CONFIRM_POLICY_ALWAYS;
 		else
 			return WHY("confirm: expected never, ttl or always");
-		return 0;
-	default:
-		return 0;
 	}
+	return 0;
 }
 
 int credential_check(struct config_credentials *c, int *line, char *why, size_t n)

@@ -50,20 +50,20 @@ struct config_credentials {
 	size_t n;
 	char *ca_file;             /* [proxy] ca_file: extra CA for upstreams */
 	int cur;                   /* loader: section being read, -1 = [proxy] */
-	int seen[16];              /* loader: line of each scalar key in the section */
 };
 
 /* New set holding the built-in definitions; NULL on allocation failure. */
 struct config_credentials *credential_defaults(void);
 void credential_free(struct config_credentials *c);
 
-/* Loader hooks for config.c. kind is the section word ("credential" or
- * "proxy"), arg its name ("" for none). 0, or HUSH_ECONFIG/HUSH_ENOMEM
- * with the reason in why[n]. */
+/* Loader hooks for config/load.c. kind is the section word ("credential"
+ * or "proxy"), arg its name ("" for none). The loader's key table
+ * (config/keys.c) has already refused unknown and repeated keys.
+ * 0, or HUSH_ECONFIG/HUSH_ENOMEM with the reason in why[n]. */
 int credential_section(struct config_credentials *c, const char *kind, const char *arg,
 		       int line, char *why, size_t n);
-int credential_key(struct config_credentials *c, const char *key, const char *value, int line,
-		   char *why, size_t n);
+int credential_key(struct config_credentials *c, const char *key, const char *value, char *why,
+		   size_t n);
 /* Whole-file checks after loading; *line is the offending section's line. */
 int credential_check(struct config_credentials *c, int *line, char *why, size_t n);
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "config/config.h"
+#include "broker/grant.h"
 #include "config/credential.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

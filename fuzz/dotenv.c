@@ -47,12 +47,8 @@ static void on_error(void *ctx, int line, const char *why)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static int init;
-	if (!init) {
-		if (sodium_init() < 0)
-			abort();
-		init = 1;
-	}
+	if (sodium_init() < 0) /* once; later calls return at once */
+		abort();
 	struct state s = { .size = size };
 	int r = dotenv_parse((const char *)data, size, on_entry, on_error, &s);
 	if (r != 0 && size <= DOTENV_MAX_INPUT)

@@ -9,7 +9,7 @@
 set -eu
 
 # build and run: compiler, libraries, the tools the sandbox and demo use
-BUILD_PKGS="build-essential pkg-config libsodium-dev libsecret-1-dev libinih-dev \
+BUILD_PKGS="build-essential pkg-config libsodium-dev libsecret-1-dev \
 libpcre2-dev libvectorscan-dev libssl-dev util-linux procps python3"
 # tests, fuzzing, packaging, docs, benchmarks
 TEST_PKGS="clang libclang-rt-14-dev gnome-keyring dbus dbus-x11 libsecret-tools \

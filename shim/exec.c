@@ -313,61 +313,44 @@ static int not_null(const char *p)
 		}                                               \
 	} while (0)
 
+/* The body of execl, execlp and execle: the argument list (and for execle
+ * the environment after its NULL) into an argv on this function's stack,
+ * then shim_exec(). */
+#define EXECL_BODY(kind, path, arg, with_env)                                   \
+	va_list ap;                                                             \
+	size_t n;                                                               \
+	COUNT_ARGS(arg, n, ap);                                                 \
+	if (n > SHIM_MAX_VEC) {                                                 \
+		errno = E2BIG;                                                  \
+		return -1;                                                      \
+	}                                                                       \
+	char *argv[n + 1];                                                      \
+	va_start(ap, arg);                                                      \
+	for (size_t i = 0; i < n; i++)                                          \
+		argv[i] = i == 0 ? (char *)arg : va_arg(ap, char *);            \
+	char *const *envp = environ;                                            \
+	if (with_env) {                                                         \
+		if (not_null(arg))                                              \
+			(void)va_arg(ap, char *); /* the NULL ending argv */    \
+		envp = va_arg(ap, char *const *);                               \
+	}                                                                       \
+	va_end(ap);                                                             \
+	argv[n] = NULL;                                                         \
+	return (int)shim_exec(kind, AT_FDCWD, path, argv, envp, 0)
+
 SHIM_EXPORT int execl(const char *path, const char *arg, ...)
 {
-	va_list ap;
-	size_t n;
-	COUNT_ARGS(arg, n, ap);
-	if (n > SHIM_MAX_VEC) {
-		errno = E2BIG;
-		return -1;
-	}
-	char *argv[n + 1];
-	va_start(ap, arg);
-	for (size_t i = 0; i < n; i++)
-		argv[i] = i == 0 ? (char *)arg : va_arg(ap, char *);
-	va_end(ap);
-	argv[n] = NULL;
-	return (int)shim_exec(SHIM_EXEC_VE, AT_FDCWD, path, argv, environ, 0);
+	EXECL_BODY(SHIM_EXEC_VE, path, arg, 0);
 }
 
 SHIM_EXPORT int execlp(const char *file, const char *arg, ...)
 {
-	va_list ap;
-	size_t n;
-	COUNT_ARGS(arg, n, ap);
-	if (n > SHIM_MAX_VEC) {
-		errno = E2BIG;
-		return -1;
-	}
-	char *argv[n + 1];
-	va_start(ap, arg);
-	for (size_t i = 0; i < n; i++)
-		argv[i] = i == 0 ? (char *)arg : va_arg(ap, char *);
-	va_end(ap);
-	argv[n] = NULL;
-	return (int)shim_exec(SHIM_EXEC_VPE, AT_FDCWD, file, argv, environ, 0);
+	EXECL_BODY(SHIM_EXEC_VPE, file, arg, 0);
 }
 
 SHIM_EXPORT int execle(const char *path, const char *arg, ...)
 {
-	va_list ap;
-	size_t n;
-	COUNT_ARGS(arg, n, ap);
-	if (n > SHIM_MAX_VEC) {
-		errno = E2BIG;
-		return -1;
-	}
-	char *argv[n + 1];
-	va_start(ap, arg);
-	for (size_t i = 0; i < n; i++)
-		argv[i] = i == 0 ? (char *)arg : va_arg(ap, char *);
-	if (not_null(arg))
-		(void)va_arg(ap, char *); /* the NULL ending argv */
-	char *const *envp = va_arg(ap, char *const *);
-	va_end(ap);
-	argv[n] = NULL;
-	return (int)shim_exec(SHIM_EXEC_VE, AT_FDCWD, path, argv, envp, 0);
+	EXECL_BODY(SHIM_EXEC_VE, path, arg, 1);
 }
 
 /* ---- posix_spawn, both symbol versions ---- */
@@ -401,55 +384,29 @@ static int spawn_common(enum shim_sym sp, enum shim_sym spp, int search, pid_t *
 	return (int)with_exec(path, searched, path, argv, envp, spawn_cb, &s);
 }
 
-int hush_posix_spawn_2_15(pid_t *pid, const char *path, const posix_spawn_file_actions_t *fa,
-			  const posix_spawnattr_t *attr, char *const argv[], char *const envp[]);
-int hush_posix_spawn_2_2_5(pid_t *pid, const char *path, const posix_spawn_file_actions_t *fa,
-			   const posix_spawnattr_t *attr, char *const argv[], char *const envp[]);
-int hush_posix_spawnp_2_15(pid_t *pid, const char *file, const posix_spawn_file_actions_t *fa,
-			   const posix_spawnattr_t *attr, char *const argv[], char *const envp[]);
-int hush_posix_spawnp_2_2_5(pid_t *pid, const char *file, const posix_spawn_file_actions_t *fa,
-			    const posix_spawnattr_t *attr, char *const argv[], char *const envp[]);
+/* posix_spawn and posix_spawnp of one glibc symbol version (search: 1
+ * for posix_spawnp), declared and defined. */
+#define SPAWN_VERSION(fn, ver, search)                                                  \
+	int fn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *fa,      \
+	       const posix_spawnattr_t *attr, char *const argv[], char *const envp[]); \
+	SHIM_EXPORT int fn(pid_t *pid, const char *path,                                \
+			   const posix_spawn_file_actions_t *fa,                        \
+			   const posix_spawnattr_t *attr, char *const argv[],           \
+			   char *const envp[])                                          \
+	{                                                                               \
+		return spawn_common(SYM_posix_spawn_##ver, SYM_posix_spawnp_##ver, search, \
+				    pid, path, fa, attr, argv, envp);                   \
+	}
 
 __asm__(".symver hush_posix_spawn_2_15, posix_spawn@@GLIBC_2.15");
 __asm__(".symver hush_posix_spawn_2_2_5, posix_spawn@GLIBC_2.2.5");
 __asm__(".symver hush_posix_spawnp_2_15, posix_spawnp@@GLIBC_2.15");
 __asm__(".symver hush_posix_spawnp_2_2_5, posix_spawnp@GLIBC_2.2.5");
 
-SHIM_EXPORT int hush_posix_spawn_2_15(pid_t *pid, const char *path,
-				      const posix_spawn_file_actions_t *fa,
-				      const posix_spawnattr_t *attr, char *const argv[],
-				      char *const envp[])
-{
-	return spawn_common(SYM_posix_spawn_2_15, SYM_posix_spawnp_2_15, 0, pid, path, fa, attr,
-			    argv, envp);
-}
-
-SHIM_EXPORT int hush_posix_spawn_2_2_5(pid_t *pid, const char *path,
-				       const posix_spawn_file_actions_t *fa,
-				       const posix_spawnattr_t *attr, char *const argv[],
-				       char *const envp[])
-{
-	return spawn_common(SYM_posix_spawn_2_2_5, SYM_posix_spawnp_2_2_5, 0, pid, path, fa, attr,
-			    argv, envp);
-}
-
-SHIM_EXPORT int hush_posix_spawnp_2_15(pid_t *pid, const char *file,
-				       const posix_spawn_file_actions_t *fa,
-				       const posix_spawnattr_t *attr, char *const argv[],
-				       char *const envp[])
-{
-	return spawn_common(SYM_posix_spawn_2_15, SYM_posix_spawnp_2_15, 1, pid, file, fa, attr,
-			    argv, envp);
-}
-
-SHIM_EXPORT int hush_posix_spawnp_2_2_5(pid_t *pid, const char *file,
-					const posix_spawn_file_actions_t *fa,
-					const posix_spawnattr_t *attr, char *const argv[],
-					char *const envp[])
-{
-	return spawn_common(SYM_posix_spawn_2_2_5, SYM_posix_spawnp_2_2_5, 1, pid, file, fa, attr,
-			    argv, envp);
-}
+SPAWN_VERSION(hush_posix_spawn_2_15, 2_15, 0)
+SPAWN_VERSION(hush_posix_spawn_2_2_5, 2_2_5, 0)
+SPAWN_VERSION(hush_posix_spawnp_2_15, 2_15, 1)
+SPAWN_VERSION(hush_posix_spawnp_2_2_5, 2_2_5, 1)
 
 /* ---- system and popen ----
  * Both run "/bin/sh -c CMD" through libc internals that no wrapper sees;

@@ -100,8 +100,10 @@ int shim_open_decide(int dirfd, const char *path, int flags, mode_t mode, const 
 	return open_decide(dirfd, path, flags, mode, op, fd);
 }
 
-#define OPEN_WRAPPER(name)                                                     \
-	SHIM_EXPORT int name(const char *path, int flags, ...)                 \
+/* open, openat and their 64 variants: the mode is there only with
+ * O_CREAT or O_TMPFILE. dirfd is AT_FDCWD for the ones without it. */
+#define OPEN_WRAPPER(name, params, dirfd, args)                                \
+	SHIM_EXPORT int name params                                            \
 	{                                                                      \
 		mode_t mode = 0;                                               \
 		int fd;                                                        \
@@ -111,115 +113,82 @@ int shim_open_decide(int dirfd, const char *path, int flags, mode_t mode, const 
 			mode = (mode_t)va_arg(ap, int);                        \
 			va_end(ap);                                            \
 		}                                                              \
-		if (open_decide(AT_FDCWD, path, flags, mode, #name, &fd))      \
+		if (open_decide(dirfd, path, flags, mode, #name, &fd))         \
 			return fd;                                             \
 		__typeof__(&name) f = REAL(name);                              \
 		if (!f)                                                        \
-			return raw_open_fallback(AT_FDCWD, path, flags, mode); \
-		return f(path, flags, mode);                                   \
+			return raw_open_fallback(dirfd, path, flags, mode);    \
+		return f args;                                                 \
 	}
-OPEN_WRAPPER(open)
-OPEN_WRAPPER(open64)
+OPEN_WRAPPER(open, (const char *path, int flags, ...), AT_FDCWD, (path, flags, mode))
+OPEN_WRAPPER(open64, (const char *path, int flags, ...), AT_FDCWD, (path, flags, mode))
+OPEN_WRAPPER(openat, (int dirfd, const char *path, int flags, ...), dirfd,
+	     (dirfd, path, flags, mode))
+OPEN_WRAPPER(openat64, (int dirfd, const char *path, int flags, ...), dirfd,
+	     (dirfd, path, flags, mode))
 
-#define OPENAT_WRAPPER(name)                                                  \
-	SHIM_EXPORT int name(int dirfd, const char *path, int flags, ...)     \
+/* The fortified __open_2 family and creat: no variadic mode. */
+#define OPEN_FIXED_WRAPPER(name, params, dirfd, fl, mode, args)               \
+	SHIM_EXPORT int name params                                           \
 	{                                                                     \
-		mode_t mode = 0;                                              \
 		int fd;                                                       \
-		if (needs_mode(flags)) {                                      \
-			va_list ap;                                           \
-			va_start(ap, flags);                                  \
-			mode = (mode_t)va_arg(ap, int);                       \
-			va_end(ap);                                           \
-		}                                                             \
-		if (open_decide(dirfd, path, flags, mode, #name, &fd))        \
+		if (open_decide(dirfd, path, fl, mode, #name, &fd))           \
 			return fd;                                            \
 		__typeof__(&name) f = REAL(name);                             \
 		if (!f)                                                       \
-			return raw_open_fallback(dirfd, path, flags, mode);   \
-		return f(dirfd, path, flags, mode);                           \
+			return raw_open_fallback(dirfd, path, fl, mode);      \
+		return f args;                                                \
 	}
-OPENAT_WRAPPER(openat)
-OPENAT_WRAPPER(openat64)
+OPEN_FIXED_WRAPPER(__open_2, (const char *path, int flags), AT_FDCWD, flags, 0, (path, flags))
+OPEN_FIXED_WRAPPER(__open64_2, (const char *path, int flags), AT_FDCWD, flags, 0, (path, flags))
+OPEN_FIXED_WRAPPER(__openat_2, (int dirfd, const char *path, int flags), dirfd, flags, 0,
+		   (dirfd, path, flags))
+OPEN_FIXED_WRAPPER(__openat64_2, (int dirfd, const char *path, int flags), dirfd, flags, 0,
+		   (dirfd, path, flags))
+#define CREAT_FLAGS (O_CREAT | O_WRONLY | O_TRUNC)
+OPEN_FIXED_WRAPPER(creat, (const char *path, mode_t mode), AT_FDCWD, CREAT_FLAGS, mode,
+		   (path, mode))
+OPEN_FIXED_WRAPPER(creat64, (const char *path, mode_t mode), AT_FDCWD, CREAT_FLAGS, mode,
+		   (path, mode))
 
-#define OPEN2_WRAPPER(name)                                               \
-	SHIM_EXPORT int name(const char *path, int flags)                 \
-	{                                                                 \
-		int fd;                                                   \
-		if (open_decide(AT_FDCWD, path, flags, 0, #name, &fd))    \
-			return fd;                                        \
-		__typeof__(&name) f = REAL(name);                         \
-		if (!f)                                                   \
-			return raw_open_fallback(AT_FDCWD, path, flags, 0); \
-		return f(path, flags);                                    \
+/* A call that takes a path: refused as "no such file" when `hidden`
+ * holds (op names the call for it), else the real function with args.
+ * GUARD_INT for calls returning an int (-1 and errno), GUARD_PTR for those
+ * returning a pointer (NULL and errno). */
+#define GUARD_INT(ret, name, params, hidden, args)        \
+	SHIM_EXPORT ret name params                       \
+	{                                                 \
+		static const char op[] = #name;           \
+		if (hidden)                               \
+			return enoent();                  \
+		__typeof__(&name) f = REAL(name);         \
+		return f ? f args : enosys();             \
 	}
-OPEN2_WRAPPER(__open_2)
-OPEN2_WRAPPER(__open64_2)
-
-#define OPENAT2_WRAPPER(name)                                           \
-	SHIM_EXPORT int name(int dirfd, const char *path, int flags)    \
-	{                                                               \
-		int fd;                                                 \
-		if (open_decide(dirfd, path, flags, 0, #name, &fd))     \
-			return fd;                                      \
-		__typeof__(&name) f = REAL(name);                       \
-		if (!f)                                                 \
-			return raw_open_fallback(dirfd, path, flags, 0); \
-		return f(dirfd, path, flags);                           \
+#define GUARD_PTR(ret, name, params, hidden, args)        \
+	SHIM_EXPORT ret name params                       \
+	{                                                 \
+		static const char op[] = #name;           \
+		if (hidden) {                             \
+			errno = ENOENT;                   \
+			return NULL;                      \
+		}                                         \
+		__typeof__(&name) f = REAL(name);         \
+		if (!f) {                                 \
+			errno = ENOSYS;                   \
+			return NULL;                      \
+		}                                         \
+		return f args;                            \
 	}
-OPENAT2_WRAPPER(__openat_2)
-OPENAT2_WRAPPER(__openat64_2)
 
-#define CREAT_WRAPPER(name)                                                      \
-	SHIM_EXPORT int name(const char *path, mode_t mode)                      \
-	{                                                                        \
-		int fd;                                                          \
-		int fl = O_CREAT | O_WRONLY | O_TRUNC;                           \
-		if (open_decide(AT_FDCWD, path, fl, mode, #name, &fd))           \
-			return fd;                                               \
-		__typeof__(&name) f = REAL(name);                                \
-		if (!f)                                                          \
-			return raw_open_fallback(AT_FDCWD, path, fl, mode);      \
-		return f(path, mode);                                            \
-	}
-CREAT_WRAPPER(creat)
-CREAT_WRAPPER(creat64)
-
-#define FOPEN_WRAPPER(name)                                            \
-	SHIM_EXPORT FILE *name(const char *path, const char *mode)     \
-	{                                                              \
-		if (judge(AT_FDCWD, path, 0, #name, mode[0] != 'r')) { \
-			errno = ENOENT;                                \
-			return NULL;                                   \
-		}                                                      \
-		__typeof__(&name) f = REAL(name);                      \
-		if (!f) {                                              \
-			errno = ENOSYS;                                \
-			return NULL;                                   \
-		}                                                      \
-		return f(path, mode);                                  \
-	}
-FOPEN_WRAPPER(fopen)
-FOPEN_WRAPPER(fopen64)
-
+#define FOPEN_HIDDEN judge(AT_FDCWD, path, 0, op, mode[0] != 'r')
+GUARD_PTR(FILE *, fopen, (const char *path, const char *mode), FOPEN_HIDDEN, (path, mode))
+GUARD_PTR(FILE *, fopen64, (const char *path, const char *mode), FOPEN_HIDDEN, (path, mode))
 /* freopen fails like the real one would: the old stream is closed. */
-#define FREOPEN_WRAPPER(name)                                                   \
-	SHIM_EXPORT FILE *name(const char *path, const char *mode, FILE *stream) \
-	{                                                                       \
-		if (path && judge(AT_FDCWD, path, 0, #name, mode[0] != 'r')) {   \
-			fclose(stream);                                         \
-			errno = ENOENT;                                         \
-			return NULL;                                            \
-		}                                                               \
-		__typeof__(&name) f = REAL(name);                               \
-		if (!f) {                                                       \
-			errno = ENOSYS;                                         \
-			return NULL;                                            \
-		}                                                               \
-		return f(path, mode, stream);                                   \
-	}
-FREOPEN_WRAPPER(freopen)
-FREOPEN_WRAPPER(freopen64)
+#define FREOPEN_HIDDEN (path && FOPEN_HIDDEN && (fclose(stream), 1))
+GUARD_PTR(FILE *, freopen, (const char *path, const char *mode, FILE *stream), FREOPEN_HIDDEN,
+	  (path, mode, stream))
+GUARD_PTR(FILE *, freopen64, (const char *path, const char *mode, FILE *stream), FREOPEN_HIDDEN,
+	  (path, mode, stream))
 
 /* ---- stat family ----
  * A clean-looking path is first stat'ed without following a final symlink:
@@ -334,52 +303,37 @@ static int shim_stat_common(struct st_call *c, int user_nofollow, const char *op
 	return st_do(c, user_nofollow);
 }
 
-#define STAT_WRAPPER(name, st_t, kind, nofollow)                               \
-	SHIM_EXPORT int name(const char *path, st_t *st)                       \
-	{                                                                      \
-		struct st_call c = {kind, 0, AT_FDCWD, path, st, 0, 0};        \
-		return shim_stat_common(&c, nofollow, #name);                  \
+/* One stat call: ver for the __xstat family (else 0), dirfd for the *at
+ * ones (else AT_FDCWD), flags with AT_SYMLINK_NOFOLLOW taken out (it is
+ * the nofollow argument). */
+#define STAT_WRAPPER(name, params, kind, ver, dirfd, buf, flags, mask, nofollow)        \
+	SHIM_EXPORT int name params                                                    \
+	{                                                                              \
+		struct st_call c = {kind, ver, dirfd, path, buf,                       \
+				    (flags) & ~AT_SYMLINK_NOFOLLOW, mask};             \
+		return shim_stat_common(&c, nofollow, #name);                          \
 	}
-STAT_WRAPPER(stat, struct stat, K_STAT, 0)
-STAT_WRAPPER(stat64, struct stat64, K_STAT64, 0)
-STAT_WRAPPER(lstat, struct stat, K_STAT, 1)
-STAT_WRAPPER(lstat64, struct stat64, K_STAT64, 1)
-
-#define FSTATAT_WRAPPER(name, st_t, kind)                                        \
-	SHIM_EXPORT int name(int dirfd, const char *path, st_t *st, int flags)   \
-	{                                                                        \
-		struct st_call c = {kind, 0, dirfd, path, st,                    \
-				    flags & ~AT_SYMLINK_NOFOLLOW, 0};            \
-		return shim_stat_common(&c, (flags & AT_SYMLINK_NOFOLLOW) != 0, #name); \
-	}
-FSTATAT_WRAPPER(fstatat, struct stat, K_FSTATAT)
-FSTATAT_WRAPPER(fstatat64, struct stat64, K_FSTATAT64)
-
-SHIM_EXPORT int statx(int dirfd, const char *path, int flags, unsigned int mask, struct statx *stx)
-{
-	struct st_call c = {K_STATX, 0, dirfd, path, stx, flags & ~AT_SYMLINK_NOFOLLOW, mask};
-	return shim_stat_common(&c, (flags & AT_SYMLINK_NOFOLLOW) != 0, "statx");
-}
-
-#define XSTAT_WRAPPER(name, st_t, kind, nofollow)                              \
-	SHIM_EXPORT int name(int ver, const char *path, st_t *st)              \
-	{                                                                      \
-		struct st_call c = {kind, ver, AT_FDCWD, path, st, 0, 0};      \
-		return shim_stat_common(&c, nofollow, #name);                  \
-	}
-XSTAT_WRAPPER(__xstat, struct stat, K_XSTAT, 0)
-XSTAT_WRAPPER(__xstat64, struct stat64, K_XSTAT64, 0)
-XSTAT_WRAPPER(__lxstat, struct stat, K_XSTAT, 1)
-XSTAT_WRAPPER(__lxstat64, struct stat64, K_XSTAT64, 1)
-
-#define FXSTATAT_WRAPPER(name, st_t, kind)                                                \
-	SHIM_EXPORT int name(int ver, int dirfd, const char *path, st_t *st, int flags)   \
-	{                                                                                 \
-		struct st_call c = {kind, ver, dirfd, path, st, flags & ~AT_SYMLINK_NOFOLLOW, 0}; \
-		return shim_stat_common(&c, (flags & AT_SYMLINK_NOFOLLOW) != 0, #name);   \
-	}
-FXSTATAT_WRAPPER(__fxstatat, struct stat, K_FXSTATAT)
-FXSTATAT_WRAPPER(__fxstatat64, struct stat64, K_FXSTATAT64)
+#define PATH_ST(st_t) (const char *path, st_t *st)
+#define AT_ST(st_t) (int dirfd, const char *path, st_t *st, int flags)
+#define VER_ST(st_t) (int ver, const char *path, st_t *st)
+#define VER_AT_ST(st_t) (int ver, int dirfd, const char *path, st_t *st, int flags)
+#define AT_NOFOLLOW ((flags & AT_SYMLINK_NOFOLLOW) != 0)
+STAT_WRAPPER(stat, PATH_ST(struct stat), K_STAT, 0, AT_FDCWD, st, 0, 0, 0)
+STAT_WRAPPER(stat64, PATH_ST(struct stat64), K_STAT64, 0, AT_FDCWD, st, 0, 0, 0)
+STAT_WRAPPER(lstat, PATH_ST(struct stat), K_STAT, 0, AT_FDCWD, st, 0, 0, 1)
+STAT_WRAPPER(lstat64, PATH_ST(struct stat64), K_STAT64, 0, AT_FDCWD, st, 0, 0, 1)
+STAT_WRAPPER(fstatat, AT_ST(struct stat), K_FSTATAT, 0, dirfd, st, flags, 0, AT_NOFOLLOW)
+STAT_WRAPPER(fstatat64, AT_ST(struct stat64), K_FSTATAT64, 0, dirfd, st, flags, 0, AT_NOFOLLOW)
+STAT_WRAPPER(statx, (int dirfd, const char *path, int flags, unsigned int mask, struct statx *stx),
+	     K_STATX, 0, dirfd, stx, flags, mask, AT_NOFOLLOW)
+STAT_WRAPPER(__xstat, VER_ST(struct stat), K_XSTAT, ver, AT_FDCWD, st, 0, 0, 0)
+STAT_WRAPPER(__xstat64, VER_ST(struct stat64), K_XSTAT64, ver, AT_FDCWD, st, 0, 0, 0)
+STAT_WRAPPER(__lxstat, VER_ST(struct stat), K_XSTAT, ver, AT_FDCWD, st, 0, 0, 1)
+STAT_WRAPPER(__lxstat64, VER_ST(struct stat64), K_XSTAT64, ver, AT_FDCWD, st, 0, 0, 1)
+STAT_WRAPPER(__fxstatat, VER_AT_ST(struct stat), K_FXSTATAT, ver, dirfd, st, flags, 0,
+	     AT_NOFOLLOW)
+STAT_WRAPPER(__fxstatat64, VER_AT_ST(struct stat64), K_FXSTATAT64, ver, dirfd, st, flags, 0,
+	     AT_NOFOLLOW)
 
 /* For syscall(): SYS_statx, SYS_newfstatat, SYS_stat and SYS_lstat. */
 long shim_sys_stat(long nr, long a0, long a1, long a2, long a3, long a4)
@@ -444,25 +398,14 @@ static int judge(int dirfd, const char *path, int flags, const char *op, int cre
 	return HIDDEN(dirfd, path, atflags(flags), op);
 }
 
-#define ACCESS_WRAPPER(name)                                           \
-	SHIM_EXPORT int name(const char *path, int mode)               \
-	{                                                              \
-		if (judge(AT_FDCWD, path, 0, #name, 0))           \
-			return enoent();                               \
-		__typeof__(&name) f = REAL(name);                      \
-		return f ? f(path, mode) : enosys();                   \
-	}
-ACCESS_WRAPPER(access)
-ACCESS_WRAPPER(eaccess)
-ACCESS_WRAPPER(euidaccess)
-
-SHIM_EXPORT int faccessat(int dirfd, const char *path, int mode, int flags)
-{
-	if (judge(dirfd, path, flags, "faccessat", 0))
-		return enoent();
-	__typeof__(&faccessat) f = REAL(faccessat);
-	return f ? f(dirfd, path, mode, flags) : enosys();
-}
+GUARD_INT(int, access, (const char *path, int mode), judge(AT_FDCWD, path, 0, op, 0),
+	  (path, mode))
+GUARD_INT(int, eaccess, (const char *path, int mode), judge(AT_FDCWD, path, 0, op, 0),
+	  (path, mode))
+GUARD_INT(int, euidaccess, (const char *path, int mode), judge(AT_FDCWD, path, 0, op, 0),
+	  (path, mode))
+GUARD_INT(int, faccessat, (int dirfd, const char *path, int mode, int flags),
+	  judge(dirfd, path, flags, op, 0), (dirfd, path, mode, flags))
 
 int shim_access_hidden(int dirfd, const char *path, int flags, const char *op)
 {
@@ -487,46 +430,19 @@ int shim_moves_hidden(int odir, const char *old, int ndir, const char *new_, int
 	return moves_hidden(odir, old, ndir, new_, follow, op);
 }
 
-SHIM_EXPORT int rename(const char *old, const char *new_)
-{
-	if (moves_hidden(AT_FDCWD, old, AT_FDCWD, new_, 0, "rename"))
-		return enoent();
-	__typeof__(&rename) f = REAL(rename);
-	return f ? f(old, new_) : enosys();
-}
-
-SHIM_EXPORT int renameat(int odir, const char *old, int ndir, const char *new_)
-{
-	if (moves_hidden(odir, old, ndir, new_, 0, "renameat"))
-		return enoent();
-	__typeof__(&renameat) f = REAL(renameat);
-	return f ? f(odir, old, ndir, new_) : enosys();
-}
-
-SHIM_EXPORT int renameat2(int odir, const char *old, int ndir, const char *new_, unsigned int flags)
-{
-	if (moves_hidden(odir, old, ndir, new_, 0, "renameat2"))
-		return enoent();
-	__typeof__(&renameat2) f = REAL(renameat2);
-	return f ? f(odir, old, ndir, new_, flags) : enosys();
-}
-
-SHIM_EXPORT int link(const char *old, const char *new_)
-{
-	if (moves_hidden(AT_FDCWD, old, AT_FDCWD, new_, 0, "link"))
-		return enoent();
-	__typeof__(&link) f = REAL(link);
-	return f ? f(old, new_) : enosys();
-}
-
-SHIM_EXPORT int linkat(int odir, const char *old, int ndir, const char *new_, int flags)
-{
-	if ((flags & AT_EMPTY_PATH) && !*old ? shim_fd_hidden(odir, "linkat")
-	    : moves_hidden(odir, old, ndir, new_, (flags & AT_SYMLINK_FOLLOW) != 0, "linkat"))
-		return enoent();
-	__typeof__(&linkat) f = REAL(linkat);
-	return f ? f(odir, old, ndir, new_, flags) : enosys();
-}
+#define MOVES(odir, ndir, follow) moves_hidden(odir, old, ndir, new_, follow, op)
+GUARD_INT(int, rename, (const char *old, const char *new_), MOVES(AT_FDCWD, AT_FDCWD, 0),
+	  (old, new_))
+GUARD_INT(int, renameat, (int odir, const char *old, int ndir, const char *new_),
+	  MOVES(odir, ndir, 0), (odir, old, ndir, new_))
+GUARD_INT(int, renameat2, (int odir, const char *old, int ndir, const char *new_, unsigned int flags),
+	  MOVES(odir, ndir, 0), (odir, old, ndir, new_, flags))
+GUARD_INT(int, link, (const char *old, const char *new_), MOVES(AT_FDCWD, AT_FDCWD, 0),
+	  (old, new_))
+/* linkat(fd, "", ..., AT_EMPTY_PATH) links the open file itself */
+GUARD_INT(int, linkat, (int odir, const char *old, int ndir, const char *new_, int flags),
+	  (flags & AT_EMPTY_PATH) && !*old ? shim_fd_hidden(odir, op)
+	  : MOVES(odir, ndir, (flags & AT_SYMLINK_FOLLOW) != 0), (odir, old, ndir, new_, flags))
 
 /* ---- working directory: relative paths are judged against it ---- */
 
@@ -554,71 +470,18 @@ SHIM_EXPORT int fchdir(int fd)
 
 /* ---- links and canonical names ---- */
 
-SHIM_EXPORT ssize_t readlink(const char *path, char *buf, size_t len)
-{
-	if (HIDDEN(AT_FDCWD, path, SHIM_NOFOLLOW, "readlink"))
-		return enoent();
-	__typeof__(&readlink) f = REAL(readlink);
-	return f ? f(path, buf, len) : enosys();
-}
-
-SHIM_EXPORT ssize_t readlinkat(int dirfd, const char *path, char *buf, size_t len)
-{
-	if (HIDDEN(dirfd, path, SHIM_NOFOLLOW, "readlinkat"))
-		return enoent();
-	__typeof__(&readlinkat) f = REAL(readlinkat);
-	return f ? f(dirfd, path, buf, len) : enosys();
-}
-
-SHIM_EXPORT ssize_t __readlink_chk(const char *path, char *buf, size_t len, size_t buflen)
-{
-	if (HIDDEN(AT_FDCWD, path, SHIM_NOFOLLOW, "__readlink_chk"))
-		return enoent();
-	__typeof__(&__readlink_chk) f = REAL(__readlink_chk);
-	return f ? f(path, buf, len, buflen) : enosys();
-}
-
-SHIM_EXPORT char *realpath(const char *path, char *resolved)
-{
-	if (judge(AT_FDCWD, path, 0, "realpath", 0)) {
-		errno = ENOENT;
-		return NULL;
-	}
-	__typeof__(&realpath) f = REAL(realpath);
-	if (!f) {
-		errno = ENOSYS;
-		return NULL;
-	}
-	return f(path, resolved);
-}
-
-SHIM_EXPORT char *__realpath_chk(const char *path, char *resolved, size_t resolvedlen)
-{
-	if (judge(AT_FDCWD, path, 0, "__realpath_chk", 0)) {
-		errno = ENOENT;
-		return NULL;
-	}
-	__typeof__(&__realpath_chk) f = REAL(__realpath_chk);
-	if (!f) {
-		errno = ENOSYS;
-		return NULL;
-	}
-	return f(path, resolved, resolvedlen);
-}
-
-SHIM_EXPORT char *canonicalize_file_name(const char *path)
-{
-	if (judge(AT_FDCWD, path, 0, "canonicalize_file_name", 0)) {
-		errno = ENOENT;
-		return NULL;
-	}
-	__typeof__(&canonicalize_file_name) f = REAL(canonicalize_file_name);
-	if (!f) {
-		errno = ENOSYS;
-		return NULL;
-	}
-	return f(path);
-}
+#define LINK_HIDDEN(dirfd) HIDDEN(dirfd, path, SHIM_NOFOLLOW, op)
+GUARD_INT(ssize_t, readlink, (const char *path, char *buf, size_t len), LINK_HIDDEN(AT_FDCWD),
+	  (path, buf, len))
+GUARD_INT(ssize_t, readlinkat, (int dirfd, const char *path, char *buf, size_t len),
+	  LINK_HIDDEN(dirfd), (dirfd, path, buf, len))
+GUARD_INT(ssize_t, __readlink_chk, (const char *path, char *buf, size_t len, size_t buflen),
+	  LINK_HIDDEN(AT_FDCWD), (path, buf, len, buflen))
+#define PATH_HIDDEN judge(AT_FDCWD, path, 0, op, 0)
+GUARD_PTR(char *, realpath, (const char *path, char *resolved), PATH_HIDDEN, (path, resolved))
+GUARD_PTR(char *, __realpath_chk, (const char *path, char *resolved, size_t resolvedlen),
+	  PATH_HIDDEN, (path, resolved, resolvedlen))
+GUARD_PTR(char *, canonicalize_file_name, (const char *path), PATH_HIDDEN, (path))
 
 /* ---- directories ---- */
 

@@ -92,9 +92,11 @@ SHIM_EXPORT long syscall(long n, ...)
 	case SYS_readlinkat:
 		hidden = shim_hidden_at((int)a[0], P(a[1]), SHIM_NOFOLLOW, "syscall readlinkat");
 		break;
-#ifdef SYS_rename
+#if defined(SYS_rename) && defined(SYS_link)
 	case SYS_rename:
-		hidden = shim_moves_hidden(AT_FDCWD, P(a[0]), AT_FDCWD, P(a[1]), 0, "syscall rename");
+	case SYS_link:
+		hidden = shim_moves_hidden(AT_FDCWD, P(a[0]), AT_FDCWD, P(a[1]), 0,
+					   n == SYS_link ? "syscall link" : "syscall rename");
 		break;
 #endif
 	case SYS_renameat:
@@ -103,11 +105,6 @@ SHIM_EXPORT long syscall(long n, ...)
 #endif
 		hidden = shim_moves_hidden((int)a[0], P(a[1]), (int)a[2], P(a[3]), 0, "syscall renameat");
 		break;
-#ifdef SYS_link
-	case SYS_link:
-		hidden = shim_moves_hidden(AT_FDCWD, P(a[0]), AT_FDCWD, P(a[1]), 0, "syscall link");
-		break;
-#endif
 	case SYS_linkat:
 		hidden = shim_moves_hidden((int)a[0], P(a[1]), (int)a[2], P(a[3]),
 					   (a[4] & AT_SYMLINK_FOLLOW) != 0, "syscall linkat");

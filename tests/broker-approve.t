@@ -18,49 +18,15 @@ tool confirm <<EOF
 { echo "ARGS: \$*"; env; echo "--"; } >>"$CL/confirm.log"
 exit "\$(cat "$CL/answer")"
 EOF
-write_config <<EOF
-[broker]
-confirm = terminal
-request_timeout = 8s
-idle_lock = 4s
-
-[grant viacmd]
-command = $TOOLS/show
-secrets = TOKEN
-ui = command:$TOOLS/confirm
-confirm = always
-
-[grant short]
-command = $TOOLS/show
-secrets = TOKEN
-ui = command:$TOOLS/confirm
-confirm = ttl
-ttl = 2s
-
-[grant term]
-command = $TOOLS/show
-secrets = TOKEN
-confirm = ttl
-ttl = 1h
-
-[grant termalways]
-command = $TOOLS/show
-secrets = TOKEN
-confirm = always
-
-[grant quick]
-command = $TOOLS/show
-secrets = TOKEN
-confirm = never
-
-[grant desk]
-command = $TOOLS/show
-secrets = TOKEN
-ui = desktop
-confirm = always
-EOF
-check "vault" make_vault
-check "broker starts" start_broker HUSH_ASKPASS="$AP"
+{
+	grant_section viacmd "$TOOLS/show" secrets=TOKEN "ui=command:$TOOLS/confirm" confirm=always
+	grant_section short "$TOOLS/show" secrets=TOKEN "ui=command:$TOOLS/confirm" confirm=ttl ttl=2s
+	grant_section term "$TOOLS/show" secrets=TOKEN confirm=ttl ttl=1h
+	grant_section termalways "$TOOLS/show" secrets=TOKEN confirm=always
+	grant_section quick "$TOOLS/show" secrets=TOKEN confirm=never
+	grant_section desk "$TOOLS/show" secrets=TOKEN ui=desktop confirm=always
+} | broker_config confirm=terminal request_timeout=8s idle_lock=4s
+vault_and_broker
 mkdir -p "$NB_HOME/work/sub"; is_root && chown "$NOBODY_UID" "$NB_HOME/work/sub"
 asks() { grep -c '^ARGS: ' "$CL/confirm.log" 2>/dev/null || echo 0; }
 has_pending() { nbh pending 2>/dev/null | grep -q "grant=$1"; }
@@ -116,8 +82,8 @@ like "the other client got its secret meanwhile" "$out" "SECRET-OK"
 nbh approve </dev/null >/dev/null 2>"$T/err"; is "hush approve without an ID and no terminal: exit 2" "$?" 2
 like "... it says to name the request" "$(cat "$T/err")" "hint: name it: hush approve ID"
 tty_out="$NB_HOME/approve.tty"
-nb python3 "$HUSH_SRC/tests/drive_tty.py" "$tty_out" "y" -- "$NB_BIN/hush" approve
-is "hush approve on a terminal: shows the only pending one, y approves it" "$?" 0
+nb python3 "$HUSH_SRC/tests/broker_pty.py" 24 80 --answers y "$NB_BIN/hush" approve >"$tty_out"
+is "hush approve on a terminal: shows the only pending one, y approves it" "$(sed -n 's/^EXIT //p' "$tty_out" | tail -1)" 0
 like "... it showed the request before asking" "$(cat "$tty_out")" "grant=term  $TOOLS/show.*Approve request [0-9]+ \\(y/N\\): "
 wait "$BG"; rc=$?
 is "approved terminal request runs" "$rc" 0

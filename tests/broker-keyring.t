@@ -12,13 +12,7 @@ tool sha <<'EOF'
 printf '%s' "$TOKEN" | sha256sum | cut -d' ' -f1
 printf 'value:%s\n' "$TOKEN"
 EOF
-write_config <<EOF
-[broker]
-confirm = none
-[grant sha]
-command = $TOOLS/sha
-secrets = TOKEN
-EOF
+grant_section sha "$TOOLS/sha" secrets=TOKEN | broker_config
 mkdir -p "$NB_HOME/xdg"; chmod 0700 "$NB_HOME/xdg"
 is_root && chown -R "$NOBODY_UID:$NOBODY_UID" "$NB_HOME"
 printf '%s' "$V" >"$T/value"; chmod 0644 "$T/value"

@@ -11,13 +11,7 @@ tool show <<'EOF'
 #!/bin/sh
 echo ran
 EOF
-write_config <<EOF
-[broker]
-confirm = none
-
-[grant show]
-command = $TOOLS/show
-EOF
+grant_section show "$TOOLS/show" | broker_config
 mkdir -p "$DATA"; is_root && chown -R "$NOBODY_UID:$NOBODY_UID" "$NB_HOME"
 nbh broker >/dev/null 2>&1; is "hush broker detaches (exit 0)" "$?" 0
 at_exit "as_nobody '$NB_BIN/hush' stop"

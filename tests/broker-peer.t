@@ -15,16 +15,8 @@ tool show <<EOF
 #!/bin/sh
 [ "\$(printf '%s' "\$TOKEN" | sha256sum | cut -d' ' -f1)" = "$V_SHA" ] && echo "SECRET-OK"
 EOF
-write_config <<EOF
-[broker]
-confirm = none
-
-[grant show]
-command = $TOOLS/show
-secrets = TOKEN
-EOF
-check "vault" make_vault
-check "broker starts" start_broker HUSH_ASKPASS="$AP"
+grant_section show "$TOOLS/show" secrets=TOKEN | broker_config
+vault_and_broker
 
 # run the hush client with a canary in its environment, as the unprivileged user
 client() { nb env MY_ENV="$ENVV" "$NB_BIN/hush" "$@"; }

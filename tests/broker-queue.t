@@ -11,18 +11,10 @@ tool show <<'EOF'
 #!/bin/sh
 echo "ran"
 EOF
-write_config <<EOF
-[broker]
-confirm = terminal
-
-[grant show]
-command = $TOOLS/show
-confirm = always
-
-[grant quick]
-command = $TOOLS/show
-confirm = never
-EOF
+{
+	grant_section show "$TOOLS/show" confirm=always
+	grant_section quick "$TOOLS/show" confirm=never
+} | broker_config confirm=terminal
 check "broker starts" start_broker
 big=$(head -c 60000 /dev/zero | tr '\0' x)
 args=(); for i in 0 1 2 3 4 5 6 7 8 9; do args+=("$i$big"); done

@@ -42,25 +42,14 @@ tool exitwith <<'EOF'
 #!/bin/sh
 exit "$1"
 EOF
-write_config <<EOF
-[broker]
-confirm = none
-[grant split]
-command = $TOOLS/split
-secrets = TOKEN
-[grant winch]
-command = $TOOLS/winch
-[grant trapper]
-command = $TOOLS/trapper
-args = *
-[grant sleeper]
-command = $TOOLS/sleeper
-[grant exitwith]
-command = $TOOLS/exitwith
-args = *
-EOF
-check "vault" make_vault
-check "broker starts" start_broker HUSH_ASKPASS="$AP"
+{
+	grant_section split "$TOOLS/split" secrets=TOKEN
+	grant_section winch "$TOOLS/winch"
+	grant_section trapper "$TOOLS/trapper" "args=*"
+	grant_section sleeper "$TOOLS/sleeper"
+	grant_section exitwith "$TOOLS/exitwith" "args=*"
+} | broker_config
+vault_and_broker
 
 # --- pty ---
 out=$(nb python3 "$T/ptyrun.py" 33 111 "$NB_BIN/hush" run -- split)

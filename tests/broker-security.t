@@ -11,13 +11,7 @@ tool exitwith <<'EOF'
 #!/bin/sh
 exit "$1"
 EOF
-write_config <<EOF
-[broker]
-confirm = none
-[grant exitwith]
-command = $TOOLS/exitwith
-args = *
-EOF
+grant_section exitwith "$TOOLS/exitwith" "args=*" | broker_config
 check "broker starts" start_broker HUSH_BROKER_FRAME_TIMEOUT_MS=1500
 alive() { kill -0 "$BPID" 2>/dev/null && nbh run -- exitwith 3 >/dev/null 2>&1; [ $? -eq 3 ] && kill -0 "$BPID"; }
 

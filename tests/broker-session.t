@@ -20,18 +20,10 @@ tool fakeask <<EOF
 echo "ASKED: \$1" >>"$CL/ask.log"
 exit 0
 EOF
-write_config <<EOF
-[broker]
-confirm = desktop
-
-[sandbox]
-allow_env = DISPLAY
-
-[grant desk]
-command = $TOOLS/show
-secrets = TOKEN
-confirm = always
-EOF
+{
+	printf '[sandbox]\nallow_env = DISPLAY\n\n'
+	grant_section desk "$TOOLS/show" secrets=TOKEN confirm=always
+} | broker_config confirm=desktop
 check "vault" make_vault
 check "broker with a display and a stand-in dialog" start_broker HUSH_ASKPASS="$AP" DISPLAY=:99 SSH_ASKPASS="$TOOLS/fakeask"
 asks() { grep -c '^ASKED: ' "$CL/ask.log" 2>/dev/null || echo 0; }

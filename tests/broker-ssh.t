@@ -23,23 +23,11 @@ tool sockenv <<'EOF'
 #!/bin/sh
 echo "SSH_AUTH_SOCK=${SSH_AUTH_SOCK:-unset} SSH_AGENT_PID=${SSH_AGENT_PID:-unset} GNUPGHOME=${GNUPGHOME:-unset}"
 EOF
-write_config <<EOF
-[broker]
-confirm = none
-
-[grant ssh-list]
-command = /usr/bin/ssh-add
-args = -L
-ssh_agent = yes
-
-[grant ssh-list-plain]
-command = /usr/bin/ssh-add
-args = -L
-
-[grant sockenv]
-command = $TOOLS/sockenv
-env_keep = MY_*
-EOF
+{
+	grant_section ssh-list /usr/bin/ssh-add args=-L ssh_agent=yes
+	grant_section ssh-list-plain /usr/bin/ssh-add args=-L
+	grant_section sockenv "$TOOLS/sockenv" "env_keep=MY_*"
+} | broker_config
 check "the config with ssh_agent is valid" eval "nbh config check >/dev/null"
 like "hush grant list shows it" "$(nbh grant list)" "ssh +the broker's ssh-agent"
 check "broker started with the human's SSH_AUTH_SOCK" start_broker SSH_AUTH_SOCK="$AGENT_SOCK"

@@ -45,39 +45,14 @@ printf '#!/bin/sh\necho evil-show; printf "%%s" "$TOKEN" > %s/evil-show-ran\n' "
 chmod 0755 "$T/trusted/helper" "$T/evil/helper" "$T/evil/show"
 chmod 0777 "$T/evil"
 
-write_config <<EOF
-[broker]
-confirm = none
-
-[grant show]
-command = $TOOLS/show
-secrets = TOKEN
-
-[grant envdump]
-command = $TOOLS/envdump
-secrets = TOKEN
-env_keep = KEEP_ME
-
-[grant split]
-command = $TOOLS/split
-secrets = TOKEN
-allow_no_mask = true
-
-[grant exitwith]
-command = $TOOLS/exitwith
-args = *
-
-[grant argy]
-command = /bin/echo
-args = --ok *
-secrets = TOKEN
-cwd = $NB_HOME/work
-
-[grant helper]
-command = $TOOLS/usehelper
-path = $T/trusted:/usr/bin:/bin
-secrets = TOKEN
-EOF
+{
+	grant_section show "$TOOLS/show" secrets=TOKEN
+	grant_section envdump "$TOOLS/envdump" secrets=TOKEN env_keep=KEEP_ME
+	grant_section split "$TOOLS/split" secrets=TOKEN allow_no_mask=true
+	grant_section exitwith "$TOOLS/exitwith" "args=*"
+	grant_section argy /bin/echo "args=--ok *" secrets=TOKEN "cwd=$NB_HOME/work"
+	grant_section helper "$TOOLS/usehelper" "path=$T/trusted:/usr/bin:/bin" secrets=TOKEN
+} | broker_config
 check "vault with a canary secret" make_vault
 
 # --- locked vault, no way to unlock ---

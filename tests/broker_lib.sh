@@ -30,6 +30,18 @@ write_config() {
 	is_root && chown -R "$NOBODY_UID:$NOBODY_UID" "$NB_HOME"
 }
 
+# kv_lines KEY=VALUE...: "KEY = VALUE" lines, one each.
+kv_lines() { local kv; for kv in "$@"; do printf '%s = %s\n' "${kv%%=*}" "${kv#*=}"; done; }
+# grant_section NAME COMMAND [KEY=VALUE...]: a [grant NAME] section.
+grant_section() { printf '[grant %s]\ncommand = %s\n' "$1" "$2"; shift 2; kv_lines "$@"; echo; }
+# broker_config [KEY=VALUE...]: the config: a [broker] section with these
+# keys (confirm = none unless one is given), then the sections on stdin
+# (grant_section ...).
+broker_config() {
+	{ echo "[broker]"; [[ " $* " == *" confirm="* ]] || echo "confirm = none"
+	  kv_lines "$@"; echo; cat; } | write_config
+}
+
 # make_vault: a passphrase vault with TOKEN = the canary.
 make_vault() {
 	nb env HUSH_ASKPASS="$AP" "$NB_BIN/hush" init >/dev/null 2>&1 &&
@@ -54,6 +66,13 @@ start_broker() {
 		sleep 0.02
 	done
 	return 1
+}
+
+# vault_and_broker [VAR=value...]: make_vault, then a broker that unlocks
+# it with the test's askpass (and the given variables), each a test line.
+vault_and_broker() {
+	check "vault with a canary secret" make_vault
+	check "broker starts" start_broker HUSH_ASKPASS="$AP" "$@"
 }
 
 stop_broker() {

@@ -30,6 +30,24 @@ for c in $cmds; do
 done
 [ "$n" -ge 20 ] && ok "help lists $n commands" || not_ok "help lists only $n commands"
 
+# A configuration that does not load is exit status 2 (docs/design.md, "Exit
+# codes") for every command that reads it, with the file and line; hush run
+# (whose broker would not start) too.
+mkdir -p "$T/ec"
+printf '[broker]\nconfirmm = desktop\n' >"$T/ec/bad.ini"
+printf 'A=1\n' >"$T/ec/in.env"
+for c in "init" "set X" "get X" "rm X" "list" "import $T/ec/in.env" "passwd" "unlock" \
+	"shims $T/ec/links" "grant list" "config check" "broker --foreground" \
+	"scan $T/ec/in.env" "sandbox -- /bin/true" "run -- /bin/true"; do
+	HUSH_CONFIG="$T/ec/bad.ini" timeout 60 "$H" $c </dev/null >"$T/ec/out" 2>&1; rc=$?
+	is "config error: hush $c exits 2" "$rc" 2
+	like "config error: hush $c names the file and line" "$(cat "$T/ec/out")" "bad.ini:2: unknown key 'confirmm'"
+done
+# control: the same commands get past the configuration with a good one
+printf '[broker]\nconfirm = desktop\n' >"$T/ec/good.ini"
+HUSH_CONFIG="$T/ec/good.ini" "$H" grant list >"$T/ec/out" 2>&1; rc=$?
+is "control: a good config: hush grant list exits 0" "$rc" 0
+
 o=$("$HD" --help 2>&1); rc=$?
 is "hushd --help exits 0" "$rc" 0
 

@@ -17,42 +17,28 @@ is_root && chown -R "$NOBODY_UID:$NOBODY_UID" "$NB_HOME"
 SUM=$(sha256sum "$NB_HOME/bin/deploy" | cut -d' ' -f1)
 conf() { cat >"$CFGDIR/config.ini"; is_root && chown "$NOBODY_UID" "$CFGDIR/config.ini"; }
 cc() { as_nobody "$NB_BIN/hush" config check >"$T/out" 2>"$T/err"; }
+# check_grant NAME COMMAND [LINE]: hush config check over one grant of
+# COMMAND (and LINE, e.g. its pin); its status, output in $T/out and $T/err.
+check_grant() { printf '[grant %s]\ncommand = %s\n%s\n' "$1" "$2" "${3:-}" | conf; cc; }
 
-conf <<EOF
-[grant deploy]
-command = $NB_HOME/bin/deploy
-EOF
-cc; is "unpinned grant on ~/bin/deploy: config check exits 1" "$?" 1
+check_grant deploy "$NB_HOME/bin/deploy"; is "unpinned grant on ~/bin/deploy: config check exits 1" "$?" 1
 like "it says why" "$(cat "$T/err")" "grant 'deploy': $NB_HOME/bin/deploy is not pinned and you can write $NB_HOME/bin/deploy: whatever is written there runs with the grant's secrets"
 like "the hint is the exact line to add" "$(cat "$T/err")" "hint: pin it: add  sha256 = $SUM  to \[grant deploy\]"
 like "the problem is counted" "$(cat "$T/out")" "1 problem found"
 like "hush doctor warns about it" "$(as_nobody "$NB_BIN/hush" doctor 2>&1)" "grant pin +not working +grant 'deploy': $NB_HOME/bin/deploy is not pinned"
 
 line=$(sed -n 's/^hint: pin it: add  \(sha256 = [0-9a-f]*\)  to .*/\1/p' "$T/err")
-conf <<EOF
-[grant deploy]
-command = $NB_HOME/bin/deploy
-$line
-EOF
-cc; is "with the printed pin added: exit 0" "$?" 0
+check_grant deploy "$NB_HOME/bin/deploy" "$line"; is "with the printed pin added: exit 0" "$?" 0
 is "and nothing on stderr" "$(cat "$T/err")" ""
 check_fail "hush doctor no longer warns" grep -q "grant pin" <<<"$(as_nobody "$NB_BIN/hush" doctor 2>&1)"
 
 # the file read-only, its directory writable: still replaceable
 chmod 0555 "$NB_HOME/bin/deploy"
-conf <<EOF
-[grant deploy]
-command = $NB_HOME/bin/deploy
-EOF
-cc; is "a read-only file in a writable directory: exit 1" "$?" 1
+check_grant deploy "$NB_HOME/bin/deploy"; is "a read-only file in a writable directory: exit 1" "$?" 1
 like "the directory is named" "$(cat "$T/err")" "you can write the directory $NB_HOME/bin:"
 
 # a link in a writable directory can be pointed elsewhere
-conf <<EOF
-[grant env]
-command = $NB_HOME/bin/env-link
-EOF
-cc; is "a grant through a symlink in a writable directory: exit 1" "$?" 1
+check_grant env "$NB_HOME/bin/env-link"; is "a grant through a symlink in a writable directory: exit 1" "$?" 1
 
 # root-owned executables in root-owned directories
 conf <<EOF

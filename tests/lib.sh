@@ -118,6 +118,18 @@ nobody_prepare() {
 	sandbox_config >"$NB_HOME/.config/hush/config.ini"
 	if is_root; then chown -R "$NOBODY_UID:$NOBODY_UID" "$NB_HOME" "$SBX"; fi
 }
+# setup_vault PASS: setup_home with a passphrase vault, HUSH_ASKPASS (an
+# askpass printing PASS) exported; ends the test file when hush init fails.
+# OUT collects what every `run CMD...` prints (run keeps CMD's status), for
+# the canary checks at the end.
+setup_vault() {
+	setup_home
+	export HUSH_ASKPASS="$(make_askpass "$1")"
+	"$H" init >/dev/null 2>&1 || { not_ok "hush init"; exit 1; }
+	OUT="$T/all-output"; : >"$OUT"
+}
+run() { "$@" >"$OUT.cur" 2>&1; local rc=$?; cat "$OUT.cur" >>"$OUT"; rm -f "$OUT.cur"; return $rc; }
+
 # The [sandbox] lines every test config of the unprivileged user carries.
 sandbox_config() { printf '[sandbox]\nallow_write = %s\n' "$SBX"; }
 # Run a command as the unprivileged user (or as ourselves when not root),

@@ -8,11 +8,7 @@
 # --purge-backups, and a sandboxed agent's grep -r over the home finds
 # nothing while the same grep outside the sandbox does.
 . "$(dirname "$0")/lib.sh"
-setup_home
-export HUSH_ASKPASS="$(make_askpass "undo-test-pass")"
-"$H" init >/dev/null 2>&1 || { not_ok "hush init"; exit 1; }
-OUT="$T/all-output"; : >"$OUT"
-run() { "$@" >"$OUT.cur" 2>&1; local rc=$?; cat "$OUT.cur" >>"$OUT"; rm -f "$OUT.cur"; return $rc; }
+setup_vault undo-test-pass
 c1=$(canary); c2=$(canary); c3=$(canary)
 
 rc="$HOME/.bashrc"

@@ -7,11 +7,7 @@
 # not overwritten, mode/owner kept, sealed backups, kill -9 during the rewrite
 # never leaves half a file, and no secret value is ever printed.
 . "$(dirname "$0")/lib.sh"
-setup_home
-export HUSH_ASKPASS="$(make_askpass "migrate-test-pass")"
-"$H" init >/dev/null 2>&1 || { not_ok "hush init"; exit 1; }
-OUT="$T/all-output"; : >"$OUT"
-run() { "$@" >"$OUT.cur" 2>&1; local rc=$?; cat "$OUT.cur" >>"$OUT"; rm -f "$OUT.cur"; return $rc; }
+setup_vault migrate-test-pass
 
 c1=$(canary); c2=$(canary); c3=$(canary); c4=$(canary); c5=$(canary); c6=$(canary); c7=$(canary)
 # --- bash ---

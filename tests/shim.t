@@ -52,7 +52,7 @@ route deploy
 hush $NB_BIN/fakehush
 EOF
 
-cc -O1 -o "$T/probe" "$HUSH_SRC/tests/shim/probe.c" -lpthread || not_ok "build tests/shim/probe.c"
+cc -O1 -o "$T/probe" "$HUSH_SRC/tests/shim/probe.c" -lpthread -ldl || not_ok "build tests/shim/probe.c"
 static_ok=0
 if cc -static -O1 -o "$T/static_cat" "$HUSH_SRC/tests/shim/static_cat.c" 2>"$T/static.err"; then static_ok=1; fi
 chmod 0755 "$T/probe" "$T/static_cat" 2>/dev/null
@@ -72,6 +72,9 @@ routed() { cat "$L/routed" 2>/dev/null; : >"$L/routed"; }
 # out FILE: a command's output with the canaries masked, for messages; the
 # raw files are checked for canaries at the end.
 out() { sed -e "s/$C/[CANARY]/g" -e "s/$C2/[CANARY2]/g" -e "s/$C3/[CANARY3]/g" "$1"; }
+# probe_is MODE DESCRIPTION EXPECTED: tests/shim/probe MODE in the project
+# under the shim prints EXPECTED.
+probe_is() { shim "$T/probe" "$1" "$P" >"$O/probe-$1" 2>&1; is "$2" "$(out "$O/probe-$1")" "$3"; }
 : >"$L/routed"
 chmod 0666 "$L/routed"
 
@@ -245,8 +248,7 @@ else
 fi
 
 # --- C entry points: errno, syscall(), links, scandir
-shim "$T/probe" errno "$P" >"$O/errno" 2>&1
-is "errno: ENOENT/EACCES kept, hidden is ENOENT, success leaves errno alone" "$(out "$O/errno")" \
+probe_is errno "errno: ENOENT/EACCES kept, hidden is ENOENT, success leaves errno alone" \
 "missing=-1:ENOENT
 locked=-1:EACCES
 hidden=-1:ENOENT
@@ -254,8 +256,7 @@ stat_missing=-1:ENOENT
 ok_open=fd:EXDEV
 ok_stat=0:EXDEV
 ok_readdir=entries:EXDEV"
-shim "$T/probe" syscall "$P" >"$O/syscall" 2>&1
-is "syscall(): openat, open, statx, newfstatat, faccessat, openat2, getdents64" "$(out "$O/syscall")" \
+probe_is syscall "syscall(): openat, open, statx, newfstatat, faccessat, openat2, getdents64" \
 "openat=-1:ENOENT
 open=-1:ENOENT
 statx=-1:ENOENT
@@ -265,8 +266,7 @@ openat2=-1:ENOENT
 openat_ok=fd
 getpid_ok=yes
 getdents64=env:0,readme:1"
-shim "$T/probe" links "$P" >"$O/links" 2>&1
-is "readlink, realpath, canonicalize_file_name, lstat, fstatat, faccessat, fopen, scandir" "$(out "$O/links")" \
+probe_is links "readlink, realpath, canonicalize_file_name, lstat, fstatat, faccessat, fopen, scandir" \
 "readlink=-1:ENOENT
 realpath=null:ENOENT
 canonicalize=null:ENOENT
@@ -278,6 +278,52 @@ fopen_w_existing=null:ENOENT
 fopen_w_new=opened
 scandir=entries,hidden_listed:0"
 if grep -qxF "TOKEN=$C" "$P/.env"; then ok ".env intact after fopen(.env, w)"; else not_ok ".env intact after fopen(.env, w)"; fi
+# every path wrapper: the hidden .env is not there, readme.txt (the control) is
+probe_is wrappers "each open, stat, access, rename, link, readlink and realpath wrapper: hidden/control" \
+"stat=ENOENT/ok
+lstat=ENOENT/ok
+stat64=ENOENT/ok
+lstat64=ENOENT/ok
+fstatat=ENOENT/ok
+fstatat64=ENOENT/ok
+statx=ENOENT/ok
+__xstat=ENOENT/ok
+__xstat64=ENOENT/ok
+__lxstat=ENOENT/ok
+__lxstat64=ENOENT/ok
+__fxstatat=ENOENT/ok
+__fxstatat64=ENOENT/ok
+open=ENOENT/ok
+open64=ENOENT/ok
+openat=ENOENT/ok
+openat64=ENOENT/ok
+__open_2=ENOENT/ok
+__openat_2=ENOENT/ok
+__open64_2=ENOENT/ok
+__openat64_2=ENOENT/ok
+creat=ENOENT/ok
+creat64=ENOENT/ok
+fopen=ENOENT/ok
+fopen64=ENOENT/ok
+freopen=ENOENT/ok
+freopen64=ENOENT/ok
+access=ENOENT/ok
+eaccess=ENOENT/ok
+euidaccess=ENOENT/ok
+faccessat=ENOENT/ok
+rename=ENOENT/ok
+renameat=ENOENT/ok
+renameat2=ENOENT/ok
+link=ENOENT/ok
+linkat=ENOENT/ok
+readlink=ENOENT/other
+readlinkat=ENOENT/other
+__readlink_chk=ENOENT/other
+realpath=ENOENT/ok
+__realpath_chk=ENOENT/ok
+canonicalize_file_name=ENOENT/ok
+execl=3 execlp=5 execle=4"
+if grep -qxF "TOKEN=$C" "$P/.env"; then ok ".env intact after creat, rename and link attempts"; else not_ok ".env intact after creat, rename and link attempts"; fi
 
 # --- routing through the fake hush
 shim bash -c 'deploy a1 "b 1"' >"$O/r1" 2>&1

@@ -10,7 +10,18 @@ V="$HUSH_HOME/vault"
 C=$(canary)
 PW="tty-pass-$RANDOM$RANDOM"
 
-tty_run() { local out="$1" ans="$2"; shift 2; python3 "$HUSH_SRC/tests/drive_tty.py" "$out" "$ans" -- "$@"; }
+# tty_run OUT ANSWERS CMD...: runs CMD on a new pseudo-terminal, typing the
+# next answer (ANSWERS separated by $SEP) and a newline at each prompt; the
+# whole terminal transcript goes to OUT, the status is CMD's.
+PTY="$HUSH_SRC/tests/broker_pty.py"
+tty_run() {
+	local out="$1" ans="$2" st
+	shift 2
+	python3 "$PTY" 24 80 --answers "$ans" "$@" >"$out"
+	st=$(sed -n 's/^EXIT //p' "$out" | tail -1)
+	[ "${st:--1}" -ge 0 ] && return "$st"
+	return 128
+}
 SEP=$'\x1f'
 
 # init: the new passphrase is asked twice; a mismatch creates nothing.
@@ -50,3 +61,9 @@ tty_run "$T/t6" "${PW}${SEP}new-${PW}${SEP}new-${PW}" "$H" passwd; rc=$?
 is "passwd on a terminal exits 0" "$rc" 0
 assert_absent "passwd echoes no passphrase" "$PW" "$T/t6"
 is "the new passphrase opens" "$("$H" get TTY_SECRET --passphrase-fd 3 3<<<"new-$PW")" "$C"
+
+# Ctrl-C at the passphrase prompt, however soon it comes: the terminal gets
+# its echo back and hush ends by the signal at once
+res=$(python3 "$PTY" 24 80 --intr-at-prompt "$H" list 2>&1)
+like "Ctrl-C at the prompt: echo off there, on again after" "$res" "ECHO prompt=off end=on"
+like "Ctrl-C at the prompt ends hush list by SIGINT" "$res" "EXIT -2"

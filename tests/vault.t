@@ -216,7 +216,7 @@ is "--keyring with --passphrase is a usage error" "$rc" 2
 # --- config kdf settings ---
 printf '[vault]\nkdf_memory = 16M\n' >"$HUSH_CONFIG"
 run_err kdfmem "$H" passwd; rc=$?
-is "kdf_memory under 64 MiB refused" "$rc" 1
+is "kdf_memory under 64 MiB refused: a config error, exit 2" "$rc" 2
 like "kdf_memory refusal explained" "$(last_err)" "kdf_memory.*64"
 printf '[vault]\nkdf_memory = 128M\nkdf_ops = 1\n' >"$HUSH_CONFIG"
 cat >"$T/kind-askpass2" <<'EOF'

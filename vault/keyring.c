@@ -323,14 +323,25 @@ int keyring_available(char *why, size_t whylen)
 	return 0;
 }
 
+/* The start of a call about one vault's item: the keyring answers, and
+ * the item's "vault-id" attribute (the id in hex). 0 or keyring_available()'s
+ * error. */
+static int item_begin(const uint8_t id[VAULT_ID_BYTES], char idh[VAULT_ID_BYTES * 2 + 1],
+		      char *why, size_t whylen)
+{
+	int r = keyring_available(why, whylen);
+	if (!r)
+		id_hex(id, idh);
+	return r;
+}
+
 int keyring_store(const uint8_t id[VAULT_ID_BYTES], const uint8_t *key, char *why,
 		  size_t whylen)
 {
-	int r = keyring_available(why, whylen);
+	char idh[VAULT_ID_BYTES * 2 + 1];
+	int r = item_begin(id, idh, why, whylen);
 	if (r)
 		return r;
-	char idh[VAULT_ID_BYTES * 2 + 1];
-	id_hex(id, idh);
 	char *hex = sodium_malloc(VAULT_KEY_BYTES * 2 + 1);
 	if (!hex)
 		return HUSH_ENOMEM;
@@ -375,11 +386,10 @@ static bool item_locked(const char *idh)
 
 int keyring_lookup(const uint8_t id[VAULT_ID_BYTES], uint8_t *key, char *why, size_t whylen)
 {
-	int r = keyring_available(why, whylen);
+	char idh[VAULT_ID_BYTES * 2 + 1];
+	int r = item_begin(id, idh, why, whylen);
 	if (r)
 		return r;
-	char idh[VAULT_ID_BYTES * 2 + 1];
-	id_hex(id, idh);
 	struct watchdog w;
 	watchdog_start(&w);
 	GError *err = NULL;
@@ -410,11 +420,10 @@ int keyring_lookup(const uint8_t id[VAULT_ID_BYTES], uint8_t *key, char *why, si
 
 int keyring_delete(const uint8_t id[VAULT_ID_BYTES])
 {
-	int r = keyring_available(NULL, 0);
+	char idh[VAULT_ID_BYTES * 2 + 1];
+	int r = item_begin(id, idh, NULL, 0);
 	if (r)
 		return r;
-	char idh[VAULT_ID_BYTES * 2 + 1];
-	id_hex(id, idh);
 	struct watchdog w;
 	watchdog_start(&w);
 	GError *err = NULL;

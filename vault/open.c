@@ -25,9 +25,31 @@ static void set(struct vault_err *e, int code, const char *hint, const char *fmt
 	snprintf(e->hint, sizeof(e->hint), "%s", hint ? hint : "");
 }
 
+/* The explanations that are one message and a fixed hint: the message is
+ * formatted with ACTION and PATH, in that order (one that names only the
+ * action leaves PATH unused, as printf allows). */
+static const struct {
+	int code;
+	const char *hint, *fmt;
+} plain[] = {
+	{ HUSH_EVERSION, "use the hush version that wrote this vault",
+	  "%s: %s has a format version this hush does not know" },
+	{ HUSH_EBUSY, "another hush command is writing the vault; try again",
+	  "%s: the vault is locked by another writer" },
+	{ HUSH_EPERM, NULL, "%s: permission denied: %s" },
+	{ HUSH_EEXIST, "use 'hush passwd' to change its key, or remove it yourself to start over",
+	  "%s: a vault already exists: %s" },
+};
+
 void vault_explain(int code, const char *action, const char *path,
 		   enum vault_key_source source, struct vault_err *e)
 {
+	for (size_t i = 0; i < ARRAY_LEN(plain); i++) {
+		if (plain[i].code == code) {
+			set(e, code, plain[i].hint, plain[i].fmt, action, path);
+			return;
+		}
+	}
 	char hint[320];
 	switch (code) {
 	case HUSH_ENOENT:
@@ -45,10 +67,6 @@ void vault_explain(int code, const char *action, const char *path,
 		snprintf(hint, sizeof(hint), "the previous version is kept in %s.bak", path);
 		set(e, code, hint, "%s: %s is damaged, truncated or was modified", action, path);
 		break;
-	case HUSH_EVERSION:
-		set(e, code, "use the hush version that wrote this vault",
-		    "%s: %s has a format version this hush does not know", action, path);
-		break;
 	case HUSH_ETOOBIG:
 		set(e, code, NULL, "%s: %s is larger than the %u MiB limit", action, path,
 		    VAULT_MAX_FILE / (1024 * 1024));
@@ -62,17 +80,6 @@ void vault_explain(int code, const char *action, const char *path,
 		    "%s: desktop keyring unavailable%s%s", action, *why ? ": " : "", why);
 		break;
 	}
-	case HUSH_EBUSY:
-		set(e, code, "another hush command is writing the vault; try again",
-		    "%s: the vault is locked by another writer", action);
-		break;
-	case HUSH_EPERM:
-		set(e, code, NULL, "%s: permission denied: %s", action, path);
-		break;
-	case HUSH_EEXIST:
-		set(e, code, "use 'hush passwd' to change its key, or remove it yourself to start over",
-		    "%s: a vault already exists: %s", action, path);
-		break;
 	default:
 		set(e, code, NULL, "%s: %s", action, hush_strerror(code));
 		break;

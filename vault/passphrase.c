@@ -5,15 +5,16 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 
+#include "common/proc.h"
 #include "common/util.h"
 
 static int why_set(char *why, size_t whylen, int code, const char *msg)
@@ -40,13 +41,32 @@ static int secure_alloc(struct passphrase *p, size_t max)
 	return p->s ? 0 : HUSH_ENOMEM;
 }
 
+static volatile sig_atomic_t got_signal;
+static void on_signal(int sig)
+{
+	got_signal = sig;
+}
+
 /* Reads bytes one by one up to a newline or EOF, so nothing after the line
- * is consumed. */
-static int read_line_fd(int fd, struct passphrase *p, size_t max, bool *saw_eof)
+ * is consumed. With wait_mask (the terminal prompt, its signals blocked),
+ * each byte is waited for in ppoll() with that mask: a signal arriving at
+ * any moment ends the read, none can slip in just before a blocking read. */
+static int read_line_fd(int fd, struct passphrase *p, size_t max, bool *saw_eof,
+			const sigset_t *wait_mask)
 {
 	*saw_eof = false;
 	for (;;) {
 		char c;
+		if (wait_mask) {
+			struct pollfd pf = { .fd = fd, .events = POLLIN };
+			if (ppoll(&pf, 1, NULL, wait_mask) < 0) {
+				if (errno != EINTR)
+					return HUSH_EIO;
+				if (got_signal)
+					return HUSH_ECANCELED;
+				continue;
+			}
+		}
 		ssize_t n = read(fd, &c, 1);
 		if (n < 0 && errno == EINTR)
 			return HUSH_ECANCELED;
@@ -75,7 +95,7 @@ static int from_fd(int fd, struct passphrase *out, char *why, size_t whylen)
 	if (secure_alloc(out, PASSPHRASE_MAX))
 		return HUSH_ENOMEM;
 	bool eof;
-	int r = read_line_fd(fd, out, PASSPHRASE_MAX, &eof);
+	int r = read_line_fd(fd, out, PASSPHRASE_MAX, &eof, NULL);
 	if (r == 0 && eof && out->len == 0)
 		r = why_set(why, whylen, HUSH_EINVAL, "nothing to read on the passphrase file descriptor");
 	else if (r == HUSH_ETOOBIG)
@@ -87,58 +107,45 @@ static int from_fd(int fd, struct passphrase *out, char *why, size_t whylen)
 	return r;
 }
 
-static int from_askpass(const char *prog, enum passphrase_kind kind, const char *prompt,
-			struct passphrase *out, char *why, size_t whylen)
+int passphrase_fd_parse(const char *s, int *fd)
 {
-	int pfd[2];
-	if (pipe2(pfd, O_CLOEXEC) < 0)
-		return why_set(why, whylen, HUSH_EIO, "cannot create a pipe for askpass");
-	/* Set in the parent: only async-signal-safe calls after fork(). */
-	setenv("HUSH_ASKPASS_KIND", kind == PASSPHRASE_NEW ? "new" : "unlock", 1);
-	pid_t pid = fork();
-	if (pid != 0)
-		unsetenv("HUSH_ASKPASS_KIND");
-	if (pid < 0) {
-		close(pfd[0]);
-		close(pfd[1]);
-		return why_set(why, whylen, HUSH_EIO, "cannot start askpass");
+	if (!s || !*s || strlen(s) > 7)
+		return HUSH_EINVAL;
+	long v = 0;
+	for (const char *p = s; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return HUSH_EINVAL;
+		v = v * 10 + (*p - '0');
 	}
-	if (pid == 0) {
-		dup2(pfd[1], STDOUT_FILENO);
-		execl(prog, prog, prompt, (char *)NULL);
-		_exit(127);
-	}
-	close(pfd[1]);
-	int r = secure_alloc(out, PASSPHRASE_MAX + 2);
-	if (!r) {
-		/* Read everything (so askpass never blocks on a full pipe), keep
-		 * at most the cap. */
-		for (;;) {
-			char tmp[512];
-			ssize_t n = read(pfd[0], tmp, sizeof(tmp));
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n <= 0)
-				break;
-			size_t room = PASSPHRASE_MAX + 2 - out->len;
-			size_t take = (size_t)n < room ? (size_t)n : room;
-			memcpy(out->s + out->len, tmp, take);
-			out->len += take;
-			if ((size_t)n > take)
-				r = HUSH_ETOOBIG;
-			sodium_memzero(tmp, sizeof(tmp));
-		}
-	}
-	close(pfd[0]);
-	int st = 0;
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	if (r == HUSH_ENOMEM)
-		return r;
-	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+	if (v > PASSPHRASE_FD_MAX)
+		return HUSH_EINVAL;
+	*fd = (int)v;
+	return 0;
+}
+
+int passphrase_askpass(const char *prog, enum passphrase_kind kind, const char *prompt,
+		       bool quiet, struct passphrase *out, char *why, size_t whylen)
+{
+	if (secure_alloc(out, PASSPHRASE_MAX + 2))
+		return why_set(why, whylen, HUSH_ENOMEM, "out of secure memory");
+	char *argv[] = { (char *)prog, (char *)prompt, NULL };
+	struct proc_capture pc = {
+		.path = prog, .argv = argv, .quiet = quiet, .tee_fd = -1,
+		.env = kind == PASSPHRASE_NEW ? "HUSH_ASKPASS_KIND=new" : "HUSH_ASKPASS_KIND=unlock",
+		.timeout_ms = PASSPHRASE_ASKPASS_TIMEOUT * 1000, .out = out->s,
+		.cap = PASSPHRASE_MAX + 2,
+	};
+	int st = proc_capture(&pc);
+	out->len = pc.len;
+	if (st != 0) {
 		passphrase_free(out);
-		if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
+		if (st == HUSH_ETIMEDOUT)
+			return why_set(why, whylen, HUSH_ETIMEDOUT, "askpass program did not answer "
+				       "within 5 minutes (it was stopped)");
+		if (st == 127)
 			return why_set(why, whylen, HUSH_EINVAL, "askpass program could not be run");
+		if (st < 0)
+			return why_set(why, whylen, st, "cannot start askpass");
 		return why_set(why, whylen, HUSH_ECANCELED, "askpass program failed or was cancelled");
 	}
 	if (out->len && out->s[out->len - 1] == '\n')
@@ -146,7 +153,7 @@ static int from_askpass(const char *prog, enum passphrase_kind kind, const char 
 	if (out->len && out->s[out->len - 1] == '\r')
 		out->len--;
 	out->s[out->len] = 0;
-	if (r == HUSH_ETOOBIG || out->len > PASSPHRASE_MAX) {
+	if (pc.over || out->len > PASSPHRASE_MAX) {
 		passphrase_free(out);
 		return why_set(why, whylen, HUSH_ETOOBIG, "passphrase longer than 4096 bytes");
 	}
@@ -166,18 +173,35 @@ bool passphrase_have_tty(void)
 	return true;
 }
 
-static volatile sig_atomic_t got_signal;
-static void on_signal(int sig)
-{
-	got_signal = sig;
-}
-
 int passphrase_read_tty(const char *prompt, struct passphrase *out, size_t max, char *why,
 			size_t whylen)
 {
+	out->s = NULL;
+	out->len = 0;
 	int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0)
 		return why_set(why, whylen, HUSH_ECANCELED, "no terminal to ask on");
+	/* The signals that end a prompt are blocked before the terminal
+	 * changes and caught only while waiting for input: whenever one comes
+	 * (Ctrl-C, Ctrl-Z, a hang-up), the terminal is restored first, then
+	 * the signal is raised again with its own action. Ignored ones stay
+	 * ignored. */
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU };
+	struct sigaction sa, saved[ARRAY_LEN(sigs)];
+	sigset_t block, orig;
+	sigemptyset(&block);
+	for (size_t i = 0; i < ARRAY_LEN(sigs); i++)
+		sigaddset(&block, sigs[i]);
+	sigprocmask(SIG_BLOCK, &block, &orig);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	got_signal = 0;
+	for (size_t i = 0; i < ARRAY_LEN(sigs); i++) {
+		sigaction(sigs[i], NULL, &saved[i]);
+		if (saved[i].sa_handler != SIG_IGN)
+			sigaction(sigs[i], &sa, NULL);
+	}
 	struct termios old, noecho;
 	bool restore = false;
 	if (tcgetattr(fd, &old) == 0) {
@@ -186,23 +210,12 @@ int passphrase_read_tty(const char *prompt, struct passphrase *out, size_t max, 
 		noecho.c_lflag |= ICANON;
 		restore = tcsetattr(fd, TCSAFLUSH, &noecho) == 0;
 	}
-	/* Interrupting the prompt restores the terminal, then the signal is
-	 * re-raised with its default action. */
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU };
-	struct sigaction sa, saved[ARRAY_LEN(sigs)];
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	got_signal = 0;
-	for (size_t i = 0; i < ARRAY_LEN(sigs); i++)
-		sigaction(sigs[i], &sa, &saved[i]);
-
 	int r = write_all(fd, prompt, strlen(prompt)) < 0 ? HUSH_EIO : 0;
 	if (!r)
 		r = secure_alloc(out, max);
 	bool eof = false;
 	if (!r)
-		r = read_line_fd(fd, out, max, &eof);
+		r = read_line_fd(fd, out, max, &eof, &orig);
 	if (restore)
 		tcsetattr(fd, TCSAFLUSH, &old);
 	if (write_all(fd, "\n", 1) < 0 && !r)
@@ -210,6 +223,7 @@ int passphrase_read_tty(const char *prompt, struct passphrase *out, size_t max, 
 	close(fd);
 	for (size_t i = 0; i < ARRAY_LEN(sigs); i++)
 		sigaction(sigs[i], &saved[i], NULL);
+	sigprocmask(SIG_SETMASK, &orig, NULL);
 	if (got_signal) {
 		passphrase_free(out);
 		raise(got_signal);
@@ -240,7 +254,7 @@ int passphrase_get(const struct passphrase_src *src, enum passphrase_kind kind,
 	if (src && src->fd >= 0)
 		r = from_fd(src->fd, out, why, whylen);
 	else if (askpass && *askpass)
-		r = from_askpass(askpass, kind, prompt, out, why, whylen);
+		r = passphrase_askpass(askpass, kind, prompt, false, out, why, whylen);
 	else if (passphrase_have_tty()) {
 		r = passphrase_read_tty(prompt, out, PASSPHRASE_MAX, why, whylen);
 		if (!r && kind == PASSPHRASE_NEW && out->len > 0) {

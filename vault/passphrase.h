@@ -9,8 +9,11 @@
  *   2. $HUSH_ASKPASS, else the config's askpass: a program run without a
  *      shell as `PROGRAM PROMPT` with HUSH_ASKPASS_KIND=unlock|new in its
  *      environment; it prints the passphrase on stdout and exits 0 (one
- *      trailing newline is removed);
- *   3. a no-echo prompt on /dev/tty; new passphrases are asked twice.
+ *      trailing newline is removed) within PASSPHRASE_ASKPASS_TIMEOUT, else
+ *      it is killed; it is always reaped;
+ *   3. a no-echo prompt on /dev/tty; new passphrases are asked twice. A
+ *      signal at the prompt (Ctrl-C, Ctrl-Z, a hang-up) restores the
+ *      terminal before it takes effect.
  * Results live in sodium_malloc memory, NUL-terminated, freed with
  * passphrase_free(), which wipes them. */
 #ifndef HUSH_PASSPHRASE_H
@@ -20,6 +23,8 @@
 #include <stddef.h>
 
 #define PASSPHRASE_MAX 4096
+#define PASSPHRASE_FD_MAX (1 << 20)       /* highest --passphrase-fd (Linux's nr_open) */
+#define PASSPHRASE_ASKPASS_TIMEOUT 300    /* seconds an askpass program may take */
 
 struct passphrase {
 	char *s;     /* sodium_malloc'd, NUL-terminated */
@@ -43,6 +48,16 @@ enum passphrase_kind {
  * reason without any secret goes to why[whylen]. */
 int passphrase_get(const struct passphrase_src *src, enum passphrase_kind kind,
 		   const char *prompt, struct passphrase *out, char *why, size_t whylen);
+
+/* Parses the N of --passphrase-fd N: decimal digits, 0 to
+ * PASSPHRASE_FD_MAX. 0 or HUSH_EINVAL. */
+int passphrase_fd_parse(const char *s, int *fd);
+
+/* Source 2 alone: runs the askpass program prog with prompt as its
+ * argument (quiet: its stdin and stderr on /dev/null, for the broker).
+ * Same returns as passphrase_get(), and HUSH_ETIMEDOUT. */
+int passphrase_askpass(const char *prog, enum passphrase_kind kind, const char *prompt,
+		       bool quiet, struct passphrase *out, char *why, size_t whylen);
 
 /* Reads one line from the terminal with echo off into secure memory (no
  * newline). Used for secret values typed at `hush set`. Same errors. */

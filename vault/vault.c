@@ -1,21 +1,21 @@
 /* SPDX-License-Identifier: ISC */
 /* The encrypted vault: file format (vault/FORMAT.md), authenticated
- * encryption, the in-memory entry table, locking and atomic saves. */
+ * encryption and the in-memory entry table. Opening, locking, saving and
+ * re-keying the file are vault/file.c. */
 #include "vault/vault.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "common/buf.h"
 #include "common/util.h"
+#include "vault/vault_int.h"
 
 static const uint8_t vault_magic[8] = { 'H', 'U', 'S', 'H', 'V', 'L', 'T', 0 };
 
@@ -32,41 +32,13 @@ enum {
 	OFF_NONCE = 75,
 	VAULT_HEADER_LEN = 99,
 };
-#define VAULT_SALT_BYTES 16
 #define VAULT_CHECK_BYTES 16
 #define VAULT_NONCE_BYTES crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
 #define VAULT_TAG_BYTES crypto_aead_xchacha20poly1305_ietf_ABYTES
 #define VAULT_PAD 256
-#define VAULT_LOCK_WAIT_MS 60000
 
 _Static_assert(VAULT_NONCE_BYTES == 24, "XChaCha20 nonce is 24 bytes");
 _Static_assert(VAULT_HEADER_LEN == OFF_NONCE + VAULT_NONCE_BYTES, "header layout");
-
-struct ventry {
-	char *name;       /* malloc'd when own_name, else in the arena */
-	char *value;      /* secure memory, NUL-terminated */
-	size_t value_len;
-	int64_t created;
-	int64_t updated;
-	uint8_t origin;
-	bool own;         /* value is its own sodium_malloc block (else arena) */
-	bool own_name;    /* name is malloc'd (else arena) */
-};
-
-struct vault {
-	char *path;           /* NULL for parsed images */
-	int lock_fd;          /* -1 unless VAULT_WRITE */
-	struct vault_info info;
-	uint8_t salt[VAULT_SALT_BYTES];
-	uint8_t *key;         /* sodium_malloc'd, VAULT_KEY_BYTES; no access
-				 (sodium_mprotect_noaccess) outside the calls
-				 that use it */
-	struct ventry *e;
-	size_t n, cap;
-	char *arena;          /* sodium_malloc'd decrypted table; the entries
-				 read from the file point into it */
-	size_t arena_len;
-};
 
 /* --- small helpers --- */
 
@@ -112,7 +84,7 @@ static bool origin_valid(unsigned o)
 /* --- header --- */
 
 /* Checks a header image; fills info and salt. */
-static int header_parse(const uint8_t *h, size_t len, struct vault_info *info,
+int vault_header_parse(const uint8_t *h, size_t len, struct vault_info *info,
 			uint8_t salt[VAULT_SALT_BYTES])
 {
 	if (len < sizeof(vault_magic) || memcmp(h, vault_magic, sizeof(vault_magic)) != 0)
@@ -164,7 +136,7 @@ static void header_build(const struct vault *v, const uint8_t nonce[VAULT_NONCE_
 
 /* Opens the vault file at path with the checks every reader needs (no
  * symlinks, regular file, at most VAULT_MAX_FILE bytes). */
-static int open_vault_file(const char *path, int *fd, uint64_t *size)
+int vault_open_file(const char *path, int *fd, uint64_t *size)
 {
 	int r = file_open_regular(path, VAULT_MAX_FILE, false, fd, size);
 	return r == HUSH_EINVAL ? HUSH_EFORMAT : r;
@@ -174,14 +146,14 @@ int vault_probe(const char *path, struct vault_info *info)
 {
 	_cleanup_fd_ int fd = -1;
 	uint64_t size;
-	int r = open_vault_file(path, &fd, &size);
+	int r = vault_open_file(path, &fd, &size);
 	if (r)
 		return r;
 	uint8_t h[VAULT_HEADER_LEN];
 	ssize_t n = read_full(fd, h, sizeof(h));
 	if (n < 0)
 		return HUSH_EIO;
-	r = header_parse(h, (size_t)n, info, NULL);
+	r = vault_header_parse(h, (size_t)n, info, NULL);
 	if (r == 0 && size < VAULT_HEADER_LEN + VAULT_TAG_BYTES)
 		return HUSH_EFORMAT;
 	return r;
@@ -242,7 +214,7 @@ void vault_kdf_default(struct vault_kdf *kdf, unsigned target_ms)
 	kdf->opslimit = ops;
 }
 
-static int derive(const struct vault_kdf *kdf, const uint8_t salt[VAULT_SALT_BYTES],
+int vault_derive(const struct vault_kdf *kdf, const uint8_t salt[VAULT_SALT_BYTES],
 		  const char *pass, size_t passlen, uint8_t *key)
 {
 	if (!pass || passlen == 0)
@@ -268,12 +240,12 @@ int vault_derive_key(const char *path, const char *pass, size_t passlen, uint8_t
 		return HUSH_EIO;
 	struct vault_info info;
 	uint8_t salt[VAULT_SALT_BYTES];
-	int r = header_parse(h, (size_t)n, &info, salt);
+	int r = vault_header_parse(h, (size_t)n, &info, salt);
 	if (r)
 		return r;
 	if (info.source != VAULT_KEY_PASSPHRASE)
 		return HUSH_EINVAL;
-	r = derive(&info.kdf, salt, pass, passlen, key);
+	r = vault_derive(&info.kdf, salt, pass, passlen, key);
 	if (r)
 		return r;
 	uint8_t chk[VAULT_CHECK_BYTES];
@@ -287,7 +259,7 @@ int vault_derive_key(const char *path, const char *pass, size_t passlen, uint8_t
 
 /* --- the entry table --- */
 
-static struct vault *vault_new(void)
+struct vault *vault_new(void)
 {
 	struct vault *v = calloc(1, sizeof(*v));
 	if (!v)
@@ -583,13 +555,13 @@ static int encode_entries(const struct vault *v, struct buf *out)
  * sodium_malloc'd block of at least len + 1 bytes that v takes over in every
  * case: it is decrypted in place and becomes the arena the entries point
  * into, so a large vault costs one buffer, not three. */
-static int image_parse(struct vault *v, uint8_t *img, size_t len)
+int vault_image_parse(struct vault *v, uint8_t *img, size_t len)
 {
 	int r = 0;
 	if (len > VAULT_MAX_FILE)
 		r = HUSH_ETOOBIG;
 	if (!r)
-		r = header_parse(img, len, &v->info, v->salt);
+		r = vault_header_parse(img, len, &v->info, v->salt);
 	if (!r && len < VAULT_HEADER_LEN + VAULT_TAG_BYTES)
 		r = HUSH_EFORMAT;
 	if (!r) {
@@ -631,7 +603,7 @@ int vault_parse(const uint8_t *data, size_t len, const uint8_t *key, struct vaul
 	}
 	if (len)
 		memcpy(img, data, len);
-	int r = image_parse(v, img, len);
+	int r = vault_image_parse(v, img, len);
 	if (r) {
 		vault_close(v);
 		return r;
@@ -642,7 +614,7 @@ int vault_parse(const uint8_t *data, size_t len, const uint8_t *key, struct vaul
 }
 
 /* Builds the file image: header + ciphertext, malloc'd into *out. */
-static int image_build(const struct vault *v, uint8_t **out, size_t *outlen)
+int vault_image_build(const struct vault *v, uint8_t **out, size_t *outlen)
 {
 	struct buf plain;
 	int r = encode_entries(v, &plain);
@@ -665,308 +637,6 @@ static int image_build(const struct vault *v, uint8_t **out, size_t *outlen)
 	*out = img;
 	*outlen = VAULT_HEADER_LEN + (size_t)clen;
 	return 0;
-}
-
-/* --- files and locks --- */
-
-static int lock_path(const char *path, char *out, size_t n)
-{
-	return xsnprintf(out, n, "%s.lock", path) ? HUSH_ETOOBIG : 0;
-}
-
-/* Takes the exclusive write lock, waiting up to VAULT_LOCK_WAIT_MS. */
-static int lock_take(const char *path, int *fd_out)
-{
-	char lp[4096];
-	if (lock_path(path, lp, sizeof(lp)))
-		return HUSH_ETOOBIG;
-	int fd = open(lp, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return errno == ENOENT ? HUSH_ENOENT : (errno == EACCES ? HUSH_EPERM : HUSH_EIO);
-	uint64_t start = time_mono_ms();
-	for (;;) {
-		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
-			break;
-		if (errno != EWOULDBLOCK && errno != EINTR) {
-			close(fd);
-			return HUSH_EIO;
-		}
-		if (time_mono_ms() - start > VAULT_LOCK_WAIT_MS) {
-			close(fd);
-			return HUSH_EBUSY;
-		}
-		struct timespec ts = { 0, 5 * 1000 * 1000 };
-		nanosleep(&ts, NULL);
-	}
-	*fd_out = fd;
-	return 0;
-}
-
-/* Reads the whole vault file into sodium_malloc'd memory (len + 1 bytes),
- * refusing links, non-regular files and files over VAULT_MAX_FILE before
- * reading them. */
-static int read_image(const char *path, uint8_t **data, size_t *len)
-{
-	_cleanup_fd_ int fd = -1;
-	uint64_t size;
-	int r = open_vault_file(path, &fd, &size);
-	if (r)
-		return r;
-	size_t cap = (size_t)size + 1;
-	uint8_t *b = sodium_malloc(cap);
-	if (!b)
-		return HUSH_ENOMEM;
-	/* One byte more than fstat said, to notice a file that grew. */
-	ssize_t n = read_full(fd, b, cap);
-	if (n < 0 || (size_t)n == cap) {
-		sodium_free(b);
-		return HUSH_EIO;
-	}
-	*data = b;
-	*len = (size_t)n;
-	return 0;
-}
-
-int vault_open(const char *path, const struct vault_unlock *unlock, int flags,
-	       struct vault **out)
-{
-	struct vault_info info;
-	int r = vault_probe(path, &info);
-	if (r)
-		return r;
-	struct vault *v = vault_new();
-	if (!v)
-		return HUSH_ENOMEM;
-	v->path = strdup(path);
-	if (!v->path) {
-		vault_close(v);
-		return HUSH_ENOMEM;
-	}
-	if (flags & VAULT_WRITE) {
-		r = lock_take(path, &v->lock_fd);
-		if (r) {
-			vault_close(v);
-			return r;
-		}
-	}
-	/* Read under the lock: a writer that just saved is seen in full. */
-	uint8_t *img = NULL;
-	size_t len = 0;
-	r = read_image(path, &img, &len);
-	if (r)
-		goto fail;
-	uint8_t salt[VAULT_SALT_BYTES];
-	r = header_parse(img, len, &info, salt);
-	if (r)
-		goto fail;
-	if (unlock && unlock->key) {
-		memcpy(v->key, unlock->key, VAULT_KEY_BYTES);
-	} else if (unlock && unlock->passphrase) {
-		if (info.source != VAULT_KEY_PASSPHRASE) {
-			r = HUSH_EINVAL;
-			goto fail;
-		}
-		r = derive(&info.kdf, salt, unlock->passphrase, unlock->passphrase_len, v->key);
-		if (r)
-			goto fail;
-	} else if (info.source == VAULT_KEY_KEYRING) {
-		r = keyring_lookup(info.id, v->key, NULL, 0);
-		if (r == HUSH_ENOENT)
-			r = HUSH_EKEYRING;
-		if (r)
-			goto fail;
-	} else {
-		r = HUSH_EINVAL;
-		goto fail;
-	}
-	r = image_parse(v, img, len);
-	img = NULL; /* owned by v now */
-	if (r)
-		goto fail;
-	sodium_mprotect_noaccess(v->key);
-	*out = v;
-	return 0;
-fail:
-	if (img)
-		sodium_free(img);
-	vault_close(v);
-	return r;
-}
-
-/* Removes "<vault>.tmp.*" files left by a writer that died mid-save. Every
- * save happens under the write lock, which the caller holds, so any such
- * file is stale. */
-static void remove_stale_temps(const char *path)
-{
-	char d[4096], base[512];
-	const char *slash = strrchr(path, '/');
-	if (slash) {
-		size_t dl = (size_t)(slash - path);
-		if (dl >= sizeof(d))
-			return;
-		memcpy(d, path, dl);
-		d[dl ? dl : 1] = 0;
-		if (!dl)
-			d[0] = '/';
-	} else {
-		strcpy(d, ".");
-	}
-	if (xsnprintf(base, sizeof(base), "%s.tmp.", slash ? slash + 1 : path))
-		return;
-	size_t bl = strlen(base);
-	DIR *dir = opendir(d);
-	if (!dir)
-		return;
-	int dfd = dirfd(dir);
-	struct dirent *de;
-	while ((de = readdir(dir)) != NULL) {
-		if (strncmp(de->d_name, base, bl) == 0)
-			unlinkat(dfd, de->d_name, 0);
-	}
-	closedir(dir);
-}
-
-int vault_save(struct vault *v)
-{
-	if (!v->path || v->lock_fd < 0)
-		return HUSH_EINVAL;
-	remove_stale_temps(v->path);
-	uint8_t *img = NULL;
-	size_t len = 0;
-	sodium_mprotect_readonly(v->key);
-	int r = image_build(v, &img, &len);
-	sodium_mprotect_noaccess(v->key);
-	if (r)
-		return r;
-	char bak[4096];
-	if (xsnprintf(bak, sizeof(bak), "%s.bak", v->path)) {
-		free(img);
-		return HUSH_ETOOBIG;
-	}
-	r = file_write_atomic(v->path, img, len, 0600, bak);
-	free(img);
-	return r;
-}
-
-int vault_create(const char *path, enum vault_key_source source,
-		 const struct vault_unlock *unlock, const struct vault_kdf *kdf,
-		 struct vault **out)
-{
-	if (source != VAULT_KEY_PASSPHRASE && source != VAULT_KEY_KEYRING)
-		return HUSH_EINVAL;
-	struct vault *v = vault_new();
-	if (!v)
-		return HUSH_ENOMEM;
-	v->path = strdup(path);
-	int r = v->path ? 0 : HUSH_ENOMEM;
-	if (!r)
-		r = lock_take(path, &v->lock_fd);
-	if (r)
-		goto fail;
-	struct stat st;
-	if (lstat(path, &st) == 0) {
-		r = HUSH_EEXIST;
-		goto fail;
-	}
-	v->info.version = VAULT_FORMAT_VERSION;
-	v->info.source = source;
-	randombytes_buf(v->info.id, VAULT_ID_BYTES);
-	if (source == VAULT_KEY_PASSPHRASE) {
-		if (!unlock || !unlock->passphrase || unlock->passphrase_len == 0) {
-			r = HUSH_EINVAL;
-			goto fail;
-		}
-		struct vault_kdf k;
-		if (kdf)
-			k = *kdf;
-		else
-			vault_kdf_default(&k, 0);
-		v->info.kdf = k;
-		randombytes_buf(v->salt, VAULT_SALT_BYTES);
-		r = derive(&k, v->salt, unlock->passphrase, unlock->passphrase_len, v->key);
-		if (r)
-			goto fail;
-		r = vault_save(v);
-		if (r)
-			goto fail;
-	} else {
-		randombytes_buf(v->key, VAULT_KEY_BYTES);
-		r = keyring_store(v->info.id, v->key, NULL, 0);
-		if (r)
-			goto fail;
-		r = vault_save(v);
-		if (r) {
-			keyring_delete(v->info.id);
-			goto fail;
-		}
-	}
-	*out = v;
-	return 0;
-fail:
-	vault_close(v);
-	return r;
-}
-
-int vault_rekey(struct vault *v, enum vault_key_source source,
-		const struct vault_unlock *unlock, const struct vault_kdf *kdf)
-{
-	if (v->lock_fd < 0 || !v->path)
-		return HUSH_EINVAL;
-	if (source != VAULT_KEY_PASSPHRASE && source != VAULT_KEY_KEYRING)
-		return HUSH_EINVAL;
-	struct vault_info old_info = v->info;
-	uint8_t old_salt[VAULT_SALT_BYTES];
-	memcpy(old_salt, v->salt, sizeof(old_salt));
-	uint8_t *old_key = sodium_malloc(VAULT_KEY_BYTES);
-	if (!old_key)
-		return HUSH_ENOMEM;
-	sodium_mprotect_readwrite(v->key);
-	memcpy(old_key, v->key, VAULT_KEY_BYTES);
-	int r;
-	if (source == VAULT_KEY_PASSPHRASE) {
-		if (!unlock || !unlock->passphrase || unlock->passphrase_len == 0) {
-			sodium_mprotect_noaccess(v->key);
-			sodium_free(old_key);
-			return HUSH_EINVAL;
-		}
-		struct vault_kdf k;
-		if (kdf)
-			k = *kdf;
-		else
-			vault_kdf_default(&k, 0);
-		v->info.source = VAULT_KEY_PASSPHRASE;
-		v->info.kdf = k;
-		randombytes_buf(v->salt, VAULT_SALT_BYTES);
-		r = derive(&k, v->salt, unlock->passphrase, unlock->passphrase_len, v->key);
-	} else {
-		/* A new id, so the old keyring item (if any) stays valid until
-		 * the new file is in place. */
-		v->info.source = VAULT_KEY_KEYRING;
-		v->info.kdf.opslimit = v->info.kdf.memlimit = 0;
-		memset(v->salt, 0, sizeof(v->salt));
-		randombytes_buf(v->info.id, VAULT_ID_BYTES);
-		randombytes_buf(v->key, VAULT_KEY_BYTES);
-		r = keyring_store(v->info.id, v->key, NULL, 0);
-	}
-	if (!r)
-		r = vault_save(v);
-	sodium_mprotect_readwrite(v->key); /* vault_save() left it locked */
-	if (r) {
-		if (source == VAULT_KEY_KEYRING && v->info.source == VAULT_KEY_KEYRING &&
-		    memcmp(v->info.id, old_info.id, VAULT_ID_BYTES) != 0)
-			keyring_delete(v->info.id);
-		v->info = old_info;
-		memcpy(v->salt, old_salt, sizeof(old_salt));
-		memcpy(v->key, old_key, VAULT_KEY_BYTES);
-	} else if (old_info.source == VAULT_KEY_KEYRING &&
-		   (v->info.source != VAULT_KEY_KEYRING ||
-		    memcmp(old_info.id, v->info.id, VAULT_ID_BYTES) != 0)) {
-		/* The new file is in place: the old key opens nothing now. */
-		keyring_delete(old_info.id);
-	}
-	sodium_mprotect_noaccess(v->key);
-	sodium_free(old_key);
-	return r;
 }
 
 struct vault *vault_new_empty(void)

@@ -11,9 +11,13 @@
  *   probe threads DIR          8 threads opening files while forking and exec'ing
  *   probe links DIR            readlink/realpath/lstat on a symlink to .env
  *   probe popen ARG            unsetenv LD_PRELOAD, then popen "deploy ARG; cat .env"
+ *   probe wrappers DIR         each open/stat/access/rename/link/readlink/realpath
+ *                              wrapper on .env (hidden) and on readme.txt (the
+ *                              control), and execl/execlp/execle's arguments
  * Prints one "name=value" line per observation. */
 #define _GNU_SOURCE
 #include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -319,6 +323,138 @@ static int do_popen(const char *arg)
 	return 0;
 }
 
+/* "ok", or the errno name, for a call that returned r (fail: r < 0). */
+static const char *res(long r)
+{
+	return r >= 0 ? "ok" : ename(errno);
+}
+static const char *resp(const void *p)
+{
+	return p ? "ok" : ename(errno);
+}
+#define BOTH(name, call_hidden, call_ok, fmt)                                   \
+	do {                                                                    \
+		errno = 0;                                                      \
+		const char *h_ = fmt(call_hidden);                              \
+		errno = 0;                                                      \
+		printf("%s=%s/%s\n", name, h_, fmt(call_ok));                   \
+	} while (0)
+/* The wrappers the shim exports under glibc's internal names, found the
+ * way a program linked against an old glibc would reach them. */
+#define SYM(type, name) ((type)dlsym(RTLD_DEFAULT, name))
+
+static int run_status(pid_t pid)
+{
+	int st;
+	return pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static int do_wrappers(const char *dir)
+{
+	if (chdir(dir) != 0)
+		return 2;
+	const char *H = ".env", *K = "readme.txt";
+	struct stat st;
+	struct stat64 st64;
+	struct statx sx;
+	char buf[PATH_MAX];
+	int fd;
+	BOTH("stat", stat(H, &st), stat(K, &st), res);
+	BOTH("lstat", lstat(H, &st), lstat(K, &st), res);
+	BOTH("stat64", stat64(H, &st64), stat64(K, &st64), res);
+	BOTH("lstat64", lstat64(H, &st64), lstat64(K, &st64), res);
+	BOTH("fstatat", fstatat(AT_FDCWD, H, &st, 0), fstatat(AT_FDCWD, K, &st, 0), res);
+	BOTH("fstatat64", fstatat64(AT_FDCWD, H, &st64, AT_SYMLINK_NOFOLLOW),
+	     fstatat64(AT_FDCWD, K, &st64, AT_SYMLINK_NOFOLLOW), res);
+	BOTH("statx", statx(AT_FDCWD, H, 0, STATX_BASIC_STATS, &sx),
+	     statx(AT_FDCWD, K, 0, STATX_BASIC_STATS, &sx), res);
+	typedef int (*xstat_t)(int, const char *, void *);
+	typedef int (*fxstatat_t)(int, int, const char *, void *, int);
+	const char *xs[] = { "__xstat", "__xstat64", "__lxstat", "__lxstat64" };
+	for (size_t i = 0; i < 4; i++) {
+		xstat_t f = SYM(xstat_t, xs[i]);
+		BOTH(xs[i], f ? f(1, H, &st64) : -1, f ? f(1, K, &st64) : -1, res);
+	}
+	const char *fxs[] = { "__fxstatat", "__fxstatat64" };
+	for (size_t i = 0; i < 2; i++) {
+		fxstatat_t f = SYM(fxstatat_t, fxs[i]);
+		BOTH(fxs[i], f ? f(1, AT_FDCWD, H, &st64, 0) : -1,
+		     f ? f(1, AT_FDCWD, K, &st64, 0) : -1, res);
+	}
+#define OPENED(call) ((fd = (call)) >= 0 ? close(fd), 0 : -1)
+	BOTH("open", OPENED(open(H, O_RDONLY)), OPENED(open(K, O_RDONLY)), res);
+	BOTH("open64", OPENED(open64(H, O_RDONLY)), OPENED(open64(K, O_RDONLY)), res);
+	BOTH("openat", OPENED(openat(AT_FDCWD, H, O_RDONLY)), OPENED(openat(AT_FDCWD, K, O_RDONLY)),
+	     res);
+	BOTH("openat64", OPENED(openat64(AT_FDCWD, H, O_RDONLY)),
+	     OPENED(openat64(AT_FDCWD, K, O_RDONLY)), res);
+	typedef int (*open2_t)(const char *, int);
+	typedef int (*openat2_t)(int, const char *, int);
+	const char *o2[] = { "__open_2", "__open64_2" }, *oa2[] = { "__openat_2", "__openat64_2" };
+	for (size_t i = 0; i < 2; i++) {
+		open2_t f = SYM(open2_t, o2[i]);
+		BOTH(o2[i], f ? OPENED(f(H, O_RDONLY)) : -1, f ? OPENED(f(K, O_RDONLY)) : -1, res);
+		openat2_t g = SYM(openat2_t, oa2[i]);
+		BOTH(oa2[i], g ? OPENED(g(AT_FDCWD, H, O_RDONLY)) : -1,
+		     g ? OPENED(g(AT_FDCWD, K, O_RDONLY)) : -1, res);
+	}
+	/* creat on the hidden name must not truncate it: refused first */
+	BOTH("creat", OPENED(creat(H, 0600)), OPENED(creat("new1.txt", 0600)), res);
+	BOTH("creat64", OPENED(creat64(H, 0600)), OPENED(creat64("new2.txt", 0600)), res);
+	FILE *f;
+#define FOPENED(call) ((f = (call)) ? fclose(f), (void *)1 : NULL)
+	BOTH("fopen", FOPENED(fopen(H, "r")), FOPENED(fopen(K, "r")), resp);
+	BOTH("fopen64", FOPENED(fopen64(H, "r")), FOPENED(fopen64(K, "r")), resp);
+	BOTH("freopen", FOPENED(freopen(H, "r", fopen(K, "r"))),
+	     FOPENED(freopen(K, "r", fopen(K, "r"))), resp);
+	BOTH("freopen64", FOPENED(freopen64(H, "r", fopen(K, "r"))),
+	     FOPENED(freopen64(K, "r", fopen(K, "r"))), resp);
+	BOTH("access", access(H, R_OK), access(K, R_OK), res);
+	BOTH("eaccess", eaccess(H, R_OK), eaccess(K, R_OK), res);
+	BOTH("euidaccess", euidaccess(H, R_OK), euidaccess(K, R_OK), res);
+	BOTH("faccessat", faccessat(AT_FDCWD, H, R_OK, 0), faccessat(AT_FDCWD, K, R_OK, 0), res);
+	/* renames and links of the hidden file are refused; the control goes
+	 * there and back */
+	BOTH("rename", rename(H, "moved"), rename(K, "moved") || rename("moved", K), res);
+	BOTH("renameat", renameat(AT_FDCWD, H, AT_FDCWD, "moved"),
+	     renameat(AT_FDCWD, K, AT_FDCWD, "moved") || rename("moved", K), res);
+	BOTH("renameat2", renameat2(AT_FDCWD, H, AT_FDCWD, "moved", 0),
+	     renameat2(AT_FDCWD, K, AT_FDCWD, "moved", 0) || rename("moved", K), res);
+	BOTH("link", link(H, "lnk"), link(K, "lnk") || unlink("lnk"), res);
+	BOTH("linkat", linkat(AT_FDCWD, H, AT_FDCWD, "lnk", 0),
+	     linkat(AT_FDCWD, K, AT_FDCWD, "lnk", 0) || unlink("lnk"), res);
+	/* readlink of a regular file: EINVAL ("other") for the control */
+	BOTH("readlink", readlink(H, buf, sizeof(buf)), readlink(K, buf, sizeof(buf)), res);
+	BOTH("readlinkat", readlinkat(AT_FDCWD, H, buf, sizeof(buf)),
+	     readlinkat(AT_FDCWD, K, buf, sizeof(buf)), res);
+	typedef ssize_t (*rlchk_t)(const char *, char *, size_t, size_t);
+	rlchk_t rl = SYM(rlchk_t, "__readlink_chk");
+	BOTH("__readlink_chk", rl ? rl(H, buf, sizeof(buf), sizeof(buf)) : -1,
+	     rl ? rl(K, buf, sizeof(buf), sizeof(buf)) : -1, res);
+	BOTH("realpath", realpath(H, buf), realpath(K, buf), resp);
+	typedef char *(*rpchk_t)(const char *, char *, size_t);
+	rpchk_t rp = SYM(rpchk_t, "__realpath_chk");
+	BOTH("__realpath_chk", rp ? rp(H, buf, sizeof(buf)) : NULL,
+	     rp ? rp(K, buf, sizeof(buf)) : NULL, resp);
+	char *c1 = canonicalize_file_name(H), *c2 = canonicalize_file_name(K);
+	printf("canonicalize_file_name=%s/%s\n", c1 ? "ok" : "ENOENT", c2 ? "ok" : "fail");
+	free(c1);
+	free(c2);
+	/* the execl family passes its arguments and (execle) environment on */
+	char *env[] = { "X=4", NULL };
+	pid_t p = fork();
+	if (p == 0)
+		_exit(execl("/bin/sh", "sh", "-c", "exit 3", (char *)NULL) ? 99 : 98);
+	int a = run_status(p);
+	if ((p = fork()) == 0)
+		_exit(execlp("sh", "sh", "-c", "exit 5", (char *)NULL) ? 99 : 98);
+	int b = run_status(p);
+	if ((p = fork()) == 0)
+		_exit(execle("/bin/sh", "sh", "-c", "exit $X", (char *)NULL, env) ? 99 : 98);
+	printf("execl=%d execlp=%d execle=%d\n", a, b, run_status(p));
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
@@ -338,6 +474,8 @@ int main(int argc, char **argv)
 		return do_links(argv[2]);
 	if (argc >= 3 && strcmp(argv[1], "popen") == 0)
 		return do_popen(argv[2]);
+	if (argc >= 3 && strcmp(argv[1], "wrappers") == 0)
+		return do_wrappers(argv[2]);
 	fprintf(stderr, "usage: probe errno|syscall|spawn|vfork|emptyenv|threads|links ...\n");
 	return 2;
 }

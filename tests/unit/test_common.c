@@ -1,11 +1,17 @@
 /* SPDX-License-Identifier: ISC */
 /* Unit tests for common/: bounded buffer, durations, names, atomic writes. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <sodium.h>
 
 #include "common/buf.h"
+#include "common/proc.h"
+#include "common/strv.h"
 #include "common/util.h"
 #include "t.h"
 
@@ -124,6 +130,76 @@ static void test_display(void)
 	ok(!strcmp(four, "..."), "four bytes hold only the truncation mark: %s", four);
 }
 
+/* No child of ours is left, running or a zombie. */
+static bool no_children(void)
+{
+	return waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD;
+}
+
+static void test_proc(void)
+{
+	char out[8];
+	char *sh_ok[] = { "/bin/sh", "-c", "printf '%s' \"$HUSH_T\"; exit 3", NULL };
+	struct proc_capture pc = { .path = "/bin/sh", .argv = sh_ok, .env = "HUSH_T=abc",
+				   .tee_fd = -1, .out = out, .cap = sizeof(out) };
+	int st = proc_capture(&pc);
+	ok(st == 3 && pc.len == 3 && !memcmp(out, "abc", 3) && !pc.over,
+	   "proc_capture: exit status, output and the extra variable (st=%d len=%zu)", st, pc.len);
+	ok(no_children(), "proc_capture reaps the program");
+
+	char *sh_long[] = { "/bin/sh", "-c", "printf '0123456789abcdef'", NULL };
+	pc = (struct proc_capture){ .path = "/bin/sh", .argv = sh_long, .tee_fd = -1,
+				    .out = out, .cap = sizeof(out) };
+	st = proc_capture(&pc);
+	ok(st == 0 && pc.len == sizeof(out) && pc.over, "output over cap: kept cap bytes, over set");
+
+	/* a program that never ends: killed at the timeout, then reaped */
+	char *sleeper[] = { "/bin/sleep", "1000", NULL };
+	pc = (struct proc_capture){ .path = "/bin/sleep", .argv = sleeper, .tee_fd = -1,
+				    .timeout_ms = 100, .out = out, .cap = sizeof(out) };
+	ok(proc_capture(&pc) == HUSH_ETIMEDOUT, "a program past its timeout: HUSH_ETIMEDOUT");
+	ok(no_children(), "the timed-out program was killed and reaped");
+	/* the same with its stdout closed and still running */
+	char *closer[] = { "/bin/sh", "-c", "exec >&-; exec sleep 1000", NULL };
+	pc = (struct proc_capture){ .path = "/bin/sh", .argv = closer, .tee_fd = -1,
+				    .timeout_ms = 100, .out = out, .cap = sizeof(out) };
+	ok(proc_capture(&pc) == HUSH_ETIMEDOUT && no_children(),
+	   "stdout closed but still running: killed at the timeout and reaped");
+
+	char *missing[] = { "/nonexistent/askpass", NULL };
+	pc = (struct proc_capture){ .path = missing[0], .argv = missing, .tee_fd = -1,
+				    .out = out, .cap = sizeof(out) };
+	ok(proc_capture(&pc) == 127 && no_children(), "a program that cannot run: 127");
+}
+
+static void test_strv(void)
+{
+	_cleanup_strv_ struct strv s = STRV_INIT;
+	for (int i = 0; i < 40; i++)
+		strv_push_unique(&s, i % 2 ? "odd" : "even");
+	ok(s.n == 2 && s.v[2] == NULL && strv_has(&s, "odd") && !strv_has(&s, "three"),
+	   "strv: unique pushes, NULL-terminated");
+	for (int i = 0; i < 40; i++)
+		strv_push(&s, "x");
+	ok(s.n == 42 && s.v[42] == NULL && !strcmp(s.v[41], "x"), "strv grows");
+}
+
+static void test_sha256_fd(void)
+{
+	char p[] = "/tmp/hush-sha-XXXXXX";
+	int fd = mkstemp(p);
+	ok(fd >= 0 && write(fd, "abc", 3) == 3, "temporary file");
+	uint8_t h[32];
+	char hex[65];
+	ok(sha256_fd(fd, h) == 0, "sha256_fd");
+	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
+	ok(!strcmp(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+	   "sha256_fd of \"abc\" is the FIPS 180-2 vector");
+	ok(lseek(fd, 0, SEEK_CUR) == 3, "the offset stays where it was");
+	close(fd);
+	unlink(p);
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -133,5 +209,8 @@ int main(void)
 	test_names();
 	test_atomic();
 	test_display();
+	test_proc();
+	test_strv();
+	test_sha256_fd();
 	return t_done();
 }

@@ -71,39 +71,52 @@ int main(void)
 	   "a section named like a built-in changes only the keys it sets");
 	config_free(&cfg);
 
-	ok(fails("[credential x]\nhosts = a.example\nheader = x-key\n", "has no secret"),
-	   "secret is required");
-	ok(fails("[credential x]\nsecret = X\nheader = x-key\n", "has no hosts"), "hosts are required");
-	ok(fails("[credential x]\nsecret = X\nhosts = a.example\n", "has no header"), "header is required");
-	ok(fails("[credential x]\nsecret = X\nhosts = a.example\nheader = x\nupstream = http://a.example\n",
-		 "https://"), "plain http upstream refused");
-	ok(fails("[credential x]\nsecret = X\nhosts = a.example\nheader = x\nupstream = https://b.example\n",
-		 "not in hosts"), "the upstream must be one of the hosts");
-	ok(fails("[credential x]\nsecret = X\nhosts = a.example\nheader = x\nbase_url_env = XB\n",
-		 "needs upstream"), "base_url_env needs upstream");
-	ok(fails("[credential x]\nsecret = X\nhosts = a.example\nheader = Authorization: Bearer\n",
-		 "exactly one {}"), "a template without {}");
-	ok(fails("[credential x]\nsecret = X\nhosts = a/b\nheader = x\n", "not a host name"),
-	   "a bad host");
-	ok(fails("[credential x]\nsecret = X\nhosts = a.example:99999\nheader = x\n", "not a host name"),
-	   "a bad port");
-	ok(fails("[credential x]\nsecret = X\nenv = LD_PRELOAD\nhosts = a.example\nheader = x\n",
-		 "run other code"), "env may not be a code-injection variable");
-	ok(fails("[credential x]\nsecret = X\nhosts = a.example\nheader = x\nconfirm = maybe\n",
-		 "never, ttl or always"), "a bad confirm");
-	ok(fails("[credential x]\nsecret = X\nsecret = Y\n", "duplicate key 'secret'"), "duplicate key");
-	ok(fails("[credential x]\nsecret = X\nfoo = 1\n", "unknown key 'foo' in [credential x]"),
-	   "unknown key names the section");
-	ok(fails("[credential Bad]\n", "bad credential name"), "names are route prefixes: lowercase");
-	ok(fails("[credential]\n", "needs a name"), "a credential needs a name");
-	ok(fails("[credential x]\nsecret = X\nhosts = a.example\nheader = x\n[credential x]\n",
-		 "defined twice"), "defined twice");
-	ok(fails("[proxy]\nca_file = rel.pem\n", "absolute path"), "ca_file must be absolute");
-	ok(fails("[proxy]\nport = 1\n", "unknown key 'port' in [proxy]"), "unknown [proxy] key");
-	ok(fails("[proxy x]\n", "takes no name"), "[proxy] takes no name");
-	ok(fails("[credential x]\nsecret = X\nenv = OPENAI_API_KEY\nhosts = a.example\nheader = x\n",
-		 "both use env OPENAI_API_KEY"), "two credentials cannot share a variable");
-	ok(fails("[credential x]\nsecret = X\nhosts = a.example\n", "t.ini:1:"),
-	   "whole-section errors name the section's line");
+	/* each: a config, what its error says, what the case is */
+	static const struct { const char *text, *want, *what; } bad[] = {
+		{ "[credential x]\nhosts = a.example\nheader = x-key\n",
+		  "has no secret", "secret is required" },
+		{ "[credential x]\nsecret = X\nheader = x-key\n",
+		  "has no hosts", "hosts are required" },
+		{ "[credential x]\nsecret = X\nhosts = a.example\n",
+		  "has no header", "header is required" },
+		{ "[credential x]\nsecret = X\nhosts = a.example\nheader = x\nupstream = http://a.example\n",
+		  "https://", "plain http upstream refused" },
+		{ "[credential x]\nsecret = X\nhosts = a.example\nheader = x\nupstream = https://b.example\n",
+		  "not in hosts", "the upstream must be one of the hosts" },
+		{ "[credential x]\nsecret = X\nhosts = a.example\nheader = x\nbase_url_env = XB\n",
+		  "needs upstream", "base_url_env needs upstream" },
+		{ "[credential x]\nsecret = X\nhosts = a.example\nheader = Authorization: Bearer\n",
+		  "exactly one {}", "a template without {}" },
+		{ "[credential x]\nsecret = X\nhosts = a/b\nheader = x\n",
+		  "not a host name", "a bad host" },
+		{ "[credential x]\nsecret = X\nhosts = a.example:99999\nheader = x\n",
+		  "not a host name", "a bad port" },
+		{ "[credential x]\nsecret = X\nenv = LD_PRELOAD\nhosts = a.example\nheader = x\n",
+		  "run other code", "env may not be a code-injection variable" },
+		{ "[credential x]\nsecret = X\nhosts = a.example\nheader = x\nconfirm = maybe\n",
+		  "never, ttl or always", "a bad confirm" },
+		{ "[credential x]\nsecret = X\nsecret = Y\n",
+		  "duplicate key 'secret'", "duplicate key" },
+		{ "[credential x]\nsecret = X\nfoo = 1\n",
+		  "unknown key 'foo' in [credential x]", "unknown key names the section" },
+		{ "[credential Bad]\n",
+		  "bad credential name", "names are route prefixes: lowercase" },
+		{ "[credential]\n",
+		  "needs a name", "a credential needs a name" },
+		{ "[credential x]\nsecret = X\nhosts = a.example\nheader = x\n[credential x]\n",
+		  "defined twice", "defined twice" },
+		{ "[proxy]\nca_file = rel.pem\n",
+		  "absolute path", "ca_file must be absolute" },
+		{ "[proxy]\nport = 1\n",
+		  "unknown key 'port' in [proxy]", "unknown [proxy] key" },
+		{ "[proxy x]\n",
+		  "takes no name", "[proxy] takes no name" },
+		{ "[credential x]\nsecret = X\nenv = OPENAI_API_KEY\nhosts = a.example\nheader = x\n",
+		  "both use env OPENAI_API_KEY", "two credentials cannot share a variable" },
+		{ "[credential x]\nsecret = X\nhosts = a.example\n",
+		  "t.ini:1:", "whole-section errors name the section's line" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ok(fails(bad[i].text, bad[i].want), "%s", bad[i].what);
 	return t_done();
 }

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "common/util.h"
+#include "vault/passphrase.h"
 #include "vault/vault.h"
 #include "t.h"
 
@@ -319,16 +320,25 @@ static void test_create_rules(void)
 	   (unsigned long long)k.opslimit);
 }
 
+/* A new passphrase vault at dir/name (path in p[512]), or NULL after a
+ * failed test line. */
+static struct vault *create_or_fail(char p[512], const char *name, const char *pass)
+{
+	path_in(p, 512, name);
+	struct vault_unlock u = pw(pass);
+	struct vault *v = NULL;
+	if (vault_create(p, VAULT_KEY_PASSPHRASE, &u, &test_kdf, &v) != 0)
+		ok(0, "create %s", name);
+	return v;
+}
+
 static void test_rekey(void)
 {
 	char p[512];
-	path_in(p, sizeof(p), "rk");
 	struct vault_unlock u1 = pw("first"), u2 = pw("second");
-	struct vault *v = NULL;
-	if (vault_create(p, VAULT_KEY_PASSPHRASE, &u1, &test_kdf, &v) != 0) {
-		ok(0, "create for rekey");
+	struct vault *v = create_or_fail(p, "rk", "first");
+	if (!v)
 		return;
-	}
 	vault_set(v, "K", canary, strlen(canary), VAULT_ORIGIN_SET);
 	vault_save(v);
 	ok(vault_rekey(v, VAULT_KEY_PASSPHRASE, &u2, &test_kdf) == 0, "rekey to a new passphrase");
@@ -412,13 +422,9 @@ static void test_lock(void)
 static void test_sigkill(void)
 {
 	char p[512];
-	path_in(p, sizeof(p), "kill");
-	struct vault_unlock u = pw("kill");
-	struct vault *v = NULL;
-	if (vault_create(p, VAULT_KEY_PASSPHRASE, &u, &test_kdf, &v) != 0) {
-		ok(0, "create for kill test");
+	struct vault *v = create_or_fail(p, "kill", "kill");
+	if (!v)
 		return;
-	}
 	uint8_t key[VAULT_KEY_BYTES];
 	vault_copy_key(v, key);
 	/* Enough entries that a save takes a little while. */
@@ -513,6 +519,58 @@ static void test_sigkill(void)
 	ok(progressed > 0, "the writer did save between kills (%d times, counter %ld)", progressed, last);
 }
 
+/* An executable script in the test directory. */
+static void script(char *out, size_t n, const char *name, const char *body)
+{
+	path_in(out, n, name);
+	FILE *f = fopen(out, "w");
+	if (f) {
+		fprintf(f, "#!/bin/sh\n%s\n", body);
+		fclose(f);
+	}
+	chmod(out, 0700);
+}
+
+static void test_passphrase_sources(void)
+{
+	int fd = -1;
+	ok(passphrase_fd_parse("3", &fd) == 0 && fd == 3, "--passphrase-fd 3");
+	ok(passphrase_fd_parse("1048576", &fd) == 0 && fd == PASSPHRASE_FD_MAX, "the bound itself");
+	ok(passphrase_fd_parse("1048577", &fd) == HUSH_EINVAL, "over the bound");
+	ok(passphrase_fd_parse("-1", &fd) == HUSH_EINVAL && passphrase_fd_parse("", &fd) &&
+	   passphrase_fd_parse("3x", &fd) && passphrase_fd_parse(NULL, &fd) &&
+	   passphrase_fd_parse("99999999999", &fd), "not a number, negative, too long: refused");
+
+	char ap[512], why[256];
+	struct passphrase pw;
+	script(ap, sizeof(ap), "ap-kind", "printf '%s:%s\\n' \"$HUSH_ASKPASS_KIND\" \"$1\"");
+	ok(passphrase_askpass(ap, PASSPHRASE_NEW, "the prompt", false, &pw, why, sizeof(why)) == 0 &&
+	   !strcmp(pw.s, "new:the prompt"), "askpass gets the kind and the prompt, one newline off");
+	passphrase_free(&pw);
+	ok(waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD, "the askpass program was reaped");
+
+	/* a cancelled dialog that still printed something is a cancel, not a passphrase */
+	script(ap, sizeof(ap), "ap-cancel", "printf '%s\\n' \"$HUSH_T_PASS\"; exit 1");
+	setenv("HUSH_T_PASS", canary, 1);
+	int r = passphrase_askpass(ap, PASSPHRASE_UNLOCK, "p", true, &pw, why, sizeof(why));
+	ok(r == HUSH_ECANCELED && pw.s == NULL && strstr(why, "cancelled") && !strstr(why, canary),
+	   "askpass exit 1: cancelled, its output dropped (%s)", why);
+	unsetenv("HUSH_T_PASS");
+
+	/* --passphrase-fd: one line, the rest stays for the next read */
+	int p[2];
+	ok(pipe(p) == 0 && write(p[1], "first\nsecond\n", 13) == 13, "pipe");
+	close(p[1]);
+	struct passphrase_src src = { .fd = p[0] };
+	ok(passphrase_get(&src, PASSPHRASE_UNLOCK, "x", &pw, why, sizeof(why)) == 0 &&
+	   !strcmp(pw.s, "first"), "fd: the first line");
+	passphrase_free(&pw);
+	ok(passphrase_get(&src, PASSPHRASE_UNLOCK, "x", &pw, why, sizeof(why)) == 0 &&
+	   !strcmp(pw.s, "second"), "fd: then the second");
+	passphrase_free(&pw);
+	close(p[0]);
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -532,6 +590,7 @@ int main(void)
 	test_rekey();
 	test_lock();
 	test_sigkill();
+	test_passphrase_sources();
 	char cmd[600];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd) != 0)

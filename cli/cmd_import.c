@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: ISC */
+/* hush import: the NAME=value lines of a dotenv file, or secrets kept in
+ * the desktop keyring, into the vault. Names are listed, values never.
+ * (hush import FILE --replace is cli/cmd_scan.c.) */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/cmd_scan.h"
+#include "cli/commands.h"
+#include "common/dotenv.h"
+#include "common/util.h"
+#include "vault/import.h"
+#include "vault/vault.h"
+
+enum { O_FD = 0x100, O_KEYRING, O_DRY_RUN, O_ENVCHAIN, O_NAME_FROM, O_AS };
+
+/* --- hush import FILE --- */
+
+static const struct option import_opts[] = { CLI_ARG("passphrase-fd", O_FD), CLI_END };
+static const struct cli_cmd import_cmd = {
+	"import",
+	"usage: hush import FILE [--passphrase-fd N]\n"
+	"       hush import FILE --replace ...   (see hush import FILE --replace --help)\n"
+	"       hush import --keyring ...        (see hush import --keyring --help)\n\n"
+	"Import the NAME=value lines of a dotenv file into the vault (origin\n"
+	"'import'). Accepted: blank lines, # comments, 'export NAME=...',\n"
+	"unquoted values (a ' #' starts a comment), \"double quotes\" with\n"
+	"\\n \\t \\r \\\\ \\\" \\$ escapes, 'single quotes' taken literally; quoted\n"
+	"values may span lines. Each imported name is listed; each line that\n"
+	"cannot be parsed is reported as FILE:LINE. Existing names are replaced.\n"
+	"Exit status 1 when some line could not be imported (the others are).\n"
+	"The file itself is not changed (see \"hush import FILE --replace --help\"\n"
+	"to move the values out of it).\n\n" CLI_FD_HELP CLI_UNLOCK_HELP,
+	"", import_opts,
+};
+
+static void rep_imported(void *ctx, const char *name, int line, bool replaced, bool expansion)
+{
+	(void)ctx;
+	printf("%s %s (line %d)%s\n", replaced ? "updated " : "imported", name, line,
+	       expansion ? " [value holds $ or ` and was stored literally]" : "");
+}
+
+static void rep_failed(void *ctx, int line, const char *why)
+{
+	fprintf(stderr, "%s: %s:%d: %s\n", msg_progname(), (const char *)ctx, line, why);
+}
+
+static int cmd_import_keyring(int argc, char **argv);
+
+int cmd_import(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--keyring"))
+			return cmd_import_keyring(argc, argv);
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--replace"))
+			return cmd_import_replace(argc, argv); /* cli/cmd_scan.c */
+	int o, fd = -1;
+	while ((o = cli_getopt_or_exit(&import_cmd, argc, argv)) != -1)
+		if (o == O_FD)
+			fd = cli_passphrase_fd_or_exit(&import_cmd, optarg);
+	cli_operands_or_exit(&import_cmd, argc, argv, 1, 1, "FILE");
+	const char *file = argv[optind];
+	struct cli_vault x;
+	cli_vault_begin_or_exit(&x, fd);
+	char *data = NULL;
+	size_t len = 0;
+	int r = file_read_all(file, DOTENV_MAX_INPUT, true, &data, &len);
+	if (r)
+		die_status(r == HUSH_ENOENT || r == HUSH_EINVAL || r == HUSH_ETOOBIG ? 2 : 1, NULL,
+			   "import: cannot read %s: %s", file,
+			   r == HUSH_EINVAL ? "not a regular file" : hush_strerror(r));
+	cli_vault_open_or_exit(&x, VAULT_WRITE);
+	struct vault_import_cb cb = { .imported = rep_imported, .failed = rep_failed,
+				      .ctx = (void *)file };
+	struct vault_import_result res;
+	r = vault_import_dotenv(x.v, data, len, VAULT_ORIGIN_IMPORT, &cb, &res);
+	sodium_memzero(data, len);
+	free(data);
+	if (r)
+		die("import: %s: %s", file, hush_strerror(r));
+	if (res.imported)
+		cli_vault_save_or_exit(&x);
+	printf("%zu imported, %zu line%s not imported\n", res.imported, res.failed,
+	       res.failed == 1 ? "" : "s");
+	return res.failed ? 1 : 0;
+}
+
+/* --- hush import --keyring --- */
+
+#define KEYRING_IMPORT_MAX 1000
+
+static const struct option keyring_opts[] = {
+	CLI_ARG("passphrase-fd", O_FD),
+	CLI_FLAG("keyring", O_KEYRING),
+	CLI_FLAG("dry-run", O_DRY_RUN),
+	CLI_ARG("envchain", O_ENVCHAIN),
+	CLI_ARG("name-from", O_NAME_FROM),
+	CLI_ARG("as", O_AS),
+	CLI_END,
+};
+static const struct cli_cmd keyring_cmd = {
+	"import",
+	"usage: hush import --keyring --envchain NAMESPACE [--dry-run] [--passphrase-fd N]\n"
+	"       hush import --keyring ATTR VALUE [ATTR VALUE...] (--name-from ATTR | --as NAME)\n"
+	"                   [--dry-run] [--passphrase-fd N]\n\n"
+	"Copies secrets you keep in the desktop keyring (Secret Service) into the\n"
+	"vault, listing the names it stores, never the values.\n\n"
+	"  --envchain NS     envchain's variables of namespace NS (schema\n"
+	"                    envchain.EnvironmentVariable; each item's \"key\" is the name)\n"
+	"  ATTR VALUE ...    items whose attributes match all pairs, as in\n"
+	"                    `secret-tool search ATTR VALUE`\n"
+	"  --name-from ATTR  name each item by the value of its attribute ATTR\n"
+	"  --as NAME         store the one matching item as NAME\n"
+	"  --dry-run         list the names that would be stored, change nothing\n" CLI_FD_HELP "\n"
+	"A name already in the vault with another value is not overwritten\n"
+	"(reported, exit 1); the keyring items are left as they are.\n" CLI_UNLOCK_HELP,
+	"", keyring_opts,
+};
+
+struct kr_item {
+	char name[HUSH_MAX_NAME];
+	char *value;   /* sodium_malloc'd */
+	size_t len;
+};
+
+struct kr_import {
+	struct kr_item *v;
+	size_t n;
+	const char *as;      /* --as NAME */
+	size_t unnamed;      /* items without a usable name */
+};
+
+/* What was read out of the keyring: wiped at exit, whichever way. */
+static struct kr_import kr;
+
+static void kr_free(void)
+{
+	for (size_t i = 0; i < kr.n; i++)
+		sodium_free(kr.v[i].value);
+	free(kr.v);
+	memset(&kr, 0, sizeof(kr));
+}
+
+static int kr_collect(void *ctx, const char *name, const char *label, const char *value,
+		      size_t len)
+{
+	(void)ctx;
+	(void)label;
+	if (kr.n >= KEYRING_IMPORT_MAX)
+		return HUSH_ETOOBIG;
+	const char *n = kr.as ? kr.as : name;
+	if (!n || !env_name_valid(n)) {
+		kr.unnamed++;
+		return 0;
+	}
+	if (len > VAULT_MAX_VALUE)
+		return HUSH_ETOOBIG;
+	struct kr_item *it = &kr.v[kr.n];
+	snprintf(it->name, sizeof(it->name), "%s", n);
+	if (!(it->value = sodium_malloc(len + 1)))
+		return HUSH_ENOMEM;
+	memcpy(it->value, value, len);
+	it->value[len] = 0;
+	it->len = len;
+	kr.n++;
+	return 0;
+}
+
+/* Stores what kr holds; an existing name with another value is left.
+ * Returns the exit status. */
+static int kr_store(int passphrase_fd)
+{
+	struct cli_vault x;
+	cli_vault_begin_or_exit(&x, passphrase_fd);
+	cli_vault_open_or_exit(&x, VAULT_WRITE);
+	int status = 0;
+	size_t stored = 0;
+	for (size_t i = 0; i < kr.n; i++) {
+		const struct kr_item *it = &kr.v[i];
+		const char *old;
+		size_t olen;
+		int r = 0;
+		if (vault_get(x.v, it->name, &old, &olen) == 0) {
+			if (olen == it->len && sodium_memcmp(old, it->value, olen) == 0) {
+				printf("%s is already in the vault\n", it->name);
+				continue;
+			}
+			fprintf(stderr, "hush: not imported: %s: a different value is already in the "
+				"vault\n", it->name);
+			status = 1;
+		} else if ((r = vault_set(x.v, it->name, it->value, it->len, VAULT_ORIGIN_IMPORT))) {
+			fprintf(stderr, "hush: not imported: %s: %s\n", it->name, hush_strerror(r));
+			status = 1;
+		} else {
+			printf("imported %s\n", it->name);
+			stored++;
+		}
+	}
+	if (stored)
+		cli_vault_save_or_exit(&x);
+	printf("%zu imported from the keyring\n", stored);
+	return status;
+}
+
+static int cmd_import_keyring(int argc, char **argv)
+{
+	const char *envchain = NULL, *name_from = NULL;
+	bool dry = false;
+	int o, fd = -1;
+	while ((o = cli_getopt_or_exit(&keyring_cmd, argc, argv)) != -1) {
+		if (o == O_FD)
+			fd = cli_passphrase_fd_or_exit(&keyring_cmd, optarg);
+		else if (o == O_DRY_RUN)
+			dry = true;
+		else if (o == O_ENVCHAIN)
+			envchain = optarg;
+		else if (o == O_NAME_FROM)
+			name_from = optarg;
+		else if (o == O_AS)
+			kr.as = optarg;
+	}
+	/* the operands are ATTR VALUE pairs */
+	const char **attrs = (const char **)argv + optind;
+	size_t nattrs = (size_t)(argc - optind);
+	if (nattrs % 2 || nattrs > 64)
+		die_usage("import", "attributes come in ATTR VALUE pairs (at most 32)");
+	if (!envchain == !nattrs)
+		die_usage("import", "give either --envchain NAMESPACE or ATTR VALUE pairs");
+	if (envchain && (name_from || kr.as))
+		die_usage("import", "--envchain names each variable by its own key");
+	if (nattrs && !name_from == !kr.as)
+		die_usage("import", "with ATTR VALUE pairs, give --name-from ATTR or --as NAME");
+	if (kr.as && !env_name_valid(kr.as))
+		die_usage("import", "'%s' is not a valid name ([A-Za-z_][A-Za-z0-9_]*)", kr.as);
+	cli_sodium_or_exit();
+	atexit(kr_free);
+	if (!(kr.v = calloc(KEYRING_IMPORT_MAX, sizeof(*kr.v))))
+		die("out of memory");
+	const char *ec[2] = { "name", envchain };
+	char why[256] = "";
+	int r = keyring_search(envchain ? "envchain.EnvironmentVariable" : NULL,
+			       envchain ? ec : attrs, envchain ? 2 : nattrs,
+			       envchain ? "key" : name_from, kr_collect, NULL, why, sizeof(why));
+	if (r == HUSH_EKEYRING)
+		die_status(1, "start the desktop session's keyring, or check DBUS_SESSION_BUS_ADDRESS",
+			   "import: cannot search the desktop keyring: %s", why);
+	if (r)
+		die("import: cannot read the keyring items: %s", hush_strerror(r));
+	if (kr.unnamed)
+		fprintf(stderr, "hush: import: %zu matching item%s without a usable name (%s) skipped\n",
+			kr.unnamed, kr.unnamed == 1 ? "" : "s",
+			envchain ? "no valid \"key\" attribute" : "attribute missing or not a valid name");
+	if (kr.as && kr.n > 1)
+		die_status(2, "narrow the search, or use --name-from ATTR",
+			   "import: %zu items match and --as names only one", kr.n);
+	if (kr.n == 0) {
+		msg_error("import: no matching item in the keyring");
+		return 1;
+	}
+	if (!dry)
+		return kr_store(fd);
+	for (size_t i = 0; i < kr.n; i++)
+		printf("would import %s\n", kr.v[i].name);
+	printf("%zu to import (nothing changed)\n", kr.n);
+	return 0;
+}

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: ISC */
+/* A glob matcher with fnmatch(pattern, s, 0) semantics in bounded time.
+ *
+ * '*', '?', bracket expressions ([abc], [a-z], [!x], [^x], [[:digit:]])
+ * and '\' escapes; '*' matches '/' and leading dots (flags 0). Backtracking
+ * only on the last '*' keeps the work at O(len(pattern) * len(s)), where
+ * fnmatch can take exponential time on patterns such as "*a*a*a*a*b". */
+#ifndef HUSH_COMMON_GLOB_H
+#define HUSH_COMMON_GLOB_H
+
+#include <stdbool.h>
+
+/* Steps one match, or a grant's whole argument check, may take. */
+#define HUSH_GLOB_BUDGET 4000000ul
+
+/* One match that takes at most *budget steps (decremented); at zero it
+ * fails, closed. Several matches can share one budget. */
+bool glob_match_bounded(const char *pattern, const char *s, unsigned long *budget);
+
+/* glob_match_bounded() with a budget of its own of HUSH_GLOB_BUDGET. */
+bool glob_match(const char *pattern, const char *s);
+
+#endif

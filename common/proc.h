@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: ISC */
+/* Running a helper program and reading what it prints: askpass programs
+ * (vault/passphrase.c, the broker's unlock) and hush setup's steps. The
+ * child is always reaped; with a timeout it is killed when it takes longer. */
+#ifndef HUSH_COMMON_PROC_H
+#define HUSH_COMMON_PROC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct proc_capture {
+	const char *path;       /* the executable, run without a shell */
+	char *const *argv;      /* its argv, NULL-terminated */
+	const char *env;        /* one more "NAME=value" for its environment, or NULL */
+	bool quiet;             /* its stdin and stderr on /dev/null */
+	int tee_fd;             /* also write what it prints there, or -1 */
+	int timeout_ms;         /* kill it (SIGKILL) after this long; 0: no limit */
+	char *out;              /* what it prints, at most cap bytes (not NUL-terminated);
+				   NULL: its stdout is ours, nothing is read */
+	size_t cap;
+	size_t len;             /* result: bytes kept in out */
+	bool over;              /* result: it printed more than cap */
+};
+
+/* Runs pc->path with its stdout on a pipe, reads everything it prints
+ * (bytes past cap go through a scratch buffer that is wiped: the output
+ * may be a passphrase), and reaps it. The child gets an empty signal mask
+ * and default signal actions. Returns its exit status (0-255), 128 + the
+ * signal that ended it (127 when it could not be run), HUSH_ETIMEDOUT when
+ * it was killed for the timeout, or HUSH_EIO / HUSH_ENOMEM. */
+int proc_capture(struct proc_capture *pc);
+
+#endif

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: ISC */
+/* The string vector: see strv.h. */
+#include "common/strv.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/err.h"
+
+int strv_push(struct strv *s, const char *str)
+{
+	if (s->n + 1 >= s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 16;
+		char **v = realloc(s->v, cap * sizeof(*v));
+		if (!v)
+			return HUSH_ENOMEM;
+		s->v = v;
+		s->cap = cap;
+	}
+	char *c = strdup(str);
+	if (!c)
+		return HUSH_ENOMEM;
+	s->v[s->n++] = c;
+	s->v[s->n] = NULL;
+	return 0;
+}
+
+int strv_push_unique(struct strv *s, const char *str)
+{
+	return strv_has(s, str) ? 0 : strv_push(s, str);
+}
+
+bool strv_has(const struct strv *s, const char *str)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (strcmp(s->v[i], str) == 0)
+			return true;
+	return false;
+}
+
+void strv_free(struct strv *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->v[i]);
+	free(s->v);
+	s->v = NULL;
+	s->n = s->cap = 0;
+}

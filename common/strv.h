@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: ISC */
+/* A growable vector of malloc'd strings, always NULL-terminated
+ * (v[n] == NULL once anything was added), with a cleanup attribute:
+ *
+ *	_cleanup_strv_ struct strv files = STRV_INIT;
+ *	if (strv_push(&files, path) < 0) return HUSH_ENOMEM;  // freed on return
+ *
+ * sandbox/sandbox.h has the same layout as struct sb_strv (for now its own). */
+#ifndef HUSH_COMMON_STRV_H
+#define HUSH_COMMON_STRV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct strv {
+	char **v;
+	size_t n, cap;
+};
+#define STRV_INIT { NULL, 0, 0 }
+
+/* Appends a copy of s. 0 or HUSH_ENOMEM. */
+int strv_push(struct strv *s, const char *str);
+/* Appends a copy of s unless it is already there. 0 or HUSH_ENOMEM. */
+int strv_push_unique(struct strv *s, const char *str);
+bool strv_has(const struct strv *s, const char *str);
+/* Frees the strings and the vector; *s is empty again. */
+void strv_free(struct strv *s);
+#define _cleanup_strv_ __attribute__((cleanup(strv_free)))
+
+#endif
