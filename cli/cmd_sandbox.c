@@ -386,8 +386,9 @@ static void build_plan(struct sandbox_plan *plan, const struct config *cfg,
 		.allow_write = &aw, .state_files = &state, .scratch = &scratch,
 		.never_write = &never, .keep = &keep, .home_allow = &hallow, .home_mode = hm,
 		.masks = m, .route_links = links, .route_dir = "/usr/local/bin",
-		.root_mode = o->root_mode && !strcmp(o->root_mode, "visible") ? SANDBOX_ROOT_VISIBLE
-									     : SANDBOX_ROOT_ALLOWLIST,
+		.root_mode = (o->root_mode ? !strcmp(o->root_mode, "visible")
+					   : cfg->root_mode == HOME_MODE_VISIBLE)
+				     ? SANDBOX_ROOT_VISIBLE : SANDBOX_ROOT_ALLOWLIST,
 	};
 	char why[512] = "";
 	int r = sandbox_plan_build(plan, &in, why, sizeof(why));
@@ -878,6 +879,12 @@ int cmd_sandbox(int argc, char **argv)
 	 * terminal helps: a keyring key, or an askpass program */
 	bool unlockable = vault_probe(vault, &vinfo) == 0 &&
 			  (vinfo.source == VAULT_KEY_KEYRING || cfg.askpass || (apass && *apass));
+	if (!o.network && cfg.network_proxy_only)
+		o.network = "proxy-only";
+	for (size_t i = 0; i < cfg.allow_hosts.n; i++)
+		if (!sb_strv_has(&o.allow_host, cfg.allow_hosts.items[i]) &&
+		    sb_strv_push(&o.allow_host, cfg.allow_hosts.items[i]) < 0)
+			die("out of memory");
 	bool net_only = o.network && !strcmp(o.network, "proxy-only");
 	if (net_only && o.no_proxy)
 		die_usage("sandbox", "--network proxy-only needs the proxy: drop --no-proxy");

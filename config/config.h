@@ -119,6 +119,9 @@ struct config {
 	enum home_mode home_mode;
 	bool allow_display;             /* share X11/Wayland with the agent */
 	struct config_list allow_socket; /* unix sockets outside the agent may connect to */
+	enum home_mode root_mode;       /* what of / outside the system is shown */
+	bool network_proxy_only;        /* network = proxy-only */
+	struct config_list allow_hosts; /* proxy-only: hosts its tunnels may reach */
 
 	/* [scan] */
 	struct config_list scan_skip; /* directory names skipped by hush scan */

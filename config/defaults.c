@@ -150,7 +150,7 @@ void config_free(struct config *cfg)
 	struct config_list *lists[] = {
 		&cfg->hide, &cfg->hide_dirs, &cfg->allow_env, &cfg->allow_write, &cfg->state_files,
 		&cfg->scratch, &cfg->never_write, &cfg->unprotect, &cfg->home_allow,
-		&cfg->allow_socket, &cfg->scan_skip,
+		&cfg->allow_socket, &cfg->allow_hosts, &cfg->scan_skip,
 	};
 	for (size_t i = 0; i < ARRAY_LEN(lists); i++)
 		config_list_free(lists[i]);

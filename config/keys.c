@@ -121,7 +121,8 @@ static const char *const default_never_write[] = {
 	/* build and task tools that run what their config names */
 	".cargo/config.toml", ".cargo/config", ".yarnrc.yml", ".pnpmfile.cjs", "mise.toml",
 	".mise.toml", "mise.local.toml", ".config/mise.toml", ".mvn/extensions.xml",
-	".mvn/jvm.config", "gradle.properties", ".bazelrc", ".nvim.lua", ".exrc",
+	".mvn/jvm.config", "gradle.properties", ".bazelrc", ".nvim.lua", ".exrc", ".vimrc",
+	".gvimrc", ".nvimrc",
 	".dir-locals.el", ".devcontainer", ".cursor", ".windsurf", ".continue", ".zed",
 	/* (the git directories' hooks and config, wherever a .git file points,
 	 * come from sandbox/git.c) */
@@ -198,6 +199,7 @@ static void key_never_write(struct loader *L, const struct config_key *k, void *
 		cv_add_list(L, k->name, v, FIELD(base, k, struct config_list), ITEM_PATH, false);
 }
 
+/* home and root: visible or allow-list */
 static void key_home(struct loader *L, const struct config_key *k, void *base, const char *v)
 {
 	enum home_mode *m = FIELD(base, k, enum home_mode);
@@ -206,7 +208,16 @@ static void key_home(struct loader *L, const struct config_key *k, void *base, c
 	else if (!strcmp(v, "allow-list"))
 		*m = HOME_MODE_ALLOWLIST;
 	else
-		FAIL(L, "home: bad value '%.80s' (expected visible or allow-list)", v);
+		FAIL(L, "%s: bad value '%.80s' (expected visible or allow-list)", k->name, v);
+}
+
+static void key_network(struct loader *L, const struct config_key *k, void *base, const char *v)
+{
+	bool *only = FIELD(base, k, bool);
+	if (!strcmp(v, "open") || !strcmp(v, "proxy-only"))
+		*only = !strcmp(v, "proxy-only");
+	else
+		FAIL(L, "network: bad value '%.80s' (expected open or proxy-only)", v);
 }
 
 static void key_max_file(struct loader *L, const struct config_key *k, void *base, const char *v)
@@ -481,6 +492,10 @@ static const struct config_key keys[] = {
 	  NULL, DEFS(default_home_allow) },
 	{ SEC_SANDBOX, "display", KT_BOOL, 0, ITEM_GLOB, C(allow_display), NULL, "false", NULL, 0 },
 	LIST(SEC_SANDBOX, "allow_socket", C(allow_socket), ITEM_DIR, KF_BANG),
+	{ SEC_SANDBOX, "root", KT_FN, 0, ITEM_GLOB, C(root_mode), key_home, "allow-list", NULL, 0 },
+	{ SEC_SANDBOX, "network", KT_FN, 0, ITEM_GLOB, C(network_proxy_only), key_network, "open",
+	  NULL, 0 },
+	LIST(SEC_SANDBOX, "allow_hosts", C(allow_hosts), ITEM_GLOB, KF_BANG),
 
 	{ SEC_SCAN, "skip", KT_LIST, KF_REPEAT | KF_BANG, ITEM_NAME, C(scan_skip), NULL, NULL,
 	  DEFS(default_scan_skip) },

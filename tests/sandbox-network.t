@@ -75,6 +75,14 @@ check "the refusal is audited" grep -qE '"decision":"blocked".*"exit":403' "$NB_
 o=$(nb "$NB_BIN/hush" sandbox --network proxy-only -- bash "$SBX/net.sh" in2 2>/dev/null)
 like "proxy-only with no --allow-host: even that host is refused" "$o" "allowed=000/403"
 like "... while the credential's own host still works" "$o" "route=200"
+# the same from the config: [sandbox] network = proxy-only, allow_hosts
+cp "$CFG" "$T/cfg.saved"
+printf '\n[sandbox]\nnetwork = proxy-only\nallow_hosts = localhost:%s\n' "$UP" >>"$CFG"
+o=$(nb "$NB_BIN/hush" sandbox -- bash "$SBX/net.sh" cfg 2>/dev/null)
+like "network = proxy-only in the config: the allowed host works" "$o" "allowed=200/200"
+like "... another is refused" "$o" "other=403"
+like "... and there is no direct way out" "$o" "direct=000"
+cp "$T/cfg.saved" "$CFG"
 o=$(nb "$NB_BIN/hush" sandbox --network proxy-only --no-proxy -- true 2>&1); rc=$?
 is "--network proxy-only with --no-proxy is a usage error" "$rc" 2
 assert_absent "no key in the agent's output or hush's messages" "$KEY" "$T/sb.err"
