@@ -42,7 +42,7 @@ struct session_hook {
 	const char *allow_hosts;         /* proxy-only: comma-separated */
 	uint64_t id;
 	const char *dir;                 /* the sandbox's temporary directory */
-	const struct sb_strv *passed;    /* --allow-env names */
+	const struct strv *passed;    /* --allow-env names */
 };
 
 /* a + b in one NULL-terminated array (the strings move); NULL when out of
@@ -123,10 +123,10 @@ static void session_end(void *arg)
 		client_session_close(h->id);
 }
 
-static void list_add(struct sb_strv *to, const struct config_list *l)
+static void list_add(struct strv *to, const struct config_list *l)
 {
 	for (size_t i = 0; l && i < l->n; i++)
-		if (!sb_strv_has(to, l->items[i]) && sb_strv_push(to, l->items[i]) < 0)
+		if (!strv_has(to, l->items[i]) && strv_push(to, l->items[i]) < 0)
 			die("out of memory");
 }
 
@@ -145,7 +145,7 @@ static int write_text(const char *path, const char *text, mode_t mode)
 /* Appends a formatted line to a growable string. */
 /* The D-Bus session bus socket: from $DBUS_SESSION_BUS_ADDRESS
  * (unix:path=...) and $XDG_RUNTIME_DIR/bus. */
-static void dbus_paths(struct sb_strv *out)
+static void dbus_paths(struct strv *out)
 {
 	const char *a = getenv("DBUS_SESSION_BUS_ADDRESS");
 	if (a) {
@@ -155,14 +155,14 @@ static void dbus_paths(struct sb_strv *out)
 			snprintf(buf, sizeof(buf), "%s", p + 10);
 			buf[strcspn(buf, ",;")] = '\0';
 			if (buf[0] == '/')
-				sb_strv_push(out, buf);
+				strv_push(out, buf);
 		}
 	}
 	const char *x = getenv("XDG_RUNTIME_DIR");
 	if (x && x[0] == '/') {
 		char buf[PATH_MAX];
 		if (xsnprintf(buf, sizeof(buf), "%s/bus", x) == 0)
-			sb_strv_push(out, buf);
+			strv_push(out, buf);
 	}
 }
 
@@ -249,33 +249,33 @@ static void sandbox_usage(FILE *f)
 struct opts {
 	const char *profile;
 	const char *home_mode;
-	struct sb_strv allow_exact;
-	struct sb_strv allow_socket;
+	struct strv allow_exact;
+	struct strv allow_socket;
 	bool no_shim, no_userns, no_landlock, verbose, partial_masks, explain, allow_display;
 	bool no_proxy;
 	const char *network;          /* --network */
 	const char *root_mode;        /* --root */
-	struct sb_strv allow_host;    /* --allow-host */
+	struct strv allow_host;    /* --allow-host */
 };
 
 /* --- the plan --- */
 
-static void push_strv(struct sb_strv *to, const struct sb_strv *from)
+static void push_strv(struct strv *to, const struct strv *from)
 {
 	for (size_t i = 0; i < from->n; i++)
-		if (!sb_strv_has(to, from->v[i]) && sb_strv_push(to, from->v[i]) < 0)
+		if (!strv_has(to, from->v[i]) && strv_push(to, from->v[i]) < 0)
 			die("out of memory");
 }
 
 
-static void push_list(struct sb_strv *to, const struct config_list *l)
+static void push_list(struct strv *to, const struct config_list *l)
 {
 	for (size_t i = 0; l && i < l->n; i++)
-		if (!sb_strv_has(to, l->items[i]) && sb_strv_push(to, l->items[i]) < 0)
+		if (!strv_has(to, l->items[i]) && strv_push(to, l->items[i]) < 0)
 			die("out of memory");
 }
 
-static void push_dir_of(struct sb_strv *to, const char *file)
+static void push_dir_of(struct strv *to, const char *file)
 {
 	char dir[PATH_MAX];
 	if (!file || !*file || xsnprintf(dir, sizeof(dir), "%s", file) < 0)
@@ -284,7 +284,7 @@ static void push_dir_of(struct sb_strv *to, const char *file)
 	if (!sl || sl == dir)
 		return;
 	*sl = '\0';
-	if (!sb_strv_has(to, dir) && sb_strv_push(to, dir) < 0)
+	if (!strv_has(to, dir) && strv_push(to, dir) < 0)
 		die("out of memory");
 }
 
@@ -295,9 +295,9 @@ static void build_plan(struct sandbox_plan *plan, const struct config *cfg,
 		       const char *cwd, const char *runtime, const char *cfgpath, const char *tmp,
 		       const char *self, const char *shim, const char *upath,
 		       const struct sandbox_masks *m, const char *links,
-		       const struct sb_strv *extra_ro)
+		       const struct strv *extra_ro)
 {
-	struct sb_strv aw = { 0 }, state = { 0 }, scratch = { 0 }, never = { 0 }, keep = { 0 },
+	struct strv aw = { 0 }, state = { 0 }, scratch = { 0 }, never = { 0 }, keep = { 0 },
 		       hallow = { 0 };
 	push_list(&aw, &cfg->allow_write);
 	push_list(&state, &cfg->state_files);
@@ -321,24 +321,24 @@ static void build_plan(struct sandbox_plan *plan, const struct config *cfg,
 	 * directories under $HOME are never writable */
 	char p[PATH_MAX];
 	push_dir_of(&never, cfgpath);
-	if (sb_strv_push(&never, cfgpath) < 0 || sb_strv_push(&never, runtime) < 0)
+	if (strv_push(&never, cfgpath) < 0 || strv_push(&never, runtime) < 0)
 		die("out of memory");
 	for (size_t i = 0; i < cfg->ngrants; i++)
-		if (cfg->grants[i].command && sb_strv_push(&never, cfg->grants[i].command) < 0)
+		if (cfg->grants[i].command && strv_push(&never, cfg->grants[i].command) < 0)
 			die("out of memory");
 	char *pc = die_oom_check(strdup(upath ? upath : ""));
 	for (char *save = NULL, *d = strtok_r(pc, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
 		char real[PATH_MAX];
 		if (d[0] == '/' && realpath(d, real)) {
-			if (sandbox_path_under(real, home) && !sb_strv_has(&never, real))
-				sb_strv_push(&never, real);
-			if (!sb_strv_has(&keep, real))
-				sb_strv_push(&keep, real);
+			if (sandbox_path_under(real, home) && !strv_has(&never, real))
+				strv_push(&never, real);
+			if (!strv_has(&keep, real))
+				strv_push(&keep, real);
 		}
 	}
 	free(pc);
 	for (size_t i = 0; extra_ro && i < extra_ro->n; i++)
-		if (!sb_strv_has(&never, extra_ro->v[i]) && sb_strv_push(&never, extra_ro->v[i]) < 0)
+		if (!strv_has(&never, extra_ro->v[i]) && strv_push(&never, extra_ro->v[i]) < 0)
 			die("out of memory");
 	/* what the shell startup files on the list source runs just as they do */
 	size_t nlisted = never.n;
@@ -362,19 +362,19 @@ static void build_plan(struct sandbox_plan *plan, const struct config *cfg,
 			}
 	}
 	/* what must stay visible under the private areas */
-	sb_strv_push(&keep, tmp);
+	strv_push(&keep, tmp);
 	push_dir_of(&keep, self);
 	push_dir_of(&keep, shim);
-	sb_strv_push(&keep, cfgpath);
-	sb_strv_push(&keep, runtime);
+	strv_push(&keep, cfgpath);
+	strv_push(&keep, runtime);
 	if (o->allow_display) {
-		sb_strv_push(&keep, "/tmp/.X11-unix");
+		strv_push(&keep, "/tmp/.X11-unix");
 		const char *xa = getenv("XAUTHORITY");
 		if (xa && xa[0] == '/')
-			sb_strv_push(&keep, xa);
+			strv_push(&keep, xa);
 		const char *wd = getenv("WAYLAND_DISPLAY"), *xr = getenv("XDG_RUNTIME_DIR");
 		if (wd && xr && xsnprintf(p, sizeof(p), "%s/%s", wd[0] == '/' ? "" : xr, wd) == 0)
-			sb_strv_push(&keep, p);
+			strv_push(&keep, p);
 	}
 	const char *xdg = getenv("XDG_RUNTIME_DIR");
 	enum sandbox_home_mode hm = cfg->home_mode == HOME_MODE_ALLOWLIST ? SANDBOX_HOME_ALLOWLIST
@@ -392,12 +392,12 @@ static void build_plan(struct sandbox_plan *plan, const struct config *cfg,
 	};
 	char why[512] = "";
 	int r = sandbox_plan_build(plan, &in, why, sizeof(why));
-	sb_strv_free(&aw);
-	sb_strv_free(&state);
-	sb_strv_free(&scratch);
-	sb_strv_free(&never);
-	sb_strv_free(&keep);
-	sb_strv_free(&hallow);
+	strv_free(&aw);
+	strv_free(&state);
+	strv_free(&scratch);
+	strv_free(&never);
+	strv_free(&keep);
+	strv_free(&hallow);
 	if (r == HUSH_EINVAL && why[0]) {
 		rm_tree(tmp);
 		die_status(2, "start the agent from a project directory", "sandbox: %s", why);
@@ -436,7 +436,7 @@ static void explain_plan(const struct sandbox_plan *plan, const struct sandbox_m
  * quarantine under hush's data directory (which no sandbox sees), one line
  * each. Only when no directory above is a symlink (a rename must not act
  * outside where it was meant to); otherwise reported for the human. */
-static void report_absent(const struct sb_strv *absent, const char *cwd, const char *data)
+static void report_absent(const struct strv *absent, const char *cwd, const char *data)
 {
 	char q[PATH_MAX] = "";
 	for (size_t i = 0; i < absent->n; i++) {
@@ -454,7 +454,7 @@ static void report_absent(const struct sb_strv *absent, const char *cwd, const c
 				      (int)getpid()) < 0)
 				q[0] = '\0';
 		}
-		struct sb_strv moved = { 0 }, skipped = { 0 };
+		struct strv moved = { 0 }, skipped = { 0 };
 		if (q[0])
 			sandbox_quarantine_path(p, q, &moved, &skipped);
 		if (moved.n)
@@ -464,8 +464,8 @@ static void report_absent(const struct sb_strv *absent, const char *cwd, const c
 			msg_warn("sandbox: %s was created during the session: it is on the "
 				 "never-writable list; look at it before anything runs it%s%s", p,
 				 skipped.n ? "; not moved: " : "", skipped.n ? skipped.v[0] : "");
-		sb_strv_free(&moved);
-		sb_strv_free(&skipped);
+		strv_free(&moved);
+		strv_free(&skipped);
 	}
 }
 
@@ -477,10 +477,10 @@ struct project_guard {
 	struct sandbox_git_snap snap;
 	struct sandbox_git_hide hide;
 	struct sandbox_modes modes; /* directories leading to never-writable paths */
-	struct sb_strv ro;       /* absolute paths to make read-only */
+	struct strv ro;       /* absolute paths to make read-only */
 	bool have_prot, have_snap;
 	char cwd[PATH_MAX];      /* the project */
-	struct sb_strv absent;   /* the plan's never-writable names missing at start */
+	struct strv absent;   /* the plan's never-writable names missing at start */
 	struct sandbox_ignore ign; /* .gitignore files above hidden files */
 	char journal[PATH_MAX];  /* the session's journal, or "" */
 };
@@ -490,7 +490,7 @@ struct project_guard {
  * which hidden names the index holds. */
 static void guard_begin(struct project_guard *g, const struct config *cfg,
 			const struct sandbox_profile *prof, const char *cwd, const char *home,
-			const struct sb_strv *globs, const struct sandbox_masks *m)
+			const struct strv *globs, const struct sandbox_masks *m)
 {
 	memset(g, 0, sizeof(*g));
 	snprintf(g->cwd, sizeof(g->cwd), "%s", cwd);
@@ -505,17 +505,17 @@ static void guard_begin(struct project_guard *g, const struct config *cfg,
 			msg_warn("sandbox: cannot create %s: it stays writable", g->git.create_dirs.v[i]);
 	push_strv(&g->ro, &g->git.ro);
 	/* the project-relative part of the never-writable list */
-	struct sb_strv rel = { 0 };
+	struct strv rel = { 0 };
 	const struct config_list *lists[] = { &cfg->never_write, prof ? &prof->never_write : NULL };
 	for (size_t l = 0; l < ARRAY_LEN(lists); l++)
 		for (size_t i = 0; lists[l] && i < lists[l]->n; i++) {
 			const char *it = lists[l]->items[i];
-			if (it[0] != '/' && !config_list_has(&cfg->unprotect, it) && !sb_strv_has(&rel, it))
-				if (sb_strv_push(&rel, it) < 0)
+			if (it[0] != '/' && !config_list_has(&cfg->unprotect, it) && !strv_has(&rel, it))
+				if (strv_push(&rel, it) < 0)
 					die("out of memory");
 		}
 	r = sandbox_protect_begin(&g->prot, cwd, &rel, &g->git);
-	sb_strv_free(&rel);
+	strv_free(&rel);
 	if (r < 0)
 		msg_warn("sandbox: checking the never-writable list under %s: %s", cwd, hush_strerror(r));
 	else
@@ -588,7 +588,7 @@ static int guard_load(struct project_guard *g, const char *buf, size_t len)
 		if (!strcmp(tag, "g.cwd"))
 			t = xsnprintf(g->cwd, sizeof(g->cwd), "%s", val) == 0 ? 1 : HUSH_ETOOBIG;
 		else if (!strcmp(tag, "g.absent"))
-			t = sb_strv_push(&g->absent, val) == 0 ? 1 : HUSH_ENOMEM;
+			t = strv_push(&g->absent, val) == 0 ? 1 : HUSH_ENOMEM;
 		else if ((t = sandbox_protect_load(&g->prot, &g->modes, tag, val)) == 0)
 			t = sandbox_git_snap_load(&g->snap, tag, val);
 		if (t <= 0)
@@ -606,14 +606,14 @@ static int guard_load(struct project_guard *g, const char *buf, size_t len)
  * gone before git runs for the index), then the index. */
 static void guard_end(struct project_guard *g, const char *data)
 {
-	struct sb_strv removed = { 0 }, commits = { 0 }, moved = { 0 }, skipped = { 0 };
-	struct sb_strv fixed = { 0 };
+	struct strv removed = { 0 }, commits = { 0 }, moved = { 0 }, skipped = { 0 };
+	struct strv fixed = { 0 };
 	char err[512] = "";
 	if (sandbox_modes_repair(&g->modes, &fixed) < 0)
 		msg_warn("sandbox: setting back the modes the session changed did not finish");
 	for (size_t i = 0; i < fixed.n; i++)
 		msg_warn("sandbox: set the mode of %s: the session had changed it", fixed.v[i]);
-	sb_strv_free(&fixed);
+	strv_free(&fixed);
 	if (g->have_prot) {
 		char q[PATH_MAX];
 		time_t now = time(NULL);
@@ -647,11 +647,11 @@ static void guard_end(struct project_guard *g, const char *data)
 	for (size_t i = 0; i < commits.n; i++)
 		msg_warn("sandbox: commits were made in %s during the session while a hidden file was "
 			 "in its index: look at them (git log) before you push", commits.v[i]);
-	sb_strv_free(&removed);
-	sb_strv_free(&commits);
-	sb_strv_free(&moved);
-	sb_strv_free(&skipped);
-	sb_strv_free(&fixed);
+	strv_free(&removed);
+	strv_free(&commits);
+	strv_free(&moved);
+	strv_free(&skipped);
+	strv_free(&fixed);
 	report_absent(&g->absent, g->cwd, data);
 	if (g->journal[0])
 		unlink(g->journal);
@@ -664,8 +664,8 @@ static void guard_free(struct project_guard *g)
 	sandbox_git_snap_free(&g->snap);
 	sandbox_modes_free(&g->modes);
 	sandbox_ignore_free(&g->ign);
-	sb_strv_free(&g->ro);
-	sb_strv_free(&g->absent);
+	strv_free(&g->ro);
+	strv_free(&g->absent);
 }
 
 /* Sessions whose hush sandbox was killed before their end left their
@@ -673,7 +673,7 @@ static void guard_free(struct project_guard *g)
 static void sweep_orphans(const char *data)
 {
 	char dir[PATH_MAX];
-	struct sb_strv found = { 0 };
+	struct strv found = { 0 };
 	if (xsnprintf(dir, sizeof(dir), "%s/sessions", data) < 0 ||
 	    sandbox_journal_orphans(dir, &found) < 0)
 		msg_warn("sandbox: looking for sessions that ended without their sweep in %s failed",
@@ -700,7 +700,7 @@ static void sweep_orphans(const char *data)
 		}
 		guard_free(&g);
 	}
-	sb_strv_free(&found);
+	strv_free(&found);
 }
 
 /* With no config file at start, an agent could write one that the next
@@ -732,7 +732,7 @@ static bool host_pattern_valid(const char *t)
 
 /* Adds each item of a comma-separated list; valid() checks each (opt and
  * what name the option and what an item must be in the error). */
-static void add_csv(struct sb_strv *to, const char *csv, const char *opt, bool (*valid)(const char *),
+static void add_csv(struct strv *to, const char *csv, const char *opt, bool (*valid)(const char *),
 		    const char *what)
 {
 	char *copy = die_oom_check(strdup(csv));
@@ -744,7 +744,7 @@ static void add_csv(struct sb_strv *to, const char *csv, const char *opt, bool (
 			t[--l] = '\0';
 		if (!valid(t))
 			die_usage("sandbox", "%s: '%s' is not %s", opt, t, what);
-		if (sb_strv_push(to, t) < 0)
+		if (strv_push(to, t) < 0)
 			die("out of memory");
 	}
 	free(copy);
@@ -781,7 +781,7 @@ int cmd_sandbox(int argc, char **argv)
 		case 'A':
 			if (optarg[0] != '/')
 				die_usage("sandbox", "--allow-socket: '%s' is not an absolute path", optarg);
-			if (sb_strv_push(&o.allow_socket, optarg) < 0)
+			if (strv_push(&o.allow_socket, optarg) < 0)
 				die("out of memory");
 			break;
 		case 'S': o.no_shim = true; break;
@@ -882,8 +882,8 @@ int cmd_sandbox(int argc, char **argv)
 	if (!o.network && cfg.network_proxy_only)
 		o.network = "proxy-only";
 	for (size_t i = 0; i < cfg.allow_hosts.n; i++)
-		if (!sb_strv_has(&o.allow_host, cfg.allow_hosts.items[i]) &&
-		    sb_strv_push(&o.allow_host, cfg.allow_hosts.items[i]) < 0)
+		if (!strv_has(&o.allow_host, cfg.allow_hosts.items[i]) &&
+		    strv_push(&o.allow_host, cfg.allow_hosts.items[i]) < 0)
 			die("out of memory");
 	bool net_only = o.network && !strcmp(o.network, "proxy-only");
 	if (net_only && o.no_proxy)
@@ -924,13 +924,13 @@ int cmd_sandbox(int argc, char **argv)
 		sweep_orphans(data);
 
 	/* what to hide */
-	struct sb_strv globs = { 0 };
+	struct strv globs = { 0 };
 	list_add(&globs, &cfg.hide);
 	if (prof)
 		list_add(&globs, &prof->hide);
 	struct sandbox_masks m = { 0 };
 	char p[PATH_MAX];
-	struct sb_strv named = { 0 };
+	struct strv named = { 0 };
 	for (size_t i = 0; i < cfg.hide_dirs.n; i++) {
 		if (path_expand_home(cfg.hide_dirs.items[i], p, sizeof(p)) != 0)
 			continue;
@@ -941,25 +941,25 @@ int cmd_sandbox(int argc, char **argv)
 			own = sandbox_path_under(p, prof->allow_write.items[j]) &&
 			      strcmp(p, prof->allow_write.items[j]) != 0;
 		if (!own)
-			sb_strv_push(&named, p);
+			strv_push(&named, p);
 	}
 	for (size_t i = 0; prof && i < prof->hide_dirs.n; i++)
 		if (path_expand_home(prof->hide_dirs.items[i], p, sizeof(p)) == 0)
-			sb_strv_push(&named, p);
+			strv_push(&named, p);
 	/* hush's own private directories are made now if missing, so that a
 	 * vault or a broker token created while the agent runs lands under a
 	 * mask too */
 	if (path_ensure_private_dir(data) < 0)
 		msg_warn("sandbox: cannot create %s: a vault created later would not be masked", data);
-	sb_strv_push(&named, data);
+	strv_push(&named, data);
 	if (xsnprintf(p, sizeof(p), "%s/control", runtime) == 0) {
 		if (path_ensure_private_dir(runtime) < 0 || path_ensure_private_dir(p) < 0)
 			msg_warn("sandbox: cannot create %s: a broker started later would expose "
 				 "its control token", p);
-		sb_strv_push(&named, p);
+		strv_push(&named, p);
 	}
 	if (xsnprintf(p, sizeof(p), "%s/.local/share/keyrings", home) == 0)
-		sb_strv_push(&named, p);
+		strv_push(&named, p);
 	dbus_paths(&named);
 	if (!o.allow_display) {
 		/* the display's cookies: with them, any X client can type into
@@ -967,15 +967,15 @@ int cmd_sandbox(int argc, char **argv)
 		static const char *const xauth[] = { "~/.Xauthority", "~/.ICEauthority" };
 		for (size_t i = 0; i < ARRAY_LEN(xauth); i++)
 			if (path_expand_home(xauth[i], p, sizeof(p)) == 0)
-				sb_strv_push(&named, p);
+				strv_push(&named, p);
 		const char *xa = getenv("XAUTHORITY");
 		if (xa && xa[0] == '/')
-			sb_strv_push(&named, xa);
+			strv_push(&named, xa);
 	} else {
 		static const char *const dvars[] = { "DISPLAY", "WAYLAND_DISPLAY", "XAUTHORITY" };
 		for (size_t i = 0; i < ARRAY_LEN(dvars); i++)
 			if (getenv(dvars[i]))
-				sb_strv_push(&o.allow_exact, dvars[i]);
+				strv_push(&o.allow_exact, dvars[i]);
 	}
 	for (size_t i = 0; i < named.n; i++) {
 		/* most of the catalogue is missing on a given machine: one stat
@@ -1041,7 +1041,7 @@ int cmd_sandbox(int argc, char **argv)
 			str_appendf(&text, &tlen, "hide_path %s\n", m.files.v[i]);
 	}
 	for (size_t i = 0; i < named.n; i++)
-		if (!sb_strv_has(&m.dirs, named.v[i]))
+		if (!strv_has(&m.dirs, named.v[i]))
 			str_appendf(&text, &tlen, "hide_path %s\n", named.v[i]);
 	for (size_t i = 0; i < cfg.ngrants; i++) {
 		const char *cmd = cfg.grants[i].command;
@@ -1060,7 +1060,7 @@ int cmd_sandbox(int argc, char **argv)
 	free(text);
 
 	/* the environment */
-	struct sb_strv allow = { 0 }, drop = { 0 }, env = { 0 };
+	struct strv allow = { 0 }, drop = { 0 }, env = { 0 };
 	list_add(&allow, &cfg.allow_env);
 	if (prof)
 		list_add(&allow, &prof->allow_env);
@@ -1069,12 +1069,12 @@ int cmd_sandbox(int argc, char **argv)
 		"HUSH_SANDBOX", "HUSH_RUNTIME_DIR", "PATH",
 	};
 	for (size_t i = 0; i < ARRAY_LEN(dropped); i++)
-		sb_strv_push(&drop, dropped[i]);
+		strv_push(&drop, dropped[i]);
 #if defined(__SANITIZE_ADDRESS__)
 	/* a sanitizer build (make sanitize) of hush runs inside too, with the
 	 * shim preloaded: it needs its runtime options */
-	sb_strv_push(&o.allow_exact, "ASAN_OPTIONS");
-	sb_strv_push(&o.allow_exact, "UBSAN_OPTIONS");
+	strv_push(&o.allow_exact, "ASAN_OPTIONS");
+	strv_push(&o.allow_exact, "UBSAN_OPTIONS");
 #endif
 	extern char **environ;
 	if (sandbox_env_filter(environ, &allow, &o.allow_exact, &drop, &env) < 0)
@@ -1111,11 +1111,11 @@ int cmd_sandbox(int argc, char **argv)
 		explain_plan(&plan, &m);
 
 	/* Landlock allow-list, for when there are no masks */
-	struct sb_strv hidden = { 0 }, rw = { 0 };
+	struct strv hidden = { 0 }, rw = { 0 };
 	char realhome[PATH_MAX];
 	if (!realpath(home, realhome))
 		snprintf(realhome, sizeof(realhome), "%s", home);
-	struct sb_strv rx = { 0 };
+	struct strv rx = { 0 };
 	struct sandbox_ll_paths llp = { .hidden = &hidden, .rw_dirs = &rw, .ro_dirs = &rx,
 					.home = realhome };
 	if (abi > 0) {
@@ -1123,8 +1123,8 @@ int cmd_sandbox(int argc, char **argv)
 		char *pc = die_oom_check(strdup(upath ? upath : ""));
 		for (char *save = NULL, *d = strtok_r(pc, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
 			char real[PATH_MAX];
-			if (d[0] == '/' && realpath(d, real) && !sb_strv_has(&rx, real))
-				sb_strv_push(&rx, real);
+			if (d[0] == '/' && realpath(d, real) && !strv_has(&rx, real))
+				strv_push(&rx, real);
 		}
 		free(pc);
 		const char *own[] = { self, shim };
@@ -1134,26 +1134,26 @@ int cmd_sandbox(int argc, char **argv)
 			char *sl = strrchr(dir, '/');
 			if (sl && sl != dir) {
 				*sl = '\0';
-				sb_strv_push(&rx, dir);
+				strv_push(&rx, dir);
 			}
 		}
 		for (size_t i = 0; i < m.files.n; i++)
-			sb_strv_push(&hidden, m.files.v[i]);
+			strv_push(&hidden, m.files.v[i]);
 		for (size_t i = 0; i < m.dirs.n; i++)
-			sb_strv_push(&hidden, m.dirs.v[i]);
-		sb_strv_push(&rw, cwd);
+			strv_push(&hidden, m.dirs.v[i]);
+		strv_push(&rw, cwd);
 		for (size_t i = 0; i < cfg.allow_write.n; i++)
 			if (path_expand_home(cfg.allow_write.items[i], p, sizeof(p)) == 0)
-				sb_strv_push(&rw, p);
+				strv_push(&rw, p);
 		for (size_t i = 0; prof && i < prof->allow_write.n; i++)
 			if (path_expand_home(prof->allow_write.items[i], p, sizeof(p)) == 0)
-				sb_strv_push(&rw, p);
+				strv_push(&rw, p);
 	}
 
 	/* unix sockets outside the sandbox the agent may reach: hush's client
 	 * socket and the allow_socket entries */
 	char csock[PATH_MAX] = "";
-	struct sb_strv *asock = &o.allow_socket;
+	struct strv *asock = &o.allow_socket;
 	list_add(asock, &cfg.allow_socket);
 	if (prof)
 		list_add(asock, &prof->allow_socket);
@@ -1164,11 +1164,11 @@ int cmd_sandbox(int argc, char **argv)
 		char sp[PATH_MAX];
 		if (d && d[0] == ':' && xsnprintf(sp, sizeof(sp), "/tmp/.X11-unix/X%.*s",
 						  (int)strspn(d + 1, "0123456789"), d + 1) == 0)
-			sb_strv_push(asock, sp);
+			strv_push(asock, sp);
 		if (wd && (wd[0] == '/' || xr) &&
 		    xsnprintf(sp, sizeof(sp), "%s%s%s", wd[0] == '/' ? "" : xr, wd[0] == '/' ? "" : "/",
 			      wd) == 0)
-			sb_strv_push(asock, sp);
+			strv_push(asock, sp);
 	}
 	for (size_t i = 0; o.verbose && i < asock->n; i++)
 		fprintf(stderr, "hush: sandbox: unix socket allowed: %s\n", asock->v[i]);
@@ -1254,20 +1254,20 @@ int cmd_sandbox(int argc, char **argv)
 			status = 1;
 		}
 	}
-	sb_strv_free(&globs);
-	sb_strv_free(&named);
-	sb_strv_free(&allow);
-	sb_strv_free(&drop);
-	sb_strv_free(&env);
+	strv_free(&globs);
+	strv_free(&named);
+	strv_free(&allow);
+	strv_free(&drop);
+	strv_free(&env);
 	guard_end(&guard, data);
 	guard_free(&guard);
 	sandbox_plan_free(&plan);
-	sb_strv_free(&hidden);
-	sb_strv_free(&rw);
-	sb_strv_free(&rx);
-	sb_strv_free(&o.allow_exact);
-	sb_strv_free(&o.allow_socket);
-	sb_strv_free(&o.allow_host);
+	strv_free(&hidden);
+	strv_free(&rw);
+	strv_free(&rx);
+	strv_free(&o.allow_exact);
+	strv_free(&o.allow_socket);
+	strv_free(&o.allow_host);
 	free(hosts);
 	sandbox_masks_free(&m);
 	config_free(&cfg);

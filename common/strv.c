@@ -2,6 +2,7 @@
 /* The string vector: see strv.h. */
 #include "common/strv.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,4 +46,16 @@ void strv_free(struct strv *s)
 	free(s->v);
 	s->v = NULL;
 	s->n = s->cap = 0;
+}
+
+int strv_pushkv(struct strv *s, const char *name, const char *value)
+{
+	size_t len = strlen(name) + strlen(value) + 2;
+	char *kv = malloc(len);
+	if (!kv)
+		return HUSH_ENOMEM;
+	snprintf(kv, len, "%s=%s", name, value);
+	int r = strv_push(s, kv);
+	free(kv);
+	return r;
 }

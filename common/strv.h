@@ -5,7 +5,7 @@
  *	_cleanup_strv_ struct strv files = STRV_INIT;
  *	if (strv_push(&files, path) < 0) return HUSH_ENOMEM;  // freed on return
  *
- * sandbox/sandbox.h has the same layout as struct sb_strv (for now its own). */
+ */
 #ifndef HUSH_COMMON_STRV_H
 #define HUSH_COMMON_STRV_H
 
@@ -22,6 +22,8 @@ struct strv {
 int strv_push(struct strv *s, const char *str);
 /* Appends a copy of s unless it is already there. 0 or HUSH_ENOMEM. */
 int strv_push_unique(struct strv *s, const char *str);
+/* Appends "name=value". 0 or HUSH_ENOMEM. */
+int strv_pushkv(struct strv *s, const char *name, const char *value);
 bool strv_has(const struct strv *s, const char *str);
 /* Frees the strings and the vector; *s is empty again. */
 void strv_free(struct strv *s);

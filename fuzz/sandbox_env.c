@@ -20,13 +20,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(buf, data, size);
 	buf[size] = '\0';
-	struct sb_strv lines = { 0 };
+	struct strv lines = { 0 };
 	for (char *save = NULL, *t = strtok_r(buf, "\n", &save); t; t = strtok_r(NULL, "\n", &save))
-		sb_strv_push(&lines, t);
+		strv_push(&lines, t);
 	size_t half = lines.n / 2;
-	struct sb_strv env = { 0 }, pats = { 0 }, out = { 0 };
+	struct strv env = { 0 }, pats = { 0 }, out = { 0 };
 	for (size_t i = 0; i < lines.n; i++)
-		sb_strv_push(i < half ? &env : &pats, lines.v[i]);
+		strv_push(i < half ? &env : &pats, lines.v[i]);
 	sandbox_env_filter(env.v, &pats, &pats, NULL, &out);
 	for (size_t i = 0; i < out.n; i++) {
 		const char *eq = strchr(out.v[i], '=');
@@ -39,10 +39,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		sandbox_hide_match(&pats, env.v[i]);
 		sandbox_env_secret_name(env.v[i]);
 	}
-	sb_strv_free(&lines);
-	sb_strv_free(&env);
-	sb_strv_free(&pats);
-	sb_strv_free(&out);
+	strv_free(&lines);
+	strv_free(&env);
+	strv_free(&pats);
+	strv_free(&out);
 	free(buf);
 	return 0;
 }

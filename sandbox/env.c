@@ -11,53 +11,6 @@
 
 #include "common/util.h"
 
-int sb_strv_push(struct sb_strv *s, const char *str)
-{
-	if (s->n + 1 >= s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 16;
-		char **v = realloc(s->v, cap * sizeof(*v));
-		if (!v)
-			return HUSH_ENOMEM;
-		s->v = v;
-		s->cap = cap;
-	}
-	char *c = strdup(str);
-	if (!c)
-		return HUSH_ENOMEM;
-	s->v[s->n++] = c;
-	s->v[s->n] = NULL;
-	return 0;
-}
-
-int sb_strv_pushkv(struct sb_strv *s, const char *name, const char *value)
-{
-	size_t len = strlen(name) + strlen(value) + 2;
-	char *kv = malloc(len);
-	if (!kv)
-		return HUSH_ENOMEM;
-	snprintf(kv, len, "%s=%s", name, value);
-	int r = sb_strv_push(s, kv);
-	free(kv);
-	return r;
-}
-
-bool sb_strv_has(const struct sb_strv *s, const char *str)
-{
-	for (size_t i = 0; i < s->n; i++)
-		if (strcmp(s->v[i], str) == 0)
-			return true;
-	return false;
-}
-
-void sb_strv_free(struct sb_strv *s)
-{
-	for (size_t i = 0; i < s->n; i++)
-		free(s->v[i]);
-	free(s->v);
-	s->v = NULL;
-	s->n = s->cap = 0;
-}
-
 static const char *const secret_words[] = {
 	"TOKEN", "SECRET", "KEY", "PASSWORD", "PASS", "CREDENTIAL",
 	"AUTH", "API", "PRIVATE", "SESSION", "COOKIE",
@@ -77,12 +30,12 @@ static bool entry_is(const char *entry, const char *name, size_t nlen)
 	return strncmp(entry, name, nlen) == 0 && entry[nlen] == '=';
 }
 
-static bool list_exact(const struct sb_strv *l, const char *name)
+static bool list_exact(const struct strv *l, const char *name)
 {
-	return l && sb_strv_has(l, name);
+	return l && strv_has(l, name);
 }
 
-static bool list_glob(const struct sb_strv *l, const char *name)
+static bool list_glob(const struct strv *l, const char *name)
 {
 	if (!l)
 		return false;
@@ -92,9 +45,9 @@ static bool list_glob(const struct sb_strv *l, const char *name)
 	return false;
 }
 
-int sandbox_env_filter(char *const *envp, const struct sb_strv *allow,
-		       const struct sb_strv *exact, const struct sb_strv *drop,
-		       struct sb_strv *out)
+int sandbox_env_filter(char *const *envp, const struct strv *allow,
+		       const struct strv *exact, const struct strv *drop,
+		       struct strv *out)
 {
 	for (size_t i = 0; envp && envp[i]; i++) {
 		const char *eq = strchr(envp[i], '=');
@@ -114,7 +67,7 @@ int sandbox_env_filter(char *const *envp, const struct sb_strv *allow,
 		for (size_t j = 0; j < out->n && !dup; j++)
 			dup = entry_is(out->v[j], name, strlen(name));
 		if (!dup) {
-			int r = sb_strv_push(out, envp[i]);
+			int r = strv_push(out, envp[i]);
 			if (r < 0)
 				return r;
 		}
@@ -122,7 +75,7 @@ int sandbox_env_filter(char *const *envp, const struct sb_strv *allow,
 	return 0;
 }
 
-int sandbox_env_set(struct sb_strv *env, const char *name, const char *value)
+int sandbox_env_set(struct strv *env, const char *name, const char *value)
 {
 	size_t nlen = strlen(name);
 	for (size_t i = 0; i < env->n; i++) {
@@ -133,10 +86,10 @@ int sandbox_env_set(struct sb_strv *env, const char *name, const char *value)
 			i--;
 		}
 	}
-	return sb_strv_pushkv(env, name, value);
+	return strv_pushkv(env, name, value);
 }
 
-const char *sandbox_env_get(const struct sb_strv *env, const char *name)
+const char *sandbox_env_get(const struct strv *env, const char *name)
 {
 	size_t nlen = strlen(name);
 	for (size_t i = 0; i < env->n; i++)

@@ -492,7 +492,7 @@ static int add_gitdir(struct sandbox_git *g, const char *path, const char *workt
 	struct stat st;
 	if (xsnprintf(p, sizeof(p), "%s/gitdir", gitdir) == 0 &&
 	    sandbox_git_read_pointer(p, gitdir, "", real) == 0 && lstat(real, &st) == 0 &&
-	    S_ISREG(st.st_mode) && !sb_strv_has(&g->ro, real) && sb_strv_push(&g->ro, real) != 0)
+	    S_ISREG(st.st_mode) && !strv_has(&g->ro, real) && strv_push(&g->ro, real) != 0)
 		return HUSH_ENOMEM;
 	if (r == 0 && xsnprintf(p, sizeof(p), "%s/worktrees", gitdir) == 0 && is_dir(p)) {
 		DIR *wd = opendir(p);
@@ -527,7 +527,7 @@ static int add_dotgit(struct sandbox_git *g, const char *dotgit, const char *wt)
 		return add_gitdir(g, dotgit, wt, dotgit, 0);
 	if (!S_ISREG(st.st_mode))
 		return 0;
-	if (sb_strv_push(&g->ro, dotgit) != 0)
+	if (strv_push(&g->ro, dotgit) != 0)
 		return HUSH_ENOMEM;
 	char cur[PATH_MAX], base[PATH_MAX], next[PATH_MAX];
 	snprintf(cur, sizeof(cur), "%s", dotgit);
@@ -539,7 +539,7 @@ static int add_dotgit(struct sandbox_git *g, const char *dotgit, const char *wt)
 		}
 		if (is_dir(next))
 			return add_gitdir(g, next, wt, dotgit, 0);
-		if (!sb_strv_has(&g->ro, next) && sb_strv_push(&g->ro, next) != 0)
+		if (!strv_has(&g->ro, next) && strv_push(&g->ro, next) != 0)
 			return HUSH_ENOMEM;
 		snprintf(cur, sizeof(cur), "%s", next);
 	}
@@ -644,9 +644,9 @@ int sandbox_git_find(struct sandbox_git *g, const char *project, const char *sto
 	return walk_nested(&w, dir, 0);
 }
 
-static int push_new(struct sb_strv *v, const char *p)
+static int push_new(struct strv *v, const char *p)
 {
-	return sb_strv_has(v, p) ? 0 : sb_strv_push(v, p);
+	return strv_has(v, p) ? 0 : strv_push(v, p);
 }
 
 /* ---- files in the work tree that a git config names ---- */
@@ -799,9 +799,9 @@ void sandbox_git_free(struct sandbox_git *g)
 		free(g->d[i].dotgit);
 	}
 	free(g->d);
-	sb_strv_free(&g->ro);
-	sb_strv_free(&g->create_dirs);
-	sb_strv_free(&g->absent);
+	strv_free(&g->ro);
+	strv_free(&g->create_dirs);
+	strv_free(&g->absent);
 	free(g->shut);
 	*g = (struct sandbox_git){ 0 };
 }

@@ -46,16 +46,16 @@ int sandbox_ignore_begin(struct sandbox_ignore *g, const struct sandbox_masks *m
 			if (!sandbox_path_under(dir, project) ||
 			    xsnprintf(gi, sizeof(gi), "%s/.gitignore", dir) < 0)
 				break;
-			if (!sb_strv_has(&g->files, gi)) {
+			if (!strv_has(&g->files, gi)) {
 				char *t = read_or_empty(gi);
-				if (!t || sb_strv_push(&g->files, gi) || sb_strv_push(&g->start, t)) {
+				if (!t || strv_push(&g->files, gi) || strv_push(&g->start, t)) {
 					free(t);
 					return HUSH_ENOMEM;
 				}
 				free(t);
 			}
 		}
-		if (sb_strv_push(&g->hidden, f))
+		if (strv_push(&g->hidden, f))
 			return HUSH_ENOMEM;
 	}
 	return 0;
@@ -84,7 +84,7 @@ static bool negates(const char *text, const char *name)
 	return hit;
 }
 
-int sandbox_ignore_end(const struct sandbox_ignore *g, struct sb_strv *fixed)
+int sandbox_ignore_end(const struct sandbox_ignore *g, struct strv *fixed)
 {
 	int first = 0;
 	for (size_t h = 0; h < g->hidden.n; h++) {
@@ -117,7 +117,7 @@ int sandbox_ignore_end(const struct sandbox_ignore *g, struct sb_strv *fixed)
 		snprintf(line, sizeof(line), "%s un-ignored %s: %s", culprit, f,
 			 ok ? "ignored again by a line at the end of the .gitignore next to it"
 			    : "could not add a line to ignore it again; do not git add -A before fixing it");
-		if (sb_strv_push(fixed, line) && !first)
+		if (strv_push(fixed, line) && !first)
 			first = HUSH_ENOMEM;
 	}
 	return first;
@@ -125,7 +125,7 @@ int sandbox_ignore_end(const struct sandbox_ignore *g, struct sb_strv *fixed)
 
 void sandbox_ignore_free(struct sandbox_ignore *g)
 {
-	sb_strv_free(&g->files);
-	sb_strv_free(&g->start);
-	sb_strv_free(&g->hidden);
+	strv_free(&g->files);
+	strv_free(&g->start);
+	strv_free(&g->hidden);
 }

@@ -194,7 +194,7 @@ bool sandbox_git_path_hidden(const struct sandbox_git_hide *h, const char *workt
 	size_t fl = strlen(full);
 	while (fl > 1 && full[fl - 1] == '/')
 		full[--fl] = '\0'; /* sparse directory entries end in "/" */
-	if (h->files && sb_strv_has(h->files, full))
+	if (h->files && strv_has(h->files, full))
 		return true;
 	for (size_t i = 0; h->dirs && i < h->dirs->n; i++) {
 		size_t dl = strlen(h->dirs->v[i]);
@@ -351,7 +351,7 @@ static int run_git(const char *git, const char *gitdir, const char *worktree,
 struct collect {
 	const struct sandbox_git_hide *h;
 	const char *wt;
-	struct sb_strv *out;
+	struct strv *out;
 	int err;
 };
 
@@ -365,7 +365,7 @@ static int collect_cb(void *ctx, const char *path, size_t len, unsigned mode, un
 		return 0;
 	if (c->out->n && !strcmp(c->out->v[c->out->n - 1], path))
 		return 0; /* the stages of a conflict */
-	if (sb_strv_push(c->out, path) != 0) {
+	if (strv_push(c->out, path) != 0) {
 		c->err = HUSH_ENOMEM;
 		return 1;
 	}
@@ -415,7 +415,7 @@ static size_t hash_len(const char *gitdir)
 
 /* The hidden paths in the index of (gitdir, wt), sorted as in the index. */
 static int hidden_in_index(const char *git, const char *gitdir, const char *wt,
-			   const struct sandbox_git_hide *h, struct sb_strv *out)
+			   const struct sandbox_git_hide *h, struct strv *out)
 {
 	char p[PATH_MAX];
 	if (xsnprintf(p, sizeof(p), "%s/index", gitdir) < 0)
@@ -438,7 +438,7 @@ static int hidden_in_index(const char *git, const char *gitdir, const char *wt,
 		return 0;
 	/* a split index (entries in sharedindex.*) or a format this parser
 	 * does not know: git lists it */
-	sb_strv_free(out);
+	strv_free(out);
 	const char *args[] = { "ls-files", "-z", "--cached", NULL };
 	char *o = NULL;
 	size_t ol = 0;
@@ -548,7 +548,7 @@ int sandbox_git_index_snapshot(struct sandbox_git_snap *s, const struct sandbox_
  * the sweep of this repository. An index the user owns but may not read or
  * write gets u+rw back. Each fix is a sentence in fixed. 0, or HUSH_EBUSY /
  * HUSH_EIO with err[n] set. */
-static int clear_way(const struct sandbox_git_snap_repo *r, bool writing, struct sb_strv *fixed,
+static int clear_way(const struct sandbox_git_snap_repo *r, bool writing, struct strv *fixed,
 		     char *err, size_t n)
 {
 	int dfd = open(r->gitdir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -574,7 +574,7 @@ static int clear_way(const struct sandbox_git_snap_repo *r, bool writing, struct
 		} else {
 			snprintf(line, sizeof(line), "moved %s/index.lock, made during the session, to %s "
 				 "so that git can write the index", r->gitdir, aside);
-			e = sb_strv_push(fixed, line);
+			e = strv_push(fixed, line);
 		}
 	}
 	if (e == 0 && fstatat(dfd, "index", &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
@@ -586,7 +586,7 @@ static int clear_way(const struct sandbox_git_snap_repo *r, bool writing, struct
 		} else {
 			snprintf(line, sizeof(line), "set the mode of %s/index from %04o back to %04o",
 				 r->gitdir, (unsigned)(st.st_mode & 07777), (unsigned)mode);
-			e = sb_strv_push(fixed, line);
+			e = strv_push(fixed, line);
 		}
 	}
 	close(dfd);
@@ -594,10 +594,10 @@ static int clear_way(const struct sandbox_git_snap_repo *r, bool writing, struct
 }
 
 static int sweep_one(const struct sandbox_git_snap *s, const struct sandbox_git_snap_repo *r,
-		     const struct sandbox_git_hide *h, struct sb_strv *removed,
-		     struct sb_strv *commits, struct sb_strv *fixed, char *err, size_t n)
+		     const struct sandbox_git_hide *h, struct strv *removed,
+		     struct strv *commits, struct strv *fixed, char *err, size_t n)
 {
-	struct sb_strv now = { 0 }, gone = { 0 };
+	struct strv now = { 0 }, gone = { 0 };
 	if (!r->worktree || !r->gitdir) {
 		snprintf(err, n, "a repository of the snapshot has no work tree or git directory");
 		return HUSH_EFORMAT; /* (a damaged journal) */
@@ -610,20 +610,20 @@ static int sweep_one(const struct sandbox_git_snap *s, const struct sandbox_git_
 		snprintf(err, n, "reading the git index of %s: %s", r->worktree,
 			 e == HUSH_EINVAL ? "it is not a regular file (look at it before you commit)"
 					  : hush_strerror(e));
-		sb_strv_free(&now);
+		strv_free(&now);
 		return e;
 	}
 	size_t inlen = 0;
 	for (size_t i = 0; i < now.n; i++) {
-		if (!r->unreadable && sb_strv_has(&r->tracked, now.v[i]))
+		if (!r->unreadable && strv_has(&r->tracked, now.v[i]))
 			continue;
-		if (sb_strv_push(&gone, now.v[i]) != 0) {
+		if (strv_push(&gone, now.v[i]) != 0) {
 			e = HUSH_ENOMEM;
 			break;
 		}
 		inlen += strlen(now.v[i]) + 1;
 	}
-	sb_strv_free(&now);
+	strv_free(&now);
 	if (e == 0 && gone.n)
 		e = clear_way(r, true, fixed, err, n);
 	if (e == 0 && gone.n) {
@@ -651,35 +651,35 @@ static int sweep_one(const struct sandbox_git_snap *s, const struct sandbox_git_
 		}
 	}
 	/* what is still there after git ran is a failure, whatever git said */
-	struct sb_strv after = { 0 };
+	struct strv after = { 0 };
 	if (e == 0 && gone.n && hidden_in_index(s->git, r->gitdir, r->worktree, h, &after) == 0) {
 		for (size_t i = 0; i < gone.n && e == 0; i++)
-			if (sb_strv_has(&after, gone.v[i])) {
+			if (strv_has(&after, gone.v[i])) {
 				snprintf(err, n, "a hidden path is still in the git index of %s",
 					 r->worktree);
 				e = HUSH_EIO;
 			}
 	}
-	sb_strv_free(&after);
+	strv_free(&after);
 	for (size_t i = 0; e == 0 && i < gone.n; i++) {
 		char full[PATH_MAX];
 		if (xsnprintf(full, sizeof(full), "%s/%s", r->worktree, gone.v[i]) == 0 &&
-		    sb_strv_push(removed, full) != 0)
+		    strv_push(removed, full) != 0)
 			e = HUSH_ENOMEM;
 	}
 	if (e == 0 && gone.n) {
 		char *head = read_head(r->gitdir);
 		bool moved = !head || !r->head || strcmp(head, r->head) != 0;
 		free(head);
-		if (moved && sb_strv_push(commits, r->worktree) != 0)
+		if (moved && strv_push(commits, r->worktree) != 0)
 			e = HUSH_ENOMEM;
 	}
-	sb_strv_free(&gone);
+	strv_free(&gone);
 	return e;
 }
 
 int sandbox_git_index_sweep(const struct sandbox_git_snap *s, const struct sandbox_git_hide *h,
-			    struct sb_strv *removed, struct sb_strv *commits, struct sb_strv *fixed,
+			    struct strv *removed, struct strv *commits, struct strv *fixed,
 			    char *err, size_t n)
 {
 	int first = 0;
@@ -702,10 +702,10 @@ void sandbox_git_snap_free(struct sandbox_git_snap *s)
 		free(s->r[i].worktree);
 		free(s->r[i].gitdir);
 		free(s->r[i].head);
-		sb_strv_free(&s->r[i].tracked);
+		strv_free(&s->r[i].tracked);
 	}
 	for (size_t i = 0; i < ARRAY_LEN(s->hidden); i++)
-		sb_strv_free(&s->hidden[i]);
+		strv_free(&s->hidden[i]);
 	free(s->r);
 	*s = (struct sandbox_git_snap){ 0 };
 }
@@ -717,7 +717,7 @@ static const char *const hide_tags[] = { "h.glob", "h.file", "h.dir" };
 void sandbox_git_snap_save(const struct sandbox_git_snap *s, const struct sandbox_git_hide *h,
 			   struct sandbox_journal *j)
 {
-	const struct sb_strv *lists[] = { h->globs, h->files, h->dirs };
+	const struct strv *lists[] = { h->globs, h->files, h->dirs };
 	for (size_t i = 0; i < ARRAY_LEN(lists); i++)
 		sandbox_journal_put_strv(j, hide_tags[i], lists[i]);
 	for (size_t i = 0; i < s->n; i++) {
@@ -745,7 +745,7 @@ int sandbox_git_snap_load(struct sandbox_git_snap *s, const char *tag, const cha
 		s->git = GIT_DEFAULT;
 	for (size_t i = 0; i < ARRAY_LEN(hide_tags); i++)
 		if (!strcmp(tag, hide_tags[i]))
-			return sb_strv_push(&s->hidden[i], val) == 0 ? 1 : HUSH_ENOMEM;
+			return strv_push(&s->hidden[i], val) == 0 ? 1 : HUSH_ENOMEM;
 	if (!strcmp(tag, "s.repo")) {
 		struct sandbox_git_snap_repo *r = realloc(s->r, (s->n + 1) * sizeof(*r));
 		if (!r)
@@ -764,7 +764,7 @@ int sandbox_git_snap_load(struct sandbox_git_snap *s, const char *tag, const cha
 	if (!strcmp(tag, "s.head"))
 		return set_once(&r->head, val);
 	if (!strcmp(tag, "s.tracked"))
-		return sb_strv_push(&r->tracked, val) == 0 ? 1 : HUSH_ENOMEM;
+		return strv_push(&r->tracked, val) == 0 ? 1 : HUSH_ENOMEM;
 	if (!strcmp(tag, "s.state")) {
 		int unreadable, lock;
 		unsigned long long dev, ino;

@@ -40,7 +40,7 @@ static bool glob_match(const char *g, const char *name, size_t nlen)
 	return may_match(g, name, nlen) && rules_glob(g, name, nlen);
 }
 
-bool sandbox_hide_match(const struct sb_strv *globs, const char *name)
+bool sandbox_hide_match(const struct strv *globs, const char *name)
 {
 	bool hit = false;
 	size_t nlen = strlen(name);
@@ -58,7 +58,7 @@ bool sandbox_hide_match(const struct sb_strv *globs, const char *name)
 
 static bool masked_already(const struct sandbox_masks *m, const char *p)
 {
-	return sb_strv_has(&m->files, p) || sb_strv_has(&m->dirs, p);
+	return strv_has(&m->files, p) || strv_has(&m->dirs, p);
 }
 
 int sandbox_masks_add(struct sandbox_masks *m, const char *path)
@@ -75,15 +75,15 @@ int sandbox_masks_add(struct sandbox_masks *m, const char *path)
 		m->truncated = true;
 		return HUSH_ETOOBIG;
 	}
-	return sb_strv_push(S_ISDIR(st.st_mode) ? &m->dirs : &m->files, real);
+	return strv_push(S_ISDIR(st.st_mode) ? &m->dirs : &m->files, real);
 }
 
 void sandbox_masks_free(struct sandbox_masks *m)
 {
 	free(m->unreadable);
 	m->unreadable = NULL;
-	sb_strv_free(&m->files);
-	sb_strv_free(&m->dirs);
+	strv_free(&m->files);
+	strv_free(&m->dirs);
 }
 
 /* Regular files with more than one link, to find other names of a hidden
@@ -97,7 +97,7 @@ struct link_ent {
 };
 struct walk {
 	struct sandbox_masks *m;
-	const struct sb_strv *globs;
+	const struct strv *globs;
 	unsigned max_depth;
 	struct link_ent *links;
 	size_t nlinks, caplinks;
@@ -175,7 +175,7 @@ static int walk_dir(struct walk *w, int dfd, const char *path, unsigned depth)
 			continue;
 		}
 		if (!strcmp(n, ".git") || !strcmp(n, "node_modules") ||
-		    sb_strv_has(&w->m->dirs, child))
+		    strv_has(&w->m->dirs, child))
 			continue;
 		if (depth + 1 >= w->max_depth) {
 			/* the global bound is a cap; a shallower walk is a choice */
@@ -200,7 +200,7 @@ static int walk_dir(struct walk *w, int dfd, const char *path, unsigned depth)
 }
 
 int sandbox_hide_scan(struct sandbox_masks *m, const char *root,
-		      const struct sb_strv *globs, unsigned max_depth)
+		      const struct strv *globs, unsigned max_depth)
 {
 	struct walk w = { .m = m, .globs = globs, .max_depth = max_depth };
 	int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

@@ -73,7 +73,7 @@ void sandbox_journal_put(struct sandbox_journal *j, const char *tag, const char 
 	put_raw(j, val, (size_t)w);
 }
 
-void sandbox_journal_put_strv(struct sandbox_journal *j, const char *tag, const struct sb_strv *v)
+void sandbox_journal_put_strv(struct sandbox_journal *j, const char *tag, const struct strv *v)
 {
 	for (size_t i = 0; v && i < v->n; i++)
 		sandbox_journal_put(j, tag, "%s", v->v[i]);
@@ -208,7 +208,7 @@ static bool journal_name(const char *name)
 	return !*s || (*s == '.' && s[1] && strspn(s + 1, "0123456789") == strlen(s + 1));
 }
 
-int sandbox_journal_orphans(const char *dir, struct sb_strv *out)
+int sandbox_journal_orphans(const char *dir, struct strv *out)
 {
 	DIR *d = opendir(dir);
 	if (!d)
@@ -239,7 +239,7 @@ int sandbox_journal_orphans(const char *dir, struct sb_strv *out)
 		    xsnprintf(to, sizeof(to), "%s/%s" JOURNAL_SUFFIX ".%u", dir, id, ++k) < 0)
 			continue;
 		if (rename(from, to) == 0)
-			r = sb_strv_push(out, to);
+			r = strv_push(out, to);
 	}
 	closedir(d);
 	return r;

@@ -291,7 +291,7 @@ static int ro_bind(const char *p)
  * sandbox's walk skips (node_modules, .git), or move $HOME/.config or the
  * runtime directory (and with it control/token) aside, and read them
  * unmasked in its next session. */
-static int pin_ancestors(const char *path, struct sb_strv *done)
+static int pin_ancestors(const char *path, struct strv *done)
 {
 	char p[PATH_MAX];
 	if (path[0] != '/' || xsnprintf(p, sizeof(p), "%s", path) < 0)
@@ -300,7 +300,7 @@ static int pin_ancestors(const char *path, struct sb_strv *done)
 	 * mount point already */
 	for (char *s = p + 1; (s = strchr(s, '/')) != NULL; s++) {
 		*s = '\0';
-		if (!sb_strv_has(done, p)) {
+		if (!strv_has(done, p)) {
 			char *slash = strrchr(p, '/');
 			bool top = slash == p;
 			*slash = '\0';
@@ -308,7 +308,7 @@ static int pin_ancestors(const char *path, struct sb_strv *done)
 			*slash = '/';
 			if (w == 0 && mount(p, p, NULL, MS_BIND | MS_REC, NULL) != 0 && errno != ENOENT)
 				return -1;
-			if (sb_strv_push(done, p) != 0)
+			if (strv_push(done, p) != 0)
 				return -1;
 		}
 		*s = '/';
@@ -438,7 +438,7 @@ struct watch {
 	char *dir;
 };
 
-static bool in_list(const struct sb_strv *l, const char *p)
+static bool in_list(const struct strv *l, const char *p)
 {
 	for (size_t i = 0; i < l->n; i++)
 		if (strcmp(l->v[i], p) == 0)
@@ -447,7 +447,7 @@ static bool in_list(const struct sb_strv *l, const char *p)
 }
 
 static void add_parent_watch(struct watch *w, size_t *nw, size_t cap, char *path,
-			     const struct sb_strv *dirs)
+			     const struct strv *dirs)
 {
 	char *slash = strrchr(path, '/');
 	if (!slash || *nw >= cap)
@@ -500,7 +500,7 @@ static bool shows_mask(const char *path, const struct stat *empty)
 
 static void remask(const struct sandbox_spec *s, const char *dir, const struct stat *empty)
 {
-	const struct sb_strv *lists[] = { &s->masks->files, &s->masks->dirs };
+	const struct strv *lists[] = { &s->masks->files, &s->masks->dirs };
 	for (size_t l = 0; l < ARRAY_LEN(lists); l++)
 		for (size_t i = 0; i < lists[l]->n; i++) {
 			const char *p = lists[l]->v[i];
@@ -808,7 +808,7 @@ static _Noreturn void init_main(const struct sandbox_spec *s, int rfd, uid_t uid
 		fail_child(rfd, ST_PROC, NULL);
 	/* pin the directories above masks and never-writable paths that the
 	 * agent could rename */
-	struct sb_strv pinned = { 0 };
+	struct strv pinned = { 0 };
 	for (size_t i = 0; i < s->plan->n; i++) {
 		const struct sandbox_op *o = &s->plan->ops[i];
 		if (o->kind != SB_OP_PROTECT && o->kind != SB_OP_MASK_FILE && o->kind != SB_OP_MASK_DIR)
@@ -816,7 +816,7 @@ static _Noreturn void init_main(const struct sandbox_spec *s, int rfd, uid_t uid
 		if (pin_ancestors(o->path, &pinned) != 0)
 			fail_child(rfd, ST_PIN, o->path);
 	}
-	sb_strv_free(&pinned);
+	strv_free(&pinned);
 	/* not dumpable: the agent cannot read this process's memory or
 	 * environment (it still holds the caller's environment) */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);

@@ -144,6 +144,6 @@ void sandbox_plan_free(struct sandbox_plan *pl)
 		free(pl->ops[i].src);
 	}
 	free(pl->ops);
-	sb_strv_free(&pl->absent);
+	strv_free(&pl->absent);
 	memset(pl, 0, sizeof(*pl));
 }

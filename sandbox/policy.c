@@ -173,9 +173,9 @@ static int add_home_view(struct sandbox_plan *pl, const struct sandbox_inputs *i
 		/* a masked entry is simply left out of the view, a state file
 		 * is copied in (a bind could not be replaced by rename), a
 		 * writable directory gets its own bind */
-		if ((in->masks && (sb_strv_has(&in->masks->files, p) || sb_strv_has(&in->masks->dirs, p))) ||
-		    (in->state_files && sb_strv_has(in->state_files, p)) ||
-		    (in->allow_write && sb_strv_has(in->allow_write, p)))
+		if ((in->masks && (strv_has(&in->masks->files, p) || strv_has(&in->masks->dirs, p))) ||
+		    (in->state_files && strv_has(in->state_files, p)) ||
+		    (in->allow_write && strv_has(in->allow_write, p)))
 			continue;
 		r = sandbox_plan_add(pl, SB_OP_BIND_RO, p, p, "home");
 	}
@@ -193,15 +193,15 @@ static int add_route_view(struct sandbox_plan *pl, const char *links, const char
 	DIR *ld = opendir(links);
 	if (!ld)
 		return 0;
-	struct sb_strv names = { 0 };
+	struct strv names = { 0 };
 	struct dirent *e;
 	int r = 0;
 	while (r == 0 && (e = readdir(ld)) != NULL)
 		if (e->d_name[0] != '.')
-			r = sb_strv_push(&names, e->d_name);
+			r = strv_push(&names, e->d_name);
 	closedir(ld);
 	if (r < 0 || names.n == 0) {
-		sb_strv_free(&names);
+		strv_free(&names);
 		return r < 0 ? (pl->error = HUSH_ENOMEM) : 0;
 	}
 	r = add_private(pl, dir, 0755, "granted commands found on any PATH");
@@ -209,7 +209,7 @@ static int add_route_view(struct sandbox_plan *pl, const char *links, const char
 	char p[PATH_MAX], t[PATH_MAX];
 	size_t n = 0;
 	while (r == 0 && d && (e = readdir(d)) != NULL) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || sb_strv_has(&names, e->d_name))
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || strv_has(&names, e->d_name))
 			continue;
 		if (++n > HOME_MAX_ENTRIES || xsnprintf(p, sizeof(p), "%s/%s", dir, e->d_name) < 0) {
 			r = pl->error = HUSH_ETOOBIG;
@@ -230,7 +230,7 @@ static int add_route_view(struct sandbox_plan *pl, const char *links, const char
 	}
 	if (r == 0)
 		r = sandbox_plan_add(pl, SB_OP_SEAL, dir, NULL, NULL);
-	sb_strv_free(&names);
+	strv_free(&names);
 	return r;
 }
 
@@ -325,7 +325,7 @@ int sandbox_plan_build(struct sandbox_plan *pl, const struct sandbox_inputs *in,
 		if (exists(p)) {
 			if (!sandbox_plan_find(pl, SB_OP_PROTECT, p))
 				sandbox_plan_add(pl, SB_OP_PROTECT, p, NULL, "never writable");
-		} else if (!sb_strv_has(&pl->absent, p) && sb_strv_push(&pl->absent, p) < 0) {
+		} else if (!strv_has(&pl->absent, p) && strv_push(&pl->absent, p) < 0) {
 			pl->error = HUSH_ENOMEM;
 		}
 	}

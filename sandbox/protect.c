@@ -44,7 +44,7 @@ static bool entry_valid(const char *e)
 	return true;
 }
 
-static int list_hooks(const char *dir, struct sb_strv *out)
+static int list_hooks(const char *dir, struct strv *out)
 {
 	DIR *d = opendir(dir);
 	if (!d)
@@ -59,7 +59,7 @@ static int list_hooks(const char *dir, struct sb_strv *out)
 			continue;
 		char p[PATH_MAX];
 		if (xsnprintf(p, sizeof(p), "%s/%s", dir, e->d_name) == 0)
-			r = sb_strv_push(out, p);
+			r = strv_push(out, p);
 	}
 	closedir(d);
 	return r;
@@ -72,8 +72,8 @@ static int note_link(struct sandbox_protect *p, const char *path)
 	char t[PATH_MAX];
 	ssize_t tl = readlink(path, t, sizeof(t) - 1);
 	t[tl < 0 ? 0 : tl] = '\0';
-	int r = sb_strv_push(&p->links, path);
-	return r ? r : sb_strv_push(&p->links, t);
+	int r = strv_push(&p->links, path);
+	return r ? r : strv_push(&p->links, t);
 }
 
 /* Remembers the symlinks among the directories between the project and
@@ -86,7 +86,7 @@ static int note_parent_links(struct sandbox_protect *p, const char *path)
 	for (char *s = d + strlen(p->project) + 1; r == 0 && (s = strchr(s, '/')); s++) {
 		struct stat st;
 		*s = '\0';
-		if (lstat(d, &st) == 0 && S_ISLNK(st.st_mode) && !sb_strv_has(&p->links, d))
+		if (lstat(d, &st) == 0 && S_ISLNK(st.st_mode) && !strv_has(&p->links, d))
 			r = note_link(p, d);
 		*s = '/';
 	}
@@ -94,7 +94,7 @@ static int note_parent_links(struct sandbox_protect *p, const char *path)
 }
 
 int sandbox_protect_begin(struct sandbox_protect *p, const char *project,
-			  const struct sb_strv *never_write, const struct sandbox_git *g)
+			  const struct strv *never_write, const struct sandbox_git *g)
 {
 	*p = (struct sandbox_protect){ 0 };
 	char real[PATH_MAX];
@@ -119,39 +119,39 @@ int sandbox_protect_begin(struct sandbox_protect *p, const char *project,
 		if (r != 0) {
 			break;
 		} else if (lstat(path, &st) != 0) {
-			r = sb_strv_has(&p->absent, path) ? 0 : sb_strv_push(&p->absent, path);
+			r = strv_has(&p->absent, path) ? 0 : strv_push(&p->absent, path);
 		} else if (S_ISLNK(st.st_mode)) {
 			/* a bind follows the link: the target is protected,
 			 * the link itself is checked at the end */
 			r = note_link(p, path);
 			if (r == 0 && stat(path, &st) == 0)
-				r = sb_strv_push(&p->exist, path);
+				r = strv_push(&p->exist, path);
 		} else {
-			r = sb_strv_has(&p->exist, path) ? 0 : sb_strv_push(&p->exist, path);
+			r = strv_has(&p->exist, path) ? 0 : strv_push(&p->exist, path);
 		}
 		/* where it really is: a symlinked directory above it could be
 		 * swapped during the session */
 		char rp[PATH_MAX];
 		if (r == 0 && stat(path, &st) == 0 && realpath(path, rp)) {
-			r = sb_strv_push(&p->exist_real, path);
+			r = strv_push(&p->exist_real, path);
 			if (r == 0)
-				r = sb_strv_push(&p->exist_real, rp);
+				r = strv_push(&p->exist_real, rp);
 		}
 	}
 	for (size_t i = 0; r == 0 && g && i < g->absent.n; i++)
-		r = sb_strv_push(&p->absent, g->absent.v[i]);
+		r = strv_push(&p->absent, g->absent.v[i]);
 	for (size_t i = 0; r == 0 && g && i < g->n; i++) {
 		struct stat st;
-		r = sb_strv_push(&p->gits_start, g->d[i].gitdir);
+		r = strv_push(&p->gits_start, g->d[i].gitdir);
 		if (r == 0 && g->d[i].dotgit) {
-			r = sb_strv_push(&p->gits_start, g->d[i].dotgit);
+			r = strv_push(&p->gits_start, g->d[i].dotgit);
 			if (r == 0 && lstat(g->d[i].dotgit, &st) == 0 && S_ISLNK(st.st_mode))
 				r = note_link(p, g->d[i].dotgit);
 		}
 		char h[PATH_MAX];
 		if (r == 0 && xsnprintf(h, sizeof(h), "%s/hooks", g->d[i].gitdir) == 0 &&
-		    !sb_strv_has(&p->hooks, h)) {
-			r = sb_strv_push(&p->hooks, h);
+		    !strv_has(&p->hooks, h)) {
+			r = strv_push(&p->hooks, h);
 			if (r == 0)
 				r = list_hooks(h, &p->hooks_start);
 		}
@@ -241,7 +241,7 @@ static bool link_known(const struct sandbox_protect *p, const char *link)
 
 struct sweep_out {
 	const char *qdir;
-	struct sb_strv *moved, *skipped;
+	struct strv *moved, *skipped;
 };
 
 /* Moves path to quarantine/<its path below project, or its absolute path>;
@@ -261,7 +261,7 @@ static int quarantine(const struct sandbox_protect *p, const char *path, const s
 		    !link_known(p, link))
 			return quarantine(p, link, o, true);
 		snprintf(line, sizeof(line), "%s (through the symbolic link %s)", path, link);
-		return sb_strv_push(o->skipped, line);
+		return strv_push(o->skipped, line);
 	}
 	if (pfd < 0)
 		return errno == ENOENT ? 0 : HUSH_EIO;
@@ -293,11 +293,11 @@ static int quarantine(const struct sandbox_protect *p, const char *path, const s
 	if (r != 0)
 		return r;
 	snprintf(line, sizeof(line), "%s -> %s", path, dest);
-	return sb_strv_push(o->moved, line);
+	return strv_push(o->moved, line);
 }
 
-int sandbox_quarantine_path(const char *path, const char *qdir, struct sb_strv *moved,
-			    struct sb_strv *skipped)
+int sandbox_quarantine_path(const char *path, const char *qdir, struct strv *moved,
+			    struct strv *skipped)
 {
 	/* no project: a symlink anywhere above path is never followed, never
 	 * moved, and path is reported as skipped */
@@ -308,17 +308,17 @@ int sandbox_quarantine_path(const char *path, const char *qdir, struct sb_strv *
 
 /* Moves the new hooks of a hooks directory (all of them when start is
  * NULL: a git directory that appeared during the session). */
-static int sweep_hooks(const struct sandbox_protect *p, const char *dir, const struct sb_strv *start,
+static int sweep_hooks(const struct sandbox_protect *p, const char *dir, const struct strv *start,
 		       const struct sweep_out *o)
 {
-	struct sb_strv now = { 0 };
+	struct strv now = { 0 };
 	int r = list_hooks(dir, &now);
 	for (size_t j = 0; j < now.n; j++) {
-		int e = !start || !sb_strv_has(start, now.v[j]) ? quarantine(p, now.v[j], o, false) : 0;
+		int e = !start || !strv_has(start, now.v[j]) ? quarantine(p, now.v[j], o, false) : 0;
 		if (e < 0 && r == 0)
 			r = e; /* the others are still moved */
 	}
-	sb_strv_free(&now);
+	strv_free(&now);
 	return r;
 }
 
@@ -344,19 +344,19 @@ static int new_gitdir(const struct sandbox_protect *p, const char *gitdir, const
 		free(buf);
 	}
 	char h[PATH_MAX];
-	struct sb_strv now = { 0 };
-	if (xsnprintf(h, sizeof(h), "%s/hooks", gitdir) == 0 && !sb_strv_has(&p->hooks, h)) {
+	struct strv now = { 0 };
+	if (xsnprintf(h, sizeof(h), "%s/hooks", gitdir) == 0 && !strv_has(&p->hooks, h)) {
 		int r = move ? sweep_hooks(p, h, NULL, o) : list_hooks(h, &now);
 		*risky |= now.n > 0;
 		if (r < 0 && first == 0)
 			first = r;
 	}
-	sb_strv_free(&now);
+	strv_free(&now);
 	return first;
 }
 
 int sandbox_protect_sweep(const struct sandbox_protect *p, const char *stop,
-			  const char *quarantine_dir, struct sb_strv *moved, struct sb_strv *skipped)
+			  const char *quarantine_dir, struct strv *moved, struct strv *skipped)
 {
 	int first = 0;
 #define KEEP(e)                                  \
@@ -400,7 +400,7 @@ int sandbox_protect_sweep(const struct sandbox_protect *p, const char *stop,
 	KEEP(sandbox_git_find(&g, p->project, stop));
 	for (size_t i = 0; i < g.n; i++) {
 		const char *dg = g.d[i].dotgit;
-		if (!dg || sb_strv_has(&p->gits_start, dg) || sb_strv_has(&p->gits_start, g.d[i].gitdir))
+		if (!dg || strv_has(&p->gits_start, dg) || strv_has(&p->gits_start, g.d[i].gitdir))
 			continue;
 		bool inside = sandbox_path_under(g.d[i].gitdir, p->project), risky = false;
 		KEEP(new_gitdir(p, g.d[i].gitdir, &o, inside, &risky));
@@ -415,13 +415,13 @@ int sandbox_protect_sweep(const struct sandbox_protect *p, const char *stop,
 void sandbox_protect_free(struct sandbox_protect *p)
 {
 	free(p->project);
-	sb_strv_free(&p->exist);
-	sb_strv_free(&p->absent);
-	sb_strv_free(&p->links);
-	sb_strv_free(&p->exist_real);
-	sb_strv_free(&p->hooks);
-	sb_strv_free(&p->hooks_start);
-	sb_strv_free(&p->gits_start);
+	strv_free(&p->exist);
+	strv_free(&p->absent);
+	strv_free(&p->links);
+	strv_free(&p->exist_real);
+	strv_free(&p->hooks);
+	strv_free(&p->hooks_start);
+	strv_free(&p->gits_start);
 	*p = (struct sandbox_protect){ 0 };
 }
 
@@ -500,7 +500,7 @@ int sandbox_modes_record(struct sandbox_modes *m, const struct sandbox_plan *pl)
 	return r;
 }
 
-int sandbox_modes_repair(const struct sandbox_modes *m, struct sb_strv *repaired)
+int sandbox_modes_repair(const struct sandbox_modes *m, struct strv *repaired)
 {
 	int first = 0;
 	for (size_t i = 0; i < m->n; i++) {
@@ -518,7 +518,7 @@ int sandbox_modes_repair(const struct sandbox_modes *m, struct sb_strv *repaired
 			if (r == 0) {
 				snprintf(line, sizeof(line), "%s from %04o back to %04o", d->path,
 					 (unsigned)(st.st_mode & 07777), (unsigned)d->mode);
-				r = sb_strv_push(repaired, line);
+				r = strv_push(repaired, line);
 			}
 			if (r < 0 && first == 0)
 				first = r;
@@ -552,7 +552,7 @@ static const struct {
 	{ "p.git", offsetof(struct sandbox_protect, gits_start) },
 };
 
-#define PROT_LIST(p, i) ((struct sb_strv *)((char *)(p) + prot_lists[i].off))
+#define PROT_LIST(p, i) ((struct strv *)((char *)(p) + prot_lists[i].off))
 
 void sandbox_protect_save(const struct sandbox_protect *p, const struct sandbox_modes *m,
 			  struct sandbox_journal *j)
@@ -577,7 +577,7 @@ int sandbox_protect_load(struct sandbox_protect *p, struct sandbox_modes *m, con
 	}
 	for (size_t i = 0; i < ARRAY_LEN(prot_lists); i++)
 		if (!strcmp(tag, prot_lists[i].tag))
-			return sb_strv_push(PROT_LIST(p, i), val) == 0 ? 1 : HUSH_ENOMEM;
+			return strv_push(PROT_LIST(p, i), val) == 0 ? 1 : HUSH_ENOMEM;
 	if (strcmp(tag, "p.mode") != 0)
 		return 0;
 	unsigned long long dev, ino;

@@ -54,7 +54,7 @@ static bool expand(const char *word, const char *home, const char *dir, char *ou
 	return xsnprintf(out, n, "%s/%s", dir, w) == 0;
 }
 
-static int scan_file(const char *file, const char *home, unsigned depth, struct sb_strv *out)
+static int scan_file(const char *file, const char *home, unsigned depth, struct strv *out)
 {
 	char *text = NULL;
 	size_t len = 0;
@@ -80,8 +80,8 @@ static int scan_file(const char *file, const char *home, unsigned depth, struct 
 				char *arg = strtok_r(NULL, " \t;", &save2);
 				char p[PATH_MAX], real[PATH_MAX];
 				if (arg && expand(arg, home, dir, p, sizeof(p)) && is_regular(p) &&
-				    realpath(p, real) && !sb_strv_has(out, real)) {
-					r = sb_strv_push(out, real);
+				    realpath(p, real) && !strv_has(out, real)) {
+					r = strv_push(out, real);
 					if (r == 0)
 						r = scan_file(real, home, depth + 1, out);
 				}
@@ -98,7 +98,7 @@ static int scan_file(const char *file, const char *home, unsigned depth, struct 
 	return r;
 }
 
-int sandbox_rc_sourced(const char *rcfile, const char *home, struct sb_strv *out)
+int sandbox_rc_sourced(const char *rcfile, const char *home, struct strv *out)
 {
 	return scan_file(rcfile, home, 1, out);
 }

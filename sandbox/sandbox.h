@@ -13,17 +13,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-/* A growable vector of malloc'd strings, NULL-terminated (v[n] == NULL). */
-struct sb_strv {
-	char **v;
-	size_t n, cap;
-};
-/* Appends a copy of s. 0 or HUSH_ENOMEM. */
-int sb_strv_push(struct sb_strv *s, const char *str);
-/* Appends "name=value". 0, HUSH_ENOMEM or HUSH_ETOOBIG. */
-int sb_strv_pushkv(struct sb_strv *s, const char *name, const char *value);
-bool sb_strv_has(const struct sb_strv *s, const char *str);
-void sb_strv_free(struct sb_strv *s);
+#include "common/strv.h" /* the string vectors the plan and the searches use */
 
 /* --- env.c: the allow-list environment --- */
 
@@ -35,13 +25,13 @@ bool sandbox_env_secret_name(const char *name);
  * or fnmatch globs such as LC_*) or in `exact` (exact names only). A
  * secret-looking name never passes through a glob. Names in `drop` are left
  * out whatever the lists say. 0 or HUSH_ENOMEM. */
-int sandbox_env_filter(char *const *envp, const struct sb_strv *allow,
-		       const struct sb_strv *exact, const struct sb_strv *drop,
-		       struct sb_strv *out);
+int sandbox_env_filter(char *const *envp, const struct strv *allow,
+		       const struct strv *exact, const struct strv *drop,
+		       struct strv *out);
 /* Sets name=value in env, replacing an existing entry. 0 or HUSH_E*. */
-int sandbox_env_set(struct sb_strv *env, const char *name, const char *value);
+int sandbox_env_set(struct strv *env, const char *name, const char *value);
 /* Value of name in env, or NULL. */
-const char *sandbox_env_get(const struct sb_strv *env, const char *name);
+const char *sandbox_env_get(const struct strv *env, const char *name);
 
 /* --- hide.c: what to mask --- */
 
@@ -52,8 +42,8 @@ const char *sandbox_env_get(const struct sb_strv *env, const char *name);
 /* Files (covered by an empty read-only file) and directories (covered by an
  * empty read-only tmpfs), absolute paths, no duplicates. */
 struct sandbox_masks {
-	struct sb_strv files;
-	struct sb_strv dirs;
+	struct strv files;
+	struct strv dirs;
 	size_t walked;     /* directory entries looked at */
 	bool truncated;    /* a walk stopped at a depth, entry or mask cap, or
 			      could not search a directory */
@@ -61,7 +51,7 @@ struct sandbox_masks {
 };
 
 /* True when name matches one of the globs and none of the "!GLOB" ones. */
-bool sandbox_hide_match(const struct sb_strv *globs, const char *name);
+bool sandbox_hide_match(const struct strv *globs, const char *name);
 /* Adds path to the masks by what it is now: a directory goes to dirs,
  * anything else that exists to files (a symlink is resolved first, so the
  * target gets masked). A path that does not exist is skipped (returns 0).
@@ -75,7 +65,7 @@ int sandbox_masks_add(struct sandbox_masks *m, const char *path);
  * when a directory lies deeper than SANDBOX_WALK_MAX_DEPTH; a smaller
  * max_depth is the caller's choice and not reported. 0 or HUSH_E*. */
 int sandbox_hide_scan(struct sandbox_masks *m, const char *root,
-		      const struct sb_strv *globs, unsigned max_depth);
+		      const struct strv *globs, unsigned max_depth);
 void sandbox_masks_free(struct sandbox_masks *m);
 
 /* --- landlock.c --- */
@@ -86,9 +76,9 @@ int sandbox_landlock_abi(const char **why);
 
 /* Paths for the allow-list mode (used when namespaces are unavailable). */
 struct sandbox_ll_paths {
-	const struct sb_strv *hidden;  /* files and dirs the agent must not read */
-	const struct sb_strv *rw_dirs; /* writable trees (cwd, tmp, allow_write) */
-	const struct sb_strv *ro_dirs; /* readable, executable trees (PATH, hush's own) */
+	const struct strv *hidden;  /* files and dirs the agent must not read */
+	const struct strv *rw_dirs; /* writable trees (cwd, tmp, allow_write) */
+	const struct strv *ro_dirs; /* readable, executable trees (PATH, hush's own) */
 	const char *home;
 };
 /* Creates a Landlock domain for the calling process (after
@@ -144,7 +134,7 @@ struct sandbox_plan {
 	struct sandbox_op *ops;
 	size_t n, cap;
 	int error;          /* first failed push (HUSH_E*): the plan is refused */
-	struct sb_strv absent; /* never-writable names that do not exist at start
+	struct strv absent; /* never-writable names that do not exist at start
 				  inside a writable tree (looked at again at exit) */
 };
 
@@ -174,13 +164,13 @@ struct sandbox_inputs {
 	const char *home;            /* $HOME */
 	const char *cwd;             /* the project (working directory) */
 	const char *xdg_runtime;     /* $XDG_RUNTIME_DIR or NULL */
-	const struct sb_strv *allow_write; /* writable directories (state) */
-	const struct sb_strv *state_files; /* files replaced by rename: copied */
-	const struct sb_strv *scratch;     /* writable, empty, discarded */
-	const struct sb_strv *never_write; /* read-only even inside writable trees */
-	const struct sb_strv *keep;        /* must stay visible (read-only): hush,
+	const struct strv *allow_write; /* writable directories (state) */
+	const struct strv *state_files; /* files replaced by rename: copied */
+	const struct strv *scratch;     /* writable, empty, discarded */
+	const struct strv *never_write; /* read-only even inside writable trees */
+	const struct strv *keep;        /* must stay visible (read-only): hush,
 					      the shim, PATH directories, ... */
-	const struct sb_strv *home_allow;  /* allow-list mode: home paths shown */
+	const struct strv *home_allow;  /* allow-list mode: home paths shown */
 	enum sandbox_home_mode home_mode;
 	/* allow-list (0, the default): only the system's top-level directories
 	 * of / are shown as they are (bin, etc, usr, var, opt, home, ...);
@@ -213,7 +203,7 @@ bool sandbox_path_under(const char *path, const char *dir);
  * and inode at each connect (a restarted broker makes a new inode). */
 struct sandbox_sock_policy {
 	const char *client_sock;     /* hush's client socket, or NULL */
-	const struct sb_strv *allow; /* allow_socket entries, or NULL */
+	const struct strv *allow; /* allow_socket entries, or NULL */
 };
 
 /* A unix socket address as connect() reads it. */
@@ -290,9 +280,9 @@ struct sandbox_spec {
 /* --- gitignore.c: a hidden file un-ignored during the session --- */
 
 struct sandbox_ignore {
-	struct sb_strv files;   /* .gitignore paths on the way up from hidden files */
-	struct sb_strv start;   /* their text at the start ("" when absent) */
-	struct sb_strv hidden;  /* the hidden files in the project */
+	struct strv files;   /* .gitignore paths on the way up from hidden files */
+	struct strv start;   /* their text at the start ("" when absent) */
+	struct strv hidden;  /* the hidden files in the project */
 };
 /* Records the .gitignore files between each hidden file of m in project
  * and the project. 0 or HUSH_ENOMEM. */
@@ -301,7 +291,7 @@ int sandbox_ignore_begin(struct sandbox_ignore *g, const struct sandbox_masks *m
 /* At the end: for each hidden file whose way up holds a .gitignore that
  * changed and now negates its name, appends "/NAME" to the .gitignore next
  * to it and adds a sentence to fixed. 0 or HUSH_ENOMEM. */
-int sandbox_ignore_end(const struct sandbox_ignore *g, struct sb_strv *fixed);
+int sandbox_ignore_end(const struct sandbox_ignore *g, struct strv *fixed);
 void sandbox_ignore_free(struct sandbox_ignore *g);
 
 /* --- rcsource.c: what shell startup files source --- */
@@ -311,7 +301,7 @@ void sandbox_ignore_free(struct sandbox_ignore *g);
  * rcfile sources with "source PATH" or ". PATH" (literal paths; ~ and
  * $HOME expanded; relative to rcfile's directory), and what those source,
  * three levels deep. 0 or HUSH_ENOMEM. */
-int sandbox_rc_sourced(const char *rcfile, const char *home, struct sb_strv *out);
+int sandbox_rc_sourced(const char *rcfile, const char *home, struct strv *out);
 
 /* --- net.c: network = proxy-only --- */
 
@@ -360,9 +350,9 @@ struct sandbox_git_dir {
 struct sandbox_git {
 	struct sandbox_git_dir *d;
 	size_t n, cap;
-	struct sb_strv ro;          /* existing paths to bind read-only */
-	struct sb_strv create_dirs; /* directories to create (hooks) before binding */
-	struct sb_strv absent;      /* code-running paths that do not exist yet */
+	struct strv ro;          /* existing paths to bind read-only */
+	struct strv create_dirs; /* directories to create (hooks) before binding */
+	struct strv absent;      /* code-running paths that do not exist yet */
 	bool truncated;             /* a bound was hit; some git dirs not followed */
 	char *shut;                 /* the first directory (or .git file) the user
 				       owns and cannot look into (sandbox_path_shut):
@@ -435,9 +425,9 @@ int sandbox_git_index_parse(const unsigned char *buf, size_t len, size_t hashlen
 /* What the sandbox hides, for the index sweep: globs (sandbox_hide_match on
  * every path component) and the masked files and directories (absolute). */
 struct sandbox_git_hide {
-	const struct sb_strv *globs;
-	const struct sb_strv *files;
-	const struct sb_strv *dirs;
+	const struct strv *globs;
+	const struct strv *files;
+	const struct strv *dirs;
 };
 /* True when path (relative to worktree) is hidden by h. */
 bool sandbox_git_path_hidden(const struct sandbox_git_hide *h, const char *worktree,
@@ -445,7 +435,7 @@ bool sandbox_git_path_hidden(const struct sandbox_git_hide *h, const char *workt
 
 struct sandbox_git_snap_repo {
 	char *worktree, *gitdir, *head;
-	struct sb_strv tracked;   /* hidden paths in the index at start */
+	struct strv tracked;   /* hidden paths in the index at start */
 	bool unreadable;          /* the index could not be read at start */
 	bool lock;                /* an index.lock existed at start ... */
 	dev_t lock_dev;           /* ... this one */
@@ -455,7 +445,7 @@ struct sandbox_git_snap {
 	struct sandbox_git_snap_repo *r;
 	size_t n;
 	const char *git;          /* git binary used for split indexes and removal */
-	struct sb_strv hidden[3]; /* loaded from a journal: globs, files, dirs */
+	struct strv hidden[3]; /* loaded from a journal: globs, files, dirs */
 };
 /* Records, for each found git dir with a work tree, which hidden paths its
  * index holds and what HEAD is. git is the git binary to use (absolute;
@@ -475,7 +465,7 @@ int sandbox_git_index_snapshot(struct sandbox_git_snap *s, const struct sandbox_
  * runs longer than a minute is killed. 0 or the first HUSH_E* (the others
  * are still tried); err[n] says what failed. */
 int sandbox_git_index_sweep(const struct sandbox_git_snap *s, const struct sandbox_git_hide *h,
-			    struct sb_strv *removed, struct sb_strv *commits, struct sb_strv *fixed,
+			    struct strv *removed, struct strv *commits, struct strv *fixed,
 			    char *err, size_t n);
 void sandbox_git_snap_free(struct sandbox_git_snap *s);
 
@@ -483,20 +473,20 @@ void sandbox_git_snap_free(struct sandbox_git_snap *s);
  * list: relative paths, a trailing "/" for a directory). */
 struct sandbox_protect {
 	char *project;
-	struct sb_strv exist;     /* existing: bind read-only */
-	struct sb_strv absent;    /* missing at start: swept at the end */
-	struct sb_strv links;     /* symlinks on the list or between the project
+	struct strv exist;     /* existing: bind read-only */
+	struct strv absent;    /* missing at start: swept at the end */
+	struct strv links;     /* symlinks on the list or between the project
 				     and an entry: "path" then "target" */
-	struct sb_strv exist_real;  /* "path" then its real path at start */
-	struct sb_strv hooks;     /* hooks directories */
-	struct sb_strv hooks_start; /* files in them at start */
-	struct sb_strv gits_start;  /* .git entries and git directories at start */
+	struct strv exist_real;  /* "path" then its real path at start */
+	struct strv hooks;     /* hooks directories */
+	struct strv hooks_start; /* files in them at start */
+	struct strv gits_start;  /* .git entries and git directories at start */
 };
 /* Checks each never_write entry under project (refusing absolute paths and
  * ".." with HUSH_EINVAL) and records the git state of g (hooks files,
  * .git entries, g->absent) for the sweep. 0 or HUSH_E*. */
 int sandbox_protect_begin(struct sandbox_protect *p, const char *project,
-			  const struct sb_strv *never_write, const struct sandbox_git *g);
+			  const struct strv *never_write, const struct sandbox_git *g);
 /* At the end: moves into quarantine (created 0700 with parents) every path
  * on the list that did not exist at start and does now, a symlink on the
  * list (or above an entry) that now points elsewhere or is no longer a
@@ -512,13 +502,13 @@ int sandbox_protect_begin(struct sandbox_protect *p, const char *project,
  * (through the symbolic link L)". moved gets "path -> destination".
  * stop is as for sandbox_git_find. 0 or the first HUSH_E*. */
 int sandbox_protect_sweep(const struct sandbox_protect *p, const char *stop,
-			  const char *quarantine, struct sb_strv *moved, struct sb_strv *skipped);
+			  const char *quarantine, struct strv *moved, struct strv *skipped);
 void sandbox_protect_free(struct sandbox_protect *p);
 /* Moves one path (absolute, outside any project) into qdir/<its path>,
  * as the sweep does: never through a symbolic link (path is then listed
  * in skipped). moved gets "path -> destination". 0 or HUSH_E*. */
-int sandbox_quarantine_path(const char *path, const char *qdir, struct sb_strv *moved,
-			    struct sb_strv *skipped);
+int sandbox_quarantine_path(const char *path, const char *qdir, struct strv *moved,
+			    struct strv *skipped);
 /* Renames name in directory dirfd to name.hush-quarantine (or
  * name.hush-quarantine.N, the first free one), whose name goes to dest[n].
  * 0 or HUSH_E*. */
@@ -561,7 +551,7 @@ int sandbox_modes_record(struct sandbox_modes *m, const struct sandbox_plan *pl)
  * same directory (device and inode), its mode back, top-down. repaired
  * gets "path from NOW back to THEN" (octal) for each. 0 or the first
  * HUSH_E* (the others are still tried). */
-int sandbox_modes_repair(const struct sandbox_modes *m, struct sb_strv *repaired);
+int sandbox_modes_repair(const struct sandbox_modes *m, struct strv *repaired);
 void sandbox_modes_free(struct sandbox_modes *m);
 
 /* --- journal.c: a session's end, on disk while the session runs --- */
@@ -578,7 +568,7 @@ struct sandbox_journal {
 void sandbox_journal_put(struct sandbox_journal *j, const char *tag, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Appends one record (tag, item) for each item of v. */
-void sandbox_journal_put_strv(struct sandbox_journal *j, const char *tag, const struct sb_strv *v);
+void sandbox_journal_put_strv(struct sandbox_journal *j, const char *tag, const struct strv *v);
 /* The record at *off of buf[len] in *tag and *val (pointers into buf);
  * *off moves past it. 1, 0 at the end, HUSH_EFORMAT when the rest is not
  * a record. */
@@ -592,7 +582,7 @@ int sandbox_journal_write(const struct sandbox_journal *j, const char *dir, char
  * session's end), each claimed by renaming it to a name of this process
  * (so that of two callers one gets it): their new paths go to out, for the
  * caller to read, sweep and remove. 0 or HUSH_E*. */
-int sandbox_journal_orphans(const char *dir, struct sb_strv *out);
+int sandbox_journal_orphans(const char *dir, struct strv *out);
 
 /* The never-writable state and the directory modes into a journal, and
  * back: sandbox_protect_load takes one record (1 when it was theirs, 0

@@ -172,7 +172,7 @@ bool scan_sandbox_hides(const char *path, char *const *hide, size_t nhide,
 			char *const *hide_dirs, size_t nhide_dirs)
 {
 	/* the sandbox's own matcher, so both agree on every name */
-	struct sb_strv globs = { .v = (char **)hide, .n = nhide, .cap = nhide };
+	struct strv globs = { .v = (char **)hide, .n = nhide, .cap = nhide };
 	if (sandbox_hide_match(&globs, base_name(path)))
 		return true;
 	char abs[PATH_MAX];

@@ -49,11 +49,11 @@ static int sh(const char *fmt, ...)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-static bool has(const struct sb_strv *s, const char *rel)
+static bool has(const struct strv *s, const char *rel)
 {
 	char p[4096];
 	snprintf(p, sizeof(p), "%s/%s", root, rel);
-	return sb_strv_has(s, p);
+	return strv_has(s, p);
 }
 
 static bool has_dir(const struct sandbox_git *g, const char *rel)
@@ -211,7 +211,7 @@ static void test_find(void)
 }
 
 struct names {
-	struct sb_strv v;
+	struct strv v;
 };
 
 static int name_cb(void *ctx, const char *path, size_t len, unsigned mode, unsigned stage)
@@ -221,7 +221,7 @@ static int name_cb(void *ctx, const char *path, size_t len, unsigned mode, unsig
 	struct names *n = ctx;
 	if (strlen(path) != len)
 		return 1;
-	sb_strv_push(&n->v, path);
+	strv_push(&n->v, path);
 	return 0;
 }
 
@@ -254,7 +254,7 @@ static bool index_matches(const char *repo, unsigned version, size_t hashlen, bo
 	if (split)
 		*split = info.split;
 	bool all = same && i == n.v.n;
-	sb_strv_free(&n.v);
+	strv_free(&n.v);
 	return all;
 }
 
@@ -288,12 +288,12 @@ static void test_index(void)
 
 static void test_hidden(void)
 {
-	struct sb_strv globs = { 0 }, files = { 0 }, dirs = { 0 };
-	sb_strv_push(&globs, ".env");
-	sb_strv_push(&globs, ".env.*");
-	sb_strv_push(&globs, "!.env.example");
-	sb_strv_push(&files, "/w/conf/copy");
-	sb_strv_push(&dirs, "/w/secrets");
+	struct strv globs = { 0 }, files = { 0 }, dirs = { 0 };
+	strv_push(&globs, ".env");
+	strv_push(&globs, ".env.*");
+	strv_push(&globs, "!.env.example");
+	strv_push(&files, "/w/conf/copy");
+	strv_push(&dirs, "/w/secrets");
 	struct sandbox_git_hide h = { &globs, &files, &dirs };
 	ok(sandbox_git_path_hidden(&h, "/w", ".env") && sandbox_git_path_hidden(&h, "/w", "a/b/.env.prod"),
 	   "names match in any directory");
@@ -303,9 +303,9 @@ static void test_hidden(void)
 	ok(sandbox_git_path_hidden(&h, "/w", "conf/copy"), "a masked file by path");
 	ok(sandbox_git_path_hidden(&h, "/w", "secrets/x") && !sandbox_git_path_hidden(&h, "/w", "secretsx"),
 	   "under a masked directory");
-	sb_strv_free(&globs);
-	sb_strv_free(&files);
-	sb_strv_free(&dirs);
+	strv_free(&globs);
+	strv_free(&files);
+	strv_free(&dirs);
 }
 
 static void test_protect(void)
@@ -316,11 +316,11 @@ static void test_protect(void)
 	char proj[4096], q[4096];
 	snprintf(proj, sizeof(proj), "%s/p", root);
 	snprintf(q, sizeof(q), "%s/quarantine", root);
-	struct sb_strv nw = { 0 }, moved = { 0 };
+	struct strv nw = { 0 }, moved = { 0 };
 	const char *items[] = { ".claude/settings.json", ".claude/commands/", ".vscode/", ".mcp.json",
 				".envrc", ".gemini/settings.json", NULL };
 	for (size_t i = 0; items[i]; i++)
-		sb_strv_push(&nw, items[i]);
+		strv_push(&nw, items[i]);
 	struct sandbox_git g = { 0 };
 	struct sandbox_protect pr;
 	ok(sandbox_git_protect(&g, proj, root) == 0 && sandbox_protect_begin(&pr, proj, &nw, &g) == 0,
@@ -335,7 +335,7 @@ static void test_protect(void)
 	   "rm p/.envrc && echo 'export X=1' > p/.envrc && printf '#!/bin/sh\\n' > p/repo/.git/hooks/pre-commit && "
 	   "git init -q p/newrepo && git -C p/newrepo config core.fsmonitor /tmp/x && "
 	   "git init -q p/plainrepo && rm p/.gemini && mkdir p/.gemini && echo evil > p/.gemini/settings.json");
-	struct sb_strv skipped = { 0 };
+	struct strv skipped = { 0 };
 	ok(sandbox_protect_sweep(&pr, root, q, &moved, &skipped) == 0 && skipped.n == 0, "sweep runs");
 	ok(access(proj, F_OK) == 0 && sh("test ! -e p/.mcp.json && test -f quarantine/.mcp.json") == 0,
 	   "a new .mcp.json quarantined");
@@ -351,15 +351,15 @@ static void test_protect(void)
 	ok(sh("test -f quarantine/.gemini/settings.json && test -f realgem/settings.json") == 0,
 	   "a listed file reached through a swapped symlinked directory quarantined");
 	ok(moved.n == 6, "one line per moved path (%zu)", moved.n);
-	struct sb_strv bad = { 0 };
-	sb_strv_push(&bad, "../escape");
+	struct strv bad = { 0 };
+	strv_push(&bad, "../escape");
 	struct sandbox_protect pb;
 	ok(sandbox_protect_begin(&pb, proj, &bad, NULL) == HUSH_EINVAL, "'..' refused");
 	sandbox_protect_free(&pb);
-	sb_strv_free(&bad);
-	sb_strv_free(&moved);
-	sb_strv_free(&skipped);
-	sb_strv_free(&nw);
+	strv_free(&bad);
+	strv_free(&moved);
+	strv_free(&skipped);
+	strv_free(&nw);
 	sandbox_protect_free(&pr);
 	sandbox_git_free(&g);
 }
@@ -376,9 +376,9 @@ static void test_symlinks(void)
 	char proj[4096], q[4096];
 	snprintf(proj, sizeof(proj), "%s/s/p", root);
 	snprintf(q, sizeof(q), "%s/s/quarantine", root);
-	struct sb_strv nw = { 0 }, moved = { 0 }, skipped = { 0 };
-	sb_strv_push(&nw, ".claude/settings.json");
-	sb_strv_push(&nw, ".known/settings.json");
+	struct strv nw = { 0 }, moved = { 0 }, skipped = { 0 };
+	strv_push(&nw, ".claude/settings.json");
+	strv_push(&nw, ".known/settings.json");
 	struct sandbox_git g = { 0 };
 	struct sandbox_protect pr;
 	ok(sandbox_git_protect(&g, proj, root) == 0 && sandbox_protect_begin(&pr, proj, &nw, &g) == 0,
@@ -395,9 +395,9 @@ static void test_symlinks(void)
 	      "test -f s/other/.git/hooks/pre-commit") == 0,
 	   "a new .git leading outside: the .git is moved, the repository's config and hooks stay");
 	ok(moved.n == 2, "one line per moved path (%zu)", moved.n);
-	sb_strv_free(&moved);
-	sb_strv_free(&skipped);
-	sb_strv_free(&nw);
+	strv_free(&moved);
+	strv_free(&skipped);
+	strv_free(&nw);
 	sandbox_protect_free(&pr);
 	sandbox_git_free(&g);
 }
@@ -415,9 +415,9 @@ static void test_modes_journal(void)
 	struct sandbox_plan pl = { 0 };
 	sandbox_plan_add(&pl, SB_OP_BIND_RW, proj, proj, NULL);
 	sandbox_plan_add(&pl, SB_OP_PROTECT, set, NULL, NULL);
-	sb_strv_push(&pl.absent, "/elsewhere/not/writable");
+	strv_push(&pl.absent, "/elsewhere/not/writable");
 	struct sandbox_modes m = { 0 }, m2 = { 0 };
-	struct sb_strv rep = { 0 };
+	struct strv rep = { 0 };
 	ok(sandbox_modes_record(&m, &pl) == 0 && m.n == 2 && !m.shut,
 	   "the project and .claude recorded, nothing outside a writable bind (%zu)", m.n);
 	chmod(cl, 0);
@@ -428,24 +428,24 @@ static void test_modes_journal(void)
 	ok(stat(cl, &st) == 0 && (st.st_mode & 07777) == 0755, ".claude is 0755 again");
 	/* a replaced directory is not touched */
 	sh("mv m/p/.claude m/p/.claude.old && mkdir m/p/.claude && chmod 0700 m/p/.claude");
-	sb_strv_free(&rep);
+	strv_free(&rep);
 	ok(sandbox_modes_repair(&m, &rep) == 0 && rep.n == 0, "a directory replaced since: left alone");
 
 	/* the journal */
 	struct sandbox_journal j = { 0 };
 	struct sandbox_protect pr = { 0 }, pr2 = { 0 };
-	struct sb_strv nw = { 0 };
-	sb_strv_push(&nw, ".claude/settings.json");
-	sb_strv_push(&nw, ".mcp.json");
+	struct strv nw = { 0 };
+	strv_push(&nw, ".claude/settings.json");
+	strv_push(&nw, ".mcp.json");
 	ok(sandbox_protect_begin(&pr, proj, &nw, NULL) == 0, "protect list made");
 	struct sandbox_git_snap sn = { 0 }, sn2 = { 0 };
 	struct sandbox_git_snap_repo repo = { .worktree = proj, .gitdir = proj, .head = "ref x",
 					      .lock = true, .lock_ino = 42 };
-	sb_strv_push(&repo.tracked, "a/.env");
+	strv_push(&repo.tracked, "a/.env");
 	sn.r = &repo;
 	sn.n = 1;
-	struct sb_strv globs = { 0 };
-	sb_strv_push(&globs, ".env");
+	struct strv globs = { 0 };
+	strv_push(&globs, ".env");
 	struct sandbox_git_hide h = { &globs, NULL, NULL };
 	sandbox_protect_save(&pr, &m, &j);
 	sandbox_git_snap_save(&sn, &h, &j);
@@ -480,10 +480,10 @@ static void test_modes_journal(void)
 	ok(sandbox_protect_load(&pr2, &m2, "p.mode", "1 2 99999 /x") == HUSH_EFORMAT &&
 	   sandbox_protect_load(&pr2, &m2, "p.mode", "1 2 755 relative") == HUSH_EFORMAT,
 	   "a bad mode record refused");
-	sb_strv_free(&repo.tracked);
-	sb_strv_free(&globs);
-	sb_strv_free(&nw);
-	sb_strv_free(&rep);
+	strv_free(&repo.tracked);
+	strv_free(&globs);
+	strv_free(&nw);
+	strv_free(&rep);
 	sandbox_git_snap_free(&sn2);
 	sandbox_git_snap_free(&sn3);
 	sandbox_protect_free(&pr);
@@ -516,14 +516,14 @@ static int helper_protect(const char *project)
 
 static int helper_session(int argc, char **argv)
 {
-	struct sb_strv globs = { 0 }, nw = { 0 }, removed = { 0 }, commits = { 0 }, moved = { 0 };
+	struct strv globs = { 0 }, nw = { 0 }, removed = { 0 }, commits = { 0 }, moved = { 0 };
 	const char *q = NULL, *project = NULL;
 	int i = 2;
 	for (; i < argc; i++) {
 		if (!strcmp(argv[i], "--hide") && i + 1 < argc)
-			sb_strv_push(&globs, argv[++i]);
+			strv_push(&globs, argv[++i]);
 		else if (!strcmp(argv[i], "--never-write") && i + 1 < argc)
-			sb_strv_push(&nw, argv[++i]);
+			strv_push(&nw, argv[++i]);
 		else if (!strcmp(argv[i], "--quarantine") && i + 1 < argc)
 			q = argv[++i];
 		else if (!strcmp(argv[i], "--"))
@@ -541,7 +541,7 @@ static int helper_session(int argc, char **argv)
 	struct sandbox_git_snap s;
 	struct sandbox_protect p;
 	struct sandbox_modes md = { 0 };
-	struct sb_strv skipped = { 0 }, fixed = { 0 }, modes = { 0 };
+	struct strv skipped = { 0 }, fixed = { 0 }, modes = { 0 };
 	if (sandbox_git_protect(&g, project, stop) < 0 ||
 	    sandbox_git_index_snapshot(&s, &g, &h, getenv("HUSH_TEST_GIT")) < 0 ||
 	    sandbox_protect_begin(&p, project, &nw, &g) < 0) {
@@ -549,7 +549,7 @@ static int helper_session(int argc, char **argv)
 		return 1;
 	}
 	/* what hush sandbox takes from its plan: the paths kept read-only */
-	const struct sb_strv *lists[] = { &g.ro, &p.exist, &p.absent };
+	const struct strv *lists[] = { &g.ro, &p.exist, &p.absent };
 	for (size_t l = 0; l < ARRAY_LEN(lists); l++)
 		for (size_t k = 0; k < lists[l]->n; k++)
 			sandbox_modes_add(&md, p.project, lists[l]->v[k]);
@@ -587,17 +587,17 @@ static int helper_session(int argc, char **argv)
 	for (size_t k = 0; k < commits.n; k++)
 		printf("commits %s\n", commits.v[k]);
 	sandbox_modes_free(&md);
-	sb_strv_free(&skipped);
-	sb_strv_free(&fixed);
-	sb_strv_free(&modes);
+	strv_free(&skipped);
+	strv_free(&fixed);
+	strv_free(&modes);
 	sandbox_git_snap_free(&s);
 	sandbox_protect_free(&p);
 	sandbox_git_free(&g);
-	sb_strv_free(&globs);
-	sb_strv_free(&nw);
-	sb_strv_free(&removed);
-	sb_strv_free(&commits);
-	sb_strv_free(&moved);
+	strv_free(&globs);
+	strv_free(&nw);
+	strv_free(&removed);
+	strv_free(&commits);
+	strv_free(&moved);
 	return r < 0 ? 1 : 0;
 }
 

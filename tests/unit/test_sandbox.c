@@ -14,10 +14,10 @@
 #include "shim/rules.h"
 #include "tests/unit/t.h"
 
-static void strv(struct sb_strv *s, const char *const *items)
+static void strv(struct strv *s, const char *const *items)
 {
 	for (size_t i = 0; items[i]; i++)
-		sb_strv_push(s, items[i]);
+		strv_push(s, items[i]);
 }
 
 static void test_env(void)
@@ -31,7 +31,7 @@ static void test_env(void)
 	char *envp[] = { "HOME=/h", "LC_ALL=C", "LC_SECRET=x", "GITHUB_TOKEN=t", "MY_KEY=k",
 			 "EDITOR=vi", "LD_PRELOAD=/evil.so", "noequals", "=empty", "HOME=/second",
 			 "PATH=/bin", NULL };
-	struct sb_strv allow = { 0 }, exact = { 0 }, drop = { 0 }, out = { 0 };
+	struct strv allow = { 0 }, exact = { 0 }, drop = { 0 }, out = { 0 };
 	strv(&allow, (const char *const[]){ "HOME", "LC_*", "MY_*", "LD_*", "PATH", NULL });
 	strv(&exact, (const char *const[]){ "GITHUB_TOKEN", NULL });
 	strv(&drop, (const char *const[]){ "LD_PRELOAD", NULL });
@@ -54,22 +54,22 @@ static void test_env(void)
 	for (size_t i = 0; i < out.n; i++)
 		paths += !strncmp(out.v[i], "PATH=", 5);
 	ok(paths == 1 && out.v[out.n] == NULL, "one PATH, still NULL-terminated");
-	sb_strv_free(&allow);
-	sb_strv_free(&exact);
-	sb_strv_free(&drop);
-	sb_strv_free(&out);
+	strv_free(&allow);
+	strv_free(&exact);
+	strv_free(&drop);
+	strv_free(&out);
 }
 
 static void test_match(void)
 {
-	struct sb_strv g = { 0 };
+	struct strv g = { 0 };
 	strv(&g, (const char *const[]){ ".env", ".env.*", "!.env.example", "*.pem", NULL });
 	ok(sandbox_hide_match(&g, ".env"), ".env hidden");
 	ok(sandbox_hide_match(&g, ".env.local"), ".env.local hidden");
 	ok(!sandbox_hide_match(&g, ".env.example"), ".env.example not hidden");
 	ok(sandbox_hide_match(&g, "server.pem"), "*.pem hidden");
 	ok(!sandbox_hide_match(&g, "env") && !sandbox_hide_match(&g, "README"), "others not");
-	sb_strv_free(&g);
+	strv_free(&g);
 
 	/* each glob alone gives what fnmatch gives, literal or special first
 	 * and last characters, escapes and brackets included */
@@ -87,7 +87,7 @@ static void test_match(void)
 	size_t bad = 0, pairs = 0, shim_bad = 0;
 	static struct rules r;
 	for (size_t i = 0; globs[i]; i++) {
-		struct sb_strv one = { 0 }, neg = { 0 };
+		struct strv one = { 0 }, neg = { 0 };
 		char nglob[64], conf[160];
 		snprintf(nglob, sizeof(nglob), "!%s", globs[i]);
 		strv(&one, (const char *const[]){ globs[i], NULL });
@@ -112,8 +112,8 @@ static void test_match(void)
 				printf("#   glob '%s' name '%s': the shim says otherwise\n", globs[i], names[j]);
 			}
 		}
-		sb_strv_free(&one);
-		sb_strv_free(&neg);
+		strv_free(&one);
+		strv_free(&neg);
 	}
 	ok(shim_bad == 0, "the sandbox (and scanner) hide exactly what the shim hides (%zu pairs, %zu differ)",
 	   pairs, shim_bad);
@@ -131,7 +131,7 @@ static int put(const char *dir, const char *name)
 	return fclose(f);
 }
 
-static bool has_suffix(const struct sb_strv *s, const char *suffix)
+static bool has_suffix(const struct strv *s, const char *suffix)
 {
 	for (size_t i = 0; i < s->n; i++) {
 		size_t a = strlen(s->v[i]), b = strlen(suffix);
@@ -166,7 +166,7 @@ static void test_scan(void)
 	snprintf(q, sizeof(q), "%s/link-to-env", root);
 	ok(symlink(".env", q) == 0, "symlink made");
 
-	struct sb_strv g = { 0 };
+	struct strv g = { 0 };
 	strv(&g, (const char *const[]){ ".env", ".env.*", "!.env.example", NULL });
 	struct sandbox_masks m = { 0 };
 	ok(sandbox_hide_scan(&m, root, &g, SANDBOX_WALK_MAX_DEPTH) == 0, "scan runs");
@@ -193,7 +193,7 @@ static void test_scan(void)
 	ok(!shallow.truncated, "a walk made shallow on purpose is not reported as truncated");
 	sandbox_masks_free(&shallow);
 	sandbox_masks_free(&m);
-	sb_strv_free(&g);
+	strv_free(&g);
 	char cmd[4200];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
 	if (system(cmd) != 0)
