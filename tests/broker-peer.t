@@ -32,11 +32,12 @@ fake() {
 	rm -f "$FL/$name.log" "$FL/$name.log.ready"
 	as_nobody python3 "$FAKE" "$sock" "$FL/$name.log" "$@" &
 	local pid=$!
-	at_exit "kill $pid"
-	wait_for test -e "$FL/$name.log.ready" || echo "# fake $name did not start"
-	FPID=$pid
+	wait_for test -s "$FL/$name.log.ready" || echo "# fake $name did not start"
+	# $! is the shell around it: the fake itself says its pid
+	FPID="$pid $(cat "$FL/$name.log.ready" 2>/dev/null)"
+	at_exit "kill $FPID"
 }
-stop_fake() { kill "$FPID" 2>/dev/null; wait "$FPID" 2>/dev/null; }
+stop_fake() { kill $FPID 2>/dev/null; wait "${FPID%% *}" 2>/dev/null; }
 # what the fake got on its first connection, before and after its answer
 fake_got() { wait_for grep -q "^conn 1 after" "$FL/$1.log"; grep "^conn 1 " "$FL/$1.log" | tr '\n' ' '; }
 HELLO_ONLY='^conn 1 bytes=37 fds=0 types=4 hex=0000002104[0-9a-f]{64} conn 1 after bytes=0 fds=0( relayed=[0-9]+)? hex= $'

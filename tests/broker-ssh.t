@@ -12,10 +12,13 @@ if ! command -v ssh-agent >/dev/null || ! command -v ssh-add >/dev/null; then
 fi
 AGENT_SOCK="$NB_HOME/agent.sock"
 as_nobody ssh-keygen -q -t ed25519 -N '' -C hush-test-key -f "$NB_HOME/key" >/dev/null 2>&1
-as_nobody ssh-agent -D -a "$AGENT_SOCK" >/dev/null 2>&1 &
+as_nobody ssh-agent -D -a "$AGENT_SOCK" >"$T/agent.out" 2>&1 &
 SA=$!
-at_exit "kill $SA"
 check "a test ssh-agent runs" wait_for test -S "$AGENT_SOCK"
+# $! is the shell around it: the agent says its pid ("echo Agent pid N;")
+wait_for grep -q "^echo Agent pid" "$T/agent.out"
+SA="$SA $(sed -n 's/^echo Agent pid \([0-9]*\);$/\1/p' "$T/agent.out")"
+at_exit "kill $SA"
 check "the test key is in it" as_nobody env SSH_AUTH_SOCK="$AGENT_SOCK" ssh-add -q "$NB_HOME/key"
 PUB=$(cut -d' ' -f1,2 "$NB_HOME/key.pub")
 tool sockenv <<'EOF'
