@@ -8,7 +8,7 @@
 #   close     closes at once
 #   relay S   forwards the client's first frame to the real broker at S and
 #             the broker's reply back (logged as "relayed N")
-# Writes LOG.ready once it listens; serves until killed.
+# Writes its pid to LOG.ready once it listens; serves until killed.
 #   fake_broker.py SOCKET LOG MODE [REAL_SOCKET]
 import array, os, socket, struct, sys
 
@@ -22,7 +22,8 @@ ls = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 ls.bind(path)
 os.chmod(path, 0o777)
 ls.listen(8)
-open(log + ".ready", "w").close()
+with open(log + ".ready", "w") as f:
+    f.write("%d\n" % os.getpid())
 
 def receive(c):
     data, nfds = b"", 0
