@@ -43,8 +43,15 @@ ask() {
 	nbh run --grant deploy-test -- deploy --organization=test-org >"$T/run.out" 2>&1 &
 	RUN=$!
 	W=
-	for _ in $(seq 1 1200); do W=$(dialog); [ -n "$W" ] && break; sleep 0.05; done
+	for _ in $(seq 1 1200); do
+		W=$(dialog)
+		[ -n "$W" ] && break
+		kill -0 "$RUN" 2>/dev/null || break # the run ended without asking
+		sleep 0.05
+	done
 }
+# the previous dialog's window gone, so that the next search finds the new one
+gone() { for _ in $(seq 1 1200); do [ -z "$(dialog)" ] && return 0; sleep 0.05; done; return 1; }
 
 # no window manager: focus the dialog, then type
 press() { xdotool windowfocus --sync "$1" 2>/dev/null; xdotool key "$2" 2>/dev/null; }
@@ -71,6 +78,7 @@ press "$W" Escape
 wait "$RUN"; rc=$?
 is "Escape (No) refuses the run: 77" "$rc" "77"
 
+gone
 ask
 if [ -n "$W" ]; then
 	press "$W" Return
@@ -79,5 +87,7 @@ if [ -n "$W" ]; then
 	like "... and the granted command ran" "$(cat "$T/run.out")" "deployed to --organization=test-org"
 else
 	not_ok "the dialog appeared a second time"
+	sed 's/^/#   run: /' "$T/run.out" | head -3; tail -3 "$BLOG" | sed 's/^/#   broker: /'
+	kill "$RUN" 2>/dev/null
 fi
 assert_absent "the canary is not in the run's output" "$V" "$T/run.out"
