@@ -430,6 +430,17 @@ static void explain_plan(const struct sandbox_plan *plan, const struct sandbox_m
 
 /* After the session: never-writable names that did not exist at start and
  * do now were created by the agent. One line each. */
+/* This session's quarantine directory: <data>/quarantine/STAMP-PID SUFFIX. */
+static int quarantine_dir(const char *data, const char *suffix, char *out, size_t n)
+{
+	char stamp[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
+	return xsnprintf(out, n, "%s/quarantine/%s-%d%s", data, stamp, (int)getpid(), suffix);
+}
+
 /* After the session: never-writable names outside the project (a new
  * ~/.claude/settings.json in the agent's state directory) that did not
  * exist at start and do now were made by the agent: moved into the
@@ -444,16 +455,8 @@ static void report_absent(const struct strv *absent, const char *cwd, const char
 		struct stat st;
 		if (sandbox_path_under(p, cwd) || lstat(p, &st) != 0)
 			continue; /* the project guard handles the project */
-		if (!q[0]) {
-			char stamp[32];
-			time_t now = time(NULL);
-			struct tm tm;
-			localtime_r(&now, &tm);
-			strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
-			if (xsnprintf(q, sizeof(q), "%s/quarantine/%s-%d-home", data, stamp,
-				      (int)getpid()) < 0)
-				q[0] = '\0';
-		}
+		if (!q[0] && quarantine_dir(data, "-home", q, sizeof(q)) < 0)
+			q[0] = '\0';
 		struct strv moved = { 0 }, skipped = { 0 };
 		if (q[0])
 			sandbox_quarantine_path(p, q, &moved, &skipped);
@@ -616,12 +619,7 @@ static void guard_end(struct project_guard *g, const char *data)
 	strv_free(&fixed);
 	if (g->have_prot) {
 		char q[PATH_MAX];
-		time_t now = time(NULL);
-		struct tm tm;
-		localtime_r(&now, &tm);
-		char stamp[32];
-		strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
-		if (xsnprintf(q, sizeof(q), "%s/quarantine/%s-%d", data, stamp, (int)getpid()) == 0 &&
+		if (quarantine_dir(data, "", q, sizeof(q)) == 0 &&
 		    sandbox_protect_sweep(&g->prot, NULL, q, &moved, &skipped) < 0)
 			msg_warn("sandbox: moving aside what the agent created on the never-writable "
 				 "list did not finish");
@@ -882,13 +880,12 @@ int cmd_sandbox(int argc, char **argv)
 	if (!o.network && cfg.network_proxy_only)
 		o.network = "proxy-only";
 	for (size_t i = 0; i < cfg.allow_hosts.n; i++)
-		if (!strv_has(&o.allow_host, cfg.allow_hosts.items[i]) &&
-		    strv_push(&o.allow_host, cfg.allow_hosts.items[i]) < 0)
+		if (strv_push_unique(&o.allow_host, cfg.allow_hosts.items[i]) < 0)
 			die("out of memory");
-	bool net_only = o.network && !strcmp(o.network, "proxy-only");
-	if (net_only && o.no_proxy)
+	bool proxy_only = o.network && !strcmp(o.network, "proxy-only");
+	if (proxy_only && o.no_proxy)
 		die_usage("sandbox", "--network proxy-only needs the proxy: drop --no-proxy");
-	if ((cfg.ngrants > 0 && access(vault, F_OK) == 0) || (want_proxy && unlockable) || net_only) {
+	if ((cfg.ngrants > 0 && access(vault, F_OK) == 0) || (want_proxy && unlockable) || proxy_only) {
 		r = client_ensure_broker(&cfg);
 		if (r < 0) {
 			msg_warn("sandbox: the broker is not running (%s): granted commands "
@@ -1177,7 +1174,6 @@ int cmd_sandbox(int argc, char **argv)
 		.allow = asock,
 	};
 
-	bool proxy_only = o.network && !strcmp(o.network, "proxy-only");
 	char *hosts = NULL;
 	size_t hlen = 0;
 	for (size_t i = 0; i < o.allow_host.n; i++)
