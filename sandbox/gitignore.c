@@ -86,23 +86,29 @@ static bool negates(const char *text, const char *name)
 
 int sandbox_ignore_end(const struct sandbox_ignore *g, struct strv *fixed)
 {
+	/* each .gitignore read once: NULL where it did not change */
+	char **now = calloc(g->files.n + 1, sizeof(char *));
+	if (!now)
+		return HUSH_ENOMEM;
+	for (size_t i = 0; i < g->files.n; i++) {
+		now[i] = read_or_empty(g->files.v[i]);
+		if (now[i] && !strcmp(now[i], g->start.v[i])) {
+			free(now[i]);
+			now[i] = NULL;
+		}
+	}
 	int first = 0;
 	for (size_t h = 0; h < g->hidden.n; h++) {
 		const char *f = g->hidden.v[h], *name = strrchr(f, '/') + 1;
-		bool unignored = false;
-		char culprit[PATH_MAX] = "";
-		for (size_t i = 0; i < g->files.n && !unignored; i++) {
+		const char *culprit = NULL;
+		for (size_t i = 0; i < g->files.n && !culprit; i++) {
 			size_t dl = strlen(g->files.v[i]) - strlen("/.gitignore");
 			if (strncmp(g->files.v[i], f, dl) || f[dl] != '/')
 				continue; /* not on this file's way up */
-			char *now = read_or_empty(g->files.v[i]);
-			if (now && strcmp(now, g->start.v[i]) && negates(now, name)) {
-				unignored = true;
-				snprintf(culprit, sizeof(culprit), "%s", g->files.v[i]);
-			}
-			free(now);
+			if (now[i] && negates(now[i], name))
+				culprit = g->files.v[i];
 		}
-		if (!unignored)
+		if (!culprit)
 			continue;
 		/* ignored again by the .gitignore next to it */
 		char gi[PATH_MAX], line[2 * PATH_MAX + 160];
@@ -120,6 +126,9 @@ int sandbox_ignore_end(const struct sandbox_ignore *g, struct strv *fixed)
 		if (strv_push(fixed, line) && !first)
 			first = HUSH_ENOMEM;
 	}
+	for (size_t i = 0; i < g->files.n; i++)
+		free(now[i]);
+	free(now);
 	return first;
 }
 
