@@ -48,13 +48,18 @@
 #define PH_PREFIX "hush_ph_"
 #define TOKEN_PREFIX "hush_tok_"
 
+struct allow_host {
+	char host[PROXY_MAX_HOST_PATTERN];  /* lower case; a glob */
+	uint16_t port;
+};
+
 struct session {
 	uint64_t id;                /* 0 = free slot */
 	char (*ph)[PROXY_PLACEHOLDER_LEN + 1]; /* one per credential */
 	char token[PROXY_TOKEN_LEN + 1];
 	/* proxy_session_restrict: the hosts CONNECT may reach (besides the
-	 * credentials' hosts); NULL = any host */
-	char (*allow)[PROXY_MAX_HOST_PATTERN];
+	 * credentials' hosts), parsed; NULL = any host */
+	struct allow_host *allow;
 	size_t nallow;
 };
 
@@ -309,17 +314,23 @@ int proxy_session_restrict(struct proxy *p, uint64_t id, const char *const *host
 {
 	if (n > PROXY_MAX_HOST_PATTERNS)
 		return HUSH_ETOOBIG;
-	char (*v)[PROXY_MAX_HOST_PATTERN] = calloc(n ? n : 1, sizeof(*v));
+	struct allow_host *v = calloc(n ? n : 1, sizeof(*v));
 	if (!v)
 		return HUSH_ENOMEM;
+	size_t kept = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (xsnprintf(v[i], sizeof(v[i]), "%s", hosts[i])) {
+		if (strlen(hosts[i]) >= sizeof(v[kept].host)) {
 			free(v);
 			return HUSH_ETOOBIG;
 		}
-		for (char *c = v[i]; *c; c++)
+		/* one that does not parse can match nothing: left out */
+		if (credential_parse_hostport(hosts[i], 443, v[kept].host, sizeof(v[kept].host), &v[kept].port))
+			continue;
+		for (char *c = v[kept].host; *c; c++)
 			*c = (char)tolower((unsigned char)*c);
+		kept++;
 	}
+	n = kept;
 	int r = HUSH_ENOENT;
 	pthread_mutex_lock(&p->lock);
 	for (size_t k = 0; id && k < PROXY_MAX_SESSIONS; k++) {
@@ -349,13 +360,9 @@ static bool session_may_reach(struct proxy *p, uint64_t id, const char *host, ui
 		if (s->id != id || !s->allow)
 			continue;
 		ok = false;
-		for (size_t i = 0; i < s->nallow && !ok; i++) {
-			char h[PROXY_MAX_HOST_PATTERN];
-			uint16_t pp;
-			if (credential_parse_hostport(s->allow[i], 443, h, sizeof(h), &pp))
-				continue;
-			ok = pp == port && rules_glob(h, host, strlen(host));
-		}
+		for (size_t i = 0; i < s->nallow && !ok; i++)
+			ok = s->allow[i].port == port &&
+			     rules_glob(s->allow[i].host, host, strlen(host));
 	}
 	pthread_mutex_unlock(&p->lock);
 	return ok;
