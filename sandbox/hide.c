@@ -2,7 +2,7 @@
 /* Finding what the sandbox masks: credential files by name under the
  * working directory (and their hard links inside it), plus named paths such
  * as ~/.ssh. The walk is bounded in depth, entries and masks. */
-#include "sandbox/sandbox.h"
+#include "sandbox/hide.h"
 
 #include <dirent.h>
 #include <errno.h>

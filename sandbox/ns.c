@@ -13,7 +13,7 @@
  * they are and P can remove its temporary directory), C mounts, A enters
  * the nested user+mount namespace. A failure in C or A before exec travels
  * to P through a close-on-exec pipe as (step, errno). */
-#include "sandbox/sandbox.h"
+#include "sandbox/ns.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -41,6 +41,11 @@
 #include <linux/securebits.h>
 
 #include "common/util.h"
+#include "sandbox/landlock.h"
+#include "sandbox/net.h"
+#include "sandbox/seccomp.h"
+#include "sandbox/sockets.h"
+#include "sandbox/sockfilter.h"
 
 /* The new mount API (Linux 5.2 / 5.12), by number: glibc 2.36's wrappers
  * clash with <linux/mount.h>. */

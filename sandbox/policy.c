@@ -3,7 +3,7 @@
  * is shown read-only, what is writable, what stays read-only inside the
  * writable trees, and what is masked. docs/sandbox.md describes the result;
  * hush sandbox --explain prints it. */
-#include "sandbox/sandbox.h"
+#include "sandbox/policy.h"
 
 #include <dirent.h>
 #include <errno.h>
