@@ -138,6 +138,8 @@ static int scan_modules(struct sandbox_git *g, const char *dir, unsigned depth)
 		return 0;
 	}
 	DIR *d = opendir(dir);
+	if (!d && errno == ENOMEM)
+		return HUSH_ENOMEM;
 	if (!d) {
 		note_shut(g, dir, R_OK | X_OK);
 		return 0;
@@ -223,6 +225,8 @@ static int add_gitdir(struct sandbox_git *g, const char *path, const char *workt
 	if (r == 0 && xsnprintf(p, sizeof(p), "%s/worktrees", gitdir) == 0 && is_dir(p)) {
 		DIR *wd = opendir(p);
 		struct dirent *e;
+		if (!wd && errno == ENOMEM)
+			return HUSH_ENOMEM;
 		if (!wd)
 			note_shut(g, p, R_OK | X_OK);
 		while (wd && r == 0 && (e = readdir(wd))) {
@@ -290,7 +294,7 @@ static int walk_nested(struct gwalk *w, const char *dir, unsigned depth)
 	DIR *d = fdopendir(fd);
 	if (!d) {
 		close(fd);
-		return 0;
+		return HUSH_ENOMEM;
 	}
 	int r = 0;
 	struct dirent *e;

@@ -31,6 +31,8 @@ int sandbox_guard_begin(struct sandbox_guard *g, const char *cwd, const char *ho
 	memset(g, 0, sizeof(*g));
 	snprintf(g->cwd, sizeof(g->cwd), "%s", cwd);
 	int r = sandbox_git_protect(&g->git, cwd, home);
+	if (r == HUSH_ENOMEM)
+		return r;
 	if (r < 0)
 		sandbox_note(n, SANDBOX_NOTE_WARN, "sandbox: looking for git directories under %s: %s",
 			     cwd, hush_strerror(r));
@@ -44,6 +46,8 @@ int sandbox_guard_begin(struct sandbox_guard *g, const char *cwd, const char *ho
 	if (push_all(&g->ro, &g->git.ro) < 0)
 		return HUSH_ENOMEM;
 	r = sandbox_protect_begin(&g->prot, cwd, never_rel, &g->git);
+	if (r == HUSH_ENOMEM)
+		return r;
 	if (r < 0)
 		sandbox_note(n, SANDBOX_NOTE_WARN, "sandbox: checking the never-writable list under %s: "
 			     "%s", cwd, hush_strerror(r));
@@ -53,6 +57,8 @@ int sandbox_guard_begin(struct sandbox_guard *g, const char *cwd, const char *ho
 		return HUSH_ENOMEM;
 	g->hide = (struct sandbox_git_hide){ .globs = globs, .files = &m->files, .dirs = &m->dirs };
 	r = sandbox_git_index_snapshot(&g->snap, &g->git, &g->hide, NULL);
+	if (r == HUSH_ENOMEM)
+		return r;
 	if (r < 0)
 		sandbox_note(n, SANDBOX_NOTE_WARN, "sandbox: reading the git index: %s: hidden files "
 			     "added to it during the session will not be removed", hush_strerror(r));

@@ -102,6 +102,8 @@ static int add_private(struct sandbox_plan *pl, const char *path, unsigned mode,
 static void add_root_view(struct sandbox_plan *pl)
 {
 	DIR *d = opendir("/");
+	if (!d && !pl->error)
+		pl->error = errno == ENOMEM ? HUSH_ENOMEM : HUSH_EIO; /* / would be all visible */
 	struct dirent *e;
 	while (d && (e = readdir(d))) {
 		const char *nm = e->d_name;

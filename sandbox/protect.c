@@ -50,7 +50,7 @@ static int list_hooks(const char *dir, struct strv *out)
 {
 	DIR *d = opendir(dir);
 	if (!d)
-		return 0;
+		return errno == ENOMEM ? HUSH_ENOMEM : 0;
 	int r = 0;
 	struct dirent *e;
 	while (r == 0 && (e = readdir(d))) {

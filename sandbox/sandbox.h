@@ -9,22 +9,32 @@
 #ifndef HUSH_SANDBOX_H
 #define HUSH_SANDBOX_H
 
+#include "sandbox/brokerhook.h"
+#include "sandbox/discover.h"
 #include "sandbox/env.h"
 #include "sandbox/git.h"
 #include "sandbox/gitconfig.h"
 #include "sandbox/gitignore.h"
 #include "sandbox/gitindex.h"
+#include "sandbox/guard.h"
 #include "sandbox/hide.h"
+#include "sandbox/inputs.h"
 #include "sandbox/journal.h"
 #include "sandbox/landlock.h"
+#include "sandbox/mount.h"
 #include "sandbox/net.h"
 #include "sandbox/ns.h"
 #include "sandbox/plan.h"
 #include "sandbox/policy.h"
 #include "sandbox/protect.h"
 #include "sandbox/rcsource.h"
+#include "sandbox/remask.h"
+#include "sandbox/report.h"
 #include "sandbox/seccomp.h"
+#include "sandbox/session.h"
 #include "sandbox/sockets.h"
 #include "sandbox/sockfilter.h"
+#include "sandbox/statefile.h"
+#include "sandbox/workdir.h"
 
 #endif
