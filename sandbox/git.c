@@ -334,14 +334,6 @@ static int walk_nested(struct gwalk *w, const char *dir, unsigned depth)
 	return r;
 }
 
-static bool path_is_under(const char *dir, const char *p)
-{
-	size_t n = strlen(dir);
-	if (n == 1 && dir[0] == '/')
-		return p[0] == '/';
-	return !strncmp(dir, p, n) && (p[n] == '/' || p[n] == '\0');
-}
-
 int sandbox_git_find(struct sandbox_git *g, const char *project, const char *stop)
 {
 	char dir[PATH_MAX], p[PATH_MAX], ceiling[PATH_MAX] = "/";
@@ -349,7 +341,7 @@ int sandbox_git_find(struct sandbox_git *g, const char *project, const char *sto
 		return HUSH_ENOENT;
 	/* the walk up stops at stop's parent when the project is below stop */
 	char s[PATH_MAX];
-	if (stop && realpath(stop, s) && path_is_under(s, dir))
+	if (stop && realpath(stop, s) && sandbox_path_under(dir, s))
 		snprintf(ceiling, sizeof(ceiling), "%s", s);
 	int r = 0;
 	for (;;) {

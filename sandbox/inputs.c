@@ -27,12 +27,8 @@ static int push_list(struct strv *to, const struct config_list *l)
 static int push_dir_of(struct strv *to, const char *file)
 {
 	char dir[PATH_MAX];
-	if (!file || !*file || xsnprintf(dir, sizeof(dir), "%s", file) < 0)
+	if (!file || sandbox_path_parent(file, dir, sizeof(dir)) < 0)
 		return 0;
-	char *sl = strrchr(dir, '/');
-	if (!sl || sl == dir)
-		return 0;
-	*sl = '\0';
 	return strv_push_unique(to, dir);
 }
 

@@ -42,6 +42,17 @@ bool sandbox_path_under(const char *p, const char *dir)
 	return strncmp(p, dir, n) == 0 && (p[n] == '/' || p[n] == '\0');
 }
 
+int sandbox_path_parent(const char *path, char *out, size_t n)
+{
+	if (xsnprintf(out, n, "%s", path) < 0)
+		return HUSH_ETOOBIG;
+	char *sl = strrchr(out, '/');
+	if (!sl || sl == out)
+		return HUSH_EINVAL;
+	*sl = '\0';
+	return 0;
+}
+
 static bool is_dir(const char *p)
 {
 	struct stat st;
@@ -293,12 +304,8 @@ int sandbox_plan_build(struct sandbox_plan *pl, const struct sandbox_inputs *in,
 		/* a scratch directory needs a place to mount on: an existing
 		 * directory, or a new one in a covering tmpfs */
 		char parent[PATH_MAX];
-		if (xsnprintf(parent, sizeof(parent), "%s", p) < 0)
+		if (sandbox_path_parent(p, parent, sizeof(parent)) < 0)
 			continue;
-		char *sl = strrchr(parent, '/');
-		if (!sl || sl == parent)
-			continue;
-		*sl = '\0';
 		const struct sandbox_op *b = bind_above(pl, p);
 		bool on_tmpfs = covered(pl, p) && (!b || !sandbox_path_under(parent, b->path));
 		if (is_dir(p) || on_tmpfs) {

@@ -53,5 +53,8 @@ int sandbox_plan_build(struct sandbox_plan *pl, const struct sandbox_inputs *in,
 const char *sandbox_plan_writable_root(const struct sandbox_plan *pl, const char *path);
 /* True when path is dir or inside it (string prefix on a '/' boundary). */
 bool sandbox_path_under(const char *path, const char *dir);
+/* The directory path lies in, into out[n]: 0, or HUSH_EINVAL when it has
+ * none below "/" ("/x", "x"), HUSH_ETOOBIG. */
+int sandbox_path_parent(const char *path, char *out, size_t n);
 
 #endif

@@ -21,6 +21,7 @@
 #include "sandbox/inputs.h"
 #include "sandbox/landlock.h"
 #include "sandbox/ns.h"
+#include "sandbox/policy.h"
 #include "sandbox/workdir.h"
 #include "vault/vault.h"
 
@@ -122,12 +123,8 @@ static void ensure_config_file(const char *cfgpath, const struct sandbox_notes *
 	if (access(cfgpath, F_OK) == 0 || errno != ENOENT)
 		return;
 	char dir[PATH_MAX];
-	if (xsnprintf(dir, sizeof(dir), "%s", cfgpath) < 0)
+	if (sandbox_path_parent(cfgpath, dir, sizeof(dir)) < 0)
 		return;
-	char *slash = strrchr(dir, '/');
-	if (!slash || slash == dir)
-		return;
-	*slash = 0;
 	static const char text[] = "# hush configuration: see docs/config.md\n";
 	if (path_ensure_private_dir(dir) < 0 ||
 	    file_write_atomic(cfgpath, text, sizeof(text) - 1, 0600, NULL) < 0)
