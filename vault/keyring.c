@@ -18,7 +18,6 @@
  * to a libsecret or GLib function would fail to link. */
 #include "vault/vault.h"
 
-#include <dlfcn.h>
 #include <errno.h>
 #include <libsecret/secret.h>
 #include <pthread.h>
@@ -29,6 +28,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "common/dynload.h"
 #include "common/util.h"
 
 #define KEYRING_TIMEOUT_MS 10000
@@ -92,11 +92,7 @@ static const char *const lib_sonames[LIB_COUNT] = {
 };
 
 #define SYM(lib, name, member) { lib, name, &ss.member }
-static const struct {
-	int lib;
-	const char *name;
-	void *slot; /* points at the member of ss; filled with memcpy */
-} syms[] = {
+static const struct dynload_sym syms[] = {
 	SYM(LIB_GIO, "g_cancellable_new", cancellable_new),
 	SYM(LIB_GIO, "g_cancellable_cancel", cancellable_cancel),
 	SYM(LIB_GIO, "g_cancellable_is_cancelled", cancellable_is_cancelled),
@@ -126,42 +122,19 @@ static const struct {
 };
 #undef SYM
 
+static struct dynload libs = {
+	.sonames = lib_sonames,
+	.nlibs = LIB_COUNT,
+	.syms = syms,
+	.nsyms = ARRAY_LEN(syms),
+	.package = "libsecret-1-0",
+};
 static pthread_once_t load_once = PTHREAD_ONCE_INIT;
-static bool load_ok;
-static char load_error[256]; /* why loading failed; written once, then read-only */
 
-/* Runs once. The handles are never closed: GLib cannot be unloaded. */
+/* Runs once. GLib cannot be unloaded: the handles stay open. */
 static void load_libs(void)
 {
-	void *h[LIB_COUNT];
-	for (int i = 0; i < LIB_COUNT; i++) {
-		h[i] = dlopen(lib_sonames[i], RTLD_NOW | RTLD_LOCAL);
-		if (h[i])
-			continue;
-		const char *e = dlerror();
-		/* "libsecret-1.so.0: cannot open shared object file: No such file
-		 * or directory"; a missing dependency names the dependency. */
-		size_t nl = strlen(lib_sonames[i]);
-		if (i == LIB_SECRET && e && !strncmp(e, lib_sonames[i], nl) && e[nl] == ':' &&
-		    strstr(e, "No such file"))
-			snprintf(load_error, sizeof(load_error),
-				 "%s not found: install libsecret-1-0", lib_sonames[i]);
-		else
-			snprintf(load_error, sizeof(load_error), "cannot load %s: %s",
-				 lib_sonames[i], e ? e : "no reason given");
-		return;
-	}
-	for (size_t i = 0; i < ARRAY_LEN(syms); i++) {
-		dlerror();
-		void *p = dlsym(h[syms[i].lib], syms[i].name);
-		if (!p) {
-			snprintf(load_error, sizeof(load_error), "%s has no %s (too old?)",
-				 lib_sonames[syms[i].lib], syms[i].name);
-			return;
-		}
-		memcpy(syms[i].slot, &p, sizeof(p));
-	}
-	load_ok = true;
+	dynload_open(&libs);
 }
 
 const char *keyring_last_error(void)
@@ -186,8 +159,8 @@ static int fail(char *why, size_t whylen, const char *fmt, const char *detail)
 static int keyring_load(char *why, size_t whylen)
 {
 	pthread_once(&load_once, load_libs);
-	if (!load_ok)
-		return fail(why, whylen, "%s", load_error);
+	if (!libs.ok)
+		return fail(why, whylen, "%s", libs.error);
 	return 0;
 }
 
