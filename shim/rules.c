@@ -13,6 +13,7 @@ void rules_clear(struct rules *r)
 	r->nhide = r->nunhide = r->nhide_path = r->nroute = 0;
 	r->hush = NULL;
 	r->bad_lines = 0;
+	r->resolved = 0;
 	memset(r->first_set, 0, sizeof(r->first_set));
 	memset(r->last_set, 0, sizeof(r->last_set));
 	memset(r->base_set, 0, sizeof(r->base_set));
@@ -134,6 +135,12 @@ static int parse_line(struct rules *r, const char *s, size_t len)
 		if (rules_normalize(NULL, raw, norm, sizeof(norm)) != 0)
 			goto bad;
 		return rules_add_hide_path(r, norm);
+	}
+	if (k == 8 && memcmp(s, "resolved", 8) == 0) {
+		if (vlen != 3 || memcmp(val, "yes", 3) != 0)
+			goto bad;
+		r->resolved = 1;
+		return RULES_OK;
 	}
 	if (k == 5 && memcmp(s, "route", 5) == 0) {
 		if (r->nroute >= RULES_MAX_ROUTES)

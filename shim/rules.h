@@ -34,6 +34,8 @@ struct rules {
 	int nhide, nunhide, nhide_path, nroute;
 	int open_globs;
 	int bad_lines;    /* lines ignored as malformed */
+	int resolved;     /* "resolved yes": hide_path entries already name what the
+			   * kernel names through symlinks; none to resolve */
 	const char *hush; /* NULL when no "hush" line */
 	size_t arena_used;
 	/* First bytes of globs with a literal head, last bytes of the others

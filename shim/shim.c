@@ -265,8 +265,10 @@ static void load_rules(void)
 	} else if (g_rules.bad_lines && g_debug) {
 		shim_log("ignored malformed lines in", cfg, "rules");
 	}
-	/* hide_path entries as the kernel names them (through symlinks). */
-	int given = g_rules.nhide_path;
+	/* hide_path entries as the kernel names them (through symlinks),
+	 * unless the file says it lists those already: hush sandbox resolves
+	 * them once for the session instead of every process at its start. */
+	int given = g_rules.resolved ? 0 : g_rules.nhide_path;
 	for (int i = 0; i < given; i++) {
 		char c[RULES_PATH_MAX];
 		if (canon_at(AT_FDCWD, g_rules.hide_path[i], 0, c, sizeof(c)) > 0 &&

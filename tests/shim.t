@@ -416,6 +416,28 @@ routed >/dev/null
 shim cat .env >"$O/nodebug" 2>&1
 check_fail "no debug lines without HUSH_SHIM_DEBUG" grep -q 'hush-shim:' "$O/nodebug"
 
+# A hide_path that is itself a symbolic link: the shim hides what it points
+# at too, resolving it when a process starts, unless the rules say they
+# list the resolved names already ("resolved yes", as hush sandbox writes
+# them after resolving once for the session).
+mkdir -p "$T/awsreal"
+printf 'KEY=not-a-secret\n' >"$T/awsreal/credentials"
+ln -s "$T/awsreal" "$T/awslink"
+chown -R "$NOBODY_UID:$NOBODY_UID" "$T/awsreal" 2>/dev/null
+{ cat "$R"; echo "hide_path $T/awslink"; } >"$T/rules-link"
+{ cat "$T/rules-link"; echo "resolved yes"; } >"$T/rules-resolved"
+{ cat "$T/rules-resolved"; echo "hide_path $T/awsreal"; } >"$T/rules-both"
+chmod 0644 "$T/rules-link" "$T/rules-resolved" "$T/rules-both"
+lshim() { (cd "$P" && as_nobody env LD_PRELOAD="$NB_BIN/libhush.so" HUSH_SHIM_CONFIG="$1" cat "$T/awsreal/credentials" >"$O/$2" 2>&1); }
+lshim "$T/rules-link" link; rc=$?
+check "hide_path naming a symlink: its target is hidden (the shim resolves it)" [ "$rc" -ne 0 ]
+lshim "$T/rules-resolved" resolved; rc=$?
+check "control: with 'resolved yes' the shim does not resolve it itself" [ "$rc" -eq 0 ]
+lshim "$T/rules-both" both; rc=$?
+check "with 'resolved yes' and the resolved name listed, the target is hidden" [ "$rc" -ne 0 ]
+nobody_cat_ok=$(as_nobody cat "$T/awsreal/credentials" 2>/dev/null | grep -c KEY=)
+is "control: the target is readable without the shim" "$nobody_cat_ok" "1"
+
 # hush doctor and other tools may dlopen the library to inspect it.
 if [ -x /usr/bin/python3 ]; then
 	o=$(/usr/bin/python3 -c 'import ctypes,sys; ctypes.CDLL(sys.argv[1]); print("loaded")' "$SHIM" 2>&1)

@@ -120,6 +120,20 @@ static void test_match(void)
 	ok(bad == 0 && pairs > 700, "hide globs agree with fnmatch (%zu pairs, %zu differ)", pairs, bad);
 }
 
+/* "resolved yes" and nothing else turns the shim's own resolution off */
+static void test_resolved(void)
+{
+	static struct rules r;
+	static const char yes[] = "hide_path /a\nresolved yes\n";
+	static const char no[] = "hide_path /a\nresolved no\nresolved\n";
+	rules_parse(&r, yes, strlen(yes));
+	ok(r.resolved == 1 && r.bad_lines == 0 && r.nhide_path == 1, "'resolved yes' is read");
+	rules_parse(&r, no, strlen(no));
+	ok(r.resolved == 0 && r.bad_lines == 2, "any other 'resolved' line is malformed (%d)", r.bad_lines);
+	rules_parse(&r, yes, 0);
+	ok(r.resolved == 0, "a new parse starts unresolved");
+}
+
 static int put(const char *dir, const char *name)
 {
 	char p[4096];
@@ -204,6 +218,7 @@ int main(void)
 {
 	test_env();
 	test_match();
+	test_resolved();
 	test_scan();
 	const char *why = NULL;
 	int abi = sandbox_landlock_abi(&why);
