@@ -23,14 +23,21 @@ static const char *const private_tmp[] = { "/tmp", "/var/tmp", "/dev/shm" };
 
 /* The top-level directories of / shown as they are: the system. Every
  * other one (/mnt, /media, /srv, /work, /data, ...: other projects,
- * volumes, mounted drives) is an empty directory inside, and so is
- * /var/www; the plan binds back what must be seen there (the project, the
- * home view, PATH directories, hush). */
+ * volumes, mounted drives) is an empty directory inside, and so are the
+ * places below the system's that hold people's data rather than the
+ * system: /home (other people's homes; the user's own is the home view),
+ * mail spools, the journal (what the user's services logged), /var/www.
+ * The plan binds back what must be seen there (the project, the home
+ * view, PATH directories, hush) and root_kept_below. */
 static const char *const root_system[] = {
 	"bin", "boot", "dev", "etc", "gnu", "home", "lib", "lib32", "lib64", "libx32", "nix",
 	"opt", "proc", "root", "run", "sbin", "snap", "sys", "tmp", "usr", "var",
 };
-static const char *const root_hidden_below[] = { "/var/www" };
+static const char *const root_hidden_below[] = {
+	"/home", "/var/www", "/var/mail", "/var/spool/mail", "/var/spool/cron", "/var/log/journal",
+};
+/* Software that lives in a hidden place: Homebrew on Linux. */
+static const char *const root_kept_below[] = { "/home/linuxbrew" };
 
 #define HOME_MAX_ENTRIES 4096
 
@@ -130,8 +137,11 @@ static void add_root_view(struct sandbox_plan *pl)
 	}
 	if (d)
 		closedir(d);
+	struct stat st;
+	/* a symbolic link (/var/spool/mail -> ../mail) is left alone: a
+	 * mount on it would land on its target */
 	for (size_t i = 0; i < ARRAY_LEN(root_hidden_below); i++)
-		if (is_dir(root_hidden_below[i]))
+		if (lstat(root_hidden_below[i], &st) == 0 && S_ISDIR(st.st_mode))
 			add_private(pl, root_hidden_below[i], 0755,
 				    "outside the system, the home and the project");
 }
@@ -299,6 +309,8 @@ int sandbox_plan_build(struct sandbox_plan *pl, const struct sandbox_inputs *in,
 	}
 	for (size_t i = 0; in->keep && i < in->keep->n; i++)
 		add_keep(pl, in->keep->v[i], "kept visible");
+	for (size_t i = 0; in->root_mode == SANDBOX_ROOT_ALLOWLIST && i < ARRAY_LEN(root_kept_below); i++)
+		add_keep(pl, root_kept_below[i], "software outside the system directories");
 	for (size_t i = 0; in->scratch && i < in->scratch->n; i++) {
 		const char *p = in->scratch->v[i];
 		/* a scratch directory needs a place to mount on: an existing

@@ -436,3 +436,50 @@ if is_root && [ -d /mnt ]; then
 else
 	skip "needs root to put a file under /mnt"
 fi
+# --- people's data below the system directories: another user's home, a
+# mail spool, the journal are empty inside; the user's own home (the home
+# view) and Homebrew's /home/linuxbrew stay ---
+if is_root && [ -d /home ]; then
+	OH="/home/hush-other-$$" OM="/var/mail/hush-test-$$" NH="/home/hush-home-$$"
+	LB=/home/linuxbrew made_lb=
+	mkdir -p "$OH" "$NH/work" && printf 'OTHER=%s\n' "$C" >"$OH/notes.txt" && chmod -R a+rX "$OH"
+	printf 'mine\n' >"$NH/mine.txt"
+	chown -R "$NOBODY_UID:$NOBODY_UID" "$NH"
+	at_exit "rm -rf '$OH' '$NH'"
+	if [ -d /var/mail ]; then
+		printf 'Subject: reset\n\ncode %s\n' "$C" >"$OM" && chmod 0644 "$OM"
+		at_exit "rm -f '$OM'"
+	fi
+	if [ ! -e "$LB" ]; then
+		mkdir -p "$LB/.linuxbrew/bin" && printf '#!/bin/sh\necho brewed\n' >"$LB/.linuxbrew/bin/brewtool" &&
+			chmod -R a+rX "$LB" && chmod 0755 "$LB/.linuxbrew/bin/brewtool" && made_lb=1
+		[ -n "$made_lb" ] && at_exit "rm -rf '$LB'"
+	fi
+	o=$(as_nobody cat "$OH/notes.txt" 2>&1)
+	like "control: outside the sandbox the user reads another user's file under /home" "$o" "$C"
+	o=$(sandboxed -- sh -c "cat '$OH/notes.txt' 2>/dev/null; ls -A /home" 2>&1)
+	[[ "$o" != *"$C"* && "$o" != *hush-other* ]] && ok "inside, other homes under /home are not there" ||
+		not_ok "inside, other homes under /home are not there"
+	o=$(sandboxed --root visible -- cat "$OH/notes.txt" 2>&1)
+	like "--root visible shows another home again (read-only)" "$o" "$C"
+	if [ -f "$OM" ]; then
+		o=$(as_nobody cat "$OM" 2>&1)
+		like "control: outside the sandbox the user reads a mail spool" "$o" "$C"
+		o=$(sandboxed -- cat "$OM" 2>&1)
+		[[ "$o" != *"$C"* ]] && ok "inside, /var/mail is empty" || not_ok "inside, /var/mail is empty"
+	else
+		skip "no /var/mail on this machine"
+	fi
+	o=$(cd "$NH/work" && as_nobody env HOME="$NH" "$NB_BIN/hush" sandbox --home visible -- sh -c 'cat ~/mine.txt; ls -A /home' 2>&1)
+	like "a home under /home: the user's own files are there inside" "$o" "^mine"
+	[[ "$o" != *hush-other* ]] && ok "a home under /home: the other homes are still not" ||
+		not_ok "a home under /home: the other homes are still not"
+	if [ -n "$made_lb" ]; then
+		o=$(sandboxed -- "$LB/.linuxbrew/bin/brewtool" 2>&1)
+		is "/home/linuxbrew (Homebrew) stays visible" "$o" "brewed"
+	else
+		skip "/home/linuxbrew exists here: not replaced for the test"
+	fi
+else
+	skip "needs root to put files under /home and /var/mail"
+fi
