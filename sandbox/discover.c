@@ -196,6 +196,11 @@ int sandbox_hidden_rules(const struct sandbox_hidden *h, const struct config *cf
 			fprintf(o, "route %s\n", base + 1);
 	}
 	fprintf(o, "hush %s\n", self);
+	/* every named path that exists went into the masks by its real name
+	 * and is listed above by both names: the shim need not resolve them
+	 * again in each process (unless the masks stopped at their cap) */
+	if (!h->masks.truncated)
+		fprintf(o, "resolved yes\n");
 	bool bad = ferror(o) != 0;
 	if (fclose(o) != 0 || bad) {
 		free(*text);

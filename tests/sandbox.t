@@ -436,6 +436,29 @@ if is_root && [ -d /mnt ]; then
 else
 	skip "needs root to put a file under /mnt"
 fi
+# --- a credential directory that is a symbolic link (~/.aws -> elsewhere):
+# hush sandbox resolves it once and writes both names into the shim's
+# rules with "resolved yes", so each process need not resolve it again and
+# the target stays hidden from dynamically linked programs ---
+mkdir -p "$T/awsdata"
+printf '[default]\naws_secret_access_key = %s\n' "$C" >"$T/awsdata/credentials"
+ln -sfn "$T/awsdata" "$NB_HOME/.aws"
+if is_root; then chown -R "$NOBODY_UID:$NOBODY_UID" "$T/awsdata"; chown -h "$NOBODY_UID:$NOBODY_UID" "$NB_HOME/.aws"; fi
+sandboxed -- sh -c 'cat "$HUSH_SHIM_CONFIG" > rules.copy' 2>/dev/null
+rw=$(realpath "$T/awsdata")
+check "the shim's rules say they are resolved" grep -qx 'resolved yes' "$P/rules.copy"
+check "the shim's rules name the symlinked ~/.aws" grep -qxF "hide_path $NB_HOME/.aws" "$P/rules.copy"
+check "... and what it points at" grep -qxF "hide_path $rw" "$P/rules.copy"
+o=$(as_nobody cat "$T/awsdata/credentials" 2>&1)
+like "control: without the shim the target is readable" "$o" "$C"
+o=$(as_nobody env LD_PRELOAD="$SHIM" HUSH_SHIM_CONFIG="$P/rules.copy" cat "$T/awsdata/credentials" 2>&1)
+[[ "$o" != *"$C"* ]] && ok "with those rules the shim hides the target" ||
+	not_ok "with those rules the shim hides the target"
+o=$(sandboxed --no-userns -- cat "$T/awsdata/credentials" 2>/dev/null)
+[[ "$o" != *"$C"* ]] && ok "--no-userns: the symlinked directory's target is hidden" ||
+	not_ok "--no-userns: the symlinked directory's target is hidden"
+rm -f "$NB_HOME/.aws" "$P/rules.copy"; rm -rf "$T/awsdata"
+
 # --- people's data below the system directories: another user's home, a
 # mail spool, the journal are empty inside; the user's own home (the home
 # view) and Homebrew's /home/linuxbrew stay ---
