@@ -292,7 +292,7 @@ static int do_run(const char *grant, bool no_mask, char **argv, size_t argc)
 	struct config cfg;
 	char err[1024];
 	if (config_load_default(&cfg, err, sizeof(err)))
-		config_defaults(&cfg);
+		(void)config_defaults(&cfg);
 	struct client_result res;
 	int r = client_run(&cfg, grant, no_mask, argv, argc, run_notify, &res);
 	bool autostart = cfg.autostart;

@@ -186,7 +186,7 @@ int cmd_doctor(int argc, char **argv)
 	int r = config_load_default(&cfg, cerr, sizeof(cerr));
 	if (r < 0) {
 		report(false, "config", "%s", r == HUSH_ECONFIG ? cerr : hush_strerror(r));
-		config_defaults(&cfg);
+		(void)config_defaults(&cfg);
 	} else {
 		report(true, "config", "%s, %zu grant(s)", cfg.path ? cfg.path : "defaults (no file)",
 		       cfg.ngrants);

@@ -137,8 +137,11 @@ struct config {
 	struct config_credentials *creds;
 };
 
-/* Fills *cfg with the built-in defaults (see docs/config.md). */
-void config_defaults(struct config *cfg);
+/* Fills *cfg with the built-in defaults (see docs/config.md). 0, or
+ * HUSH_ENOMEM when one could not be added (then *cfg must not be used
+ * but still be freed: a missing default could be a mask or a
+ * never-writable path). */
+int config_defaults(struct config *cfg);
 
 /* Loads path over the defaults. A missing file is not an error when
  * missing_ok is true (defaults are kept, cfg->path stays NULL).

@@ -47,7 +47,7 @@ static const struct builtin_profile builtin_profiles[] = {
 	  "~/.gemini/settings.json, ~/.gemini/commands" },
 };
 
-void config_add_defaults(struct config_list *l, const char *const *items, size_t n)
+int config_add_defaults(struct config_list *l, const char *const *items, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		char buf[CONFIG_MAX_ITEM];
@@ -60,42 +60,48 @@ void config_add_defaults(struct config_list *l, const char *const *items, size_t
 		} else if (strlen(item) >= sizeof(buf)) {
 			continue;
 		}
-		(void)config_list_add(l, item);
+		int r = config_list_add(l, item);
+		if (r < 0)
+			return r;
 	}
+	return 0;
 }
 
 /* Adds each item of a comma-separated built-in list. */
-static void add_csv_defaults(struct config_list *l, const char *csv)
+static int add_csv_defaults(struct config_list *l, const char *csv)
 {
 	struct config_list items;
-	if (config_parse_list(csv, &items) != 0)
-		return;
-	config_add_defaults(l, (const char *const *)items.items, items.n);
+	int r = config_parse_list(csv, &items);
+	if (r == 0)
+		r = config_add_defaults(l, (const char *const *)items.items, items.n);
 	config_list_free(&items);
+	return r;
 }
 
-static void builtin_profiles_add(struct config *cfg)
+static int builtin_profiles_add(struct config *cfg)
 {
 	cfg->profiles = calloc(ARRAY_LEN(builtin_profiles), sizeof(*cfg->profiles));
 	if (!cfg->profiles)
-		return;
+		return HUSH_ENOMEM;
 	for (size_t i = 0; i < ARRAY_LEN(builtin_profiles); i++) {
 		const struct builtin_profile *b = &builtin_profiles[i];
 		struct sandbox_profile *p = &cfg->profiles[cfg->nprofiles];
 		p->name = strdup(b->name);
 		if (!p->name)
-			return;
+			return HUSH_ENOMEM;
 		p->builtin = true;
 		cfg->nprofiles++;
-		add_csv_defaults(&p->commands, b->commands);
-		add_csv_defaults(&p->allow_write, b->allow_write);
-		add_csv_defaults(&p->state_files, b->state_files);
-		add_csv_defaults(&p->allow_env, b->allow_env);
-		add_csv_defaults(&p->never_write, b->never_write);
+		if (add_csv_defaults(&p->commands, b->commands) < 0 ||
+		    add_csv_defaults(&p->allow_write, b->allow_write) < 0 ||
+		    add_csv_defaults(&p->state_files, b->state_files) < 0 ||
+		    add_csv_defaults(&p->allow_env, b->allow_env) < 0 ||
+		    add_csv_defaults(&p->never_write, b->never_write) < 0)
+			return HUSH_ENOMEM;
 	}
+	return 0;
 }
 
-void config_defaults(struct config *cfg)
+int config_defaults(struct config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	/* The table's defaults cannot fail to parse (the unit tests load
@@ -103,10 +109,13 @@ void config_defaults(struct config *cfg)
 	struct loader L = { .cfg = cfg, .name = "(defaults)" };
 	static const enum config_section unnamed[] = { SEC_VAULT, SEC_BROKER, SEC_SANDBOX,
 						       SEC_SCAN };
-	for (size_t i = 0; i < ARRAY_LEN(unnamed); i++)
-		config_key_defaults(&L, unnamed[i], cfg);
-	builtin_profiles_add(cfg);
+	int r = 0;
+	for (size_t i = 0; r == 0 && i < ARRAY_LEN(unnamed); i++)
+		r = config_key_defaults(&L, unnamed[i], cfg);
+	if (r == 0)
+		r = builtin_profiles_add(cfg);
 	cfg->creds = credential_defaults();
+	return r == 0 && cfg->creds ? 0 : HUSH_ENOMEM;
 }
 
 void config_grant_free(struct grant *g)

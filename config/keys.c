@@ -584,7 +584,7 @@ void config_key_set(struct loader *L, const struct config_key *k, void *base, co
 	}
 }
 
-void config_key_defaults(struct loader *L, enum config_section sec, void *base)
+int config_key_defaults(struct loader *L, enum config_section sec, void *base)
 {
 	for (size_t i = 0; i < ARRAY_LEN(keys); i++) {
 		const struct config_key *k = &keys[i];
@@ -592,8 +592,9 @@ void config_key_defaults(struct loader *L, enum config_section sec, void *base)
 			continue;
 		if (k->def)
 			config_key_set(L, k, base, k->def);
-		if (k->list_def)
-			config_add_defaults(FIELD(base, k, struct config_list), k->list_def,
-					    k->nlist_def);
+		if (k->list_def && config_add_defaults(FIELD(base, k, struct config_list),
+						       k->list_def, k->nlist_def) < 0)
+			return HUSH_ENOMEM;
 	}
+	return 0;
 }

@@ -129,7 +129,8 @@ static void grant_begin(struct loader *L, const char *arg)
 		return;
 	g->line = L->line;
 	L->sec = SEC_GRANT;
-	config_key_defaults(L, SEC_GRANT, g);
+	if (config_key_defaults(L, SEC_GRANT, g) < 0)
+		config_lerr(L, L->line, HUSH_ENOMEM, "out of memory");
 }
 
 static void profile_begin(struct loader *L, const char *arg)
@@ -402,16 +403,16 @@ int config_load_buffer(struct config *cfg, const char *name, const char *data, s
 {
 	if (err && errlen)
 		err[0] = 0;
-	config_defaults(cfg);
+	int dr = config_defaults(cfg);
 	struct loader L = {
 		.cfg = cfg, .name = name ? name : "(config)", .err = err, .errlen = errlen,
 	};
 	if (!data)
 		len = 0;
-	if (len > CONFIG_MAX_FILE)
-		config_lerr(&L, 1, HUSH_ECONFIG, "file larger than %u bytes", CONFIG_MAX_FILE);
-	else if (!cfg->creds)
+	if (dr < 0)
 		config_lerr(&L, 1, HUSH_ENOMEM, "out of memory");
+	else if (len > CONFIG_MAX_FILE)
+		config_lerr(&L, 1, HUSH_ECONFIG, "file larger than %u bytes", CONFIG_MAX_FILE);
 	else
 		parse(&L, data, data + len);
 	if (!L.err_line)
@@ -439,8 +440,12 @@ int config_load(struct config *cfg, const char *path, bool missing_ok, char *err
 	/* Followed symlinks: users keep dotfiles in a repository and link them. */
 	int r = file_read_all(path, CONFIG_MAX_FILE, true, &data, &len);
 	if (r == HUSH_ENOENT && missing_ok) {
-		config_defaults(cfg);
-		return 0;
+		if (config_defaults(cfg) == 0)
+			return 0;
+		config_free(cfg);
+		if (err && errlen)
+			snprintf(err, errlen, "%s: out of memory", path);
+		return HUSH_ENOMEM;
 	}
 	if (r) {
 		const char *why = r == HUSH_ENOENT ? "no such file"

@@ -96,7 +96,7 @@ const struct config_key *config_key_find(enum config_section sec, const char *na
 /* Runs v through k's type into the section struct at base. */
 void config_key_set(struct loader *L, const struct config_key *k, void *base, const char *v);
 /* Applies the defaults of section sec's keys to the struct at base. */
-void config_key_defaults(struct loader *L, enum config_section sec, void *base);
+int config_key_defaults(struct loader *L, enum config_section sec, void *base);
 
 struct loader {
 	struct config *cfg;
@@ -146,7 +146,7 @@ int cv_args(struct loader *L, const char *v, struct config_list *out);
 /* --- defaults.c --- */
 /* Adds the built-in items to l; items starting with '~' are expanded and
  * dropped when there is no home directory. */
-void config_add_defaults(struct config_list *l, const char *const *items, size_t n);
+int config_add_defaults(struct config_list *l, const char *const *items, size_t n);
 /* Frees one grant's or profile's members. */
 void config_grant_free(struct grant *g);
 

@@ -179,6 +179,50 @@ static void fixture(const char *root)
 		printf("# no hard link: %s\n", strerror(errno));
 }
 
+#if !defined(__SANITIZE_ADDRESS__)
+/* The sizes of the lists the sandbox reads from the config. */
+static size_t config_shape(const struct config *c)
+{
+	size_t n = c->hide.n + c->hide_dirs.n + c->never_write.n + c->nprofiles;
+	for (size_t i = 0; i < c->nprofiles; i++)
+		n += c->profiles[i].never_write.n + c->profiles[i].allow_write.n +
+		     c->profiles[i].hide.n + c->profiles[i].hide_dirs.n;
+	return n;
+}
+
+/* The built-in config (masks, never-writable paths, profiles) loads whole
+ * or not at all. */
+static void config_defaults_fail_closed(void)
+{
+	struct config ref;
+	fail_in = LONG_MAX;
+	counted = 0;
+	int r = config_load_buffer(&ref, "t", "", 0, NULL, 0);
+	long total = counted;
+	fail_in = -1;
+	size_t want = r == 0 ? config_shape(&ref) : 0;
+	ok(r == 0 && want > 100, "the built-in config loads (%zu list items)", want);
+	long open = 0, failed = 0;
+	for (long k = 0; k < total; k++) {
+		struct config got;
+		fail_in = k;
+		r = config_load_buffer(&got, "t", "", 0, NULL, 0);
+		fail_in = -1;
+		if (r < 0) {
+			failed++;
+			continue;
+		}
+		if (config_shape(&got) != want && open++ < 5)
+			printf("# allocation %ld of %ld failed: the config loaded without some of its "
+			       "defaults\n", k + 1, total);
+		config_free(&got);
+	}
+	ok(open == 0, "each of the config's %ld allocations made to fail: %ld failed the load, %ld "
+	   "loaded with defaults missing", total, failed, open);
+	config_free(&ref);
+}
+#endif
+
 int main(void)
 {
 #if defined(__SANITIZE_ADDRESS__)
@@ -247,6 +291,7 @@ int main(void)
 	ok(open == 0, "each of %ld allocations made to fail: %ld failed the session, %ld were "
 	   "recovered from whole, %ld left a different result", total, failed, whole, open);
 	result_free(&ref);
+	config_defaults_fail_closed();
 	sandbox_workdir_remove(&w);
 	config_free(&cfg);
 	strv_free(&env);
