@@ -306,12 +306,17 @@ static int walk_nested(struct gwalk *w, const char *dir, unsigned depth)
 			w->g->truncated = true;
 			break;
 		}
+		bool dotgit = !strcmp(n, ".git");
+		/* only directories and .git matter: no stat for what the
+		 * directory says is something else (most entries) */
+		if (!dotgit && e->d_type != DT_DIR && e->d_type != DT_UNKNOWN)
+			continue;
 		char p[PATH_MAX];
 		struct stat st;
 		if (xsnprintf(p, sizeof(p), "%s/%s", strcmp(dir, "/") ? dir : "", n) < 0 ||
 		    fstatat(dirfd(d), n, &st, AT_SYMLINK_NOFOLLOW) != 0)
 			continue;
-		if (!strcmp(n, ".git")) {
+		if (dotgit) {
 			if (depth > 0)
 				r = add_dotgit(w->g, p, dir);
 			continue;

@@ -472,10 +472,14 @@ int sandbox_modes_add(struct sandbox_modes *m, const char *top, const char *path
 	for (size_t end = strlen(top);;) {
 		char c = p[end];
 		p[end] = '\0';
+		/* a directory recorded already was searchable then: the paths
+		 * of a plan share most of their leading directories */
 		struct stat st;
-		bool dir = lstat(p, &st) == 0 && S_ISDIR(st.st_mode);
-		int r = dir && !modes_have(m, p) ? modes_push(m, p, &st) : 0;
-		if (r == 0 && dir && sandbox_path_shut(p, X_OK)) {
+		bool seen = modes_have(m, p);
+		bool dir = seen || (lstat(p, &st) == 0 && S_ISDIR(st.st_mode));
+		int r = dir && !seen ? modes_push(m, p, &st) : 0;
+		if (r == 0 && dir && !seen && st.st_uid == geteuid() &&
+		    sandbox_path_shut(p, X_OK)) {
 			dir = false; /* nothing below can be looked at */
 			if (!m->shut && !(m->shut = strdup(p)))
 				r = HUSH_ENOMEM;
