@@ -32,9 +32,12 @@
  * (SECCOMP_USER_NOTIF_FLAG_CONTINUE): the agent could change the address
  * or the descriptor after the check. The connect happens on the duplicate,
  * with the supervisor's copy of the address, and its result is the
- * result of the agent's call. A pool of SOCK_WORKERS threads waits for
- * notifications (a blocking TCP connect must not hold up the others);
- * when all but one are busy, further connects fail with EAGAIN. */
+ * result of the agent's call. A pool of up to SOCK_WORKERS threads waits
+ * for notifications (a blocking TCP connect must not hold up the others):
+ * two at start, one more whenever all but one are busy (most sessions
+ * connect rarely, and each thread costs the start and the end of every
+ * session); with all of them there and all but one busy, further
+ * connects fail with EAGAIN. */
 #include "sandbox/sockets.h"
 
 #include <errno.h>
@@ -65,8 +68,9 @@
 #include "common/util.h"
 #include "sandbox/sockfilter.h"
 
-/* worker threads, each handling one connect at a time */
+/* worker threads, each handling one connect at a time: at most, and at start */
 #define SOCK_WORKERS 8
+#define SOCK_WORKERS_START 2
 /* a probe connect to a listener whose queue is full waits this long */
 #define SOCK_PROBE_TIMEOUT_S 5
 /* listener verdicts remembered per socket inode */
@@ -130,6 +134,7 @@ struct sandbox_sock_sup {
 	dev_t netns_dev;
 	size_t notif_size, resp_size;
 	atomic_int busy;
+	atomic_int live; /* workers started */
 	pthread_barrier_t started;
 	/* Whether the listener bound to a socket inode is inside. That cannot
 	 * change while the inode lives (a new bind makes a new inode), and
@@ -524,11 +529,35 @@ static void respond(const struct sandbox_sock_sup *s, uint64_t id, int err)
 	free(r);
 }
 
-/* A worker: takes notifications one at a time and answers each. All of
- * them wait in SECCOMP_IOCTL_NOTIF_RECV at once (each call gets a
- * different notification), so a connect that blocks holds up one worker
- * only; when all but one are busy, the last answers EAGAIN. */
-static void *worker(void *arg)
+static int spawn(struct sandbox_sock_sup *s, void *(*fn)(void *));
+static void *worker(void *arg);
+
+/* A worker started while the session runs: its own file-system context
+ * at once, like the first ones (the init no longer changes its own). */
+static void *worker_late(void *arg)
+{
+	struct sandbox_sock_sup *s = arg;
+	if (unshare(CLONE_FS) != 0) {
+		atomic_fetch_sub(&s->live, 1);
+		return NULL;
+	}
+	return worker(arg);
+}
+
+/* One more worker when the last idle one just took a notification. */
+static void grow(struct sandbox_sock_sup *s, int busy)
+{
+	int live = atomic_load(&s->live);
+	while (busy >= live - 1 && live < SOCK_WORKERS) {
+		if (atomic_compare_exchange_weak(&s->live, &live, live + 1)) {
+			if (spawn(s, worker_late) != 0)
+				atomic_fetch_sub(&s->live, 1);
+			return;
+		}
+	}
+}
+
+static void *worker_first(void *arg)
 {
 	struct sandbox_sock_sup *s = arg;
 	/* a root and working directory of our own: connect_path changes
@@ -536,7 +565,17 @@ static void *worker(void *arg)
 	 * shares them) */
 	bool fs = unshare(CLONE_FS) == 0;
 	pthread_barrier_wait(&s->started);
-	struct seccomp_notif *req = fs ? malloc(s->notif_size) : NULL;
+	return fs ? worker(arg) : NULL;
+}
+
+/* A worker: takes notifications one at a time and answers each. All of
+ * them wait in SECCOMP_IOCTL_NOTIF_RECV at once (each call gets a
+ * different notification), so a connect that blocks holds up one worker
+ * only; when all but one are busy, the last answers EAGAIN. */
+static void *worker(void *arg)
+{
+	struct sandbox_sock_sup *s = arg;
+	struct seccomp_notif *req = malloc(s->notif_size);
 	while (req) {
 		memset(req, 0, s->notif_size);
 		if (ioctl(s->listener, SECCOMP_IOCTL_NOTIF_RECV, req) != 0) {
@@ -557,7 +596,9 @@ static void *worker(void *arg)
 		struct job j = { .s = s, .id = req->id, .pid = req->pid, .nr = req->data.nr,
 				 .arch = req->data.arch };
 		memcpy(j.args, req->data.args, sizeof(j.args));
-		int e = atomic_fetch_add(&s->busy, 1) >= SOCK_WORKERS - 1 ? EAGAIN : handle(&j);
+		int busy = atomic_fetch_add(&s->busy, 1);
+		grow(s, busy);
+		int e = busy >= SOCK_WORKERS - 1 ? EAGAIN : handle(&j);
 		atomic_fetch_sub(&s->busy, 1);
 		respond(s, j.id, e);
 	}
@@ -565,11 +606,10 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-static int start_workers(struct sandbox_sock_sup *s)
+/* A detached worker thread with every signal blocked (signals stay with
+ * the init's main thread, which forwards them). 0 or HUSH_ENOMEM. */
+static int spawn(struct sandbox_sock_sup *s, void *(*fn)(void *))
 {
-	if (pthread_barrier_init(&s->started, NULL, SOCK_WORKERS + 1) != 0)
-		return HUSH_ENOMEM;
-	/* signals stay with the main thread (the init forwards them) */
 	sigset_t all, old;
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
@@ -577,15 +617,22 @@ static int start_workers(struct sandbox_sock_sup *s)
 	pthread_attr_init(&at);
 	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
 	pthread_attr_setstacksize(&at, 128 * 1024);
-	int n = 0;
-	for (; n < SOCK_WORKERS; n++) {
-		pthread_t t;
-		if (pthread_create(&t, &at, worker, s) != 0)
-			break;
-	}
+	pthread_t t;
+	int r = pthread_create(&t, &at, fn, s) == 0 ? 0 : HUSH_ENOMEM;
 	pthread_attr_destroy(&at);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (n < SOCK_WORKERS) {
+	return r;
+}
+
+static int start_workers(struct sandbox_sock_sup *s)
+{
+	if (pthread_barrier_init(&s->started, NULL, SOCK_WORKERS_START + 1) != 0)
+		return HUSH_ENOMEM;
+	int n = 0;
+	while (n < SOCK_WORKERS_START && spawn(s, worker_first) == 0)
+		n++;
+	atomic_store(&s->live, n);
+	if (n < SOCK_WORKERS_START) {
 		/* the barrier cannot complete: those started wait forever and
 		 * never take a notification; the caller gives up */
 		return HUSH_ENOMEM;
