@@ -393,39 +393,6 @@ static int push_new(struct strv *v, const char *p)
 
 /* ---- files in the work tree that a git config names ---- */
 
-/* base + "/" + rel with "." and ".." resolved lexically into out[n]; an
- * absolute rel stands alone. 0, or -1 when too long or above "/". */
-static int join_path(const char *base, const char *rel, char *out, size_t n)
-{
-	char tmp[PATH_MAX];
-	if (xsnprintf(tmp, sizeof(tmp), "%s%s%s", rel[0] == '/' ? "" : base,
-		      rel[0] == '/' ? "" : "/", rel) < 0)
-		return -1;
-	size_t o = 0;
-	for (char *save = NULL, *c = strtok_r(tmp, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
-		if (!strcmp(c, "."))
-			continue;
-		if (!strcmp(c, "..")) {
-			while (o > 0 && out[o - 1] != '/')
-				o--;
-			if (o == 0)
-				return -1;
-			o--;
-			continue;
-		}
-		size_t l = strlen(c);
-		if (o + 1 + l + 1 > n)
-			return -1;
-		out[o++] = '/';
-		memcpy(out + o, c, l);
-		o += l;
-	}
-	if (o == 0 && n > 1)
-		out[o++] = '/';
-	out[o] = '\0';
-	return 0;
-}
-
 struct named_ctx {
 	struct sandbox_git *g;
 	const char *project, *worktree, *confdir;
@@ -442,7 +409,7 @@ static void named_path(struct named_ctx *c, const char *base, const char *word)
 {
 	char p[PATH_MAX];
 	struct stat st;
-	if (c->r || join_path(base, word, p, sizeof(p)) || !sandbox_path_under(p, c->project) ||
+	if (c->r || sandbox_path_join(base, word, p, sizeof(p)) || !sandbox_path_under(p, c->project) ||
 	    !strcmp(p, c->project))
 		return;
 	c->r = lstat(p, &st) == 0 ? push_new(&c->g->ro, p) : push_new(&c->g->absent, p);
@@ -459,7 +426,7 @@ static int named_cb(void *ctx, const char *section, const char *sub, const char 
 		/* relative to the file that includes it; and what it includes */
 		char p[PATH_MAX];
 		named_path(c, c->confdir, value);
-		if (c->depth < 4 && join_path(c->confdir, value, p, sizeof(p)) == 0 && !c->r)
+		if (c->depth < 4 && sandbox_path_join(c->confdir, value, p, sizeof(p)) == 0 && !c->r)
 			c->r = protect_named(c->g, c->project, c->worktree, p, c->depth + 1);
 		return 0;
 	}

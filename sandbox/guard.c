@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "common/util.h"
+#include "sandbox/claudecfg.h"
 #include "sandbox/journal.h"
 #include "sandbox/policy.h"
 
@@ -22,6 +23,41 @@ static int push_all(struct strv *to, const struct strv *from)
 		if (strv_push_unique(to, from->v[i]) < 0)
 			return HUSH_ENOMEM;
 	return 0;
+}
+
+/* The files Claude Code's settings (the human's and the project's) name as
+ * programs are never writable, like the settings themselves: those in the
+ * project join rel (the protect sweep watches the missing ones), the
+ * others g->ro (the plan watches the missing ones in writable trees). */
+static int claude_named(struct sandbox_guard *g, const char *cwd, const char *home,
+			struct strv *rel)
+{
+	static const char *const files[] = { ".claude/settings.json", ".claude/settings.local.json" };
+	const char *const bases[] = { home, cwd };
+	struct strv named = { 0 };
+	int r = 0;
+	for (size_t b = 0; r == 0 && b < ARRAY_LEN(bases); b++)
+		for (size_t f = 0; r == 0 && bases[b] && f < ARRAY_LEN(files); f++) {
+			char p[PATH_MAX], *text = NULL;
+			size_t len = 0;
+			if (xsnprintf(p, sizeof(p), "%s/%s", bases[b], files[f]) < 0 ||
+			    file_read_all(p, SANDBOX_CLAUDE_SETTINGS_MAX, true, &text, &len) != 0)
+				continue;
+			/* (settings that are not JSON name nothing: Claude Code
+			 * refuses them too) */
+			r = sandbox_claude_named(text, len, home ? home : "/nonexistent", cwd, &named) ==
+				    HUSH_ENOMEM ? HUSH_ENOMEM : 0;
+			free(text);
+		}
+	for (size_t i = 0; r == 0 && i < named.n; i++) {
+		const char *p = named.v[i];
+		if (!sandbox_path_under(p, cwd))
+			r = strv_push_unique(&g->ro, p);
+		else if (strcmp(p, cwd) != 0)
+			r = strv_push_unique(rel, p + strlen(cwd) + (strcmp(cwd, "/") ? 1 : 0));
+	}
+	strv_free(&named);
+	return r < 0 ? HUSH_ENOMEM : 0;
 }
 
 int sandbox_guard_begin(struct sandbox_guard *g, const char *cwd, const char *home,
@@ -43,9 +79,14 @@ int sandbox_guard_begin(struct sandbox_guard *g, const char *cwd, const char *ho
 		if (mkdir(g->git.create_dirs.v[i], 0755) != 0 && errno != EEXIST)
 			sandbox_note(n, SANDBOX_NOTE_WARN, "sandbox: cannot create %s: it stays writable",
 				     g->git.create_dirs.v[i]);
-	if (push_all(&g->ro, &g->git.ro) < 0)
+	struct strv rel = { 0 };
+	if (push_all(&g->ro, &g->git.ro) < 0 || (never_rel && push_all(&rel, never_rel) < 0) ||
+	    claude_named(g, cwd, home, &rel) < 0) {
+		strv_free(&rel);
 		return HUSH_ENOMEM;
-	r = sandbox_protect_begin(&g->prot, cwd, never_rel, &g->git);
+	}
+	r = sandbox_protect_begin(&g->prot, cwd, &rel, &g->git);
+	strv_free(&rel);
 	if (r == HUSH_ENOMEM)
 		return r;
 	if (r < 0)

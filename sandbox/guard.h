@@ -37,11 +37,12 @@ struct sandbox_guard {
 
 /* Before the session: finds the project's git directories (never running
  * git) and creates their missing hooks directories, checks never_rel (the
- * never-writable list's project-relative items) under cwd, records which
- * hidden names (globs and m) the index holds and which hidden files git
- * ignores (with the human's global config, from home). g->ro then holds
- * what the plan must keep read-only. What
- * could not be looked at gets a note. 0 or HUSH_ENOMEM. */
+ * never-writable list's project-relative items) and the files Claude
+ * Code's settings in home and cwd name as programs, records which hidden
+ * names (globs and m) the index holds and which hidden files git ignores
+ * (with the human's global config, from home). g->ro then holds what the
+ * plan must keep read-only. What could not be looked at gets a note. 0 or
+ * HUSH_ENOMEM. */
 int sandbox_guard_begin(struct sandbox_guard *g, const char *cwd, const char *home,
 			const struct strv *never_rel, const struct strv *globs,
 			const struct sandbox_masks *m, const struct sandbox_notes *n);

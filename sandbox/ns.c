@@ -377,7 +377,7 @@ static _Noreturn void init_main(const struct sandbox_spec *s, int rfd, uid_t uid
 	int st;
 	int code = mntfd >= 0 && sandbox_remask_watch(s->masks, s->empty_file, a, mntfd, &st)
 			   ? exit_code(st) : wait_for(a);
-	sandbox_states_copy_out(&states);
+	sandbox_states_copy_out(&states, s->notes);
 	_exit(code);
 }
 

@@ -13,6 +13,7 @@
 #include "sandbox/hide.h"
 #include "sandbox/landlock.h"
 #include "sandbox/plan.h"
+#include "sandbox/report.h"
 #include "sandbox/sockets.h"
 
 #define SANDBOX_EXTRA_ENV_MAX (64 * 1024)
@@ -35,6 +36,9 @@ struct sandbox_spec {
 	const char *net_proxy_socket;
 	/* unix socket allow-list (with userns only), or NULL for none */
 	const struct sandbox_sock_policy *sockets;
+	/* what the init has to say when the agent has ended (a state file
+	 * not written back as it was left), or NULL */
+	const struct sandbox_notes *notes;
 	/* Optional: called once the sandbox exists, before the agent can run,
 	 * with the pid of the sandbox's init (the agent itself without a
 	 * pid namespace) and the inode of its pid namespace (0 without one);

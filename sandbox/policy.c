@@ -60,6 +60,37 @@ int sandbox_path_parent(const char *path, char *out, size_t n)
 	return 0;
 }
 
+int sandbox_path_join(const char *base, const char *rel, char *out, size_t n)
+{
+	char tmp[PATH_MAX];
+	if (xsnprintf(tmp, sizeof(tmp), "%s%s%s", rel[0] == '/' ? "" : base,
+		      rel[0] == '/' ? "" : "/", rel) < 0)
+		return -1;
+	size_t o = 0;
+	for (char *save = NULL, *c = strtok_r(tmp, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
+		if (!strcmp(c, "."))
+			continue;
+		if (!strcmp(c, "..")) {
+			while (o > 0 && out[o - 1] != '/')
+				o--;
+			if (o == 0)
+				return -1;
+			o--;
+			continue;
+		}
+		size_t l = strlen(c);
+		if (o + 1 + l + 1 > n)
+			return -1;
+		out[o++] = '/';
+		memcpy(out + o, c, l);
+		o += l;
+	}
+	if (o == 0 && n > 1)
+		out[o++] = '/';
+	out[o] = '\0';
+	return 0;
+}
+
 static bool is_dir(const char *p)
 {
 	struct stat st;

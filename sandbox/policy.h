@@ -56,5 +56,8 @@ bool sandbox_path_under(const char *path, const char *dir);
 /* The directory path lies in, into out[n]: 0, or HUSH_EINVAL when it has
  * none below "/" ("/x", "x"), HUSH_ETOOBIG. */
 int sandbox_path_parent(const char *path, char *out, size_t n);
+/* base + "/" + rel with "." and ".." resolved lexically into out[n]; an
+ * absolute rel stands alone. 0, or -1 when too long or above "/". */
+int sandbox_path_join(const char *base, const char *rel, char *out, size_t n);
 
 #endif

@@ -10,6 +10,7 @@
 #define HUSH_SANDBOX_H
 
 #include "sandbox/brokerhook.h"
+#include "sandbox/claudecfg.h"
 #include "sandbox/discover.h"
 #include "sandbox/env.h"
 #include "sandbox/git.h"

@@ -314,7 +314,7 @@ int sandbox_session_run(struct sandbox_session *s, int *status, struct sandbox_f
 		.landlock_abi = s->abi, .share_display = rq->allow_display,
 		.net_proxy_socket = rq->proxy_only ? psock : NULL, .sockets = &sockets,
 		.on_start = sandbox_broker_hook_start, .on_end = sandbox_broker_hook_end,
-		.hook_arg = &hook,
+		.hook_arg = &hook, .notes = &rq->notes,
 	};
 	if (r == 0)
 		r = launch(s, &spec, &ll, status, f);

@@ -3,7 +3,8 @@
  * Code's ~/.claude.json): a bind could not be replaced, so the file is
  * copied into the home view at start, and at exit, when the agent changed
  * it, written back through a detached copy of its real directory's mount
- * taken before the root was made read-only. */
+ * taken before the root was made read-only; ~/.claude.json without the
+ * session's changes to the keys that start programs (claudecfg.c). */
 #include "sandbox/statefile.h"
 
 #include <errno.h>
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 #include "common/util.h"
+#include "sandbox/claudecfg.h"
 #include "sandbox/mount.h"
 
 int sandbox_states_add(struct sandbox_states *s, const char *path, const char *src)
@@ -64,7 +66,41 @@ int sandbox_states_copy_in(const struct sandbox_states *s, size_t i)
 	return r;
 }
 
-void sandbox_states_copy_out(const struct sandbox_states *s)
+/* What goes back for state file c: now[nlen] itself, or for Claude Code's
+ * ~/.claude.json that with the keys that start programs set back (a note
+ * says which); NULL when nothing does. */
+static char *filtered(const struct sandbox_state_file *c, char *now, size_t nlen, size_t *outlen,
+		      const struct sandbox_notes *n)
+{
+	*outlen = nlen;
+	if (strncmp(c->name, ".claude.json", 12) != 0)
+		return now;
+	struct strv kept = { 0 };
+	char *out = NULL;
+	int r = sandbox_claude_state_keep(c->orig, c->olen, now, nlen, &out, outlen, &kept);
+	free(now);
+	if (r == HUSH_EFORMAT)
+		sandbox_note(n, SANDBOX_NOTE_WARN, "sandbox: not written back: %s: it %s not JSON "
+			     "(the session's changes to it are dropped)", c->path,
+			     c->orig ? "is, or was at the start," : "is");
+	else if (r < 0)
+		sandbox_note(n, SANDBOX_NOTE_WARN, "sandbox: not written back: %s: %s", c->path,
+			     hush_strerror(r));
+	if (r == 0 && kept.n) {
+		char *list = NULL;
+		size_t ll = 0;
+		for (size_t i = 0; i < kept.n; i++)
+			str_appendf(&list, &ll, "%s%s", i ? ", " : "", kept.v[i]);
+		sandbox_note(n, SANDBOX_NOTE_WARN, "sandbox: %s: kept the values from before the "
+			     "session of %s (they start programs when Claude Code starts outside the "
+			     "sandbox, unasked)", c->path, list ? list : "them");
+		free(list);
+	}
+	strv_free(&kept);
+	return r == 0 ? out : NULL;
+}
+
+void sandbox_states_copy_out(const struct sandbox_states *s, const struct sandbox_notes *n)
 {
 	for (size_t i = 0; i < s->n; i++) {
 		const struct sandbox_state_file *c = &s->f[i];
@@ -76,6 +112,8 @@ void sandbox_states_copy_out(const struct sandbox_states *s)
 			free(now);
 			continue;
 		}
+		if (!(now = filtered(c, now, nlen, &nlen, n)))
+			continue;
 		/* a temporary name, then rename */
 		char tmp[NAME_MAX + 1];
 		snprintf(tmp, sizeof(tmp), ".%.200s.hush-%d", c->name, (int)getpid());

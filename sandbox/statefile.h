@@ -7,6 +7,8 @@
 
 #include <stddef.h>
 
+#include "sandbox/report.h"
+
 #define SANDBOX_STATE_MAX_BYTES (64u << 20)
 
 struct sandbox_state_file {
@@ -30,7 +32,10 @@ int sandbox_states_add(struct sandbox_states *s, const char *path, const char *s
 int sandbox_states_copy_in(const struct sandbox_states *s, size_t i);
 /* At exit: each state file the agent changed or created is written back
  * to its real directory, atomically. A symlink, a non-regular file or one
- * over the size cap is not. */
-void sandbox_states_copy_out(const struct sandbox_states *s);
+ * over the size cap is not. ~/.claude.json (and its .backup) keeps its
+ * values from the start for the keys that start programs
+ * (sandbox_claude_state_keep), and is not written back when it is not
+ * JSON; a note to n says so. */
+void sandbox_states_copy_out(const struct sandbox_states *s, const struct sandbox_notes *n);
 
 #endif

@@ -59,3 +59,12 @@ u2=$(uid_of)
 	not_ok "the next session read it back (userID $u1 then $u2)"
 [ -n "$(find "$NB_HOME/.claude" -newer "$T/api-control.log" -type f 2>/dev/null | head -1)" ] &&
 	ok "~/.claude/ got files from the sandboxed sessions" || not_ok "~/.claude/ got files from the sandboxed sessions"
+# what Claude Code writes into ~/.claude.json by itself (its defaults:
+# empty mcpServers, allowedTools) is written back as it is, and unreported
+grep -q "kept the values from before" "$T/agent.out" && not_ok "Claude Code's own state is written back unchanged and unreported" ||
+	ok "Claude Code's own state is written back unchanged and unreported"
+# an MCP server the human added outside is still there after a session
+python3 -c 'import json,sys; p=sys.argv[1]; d=json.load(open(p)); d["mcpServers"]={"human":{"type":"stdio","command":"/bin/true","args":[]}}; json.dump(d,open(p,"w"))' "$NB_HOME/.claude.json"
+agent "$NB_BIN/hush" sandbox --allow-env ANTHROPIC_BASE_URL,ANTHROPIC_API_KEY,CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC,DISABLE_AUTOUPDATER -- "$NB_BIN/claude"
+is "the human's MCP server survives a session" \
+	"$(python3 -c 'import json,sys; print(list(json.load(open(sys.argv[1])).get("mcpServers",{})))' "$NB_HOME/.claude.json" 2>&1)" "['human']"

@@ -10,6 +10,7 @@
 #include <sodium.h>
 
 #include "common/buf.h"
+#include "common/json.h"
 #include "common/proc.h"
 #include "common/strv.h"
 #include "common/util.h"
@@ -200,6 +201,67 @@ static void test_sha256_fd(void)
 	unlink(p);
 }
 
+/* The events of a parse as text: "<depth key=value-type" at starts,
+ * ">" at ends, strings' decoded text. */
+struct jlog {
+	char out[1024];
+	size_t n;
+};
+
+static int jlog_cb(void *ctx, const struct json_event *e)
+{
+	struct jlog *l = ctx;
+	const char *k = e->depth ? e->keys[e->depth - 1] : NULL;
+	int w = e->end ? snprintf(l->out + l->n, sizeof(l->out) - l->n, ">%s%s ",
+				  e->type == JSON_STRING ? e->str ? e->str : "(nul)" : "",
+				  e->type == JSON_STRING ? "" : "")
+		       : snprintf(l->out + l->n, sizeof(l->out) - l->n, "<%u%s%s ", e->depth,
+				  k ? ":" : "", k ? k : "");
+	if (w > 0 && (size_t)w < sizeof(l->out) - l->n)
+		l->n += (size_t)w;
+	return 0;
+}
+
+static int jparse(const char *text, struct jlog *l)
+{
+	memset(l, 0, sizeof(*l));
+	return json_parse(text, strlen(text), jlog_cb, l);
+}
+
+static void test_json_parse(void)
+{
+	struct jlog l;
+	ok(jparse("{\"a\": [1, \"x\"], \"b\": {\"c\": null}}", &l) == 0 &&
+	   !strcmp(l.out, "<0 <1:a <2 > <2 >x > <1:b <2:c > > > "), "objects, arrays, keys and depths: %s", l.out);
+	ok(jparse("\"\\u0041\\u00e9\\ud83d\\ude00\\n\"", &l) == 0 &&
+	   !strcmp(l.out, "<0 >A\xc3\xa9\xf0\x9f\x98\x80\n "), "escapes decoded to UTF-8, a surrogate pair as one");
+	ok(jparse("{\"\\u006dcp\": 1}", &l) == 0 && strstr(l.out, "<1:mcp "), "an escaped key is decoded");
+	ok(jparse("\"a\\u0000b\"", &l) == 0 && strstr(l.out, ">(nul)"), "a string holding U+0000 has no text");
+	ok(jparse("{\"a\\u0000\": 1}", &l) == HUSH_EFORMAT, "a key holding U+0000 is refused");
+	ok(jparse("\xef\xbb\xbf {} ", &l) == 0, "a byte order mark and whitespace around the value");
+	static const char *const bad[] = {
+		"", "{", "{\"a\"}", "{\"a\":1,}", "[1,]", "[01]", "[1.]", "[.5]", "[-]", "[1e]",
+		"{a:1}", "'x'", "\"\t\"", "\"\\x\"", "\"\\u12\"", "tru", "nul", "{} {}", "// c\n{}",
+		"[1 2]", "{\"a\" 1}", "\"abc",
+	};
+	size_t refused = 0;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		refused += jparse(bad[i], &l) == HUSH_EFORMAT;
+	ok(refused == sizeof(bad) / sizeof(bad[0]), "what JSON.parse refuses is refused (%zu of %zu)",
+	   refused, sizeof(bad) / sizeof(bad[0]));
+	ok(jparse("[-0.5e+10, 0, 1E2, true, false, null]", &l) == 0, "numbers and literals");
+	char deep[2 * JSON_MAX_DEPTH + 4];
+	memset(deep, '[', JSON_MAX_DEPTH);
+	memset(deep + JSON_MAX_DEPTH, ']', JSON_MAX_DEPTH);
+	deep[2 * JSON_MAX_DEPTH] = '\0';
+	ok(jparse(deep, &l) == HUSH_ETOOBIG, "nesting deeper than JSON_MAX_DEPTH is refused");
+#define SAME(a, b) json_same(a, strlen(a), b, strlen(b))
+	ok(SAME("{ \"a\" : [1,2] }", "{\"a\":[1,\n 2]}") && !SAME("{\"a\":\"x y\"}", "{\"a\":\"xy\"}") &&
+	   !SAME("[1]", "[1,2]") && SAME("\"a\\\"b\"", "\"a\\\"b\""),
+	   "json_same: whitespace between tokens only");
+#undef SAME
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -212,5 +274,6 @@ int main(void)
 	test_proc();
 	test_strv();
 	test_sha256_fd();
+	test_json_parse();
 	return t_done();
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /* Unit tests for the sandbox library: the allow-list environment, hide
- * globs, the walk that finds files to mask (hard links included). */
+ * globs, the walk that finds files to mask (hard links included), what
+ * Claude Code's settings name and its state file keeps. */
 #include <fnmatch.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -214,12 +215,152 @@ static void test_scan(void)
 		fprintf(stderr, "# could not remove %s\n", root);
 }
 
+static bool has(const struct strv *s, const char *v)
+{
+	return strv_has(s, v);
+}
+
+static void test_claude_named(void)
+{
+	char root[] = "/tmp/hush-claude-XXXXXX";
+	if (!mkdtemp(root)) {
+		ok(0, "mkdtemp");
+		return;
+	}
+	char home[4200], proj[4200], p[4300];
+	snprintf(home, sizeof(home), "%s/home", root);
+	snprintf(proj, sizeof(proj), "%s/proj", root);
+	mkdir(home, 0755);
+	mkdir(proj, 0755);
+	snprintf(p, sizeof(p), "%s/.claude", home);
+	mkdir(p, 0755);
+	static const char *const files[] = { "home/.claude/run.py", "home/.claude/log.txt", "proj/fmt.sh",
+					     "home/preload.js", NULL };
+	for (size_t i = 0; files[i]; i++) {
+		snprintf(p, sizeof(p), "%s/%s", root, files[i]);
+		FILE *f = fopen(p, "w");
+		if (f)
+			fclose(f);
+	}
+	const char *json =
+		"{\"statusLine\": {\"type\": \"command\", \"command\": \"~/.claude/statusline.sh --x\"},"
+		" \"hooks\": {\"PostToolUse\": [{\"hooks\": [{\"type\": \"command\","
+		"   \"command\": \"python3 ~/.claude/run.py >> ~/.claude/log.txt; \\\"$CLAUDE_PROJECT_DIR\\\"/fmt.sh\"},"
+		"  {\"command\": \"FOO=1 ./gen/new.sh && cat src/absent.txt | $OTHER/x.sh\"},"
+		"  {\"command\": \"node\", \"args\": [\"~/.claude/run.py\", \"~/absent.js\"]}]}]},"
+		" \"apiKeyHelper\": \"$HOME/bin/key-helper\","
+		" \"env\": {\"NODE_OPTIONS\": \"--require=~/preload.js\", \"PATH\": \"/usr/bin:~/.claude\"},"
+		" \"permissions\": {\"allow\": [\"Bash(./evil.sh)\"]}}";
+	struct strv out = { 0 };
+	int r = sandbox_claude_named(json, strlen(json), home, proj, &out);
+	char e[6][4300];
+	snprintf(e[0], sizeof(e[0]), "%s/.claude/statusline.sh", home);
+	snprintf(e[1], sizeof(e[1]), "%s/.claude/run.py", home);
+	snprintf(e[2], sizeof(e[2]), "%s/fmt.sh", proj);
+	snprintf(e[3], sizeof(e[3]), "%s/gen/new.sh", proj);
+	snprintf(e[4], sizeof(e[4]), "%s/bin/key-helper", home);
+	snprintf(e[5], sizeof(e[5]), "%s/preload.js", home);
+	ok(r == 0 && has(&out, e[0]) && has(&out, e[1]) && has(&out, e[2]) && has(&out, e[3]) &&
+	   has(&out, e[4]) && has(&out, e[5]),
+	   "named: a program that does not exist yet, a script an interpreter runs, quoted "
+	   "$CLAUDE_PROJECT_DIR, after A=b, a helper, exec args, NODE_OPTIONS");
+	snprintf(p, sizeof(p), "%s/.claude/log.txt", home);
+	bool log = has(&out, p);
+	snprintf(p, sizeof(p), "%s/src/absent.txt", proj);
+	bool absent = has(&out, p);
+	snprintf(p, sizeof(p), "%s/.claude", home);
+	bool dir = has(&out, p);
+	ok(!log && !absent && !dir && out.n == 6,
+	   "not named: an output file, a missing argument, a directory, $OTHER, permission rules (%zu)", out.n);
+	ok(sandbox_claude_named("{\"command\": ", 12, home, proj, &out) == HUSH_EFORMAT,
+	   "named: not JSON");
+	strv_free(&out);
+	snprintf(p, sizeof(p), "rm -rf '%s'", root);
+	if (system(p) != 0)
+		fprintf(stderr, "# could not remove %s\n", root);
+}
+
+/* sandbox_claude_state_keep(orig, now) as text, or "(error N)". */
+static const char *keep(const char *orig, const char *now, char *buf, size_t n, struct strv *kept)
+{
+	char *out = NULL;
+	size_t len = 0;
+	int r = sandbox_claude_state_keep(orig, orig ? strlen(orig) : 0, now, strlen(now), &out, &len,
+					  kept);
+	if (r < 0)
+		snprintf(buf, n, "(error %d)", r);
+	else
+		snprintf(buf, n, "%.*s", (int)len, out);
+	free(out);
+	return buf;
+}
+
+static void test_claude_state(void)
+{
+	char b[512];
+	struct strv k = { 0 };
+	const char *orig = "{\"numStartups\": 3, \"mcpServers\": {\"h\": {\"command\": \"human\"}},"
+			   " \"projects\": {\"/p\": {\"allowedTools\": [], \"x\": 1}}}";
+	ok(!strcmp(keep(orig, "{\"numStartups\":4,\"mcpServers\":{\"h\":{\"command\":\"evil\"}},"
+			"\"projects\":{\"/p\":{\"allowedTools\":[\"Bash\"],\"x\":2}}}", b, sizeof(b), &k),
+		    "{\"numStartups\":4,\"mcpServers\":{\"h\": {\"command\": \"human\"}},"
+		    "\"projects\":{\"/p\":{\"allowedTools\":[],\"x\":2}}}") &&
+	   has(&k, "mcpServers") && has(&k, "projects[/p].allowedTools") && k.n == 2,
+	   "state: changed guarded values set back, the rest kept: %s", b);
+	strv_free(&k);
+	ok(!strcmp(keep(orig, "{\"env\": {\"BASH_ENV\": \"/x\"}, \"numStartups\": 4, \"apiKeyHelper\": \"/y\"}",
+			b, sizeof(b), &k), "{ \"numStartups\": 4}") &&
+	   has(&k, "env") && has(&k, "apiKeyHelper"),
+	   "state: a guarded member the original lacked is cut out with its comma: %s", b);
+	strv_free(&k);
+	ok(!strcmp(keep(NULL, "{\"mcpServers\": {\"a\": 1}, \"projects\": {\"/q\": {\"mcpServers\": {\"b\": 2}}}}",
+			b, sizeof(b), &k), "{ \"projects\": {\"/q\": {}}}"),
+	   "state: no original file: every guarded member goes: %s", b);
+	strv_free(&k);
+	ok(!strcmp(keep(orig, "{\"mcpServers\": {}, \"projects\": {\"/p\": {\"allowedTools\": [],"
+			" \"mcpServers\": { }, \"enableAllProjectMcpServers\": false}, \"/n\": {\"env\": null}}}",
+			b, sizeof(b), &k), "{\"mcpServers\": {}, \"projects\": {\"/p\": {\"allowedTools\": [],"
+			" \"mcpServers\": { }, \"enableAllProjectMcpServers\": false}, \"/n\": {\"env\": null}}}") &&
+	   k.n == 0, "state: values that start nothing (defaults, a value cleared) are left: %s", b);
+	strv_free(&k);
+	ok(!strcmp(keep(orig, "{\"numStartups\": 5,\n  \"mcpServers\": {\"h\":{\"command\":\"human\"}}}",
+			b, sizeof(b), &k), "{\"numStartups\": 5,\n  \"mcpServers\": {\"h\":{\"command\":\"human\"}}}") &&
+	   k.n == 0, "state: the same value in other whitespace is left as it is");
+	ok(!strcmp(keep("{\"mcpServers\": {\"old\": 1}, \"mcpServers\": {}}",
+			"{\"mcpServers\": {\"new\": 1}}", b, sizeof(b), &k), "{\"mcpServers\": {}}"),
+	   "state: of duplicate keys in the original the last counts: %s", b);
+	strv_free(&k);
+	ok(!strcmp(keep("{\"projects\": {\"/p\": {\"mcpServers\": {\"a\": 1}}}, \"projects\": {}}",
+			"{\"projects\": {\"/p\": {\"mcpServers\": {\"a\": 1}}}}", b, sizeof(b), &k),
+		    "{\"projects\": {\"/p\": {}}}"),
+	   "state: ... also when the duplicate is a member above: %s", b);
+	strv_free(&k);
+	ok(!strcmp(keep(orig, "{\"mcp\\u0053ervers\": {\"e\": 1}, \"mcpServers\": {\"f\": 1}}", b, sizeof(b), &k),
+		    "{\"mcp\\u0053ervers\": {\"h\": {\"command\": \"human\"}}, \"mcpServers\": {\"h\": {\"command\": \"human\"}}}"),
+	   "state: an escaped key and a duplicate are both set back: %s", b);
+	strv_free(&k);
+	ok(!strcmp(keep(orig, "{\"a\": 1, \"env\": {\"X\": \"1\"}, \"mcpServers\": {\"z\": 1}}", b, sizeof(b), &k),
+		    "{\"a\": 1,  \"mcpServers\": {\"h\": {\"command\": \"human\"}}}"),
+	   "state: a cut next to a value set back: %s", b);
+	strv_free(&k);
+	ok(!strcmp(keep(orig, "{\"env\": 1, \"apiKeyHelper\": 2}", b, sizeof(b), &k), "{ }") &&
+	   !strcmp(keep(orig, "{\"a\": 0, \"env\": 1, \"apiKeyHelper\": 2}", b, sizeof(b), &k), "{\"a\": 0}"),
+	   "state: every member cut, and the last ones: %s", b);
+	strv_free(&k);
+	ok(!strcmp(keep(orig, "{\"mcpServers\": ", b, sizeof(b), &k), "(error -7)") &&
+	   !strcmp(keep("not json", "{}", b, sizeof(b), &k), "(error -7)"),
+	   "state: either text not JSON: nothing to write back");
+	strv_free(&k);
+}
+
 int main(void)
 {
 	test_env();
 	test_match();
 	test_resolved();
 	test_scan();
+	test_claude_named();
+	test_claude_state();
 	const char *why = NULL;
 	int abi = sandbox_landlock_abi(&why);
 	ok(abi > 0 || why != NULL, "Landlock probe gives an ABI or a reason");
