@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/cmd_scan.h"
 #include "cli/commands.h"
 #include "common/dotenv.h"
 #include "common/util.h"

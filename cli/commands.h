@@ -36,9 +36,11 @@ int cmd_run_as_link(int argc, char **argv);
 /* sandbox: cli/cmd_sandbox.c */
 int cmd_sandbox(int argc, char **argv);
 int cmd_doctor(int argc, char **argv);
-/* scanner: cli/cmd_scan.c */
+/* scanner: cli/cmd_scan.c; also hush import FILE --replace (cmd_import
+ * hands it over, argv starting at "import") */
 int cmd_scan(int argc, char **argv);
 int cmd_migrate(int argc, char **argv);
+int cmd_import_replace(int argc, char **argv);
 /* first run: cli/cmd_setup.c */
 int cmd_setup(int argc, char **argv);
 
