@@ -52,6 +52,8 @@ static _Noreturn void child(const struct proc_capture *pc, int out, char **envp)
 		if (nul < 0 || dup2(nul, STDIN_FILENO) < 0 || dup2(nul, STDERR_FILENO) < 0)
 			_exit(127);
 	}
+	if (pc->with_stderr && out >= 0 && dup2(out, STDERR_FILENO) < 0)
+		_exit(127);
 	execve(pc->path, pc->argv, envp);
 	_exit(127);
 }
