@@ -102,6 +102,13 @@ void cli_config_or_exit(struct config *cfg, const char *file)
 		   err[0] ? err : hush_strerror(r));
 }
 
+bool cli_answer_yes(void)
+{
+	char ans[16] = "";
+	fflush(stdout);
+	return fgets(ans, sizeof(ans), stdin) && (ans[0] == 'y' || ans[0] == 'Y');
+}
+
 void cli_sodium_or_exit(void)
 {
 	if (sodium_init() < 0)

@@ -58,6 +58,10 @@ int cli_passphrase_fd_or_exit(const struct cli_cmd *c, const char *arg);
  * a hint: the exit status of a configuration failure for every command. */
 void cli_config_or_exit(struct config *cfg, const char *file);
 
+/* Flushes stdout and reads one line from stdin (after a question): true
+ * when it starts with y or Y. */
+bool cli_answer_yes(void);
+
 /* sodium_init(), or exit 1. */
 void cli_sodium_or_exit(void);
 

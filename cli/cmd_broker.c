@@ -480,9 +480,7 @@ static uint64_t confirm_only_pending(void)
 	print_pending(&p.items[0]);
 	proto_pending_free(&p);
 	printf("Approve request %llu (y/N): ", (unsigned long long)id);
-	fflush(stdout);
-	char line[16] = "";
-	if (!fgets(line, sizeof(line), stdin) || (line[0] != 'y' && line[0] != 'Y'))
+	if (!cli_answer_yes())
 		die_status(1, NULL, "approve: not approved");
 	return id;
 }

@@ -418,8 +418,7 @@ static int migrate_files(struct rewrite *w, bool dry, bool yes, int pfd)
 	if (!yes) {
 		fprintf(stderr, "Move %zu secret%s into the vault and rewrite the file%s? [y/N] ", m,
 			m == 1 ? "" : "s", w->n == 1 ? "" : "s");
-		char ans[16] = "";
-		if (!fgets(ans, sizeof(ans), stdin) || (ans[0] != 'y' && ans[0] != 'Y')) {
+		if (!cli_answer_yes()) {
 			fprintf(stderr, "nothing changed\n");
 			return 1;
 		}

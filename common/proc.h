@@ -32,4 +32,9 @@ struct proc_capture {
  * it was killed for the timeout, or HUSH_EIO / HUSH_ENOMEM. */
 int proc_capture(struct proc_capture *pc);
 
+/* The first executable regular file named name in a directory of $PATH
+ * (absolute entries only; no $PATH: /usr/local/bin:/usr/bin:/bin), into
+ * out[n]. 0 or HUSH_ENOENT. */
+int proc_find(const char *name, char *out, size_t n);
+
 #endif

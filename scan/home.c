@@ -2,7 +2,8 @@
 /* The places in a home directory where secrets really lie, for
  * `hush scan --home`: shell rc files and their backups, shell and REPL
  * history, credential files of common tools, and .env / .envrc files in
- * project directories below the home (a bounded walk). */
+ * project directories below the home (a bounded walk); and the .env files
+ * of one project, for hush setup. */
 #include <dirent.h>
 #include <fnmatch.h>
 #include <limits.h>
@@ -18,6 +19,8 @@
 
 #define HOME_WALK_DEPTH 6
 #define HOME_WALK_ENTRIES 200000
+#define PROJECT_DOTENV_DEPTH 3    /* hush setup: directories below the project */
+#define PROJECT_DOTENV_MAX 32     /* hush setup: .env files offered */
 
 static int push_if_exists(struct strv *l, const char *home, const char *rel)
 {
@@ -182,6 +185,41 @@ static int walk_projects(struct walk *w, const char *dir, int depth)
 	}
 	closedir(d);
 	return rc;
+}
+
+/* hush setup's walk: .env files up to depth directories below dir, not
+ * entering .git or dependency trees, at most max. */
+static int project_dotenv(const char *dir, int depth, size_t max, struct strv *out)
+{
+	static const char *const skip[] = { ".git", "node_modules", "vendor", ".venv", "venv" };
+	DIR *d = opendir(dir);
+	if (!d)
+		return 0;
+	struct dirent *de;
+	int rc = 0;
+	while (rc == 0 && out->n < max && (de = readdir(d))) {
+		const char *nm = de->d_name;
+		char p[PATH_MAX];
+		struct stat st;
+		if (!strcmp(nm, ".") || !strcmp(nm, "..") || xsnprintf(p, sizeof(p), "%s/%s", dir, nm) ||
+		    lstat(p, &st) != 0)
+			continue;
+		bool skipped = false;
+		for (size_t i = 0; i < ARRAY_LEN(skip); i++)
+			skipped |= !strcmp(nm, skip[i]);
+		if (S_ISDIR(st.st_mode) && depth > 0 && !skipped)
+			rc = project_dotenv(p, depth - 1, max, out);
+		else if (S_ISREG(st.st_mode) && scan_credfile_kind(p) == SCAN_CF_DOTENV &&
+			 !strstr(nm, ".hush-backup-"))
+			rc = strv_push(out, p);
+	}
+	closedir(d);
+	return rc;
+}
+
+int scan_project_dotenv(const char *dir, struct strv *out)
+{
+	return project_dotenv(dir, PROJECT_DOTENV_DEPTH, out->n + PROJECT_DOTENV_MAX, out);
 }
 
 int scan_home_paths(const char *home, char *const *skip, size_t nskip, struct strv *out)

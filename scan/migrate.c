@@ -18,6 +18,7 @@
 #include "scan/match.h"
 #include "scan/migrate.h"
 #include "vault/backup.h"
+#include "vault/import.h"
 #include "vault/vault.h"
 
 static struct migrate_item *plan_add(struct migrate_plan *p)
@@ -149,26 +150,19 @@ int migrate_store(struct vault *v, struct migrate_plan *p)
 	int count = 0;
 	for (size_t i = 0; i < p->n; i++) {
 		struct migrate_item *it = &p->v[i];
+		bool present;
 		if (!migrate_item_moves(it))
 			continue;
-		const char *cur = NULL;
-		size_t cl = 0;
-		int rc = vault_get(v, it->target, &cur, &cl);
-		if (rc == 0) {
-			if (cl == it->value_len && sodium_memcmp(cur, it->value, cl) == 0) {
-				it->state = MIGRATE_PRESENT;
-				count++;
-			} else {
-				it->state = MIGRATE_CONFLICT;
-				it->skip_why = "a different value is already in the vault";
-			}
+		int rc = vault_import_one(v, it->target, it->value, it->value_len,
+					  VAULT_ORIGIN_MIGRATE, &present);
+		if (rc == HUSH_EEXIST) {
+			it->state = MIGRATE_CONFLICT;
+			it->skip_why = "a different value is already in the vault";
 			continue;
 		}
-		if (rc != HUSH_ENOENT)
-			return rc;
-		rc = vault_set(v, it->target, it->value, it->value_len, VAULT_ORIGIN_MIGRATE);
 		if (rc != 0)
 			return rc;
+		it->state = present ? MIGRATE_PRESENT : MIGRATE_MOVES;
 		count++;
 	}
 	return count;

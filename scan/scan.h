@@ -105,6 +105,10 @@ unsigned scan_file_flags(const char *path);
  * hidden directories and the names in skip). 0 or HUSH_ENOMEM. */
 struct strv;
 int scan_home_paths(const char *home, char *const *skip, size_t nskip, struct strv *out);
+/* Appends to out the .env files of the project at dir (hush setup): three
+ * directories deep at most, not in .git, node_modules, vendor, .venv or
+ * venv, at most 32. 0 or HUSH_ENOMEM. */
+int scan_project_dotenv(const char *dir, struct strv *out);
 
 /* Masked preview of v[n] into out[outlen]: at most 4 leading characters
  * (fewer for short values), "…" and the length. */
