@@ -10,6 +10,7 @@
 #include <stdbool.h>
 
 #include "config/config.h"
+#include "vault/open.h"
 
 struct vault;
 struct vault_err;
@@ -78,6 +79,8 @@ struct cli_vault {
  * command needs first. Whatever x holds is released at exit (the vault
  * closed, its memory wiped), so the exit paths need not. One per process. */
 void cli_vault_begin_or_exit(struct cli_vault *x, int passphrase_fd);
+/* vault/open.h's options for x's vault (flags: VAULT_WRITE or 0). */
+struct vault_open_opts cli_vault_opts(const struct cli_vault *x, int flags);
 /* Opens x->path (flags: VAULT_WRITE or 0), asking for the passphrase the
  * documented way, or exits 1 with the reason and a hint. */
 void cli_vault_open_or_exit(struct cli_vault *x, int flags);

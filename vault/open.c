@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: ISC */
-/* vault_open_default(): config, path, header, key, open. See open.h. */
+/* vault_open_default(): config, path, header, key, open; and creating and
+ * rekeying the same way. See open.h. */
 #include "vault/open.h"
 
 #include <stdarg.h>
@@ -178,5 +179,81 @@ int vault_open_default(const struct vault_open_opts *o, struct vault **out,
 done:
 	if (own_loaded)
 		config_free(&own);
+	return r;
+}
+
+/* The KDF parameters and a new passphrase (what names it in messages). */
+static int new_key(const struct vault_open_opts *o, const char *what, struct vault_kdf *kdf,
+		   struct passphrase *pw, struct vault_err *err)
+{
+	int r = vault_kdf_for_new(o->cfg, kdf, err);
+	if (r)
+		return r;
+	char why[256] = "";
+	struct passphrase_src src = { .fd = o->passphrase_fd, .askpass = o->cfg ? o->cfg->askpass : NULL };
+	r = passphrase_get(&src, PASSPHRASE_NEW, "New vault passphrase: ", pw, why, sizeof(why));
+	if (r)
+		set(err, r, "set HUSH_ASKPASS to a program that prints it, or pass --passphrase-fd N",
+		    "cannot get %s: %s", what, why);
+	return r;
+}
+
+int vault_create_default(const struct vault_open_opts *o, bool keyring, struct vault **out,
+			 struct vault_err *err)
+{
+	memset(err, 0, sizeof(*err));
+	char data[4096];
+	int r = path_data(data, sizeof(data));
+	if (!r)
+		r = path_ensure_private_dir(data);
+	if (r == HUSH_EPERM)
+		set(err, r, "use a data directory you own (HUSH_HOME)",
+		    "the data directory %s is not a directory owned by you", data);
+	else if (r)
+		set(err, r, NULL, "cannot create the data directory %s: %s", data, hush_strerror(r));
+	struct vault_info info;
+	if (!r && vault_probe(o->path, &info) != HUSH_ENOENT) {
+		r = HUSH_EEXIST;
+		set(err, r, "use 'hush passwd' to change its key, or remove it yourself to start over",
+		    "a vault already exists: %s", o->path);
+	}
+	if (r)
+		return r;
+	if (keyring) {
+		r = vault_create(o->path, VAULT_KEY_KEYRING, NULL, NULL, out);
+	} else {
+		struct vault_kdf kdf;
+		struct passphrase pw;
+		if ((r = new_key(o, "a new passphrase", &kdf, &pw, err)))
+			return r;
+		struct vault_unlock u = { .passphrase = pw.s, .passphrase_len = pw.len };
+		r = vault_create(o->path, VAULT_KEY_PASSPHRASE, &u, &kdf, out);
+		passphrase_free(&pw);
+	}
+	if (r)
+		vault_explain(r, "cannot create the vault", o->path,
+			      keyring ? VAULT_KEY_KEYRING : VAULT_KEY_PASSPHRASE, err);
+	return r;
+}
+
+int vault_rekey_default(struct vault *v, const struct vault_open_opts *o, bool keyring,
+			struct vault_err *err)
+{
+	memset(err, 0, sizeof(*err));
+	int r;
+	if (keyring) {
+		r = vault_rekey(v, VAULT_KEY_KEYRING, NULL, NULL);
+	} else {
+		struct vault_kdf kdf;
+		struct passphrase pw;
+		if ((r = new_key(o, "the new passphrase", &kdf, &pw, err)))
+			return r;
+		struct vault_unlock u = { .passphrase = pw.s, .passphrase_len = pw.len };
+		r = vault_rekey(v, VAULT_KEY_PASSPHRASE, &u, &kdf);
+		passphrase_free(&pw);
+	}
+	if (r)
+		vault_explain(r, keyring ? "cannot move the key to the keyring" : "cannot change the passphrase",
+			      o->path, keyring ? VAULT_KEY_KEYRING : VAULT_KEY_PASSPHRASE, err);
 	return r;
 }
