@@ -222,31 +222,6 @@ static const struct cli_cmd replace_cmd = {
 	"", replace_opts,
 };
 
-static void print_replaced(const struct rewrite_file *f)
-{
-	const struct migrate_plan *p = &f->plan;
-	char grant[64];
-	rewrite_grant_name(f->project, grant, sizeof(grant));
-	size_t n = migrate_moving(p);
-	printf("moved %zu value%s from %s into the vault:\n", n, n == 1 ? "" : "s", f->shown);
-	for (size_t i = 0; i < p->n; i++)
-		if (migrate_item_moves(&p->v[i]))
-			printf("  %s -> %s%s\n", p->v[i].name, p->v[i].target,
-			       p->v[i].state == MIGRATE_PRESENT ? " (already there)" : "");
-	printf("%s now lists the names only; encrypted backup: %s\n"
-	       "(\"hush migrate --undo %s\" puts the file back)\n\n", f->shown, f->backup, f->shown);
-	printf("next: add a grant to %s so your program gets them, e.g.\n\n  [grant %s]\n"
-	       "  ; the program that reads these variables:\n  command = /usr/bin/node\n  secrets = ",
-	       "config.ini", grant);
-	const char *sep = "";
-	for (size_t i = 0; i < p->n; i++)
-		if (migrate_item_moves(&p->v[i])) {
-			printf("%s%s=%s", sep, p->v[i].name, p->v[i].target);
-			sep = ", ";
-		}
-	printf("\n\nthen start it through the broker: hush run --grant %s -- node server.js\n", grant);
-}
-
 static int replace_in(struct rewrite *w, bool dry, int pfd)
 {
 	struct rewrite_file *f = &w->v[0];
@@ -276,7 +251,7 @@ static int replace_in(struct rewrite *w, bool dry, int pfd)
 		msg_hint("the values are in the vault; the file is unchanged");
 		return 1;
 	}
-	print_replaced(f);
+	rewrite_report_dotenv(stdout, f);
 	return 0;
 }
 
@@ -346,7 +321,6 @@ static int migrate_rewrite(struct rewrite *w)
 {
 	rewrite_write(w);
 	int status = 0;
-	size_t moved = 0;
 	for (size_t i = 0; i < w->n; i++) {
 		const struct rewrite_file *f = &w->v[i];
 		const struct migrate_item *it = f->plan.v;
@@ -358,39 +332,13 @@ static int migrate_rewrite(struct rewrite *w)
 					 "run hush migrate again", it[k].name, it[k].name);
 				status = 1;
 			}
-		if (migrate_moving(&f->plan) == 0)
-			continue;
-		if (f->rc) {
+		if (migrate_moving(&f->plan) && f->rc) {
 			msg_error("migrate: cannot rewrite %s: %s", f->shown, io_why(f->rc));
 			msg_hint("the secrets are in the vault; the file is unchanged");
 			status = 1;
-			continue;
 		}
-		for (size_t k = 0; k < f->plan.n; k++) {
-			if (!migrate_item_moves(&it[k]))
-				continue;
-			printf("moved %s (%s:%d) into the vault%s\n", it[k].name, f->shown, it[k].line,
-			       it[k].state == MIGRATE_PRESENT ? " (it was already there)" : "");
-			moved++;
-		}
-		printf("encrypted backup of %s: %s\n", f->shown, f->backup);
 	}
-	if (!moved)
-		return status;
-	printf("\nnext:\n"
-	       "  - open a new shell: these variables are no longer exported\n"
-	       "  - give them to the commands that need them with a grant in config.ini, e.g.\n\n"
-	       "      [grant gh]\n      command = /usr/bin/gh\n      secrets = ");
-	const char *sep = "";
-	for (size_t i = 0; i < w->n; i++)
-		for (size_t k = 0; k < w->v[i].plan.n; k++)
-			if (migrate_item_moves(&w->v[i].plan.v[k])) {
-				printf("%s%s", sep, w->v[i].plan.v[k].name);
-				sep = ", ";
-			}
-	printf("\n\n    then run them as: hush run -- gh ...\n"
-	       "  - in your own scripts: \"$(hush get NAME)\"\n"
-	       "  - to put the files back as they were: hush migrate --undo\n");
+	rewrite_report_rc(stdout, w);
 	return status;
 }
 

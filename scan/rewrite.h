@@ -7,7 +7,8 @@
  * plaintext FILE.hush-backup-<time> copy versions before 0.1 left next to
  * it), or its backups removed.
  *
- * Library code: results come back as codes and enums, nothing is printed.
+ * Library code: results come back as codes and enums; the reports of
+ * what moved go to the FILE given.
  * File contents live in the job until rewrite_free() wipes them, with the
  * vault key kept for the backups. */
 #ifndef HUSH_SCAN_REWRITE_H
@@ -17,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "common/strv.h"
 #include "scan/migrate.h"
@@ -61,6 +63,13 @@ int rewrite_store(struct rewrite *w, struct vault *v);
 size_t rewrite_write(struct rewrite *w);
 
 void rewrite_free(struct rewrite *w);
+
+/* After rewrite_write(), what a rewritten .env file now holds and the
+ * grant to add so a program gets its values (hush import --replace). */
+void rewrite_report_dotenv(FILE *out, const struct rewrite_file *f);
+/* After rewrite_write(), each value moved out of the rc files that were
+ * rewritten, their backups, and what to do next (hush migrate). */
+void rewrite_report_rc(FILE *out, const struct rewrite *w);
 
 /* The name of the grant suggested for a project's values: the project in
  * lower case, '_' turned into '-'. */
