@@ -182,19 +182,32 @@ done:
 	return r;
 }
 
-/* The KDF parameters and a new passphrase (what names it in messages). */
-static int new_key(const struct vault_open_opts *o, const char *what, struct vault_kdf *kdf,
-		   struct passphrase *pw, struct vault_err *err)
+/* Creates the vault at o->path (v NULL) or gives v a new key: a random one
+ * kept in the keyring, or one derived from a new passphrase. */
+static int new_key(const struct vault_open_opts *o, struct vault *v, bool keyring,
+		   struct vault **out, struct vault_err *err)
 {
-	int r = vault_kdf_for_new(o->cfg, kdf, err);
-	if (r)
-		return r;
+	enum vault_key_source source = keyring ? VAULT_KEY_KEYRING : VAULT_KEY_PASSPHRASE;
+	struct vault_kdf kdf;
+	struct passphrase pw = { NULL, 0 };
 	char why[256] = "";
 	struct passphrase_src src = { .fd = o->passphrase_fd, .askpass = o->cfg ? o->cfg->askpass : NULL };
-	r = passphrase_get(&src, PASSPHRASE_NEW, "New vault passphrase: ", pw, why, sizeof(why));
+	int r = keyring ? 0 : vault_kdf_for_new(o->cfg, &kdf, err);
 	if (r)
+		return r;
+	if (!keyring && (r = passphrase_get(&src, PASSPHRASE_NEW, "New vault passphrase: ", &pw, why,
+					    sizeof(why)))) {
 		set(err, r, "set HUSH_ASKPASS to a program that prints it, or pass --passphrase-fd N",
-		    "cannot get %s: %s", what, why);
+		    "cannot get %s passphrase: %s", v ? "the new" : "a new", why);
+		return r;
+	}
+	struct vault_unlock u = { .passphrase = pw.s, .passphrase_len = pw.len };
+	r = v ? vault_rekey(v, source, keyring ? NULL : &u, keyring ? NULL : &kdf)
+	      : vault_create(o->path, source, keyring ? NULL : &u, keyring ? NULL : &kdf, out);
+	passphrase_free(&pw);
+	if (r)
+		vault_explain(r, !v ? "cannot create the vault" : keyring ? "cannot move the key to the keyring"
+			      : "cannot change the passphrase", o->path, source, err);
 	return r;
 }
 
@@ -217,43 +230,12 @@ int vault_create_default(const struct vault_open_opts *o, bool keyring, struct v
 		set(err, r, "use 'hush passwd' to change its key, or remove it yourself to start over",
 		    "a vault already exists: %s", o->path);
 	}
-	if (r)
-		return r;
-	if (keyring) {
-		r = vault_create(o->path, VAULT_KEY_KEYRING, NULL, NULL, out);
-	} else {
-		struct vault_kdf kdf;
-		struct passphrase pw;
-		if ((r = new_key(o, "a new passphrase", &kdf, &pw, err)))
-			return r;
-		struct vault_unlock u = { .passphrase = pw.s, .passphrase_len = pw.len };
-		r = vault_create(o->path, VAULT_KEY_PASSPHRASE, &u, &kdf, out);
-		passphrase_free(&pw);
-	}
-	if (r)
-		vault_explain(r, "cannot create the vault", o->path,
-			      keyring ? VAULT_KEY_KEYRING : VAULT_KEY_PASSPHRASE, err);
-	return r;
+	return r ? r : new_key(o, NULL, keyring, out, err);
 }
 
 int vault_rekey_default(struct vault *v, const struct vault_open_opts *o, bool keyring,
 			struct vault_err *err)
 {
 	memset(err, 0, sizeof(*err));
-	int r;
-	if (keyring) {
-		r = vault_rekey(v, VAULT_KEY_KEYRING, NULL, NULL);
-	} else {
-		struct vault_kdf kdf;
-		struct passphrase pw;
-		if ((r = new_key(o, "the new passphrase", &kdf, &pw, err)))
-			return r;
-		struct vault_unlock u = { .passphrase = pw.s, .passphrase_len = pw.len };
-		r = vault_rekey(v, VAULT_KEY_PASSPHRASE, &u, &kdf);
-		passphrase_free(&pw);
-	}
-	if (r)
-		vault_explain(r, keyring ? "cannot move the key to the keyring" : "cannot change the passphrase",
-			      o->path, keyring ? VAULT_KEY_KEYRING : VAULT_KEY_PASSPHRASE, err);
-	return r;
+	return new_key(o, v, keyring, NULL, err);
 }
