@@ -3,15 +3,11 @@
  * (and hush called through a shim link), pending, approve, deny, audit,
  * shims. The daemon is broker/daemon.c; the client side broker/client.c. */
 #include <errno.h>
-#include <fcntl.h>
-#include <getopt.h>
 #include <libgen.h>
 #include <limits.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "broker/audit.h"
@@ -20,7 +16,6 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/locate.h"
-#include "common/err.h"
 #include "common/proto.h"
 #include "common/util.h"
 #include "config/config.h"
