@@ -230,12 +230,8 @@ int cmd_stop(int argc, char **argv)
 {
 	struct proto_control ctl = { .id = 0 };
 	cli_plain_or_exit(&stop_cmd, argc, argv, 0, 0, NULL);
-	char rt[PATH_MAX], pidp[PATH_MAX];
 	int r = simple_control(MSG_STOP, &ctl);
-	/* wait until the broker has removed its pid file */
-	if (!path_runtime(rt, sizeof(rt)) && !xsnprintf(pidp, sizeof(pidp), "%s/hushd.pid", rt))
-		for (int i = 0; i < 500 && access(pidp, F_OK) == 0; i++)
-			usleep(10000);
+	client_wait_stopped(5000);
 	return r;
 }
 
