@@ -317,6 +317,20 @@ static int restrict_hosts(uint64_t id, const char *list)
 	return e;
 }
 
+/* Which credentials are served: those whose secret is in the vault, from
+ * the names the key cache knows (no decrypt while the vault file stays
+ * the same). 0 with have[i] and *any, or why the vault cannot say. */
+static int in_vault(const struct config_credentials *cc, bool *have, bool *any)
+{
+	char why[256] = "";
+	int e = daemon_ensure_key(why, sizeof(why));
+	for (size_t i = 0; !e && i < cc->n && i < CREDENTIAL_MAX; i++) {
+		e = keycache_has_entry(cc->v[i].secret, &have[i]);
+		*any |= have[i];
+	}
+	return e;
+}
+
 int credproxy_session_open(uint64_t id, const struct proto_session *ps,
 			   struct proto_session_reply *out, char *why, size_t n)
 {
@@ -325,15 +339,12 @@ int credproxy_session_open(uint64_t id, const struct proto_session *ps,
 	credproxy_sync();
 	if ((ps->flags & PROTO_SESSION_NO_PROXY) || ((!cc || !cc->n) && !only))
 		return 0;
-	/* a credential is served when its secret is in the vault */
-	char kwhy[256] = "";
-	struct vault *v = NULL;
-	int e = daemon_ensure_key(kwhy, sizeof(kwhy));
-	if (!e)
-		e = keycache_open_vault(&v);
+	bool have[CREDENTIAL_MAX] = { false }, any = false;
+	int e = in_vault(cc, have, &any);
 	if (e && only) {
 		/* the way out still works, with no credential */
-		v = NULL;
+		memset(have, 0, sizeof(have));
+		any = false;
 	} else if (e) {
 		if (e == HUSH_ELOCKED)
 			snprintf(why, n, "the vault is locked (hush unlock, then start the sandbox "
@@ -342,15 +353,6 @@ int credproxy_session_open(uint64_t id, const struct proto_session *ps,
 			snprintf(why, n, "the vault cannot be opened: %s", hush_strerror(e));
 		return e;
 	}
-	bool have[CREDENTIAL_MAX] = { false }, any = false;
-	for (size_t i = 0; v && i < cc->n && i < CREDENTIAL_MAX; i++) {
-		const char *val;
-		size_t l;
-		have[i] = vault_get(v, cc->v[i].secret, &val, &l) == 0;
-		any |= have[i];
-	}
-	if (v)
-		vault_close(v);
 	if (!any && !only)
 		return 0;
 	if (!X.p && (e = start(why, n)))

@@ -5,10 +5,13 @@
 #include <limits.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "common/err.h"
 #include "common/proto.h"
+#include "common/strv.h"
 #include "common/util.h"
 #include "vault/passphrase.h"
 #include "vault/vault.h"
@@ -17,7 +20,65 @@ static struct {
 	char vault_path[PATH_MAX];
 	uint8_t *key;
 	bool have;
+	/* the entry names of the vault file as last opened (in name order),
+	 * and that file's identity; valid while the file stays the same */
+	struct strv names;
+	struct stat seen;
+	bool have_names;
+	unsigned long decrypts;
 } K;
+
+/* The same file, unchanged: saves replace the file (a new inode), and any
+ * write in place moves ctime. */
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+	       a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+static void forget_names(void)
+{
+	strv_free(&K.names);
+	K.have_names = false;
+}
+
+/* Keeps the names of v, read from the file whose identity was before,
+ * unless the file changed meanwhile (then the names are unknown). */
+static void remember_names(const struct vault *v, const struct stat *before)
+{
+	struct stat after;
+	bool same = stat(K.vault_path, &after) == 0 && same_file(before, &after);
+	if (same && K.have_names && same_file(&after, &K.seen))
+		return;
+	forget_names();
+	if (!same)
+		return;
+	struct vault_entry_info e;
+	for (size_t i = 0; vault_entry(v, i, &e) == 0; i++) {
+		if (strv_push(&K.names, e.name)) {
+			forget_names();
+			return;
+		}
+	}
+	K.seen = after;
+	K.have_names = true;
+}
+
+/* Opens the vault with key, noting its names. */
+static int open_with(const uint8_t *key, struct vault **v)
+{
+	struct stat before;
+	bool st = stat(K.vault_path, &before) == 0;
+	struct vault_unlock u = { .key = key };
+	int r = vault_open(K.vault_path, &u, 0, v);
+	K.decrypts++;
+	if (!r && st)
+		remember_names(*v, &before);
+	else
+		forget_names();
+	return r;
+}
 
 int keycache_init(const char *vault_path)
 {
@@ -50,6 +111,7 @@ void keycache_drop(void)
 	sodium_memzero(K.key, VAULT_KEY_BYTES);
 	sodium_mprotect_noaccess(K.key);
 	K.have = false;
+	forget_names();
 }
 
 void keycache_wipe_in_child(void)
@@ -65,12 +127,41 @@ int keycache_open_vault(struct vault **v)
 	if (!K.have)
 		return HUSH_ELOCKED;
 	sodium_mprotect_readonly(K.key);
-	struct vault_unlock u = { .key = K.key };
-	int r = vault_open(K.vault_path, &u, 0, v);
+	int r = open_with(K.key, v);
 	sodium_mprotect_noaccess(K.key);
 	if (r == HUSH_EAUTH)
 		keycache_drop();
 	return r;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int keycache_has_entry(const char *name, bool *have)
+{
+	if (!K.have)
+		return HUSH_ELOCKED;
+	struct stat st;
+	if (K.have_names && stat(K.vault_path, &st) == 0 && same_file(&st, &K.seen)) {
+		*have = bsearch(&name, K.names.v, K.names.n, sizeof(char *), name_cmp) != NULL;
+		return 0;
+	}
+	struct vault *v = NULL;
+	int r = keycache_open_vault(&v);
+	if (r)
+		return r;
+	const char *val;
+	size_t len;
+	*have = vault_get(v, name, &val, &len) == 0;
+	vault_close(v);
+	return 0;
+}
+
+unsigned long keycache_decrypts(void)
+{
+	return K.decrypts;
 }
 
 /* Derives the key from a passphrase and checks it opens the vault; the
@@ -83,8 +174,7 @@ int keycache_unlock_pass(const char *pass, size_t len)
 	int r = vault_derive_key(K.vault_path, pass, len, k);
 	if (!r) {
 		struct vault *v = NULL;
-		struct vault_unlock u = { .key = k };
-		r = vault_open(K.vault_path, &u, 0, &v);
+		r = open_with(k, &v);
 		vault_close(v);
 	}
 	if (!r) {

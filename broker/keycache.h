@@ -5,7 +5,11 @@
  * keycache_drop() (hush lock, SIGUSR1, idle_lock, a key that no longer
  * opens the vault). It is filled from a passphrase (hush unlock, or an
  * askpass program from the broker's own environment or config) or from
- * the desktop keyring. */
+ * the desktop keyring.
+ *
+ * It also knows the entry names of the vault as last opened, while the
+ * vault file stays the same (names are not secret; values are never kept
+ * here). */
 #ifndef HUSH_BROKER_KEYCACHE_H
 #define HUSH_BROKER_KEYCACHE_H
 
@@ -35,5 +39,14 @@ int keycache_ensure(const char *askpass, char *why, size_t n);
 /* Opens the vault with the cached key (keycache_ensure() first). A key
  * that fails to open it is dropped. 0 with *v, or a HUSH_E* code. */
 int keycache_open_vault(struct vault **v);
+
+/* Whether the vault has an entry name: from the names seen when it was
+ * last opened while its file has not changed since (no decrypt), else by
+ * opening it. 0 with *have; HUSH_ELOCKED without a key, or
+ * keycache_open_vault's error. */
+int keycache_has_entry(const char *name, bool *have);
+/* How many times the vault was opened (decrypted) through the cache, for
+ * tests. */
+unsigned long keycache_decrypts(void);
 
 #endif

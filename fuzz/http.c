@@ -2,7 +2,7 @@
 /* libFuzzer target for the proxy's HTTP parsers: the first byte picks
  * request head, response head, chunked body or a CONNECT target
  * (host:port); the rest is the input.
- * Checks the promises of proxy.h: a parsed head lies inside the input,
+ * Checks the promises of http.h: a parsed head lies inside the input,
  * every field points into it, the chunked decoder never returns data
  * outside its input and gives the same data fed whole or byte by byte. */
 #include <stdlib.h>
@@ -10,7 +10,7 @@
 
 #include "common/err.h"
 #include "config/credential.h"
-#include "proxy/proxy.h"
+#include "proxy/http.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

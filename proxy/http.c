@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* Bounded HTTP/1.1 head parser and chunked decoder (proxy.h).
+/* Bounded HTTP/1.1 head parser and chunked decoder (http.h).
  *
  * Strict by choice: the proxy sits between an untrusted client and an
  * upstream, so anything two parsers could read differently (obs-fold,
@@ -12,7 +12,7 @@
 #include <strings.h>
 
 #include "common/err.h"
-#include "proxy/proxy.h"
+#include "proxy/http.h"
 
 static bool is_tchar(unsigned char c)
 {

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* TLS for the credential proxy (proxy.h): OpenSSL only, no TLS of our own.
+/* TLS for the credential proxy (tls.h): OpenSSL only, no TLS of our own.
  *
  * The session CA's private key exists only in this process's memory
  * (OpenSSL's heap, never written out); the CA certificate is what the
@@ -18,13 +18,14 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "common/err.h"
-#include "proxy/proxy.h"
+#include "proxy/tls.h"
 
 #define LEAF_CACHE 256
 #define CA_DAYS 7

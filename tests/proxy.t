@@ -321,6 +321,27 @@ out=$(curl -sS -m 30 -H "x-api-key: $PH" "$R/anthropic/v1/echo" "$R/anthropic/v1
 like "keep-alive: three requests, one connection" "$(echo "$out" | tr '\n' ' ')" '(hush:anthropic.*){3}'
 is "... curl connected once" "$(echo "$out" | grep -E '^[0-9]+$' | paste -sd+ | bc)" 1
 
+# --- pipelining: a HEAD and the next request in one write ---
+out=$(python3 - "$P" "$PH" <<'EOF'
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
+h = "Host: x\r\nx-api-key: %s\r\n" % sys.argv[2]
+s.sendall(("HEAD /anthropic/v1/echo HTTP/1.1\r\n" + h + "\r\n" +
+           "GET /anthropic/v1/echo HTTP/1.1\r\n" + h + "Connection: close\r\n\r\n").encode())
+data = b""
+try:
+    while True:
+        b = s.recv(65536)
+        if not b:
+            break
+        data += b
+except socket.timeout:
+    pass
+print(data.count(b"HTTP/1.1 200 "), "hush:anthropic" in data.decode("latin-1"))
+EOF
+)
+is "a pipelined HEAD: its answer has no body, and the request after it is answered" "$out" "2 True"
+
 # --- a session ends ---
 echo "end 2" >ctl
 wait_for px.out '^ended 2'

@@ -9,7 +9,8 @@
 # placeholder sent elsewhere stays one and is audited; no placeholder, or
 # one of an ended session, gets 401; confirm = always refuses when the
 # human says no; --no-proxy and credentials without a vault entry leave the
-# agent's environment alone.
+# agent's environment alone, and an entry stored or removed while the
+# broker runs is seen by the next session.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/broker_lib.sh"
 
@@ -188,6 +189,16 @@ assert_absent "no value in the broker's log" "$KEY" "$BLOG"
 sandbox env.sh --no-proxy
 check_fail "--no-proxy: no placeholder" grep -q '^ANTHROPIC_API_KEY=' "$SBX/out"
 check_fail "--no-proxy: no HTTPS_PROXY" grep -q '^HTTPS_PROXY=' "$SBX/out"
+
+# --- the vault changes while the broker runs ---
+printf '%s' "$(canary)" | nb env HUSH_ASKPASS="$AP" "$NB_BIN/hush" set OPENAI_API_KEY >/dev/null 2>&1
+sandbox env.sh
+like "a secret stored while the broker runs: the next session gets its placeholder" \
+	"$(cat "$SBX/out" 2>/dev/null)" "OPENAI_API_KEY=hush_ph_[0-9a-f]{64}"
+nb env HUSH_ASKPASS="$AP" "$NB_BIN/hush" rm OPENAI_API_KEY >/dev/null 2>&1
+sandbox env.sh
+check_fail "... and once it is removed, the next session does not" grep -q '^OPENAI_API_KEY=' "$SBX/out"
+like "... while the others still do" "$(cat "$SBX/out" 2>/dev/null)" "ANTHROPIC_API_KEY=hush_ph_[0-9a-f]{64}"
 
 # --- control: the same request from outside any sandbox never had a key ---
 out=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$PKI/ca.pem" "https://localhost:$UP/direct" -H "x-api-key: $PH")

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "common/err.h"
-#include "proxy/proxy.h"
+#include "proxy/http.h"
 #include "t.h"
 
 static int parse(const char *s, bool resp, struct http_head *h)
