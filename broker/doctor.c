@@ -116,7 +116,8 @@ static void check_confirm(const struct run *r, const struct config *cfg)
 	const char *env = getenv("HUSH_CONFIRM");
 	char gui[PATH_MAX];
 	const char *kind = NULL;
-	bool display = getenv("DISPLAY") || getenv("WAYLAND_DISPLAY");
+	const char *x = getenv("DISPLAY"), *wl = getenv("WAYLAND_DISPLAY");
+	bool display = (x && *x) || (wl && *wl);
 	if (env && *env)
 		say(r, access(env, X_OK) == 0, "confirmation", "HUSH_CONFIRM=%s%s", env,
 		    access(env, X_OK) == 0 ? "" : " (not executable)");
