@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /* The sandbox's environment: an allow-list copy of the user's environment
  * in which secret-looking variables pass only when named exactly. */
-#include "sandbox/sandbox.h"
+#include "sandbox/env.h"
 
 #include <fnmatch.h>
 #include <stdio.h>

@@ -7,7 +7,7 @@
  * negation that matches the hidden file's name is reported, and the file
  * is ignored again by a line appended to the .gitignore next to it (the
  * deepest one, whose last matching line wins). Never runs git. */
-#include "sandbox/sandbox.h"
+#include "sandbox/gitignore.h"
 
 #include <fcntl.h>
 #include <limits.h>
@@ -18,6 +18,7 @@
 
 #include "common/util.h"
 #include "shim/rules.h"
+#include "sandbox/policy.h"
 
 #define IGNORE_MAX_BYTES (1024 * 1024)
 

@@ -11,7 +11,7 @@
  * merging a split index with its shared index; `git rm --cached` does all
  * that correctly for every format git knows. run_git explains why that git
  * cannot run code from the repository. */
-#include "sandbox/sandbox.h"
+#include "sandbox/gitindex.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -29,6 +29,9 @@
 
 #include "common/gitsafe.h"
 #include "common/util.h"
+#include "sandbox/gitconfig.h"
+#include "sandbox/hide.h"
+#include "sandbox/protect.h"
 
 /* ---- the index format ---- */
 

@@ -2,7 +2,7 @@
 /* Finding what the sandbox masks: credential files by name under the
  * working directory (and their hard links inside it), plus named paths such
  * as ~/.ssh. The walk is bounded in depth, entries and masks. */
-#include "sandbox/sandbox.h"
+#include "sandbox/hide.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -87,7 +87,8 @@ void sandbox_masks_free(struct sandbox_masks *m)
 }
 
 /* Regular files with more than one link, to find other names of a hidden
- * file. Bounded: past the cap, further candidates are not recorded. */
+ * file. Bounded: past the cap, further candidates are not recorded (and
+ * the walk counts as truncated). */
 #define LINK_CANDIDATES_MAX 20000
 struct link_ent {
 	dev_t dev;
@@ -105,24 +106,27 @@ struct walk {
 	bool linked_hidden; /* a hidden file has more than one link */
 };
 
-static void note_link(struct walk *w, const struct stat *st, const char *path, bool hidden)
+/* 0 or HUSH_ENOMEM: a candidate left out could be a hidden file's
+ * other name. */
+static int note_link(struct walk *w, const struct stat *st, const char *path, bool hidden)
 {
 	if (w->nlinks >= LINK_CANDIDATES_MAX) {
 		w->m->truncated = true;
-		return;
+		return 0;
 	}
 	if (w->nlinks == w->caplinks) {
 		size_t cap = w->caplinks ? w->caplinks * 2 : 64;
 		struct link_ent *l = realloc(w->links, cap * sizeof(*l));
 		if (!l)
-			return;
+			return HUSH_ENOMEM;
 		w->links = l;
 		w->caplinks = cap;
 	}
 	char *p = strdup(path);
 	if (!p)
-		return;
+		return HUSH_ENOMEM;
 	w->links[w->nlinks++] = (struct link_ent){ st->st_dev, st->st_ino, hidden, p };
+	return 0;
 }
 
 static int walk_dir(struct walk *w, int dfd, const char *path, unsigned depth)
@@ -130,7 +134,7 @@ static int walk_dir(struct walk *w, int dfd, const char *path, unsigned depth)
 	DIR *d = fdopendir(dfd);
 	if (!d) {
 		close(dfd);
-		return 0;
+		return HUSH_ENOMEM; /* not EBADF or ENOTDIR: dfd is a directory's */
 	}
 	int r = 0;
 	struct dirent *e;
@@ -166,12 +170,12 @@ static int walk_dir(struct walk *w, int dfd, const char *path, unsigned depth)
 			continue;
 		if (hidden) {
 			r = sandbox_masks_add(w->m, child);
-			if (linked)
-				note_link(w, &st, child, true);
+			if (r == 0 && linked)
+				r = note_link(w, &st, child, true);
 			continue;
 		}
 		if (linked) {
-			note_link(w, &st, child, false);
+			r = note_link(w, &st, child, false);
 			continue;
 		}
 		if (!strcmp(n, ".git") || !strcmp(n, "node_modules") ||

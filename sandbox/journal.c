@@ -15,7 +15,7 @@
  * time>.journal" (the start time in clock ticks since boot, from
  * /proc/<pid>/stat), so that a reused pid or a reboot is not taken for the
  * owner still running. */
-#include "sandbox/sandbox.h"
+#include "sandbox/journal.h"
 
 #include <dirent.h>
 #include <errno.h>

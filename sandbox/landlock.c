@@ -6,7 +6,7 @@
  *
  * Debian 12's <linux/landlock.h> stops at ABI 2: the newer constants and
  * struct fields are defined here. */
-#include "sandbox/sandbox.h"
+#include "sandbox/landlock.h"
 
 #include <dirent.h>
 #include <errno.h>

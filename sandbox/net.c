@@ -5,7 +5,7 @@
  * 127.0.0.1:PORT inside (the port the agent's HTTPS_PROXY and base URLs
  * name) and relays each connection to the proxy's unix socket, which is
  * reachable by path across network namespaces. */
-#include "sandbox/sandbox.h"
+#include "sandbox/net.h"
 
 #include <errno.h>
 #include <net/if.h>

@@ -5,7 +5,7 @@
  * (ns.c). Building never half-succeeds: the first failed push is kept in
  * plan->error and sandbox_run() refuses such a plan, so an allocation
  * failure can never drop a mask or a read-only path. */
-#include "sandbox/sandbox.h"
+#include "sandbox/plan.h"
 
 #include <errno.h>
 #include <limits.h>

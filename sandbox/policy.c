@@ -3,7 +3,7 @@
  * is shown read-only, what is writable, what stays read-only inside the
  * writable trees, and what is masked. docs/sandbox.md describes the result;
  * hush sandbox --explain prints it. */
-#include "sandbox/sandbox.h"
+#include "sandbox/policy.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -40,6 +40,17 @@ bool sandbox_path_under(const char *p, const char *dir)
 	if (n == 1 && dir[0] == '/')
 		return p[0] == '/';
 	return strncmp(p, dir, n) == 0 && (p[n] == '/' || p[n] == '\0');
+}
+
+int sandbox_path_parent(const char *path, char *out, size_t n)
+{
+	if (xsnprintf(out, n, "%s", path) < 0)
+		return HUSH_ETOOBIG;
+	char *sl = strrchr(out, '/');
+	if (!sl || sl == out)
+		return HUSH_EINVAL;
+	*sl = '\0';
+	return 0;
 }
 
 static bool is_dir(const char *p)
@@ -102,6 +113,8 @@ static int add_private(struct sandbox_plan *pl, const char *path, unsigned mode,
 static void add_root_view(struct sandbox_plan *pl)
 {
 	DIR *d = opendir("/");
+	if (!d && !pl->error)
+		pl->error = errno == ENOMEM ? HUSH_ENOMEM : HUSH_EIO; /* / would be all visible */
 	struct dirent *e;
 	while (d && (e = readdir(d))) {
 		const char *nm = e->d_name;
@@ -291,12 +304,8 @@ int sandbox_plan_build(struct sandbox_plan *pl, const struct sandbox_inputs *in,
 		/* a scratch directory needs a place to mount on: an existing
 		 * directory, or a new one in a covering tmpfs */
 		char parent[PATH_MAX];
-		if (xsnprintf(parent, sizeof(parent), "%s", p) < 0)
+		if (sandbox_path_parent(p, parent, sizeof(parent)) < 0)
 			continue;
-		char *sl = strrchr(parent, '/');
-		if (!sl || sl == parent)
-			continue;
-		*sl = '\0';
 		const struct sandbox_op *b = bind_above(pl, p);
 		bool on_tmpfs = covered(pl, p) && (!b || !sandbox_path_under(parent, b->path));
 		if (is_dir(p) || on_tmpfs) {

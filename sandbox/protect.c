@@ -11,7 +11,7 @@
  * component at a time from "/" with O_NOFOLLOW (a symlinked directory the
  * agent put above a listed name, .claude -> ~/.claude, would otherwise
  * make hush move the human's own file). */
-#include "sandbox/sandbox.h"
+#include "sandbox/protect.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -25,6 +25,8 @@
 #include <unistd.h>
 
 #include "common/util.h"
+#include "sandbox/gitconfig.h"
+#include "sandbox/policy.h"
 
 /* A never_write entry: relative, no "..", no empty or "." components. */
 static bool entry_valid(const char *e)
@@ -48,7 +50,7 @@ static int list_hooks(const char *dir, struct strv *out)
 {
 	DIR *d = opendir(dir);
 	if (!d)
-		return 0;
+		return errno == ENOMEM ? HUSH_ENOMEM : 0;
 	int r = 0;
 	struct dirent *e;
 	while (r == 0 && (e = readdir(d))) {

@@ -5,7 +5,7 @@
  * never-writable list. Literal paths only (~, $HOME and ${HOME} expanded);
  * a path built at run time is not followed. Bounded: three levels deep,
  * SANDBOX_RC_MAX files. */
-#include "sandbox/sandbox.h"
+#include "sandbox/rcsource.h"
 
 #include <limits.h>
 #include <stdio.h>

@@ -14,7 +14,7 @@
  * 32 bits of the argument are checked. On x86-64, 32-bit (i386) ioctl is
  * filtered too, and x32 system calls (which a normal agent never makes)
  * are refused with ENOSYS. */
-#include "sandbox/sandbox.h"
+#include "sandbox/seccomp.h"
 
 #include <errno.h>
 #include <stddef.h>
