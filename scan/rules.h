@@ -88,4 +88,58 @@ long b64_decode(const char *in, size_t n, unsigned char *out, size_t cap);
 /* True when the token body looks random enough (not xxxx, not EXAMPLE). */
 bool token_body_plausible(const char *b, size_t n);
 
+/* --- shared by the matchers (scan/rules.c) --- */
+bool rule_is_alnum(unsigned char c);
+/* hits_push() with an overlap priority of its own. */
+int rule_push_prio(struct scan_hits *out, const char *rule, const char *title,
+		   size_t off, size_t len, int conf, int check, int prio);
+/* Length of the run of class cls at d[i] (looked at up to cap + 1 bytes). */
+size_t rule_run_len(const char *d, size_t len, size_t i, int cls, size_t cap);
+/* Number of digits at b[i]. */
+size_t rule_digits_at(const char *b, size_t bn, size_t i);
+
+/* --- what the table names: body checks (scan/rules.c) and matchers
+ * (scan/rules_token.c, scan/rules_struct.c) --- */
+int rv_age(const char *tok, size_t n, const char *body, size_t bn);
+int rv_alnum_both(const char *tok, size_t n, const char *body, size_t bn);
+int rv_azure(const char *tok, size_t n, const char *body, size_t bn);
+int rv_bedrock(const char *tok, size_t n, const char *body, size_t bn);
+int rv_brevo(const char *tok, size_t n, const char *body, size_t bn);
+int rv_crc62(const char *tok, size_t n, const char *body, size_t bn);
+int rv_dynatrace(const char *tok, size_t n, const char *body, size_t bn);
+int rv_flw(const char *tok, size_t n, const char *body, size_t bn);
+int rv_ghfine(const char *tok, size_t n, const char *body, size_t bn);
+int rv_glc(const char *tok, size_t n, const char *body, size_t bn);
+int rv_glsa(const char *tok, size_t n, const char *body, size_t bn);
+int rv_grafana_legacy(const char *tok, size_t n, const char *body, size_t bn);
+int rv_lower(const char *tok, size_t n, const char *body, size_t bn);
+int rv_mixed(const char *tok, size_t n, const char *body, size_t bn);
+int rv_openai(const char *tok, size_t n, const char *body, size_t bn);
+int rv_postman(const char *tok, size_t n, const char *body, size_t bn);
+int rv_pypi(const char *tok, size_t n, const char *body, size_t bn);
+int rv_sentry(const char *tok, size_t n, const char *body, size_t bn);
+int rv_slack(const char *tok, size_t n, const char *body, size_t bn);
+int rv_slackcfg(const char *tok, size_t n, const char *body, size_t bn);
+int rv_slackflow(const char *tok, size_t n, const char *body, size_t bn);
+int rv_slackhook(const char *tok, size_t n, const char *body, size_t bn);
+int rv_xapp(const char *tok, size_t n, const char *body, size_t bn);
+int rm_asana(const struct rule *r, const char *d, size_t len, size_t pos, struct scan_hits *out);
+int rm_aws(const struct rule *r, const char *d, size_t len, size_t pos, struct scan_hits *out);
+int rm_azure_ad(const struct rule *r, const char *d, size_t len, size_t pos, struct scan_hits *out);
+int rm_b64jwt(const struct rule *r, const char *d, size_t len, size_t pos, struct scan_hits *out);
+int rm_curl(const struct rule *r, const char *d, size_t len, size_t pos, struct scan_hits *out);
+int rm_discord(const struct rule *r, const char *d, size_t len, size_t pos, struct scan_hits *out);
+int rm_discord_hook(const struct rule *r, const char *d, size_t len, size_t pos, struct scan_hits *out);
+int rm_jwt(const struct rule *r, const char *d, size_t len, size_t pos, struct scan_hits *out);
+int rm_k8s_secret(const struct rule *r, const char *d, size_t len, size_t pos, struct scan_hits *out);
+int rm_mailchimp(const struct rule *r, const char *d, size_t len, size_t pos, struct scan_hits *out);
+int rm_maxmind(const struct rule *r, const char *d, size_t len, size_t pos, struct scan_hits *out);
+int rm_netrc(const struct rule *r, const char *d, size_t len, size_t pos, struct scan_hits *out);
+int rm_npmrc(const struct rule *r, const char *d, size_t len, size_t pos, struct scan_hits *out);
+int rm_pem(const struct rule *r, const char *d, size_t len, size_t pos, struct scan_hits *out);
+int rm_segments(const struct rule *r, const char *d, size_t len, size_t pos, struct scan_hits *out);
+int rm_telegram(const struct rule *r, const char *d, size_t len, size_t pos, struct scan_hits *out);
+int rm_tfc(const struct rule *r, const char *d, size_t len, size_t pos, struct scan_hits *out);
+int rm_url(const struct rule *r, const char *d, size_t len, size_t pos, struct scan_hits *out);
+
 #endif
