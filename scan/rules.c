@@ -332,7 +332,7 @@ int rv_slack(const char *t, size_t n, const char *b, size_t bn)
 	size_t k = i;
 	while (k < bn && rule_is_alnum((unsigned char)b[k]))
 		k++;
-	return u == 0 && k == bn && bn - i >= 18 && bn - i <= 26 && mixed_case_digits(b + i, bn - i) ? 0 : -1;
+	return k == bn && bn - i >= 18 && bn - i <= 26 && mixed_case_digits(b + i, bn - i) ? 0 : -1;
 }
 int rv_xapp(const char *t, size_t n, const char *b, size_t bn)
 {

@@ -135,12 +135,18 @@ static const char *expand(const char *p, const char *end, char *o, size_t *k, si
 	return *p ? p + 4 : p;
 }
 
+/* The expansion of tpl; its random parts come from a seed made of the
+ * template itself, so an example's text does not change when rules are
+ * added or moved. */
 static const char *ex(const char *tpl)
 {
 	static char buf[4][8192];
 	static int which;
 	char *o = buf[which++ & 3];
 	size_t k = 0;
+	seed = 0x9E3779B97F4A7C15ull;
+	for (const char *p = tpl; *p; p++)
+		seed = (seed ^ (unsigned char)*p) * 0x100000001B3ull;
 	expand(tpl, NULL, o, &k, sizeof(buf[0]));
 	return o;
 }
