@@ -98,6 +98,12 @@ size_t rule_run_len(const char *d, size_t len, size_t i, int cls, size_t cap);
 /* Number of digits at b[i]. */
 size_t rule_digits_at(const char *b, size_t bn, size_t i);
 
+/* --- the generic rule (scan/generic.c) --- */
+/* Judges every assignment operator in d[from..to) (from >= 1) and appends
+ * the secrets found. 0 or HUSH_ENOMEM. */
+int generic_range(const char *d, size_t len, size_t from, size_t to, unsigned flags,
+		  struct scan_hits *out);
+
 /* --- what the table names: body checks (scan/rules.c) and matchers
  * (scan/rules_token.c, scan/rules_struct.c) --- */
 int rv_age(const char *tok, size_t n, const char *body, size_t bn);
