@@ -67,13 +67,15 @@ int hits_push(struct scan_hits *out, const char *rule, const char *title,
 	return 0;
 }
 
-int rule_push_prio(struct scan_hits *out, const char *rule, const char *title,
-		     size_t off, size_t len, int conf, int check, int prio)
+int rule_hit(struct scan_hits *out, const struct rule *r, size_t off, size_t len, int conf,
+	     int check, int prio)
 {
-	int rc = hits_push(out, rule, title, off, len, conf, check);
-	if (rc == 0)
+	int rc = hits_push(out, r->id, r->title, off, len, conf, check);
+	if (rc < 0)
+		return rc;
+	if (prio)
 		out->v[out->n - 1].prio = prio;
-	return rc;
+	return 1;
 }
 
 /* --- base64 --- */
@@ -446,8 +448,7 @@ static int match_default(const struct rule *r, const char *d, size_t len, size_t
 	int chk = 0;
 	if (r->verify && (chk = r->verify(d + pos, pl + bn, d + b, bn)) < 0)
 		return 0;
-	int rc = hits_push(out, r->id, r->title, pos, pl + bn, r->conf, chk);
-	return rc < 0 ? rc : 1;
+	return rule_hit(out, r, pos, pl + bn, r->conf, chk, 0);
 }
 
 int rule_try(const struct rule *r, const char *d, size_t len, size_t pos, struct scan_hits *out)

@@ -90,9 +90,10 @@ bool token_body_plausible(const char *b, size_t n);
 
 /* --- shared by the matchers (scan/rules.c) --- */
 bool rule_is_alnum(unsigned char c);
-/* hits_push() with an overlap priority of its own. */
-int rule_push_prio(struct scan_hits *out, const char *rule, const char *title,
-		   size_t off, size_t len, int conf, int check, int prio);
+/* Reports a hit of rule r (prio 0: the one hits_push() gives): 1, or
+ * HUSH_ENOMEM. */
+int rule_hit(struct scan_hits *out, const struct rule *r, size_t off, size_t len, int conf,
+	     int check, int prio);
 /* Length of the run of class cls at d[i] (looked at up to cap + 1 bytes). */
 size_t rule_run_len(const char *d, size_t len, size_t i, int cls, size_t cap);
 /* Number of digits at b[i]. */

@@ -22,7 +22,7 @@ static const char *find_in(const char *d, size_t len, size_t from, size_t limit,
 /* PEM private keys: BEGIN ... PRIVATE KEY (or PGP PRIVATE KEY BLOCK) with
  * at least 64 base64 characters before the END line. */
 int rm_pem(const struct rule *r, const char *d, size_t len, size_t pos,
-		 struct scan_hits *out)
+	   struct scan_hits *out)
 {
 	size_t i = pos + 11; /* "-----BEGIN " */
 	size_t lab = i;
@@ -48,14 +48,13 @@ int rm_pem(const struct rule *r, const char *d, size_t len, size_t pos,
 	size_t e = (size_t)(end - d) + 8;
 	while (e < len && d[e] != '\n')
 		e++;
-	int rc = hits_push(out, r->id, r->title, pos, e - pos,
-			   enc ? SCAN_CONF_MEDIUM : SCAN_CONF_HIGH, 0);
-	return rc < 0 ? rc : 1;
+	return rule_hit(out, r, pos, e - pos,
+			   enc ? SCAN_CONF_MEDIUM : SCAN_CONF_HIGH, 0, 0);
 }
 
 /* JWT: three base64url parts; the header decodes to JSON naming "alg". */
 int rm_jwt(const struct rule *r, const char *d, size_t len, size_t pos,
-		 struct scan_hits *out)
+	   struct scan_hits *out)
 {
 	if (pos > 0 && (rule_in_class(RC_B64URL, (unsigned char)d[pos - 1]) || d[pos - 1] == '.'))
 		return 0;
@@ -87,8 +86,7 @@ int rm_jwt(const struct rule *r, const char *d, size_t len, size_t pos,
 		return 0;
 	if (!token_body_plausible(d + p3, c))
 		return 0;
-	int rc = rule_push_prio(out, r->id, r->title, pos, p3 + c - pos, r->conf, 1, PRIO_STRUCT);
-	return rc < 0 ? rc : 1;
+	return rule_hit(out, r, pos, p3 + c - pos, r->conf, 1, PRIO_STRUCT);
 }
 
 static bool url_pass_placeholder(const char *p, size_t n)
@@ -104,7 +102,7 @@ static bool url_pass_placeholder(const char *p, size_t n)
 
 /* scheme://user:password@host: the password is the secret. */
 int rm_url(const struct rule *r, const char *d, size_t len, size_t pos,
-		 struct scan_hits *out)
+	   struct scan_hits *out)
 {
 	size_t s = pos;
 	while (s > 0 && pos - s < 24 && (isalnum((unsigned char)d[s - 1]) || d[s - 1] == '+' || d[s - 1] == '.' || d[s - 1] == '-'))
@@ -135,8 +133,7 @@ int rm_url(const struct rule *r, const char *d, size_t len, size_t pos,
 		return 0;
 	/* medium at most: a URL password has no provider structure */
 	int conf = (e - p >= 8 && scan_entropy(d + p, e - p) >= 2.5) ? SCAN_CONF_MEDIUM : SCAN_CONF_LOW;
-	int rc = rule_push_prio(out, r->id, r->title, p, e - p, conf, 0, PRIO_STRUCT);
-	return rc < 0 ? rc : 1;
+	return rule_hit(out, r, p, e - p, conf, 0, PRIO_STRUCT);
 }
 
 static size_t value_end(const char *d, size_t len, size_t i)
@@ -148,7 +145,7 @@ static size_t value_end(const char *d, size_t len, size_t i)
 
 /* .npmrc: //registry/:_authToken=..., _auth=..., _password=... */
 int rm_npmrc(const struct rule *r, const char *d, size_t len, size_t pos,
-		   struct scan_hits *out)
+	     struct scan_hits *out)
 {
 	size_t v = pos + strlen(r->prefix);
 	while (v < len && (d[v] == ' ' || d[v] == '\t'))
@@ -162,13 +159,12 @@ int rm_npmrc(const struct rule *r, const char *d, size_t len, size_t pos,
 	}
 	if (e - v < 6 || scan_value_is_placeholder(d + v, e - v) || d[v] == '$')
 		return 0;
-	int rc = rule_push_prio(out, r->id, r->title, v, e - v, r->conf, 0, PRIO_STRUCT);
-	return rc < 0 ? rc : 1;
+	return rule_hit(out, r, v, e - v, r->conf, 0, PRIO_STRUCT);
 }
 
 /* .netrc: machine HOST login USER password PASS */
 int rm_netrc(const struct rule *r, const char *d, size_t len, size_t pos,
-		   struct scan_hits *out)
+	     struct scan_hits *out)
 {
 	if (pos > 0 && !isspace((unsigned char)d[pos - 1]))
 		return 0;
@@ -187,8 +183,7 @@ int rm_netrc(const struct rule *r, const char *d, size_t len, size_t pos,
 		return 0;
 	if (e - v < 4 || scan_value_is_placeholder(d + v, e - v) || url_pass_placeholder(d + v, e - v))
 		return 0;
-	int rc = rule_push_prio(out, r->id, r->title, v, e - v, r->conf, 0, PRIO_STRUCT);
-	return rc < 0 ? rc : 1;
+	return rule_hit(out, r, v, e - v, r->conf, 0, PRIO_STRUCT);
 }
 
 
@@ -196,7 +191,7 @@ int rm_netrc(const struct rule *r, const char *d, size_t len, size_t pos,
  * headers): "ZXlK" is base64 of "eyJ"; the decoded text must pass the JWT
  * checks. */
 int rm_b64jwt(const struct rule *r, const char *d, size_t len, size_t pos,
-		    struct scan_hits *out)
+	      struct scan_hits *out)
 {
 	if (pos > 0 && rule_in_class(RC_B64, (unsigned char)d[pos - 1]))
 		return 0;
@@ -218,8 +213,7 @@ int rm_b64jwt(const struct rule *r, const char *d, size_t len, size_t pos,
 	free(dec);
 	if (found <= 0)
 		return found;
-	int rc = rule_push_prio(out, r->id, r->title, pos, n, r->conf, 1, PRIO_STRUCT);
-	return rc < 0 ? rc : 1;
+	return rule_hit(out, r, pos, n, r->conf, 1, PRIO_STRUCT);
 }
 
 
@@ -261,12 +255,11 @@ static int k8s_value(const struct rule *r, const char *d, size_t vs, size_t ve, 
 	} else if (!token_body_plausible(d + vs, n) || memchr(d + vs, ' ', n)) {
 		return 0;
 	}
-	int rc = rule_push_prio(out, r->id, r->title, vs, n, r->conf, 0, PRIO_STRUCT);
-	return rc < 0 ? rc : 1;
+	return rule_hit(out, r, vs, n, r->conf, 0, PRIO_STRUCT);
 }
 
 int rm_k8s_secret(const struct rule *r, const char *d, size_t len, size_t pos,
-			struct scan_hits *out)
+		  struct scan_hits *out)
 {
 	if (pos > 0 && !isspace((unsigned char)d[pos - 1]))
 		return 0;
@@ -358,8 +351,7 @@ static int curl_push(const struct rule *r, struct scan_hits *out, const char *d,
 		     bool structured)
 {
 	int conf = structured || (n >= 16 && scan_entropy(d + s, n) >= 3.0) ? SCAN_CONF_MEDIUM : SCAN_CONF_LOW;
-	int rc = rule_push_prio(out, r->id, r->title, s, n, conf, 0, PRIO_STRUCT);
-	return rc < 0 ? rc : 1;
+	return rule_hit(out, r, s, n, conf, 0, PRIO_STRUCT);
 }
 
 /* -u/--user user:password: the password (the user part when the password
@@ -434,7 +426,7 @@ static int curl_header(const struct rule *r, const char *d, size_t vs, size_t ve
 
 /* curl ... (the command runs on over lines ending in a backslash). */
 int rm_curl(const struct rule *r, const char *d, size_t len, size_t pos,
-		  struct scan_hits *out)
+	    struct scan_hits *out)
 {
 	if ((pos > 0 && (rule_in_class(RC_ALNUM_US, (unsigned char)d[pos - 1]) || d[pos - 1] == '-' ||
 			 d[pos - 1] == '.')) || pos + 5 > len || (d[pos + 4] != ' ' && d[pos + 4] != '\t'))

@@ -14,7 +14,7 @@
 /* Discord bot tokens: base64(user id).<6>.<27..38>; the first part must
  * decode to the decimal digits of a snowflake id. */
 int rm_discord(const struct rule *r, const char *d, size_t len, size_t pos,
-		     struct scan_hits *out)
+	       struct scan_hits *out)
 {
 	if (pos > 0 && rule_in_class(RC_B64URL, (unsigned char)d[pos - 1]))
 		return 0;
@@ -38,13 +38,12 @@ int rm_discord(const struct rule *r, const char *d, size_t len, size_t pos,
 			return 0;
 	if (!token_body_plausible(d + p3, c))
 		return 0;
-	int rc = hits_push(out, r->id, r->title, pos, p3 + c - pos, r->conf, 1);
-	return rc < 0 ? rc : 1;
+	return rule_hit(out, r, pos, p3 + c - pos, r->conf, 1, 0);
 }
 
 /* Telegram bot tokens: <8-10 digit bot id>:AA<33 base64url>. */
 int rm_telegram(const struct rule *r, const char *d, size_t len, size_t pos,
-		      struct scan_hits *out)
+		struct scan_hits *out)
 {
 	size_t s = pos;
 	while (s > 0 && pos - s < 11 && isdigit((unsigned char)d[s - 1]))
@@ -55,13 +54,12 @@ int rm_telegram(const struct rule *r, const char *d, size_t len, size_t pos,
 	size_t bn = rule_run_len(d, len, pos + 3, RC_B64URL, 40);
 	if (bn != 33 || !token_body_plausible(d + pos + 3, bn))
 		return 0;
-	int rc = hits_push(out, r->id, r->title, s, pos + 3 + bn - s, r->conf, 0);
-	return rc < 0 ? rc : 1;
+	return rule_hit(out, r, s, pos + 3 + bn - s, r->conf, 0, 0);
 }
 
 /* Terraform Cloud / Enterprise: <14 alnum>.atlasv1.<60-70 base64url>. */
 int rm_tfc(const struct rule *r, const char *d, size_t len, size_t pos,
-		 struct scan_hits *out)
+	   struct scan_hits *out)
 {
 	if (pos < 14)
 		return 0;
@@ -74,8 +72,7 @@ int rm_tfc(const struct rule *r, const char *d, size_t len, size_t pos,
 	size_t bn = rule_run_len(d, len, pos + 9, RC_B64URL, 80);
 	if (bn < 60 || bn > 70 || !token_body_plausible(d + pos + 9, bn))
 		return 0;
-	int rc = hits_push(out, r->id, r->title, s, pos + 9 + bn - s, r->conf, 0);
-	return rc < 0 ? rc : 1;
+	return rule_hit(out, r, s, pos + 9 + bn - s, r->conf, 0, 0);
 }
 
 static bool aws_secret_char(unsigned char c)
@@ -85,7 +82,7 @@ static bool aws_secret_char(unsigned char c)
 
 /* AWS access key ids; a 40-char secret within 600 bytes makes it a pair. */
 int rm_aws(const struct rule *r, const char *d, size_t len, size_t pos,
-		 struct scan_hits *out)
+	   struct scan_hits *out)
 {
 	if (pos > 0 && rule_is_alnum((unsigned char)d[pos - 1]))
 		return 0;
@@ -132,7 +129,7 @@ int rm_aws(const struct rule *r, const char *d, size_t len, size_t pos,
 /* Discord webhooks: https://discord.com/api/webhooks/<17-20 digit id>/<68 token>
  * (discordapp.com too). */
 int rm_discord_hook(const struct rule *r, const char *d, size_t len, size_t pos,
-			  struct scan_hits *out)
+		    struct scan_hits *out)
 {
 	static const char *const hosts[] = { "discord.com", "discordapp.com", "ptb.discord.com",
 					     "canary.discord.com" };
@@ -151,14 +148,13 @@ int rm_discord_hook(const struct rule *r, const char *d, size_t len, size_t pos,
 	size_t t = i + 1, tn = rule_run_len(d, len, t, RC_B64URL, 100);
 	if (tn < 60 || tn > 90 || !token_body_plausible(d + t, tn))
 		return 0;
-	int rc = hits_push(out, r->id, r->title, pos, t + tn - pos, r->conf, 1);
-	return rc < 0 ? rc : 1;
+	return rule_hit(out, r, pos, t + tn - pos, r->conf, 1, 0);
 }
 
 /* Asana personal access tokens: 1/ or 2/, a 16-digit user id, '/', a
  * 16-digit id, ':', 32 hex. */
 int rm_asana(const struct rule *r, const char *d, size_t len, size_t pos,
-		   struct scan_hits *out)
+	     struct scan_hits *out)
 {
 	if (pos > 0 && (rule_is_alnum((unsigned char)d[pos - 1]) || d[pos - 1] == '/'))
 		return 0;
@@ -175,8 +171,7 @@ int rm_asana(const struct rule *r, const char *d, size_t len, size_t pos,
 	size_t h = ++i, hn = rule_run_len(d, len, h, RC_HEX, 40);
 	if (hn != 32 || !token_body_plausible(d + h, hn))
 		return 0;
-	int rc = hits_push(out, r->id, r->title, pos, h + hn - pos, r->conf, 1);
-	return rc < 0 ? rc : 1;
+	return rule_hit(out, r, pos, h + hn - pos, r->conf, 1, 0);
 }
 
 /* Microsoft Entra (Azure AD) client secrets: 3 chars, a digit, "Q~", then
@@ -186,7 +181,7 @@ static bool azure_secret_char(unsigned char c)
 	return rule_is_alnum(c) || c == '_' || c == '~' || c == '.' || c == '-';
 }
 int rm_azure_ad(const struct rule *r, const char *d, size_t len, size_t pos,
-		      struct scan_hits *out)
+		struct scan_hits *out)
 {
 	if (pos < 4 || !isdigit((unsigned char)d[pos - 1]))
 		return 0;
@@ -210,8 +205,7 @@ int rm_azure_ad(const struct rule *r, const char *d, size_t len, size_t pos,
 	}
 	if (!(up && low && dig))
 		return 0;
-	int rc = hits_push(out, r->id, r->title, s, i - s, r->conf, 0);
-	return rc < 0 ? rc : 1;
+	return rule_hit(out, r, s, i - s, r->conf, 0, 0);
 }
 
 /* Tokens made of segments after the prefix, each a run of one class (or a
@@ -310,7 +304,7 @@ static size_t seg_fit(const struct seg_spec *sp, const char *d, size_t len, size
 }
 
 int rm_segments(const struct rule *r, const char *d, size_t len, size_t pos,
-		      struct scan_hits *out)
+		struct scan_hits *out)
 {
 	/* a prefix that starts with a letter or digit starts a word */
 	if (pos > 0 && rule_is_alnum((unsigned char)d[pos - 1]) && rule_is_alnum((unsigned char)r->prefix[0]))
@@ -322,8 +316,7 @@ int rm_segments(const struct rule *r, const char *d, size_t len, size_t pos,
 		size_t e = seg_fit(&seg_specs[k], d, len, pos + strlen(r->prefix), &last, &n);
 		if (!e || !token_body_plausible(d + last, n))
 			continue;
-		int rc = hits_push(out, r->id, r->title, pos, e - pos, r->conf, seg_specs[k].check);
-		return rc < 0 ? rc : 1;
+		return rule_hit(out, r, pos, e - pos, r->conf, seg_specs[k].check, 0);
 	}
 	return 0;
 }
@@ -344,7 +337,7 @@ static size_t back_run(const char *d, size_t pos, int cls, size_t n)
 
 /* Mailchimp API keys: <32 hex>-us<data center 1-2 digits>. */
 int rm_mailchimp(const struct rule *r, const char *d, size_t len, size_t pos,
-		       struct scan_hits *out)
+		 struct scan_hits *out)
 {
 	size_t s = back_run(d, pos, RC_HEX, 32);
 	if (s == (size_t)-1 || !token_body_plausible(d + s, 32))
@@ -352,13 +345,12 @@ int rm_mailchimp(const struct rule *r, const char *d, size_t len, size_t pos,
 	size_t k = rule_digits_at(d, len, pos + 3);
 	if (k < 1 || k > 2 || (pos + 3 + k < len && rule_is_alnum((unsigned char)d[pos + 3 + k])))
 		return 0;
-	int rc = hits_push(out, r->id, r->title, s, pos + 3 + k - s, r->conf, 1);
-	return rc < 0 ? rc : 1;
+	return rule_hit(out, r, s, pos + 3 + k - s, r->conf, 1, 0);
 }
 
 /* MaxMind license keys: <6>_<29>_mmk. */
 int rm_maxmind(const struct rule *r, const char *d, size_t len, size_t pos,
-		     struct scan_hits *out)
+	       struct scan_hits *out)
 {
 	size_t b = back_run(d, pos, RC_ALNUM, 29);
 	if (b == (size_t)-1 || b < 1 || d[b - 1] != '_')
@@ -367,6 +359,5 @@ int rm_maxmind(const struct rule *r, const char *d, size_t len, size_t pos,
 	if (a == (size_t)-1 || (pos + 4 < len && rule_in_class(RC_ALNUM_US, (unsigned char)d[pos + 4])) ||
 	    !token_body_plausible(d + b, 29))
 		return 0;
-	int rc = hits_push(out, r->id, r->title, a, pos + 4 - a, r->conf, 1);
-	return rc < 0 ? rc : 1;
+	return rule_hit(out, r, a, pos + 4 - a, r->conf, 1, 0);
 }

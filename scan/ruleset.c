@@ -294,7 +294,6 @@ static int rule_span(const struct scan_ruleset *rs, const struct rs_rule *r,
 		int rc = hits_push(out, r->id, r->title ? r->title : r->id, ss, se - ss, SCAN_CONF_MEDIUM, 0);
 		if (rc < 0)
 			return rc;
-		out->v[out->n - 1].prio = PRIO_TOKEN;
 	}
 	return 0;
 }
@@ -409,10 +408,7 @@ static int rule_scan(const struct scan_ruleset *rs, const struct rs_rule *r,
 		return 0;
 	if (!r->re) {
 		/* a path-only rule reports the file itself */
-		int rc = hits_push(out, r->id, r->title ? r->title : r->id, 0, 0, SCAN_CONF_MEDIUM, 0);
-		if (rc == 0)
-			out->v[out->n - 1].prio = PRIO_TOKEN;
-		return rc;
+		return hits_push(out, r->id, r->title ? r->title : r->id, 0, 0, SCAN_CONF_MEDIUM, 0);
 	}
 	size_t i = (size_t)(r - rs->rules);
 	if (r->lits.n && !sc->overflow)
