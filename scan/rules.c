@@ -7,6 +7,7 @@
  * scan/rules_token.c and scan/rules_struct.c. docs/scan.md lists every
  * rule. */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,6 +36,7 @@ bool rule_in_class(int cls, unsigned char c)
 	case RC_B64_ALL: return alnum || c == '+' || c == '/' || c == '=' || c == '_' || c == '-';
 	case RC_B64URL_EQDOT: return alnum || c == '_' || c == '-' || c == '=' || c == '.';
 	case RC_ALNUM_DOT: return alnum || c == '.';
+	case RC_DIGIT: return c >= '0' && c <= '9';
 	}
 	return false;
 }
@@ -179,6 +181,64 @@ int rv_crc62(const char *tok, size_t n, const char *b, size_t bn)
 	char c[7];
 	scan_base62_crc(b, 30, c);
 	return memcmp(c, b + 30, 6) == 0 ? 1 : -1;
+}
+
+/* Vercel tokens: the random part, then the base62 CRC32 of it in its last
+ * 6 characters (as GitHub's). */
+int rv_crc62_tail(const char *tok, size_t n, const char *b, size_t bn)
+{
+	(void)tok; (void)n;
+	char c[7];
+	if (bn < 24)
+		return RV_REJECT;
+	scan_base62_crc(b, bn - 6, c);
+	return memcmp(c, b + bn - 6, 6) == 0 ? RV_CHECKED : RV_WEAK;
+}
+
+static bool all_in(const char *b, size_t n, int cls)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!rule_in_class(cls, (unsigned char)b[i]))
+			return false;
+	return true;
+}
+
+/* Cloudflare API credentials (cfk_, cfut_, cfat_): 40 base62 characters
+ * and an 8-hex-digit checksum, the CRC32 of the 40. */
+int rv_cloudflare(const char *tok, size_t n, const char *b, size_t bn)
+{
+	(void)tok; (void)n;
+	if (bn != 48 || !all_in(b + 40, 8, RC_HEX))
+		return RV_REJECT;
+	char c[9];
+	snprintf(c, sizeof(c), "%08x", (unsigned)scan_crc32(b, 40));
+	return memcmp(c, b + 40, 8) == 0 ? RV_CHECKED : RV_WEAK;
+}
+
+/* Atlassian API tokens and admin keys (ATATT3..., ATCTT3...): base64url
+ * text, '=' and 8 upper-case hex digits, the CRC32 of all before them. */
+int rv_atlassian(const char *tok, size_t n, const char *b, size_t bn)
+{
+	(void)b;
+	if (bn < 9 || tok[n - 9] != '=' || !all_in(tok + n - 8, 8, RC_UPALNUM) ||
+	    !all_in(tok + n - 8, 8, RC_HEXI))
+		return RV_REJECT;
+	char c[9];
+	snprintf(c, sizeof(c), "%08X", (unsigned)scan_crc32(tok, n - 8));
+	return memcmp(c, tok + n - 8, 8) == 0 ? RV_CHECKED : RV_WEAK;
+}
+
+/* Bitbucket Data Center HTTP access tokens: BBDC- and the base64 of
+ * "<numeric id>:<random bytes>". */
+int rv_bbdc(const char *tok, size_t n, const char *b, size_t bn)
+{
+	(void)tok; (void)n;
+	unsigned char d[64];
+	long m = b64_decode(b, bn, d, sizeof(d));
+	long i = 0;
+	while (i < m && d[i] >= '0' && d[i] <= '9')
+		i++;
+	return i >= 6 && i < m && d[i] == ':' && m - i - 1 >= 16 ? RV_CHECKED : RV_REJECT;
 }
 
 /* --- Bech32 (BIP-173) for age secret keys --- */
@@ -445,10 +505,14 @@ static int match_default(const struct rule *r, const char *d, size_t len, size_t
 		return 0;
 	if (!token_body_plausible(d + b, bn))
 		return 0;
-	int chk = 0;
-	if (r->verify && (chk = r->verify(d + pos, pl + bn, d + b, bn)) < 0)
+	int chk = RV_OK, conf = r->conf;
+	if (r->verify && (chk = r->verify(d + pos, pl + bn, d + b, bn)) == RV_REJECT)
 		return 0;
-	return rule_hit(out, r, pos, pl + bn, r->conf, chk, 0);
+	if (chk == RV_WEAK) {
+		chk = RV_OK;
+		conf = conf > SCAN_CONF_MEDIUM ? SCAN_CONF_MEDIUM : conf;
+	}
+	return rule_hit(out, r, pos, pl + bn, conf, chk, 0);
 }
 
 int rule_try(const struct rule *r, const char *d, size_t len, size_t pos, struct scan_hits *out)

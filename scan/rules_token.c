@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "common/err.h"
 #include "scan/rules.h"
@@ -264,6 +265,19 @@ static const struct seg_spec {
 	{ ".webhook.office.com/webhookb2/", TEAMS },
 	{ "outlook.office.com/webhook/", TEAMS },
 #undef TEAMS
+	/* HubSpot private app tokens pat-<region>-<UUID> */
+	{ "pat-", { { RC_ALNUM, 3, 4, "-", NULL }, SEG_UUID(NULL) }, 1 },
+	/* Pinecone API keys pcsk_<key id>_<63> */
+	{ "pcsk_", { { RC_ALNUM, 5, 6, "_", NULL }, { RC_ALNUM, 63, 63, NULL, NULL } }, 1 },
+	/* CircleCI personal and project API tokens CCIPAT_|CCIPRJ_<22>_<40 hex> */
+	{ "CCIPAT_", { SEG(RC_ALNUM, 22, "_"), { RC_HEXI, 40, 40, NULL, NULL } }, 1 },
+	{ "CCIPRJ_", { SEG(RC_ALNUM, 22, "_"), { RC_HEXI, 40, 40, NULL, NULL } }, 1 },
+	/* Salesforce session ids: a 15-character org id (00D...), '!', the session */
+	{ "00D", { SEG(RC_ALNUM, 12, "!"), { RC_B64URL_DOT, 80, 250, NULL, NULL } }, 1 },
+	/* Zapier catch hooks .../hooks/catch/<account digits>/<hook id> */
+	{ "hooks.zapier.com/hooks/catch/", { { RC_DIGIT, 4, 12, "/", NULL }, { RC_ALNUM, 5, 12, NULL, NULL } }, 0 },
+	/* Tines webhooks https://<tenant>.tines.com/webhook/<32>/<32> */
+	{ ".tines.com/webhook/", { SEG(RC_ALNUM, 32, "/"), { RC_ALNUM, 32, 32, NULL, NULL } }, 0 },
 };
 #undef SEG
 #undef SEG_UUID
@@ -360,4 +374,122 @@ int rm_maxmind(const struct rule *r, const char *d, size_t len, size_t pos,
 	    !token_body_plausible(d + b, 29))
 		return 0;
 	return rule_hit(out, r, a, pos + 4 - a, r->conf, 1, 0);
+}
+static bool hex_run(const char *d, size_t s, size_t n, int cls)
+{
+	for (size_t i = s; i < s + n; i++)
+		if (!rule_in_class(cls, (unsigned char)d[i]))
+			return false;
+	return true;
+}
+
+/* OpenAI keys carrying "T3BlbkFJ" (base64 of "OpenAI") between two runs
+ * of 20 base62 characters, the key starting with sk-: legacy keys
+ * (sk-<20>T3BlbkFJ<20>) and named ones (sk-<name>-<20>T3BlbkFJ<20>).
+ * Project, service account and admin keys have rules of their own. */
+int rm_openai(const struct rule *r, const char *d, size_t len, size_t pos, struct scan_hits *out)
+{
+	size_t a = back_run(d, pos, RC_ALNUM, 20), e = pos + 8;
+	if (a == (size_t)-1 || a < 3 || rule_run_len(d, len, e, RC_ALNUM, 20) != 20 ||
+	    (e + 20 < len && rule_in_class(RC_B64URL, (unsigned char)d[e + 20])))
+		return 0;
+	size_t s = a;
+	while (s > 0 && a - s < 100 && rule_in_class(RC_B64URL, (unsigned char)d[s - 1]))
+		s--;
+	if (memcmp(d + s, "sk-", 3) != 0 || (s > 0 && rule_in_class(RC_B64URL, (unsigned char)d[s - 1])))
+		return 0;
+	static const char *const own[] = { "sk-proj-", "sk-svcacct-", "sk-admin-" };
+	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++)
+		if (!strncmp(d + s, own[i], strlen(own[i])))
+			return 0;
+	if (!token_body_plausible(d + a, 20) || !token_body_plausible(d + e, 20))
+		return 0;
+	return rule_hit(out, r, s, e + 20 - s, r->conf, RV_CHECKED, 0);
+}
+
+/* Facebook app access tokens: <app id, 15-16 digits>|<27 base64url> or
+ * <app id>|<32 hex: the app secret or client token>. The prefix is the
+ * id's last digit and the bar. */
+int rm_facebook_app(const struct rule *r, const char *d, size_t len, size_t pos,
+		    struct scan_hits *out)
+{
+	size_t id = pos + 1;
+	while (id > 0 && pos + 1 - id <= 16 && isdigit((unsigned char)d[id - 1]))
+		id--;
+	size_t nd = pos + 1 - id, v = pos + 2;
+	if (nd < 15 || nd > 16 || (id > 0 && rule_in_class(RC_ALNUM_US, (unsigned char)d[id - 1])))
+		return 0;
+	size_t vn = rule_run_len(d, len, v, RC_B64URL, 40);
+	if (!(vn == 27 || (vn == 32 && hex_run(d, v, 32, RC_HEXI))) || !token_body_plausible(d + v, vn))
+		return 0;
+	return rule_hit(out, r, id, v + vn - id, r->conf, RV_OK, 0);
+}
+
+/* New Relic keys known by their last characters: license keys, 40
+ * characters ending NRAL (36 hex digits, or eu01xx and 30, then NRAL), and
+ * mobile app tokens (AA and 40 hex, or eu01xx and 36 hex, then -NRMA). */
+int rm_newrelic_suffix(const struct rule *r, const char *d, size_t len, size_t pos,
+		       struct scan_hits *out)
+{
+	bool mobile = r->prefix[0] == '-';
+	size_t body = mobile ? 42 : 36, pl = strlen(r->prefix);
+	if (pos < body || (pos + pl < len && rule_is_alnum((unsigned char)d[pos + pl])))
+		return 0;
+	size_t s = pos - body;
+	if (s > 0 && rule_is_alnum((unsigned char)d[s - 1]))
+		return 0;
+	bool eu = !memcmp(d + s, "eu01xx", 6);
+	size_t h = eu ? 6 : mobile ? 2 : 0;
+	if ((!eu && mobile && memcmp(d + s, "AA", 2) != 0) || !hex_run(d, s + h, body - h, mobile ? RC_HEX : RC_HEXI) ||
+	    !token_body_plausible(d + s + h, body - h))
+		return 0;
+	return rule_hit(out, r, s, pos + pl - s, r->conf, RV_CHECKED, 0);
+}
+
+/* Azure Container Registry passwords and tokens: 42 base64 characters,
+ * the signature +ACR, 6 more. */
+int rm_azure_acr(const struct rule *r, const char *d, size_t len, size_t pos,
+		 struct scan_hits *out)
+{
+	size_t s = back_run(d, pos, RC_B64, 42), e = pos + 4;
+	if (s == (size_t)-1 || memchr(d + s, '=', 42) || rule_run_len(d, len, e, RC_ALNUM, 6) != 6 ||
+	    (e + 6 < len && rule_in_class(RC_B64, (unsigned char)d[e + 6])) || !token_body_plausible(d + s, 42))
+		return 0;
+	return rule_hit(out, r, s, e + 6 - s, r->conf, RV_CHECKED, 0);
+}
+
+/* Azure shared access signatures: sig=<the URL-encoded base64 of a 32-byte
+ * HMAC> in a query string that also carries sv=<YYYY-MM-DD>. */
+int rm_azure_sas(const struct rule *r, const char *d, size_t len, size_t pos,
+		 struct scan_hits *out)
+{
+	if (pos == 0 || (d[pos - 1] != '&' && d[pos - 1] != '?'))
+		return 0;
+	size_t v = pos + 4, e = v;
+	char b64[64];
+	size_t bn = 0;
+	while (e < len && bn < sizeof(b64) && (rule_in_class(RC_B64, (unsigned char)d[e]) || d[e] == '%')) {
+		if (d[e] == '%') {
+			if (e + 2 >= len)
+				return 0;
+			char hx[3] = { d[e + 1], d[e + 2], 0 };
+			b64[bn++] = !strcasecmp(hx, "2B") ? '+' : !strcasecmp(hx, "2F") ? '/' : !strcasecmp(hx, "3D") ? '=' : '?';
+			e += 3;
+		} else {
+			b64[bn++] = d[e++];
+		}
+	}
+	unsigned char mac[40];
+	if (bn < 43 || bn > 44 || b64_decode(b64, bn, mac, sizeof(mac)) != 32 || !token_body_plausible(b64, bn))
+		return 0;
+	/* sv=YYYY-MM-DD on the same line */
+	size_t ls = v, le = e;
+	while (ls > 0 && v - ls < 2048 && d[ls - 1] != '\n')
+		ls--;
+	while (le < len && le - e < 2048 && d[le] != '\n')
+		le++;
+	bool sv = false;
+	for (const char *p = d + ls; !sv && (p = memmem(p, (size_t)(d + le - p), "sv=", 3)) != NULL; p += 3)
+		sv = p + 8 <= d + le && isdigit((unsigned char)p[3]) && isdigit((unsigned char)p[6]) && p[7] == '-';
+	return sv ? rule_hit(out, r, v, e - v, r->conf, RV_CHECKED, 0) : 0;
 }
