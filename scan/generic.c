@@ -147,6 +147,7 @@ bool scan_value_is_placeholder(const char *v, size_t len)
 		"changeme", "change_me", "change-me", "changethis", "your-", "your_", "yourtoken",
 		"yourkey", "yoursecret", "yourpassword", "example", "placeholder", "dummy",
 		"redacted", "xxxx", "****", "....", "\xe2\x80\xa6", "todo", "fixme", "replace_me",
+		"replace_with", "replace-with",
 		"replace-me", "replaceme", "insert_", "insert-", "enter_your", "enter-your", "sample",
 		"${", "{{", "<your", "notreal", "not_real", "not-a-", "fake",
 	};

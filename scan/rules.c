@@ -427,6 +427,12 @@ int rv_openai(const char *t, size_t n, const char *b, size_t bn)
 	(void)t; (void)n;
 	return bn == 48 && !memcmp(b + 20, "T3BlbkFJ", 8) ? 1 : -1;
 }
+/* OpenAI project, service account and admin keys carry the marker too. */
+int rv_openai_marker(const char *t, size_t n, const char *b, size_t bn)
+{
+	(void)t; (void)n;
+	return memmem(b, bn, "T3BlbkFJ", 8) ? RV_CHECKED : RV_REJECT;
+}
 int rv_azure(const char *t, size_t n, const char *b, size_t bn)
 {
 	(void)t; (void)n;

@@ -134,6 +134,7 @@ int rv_grafana_legacy(const char *tok, size_t n, const char *body, size_t bn);
 int rv_lower(const char *tok, size_t n, const char *body, size_t bn);
 int rv_mixed(const char *tok, size_t n, const char *body, size_t bn);
 int rv_openai(const char *tok, size_t n, const char *body, size_t bn);
+int rv_openai_marker(const char *tok, size_t n, const char *body, size_t bn);
 int rv_postman(const char *tok, size_t n, const char *body, size_t bn);
 int rv_pypi(const char *tok, size_t n, const char *body, size_t bn);
 int rv_sentry(const char *tok, size_t n, const char *body, size_t bn);

@@ -131,6 +131,8 @@ int rm_url(const struct rule *r, const char *d, size_t len, size_t pos,
 		return 0;
 	if (i > u && (d[u] == '$' || d[u] == '<' || d[u] == '{'))
 		return 0;
+	if (pe - p == i - u && !memcmp(d + p, d + u, i - u))
+		return 0; /* postgres:postgres@localhost: a default, the user's name again */
 	/* medium at most: a URL password has no provider structure */
 	int conf = (e - p >= 8 && scan_entropy(d + p, e - p) >= 2.5) ? SCAN_CONF_MEDIUM : SCAN_CONF_LOW;
 	return rule_hit(out, r, p, e - p, conf, 0, PRIO_STRUCT);

@@ -459,7 +459,10 @@ int rm_azure_acr(const struct rule *r, const char *d, size_t len, size_t pos,
 }
 
 /* Azure shared access signatures: sig=<the URL-encoded base64 of a 32-byte
- * HMAC> in a query string that also carries sv=<YYYY-MM-DD>. */
+ * HMAC> in a query string that also carries the signature version: a date
+ * (storage SAS, sv=YYYY-MM-DD) or 1.0 (the trigger URLs of Logic Apps and
+ * Power Automate workflows, Teams workflow webhooks among them; their sig
+ * is base64url). */
 int rm_azure_sas(const struct rule *r, const char *d, size_t len, size_t pos,
 		 struct scan_hits *out)
 {
@@ -468,7 +471,7 @@ int rm_azure_sas(const struct rule *r, const char *d, size_t len, size_t pos,
 	size_t v = pos + 4, e = v;
 	char b64[64];
 	size_t bn = 0;
-	while (e < len && bn < sizeof(b64) && (rule_in_class(RC_B64, (unsigned char)d[e]) || d[e] == '%')) {
+	while (e < len && bn < sizeof(b64) && (rule_in_class(RC_B64_ALL, (unsigned char)d[e]) || d[e] == '%')) {
 		if (d[e] == '%') {
 			if (e + 2 >= len)
 				return 0;
@@ -490,6 +493,7 @@ int rm_azure_sas(const struct rule *r, const char *d, size_t len, size_t pos,
 		le++;
 	bool sv = false;
 	for (const char *p = d + ls; !sv && (p = memmem(p, (size_t)(d + le - p), "sv=", 3)) != NULL; p += 3)
-		sv = p + 8 <= d + le && isdigit((unsigned char)p[3]) && isdigit((unsigned char)p[6]) && p[7] == '-';
+		sv = (p + 8 <= d + le && isdigit((unsigned char)p[3]) && isdigit((unsigned char)p[6]) && p[7] == '-') ||
+		     (p + 6 <= d + le && !memcmp(p + 3, "1.0", 3));
 	return sv ? rule_hit(out, r, v, e - v, r->conf, RV_CHECKED, 0) : 0;
 }
