@@ -198,17 +198,36 @@ static bool has_token_prefix(const char *v, size_t n)
 }
 
 /* Values published as examples in RFCs and vendor docs: never secrets. */
-static bool known_example(const char *v, size_t n)
+bool generic_known_example(const char *v, size_t n)
 {
 	static const char *const ex[] = {
 		"2YotnFZFEjr1zCsicMWpAA", "tGzv3JOkF0XG5Qx2TlKWIA", "SplxlOBeZQQYbYS6WxSbIA",
 		"mF_9.B5f-4.1JqM", "8xLOxBtZp8", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
 		"s6BhdRkqt3", "7Fjfp0ZBr1KtDRbnfVdmIw", "kkk9ssk",
+		"D1fficultP%40ssw0rd", /* the MongoDB manual's */
 	};
 	for (size_t i = 0; i < sizeof(ex) / sizeof(ex[0]); i++)
 		if (strlen(ex[i]) == n && !memcmp(v, ex[i], n))
 			return true;
 	return false;
+}
+
+/* A package coordinate or a version (jjwt-jackson-0.11.2, v1.2.3): lower
+ * case letters, digits and dashes, ending in dotted numbers. */
+static bool looks_like_version(const char *v, size_t n)
+{
+	size_t k = n, dots = 0;
+	while (k > 0 && (isdigit((unsigned char)v[k - 1]) || v[k - 1] == '.')) {
+		dots += v[k - 1] == '.';
+		k--;
+	}
+	if (dots == 0 || k == n || !isdigit((unsigned char)v[k]) || v[n - 1] == '.' ||
+	    (k > 0 && v[k - 1] != '-' && v[k - 1] != 'v'))
+		return false;
+	for (size_t i = 0; i < k; i++)
+		if (!(islower((unsigned char)v[i]) || isdigit((unsigned char)v[i]) || v[i] == '-' || v[i] == '.'))
+			return false;
+	return true;
 }
 
 /* A reference rather than a value, quoted or not: a dotted path whose
@@ -433,10 +452,11 @@ static int judge_value(const char *d, size_t len, size_t ns, size_t ne, size_t v
 	size_t vn = ve - vs;
 	const char *val = d + vs;
 	if (vn > 512 || scan_value_is_placeholder(val, vn) || looks_like_code_or_ref(val, vn) ||
-	    has_token_prefix(val, vn) || known_example(val, vn) || same_name(d + ns, ne - ns, val, vn) ||
+	    has_token_prefix(val, vn) || generic_known_example(val, vn) || same_name(d + ns, ne - ns, val, vn) ||
 	    base64_of_sample(val, vn))
 		return 0;
-	if ((!quoted && looks_like_identifier(val, vn)) || dotted_reference(val, vn) || placeholder_pair(val, vn))
+	if ((!quoted && looks_like_identifier(val, vn)) || dotted_reference(val, vn) || placeholder_pair(val, vn) ||
+	    looks_like_version(val, vn))
 		return 0;
 	if (quoted && memchr(val, ' ', vn) && !cred)
 		return 0; /* prose, not a credential */

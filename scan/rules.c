@@ -427,11 +427,13 @@ int rv_openai(const char *t, size_t n, const char *b, size_t bn)
 	(void)t; (void)n;
 	return bn == 48 && !memcmp(b + 20, "T3BlbkFJ", 8) ? 1 : -1;
 }
-/* OpenAI project, service account and admin keys carry the marker too. */
+/* OpenAI project, service account and admin keys carry the marker too,
+ * with at least 20 characters on either side. */
 int rv_openai_marker(const char *t, size_t n, const char *b, size_t bn)
 {
 	(void)t; (void)n;
-	return memmem(b, bn, "T3BlbkFJ", 8) ? RV_CHECKED : RV_REJECT;
+	const char *m = memmem(b, bn, "T3BlbkFJ", 8);
+	return m && m - b >= 20 && (size_t)(b + bn - m) >= 28 ? RV_CHECKED : RV_REJECT;
 }
 int rv_azure(const char *t, size_t n, const char *b, size_t bn)
 {

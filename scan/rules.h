@@ -112,6 +112,9 @@ size_t rule_digits_at(const char *b, size_t bn, size_t i);
  * the secrets found. 0 or HUSH_ENOMEM. */
 int generic_range(const char *d, size_t len, size_t from, size_t to, unsigned flags,
 		  struct scan_hits *out);
+/* True when v is a value published as an example in RFCs and vendors'
+ * documentation. */
+bool generic_known_example(const char *v, size_t n);
 
 /* --- what the table names: body checks (scan/rules.c) and matchers
  * (scan/rules_token.c, scan/rules_struct.c) --- */

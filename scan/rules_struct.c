@@ -97,6 +97,14 @@ static bool url_pass_placeholder(const char *p, size_t n)
 	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++)
 		if (n == strlen(w[i]) && !strncasecmp(p, w[i], n))
 			return true;
+	/* db-password, randompassword: the word, no digit */
+	bool digit = false;
+	for (size_t i = 0; i < n; i++)
+		digit |= isdigit((unsigned char)p[i]) != 0;
+	if (!digit && (memmem(p, n, "pass", 4) || memmem(p, n, "secret", 6) || memmem(p, n, "PASS", 4)))
+		return true;
+	if (generic_known_example(p, n))
+		return true;
 	return p[0] == '$' || p[0] == '{' || p[0] == '<' || p[0] == '%' || p[0] == '*' || p[0] == '[';
 }
 

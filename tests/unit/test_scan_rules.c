@@ -402,6 +402,10 @@ static void test_generic(void)
 		"password: MY_PASSWORD_CONSTANT\n",
 		"password: 'bm90IG15IHJlYWwgcGFzc3dvcmQ='\n", /* base64 of "not my real password" */
 		"access_token = '2YotnFZFEjr1zCsicMWpAA'\n",  /* RFC 6749's example */
+		"notes = \"Maven - io.jsonwebtoken:jjwt-jackson-0.11.2\"\n", /* a package version */
+		"db = \"postgres://postgres:postgres@localhost:5432/app\"\n", /* the user's name again */
+		"uri = \"mongodb://db-user:db-password@mongo:27017/app\"\n",  /* the word, no digit */
+		"uri = \"mongodb://myDBReader:D1fficultP%40ssw0rd@mongodb0.example.com\"\n", /* MongoDB's manual */
 	};
 	for (size_t i = 0; i < sizeof(quiet) / sizeof(quiet[0]); i++)
 		ok(!strcmp(rules_in(quiet[i], 0), ""), "quiet: %.*s", (int)strcspn(quiet[i], "\n"), quiet[i]);
