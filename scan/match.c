@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /* The scanner's matching engine: one Vectorscan pass over the buffer finds
- * every token rule's literal prefix (scan/rules.c) and every word a secret
- * name is made of (token, secret, pass, key, auth, ...); the token rules run
- * at their prefixes, and NAME = value assignments are judged (by name,
- * placeholder list and entropy) only near those words. Without Vectorscan
+ * every token rule's literal prefix (scan/rules_table.c) and every word a
+ * secret name is made of (token, secret, pass, key, auth, ...); the token
+ * rules run at their prefixes, and NAME = value assignments are judged
+ * (scan/generic.c) only near those words. Without Vectorscan
  * support on the CPU a bigram table and a full pass do the same, slower.
  * Overlapping hits are reduced to the most specific one, hush:allow lines
  * are dropped, and line numbers are computed once at the end. */

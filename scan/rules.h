@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
-/* The token rule table shared by scan/rules.c and scan/match.c (internal to
- * the scanner). A rule is found through its literal prefix by the bigram
- * prefilter in match.c, then its matcher checks the exact format and, where
- * the format carries one, the checksum. */
+/* The token rule table and what its matchers share (internal to the
+ * scanner: scan/rules*.c, scan/generic.c, scan/match.c). A rule is found
+ * through its literal prefix by match.c's literal pass, then its matcher
+ * checks the exact format and, where the format carries one, the
+ * checksum. */
 #ifndef HUSH_SCAN_RULES_H
 #define HUSH_SCAN_RULES_H
 
@@ -116,8 +117,8 @@ int generic_range(const char *d, size_t len, size_t from, size_t to, unsigned fl
  * documentation. */
 bool generic_known_example(const char *v, size_t n);
 
-/* --- what the table names: body checks (scan/rules.c) and matchers
- * (scan/rules_token.c, scan/rules_struct.c) --- */
+/* --- what the table (scan/rules/) names: body checks (scan/rules.c)
+ * and matchers (scan/rules_token.c, scan/rules_struct.c) --- */
 int rv_age(const char *tok, size_t n, const char *body, size_t bn);
 int rv_alnum_both(const char *tok, size_t n, const char *body, size_t bn);
 int rv_atlassian(const char *tok, size_t n, const char *body, size_t bn);

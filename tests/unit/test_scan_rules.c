@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /* Unit tests for the scanner's rules: every rule's positive and negative
- * examples, kept beside the rule in scan/rules.c (written from the
+ * examples, kept beside the rule in scan/rules/ (written from the
  * provider's documented format: prefix, length, alphabet, structure), are
  * expanded and scanned; the generic rule's syntaxes and the value checks
  * that keep it quiet on real code; the TOML reader and the gitleaks
@@ -20,7 +20,7 @@
 #include "scan/toml.h"
 #include "t.h"
 
-/* --- the examples beside each rule in scan/rules.c --- */
+/* --- the examples beside each rule in scan/rules/ --- */
 static unsigned long long seed = 0x9E3779B97F4A7C15ull;
 
 static char rnd_from(const char *cls)
