@@ -23,48 +23,18 @@ import re
 import subprocess
 import sys
 
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from gitleaks_examples import add_example, begin, finish  # noqa: E402
+
 ROOT = "packages/@secretlint/"
 LEFT_OUT = {"example", "filter-comments", "no-homedir", "pattern"}
-
-
-class Tree:
-    def __init__(self, path):
-        self.path = path
-        self.git = not os.path.isdir(os.path.join(path, "packages")) and \
-            os.path.exists(os.path.join(path, "HEAD"))
-
-    def _git(self, *args):
-        return subprocess.run(["git", "--git-dir", self.path] + list(args), check=True,
-                              capture_output=True).stdout
-
-    def files(self):
-        if self.git:
-            out = self._git("ls-tree", "-r", "--name-only", "-z", "HEAD", ROOT).decode()
-        else:
-            out = subprocess.run(["git", "-C", self.path, "ls-files", "-z", ROOT], check=True,
-                                 capture_output=True).stdout.decode()
-        return sorted(f for f in out.split("\0") if f)
-
-    def read(self, p):
-        if self.git:
-            return self._git("show", "HEAD:" + p)
-        with open(os.path.join(self.path, p), "rb") as f:
-            return f.read()
-
-    def commit(self):
-        try:
-            if self.git:
-                return self._git("rev-parse", "HEAD").decode().strip()
-            return subprocess.run(["git", "-C", self.path, "rev-parse", "HEAD"], check=True,
-                                  capture_output=True).stdout.decode().strip()
-        except (subprocess.CalledProcessError, OSError):
-            return "unknown"
 
 
 def cases(tree):
     """rule -> case -> [file names] of the snapshot directories."""
     out = {}
-    for f in tree.files():
+    for f in tree.files(ROOT):
         parts = f[len(ROOT):].split("/")
         if len(parts) != 5 or parts[1:3] != ["test", "snapshots"]:
             continue
@@ -86,19 +56,14 @@ def input_path(ts):
 
 
 def main():
-    args = sys.argv[1:]
-    if len(args) != 2:
-        sys.exit(__doc__)
-    tree = Tree(args[0])
-    out = args[1]
-    manifest = {"commit": tree.commit(), "seed": 0, "rules": [], "examples": [], "failed_rules": []}
+    tree, out, manifest, _ = begin(__doc__)
     for rule, cs in sorted(cases(tree).items()):
         manifest["rules"].append({"func": rule, "id": rule, "provider": rule, "skipped": 0})
         for case, names in sorted(cs.items()):
             base = "%ssecretlint-rule-%s/test/snapshots/%s/" % (ROOT, rule, case)
             inputs = [n for n in names if n == "input" or n.startswith("input.")]
             if "options.ts" in names:
-                inputs = input_path(tree.read(base + "options.ts").decode())
+                inputs = input_path(tree.read(base + "options.ts"))
             if "output.json" not in names or len(inputs) != 1 or inputs[0] not in names or \
                     ".secretlintrc.json" in names:
                 manifest["failed_rules"].append({"func": "%s/%s" % (rule, case),
@@ -106,23 +71,16 @@ def main():
                 continue
             try:
                 msgs = json.loads(tree.read(base + "output.json")).get("messages") or []
-                data = tree.read(base + inputs[0])
+                data = tree.read_bytes(base + inputs[0])
             except (subprocess.CalledProcessError, OSError, ValueError) as e:
                 manifest["failed_rules"].append({"func": "%s/%s" % (rule, case), "why": str(e)[:200]})
                 continue
             kind = "tp" if msgs else "fp"
             safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in case)
             rel = os.path.join(rule, "%s-%s.d" % (kind, safe), inputs[0])
-            full = os.path.join(out, rel)
-            os.makedirs(os.path.dirname(full), exist_ok=True)
-            with open(full, "wb") as fh:
-                fh.write(data)
-            manifest["examples"].append({"file": rel, "kind": kind, "rule": rule, "provider": rule})
-    with open(os.path.join(out, "manifest.json"), "w") as fh:
-        json.dump(manifest, fh, indent=1)
-    print("secretlint_examples: %d rules, %d examples, %d cases left out"
-          % (len(manifest["rules"]), len(manifest["examples"]), len(manifest["failed_rules"])),
-          file=sys.stderr)
+            add_example(manifest, out, rel, kind, rule, rule, data)
+    finish(out, manifest, "secretlint_examples: %d rules, %d examples, %d cases left out"
+           % (len(manifest["rules"]), len(manifest["examples"]), len(manifest["failed_rules"])))
 
 
 if __name__ == "__main__":

@@ -15,90 +15,18 @@ CHECKOUT is a trufflehog work tree or bare git directory. OUTDIR gets
 OUTDIR/<detector>/<test>/tp-NNN (or fp-NNN) and OUTDIR/manifest.json, in
 the format of gitleaks_examples.py. Nothing of trufflehog is kept
 elsewhere: the corpus is made at run time."""
-import json
 import os
-import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from gitleaks_examples import ERRORS, EvalError, Interp, Parser, Source, tokenize  # noqa: E402
+from gitleaks_examples import ERRORS, Interp, Parser, add_example, begin, finish, tokenize  # noqa: E402
 
 
 def test_files(src):
     """pkg/detectors/**/X_test.go, integration tests left out."""
-    if src.git:
-        out = src._git("ls-tree", "-r", "--name-only", "HEAD", "pkg/detectors/")
-        files = out.split("\n")
-    else:
-        files = subprocess.run(["git", "-C", src.path, "ls-files", "pkg/detectors/"],
-                               capture_output=True, check=True).stdout.decode().split("\n")
-    return sorted(f for f in files if f.endswith("_test.go") and "integration" not in f
-                  and f.count("/") >= 3)
-
-
-def top_level(toks):
-    """The file's imports and var/const specs; function bodies are kept as
-    token ranges (name -> (start, end)) to be searched for the table."""
-    p = Parser(toks)
-    decls = {"imports": {}, "vars": [], "funcs": {}}
-    funcs = {}
-    while p.peek()[0] != "eof":
-        p.skip_semis()
-        k, v = p.peek()
-        if k == "eof":
-            break
-        if v == "package":
-            p.take()
-            p.take()
-        elif v == "import":
-            p.take()
-            if p.at("("):
-                p.take()
-                while not p.at(")"):
-                    p.skip_semis()
-                    if p.at(")"):
-                        break
-                    p.import_spec(decls)
-                p.take(")")
-            else:
-                p.import_spec(decls)
-        elif v in ("var", "const"):
-            try:
-                decls["vars"] += p.var_decl()
-            except ERRORS:
-                skip_decl(p)
-        elif v == "func":
-            p.take()
-            if p.at("("):
-                p.skip_balanced()
-            name = p.take()[1]
-            p.skip_to_body()
-            start = p.i
-            p.skip_balanced()
-            funcs[name] = (start, p.i)
-        elif v == "type":
-            p.take()
-            p.take()
-            p.type_()
-        else:
-            p.take()
-    return decls, funcs
-
-
-def skip_decl(p):
-    """Skips the rest of a declaration that could not be read."""
-    depth = 0
-    while p.peek()[0] != "eof":
-        k, v = p.take()
-        if k == "str":
-            continue
-        if v in "([{":
-            depth += 1
-        elif v in ")]}":
-            depth -= 1
-        elif v == ";" and depth <= 0:
-            return
+    return [f for f in src.files("pkg/detectors/") if f.endswith("_test.go") and
+            "integration" not in f and f.count("/") >= 3]
 
 
 def tables(toks, start, end):
@@ -141,20 +69,15 @@ def examples_of(it, pkg, toks, pos):
 
 
 def main():
-    args = sys.argv[1:]
-    if len(args) != 2:
-        sys.exit(__doc__)
-    src = Source(args[0])
-    out = args[1]
+    src, out, manifest, _ = begin(__doc__)
     it = Interp(src, 1)
-    manifest = {"commit": src.commit(), "seed": 0, "rules": [], "examples": [], "failed_rules": []}
     for f in test_files(src):
         parts = f.split("/")
         det = parts[2]
         test = "-".join(parts[3:-1] + [parts[-1][:-8]]) or det
         try:
             toks = tokenize(src.read(f))
-            decls, funcs = top_level(toks)
+            decls = Parser(toks).file(ranges=True)
         except ERRORS as e:
             manifest["failed_rules"].append({"func": f, "why": "cannot read: %s" % str(e)[:200]})
             continue
@@ -162,7 +85,7 @@ def main():
         it.pkgs[pkg] = {"imports": decls["imports"], "vars": decls["vars"], "funcs": {},
                         "globals": None, "files": {}}
         found = []
-        for name, (s, e) in sorted(funcs.items()):
+        for name, (s, e) in sorted(decls["funcs"].items()):
             if not (name.startswith("Test") and name.endswith("Pattern")):
                 continue
             for pos in tables(toks, s, e):
@@ -179,16 +102,10 @@ def main():
             kind = "tp" if want else "fp"
             rel = os.path.join(det, test, "%s-%03d" % (kind, nk[kind]))
             nk[kind] += 1
-            full = os.path.join(out, rel)
-            os.makedirs(os.path.dirname(full), exist_ok=True)
-            with open(full, "w", encoding="utf-8", errors="surrogateescape") as fh:
-                fh.write(inp)
-            manifest["examples"].append({"file": rel, "kind": kind, "rule": rule, "provider": det})
-    with open(os.path.join(out, "manifest.json"), "w") as fh:
-        json.dump(manifest, fh, indent=1)
-    print("trufflehog_examples: %d detectors' tests, %d examples, %d tables not evaluated, %d items skipped"
-          % (len(manifest["rules"]), len(manifest["examples"]), len(manifest["failed_rules"]),
-             it.skipped), file=sys.stderr)
+            add_example(manifest, out, rel, kind, rule, det, inp)
+    finish(out, manifest, "trufflehog_examples: %d detectors' tests, %d examples, %d tables not evaluated, "
+           "%d items skipped" % (len(manifest["rules"]), len(manifest["examples"]),
+                                 len(manifest["failed_rules"]), it.skipped))
 
 
 if __name__ == "__main__":
