@@ -498,6 +498,25 @@ size_t rule_run_len(const char *d, size_t len, size_t i, int cls, size_t cap)
 	return i - s;
 }
 
+bool rule_dotted3(const char *d, size_t len, size_t pos, const unsigned lim[3][2], size_t at[3],
+		  size_t n[3])
+{
+	size_t p = pos;
+	for (int k = 0; k < 3; k++) {
+		size_t r = rule_run_len(d, len, p, RC_B64URL, lim[k][1]);
+		if (r < lim[k][0] || r > lim[k][1])
+			return false;
+		at[k] = p;
+		n[k] = r;
+		if (k < 2) {
+			if (p + r >= len || d[p + r] != '.')
+				return false;
+			p += r + 1;
+		}
+	}
+	return true;
+}
+
 static int match_default(const struct rule *r, const char *d, size_t len, size_t pos,
 			 struct scan_hits *out)
 {

@@ -107,6 +107,11 @@ int rule_hit(struct scan_hits *out, const struct rule *r, size_t off, size_t len
 size_t rule_run_len(const char *d, size_t len, size_t i, int cls, size_t cap);
 /* Number of digits at b[i]. */
 size_t rule_digits_at(const char *b, size_t bn, size_t i);
+/* Three base64url runs joined by dots at d[pos], the k-th lim[k][0] to
+ * lim[k][1] bytes long: their starts in at[], lengths in n[]. False when
+ * they do not fit (what follows the third is not looked at). */
+bool rule_dotted3(const char *d, size_t len, size_t pos, const unsigned lim[3][2], size_t at[3],
+		  size_t n[3]);
 
 /* --- the generic rule (scan/generic.c) --- */
 /* Judges every assignment operator in d[from..to) (from >= 1) and appends

@@ -58,17 +58,11 @@ int rm_jwt(const struct rule *r, const char *d, size_t len, size_t pos,
 {
 	if (pos > 0 && (rule_in_class(RC_B64URL, (unsigned char)d[pos - 1]) || d[pos - 1] == '.'))
 		return 0;
-	size_t a = rule_run_len(d, len, pos, RC_B64URL, 2048);
-	if (a < 10 || a > 2048 || pos + a >= len || d[pos + a] != '.')
+	static const unsigned lim[3][2] = { { 10, 2048 }, { 10, 8192 }, { 16, 2048 } };
+	size_t at[3], n[3];
+	if (!rule_dotted3(d, len, pos, lim, at, n) || (at[2] + n[2] < len && d[at[2] + n[2]] == '.'))
 		return 0;
-	size_t p2 = pos + a + 1;
-	size_t b = rule_run_len(d, len, p2, RC_B64URL, 8192);
-	if (b < 10 || b > 8192 || p2 + b >= len || d[p2 + b] != '.')
-		return 0;
-	size_t p3 = p2 + b + 1;
-	size_t c = rule_run_len(d, len, p3, RC_B64URL, 2048);
-	if (c < 16 || c > 2048 || (p3 + c < len && d[p3 + c] == '.'))
-		return 0;
+	size_t a = n[0], p2 = at[1], b = n[1], p3 = at[2], c = n[2];
 	unsigned char h[256];
 	long m = b64_decode(d + pos, a, h, sizeof(h) - 1);
 	if (m < 8 || h[0] != '{' || !memmem(h, (size_t)m, "\"alg\"", 5))

@@ -19,17 +19,11 @@ int rm_discord(const struct rule *r, const char *d, size_t len, size_t pos,
 {
 	if (pos > 0 && rule_in_class(RC_B64URL, (unsigned char)d[pos - 1]))
 		return 0;
-	size_t a = rule_run_len(d, len, pos, RC_B64URL, 40);
-	if (a < 24 || a > 28 || pos + a >= len || d[pos + a] != '.')
+	static const unsigned lim[3][2] = { { 24, 28 }, { 6, 7 }, { 27, 38 } };
+	size_t at[3], n[3];
+	if (!rule_dotted3(d, len, pos, lim, at, n))
 		return 0;
-	size_t p2 = pos + a + 1;
-	size_t b = rule_run_len(d, len, p2, RC_B64URL, 10);
-	if (b < 6 || b > 7 || p2 + b >= len || d[p2 + b] != '.')
-		return 0;
-	size_t p3 = p2 + b + 1;
-	size_t c = rule_run_len(d, len, p3, RC_B64URL, 40);
-	if (c < 27 || c > 38)
-		return 0;
+	size_t a = n[0], p3 = at[2], c = n[2];
 	unsigned char id[32];
 	long m = b64_decode(d + pos, a, id, sizeof(id));
 	if (m < 17 || m > 20)
