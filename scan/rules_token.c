@@ -434,8 +434,8 @@ int rm_newrelic_suffix(const struct rule *r, const char *d, size_t len, size_t p
 		return 0;
 	bool eu = !memcmp(d + s, "eu01xx", 6);
 	size_t h = eu ? 6 : mobile ? 2 : 0;
-	if ((!eu && mobile && memcmp(d + s, "AA", 2) != 0) || !hex_run(d, s + h, body - h, mobile ? RC_HEX : RC_HEXI) ||
-	    !token_body_plausible(d + s + h, body - h))
+	if ((!eu && mobile && memcmp(d + s, "AA", 2) != 0) ||
+	    !hex_run(d, s + h, body - h, mobile ? RC_HEX : RC_HEXI) || !token_body_plausible(d + s + h, body - h))
 		return 0;
 	return rule_hit(out, r, s, pos + pl - s, r->conf, RV_CHECKED, 0);
 }
@@ -470,7 +470,8 @@ int rm_azure_sas(const struct rule *r, const char *d, size_t len, size_t pos,
 			if (e + 2 >= len)
 				return 0;
 			char hx[3] = { d[e + 1], d[e + 2], 0 };
-			b64[bn++] = !strcasecmp(hx, "2B") ? '+' : !strcasecmp(hx, "2F") ? '/' : !strcasecmp(hx, "3D") ? '=' : '?';
+			b64[bn++] = !strcasecmp(hx, "2B") ? '+' : !strcasecmp(hx, "2F") ? '/' :
+				    !strcasecmp(hx, "3D") ? '=' : '?'; /* '?' fails the decode */
 			e += 3;
 		} else {
 			b64[bn++] = d[e++];
@@ -479,7 +480,7 @@ int rm_azure_sas(const struct rule *r, const char *d, size_t len, size_t pos,
 	unsigned char mac[40];
 	if (bn < 43 || bn > 44 || b64_decode(b64, bn, mac, sizeof(mac)) != 32 || !token_body_plausible(b64, bn))
 		return 0;
-	/* sv=YYYY-MM-DD on the same line */
+	/* the signature version on the same line */
 	size_t ls = v, le = e;
 	while (ls > 0 && v - ls < 2048 && d[ls - 1] != '\n')
 		ls--;
