@@ -1235,6 +1235,11 @@ int cmd_sandbox(int argc, char **argv)
 				 "session bus or unix sockets, files created later in a directory "
 				 "holding a hidden file cannot be read back, and hidden files and "
 				 "the hush config can still be overwritten or replaced");
+		if (abi > 0 && abi < 6)
+			msg_warn("sandbox: Landlock ABI %d does not scope signals or abstract "
+				 "unix sockets (ABI 6, Linux 6.12): without namespaces the agent "
+				 "can signal your other processes and reach their abstract sockets",
+				 abi);
 		spec.userns = false;
 		spec.ll_paths = abi > 0 ? &llp : NULL;
 		spec.sockets = NULL;
