@@ -99,6 +99,18 @@ int sandbox_git_read_pointer(const char *file, const char *base, const char *pre
 	return 0;
 }
 
+int sandbox_git_common_dir(const char *gitdir, char *out, size_t n)
+{
+	char p[PATH_MAX], real[PATH_MAX];
+	struct stat st;
+	if (xsnprintf(p, sizeof(p), "%s/commondir", gitdir) < 0)
+		return HUSH_ETOOBIG;
+	if (lstat(p, &st) != 0)
+		return xsnprintf(out, n, "%s", gitdir);
+	int r = sandbox_git_read_pointer(p, gitdir, "", real);
+	return r < 0 ? r : xsnprintf(out, n, "%s", real);
+}
+
 static void dirname_of(const char *path, char *out, size_t n)
 {
 	snprintf(out, n, "%s", path);

@@ -48,6 +48,10 @@ int sandbox_git_parse_pointer(const char *buf, size_t len, const char *prefix, c
  * HUSH_E* (HUSH_ENOENT when the target does not exist). */
 int sandbox_git_read_pointer(const char *file, const char *base, const char *prefix, char *out);
 
+/* The common directory of gitdir (what its commondir file names, resolved;
+ * gitdir itself without one) into out[n]. 0 or HUSH_E*. */
+int sandbox_git_common_dir(const char *gitdir, char *out, size_t n);
+
 /* Finds the git directories that belong to project (an absolute, real
  * path): the nearest enclosing .git walking up from project (not above
  * stop, e.g. $HOME, when project is under stop, else not above "/"), every

@@ -9,27 +9,23 @@
  * index means recomputing its checksum, dropping or rebuilding the
  * cache-tree, untracked-cache, fsmonitor and offset-table extensions, and
  * merging a split index with its shared index; `git rm --cached` does all
- * that correctly for every format git knows. run_git explains why that git
+ * that correctly for every format git knows. gitrun.h explains why that git
  * cannot run code from the repository. */
 #include "sandbox/gitindex.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include "common/gitsafe.h"
 #include "common/util.h"
 #include "sandbox/gitconfig.h"
+#include "sandbox/gitrun.h"
 #include "sandbox/hide.h"
 #include "sandbox/protect.h"
 
@@ -207,184 +203,32 @@ bool sandbox_git_path_hidden(const struct sandbox_git_hide *h, const char *workt
 	return false;
 }
 
-/* ---- running git safely ---- */
-
-#define GIT_DEFAULT "/usr/bin/git"
-
-/* Runs git on one repository so that nothing in the repository (its
- * config, hooks, attributes) can make it run a program:
- * - the binary is a fixed absolute path, the environment is built from
- *   nothing (PATH=/usr/bin:/bin, no GIT_* from the caller, no HOME, system
- *   and global config off: GIT_CONFIG_NOSYSTEM=1, GIT_CONFIG_GLOBAL=/dev/null);
- * - GIT_DIR and GIT_WORK_TREE are the paths recorded at the start, so no
- *   discovery follows a .git file written during the session;
- * - command-line config wins over the repository's (and its includes):
- *   common/gitsafe.h (no fsmonitor, hooks, pager, background gc, and no
- *   transport at all: a partial clone's lazy fetch of a missing object
- *   would run the repository's remote.*.uploadpack), and --no-pager;
- * - only ls-files and rm --cached -f run: neither reads a work tree file
- *   (-f skips the up-to-date check that would hash it and run a clean
- *   filter), neither diffs (no textconv, no external diff), neither talks
- *   to a remote (no ssh command, credential helper or transport), and an
- *   alias cannot shadow a builtin command.
- * Paths go through stdin (NUL-separated, literal pathspecs). stdout is
- * captured up to max bytes; stderr is dropped. A git that is still running
- * after GIT_TIME_LIMIT seconds (stuck on a FIFO the agent put where a file
- * it reads should be) is killed by its alarm, which survives exec.
- * Returns git's exit code, or a negative HUSH_E*. */
-#define GIT_TIME_LIMIT 60
-static int run_git(const char *git, const char *gitdir, const char *worktree,
-		   const char *const *args, const char *in, size_t inlen, char **out,
-		   size_t *outlen, size_t max)
-{
-	char e_dir[PATH_MAX + 8], e_wt[PATH_MAX + 16];
-	if (xsnprintf(e_dir, sizeof(e_dir), "GIT_DIR=%s", gitdir) < 0 ||
-	    xsnprintf(e_wt, sizeof(e_wt), "GIT_WORK_TREE=%s", worktree) < 0)
-		return HUSH_ETOOBIG;
-	const char *envp[24];
-	size_t ec = 0;
-	static const char *const base_env[] = { "PATH=/usr/bin:/bin", "LC_ALL=C", "HOME=/nonexistent",
-						"GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null",
-						"GIT_LITERAL_PATHSPECS=1" };
-	for (size_t i = 0; i < ARRAY_LEN(base_env); i++)
-		envp[ec++] = base_env[i];
-	for (size_t i = 0; git_safe_env[i]; i++)
-		envp[ec++] = git_safe_env[i];
-	envp[ec++] = e_dir;
-	envp[ec++] = e_wt;
-	envp[ec] = NULL;
-	const char *argv[64];
-	size_t ac = 0;
-	argv[ac++] = git;
-	argv[ac++] = "--no-pager";
-	for (size_t i = 0; git_safe_config[i]; i++) {
-		argv[ac++] = "-c";
-		argv[ac++] = git_safe_config[i];
-	}
-	for (size_t i = 0; args[i]; i++) {
-		if (ac + 1 >= ARRAY_LEN(argv))
-			return HUSH_EINVAL;
-		argv[ac++] = args[i];
-	}
-	argv[ac] = NULL;
-	int pin[2], pout[2];
-	if (pipe2(pin, O_CLOEXEC) != 0)
-		return HUSH_EIO;
-	if (pipe2(pout, O_CLOEXEC) != 0) {
-		close(pin[0]);
-		close(pin[1]);
-		return HUSH_EIO;
-	}
-	pid_t pid = fork();
-	if (pid < 0) {
-		close(pin[0]);
-		close(pin[1]);
-		close(pout[0]);
-		close(pout[1]);
-		return HUSH_EIO;
-	}
-	if (pid == 0) {
-		int nul = open("/dev/null", O_WRONLY | O_CLOEXEC);
-		if (dup2(pin[0], 0) < 0 || dup2(pout[1], 1) < 0 || nul < 0 || dup2(nul, 2) < 0)
-			_exit(127);
-		if (syscall(SYS_close_range, 3U, ~0U, 0U) != 0)
-			for (int fd = 3; fd < 1024; fd++)
-				close(fd);
-		signal(SIGPIPE, SIG_DFL);
-		signal(SIGALRM, SIG_DFL);
-		alarm(GIT_TIME_LIMIT);
-		execve(git, (char *const *)argv, (char *const *)envp);
-		_exit(127);
-	}
-	close(pin[0]);
-	close(pout[1]);
-	void (*old)(int) = signal(SIGPIPE, SIG_IGN);
-	int r = 0;
-	if (inlen && write_all(pin[1], in, inlen) != 0)
-		r = HUSH_EIO;
-	close(pin[1]);
-	size_t cap = 0, n = 0;
-	char *b = NULL;
-	for (;;) {
-		if (n + 4096 + 1 > cap) {
-			size_t nc = cap ? cap * 2 : 8192;
-			char *nb = realloc(b, nc);
-			if (!nb) {
-				r = HUSH_ENOMEM;
-				break;
-			}
-			b = nb;
-			cap = nc;
-		}
-		ssize_t got = read(pout[0], b + n, cap - n - 1);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got <= 0)
-			break;
-		n += (size_t)got;
-		if (n > max) {
-			r = HUSH_ETOOBIG;
-			break;
-		}
-	}
-	close(pout[0]);
-	int st = 0;
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	signal(SIGPIPE, old);
-	if (r == 0 && b)
-		b[n] = '\0';
-	if (r < 0 || !out) {
-		free(b);
-		if (r < 0)
-			return r;
-	} else {
-		*out = b;
-		*outlen = n;
-	}
-	if (!WIFEXITED(st))
-		return HUSH_EIO;
-	if (WEXITSTATUS(st) == 127)
-		return HUSH_ENOENT;
-	return WEXITSTATUS(st);
-}
-
 /* ---- reading a repository's index ---- */
 
 struct collect {
 	const struct sandbox_git_hide *h;
 	const char *wt;
-	struct strv *out;
+	struct strv *out;   /* hidden paths */
+	struct strv *links; /* gitlinks (submodules), or NULL */
 	int err;
 };
+
+#define MODE_GITLINK 0160000u
 
 static int collect_cb(void *ctx, const char *path, size_t len, unsigned mode, unsigned stage)
 {
 	(void)len;
-	(void)mode;
 	(void)stage;
 	struct collect *c = ctx;
-	if (!sandbox_git_path_hidden(c->h, c->wt, path))
-		return 0;
-	if (c->out->n && !strcmp(c->out->v[c->out->n - 1], path))
-		return 0; /* the stages of a conflict */
-	if (strv_push(c->out, path) != 0) {
+	struct strv *to = sandbox_git_path_hidden(c->h, c->wt, path) ? c->out
+			  : mode == MODE_GITLINK ? c->links : NULL;
+	if (!to || (to->n && !strcmp(to->v[to->n - 1], path)))
+		return 0; /* not wanted, or the stages of a conflict */
+	if (strv_push(to, path) != 0) {
 		c->err = HUSH_ENOMEM;
 		return 1;
 	}
 	return 0;
-}
-
-static int common_dir(const char *gitdir, char *out, size_t n)
-{
-	char p[PATH_MAX], real[PATH_MAX];
-	struct stat st;
-	if (xsnprintf(p, sizeof(p), "%s/commondir", gitdir) < 0)
-		return HUSH_ETOOBIG;
-	if (lstat(p, &st) != 0)
-		return xsnprintf(out, n, "%s", gitdir);
-	int r = sandbox_git_read_pointer(p, gitdir, "", real);
-	return r < 0 ? r : xsnprintf(out, n, "%s", real);
 }
 
 struct fmt_ctx {
@@ -406,7 +250,7 @@ static size_t hash_len(const char *gitdir)
 	char common[PATH_MAX], p[PATH_MAX + 8], *buf = NULL;
 	size_t len;
 	struct fmt_ctx f = { 20 };
-	if (common_dir(gitdir, common, sizeof(common)) != 0 ||
+	if (sandbox_git_common_dir(gitdir, common, sizeof(common)) != 0 ||
 	    xsnprintf(p, sizeof(p), "%s/config", common) < 0 ||
 	    file_read_all(p, SANDBOX_GIT_CONFIG_MAX, false, &buf, &len) != 0)
 		return 0;
@@ -416,9 +260,10 @@ static size_t hash_len(const char *gitdir)
 	return f.hashlen;
 }
 
-/* The hidden paths in the index of (gitdir, wt), sorted as in the index. */
-static int hidden_in_index(const char *git, const char *gitdir, const char *wt,
-			   const struct sandbox_git_hide *h, struct strv *out)
+/* The hidden paths in the index of (gitdir, wt) into out, and its gitlinks
+ * into links (when not NULL), sorted as in the index. */
+static int read_index(const char *git, const char *gitdir, const char *wt,
+		      const struct sandbox_git_hide *h, struct strv *out, struct strv *links)
 {
 	char p[PATH_MAX];
 	if (xsnprintf(p, sizeof(p), "%s/index", gitdir) < 0)
@@ -430,7 +275,7 @@ static int hidden_in_index(const char *git, const char *gitdir, const char *wt,
 		return 0; /* no index yet: nothing tracked */
 	if (r < 0)
 		return r;
-	struct collect c = { h, wt, out, 0 };
+	struct collect c = { h, wt, out, links, 0 };
 	struct sandbox_git_index_info info = { 0 };
 	r = sandbox_git_index_parse((const unsigned char *)buf, len, hash_len(gitdir), collect_cb,
 				    &c, &info);
@@ -440,19 +285,25 @@ static int hidden_in_index(const char *git, const char *gitdir, const char *wt,
 	if (r == 0 && !info.split)
 		return 0;
 	/* a split index (entries in sharedindex.*) or a format this parser
-	 * does not know: git lists it */
+	 * does not know: git lists it, "MODE OBJECT STAGE\tPATH" each */
 	strv_free(out);
-	const char *args[] = { "ls-files", "-z", "--cached", NULL };
+	if (links)
+		strv_free(links);
+	const char *args[] = { "ls-files", "-z", "--cached", "--stage", NULL };
+	const struct sandbox_git_cmd cmd = { .git = git, .gitdir = gitdir, .worktree = wt };
 	char *o = NULL;
 	size_t ol = 0;
-	r = run_git(git, gitdir, wt, args, NULL, 0, &o, &ol, SANDBOX_GIT_INDEX_MAX);
+	r = sandbox_git_run(&cmd, args, NULL, 0, &o, &ol, SANDBOX_GIT_INDEX_MAX);
 	if (r != 0) {
 		free(o);
 		return r < 0 ? r : HUSH_EFORMAT;
 	}
 	for (size_t off = 0; off < ol;) {
 		size_t l = strnlen(o + off, ol - off);
-		if (l && collect_cb(&c, o + off, l, 0, 0) != 0)
+		const char *tab = memchr(o + off, '\t', l);
+		if (tab && tab[1] &&
+		    collect_cb(&c, tab + 1, l - (size_t)(tab + 1 - (o + off)),
+			       (unsigned)strtoul(o + off, NULL, 8), 0) != 0)
 			break;
 		off += l + 1;
 	}
@@ -477,7 +328,7 @@ static char *read_head(const char *gitdir)
 			       file_read_all(p, SANDBOX_GIT_FILE_MAX, false, &buf, &len) == 0
 			       ? buf : NULL;
 	if (strncmp(ref, "refs/", 5) != 0 || strstr(ref, "..") ||
-	    common_dir(gitdir, common, sizeof(common)) != 0)
+	    sandbox_git_common_dir(gitdir, common, sizeof(common)) != 0)
 		return NULL;
 	char val[256] = "(unborn)";
 	if (xsnprintf(p, sizeof(p), "%s/%s", common, ref) == 0 &&
@@ -509,7 +360,7 @@ static char *read_head(const char *gitdir)
 int sandbox_git_index_snapshot(struct sandbox_git_snap *s, const struct sandbox_git *g,
 			       const struct sandbox_git_hide *h, const char *git)
 {
-	*s = (struct sandbox_git_snap){ .git = git ? git : GIT_DEFAULT };
+	*s = (struct sandbox_git_snap){ .git = git ? git : SANDBOX_GIT_BIN };
 	if (g->n) {
 		s->r = calloc(g->n, sizeof(*s->r));
 		if (!s->r)
@@ -536,7 +387,7 @@ int sandbox_git_index_snapshot(struct sandbox_git_snap *s, const struct sandbox_
 			r->lock_dev = st.st_dev;
 			r->lock_ino = st.st_ino;
 		}
-		int e = hidden_in_index(s->git, r->gitdir, r->worktree, h, &r->tracked);
+		int e = read_index(s->git, r->gitdir, r->worktree, h, &r->tracked, &r->links);
 		if (e == HUSH_ENOMEM)
 			return e;
 		r->unreadable = e != 0;
@@ -596,11 +447,27 @@ static int clear_way(const struct sandbox_git_snap_repo *r, bool writing, struct
 	return e;
 }
 
-static int sweep_one(const struct sandbox_git_snap *s, const struct sandbox_git_snap_repo *r,
-		     const struct sandbox_git_hide *h, struct strv *removed,
-		     struct strv *commits, struct strv *fixed, char *err, size_t n)
+/* Gitlinks added during the session into o->links (as "worktree/path"). */
+static int new_links(const struct sandbox_git_snap_repo *r, const struct strv *now,
+		     struct sandbox_git_swept *o)
 {
-	struct strv now = { 0 }, gone = { 0 };
+	for (size_t i = 0; i < now->n; i++) {
+		char full[PATH_MAX];
+		if (!r->unreadable && strv_has(&r->links, now->v[i]))
+			continue;
+		if (xsnprintf(full, sizeof(full), "%s/%s", r->worktree, now->v[i]) == 0 &&
+		    strv_push(&o->links, full) != 0)
+			return HUSH_ENOMEM;
+	}
+	return 0;
+}
+
+static int sweep_one(const struct sandbox_git_snap *s, const struct sandbox_git_snap_repo *r,
+		     const struct sandbox_git_hide *h, struct sandbox_git_swept *o, char *err,
+		     size_t n)
+{
+	struct strv *fixed = &o->fixed;
+	struct strv now = { 0 }, gone = { 0 }, links = { 0 };
 	if (!r->worktree || !r->gitdir) {
 		snprintf(err, n, "a repository of the snapshot has no work tree or git directory");
 		return HUSH_EFORMAT; /* (a damaged journal) */
@@ -608,7 +475,10 @@ static int sweep_one(const struct sandbox_git_snap *s, const struct sandbox_git_
 	int e = clear_way(r, false, fixed, err, n);
 	if (e < 0)
 		return e;
-	e = hidden_in_index(s->git, r->gitdir, r->worktree, h, &now);
+	e = read_index(s->git, r->gitdir, r->worktree, h, &now, &links);
+	if (e == 0)
+		e = new_links(r, &links, o);
+	strv_free(&links);
 	if (e < 0) {
 		snprintf(err, n, "reading the git index of %s: %s", r->worktree,
 			 e == HUSH_EINVAL ? "it is not a regular file (look at it before you commit)"
@@ -643,8 +513,10 @@ static int sweep_one(const struct sandbox_git_snap *s, const struct sandbox_git_
 			const char *args[] = { "rm", "--cached", "-f", "-q", "--ignore-unmatch",
 					       "--sparse", "--pathspec-from-file=-",
 					       "--pathspec-file-nul", NULL };
-			int g = run_git(s->git, r->gitdir, r->worktree, args, in, inlen, NULL, NULL,
-					SANDBOX_GIT_FILE_MAX);
+			const struct sandbox_git_cmd cmd = { .git = s->git, .gitdir = r->gitdir,
+							     .worktree = r->worktree };
+			int g = sandbox_git_run(&cmd, args, in, inlen, NULL, NULL,
+						SANDBOX_GIT_FILE_MAX);
 			free(in);
 			if (g != 0) {
 				snprintf(err, n, "git rm --cached in %s: %s", r->worktree,
@@ -655,7 +527,8 @@ static int sweep_one(const struct sandbox_git_snap *s, const struct sandbox_git_
 	}
 	/* what is still there after git ran is a failure, whatever git said */
 	struct strv after = { 0 };
-	if (e == 0 && gone.n && hidden_in_index(s->git, r->gitdir, r->worktree, h, &after) == 0) {
+	if (e == 0 && gone.n &&
+	    read_index(s->git, r->gitdir, r->worktree, h, &after, NULL) == 0) {
 		for (size_t i = 0; i < gone.n && e == 0; i++)
 			if (strv_has(&after, gone.v[i])) {
 				snprintf(err, n, "a hidden path is still in the git index of %s",
@@ -667,14 +540,14 @@ static int sweep_one(const struct sandbox_git_snap *s, const struct sandbox_git_
 	for (size_t i = 0; e == 0 && i < gone.n; i++) {
 		char full[PATH_MAX];
 		if (xsnprintf(full, sizeof(full), "%s/%s", r->worktree, gone.v[i]) == 0 &&
-		    strv_push(removed, full) != 0)
+		    strv_push(&o->removed, full) != 0)
 			e = HUSH_ENOMEM;
 	}
 	if (e == 0 && gone.n) {
 		char *head = read_head(r->gitdir);
 		bool moved = !head || !r->head || strcmp(head, r->head) != 0;
 		free(head);
-		if (moved && strv_push(commits, r->worktree) != 0)
+		if (moved && strv_push(&o->commits, r->worktree) != 0)
 			e = HUSH_ENOMEM;
 	}
 	strv_free(&gone);
@@ -682,21 +555,28 @@ static int sweep_one(const struct sandbox_git_snap *s, const struct sandbox_git_
 }
 
 int sandbox_git_index_sweep(const struct sandbox_git_snap *s, const struct sandbox_git_hide *h,
-			    struct strv *removed, struct strv *commits, struct strv *fixed,
-			    char *err, size_t n)
+			    struct sandbox_git_swept *o, char *err, size_t n)
 {
 	int first = 0;
 	if (n)
 		err[0] = '\0';
 	for (size_t i = 0; i < s->n; i++) {
 		char e1[512];
-		int e = sweep_one(s, &s->r[i], h, removed, commits, fixed, e1, sizeof(e1));
+		int e = sweep_one(s, &s->r[i], h, o, e1, sizeof(e1));
 		if (e < 0 && first == 0) {
 			first = e;
 			snprintf(err, n, "%s", e1);
 		}
 	}
 	return first;
+}
+
+void sandbox_git_swept_free(struct sandbox_git_swept *o)
+{
+	strv_free(&o->removed);
+	strv_free(&o->commits);
+	strv_free(&o->fixed);
+	strv_free(&o->links);
 }
 
 void sandbox_git_snap_free(struct sandbox_git_snap *s)
@@ -706,6 +586,7 @@ void sandbox_git_snap_free(struct sandbox_git_snap *s)
 		free(s->r[i].gitdir);
 		free(s->r[i].head);
 		strv_free(&s->r[i].tracked);
+		strv_free(&s->r[i].links);
 	}
 	for (size_t i = 0; i < ARRAY_LEN(s->hidden); i++)
 		strv_free(&s->hidden[i]);
@@ -730,6 +611,7 @@ void sandbox_git_snap_save(const struct sandbox_git_snap *s, const struct sandbo
 		if (r->head)
 			sandbox_journal_put(j, "s.head", "%s", r->head);
 		sandbox_journal_put_strv(j, "s.tracked", &r->tracked);
+		sandbox_journal_put_strv(j, "s.link", &r->links);
 		sandbox_journal_put(j, "s.state", "%d %d %llu %llu", r->unreadable, r->lock,
 				    (unsigned long long)r->lock_dev, (unsigned long long)r->lock_ino);
 	}
@@ -745,7 +627,7 @@ static int set_once(char **slot, const char *val)
 int sandbox_git_snap_load(struct sandbox_git_snap *s, const char *tag, const char *val)
 {
 	if (!s->git)
-		s->git = GIT_DEFAULT;
+		s->git = SANDBOX_GIT_BIN;
 	for (size_t i = 0; i < ARRAY_LEN(hide_tags); i++)
 		if (!strcmp(tag, hide_tags[i]))
 			return strv_push(&s->hidden[i], val) == 0 ? 1 : HUSH_ENOMEM;
@@ -768,6 +650,8 @@ int sandbox_git_snap_load(struct sandbox_git_snap *s, const char *tag, const cha
 		return set_once(&r->head, val);
 	if (!strcmp(tag, "s.tracked"))
 		return strv_push(&r->tracked, val) == 0 ? 1 : HUSH_ENOMEM;
+	if (!strcmp(tag, "s.link"))
+		return strv_push(&r->links, val) == 0 ? 1 : HUSH_ENOMEM;
 	if (!strcmp(tag, "s.state")) {
 		int unreadable, lock;
 		unsigned long long dev, ino;

@@ -47,6 +47,7 @@ bool sandbox_git_path_hidden(const struct sandbox_git_hide *h, const char *workt
 struct sandbox_git_snap_repo {
 	char *worktree, *gitdir, *head;
 	struct strv tracked;   /* hidden paths in the index at start */
+	struct strv links;     /* gitlinks (submodules) in the index at start */
 	bool unreadable;          /* the index could not be read at start */
 	bool lock;                /* an index.lock existed at start ... */
 	dev_t lock_dev;           /* ... this one */
@@ -58,26 +59,35 @@ struct sandbox_git_snap {
 	const char *git;          /* git binary used for split indexes and removal */
 	struct strv hidden[3]; /* loaded from a journal: globs, files, dirs */
 };
-/* Records, for each found git dir with a work tree, which hidden paths its
- * index holds and what HEAD is. git is the git binary to use (absolute;
+/* Records, for each found git dir with a work tree, which hidden paths and
+ * gitlinks its index holds and what HEAD is. git is the git binary to use (absolute;
  * NULL for /usr/bin/git), run only as described in docs/sandbox.md. 0 or
  * HUSH_E*. */
 int sandbox_git_index_snapshot(struct sandbox_git_snap *s, const struct sandbox_git *g,
 			       const struct sandbox_git_hide *h, const char *git);
-/* Removes from each index every hidden path that was not in it at start.
- * removed gets "worktree/path" for each; commits gets the work trees whose
- * HEAD moved during the session while a removed path was there (the path
- * may be in those commits, as the mask's empty content). What stood in the
- * way and was set right first goes to fixed, one sentence each: an
- * index.lock made during the session (renamed aside, see
- * sandbox_rename_aside), an index the user may no longer read or write
- * (u+rw given back). An index.lock that was there at the start is left
- * (another git may be running): that repository is not swept. A git that
- * runs longer than a minute is killed. 0 or the first HUSH_E* (the others
- * are still tried); err[n] says what failed. */
+/* What the index sweep did and found, one entry each:
+ * - removed: "worktree/path" of every hidden path that was not in an index
+ *   at start and is removed from it;
+ * - commits: the work trees whose HEAD moved during the session while a
+ *   removed path was there (the path may be in those commits, as the
+ *   mask's empty content);
+ * - fixed: what stood in the way and was set right first, one sentence
+ *   each: an index.lock made during the session (renamed aside, see
+ *   sandbox_rename_aside), an index the user may no longer read or write
+ *   (u+rw given back);
+ * - links: "worktree/path" of every gitlink (a submodule: the parent's
+ *   git status and commit run git in it) added during the session. */
+struct sandbox_git_swept {
+	struct strv removed, commits, fixed, links;
+};
+/* Removes from each index every hidden path that was not in it at start,
+ * filling o. An index.lock that was there at the start is left (another
+ * git may be running): that repository is not swept. A git that runs
+ * longer than a minute is killed. 0 or the first HUSH_E* (the others are
+ * still tried); err[n] says what failed. */
 int sandbox_git_index_sweep(const struct sandbox_git_snap *s, const struct sandbox_git_hide *h,
-			    struct strv *removed, struct strv *commits, struct strv *fixed,
-			    char *err, size_t n);
+			    struct sandbox_git_swept *o, char *err, size_t n);
+void sandbox_git_swept_free(struct sandbox_git_swept *o);
 void sandbox_git_snap_free(struct sandbox_git_snap *s);
 
 /* The index snapshot and what it counts as hidden (h) into a journal, and

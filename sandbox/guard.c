@@ -64,7 +64,14 @@ int sandbox_guard_begin(struct sandbox_guard *g, const char *cwd, const char *ho
 			     "added to it during the session will not be removed", hush_strerror(r));
 	else
 		g->have_snap = true;
-	return sandbox_ignore_begin(&g->ign, m, g->cwd) < 0 ? HUSH_ENOMEM : 0;
+	char err[PATH_MAX + 128];
+	r = sandbox_ignore_begin(&g->ign, &g->git, m, home, err, sizeof(err));
+	if (r == HUSH_ENOMEM)
+		return r;
+	if (r < 0)
+		sandbox_note(n, SANDBOX_NOTE_WARN, "sandbox: %s: a hidden file un-ignored during the "
+			     "session will not be noticed there", err);
+	return 0;
 }
 
 /* What sandbox_guard_end needs, into a journal under hush's data directory
@@ -80,6 +87,7 @@ static void guard_save(struct sandbox_guard *g, const char *data, const struct s
 	sandbox_protect_save(g->have_prot ? &g->prot : &none, &g->modes, &j);
 	if (g->have_snap)
 		sandbox_git_snap_save(&g->snap, &g->hide, &j);
+	sandbox_ignore_save(&g->ign, &j);
 	if (xsnprintf(dir, sizeof(dir), "%s/sessions", data) < 0 ||
 	    sandbox_journal_write(&j, dir, g->journal, sizeof(g->journal)) < 0) {
 		g->journal[0] = '\0';
@@ -116,8 +124,9 @@ static int guard_load(struct sandbox_guard *g, const char *buf, size_t len)
 			t = xsnprintf(g->cwd, sizeof(g->cwd), "%s", val) == 0 ? 1 : HUSH_ETOOBIG;
 		else if (!strcmp(tag, "g.absent"))
 			t = strv_push(&g->absent, val) == 0 ? 1 : HUSH_ENOMEM;
-		else if ((t = sandbox_protect_load(&g->prot, &g->modes, tag, val)) == 0)
-			t = sandbox_git_snap_load(&g->snap, tag, val);
+		else if ((t = sandbox_protect_load(&g->prot, &g->modes, tag, val)) == 0 &&
+			 (t = sandbox_git_snap_load(&g->snap, tag, val)) == 0)
+			t = sandbox_ignore_load(&g->ign, tag, val);
 		if (t <= 0)
 			return t < 0 ? t : HUSH_EFORMAT;
 	}
@@ -204,29 +213,31 @@ static void sweep_protected(struct sandbox_guard *g, const char *data,
 	strv_free(&skipped);
 }
 
-/* The index, then the .gitignore files. */
+/* The index, then what git ignores. */
 static void sweep_git(struct sandbox_guard *g, const struct sandbox_notes *n)
 {
-	struct strv removed = { 0 }, commits = { 0 }, fixed = { 0 };
+	struct sandbox_git_swept o = { 0 };
 	char err[512] = "";
-	if (g->have_snap && sandbox_git_index_sweep(&g->snap, &g->hide, &removed, &commits, &fixed,
-						    err, sizeof(err)) < 0)
+	if (g->have_snap && sandbox_git_index_sweep(&g->snap, &g->hide, &o, err, sizeof(err)) < 0)
 		sandbox_note(n, SANDBOX_NOTE_WARN, "sandbox: cleaning the git index: %s", err);
-	if (sandbox_ignore_end(&g->ign, &fixed) < 0)
-		sandbox_note(n, SANDBOX_NOTE_WARN, "sandbox: checking the .gitignore files did not "
-			     "finish");
-	for (size_t i = 0; i < fixed.n; i++)
-		sandbox_note(n, SANDBOX_NOTE_WARN, "sandbox: %s", fixed.v[i]);
-	for (size_t i = 0; i < removed.n; i++)
+	if (sandbox_ignore_end(&g->ign, &o.fixed) < 0)
+		sandbox_note(n, SANDBOX_NOTE_WARN, "sandbox: checking which hidden files git ignores "
+			     "did not finish");
+	for (size_t i = 0; i < o.fixed.n; i++)
+		sandbox_note(n, SANDBOX_NOTE_WARN, "sandbox: %s", o.fixed.v[i]);
+	for (size_t i = 0; i < o.removed.n; i++)
 		sandbox_note(n, SANDBOX_NOTE_WARN, "sandbox: removed %s from the git index: it was "
-			     "hidden in the session and not tracked before", removed.v[i]);
-	for (size_t i = 0; i < commits.n; i++)
+			     "hidden in the session and not tracked before", o.removed.v[i]);
+	for (size_t i = 0; i < o.commits.n; i++)
 		sandbox_note(n, SANDBOX_NOTE_WARN, "sandbox: commits were made in %s during the "
 			     "session while a hidden file was in its index: look at them (git log) "
-			     "before you push", commits.v[i]);
-	strv_free(&removed);
-	strv_free(&commits);
-	strv_free(&fixed);
+			     "before you push", o.commits.v[i]);
+	for (size_t i = 0; i < o.links.n; i++)
+		sandbox_note(n, SANDBOX_NOTE_WARN, "sandbox: %s was added to the git index as a "
+			     "submodule during the session: git status and git commit in the "
+			     "parent run git in it; look at it (and its .git) before you do",
+			     o.links.v[i]);
+	sandbox_git_swept_free(&o);
 }
 
 void sandbox_guard_end(struct sandbox_guard *g, const char *data, const struct sandbox_notes *n)

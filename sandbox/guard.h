@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /* The project guard of a sandbox session: before it, the project's git
- * directories, the never-writable paths, the index and the .gitignore
- * files above hidden files are recorded (and written to a journal under
+ * directories, the never-writable paths, the index and which hidden files
+ * git ignores are recorded (and written to a journal under
  * hush's data directory); after it, what the agent changed there is set
  * back, moved into the quarantine or removed from the index, one note
  * each. A session killed before its end leaves its journal, and the next
@@ -31,15 +31,16 @@ struct sandbox_guard {
 	bool have_prot, have_snap;
 	char cwd[PATH_MAX];         /* the project */
 	struct strv absent;         /* the plan's never-writable names missing at start */
-	struct sandbox_ignore ign;  /* .gitignore files above hidden files */
+	struct sandbox_ignore ign;  /* the hidden files git ignores */
 	char journal[PATH_MAX];     /* the session's journal, or "" */
 };
 
 /* Before the session: finds the project's git directories (never running
  * git) and creates their missing hooks directories, checks never_rel (the
  * never-writable list's project-relative items) under cwd, records which
- * hidden names (globs and m) the index holds and the .gitignore files
- * above them. g->ro then holds what the plan must keep read-only. What
+ * hidden names (globs and m) the index holds and which hidden files git
+ * ignores (with the human's global config, from home). g->ro then holds
+ * what the plan must keep read-only. What
  * could not be looked at gets a note. 0 or HUSH_ENOMEM. */
 int sandbox_guard_begin(struct sandbox_guard *g, const char *cwd, const char *home,
 			const struct strv *never_rel, const struct strv *globs,
@@ -54,7 +55,8 @@ int sandbox_guard_plan(struct sandbox_guard *g, const struct sandbox_plan *plan,
 		       bool journal, const struct sandbox_notes *n, struct sandbox_failure *f);
 /* After the session: sets back modes, quarantines (under <data>/quarantine)
  * what the agent created on the never-writable list, cleans the index,
- * mends .gitignore files; a note for each; removes the journal. */
+ * makes git ignore again the hidden files it ignored at start; a note for
+ * each; removes the journal. */
 void sandbox_guard_end(struct sandbox_guard *g, const char *data, const struct sandbox_notes *n);
 /* Nothing ran: the journal goes, nothing is swept. */
 void sandbox_guard_forget(struct sandbox_guard *g);

@@ -5,7 +5,9 @@
 # search out, chmod 0555 so the sweep cannot write), a symlinked directory
 # above a listed name (so the quarantine would move the human's own file),
 # a left-over git index.lock, a FIFO where a file is read, a .env on a file
-# system mounted in the project. Each attack has a control outside the
+# system mounted in the project, the hidden file un-ignored (a negation,
+# its .gitignore line deleted, the .gitignore removed, info/exclude or an
+# excludes file emptied). Each attack has a control outside the
 # sandbox that shows the harm, and the human's later step is performed: the
 # next hush sandbox, git commit -a, the human's own files.
 . "$(dirname "$0")/lib.sh"
@@ -226,15 +228,15 @@ fi
 rm -f "$P/.mcp.json" "$SBX/ready" "$SBX/hush.pid" "$SBX/go"
 # waits (without a time limit a loaded machine could outrun) for a file
 wait_for() { local i; for ((i = 0; i < 1200; i++)); do [ -e "$1" ] && return 0; sleep 0.1; done; return 1; }
-KILLED="$STAGE && chmod 000 .git && echo '{}' >.mcp.json && touch '$SBX/ready' && exec sleep 600"
+KILLED="$STAGE && echo build/ >.gitignore && chmod 000 .git && echo '{}' >.mcp.json && touch '$SBX/ready' && exec sleep 600"
 (cd "$P" && as_nobody sh -c 'echo $$ >"$0/hush.pid"; exec hush sandbox -- sh -c "$1"' "$SBX" "$KILLED") >"$T/killed.out" 2>&1 &
 bg=$!
 if wait_for "$SBX/ready"; then
 	kill -KILL "$(cat "$SBX/hush.pid")"
 	wait "$bg"
-	ok "inside: the agent stages .env, makes .git unreadable, writes .mcp.json; hush is killed"
+	ok "inside: the agent stages .env, un-ignores it, makes .git unreadable, writes .mcp.json; hush is killed"
 else
-	not_ok "inside: the agent stages .env, makes .git unreadable, writes .mcp.json; hush is killed"
+	not_ok "inside: the agent stages .env, un-ignores it, makes .git unreadable, writes .mcp.json; hush is killed"
 	cat "$T/killed.out"
 fi
 is "control: after the kill, nothing was swept (.git is still mode 0)" "$(mode "$P/.git")" 0
@@ -247,7 +249,8 @@ o=$(sb "$P" -- true 2>&1)
 like "the next hush sandbox says an earlier session ended without its sweep" "$o" "a session in $P ended without its end-of-session sweep \(killed\?\): running it now"
 like "it sets the mode of .git back" "$o" "set the mode of $P/.git from 0000 back to 0755"
 like "removes .env from the index" "$o" "removed $P/.env from the git index"
-like "and moves .mcp.json to the quarantine" "$o" "moved $P/.mcp.json -> "
+like "moves .mcp.json to the quarantine" "$o" "moved $P/.mcp.json -> "
+like "and makes git ignore .env again" "$o" "git ignored $P/.env at the start of the session and no longer did .*: ignored again by a line at the end of $P/.gitignore"
 [ -z "$(ls "$NB_HOME/.local/share/hush/sessions/" 2>/dev/null)" ] && ok "no journal is left" || not_ok "no journal is left"
 human_commit "$P"
 assert_absent "the human's commit -a afterwards stores no canary" "$C" <(objects "$P")
@@ -303,7 +306,57 @@ objects "$CP" | grep -qaF -- "$C" && ok "control: outside, !.env in .gitignore m
 	not_ok "control: outside, !.env in .gitignore makes the human's git add -A commit the real .env"
 o=$(sb "$P" -- sh -c "$UNIGNORE" 2>&1)
 like "inside: the agent un-ignores .env" "$o" "unignored"
-like "at the end hush says so and ignores it again" "$o" "$P/.gitignore un-ignored $P/.env: ignored again"
+like "at the end hush says so and ignores it again" "$o" "git ignored $P/.env at the start of the session and no longer did \(a .gitignore or exclude rule removed or negated\): ignored again by a line at the end of $P/.gitignore"
 human_add_all "$P" real
 is "the human's git add -A and commit ran" "$(as_nobody git -C "$P" log -1 --format=%s 2>/dev/null)" "all-real"
 assert_absent "... and stored no canary" "$C" <(objects "$P")
+
+# --- the other ways to un-ignore it: the .gitignore line deleted, the
+# .gitignore removed, .git/info/exclude or a core.excludesFile in the
+# project emptied, a negation of the human's global excludes. Each in a
+# fresh repository; the control is the same agent outside ---
+# ignore_proj DIR HOW: a repository whose .env (the canary) git ignores
+# through HOW: gitignore, exclude, excludesfile or global
+ignore_proj() {
+	rm -rf "$1" && mkdir -p "$1" && (cd "$1" && git init -q . && printf 'readme\n' >README) || return 1
+	case $2 in
+	gitignore) printf 'node_modules/\n.env\n' >"$1/.gitignore" ;;
+	exclude) printf '.env\n' >>"$1/.git/info/exclude" ;;
+	excludesfile) printf '.env\n' >"$1/.ignored" && git -C "$1" config core.excludesFile "$1/.ignored" ;;
+	global) mkdir -p "$NB_HOME/.config/git" && printf '.env\n' >"$NB_HOME/.config/git/ignore" ;;
+	esac
+	printf 'TOKEN=%s\n' "$C" >"$1/.env"
+	(cd "$1" && git add -A -- . ':!.env' && git -c user.name=h -c user.email=h@e commit -qm init) >/dev/null 2>&1
+	is_root && chown -R "$NOBODY_UID:$NOBODY_UID" "$1" "$NB_HOME"
+}
+for v in "gitignore:sed -i /^.env\$/d .gitignore" "gitignore:rm .gitignore" \
+	"exclude:: >.git/info/exclude" "excludesfile:: >.ignored" "global:echo !.env >.gitignore"; do
+	how=${v%%:*} act=${v#*:}
+	ignore_proj "$T/ign-ctl" "$how"; ignore_proj "$T/ign" "$how"
+	human_add_all "$T/ign-ctl" before
+	assert_absent "control ($how, $act): before, the human's git add -A stores no canary" "$C" <(objects "$T/ign-ctl")
+	(cd "$T/ign-ctl" && as_nobody sh -c "$act") >/dev/null 2>&1
+	human_add_all "$T/ign-ctl" ctl
+	objects "$T/ign-ctl" | grep -qaF -- "$C" && ok "control ($how, $act): outside, the human's git add -A then commits the real .env" ||
+		not_ok "control ($how, $act): outside, the human's git add -A then commits the real .env"
+	o=$(sb "$T/ign" -- sh -c "$act && echo unignored" 2>&1)
+	like "inside ($how, $act): the agent un-ignores .env" "$o" "unignored"
+	like "at the end hush says so and ignores it again" "$o" "git ignored $T/ign/.env at the start of the session and no longer did .*: ignored again by a line at the end of $T/ign/.gitignore"
+	human_add_all "$T/ign" real
+	is "the human's git add -A and commit ran" "$(as_nobody git -C "$T/ign" log -1 --format=%s 2>/dev/null)" "all-real"
+	assert_absent "... and stored no canary" "$C" <(objects "$T/ign")
+	o=$(sb "$T/ign" -- true 2>&1)
+	is "the next session starts and ends without a word about it" "$o" ""
+	rm -f "$NB_HOME/.config/git/ignore"
+done
+# a .gitignore the agent made a FIFO or a symlink: the line goes to
+# info/exclude, and git still ignores the file
+for act in "rm .gitignore && mkfifo .gitignore" "rm .gitignore && ln -s /dev/null .gitignore"; do
+	ignore_proj "$T/ign" gitignore
+	o=$(cd "$T/ign" && as_nobody timeout -k 5 200 "$NB_BIN/hush" sandbox -- sh -c "$act && echo replaced" 2>&1)
+	like "inside: the agent replaces .gitignore ($act)" "$o" "replaced"
+	[[ "$act" == *mkfifo* ]] && like "the FIFO is moved aside" "$o" "moved $T/ign/.gitignore, which was not a regular file \(git hangs on a FIFO there\), aside to .gitignore.hush-quarantine"
+	like "at the end the line goes to .gitignore or info/exclude" "$o" "ignored again by a line at the end of $T/ign/(.gitignore|.git/info/exclude)"
+	human_add_all "$T/ign" real
+	assert_absent "the human's git add -A afterwards stores no canary" "$C" <(objects "$T/ign")
+done

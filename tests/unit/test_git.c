@@ -13,7 +13,8 @@
  *                                      of hush sandbox (modes, quarantine,
  *                                      index); print "mode L", "moved L",
  *                                      "skipped L", "fixed L", "removed P",
- *                                      "commits WT"; exit 3 without running
+ *                                      "commits WT", "gitlink P"; exit 3
+ *                                      without running
  *                                      CMD when a directory is shut */
 #include <errno.h>
 #include <limits.h>
@@ -516,7 +517,7 @@ static int helper_protect(const char *project)
 
 static int helper_session(int argc, char **argv)
 {
-	struct strv globs = { 0 }, nw = { 0 }, removed = { 0 }, commits = { 0 }, moved = { 0 };
+	struct strv globs = { 0 }, nw = { 0 }, moved = { 0 };
 	const char *q = NULL, *project = NULL;
 	int i = 2;
 	for (; i < argc; i++) {
@@ -541,7 +542,8 @@ static int helper_session(int argc, char **argv)
 	struct sandbox_git_snap s;
 	struct sandbox_protect p;
 	struct sandbox_modes md = { 0 };
-	struct strv skipped = { 0 }, fixed = { 0 }, modes = { 0 };
+	struct strv skipped = { 0 }, modes = { 0 };
+	struct sandbox_git_swept sw = { 0 };
 	if (sandbox_git_protect(&g, project, stop) < 0 ||
 	    sandbox_git_index_snapshot(&s, &g, &h, getenv("HUSH_TEST_GIT")) < 0 ||
 	    sandbox_protect_begin(&p, project, &nw, &g) < 0) {
@@ -577,30 +579,30 @@ static int helper_session(int argc, char **argv)
 		printf("moved %s\n", moved.v[k]);
 	for (size_t k = 0; k < skipped.n; k++)
 		printf("skipped %s\n", skipped.v[k]);
-	int e = sandbox_git_index_sweep(&s, &h, &removed, &commits, &fixed, err, sizeof(err));
+	int e = sandbox_git_index_sweep(&s, &h, &sw, err, sizeof(err));
 	if (e < 0) {
 		fprintf(stderr, "test_git: sweep: %s\n", err);
 		r = e;
 	}
-	for (size_t k = 0; k < fixed.n; k++)
-		printf("fixed %s\n", fixed.v[k]);
-	for (size_t k = 0; k < removed.n; k++)
-		printf("removed %s\n", removed.v[k]);
-	for (size_t k = 0; k < commits.n; k++)
-		printf("commits %s\n", commits.v[k]);
+	for (size_t k = 0; k < sw.fixed.n; k++)
+		printf("fixed %s\n", sw.fixed.v[k]);
+	for (size_t k = 0; k < sw.removed.n; k++)
+		printf("removed %s\n", sw.removed.v[k]);
+	for (size_t k = 0; k < sw.commits.n; k++)
+		printf("commits %s\n", sw.commits.v[k]);
+	for (size_t k = 0; k < sw.links.n; k++)
+		printf("gitlink %s\n", sw.links.v[k]);
 	r = r < 0 ? 1 : 0;
 out:
 	sandbox_modes_free(&md);
 	strv_free(&skipped);
-	strv_free(&fixed);
+	sandbox_git_swept_free(&sw);
 	strv_free(&modes);
 	sandbox_git_snap_free(&s);
 	sandbox_protect_free(&p);
 	sandbox_git_free(&g);
 	strv_free(&globs);
 	strv_free(&nw);
-	strv_free(&removed);
-	strv_free(&commits);
 	strv_free(&moved);
 	return r;
 }
