@@ -102,7 +102,8 @@ static const char *const default_never_write[] = {
 	/* programs on the PATH and what interpreters load */
 	"~/.local/bin", "~/bin", "~/.local/lib", "~/.node_modules", "~/.node_libraries",
 	"~/.cargo/bin", "~/go/bin", "~/.npm-global", "~/.pythonrc", "~/.pythonstartup",
-	"~/.config/pip", "~/.pip", "~/.npmrc", "~/.yarnrc", "~/.gemrc", "~/.irbrc",
+	"~/.config/pip", "~/.pip", "~/.npmrc", "~/.yarnrc", "~/.bunfig.toml", "~/.config/.bunfig.toml",
+	"~/.config/pnpm", "~/.gemrc", "~/.irbrc",
 	/* git and direnv */
 	"~/.gitconfig", "~/.config/git", "~/.config/direnv", "~/.local/share/direnv",
 	/* editors */
@@ -118,8 +119,11 @@ static const char *const default_never_write[] = {
 	"opencode.jsonc", ".opencode", ".codex", ".gemini", ".aider.conf.yml", ".husky",
 	".pre-commit-config.yaml", "lefthook.yml", ".lefthook.yml", "lefthook.yaml",
 	"lefthook-local.yml", ".lefthook", ".config/lefthook.yml",
-	/* build and task tools that run what their config names */
-	".cargo/config.toml", ".cargo/config", ".yarnrc.yml", ".pnpmfile.cjs", "mise.toml",
+	/* build and task tools that run what their config names (package
+	 * managers: script-shell, node-options, yarnPath, preload, and the
+	 * releases and plugins yarn runs) */
+	".cargo/config.toml", ".cargo/config", ".npmrc", ".yarnrc", ".yarnrc.yml", ".yarn/releases",
+	".yarn/plugins", ".pnpmfile.cjs", "bunfig.toml", "mise.toml",
 	".mise.toml", "mise.local.toml", ".config/mise.toml", ".mvn/extensions.xml",
 	".mvn/jvm.config", "gradle.properties", ".bazelrc", ".nvim.lua", ".exrc", ".vimrc",
 	".gvimrc", ".nvimrc",

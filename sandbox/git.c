@@ -130,7 +130,7 @@ static struct sandbox_git_dir *find_dir(struct sandbox_git *g, const char *gitdi
 }
 
 static int add_gitdir(struct sandbox_git *g, const char *gitdir, const char *worktree,
-		      const char *dotgit, unsigned depth);
+		      const char *dotgit, unsigned depth, bool common);
 
 /* A directory or file of the user's that the search could not look into
  * (chmod 000 by an earlier session?): what lies behind it is not
@@ -167,7 +167,7 @@ static int scan_modules(struct sandbox_git *g, const char *dir, unsigned depth)
 		    !S_ISDIR(st.st_mode))
 			continue;
 		if (looks_like_gitdir(p))
-			r = add_gitdir(g, p, NULL, NULL, depth + 1);
+			r = add_gitdir(g, p, NULL, NULL, depth + 1, false);
 		else
 			r = scan_modules(g, p, depth + 1);
 	}
@@ -175,14 +175,17 @@ static int scan_modules(struct sandbox_git *g, const char *dir, unsigned depth)
 	return r;
 }
 
-/* Records gitdir (any path; resolved here) and what it leads to. */
+/* Records gitdir (any path; resolved here) and what it leads to. A common
+ * directory (what a commondir file names) is one whatever it holds: git
+ * takes config, hooks, objects and refs from it and looks for HEAD only in
+ * the git directory that names it. */
 static int add_gitdir(struct sandbox_git *g, const char *path, const char *worktree,
-		      const char *dotgit, unsigned depth)
+		      const char *dotgit, unsigned depth, bool common)
 {
 	char gitdir[PATH_MAX];
-	if (!realpath(path, gitdir))
+	if (!realpath(path, gitdir) || (common && !is_dir(gitdir)))
 		return 0;
-	if (!looks_like_gitdir(gitdir)) {
+	if (!common && !looks_like_gitdir(gitdir)) {
 		note_shut(g, gitdir, X_OK);
 		return 0;
 	}
@@ -226,7 +229,7 @@ static int add_gitdir(struct sandbox_git *g, const char *path, const char *workt
 	/* commondir: the main repository's config and hooks serve this one */
 	if (xsnprintf(p, sizeof(p), "%s/commondir", gitdir) == 0 &&
 	    sandbox_git_read_pointer(p, gitdir, "", real) == 0)
-		r = add_gitdir(g, real, NULL, NULL, depth + 1);
+		r = add_gitdir(g, real, NULL, NULL, depth + 1, true);
 	/* a linked worktree's git dir names the worktree's .git file: that
 	 * file decides which git dir (and so which config) git uses there */
 	struct stat st;
@@ -246,7 +249,7 @@ static int add_gitdir(struct sandbox_git *g, const char *path, const char *workt
 			if (e->d_name[0] == '.' ||
 			    xsnprintf(w, sizeof(w), "%s/%s", p, e->d_name) < 0)
 				continue;
-			r = add_gitdir(g, w, NULL, NULL, depth + 1);
+			r = add_gitdir(g, w, NULL, NULL, depth + 1, false);
 		}
 		if (wd)
 			closedir(wd);
@@ -266,7 +269,7 @@ static int add_dotgit(struct sandbox_git *g, const char *dotgit, const char *wt)
 	/* a .git symlink to a directory is followed as git does; the link
 	 * itself cannot be bound (protect.c checks it at the end) */
 	if (S_ISDIR(st.st_mode) || (S_ISLNK(st.st_mode) && is_dir(dotgit)))
-		return add_gitdir(g, dotgit, wt, dotgit, 0);
+		return add_gitdir(g, dotgit, wt, dotgit, 0, false);
 	if (!S_ISREG(st.st_mode))
 		return 0;
 	if (strv_push(&g->ro, dotgit) != 0)
@@ -280,7 +283,7 @@ static int add_dotgit(struct sandbox_git *g, const char *dotgit, const char *wt)
 			return 0; /* garbage or a dangling pointer: git refuses it too */
 		}
 		if (is_dir(next))
-			return add_gitdir(g, next, wt, dotgit, 0);
+			return add_gitdir(g, next, wt, dotgit, 0, false);
 		if (!strv_has(&g->ro, next) && strv_push(&g->ro, next) != 0)
 			return HUSH_ENOMEM;
 		snprintf(cur, sizeof(cur), "%s", next);
@@ -338,7 +341,7 @@ static int walk_nested(struct gwalk *w, const char *dir, unsigned depth)
 		if (looks_like_gitdir(p)) {
 			/* a bare repository inside the project (one an agent made of
 			 * a source directory): any git started below uses it */
-			r = add_gitdir(w->g, p, NULL, p, 0);
+			r = add_gitdir(w->g, p, NULL, p, 0, false);
 			continue;
 		}
 		if (depth + 1 >= SANDBOX_GIT_WALK_DEPTH) {

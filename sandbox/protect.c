@@ -393,21 +393,38 @@ int sandbox_protect_sweep(const struct sandbox_protect *p, const char *stop,
 	for (size_t i = 0; i < p->hooks.n; i++)
 		KEEP(sweep_hooks(p, p->hooks.v[i], &p->hooks_start, &o));
 	/* Git directories that appeared during the session. One in the
-	 * project is the agent's: its code-running config and hooks go. One
-	 * elsewhere (a .git symlink or "gitdir:" file made in the session that
-	 * leads to another repository, maybe the human's) is left alone; the
-	 * new .git entry that leads there is moved when that repository would
-	 * run code. */
+	 * project is the agent's, however git reaches it (a .git, a bare
+	 * directory, what a commondir file names, modules/): its code-running
+	 * config and hooks go. One elsewhere (a .git symlink or "gitdir:" file
+	 * made in the session that leads to another repository, maybe the
+	 * human's, whose config may well set alias.* or credential.*) is left
+	 * alone; the new .git entry, or the new commondir file, that leads
+	 * there is moved when that repository would run code. */
 	struct sandbox_git g = { 0 };
 	KEEP(sandbox_git_find(&g, p->project, stop));
 	for (size_t i = 0; i < g.n; i++) {
-		const char *dg = g.d[i].dotgit;
-		if (!dg || strv_has(&p->gits_start, dg) || strv_has(&p->gits_start, g.d[i].gitdir))
+		const char *gd = g.d[i].gitdir, *dg = g.d[i].dotgit;
+		bool risky = false;
+		if (strv_has(&p->gits_start, gd))
+			continue; /* its files were read-only all along */
+		if (!sandbox_path_under(gd, p->project)) {
+			if (dg && !strv_has(&p->gits_start, dg)) {
+				KEEP(new_gitdir(p, gd, &o, false, &risky));
+				if (risky)
+					KEEP(quarantine(p, dg, &o, false));
+			}
 			continue;
-		bool inside = sandbox_path_under(g.d[i].gitdir, p->project), risky = false;
-		KEEP(new_gitdir(p, g.d[i].gitdir, &o, inside, &risky));
-		if (!inside && risky)
-			KEEP(quarantine(p, dg, &o, false));
+		}
+		KEEP(new_gitdir(p, gd, &o, true, &risky));
+		char cf[PATH_MAX], common[PATH_MAX];
+		risky = false;
+		if (xsnprintf(cf, sizeof(cf), "%s/commondir", gd) == 0 &&
+		    sandbox_git_read_pointer(cf, gd, "", common) == 0 &&
+		    !sandbox_path_under(common, p->project) && !strv_has(&p->gits_start, common)) {
+			KEEP(new_gitdir(p, common, &o, false, &risky));
+			if (risky)
+				KEEP(quarantine(p, cf, &o, false));
+		}
 	}
 	sandbox_git_free(&g);
 #undef KEEP

@@ -37,8 +37,9 @@ int sandbox_protect_begin(struct sandbox_protect *p, const char *project,
  * list (or above an entry) that now points elsewhere or is no longer a
  * link, every new non-sample file in a hooks directory, and the config and
  * hooks of a git directory that appeared in the project during the session
- * when they would run code (a new .git leading to a git directory outside
- * the project is moved itself instead). When quarantine is on another file
+ * when they would run code, however git reaches it (a directory a commondir
+ * file names is one); a new .git, or a new git directory's commondir file,
+ * leading to a git directory outside the project is moved itself instead. When quarantine is on another file
  * system the path is renamed in place (sandbox_rename_aside). An existing
  * entry whose real path changed (a symlinked directory above it swapped)
  * is moved too. Nothing is moved through a symlink: a symlink above a path

@@ -16,6 +16,7 @@
 #include "sandbox/gitconfig.h"
 #include "sandbox/gitignore.h"
 #include "sandbox/gitindex.h"
+#include "sandbox/gitrun.h"
 #include "sandbox/guard.h"
 #include "sandbox/hide.h"
 #include "sandbox/inputs.h"

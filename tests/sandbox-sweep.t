@@ -294,6 +294,40 @@ for kind in BARE BIG; do
 	rm -rf "$P/src" "$P/pkg" "$P/gd" "$PW"
 done
 
+# --- a nested repository whose git directory names, with commondir, a
+# plain directory of the project (or one outside it) holding the config,
+# staged in the parent as a gitlink: the parent's git status runs git in it ---
+SUBREPO='mkdir sub && (cd sub && git init -q && git -c user.name=a -c user.email=b commit -q --allow-empty -m s) &&
+	h=$(git -C sub rev-parse HEAD) && mkdir -p "$CD" && mv sub/.git/* "$CD"/ && echo "$PTR" >sub/.git/commondir &&
+	cp "$CD/HEAD" sub/.git/ && printf "[core]\n\tfsmonitor = \"echo PWNED >>'"$PW"'; false\"\n" >>"$CD/config" &&
+	git update-index --add --cacheinfo 160000,$h,sub'
+human_parent() { (cd "$1" && as_nobody sh -c 'git status --short >/dev/null 2>&1; git -c user.name=h -c user.email=h@e commit -qam wip >/dev/null 2>&1'); }
+for kind in "in the project:cd:../../cd" "without HEAD:cd:../../cd" "outside the project:$SBX/cd:$SBX/cd"; do
+	what=${kind%%:*} cd=${kind#*:} ptr=${kind##*:}
+	cd=${cd%%:*}
+	agent="CD='$cd' PTR='$ptr' && $SUBREPO"
+	[ "$what" = "without HEAD" ] && agent="$agent && rm cd/HEAD"
+	CP="$T/ctl-common"; control_copy "$CP"
+	(cd "$CP" && as_nobody sh -c "$agent") >/dev/null 2>&1
+	human_parent "$CP"
+	[ -s "$PW" ] && ok "control ($what): outside, the human's git status in the parent runs the agent's fsmonitor" ||
+		not_ok "control ($what): outside, the human's git status in the parent runs the agent's fsmonitor"
+	rm -rf "$PW" "$SBX/cd"
+	o=$(sb "$P" -- sh -c "$agent && echo made" 2>&1)
+	like "inside ($what): the agent makes sub/ and stages it as a gitlink" "$o" "made"
+	if [ "$what" = "outside the project" ]; then
+		like "at the end its commondir file is moved" "$o" "moved $P/sub/.git/commondir -> "
+	else
+		like "at the end the config of the directory its commondir names is moved" "$o" "moved $P/cd/config -> "
+	fi
+	like "and the new gitlink is reported" "$o" "$P/sub was added to the git index as a submodule during the session"
+	human_parent "$P"
+	[ ! -e "$PW" ] && ok "after the session ($what): the human's git status in the parent runs nothing planted" ||
+		{ not_ok "after the session ($what): the human's git status in the parent runs nothing planted"; echo "#   $o" | head -3; }
+	(cd "$P" && as_nobody git rm -q --cached sub) >/dev/null 2>&1
+	rm -rf "$P/sub" "$P/cd" "$SBX/cd" "$PW"
+done
+
 # --- un-ignoring the hidden file: "!.env" in .gitignore, then the human's
 # git add -A outside ---
 # (vol/, from the mount part above, is left out)

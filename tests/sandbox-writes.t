@@ -242,6 +242,55 @@ else
 	skip "npm not installed"
 fi
 
+# --- the package managers' project config: a new .npmrc, .yarnrc or
+# bunfig.toml names a program npm, yarn or bun runs for the human later
+# (script-shell: every npx and npm run; yarn-path: every yarn; preload:
+# every bun run) ---
+PKGCFG='printf "#!/bin/sh\necho PWNED-\$0 >>'"$PW"'\nexec /bin/sh \"\$@\"\n" >.ci-shell && chmod +x .ci-shell &&
+	echo "script-shell=$PWD/.ci-shell" >.npmrc && echo "yarn-path \"$PWD/.ci-shell\"" >.yarnrc &&
+	echo "preload = [\"./.ci-shell\"]" >bunfig.toml && echo made'
+human_npx() { (cd "$1" && as_nobody sh -c "timeout 60 npx --offline -c 'echo lint'" >/dev/null 2>&1); }
+if command -v npx >/dev/null; then
+	CP2="$T/ctl-pkgcfg"; rm -rf "$CP2"; cp -a "$P" "$CP2"; is_root && chown -R "$NOBODY_UID:$NOBODY_UID" "$CP2"
+	(cd "$CP2" && as_nobody sh -c "$PKGCFG") >/dev/null 2>&1
+	human_npx "$CP2"
+	[ -s "$PW" ] && ok "control: outside, a new .npmrc's script-shell runs in the human's next npx" ||
+		not_ok "control: outside, a new .npmrc's script-shell runs in the human's next npx"
+	rm -f "$PW"
+	o=$(cd "$P" && as_nobody "$NB_BIN/hush" sandbox -- sh -c "$PKGCFG" 2>&1)
+	like "inside: the agent writes .npmrc, .yarnrc and bunfig.toml (none existed)" "$o" "made"
+	for f in .npmrc .yarnrc bunfig.toml; do
+		like "at the end $f is moved to the quarantine and said so" "$o" "moved $P/$f -> [^ ]*quarantine[^ ]*/$f: it was created or changed during the session"
+		[ ! -e "$P/$f" ] && ok "$f is gone from the project" || not_ok "$f is gone from the project"
+	done
+	human_npx "$P"
+	[ ! -e "$PW" ] && ok "the human's npx afterwards runs nothing the agent planted" ||
+		{ not_ok "the human's npx afterwards runs nothing the agent planted"; sed 's/^/#   /' "$PW"; }
+	rm -f "$P/.ci-shell" "$PW"
+else
+	skip "npx not installed"
+fi
+# an existing .npmrc (the human's registry token) stays masked, and read-only
+printf '//registry.example/:_authToken=%s\n' "$C" >"$P/.npmrc"
+is_root && chown "$NOBODY_UID:$NOBODY_UID" "$P/.npmrc"
+o=$(cd "$P" && as_nobody "$NB_BIN/hush" sandbox -- sh -c 'cat .npmrc; echo script-shell=/bin/false >>.npmrc && echo npmrc-written; echo done' 2>&1)
+[[ "$o" != *"$C"* ]] && ok "an existing .npmrc is masked inside" || not_ok "an existing .npmrc is masked inside"
+[[ "$o" == *done* && "$o" != *npmrc-written* ]] && ok "and cannot be written" || not_ok "and cannot be written"
+is "the human's .npmrc is unchanged" "$(cat "$P/.npmrc")" "//registry.example/:_authToken=$C"
+(cd "$P" && as_nobody sh -c 'echo script-shell=/bin/false >>.npmrc') && ok "control: outside, .npmrc can be written" ||
+	not_ok "control: outside, .npmrc can be written"
+rm -f "$P/.npmrc"
+# the yarn releases and plugins a .yarnrc.yml names are never writable
+mkdir -p "$P/.yarn/releases" "$P/.yarn/plugins"
+printf 'module.exports = 1;\n' >"$P/.yarn/releases/yarn-4.cjs"
+is_root && chown -R "$NOBODY_UID:$NOBODY_UID" "$P/.yarn"
+o=$(cd "$P" && as_nobody "$NB_BIN/hush" sandbox -- sh -c 'echo "require(\"child_process\")" >>.yarn/releases/yarn-4.cjs && echo release-written;
+	echo x >.yarn/plugins/p.cjs && echo plugin-written; echo done' 2>&1)
+[[ "$o" == *done* && "$o" != *release-written* && "$o" != *plugin-written* ]] &&
+	ok "inside: .yarn/releases and .yarn/plugins cannot be written" || not_ok "inside: .yarn/releases and .yarn/plugins cannot be written"
+(cd "$P" && as_nobody sh -c 'echo x >.yarn/plugins/p.cjs') && ok "control: outside, they can" || not_ok "control: outside, they can"
+rm -rf "$P/.yarn"
+
 # --- a directory an earlier session made unsearchable (chmod 000) cannot
 # hide a .env from the next session's search: the sandbox refuses to start ---
 C2=$(canary)

@@ -85,6 +85,9 @@ static void test_defaults(void)
 	path_expand_home("~/.bashrc", brc, sizeof(brc));
 	ok(config_list_has(&c.never_write, brc) && config_list_has(&c.never_write, ".mcp.json") &&
 	   config_list_has(&c.never_write, ".envrc"), "never_write defaults: rc files and project files");
+	ok(config_list_has(&c.never_write, ".npmrc") && config_list_has(&c.never_write, ".yarnrc") &&
+	   config_list_has(&c.never_write, "bunfig.toml"),
+	   "never_write defaults: the package managers' project config");
 	config_free(&c);
 
 	ok(load(&c, "") == 0 && c.approval_ttl == 900, "empty file loads with defaults");
