@@ -56,8 +56,8 @@ class Continue(Exception):
 class Source:
     def __init__(self, path):
         self.path = path
-        self.git = not os.path.isdir(os.path.join(path, "cmd")) and \
-            os.path.exists(os.path.join(path, "HEAD"))
+        self.git = os.path.exists(os.path.join(path, "HEAD")) and \
+            os.path.isdir(os.path.join(path, "objects"))
 
     def _git(self, *args):
         return subprocess.run(["git", "--git-dir", self.path] + list(args), check=True,
@@ -74,6 +74,24 @@ class Source:
             return self._git("show", "HEAD:" + p)
         with open(os.path.join(self.path, p)) as f:
             return f.read()
+
+    def read_bytes(self, p):
+        if self.git:
+            return subprocess.run(["git", "--git-dir", self.path, "show", "HEAD:" + p], check=True,
+                                  capture_output=True).stdout
+        with open(os.path.join(self.path, p), "rb") as f:
+            return f.read()
+
+    def files(self, d):
+        """Every file below d (recursively), sorted."""
+        if self.git:
+            out = self._git("ls-tree", "-r", "-z", "--name-only", "HEAD", d)
+            return sorted(f for f in out.split("\0") if f)
+        found = []  # a work tree or an unpacked archive
+        for top, dirs, names in os.walk(os.path.join(self.path, d)):
+            dirs[:] = [x for x in dirs if x != ".git"]
+            found += [os.path.relpath(os.path.join(top, n), self.path) for n in names]
+        return sorted(found)
 
     def commit(self):
         try:
@@ -222,7 +240,10 @@ class Parser:
                 depth -= v == close
 
     # file
-    def file(self):
+    def file(self, ranges=False):
+        """The file's imports, var/const specs and functions: (params,
+        body) each, or with ranges the token range of each body (a
+        declaration that cannot be read is skipped then)."""
         decls = {"imports": {}, "vars": [], "funcs": {}}
         while self.peek()[0] != "eof":
             self.skip_semis()
@@ -245,17 +266,32 @@ class Parser:
                 else:
                     self.import_spec(decls)
             elif v in ("var", "const"):
-                decls["vars"] += self.var_decl()
+                start = self.i
+                try:
+                    decls["vars"] += self.var_decl()
+                except ERRORS:
+                    if not ranges:
+                        raise
+                    self.i = start
+                    self.skip_decl()
             elif v == "func":
                 self.take()
-                if self.at("("):
+                if self.at("(") and not ranges:
                     self.skip_balanced()  # a method: not needed
                     self.take()
                     self.skip_balanced()
                     self.skip_to_body()
                     self.skip_balanced()
                     continue
+                if self.at("("):
+                    self.skip_balanced()
                 name = self.take()[1]
+                if ranges:
+                    self.skip_to_body()
+                    start = self.i
+                    self.skip_balanced()
+                    decls["funcs"][name] = (start, self.i)
+                    continue
                 params = self.params()
                 self.skip_to_body()
                 decls["funcs"][name] = (params, self.block())
@@ -263,9 +299,25 @@ class Parser:
                 self.take()
                 self.take()
                 self.type_()
+            elif ranges:
+                self.take()
             else:
                 raise EvalError("top level %r" % (v,))
         return decls
+
+    def skip_decl(self):
+        """Skips to the end of the declaration at hand."""
+        depth = 0
+        while self.peek()[0] != "eof":
+            k, v = self.take()
+            if k == "str":
+                continue
+            if v in "([{":
+                depth += 1
+            elif v in ")]}":
+                depth -= 1
+            elif v == ";" and depth <= 0:
+                return
 
     def import_spec(self, decls):
         alias = None
@@ -1177,6 +1229,20 @@ OVERRIDES = {
 }
 
 
+def add_example(manifest, out, rel, kind, rule, provider, data):
+    """Writes one example (text or bytes) to out/rel and lists it."""
+    full = os.path.join(out, rel)
+    os.makedirs(os.path.dirname(full), exist_ok=True)
+    with open(full, "wb") as fh:
+        fh.write(data if isinstance(data, bytes) else data.encode("utf-8", "surrogateescape"))
+    manifest["examples"].append({"file": rel, "kind": kind, "rule": rule, "provider": provider})
+
+
+def write_manifest(out, manifest):
+    with open(os.path.join(out, "manifest.json"), "w") as fh:
+        json.dump(manifest, fh, indent=1)
+
+
 def default_rule_funcs(src):
     """The rule functions gitleaks' default config is made of, in order."""
     text = src.read("cmd/generate/config/main.go")
@@ -1188,7 +1254,9 @@ def provider_of(it, func):
     return f[:-3]
 
 
-def main():
+def begin(doc):
+    """The command line of an extractor, CHECKOUT OUTDIR [--seed N]:
+    (Source, OUTDIR, an empty manifest, the seed)."""
     args = sys.argv[1:]
     seed = 1
     if "--seed" in args:
@@ -1196,15 +1264,25 @@ def main():
         seed = int(args[k + 1])
         del args[k:k + 2]
     if len(args) != 2:
-        sys.exit(__doc__)
+        sys.exit(doc)
     src = Source(args[0])
-    out = args[1]
+    manifest = {"commit": src.commit(), "seed": seed, "rules": [], "examples": [],
+                "failed_rules": []}
+    return src, args[1], manifest, seed
+
+
+def finish(out, manifest, summary):
+    """Writes the manifest and prints the one-line summary."""
+    write_manifest(out, manifest)
+    print(summary, file=sys.stderr)
+
+
+def main():
+    src, out, manifest, seed = begin(__doc__)
     it = Interp(src, seed)
     it.load("utils", "cmd/generate/config/utils")
     it.load("rules", "cmd/generate/config/rules")
     funcs = default_rule_funcs(src)
-    manifest = {"commit": src.commit(), "seed": seed, "rules": [], "examples": [],
-                "failed_rules": []}
     for fn in funcs:
         f = it.lookup_func("rules", fn)
         it.records = []
@@ -1235,17 +1313,9 @@ def main():
                     if ".." in p.split("/"):
                         continue
                     rel = os.path.join(rel + ".d", p)
-                full = os.path.join(out, rel)
-                os.makedirs(os.path.dirname(full), exist_ok=True)
-                with open(full, "w") as fh:
-                    fh.write(text)
-                manifest["examples"].append({"file": rel, "kind": kind, "rule": r["id"],
-                                             "provider": prov})
-    with open(os.path.join(out, "manifest.json"), "w") as fh:
-        json.dump(manifest, fh, indent=1)
-    print("gitleaks_examples: %d rules, %d examples, %d rules not evaluated, %d items skipped"
-          % (len(manifest["rules"]), len(manifest["examples"]), len(manifest["failed_rules"]),
-             it.skipped), file=sys.stderr)
+                add_example(manifest, out, rel, kind, r["id"], prov, text)
+    finish(out, manifest, "gitleaks_examples: %d rules, %d examples, %d rules not evaluated, %d items skipped"
+           % (len(manifest["rules"]), len(manifest["examples"]), len(manifest["failed_rules"]), it.skipped))
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* Audit log writing and parsing: see audit.h. */
+/* Audit log writing, reading and parsing: see audit.h. */
 #include "broker/audit.h"
 
 #include <errno.h>
@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/err.h"
@@ -244,4 +245,65 @@ int audit_parse_line(char *line, size_t len, struct audit_record *rec)
 		return HUSH_EFORMAT;
 	}
 	return rec->time > 0 ? 0 : HUSH_EFORMAT;
+}
+
+int audit_path(char *out, size_t n)
+{
+	char data[4096];
+	int r = path_data(data, sizeof(data));
+	return r ? r : xsnprintf(out, n, "%s/audit.log", data);
+}
+
+int audit_read(const char *path, int64_t since, audit_entry_fn fn, void *ctx, size_t *bad)
+{
+	*bad = 0;
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
+	if (!f) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		errno = e;
+		return e == ENOENT ? HUSH_ENOENT : HUSH_EIO;
+	}
+	char *line = NULL, *copy = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	while ((n = getline(&line, &cap, f)) > 0) {
+		struct audit_record rec;
+		free(copy);
+		/* the parser cuts the line up: fn gets a copy */
+		copy = strdup(line);
+		if (!copy || n > AUDIT_MAX_LINE || audit_parse_line(line, (size_t)n, &rec))
+			++*bad;
+		else if (rec.time >= since)
+			fn(ctx, copy, &rec);
+	}
+	free(copy);
+	free(line);
+	fclose(f);
+	return 0;
+}
+
+void audit_print(FILE *f, const struct audit_record *rec)
+{
+	char ts[32];
+	time_t t = (time_t)rec->time;
+	struct tm tm;
+	localtime_r(&t, &tm);
+	strftime(ts, sizeof(ts), "%Y-%m-%d %H:%M:%S", &tm);
+	fprintf(f, "%s  %-8s grant=%s  %s", ts, rec->decision ? rec->decision : "?",
+		rec->grant ? rec->grant : "-", rec->exe ? rec->exe : "?");
+	for (size_t i = 0; i < rec->nargs; i++)
+		fprintf(f, " %s", rec->args[i]);
+	fprintf(f, "  cwd=%s  pid=%ld", rec->cwd ? rec->cwd : "?", rec->pid);
+	if (rec->approved_by)
+		fprintf(f, "  by=%s", rec->approved_by);
+	if (rec->exit_status >= 0)
+		fprintf(f, "  exit=%ld", rec->exit_status);
+	if (rec->reason)
+		fprintf(f, "  (%s)", rec->reason);
+	if (rec->fallback)
+		fprintf(f, "  (no desktop dialog: %s)", rec->fallback);
+	fputc('\n', f);
 }

@@ -8,6 +8,7 @@
 #define HUSH_BROKER_AUDIT_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -47,5 +48,21 @@ struct audit_record {
 	long pid, uid, exit_status;
 };
 int audit_parse_line(char *line, size_t len, struct audit_record *rec);
+
+/* <data>/audit.log. 0 or a HUSH_E* code. */
+int audit_path(char *out, size_t n);
+
+/* Called for each entry read: the line as written (with its newline) and
+ * its parsed record. */
+typedef void (*audit_entry_fn)(void *ctx, const char *line, const struct audit_record *rec);
+
+/* Reads the log at path and calls fn for each entry from the time since
+ * on (seconds since the epoch; 0: all). Lines that do not parse are
+ * counted in *bad. 0, HUSH_ENOENT (no log yet) or HUSH_EIO (errno kept). */
+int audit_read(const char *path, int64_t since, audit_entry_fn fn, void *ctx, size_t *bad);
+
+/* One record as hush audit shows it: local time, decision, grant, command
+ * and arguments, directory, pid, who approved, exit status; one line. */
+void audit_print(FILE *f, const struct audit_record *rec);
 
 #endif

@@ -202,6 +202,15 @@ int client_start_broker(const char *hush_path)
 	return r == HUSH_ENOTBROKER ? r : HUSH_EIO;
 }
 
+void client_wait_stopped(int timeout_ms)
+{
+	char rt[PATH_MAX], pid[PATH_MAX];
+	if (path_runtime(rt, sizeof(rt)) || xsnprintf(pid, sizeof(pid), "%s/hushd.pid", rt))
+		return;
+	for (int i = 0; i < timeout_ms / 10 && access(pid, F_OK) == 0; i++)
+		usleep(10000);
+}
+
 bool client_in_sandbox(void)
 {
 	const char *s = getenv("HUSH_SANDBOX");

@@ -41,6 +41,9 @@ const char *client_peer_problem(void);
  * configuration did not load, and it said why on stderr) or HUSH_EIO. */
 int client_start_broker(const char *hush_path);
 
+/* After a stop request: waits up to timeout_ms until the broker has removed
+ * its pid file (<runtime>/hushd.pid), so that a new one can start. */
+void client_wait_stopped(int timeout_ms);
 /* True inside hush sandbox (HUSH_SANDBOX=1), where no broker is started. */
 bool client_in_sandbox(void);
 

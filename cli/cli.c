@@ -102,6 +102,13 @@ void cli_config_or_exit(struct config *cfg, const char *file)
 		   err[0] ? err : hush_strerror(r));
 }
 
+bool cli_answer_yes(void)
+{
+	char ans[16] = "";
+	fflush(stdout);
+	return fgets(ans, sizeof(ans), stdin) && (ans[0] == 'y' || ans[0] == 'Y');
+}
+
 void cli_sodium_or_exit(void)
 {
 	if (sodium_init() < 0)
@@ -139,10 +146,15 @@ _Noreturn void cli_vault_die(const struct vault_err *e)
 	die_status(1, *e->hint ? e->hint : NULL, "%s", e->what);
 }
 
+struct vault_open_opts cli_vault_opts(const struct cli_vault *x, int flags)
+{
+	return (struct vault_open_opts){ .passphrase_fd = x->passphrase_fd, .flags = flags,
+					 .cfg = &x->cfg, .path = x->path };
+}
+
 void cli_vault_open_or_exit(struct cli_vault *x, int flags)
 {
-	struct vault_open_opts vo = { .passphrase_fd = x->passphrase_fd, .flags = flags,
-				      .cfg = &x->cfg, .path = x->path };
+	struct vault_open_opts vo = cli_vault_opts(x, flags);
 	struct vault_err e;
 	if (vault_open_default(&vo, &x->v, &e))
 		cli_vault_die(&e);

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 
 #include "config/config.h"
+#include "vault/open.h"
 
 struct vault;
 struct vault_err;
@@ -58,6 +59,10 @@ int cli_passphrase_fd_or_exit(const struct cli_cmd *c, const char *arg);
  * a hint: the exit status of a configuration failure for every command. */
 void cli_config_or_exit(struct config *cfg, const char *file);
 
+/* Flushes stdout and reads one line from stdin (after a question): true
+ * when it starts with y or Y. */
+bool cli_answer_yes(void);
+
 /* sodium_init(), or exit 1. */
 void cli_sodium_or_exit(void);
 
@@ -74,6 +79,8 @@ struct cli_vault {
  * command needs first. Whatever x holds is released at exit (the vault
  * closed, its memory wiped), so the exit paths need not. One per process. */
 void cli_vault_begin_or_exit(struct cli_vault *x, int passphrase_fd);
+/* vault/open.h's options for x's vault (flags: VAULT_WRITE or 0). */
+struct vault_open_opts cli_vault_opts(const struct cli_vault *x, int flags);
 /* Opens x->path (flags: VAULT_WRITE or 0), asking for the passphrase the
  * documented way, or exits 1 with the reason and a hint. */
 void cli_vault_open_or_exit(struct cli_vault *x, int flags);

@@ -3,15 +3,11 @@
  * (and hush called through a shim link), pending, approve, deny, audit,
  * shims. The daemon is broker/daemon.c; the client side broker/client.c. */
 #include <errno.h>
-#include <fcntl.h>
-#include <getopt.h>
 #include <libgen.h>
 #include <limits.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "broker/audit.h"
@@ -19,7 +15,7 @@
 #include "broker/daemon.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
-#include "common/err.h"
+#include "cli/locate.h"
 #include "common/proto.h"
 #include "common/util.h"
 #include "config/config.h"
@@ -28,75 +24,66 @@
 
 static const char *NOT_RUNNING_HINT = "start it with: hush broker";
 
-/* Someone other than the broker answers on its socket: nothing was sent. */
-_Noreturn static void die_not_broker(bool control)
+/* Exits with what the client's error r means (control: it came from the
+ * control socket; hint: what to do when no broker runs). */
+_Noreturn static void die_client(int r, bool control, const char *hint)
 {
 	char path[PATH_MAX] = "?";
-	client_socket_path(control, path, sizeof(path));
-	die_status(1,
-		   client_in_sandbox()
-			   ? "the broker runs outside the sandbox; a process in here listens instead"
-			   : "another program took the broker's socket: stop it, remove the socket "
-			     "and start the broker again (hush broker)",
-		   "refusing %s: %s", path, client_peer_problem());
-}
-
-/* The broker would not start: its configuration did not load. */
-_Noreturn static void die_broker_config(void)
-{
-	die_status(2, "check it with: hush config check",
-		   "the broker did not start: its configuration has an error (above)");
-}
-
-/* Sends a control request; exits with a message when the broker cannot be
- * reached or refuses. Returns the reply type; *body is malloc'd. */
-static uint8_t control_or_die(uint8_t type, struct proto_control *ctl, uint8_t **body, size_t *blen)
-{
-	uint8_t rt;
-	int r = client_control(type, ctl, &rt, body, blen);
-	if (r == HUSH_ENOENT)
-		die_status(1, NOT_RUNNING_HINT, "the broker is not running");
-	if (r == HUSH_EPERM)
+	switch (r) {
+	case HUSH_ENOENT:
+		die_status(1, hint, "the broker is not running");
+	case HUSH_EPERM:
 		die_status(1, "control requests only work outside the sandbox, as the broker's user",
 			   "cannot read the broker's control token");
-	if (r == HUSH_ENOTBROKER)
-		die_not_broker(true);
-	if (r)
+	case HUSH_ENOTBROKER: /* someone else answers on its socket: nothing was sent */
+		client_socket_path(control, path, sizeof(path));
+		die_status(1, client_in_sandbox()
+				      ? "the broker runs outside the sandbox; a process in here listens instead"
+				      : "another program took the broker's socket: stop it, remove the "
+					"socket and start the broker again (hush broker)",
+			   "refusing %s: %s", path, client_peer_problem());
+	case HUSH_ECONFIG:
+		die_status(2, "check it with: hush config check",
+			   "the broker did not start: its configuration has an error (above)");
+	case HUSH_ETOOBIG:
+		die_status(2, NULL, "run request too large (arguments or environment)");
+	default:
 		die("cannot talk to the broker: %s", hush_strerror(r));
-	if (rt == MSG_ERROR) {
-		struct proto_error e;
-		if (proto_dec_error(*body, *blen, &e))
-			die("malformed reply from the broker");
+	}
+}
+
+/* Sends a control request and returns the reply's body (malloc'd), which
+ * must be of type want; exits when the broker cannot be reached, refuses
+ * (with its message and status) or answers something else. */
+static uint8_t *control_or_die(uint8_t type, struct proto_control *ctl, uint8_t want, size_t *blen)
+{
+	uint8_t rt, *body;
+	int r = client_control(type, ctl, &rt, &body, blen);
+	if (r)
+		die_client(r, true, NOT_RUNNING_HINT);
+	struct proto_error e;
+	if (rt == MSG_ERROR && proto_dec_error(body, *blen, &e) == 0) {
 		msg_error("%s", e.what);
 		if (e.hint[0])
 			msg_hint("%s", e.hint);
-		int st = e.status;
-		proto_error_free(&e);
-		free(*body);
-		exit(st);
+		exit(e.status);
 	}
-	return rt;
+	if (rt != want)
+		die("malformed reply from the broker");
+	return body;
 }
 
-static int simple_control_with(uint8_t type, struct proto_control *ctl)
+/* A control request answered by a line of text, which is printed. */
+static int simple_control(uint8_t type, struct proto_control *ctl)
 {
-	uint8_t *body;
 	size_t blen;
-	uint8_t rt = control_or_die(type, ctl, &body, &blen);
-	char *text = NULL;
-	if (rt != MSG_OK || proto_dec_text(body, blen, &text))
+	_cleanup_free_ uint8_t *body = control_or_die(type, ctl, MSG_OK, &blen);
+	_cleanup_free_ char *text = NULL;
+	if (proto_dec_text(body, blen, &text))
 		die("malformed reply from the broker");
 	if (*text)
 		printf("%s\n", text);
-	free(text);
-	free(body);
 	return 0;
-}
-
-static int simple_control(uint8_t type)
-{
-	struct proto_control ctl = { .id = 0 };
-	return simple_control_with(type, &ctl);
 }
 
 /* hush broker: the broker is its own program (it links OpenSSL for the
@@ -106,10 +93,8 @@ int cmd_broker(int argc, char **argv)
 {
 	(void)argc;
 	char self[PATH_MAX], d[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n <= 0)
+	if (cli_self_path(self, sizeof(self)))
 		die("broker: cannot find this program's path: %s", strerror(errno));
-	self[n] = '\0';
 	if (xsnprintf(d, sizeof(d), "%s/hushd", dirname(self)))
 		die("broker: path too long");
 	argv[0] = "hushd";
@@ -161,12 +146,8 @@ int cmd_status(int argc, char **argv)
 		printf("broker: not running\n");
 		return 1;
 	}
-	if (r == HUSH_ENOTBROKER)
-		die_not_broker(true);
-	if (r) {
-		msg_error("cannot talk to the broker: %s", hush_strerror(r));
-		return 1;
-	}
+	if (r)
+		die_client(r, true, NULL);
 	struct proto_status st;
 	if (rt != MSG_STATUS_REPLY || proto_dec_status(body, blen, &st))
 		die("malformed reply from the broker");
@@ -196,19 +177,15 @@ int cmd_unlock(int argc, char **argv)
 			pfd = cli_passphrase_fd_or_exit(&unlock_cmd, optarg);
 	cli_operands_or_exit(&unlock_cmd, argc, argv, 0, 0, NULL);
 	cli_sodium_or_exit();
-	struct config cfg;
+	_cleanup_config_ struct config cfg;
 	cli_config_or_exit(&cfg, NULL);
 	char vp[PATH_MAX];
 	struct vault_info info;
 	if (path_vault(vp, sizeof(vp)) || vault_probe(vp, &info))
 		die_status(1, "create one with: hush init", "no vault at %s", vp);
 	int r = client_ensure_broker(&cfg);
-	if (r == HUSH_ENOTBROKER)
-		die_not_broker(false);
-	if (r == HUSH_ECONFIG)
-		die_broker_config();
 	if (r)
-		die_status(1, NOT_RUNNING_HINT, "cannot start the broker: %s", hush_strerror(r));
+		die_client(r, false, NOT_RUNNING_HINT);
 	struct proto_control ctl = { .id = 0 };
 	struct passphrase pw = { NULL, 0 };
 	if (info.source != VAULT_KEY_KEYRING) {
@@ -222,14 +199,9 @@ int cmd_unlock(int argc, char **argv)
 		ctl.pass = pw.s;
 		ctl.passlen = pw.len;
 	}
-	uint8_t *body;
 	size_t blen;
-	uint8_t rt = control_or_die(MSG_UNLOCK, &ctl, &body, &blen);
+	free(control_or_die(MSG_UNLOCK, &ctl, MSG_OK, &blen));
 	passphrase_free(&pw);
-	free(body);
-	config_free(&cfg);
-	if (rt != MSG_OK)
-		die("malformed reply from the broker");
 	printf("unlocked\n");
 	return 0;
 }
@@ -243,8 +215,9 @@ static const struct cli_cmd lock_cmd = {
 
 int cmd_lock(int argc, char **argv)
 {
+	struct proto_control ctl = { .id = 0 };
 	cli_plain_or_exit(&lock_cmd, argc, argv, 0, 0, NULL);
-	return simple_control(MSG_LOCK);
+	return simple_control(MSG_LOCK, &ctl);
 }
 
 static const struct cli_cmd stop_cmd = {
@@ -255,13 +228,10 @@ static const struct cli_cmd stop_cmd = {
 
 int cmd_stop(int argc, char **argv)
 {
+	struct proto_control ctl = { .id = 0 };
 	cli_plain_or_exit(&stop_cmd, argc, argv, 0, 0, NULL);
-	char rt[PATH_MAX], pidp[PATH_MAX];
-	int r = simple_control(MSG_STOP);
-	/* wait until the broker has removed its pid file */
-	if (!path_runtime(rt, sizeof(rt)) && !xsnprintf(pidp, sizeof(pidp), "%s/hushd.pid", rt))
-		for (int i = 0; i < 500 && access(pidp, F_OK) == 0; i++)
-			usleep(10000);
+	int r = simple_control(MSG_STOP, &ctl);
+	client_wait_stopped(5000);
 	return r;
 }
 
@@ -285,30 +255,19 @@ static void run_notify(const char *kind, uint64_t id, const char *text)
 
 static int do_run(const char *grant, bool no_mask, char **argv, size_t argc)
 {
-	if (sodium_init() < 0)
-		die("libsodium failed to initialise");
+	cli_sodium_or_exit();
 	/* the client needs the config only for autostart; inside a sandbox it
 	 * may be hidden, and the broker holds the real one */
-	struct config cfg;
+	_cleanup_config_ struct config cfg;
 	char err[1024];
 	if (config_load_default(&cfg, err, sizeof(err)))
 		(void)config_defaults(&cfg);
 	struct client_result res;
 	int r = client_run(&cfg, grant, no_mask, argv, argc, run_notify, &res);
-	bool autostart = cfg.autostart;
-	config_free(&cfg);
-	if (r == HUSH_ENOENT)
-		die_status(1, client_in_sandbox() ? "start it outside the sandbox: hush broker"
-			   : autostart ? NOT_RUNNING_HINT : "autostart = false: start it with: hush broker",
-			   "the broker is not running");
-	if (r == HUSH_ETOOBIG)
-		die_status(2, NULL, "run request too large (arguments or environment)");
-	if (r == HUSH_ECONFIG)
-		die_broker_config();
-	if (r == HUSH_ENOTBROKER)
-		die_not_broker(false);
 	if (r)
-		die("lost the connection to the broker: %s", hush_strerror(r));
+		die_client(r, false, client_in_sandbox() ? "start it outside the sandbox: hush broker"
+				     : cfg.autostart ? NOT_RUNNING_HINT
+						     : "autostart = false: start it with: hush broker");
 	if (res.what[0]) {
 		msg_error("%s", res.what);
 		if (res.hint[0])
@@ -360,16 +319,9 @@ int cmd_run_as_link(int argc, char **argv)
 	char *base = basename(name);
 	if (!*base)
 		die_usage(NULL, "cannot tell which command this link stands for");
-	char **av = calloc((size_t)argc + 1, sizeof(char *));
-	if (!av)
-		die("out of memory");
-	av[0] = base;
-	for (int i = 1; i < argc; i++)
-		av[i] = argv[i];
+	argv[0] = base;
 	msg_set_progname("hush");
-	int st = do_run(NULL, false, av, (size_t)(argc > 0 ? argc : 1));
-	free(av);
-	return st;
+	return do_run(NULL, false, argv, (size_t)argc);
 }
 
 /* --- pending / approve / deny --- */
@@ -395,12 +347,10 @@ static void print_pending(const struct proto_pending_item *it)
 static void fetch_pending(struct proto_pending *p)
 {
 	struct proto_control ctl = { .id = 0 };
-	uint8_t *body;
 	size_t blen;
-	uint8_t rt = control_or_die(MSG_PENDING, &ctl, &body, &blen);
-	if (rt != MSG_PENDING_REPLY || proto_dec_pending(body, blen, p))
+	_cleanup_free_ uint8_t *body = control_or_die(MSG_PENDING, &ctl, MSG_PENDING_REPLY, &blen);
+	if (proto_dec_pending(body, blen, p))
 		die("malformed reply from the broker");
-	free(body);
 }
 
 static const struct cli_cmd pending_cmd = {
@@ -424,7 +374,6 @@ int cmd_pending(int argc, char **argv)
 	proto_pending_free(&p);
 	return 0;
 }
-
 
 static const struct option approve_opts[] = { CLI_ARG("for", O_FOR), CLI_END };
 static const struct cli_cmd approve_cmd = {
@@ -480,9 +429,7 @@ static uint64_t confirm_only_pending(void)
 	print_pending(&p.items[0]);
 	proto_pending_free(&p);
 	printf("Approve request %llu (y/N): ", (unsigned long long)id);
-	fflush(stdout);
-	char line[16] = "";
-	if (!fgets(line, sizeof(line), stdin) || (line[0] != 'y' && line[0] != 'Y'))
+	if (!cli_answer_yes())
 		die_status(1, NULL, "approve: not approved");
 	return id;
 }
@@ -497,7 +444,7 @@ int cmd_approve(int argc, char **argv)
 	ctl.id = request_id_or_exit(&approve_cmd, argc, argv);
 	if (!ctl.id)
 		ctl.id = confirm_only_pending();
-	return simple_control_with(MSG_APPROVE, &ctl);
+	return simple_control(MSG_APPROVE, &ctl);
 }
 
 int cmd_deny(int argc, char **argv)
@@ -505,7 +452,7 @@ int cmd_deny(int argc, char **argv)
 	while (cli_getopt_or_exit(&deny_cmd, argc, argv) != -1)
 		;
 	struct proto_control ctl = { .id = request_id_or_exit(&deny_cmd, argc, argv) };
-	return simple_control_with(MSG_DENY, &ctl);
+	return simple_control(MSG_DENY, &ctl);
 }
 
 /* --- audit --- */
@@ -526,27 +473,12 @@ static const struct cli_cmd audit_cmd = {
 	"", audit_opts,
 };
 
-static void print_audit_record(const struct audit_record *rec)
+static void show_entry(void *json, const char *line, const struct audit_record *rec)
 {
-	char ts[32];
-	time_t t = (time_t)rec->time;
-	struct tm tm;
-	localtime_r(&t, &tm);
-	strftime(ts, sizeof(ts), "%Y-%m-%d %H:%M:%S", &tm);
-	printf("%s  %-8s grant=%s  %s", ts, rec->decision ? rec->decision : "?",
-	       rec->grant ? rec->grant : "-", rec->exe ? rec->exe : "?");
-	for (size_t i = 0; i < rec->nargs; i++)
-		printf(" %s", rec->args[i]);
-	printf("  cwd=%s  pid=%ld", rec->cwd ? rec->cwd : "?", rec->pid);
-	if (rec->approved_by)
-		printf("  by=%s", rec->approved_by);
-	if (rec->exit_status >= 0)
-		printf("  exit=%ld", rec->exit_status);
-	if (rec->reason)
-		printf("  (%s)", rec->reason);
-	if (rec->fallback)
-		printf("  (no desktop dialog: %s)", rec->fallback);
-	printf("\n");
+	if (json)
+		fputs(line, stdout);
+	else
+		audit_print(stdout, rec);
 }
 
 int cmd_audit(int argc, char **argv)
@@ -560,42 +492,18 @@ int cmd_audit(int argc, char **argv)
 		json |= o == O_JSON;
 	}
 	cli_operands_or_exit(&audit_cmd, argc, argv, 0, 0, NULL);
-	char data[PATH_MAX], path[PATH_MAX];
-	if (path_data(data, sizeof(data)) || xsnprintf(path, sizeof(path), "%s/audit.log", data))
+	char path[PATH_MAX];
+	size_t bad;
+	if (audit_path(path, sizeof(path)))
 		die("path too long");
-	FILE *f = NULL;
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd >= 0)
-		f = fdopen(fd, "r");
-	if (!f && errno == ENOENT) {
-		if (!json)
-			printf("no audit entries yet\n");
-		return 0;
-	}
-	if (!f)
+	int r = audit_read(path, since ? time_now() - (int64_t)since : 0, show_entry,
+			   json ? &json : NULL, &bad);
+	if (r == HUSH_ENOENT && !json)
+		printf("no audit entries yet\n");
+	else if (r && r != HUSH_ENOENT)
 		die("cannot read %s: %s", path, strerror(errno));
-	int64_t cutoff = since ? time_now() - (int64_t)since : 0;
-	char *line = NULL, *copy = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	int bad = 0;
-	while ((n = getline(&line, &cap, f)) > 0) {
-		struct audit_record rec;
-		free(copy);
-		/* the parser cuts the line up: --json prints a copy */
-		copy = json ? strdup(line) : NULL;
-		if (n > 256 * 1024 || audit_parse_line(line, (size_t)n, &rec))
-			bad++;
-		else if (rec.time >= cutoff && json)
-			fputs(copy ? copy : "", stdout);
-		else if (rec.time >= cutoff)
-			print_audit_record(&rec);
-	}
-	free(copy);
-	free(line);
-	fclose(f);
 	if (bad)
-		msg_warn("%d unreadable line%s in %s", bad, bad == 1 ? "" : "s", path);
+		msg_warn("%zu unreadable line%s in %s", bad, bad == 1 ? "" : "s", path);
 	return 0;
 }
 

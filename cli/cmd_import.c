@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/cmd_scan.h"
 #include "cli/commands.h"
 #include "common/dotenv.h"
 #include "common/util.h"
@@ -92,8 +91,6 @@ int cmd_import(int argc, char **argv)
 
 /* --- hush import --keyring --- */
 
-#define KEYRING_IMPORT_MAX 1000
-
 static const struct option keyring_opts[] = {
 	CLI_ARG("passphrase-fd", O_FD),
 	CLI_FLAG("keyring", O_KEYRING),
@@ -122,53 +119,12 @@ static const struct cli_cmd keyring_cmd = {
 	"", keyring_opts,
 };
 
-struct kr_item {
-	char name[HUSH_MAX_NAME];
-	char *value;   /* sodium_malloc'd */
-	size_t len;
-};
-
-struct kr_import {
-	struct kr_item *v;
-	size_t n;
-	const char *as;      /* --as NAME */
-	size_t unnamed;      /* items without a usable name */
-};
-
 /* What was read out of the keyring: wiped at exit, whichever way. */
-static struct kr_import kr;
+static struct vault_keyring kr;
 
 static void kr_free(void)
 {
-	for (size_t i = 0; i < kr.n; i++)
-		sodium_free(kr.v[i].value);
-	free(kr.v);
-	memset(&kr, 0, sizeof(kr));
-}
-
-static int kr_collect(void *ctx, const char *name, const char *label, const char *value,
-		      size_t len)
-{
-	(void)ctx;
-	(void)label;
-	if (kr.n >= KEYRING_IMPORT_MAX)
-		return HUSH_ETOOBIG;
-	const char *n = kr.as ? kr.as : name;
-	if (!n || !env_name_valid(n)) {
-		kr.unnamed++;
-		return 0;
-	}
-	if (len > VAULT_MAX_VALUE)
-		return HUSH_ETOOBIG;
-	struct kr_item *it = &kr.v[kr.n];
-	snprintf(it->name, sizeof(it->name), "%s", n);
-	if (!(it->value = sodium_malloc(len + 1)))
-		return HUSH_ENOMEM;
-	memcpy(it->value, value, len);
-	it->value[len] = 0;
-	it->len = len;
-	kr.n++;
-	return 0;
+	vault_keyring_free(&kr);
 }
 
 /* Stores what kr holds; an existing name with another value is left.
@@ -181,24 +137,19 @@ static int kr_store(int passphrase_fd)
 	int status = 0;
 	size_t stored = 0;
 	for (size_t i = 0; i < kr.n; i++) {
-		const struct kr_item *it = &kr.v[i];
-		const char *old;
-		size_t olen;
-		int r = 0;
-		if (vault_get(x.v, it->name, &old, &olen) == 0) {
-			if (olen == it->len && sodium_memcmp(old, it->value, olen) == 0) {
-				printf("%s is already in the vault\n", it->name);
-				continue;
-			}
-			fprintf(stderr, "hush: not imported: %s: a different value is already in the "
-				"vault\n", it->name);
-			status = 1;
-		} else if ((r = vault_set(x.v, it->name, it->value, it->len, VAULT_ORIGIN_IMPORT))) {
-			fprintf(stderr, "hush: not imported: %s: %s\n", it->name, hush_strerror(r));
-			status = 1;
-		} else {
+		const struct vault_keyring_item *it = &kr.v[i];
+		bool present;
+		int r = vault_import_one(x.v, it->name, it->value, it->len, VAULT_ORIGIN_IMPORT, &present);
+		if (r == 0 && present) {
+			printf("%s is already in the vault\n", it->name);
+		} else if (r == 0) {
 			printf("imported %s\n", it->name);
 			stored++;
+		} else {
+			fprintf(stderr, "hush: not imported: %s: %s\n", it->name,
+				r == HUSH_EEXIST ? "a different value is already in the vault"
+						 : hush_strerror(r));
+			status = 1;
 		}
 	}
 	if (stored)
@@ -209,7 +160,7 @@ static int kr_store(int passphrase_fd)
 
 static int cmd_import_keyring(int argc, char **argv)
 {
-	const char *envchain = NULL, *name_from = NULL;
+	const char *envchain = NULL, *name_from = NULL, *as = NULL;
 	bool dry = false;
 	int o, fd = -1;
 	while ((o = cli_getopt_or_exit(&keyring_cmd, argc, argv)) != -1) {
@@ -222,7 +173,7 @@ static int cmd_import_keyring(int argc, char **argv)
 		else if (o == O_NAME_FROM)
 			name_from = optarg;
 		else if (o == O_AS)
-			kr.as = optarg;
+			as = optarg;
 	}
 	/* the operands are ATTR VALUE pairs */
 	const char **attrs = (const char **)argv + optind;
@@ -231,21 +182,19 @@ static int cmd_import_keyring(int argc, char **argv)
 		die_usage("import", "attributes come in ATTR VALUE pairs (at most 32)");
 	if (!envchain == !nattrs)
 		die_usage("import", "give either --envchain NAMESPACE or ATTR VALUE pairs");
-	if (envchain && (name_from || kr.as))
+	if (envchain && (name_from || as))
 		die_usage("import", "--envchain names each variable by its own key");
-	if (nattrs && !name_from == !kr.as)
+	if (nattrs && !name_from == !as)
 		die_usage("import", "with ATTR VALUE pairs, give --name-from ATTR or --as NAME");
-	if (kr.as && !env_name_valid(kr.as))
-		die_usage("import", "'%s' is not a valid name ([A-Za-z_][A-Za-z0-9_]*)", kr.as);
+	if (as && !env_name_valid(as))
+		die_usage("import", "'%s' is not a valid name ([A-Za-z_][A-Za-z0-9_]*)", as);
 	cli_sodium_or_exit();
 	atexit(kr_free);
-	if (!(kr.v = calloc(KEYRING_IMPORT_MAX, sizeof(*kr.v))))
-		die("out of memory");
 	const char *ec[2] = { "name", envchain };
 	char why[256] = "";
-	int r = keyring_search(envchain ? "envchain.EnvironmentVariable" : NULL,
-			       envchain ? ec : attrs, envchain ? 2 : nattrs,
-			       envchain ? "key" : name_from, kr_collect, NULL, why, sizeof(why));
+	int r = vault_keyring_collect(envchain ? "envchain.EnvironmentVariable" : NULL,
+				      envchain ? ec : attrs, envchain ? 2 : nattrs,
+				      envchain ? "key" : name_from, as, &kr, why, sizeof(why));
 	if (r == HUSH_EKEYRING)
 		die_status(1, "start the desktop session's keyring, or check DBUS_SESSION_BUS_ADDRESS",
 			   "import: cannot search the desktop keyring: %s", why);
@@ -255,7 +204,7 @@ static int cmd_import_keyring(int argc, char **argv)
 		fprintf(stderr, "hush: import: %zu matching item%s without a usable name (%s) skipped\n",
 			kr.unnamed, kr.unnamed == 1 ? "" : "s",
 			envchain ? "no valid \"key\" attribute" : "attribute missing or not a valid name");
-	if (kr.as && kr.n > 1)
+	if (as && kr.n > 1)
 		die_status(2, "narrow the search, or use --name-from ATTR",
 			   "import: %zu items match and --as names only one", kr.n);
 	if (kr.n == 0) {

@@ -5,12 +5,8 @@
  * commented config, checks it, and prints the line that starts the agent.
  * Each step runs the hush command a user would type, so setup does exactly
  * what the documented commands do; it never overwrites a vault or config. */
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
-#include <sodium.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,14 +16,14 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
-#include "common/dotenv.h"
+#include "cli/locate.h"
 #include "common/proc.h"
+#include "common/strv.h"
 #include "common/util.h"
+#include "config/starter.h"
+#include "scan/rewrite.h"
 #include "scan/scan.h"
 #include "vault/vault.h"
-
-#define SETUP_MAX_DOTENV 32   /* .env files offered for import */
-#define SETUP_DOTENV_DEPTH 3  /* how deep below the working directory */
 
 static const char *const agents[] = { "claude", "opencode", "codex", "aider", "gemini" };
 
@@ -74,29 +70,17 @@ static void step(struct setup *s, const char *what)
 }
 
 /* Runs "hush ARGS..." and returns its exit status (127 when it could not
- * start). With out, its stdout is also kept in out[n] (NUL-terminated, cut
- * short when longer) while still shown to the user. */
-static int run_hush_into(const struct setup *s, const char *const *args, char *out, size_t n)
-{
-	char *argv[16];
-	size_t k = 0;
-	argv[k++] = (char *)"hush";
-	for (; *args && k + 1 < ARRAY_LEN(argv); args++)
-		argv[k++] = (char *)*args;
-	argv[k] = NULL;
-	fflush(stdout);
-	fflush(stderr);
-	struct proc_capture pc = { .path = s->self, .argv = argv, .tee_fd = out ? 1 : -1,
-				   .out = out, .cap = out ? n - 1 : 0 };
-	int st = proc_capture(&pc);
-	if (out)
-		out[pc.len] = 0;
-	return st < 0 ? 127 : st;
-}
-
+ * start). */
 static int run_hush(const struct setup *s, const char *const *args)
 {
-	return run_hush_into(s, args, NULL, 0);
+	char *argv[16] = { (char *)"hush" };
+	for (size_t k = 1; *args && k + 1 < ARRAY_LEN(argv); args++)
+		argv[k++] = (char *)*args;
+	fflush(stdout);
+	fflush(stderr);
+	struct proc_capture pc = { .path = s->self, .argv = argv, .tee_fd = -1 };
+	int st = proc_capture(&pc);
+	return st < 0 ? 127 : st;
 }
 
 /* yes/no: --yes answers yes; without a terminal the offer is skipped. */
@@ -111,17 +95,7 @@ static bool ask(const struct setup *s, const char *question)
 		return false;
 	}
 	printf("%s [y/N] ", question);
-	fflush(stdout);
-	char ans[16] = "";
-	if (!fgets(ans, sizeof(ans), stdin))
-		return false;
-	return ans[0] == 'y' || ans[0] == 'Y';
-}
-
-static bool is_file(const char *p)
-{
-	struct stat st;
-	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+	return cli_answer_yes();
 }
 
 /* --- step 1: the vault --- */
@@ -157,215 +131,89 @@ static int setup_vault(struct setup *s)
 	return 0;
 }
 
+/* --- step 3: shell rc files --- */
+
+/* How many secrets hush migrate would move out of the default rc files. */
+static size_t rc_secrets(void)
+{
+	char home[PATH_MAX];
+	_cleanup_strv_ struct strv rc = STRV_INIT;
+	struct rewrite w;
+	rewrite_init(&w);
+	if (path_home(home, sizeof(home)) == 0 && rewrite_default_rc(home, &rc) == 0)
+		for (size_t i = 0; i < rc.n; i++)
+			(void)rewrite_add(&w, rc.v[i], false);
+	size_t n = w.moving;
+	rewrite_free(&w);
+	return n;
+}
+
 /* --- step 4: .env files --- */
 
-struct names {
-	char buf[2048];
-	size_t len;
-	size_t n;
-};
-
-static int collect_name(void *ctx, const struct dotenv_entry *e)
-{
-	struct names *nm = ctx;
-	if (!e->value_len || e->has_expansion)
-		return 0;
-	int w = snprintf(nm->buf + nm->len, sizeof(nm->buf) - nm->len, "%s%s", nm->n ? ", " : "",
-			 e->name);
-	if (w > 0 && (size_t)w < sizeof(nm->buf) - nm->len)
-		nm->len += (size_t)w;
-	nm->n++;
-	return 0;
-}
-
-static void find_dotenv(const char *dir, int depth, char files[][PATH_MAX], size_t *n)
-{
-	DIR *d = opendir(dir);
-	if (!d)
-		return;
-	struct dirent *de;
-	while ((de = readdir(d)) && *n < SETUP_MAX_DOTENV) {
-		const char *nm = de->d_name;
-		if (!strcmp(nm, ".") || !strcmp(nm, ".."))
-			continue;
-		char p[PATH_MAX];
-		if (xsnprintf(p, sizeof(p), "%s/%s", dir, nm))
-			continue;
-		struct stat st;
-		if (lstat(p, &st) != 0)
-			continue;
-		if (S_ISDIR(st.st_mode)) {
-			if (depth > 0 && strcmp(nm, ".git") && strcmp(nm, "node_modules") &&
-			    strcmp(nm, "vendor") && strcmp(nm, ".venv") && strcmp(nm, "venv"))
-				find_dotenv(p, depth - 1, files, n);
-		} else if (S_ISREG(st.st_mode) && scan_credfile_kind(p) == SCAN_CF_DOTENV &&
-			   !strstr(nm, ".hush-backup-")) {
-			snprintf(files[(*n)++], PATH_MAX, "%s", p);
-		}
-	}
-	closedir(d);
-}
-
+/* Offers each .env file with values for hush import FILE --replace. */
 static int setup_dotenv(struct setup *s)
 {
 	step(s, ".env files in this project");
-	static char files[SETUP_MAX_DOTENV][PATH_MAX];
-	size_t n = 0;
-	find_dotenv(".", SETUP_DOTENV_DEPTH, files, &n);
+	_cleanup_strv_ struct strv files = STRV_INIT;
+	if (scan_project_dotenv(".", &files))
+		die("out of memory");
 	int status = 0;
 	size_t offered = 0;
-	for (size_t i = 0; i < n; i++) {
-		char *data = NULL;
+	for (size_t i = 0; i < files.n; i++) {
+		struct rewrite w;
+		rewrite_init(&w);
+		_cleanup_free_ char *names = NULL;
 		size_t len = 0;
-		if (file_read_all(files[i], DOTENV_MAX_INPUT, false, &data, &len) != 0)
-			continue;
-		struct names nm = { .len = 0 };
-		dotenv_parse(data, len, collect_name, NULL, &nm);
-		sodium_memzero(data, len);
-		free(data);
-		if (nm.n == 0)
+		const struct migrate_plan *p = rewrite_add(&w, files.v[i], true) ? NULL : &w.v[0].plan;
+		for (size_t k = 0; p && k < p->n; k++)
+			if (migrate_item_moves(&p->v[k]))
+				str_appendf(&names, &len, "%s%s", len ? ", " : "", p->v[k].name);
+		size_t n = w.moving;
+		rewrite_free(&w);
+		if (n == 0)
 			continue;
 		offered++;
-		const char *shown = files[i][0] == '.' && files[i][1] == '/' ? files[i] + 2 : files[i];
-		printf("%s holds %zu value%s: %s\n", shown, nm.n, nm.n == 1 ? "" : "s", nm.buf);
+		const char *shown = strncmp(files.v[i], "./", 2) ? files.v[i] : files.v[i] + 2;
+		printf("%s holds %zu value%s: %s\n", shown, n, n == 1 ? "" : "s", names);
 		char q[PATH_MAX + 128];
 		snprintf(q, sizeof(q), "Move the values of %.4000s into the vault, leaving the names?", shown);
-		if (!ask(s, q))
-			continue;
-		const char *const args[] = { "import", files[i], "--replace", NULL };
-		int rc = run_hush(s, args);
-		if (rc != 0 && status == 0)
+		const char *const args[] = { "import", files.v[i], "--replace", NULL };
+		if (ask(s, q) && run_hush(s, args) != 0)
 			status = 1;
 	}
 	if (offered == 0)
-		printf("no .env file with values here%s\n", n ? "" : " (none found)");
+		printf("no .env file with values here%s\n", files.n ? "" : " (none found)");
 	return status;
 }
 
 /* --- step 5: agents and the config --- */
 
-static bool find_in_path(const char *name, char *out, size_t n)
-{
-	const char *path = getenv("PATH");
-	if (!path || !*path)
-		path = "/usr/local/bin:/usr/bin:/bin";
-	char buf[8192];
-	snprintf(buf, sizeof(buf), "%s", path);
-	char *save = NULL;
-	for (char *d = strtok_r(buf, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
-		if (d[0] != '/')
-			continue;
-		if (xsnprintf(out, n, "%s/%s", d, name) == 0 && is_file(out) && access(out, X_OK) == 0)
-			return true;
-	}
-	return false;
-}
-
-struct text {
-	char s[8192];
-	size_t len;
-	bool over;
-};
-
-static void addf(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void addf(struct text *t, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int w = vsnprintf(t->s + t->len, sizeof(t->s) - t->len, fmt, ap);
-	va_end(ap);
-	if (w < 0 || (size_t)w >= sizeof(t->s) - t->len)
-		t->over = true;
-	else
-		t->len += (size_t)w;
-}
-
-static int write_config(const char *path, const bool found[], bool desktop)
-{
-	char dir[PATH_MAX];
-	snprintf(dir, sizeof(dir), "%s", path);
-	char *slash = strrchr(dir, '/');
-	if (slash && slash != dir) {
-		*slash = 0;
-		if (path_ensure_private_dir(dir) != 0)
-			return HUSH_EIO;
-	}
-	struct text t = { .len = 0 };
-	addf(&t, "; hush config, written by hush setup. Every key: man hush-config\n"
-	    "; (or docs/config.md). Check it with: hush config check\n\n"
-	    "[broker]\n"
-	    "; How a human approves a granted command: desktop | terminal | command:/path\n"
-	    "confirm = %s\n"
-	    "; An approval of a `confirm = ttl` grant lasts this long.\n"
-	    ";approval_ttl = 15m\n\n"
-	    "[sandbox]\n"
-	    "; Added to the built-in lists (.env, *.pem, ~/.ssh, ~/.aws, ...).\n"
-	    ";hide = *.secret\n"
-	    ";hide_dirs = ~/.config/op\n\n",
-	    desktop ? "desktop" : "terminal");
-	addf(&t, "; Grants: the commands that may get secrets, and which. Examples:\n"
-	    ";\n"
-	    ";[grant gh]\n"
-	    ";command = /usr/bin/gh\n"
-	    ";secrets = GITHUB_TOKEN\n"
-	    ";confirm = ttl\n"
-	    ";\n"
-	    ";[grant deploy-test]\n"
-	    ";command = /usr/local/bin/nctl\n"
-	    ";args = * --organization=test-org *\n"
-	    ";secrets = NCTL_TOKEN\n"
-	    ";confirm = always\n\n");
-	bool any = false;
-	for (size_t i = 0; i < ARRAY_LEN(agents); i++)
-		any |= found[i];
-	addf(&t, "; Agents found on this machine%s. A [profile NAME] section\n"
-	    "; (hush sandbox --profile NAME -- AGENT) changes what the agent may see\n"
-	    "; and keep, e.g.\n", any ? "" : ": none");
-	for (size_t i = 0; i < ARRAY_LEN(agents); i++)
-		if (found[i])
-			addf(&t, ";   hush sandbox -- %s\n", agents[i]);
-	addf(&t, ";\n;[profile myagent]\n;allow_env = MY_AGENT_HOME\n;allow_write = ~/.cache/myagent\n");
-	if (t.over)
-		return HUSH_ETOOBIG;
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return errno == EEXIST ? HUSH_EEXIST : HUSH_EIO;
-	if (write_all(fd, t.s, t.len) < 0 || fsync(fd) < 0) {
-		close(fd);
-		unlink(path);
-		return HUSH_EIO;
-	}
-	return close(fd) < 0 ? HUSH_EIO : 0;
-}
-
-static int setup_config(struct setup *s, bool found[])
+static int setup_config(struct setup *s, const char **found, size_t *nfound)
 {
 	step(s, "agents and the config");
-	size_t nfound = 0;
 	for (size_t i = 0; i < ARRAY_LEN(agents); i++) {
 		char p[PATH_MAX];
-		found[i] = find_in_path(agents[i], p, sizeof(p));
-		if (found[i]) {
+		if (proc_find(agents[i], p, sizeof(p)) == 0) {
 			printf("found %s: %s\n", agents[i], p);
-			nfound++;
+			found[(*nfound)++] = agents[i];
 		}
 	}
-	if (!nfound)
+	if (!*nfound)
 		printf("no agent found on PATH (looked for claude, opencode, codex, aider, gemini)\n");
 	char cfg[PATH_MAX];
 	if (path_config(cfg, sizeof(cfg)) != 0)
 		die_status(2, "set HOME or HUSH_CONFIG", "setup: cannot work out where the config goes");
 	struct stat st;
-	if (lstat(cfg, &st) == 0) {
+	bool desktop = getenv("DISPLAY") || getenv("WAYLAND_DISPLAY");
+	int rc = lstat(cfg, &st) == 0 ? HUSH_EEXIST
+				      : config_write_starter(cfg, found, *nfound, desktop);
+	if (rc == HUSH_EEXIST) {
 		printf("kept the existing config %s\n", cfg);
+	} else if (rc) {
+		msg_error("setup: cannot write %s: %s", cfg,
+			  rc == HUSH_EIO ? strerror(errno) : hush_strerror(rc));
+		return 1;
 	} else {
-		bool desktop = getenv("DISPLAY") || getenv("WAYLAND_DISPLAY");
-		int rc = write_config(cfg, found, desktop);
-		if (rc != 0) {
-			msg_error("setup: cannot write %s: %s", cfg,
-				  rc == HUSH_EIO ? strerror(errno) : hush_strerror(rc));
-			return 1;
-		}
 		printf("wrote %s (grants as commented examples; approvals: %s)\n", cfg,
 		       desktop ? "a desktop dialog" : "hush pending / hush approve in a terminal");
 	}
@@ -386,10 +234,8 @@ int cmd_setup(int argc, char **argv)
 	if (s.keyring && s.passphrase)
 		die_usage("setup", "--keyring and --passphrase exclude each other");
 	cli_sodium_or_exit();
-	ssize_t l = readlink("/proc/self/exe", s.self, sizeof(s.self) - 1);
-	if (l <= 0)
+	if (cli_self_path(s.self, sizeof(s.self)))
 		die("setup: cannot find the hush executable: %s", strerror(errno));
-	s.self[l] = 0;
 	if (getenv("HUSH_SANDBOX"))
 		die_status(2, "run hush setup in your own terminal, outside the sandbox",
 			   "setup: refusing to run inside hush sandbox");
@@ -407,33 +253,26 @@ int cmd_setup(int argc, char **argv)
 		status = 1;
 
 	step(&s, "shell startup files");
-	char out[65536];
 	const char *const dry[] = { "migrate", "--dry-run", NULL };
-	rc = run_hush_into(&s, dry, out, sizeof(out));
-	if (rc != 0) {
+	const char *const yes[] = { "migrate", "--yes", NULL };
+	if (run_hush(&s, dry) != 0)
 		status = 1;
-	} else if (!strstr(out, "would move 0 ")) {
-		if (ask(&s, "Move these secrets into the vault and rewrite the files (a sealed backup is kept)?")) {
-			const char *const yes[] = { "migrate", "--yes", NULL };
-			if (run_hush(&s, yes) != 0)
-				status = 1;
-		}
-	}
+	else if (rc_secrets() &&
+		 ask(&s, "Move these secrets into the vault and rewrite the files (a sealed backup is kept)?") &&
+		 run_hush(&s, yes) != 0)
+		status = 1;
 
 	if (setup_dotenv(&s) != 0)
 		status = 1;
-	bool found[ARRAY_LEN(agents)];
-	if (setup_config(&s, found) != 0)
+	const char *found[ARRAY_LEN(agents)];
+	size_t nfound = 0;
+	if (setup_config(&s, found, &nfound) != 0)
 		status = 1;
 
 	step(&s, "start your agent");
-	bool any = false;
-	for (size_t i = 0; i < ARRAY_LEN(agents); i++)
-		if (found[i]) {
-			printf("  hush sandbox -- %s\n", agents[i]);
-			any = true;
-		}
-	if (!any)
+	for (size_t i = 0; i < nfound; i++)
+		printf("  hush sandbox -- %s\n", found[i]);
+	if (!nfound)
 		printf("  hush sandbox -- YOUR-AGENT\n");
 	printf("\nhush doctor shows which protection layers work on this machine.\n");
 	return status;

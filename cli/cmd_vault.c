@@ -83,25 +83,6 @@ static const struct cli_cmd init_cmd = {
 	"", init_opts,
 };
 
-/* A new passphrase from the documented sources, or exit 1. */
-static void new_passphrase_or_exit(const struct cli_vault *x, struct passphrase *pw,
-				   const char *what)
-{
-	char why[256] = "";
-	struct passphrase_src src = { .fd = x->passphrase_fd, .askpass = x->cfg.askpass };
-	if (passphrase_get(&src, PASSPHRASE_NEW, "New vault passphrase: ", pw, why, sizeof(why)))
-		die_status(1, "set HUSH_ASKPASS to a program that prints it, or pass "
-			      "--passphrase-fd N",
-			   "cannot get %s: %s", what, why);
-}
-
-static void kdf_or_exit(const struct cli_vault *x, struct vault_kdf *kdf)
-{
-	struct vault_err e;
-	if (vault_kdf_for_new(&x->cfg, kdf, &e))
-		cli_vault_die(&e);
-}
-
 /* The desktop keyring answers, or exit 1 with what to do instead. */
 static void keyring_or_exit(const char *instead)
 {
@@ -115,37 +96,12 @@ int cmd_init(int argc, char **argv)
 	struct opts o;
 	struct cli_vault x;
 	begin_plain(&init_cmd, argc, argv, &o, &x);
-	char data[4096];
-	int r = path_data(data, sizeof(data));
-	if (!r)
-		r = path_ensure_private_dir(data);
-	if (r == HUSH_EPERM)
-		die_status(1, "use a data directory you own (HUSH_HOME)",
-			   "the data directory %s is not a directory owned by you", data);
-	if (r)
-		die("cannot create the data directory %s: %s", data, hush_strerror(r));
-	struct vault_info info;
-	if (vault_probe(x.path, &info) != HUSH_ENOENT)
-		die_status(1, "use 'hush passwd' to change its key, or remove it yourself to start over",
-			   "a vault already exists: %s", x.path);
-	enum vault_key_source source = o.keyring ? VAULT_KEY_KEYRING : VAULT_KEY_PASSPHRASE;
-	if (o.keyring) {
+	if (o.keyring)
 		keyring_or_exit("use a passphrase instead: run 'hush init' without --keyring");
-		r = vault_create(x.path, source, NULL, NULL, &x.v);
-	} else {
-		struct vault_kdf kdf;
-		kdf_or_exit(&x, &kdf);
-		struct passphrase pw;
-		new_passphrase_or_exit(&x, &pw, "a new passphrase");
-		struct vault_unlock u = { .passphrase = pw.s, .passphrase_len = pw.len };
-		r = vault_create(x.path, source, &u, &kdf, &x.v);
-		passphrase_free(&pw);
-	}
-	if (r) {
-		struct vault_err e;
-		vault_explain(r, "cannot create the vault", x.path, source, &e);
+	struct vault_open_opts vo = cli_vault_opts(&x, VAULT_WRITE);
+	struct vault_err e;
+	if (vault_create_default(&vo, o.keyring, &x.v, &e))
 		cli_vault_die(&e);
-	}
 	const struct vault_info *vi = vault_get_info(x.v);
 	if (vi->source == VAULT_KEY_KEYRING)
 		printf("created %s (key in the desktop keyring)\n", x.path);
@@ -170,43 +126,6 @@ static const struct cli_cmd set_cmd = {
 	"", fd_opts,
 };
 
-/* Reads all of stdin into secure memory, at most VAULT_MAX_VALUE bytes
- * after removing one trailing newline. */
-static int read_stdin_value(struct passphrase *out)
-{
-	size_t cap = VAULT_MAX_VALUE + 2;
-	out->s = sodium_malloc(cap + 1);
-	out->len = 0;
-	if (!out->s)
-		return HUSH_ENOMEM;
-	int r = 0;
-	for (;;) {
-		if (out->len == cap) {
-			r = HUSH_ETOOBIG;
-			break;
-		}
-		ssize_t n = read(STDIN_FILENO, out->s + out->len, cap - out->len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			r = n < 0 ? HUSH_EIO : 0;
-			break;
-		}
-		out->len += (size_t)n;
-	}
-	if (out->len && out->s[out->len - 1] == '\n') {
-		out->len--;
-		if (out->len && out->s[out->len - 1] == '\r')
-			out->len--;
-	}
-	out->s[out->len] = 0;
-	if (!r && out->len > VAULT_MAX_VALUE)
-		r = HUSH_ETOOBIG;
-	if (r)
-		passphrase_free(out);
-	return r;
-}
-
 /* The value for hush set: a no-echo prompt on a terminal, else stdin. */
 static void value_or_exit(const char *name, struct passphrase *val)
 {
@@ -216,7 +135,7 @@ static void value_or_exit(const char *name, struct passphrase *val)
 		if (passphrase_read_tty(prompt, val, VAULT_MAX_VALUE, why, sizeof(why)))
 			die("set: cannot read the value: %s", why);
 	} else {
-		int r = read_stdin_value(val);
+		int r = passphrase_read_all(STDIN_FILENO, val, VAULT_MAX_VALUE);
 		if (r == HUSH_ETOOBIG)
 			die_status(2, NULL, "set: value larger than %u bytes", VAULT_MAX_VALUE);
 		if (r)
@@ -418,24 +337,10 @@ int cmd_passwd(int argc, char **argv)
 	uint8_t oldkey[VAULT_KEY_BYTES];
 	vault_copy_key(x.v, oldkey);
 	bool was_keyring = vault_get_info(x.v)->source == VAULT_KEY_KEYRING;
-	enum vault_key_source source = o.keyring ? VAULT_KEY_KEYRING : VAULT_KEY_PASSPHRASE;
-	int r;
-	if (o.keyring) {
-		r = vault_rekey(x.v, source, NULL, NULL);
-	} else {
-		struct vault_kdf kdf;
-		kdf_or_exit(&x, &kdf);
-		struct passphrase pw;
-		new_passphrase_or_exit(&x, &pw, "the new passphrase");
-		struct vault_unlock u = { .passphrase = pw.s, .passphrase_len = pw.len };
-		r = vault_rekey(x.v, source, &u, &kdf);
-		passphrase_free(&pw);
-	}
-	if (r) {
+	struct vault_open_opts vo = cli_vault_opts(&x, VAULT_WRITE);
+	struct vault_err e;
+	if (vault_rekey_default(x.v, &vo, o.keyring, &e)) {
 		sodium_memzero(oldkey, sizeof(oldkey));
-		struct vault_err e;
-		vault_explain(r, o.keyring ? "cannot move the key to the keyring"
-					   : "cannot change the passphrase", x.path, source, &e);
 		cli_vault_die(&e);
 	}
 	printf(o.keyring ? "the vault key is now kept in the desktop keyring\n"

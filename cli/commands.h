@@ -33,12 +33,14 @@ int cmd_shims(int argc, char **argv);
 /* hush invoked through a symlink named after a granted command:
  * behaves as "hush run -- <name> ARGS..."; argv[0] is the link name. */
 int cmd_run_as_link(int argc, char **argv);
-/* sandbox: cli/cmd_sandbox.c */
+/* sandbox: cli/cmd_sandbox.c; what protects an agent here: cli/cmd_doctor.c */
 int cmd_sandbox(int argc, char **argv);
 int cmd_doctor(int argc, char **argv);
-/* scanner: cli/cmd_scan.c */
+/* scanner: cli/cmd_scan.c; also hush import FILE --replace (cmd_import
+ * hands it over, argv starting at "import") */
 int cmd_scan(int argc, char **argv);
 int cmd_migrate(int argc, char **argv);
+int cmd_import_replace(int argc, char **argv);
 /* first run: cli/cmd_setup.c */
 int cmd_setup(int argc, char **argv);
 

@@ -2,17 +2,15 @@
 /* Where hush's own pieces are: see locate.h. */
 #include "cli/locate.h"
 
-#include <errno.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 
+#include "broker/client.h"
 #include "common/err.h"
 #include "common/util.h"
 
@@ -51,27 +49,8 @@ int cli_find_shim(const char *self, char *out, size_t n)
 	return HUSH_ENOENT;
 }
 
-/* Connects to a unix socket path; 0 when something accepts. */
-int cli_socket_reachable(const char *path)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return HUSH_ETOOBIG;
-	memcpy(sa.sun_path, path, strlen(path) + 1);
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return HUSH_EIO;
-	int r = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
-	int e = errno;
-	close(fd);
-	errno = e;
-	return r == 0 ? 0 : HUSH_EIO;
-}
-
 int cli_client_socket(char *out, size_t n)
 {
-	char rt[PATH_MAX];
-	int r = path_runtime(rt, sizeof(rt));
-	return r < 0 ? r : xsnprintf(out, n, "%s/client.sock", rt);
+	return client_socket_path(false, out, n);
 }
 

@@ -13,7 +13,5 @@ int cli_self_path(char *out, size_t n);
 int cli_find_shim(const char *self, char *out, size_t n);
 /* <runtime>/client.sock. 0 or a HUSH_E* code. */
 int cli_client_socket(char *out, size_t n);
-/* 0 when something accepts a connection on the unix socket path. */
-int cli_socket_reachable(const char *path);
 
 #endif

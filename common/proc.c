@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* proc_capture(): see proc.h. */
+/* proc_capture() and proc_find(): see proc.h. */
 #include "common/proc.h"
 
 #include <errno.h>
@@ -9,6 +9,7 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -52,6 +53,8 @@ static _Noreturn void child(const struct proc_capture *pc, int out, char **envp)
 		if (nul < 0 || dup2(nul, STDIN_FILENO) < 0 || dup2(nul, STDERR_FILENO) < 0)
 			_exit(127);
 	}
+	if (pc->with_stderr && out >= 0 && dup2(out, STDERR_FILENO) < 0)
+		_exit(127);
 	execve(pc->path, pc->argv, envp);
 	_exit(127);
 }
@@ -165,4 +168,19 @@ int proc_capture(struct proc_capture *pc)
 	if (r)
 		return r;
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+int proc_find(const char *name, char *out, size_t n)
+{
+	const char *path = getenv("PATH");
+	char buf[8192];
+	snprintf(buf, sizeof(buf), "%s", path && *path ? path : "/usr/local/bin:/usr/bin:/bin");
+	char *save = NULL;
+	for (char *d = strtok_r(buf, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+		struct stat st;
+		if (d[0] == '/' && xsnprintf(out, n, "%s/%s", d, name) == 0 && stat(out, &st) == 0 &&
+		    S_ISREG(st.st_mode) && access(out, X_OK) == 0)
+			return 0;
+	}
+	return HUSH_ENOENT;
 }

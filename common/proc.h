@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /* Running a helper program and reading what it prints: askpass programs
- * (vault/passphrase.c, the broker's unlock) and hush setup's steps. The
+ * (vault/passphrase.c, the broker's unlock), hush setup's steps and hush
+ * doctor's shim check. The
  * child is always reaped; with a timeout it is killed when it takes longer. */
 #ifndef HUSH_COMMON_PROC_H
 #define HUSH_COMMON_PROC_H
@@ -13,6 +14,7 @@ struct proc_capture {
 	char *const *argv;      /* its argv, NULL-terminated */
 	const char *env;        /* one more "NAME=value" for its environment, or NULL */
 	bool quiet;             /* its stdin and stderr on /dev/null */
+	bool with_stderr;       /* its stderr read with its stdout (after quiet) */
 	int tee_fd;             /* also write what it prints there, or -1 */
 	int timeout_ms;         /* kill it (SIGKILL) after this long; 0: no limit */
 	char *out;              /* what it prints, at most cap bytes (not NUL-terminated);
@@ -29,5 +31,10 @@ struct proc_capture {
  * signal that ended it (127 when it could not be run), HUSH_ETIMEDOUT when
  * it was killed for the timeout, or HUSH_EIO / HUSH_ENOMEM. */
 int proc_capture(struct proc_capture *pc);
+
+/* The first executable regular file named name in a directory of $PATH
+ * (absolute entries only; no $PATH: /usr/local/bin:/usr/bin:/bin), into
+ * out[n]. 0 or HUSH_ENOENT. */
+int proc_find(const char *name, char *out, size_t n);
 
 #endif

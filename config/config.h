@@ -159,6 +159,7 @@ int config_load_default(struct config *cfg, char *err, size_t errlen);
 
 /* Frees everything config_load() allocated. */
 void config_free(struct config *cfg);
+#define _cleanup_config_ __attribute__((cleanup(config_free)))
 
 /* Grant by name, or NULL. */
 const struct grant *config_grant(const struct config *cfg, const char *name);

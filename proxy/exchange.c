@@ -5,6 +5,7 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "broker/mask.h"
 #include "common/buf.h"
@@ -268,6 +269,24 @@ static int read_response_head(struct conn *c, struct http_head *resp, struct pro
 	return -1;
 }
 
+/* A response to a request that carried a value must come as it was asked
+ * for (Accept-Encoding: identity): a compressed body would pass the
+ * masker with an echoed value in it. 0, or -1 after answering 502. */
+static int check_identity(struct conn *c, const struct http_head *resp, struct proxy_event *ev)
+{
+	for (size_t i = 0; i < resp->nh; i++) {
+		const struct http_header *hd = &resp->h[i];
+		if (!http_name_is(hd, "content-encoding") ||
+		    (hd->value_len == 8 && !strncasecmp(hd->value, "identity", 8)))
+			continue;
+		serve_fail(c, ev, 502, "the upstream answered a request that carried a credential "
+				       "with an encoded (compressed) body, which hush cannot mask");
+		upstream_close(&c->up);
+		return -1;
+	}
+	return 0;
+}
+
 /* Streams the response (head already in resp) to the client, masked with
  * mk when the request carried a value. keep says whether the client
  * connection could stay open; returns whether it may. */
@@ -339,7 +358,7 @@ bool exchange_run(struct conn *c, struct http_head *h, const struct route *rt)
 	if (send_request(c, h, rt, &m, value, vlen, &mk, &ev))
 		return false;
 	struct http_head resp;
-	if (read_response_head(c, &resp, &ev)) {
+	if (read_response_head(c, &resp, &ev) || (mk && check_identity(c, &resp, &ev))) {
 		mask_free(mk);
 		return false;
 	}

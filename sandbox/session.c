@@ -252,6 +252,11 @@ static int fall_back(struct sandbox_session *s, struct sandbox_spec *spec,
 			     "the D-Bus session bus or unix sockets, files created later in a "
 			     "directory holding a hidden file cannot be read back, and hidden files "
 			     "and the hush config can still be overwritten or replaced");
+	if (s->abi > 0 && s->abi < 6)
+		sandbox_note(n, SANDBOX_NOTE_WARN, "sandbox: Landlock ABI %d does not scope signals or "
+			     "abstract unix sockets (ABI 6, Linux 6.12): without namespaces the agent "
+			     "can signal your other processes and reach their abstract sockets",
+			     s->abi);
 	spec->userns = false;
 	spec->ll_paths = s->abi > 0 ? &ll->paths : NULL;
 	spec->sockets = NULL;

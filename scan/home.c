@@ -2,7 +2,8 @@
 /* The places in a home directory where secrets really lie, for
  * `hush scan --home`: shell rc files and their backups, shell and REPL
  * history, credential files of common tools, and .env / .envrc files in
- * project directories below the home (a bounded walk). */
+ * project directories below the home (a bounded walk); and the .env files
+ * of one project, for hush setup. */
 #include <dirent.h>
 #include <fnmatch.h>
 #include <limits.h>
@@ -12,39 +13,22 @@
 #include <sys/stat.h>
 
 #include "common/err.h"
+#include "common/strv.h"
 #include "common/util.h"
 #include "scan/scan.h"
 
 #define HOME_WALK_DEPTH 6
 #define HOME_WALK_ENTRIES 200000
+#define PROJECT_DOTENV_DEPTH 3    /* hush setup: directories below the project */
+#define PROJECT_DOTENV_MAX 32     /* hush setup: .env files offered */
 
-struct plist {
-	char ***v;
-	size_t *n;
-};
-
-static int push(struct plist *l, const char *p)
-{
-	for (size_t i = 0; i < *l->n; i++)
-		if (!strcmp((*l->v)[i], p))
-			return 0;
-	char **nv = realloc(*l->v, (*l->n + 1) * sizeof(char *));
-	if (!nv)
-		return HUSH_ENOMEM;
-	*l->v = nv;
-	if (!(nv[*l->n] = strdup(p)))
-		return HUSH_ENOMEM;
-	(*l->n)++;
-	return 0;
-}
-
-static int push_if_exists(struct plist *l, const char *home, const char *rel)
+static int push_if_exists(struct strv *l, const char *home, const char *rel)
 {
 	char p[PATH_MAX];
 	struct stat st;
 	if (xsnprintf(p, sizeof(p), "%s/%s", home, rel) != 0 || lstat(p, &st) != 0)
 		return 0;
-	return push(l, p);
+	return strv_push_unique(l, p);
 }
 
 /* Files that exist by these names (relative to the home). Directories are
@@ -101,7 +85,7 @@ static bool rc_copy_fish(const char *name)
 	       (!strncmp(name, "config.fish", 11) && name[11] && strchr(".~-_", name[11]));
 }
 
-static int list_dir_matching(struct plist *l, const char *dir, bool (*want)(const char *))
+static int list_dir_matching(struct strv *l, const char *dir, bool (*want)(const char *))
 {
 	DIR *d = opendir(dir);
 	if (!d)
@@ -111,7 +95,7 @@ static int list_dir_matching(struct plist *l, const char *dir, bool (*want)(cons
 	while (rc == 0 && (de = readdir(d)) != NULL) {
 		char p[PATH_MAX];
 		if (want(de->d_name) && xsnprintf(p, sizeof(p), "%s/%s", dir, de->d_name) == 0)
-			rc = push(l, p);
+			rc = strv_push_unique(l, p);
 	}
 	closedir(d);
 	return rc;
@@ -130,7 +114,7 @@ static bool credential_name(const char *n)
 }
 
 /* ~/.config/<app>/<file> whose name says it holds a credential. */
-static int config_token_files(struct plist *l, const char *home)
+static int config_token_files(struct strv *l, const char *home)
 {
 	char cfgdir[PATH_MAX];
 	if (xsnprintf(cfgdir, sizeof(cfgdir), "%s/.config", home) != 0)
@@ -152,7 +136,7 @@ static int config_token_files(struct plist *l, const char *home)
 }
 
 struct walk {
-	struct plist *l;
+	struct strv *l;
 	char *const *skip;
 	size_t nskip;
 	size_t entries;
@@ -187,7 +171,7 @@ static int walk_projects(struct walk *w, const char *dir, int depth)
 			continue;
 		if (S_ISREG(st.st_mode)) {
 			if (depth > 0 && project_secret_file(n))
-				rc = push(w->l, p);
+				rc = strv_push_unique(w->l, p);
 			continue;
 		}
 		if (!S_ISDIR(st.st_mode) || n[0] == '.' || depth + 1 >= HOME_WALK_DEPTH ||
@@ -203,22 +187,56 @@ static int walk_projects(struct walk *w, const char *dir, int depth)
 	return rc;
 }
 
-int scan_home_paths(const char *home, char *const *skip, size_t nskip, char ***v, size_t *n)
+/* hush setup's walk: .env files up to depth directories below dir, not
+ * entering .git or dependency trees, at most max. */
+static int project_dotenv(const char *dir, int depth, size_t max, struct strv *out)
 {
-	struct plist l = { v, n };
+	static const char *const skip[] = { ".git", "node_modules", "vendor", ".venv", "venv" };
+	DIR *d = opendir(dir);
+	if (!d)
+		return 0;
+	struct dirent *de;
+	int rc = 0;
+	while (rc == 0 && out->n < max && (de = readdir(d))) {
+		const char *nm = de->d_name;
+		char p[PATH_MAX];
+		struct stat st;
+		if (!strcmp(nm, ".") || !strcmp(nm, "..") || xsnprintf(p, sizeof(p), "%s/%s", dir, nm) ||
+		    lstat(p, &st) != 0)
+			continue;
+		bool skipped = false;
+		for (size_t i = 0; i < ARRAY_LEN(skip); i++)
+			skipped |= !strcmp(nm, skip[i]);
+		if (S_ISDIR(st.st_mode) && depth > 0 && !skipped)
+			rc = project_dotenv(p, depth - 1, max, out);
+		else if (S_ISREG(st.st_mode) && scan_credfile_kind(p) == SCAN_CF_DOTENV &&
+			 !strstr(nm, ".hush-backup-"))
+			rc = strv_push(out, p);
+	}
+	closedir(d);
+	return rc;
+}
+
+int scan_project_dotenv(const char *dir, struct strv *out)
+{
+	return project_dotenv(dir, PROJECT_DOTENV_DEPTH, out->n + PROJECT_DOTENV_MAX, out);
+}
+
+int scan_home_paths(const char *home, char *const *skip, size_t nskip, struct strv *out)
+{
 	int rc = 0;
 	for (size_t i = 0; i < ARRAY_LEN(home_fixed) && rc == 0; i++)
-		rc = push_if_exists(&l, home, home_fixed[i]);
+		rc = push_if_exists(out, home, home_fixed[i]);
 	if (rc == 0)
-		rc = list_dir_matching(&l, home, rc_copy);
+		rc = list_dir_matching(out, home, rc_copy);
 	char fish[PATH_MAX];
 	if (rc == 0 && xsnprintf(fish, sizeof(fish), "%s/.config/fish", home) == 0)
-		rc = list_dir_matching(&l, fish, rc_copy_fish);
+		rc = list_dir_matching(out, fish, rc_copy_fish);
 	if (rc == 0)
-		rc = config_token_files(&l, home);
+		rc = config_token_files(out, home);
 	struct stat st;
 	if (rc == 0 && stat(home, &st) == 0) {
-		struct walk w = { .l = &l, .skip = skip, .nskip = nskip, .dev = st.st_dev };
+		struct walk w = { .l = out, .skip = skip, .nskip = nskip, .dev = st.st_dev };
 		rc = walk_projects(&w, home, 0);
 	}
 	return rc;

@@ -57,7 +57,7 @@ struct scan_hits {
 int scan_buffer(const char *data, size_t len, unsigned flags, struct scan_hits *out);
 void scan_hits_free(struct scan_hits *h);
 
-/* --- another matcher's literals in the same pass (scan/ruleset.c) --- */
+/* --- another matcher's literals in the same pass (scan/ruleset*.c) --- */
 /* A Vectorscan literal database of the built-in literals plus extra ones. */
 struct scan_lits;
 #define SCAN_LIT_CASELESS 0x1
@@ -80,7 +80,7 @@ typedef void (*scan_extra_fn)(unsigned i, size_t end, void *ctx);
 int scan_buffer_lits(const struct scan_lits *l, void *scratch, const char *data, size_t len, unsigned flags,
 		     struct scan_hits *out, scan_extra_fn on_extra, void *ctx);
 
-/* --- helpers shared with the rc-file parser and migrate --- */
+/* --- helpers shared with the rc-file parser and migrate (scan/generic.c) --- */
 /* True when name (len bytes) looks like it names a secret: TOKEN, SECRET,
  * PASSWORD, API_KEY, ... and not e.g. PUBLIC_KEY, TOKEN_URL, KEY_ID. */
 bool scan_name_is_secret(const char *name, size_t len);

@@ -18,6 +18,7 @@
 #include "scan/match.h"
 #include "scan/migrate.h"
 #include "vault/backup.h"
+#include "vault/import.h"
 #include "vault/vault.h"
 
 static struct migrate_item *plan_add(struct migrate_plan *p)
@@ -67,8 +68,10 @@ static int on_rc_entry(void *ctx, const struct rc_entry *e)
 		it->skip_why = "built from a command or another variable";
 	else if (e->why_not)
 		it->skip_why = e->why_not;
-	if (it->skip_why)
+	if (it->skip_why) {
+		it->state = MIGRATE_STAYS;
 		return 0;
+	}
 	return item_set_value(it, e->value, e->value_len);
 }
 
@@ -104,8 +107,10 @@ static int on_dotenv_entry(void *ctx, const struct dotenv_entry *e)
 	it->exported = e->exported;
 	if (e->has_expansion)
 		it->skip_why = "built from a command or another variable";
-	if (it->skip_why)
+	if (it->skip_why) {
+		it->state = MIGRATE_STAYS;
 		return 0;
+	}
 	return item_set_value(it, e->value, e->value_len);
 }
 
@@ -145,25 +150,19 @@ int migrate_store(struct vault *v, struct migrate_plan *p)
 	int count = 0;
 	for (size_t i = 0; i < p->n; i++) {
 		struct migrate_item *it = &p->v[i];
-		if (it->skip_why)
+		bool present;
+		if (!migrate_item_moves(it))
 			continue;
-		const char *cur = NULL;
-		size_t cl = 0;
-		int rc = vault_get(v, it->target, &cur, &cl);
-		if (rc == 0) {
-			if (cl == it->value_len && sodium_memcmp(cur, it->value, cl) == 0) {
-				it->already = true;
-				count++;
-			} else {
-				it->skip_why = "a different value is already in the vault";
-			}
+		int rc = vault_import_one(v, it->target, it->value, it->value_len,
+					  VAULT_ORIGIN_MIGRATE, &present);
+		if (rc == HUSH_EEXIST) {
+			it->state = MIGRATE_CONFLICT;
+			it->skip_why = "a different value is already in the vault";
 			continue;
 		}
-		if (rc != HUSH_ENOENT)
-			return rc;
-		rc = vault_set(v, it->target, it->value, it->value_len, VAULT_ORIGIN_MIGRATE);
 		if (rc != 0)
 			return rc;
+		it->state = present ? MIGRATE_PRESENT : MIGRATE_MOVES;
 		count++;
 	}
 	return count;
@@ -173,7 +172,7 @@ size_t migrate_moving(const struct migrate_plan *p)
 {
 	size_t k = 0;
 	for (size_t i = 0; i < p->n; i++)
-		k += p->v[i].skip_why == NULL;
+		k += migrate_item_moves(&p->v[i]);
 	return k;
 }
 
@@ -208,7 +207,7 @@ int migrate_render(const char *data, size_t len, const char *date, struct migrat
 	size_t o = 0, pos = 0;
 	for (size_t i = 0; i < p->n; i++) {
 		const struct migrate_item *it = &p->v[i];
-		if (it->skip_why || it->start < pos)
+		if (!migrate_item_moves(it) || it->start < pos)
 			continue;
 		memcpy(out + o, data + pos, it->start - pos);
 		o += it->start - pos;
@@ -255,7 +254,7 @@ void migrate_diff(FILE *f, const char *path, const char *data, size_t len,
 	long delta = 0;
 	for (size_t i = 0; i < p->n; i++) {
 		const struct migrate_item *it = &p->v[i];
-		if (it->skip_why)
+		if (!migrate_item_moves(it))
 			continue;
 		if (!header) {
 			fprintf(f, "--- %s\n+++ %s\n", path, path);

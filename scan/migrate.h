@@ -21,6 +21,14 @@ struct vault;
 
 enum migrate_kind { MIGRATE_RC_SH, MIGRATE_RC_FISH, MIGRATE_DOTENV };
 
+/* What becomes of one variable. */
+enum migrate_state {
+	MIGRATE_MOVES = 0,   /* its value goes into the vault */
+	MIGRATE_PRESENT,     /* it moves; the vault held the same value already */
+	MIGRATE_STAYS,       /* it stays in the file (skip_why says why) */
+	MIGRATE_CONFLICT,    /* it stays: another value is in the vault under its name */
+};
+
 struct migrate_item {
 	char name[HUSH_MAX_NAME];    /* variable name in the file */
 	char target[HUSH_MAX_NAME];  /* vault entry name */
@@ -29,8 +37,8 @@ struct migrate_item {
 	bool exported;               /* dotenv: had "export " */
 	char *value;                 /* sodium_malloc'd, NUL-terminated */
 	size_t value_len;
-	const char *skip_why;        /* NULL: moved; else why it stays */
-	bool already;                /* the same value is already in the vault */
+	enum migrate_state state;
+	const char *skip_why;        /* STAYS, CONFLICT: why it stays; else NULL */
 };
 
 struct migrate_plan {
@@ -59,8 +67,8 @@ int migrate_plan_dotenv(const char *data, size_t len, const char *project,
 void migrate_project_name(const char *dir, char *out, size_t n);
 
 /* Stores every movable item in v (origin migrate). An item whose name is
- * already in the vault with another value is not overwritten: it gets
- * skip_why "a different value is already in the vault". Returns the
+ * already in the vault with another value is not overwritten: it becomes
+ * MIGRATE_CONFLICT; one with the same value MIGRATE_PRESENT. Returns the
  * number of items stored or already present, or a HUSH_E* code. The
  * caller saves the vault. */
 int migrate_store(struct vault *v, struct migrate_plan *p);
@@ -70,6 +78,12 @@ int migrate_store(struct vault *v, struct migrate_plan *p);
  * 'hush run' or 'hush get NAME'" (indented sh lines get ": " first so an
  * if/fi body never becomes empty); .env files: "NAME=". 0 or HUSH_ENOMEM. */
 int migrate_render(const char *data, size_t len, const char *date, struct migrate_plan *p);
+
+/* True when the item's value moves into the vault. */
+static inline bool migrate_item_moves(const struct migrate_item *it)
+{
+	return it->state == MIGRATE_MOVES || it->state == MIGRATE_PRESENT;
+}
 
 /* Number of items that move. */
 size_t migrate_moving(const struct migrate_plan *p);

@@ -293,15 +293,178 @@ static bool heredoc_word(const char *d, size_t s, size_t e, char *word, size_t c
 	return false;
 }
 
+#define WHY_SEVERAL "several assignments on one line"
+#define WHY_OTHER "other commands on the same line"
+
+/* One exported assignment found on a line. */
+struct found {
+	char name[HUSH_MAX_NAME];
+	size_t vn;        /* the value's length (decoded into the caller's buffer) */
+	bool dyn;
+	const char *why;  /* why it cannot be rewritten, or NULL */
+};
+
+/* fish: "set -gx NAME VALUE" (also -x, -Ux, --export, with --global,
+ * --universal, --local or --function). True when the line exports a
+ * variable; its value is then in val. */
+static bool fish_line(struct cursor *c, char *val, struct found *f)
+{
+	char opt[64];
+	bool exported = false, skip = false;
+	if (!word_is(c, "set"))
+		return false;
+	for (;;) {
+		skip_blanks(c);
+		if (at_end(c) || c->d[c->i] != '-')
+			break;
+		read_word(c, opt, sizeof(opt));
+		if (!strcmp(opt, "--export"))
+			exported = true;
+		else if (!strncmp(opt, "--", 2))
+			skip |= strcmp(opt, "--global") && strcmp(opt, "--universal") &&
+				strcmp(opt, "--local") && strcmp(opt, "--function");
+		else {
+			exported |= strchr(opt, 'x') != NULL;
+			skip |= strspn(opt + 1, "gxUlf") != strlen(opt + 1);
+		}
+	}
+	if (skip || !exported || !read_name(c, f->name))
+		return false;
+	if (at_end(c) || !isspace((unsigned char)c->d[c->i]))
+		return false;
+	skip_blanks(c);
+	if (at_end(c) || c->d[c->i] == '#' || c->d[c->i] == ';')
+		return false;
+	fish_word(c, val, &f->vn, &f->dyn, &f->why);
+	skip_blanks(c);
+	if (!f->why && !at_end(c) && c->d[c->i] != '#')
+		f->why = (c->d[c->i] == ';' || c->d[c->i] == '&' || c->d[c->i] == '|')
+				 ? WHY_OTHER : "list value";
+	return true;
+}
+
+/* What follows NAME=VALUE on an sh line when it is not a comment:
+ * "; export NAME" exports it (NULL is returned, *exported set); another
+ * assignment or a command makes the line not movable. */
+static const char *sh_trailer(const struct cursor *c, const char *name, bool *exported)
+{
+	struct cursor q = *c;
+	skip_blanks(&q);
+	if (!at_end(&q) && q.d[q.i] == ';') {
+		q.i++;
+		skip_blanks(&q);
+		char other[HUSH_MAX_NAME];
+		if (word_is(&q, "export")) {
+			skip_blanks(&q);
+			if (read_name(&q, other) && !strcmp(other, name) && rest_is_empty(&q)) {
+				*exported = true;
+				return NULL;
+			}
+		}
+	}
+	struct cursor z = *c;
+	skip_blanks(&z);
+	char nm2[HUSH_MAX_NAME];
+	if (read_name(&z, nm2) && !at_end(&z) && z.d[z.i] == '=')
+		return WHY_SEVERAL;
+	return WHY_OTHER;
+}
+
+/* sh: [export | declare/typeset/local/readonly [-x ...]] NAME=VALUE. True
+ * when the line sets an exported variable (its value then in val). The
+ * collect pass only remembers the names of "export NAME [NAME...]". */
+static bool sh_line(struct cursor *c, struct export_names *names, bool collect, char *val,
+		    struct found *f)
+{
+	char opt[64];
+	bool exported = false, kw_export = false, kw_declare = false;
+	if (word_is(c, "export"))
+		kw_export = true;
+	else if (word_is(c, "declare") || word_is(c, "typeset") || word_is(c, "local") ||
+		 word_is(c, "readonly"))
+		kw_declare = true;
+	if (kw_export || kw_declare) {
+		for (;;) {
+			skip_blanks(c);
+			if (at_end(c) || c->d[c->i] != '-')
+				break;
+			read_word(c, opt, sizeof(opt));
+			if (kw_declare && strchr(opt, 'x'))
+				exported = true;
+			if (kw_declare && strchr(opt, 'a'))
+				kw_declare = false; /* arrays are not exported */
+		}
+		exported |= kw_export;
+	}
+	if (!read_name(c, f->name))
+		return false;
+	if (at_end(c) || c->d[c->i] != '=') {
+		/* "export NAME [NAME...]": remember the names */
+		while (collect && kw_export) {
+			if (names->n < RC_MAX_EXPORT_NAMES && !names_has(names, f->name))
+				memcpy(names->v[names->n++], f->name, HUSH_MAX_NAME);
+			skip_blanks(c);
+			if (!read_name(c, f->name))
+				break;
+		}
+		return false;
+	}
+	if (collect)
+		return false;
+	c->i++;
+	sh_word(c, val, &f->vn, &f->dyn, &f->why);
+	struct cursor r = *c;
+	if (!f->why && !rest_is_empty(&r))
+		f->why = sh_trailer(c, f->name, &exported);
+	bool listed = names_has(names, f->name); /* a later "export NAME" */
+	exported |= listed;
+	if (!exported || (f->why && !strcmp(f->why, WHY_OTHER) && !kw_export && !kw_declare && !listed)) {
+		/* a plain shell variable or a command's env prefix */
+		sodium_memzero(val, f->vn);
+		return false;
+	}
+	return true;
+}
+
+/* Hands ent to fn, then for "export A=1 B=2" every further assignment on
+ * the line (reported, none rewritten); the value is wiped after each.
+ * Returns fn's first nonzero result, or 0. */
+static int emit(struct rc_entry *ent, struct cursor *c, enum rc_shell sh, char *name, char *val,
+		rc_entry_fn fn, void *ctx)
+{
+	int rc = fn(ctx, ent);
+	sodium_memzero(val, ent->value_len + 1);
+	bool several = sh == RC_SHELL_SH && ent->why_not && !strcmp(ent->why_not, WHY_SEVERAL);
+	while (rc == 0 && several) {
+		skip_blanks(c);
+		if (!read_name(c, name) || at_end(c) || c->d[c->i] != '=')
+			break;
+		c->i++;
+		const char *w2 = NULL;
+		bool dyn = false;
+		size_t vn;
+		sh_word(c, val, &vn, &dyn, &w2);
+		if (memchr(val, 0, vn))
+			vn = 0; /* never hand out a value with a NUL */
+		ent->value_len = vn;
+		ent->dynamic = dyn;
+		ent->why_not = WHY_SEVERAL;
+		rc = fn(ctx, ent);
+		sodium_memzero(val, vn + 1);
+	}
+	return rc;
+}
+
 static int parse_lines(const char *d, size_t len, enum rc_shell sh, struct export_names *names,
 		       bool collect, char *val, rc_entry_fn fn, void *ctx)
 {
 	int lineno = 0;
 	char hd[64] = "";
 	bool hd_dash = false, cont = false;
-	for (size_t s = 0; s < len;) {
+	for (size_t s = 0, next; s < len; s = next) {
 		const char *nl = memchr(d + s, '\n', len - s);
-		size_t e = nl ? (size_t)(nl - d) : len, next = nl ? e + 1 : len;
+		size_t e = nl ? (size_t)(nl - d) : len;
+		next = nl ? e + 1 : len;
 		lineno++;
 		size_t ce = e;
 		if (ce > s && d[ce - 1] == '\r')
@@ -316,176 +479,26 @@ static int parse_lines(const char *d, size_t len, enum rc_shell sh, struct expor
 			size_t from = hd_dash ? c.i : s;
 			if (ce - from == strlen(hd) && !memcmp(d + from, hd, ce - from))
 				hd[0] = 0;
-			s = next;
 			continue;
 		}
-		if (was_cont) {
-			s = next;
+		if (was_cont || (sh == RC_SHELL_SH && heredoc_word(d, s, ce, hd, sizeof(hd), &hd_dash)))
 			continue;
-		}
-		if (sh == RC_SHELL_SH && heredoc_word(d, s, ce, hd, sizeof(hd), &hd_dash)) {
-			s = next;
-			continue;
-		}
 		skip_blanks(&c);
 		size_t indent = c.i - s;
-		char name[HUSH_MAX_NAME], opt[64];
-		bool exported = false;
-		bool dyn = false;
-		const char *why = NULL;
-		size_t vn = 0;
-		if (sh == RC_SHELL_FISH) {
-			if (!word_is(&c, "set") || collect) {
-				s = next;
-				continue;
-			}
-			bool skip = false;
-			for (;;) {
-				skip_blanks(&c);
-				if (at_end(&c) || c.d[c.i] != '-')
-					break;
-				read_word(&c, opt, sizeof(opt));
-				if (!strcmp(opt, "--export"))
-					exported = true;
-				else if (!strncmp(opt, "--", 2))
-					skip |= strcmp(opt, "--global") && strcmp(opt, "--universal") &&
-						strcmp(opt, "--local") && strcmp(opt, "--function");
-				else {
-					exported |= strchr(opt, 'x') != NULL;
-					skip |= strspn(opt + 1, "gxUlf") != strlen(opt + 1);
-				}
-			}
-			if (skip || !exported || !read_name(&c, name)) {
-				s = next;
-				continue;
-			}
-			if (at_end(&c) || !isspace((unsigned char)c.d[c.i])) {
-				s = next;
-				continue;
-			}
-			skip_blanks(&c);
-			if (at_end(&c) || c.d[c.i] == '#' || c.d[c.i] == ';') {
-				s = next;
-				continue;
-			}
-			fish_word(&c, val, &vn, &dyn, &why);
-			skip_blanks(&c);
-			if (!why && !at_end(&c) && c.d[c.i] != '#')
-				why = (c.d[c.i] == ';' || c.d[c.i] == '&' || c.d[c.i] == '|')
-					      ? "other commands on the same line" : "list value";
-		} else {
-			bool kw_export = false, kw_declare = false;
-			if (word_is(&c, "export"))
-				kw_export = true;
-			else if (word_is(&c, "declare") || word_is(&c, "typeset") || word_is(&c, "local") ||
-				 word_is(&c, "readonly"))
-				kw_declare = true;
-			if (kw_export || kw_declare) {
-				for (;;) {
-					skip_blanks(&c);
-					if (at_end(&c) || c.d[c.i] != '-')
-						break;
-					read_word(&c, opt, sizeof(opt));
-					if (kw_declare && strchr(opt, 'x'))
-						exported = true;
-					if (kw_declare && strchr(opt, 'a'))
-						kw_declare = false; /* arrays are not exported */
-				}
-				exported |= kw_export;
-			}
-			if (!read_name(&c, name)) {
-				s = next;
-				continue;
-			}
-			if (at_end(&c) || c.d[c.i] != '=') {
-				/* "export NAME [NAME...]": remember the names */
-				if (collect && kw_export) {
-					for (;;) {
-						if (names->n < RC_MAX_EXPORT_NAMES && !names_has(names, name))
-							memcpy(names->v[names->n++], name, HUSH_MAX_NAME);
-						skip_blanks(&c);
-						if (!read_name(&c, name))
-							break;
-					}
-				}
-				s = next;
-				continue;
-			}
-			if (collect) {
-				s = next;
-				continue;
-			}
-			c.i++;
-			sh_word(&c, val, &vn, &dyn, &why);
-			struct cursor r = c;
-			if (!why && !rest_is_empty(&r)) {
-				/* NAME=VALUE; export NAME */
-				struct cursor q = c;
-				skip_blanks(&q);
-				char other[HUSH_MAX_NAME];
-				bool ok = false;
-				if (!at_end(&q) && q.d[q.i] == ';') {
-					q.i++;
-					skip_blanks(&q);
-					if (word_is(&q, "export")) {
-						skip_blanks(&q);
-						if (read_name(&q, other) && !strcmp(other, name) && rest_is_empty(&q)) {
-							ok = true;
-							exported = true;
-						}
-					}
-				}
-				if (!ok) {
-					struct cursor z = c;
-					skip_blanks(&z);
-					char nm2[HUSH_MAX_NAME];
-					if (read_name(&z, nm2) && !at_end(&z) && z.d[z.i] == '=')
-						why = "several assignments on one line";
-					else
-						why = "other commands on the same line";
-				}
-			}
-			if (!exported && names_has(names, name))
-				exported = true;
-			if (!exported || (why && !strcmp(why, "other commands on the same line") && !kw_export &&
-					  !kw_declare && !names_has(names, name))) {
-				/* a plain shell variable or a command's env prefix */
-				sodium_memzero(val, vn);
-				s = next;
-				continue;
-			}
-		}
-		if (!why && memchr(val, 0, vn))
-			why = "NUL byte in the value";
+		struct found f = { .why = NULL };
+		bool entry = sh == RC_SHELL_FISH ? !collect && fish_line(&c, val, &f)
+						 : sh_line(&c, names, collect, val, &f);
+		if (!entry)
+			continue;
+		if (!f.why && memchr(val, 0, f.vn))
+			f.why = "NUL byte in the value";
 		struct rc_entry ent = {
-			.name = name, .value = val, .value_len = vn, .line = lineno, .start = s,
-			.end = next, .indent = indent, .dynamic = dyn, .why_not = why,
+			.name = f.name, .value = val, .value_len = f.vn, .line = lineno, .start = s,
+			.end = next, .indent = indent, .dynamic = f.dyn, .why_not = f.why,
 		};
-		int rc = fn(ctx, &ent);
-		sodium_memzero(val, vn + 1);
+		int rc = emit(&ent, &c, sh, f.name, val, fn, ctx);
 		if (rc)
 			return rc;
-		/* "export A=1 B=2": every assignment is reported, none rewritten */
-		static const char several[] = "several assignments on one line";
-		while (sh == RC_SHELL_SH && why && !strcmp(why, several)) {
-			skip_blanks(&c);
-			if (!read_name(&c, name) || at_end(&c) || c.d[c.i] != '=')
-				break;
-			c.i++;
-			const char *w2 = NULL;
-			dyn = false;
-			sh_word(&c, val, &vn, &dyn, &w2);
-			if (memchr(val, 0, vn))
-				vn = 0; /* never hand out a value with a NUL */
-			ent.value_len = vn;
-			ent.dynamic = dyn;
-			ent.why_not = several;
-			rc = fn(ctx, &ent);
-			sodium_memzero(val, vn + 1);
-			if (rc)
-				return rc;
-		}
-		s = next;
 	}
 	return 0;
 }

@@ -10,6 +10,7 @@
 #include "scan/match.h"
 #include "scan/report.h"
 #include "common/json.h"
+#include "common/util.h"
 
 static const char *visibility(const struct scan_finding *x)
 {
@@ -219,4 +220,29 @@ void baseline_write(FILE *f, const struct scan_result *r)
 	for (size_t i = 0; i < r->n; i++)
 		fprintf(f, "%s\n  \"%s\"", i ? "," : "", r->v[i].fingerprint);
 	fputs("\n]}\n", f);
+}
+
+int baseline_apply(const char *path, struct scan_result *r)
+{
+	char *data = NULL;
+	size_t len = 0;
+	struct scan_baseline b;
+	int rc = file_read_all(path, 64u * 1024 * 1024, true, &data, &len);
+	if (rc == 0)
+		rc = baseline_parse(data, len, &b);
+	free(data);
+	if (rc == 0) {
+		baseline_filter(r, &b);
+		baseline_free(&b);
+	}
+	return rc;
+}
+
+int baseline_save(const char *path, const struct scan_result *r)
+{
+	FILE *f = fopen(path, "we");
+	if (!f)
+		return HUSH_EIO;
+	baseline_write(f, r);
+	return fclose(f) == 0 ? 0 : HUSH_EIO;
 }

@@ -29,5 +29,11 @@ void baseline_free(struct scan_baseline *b);
 size_t baseline_filter(struct scan_result *r, const struct scan_baseline *b);
 /* Writes the fingerprints of r as a baseline. */
 void baseline_write(FILE *f, const struct scan_result *r);
+/* Drops from r the findings the baseline file at path lists. 0, or as
+ * file_read_all() and baseline_parse(). */
+int baseline_apply(const char *path, struct scan_result *r);
+/* Writes r's fingerprints to the file at path (created or replaced). 0 or
+ * HUSH_EIO (errno kept). */
+int baseline_save(const char *path, const struct scan_result *r);
 
 #endif

@@ -98,12 +98,17 @@ enum scan_credfile scan_credfile_kind(const char *path);
  * .npmrc / .netrc formats, source code or documentation. */
 unsigned scan_file_flags(const char *path);
 
-/* Appends to *v / *n (malloc'd strings, no duplicates) the places in home
+/* Appends to out (no duplicates) the places in home
  * where secrets lie: rc files and their backups, history files, credential
  * files of common tools, ~/.config/<app>/ files named like tokens, and
  * .env / .envrc files in project directories (a bounded walk that skips
  * hidden directories and the names in skip). 0 or HUSH_ENOMEM. */
-int scan_home_paths(const char *home, char *const *skip, size_t nskip, char ***v, size_t *n);
+struct strv;
+int scan_home_paths(const char *home, char *const *skip, size_t nskip, struct strv *out);
+/* Appends to out the .env files of the project at dir (hush setup): three
+ * directories deep at most, not in .git, node_modules, vendor, .venv or
+ * venv, at most 32. 0 or HUSH_ENOMEM. */
+int scan_project_dotenv(const char *dir, struct strv *out);
 
 /* Masked preview of v[n] into out[outlen]: at most 4 leading characters
  * (fewer for short values), "…" and the length. */

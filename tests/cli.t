@@ -36,7 +36,9 @@ done
 mkdir -p "$T/ec"
 printf '[broker]\nconfirmm = desktop\n' >"$T/ec/bad.ini"
 printf 'A=1\n' >"$T/ec/in.env"
+printf 'export MY_API_TOKEN=abcdef123456\n' >"$T/ec/rc"
 for c in "init" "set X" "get X" "rm X" "list" "import $T/ec/in.env" "passwd" "unlock" \
+	"import $T/ec/in.env --replace" "migrate --yes $T/ec/rc" \
 	"shims $T/ec/links" "grant list" "config check" "broker --foreground" \
 	"scan $T/ec/in.env" "sandbox -- /bin/true" "run -- /bin/true"; do
 	HUSH_CONFIG="$T/ec/bad.ini" timeout 60 "$H" $c </dev/null >"$T/ec/out" 2>&1; rc=$?
@@ -50,6 +52,14 @@ is "control: a good config: hush grant list exits 0" "$rc" 0
 
 o=$("$HD" --help 2>&1); rc=$?
 is "hushd --help exits 0" "$rc" 0
+
+# hush doctor names the desktop dialog the broker would open: its
+# $SSH_ASKPASS comes first, as in broker/confirm.c.
+printf '#!/bin/sh\nexit 1\n' >"$T/my-askpass"; chmod 0755 "$T/my-askpass"
+o=$(DISPLAY=:99 SSH_ASKPASS="$T/my-askpass" HUSH_CONFIRM= "$H" doctor 2>&1)
+like "doctor: the desktop dialog is the broker's choice" "$o" "confirmation +working +desktop: display present, askpass \\($T/my-askpass\\)"
+o=$(env -u DISPLAY -u WAYLAND_DISPLAY HUSH_CONFIRM= "$H" doctor 2>&1)
+like "doctor: no display, no desktop dialog" "$o" "confirmation +not working +desktop: no DISPLAY or WAYLAND_DISPLAY"
 
 # make install honours DESTDIR and PREFIX.
 if make -s -C "$HUSH_SRC" BUILD="$HUSH_BUILD" DESTDIR="$T/dest" PREFIX=/usr install >"$T/inst.log" 2>&1; then

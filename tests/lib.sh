@@ -130,6 +130,10 @@ setup_vault() {
 }
 run() { "$@" >"$OUT.cur" 2>&1; local rc=$?; cat "$OUT.cur" >>"$OUT"; rm -f "$OUT.cur"; return $rc; }
 
+# The kernel's Landlock ABI version, 0 without Landlock.
+landlock_abi() {
+	python3 -c 'import ctypes; print(max(ctypes.CDLL(None).syscall(444, None, 0, 1), 0))'
+}
 # The [sandbox] lines every test config of the unprivileged user carries.
 sandbox_config() { printf '[sandbox]\nallow_write = %s\n' "$SBX"; }
 # Run a command as the unprivileged user (or as ourselves when not root),

@@ -115,6 +115,18 @@ code=$(curl -sS -m 30 -o body -w '%{http_code}' -H "x-api-key: $PH" "$R/nowhere/
 is "route mode: an unknown route gets 404" "$code" 404
 like "the 404 lists the routes and hints at the base URL" "$(cat body)" "routes: /anthropic, /openai.*hint: point the client's base URL"
 
+# --- a compressed response would pass the masker: refused ---
+o=$(curl -sS -m 30 --compressed --cacert ca.pem -H "x-api-key: $KEY" "https://127.0.0.1:$UP/v1/gzecho" 2>&1)
+[[ "$o" == *"$KEY"* ]] && ok "control: the upstream echoes the key gzip-compressed though asked for identity" ||
+	not_ok "control: the upstream echoes the key gzip-compressed though asked for identity"
+o=
+code=$(curl -sS -m 30 -o body -w '%{http_code}' --compressed -H "x-api-key: $PH" "$R/anthropic/v1/gzecho")
+is "a compressed answer to a request that carried the key gets 502" "$code" 502
+like "the 502 says why" "$(cat body)" "encoded \(compressed\) body"
+check_fail "and nothing of the key reaches the client" grep -qF -- "$KEY" body
+code=$(curl -sS -m 30 -o body -w '%{http_code}' -H "x-api-key: $PH" "$R/anthropic/v1/gzecho?enc=identity")
+is "Content-Encoding: identity passes" "$code" 200
+
 # --- forward-proxy mode: curl through CONNECT ---
 out=$(curl -sS -m 30 --cacert bundle.pem -x "$XP" -H "x-api-key: $PH" "https://api.anthropic.com:$UP/v1/echo")
 is "CONNECT: TLS terminated with the session CA, echoed key masked" "$out" '{"x-api-key": "[hush:anthropic]", "authorization": null}'

@@ -76,7 +76,7 @@ check "broker unlocked" nb env HUSH_ASKPASS="$AP" "$NB_BIN/hush" unlock
 BROKER=$(cat "$RT/hushd.pid")
 
 sb() { nb "$NB_BIN/hush" sandbox "$@"; }
-LL_ABI=$(nbh doctor 2>/dev/null | sed -n 's/^Landlock  *working  *ABI \([0-9]*\).*/\1/p')
+LL_ABI=$(landlock_abi)
 
 # --- granted commands work from inside, masked ---
 o=$(sb -- sh -c 'deploy --org=demo; echo "rc=$?"' 2>&1)

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: ISC */
-/* dotenv -> vault: see import.h. */
+/* Importing into the vault: see import.h. */
 #include "vault/import.h"
 
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/dotenv.h"
@@ -64,4 +67,65 @@ int vault_import_dotenv(struct vault *v, const char *data, size_t len,
 	if (c.fatal)
 		return c.fatal;
 	return r;
+}
+
+int vault_import_one(struct vault *v, const char *name, const char *value, size_t len,
+		     enum vault_origin origin, bool *present)
+{
+	const char *cur;
+	size_t cl;
+	*present = vault_get(v, name, &cur, &cl) == 0;
+	if (*present)
+		return cl == len && sodium_memcmp(cur, value, len) == 0 ? 0 : HUSH_EEXIST;
+	return vault_set(v, name, value, len, origin);
+}
+
+struct collect {
+	struct vault_keyring *k;
+	const char *as;
+};
+
+static int collect_item(void *ctx, const char *name, const char *label, const char *value,
+			size_t len)
+{
+	struct collect *c = ctx;
+	struct vault_keyring *k = c->k;
+	(void)label;
+	const char *n = c->as ? c->as : name;
+	if (k->n >= VAULT_KEYRING_MAX)
+		return HUSH_ETOOBIG;
+	if (!n || !env_name_valid(n)) {
+		k->unnamed++;
+		return 0;
+	}
+	if (len > VAULT_MAX_VALUE)
+		return HUSH_ETOOBIG;
+	struct vault_keyring_item *it = &k->v[k->n];
+	snprintf(it->name, sizeof(it->name), "%s", n);
+	if (!(it->value = sodium_malloc(len + 1)))
+		return HUSH_ENOMEM;
+	memcpy(it->value, value, len);
+	it->value[len] = 0;
+	it->len = len;
+	k->n++;
+	return 0;
+}
+
+int vault_keyring_collect(const char *schema, const char *const *attrs, size_t nattrs,
+			  const char *name_attr, const char *as, struct vault_keyring *out,
+			  char *why, size_t whylen)
+{
+	memset(out, 0, sizeof(*out));
+	if (!(out->v = calloc(VAULT_KEYRING_MAX, sizeof(*out->v))))
+		return HUSH_ENOMEM;
+	struct collect c = { out, as };
+	return keyring_search(schema, attrs, nattrs, name_attr, collect_item, &c, why, whylen);
+}
+
+void vault_keyring_free(struct vault_keyring *k)
+{
+	for (size_t i = 0; i < k->n; i++)
+		sodium_free(k->v[i].value);
+	free(k->v);
+	memset(k, 0, sizeof(*k));
 }

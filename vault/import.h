@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: ISC */
-/* Importing a dotenv buffer into an open vault: shared by `hush import`,
- * and reusable by hush migrate / scan --replace with another origin. */
+/* Importing into an open vault: a dotenv buffer (`hush import`), secrets
+ * kept in the desktop keyring (`hush import --keyring`), and one value
+ * stored without overwriting another (the keyring import, hush migrate). */
 #ifndef HUSH_VAULT_IMPORT_H
 #define HUSH_VAULT_IMPORT_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "common/util.h"
 #include "vault/vault.h"
 
 struct vault_import_cb {
@@ -30,5 +32,34 @@ struct vault_import_result {
 int vault_import_dotenv(struct vault *v, const char *data, size_t len,
 			enum vault_origin origin, const struct vault_import_cb *cb,
 			struct vault_import_result *res);
+
+/* Stores value under name unless the vault holds another value there.
+ * 0 (*present: the same value was there already), HUSH_EEXIST (another
+ * value is there; left as it is), or vault_set()'s errors. */
+int vault_import_one(struct vault *v, const char *name, const char *value, size_t len,
+		     enum vault_origin origin, bool *present);
+
+/* Secrets read out of the desktop keyring; the values in sodium_malloc
+ * memory, wiped by vault_keyring_free(). */
+#define VAULT_KEYRING_MAX 1000
+struct vault_keyring_item {
+	char name[HUSH_MAX_NAME];
+	char *value;
+	size_t len;
+};
+struct vault_keyring {
+	struct vault_keyring_item *v;
+	size_t n;
+	size_t unnamed;    /* matching items without a valid name: skipped */
+};
+
+/* The items keyring_search(schema, attrs, nattrs, name_attr) finds, each
+ * named as (when not NULL) or by its name_attr. 0, HUSH_ETOOBIG (over
+ * VAULT_KEYRING_MAX items, or a value over VAULT_MAX_VALUE), HUSH_ENOMEM,
+ * or keyring_search()'s errors with why[whylen]. */
+int vault_keyring_collect(const char *schema, const char *const *attrs, size_t nattrs,
+			  const char *name_attr, const char *as, struct vault_keyring *out,
+			  char *why, size_t whylen);
+void vault_keyring_free(struct vault_keyring *k);
 
 #endif

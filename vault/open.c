@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: ISC */
-/* vault_open_default(): config, path, header, key, open. See open.h. */
+/* vault_open_default(): config, path, header, key, open; and creating and
+ * rekeying the same way. See open.h. */
 #include "vault/open.h"
 
 #include <stdarg.h>
@@ -179,4 +180,62 @@ done:
 	if (own_loaded)
 		config_free(&own);
 	return r;
+}
+
+/* Creates the vault at o->path (v NULL) or gives v a new key: a random one
+ * kept in the keyring, or one derived from a new passphrase. */
+static int new_key(const struct vault_open_opts *o, struct vault *v, bool keyring,
+		   struct vault **out, struct vault_err *err)
+{
+	enum vault_key_source source = keyring ? VAULT_KEY_KEYRING : VAULT_KEY_PASSPHRASE;
+	struct vault_kdf kdf;
+	struct passphrase pw = { NULL, 0 };
+	char why[256] = "";
+	struct passphrase_src src = { .fd = o->passphrase_fd, .askpass = o->cfg ? o->cfg->askpass : NULL };
+	int r = keyring ? 0 : vault_kdf_for_new(o->cfg, &kdf, err);
+	if (r)
+		return r;
+	if (!keyring && (r = passphrase_get(&src, PASSPHRASE_NEW, "New vault passphrase: ", &pw, why,
+					    sizeof(why)))) {
+		set(err, r, "set HUSH_ASKPASS to a program that prints it, or pass --passphrase-fd N",
+		    "cannot get %s passphrase: %s", v ? "the new" : "a new", why);
+		return r;
+	}
+	struct vault_unlock u = { .passphrase = pw.s, .passphrase_len = pw.len };
+	r = v ? vault_rekey(v, source, keyring ? NULL : &u, keyring ? NULL : &kdf)
+	      : vault_create(o->path, source, keyring ? NULL : &u, keyring ? NULL : &kdf, out);
+	passphrase_free(&pw);
+	if (r)
+		vault_explain(r, !v ? "cannot create the vault" : keyring ? "cannot move the key to the keyring"
+			      : "cannot change the passphrase", o->path, source, err);
+	return r;
+}
+
+int vault_create_default(const struct vault_open_opts *o, bool keyring, struct vault **out,
+			 struct vault_err *err)
+{
+	memset(err, 0, sizeof(*err));
+	char data[4096];
+	int r = path_data(data, sizeof(data));
+	if (!r)
+		r = path_ensure_private_dir(data);
+	if (r == HUSH_EPERM)
+		set(err, r, "use a data directory you own (HUSH_HOME)",
+		    "the data directory %s is not a directory owned by you", data);
+	else if (r)
+		set(err, r, NULL, "cannot create the data directory %s: %s", data, hush_strerror(r));
+	struct vault_info info;
+	if (!r && vault_probe(o->path, &info) != HUSH_ENOENT) {
+		r = HUSH_EEXIST;
+		set(err, r, "use 'hush passwd' to change its key, or remove it yourself to start over",
+		    "a vault already exists: %s", o->path);
+	}
+	return r ? r : new_key(o, NULL, keyring, out, err);
+}
+
+int vault_rekey_default(struct vault *v, const struct vault_open_opts *o, bool keyring,
+			struct vault_err *err)
+{
+	memset(err, 0, sizeof(*err));
+	return new_key(o, v, keyring, NULL, err);
 }

@@ -2,7 +2,8 @@
 /* Opening the user's vault the way every command does: load the config,
  * find <data>/vault, read its header, get the key (passphrase from an fd,
  * askpass or the terminal; or the desktop keyring), open it. Used by the
- * secrets commands, the broker's unlock and hush migrate.
+ * secrets commands, the broker's unlock and hush migrate; and creating or
+ * rekeying it for hush init and hush passwd.
  *
  * Failures come back as a code plus a printable one-line explanation and an
  * optional hint, never containing a secret. */
@@ -32,6 +33,21 @@ struct vault_err {
 /* Opens the vault. 0, or a HUSH_E* code with err filled in. */
 int vault_open_default(const struct vault_open_opts *o, struct vault **out,
 		       struct vault_err *err);
+
+/* Creates the vault at o->path (its data directory made private first;
+ * never over an existing vault): with keyring a random key kept in the
+ * desktop keyring, else a key derived from a new passphrase asked the
+ * documented way (o->passphrase_fd, askpass, the terminal twice) with the
+ * config's KDF parameters. 0 with *out, or a HUSH_E* code with err filled
+ * in. */
+int vault_create_default(const struct vault_open_opts *o, bool keyring, struct vault **out,
+			 struct vault_err *err);
+
+/* Gives the open vault v a new key in the same way (with --passphrase-fd,
+ * the line after the current passphrase). 0, or a HUSH_E* code with err
+ * filled in. */
+int vault_rekey_default(struct vault *v, const struct vault_open_opts *o, bool keyring,
+			struct vault_err *err);
 
 /* Fills err with the explanation of code for the vault at path, as
  * vault_open_default() would. action is e.g. "cannot open the vault". */

@@ -164,6 +164,35 @@ int passphrase_askpass(const char *prog, enum passphrase_kind kind, const char *
 	return 0;
 }
 
+int passphrase_read_all(int fd, struct passphrase *out, size_t max)
+{
+	size_t cap = max + 2;
+	int r = secure_alloc(out, cap);
+	while (r == 0) {
+		if (out->len == cap) {
+			r = HUSH_ETOOBIG;
+			break;
+		}
+		ssize_t n = read(fd, out->s + out->len, cap - out->len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			r = n < 0 ? HUSH_EIO : 0;
+			break;
+		}
+		out->len += (size_t)n;
+	}
+	if (r == 0 && out->len && out->s[out->len - 1] == '\n')
+		out->len -= out->len > 1 && out->s[out->len - 2] == '\r' ? 2 : 1;
+	if (r == 0 && out->len > max)
+		r = HUSH_ETOOBIG;
+	if (r)
+		passphrase_free(out);
+	else
+		out->s[out->len] = 0;
+	return r;
+}
+
 bool passphrase_have_tty(void)
 {
 	int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);

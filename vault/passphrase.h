@@ -64,6 +64,11 @@ int passphrase_askpass(const char *prog, enum passphrase_kind kind, const char *
 int passphrase_read_tty(const char *prompt, struct passphrase *out, size_t max,
 			char *why, size_t whylen);
 
+/* Reads everything from fd (a value piped to hush set) into secure
+ * memory, one trailing newline (and a CR before it) removed. Same errors;
+ * HUSH_ETOOBIG when more than max bytes are left. */
+int passphrase_read_all(int fd, struct passphrase *out, size_t max);
+
 /* True when /dev/tty can be opened. */
 bool passphrase_have_tty(void);
 

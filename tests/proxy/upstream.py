@@ -7,6 +7,8 @@
 Prints "port N" once it listens on 127.0.0.1. Every request is logged to LOG
 as one JSON line (method, path, headers, body). Paths:
   /echo      200, JSON body echoing the x-api-key and authorization headers
+  /gzecho    the same, gzip-compressed whatever Accept-Encoding says
+             (?enc=NAME: the Content-Encoding named, default gzip)
   /stream    chunked text/event-stream: "data: first", then waits until the
              file named by the query (?gate=PATH) exists, then "data: last"
   /bytes?n=N N bytes of 'x' with Content-Length (throughput)
@@ -15,6 +17,7 @@ as one JSON line (method, path, headers, body). Paths:
              header came (git then retries with its credentials)
   anything else: 200 "ok"
 """
+import gzip
 import json
 import os
 import socketserver
@@ -81,6 +84,16 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("WWW-Authenticate", 'Basic realm="test"')
             self.send_header("Content-Length", "0")
             self.end_headers()
+        elif path.endswith("/gzecho"):
+            got = {"x-api-key": self.headers.get("x-api-key"),
+                   "authorization": self.headers.get("authorization")}
+            body = gzip.compress(json.dumps(got).encode())
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Encoding", q.get("enc", ["gzip"])[0])
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
         elif path.endswith("/echo"):
             got = {"x-api-key": self.headers.get("x-api-key"),
                    "authorization": self.headers.get("authorization")}

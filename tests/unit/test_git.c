@@ -556,9 +556,11 @@ static int helper_session(int argc, char **argv)
 		for (size_t k = 0; k < lists[l]->n; k++)
 			sandbox_modes_add(&md, p.project, lists[l]->v[k]);
 	const char *shut = g.shut ? g.shut : md.shut;
+	int r = 0;
 	if (shut) {
 		printf("shut %s\n", shut);
-		return 3;
+		r = 3;
+		goto out;
 	}
 	pid_t pid = fork();
 	if (pid == 0) {
@@ -568,7 +570,7 @@ static int helper_session(int argc, char **argv)
 	int st;
 	waitpid(pid, &st, 0);
 	char err[512];
-	int r = sandbox_modes_repair(&md, &modes);
+	r = sandbox_modes_repair(&md, &modes) < 0 ? -1 : 0;
 	for (size_t k = 0; k < modes.n; k++)
 		printf("mode %s\n", modes.v[k]);
 	if (q && sandbox_protect_sweep(&p, stop, q, &moved, &skipped) < 0)
@@ -590,6 +592,8 @@ static int helper_session(int argc, char **argv)
 		printf("commits %s\n", sw.commits.v[k]);
 	for (size_t k = 0; k < sw.links.n; k++)
 		printf("gitlink %s\n", sw.links.v[k]);
+	r = r < 0 ? 1 : 0;
+out:
 	sandbox_modes_free(&md);
 	strv_free(&skipped);
 	sandbox_git_swept_free(&sw);
@@ -600,7 +604,7 @@ static int helper_session(int argc, char **argv)
 	strv_free(&globs);
 	strv_free(&nw);
 	strv_free(&moved);
-	return r < 0 ? 1 : 0;
+	return r;
 }
 
 int main(int argc, char **argv)

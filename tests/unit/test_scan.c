@@ -2,18 +2,23 @@
 /* Unit tests for scan/: checksums (CRC32/base62 with a token generator,
  * Bech32), matcher decisions (tokens, look-alikes, placeholders, generic
  * assignments, hush:allow, overlaps), masking, fingerprints, baselines,
- * the rc-file parser and the migrate planner/renderer. */
+ * the rc-file parser, the migrate planner/renderer and the rewrite of a
+ * file and its undo. */
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/util.h"
 #include "scan/match.h"
 #include "scan/migrate.h"
 #include "scan/rcfile.h"
 #include "scan/report.h"
+#include "scan/rewrite.h"
 #include "scan/scan.h"
 #include "t.h"
+#include "vault/backup.h"
+#include "vault/vault.h"
 
 static const char B62[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
@@ -225,6 +230,57 @@ static void test_migrate(void)
 	ok(!strcmp(proj, "PROJECT"), "empty project name falls back %s", proj);
 }
 
+/* One rc file through scan/rewrite.h: planned, stored (a name holding
+ * another value becomes a conflict and stays), rewritten with a sealed
+ * backup, then put back by rewrite_undo(). */
+static void test_rewrite(void)
+{
+	char dir[] = "/tmp/hush-rewrite-XXXXXX", rc[64], vp[64], data[64];
+	if (!mkdtemp(dir)) {
+		skip("mkdtemp failed");
+		return;
+	}
+	snprintf(rc, sizeof(rc), "%s/.bashrc", dir);
+	snprintf(vp, sizeof(vp), "%s/vault", dir);
+	snprintf(data, sizeof(data), "%s/data", dir);
+	setenv("HUSH_HOME", data, 1);
+	const char *orig = "export GH_TOKEN=abc123def456\nexport OTHER_SECRET=zzz999zzz\n";
+	ok(file_write_atomic(rc, orig, strlen(orig), 0600, NULL) == 0, "rc file written");
+	const struct vault_kdf kdf = { .opslimit = 1, .memlimit = VAULT_KDF_MEM_MIN };
+	struct vault_unlock u = { .passphrase = "x", .passphrase_len = 1 };
+	struct vault *v = NULL;
+	ok(vault_create(vp, VAULT_KEY_PASSPHRASE, &u, &kdf, &v) == 0 &&
+	   vault_set(v, "OTHER_SECRET", "else", 4, VAULT_ORIGIN_SET) == 0, "vault with OTHER_SECRET");
+	struct rewrite w;
+	rewrite_init(&w);
+	ok(rewrite_add(&w, rc, false) == 0 && w.n == 1 && w.moving == 2, "both planned to move");
+	ok(rewrite_add(&w, "/nonexistent/.zshrc", false) == HUSH_EIO && w.n == 1, "a missing file is not added");
+	ok(rewrite_store(&w, v) == 0, "stored");
+	const struct migrate_plan *p = &w.v[0].plan;
+	ok(p->v[0].state == MIGRATE_MOVES && p->v[1].state == MIGRATE_CONFLICT, "the other value is a conflict");
+	const char *val;
+	size_t len;
+	ok(vault_get(v, "OTHER_SECRET", &val, &len) == 0 && len == 4, "... and not overwritten");
+	ok(rewrite_write(&w) == 0 && w.v[0].backup[0], "rewritten, with a backup");
+	char *now = NULL;
+	size_t nlen = 0;
+	ok(file_read_all(rc, 4096, false, &now, &nlen) == 0 && strstr(now, "# GH_TOKEN moved") &&
+	   strstr(now, "export OTHER_SECRET=zzz999zzz\n"), "only the moved line changed");
+	free(now);
+	char bdir[128];
+	struct rewrite_undo res;
+	ok(backup_dir(bdir, sizeof(bdir)) == 0 &&
+	   rewrite_undo(bdir, w.key, rc, false, &res) == REWRITE_RESTORED, "undone");
+	ok(file_read_all(rc, 4096, false, &now, &nlen) == 0 && !strcmp(now, orig), "the file is as it was");
+	free(now);
+	ok(rewrite_undo(bdir, w.key, rc, false, &res) == REWRITE_NO_BACKUP, "its backups are gone");
+	rewrite_free(&w);
+	vault_close(v);
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	ok(system(cmd) == 0, "cleaned up");
+}
+
 static void test_credfile_names(void)
 {
 	ok(scan_credfile_kind("a/.env") == SCAN_CF_DOTENV, ".env");
@@ -252,6 +308,7 @@ int main(void)
 	test_mask_fingerprint_baseline();
 	test_rcfile();
 	test_migrate();
+	test_rewrite();
 	test_credfile_names();
 	return t_done();
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /* Unit tests for the scanner's rules: every rule's positive and negative
- * examples, kept beside the rule in scan/rules.c (written from the
+ * examples, kept beside the rule in scan/rules/ (written from the
  * provider's documented format: prefix, length, alphabet, structure), are
  * expanded and scanned; the generic rule's syntaxes and the value checks
  * that keep it quiet on real code; the TOML reader and the gitleaks
@@ -20,7 +20,7 @@
 #include "scan/toml.h"
 #include "t.h"
 
-/* --- the examples beside each rule in scan/rules.c --- */
+/* --- the examples beside each rule in scan/rules/ --- */
 static unsigned long long seed = 0x9E3779B97F4A7C15ull;
 
 static char rnd_from(const char *cls)
@@ -101,14 +101,26 @@ static const char *expand(const char *p, const char *end, char *o, size_t *k, si
 			size_t sk = 0;
 			p = expand(p + 4, url ? ":6u}" : ":64}", sub, &sk, sizeof(sub));
 			base64_put((const unsigned char *)sub, sk, url, o, k, cap);
-		} else if (!strncmp(p, "{C}", 3)) {
+		} else if (!strncmp(p, "{C}", 3) || !strncmp(p, "{C:", 3)) {
+			size_t n = p[2] == ':' ? (size_t)atoi(p + 3) : 30;
 			char c[7];
-			if (*k >= 30) {
-				scan_base62_crc(o + *k - 30, 30, c);
+			if (*k >= n) {
+				scan_base62_crc(o + *k - n, n, c);
 				for (int i = 0; i < 6; i++)
 					put(o, k, cap, c[i]);
 			}
-			p += 3;
+			p = strchr(p, '}') + 1;
+		} else if (!strncmp(p, "{X:", 3) || !strncmp(p, "{Y}", 3)) {
+			/* CRC32 in hex: of the n characters before, or of all before */
+			size_t n = p[1] == 'X' ? (size_t)atoi(p + 3) : *k;
+			char c[9];
+			if (*k >= n) {
+				snprintf(c, sizeof(c), p[1] == 'X' ? "%08x" : "%08X",
+					 (unsigned)scan_crc32(o + *k - n, n));
+				for (int i = 0; i < 8; i++)
+					put(o, k, cap, c[i]);
+			}
+			p = strchr(p, '}') + 1;
 		} else if (!strncmp(p, "{Q}", 3)) {
 			bech32_put(o, k, cap);
 			p += 3;
@@ -135,12 +147,18 @@ static const char *expand(const char *p, const char *end, char *o, size_t *k, si
 	return *p ? p + 4 : p;
 }
 
+/* The expansion of tpl; its random parts come from a seed made of the
+ * template itself, so an example's text does not change when rules are
+ * added or moved. */
 static const char *ex(const char *tpl)
 {
 	static char buf[4][8192];
 	static int which;
 	char *o = buf[which++ & 3];
 	size_t k = 0;
+	seed = 0x9E3779B97F4A7C15ull;
+	for (const char *p = tpl; *p; p++)
+		seed = (seed ^ (unsigned char)*p) * 0x100000001B3ull;
 	expand(tpl, NULL, o, &k, sizeof(buf[0]));
 	return o;
 }
@@ -191,6 +209,47 @@ static void test_rule_examples(void)
 	ok(strlen(t) == 40, "template {C} appends 6 characters");
 	t = ex("AGE-SECRET-KEY-1{K:52}{Q}");
 	ok(scan_bech32_valid(t, strlen(t)), "template {Q} makes a valid Bech32 checksum");
+}
+
+/* The hit of rule id in s (NULL when there is none); the first one. */
+static bool first_hit(const char *s, const char *id, struct scan_hit *out)
+{
+	struct scan_hits h = { 0 };
+	bool found = false;
+	if (scan_buffer(s, strlen(s), 0, &h) == 0)
+		for (size_t i = 0; i < h.n && !found; i++)
+			if (!strcmp(h.v[i].rule, id)) {
+				*out = h.v[i];
+				found = true;
+			}
+	scan_hits_free(&h);
+	return found;
+}
+
+/* A checksum that holds makes a finding high and checked; one whose
+ * construction the provider does not document and that fails leaves it
+ * reported at medium (Cloudflare, Atlassian, Vercel); a documented one
+ * that fails rejects it (GitHub). */
+static void test_checksum_confidence(void)
+{
+	static const struct { const char *id, *good, *bad; bool bad_reported; } c[] = {
+		{ "cloudflare-api-token", "cfut_{A:40}{X:40}", "cfut_{A:40}0badc0de", true },
+		{ "atlassian-api-token", "ATATT3{B:178}={Y}", "ATATT3{B:178}=0BADC0DE", true },
+		{ "vercel-token", "vcp_{A:50}{C:50}", "vcp_{A:50}0bAdC9", true },
+		{ "github-pat", "ghp_{A:30}{C}", "ghp_{A:30}0bAdC9", false },
+	};
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		struct scan_hit h;
+		bool found = first_hit(ex(c[i].good), c[i].id, &h);
+		ok(found && h.conf == SCAN_CONF_HIGH && h.check == SCAN_CHECK_VALID,
+		   "%s: a holding checksum is high and checked", c[i].id);
+		found = first_hit(ex(c[i].bad), c[i].id, &h);
+		if (c[i].bad_reported)
+			ok(found && h.conf == SCAN_CONF_MEDIUM && h.check == SCAN_CHECK_NONE,
+			   "%s: a failing checksum is reported at medium, unchecked", c[i].id);
+		else
+			ok(!found, "%s: a failing checksum is not reported", c[i].id);
+	}
 }
 
 /* --- the literal reader and the windows it gives the ruleset --- */
@@ -343,6 +402,10 @@ static void test_generic(void)
 		"password: MY_PASSWORD_CONSTANT\n",
 		"password: 'bm90IG15IHJlYWwgcGFzc3dvcmQ='\n", /* base64 of "not my real password" */
 		"access_token = '2YotnFZFEjr1zCsicMWpAA'\n",  /* RFC 6749's example */
+		"notes = \"Maven - io.jsonwebtoken:jjwt-jackson-0.11.2\"\n", /* a package version */
+		"db = \"postgres://postgres:postgres@localhost:5432/app\"\n", /* the user's name again */
+		"uri = \"mongodb://db-user:db-password@mongo:27017/app\"\n",  /* the word, no digit */
+		"uri = \"mongodb://myDBReader:D1fficultP%40ssw0rd@mongodb0.example.com\"\n", /* MongoDB's manual */
 	};
 	for (size_t i = 0; i < sizeof(quiet) / sizeof(quiet[0]); i++)
 		ok(!strcmp(rules_in(quiet[i], 0), ""), "quiet: %.*s", (int)strcspn(quiet[i], "\n"), quiet[i]);
@@ -471,6 +534,7 @@ static void test_ruleset(void)
 int main(void)
 {
 	test_rule_examples();
+	test_checksum_confidence();
 	test_relit();
 	test_windows();
 	test_generic();
