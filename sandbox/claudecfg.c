@@ -106,27 +106,20 @@ static void words(struct named *c, const char *cmd, bool env)
 	for (const char *s = cmd;; s++) {
 		char ch = *s;
 		bool end = ch == '\0';
-		if (!end && (q || ch == '\'' || ch == '"' || (ch == '\\' && s[1]))) {
-			if (q && ch == q) {
-				q = 0;
-				continue;
-			}
-			if (!q && ch != '\\') {
-				q = ch;
-				inword = true;
-				continue;
-			}
-			if (ch == '\\' && q != '\'' && s[1])
-				ch = *++s;
-			if (wl + 1 < sizeof(w))
-				w[wl++] = ch;
-			else
-				toolong = true;
+		bool quoted = !end && (q || ch == '\'' || ch == '"' || (ch == '\\' && s[1]));
+		if (quoted && q && ch == q) {
+			q = 0;
+			continue;
+		}
+		if (quoted && !q && ch != '\\') {
+			q = ch;
 			inword = true;
 			continue;
 		}
-		bool sep = end || ch == ' ' || ch == '\t' || ch == '\n' || strchr(";|&()<>`", ch) ||
-			   (env && (ch == ':' || ch == '='));
+		if (quoted && ch == '\\' && q != '\'' && s[1])
+			ch = *++s;
+		bool sep = !quoted && (end || ch == ' ' || ch == '\t' || ch == '\n' ||
+				       strchr(";|&()<>`", ch) || (env && (ch == ':' || ch == '=')));
 		if (!sep) {
 			if (wl + 1 < sizeof(w))
 				w[wl++] = ch;

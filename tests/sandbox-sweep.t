@@ -328,27 +328,13 @@ for kind in "in the project:cd:../../cd" "without HEAD:cd:../../cd" "outside the
 	rm -rf "$P/sub" "$P/cd" "$SBX/cd" "$PW"
 done
 
-# --- un-ignoring the hidden file: "!.env" in .gitignore, then the human's
-# git add -A outside ---
+# --- un-ignoring the hidden file, then the human's git add -A outside: a
+# negation, the .gitignore line deleted, the .gitignore removed,
+# .git/info/exclude or a core.excludesFile in the project emptied, a
+# negation of the human's global excludes. Each in a fresh repository; the
+# control is the same agent outside ---
 # (vol/, from the mount part above, is left out)
 human_add_all() { (cd "$1" && as_nobody sh -c "git add -A -- . ':!vol' && git -c user.name=h -c user.email=h@e commit -qm all-$2 >/dev/null 2>&1"); }
-UNIGNORE='printf "!.env\n" >>.gitignore && echo unignored'
-CP="$T/ctl-unignore"; control_copy "$CP"
-(cd "$CP" && as_nobody sh -c "$UNIGNORE") >/dev/null 2>&1
-human_add_all "$CP" ctl
-objects "$CP" | grep -qaF -- "$C" && ok "control: outside, !.env in .gitignore makes the human's git add -A commit the real .env" ||
-	not_ok "control: outside, !.env in .gitignore makes the human's git add -A commit the real .env"
-o=$(sb "$P" -- sh -c "$UNIGNORE" 2>&1)
-like "inside: the agent un-ignores .env" "$o" "unignored"
-like "at the end hush says so and ignores it again" "$o" "git ignored $P/.env at the start of the session and no longer did \(a .gitignore or exclude rule removed or negated\): ignored again by a line at the end of $P/.gitignore"
-human_add_all "$P" real
-is "the human's git add -A and commit ran" "$(as_nobody git -C "$P" log -1 --format=%s 2>/dev/null)" "all-real"
-assert_absent "... and stored no canary" "$C" <(objects "$P")
-
-# --- the other ways to un-ignore it: the .gitignore line deleted, the
-# .gitignore removed, .git/info/exclude or a core.excludesFile in the
-# project emptied, a negation of the human's global excludes. Each in a
-# fresh repository; the control is the same agent outside ---
 # ignore_proj DIR HOW: a repository whose .env (the canary) git ignores
 # through HOW: gitignore, exclude, excludesfile or global
 ignore_proj() {
@@ -363,7 +349,7 @@ ignore_proj() {
 	(cd "$1" && git add -A -- . ':!.env' && git -c user.name=h -c user.email=h@e commit -qm init) >/dev/null 2>&1
 	is_root && chown -R "$NOBODY_UID:$NOBODY_UID" "$1" "$NB_HOME"
 }
-for v in "gitignore:sed -i /^.env\$/d .gitignore" "gitignore:rm .gitignore" \
+for v in "gitignore:echo !.env >>.gitignore" "gitignore:sed -i /^.env\$/d .gitignore" "gitignore:rm .gitignore" \
 	"exclude:: >.git/info/exclude" "excludesfile:: >.ignored" "global:echo !.env >.gitignore"; do
 	how=${v%%:*} act=${v#*:}
 	ignore_proj "$T/ign-ctl" "$how"; ignore_proj "$T/ign" "$how"

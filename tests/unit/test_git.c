@@ -497,6 +497,13 @@ static void test_modes_journal(void)
 
 /* ---- helper mode ---- */
 
+/* "TAG item" for each item of v. */
+static void print_list(const char *tag, const struct strv *v)
+{
+	for (size_t i = 0; i < v->n; i++)
+		printf("%s %s\n", tag, v->v[i]);
+}
+
 static int helper_protect(const char *project)
 {
 	struct sandbox_git g = { 0 };
@@ -505,12 +512,9 @@ static int helper_protect(const char *project)
 		fprintf(stderr, "test_git: %s\n", hush_strerror(r));
 		return 1;
 	}
-	for (size_t i = 0; i < g.create_dirs.n; i++)
-		printf("mkdir %s\n", g.create_dirs.v[i]);
-	for (size_t i = 0; i < g.ro.n; i++)
-		printf("ro %s\n", g.ro.v[i]);
-	for (size_t i = 0; i < g.absent.n; i++)
-		printf("absent %s\n", g.absent.v[i]);
+	print_list("mkdir", &g.create_dirs);
+	print_list("ro", &g.ro);
+	print_list("absent", &g.absent);
 	sandbox_git_free(&g);
 	return 0;
 }
@@ -571,27 +575,20 @@ static int helper_session(int argc, char **argv)
 	waitpid(pid, &st, 0);
 	char err[512];
 	r = sandbox_modes_repair(&md, &modes) < 0 ? -1 : 0;
-	for (size_t k = 0; k < modes.n; k++)
-		printf("mode %s\n", modes.v[k]);
+	print_list("mode", &modes);
 	if (q && sandbox_protect_sweep(&p, stop, q, &moved, &skipped) < 0)
 		r = -1;
-	for (size_t k = 0; k < moved.n; k++)
-		printf("moved %s\n", moved.v[k]);
-	for (size_t k = 0; k < skipped.n; k++)
-		printf("skipped %s\n", skipped.v[k]);
+	print_list("moved", &moved);
+	print_list("skipped", &skipped);
 	int e = sandbox_git_index_sweep(&s, &h, &sw, err, sizeof(err));
 	if (e < 0) {
 		fprintf(stderr, "test_git: sweep: %s\n", err);
 		r = e;
 	}
-	for (size_t k = 0; k < sw.fixed.n; k++)
-		printf("fixed %s\n", sw.fixed.v[k]);
-	for (size_t k = 0; k < sw.removed.n; k++)
-		printf("removed %s\n", sw.removed.v[k]);
-	for (size_t k = 0; k < sw.commits.n; k++)
-		printf("commits %s\n", sw.commits.v[k]);
-	for (size_t k = 0; k < sw.links.n; k++)
-		printf("gitlink %s\n", sw.links.v[k]);
+	print_list("fixed", &sw.fixed);
+	print_list("removed", &sw.removed);
+	print_list("commits", &sw.commits);
+	print_list("gitlink", &sw.links);
 	r = r < 0 ? 1 : 0;
 out:
 	sandbox_modes_free(&md);
