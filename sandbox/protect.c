@@ -446,12 +446,17 @@ void sandbox_protect_free(struct sandbox_protect *p)
 
 /* ---- the modes of the directories that lead to protected paths ---- */
 
+/* sandbox_path_shut for a path whose stat (st) is already at hand. */
+static bool owned_and_shut(const char *path, const struct stat *st, int amode)
+{
+	return st->st_uid == geteuid() && faccessat(AT_FDCWD, path, amode, AT_EACCESS) != 0 &&
+	       errno == EACCES;
+}
+
 bool sandbox_path_shut(const char *path, int amode)
 {
 	struct stat st;
-	if (stat(path, &st) != 0 || st.st_uid != geteuid())
-		return false;
-	return faccessat(AT_FDCWD, path, amode, AT_EACCESS) != 0 && errno == EACCES;
+	return stat(path, &st) == 0 && owned_and_shut(path, &st, amode);
 }
 
 static bool modes_have(const struct sandbox_modes *m, const char *path)
@@ -495,8 +500,7 @@ int sandbox_modes_add(struct sandbox_modes *m, const char *top, const char *path
 		bool seen = modes_have(m, p);
 		bool dir = seen || (lstat(p, &st) == 0 && S_ISDIR(st.st_mode));
 		int r = dir && !seen ? modes_push(m, p, &st) : 0;
-		if (r == 0 && dir && !seen && st.st_uid == geteuid() &&
-		    sandbox_path_shut(p, X_OK)) {
+		if (r == 0 && dir && !seen && owned_and_shut(p, &st, X_OK)) {
 			dir = false; /* nothing below can be looked at */
 			if (!m->shut && !(m->shut = strdup(p)))
 				r = HUSH_ENOMEM;
