@@ -173,21 +173,45 @@ static bool append_to(const char *path, const char *text)
 	return ok;
 }
 
-/* "/NAME" at the end of the .gitignore next to wt/rel; the .gitignore's
- * path into where[n]. */
+/* rel as an anchored gitignore pattern, each component escaped. */
+static bool pattern_of(const char *rel, char *pat, size_t n)
+{
+	size_t o = 0;
+	for (const char *c = rel; *c; c++) {
+		char one[2] = { *c, '\0' }, esc[4];
+		if (*c != '/' && !escape(one, esc, sizeof(esc)))
+			return false;
+		const char *add = *c == '/' ? "/" : esc;
+		if (o + strlen(add) + 1 >= n)
+			return false;
+		memcpy(pat + o, add, strlen(add) + 1);
+		o += strlen(add);
+	}
+	return o > 0;
+}
+
+/* "/NAME" at the end of the .gitignore next to wt/rel; where that one
+ * cannot be written (a directory the agent made read-only, a hard link),
+ * "/DIR/NAME" at the end of the next .gitignore up, up to the work tree's
+ * own. The .gitignore's path into where[n]. */
 static bool ignore_in_gitignore(const char *wt, const char *rel, char *where, size_t n)
 {
-	char full[PATH_MAX], pat[2 * NAME_MAX + 2], text[2 * NAME_MAX + 128];
+	char full[PATH_MAX], dir[PATH_MAX], pat[PATH_MAX], text[PATH_MAX + 96];
+	size_t top = strlen(wt);
 	if (xsnprintf(full, sizeof(full), "%s/%s", wt, rel) < 0)
 		return false;
-	char *sl = strrchr(full, '/');
-	*sl = '\0';
-	if (!escape(sl + 1, pat, sizeof(pat)) ||
-	    xsnprintf(where, n, "%s/.gitignore", full[0] ? full : "") < 0 ||
-	    xsnprintf(text, sizeof(text), "\n# hush sandbox: %s stays ignored (it is hidden in "
-		      "sessions)\n/%s\n", pat, pat) < 0)
-		return false;
-	return append_to(where, text);
+	memcpy(dir, full, sizeof(dir));
+	for (char *sl = strrchr(dir, '/'); sl && (size_t)(sl - dir) >= top; sl = strrchr(dir, '/')) {
+		*sl = '\0'; /* dir: the directory; full after it: the path below */
+		if (!pattern_of(full + (sl - dir) + 1, pat, sizeof(pat)) ||
+		    xsnprintf(where, n, "%s/.gitignore", dir) < 0 ||
+		    xsnprintf(text, sizeof(text), "\n# hush sandbox: %s stays ignored (it is hidden "
+			      "in sessions)\n/%s\n", pat, pat) < 0)
+			return false;
+		if (append_to(where, text))
+			return true;
+	}
+	return false;
 }
 
 /* "/REL" in the common git directory's info/exclude; its path into
@@ -196,18 +220,8 @@ static bool ignore_in_exclude(const struct sandbox_ignore_repo *r, const char *r
 			      size_t n)
 {
 	char common[PATH_MAX], info[PATH_MAX], pat[PATH_MAX], text[PATH_MAX + 96];
-	size_t o = 0;
-	for (const char *c = rel; *c; c++) {
-		char one[2] = { *c, '\0' }, esc[4];
-		if (*c != '/' && !escape(one, esc, sizeof(esc)))
-			return false;
-		const char *add = *c == '/' ? "/" : esc;
-		if (o + strlen(add) + 1 >= sizeof(pat))
-			return false;
-		memcpy(pat + o, add, strlen(add) + 1);
-		o += strlen(add);
-	}
-	if (!r->gitdir || sandbox_git_common_dir(r->gitdir, common, sizeof(common)) != 0 ||
+	if (!pattern_of(rel, pat, sizeof(pat)) || !r->gitdir ||
+	    sandbox_git_common_dir(r->gitdir, common, sizeof(common)) != 0 ||
 	    xsnprintf(info, sizeof(info), "%s/info", common) < 0 ||
 	    xsnprintf(where, n, "%s/exclude", info) < 0 ||
 	    xsnprintf(text, sizeof(text), "\n# hush sandbox: hidden in sessions\n/%s\n", pat) < 0)

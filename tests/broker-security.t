@@ -47,11 +47,14 @@ if [ "$ctl" = attached ]; then
 else
 	skip "ptrace is disabled for this user altogether (yama ptrace_scope); control failed: $ctl"
 fi
-nb sleep 30 &
+# the other process writes its own pid, so the test reads it instead of
+# searching for it (a search that runs before the process starts finds nothing)
+rm -f "$NB_HOME/work/other.pid"
+nb sh -c 'echo $$ >other.pid.tmp && mv other.pid.tmp other.pid && exec sleep 30' &
 SPID=$!
 at_exit "kill $SPID"
-wait_for test -n "$(pgrep -u "$(is_root && echo $NOBODY_UID || id -u)" -x sleep)"
-OPID=$(pgrep -u "$(is_root && echo $NOBODY_UID || id -u)" -x sleep | head -1)
+wait_for test -s "$NB_HOME/work/other.pid"
+OPID=$(cat "$NB_HOME/work/other.pid")
 check "control: the same user reads another of its processes' environ" nb sh -c "cat /proc/$OPID/environ >/dev/null"
 check_fail "/proc/<hushd>/environ is unreadable by the same user" nb sh -c "cat /proc/$BPID/environ >/dev/null 2>&1"
 check_fail "/proc/<hushd>/mem is unreadable by the same user" nb sh -c "dd if=/proc/$BPID/mem of=/dev/null bs=1 count=1 skip=4096 2>/dev/null"

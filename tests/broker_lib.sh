@@ -86,9 +86,12 @@ stop_broker() {
 }
 
 # wait_for COND...: retries a command until it succeeds (up to ~10 s).
-wait_for() {
-	local i
-	for i in $(seq 1 500); do "$@" && return 0; sleep 0.02; done
+wait_for() { wait_secs 10 "$@"; }
+# wait_secs N CMD...: CMD succeeds within about N seconds
+wait_secs() {
+	local i n=$(($1 * 50))
+	shift
+	for i in $(seq 1 "$n"); do "$@" && return 0; sleep 0.02; done
 	return 1
 }
 

@@ -380,3 +380,25 @@ for act in "rm .gitignore && mkfifo .gitignore" "rm .gitignore && ln -s /dev/nul
 	human_add_all "$T/ign" real
 	assert_absent "the human's git add -A afterwards stores no canary" "$C" <(objects "$T/ign")
 done
+# a hidden file in a subdirectory whose own .gitignore cannot be written
+# (the agent made the directory read-only, or the .gitignore a directory):
+# the line goes to the next .gitignore up, which beats the negation there
+for act in "chmod a-w sub" "mkdir sub/.gitignore"; do
+	for d in "$T/ign-ctl" "$T/ign"; do
+		rm -rf "$d" && mkdir -p "$d/sub" && (cd "$d" && git init -q . && printf 'node_modules/\n.env\n' >.gitignore &&
+			printf 'TOKEN=%s\n' "$C" >sub/.env && printf 'x\n' >sub/code &&
+			git add -A && git -c user.name=h -c user.email=h@e commit -qm init) >/dev/null 2>&1
+		is_root && chown -R "$NOBODY_UID:$NOBODY_UID" "$d"
+	done
+	(cd "$T/ign-ctl" && as_nobody sh -c "echo '!sub/.env' >>.gitignore && $act") >/dev/null 2>&1
+	human_add_all "$T/ign-ctl" ctl
+	objects "$T/ign-ctl" | grep -qaF -- "$C" && ok "control ($act): outside, the un-ignored sub/.env is committed" ||
+		not_ok "control ($act): outside, the un-ignored sub/.env is committed"
+	o=$(sb "$T/ign" -- sh -c "echo '!sub/.env' >>.gitignore && $act && echo unignored" 2>&1)
+	like "inside ($act): the agent un-ignores sub/.env and shuts its own .gitignore" "$o" "unignored"
+	like "at the end the line goes to the .gitignore above" "$o" "git ignored $T/ign/sub/.env at the start of the session and no longer did .*: ignored again by a line at the end of $T/ign/.gitignore"
+	human_add_all "$T/ign" real
+	is "the human's git add -A and commit ran" "$(as_nobody git -C "$T/ign" log -1 --format=%s 2>/dev/null)" "all-real"
+	assert_absent "... and stored no canary" "$C" <(objects "$T/ign")
+	chmod -R u+w "$T/ign-ctl" "$T/ign"
+done
