@@ -130,6 +130,7 @@ struct sandbox_sock_sup {
 	const struct sandbox_sock_policy *policy;
 	int rootfd;     /* the supervisor's own root, for the policy's paths */
 	int fddir;      /* its /proc/self/fd, for connects through an O_PATH fd */
+	int procfd;     /* its /proc: a worker's root is the last caller's */
 	ino_t netns;    /* its network namespace */
 	dev_t netns_dev;
 	size_t notif_size, resp_size;
@@ -193,13 +194,14 @@ int sandbox_sockets_supervise(int listener, const struct sandbox_sock_policy *p,
 			       ? sz.seccomp_notif_resp : sizeof(struct seccomp_notif_resp);
 	s->rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	s->fddir = open("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	s->procfd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	struct stat st;
-	if (s->rootfd < 0 || s->fddir < 0 || stat("/proc/self/ns/net", &st) != 0) {
+	if (s->rootfd < 0 || s->fddir < 0 || s->procfd < 0 || stat("/proc/self/ns/net", &st) != 0) {
 		int e = errno;
-		if (s->rootfd >= 0)
-			close(s->rootfd);
-		if (s->fddir >= 0)
-			close(s->fddir);
+		int fds[] = { s->rootfd, s->fddir, s->procfd };
+		for (size_t i = 0; i < ARRAY_LEN(fds); i++)
+			if (fds[i] >= 0)
+				close(fds[i]);
 		free(s);
 		errno = e;
 		return HUSH_EIO;
@@ -429,23 +431,23 @@ static int connect_path(struct sandbox_sock_sup *s, int tiddir, int sock, int ty
 	return e;
 }
 
-/* Handles one notification. Returns 0 or the errno value for the agent. */
-static int open_tiddir(pid_t tid)
+/* /proc/TID of our own /proc, whatever root the worker has now. */
+static int open_tiddir(const struct sandbox_sock_sup *s, pid_t tid)
 {
 	char d[32];
-	snprintf(d, sizeof(d), "/proc/%d", (int)tid);
-	return open(d, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	snprintf(d, sizeof(d), "%d", (int)tid);
+	return openat(s->procfd, d, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 }
 
 /* A pidfd for the process of thread tid: of the thread itself (Linux 6.9,
  * PIDFD_THREAD), else of its thread group leader (found through
  * /proc/TID/status, whose descriptor *tiddir keeps). -1 on failure. */
-static int task_pidfd(pid_t tid, int *tiddir)
+static int task_pidfd(const struct sandbox_sock_sup *s, pid_t tid, int *tiddir)
 {
 	int fd = (int)syscall(__NR_pidfd_open, tid, PIDFD_THREAD);
 	if (fd >= 0 || errno != EINVAL)
 		return fd;
-	*tiddir = open_tiddir(tid);
+	*tiddir = open_tiddir(s, tid);
 	pid_t tgid = *tiddir >= 0 ? tgid_of(*tiddir) : -1;
 	return tgid > 0 ? (int)syscall(__NR_pidfd_open, tgid, 0) : -1;
 }
@@ -457,7 +459,7 @@ static int handle(struct job *j)
 	uint64_t fd = j->args[0], addr = j->args[1], len = j->args[2];
 	/* valid after the memory is read below: then the task was alive
 	 * all along, and the pidfd is its */
-	int pidfd = task_pidfd((pid_t)j->pid, &tiddir);
+	int pidfd = task_pidfd(s, (pid_t)j->pid, &tiddir);
 	if (pidfd < 0) {
 		e = ESRCH;
 		goto out;
@@ -501,7 +503,7 @@ static int handle(struct job *j)
 		e = EINVAL;
 	else if (a.abstract)
 		e = connect_abstract(s, sock, type, &a);
-	else if (tiddir < 0 && (tiddir = open_tiddir((pid_t)j->pid)) < 0)
+	else if (tiddir < 0 && (tiddir = open_tiddir(s, (pid_t)j->pid)) < 0)
 		e = ESRCH;
 	else if ((e = notif_valid(s, j->id)) == 0) /* tiddir is the caller's */
 		e = connect_path(s, tiddir, sock, type, a.name);
