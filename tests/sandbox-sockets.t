@@ -294,6 +294,24 @@ nb env HUSH_ASKPASS="$AP" "$NB_BIN/hush" unlock >/dev/null 2>&1
 o=$(sb -- sh -c 'deploy --org=demo; echo "rc=$?"' 2>&1)
 like "after a broker restart, granted commands still work" "$o" "rc=0"
 
+# --- a connect from a chroot the agent made, then connects from outside it:
+# each worker of the supervisor resolves the caller's path from the
+# caller's root; the next caller's must not be resolved from the last one's
+if [ "$static_ok" = 1 ]; then
+	cat >"$SBX/chroot.sh" <<EOF
+mkdir -p /tmp/cr && cp "$NB_BIN/sockclient" /tmp/cr/sc
+for i in 1 2 3 4 5 6; do unshare -Ur /usr/sbin/chroot /tmp/cr /sc libc /nothing.sock; done
+for i in \$(seq 1 20); do sockclient libc "$SD/tmp.sock"; done
+EOF
+	chmod 0644 "$SBX/chroot.sh"
+	o=$(sb --allow-socket "$SD/tmp.sock" -- sh "$SBX/chroot.sh" 2>&1)
+	like "control: the connects from the agent's chroot ran (and found nothing)" "$o" "refused"
+	is "after connects from a chroot, every later connect is still resolved (20 of 20)" \
+		"$(grep -c "connected hello-tmp" <<<"$o")" 20
+else
+	skip "no static libc here: the chroot case needs a static client"
+fi
+
 # --- TCP keeps working ---
 o=$(sb -- python3 -c "import urllib.request as u; print(u.urlopen('http://127.0.0.1:$PORT/').read().decode())" 2>&1)
 is "TCP, blocking (python urllib)" "$o" "tcp-ok"
