@@ -321,6 +321,8 @@ static int walk_nested(struct gwalk *w, const char *dir, unsigned depth)
 			w->g->truncated = true;
 			break;
 		}
+		if (depth > 0 && w->g->visit && (r = w->g->visit(w->g->visit_ctx, dir, n)) != 0)
+			break;
 		bool dotgit = !strcmp(n, ".git");
 		/* only directories and .git matter: no stat for what the
 		 * directory says is something else (most entries) */

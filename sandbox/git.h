@@ -34,6 +34,11 @@ struct sandbox_git {
 	char *shut;                 /* the first directory (or .git file) the user
 				       owns and cannot look into (sandbox_path_shut):
 				       what lies behind it is not protected */
+	/* set by the caller: called with each entry the walk below the
+	 * project sees in a directory below the project's own (dir is a
+	 * real path); non-zero stops the walk with that value */
+	int (*visit)(void *ctx, const char *dir, const char *name);
+	void *visit_ctx;
 };
 
 /* Parses the content of a pointer file: a .git file (prefix "gitdir: ") or

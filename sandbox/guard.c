@@ -66,9 +66,22 @@ int sandbox_guard_begin(struct sandbox_guard *g, const char *cwd, const char *ho
 {
 	memset(g, 0, sizeof(*g));
 	snprintf(g->cwd, sizeof(g->cwd), "%s", cwd);
+	/* the walk for git directories also finds the never_write names in
+	 * the directories below the project's (a sub/.envrc, a
+	 * packages/x/.npmrc, a sub/.claude/settings.json) */
+	struct strv rel = { 0 };
+	char top[PATH_MAX];
+	struct sandbox_protect_find find = { .names = never_rel, .top = top, .out = &rel };
+	if (never_rel && never_rel->n && realpath(cwd, top)) {
+		g->git.visit = sandbox_protect_visit;
+		g->git.visit_ctx = &find;
+	}
 	int r = sandbox_git_protect(&g->git, cwd, home);
-	if (r == HUSH_ENOMEM)
+	g->git.visit = NULL;
+	if (r == HUSH_ENOMEM) {
+		strv_free(&rel);
 		return r;
+	}
 	if (r < 0)
 		sandbox_note(n, SANDBOX_NOTE_WARN, "sandbox: looking for git directories under %s: %s",
 			     cwd, hush_strerror(r));
@@ -79,13 +92,14 @@ int sandbox_guard_begin(struct sandbox_guard *g, const char *cwd, const char *ho
 		if (mkdir(g->git.create_dirs.v[i], 0755) != 0 && errno != EEXIST)
 			sandbox_note(n, SANDBOX_NOTE_WARN, "sandbox: cannot create %s: it stays writable",
 				     g->git.create_dirs.v[i]);
-	struct strv rel = { 0 };
 	if (push_all(&g->ro, &g->git.ro) < 0 || (never_rel && push_all(&rel, never_rel) < 0) ||
 	    claude_named(g, cwd, home, &rel) < 0) {
 		strv_free(&rel);
 		return HUSH_ENOMEM;
 	}
 	r = sandbox_protect_begin(&g->prot, cwd, &rel, &g->git);
+	if (r == 0)
+		r = sandbox_protect_names(&g->prot, never_rel);
 	strv_free(&rel);
 	if (r == HUSH_ENOMEM)
 		return r;

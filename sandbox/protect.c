@@ -161,6 +161,45 @@ int sandbox_protect_begin(struct sandbox_protect *p, const char *project,
 	return r;
 }
 
+int sandbox_protect_names(struct sandbox_protect *p, const struct strv *names)
+{
+	for (size_t i = 0; names && i < names->n; i++)
+		if (entry_valid(names->v[i]) && strv_push_unique(&p->names, names->v[i]) < 0)
+			return HUSH_ENOMEM;
+	return 0;
+}
+
+int sandbox_protect_visit(void *ctx, const char *dir, const char *name)
+{
+	struct sandbox_protect_find *f = ctx;
+	if (!f->ready) {
+		for (size_t i = 0; i < f->names->n; i++)
+			f->first[(unsigned char)f->names->v[i][0] / 8] |=
+				(unsigned char)(1u << ((unsigned char)f->names->v[i][0] % 8));
+		f->ready = true;
+	}
+	unsigned char c = (unsigned char)name[0];
+	if (!(f->first[c / 8] & (1u << (c % 8))))
+		return 0; /* most names: no entry starts with their first byte */
+	size_t nl = strlen(name), tl = strlen(f->top);
+	for (size_t i = 0; i < f->names->n; i++) {
+		const char *e = f->names->v[i];
+		char rel[PATH_MAX];
+		/* the entry's first component is this name */
+		if (e[0] != name[0] || strncmp(e, name, nl) != 0 || (e[nl] && e[nl] != '/') ||
+		    strncmp(dir, f->top, tl) != 0 || dir[tl] != '/')
+			continue;
+		if (xsnprintf(rel, sizeof(rel), "%s/%s", dir + tl + 1, e) == 0) {
+			size_t l = strlen(rel);
+			while (l > 1 && rel[l - 1] == '/')
+				rel[--l] = '\0';
+			if (strv_push_unique(f->out, rel) < 0)
+				return HUSH_ENOMEM;
+		}
+	}
+	return 0;
+}
+
 static int mkdirs(const char *dir)
 {
 	char p[PATH_MAX];
@@ -400,8 +439,19 @@ int sandbox_protect_sweep(const struct sandbox_protect *p, const char *stop,
 	 * human's, whose config may well set alias.* or credential.*) is left
 	 * alone; the new .git entry, or the new commondir file, that leads
 	 * there is moved when that repository would run code. */
-	struct sandbox_git g = { 0 };
+	struct strv found = { 0 };
+	struct sandbox_protect_find f = { .names = &p->names, .top = p->project, .out = &found };
+	struct sandbox_git g = { .visit = p->names.n ? sandbox_protect_visit : NULL, .visit_ctx = &f };
 	KEEP(sandbox_git_find(&g, p->project, stop));
+	/* the never_write names that appeared below the project */
+	for (size_t i = 0; i < found.n; i++) {
+		char path[PATH_MAX];
+		if (xsnprintf(path, sizeof(path), "%s/%s", p->project, found.v[i]) == 0 &&
+		    !strv_has(&p->exist, path) && !strv_has(&p->absent, path) &&
+		    lstat(path, &st) == 0)
+			KEEP(quarantine(p, path, &o, false));
+	}
+	strv_free(&found);
 	for (size_t i = 0; i < g.n; i++) {
 		const char *gd = g.d[i].gitdir, *dg = g.d[i].dotgit;
 		bool risky = false;
@@ -441,6 +491,7 @@ void sandbox_protect_free(struct sandbox_protect *p)
 	strv_free(&p->hooks);
 	strv_free(&p->hooks_start);
 	strv_free(&p->gits_start);
+	strv_free(&p->names);
 	*p = (struct sandbox_protect){ 0 };
 }
 
@@ -577,6 +628,7 @@ static const struct {
 	{ "p.hooks", offsetof(struct sandbox_protect, hooks) },
 	{ "p.hook", offsetof(struct sandbox_protect, hooks_start) },
 	{ "p.git", offsetof(struct sandbox_protect, gits_start) },
+	{ "p.name", offsetof(struct sandbox_protect, names) },
 };
 
 #define PROT_LIST(p, i) ((struct strv *)((char *)(p) + prot_lists[i].off))

@@ -26,12 +26,29 @@ struct sandbox_protect {
 	struct strv hooks;     /* hooks directories */
 	struct strv hooks_start; /* files in them at start */
 	struct strv gits_start;  /* .git entries and git directories at start */
+	struct strv names;     /* the entries looked for in every directory
+				  below the project's own too */
 };
+/* The walk's visitor (sandbox_git.visit) that finds the entries of names
+ * (never_write entries) in the directories below the project's: each
+ * match, as a path relative to top, into out. */
+struct sandbox_protect_find {
+	const struct strv *names;
+	const char *top; /* a real path */
+	struct strv *out;
+	bool ready;              /* (the visitor's own: first set up) */
+	unsigned char first[32]; /* the names' first bytes, as a bit set */
+};
+int sandbox_protect_visit(void *ctx, const char *dir, const char *name);
 /* Checks each never_write entry under project (refusing absolute paths and
  * ".." with HUSH_EINVAL) and records the git state of g (hooks files,
  * .git entries, g->absent) for the sweep. 0 or HUSH_E*. */
 int sandbox_protect_begin(struct sandbox_protect *p, const char *project,
 			  const struct strv *never_write, const struct sandbox_git *g);
+/* names: the entries the sweep looks for again in every directory below
+ * the project (those found at start are among never_write). 0 or
+ * HUSH_ENOMEM. */
+int sandbox_protect_names(struct sandbox_protect *p, const struct strv *names);
 /* At the end: moves into quarantine (created 0700 with parents) every path
  * on the list that did not exist at start and does now, a symlink on the
  * list (or above an entry) that now points elsewhere or is no longer a
@@ -42,7 +59,8 @@ int sandbox_protect_begin(struct sandbox_protect *p, const char *project,
  * leading to a git directory outside the project is moved itself instead. When quarantine is on another file
  * system the path is renamed in place (sandbox_rename_aside). An existing
  * entry whose real path changed (a symlinked directory above it swapped)
- * is moved too. Nothing is moved through a symlink: a symlink above a path
+ * is moved too, and so is one of the names found in a directory below the
+ * project that was not there at start. Nothing is moved through a symlink: a symlink above a path
  * that appeared during the session is moved itself, and a path behind one
  * that was there at the start is left and listed in skipped as "path
  * (through the symbolic link L)". moved gets "path -> destination".

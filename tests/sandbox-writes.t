@@ -348,6 +348,42 @@ if command -v npx >/dev/null; then
 else
 	skip "npx not installed"
 fi
+# the same names in a subdirectory: a package of a monorepo has its own
+# .npmrc (npm reads the one next to the package.json it runs), a
+# subdirectory its own .envrc (direnv on the human's cd), .vscode (an
+# editor opened there) and .claude/settings.json (claude started there)
+if command -v npx >/dev/null; then
+	mkdir -p "$P/packages/app" "$P/packages/lib/.vscode"
+	printf '{"name":"app","version":"1.0.0"}\n' >"$P/packages/app/package.json"
+	printf '{}\n' >"$P/packages/lib/.vscode/settings.json"
+	is_root && chown -R "$NOBODY_UID:$NOBODY_UID" "$P/packages"
+	SUBCFG='cd packages/app && printf "#!/bin/sh\necho PWNED-\$0 >>'"$PW"'\nexec /bin/sh \"\$@\"\n" >.ci-shell &&
+		chmod +x .ci-shell && echo "script-shell=$PWD/.ci-shell" >.npmrc && echo made-npmrc
+		cd ../lib && echo "export X=1" >.envrc && echo made-envrc
+		echo "{\"x\":1}" >.vscode/settings.json && echo vscode-written
+		mkdir -p .claude && echo "{}" >.claude/settings.json && echo made-claude'
+	CP3="$T/ctl-subcfg"; rm -rf "$CP3"; cp -a "$P" "$CP3"; is_root && chown -R "$NOBODY_UID:$NOBODY_UID" "$CP3"
+	(cd "$CP3" && as_nobody sh -c "$SUBCFG") >/dev/null 2>&1
+	human_npx "$CP3/packages/app"
+	[ -s "$PW" ] && ok "control: outside, a new packages/app/.npmrc runs in the human's next npx there" ||
+		not_ok "control: outside, a new packages/app/.npmrc runs in the human's next npx there"
+	rm -f "$PW"
+	o=$(cd "$P" && as_nobody "$NB_BIN/hush" sandbox -- sh -c "$SUBCFG" 2>&1)
+	like "inside: the agent writes packages/app/.npmrc, packages/lib/.envrc, packages/lib/.claude/settings.json" \
+		"$o" "made-npmrc"$'\n'"made-envrc"$'\n'"(.*"$'\n'")?made-claude"
+	[[ "$o" != *vscode-written* ]] && ok "inside: an existing packages/lib/.vscode cannot be written" ||
+		not_ok "inside: an existing packages/lib/.vscode cannot be written"
+	for f in packages/app/.npmrc packages/lib/.envrc packages/lib/.claude/settings.json; do
+		like "at the end $f is moved to the quarantine and said so" "$o" "moved $P/$f -> [^ ]*quarantine"
+		[ ! -e "$P/$f" ] && ok "$f is gone from the project" || not_ok "$f is gone from the project"
+	done
+	human_npx "$P/packages/app"
+	[ ! -e "$PW" ] && ok "the human's npx in packages/app afterwards runs nothing the agent planted" ||
+		{ not_ok "the human's npx in packages/app afterwards runs nothing the agent planted"; sed 's/^/#   /' "$PW"; }
+	rm -rf "$P/packages" "$CP3" "$PW"
+else
+	skip "npx not installed"
+fi
 # an existing .npmrc (the human's registry token) stays masked, and read-only
 printf '//registry.example/:_authToken=%s\n' "$C" >"$P/.npmrc"
 is_root && chown "$NOBODY_UID:$NOBODY_UID" "$P/.npmrc"

@@ -365,6 +365,53 @@ static void test_protect(void)
 	sandbox_git_free(&g);
 }
 
+/* The never_write names in directories below the project: those there at
+ * the start are found by the walk (the first component of an entry, then
+ * the rest), those made during the session are swept. */
+static void test_subdir_names(void)
+{
+	ok(sh("mkdir -p s/a/.claude s/a/b s/node_modules/x && echo '{}' > s/a/.claude/settings.json && "
+	      "echo x > s/a/b/.envrc && echo x > s/node_modules/x/.npmrc && echo x > s/a/.envrcx") == 0,
+	   "fixture: a project with names below its top");
+	char proj[4096], q[4096];
+	snprintf(proj, sizeof(proj), "%s/s", root);
+	snprintf(q, sizeof(q), "%s/quarantine-s", root);
+	struct strv nw = { 0 }, rel = { 0 }, moved = { 0 }, skipped = { 0 };
+	const char *items[] = { ".claude/settings.json", ".claude/commands/", ".envrc", ".npmrc", NULL };
+	for (size_t i = 0; items[i]; i++)
+		strv_push(&nw, items[i]);
+	struct sandbox_protect_find f = { .names = &nw, .top = proj, .out = &rel };
+	struct sandbox_git g = { .visit = sandbox_protect_visit, .visit_ctx = &f };
+	ok(sandbox_git_protect(&g, proj, root) == 0, "the walk runs with the visitor");
+	ok(strv_has(&rel, "a/.claude/settings.json") && strv_has(&rel, "a/.claude/commands") &&
+	   strv_has(&rel, "a/b/.envrc") && rel.n == 3,
+	   "found: each entry whose first component is there, not a longer name, not under "
+	   "node_modules (%zu)", rel.n);
+	for (size_t i = 0; i < nw.n; i++)
+		strv_push(&rel, nw.v[i]);
+	struct sandbox_protect pr;
+	ok(sandbox_protect_begin(&pr, proj, &rel, &g) == 0 && sandbox_protect_names(&pr, &nw) == 0,
+	   "protect list made");
+	ok(has(&pr.exist, "s/a/.claude/settings.json") && has(&pr.exist, "s/a/b/.envrc") &&
+	   has(&pr.absent, "s/a/.claude/commands"), "existing ones bound, missing ones watched");
+	sh("mkdir -p s/c/d && echo x > s/c/d/.npmrc && echo x > s/a/.envrc && "
+	   "mkdir -p s/a/.claude/commands && echo x > s/a/.claude/commands/c.md && echo x > s/node_modules/x/.envrc");
+	ok(sandbox_protect_sweep(&pr, root, q, &moved, &skipped) == 0, "sweep runs");
+	ok(sh("test ! -e s/c/d/.npmrc && test -f quarantine-s/c/d/.npmrc && test ! -e s/a/.envrc && "
+	      "test -f quarantine-s/a/.claude/commands/c.md") == 0,
+	   "names made below the top during the session are quarantined");
+	ok(sh("test -f s/a/b/.envrc && test -f s/a/.claude/settings.json && test -f s/a/.envrcx && "
+	      "test -f s/node_modules/x/.envrc") == 0,
+	   "what was there at start, other names and node_modules stay");
+	ok(moved.n == 3, "one line per moved path (%zu)", moved.n);
+	strv_free(&nw);
+	strv_free(&rel);
+	strv_free(&moved);
+	strv_free(&skipped);
+	sandbox_protect_free(&pr);
+	sandbox_git_free(&g);
+}
+
 /* The sweep never acts through a symlink: a new one above a listed name is
  * moved itself, one that was there at the start is left (and reported), a
  * new .git leading to a repository outside is moved instead of that
@@ -438,7 +485,8 @@ static void test_modes_journal(void)
 	struct strv nw = { 0 };
 	strv_push(&nw, ".claude/settings.json");
 	strv_push(&nw, ".mcp.json");
-	ok(sandbox_protect_begin(&pr, proj, &nw, NULL) == 0, "protect list made");
+	ok(sandbox_protect_begin(&pr, proj, &nw, NULL) == 0 && sandbox_protect_names(&pr, &nw) == 0,
+	   "protect list made");
 	struct sandbox_git_snap sn = { 0 }, sn2 = { 0 };
 	struct sandbox_git_snap_repo repo = { .worktree = proj, .gitdir = proj, .head = "ref x",
 					      .lock = true, .lock_ino = 42 };
@@ -462,7 +510,7 @@ static void test_modes_journal(void)
 	}
 	ok(r == 0 && bad == 0, "every record read back and taken");
 	ok(pr2.project && !strcmp(pr2.project, pr.project) && pr2.absent.n == pr.absent.n &&
-	   pr2.exist.n == pr.exist.n && m2.n == m.n && m2.d[1].mode == m.d[1].mode &&
+	   pr2.exist.n == pr.exist.n && pr2.names.n == 2 && m2.n == m.n && m2.d[1].mode == m.d[1].mode &&
 	   m2.d[1].ino == m.d[1].ino && !strcmp(m2.d[1].path, m.d[1].path),
 	   "the never-writable state and the modes are the same");
 	struct sandbox_git_hide h2 = sandbox_git_snap_hide(&sn2);
@@ -627,6 +675,7 @@ int main(int argc, char **argv)
 		test_find();
 		test_index();
 		test_protect();
+		test_subdir_names();
 		test_symlinks();
 		test_modes_journal();
 	}
