@@ -111,11 +111,15 @@ static const char *const default_never_write[] = {
 	"~/.nanorc", "~/.config/Code/User", "~/.vscode", "~/.config/JetBrains",
 	/* the agents' own rules */
 	"~/.claude/settings.json", "~/.claude/settings.local.json", "~/.claude/commands",
-	"~/.claude/agents", "~/.claude/hooks", "~/.config/opencode", "~/.codex/config.toml",
-	"~/.gemini/settings.json", "~/.gemini/extensions", "~/.aider.conf.yml",
+	"~/.claude/agents", "~/.claude/hooks", "~/.claude/skills", "~/.claude/plugins",
+	"~/.claude/output-styles", "~/.claude/CLAUDE.md", "~/.config/opencode",
+	"~/.codex/config.toml", "~/.codex/AGENTS.md", "~/.codex/prompts",
+	"~/.gemini/settings.json", "~/.gemini/extensions", "~/.gemini/GEMINI.md",
+	"~/.aider.conf.yml",
 	/* in the project */
 	".envrc", ".vscode", ".idea", ".claude/settings.json", ".claude/settings.local.json",
-	".claude/commands", ".claude/agents", ".claude/hooks", ".mcp.json", "opencode.json",
+	".claude/commands", ".claude/agents", ".claude/hooks", ".claude/skills", ".mcp.json",
+	"opencode.json",
 	"opencode.jsonc", ".opencode", ".codex", ".gemini", ".aider.conf.yml", ".husky",
 	".pre-commit-config.yaml", "lefthook.yml", ".lefthook.yml", "lefthook.yaml",
 	"lefthook-local.yml", ".lefthook", ".config/lefthook.yml",
