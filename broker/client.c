@@ -537,6 +537,7 @@ int client_session_open(const struct client_session *s, struct proto_session_rep
 			    (s->no_proxy ? PROTO_SESSION_NO_PROXY : 0) |
 			    (s->proxy_only ? PROTO_SESSION_PROXY_ONLY : 0);
 	ctl.session.allow_hosts = (char *)s->allow_hosts;
+	ctl.session.journal = (char *)s->journal;
 	if (s->pid <= 0 || !ctl.session.start)
 		return HUSH_EINVAL;
 	uint8_t rt, *body;

@@ -90,6 +90,7 @@ struct client_session {
 	bool no_proxy;     /* no credential proxy for it */
 	bool proxy_only;   /* network = proxy-only */
 	const char *allow_hosts; /* then: comma-separated hosts its tunnels may reach */
+	const char *journal;     /* its end-of-session journal, or NULL */
 };
 
 /* Registers a session over the control socket (needs the control token,

@@ -230,6 +230,15 @@ static void start_run(struct request *r, const char *by)
 		request_refuse(r, 1, "failed", "out of memory", NULL);
 		return;
 	}
+	/* right before it starts: nothing a sandbox session planted for it
+	 * to run (the session's own end would move it) */
+	char planted[PATH_MAX + 160];
+	if (session_check_run(r->pid, r->cwd, planted, sizeof(planted))) {
+		request_refuse(r, 77, "refused", planted,
+			       "look at it and remove it (or end the sandbox session: its sweep moves "
+			       "it to the quarantine), then run the command again");
+		return;
+	}
 	char notices[1024] = "";
 	const char *sa = getenv("SSH_AUTH_SOCK");
 	if (g->ssh_agent && (!sa || sa[0] != '/'))

@@ -13,6 +13,7 @@
 
 #include "common/err.h"
 #include "common/util.h"
+#include "sandbox/guard.h"
 
 static struct session sessions[PROTO_MAX_SESSIONS];
 static size_t nsessions;
@@ -31,6 +32,7 @@ static void drop(size_t i)
 {
 	if (sessions[i].pidfd >= 0)
 		close(sessions[i].pidfd);
+	free(sessions[i].journal);
 	sessions[i] = sessions[--nsessions];
 }
 
@@ -79,11 +81,17 @@ int session_open(const struct proto_session *s, uint64_t *id)
 			close(pfd);
 		return HUSH_ENOENT;
 	}
+	char *journal = s->journal && s->journal[0] ? strdup(s->journal) : NULL;
+	if (s->journal && s->journal[0] && !journal) {
+		if (pfd >= 0)
+			close(pfd);
+		return HUSH_ENOMEM;
+	}
 	if (pfd >= 0)
 		fcntl(pfd, F_SETFD, FD_CLOEXEC);
 	struct session *n = &sessions[nsessions++];
 	*n = (struct session){ .id = ++next_id, .pidns = s->pidns, .pid = pid, .start = s->start,
-			       .flags = s->flags, .pidfd = pfd };
+			       .flags = s->flags, .pidfd = pfd, .journal = journal };
 	*id = n->id;
 	return 0;
 }
@@ -116,6 +124,30 @@ const struct session *session_find_by_pid(pid_t pid)
 		if (sessions[i].pidns == ns)
 			return &sessions[i];
 	return NULL;
+}
+
+int session_check_run(pid_t pid, const char *cwd, char *what, size_t n)
+{
+	session_prune();
+	uint64_t ns = proc_pidns(pid, false), own = proc_pidns(0, false);
+	bool inside = ns && own && ns != own;
+	struct strv found = { 0 };
+	for (size_t i = 0; i < nsessions; i++) {
+		const struct session *s = &sessions[i];
+		if (!s->journal)
+			continue;
+		/* (a journal that cannot be read: the session's own end says so) */
+		sandbox_guard_check(s->journal, inside || !s->pidns ? NULL : cwd, &found);
+	}
+	int r = 0;
+	if (found.n) {
+		snprintf(what, n, "%s appeared during a sandbox session and is on the never-writable "
+			 "list%s: the command could run it", found.v[0],
+			 found.n > 1 ? " (and more)" : "");
+		r = 1;
+	}
+	strv_free(&found);
+	return r;
 }
 
 const char *session_desktop_refusal(pid_t pid)

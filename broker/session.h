@@ -28,6 +28,7 @@ struct session {
 	uint64_t start;
 	uint32_t flags;
 	int pidfd;         /* -1 where pidfd_open is missing: start time decides */
+	char *journal;     /* its end-of-session journal, or NULL */
 };
 
 /* Registers a session after checking that s->pid runs with start time
@@ -39,6 +40,16 @@ int session_open(const struct proto_session *s, uint64_t *id);
 
 /* Ends a session. 0 or HUSH_ENOENT. */
 int session_close(uint64_t id);
+
+/* Before a granted command starts for requester pid in cwd: whether a
+ * session's end-of-session sweep would move something now (the agent made
+ * a file on the never-writable list that the command may run: a new
+ * .npmrc, .envrc, git hook). Looks at the sessions the request may come
+ * from (any, for a request from inside a pid namespace other than the
+ * broker's; those without a pid namespace of their own, for any request)
+ * and at those whose project holds cwd. 0, or 1 with what[n] naming the
+ * first such path and how many there are. */
+int session_check_run(pid_t pid, const char *cwd, char *what, size_t n);
 
 /* Drops the sessions whose process is gone; returns how many remain. */
 size_t session_prune(void);

@@ -107,6 +107,7 @@ int proto_enc_control(struct buf *b, uint8_t type, const struct proto_control *c
 		TRY(buf_put_u64(b, c->session.start));
 		TRY(buf_put_u32(b, c->session.flags));
 		TRY(buf_put_str(b, c->session.allow_hosts ? c->session.allow_hosts : ""));
+		TRY(buf_put_str(b, c->session.journal ? c->session.journal : ""));
 	}
 	return proto_end(b);
 }
@@ -345,6 +346,7 @@ int proto_dec_winsize(const uint8_t *p, size_t n, uint16_t *rows, uint16_t *cols
 void proto_control_free(struct proto_control *c)
 {
 	free(c->session.allow_hosts);
+	free(c->session.journal);
 	if (c->pass) {
 		sodium_memzero(c->pass, c->passlen);
 		sodium_free(c->pass);
@@ -379,8 +381,11 @@ int proto_dec_control(uint8_t type, const uint8_t *p, size_t n, struct proto_con
 		NEED(!buf_get_u64(&b, &c->session.pidns) && !buf_get_u32(&b, &c->session.pid) &&
 		     !buf_get_u64(&b, &c->session.start) && !buf_get_u32(&b, &c->session.flags) &&
 		     c->session.pid != 0 && !(c->session.flags & ~PROTO_SESSION_FLAGS_ALL));
-	if (type == MSG_SESSION_OPEN)
+	if (type == MSG_SESSION_OPEN) {
 		GET(get_str(&b, &c->session.allow_hosts, PROTO_MAX_TEXT));
+		GET(get_str(&b, &c->session.journal, PROTO_MAX_PATH));
+		NEED(!c->session.journal[0] || c->session.journal[0] == '/');
+	}
 	if (type == MSG_APPROVE)
 		NEED(!buf_get_u64(&b, &c->for_secs));
 	NEED(!finish(&b));

@@ -130,6 +130,7 @@ struct proto_session {
 	uint64_t start;       /* its start time (field 22 of /proc/PID/stat) */
 	uint32_t flags;       /* PROTO_SESSION_* */
 	char *allow_hosts;    /* PROXY_ONLY: comma-separated hosts its tunnels may reach */
+	char *journal;        /* the session's journal (an absolute path), or "" */
 };
 
 /* The broker's answer to SESSION_OPEN: the session's id and, when the

@@ -66,7 +66,8 @@ char **sandbox_broker_hook_start(void *arg, pid_t pid, uint64_t pidns)
 	struct sandbox_broker_hook *h = arg;
 	struct client_session cs = { .pidns = pidns, .pid = pid, .display = h->display,
 				     .no_proxy = h->no_proxy, .proxy_only = h->proxy_only,
-				     .allow_hosts = h->allow_hosts };
+				     .allow_hosts = h->allow_hosts,
+				     .journal = h->journal && h->journal[0] ? h->journal : NULL };
 	struct proto_session_reply sr = { 0 };
 	int r = client_session_open(&cs, &sr);
 	if (r) {

@@ -20,6 +20,8 @@ struct sandbox_broker_hook {
 	const char *dir;            /* the session's directory: the CA bundle goes there */
 	const struct strv *passed;  /* names passed with --allow-env */
 	const struct sandbox_notes *notes;
+	const char *journal;        /* the session's journal: the broker checks it
+				       before each granted command */
 	uint64_t id;                /* the broker's session id, once registered */
 };
 

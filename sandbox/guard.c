@@ -321,6 +321,40 @@ void sandbox_guard_free(struct sandbox_guard *g)
 	strv_free(&g->absent);
 }
 
+/* A journal file read into a zeroed guard. 0 or HUSH_E*. */
+static int guard_read(struct sandbox_guard *g, const char *journal)
+{
+	memset(g, 0, sizeof(*g));
+	char *buf = NULL;
+	size_t len = 0;
+	int r = file_read_all(journal, SANDBOX_JOURNAL_MAX, false, &buf, &len);
+	if (r == 0)
+		r = guard_load(g, buf, len);
+	free(buf);
+	return r;
+}
+
+int sandbox_guard_check(const char *journal, const char *cwd, struct strv *found)
+{
+	struct sandbox_guard g;
+	int r = guard_read(&g, journal);
+	struct strv skipped = { 0 };
+	if (r == 0 && (!cwd || sandbox_path_under(cwd, g.cwd))) {
+		if (g.have_prot)
+			r = sandbox_protect_sweep(&g.prot, NULL, NULL, found, &skipped);
+		for (size_t i = 0; r >= 0 && i < skipped.n; i++)
+			r = strv_push(found, skipped.v[i]);
+		for (size_t i = 0; r >= 0 && i < g.absent.n; i++) {
+			struct stat st;
+			if (!sandbox_path_under(g.absent.v[i], g.cwd) && lstat(g.absent.v[i], &st) == 0)
+				r = strv_push_unique(found, g.absent.v[i]);
+		}
+	}
+	strv_free(&skipped);
+	sandbox_guard_free(&g);
+	return r < 0 ? r : 0;
+}
+
 void sandbox_guard_sweep_orphans(const char *data, const struct sandbox_notes *n)
 {
 	char dir[PATH_MAX];
@@ -331,13 +365,7 @@ void sandbox_guard_sweep_orphans(const char *data, const struct sandbox_notes *n
 			     "their sweep in %s failed", dir);
 	for (size_t i = 0; i < found.n; i++) {
 		struct sandbox_guard g;
-		memset(&g, 0, sizeof(g));
-		char *buf = NULL;
-		size_t len = 0;
-		int r = file_read_all(found.v[i], SANDBOX_JOURNAL_MAX, false, &buf, &len);
-		if (r == 0)
-			r = guard_load(&g, buf, len);
-		free(buf);
+		int r = guard_read(&g, found.v[i]);
 		if (r < 0) {
 			sandbox_note(n, SANDBOX_NOTE_WARN, "sandbox: the journal %s of a session that "
 				     "ended without its sweep cannot be read (%s): removed, its sweep "

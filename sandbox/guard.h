@@ -63,6 +63,11 @@ void sandbox_guard_end(struct sandbox_guard *g, const char *data, const struct s
 void sandbox_guard_forget(struct sandbox_guard *g);
 void sandbox_guard_free(struct sandbox_guard *g);
 
+/* While a session runs: what its end-of-session sweep would move now (a
+ * never-writable name that appeared, a symlink on the way that changed),
+ * read from its journal without moving anything, into found (paths). With
+ * cwd, only when cwd is inside the session's project. 0 or HUSH_E*. */
+int sandbox_guard_check(const char *journal, const char *cwd, struct strv *found);
 /* Runs the sweep of each session in <data>/sessions whose process was
  * killed before its end (its journal was left), with notes. */
 void sandbox_guard_sweep_orphans(const char *data, const struct sandbox_notes *n);

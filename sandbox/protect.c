@@ -311,6 +311,10 @@ static int quarantine(const struct sandbox_protect *p, const char *path, const s
 		close(pfd);
 		return 0; /* gone meanwhile */
 	}
+	if (!o->qdir) {
+		close(pfd);
+		return strv_push_unique(o->moved, path); /* only listed */
+	}
 	size_t pl = strlen(p->project);
 	const char *rel = !strncmp(path, p->project, pl) && path[pl] == '/' ? path + pl + 1 : path + 1;
 	char dest[PATH_MAX], parent[PATH_MAX];

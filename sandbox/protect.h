@@ -64,7 +64,8 @@ int sandbox_protect_names(struct sandbox_protect *p, const struct strv *names);
  * that appeared during the session is moved itself, and a path behind one
  * that was there at the start is left and listed in skipped as "path
  * (through the symbolic link L)". moved gets "path -> destination".
- * stop is as for sandbox_git_find. 0 or the first HUSH_E*. */
+ * stop is as for sandbox_git_find. With quarantine NULL nothing is moved:
+ * moved gets each path that would be. 0 or the first HUSH_E*. */
 int sandbox_protect_sweep(const struct sandbox_protect *p, const char *stop,
 			  const char *quarantine, struct strv *moved, struct strv *skipped);
 void sandbox_protect_free(struct sandbox_protect *p);

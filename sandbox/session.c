@@ -309,7 +309,8 @@ int sandbox_session_run(struct sandbox_session *s, int *status, struct sandbox_f
 	struct sandbox_sock_policy sockets = { .client_sock = rq->client_sock, .allow = &asock };
 	struct sandbox_broker_hook hook = { .no_proxy = rq->no_proxy, .dir = s->w.dir,
 					    .passed = &s->passed, .proxy_only = rq->proxy_only,
-					    .allow_hosts = hosts, .notes = &rq->notes };
+					    .allow_hosts = hosts, .notes = &rq->notes,
+					    .journal = s->guard.journal };
 	for (size_t i = 0; i < s->env.n; i++)
 		hook.display |= !strncmp(s->env.v[i], "DISPLAY=", 8) ||
 				!strncmp(s->env.v[i], "WAYLAND_DISPLAY=", 16);

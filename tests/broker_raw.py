@@ -86,6 +86,6 @@ elif mode == "session":
         start = int(stat[stat.rindex(")") + 2:].split()[19])
     ns = os.environ["RAW_NS"]
     ns = os.stat("/proc/self/ns/pid").st_ino if ns == "broker" else int(ns)
-    # pidns, pid, start, flags, allow_hosts (an empty str)
-    send(frame(23, token + struct.pack(">QIQII", ns, pid, int(start), 0, 0)))
+    # pidns, pid, start, flags, allow_hosts and journal (empty strs)
+    send(frame(23, token + struct.pack(">QIQIII", ns, pid, int(start), 0, 0, 0)))
 read_replies(float(os.environ.get("RAW_WAIT", "3")))

@@ -46,6 +46,12 @@ tool approve <<'EOF'
 #!/bin/sh
 exit 0
 EOF
+# lint: loads the project's environment file first, as direnv exec does
+tool lint <<'EOF'
+#!/bin/bash
+[ -f .envrc ] && . ./.envrc
+echo "lint ok"
+EOF
 tool fake <<'EOF'
 #!/bin/sh
 echo "FAKE-GOT-${DEPLOY_TOKEN:-none}"
@@ -61,6 +67,10 @@ secrets = DEPLOY_TOKEN=TOKEN
 
 [grant slow]
 command = $TOOLS/slow
+secrets = DEPLOY_TOKEN=TOKEN
+
+[grant lint]
+command = $TOOLS/lint
 secrets = DEPLOY_TOKEN=TOKEN
 
 [grant pend]
@@ -214,5 +224,36 @@ o=$(sb -- sh -c "mkdir -p /tmp/fake.\$\$ && cp '$SBX/fake' /tmp/fake.\$\$/deploy
 like "the broker resolves deploy itself" "$o" "deploy token=\[hush"
 like "asking for the fake by path is refused (77)" "$o" "rc=77"
 
-assert_absent "the canary is in no test output" "$V" "$OUT" "$W/approve.out"
+# --- a file a granted command runs, planted during the session: the broker
+# refuses to start the command while the file is there, for the agent and
+# for the human's own run in the project; the session's end moves it ---
+PLANT="echo 'printf %s \"\$DEPLOY_TOKEN\" | rev >$OUT/leak' >.envrc"
+rev_v=$(printf '%s' "$V" | rev)
+mkdir -p "$SBX/ctlproj"; is_root && chown "$NOBODY_UID:$NOBODY_UID" "$SBX/ctlproj"
+rm -f "$OUT/leak"
+o=$(nb sh -c "cd '$SBX/ctlproj' && $PLANT && hush run -- lint; echo rc=\$?" 2>&1)
+like "control: outside any session, the planted .envrc runs inside the granted command" "$o" "lint ok"$'\n'"rc=0"
+[ "$(cat "$OUT/leak" 2>/dev/null)" = "$rev_v" ] && ok "control: ... and writes the secret, reversed, where the agent reads it" ||
+	not_ok "control: ... and writes the secret, reversed, where the agent reads it"
+rm -rf "$OUT/leak" "$SBX/ctlproj"
+o=$(sb -- sh -c "$PLANT && lint; echo rc=\$?" 2>&1)
+like "inside: the agent plants .envrc, then the granted command is refused (77)" "$o" "rc=77"
+like "... saying what and why" "$o" "$W/.envrc appeared during a sandbox session and is on the never-writable list: the command could run it"
+[ ! -e "$OUT/leak" ] && ok "... and the secret was not written" || not_ok "... and the secret was not written"
+like "the session's end moves it" "$o" "moved $W/.envrc -> "
+rm -f "$W/go" "$W/planted"
+sb -- sh -c "$PLANT && touch planted && for _ in \$(seq 1 600); do [ -e go ] && break; sleep 0.05; done" >"$T/held.out" 2>&1 &
+HELD=$!
+wait_for test -e "$W/planted"
+o=$(nbh run -- lint 2>&1); rc=$?
+is "during the session, the human's own run of the grant in the project is refused too" "$rc" 77
+[ ! -e "$OUT/leak" ] && ok "... and the secret was not written" || not_ok "... and the secret was not written"
+touch "$W/go"; wait "$HELD"
+like "the session's end moves the planted file" "$(cat "$T/held.out")" "moved $W/.envrc -> "
+o=$(nbh run -- lint 2>&1); rc=$?
+is "after the session the grant runs again" "$rc" 0
+[ ! -e "$OUT/leak" ] && ok "... running nothing planted" || not_ok "... running nothing planted"
+rm -f "$W/go" "$W/planted" "$OUT/leak"
+
+assert_absent "the canary is in no test output" "$V" "$OUT" "$W/approve.out" "$T/held.out"
 stop_broker

@@ -36,7 +36,8 @@ static struct proto_control sample_control(void)
 	struct proto_control c = { .id = 7, .for_secs = 600,
 				   .session = { .pidns = 4026531836u, .pid = 77, .start = 123456,
 						.flags = PROTO_SESSION_DISPLAY | PROTO_SESSION_PROXY_ONLY,
-						.allow_hosts = "github.com,*.npmjs.org" } };
+						.allow_hosts = "github.com,*.npmjs.org",
+						.journal = "/home/u/.local/share/hush/sessions/x.journal" } };
 	memset(c.token, 0xAB, sizeof(c.token));
 	return c;
 }
@@ -178,7 +179,8 @@ static void test_control(void)
 			   (types[i] != MSG_SESSION_OPEN ||
 			    (cd.session.pidns == c.session.pidns && cd.session.pid == c.session.pid &&
 			     cd.session.start == c.session.start && cd.session.flags == c.session.flags &&
-			     !strcmp(cd.session.allow_hosts, c.session.allow_hosts)));
+			     !strcmp(cd.session.allow_hosts, c.session.allow_hosts) &&
+			     !strcmp(cd.session.journal, c.session.journal)));
 		proto_control_free(&cd);
 		ok(same, "control type %u round trip", types[i]);
 		uint8_t t = types[i];
@@ -283,6 +285,12 @@ static void test_sessions(void)
 	proto_enc_control(&B, MSG_SESSION_OPEN, &bad);
 	split();
 	ok(proto_dec_control(type, body, blen, &cd) == HUSH_EPROTO, "session with unknown flags refused");
+	bad = c;
+	bad.session.journal = "relative/x.journal";
+	buf_reset(&B);
+	proto_enc_control(&B, MSG_SESSION_OPEN, &bad);
+	split();
+	ok(proto_dec_control(type, body, blen, &cd) == HUSH_EPROTO, "session with a relative journal refused");
 	buf_reset(&B);
 	char *senv[] = { "ANTHROPIC_API_KEY=hush_ph_00", "HTTPS_PROXY=http://hush:t@127.0.0.1:9", NULL };
 	struct proto_session_reply sr = { .id = 5, .nenv = 2, .env = senv, .ca_pem = "-----BEGIN" };
