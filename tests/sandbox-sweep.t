@@ -349,22 +349,30 @@ ignore_proj() {
 	(cd "$1" && git add -A -- . ':!.env' && git -c user.name=h -c user.email=h@e commit -qm init) >/dev/null 2>&1
 	is_root && chown -R "$NOBODY_UID:$NOBODY_UID" "$1" "$NB_HOME"
 }
+# unignore_case LABEL FILE ACT WHERE: outside (the control), ACT in
+# $T/ign-ctl makes the human's git add -A commit FILE's canary; inside, after
+# ACT in $T/ign, hush ignores FILE again by a line at the end of WHERE and
+# the human's git add -A stores no canary
+unignore_case() {
+	local label=$1 file=$2 act=$3 where=$4 o
+	(cd "$T/ign-ctl" && as_nobody sh -c "$act") >/dev/null 2>&1
+	human_add_all "$T/ign-ctl" ctl
+	objects "$T/ign-ctl" | grep -qaF -- "$C" && ok "control ($label): outside, the human's git add -A then commits the real $file" ||
+		not_ok "control ($label): outside, the human's git add -A then commits the real $file"
+	o=$(sb "$T/ign" -- sh -c "$act && echo unignored" 2>&1)
+	like "inside ($label): the agent un-ignores $file" "$o" "unignored"
+	like "at the end hush says so and ignores it again" "$o" "git ignored $T/ign/$file at the start of the session and no longer did .*: ignored again by a line at the end of $where"
+	human_add_all "$T/ign" real
+	is "the human's git add -A and commit ran" "$(as_nobody git -C "$T/ign" log -1 --format=%s 2>/dev/null)" "all-real"
+	assert_absent "... and stored no canary" "$C" <(objects "$T/ign")
+}
 for v in "gitignore:echo !.env >>.gitignore" "gitignore:sed -i /^.env\$/d .gitignore" "gitignore:rm .gitignore" \
 	"exclude:: >.git/info/exclude" "excludesfile:: >.ignored" "global:echo !.env >.gitignore"; do
 	how=${v%%:*} act=${v#*:}
 	ignore_proj "$T/ign-ctl" "$how"; ignore_proj "$T/ign" "$how"
 	human_add_all "$T/ign-ctl" before
 	assert_absent "control ($how, $act): before, the human's git add -A stores no canary" "$C" <(objects "$T/ign-ctl")
-	(cd "$T/ign-ctl" && as_nobody sh -c "$act") >/dev/null 2>&1
-	human_add_all "$T/ign-ctl" ctl
-	objects "$T/ign-ctl" | grep -qaF -- "$C" && ok "control ($how, $act): outside, the human's git add -A then commits the real .env" ||
-		not_ok "control ($how, $act): outside, the human's git add -A then commits the real .env"
-	o=$(sb "$T/ign" -- sh -c "$act && echo unignored" 2>&1)
-	like "inside ($how, $act): the agent un-ignores .env" "$o" "unignored"
-	like "at the end hush says so and ignores it again" "$o" "git ignored $T/ign/.env at the start of the session and no longer did .*: ignored again by a line at the end of $T/ign/.gitignore"
-	human_add_all "$T/ign" real
-	is "the human's git add -A and commit ran" "$(as_nobody git -C "$T/ign" log -1 --format=%s 2>/dev/null)" "all-real"
-	assert_absent "... and stored no canary" "$C" <(objects "$T/ign")
+	unignore_case "$how, $act" .env "$act" "$T/ign/.gitignore"
 	o=$(sb "$T/ign" -- true 2>&1)
 	is "the next session starts and ends without a word about it" "$o" ""
 	rm -f "$NB_HOME/.config/git/ignore"
@@ -390,15 +398,6 @@ for act in "chmod a-w sub" "mkdir sub/.gitignore"; do
 			git add -A && git -c user.name=h -c user.email=h@e commit -qm init) >/dev/null 2>&1
 		is_root && chown -R "$NOBODY_UID:$NOBODY_UID" "$d"
 	done
-	(cd "$T/ign-ctl" && as_nobody sh -c "echo '!sub/.env' >>.gitignore && $act") >/dev/null 2>&1
-	human_add_all "$T/ign-ctl" ctl
-	objects "$T/ign-ctl" | grep -qaF -- "$C" && ok "control ($act): outside, the un-ignored sub/.env is committed" ||
-		not_ok "control ($act): outside, the un-ignored sub/.env is committed"
-	o=$(sb "$T/ign" -- sh -c "echo '!sub/.env' >>.gitignore && $act && echo unignored" 2>&1)
-	like "inside ($act): the agent un-ignores sub/.env and shuts its own .gitignore" "$o" "unignored"
-	like "at the end the line goes to the .gitignore above" "$o" "git ignored $T/ign/sub/.env at the start of the session and no longer did .*: ignored again by a line at the end of $T/ign/.gitignore"
-	human_add_all "$T/ign" real
-	is "the human's git add -A and commit ran" "$(as_nobody git -C "$T/ign" log -1 --format=%s 2>/dev/null)" "all-real"
-	assert_absent "... and stored no canary" "$C" <(objects "$T/ign")
+	unignore_case "negation, then $act" sub/.env "echo '!sub/.env' >>.gitignore && $act" "$T/ign/.gitignore"
 	chmod -R u+w "$T/ign-ctl" "$T/ign"
 done
