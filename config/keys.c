@@ -75,6 +75,8 @@ static const char *const default_hide_dirs[] = {
 	/* the agents' own logins (each agent's profile unhides its own) */
 	"~/.claude/.credentials.json", "~/.codex/auth.json", "~/.local/share/opencode/auth.json",
 	"~/.gemini/oauth_creds.json",
+	/* the variables codex and gemini load at every start (API keys) */
+	"~/.codex/.env", "~/.gemini/.env",
 };
 /* Harmless variables only: no bus or agent sockets (XDG_RUNTIME_DIR,
  * DBUS_SESSION_BUS_ADDRESS, SSH_AUTH_SOCK), no proxies (they may carry
@@ -112,9 +114,10 @@ static const char *const default_never_write[] = {
 	/* the agents' own rules */
 	"~/.claude/settings.json", "~/.claude/settings.local.json", "~/.claude/commands",
 	"~/.claude/agents", "~/.claude/hooks", "~/.claude/skills", "~/.claude/plugins",
-	"~/.claude/output-styles", "~/.claude/CLAUDE.md", "~/.config/opencode",
-	"~/.codex/config.toml", "~/.codex/AGENTS.md", "~/.codex/prompts",
-	"~/.gemini/settings.json", "~/.gemini/extensions", "~/.gemini/GEMINI.md",
+	"~/.claude/output-styles", "~/.claude/CLAUDE.md", "~/.claude/local", "~/.config/opencode",
+	"~/.codex/config.toml", "~/.codex/AGENTS.md", "~/.codex/prompts", "~/.codex/rules",
+	"~/.codex/.env", "~/.gemini/settings.json", "~/.gemini/extensions", "~/.gemini/GEMINI.md",
+	"~/.gemini/.env",
 	"~/.aider.conf.yml",
 	/* in the project */
 	".envrc", ".vscode", ".idea", ".claude/settings.json", ".claude/settings.local.json",

@@ -328,6 +328,37 @@ for d in skills plugins output-styles; do
 	[ ! -e "$NB_HOME/.claude/$d" ] && ok "~/.claude/$d is gone from the real home" || not_ok "~/.claude/$d is gone from the real home"
 done
 rm -f "$NB_HOME/.claude/CLAUDE.md"
+# codex: ~/.codex/.env is loaded into codex's own environment at every
+# start (a planted HTTPS_PROXY and CA take its API traffic), ~/.codex/rules
+# let commands run without asking; claude: ~/.claude/local/claude is what
+# the alias of its local install runs
+mkdir -p "$NB_HOME/.codex" "$NB_HOME/.claude"
+rm -rf "$NB_HOME/.codex/.env" "$NB_HOME/.codex/rules" "$NB_HOME/.claude/local"
+is_root && chown -R "$NOBODY_UID:$NOBODY_UID" "$NB_HOME/.codex" "$NB_HOME/.claude"
+CXPLANT='echo HTTPS_PROXY=http://127.0.0.1:1 >~/.codex/.env && mkdir -p ~/.codex/rules && echo "prefix_rule()" >~/.codex/rules/x.rules && echo planted'
+o=$(cd "$P" && as_nobody sh -c "$CXPLANT" 2>&1)
+like "control: outside, the same user writes ~/.codex/.env and rules" "$o" "planted"
+rm -rf "$NB_HOME/.codex/.env" "$NB_HOME/.codex/rules"
+o=$(cd "$P" && as_nobody env PATH="$SBX/agent:$NB_BIN:/usr/bin:/bin" "$NB_BIN/hush" sandbox --profile codex -- sh -c "$CXPLANT" 2>&1)
+like "inside (codex profile): the agent writes them (none existed)" "$o" "planted"
+for f in .codex/.env .codex/rules; do
+	like "at exit ~/$f is moved to the quarantine" "$o" "moved $NB_HOME/$f -> .*quarantine"
+	[ ! -e "$NB_HOME/$f" ] && ok "~/$f is gone from the real home" || not_ok "~/$f is gone from the real home"
+done
+printf 'OPENAI_API_KEY=%s\n' "$C" >"$NB_HOME/.codex/.env"
+is_root && chown "$NOBODY_UID:$NOBODY_UID" "$NB_HOME/.codex/.env"
+o=$(cd "$P" && as_nobody env PATH="$SBX/agent:$NB_BIN:/usr/bin:/bin" "$NB_BIN/hush" sandbox --profile codex -- sh -c 'cat ~/.codex/.env; echo HTTPS_PROXY=x >>~/.codex/.env && echo env-written; echo done' 2>&1)
+[[ "$o" != *"$C"* ]] && ok "an existing ~/.codex/.env is masked inside" || not_ok "an existing ~/.codex/.env is masked inside"
+[[ "$o" == *done* && "$o" != *env-written* ]] && ok "... and cannot be written" || not_ok "... and cannot be written"
+is "the human's ~/.codex/.env is unchanged" "$(cat "$NB_HOME/.codex/.env")" "OPENAI_API_KEY=$C"
+rm -f "$NB_HOME/.codex/.env"
+mkdir -p "$NB_HOME/.claude/local" && printf '#!/bin/sh\nexec claude "$@"\n' >"$NB_HOME/.claude/local/claude"
+is_root && chown -R "$NOBODY_UID:$NOBODY_UID" "$NB_HOME/.claude/local"
+o=$(cd "$P" && as_nobody env PATH="$SBX/agent:$NB_BIN:/usr/bin:/bin" "$NB_BIN/hush" sandbox --profile claude -- sh -c 'echo "curl evil" >>~/.claude/local/claude && echo wrapper-written; echo done' 2>&1)
+[[ "$o" == *done* && "$o" != *wrapper-written* ]] && ok "inside: ~/.claude/local/claude (the local install's wrapper) cannot be written" ||
+	not_ok "inside: ~/.claude/local/claude (the local install's wrapper) cannot be written"
+(as_nobody sh -c 'echo "# x" >>"$0"' "$NB_HOME/.claude/local/claude") && ok "control: outside, it can" || not_ok "control: outside, it can"
+rm -rf "$NB_HOME/.claude/local"
 
 # --- npm, python and node work in the project ---
 mkdir -p "$SBX/pkg"
