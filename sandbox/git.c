@@ -464,9 +464,35 @@ static int protect_named(struct sandbox_git *g, const char *project, const char 
 	return c.r;
 }
 
+/* The human's global and system git config: a relative path in them
+ * (core.hooksPath = .githooks) names a file in every work tree. */
+static int protect_named_global(struct sandbox_git *g, const char *project, const char *worktree)
+{
+	const char *home = getenv("HOME"), *xdg = getenv("XDG_CONFIG_HOME"),
+		   *gl = getenv("GIT_CONFIG_GLOBAL"), *sys = getenv("GIT_CONFIG_SYSTEM");
+	char confs[4][PATH_MAX] = { "", "", "", "" };
+	if (gl && gl[0] == '/')
+		snprintf(confs[0], PATH_MAX, "%s", gl);
+	else if (home && home[0] == '/')
+		snprintf(confs[0], PATH_MAX, "%s/.gitconfig", home);
+	if (xdg && xdg[0] == '/')
+		snprintf(confs[1], PATH_MAX, "%s/git/config", xdg);
+	else if (home && home[0] == '/')
+		snprintf(confs[1], PATH_MAX, "%s/.config/git/config", home);
+	snprintf(confs[2], PATH_MAX, "%s", sys && sys[0] == '/' ? sys : "/etc/gitconfig");
+	int r = 0;
+	for (size_t i = 0; r == 0 && i < ARRAY_LEN(confs); i++)
+		if (confs[i][0])
+			r = protect_named(g, project, worktree, confs[i], 0);
+	return r;
+}
+
 int sandbox_git_protect(struct sandbox_git *g, const char *project, const char *stop)
 {
 	int r = sandbox_git_find(g, project, stop);
+	for (size_t i = 0; r == 0 && i < g->n; i++)
+		if (g->d[i].worktree)
+			r = protect_named_global(g, project, g->d[i].worktree);
 	for (size_t i = 0; r == 0 && i < g->n; i++) {
 		const char *gd = g->d[i].gitdir;
 		/* which files git reads depends on the kind of git dir: a main

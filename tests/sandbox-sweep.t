@@ -401,3 +401,27 @@ for act in "chmod a-w sub" "mkdir sub/.gitignore"; do
 	unignore_case "negation, then $act" sub/.env "echo '!sub/.env' >>.gitignore && $act" "$T/ign/.gitignore"
 	chmod -R u+w "$T/ign-ctl" "$T/ign"
 done
+
+# --- the human's global git config names a path in every work tree
+# (core.hooksPath = .githooks): the agent's new .githooks/pre-commit runs
+# on the human's next commit unless it is moved at the end ---
+printf '[core]\n\thooksPath = .githooks\n' >>"$NB_HOME/.gitconfig"
+is_root && chown "$NOBODY_UID:$NOBODY_UID" "$NB_HOME/.gitconfig"
+GHOOK="mkdir -p .githooks && printf '#!/bin/sh\necho PWNED-GLOBAL >>$PW\n' >.githooks/pre-commit && chmod +x .githooks/pre-commit && echo planted"
+CP="$T/ctl-ghooks"; control_copy "$CP"; rm -f "$PW"
+(cd "$CP" && as_nobody sh -c "$GHOOK") >/dev/null 2>&1
+echo x >>"$CP/README"; human_commit "$CP"
+[ -s "$PW" ] && ok "control: outside, a new .githooks/pre-commit runs on the human's commit (global core.hooksPath)" ||
+	not_ok "control: outside, a new .githooks/pre-commit runs on the human's commit (global core.hooksPath)"
+rm -f "$PW"
+o=$(sb "$P" -- sh -c "$GHOOK" 2>&1)
+like "inside: the agent writes .githooks/pre-commit" "$o" "planted"
+like "at the end it is moved to the quarantine and said so" "$o" "moved $P/.githooks -> [^ ]*quarantine"
+echo y >>"$P/README"; human_commit "$P"
+[ ! -e "$PW" ] && ok "the human's commit afterwards runs nothing the agent planted" || not_ok "the human's commit afterwards runs nothing the agent planted"
+mkdir -p "$P/.githooks" && printf '#!/bin/sh\nexit 0\n' >"$P/.githooks/pre-commit" && chmod +x "$P/.githooks/pre-commit"
+is_root && chown -R "$NOBODY_UID:$NOBODY_UID" "$P/.githooks"
+o=$(sb "$P" -- sh -c 'echo "echo PWNED" >>.githooks/pre-commit && echo hook-written; echo done' 2>&1)
+[[ "$o" == *done* && "$o" != *hook-written* ]] && ok "an existing .githooks/ is read-only inside" || not_ok "an existing .githooks/ is read-only inside"
+rm -rf "$P/.githooks" "$CP"
+sed -i '/hooksPath = .githooks/d; /^\[core\]$/d' "$NB_HOME/.gitconfig"
