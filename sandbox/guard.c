@@ -268,8 +268,30 @@ static void sweep_protected(struct sandbox_guard *g, const char *data,
 	strv_free(&skipped);
 }
 
+/* The repositories behind the gitlinks added during the session. */
+static void sweep_gitlinks(struct sandbox_guard *g, const struct strv *links, const char *data,
+			   const struct sandbox_notes *n)
+{
+	struct strv moved = { 0 }, skipped = { 0 };
+	char q[PATH_MAX];
+	if (!g->have_prot || !links->n || quarantine_dir(data, "", q, sizeof(q)) < 0)
+		return;
+	for (size_t i = 0; i < links->n; i++)
+		if (sandbox_protect_gitlink(&g->prot, links->v[i], q, &moved, &skipped) < 0)
+			sandbox_note(n, SANDBOX_NOTE_WARN, "sandbox: looking into the repository of "
+				     "the submodule %s did not finish", links->v[i]);
+	for (size_t i = 0; i < moved.n; i++)
+		sandbox_note(n, SANDBOX_NOTE_WARN, "sandbox: moved %s: it would run code in the "
+			     "repository of a submodule added during the session", moved.v[i]);
+	for (size_t i = 0; i < skipped.n; i++)
+		sandbox_note(n, SANDBOX_NOTE_WARN, "sandbox: not moved: %s: it would run code in "
+			     "the repository of a submodule added during the session", skipped.v[i]);
+	strv_free(&moved);
+	strv_free(&skipped);
+}
+
 /* The index, then what git ignores. */
-static void sweep_git(struct sandbox_guard *g, const struct sandbox_notes *n)
+static void sweep_git(struct sandbox_guard *g, const char *data, const struct sandbox_notes *n)
 {
 	struct sandbox_git_swept o = { 0 };
 	char err[512] = "";
@@ -292,13 +314,14 @@ static void sweep_git(struct sandbox_guard *g, const struct sandbox_notes *n)
 			     "submodule during the session: git status and git commit in the "
 			     "parent run git in it; look at it (and its .git) before you do",
 			     o.links.v[i]);
+	sweep_gitlinks(g, &o.links, data, n);
 	sandbox_git_swept_free(&o);
 }
 
 void sandbox_guard_end(struct sandbox_guard *g, const char *data, const struct sandbox_notes *n)
 {
 	sweep_protected(g, data, n);
-	sweep_git(g, n);
+	sweep_git(g, data, n);
 	report_absent(g, data, n);
 	sandbox_guard_forget(g);
 }

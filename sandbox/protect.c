@@ -485,6 +485,30 @@ int sandbox_protect_sweep(const struct sandbox_protect *p, const char *stop,
 	return first;
 }
 
+int sandbox_protect_gitlink(const struct sandbox_protect *p, const char *path, const char *qdir,
+			    struct strv *moved, struct strv *skipped)
+{
+	char dotgit[PATH_MAX], gd[PATH_MAX];
+	struct stat st;
+	if (!sandbox_path_under(path, p->project) ||
+	    xsnprintf(dotgit, sizeof(dotgit), "%s/.git", path) < 0 || lstat(dotgit, &st) != 0)
+		return 0;
+	if (S_ISDIR(st.st_mode)) {
+		if (!realpath(dotgit, gd))
+			return 0;
+	} else if (!S_ISREG(st.st_mode) || sandbox_git_read_pointer(dotgit, path, "gitdir: ", gd) != 0) {
+		return 0;
+	}
+	if (strv_has(&p->gits_start, gd) || strv_has(&p->gits_start, dotgit))
+		return 0; /* its files were read-only all along */
+	const struct sweep_out o = { qdir, moved, skipped };
+	bool risky = false;
+	if (sandbox_path_under(gd, p->project))
+		return new_gitdir(p, gd, &o, true, &risky);
+	int r = new_gitdir(p, gd, &o, false, &risky);
+	return r == 0 && risky ? quarantine(p, dotgit, &o, false) : r;
+}
+
 void sandbox_protect_free(struct sandbox_protect *p)
 {
 	free(p->project);

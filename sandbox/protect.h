@@ -68,6 +68,12 @@ int sandbox_protect_names(struct sandbox_protect *p, const struct strv *names);
  * moved gets each path that would be. 0 or the first HUSH_E*. */
 int sandbox_protect_sweep(const struct sandbox_protect *p, const char *stop,
 			  const char *quarantine, struct strv *moved, struct strv *skipped);
+/* A gitlink (submodule) at path, added to an index during the session: the
+ * human's git status in the parent runs git in it. Its git directory, when
+ * it was not there at start (one under node_modules the sweep's walk does
+ * not see), is treated as the sweep treats a new one. 0 or HUSH_E*. */
+int sandbox_protect_gitlink(const struct sandbox_protect *p, const char *path, const char *qdir,
+			    struct strv *moved, struct strv *skipped);
 void sandbox_protect_free(struct sandbox_protect *p);
 /* Moves one path (absolute, outside any project) into qdir/<its path>,
  * as the sweep does: never through a symbolic link (path is then listed

@@ -328,6 +328,25 @@ for kind in "in the project:cd:../../cd" "without HEAD:cd:../../cd" "outside the
 	rm -rf "$P/sub" "$P/cd" "$SBX/cd" "$PW"
 done
 
+# a nested repository under node_modules (which the sweep's walk skips),
+# its config running code, staged in the parent as a gitlink
+NMREPO='mkdir -p node_modules/x && (cd node_modules/x && git init -q && git -c user.name=a -c user.email=b commit -q --allow-empty -m s &&
+	git config core.fsmonitor "echo PWNED >>'"$PW"'; false") && git update-index --add --cacheinfo 160000,$(git -C node_modules/x rev-parse HEAD),node_modules/x'
+CP="$T/ctl-nm"; control_copy "$CP"
+(cd "$CP" && as_nobody sh -c "$NMREPO") >/dev/null 2>&1
+human_parent "$CP"
+[ -s "$PW" ] && ok "control (under node_modules): outside, the human's git status in the parent runs the agent's fsmonitor" ||
+	not_ok "control (under node_modules): outside, the human's git status in the parent runs the agent's fsmonitor"
+rm -rf "$PW" "$CP"
+o=$(sb "$P" -- sh -c "$NMREPO && echo made" 2>&1)
+like "inside: the agent makes node_modules/x and stages it as a gitlink" "$o" "made"
+like "at the end the config of the submodule's repository is moved" "$o" "moved $P/node_modules/x/.git/config -> .*: it would run code in the repository of a submodule"
+human_parent "$P"
+[ ! -e "$PW" ] && ok "after the session (under node_modules): the human's git status in the parent runs nothing planted" ||
+	{ not_ok "after the session (under node_modules): the human's git status in the parent runs nothing planted"; echo "#   $o" | head -3; }
+(cd "$P" && as_nobody git rm -q --cached node_modules/x) >/dev/null 2>&1
+rm -rf "$P/node_modules" "$PW"
+
 # --- un-ignoring the hidden file, then the human's git add -A outside: a
 # negation, the .gitignore line deleted, the .gitignore removed,
 # .git/info/exclude or a core.excludesFile in the project emptied, a
