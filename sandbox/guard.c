@@ -16,6 +16,7 @@
 #include "sandbox/claudecfg.h"
 #include "sandbox/journal.h"
 #include "sandbox/policy.h"
+#include "sandbox/rcsource.h"
 
 static int push_all(struct strv *to, const struct strv *from)
 {
@@ -60,6 +61,29 @@ static int claude_named(struct sandbox_guard *g, const char *cwd, const char *ho
 	return r < 0 ? HUSH_ENOMEM : 0;
 }
 
+/* What the project's .envrc files (the top one, those the walk found
+ * below) load or put on PATH joins rel: direnv runs it in the human's
+ * shell at the next cd or prompt, the .envrc itself being read-only. */
+static int envrc_named(const char *top, const char *home, struct strv *rel)
+{
+	struct strv named = { 0 };
+	size_t n = rel->n, tl = strlen(top);
+	int r = 0;
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		const char *e = rel->v[i];
+		size_t l = strlen(e);
+		char p[PATH_MAX];
+		if (l >= 6 && !strcmp(e + l - 6, ".envrc") && (l == 6 || e[l - 7] == '/') &&
+		    xsnprintf(p, sizeof(p), "%s/%s", top, e) == 0)
+			r = sandbox_envrc_named(p, home ? home : "/nonexistent", &named);
+	}
+	for (size_t i = 0; r == 0 && i < named.n; i++)
+		if (sandbox_path_under(named.v[i], top) && named.v[i][tl] == '/')
+			r = strv_push_unique(rel, named.v[i] + tl + 1);
+	strv_free(&named);
+	return r < 0 ? HUSH_ENOMEM : 0;
+}
+
 int sandbox_guard_begin(struct sandbox_guard *g, const char *cwd, const char *home,
 			const struct strv *never_rel, const struct strv *globs,
 			const struct sandbox_masks *m, const struct sandbox_notes *n)
@@ -70,7 +94,7 @@ int sandbox_guard_begin(struct sandbox_guard *g, const char *cwd, const char *ho
 	 * the directories below the project's (a sub/.envrc, a
 	 * packages/x/.npmrc, a sub/.claude/settings.json) */
 	struct strv rel = { 0 };
-	char top[PATH_MAX];
+	char top[PATH_MAX] = "";
 	struct sandbox_protect_find find = { .names = never_rel, .top = top, .out = &rel };
 	if (never_rel && never_rel->n && realpath(cwd, top)) {
 		g->git.visit = sandbox_protect_visit;
@@ -93,7 +117,8 @@ int sandbox_guard_begin(struct sandbox_guard *g, const char *cwd, const char *ho
 			sandbox_note(n, SANDBOX_NOTE_WARN, "sandbox: cannot create %s: it stays writable",
 				     g->git.create_dirs.v[i]);
 	if (push_all(&g->ro, &g->git.ro) < 0 || (never_rel && push_all(&rel, never_rel) < 0) ||
-	    claude_named(g, cwd, home, &rel) < 0) {
+	    claude_named(g, cwd, home, &rel) < 0 ||
+	    (top[0] && envrc_named(top, home, &rel) < 0)) {
 		strv_free(&rel);
 		return HUSH_ENOMEM;
 	}

@@ -15,7 +15,7 @@ libpcre2-dev libvectorscan-dev libssl-dev util-linux procps python3"
 TEST_PKGS="clang libclang-rt-14-dev gnome-keyring dbus dbus-x11 libsecret-tools \
 bubblewrap liburing-dev psmisc nodejs git zsh fish file strace \
 mandoc bash-completion debhelper dpkg-dev lintian fakeroot xvfb xauth x11-utils zenity \
-x11-apps netpbm xdotool groff-base tmux openssh-client gnupg gpg-agent linux-perf curl"
+x11-apps netpbm xdotool groff-base tmux openssh-client gnupg gpg-agent linux-perf curl direnv"
 # 32-bit static test clients for the i386 system call paths of the filters
 [ "$(dpkg --print-architecture 2>/dev/null)" = amd64 ] && TEST_PKGS="$TEST_PKGS gcc-multilib"
 

@@ -473,3 +473,35 @@ chmod 700 "$P/locked"
 o=$(cd "$P" && as_nobody "$NB_BIN/hush" sandbox -- sh -c 'cat locked/.env; echo started' 2>&1)
 [[ "$o" == *started* && "$o" != *"$C2"* ]] && ok "control: searchable again, the sandbox starts and masks it" || not_ok "control: searchable again, the sandbox starts and masks it"
 rm -rf "$P/locked"
+
+# --- what an approved .envrc loads or puts on PATH: direnv runs it in the
+# human's shell at the next cd, with the .envrc itself untouched ---
+if command -v direnv >/dev/null; then
+	DP="$T/direnv-proj"; DC="$T/direnv-ctl"
+	for d in "$DP" "$DC"; do
+		rm -rf "$d"; mkdir -p "$d/bin"
+		printf 'PATH_add bin\nsource_env_if_exists .envrc.local\n' >"$d/.envrc"
+	done
+	mkdir -p "$NB_HOME/.config/direnv"
+	is_root && chown -R "$NOBODY_UID:$NOBODY_UID" "$DP" "$DC" "$NB_HOME/.config"
+	for d in "$DP" "$DC"; do (cd "$d" && as_nobody env HOME="$NB_HOME" direnv allow . >/dev/null 2>&1); done
+	DPLANT='printf "#!/bin/sh\necho PWNED-BIN >>'"$PW"'\n" >bin/git; chmod +x bin/git; echo "echo PWNED-LOCAL >>'"$PW"'" >.envrc.local; echo planted'
+	human_cd() { (cd "$1" && as_nobody env HOME="$NB_HOME" PATH=/usr/bin:/bin direnv exec . sh -c 'git --version' >/dev/null 2>&1); }
+	rm -f "$PW"
+	(cd "$DC" && as_nobody sh -c "$DPLANT") >/dev/null 2>&1
+	human_cd "$DC"
+	grep -q PWNED-BIN "$PW" 2>/dev/null && grep -q PWNED-LOCAL "$PW" && ok "control: outside, the human's next direnv load runs the planted bin/git and .envrc.local" ||
+		not_ok "control: outside, the human's next direnv load runs the planted bin/git and .envrc.local"
+	rm -f "$PW"
+	o=$(cd "$DP" && as_nobody "$NB_BIN/hush" sandbox -- sh -c "$DPLANT" 2>&1)
+	like "inside: the agent tries both" "$o" "planted"
+	[ ! -e "$DP/bin/git" ] && ok "inside: bin/ (on PATH_add) cannot be written" || not_ok "inside: bin/ (on PATH_add) cannot be written"
+	like "at the end the new .envrc.local is moved to the quarantine" "$o" "moved $DP/.envrc.local -> [^ ]*quarantine"
+	human_cd "$DP"
+	[ ! -e "$PW" ] && ok "the human's next direnv load runs nothing the agent planted" ||
+		{ not_ok "the human's next direnv load runs nothing the agent planted"; sed 's/^/#   /' "$PW"; }
+	(cd "$DP" && as_nobody sh -c 'echo x >bin/tool') && ok "control: outside, bin/ stays writable" || not_ok "control: outside, bin/ stays writable"
+	rm -rf "$DP" "$DC" "$PW"
+else
+	skip "direnv not installed (make deps installs it)"
+fi

@@ -353,6 +353,63 @@ static void test_claude_state(void)
 	strv_free(&k);
 }
 
+/* What a .envrc names with direnv's stdlib, and what rc files source. */
+static void test_envrc(void)
+{
+	char d[] = "/tmp/hush-unit-envrc.XXXXXX", p[4200], real[4096];
+	if (!mkdtemp(d) || !realpath(d, real)) {
+		skip("mkdtemp failed");
+		return;
+	}
+	snprintf(p, sizeof(p), "%s/sub", real);
+	mkdir(p, 0755);
+	snprintf(p, sizeof(p), "%s/sub/.envrc", real);
+	FILE *f = fopen(p, "w");
+	snprintf(p, sizeof(p), "%s/local.sh", real);
+	FILE *l = fopen(p, "w");
+	if (!f || !l) {
+		skip("cannot write the fixture");
+		return;
+	}
+	fputs("PATH_add bin # comment\nsource_env_if_exists ../local.sh && dotenv\n"
+	      "path_add PYTHONPATH lib; use flake\nsource_env $HOME/x; echo source_env nothing\n"
+	      "source_env ../../../../../../../etc/x\nPATH_add \"$(pwd)\"\n", f);
+	fputs("PATH_add tools\n", l);
+	fclose(f);
+	fclose(l);
+	struct strv out = { 0 };
+	snprintf(p, sizeof(p), "%s/sub/.envrc", real);
+	ok(sandbox_envrc_named(p, "/home/u", &out) == 0, "a .envrc read");
+	char want[8][4200];
+	const char *rel[] = { "sub/bin", "local.sh", "tools", "sub/.env", "sub/lib", "sub/flake.nix",
+			      "sub/.direnv", NULL };
+	bool all = true;
+	for (size_t i = 0; rel[i]; i++) {
+		snprintf(want[i], sizeof(want[i]), "%s/%s", real, rel[i]);
+		all &= strv_has(&out, want[i]);
+	}
+	ok(all, "PATH_add, a sourced file and what it adds, dotenv's default, path_add, use");
+	ok(strv_has(&out, "/home/u/x"), "$HOME expanded");
+	bool above = false;
+	for (size_t i = 0; i < out.n; i++)
+		above |= strstr(out.v[i], "etc/x") != NULL;
+	ok(!above, "a path above / is not taken");
+	bool none = true;
+	for (size_t i = 0; i < out.n; i++)
+		none &= !strstr(out.v[i], "$(") && !strstr(out.v[i], "nothing");
+	ok(none, "a path built at run time, and an argument to another command, are not taken");
+	struct strv rc = { 0 };
+	snprintf(p, sizeof(p), "%s/sub/.envrc", real);
+	ok(sandbox_rc_sourced(p, "/home/u", &rc) == 0 && rc.n == 0,
+	   "as a shell rc file, only existing files it sources count (%zu)", rc.n);
+	strv_free(&out);
+	strv_free(&rc);
+	char cmd[4300];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", real);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", real);
+}
+
 int main(void)
 {
 	test_env();
@@ -361,6 +418,7 @@ int main(void)
 	test_scan();
 	test_claude_named();
 	test_claude_state();
+	test_envrc();
 	const char *why = NULL;
 	int abi = sandbox_landlock_abi(&why);
 	ok(abi > 0 || why != NULL, "Landlock probe gives an ABI or a reason");
