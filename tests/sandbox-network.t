@@ -85,5 +85,40 @@ like "... and there is no direct way out" "$o" "direct=000"
 cp "$T/cfg.saved" "$CFG"
 o=$(nb "$NB_BIN/hush" sandbox --network proxy-only --no-proxy -- true 2>&1); rc=$?
 is "--network proxy-only with --no-proxy is a usage error" "$rc" 2
+
+# a listener the agent opens on loopback: with the host's network (the
+# default) the human's tools reach it (the known gap: a git server,
+# registry or database the agent impersonates gets what they send);
+# proxy-only gives the agent a loopback of its own
+cat >"$SBX/listen.py" <<'PY'
+import socket, sys, time
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 0))
+s.listen(1)
+open(sys.argv[1] + ".tmp", "w").write(str(s.getsockname()[1]))
+import os; os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+s.settimeout(30)
+try:
+    c, _ = s.accept(); c.close()
+except OSError:
+    pass
+PY
+for mode in open proxy-only; do
+	rm -f "$SBX/port-$mode"
+	nb "$NB_BIN/hush" sandbox --network "$mode" -- python3 "$SBX/listen.py" "$SBX/port-$mode" >/dev/null 2>&1 &
+	LJ=$!
+	wait_for test -s "$SBX/port-$mode"
+	reach=$(python3 -c "import socket,sys
+try: socket.create_connection(('127.0.0.1', int(sys.argv[1])), timeout=2); print('reached')
+except OSError as e: print('refused')" "$(cat "$SBX/port-$mode" 2>/dev/null || echo 1)")
+	if [ "$mode" = open ]; then
+		is "known gap: with the host's network, an outside client reaches the agent's loopback listener" "$reach" reached
+	else
+		is "proxy-only: an outside client cannot reach the agent's loopback listener" "$reach" refused
+	fi
+	kill "$LJ" 2>/dev/null; wait "$LJ" 2>/dev/null
+done
+
 assert_absent "no key in the agent's output or hush's messages" "$KEY" "$T/sb.err"
 stop_broker
