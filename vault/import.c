@@ -122,6 +122,14 @@ int vault_keyring_collect(const char *schema, const char *const *attrs, size_t n
 	return keyring_search(schema, attrs, nattrs, name_attr, collect_item, &c, why, whylen);
 }
 
+int vault_keyring_collect_envchain(const char *ns, struct vault_keyring *out, char *why,
+				   size_t whylen)
+{
+	const char *attrs[2] = { "name", ns };
+	return vault_keyring_collect("envchain.EnvironmentVariable", attrs, 2, "key", NULL, out, why,
+				     whylen);
+}
+
 void vault_keyring_free(struct vault_keyring *k)
 {
 	for (size_t i = 0; i < k->n; i++)

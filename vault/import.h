@@ -60,6 +60,11 @@ struct vault_keyring {
 int vault_keyring_collect(const char *schema, const char *const *attrs, size_t nattrs,
 			  const char *name_attr, const char *as, struct vault_keyring *out,
 			  char *why, size_t whylen);
+/* envchain's variables of namespace ns (schema envchain.EnvironmentVariable,
+ * attribute name = ns), each named by its "key" attribute. As
+ * vault_keyring_collect(). */
+int vault_keyring_collect_envchain(const char *ns, struct vault_keyring *out, char *why,
+				   size_t whylen);
 void vault_keyring_free(struct vault_keyring *k);
 
 #endif
