@@ -41,5 +41,9 @@ struct sandbox_failure {
  * (HUSH_EPERM for a refusal, HUSH_ENOENT for EXEC, else HUSH_EIO). */
 int sandbox_fail(struct sandbox_failure *f, enum sandbox_fail kind, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* hush sandbox's exit status for a failure of kind (2 for what the user
+ * gave or where it was started, 127 when the agent could not be executed,
+ * else 1), and what to do about it in *hint (static text, or NULL). */
+int sandbox_fail_status(enum sandbox_fail kind, const char **hint);
 
 #endif
