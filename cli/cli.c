@@ -141,9 +141,14 @@ void cli_vault_begin_or_exit(struct cli_vault *x, int passphrase_fd)
 			   hush_strerror(r));
 }
 
+_Noreturn void cli_fail(int status, const char *what, const char *hint)
+{
+	die_status(status, hint && *hint ? hint : NULL, "%s", what);
+}
+
 _Noreturn void cli_vault_die(const struct vault_err *e)
 {
-	die_status(1, *e->hint ? e->hint : NULL, "%s", e->what);
+	cli_fail(1, e->what, e->hint);
 }
 
 struct vault_open_opts cli_vault_opts(const struct cli_vault *x, int flags)

@@ -22,44 +22,15 @@
 #include "vault/backup.h"
 #include "vault/vault.h"
 
-enum { O_JSON = 0x100, O_HOME, O_NO_GIT, O_MIGRATE, O_RULES, O_BASELINE, O_WRITE_BASELINE,
-       O_FD, O_UNDO, O_PURGE, O_REPLACE };
+enum { O_HOME = CLI_O_OWN, O_NO_GIT, O_MIGRATE, O_RULES, O_BASELINE, O_WRITE_BASELINE, O_UNDO,
+       O_PURGE, O_REPLACE };
 
 static const struct option scan_opts[] = {
-	CLI_ARG("format", 'f'), CLI_FLAG("json", O_JSON), CLI_FLAG("home", O_HOME),
+	CLI_ARG("format", 'f'), CLI_OPT_JSON, CLI_FLAG("home", O_HOME),
 	CLI_FLAG("no-git", O_NO_GIT), CLI_FLAG("migrate", O_MIGRATE), CLI_ARG("rules", O_RULES),
 	CLI_ARG("baseline", O_BASELINE), CLI_ARG("write-baseline", O_WRITE_BASELINE), CLI_END,
 };
-static const struct cli_cmd scan_cmd = {
-	"scan",
-	"usage: hush scan [PATH...] [--format text|json|sarif] [--home]\n"
-	"                 [--baseline FILE] [--write-baseline FILE] [--no-git]\n"
-	"                 [--migrate] [--rules FILE]\n\n"
-	"Finds secrets in files: provider tokens (checksums verified offline where the\n"
-	"format has one), private keys, JWTs, URLs with passwords, secret-looking\n"
-	"assignments, and credential files by name (.env, .npmrc, .netrc, ...).\n"
-	"Each finding says whether git tracks or ignores the file and whether an agent\n"
-	"in `hush sandbox` could read it. Values are never printed, only a masked\n"
-	"preview.\n\n"
-	"  PATH               files or directories (default: .)\n"
-	"  --format FMT       text (default), json or sarif\n"
-	"  --home             scan your own places: shell rc files and their backups,\n"
-	"                     shell and REPL history, credential files of common tools\n"
-	"                     (~/.aws, ~/.cargo, ~/.docker, ~/.m2, gh, rclone, ...), and\n"
-	"                     .env files in project directories under the home\n"
-	"  --baseline FILE    do not report findings whose fingerprint is in FILE\n"
-	"  --write-baseline FILE  write the current findings' fingerprints to FILE\n"
-	"  --no-git           do not ask git whether files are tracked or ignored\n"
-	"  --rules FILE       also run the rules of a gitleaks config (.gitleaks.toml):\n"
-	"                     [[rules]], allowlists, [extend] useDefault (hush's own\n"
-	"                     rules run only with useDefault = true); default: the\n"
-	"                     [scan] rules file of config.ini\n"
-	"  --migrate          move the values of the .env files found into the vault\n"
-	"                     (as `hush import FILE --replace` does)\n\n"
-	"A line containing \"hush:allow\" (or \"gitleaks:allow\") is never reported.\n"
-	"Exit status: 0 nothing found, 1 findings, 2 error.\n",
-	"f:", scan_opts,
-};
+static const struct cli_cmd scan_cmd = { "scan", cli_help_scan, "f:", scan_opts };
 
 struct scan_args {
 	const char *format, *baseline, *write_baseline;
@@ -118,7 +89,7 @@ int cmd_scan(int argc, char **argv)
 	bool home = false, no_git = false;
 	int o;
 	while ((o = cli_getopt_or_exit(&scan_cmd, argc, argv)) != -1) {
-		a.format = o == 'f' ? optarg : o == O_JSON ? "json" : a.format;
+		a.format = o == 'f' ? optarg : o == CLI_O_JSON ? "json" : a.format;
 		a.baseline = o == O_BASELINE ? optarg : a.baseline;
 		a.write_baseline = o == O_WRITE_BASELINE ? optarg : a.write_baseline;
 		rules = o == O_RULES ? optarg : rules;
@@ -204,23 +175,10 @@ static void report_skipped(const struct rewrite_file *f)
 /* --- hush import FILE --replace --- */
 
 static const struct option replace_opts[] = {
-	CLI_FLAG("replace", O_REPLACE), CLI_FLAG("dry-run", 'n'), CLI_ARG("passphrase-fd", O_FD),
+	CLI_FLAG("replace", O_REPLACE), CLI_FLAG("dry-run", 'n'), CLI_OPT_FD,
 	CLI_END,
 };
-static const struct cli_cmd replace_cmd = {
-	"import",
-	"usage: hush import FILE --replace [--dry-run] [--passphrase-fd N]\n\n"
-	"Moves the values of a project's .env file into the vault under names\n"
-	"scoped to the project (<PROJECT>_<NAME>; PROJECT is the directory's name\n"
-	"upper-cased, other characters turned into '_') and leaves the file with\n"
-	"the names only (NAME=), comments kept, so the setup stays documented.\n"
-	"An encrypted backup goes into hush's data directory first (hush migrate\n"
-	"--undo FILE restores it); the rewrite is atomic.\n"
-	"Values built from $VAR or $(...) stay. A name already in the vault with\n"
-	"another value is not overwritten (reported, exit 1).\n"
-	"Prints the grant to add so `hush run` gives the values to your program.\n",
-	"", replace_opts,
-};
+static const struct cli_cmd replace_cmd = { "import", cli_help_import_replace, "", replace_opts };
 
 static int replace_in(struct rewrite *w, bool dry, int pfd)
 {
@@ -274,7 +232,7 @@ int cmd_import_replace(int argc, char **argv)
 	int o, pfd = -1;
 	while ((o = cli_getopt_or_exit(&replace_cmd, argc, argv)) != -1) {
 		dry |= o == 'n';
-		if (o == O_FD)
+		if (o == CLI_O_FD)
 			pfd = cli_passphrase_fd_or_exit(&replace_cmd, optarg);
 	}
 	cli_operands_or_exit(&replace_cmd, argc, argv, 1, 1, "FILE");
@@ -286,34 +244,9 @@ int cmd_import_replace(int argc, char **argv)
 
 static const struct option migrate_opts[] = {
 	CLI_FLAG("dry-run", 'n'), CLI_FLAG("yes", 'y'), CLI_FLAG("undo", O_UNDO),
-	CLI_FLAG("purge-backups", O_PURGE), CLI_ARG("passphrase-fd", O_FD), CLI_END,
+	CLI_FLAG("purge-backups", O_PURGE), CLI_OPT_FD, CLI_END,
 };
-static const struct cli_cmd migrate_cmd = {
-	"migrate",
-	"usage: hush migrate [FILE...] [--dry-run] [--yes] [--passphrase-fd N]\n"
-	"       hush migrate --undo [FILE...] | --purge-backups [FILE...]\n\n"
-	"Moves secrets exported by shell startup files into the vault and rewrites\n"
-	"each moved line as a comment saying where the secret went. Everything else\n"
-	"stays byte for byte; mode and owner are kept; the rewrite is atomic. The\n"
-	"original is first sealed with the vault's key into <data>/backups/, which\n"
-	"the sandbox hides: no readable copy stays next to the file.\n\n"
-	"  FILE        default: ~/.bashrc ~/.bash_profile ~/.profile ~/.zshrc ~/.zshenv\n"
-	"              ~/.config/fish/config.fish (those that exist)\n"
-	"  --dry-run   show the diff (values masked) and change nothing\n"
-	"  --yes       do not ask for confirmation (needed when stdin is not a terminal)\n"
-	"  --undo      put each FILE (default: every file with a backup) back exactly as\n"
-	"              it was from its newest backup, then remove its backups; the\n"
-	"              secrets stay in the vault\n"
-	"  --purge-backups  remove the backups of each FILE (default: all), and the\n"
-	"              plaintext FILE.hush-backup-<time> copies older versions left\n\n"
-	"Recognised: export NAME=value, NAME=value; export NAME, declare -x NAME=value,\n"
-	"fish's set -gx / set -x NAME value; for secret-looking names (TOKEN, SECRET,\n"
-	"PASSWORD, API_KEY, ...) or values the scanner recognises. Values built from\n"
-	"$(...), backticks or $VAR are reported, not moved. A name already in the vault\n"
-	"with a different value is not overwritten: the line stays and is reported\n"
-	"(exit 1). Running it again changes nothing.\n",
-	"ny", migrate_opts,
-};
+static const struct cli_cmd migrate_cmd = { "migrate", cli_help_migrate, "ny", migrate_opts };
 
 /* After the values are in the vault: each file rewritten, and what moved
  * printed. The exit status. */
@@ -482,7 +415,7 @@ int cmd_migrate(int argc, char **argv)
 		yes |= o == 'y';
 		undo |= o == O_UNDO;
 		purge |= o == O_PURGE;
-		if (o == O_FD)
+		if (o == CLI_O_FD)
 			pfd = cli_passphrase_fd_or_exit(&migrate_cmd, optarg);
 	}
 	cli_sodium_or_exit();

@@ -16,7 +16,6 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
-#include "cli/locate.h"
 #include "common/proc.h"
 #include "common/strv.h"
 #include "common/util.h"
@@ -40,28 +39,7 @@ static const struct option setup_opts[] = {
 	CLI_FLAG("passphrase", 'p'),
 	CLI_END,
 };
-static const struct cli_cmd setup_cmd = {
-	"setup",
-	"usage: hush setup [--yes] [--keyring | --passphrase]\n\n"
-	"A guided first run, step by step:\n"
-	"  1. create the vault: the key in the desktop keyring when one answers,\n"
-	"     else a passphrase (an existing vault is kept)\n"
-	"  2. scan your home and this directory for exposed secrets (hush scan)\n"
-	"  3. offer to move secrets out of your shell rc files (hush migrate)\n"
-	"  4. offer to move the values of this project's .env files into the vault\n"
-	"     (hush import FILE --replace), showing the names, never the values\n"
-	"  5. find installed agents (claude, opencode, codex, aider, gemini) and\n"
-	"     write a commented config (an existing config is kept), then run\n"
-	"     hush config check\n"
-	"  6. print the line that starts your agent in the sandbox\n\n"
-	"  --yes         answer yes to every offer (for scripts; stdin need not be\n"
-	"                a terminal). Without it and without a terminal, offers are\n"
-	"                skipped.\n"
-	"  --keyring     the vault key must go into the desktop keyring\n"
-	"  --passphrase  use a passphrase even when a keyring is available\n\n"
-	"A passphrase comes from $HUSH_ASKPASS or a no-echo prompt.\n",
-	"y", setup_opts,
-};
+static const struct cli_cmd setup_cmd = { "setup", cli_help_setup, "y", setup_opts };
 
 static void step(struct setup *s, const char *what)
 {
@@ -234,7 +212,7 @@ int cmd_setup(int argc, char **argv)
 	if (s.keyring && s.passphrase)
 		die_usage("setup", "--keyring and --passphrase exclude each other");
 	cli_sodium_or_exit();
-	if (cli_self_path(s.self, sizeof(s.self)))
+	if (proc_self_path(s.self, sizeof(s.self)))
 		die("setup: cannot find the hush executable: %s", strerror(errno));
 	if (getenv("HUSH_SANDBOX"))
 		die_status(2, "run hush setup in your own terminal, outside the sandbox",
