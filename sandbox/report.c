@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "common/err.h"
+#include "common/util.h"
 
 void sandbox_note(const struct sandbox_notes *n, enum sandbox_note_kind kind, const char *fmt, ...)
 {
@@ -68,4 +69,24 @@ int sandbox_fail_status(enum sandbox_fail kind, const char **hint)
 	bool known = (size_t)kind < sizeof(kinds) / sizeof(kinds[0]) && kinds[kind].status;
 	*hint = known ? kinds[kind].hint : NULL;
 	return known ? kinds[kind].status : 1;
+}
+
+int sandbox_fail_write(FILE *out, const struct sandbox_failure *f)
+{
+	const char *hint;
+	int status = sandbox_fail_status(f->kind, &hint);
+	fprintf(out, "%s: %s\n", msg_progname(), f->msg);
+	if (hint)
+		fprintf(out, "hint: %s\n", hint);
+	return status;
+}
+
+void sandbox_note_write(void *arg, enum sandbox_note_kind kind, const char *line)
+{
+	FILE *out = arg;
+	if (kind == SANDBOX_NOTE_HINT)
+		fprintf(out, "hint: %s\n", line);
+	else
+		fprintf(out, "%s: %s%s\n", msg_progname(),
+			kind == SANDBOX_NOTE_WARN ? "warning: " : "", line);
 }
