@@ -200,3 +200,17 @@ void client_write_pending(FILE *out, const struct proto_pending_item *it)
 	str_display(it->exe[0] ? it->exe : "?", shown, sizeof(shown));
 	fprintf(out, "  pid=%u (%s)  age=%s\n", it->pid, shown, age);
 }
+
+void client_write_notice(FILE *out, const char *kind, uint64_t id, const char *text)
+{
+	const char *prog = msg_progname();
+	if (strcmp(kind, "waiting"))
+		fprintf(out, "%s: warning: %s\n", prog, text);
+	else if (!strcmp(text, "terminal"))
+		fprintf(out, "%s: waiting for approval: from a terminal outside the sandbox run "
+			"'hush approve %llu' (or 'hush deny %llu')\n", prog, (unsigned long long)id,
+			(unsigned long long)id);
+	else
+		fprintf(out, "%s: waiting for approval (%s)\n", prog,
+			!strcmp(text, "ui") ? "a dialog on the desktop" : "confirmation program");
+}

@@ -59,4 +59,8 @@ void client_write_status(FILE *out, const struct proto_status *st);
  * or escapes. */
 void client_write_pending(FILE *out, const struct proto_pending_item *it);
 
+/* A broker message while hush run waits (client_notify_fn's): how the
+ * human is asked for request id, or a notice as a warning. */
+void client_write_notice(FILE *out, const char *kind, uint64_t id, const char *text);
+
 #endif
