@@ -165,6 +165,13 @@ void cli_vault_open_or_exit(struct cli_vault *x, int flags)
 		cli_vault_die(&e);
 }
 
+struct vault *cli_vault_or_exit(struct cli_vault *x, int passphrase_fd, int flags)
+{
+	cli_vault_begin_or_exit(x, passphrase_fd);
+	cli_vault_open_or_exit(x, flags);
+	return x->v;
+}
+
 void cli_vault_save_or_exit(struct cli_vault *x)
 {
 	int r = vault_save(x->v);

@@ -85,6 +85,8 @@ struct vault_open_opts cli_vault_opts(const struct cli_vault *x, int flags);
 /* Opens x->path (flags: VAULT_WRITE or 0), asking for the passphrase the
  * documented way, or exits 1 with the reason and a hint. */
 void cli_vault_open_or_exit(struct cli_vault *x, int flags);
+/* Both of the above: x's vault, open. */
+struct vault *cli_vault_or_exit(struct cli_vault *x, int passphrase_fd, int flags);
 /* vault_save(), or exit 1. */
 void cli_vault_save_or_exit(struct cli_vault *x);
 /* Prints e's explanation and hint, exits 1. */

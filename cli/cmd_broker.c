@@ -116,24 +116,16 @@ int cmd_stop(int argc, char **argv)
 {
 	struct proto_control ctl = { .id = 0 };
 	cli_plain_or_exit(&stop_cmd, argc, argv, 0, 0, NULL);
-	int r = simple_control(MSG_STOP, &ctl);
+	simple_control(MSG_STOP, &ctl);
 	client_wait_stopped(5000);
-	return r;
+	return 0;
 }
 
 /* --- run --- */
 
 static void run_notify(const char *kind, uint64_t id, const char *text)
 {
-	if (strcmp(kind, "waiting"))
-		msg_warn("%s", text);
-	else if (!strcmp(text, "terminal"))
-		fprintf(stderr, "%s: waiting for approval: from a terminal outside the sandbox run "
-			"'hush approve %llu' (or 'hush deny %llu')\n", msg_progname(),
-			(unsigned long long)id, (unsigned long long)id);
-	else
-		fprintf(stderr, "%s: waiting for approval (%s)\n", msg_progname(),
-			!strcmp(text, "ui") ? "a dialog on the desktop" : "confirmation program");
+	client_write_notice(stderr, kind, id, text);
 }
 
 static int do_run(const char *grant, bool no_mask, char **argv, size_t argc)

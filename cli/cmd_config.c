@@ -54,16 +54,8 @@ static int config_check(int argc, char **argv)
 
 	struct config_lint res;
 	int problems = config_lint(&cfg, unlock, print_problem, NULL, &res);
-	if (res.secrets_wanted && !res.secrets_checked)
-		printf("secrets: check skipped: %s\n", res.skipped);
-	else if (res.secrets_checked)
-		printf("secrets: %d of %d named by grants in the vault\n", res.nsecrets - res.missing,
-		       res.nsecrets);
-	if (problems) {
-		printf("%d problem%s found\n", problems, problems == 1 ? "" : "s");
-		return 1;
-	}
-	return 0;
+	config_lint_write(stdout, &res);
+	return problems ? 1 : 0;
 }
 
 int cmd_config(int argc, char **argv)

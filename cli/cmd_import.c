@@ -94,26 +94,9 @@ static void kr_free(void)
 static int kr_store(int passphrase_fd)
 {
 	struct cli_vault x;
-	cli_vault_begin_or_exit(&x, passphrase_fd);
-	cli_vault_open_or_exit(&x, VAULT_WRITE);
-	int status = 0;
-	size_t stored = 0;
-	for (size_t i = 0; i < kr.n; i++) {
-		const struct vault_keyring_item *it = &kr.v[i];
-		bool present;
-		int r = vault_import_one(x.v, it->name, it->value, it->len, VAULT_ORIGIN_IMPORT, &present);
-		if (r == 0 && present) {
-			printf("%s is already in the vault\n", it->name);
-		} else if (r == 0) {
-			printf("imported %s\n", it->name);
-			stored++;
-		} else {
-			fprintf(stderr, "hush: not imported: %s: %s\n", it->name,
-				r == HUSH_EEXIST ? "a different value is already in the vault"
-						 : hush_strerror(r));
-			status = 1;
-		}
-	}
+	cli_vault_or_exit(&x, passphrase_fd, VAULT_WRITE);
+	size_t stored;
+	int status = vault_import_keyring(x.v, &kr, stdout, stderr, &stored) ? 1 : 0;
 	if (stored)
 		cli_vault_save_or_exit(&x);
 	printf("%zu imported from the keyring\n", stored);

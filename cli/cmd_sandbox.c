@@ -92,40 +92,18 @@ static int parse_or_exit(struct opts *o, int argc, char **argv)
 	return optind;
 }
 
-static void say(void *arg, enum sandbox_note_kind kind, const char *line)
-{
-	(void)arg;
-	if (kind == SANDBOX_NOTE_WARN)
-		msg_warn("%s", line);
-	else if (kind == SANDBOX_NOTE_HINT)
-		msg_hint("%s", line);
-	else
-		fprintf(stderr, "%s: %s\n", msg_progname(), line);
-}
-
-/* The failure's line, its hint, and the exit status for its kind. */
-static int failed(const struct sandbox_failure *f)
-{
-	const char *hint;
-	int status = sandbox_fail_status(f->kind, &hint);
-	msg_error("%s", f->msg);
-	if (hint)
-		msg_hint("%s", hint);
-	return status;
-}
-
 /* Runs the session rq describes; the exit status. */
 static int session(const struct sandbox_request *rq)
 {
 	struct sandbox_failure f = { 0 };
 	struct sandbox_session *s;
 	if (sandbox_session_prepare(rq, &s, &f) < 0)
-		return failed(&f);
+		return sandbox_fail_write(stderr, &f);
 	int status = 0;
 	if (rq->explain || rq->verbose)
 		sandbox_plan_write(stderr, sandbox_session_plan(s));
 	if (!rq->explain && sandbox_session_run(s, &status, &f) < 0)
-		status = failed(&f);
+		status = sandbox_fail_write(stderr, &f);
 	sandbox_session_end(s);
 	sandbox_session_free(s);
 	return status;
@@ -163,7 +141,7 @@ int cmd_sandbox(int argc, char **argv)
 	rq->allow_env = &o.allow_env;
 	rq->allow_socket = &o.allow_socket;
 	rq->allow_host = &o.allow_host;
-	rq->notes = (struct sandbox_notes){ .fn = say };
+	rq->notes = (struct sandbox_notes){ .fn = sandbox_note_write, .arg = stderr };
 	int status = session(rq);
 	strv_free(&o.allow_env);
 	strv_free(&o.allow_socket);

@@ -16,6 +16,7 @@
 #include "cli/commands.h"
 #include "common/strv.h"
 #include "common/util.h"
+#include "scan/job.h"
 #include "scan/report.h"
 #include "scan/rewrite.h"
 #include "scan/scan.h"
@@ -64,12 +65,7 @@ static int report(struct scan_result *r, const struct scan_args *a)
 		msg_error("cannot write the baseline %s: %s", a->write_baseline, strerror(errno));
 		return 2;
 	}
-	if (json)
-		report_json(stdout, r);
-	else if (!strcmp(a->format, "sarif"))
-		report_sarif(stdout, r);
-	else
-		report_text(stdout, r, isatty(1) && !getenv("NO_COLOR"));
+	report_write(stdout, r, a->format, isatty(1) && !getenv("NO_COLOR"));
 	fflush(stdout);
 	int moved = 0;
 	for (size_t i = 0; a->migrate && i < r->n; i++) {
@@ -85,91 +81,45 @@ static int report(struct scan_result *r, const struct scan_args *a)
 int cmd_scan(int argc, char **argv)
 {
 	struct scan_args a = { .format = "text" };
-	const char *rules = NULL;
-	bool home = false, no_git = false;
+	bool shown = false;
+	struct scan_job j = { .progress = on_progress, .progress_ctx = &shown };
 	int o;
 	while ((o = cli_getopt_or_exit(&scan_cmd, argc, argv)) != -1) {
 		a.format = o == 'f' ? optarg : o == CLI_O_JSON ? "json" : a.format;
 		a.baseline = o == O_BASELINE ? optarg : a.baseline;
 		a.write_baseline = o == O_WRITE_BASELINE ? optarg : a.write_baseline;
-		rules = o == O_RULES ? optarg : rules;
-		home |= o == O_HOME;
-		no_git |= o == O_NO_GIT;
+		j.rules = o == O_RULES ? optarg : j.rules;
+		j.home |= o == O_HOME;
+		j.no_git |= o == O_NO_GIT;
 		a.migrate |= o == O_MIGRATE;
 	}
-	if (strcmp(a.format, "text") && strcmp(a.format, "json") && strcmp(a.format, "sarif"))
+	if (!report_format_known(a.format))
 		die_usage("scan", "unknown format '%s' (text, json or sarif)", a.format);
 	cli_sodium_or_exit();
 	_cleanup_config_ struct config cfg;
 	cli_config_or_exit(&cfg, NULL);
-	_cleanup_strv_ struct strv paths = STRV_INIT;
-	for (int i = optind; i < argc; i++)
-		if (strv_push(&paths, argv[i]))
-			die("out of memory");
-	char hd[PATH_MAX];
-	if (home && (path_home(hd, sizeof(hd)) ||
-		     scan_home_paths(hd, cfg.scan_skip.items, cfg.scan_skip.n, &paths) < 0))
-		die("cannot list the home directory's credential places");
-	if (!home && paths.n == 0 && strv_push(&paths, "."))
-		die("out of memory");
-	struct scan_ruleset *rs = NULL;
-	char rerr[768];
-	if (!rules)
-		rules = cfg.scan_rules;
-	if (rules && scan_ruleset_load(rules, &rs, rerr, sizeof(rerr)))
-		die_status(2, "hush reads gitleaks' TOML format; docs/scan.md lists the keys it supports",
-			   "cannot load the rules: %s", rerr);
-	bool shown = false;
-	struct scan_opts so = {
-		.max_file = (size_t)cfg.scan_max_file,
-		.skip_dirs = cfg.scan_skip.items, .nskip = cfg.scan_skip.n,
-		.hide = cfg.hide.items, .nhide = cfg.hide.n,
-		.hide_dirs = cfg.hide_dirs.items, .nhide_dirs = cfg.hide_dirs.n,
-		.no_git = no_git, .ruleset = rs, .progress = on_progress, .progress_ctx = &shown,
-	};
-	struct scan_result r = { 0 };
-	int rc = paths.n ? scan_paths(paths.v, paths.n, &so, &r) : 0;
+	j.cfg = &cfg;
+	j.paths = argv + optind;
+	j.npaths = (size_t)(argc - optind);
+	struct scan_result r;
+	struct scan_failure f;
+	int rc = scan_job_run(&j, &r, &f);
 	if (shown)
 		fputs("\r\033[K", stderr);
-	const struct scan_problem *last = r.nproblems ? &r.problems[r.nproblems - 1] : NULL;
-	int status = 2;
-	if (rc == HUSH_ENOENT)
-		msg_error("cannot scan %s: %s", last ? last->path : "?", last ? last->why : "not found");
-	else if (rc < 0)
-		msg_error("scan failed: %s", hush_strerror(rc));
-	else
-		status = report(&r, &a);
+	if (rc)
+		cli_fail(f.status, f.what, f.hint);
+	int status = report(&r, &a);
 	scan_result_free(&r);
-	scan_ruleset_free(rs);
 	return status;
 }
 
 /* --- moving values: the shared parts --- */
 
-/* Why a file could not be read or written, for rewrite.h's codes. */
-static const char *io_why(int rc)
-{
-	return rc == HUSH_EIO ? strerror(errno) : rc == HUSH_EINVAL ? "not a regular file"
-								    : hush_strerror(rc);
-}
-
 /* The user's vault, opened once (flags: VAULT_WRITE or 0), or exit 1. */
 static struct vault *vault_or_exit(int pfd, int flags)
 {
 	static struct cli_vault x;
-	if (!x.v) {
-		cli_vault_begin_or_exit(&x, pfd);
-		cli_vault_open_or_exit(&x, flags);
-	}
-	return x.v;
-}
-
-static void report_skipped(const struct rewrite_file *f)
-{
-	for (size_t i = 0; i < f->plan.n; i++)
-		if (!migrate_item_moves(&f->plan.v[i]))
-			fprintf(stderr, "hush: not moved: %s:%d %s: %s\n", f->shown, f->plan.v[i].line,
-				f->plan.v[i].name, f->plan.v[i].skip_why);
+	return x.v ? x.v : cli_vault_or_exit(&x, pfd, flags);
 }
 
 /* --- hush import FILE --replace --- */
@@ -183,16 +133,13 @@ static const struct cli_cmd replace_cmd = { "import", cli_help_import_replace, "
 static int replace_in(struct rewrite *w, bool dry, int pfd)
 {
 	struct rewrite_file *f = &w->v[0];
-	if (dry) {
-		migrate_diff(stdout, f->shown, f->data, f->len, "", &f->plan);
-		report_skipped(f);
-		printf("would move %zu value%s into the vault (nothing changed)\n", w->moving,
-		       w->moving == 1 ? "" : "s");
-		return 0;
-	}
-	if (w->moving == 0) {
-		report_skipped(f);
-		printf("nothing to move in %s\n", f->shown);
+	if (dry || w->moving == 0) {
+		rewrite_report_plan(stdout, stderr, w, dry);
+		if (dry)
+			printf("would move %zu value%s into the vault (nothing changed)\n", w->moving,
+			       w->moving == 1 ? "" : "s");
+		else
+			printf("nothing to move in %s\n", f->shown);
 		return 0;
 	}
 	int rc = rewrite_store(w, vault_or_exit(pfd, VAULT_WRITE));
@@ -201,11 +148,11 @@ static int replace_in(struct rewrite *w, bool dry, int pfd)
 			  hush_strerror(rc));
 		return 1;
 	}
-	report_skipped(f);
+	rewrite_report_plan(stdout, stderr, w, false);
 	if (migrate_moving(&f->plan) == 0)
 		return 1;
 	if (rewrite_write(w)) {
-		msg_error("import: cannot rewrite %s: %s", f->shown, io_why(f->rc));
+		msg_error("import: cannot rewrite %s: %s", f->shown, file_strerror(f->rc));
 		msg_hint("the values are in the vault; the file is unchanged");
 		return 1;
 	}
@@ -219,7 +166,7 @@ static int dotenv_replace(const char *file, bool dry, int pfd)
 	rewrite_init(&w);
 	int rc = rewrite_add(&w, file, true), status = 2;
 	if (rc)
-		msg_error("import: cannot read %s: %s", file, io_why(rc));
+		msg_error("import: cannot read %s: %s", file, file_strerror(rc));
 	else
 		status = replace_in(&w, dry, pfd);
 	rewrite_free(&w);
@@ -253,20 +200,11 @@ static const struct cli_cmd migrate_cmd = { "migrate", cli_help_migrate, "ny", m
 static int migrate_rewrite(struct rewrite *w)
 {
 	rewrite_write(w);
-	int status = 0;
+	int status = rewrite_report_conflicts(stderr, w) ? 1 : 0;
 	for (size_t i = 0; i < w->n; i++) {
 		const struct rewrite_file *f = &w->v[i];
-		const struct migrate_item *it = f->plan.v;
-		for (size_t k = 0; k < f->plan.n; k++)
-			if (it[k].state == MIGRATE_CONFLICT) {
-				fprintf(stderr, "hush: not moved: %s:%d %s: %s\n", f->shown, it[k].line,
-					it[k].name, it[k].skip_why);
-				msg_hint("compare with \"hush get %s\"; remove one with \"hush rm %s\" and "
-					 "run hush migrate again", it[k].name, it[k].name);
-				status = 1;
-			}
 		if (migrate_moving(&f->plan) && f->rc) {
-			msg_error("migrate: cannot rewrite %s: %s", f->shown, io_why(f->rc));
+			msg_error("migrate: cannot rewrite %s: %s", f->shown, file_strerror(f->rc));
 			msg_hint("the secrets are in the vault; the file is unchanged");
 			status = 1;
 		}
@@ -277,12 +215,7 @@ static int migrate_rewrite(struct rewrite *w)
 
 static int migrate_files(struct rewrite *w, bool dry, bool yes, int pfd)
 {
-	for (size_t i = 0; i < w->n; i++) {
-		if (dry)
-			migrate_diff(stdout, w->v[i].shown, w->v[i].data, w->v[i].len, w->date,
-				     &w->v[i].plan);
-		report_skipped(&w->v[i]);
-	}
+	rewrite_report_plan(stdout, stderr, w, dry);
 	size_t m = w->moving;
 	if (dry) {
 		printf("would move %zu secret%s into the vault (nothing changed)\n", m, m == 1 ? "" : "s");
@@ -311,57 +244,12 @@ static int migrate_files(struct rewrite *w, bool dry, bool yes, int pfd)
 	return migrate_rewrite(w);
 }
 
-/* Prints what rewrite_undo() did to path p (quiet: a missing backup is
- * no failure); 1 when it failed, else 0. *done counts the files done. */
-static int undo_report(enum rewrite_undone r, const struct rewrite_undo *u, const char *p,
-		       const char *dir, bool quiet, size_t *done)
-{
-	size_t n = u->sealed + u->plain;
-	if (u->unremoved)
-		msg_warn("cannot remove %zu plaintext backup%s of %s", u->unremoved,
-			 u->unremoved == 1 ? "" : "s", p);
-	switch (r) {
-	case REWRITE_NO_BACKUP:
-		if (quiet)
-			return 0;
-		msg_error("migrate: no backup of %s", p);
-		return 1;
-	case REWRITE_RESTORED:
-		if (u->remove_failed)
-			msg_warn("cannot remove the backups of %s in %s", p, dir);
-		printf("restored %s as it was on %s\n", p, u->stamp);
-		++*done;
-		return 0;
-	case REWRITE_PURGED:
-		if (u->remove_failed)
-			msg_error("migrate: cannot remove the backups of %s", p);
-		if (n) {
-			printf("removed %zu backup%s of %s", n, n == 1 ? "" : "s", p);
-			if (u->plain)
-				printf(" (%zu in plain text next to it)", u->plain);
-			printf("\n");
-			++*done;
-		}
-		return u->remove_failed;
-	case REWRITE_ELIST:
-		msg_error("migrate: cannot list the backups of %s", p);
-		break;
-	case REWRITE_EREAD:
-		msg_error("migrate: cannot read the backups in %s: %s", dir, hush_strerror(u->rc));
-		break;
-	case REWRITE_ERESTORE:
-		msg_error("migrate: cannot restore %s: %s", p, io_why(u->rc));
-		break;
-	}
-	return 1;
-}
-
 /* --undo / --purge-backups of each of files (none: every file with a
  * backup, and the default rc files). */
 static int migrate_undo(char **files, size_t nfiles, const struct strv *defaults, bool purge,
 			int pfd)
 {
-	char vpath[PATH_MAX], dir[PATH_MAX], abs[PATH_MAX];
+	char vpath[PATH_MAX], dir[PATH_MAX];
 	uint8_t keybuf[VAULT_KEY_BYTES];
 	const uint8_t *key = NULL;
 	struct stat st;
@@ -371,32 +259,18 @@ static int migrate_undo(char **files, size_t nfiles, const struct strv *defaults
 	}
 	if (backup_dir(dir, sizeof(dir)) != 0)
 		die("cannot work out hush's data directory");
-	_cleanup_strv_ struct strv targets = STRV_INIT;
-	int status = 0;
-	for (size_t i = 0; i < nfiles; i++) {
-		if (rewrite_absolute(files[i], abs, sizeof(abs)) != 0) {
-			msg_error("migrate: %s: no such directory", files[i]);
-			status = 2;
-		} else if (strv_push_unique(&targets, abs) < 0) {
-			die("out of memory");
-		}
-	}
-	size_t unreadable = 0, done = 0;
-	if (!nfiles && key && rewrite_backed_up(dir, key, &targets, &unreadable) < 0)
+	_cleanup_strv_ struct strv targets = STRV_INIT, missing = STRV_INIT;
+	size_t unreadable, done = 0;
+	if (rewrite_undo_targets(files, nfiles, defaults, dir, key, &targets, &missing, &unreadable))
 		die("out of memory");
+	for (size_t i = 0; i < missing.n; i++)
+		msg_error("migrate: %s: no such directory", missing.v[i]);
+	int status = missing.n ? 2 : 0;
 	if (unreadable)
 		msg_warn("%zu file%s in %s did not open with this vault's key", unreadable,
 			 unreadable == 1 ? "" : "s", dir);
-	for (size_t i = 0; !nfiles && i < defaults->n; i++)
-		if (rewrite_absolute(defaults->v[i], abs, sizeof(abs)) == 0 &&
-		    strv_push_unique(&targets, abs) < 0)
-			die("out of memory");
-	for (size_t i = 0; i < targets.n; i++) {
-		struct rewrite_undo u;
-		enum rewrite_undone r = rewrite_undo(dir, key, targets.v[i], purge, &u);
-		if (undo_report(r, &u, targets.v[i], dir, purge || !nfiles, &done))
-			status = 1;
-	}
+	if (rewrite_undo_each(dir, key, &targets, purge, purge || !nfiles, stdout, stderr, &done))
+		status = 1;
 	sodium_memzero(keybuf, sizeof(keybuf));
 	if (done == 0 && status == 0)
 		printf(purge ? "no backups to remove\n" : "nothing to restore: no backups found\n");
@@ -404,6 +278,12 @@ static int migrate_undo(char **files, size_t nfiles, const struct strv *defaults
 		printf("the secrets stay in the vault; remove them with \"hush rm NAME\" if you no "
 		       "longer want them there\n");
 	return status;
+}
+
+static void read_failed(void *ctx, const char *path, int rc)
+{
+	(void)ctx;
+	msg_error("migrate: cannot read %s: %s", path, file_strerror(rc));
 }
 
 int cmd_migrate(int argc, char **argv)
@@ -431,16 +311,7 @@ int cmd_migrate(int argc, char **argv)
 		return migrate_undo(files, nfiles, &defaults, purge, pfd);
 	struct rewrite w;
 	rewrite_init(&w);
-	int status = 0;
-	struct stat st;
-	for (size_t i = 0; i < (nfiles ? nfiles : defaults.n); i++) {
-		const char *f = nfiles ? files[i] : defaults.v[i];
-		int rc = nfiles || lstat(f, &st) == 0 ? rewrite_add(&w, f, false) : 0;
-		if (rc) {
-			msg_error("migrate: cannot read %s: %s", f, io_why(rc));
-			status = 2;
-		}
-	}
+	int status = rewrite_add_rc(&w, files, nfiles, &defaults, read_failed, NULL) ? 2 : 0;
 	if (status == 0 || !nfiles)
 		status = migrate_files(&w, dry, yes, pfd);
 	rewrite_free(&w);

@@ -115,15 +115,7 @@ static int setup_vault(struct setup *s)
 static size_t rc_secrets(void)
 {
 	char home[PATH_MAX];
-	_cleanup_strv_ struct strv rc = STRV_INIT;
-	struct rewrite w;
-	rewrite_init(&w);
-	if (path_home(home, sizeof(home)) == 0 && rewrite_default_rc(home, &rc) == 0)
-		for (size_t i = 0; i < rc.n; i++)
-			(void)rewrite_add(&w, rc.v[i], false);
-	size_t n = w.moving;
-	rewrite_free(&w);
-	return n;
+	return path_home(home, sizeof(home)) ? 0 : rewrite_pending_rc(home);
 }
 
 /* --- step 4: .env files --- */
@@ -138,16 +130,8 @@ static int setup_dotenv(struct setup *s)
 	int status = 0;
 	size_t offered = 0;
 	for (size_t i = 0; i < files.n; i++) {
-		struct rewrite w;
-		rewrite_init(&w);
 		_cleanup_free_ char *names = NULL;
-		size_t len = 0;
-		const struct migrate_plan *p = rewrite_add(&w, files.v[i], true) ? NULL : &w.v[0].plan;
-		for (size_t k = 0; p && k < p->n; k++)
-			if (migrate_item_moves(&p->v[k]))
-				str_appendf(&names, &len, "%s%s", len ? ", " : "", p->v[k].name);
-		size_t n = w.moving;
-		rewrite_free(&w);
+		size_t n = rewrite_pending_dotenv(files.v[i], &names);
 		if (n == 0)
 			continue;
 		offered++;
@@ -181,15 +165,12 @@ static int setup_config(struct setup *s, const char **found, size_t *nfound)
 	char cfg[PATH_MAX];
 	if (path_config(cfg, sizeof(cfg)) != 0)
 		die_status(2, "set HOME or HUSH_CONFIG", "setup: cannot work out where the config goes");
-	struct stat st;
 	bool desktop = getenv("DISPLAY") || getenv("WAYLAND_DISPLAY");
-	int rc = lstat(cfg, &st) == 0 ? HUSH_EEXIST
-				      : config_write_starter(cfg, found, *nfound, desktop);
+	int rc = config_write_starter(cfg, found, *nfound, desktop);
 	if (rc == HUSH_EEXIST) {
 		printf("kept the existing config %s\n", cfg);
 	} else if (rc) {
-		msg_error("setup: cannot write %s: %s", cfg,
-			  rc == HUSH_EIO ? strerror(errno) : hush_strerror(rc));
+		msg_error("setup: cannot write %s: %s", cfg, file_strerror(rc));
 		return 1;
 	} else {
 		printf("wrote %s (grants as commented examples; approvals: %s)\n", cfg,

@@ -161,8 +161,7 @@ static const char *named_or_exit(const struct cli_cmd *c, int argc, char **argv,
 	struct opts o;
 	parse(c, argc, argv, &o);
 	const char *name = name_or_exit(c, argc, argv);
-	cli_vault_begin_or_exit(x, o.fd);
-	cli_vault_open_or_exit(x, flags);
+	cli_vault_or_exit(x, o.fd, flags);
 	return name;
 }
 
