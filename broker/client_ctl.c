@@ -63,45 +63,46 @@ void client_explain(int r, bool control, const char *hint, struct client_failure
 	}
 }
 
-/* A control request whose reply must be of type want: 0 with *body
- * (malloc'd), or a code with f filled. */
-static int control(uint8_t type, struct proto_control *ctl, uint8_t want, uint8_t **body,
-		   size_t *blen, struct client_failure *f)
+/* A control request whose reply must be of type want, decoded by dec
+ * into out (dec NULL: nothing to decode). 0, or a code with f filled. */
+static int control(uint8_t type, struct proto_control *ctl, uint8_t want,
+		   int (*dec)(const uint8_t *p, size_t n, void *out), void *out,
+		   struct client_failure *f)
 {
-	uint8_t rt;
-	int r = client_control(type, ctl, &rt, body, blen);
+	uint8_t rt, *body;
+	size_t blen;
+	int r = client_control(type, ctl, &rt, &body, &blen);
 	if (r) {
 		client_explain(r, true, CLIENT_NOT_RUNNING_HINT, f);
 		return r;
 	}
 	struct proto_error e;
-	if (rt == MSG_ERROR && proto_dec_error(*body, *blen, &e) == 0) {
+	if (rt == MSG_ERROR && proto_dec_error(body, blen, &e) == 0) {
 		fail(f, HUSH_EREFUSED, e.status, e.hint, "%s", e.what);
 		proto_error_free(&e);
 		r = HUSH_EREFUSED;
-	} else if (rt != want) {
+	} else if (rt != want || (dec && dec(body, blen, out))) {
 		client_explain(r = HUSH_EFORMAT, true, NULL, f);
 	}
-	if (r) {
-		free(*body);
-		*body = NULL;
-	}
+	free(body);
 	return r;
+}
+
+static int dec_text(const uint8_t *p, size_t n, void *out)
+{
+	return proto_dec_text(p, n, out);
+}
+
+static int dec_pending(const uint8_t *p, size_t n, void *out)
+{
+	return proto_dec_pending(p, n, out);
 }
 
 int client_control_text(uint8_t type, struct proto_control *ctl, char **text,
 			struct client_failure *f)
 {
-	uint8_t *body;
-	size_t blen;
-	int r = control(type, ctl, MSG_OK, &body, &blen, f);
-	if (r)
-		return r;
 	*text = NULL;
-	if (proto_dec_text(body, blen, text))
-		client_explain(r = HUSH_EFORMAT, true, NULL, f);
-	free(body);
-	return r;
+	return control(type, ctl, MSG_OK, dec_text, text, f);
 }
 
 int client_status(struct proto_status *st, struct client_failure *f)
@@ -123,24 +124,20 @@ int client_status(struct proto_status *st, struct client_failure *f)
 int client_pending(struct proto_pending *p, struct client_failure *f)
 {
 	struct proto_control ctl = { .id = 0 };
-	uint8_t *body;
-	size_t blen;
-	int r = control(MSG_PENDING, &ctl, MSG_PENDING_REPLY, &body, &blen, f);
-	if (r)
-		return r;
-	if (proto_dec_pending(body, blen, p))
-		client_explain(r = HUSH_EFORMAT, true, NULL, f);
-	free(body);
-	return r;
+	return control(MSG_PENDING, &ctl, MSG_PENDING_REPLY, dec_pending, p, f);
 }
 
 int client_unlock(const struct config *cfg, int passphrase_fd, struct client_failure *f)
 {
-	char vp[PATH_MAX] = "";
+	char vp[PATH_MAX];
 	struct vault_info info;
-	if (path_vault(vp, sizeof(vp)) || vault_probe(vp, &info))
+	int r = path_vault(vp, sizeof(vp));
+	if (r)
+		return fail(f, r, 2, "check HUSH_HOME / XDG_DATA_HOME", "cannot find the vault path: %s",
+			    hush_strerror(r));
+	if (vault_probe(vp, &info))
 		return fail(f, HUSH_ENOENT, 1, "create one with: hush init", "no vault at %s", vp);
-	int r = client_ensure_broker(cfg);
+	r = client_ensure_broker(cfg);
 	if (r) {
 		client_explain(r, false, CLIENT_NOT_RUNNING_HINT, f);
 		return r;
@@ -157,12 +154,8 @@ int client_unlock(const struct config *cfg, int passphrase_fd, struct client_fai
 		ctl.pass = pw.s;
 		ctl.passlen = pw.len;
 	}
-	uint8_t *body;
-	size_t blen;
-	r = control(MSG_UNLOCK, &ctl, MSG_OK, &body, &blen, f);
+	r = control(MSG_UNLOCK, &ctl, MSG_OK, NULL, NULL, f);
 	passphrase_free(&pw);
-	if (!r)
-		free(body);
 	return r;
 }
 

@@ -45,7 +45,8 @@ int client_status(struct proto_status *st, struct client_failure *f);
  * a code with f filled. */
 int client_pending(struct proto_pending *p, struct client_failure *f);
 
-/* hush unlock: the vault must exist; the broker is started if needed
+/* hush unlock: the vault must exist (its path not worked out: status 2,
+ * as every input error; no vault: 1); the broker is started if needed
  * (cfg's autostart); for a passphrase vault the passphrase is read the
  * documented way (passphrase_fd, cfg's askpass, the terminal) and sent.
  * 0, or a code with f filled. */

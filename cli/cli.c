@@ -137,7 +137,7 @@ void cli_vault_begin_or_exit(struct cli_vault *x, int passphrase_fd)
 	atexit(release);
 	int r = path_vault(x->path, sizeof(x->path));
 	if (r)
-		die_status(1, "check HUSH_HOME / XDG_DATA_HOME", "cannot find the vault path: %s",
+		die_status(2, "check HUSH_HOME / XDG_DATA_HOME", "cannot find the vault path: %s",
 			   hush_strerror(r));
 }
 

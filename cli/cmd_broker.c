@@ -287,7 +287,7 @@ int cmd_audit(int argc, char **argv)
 	char path[PATH_MAX];
 	size_t bad;
 	if (audit_path(path, sizeof(path)))
-		die("path too long");
+		die_status(2, NULL, "path too long");
 	int r = audit_read(path, since ? time_now() - (int64_t)since : 0, show_entry,
 			   json ? &json : NULL, &bad);
 	if (r == HUSH_ENOENT && !json)

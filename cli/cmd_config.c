@@ -78,7 +78,7 @@ int cmd_config(int argc, char **argv)
 	cli_plain_or_exit(&config_cmd, argc - 1, argv + 1, 0, 0, NULL);
 	char path[4096];
 	if (path_config(path, sizeof(path)))
-		die("config path: cannot find the config path (no HOME?)");
+		die_status(2, NULL, "config path: cannot find the config path (no HOME?)");
 	printf("%s\n", path);
 	return 0;
 }

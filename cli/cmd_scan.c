@@ -258,7 +258,7 @@ static int migrate_undo(char **files, size_t nfiles, const struct strv *defaults
 		key = keybuf;
 	}
 	if (backup_dir(dir, sizeof(dir)) != 0)
-		die("cannot work out hush's data directory");
+		die_status(2, NULL, "cannot work out hush's data directory");
 	_cleanup_strv_ struct strv targets = STRV_INIT, missing = STRV_INIT;
 	size_t unreadable, done = 0;
 	if (rewrite_undo_targets(files, nfiles, defaults, dir, key, &targets, &missing, &unreadable))
@@ -304,7 +304,7 @@ int cmd_migrate(int argc, char **argv)
 	char home[PATH_MAX];
 	_cleanup_strv_ struct strv defaults = STRV_INIT;
 	if (path_home(home, sizeof(home)) != 0 || rewrite_default_rc(home, &defaults) != 0)
-		die("cannot find the home directory");
+		die_status(2, NULL, "cannot find the home directory");
 	char **files = argv + optind;
 	size_t nfiles = (size_t)(argc - optind);
 	if (undo || purge)

@@ -5,6 +5,7 @@
  * the rc-file parser, the migrate planner/renderer and the rewrite of a
  * file and its undo. */
 #include <sodium.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -235,24 +236,46 @@ static void test_migrate(void)
 /* One rc file through scan/rewrite.h: planned, stored (a name holding
  * another value becomes a conflict and stays), rewritten with a sealed
  * backup, then put back by rewrite_undo(). */
-static void test_rewrite(void)
+/* A temporary home (dir from its template): its .bashrc's path in rc,
+ * HUSH_HOME its data directory. False when it could not be made. */
+static bool temp_home(char *dir, char rc[64])
 {
-	char dir[] = "/tmp/hush-rewrite-XXXXXX", rc[64], vp[64], data[64];
+	char data[64];
 	if (!mkdtemp(dir)) {
 		skip("mkdtemp failed");
-		return;
+		return false;
 	}
-	snprintf(rc, sizeof(rc), "%s/.bashrc", dir);
-	snprintf(vp, sizeof(vp), "%s/vault", dir);
+	snprintf(rc, 64, "%s/.bashrc", dir);
 	snprintf(data, sizeof(data), "%s/data", dir);
 	setenv("HUSH_HOME", data, 1);
-	const char *orig = "export GH_TOKEN=abc123def456\nexport OTHER_SECRET=zzz999zzz\n";
-	ok(file_write_atomic(rc, orig, strlen(orig), 0600, NULL) == 0, "rc file written");
+	return true;
+}
+
+/* A new vault in dir (passphrase "x", the fastest KDF) holding
+ * OTHER_SECRET=else. */
+static struct vault *temp_vault(const char *dir)
+{
+	char vp[64];
+	snprintf(vp, sizeof(vp), "%s/vault", dir);
 	const struct vault_kdf kdf = { .opslimit = 1, .memlimit = VAULT_KDF_MEM_MIN };
 	struct vault_unlock u = { .passphrase = "x", .passphrase_len = 1 };
 	struct vault *v = NULL;
-	ok(vault_create(vp, VAULT_KEY_PASSPHRASE, &u, &kdf, &v) == 0 &&
-	   vault_set(v, "OTHER_SECRET", "else", 4, VAULT_ORIGIN_SET) == 0, "vault with OTHER_SECRET");
+	if (vault_create(vp, VAULT_KEY_PASSPHRASE, &u, &kdf, &v) == 0 &&
+	    vault_set(v, "OTHER_SECRET", "else", 4, VAULT_ORIGIN_SET) == 0)
+		return v;
+	vault_close(v);
+	return NULL;
+}
+
+static void test_rewrite(void)
+{
+	char dir[] = "/tmp/hush-rewrite-XXXXXX", rc[64];
+	if (!temp_home(dir, rc))
+		return;
+	const char *orig = "export GH_TOKEN=abc123def456\nexport OTHER_SECRET=zzz999zzz\n";
+	ok(file_write_atomic(rc, orig, strlen(orig), 0600, NULL) == 0, "rc file written");
+	struct vault *v = temp_vault(dir);
+	ok(v != NULL, "vault with OTHER_SECRET");
 	struct rewrite w;
 	rewrite_init(&w);
 	ok(rewrite_add(&w, rc, false) == 0 && w.n == 1 && w.moving == 2, "both planned to move");
@@ -294,18 +317,12 @@ static void failed_count(void *ctx, const char *path, int rc)
  * through scan/rewrite.h, and hush scan through scan/job.h. */
 static void test_jobs(void)
 {
-	char dir[] = "/tmp/hush-jobs-XXXXXX", rc[64], env[80], vp[64], data[64];
-	if (!mkdtemp(dir)) {
-		skip("mkdtemp failed");
+	char dir[] = "/tmp/hush-jobs-XXXXXX", rc[64], env[80];
+	if (!temp_home(dir, rc))
 		return;
-	}
-	snprintf(rc, sizeof(rc), "%s/.bashrc", dir);
-	snprintf(vp, sizeof(vp), "%s/vault", dir);
-	snprintf(data, sizeof(data), "%s/data", dir);
 	snprintf(env, sizeof(env), "%s/proj", dir);
 	mkdir(env, 0700);
 	snprintf(env, sizeof(env), "%s/proj/.env", dir);
-	setenv("HUSH_HOME", data, 1);
 	const char *orig = "export GH_TOKEN=abc123def456\nexport OTHER_SECRET=zzz999zzz\n"
 			   "export X_TOKEN=$(pass x)\n";
 	const char *dotenv = "API_KEY=k3y-v4lue-123\nDB_PASSWORD=hunter2hunter2\nPORT=8080\n";
@@ -340,12 +357,8 @@ static void test_jobs(void)
 	free(obuf);
 	free(ebuf);
 
-	const struct vault_kdf kdf = { .opslimit = 1, .memlimit = VAULT_KDF_MEM_MIN };
-	struct vault_unlock u = { .passphrase = "x", .passphrase_len = 1 };
-	struct vault *v = NULL;
-	ok(vault_create(vp, VAULT_KEY_PASSPHRASE, &u, &kdf, &v) == 0 &&
-	   vault_set(v, "OTHER_SECRET", "else", 4, VAULT_ORIGIN_SET) == 0 && rewrite_store(&w, v) == 0,
-	   "stored, with a conflict");
+	struct vault *v = temp_vault(dir);
+	ok(v && rewrite_store(&w, v) == 0, "stored, with a conflict");
 	err = open_memstream(&ebuf, &elen);
 	ok(rewrite_report_conflicts(err, &w) == 1, "one conflict");
 	fclose(err);
