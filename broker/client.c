@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "common/err.h"
+#include "common/proc.h"
 #include "common/util.h"
 
 extern char **environ;
@@ -161,10 +162,8 @@ int client_start_broker(const char *hush_path)
 {
 	char self[PATH_MAX];
 	if (!hush_path) {
-		ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-		if (n <= 0)
+		if (proc_self_path(self, sizeof(self)))
 			return HUSH_EIO;
-		self[n] = '\0';
 		hush_path = self;
 	}
 	pid_t pid = fork();
@@ -573,12 +572,10 @@ int shims_create(const struct config *cfg, const char *dir, const char *hush_pat
 	char self[PATH_MAX];
 	err[0] = '\0';
 	if (!hush_path) {
-		ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-		if (n <= 0) {
+		if (proc_self_path(self, sizeof(self))) {
 			snprintf(err, errlen, "cannot find the hush executable");
 			return HUSH_EIO;
 		}
-		self[n] = '\0';
 		hush_path = self;
 	}
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {

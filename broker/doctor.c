@@ -246,3 +246,27 @@ void doctor_run(const char *self, const char *shim, doctor_report_fn fn, void *c
 	check_vault(&r);
 	classes(d, &cfg, userns, abi, socks);
 }
+
+void doctor_write_check(FILE *out, const struct doctor_check *c)
+{
+	fprintf(out, "%-22s %-12s %s\n", c->what, c->good ? "working" : "not working", c->why);
+}
+
+void doctor_write_summary(FILE *out, const struct doctor *d)
+{
+	static const char *const overall[] = {
+		[DOCTOR_STRONG] = "strong: every class above holds on this machine.\n",
+		[DOCTOR_PARTIAL] = "partial: the classes marked NOT held are open to a determined agent.\n",
+		[DOCTOR_PARTIAL_LAYER] = "partial: a kernel layer is missing (see above).\n",
+		[DOCTOR_WEAK] = "weak: no kernel layer works here; hush sandbox refuses to start. The shim\n"
+				"  alone is not a boundary (static binaries and raw syscalls bypass it).\n",
+	};
+	fprintf(out, "\nprotection under hush sandbox, by what the agent tries:\n");
+	for (size_t i = 0; i < DOCTOR_CLASSES; i++)
+		fprintf(out, "  %-24s %-10s %s\n", d->cls[i].what, d->cls[i].holds ? "holds" : "NOT held",
+			d->cls[i].how);
+	fprintf(out, "  overall: %s", overall[d->overall]);
+	if (!d->shim)
+		fprintf(out, "  without the shim, files created after start are not hidden and granted\n"
+			"  commands are routed only through links.\n");
+}

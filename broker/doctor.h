@@ -9,6 +9,7 @@
 #define HUSH_BROKER_DOCTOR_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 /* One finding: the part, whether it works, and what that means. */
 struct doctor_check {
@@ -46,5 +47,11 @@ struct doctor {
  * path, is NULL: not found). */
 void doctor_run(const char *self, const char *shim, doctor_report_fn fn, void *ctx,
 		struct doctor *d);
+
+/* One finding as hush doctor shows it: part, working or not, why. */
+void doctor_write_check(FILE *out, const struct doctor_check *c);
+/* The summary after the findings: each class, held or not, and the
+ * overall verdict (with what the missing shim leaves out). */
+void doctor_write_summary(FILE *out, const struct doctor *d);
 
 #endif

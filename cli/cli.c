@@ -137,13 +137,18 @@ void cli_vault_begin_or_exit(struct cli_vault *x, int passphrase_fd)
 	atexit(release);
 	int r = path_vault(x->path, sizeof(x->path));
 	if (r)
-		die_status(1, "check HUSH_HOME / XDG_DATA_HOME", "cannot find the vault path: %s",
+		die_status(2, "check HUSH_HOME / XDG_DATA_HOME", "cannot find the vault path: %s",
 			   hush_strerror(r));
+}
+
+_Noreturn void cli_fail(int status, const char *what, const char *hint)
+{
+	die_status(status, hint && *hint ? hint : NULL, "%s", what);
 }
 
 _Noreturn void cli_vault_die(const struct vault_err *e)
 {
-	die_status(1, *e->hint ? e->hint : NULL, "%s", e->what);
+	cli_fail(1, e->what, e->hint);
 }
 
 struct vault_open_opts cli_vault_opts(const struct cli_vault *x, int flags)
@@ -158,6 +163,13 @@ void cli_vault_open_or_exit(struct cli_vault *x, int flags)
 	struct vault_err e;
 	if (vault_open_default(&vo, &x->v, &e))
 		cli_vault_die(&e);
+}
+
+struct vault *cli_vault_or_exit(struct cli_vault *x, int passphrase_fd, int flags)
+{
+	cli_vault_begin_or_exit(x, passphrase_fd);
+	cli_vault_open_or_exit(x, flags);
+	return x->v;
 }
 
 void cli_vault_save_or_exit(struct cli_vault *x)

@@ -9,6 +9,7 @@
 #include <getopt.h>
 #include <stdbool.h>
 
+#include "cli_help.h" /* cli_help_NAME[]: the --help texts, cli/help/NAME.txt */
 #include "config/config.h"
 #include "vault/open.h"
 
@@ -20,11 +21,11 @@ struct vault_err;
 #define CLI_FLAG(name, val) { name, no_argument, NULL, val }
 #define CLI_END { NULL, 0, NULL, 0 }
 
-/* The --help lines of --passphrase-fd and of where a passphrase comes from. */
-#define CLI_FD_HELP "  --passphrase-fd N  read the passphrase from file descriptor N (one line)\n"
-#define CLI_UNLOCK_HELP                                                          \
-	"\nThe passphrase comes from --passphrase-fd, else $HUSH_ASKPASS (or the\n" \
-	"config's askpass), else a no-echo prompt on the terminal.\n"
+/* The values getopt_long() returns for the long options without a short
+ * one that several commands share; a command's own start at CLI_O_OWN. */
+enum { CLI_O_FD = 0x100, CLI_O_JSON, CLI_O_KEYRING, CLI_O_PASSPHRASE, CLI_O_DRY_RUN, CLI_O_OWN };
+#define CLI_OPT_FD CLI_ARG("passphrase-fd", CLI_O_FD)
+#define CLI_OPT_JSON CLI_FLAG("json", CLI_O_JSON)
 
 struct cli_cmd {
 	const char *name;              /* "set": messages and hints say "hush set" */
@@ -84,9 +85,15 @@ struct vault_open_opts cli_vault_opts(const struct cli_vault *x, int flags);
 /* Opens x->path (flags: VAULT_WRITE or 0), asking for the passphrase the
  * documented way, or exits 1 with the reason and a hint. */
 void cli_vault_open_or_exit(struct cli_vault *x, int flags);
+/* Both of the above: x's vault, open. */
+struct vault *cli_vault_or_exit(struct cli_vault *x, int passphrase_fd, int flags);
 /* vault_save(), or exit 1. */
 void cli_vault_save_or_exit(struct cli_vault *x);
 /* Prints e's explanation and hint, exits 1. */
 _Noreturn void cli_vault_die(const struct vault_err *e);
+
+/* Prints what (a line) and hint ("" or NULL: none), exits with status:
+ * for the failures libraries describe (broker/client_ctl.h, ...). */
+_Noreturn void cli_fail(int status, const char *what, const char *hint);
 
 #endif

@@ -14,32 +14,6 @@
 #include "config/lint.h"
 #include "config/show.h"
 
-static const char config_usage[] =
-	"usage: hush config check [--unlock] [FILE]\n"
-	"       hush config path\n"
-	"\n"
-	"check   validate FILE (default: the config path) and report every problem\n"
-	"        as FILE:LINE: message; then check each grant: its command exists,\n"
-	"        is executable and matches its sha256 pin (a command you can\n"
-	"        change, the file or a directory above it, must be pinned: the\n"
-	"        line to add is printed), and its secrets are in\n"
-	"        the vault (when the vault can be opened without a prompt: desktop\n"
-	"        keyring, $HUSH_ASKPASS or [vault] askpass; --unlock allows a\n"
-	"        passphrase prompt on the terminal).\n"
-	"        Exit 0 when all is well, 1 when a grant has a problem, 2 when the\n"
-	"        file is invalid or missing.\n"
-	"path    print the config path ($HUSH_CONFIG, else\n"
-	"        $XDG_CONFIG_HOME/hush/config.ini, else ~/.config/hush/config.ini)\n"
-	"\n"
-	"Every key is described in docs/config.md.\n";
-
-static const char grant_usage[] =
-	"usage: hush grant list [--json]\n"
-	"\n"
-	"List the grants in the config: name, command, argument patterns, working\n"
-	"directory, secrets (VARIABLE <- vault entry), how approval is asked, and\n"
-	"how long an approval lasts. --json prints one JSON array.\n";
-
 /* --- hush config check --- */
 
 static void print_problem(void *ctx, const char *what, const char *hint)
@@ -50,9 +24,9 @@ static void print_problem(void *ctx, const char *what, const char *hint)
 		msg_hint("%s", hint);
 }
 
-enum { O_UNLOCK = 0x100, O_JSON };
+enum { O_UNLOCK = CLI_O_OWN };
 static const struct option check_opts[] = { CLI_FLAG("unlock", O_UNLOCK), CLI_END };
-static const struct cli_cmd config_cmd = { "config", config_usage, "", check_opts };
+static const struct cli_cmd config_cmd = { "config", cli_help_config, "", check_opts };
 
 static int config_check(int argc, char **argv)
 {
@@ -80,28 +54,20 @@ static int config_check(int argc, char **argv)
 
 	struct config_lint res;
 	int problems = config_lint(&cfg, unlock, print_problem, NULL, &res);
-	if (res.secrets_wanted && !res.secrets_checked)
-		printf("secrets: check skipped: %s\n", res.skipped);
-	else if (res.secrets_checked)
-		printf("secrets: %d of %d named by grants in the vault\n", res.nsecrets - res.missing,
-		       res.nsecrets);
-	if (problems) {
-		printf("%d problem%s found\n", problems, problems == 1 ? "" : "s");
-		return 1;
-	}
-	return 0;
+	config_lint_write(stdout, &res);
+	return problems ? 1 : 0;
 }
 
 int cmd_config(int argc, char **argv)
 {
 	if (argc < 2) {
-		fputs(config_usage, stderr);
+		fputs(cli_help_config, stderr);
 		return 2;
 	}
 	const char *sub = argv[1];
 	if (!strcmp(sub, "help") || sub[0] == '-') {
 		cli_plain_or_exit(&config_cmd, argc, argv, 0, 0, NULL);
-		fputs(config_usage, stdout);
+		fputs(cli_help_config, stdout);
 		return 0;
 	}
 	cli_sodium_or_exit();
@@ -112,21 +78,21 @@ int cmd_config(int argc, char **argv)
 	cli_plain_or_exit(&config_cmd, argc - 1, argv + 1, 0, 0, NULL);
 	char path[4096];
 	if (path_config(path, sizeof(path)))
-		die("config path: cannot find the config path (no HOME?)");
+		die_status(2, NULL, "config path: cannot find the config path (no HOME?)");
 	printf("%s\n", path);
 	return 0;
 }
 
 /* --- hush grant list --- */
 
-static const struct option grant_opts[] = { CLI_FLAG("json", O_JSON), CLI_END };
-static const struct cli_cmd grant_cmd = { "grant", grant_usage, "", grant_opts };
+static const struct option grant_opts[] = { CLI_OPT_JSON, CLI_END };
+static const struct cli_cmd grant_cmd = { "grant", cli_help_grant, "", grant_opts };
 
 int cmd_grant(int argc, char **argv)
 {
 	const char *sub = argc > 1 ? argv[1] : "list";
 	if (!strcmp(sub, "help")) {
-		fputs(grant_usage, stdout);
+		fputs(cli_help_grant, stdout);
 		return 0;
 	}
 	if (sub[0] != '-' && strcmp(sub, "list"))
@@ -135,7 +101,7 @@ int cmd_grant(int argc, char **argv)
 	bool json = false;
 	int o;
 	while ((o = cli_getopt_or_exit(&grant_cmd, argc - skip, argv + skip)) != -1)
-		json |= o == O_JSON;
+		json |= o == CLI_O_JSON;
 	cli_operands_or_exit(&grant_cmd, argc - skip, argv + skip, 0, 0, NULL);
 	_cleanup_config_ struct config cfg;
 	cli_config_or_exit(&cfg, NULL);

@@ -3,6 +3,7 @@
  * the desktop keyring, into the vault. Names are listed, values never.
  * (hush import FILE --replace is cli/cmd_scan.c.) */
 #include <sodium.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,27 +15,17 @@
 #include "vault/import.h"
 #include "vault/vault.h"
 
-enum { O_FD = 0x100, O_KEYRING, O_DRY_RUN, O_ENVCHAIN, O_NAME_FROM, O_AS };
+enum { O_ENVCHAIN = CLI_O_OWN, O_NAME_FROM, O_AS };
+
+static const struct option import_opts[] = { CLI_OPT_FD, CLI_END };
+static const struct cli_cmd import_cmd = { "import", cli_help_import, "", import_opts };
+static const struct option keyring_opts[] = {
+	CLI_OPT_FD, CLI_FLAG("keyring", CLI_O_KEYRING), CLI_FLAG("dry-run", CLI_O_DRY_RUN),
+	CLI_ARG("envchain", O_ENVCHAIN), CLI_ARG("name-from", O_NAME_FROM), CLI_ARG("as", O_AS), CLI_END,
+};
+static const struct cli_cmd keyring_cmd = { "import", cli_help_import_keyring, "", keyring_opts };
 
 /* --- hush import FILE --- */
-
-static const struct option import_opts[] = { CLI_ARG("passphrase-fd", O_FD), CLI_END };
-static const struct cli_cmd import_cmd = {
-	"import",
-	"usage: hush import FILE [--passphrase-fd N]\n"
-	"       hush import FILE --replace ...   (see hush import FILE --replace --help)\n"
-	"       hush import --keyring ...        (see hush import --keyring --help)\n\n"
-	"Import the NAME=value lines of a dotenv file into the vault (origin\n"
-	"'import'). Accepted: blank lines, # comments, 'export NAME=...',\n"
-	"unquoted values (a ' #' starts a comment), \"double quotes\" with\n"
-	"\\n \\t \\r \\\\ \\\" \\$ escapes, 'single quotes' taken literally; quoted\n"
-	"values may span lines. Each imported name is listed; each line that\n"
-	"cannot be parsed is reported as FILE:LINE. Existing names are replaced.\n"
-	"Exit status 1 when some line could not be imported (the others are).\n"
-	"The file itself is not changed (see \"hush import FILE --replace --help\"\n"
-	"to move the values out of it).\n\n" CLI_FD_HELP CLI_UNLOCK_HELP,
-	"", import_opts,
-};
 
 static void rep_imported(void *ctx, const char *name, int line, bool replaced, bool expansion)
 {
@@ -60,8 +51,7 @@ int cmd_import(int argc, char **argv)
 			return cmd_import_replace(argc, argv); /* cli/cmd_scan.c */
 	int o, fd = -1;
 	while ((o = cli_getopt_or_exit(&import_cmd, argc, argv)) != -1)
-		if (o == O_FD)
-			fd = cli_passphrase_fd_or_exit(&import_cmd, optarg);
+		fd = cli_passphrase_fd_or_exit(&import_cmd, optarg);
 	cli_operands_or_exit(&import_cmd, argc, argv, 1, 1, "FILE");
 	const char *file = argv[optind];
 	struct cli_vault x;
@@ -91,34 +81,6 @@ int cmd_import(int argc, char **argv)
 
 /* --- hush import --keyring --- */
 
-static const struct option keyring_opts[] = {
-	CLI_ARG("passphrase-fd", O_FD),
-	CLI_FLAG("keyring", O_KEYRING),
-	CLI_FLAG("dry-run", O_DRY_RUN),
-	CLI_ARG("envchain", O_ENVCHAIN),
-	CLI_ARG("name-from", O_NAME_FROM),
-	CLI_ARG("as", O_AS),
-	CLI_END,
-};
-static const struct cli_cmd keyring_cmd = {
-	"import",
-	"usage: hush import --keyring --envchain NAMESPACE [--dry-run] [--passphrase-fd N]\n"
-	"       hush import --keyring ATTR VALUE [ATTR VALUE...] (--name-from ATTR | --as NAME)\n"
-	"                   [--dry-run] [--passphrase-fd N]\n\n"
-	"Copies secrets you keep in the desktop keyring (Secret Service) into the\n"
-	"vault, listing the names it stores, never the values.\n\n"
-	"  --envchain NS     envchain's variables of namespace NS (schema\n"
-	"                    envchain.EnvironmentVariable; each item's \"key\" is the name)\n"
-	"  ATTR VALUE ...    items whose attributes match all pairs, as in\n"
-	"                    `secret-tool search ATTR VALUE`\n"
-	"  --name-from ATTR  name each item by the value of its attribute ATTR\n"
-	"  --as NAME         store the one matching item as NAME\n"
-	"  --dry-run         list the names that would be stored, change nothing\n" CLI_FD_HELP "\n"
-	"A name already in the vault with another value is not overwritten\n"
-	"(reported, exit 1); the keyring items are left as they are.\n" CLI_UNLOCK_HELP,
-	"", keyring_opts,
-};
-
 /* What was read out of the keyring: wiped at exit, whichever way. */
 static struct vault_keyring kr;
 
@@ -132,26 +94,9 @@ static void kr_free(void)
 static int kr_store(int passphrase_fd)
 {
 	struct cli_vault x;
-	cli_vault_begin_or_exit(&x, passphrase_fd);
-	cli_vault_open_or_exit(&x, VAULT_WRITE);
-	int status = 0;
-	size_t stored = 0;
-	for (size_t i = 0; i < kr.n; i++) {
-		const struct vault_keyring_item *it = &kr.v[i];
-		bool present;
-		int r = vault_import_one(x.v, it->name, it->value, it->len, VAULT_ORIGIN_IMPORT, &present);
-		if (r == 0 && present) {
-			printf("%s is already in the vault\n", it->name);
-		} else if (r == 0) {
-			printf("imported %s\n", it->name);
-			stored++;
-		} else {
-			fprintf(stderr, "hush: not imported: %s: %s\n", it->name,
-				r == HUSH_EEXIST ? "a different value is already in the vault"
-						 : hush_strerror(r));
-			status = 1;
-		}
-	}
+	cli_vault_or_exit(&x, passphrase_fd, VAULT_WRITE);
+	size_t stored;
+	int status = vault_import_keyring(x.v, &kr, stdout, stderr, &stored) ? 1 : 0;
 	if (stored)
 		cli_vault_save_or_exit(&x);
 	printf("%zu imported from the keyring\n", stored);
@@ -164,16 +109,12 @@ static int cmd_import_keyring(int argc, char **argv)
 	bool dry = false;
 	int o, fd = -1;
 	while ((o = cli_getopt_or_exit(&keyring_cmd, argc, argv)) != -1) {
-		if (o == O_FD)
+		if (o == CLI_O_FD)
 			fd = cli_passphrase_fd_or_exit(&keyring_cmd, optarg);
-		else if (o == O_DRY_RUN)
-			dry = true;
-		else if (o == O_ENVCHAIN)
-			envchain = optarg;
-		else if (o == O_NAME_FROM)
-			name_from = optarg;
-		else if (o == O_AS)
-			as = optarg;
+		dry |= o == CLI_O_DRY_RUN;
+		envchain = o == O_ENVCHAIN ? optarg : envchain;
+		name_from = o == O_NAME_FROM ? optarg : name_from;
+		as = o == O_AS ? optarg : as;
 	}
 	/* the operands are ATTR VALUE pairs */
 	const char **attrs = (const char **)argv + optind;
@@ -190,11 +131,9 @@ static int cmd_import_keyring(int argc, char **argv)
 		die_usage("import", "'%s' is not a valid name ([A-Za-z_][A-Za-z0-9_]*)", as);
 	cli_sodium_or_exit();
 	atexit(kr_free);
-	const char *ec[2] = { "name", envchain };
 	char why[256] = "";
-	int r = vault_keyring_collect(envchain ? "envchain.EnvironmentVariable" : NULL,
-				      envchain ? ec : attrs, envchain ? 2 : nattrs,
-				      envchain ? "key" : name_from, as, &kr, why, sizeof(why));
+	int r = envchain ? vault_keyring_collect_envchain(envchain, &kr, why, sizeof(why))
+			 : vault_keyring_collect(NULL, attrs, nattrs, name_from, as, &kr, why, sizeof(why));
 	if (r == HUSH_EKEYRING)
 		die_status(1, "start the desktop session's keyring, or check DBUS_SESSION_BUS_ADDRESS",
 			   "import: cannot search the desktop keyring: %s", why);

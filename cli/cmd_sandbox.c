@@ -8,50 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "broker/client.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
-#include "cli/locate.h"
+#include "common/proc.h"
 #include "common/util.h"
 #include "config/config.h"
+#include "sandbox/net.h"
 #include "sandbox/session.h"
-
-static const char usage[] =
-	"usage: hush sandbox [OPTIONS] -- AGENT [ARGS...]\n\n"
-	"Start AGENT with a clean environment, the hush shim, and the kernel\n"
-	"layers: credential files masked, the vault, keyring, D-Bus session bus\n"
-	"and broker control socket out of reach, granted commands routed\n"
-	"through the broker. Exit status is the agent's.\n\n"
-	"options:\n"
-	"  --profile NAME        use this agent profile (default: the one whose\n"
-	"                        commands list names AGENT: claude, opencode, codex,\n"
-	"                        aider, gemini are built in)\n"
-	"  --allow-env VAR[,..]  pass these variables too (exact names)\n"
-	"  --allow-display       share the X11/Wayland display (desktop confirmation\n"
-	"                        is then not used for this sandbox's requests)\n"
-	"  --allow-socket PATH   let the agent connect to this unix socket (its\n"
-	"                        server then acts for the agent outside the sandbox)\n"
-	"  --home MODE           allow-list (the default: only the profile's paths\n"
-	"                        and toolchains) or visible (every entry, read-only)\n"
-	"  --no-proxy            no credential proxy: the agent's API keys are not\n"
-	"                        replaced by placeholders (pass them with --allow-env)\n"
-	"  --network MODE        open (the default) or proxy-only: a network of its\n"
-	"                        own whose one way out is hush's proxy\n"
-	"  --allow-host HOST     with proxy-only: a host the agent may reach (HOST,\n"
-	"                        HOST:PORT, *.DOMAIN; repeatable, comma lists)\n"
-	"  --root MODE           allow-list (the default: of /, only the system's\n"
-	"                        directories; /mnt, /srv, /work, ... are empty) or\n"
-	"                        visible (all of / read-only)\n"
-	"  --explain             print the plan (hidden, writable, never-writable,\n"
-	"                        private) and exit without starting the agent\n"
-	"  --no-shim             do not preload libhush.so\n"
-	"  --no-userns           no user/mount/pid namespaces (Landlock only)\n"
-	"  --no-landlock         no Landlock domain\n"
-	"  --partial-masks       start even when the search for files to hide\n"
-	"                        stopped at its limit (the rest relies on the shim)\n"
-	"  -v, --verbose         print the plan, then start\n"
-	"  -h, --help            this text\n"
-	"\nThe --no-* switches weaken the sandbox; they are for diagnosis.\n"
-	"See docs/sandbox.md and SECURITY.md for what each layer stops.\n";
 
 static const struct option options[] = {
 	CLI_ARG("profile", 'p'),      CLI_ARG("allow-env", 'e'),    CLI_ARG("allow-socket", 'A'),
@@ -61,7 +25,7 @@ static const struct option options[] = {
 	CLI_ARG("root", 'R'),         CLI_ARG("allow-host", 'O'),   CLI_ARG("home", 'H'),
 	CLI_END,
 };
-static const struct cli_cmd cmd = { "sandbox", usage, "+v", options };
+static const struct cli_cmd cmd = { "sandbox", cli_help_sandbox, "+v", options };
 
 struct opts {
 	const char *profile, *network;
@@ -69,31 +33,17 @@ struct opts {
 	struct sandbox_request rq;
 };
 
-/* A host pattern for --allow-host: host or host:port, globs allowed. */
-static bool host_pattern_valid(const char *t)
-{
-	return *t && strspn(t, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-			       ".-_*?[]:") == strlen(t);
-}
-
 /* Adds each item of a comma-separated list; valid() checks each (opt and
  * what name the option and what an item must be in the error). */
 static void add_csv(struct strv *to, const char *csv, const char *opt, bool (*valid)(const char *),
 		    const char *what)
 {
-	char *copy = die_oom_check(strdup(csv));
-	for (char *save = NULL, *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		while (*t == ' ')
-			t++;
-		size_t l = strlen(t);
-		while (l && t[l - 1] == ' ')
-			t[--l] = '\0';
-		if (!valid(t))
-			die_usage("sandbox", "%s: '%s' is not %s", opt, t, what);
-		if (strv_push(to, t) < 0)
-			die("out of memory");
-	}
-	free(copy);
+	char bad[256];
+	int r = strv_push_csv(to, csv, valid, bad, sizeof(bad));
+	if (r == HUSH_EINVAL)
+		die_usage("sandbox", "%s: '%s' is not %s", opt, bad, what);
+	if (r)
+		die("out of memory");
 }
 
 /* "visible" or "allow-list" for --home and --root, else exit 2. */
@@ -133,7 +83,7 @@ static int parse_or_exit(struct opts *o, int argc, char **argv)
 			o->network = optarg;
 			break;
 		case 'R': rq->root_mode = mode_arg("--root", optarg); break;
-		case 'O': add_csv(&o->allow_host, optarg, "--allow-host", host_pattern_valid, "a host[:port]"); break;
+		case 'O': add_csv(&o->allow_host, optarg, "--allow-host", sandbox_host_pattern_valid, "a host[:port]"); break;
 		case 'H': rq->home_mode = mode_arg("--home", optarg); break;
 		}
 	}
@@ -142,84 +92,18 @@ static int parse_or_exit(struct opts *o, int argc, char **argv)
 	return optind;
 }
 
-static void say(void *arg, enum sandbox_note_kind kind, const char *line)
-{
-	(void)arg;
-	if (kind == SANDBOX_NOTE_WARN)
-		msg_warn("%s", line);
-	else if (kind == SANDBOX_NOTE_HINT)
-		msg_hint("%s", line);
-	else
-		fprintf(stderr, "%s: %s\n", msg_progname(), line);
-}
-
-/* The failure's line, its hint, and the exit status for its kind. */
-static int failed(const struct sandbox_failure *f)
-{
-	static const struct {
-		int status;
-		const char *hint;
-	} kinds[] = {
-		[SANDBOX_FAIL_PATHS] = { 2, "set HOME, or HUSH_HOME and HUSH_RUNTIME_DIR" },
-		[SANDBOX_FAIL_PROJECT] = { 2, "start the agent from a project directory" },
-		[SANDBOX_FAIL_UNSEARCHABLE] = { 1, "make it searchable (chmod u+rx on it) and look at "
-						   "what is inside, or pass --partial-masks to rely "
-						   "on the shim for it" },
-		[SANDBOX_FAIL_TRUNCATED] = { 1, "start the agent from the project directory itself, "
-						"or pass --partial-masks to rely on the shim for "
-						"what was not searched" },
-		[SANDBOX_FAIL_MODE_SHUT] = { 1, "an earlier session may have changed its mode: make "
-						"it searchable (chmod u+rx on it) and look at what "
-						"is inside" },
-		[SANDBOX_FAIL_PROXY_USERNS] = { 1, "run hush doctor; or use --network open" },
-		[SANDBOX_FAIL_NO_LAYER] = { 1, "run hush doctor; enable unprivileged user namespaces "
-					       "or Landlock" },
-		[SANDBOX_FAIL_RUN] = { 1, "hush doctor shows which layers work here" },
-		[SANDBOX_FAIL_EXEC] = { 127, NULL },
-	};
-	int status = 1;
-	const char *hint = NULL;
-	if ((size_t)f->kind < ARRAY_LEN(kinds) && kinds[f->kind].status) {
-		status = kinds[f->kind].status;
-		hint = kinds[f->kind].hint;
-	}
-	msg_error("%s", f->msg);
-	if (hint)
-		msg_hint("%s", hint);
-	return status;
-}
-
-/* hush sandbox --explain / -v: the plan, one line an operation. */
-static void explain_plan(const struct sandbox_plan *plan)
-{
-	fprintf(stderr, "hush: sandbox plan (in the order it is carried out; everything else is "
-		"read-only):\n");
-	for (size_t i = 0; i < plan->n; i++) {
-		const struct sandbox_op *op = &plan->ops[i];
-		fprintf(stderr, "  %-14s %s", sandbox_op_name(op->kind), op->path);
-		if (op->src && strcmp(op->src, op->path))
-			fprintf(stderr, " <- %s", op->src);
-		if (op->why)
-			fprintf(stderr, "  (%s)", op->why);
-		fputc('\n', stderr);
-	}
-	for (size_t i = 0; i < plan->absent.n; i++)
-		fprintf(stderr, "  %-14s %s  (does not exist: looked at again at exit)\n", "watched",
-			plan->absent.v[i]);
-}
-
 /* Runs the session rq describes; the exit status. */
 static int session(const struct sandbox_request *rq)
 {
 	struct sandbox_failure f = { 0 };
 	struct sandbox_session *s;
 	if (sandbox_session_prepare(rq, &s, &f) < 0)
-		return failed(&f);
+		return sandbox_fail_write(stderr, &f);
 	int status = 0;
 	if (rq->explain || rq->verbose)
-		explain_plan(sandbox_session_plan(s));
+		sandbox_plan_write(stderr, sandbox_session_plan(s));
 	if (!rq->explain && sandbox_session_run(s, &status, &f) < 0)
-		status = failed(&f);
+		status = sandbox_fail_write(stderr, &f);
 	sandbox_session_end(s);
 	sandbox_session_free(s);
 	return status;
@@ -249,15 +133,15 @@ int cmd_sandbox(int argc, char **argv)
 		die_usage("sandbox", "--network proxy-only needs the proxy: drop --no-proxy");
 
 	char self[PATH_MAX], shim[PATH_MAX], csock[PATH_MAX];
-	if (cli_self_path(self, sizeof(self)) < 0)
+	if (proc_self_path(self, sizeof(self)) < 0)
 		die("sandbox: cannot find the hush executable: %s", strerror(errno));
 	rq->self = self;
-	rq->shim = cli_find_shim(self, shim, sizeof(shim)) == 0 ? shim : NULL;
-	rq->client_sock = cli_client_socket(csock, sizeof(csock)) == 0 ? csock : NULL;
+	rq->shim = proc_find_shim(self, shim, sizeof(shim)) == 0 ? shim : NULL;
+	rq->client_sock = client_socket_path(false, csock, sizeof(csock)) == 0 ? csock : NULL;
 	rq->allow_env = &o.allow_env;
 	rq->allow_socket = &o.allow_socket;
 	rq->allow_host = &o.allow_host;
-	rq->notes = (struct sandbox_notes){ .fn = say };
+	rq->notes = (struct sandbox_notes){ .fn = sandbox_note_write, .arg = stderr };
 	int status = session(rq);
 	strv_free(&o.allow_env);
 	strv_free(&o.allow_socket);

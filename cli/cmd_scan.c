@@ -16,50 +16,22 @@
 #include "cli/commands.h"
 #include "common/strv.h"
 #include "common/util.h"
+#include "scan/job.h"
 #include "scan/report.h"
 #include "scan/rewrite.h"
 #include "scan/scan.h"
 #include "vault/backup.h"
 #include "vault/vault.h"
 
-enum { O_JSON = 0x100, O_HOME, O_NO_GIT, O_MIGRATE, O_RULES, O_BASELINE, O_WRITE_BASELINE,
-       O_FD, O_UNDO, O_PURGE, O_REPLACE };
+enum { O_HOME = CLI_O_OWN, O_NO_GIT, O_MIGRATE, O_RULES, O_BASELINE, O_WRITE_BASELINE, O_UNDO,
+       O_PURGE, O_REPLACE };
 
 static const struct option scan_opts[] = {
-	CLI_ARG("format", 'f'), CLI_FLAG("json", O_JSON), CLI_FLAG("home", O_HOME),
+	CLI_ARG("format", 'f'), CLI_OPT_JSON, CLI_FLAG("home", O_HOME),
 	CLI_FLAG("no-git", O_NO_GIT), CLI_FLAG("migrate", O_MIGRATE), CLI_ARG("rules", O_RULES),
 	CLI_ARG("baseline", O_BASELINE), CLI_ARG("write-baseline", O_WRITE_BASELINE), CLI_END,
 };
-static const struct cli_cmd scan_cmd = {
-	"scan",
-	"usage: hush scan [PATH...] [--format text|json|sarif] [--home]\n"
-	"                 [--baseline FILE] [--write-baseline FILE] [--no-git]\n"
-	"                 [--migrate] [--rules FILE]\n\n"
-	"Finds secrets in files: provider tokens (checksums verified offline where the\n"
-	"format has one), private keys, JWTs, URLs with passwords, secret-looking\n"
-	"assignments, and credential files by name (.env, .npmrc, .netrc, ...).\n"
-	"Each finding says whether git tracks or ignores the file and whether an agent\n"
-	"in `hush sandbox` could read it. Values are never printed, only a masked\n"
-	"preview.\n\n"
-	"  PATH               files or directories (default: .)\n"
-	"  --format FMT       text (default), json or sarif\n"
-	"  --home             scan your own places: shell rc files and their backups,\n"
-	"                     shell and REPL history, credential files of common tools\n"
-	"                     (~/.aws, ~/.cargo, ~/.docker, ~/.m2, gh, rclone, ...), and\n"
-	"                     .env files in project directories under the home\n"
-	"  --baseline FILE    do not report findings whose fingerprint is in FILE\n"
-	"  --write-baseline FILE  write the current findings' fingerprints to FILE\n"
-	"  --no-git           do not ask git whether files are tracked or ignored\n"
-	"  --rules FILE       also run the rules of a gitleaks config (.gitleaks.toml):\n"
-	"                     [[rules]], allowlists, [extend] useDefault (hush's own\n"
-	"                     rules run only with useDefault = true); default: the\n"
-	"                     [scan] rules file of config.ini\n"
-	"  --migrate          move the values of the .env files found into the vault\n"
-	"                     (as `hush import FILE --replace` does)\n\n"
-	"A line containing \"hush:allow\" (or \"gitleaks:allow\") is never reported.\n"
-	"Exit status: 0 nothing found, 1 findings, 2 error.\n",
-	"f:", scan_opts,
-};
+static const struct cli_cmd scan_cmd = { "scan", cli_help_scan, "f:", scan_opts };
 
 struct scan_args {
 	const char *format, *baseline, *write_baseline;
@@ -93,12 +65,7 @@ static int report(struct scan_result *r, const struct scan_args *a)
 		msg_error("cannot write the baseline %s: %s", a->write_baseline, strerror(errno));
 		return 2;
 	}
-	if (json)
-		report_json(stdout, r);
-	else if (!strcmp(a->format, "sarif"))
-		report_sarif(stdout, r);
-	else
-		report_text(stdout, r, isatty(1) && !getenv("NO_COLOR"));
+	report_write(stdout, r, a->format, isatty(1) && !getenv("NO_COLOR"));
 	fflush(stdout);
 	int moved = 0;
 	for (size_t i = 0; a->migrate && i < r->n; i++) {
@@ -114,127 +81,65 @@ static int report(struct scan_result *r, const struct scan_args *a)
 int cmd_scan(int argc, char **argv)
 {
 	struct scan_args a = { .format = "text" };
-	const char *rules = NULL;
-	bool home = false, no_git = false;
+	bool shown = false;
+	struct scan_job j = { .progress = on_progress, .progress_ctx = &shown };
 	int o;
 	while ((o = cli_getopt_or_exit(&scan_cmd, argc, argv)) != -1) {
-		a.format = o == 'f' ? optarg : o == O_JSON ? "json" : a.format;
+		a.format = o == 'f' ? optarg : o == CLI_O_JSON ? "json" : a.format;
 		a.baseline = o == O_BASELINE ? optarg : a.baseline;
 		a.write_baseline = o == O_WRITE_BASELINE ? optarg : a.write_baseline;
-		rules = o == O_RULES ? optarg : rules;
-		home |= o == O_HOME;
-		no_git |= o == O_NO_GIT;
+		j.rules = o == O_RULES ? optarg : j.rules;
+		j.home |= o == O_HOME;
+		j.no_git |= o == O_NO_GIT;
 		a.migrate |= o == O_MIGRATE;
 	}
-	if (strcmp(a.format, "text") && strcmp(a.format, "json") && strcmp(a.format, "sarif"))
+	if (!report_format_known(a.format))
 		die_usage("scan", "unknown format '%s' (text, json or sarif)", a.format);
 	cli_sodium_or_exit();
 	_cleanup_config_ struct config cfg;
 	cli_config_or_exit(&cfg, NULL);
-	_cleanup_strv_ struct strv paths = STRV_INIT;
-	for (int i = optind; i < argc; i++)
-		if (strv_push(&paths, argv[i]))
-			die("out of memory");
-	char hd[PATH_MAX];
-	if (home && (path_home(hd, sizeof(hd)) ||
-		     scan_home_paths(hd, cfg.scan_skip.items, cfg.scan_skip.n, &paths) < 0))
-		die("cannot list the home directory's credential places");
-	if (!home && paths.n == 0 && strv_push(&paths, "."))
-		die("out of memory");
-	struct scan_ruleset *rs = NULL;
-	char rerr[768];
-	if (!rules)
-		rules = cfg.scan_rules;
-	if (rules && scan_ruleset_load(rules, &rs, rerr, sizeof(rerr)))
-		die_status(2, "hush reads gitleaks' TOML format; docs/scan.md lists the keys it supports",
-			   "cannot load the rules: %s", rerr);
-	bool shown = false;
-	struct scan_opts so = {
-		.max_file = (size_t)cfg.scan_max_file,
-		.skip_dirs = cfg.scan_skip.items, .nskip = cfg.scan_skip.n,
-		.hide = cfg.hide.items, .nhide = cfg.hide.n,
-		.hide_dirs = cfg.hide_dirs.items, .nhide_dirs = cfg.hide_dirs.n,
-		.no_git = no_git, .ruleset = rs, .progress = on_progress, .progress_ctx = &shown,
-	};
-	struct scan_result r = { 0 };
-	int rc = paths.n ? scan_paths(paths.v, paths.n, &so, &r) : 0;
+	j.cfg = &cfg;
+	j.paths = argv + optind;
+	j.npaths = (size_t)(argc - optind);
+	struct scan_result r;
+	struct scan_failure f;
+	int rc = scan_job_run(&j, &r, &f);
 	if (shown)
 		fputs("\r\033[K", stderr);
-	const struct scan_problem *last = r.nproblems ? &r.problems[r.nproblems - 1] : NULL;
-	int status = 2;
-	if (rc == HUSH_ENOENT)
-		msg_error("cannot scan %s: %s", last ? last->path : "?", last ? last->why : "not found");
-	else if (rc < 0)
-		msg_error("scan failed: %s", hush_strerror(rc));
-	else
-		status = report(&r, &a);
+	if (rc)
+		cli_fail(f.status, f.what, f.hint);
+	int status = report(&r, &a);
 	scan_result_free(&r);
-	scan_ruleset_free(rs);
 	return status;
 }
 
 /* --- moving values: the shared parts --- */
 
-/* Why a file could not be read or written, for rewrite.h's codes. */
-static const char *io_why(int rc)
-{
-	return rc == HUSH_EIO ? strerror(errno) : rc == HUSH_EINVAL ? "not a regular file"
-								    : hush_strerror(rc);
-}
-
 /* The user's vault, opened once (flags: VAULT_WRITE or 0), or exit 1. */
 static struct vault *vault_or_exit(int pfd, int flags)
 {
 	static struct cli_vault x;
-	if (!x.v) {
-		cli_vault_begin_or_exit(&x, pfd);
-		cli_vault_open_or_exit(&x, flags);
-	}
-	return x.v;
-}
-
-static void report_skipped(const struct rewrite_file *f)
-{
-	for (size_t i = 0; i < f->plan.n; i++)
-		if (!migrate_item_moves(&f->plan.v[i]))
-			fprintf(stderr, "hush: not moved: %s:%d %s: %s\n", f->shown, f->plan.v[i].line,
-				f->plan.v[i].name, f->plan.v[i].skip_why);
+	return x.v ? x.v : cli_vault_or_exit(&x, pfd, flags);
 }
 
 /* --- hush import FILE --replace --- */
 
 static const struct option replace_opts[] = {
-	CLI_FLAG("replace", O_REPLACE), CLI_FLAG("dry-run", 'n'), CLI_ARG("passphrase-fd", O_FD),
+	CLI_FLAG("replace", O_REPLACE), CLI_FLAG("dry-run", 'n'), CLI_OPT_FD,
 	CLI_END,
 };
-static const struct cli_cmd replace_cmd = {
-	"import",
-	"usage: hush import FILE --replace [--dry-run] [--passphrase-fd N]\n\n"
-	"Moves the values of a project's .env file into the vault under names\n"
-	"scoped to the project (<PROJECT>_<NAME>; PROJECT is the directory's name\n"
-	"upper-cased, other characters turned into '_') and leaves the file with\n"
-	"the names only (NAME=), comments kept, so the setup stays documented.\n"
-	"An encrypted backup goes into hush's data directory first (hush migrate\n"
-	"--undo FILE restores it); the rewrite is atomic.\n"
-	"Values built from $VAR or $(...) stay. A name already in the vault with\n"
-	"another value is not overwritten (reported, exit 1).\n"
-	"Prints the grant to add so `hush run` gives the values to your program.\n",
-	"", replace_opts,
-};
+static const struct cli_cmd replace_cmd = { "import", cli_help_import_replace, "", replace_opts };
 
 static int replace_in(struct rewrite *w, bool dry, int pfd)
 {
 	struct rewrite_file *f = &w->v[0];
-	if (dry) {
-		migrate_diff(stdout, f->shown, f->data, f->len, "", &f->plan);
-		report_skipped(f);
-		printf("would move %zu value%s into the vault (nothing changed)\n", w->moving,
-		       w->moving == 1 ? "" : "s");
-		return 0;
-	}
-	if (w->moving == 0) {
-		report_skipped(f);
-		printf("nothing to move in %s\n", f->shown);
+	if (dry || w->moving == 0) {
+		rewrite_report_plan(stdout, stderr, w, dry);
+		if (dry)
+			printf("would move %zu value%s into the vault (nothing changed)\n", w->moving,
+			       w->moving == 1 ? "" : "s");
+		else
+			printf("nothing to move in %s\n", f->shown);
 		return 0;
 	}
 	int rc = rewrite_store(w, vault_or_exit(pfd, VAULT_WRITE));
@@ -243,11 +148,11 @@ static int replace_in(struct rewrite *w, bool dry, int pfd)
 			  hush_strerror(rc));
 		return 1;
 	}
-	report_skipped(f);
+	rewrite_report_plan(stdout, stderr, w, false);
 	if (migrate_moving(&f->plan) == 0)
 		return 1;
 	if (rewrite_write(w)) {
-		msg_error("import: cannot rewrite %s: %s", f->shown, io_why(f->rc));
+		msg_error("import: cannot rewrite %s: %s", f->shown, file_strerror(f->rc));
 		msg_hint("the values are in the vault; the file is unchanged");
 		return 1;
 	}
@@ -261,7 +166,7 @@ static int dotenv_replace(const char *file, bool dry, int pfd)
 	rewrite_init(&w);
 	int rc = rewrite_add(&w, file, true), status = 2;
 	if (rc)
-		msg_error("import: cannot read %s: %s", file, io_why(rc));
+		msg_error("import: cannot read %s: %s", file, file_strerror(rc));
 	else
 		status = replace_in(&w, dry, pfd);
 	rewrite_free(&w);
@@ -274,7 +179,7 @@ int cmd_import_replace(int argc, char **argv)
 	int o, pfd = -1;
 	while ((o = cli_getopt_or_exit(&replace_cmd, argc, argv)) != -1) {
 		dry |= o == 'n';
-		if (o == O_FD)
+		if (o == CLI_O_FD)
 			pfd = cli_passphrase_fd_or_exit(&replace_cmd, optarg);
 	}
 	cli_operands_or_exit(&replace_cmd, argc, argv, 1, 1, "FILE");
@@ -286,54 +191,20 @@ int cmd_import_replace(int argc, char **argv)
 
 static const struct option migrate_opts[] = {
 	CLI_FLAG("dry-run", 'n'), CLI_FLAG("yes", 'y'), CLI_FLAG("undo", O_UNDO),
-	CLI_FLAG("purge-backups", O_PURGE), CLI_ARG("passphrase-fd", O_FD), CLI_END,
+	CLI_FLAG("purge-backups", O_PURGE), CLI_OPT_FD, CLI_END,
 };
-static const struct cli_cmd migrate_cmd = {
-	"migrate",
-	"usage: hush migrate [FILE...] [--dry-run] [--yes] [--passphrase-fd N]\n"
-	"       hush migrate --undo [FILE...] | --purge-backups [FILE...]\n\n"
-	"Moves secrets exported by shell startup files into the vault and rewrites\n"
-	"each moved line as a comment saying where the secret went. Everything else\n"
-	"stays byte for byte; mode and owner are kept; the rewrite is atomic. The\n"
-	"original is first sealed with the vault's key into <data>/backups/, which\n"
-	"the sandbox hides: no readable copy stays next to the file.\n\n"
-	"  FILE        default: ~/.bashrc ~/.bash_profile ~/.profile ~/.zshrc ~/.zshenv\n"
-	"              ~/.config/fish/config.fish (those that exist)\n"
-	"  --dry-run   show the diff (values masked) and change nothing\n"
-	"  --yes       do not ask for confirmation (needed when stdin is not a terminal)\n"
-	"  --undo      put each FILE (default: every file with a backup) back exactly as\n"
-	"              it was from its newest backup, then remove its backups; the\n"
-	"              secrets stay in the vault\n"
-	"  --purge-backups  remove the backups of each FILE (default: all), and the\n"
-	"              plaintext FILE.hush-backup-<time> copies older versions left\n\n"
-	"Recognised: export NAME=value, NAME=value; export NAME, declare -x NAME=value,\n"
-	"fish's set -gx / set -x NAME value; for secret-looking names (TOKEN, SECRET,\n"
-	"PASSWORD, API_KEY, ...) or values the scanner recognises. Values built from\n"
-	"$(...), backticks or $VAR are reported, not moved. A name already in the vault\n"
-	"with a different value is not overwritten: the line stays and is reported\n"
-	"(exit 1). Running it again changes nothing.\n",
-	"ny", migrate_opts,
-};
+static const struct cli_cmd migrate_cmd = { "migrate", cli_help_migrate, "ny", migrate_opts };
 
 /* After the values are in the vault: each file rewritten, and what moved
  * printed. The exit status. */
 static int migrate_rewrite(struct rewrite *w)
 {
 	rewrite_write(w);
-	int status = 0;
+	int status = rewrite_report_conflicts(stderr, w) ? 1 : 0;
 	for (size_t i = 0; i < w->n; i++) {
 		const struct rewrite_file *f = &w->v[i];
-		const struct migrate_item *it = f->plan.v;
-		for (size_t k = 0; k < f->plan.n; k++)
-			if (it[k].state == MIGRATE_CONFLICT) {
-				fprintf(stderr, "hush: not moved: %s:%d %s: %s\n", f->shown, it[k].line,
-					it[k].name, it[k].skip_why);
-				msg_hint("compare with \"hush get %s\"; remove one with \"hush rm %s\" and "
-					 "run hush migrate again", it[k].name, it[k].name);
-				status = 1;
-			}
 		if (migrate_moving(&f->plan) && f->rc) {
-			msg_error("migrate: cannot rewrite %s: %s", f->shown, io_why(f->rc));
+			msg_error("migrate: cannot rewrite %s: %s", f->shown, file_strerror(f->rc));
 			msg_hint("the secrets are in the vault; the file is unchanged");
 			status = 1;
 		}
@@ -344,12 +215,7 @@ static int migrate_rewrite(struct rewrite *w)
 
 static int migrate_files(struct rewrite *w, bool dry, bool yes, int pfd)
 {
-	for (size_t i = 0; i < w->n; i++) {
-		if (dry)
-			migrate_diff(stdout, w->v[i].shown, w->v[i].data, w->v[i].len, w->date,
-				     &w->v[i].plan);
-		report_skipped(&w->v[i]);
-	}
+	rewrite_report_plan(stdout, stderr, w, dry);
 	size_t m = w->moving;
 	if (dry) {
 		printf("would move %zu secret%s into the vault (nothing changed)\n", m, m == 1 ? "" : "s");
@@ -378,57 +244,12 @@ static int migrate_files(struct rewrite *w, bool dry, bool yes, int pfd)
 	return migrate_rewrite(w);
 }
 
-/* Prints what rewrite_undo() did to path p (quiet: a missing backup is
- * no failure); 1 when it failed, else 0. *done counts the files done. */
-static int undo_report(enum rewrite_undone r, const struct rewrite_undo *u, const char *p,
-		       const char *dir, bool quiet, size_t *done)
-{
-	size_t n = u->sealed + u->plain;
-	if (u->unremoved)
-		msg_warn("cannot remove %zu plaintext backup%s of %s", u->unremoved,
-			 u->unremoved == 1 ? "" : "s", p);
-	switch (r) {
-	case REWRITE_NO_BACKUP:
-		if (quiet)
-			return 0;
-		msg_error("migrate: no backup of %s", p);
-		return 1;
-	case REWRITE_RESTORED:
-		if (u->remove_failed)
-			msg_warn("cannot remove the backups of %s in %s", p, dir);
-		printf("restored %s as it was on %s\n", p, u->stamp);
-		++*done;
-		return 0;
-	case REWRITE_PURGED:
-		if (u->remove_failed)
-			msg_error("migrate: cannot remove the backups of %s", p);
-		if (n) {
-			printf("removed %zu backup%s of %s", n, n == 1 ? "" : "s", p);
-			if (u->plain)
-				printf(" (%zu in plain text next to it)", u->plain);
-			printf("\n");
-			++*done;
-		}
-		return u->remove_failed;
-	case REWRITE_ELIST:
-		msg_error("migrate: cannot list the backups of %s", p);
-		break;
-	case REWRITE_EREAD:
-		msg_error("migrate: cannot read the backups in %s: %s", dir, hush_strerror(u->rc));
-		break;
-	case REWRITE_ERESTORE:
-		msg_error("migrate: cannot restore %s: %s", p, io_why(u->rc));
-		break;
-	}
-	return 1;
-}
-
 /* --undo / --purge-backups of each of files (none: every file with a
  * backup, and the default rc files). */
 static int migrate_undo(char **files, size_t nfiles, const struct strv *defaults, bool purge,
 			int pfd)
 {
-	char vpath[PATH_MAX], dir[PATH_MAX], abs[PATH_MAX];
+	char vpath[PATH_MAX], dir[PATH_MAX];
 	uint8_t keybuf[VAULT_KEY_BYTES];
 	const uint8_t *key = NULL;
 	struct stat st;
@@ -437,33 +258,19 @@ static int migrate_undo(char **files, size_t nfiles, const struct strv *defaults
 		key = keybuf;
 	}
 	if (backup_dir(dir, sizeof(dir)) != 0)
-		die("cannot work out hush's data directory");
-	_cleanup_strv_ struct strv targets = STRV_INIT;
-	int status = 0;
-	for (size_t i = 0; i < nfiles; i++) {
-		if (rewrite_absolute(files[i], abs, sizeof(abs)) != 0) {
-			msg_error("migrate: %s: no such directory", files[i]);
-			status = 2;
-		} else if (strv_push_unique(&targets, abs) < 0) {
-			die("out of memory");
-		}
-	}
-	size_t unreadable = 0, done = 0;
-	if (!nfiles && key && rewrite_backed_up(dir, key, &targets, &unreadable) < 0)
+		die_status(2, NULL, "cannot work out hush's data directory");
+	_cleanup_strv_ struct strv targets = STRV_INIT, missing = STRV_INIT;
+	size_t unreadable, done = 0;
+	if (rewrite_undo_targets(files, nfiles, defaults, dir, key, &targets, &missing, &unreadable))
 		die("out of memory");
+	for (size_t i = 0; i < missing.n; i++)
+		msg_error("migrate: %s: no such directory", missing.v[i]);
+	int status = missing.n ? 2 : 0;
 	if (unreadable)
 		msg_warn("%zu file%s in %s did not open with this vault's key", unreadable,
 			 unreadable == 1 ? "" : "s", dir);
-	for (size_t i = 0; !nfiles && i < defaults->n; i++)
-		if (rewrite_absolute(defaults->v[i], abs, sizeof(abs)) == 0 &&
-		    strv_push_unique(&targets, abs) < 0)
-			die("out of memory");
-	for (size_t i = 0; i < targets.n; i++) {
-		struct rewrite_undo u;
-		enum rewrite_undone r = rewrite_undo(dir, key, targets.v[i], purge, &u);
-		if (undo_report(r, &u, targets.v[i], dir, purge || !nfiles, &done))
-			status = 1;
-	}
+	if (rewrite_undo_each(dir, key, &targets, purge, purge || !nfiles, stdout, stderr, &done))
+		status = 1;
 	sodium_memzero(keybuf, sizeof(keybuf));
 	if (done == 0 && status == 0)
 		printf(purge ? "no backups to remove\n" : "nothing to restore: no backups found\n");
@@ -471,6 +278,12 @@ static int migrate_undo(char **files, size_t nfiles, const struct strv *defaults
 		printf("the secrets stay in the vault; remove them with \"hush rm NAME\" if you no "
 		       "longer want them there\n");
 	return status;
+}
+
+static void read_failed(void *ctx, const char *path, int rc)
+{
+	(void)ctx;
+	msg_error("migrate: cannot read %s: %s", path, file_strerror(rc));
 }
 
 int cmd_migrate(int argc, char **argv)
@@ -482,7 +295,7 @@ int cmd_migrate(int argc, char **argv)
 		yes |= o == 'y';
 		undo |= o == O_UNDO;
 		purge |= o == O_PURGE;
-		if (o == O_FD)
+		if (o == CLI_O_FD)
 			pfd = cli_passphrase_fd_or_exit(&migrate_cmd, optarg);
 	}
 	cli_sodium_or_exit();
@@ -491,23 +304,14 @@ int cmd_migrate(int argc, char **argv)
 	char home[PATH_MAX];
 	_cleanup_strv_ struct strv defaults = STRV_INIT;
 	if (path_home(home, sizeof(home)) != 0 || rewrite_default_rc(home, &defaults) != 0)
-		die("cannot find the home directory");
+		die_status(2, NULL, "cannot find the home directory");
 	char **files = argv + optind;
 	size_t nfiles = (size_t)(argc - optind);
 	if (undo || purge)
 		return migrate_undo(files, nfiles, &defaults, purge, pfd);
 	struct rewrite w;
 	rewrite_init(&w);
-	int status = 0;
-	struct stat st;
-	for (size_t i = 0; i < (nfiles ? nfiles : defaults.n); i++) {
-		const char *f = nfiles ? files[i] : defaults.v[i];
-		int rc = nfiles || lstat(f, &st) == 0 ? rewrite_add(&w, f, false) : 0;
-		if (rc) {
-			msg_error("migrate: cannot read %s: %s", f, io_why(rc));
-			status = 2;
-		}
-	}
+	int status = rewrite_add_rc(&w, files, nfiles, &defaults, read_failed, NULL) ? 2 : 0;
 	if (status == 0 || !nfiles)
 		status = migrate_files(&w, dry, yes, pfd);
 	rewrite_free(&w);

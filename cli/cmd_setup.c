@@ -16,7 +16,6 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
-#include "cli/locate.h"
 #include "common/proc.h"
 #include "common/strv.h"
 #include "common/util.h"
@@ -40,28 +39,7 @@ static const struct option setup_opts[] = {
 	CLI_FLAG("passphrase", 'p'),
 	CLI_END,
 };
-static const struct cli_cmd setup_cmd = {
-	"setup",
-	"usage: hush setup [--yes] [--keyring | --passphrase]\n\n"
-	"A guided first run, step by step:\n"
-	"  1. create the vault: the key in the desktop keyring when one answers,\n"
-	"     else a passphrase (an existing vault is kept)\n"
-	"  2. scan your home and this directory for exposed secrets (hush scan)\n"
-	"  3. offer to move secrets out of your shell rc files (hush migrate)\n"
-	"  4. offer to move the values of this project's .env files into the vault\n"
-	"     (hush import FILE --replace), showing the names, never the values\n"
-	"  5. find installed agents (claude, opencode, codex, aider, gemini) and\n"
-	"     write a commented config (an existing config is kept), then run\n"
-	"     hush config check\n"
-	"  6. print the line that starts your agent in the sandbox\n\n"
-	"  --yes         answer yes to every offer (for scripts; stdin need not be\n"
-	"                a terminal). Without it and without a terminal, offers are\n"
-	"                skipped.\n"
-	"  --keyring     the vault key must go into the desktop keyring\n"
-	"  --passphrase  use a passphrase even when a keyring is available\n\n"
-	"A passphrase comes from $HUSH_ASKPASS or a no-echo prompt.\n",
-	"y", setup_opts,
-};
+static const struct cli_cmd setup_cmd = { "setup", cli_help_setup, "y", setup_opts };
 
 static void step(struct setup *s, const char *what)
 {
@@ -137,15 +115,7 @@ static int setup_vault(struct setup *s)
 static size_t rc_secrets(void)
 {
 	char home[PATH_MAX];
-	_cleanup_strv_ struct strv rc = STRV_INIT;
-	struct rewrite w;
-	rewrite_init(&w);
-	if (path_home(home, sizeof(home)) == 0 && rewrite_default_rc(home, &rc) == 0)
-		for (size_t i = 0; i < rc.n; i++)
-			(void)rewrite_add(&w, rc.v[i], false);
-	size_t n = w.moving;
-	rewrite_free(&w);
-	return n;
+	return path_home(home, sizeof(home)) ? 0 : rewrite_pending_rc(home);
 }
 
 /* --- step 4: .env files --- */
@@ -160,16 +130,8 @@ static int setup_dotenv(struct setup *s)
 	int status = 0;
 	size_t offered = 0;
 	for (size_t i = 0; i < files.n; i++) {
-		struct rewrite w;
-		rewrite_init(&w);
 		_cleanup_free_ char *names = NULL;
-		size_t len = 0;
-		const struct migrate_plan *p = rewrite_add(&w, files.v[i], true) ? NULL : &w.v[0].plan;
-		for (size_t k = 0; p && k < p->n; k++)
-			if (migrate_item_moves(&p->v[k]))
-				str_appendf(&names, &len, "%s%s", len ? ", " : "", p->v[k].name);
-		size_t n = w.moving;
-		rewrite_free(&w);
+		size_t n = rewrite_pending_dotenv(files.v[i], &names);
 		if (n == 0)
 			continue;
 		offered++;
@@ -203,15 +165,12 @@ static int setup_config(struct setup *s, const char **found, size_t *nfound)
 	char cfg[PATH_MAX];
 	if (path_config(cfg, sizeof(cfg)) != 0)
 		die_status(2, "set HOME or HUSH_CONFIG", "setup: cannot work out where the config goes");
-	struct stat st;
 	bool desktop = getenv("DISPLAY") || getenv("WAYLAND_DISPLAY");
-	int rc = lstat(cfg, &st) == 0 ? HUSH_EEXIST
-				      : config_write_starter(cfg, found, *nfound, desktop);
+	int rc = config_write_starter(cfg, found, *nfound, desktop);
 	if (rc == HUSH_EEXIST) {
 		printf("kept the existing config %s\n", cfg);
 	} else if (rc) {
-		msg_error("setup: cannot write %s: %s", cfg,
-			  rc == HUSH_EIO ? strerror(errno) : hush_strerror(rc));
+		msg_error("setup: cannot write %s: %s", cfg, file_strerror(rc));
 		return 1;
 	} else {
 		printf("wrote %s (grants as commented examples; approvals: %s)\n", cfg,
@@ -234,7 +193,7 @@ int cmd_setup(int argc, char **argv)
 	if (s.keyring && s.passphrase)
 		die_usage("setup", "--keyring and --passphrase exclude each other");
 	cli_sodium_or_exit();
-	if (cli_self_path(s.self, sizeof(s.self)))
+	if (proc_self_path(s.self, sizeof(s.self)))
 		die("setup: cannot find the hush executable: %s", strerror(errno));
 	if (getenv("HUSH_SANDBOX"))
 		die_status(2, "run hush setup in your own terminal, outside the sandbox",

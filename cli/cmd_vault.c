@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -17,11 +16,21 @@
 #include "vault/backup.h"
 #include "vault/open.h"
 #include "vault/passphrase.h"
+#include "vault/show.h"
 #include "vault/vault.h"
 
-enum { O_FD = 0x100, O_KEYRING, O_PASSPHRASE, O_JSON };
-#define OPT_FD CLI_ARG("passphrase-fd", O_FD)
-#define OPT_KEYRING CLI_FLAG("keyring", O_KEYRING)
+static const struct option init_opts[] = { CLI_OPT_FD, CLI_FLAG("keyring", CLI_O_KEYRING), CLI_END };
+static const struct option fd_opts[] = { CLI_OPT_FD, CLI_END };
+static const struct option list_opts[] = { CLI_OPT_FD, CLI_OPT_JSON, CLI_END };
+static const struct option passwd_opts[] = {
+	CLI_OPT_FD, CLI_FLAG("keyring", CLI_O_KEYRING), CLI_FLAG("passphrase", CLI_O_PASSPHRASE), CLI_END,
+};
+static const struct cli_cmd init_cmd = { "init", cli_help_init, "", init_opts };
+static const struct cli_cmd set_cmd = { "set", cli_help_set, "", fd_opts };
+static const struct cli_cmd get_cmd = { "get", cli_help_get, "", fd_opts };
+static const struct cli_cmd rm_cmd = { "rm", cli_help_rm, "", fd_opts };
+static const struct cli_cmd list_cmd = { "list", cli_help_list, "", list_opts };
+static const struct cli_cmd passwd_cmd = { "passwd", cli_help_passwd, "", passwd_opts };
 
 /* The options of these commands (each accepts those its cli_cmd lists). */
 struct opts {
@@ -36,24 +45,29 @@ static void parse(const struct cli_cmd *c, int argc, char **argv, struct opts *o
 	o->fd = -1;
 	int opt;
 	while ((opt = cli_getopt_or_exit(c, argc, argv)) != -1) {
-		if (opt == O_FD)
+		if (opt == CLI_O_FD)
 			o->fd = cli_passphrase_fd_or_exit(c, optarg);
-		o->keyring |= opt == O_KEYRING;
-		o->passphrase |= opt == O_PASSPHRASE;
-		o->json |= opt == O_JSON;
+		o->keyring |= opt == CLI_O_KEYRING;
+		o->passphrase |= opt == CLI_O_PASSPHRASE;
+		o->json |= opt == CLI_O_JSON;
 	}
 	o->nargs = argc - optind;
 	if (o->keyring && o->passphrase) /* only passwd takes both */
 		die_usage(c->name, "--keyring and --passphrase exclude each other");
 }
 
-/* init, list, passwd: options, no operands, then the vault's prologue. */
+/* init, list, passwd: options, no operands, then the vault's prologue;
+ * with --keyring the desktop keyring must answer, else exit 1 saying what
+ * to do instead. */
 static void begin_plain(const struct cli_cmd *c, int argc, char **argv, struct opts *o,
-			struct cli_vault *x)
+			struct cli_vault *x, const char *instead)
 {
 	parse(c, argc, argv, o);
 	cli_operands_or_exit(c, argc, argv, 0, 0, NULL);
 	cli_vault_begin_or_exit(x, o->fd);
+	char why[256];
+	if (o->keyring && keyring_available(why, sizeof(why)))
+		die_status(1, instead, "cannot use the desktop keyring: %s", why);
 }
 
 /* The NAME operand of set, get, rm: exactly one, a variable name. */
@@ -68,36 +82,12 @@ static const char *name_or_exit(const struct cli_cmd *c, int argc, char **argv)
 	return name;
 }
 
-/* --- hush init --- */
-
-static const struct option init_opts[] = { OPT_FD, OPT_KEYRING, CLI_END };
-static const struct cli_cmd init_cmd = {
-	"init",
-	"usage: hush init [--keyring] [--passphrase-fd N]\n\n"
-	"Create the encrypted vault in the data directory ($HUSH_HOME, else\n"
-	"$XDG_DATA_HOME/hush). The key is derived from a new passphrase (asked\n"
-	"twice on a terminal) with Argon2id, or, with --keyring, is a random key\n"
-	"kept in the desktop keyring (Secret Service). An existing vault is never\n"
-	"overwritten.\n\n"
-	"  --keyring          keep a random key in the desktop keyring\n" CLI_FD_HELP CLI_UNLOCK_HELP,
-	"", init_opts,
-};
-
-/* The desktop keyring answers, or exit 1 with what to do instead. */
-static void keyring_or_exit(const char *instead)
-{
-	char why[256];
-	if (keyring_available(why, sizeof(why)))
-		die_status(1, instead, "cannot use the desktop keyring: %s", why);
-}
-
 int cmd_init(int argc, char **argv)
 {
 	struct opts o;
 	struct cli_vault x;
-	begin_plain(&init_cmd, argc, argv, &o, &x);
-	if (o.keyring)
-		keyring_or_exit("use a passphrase instead: run 'hush init' without --keyring");
+	begin_plain(&init_cmd, argc, argv, &o, &x,
+		    "use a passphrase instead: run 'hush init' without --keyring");
 	struct vault_open_opts vo = cli_vault_opts(&x, VAULT_WRITE);
 	struct vault_err e;
 	if (vault_create_default(&vo, o.keyring, &x.v, &e))
@@ -111,20 +101,6 @@ int cmd_init(int argc, char **argv)
 		       (unsigned long long)vi->kdf.opslimit);
 	return 0;
 }
-
-/* --- hush set --- */
-
-static const struct option fd_opts[] = { OPT_FD, CLI_END };
-static const struct cli_cmd set_cmd = {
-	"set",
-	"usage: hush set NAME [--passphrase-fd N]\n\n"
-	"Store a secret under NAME (an environment variable name). The value is\n"
-	"read from stdin when it is not a terminal (one trailing newline is\n"
-	"removed), else from a no-echo prompt. It is never taken from the\n"
-	"command line, where other processes could read it.\n\n"
-	"  printf %s \"$TOKEN\" | hush set GITHUB_TOKEN\n\n" CLI_FD_HELP CLI_UNLOCK_HELP,
-	"", fd_opts,
-};
 
 /* The value for hush set: a no-echo prompt on a terminal, else stdin. */
 static void value_or_exit(const char *name, struct passphrase *val)
@@ -178,24 +154,6 @@ int cmd_set(int argc, char **argv)
 	return 0;
 }
 
-/* --- hush get, rm --- */
-
-static const struct cli_cmd get_cmd = {
-	"get",
-	"usage: hush get NAME [--passphrase-fd N]\n\n"
-	"Print the value of the secret NAME followed by a newline. Meant for\n"
-	"your own scripts outside any agent; agents use 'hush run'.\n\n" CLI_FD_HELP CLI_UNLOCK_HELP,
-	"", fd_opts,
-};
-
-static const struct cli_cmd rm_cmd = {
-	"rm",
-	"usage: hush rm NAME [--passphrase-fd N]\n\n"
-	"Remove the secret NAME from the vault. The previous vault file is\n"
-	"kept as vault.bak until the next change.\n\n" CLI_FD_HELP CLI_UNLOCK_HELP,
-	"", fd_opts,
-};
-
 /* get and rm: the vault holding NAME, open, or exit. */
 static const char *named_or_exit(const struct cli_cmd *c, int argc, char **argv,
 				 struct cli_vault *x, int flags)
@@ -203,8 +161,7 @@ static const char *named_or_exit(const struct cli_cmd *c, int argc, char **argv,
 	struct opts o;
 	parse(c, argc, argv, &o);
 	const char *name = name_or_exit(c, argc, argv);
-	cli_vault_begin_or_exit(x, o.fd);
-	cli_vault_open_or_exit(x, flags);
+	cli_vault_or_exit(x, o.fd, flags);
 	return name;
 }
 
@@ -238,101 +195,23 @@ int cmd_rm(int argc, char **argv)
 	return 0;
 }
 
-/* --- hush list --- */
-
-static const struct option list_opts[] = { OPT_FD, CLI_FLAG("json", O_JSON), CLI_END };
-static const struct cli_cmd list_cmd = {
-	"list",
-	"usage: hush list [--json] [--passphrase-fd N]\n\n"
-	"List the stored secrets: name, where it came from (set, import,\n"
-	"migrate, broker), created and updated times (UTC). Never values.\n\n"
-	"  --json             one JSON array of objects\n" CLI_FD_HELP CLI_UNLOCK_HELP,
-	"", list_opts,
-};
-
-static void fmt_time(int64_t t, char *out, size_t n)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-	if (!gmtime_r(&tt, &tm) || !strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm))
-		snprintf(out, n, "%lld", (long long)t);
-}
-
 int cmd_list(int argc, char **argv)
 {
 	struct opts o;
 	struct cli_vault x;
-	begin_plain(&list_cmd, argc, argv, &o, &x);
+	begin_plain(&list_cmd, argc, argv, &o, &x, NULL);
 	cli_vault_open_or_exit(&x, 0);
-	size_t n = vault_count(x.v);
-	if (o.json)
-		printf("[");
-	else if (n)
-		printf("%-32s %-8s %-20s %s\n", "NAME", "ORIGIN", "CREATED", "UPDATED");
-	for (size_t i = 0; i < n; i++) {
-		struct vault_entry_info e;
-		if (vault_entry(x.v, i, &e))
-			break;
-		char c[40], u[40];
-		fmt_time(e.created, c, sizeof(c));
-		fmt_time(e.updated, u, sizeof(u));
-		/* Names are [A-Za-z0-9_]: nothing to escape in JSON. */
-		if (o.json)
-			printf("%s\n  {\"name\": \"%s\", \"origin\": \"%s\", \"created\": \"%s\", "
-			       "\"updated\": \"%s\"}",
-			       i ? "," : "", e.name, vault_origin_name(e.origin), c, u);
-		else
-			printf("%-32s %-8s %-20s %s\n", e.name, vault_origin_name(e.origin), c, u);
-	}
-	if (o.json)
-		printf("%s]\n", n ? "\n" : "");
-	else if (!n)
+	if (!vault_show(stdout, x.v, o.json) && !o.json)
 		fprintf(stderr, "the vault is empty; add a secret with 'hush set NAME'\n");
 	return fflush(stdout) ? 1 : 0;
-}
-
-/* --- hush passwd --- */
-
-static const struct option passwd_opts[] = {
-	OPT_FD, OPT_KEYRING, CLI_FLAG("passphrase", O_PASSPHRASE), CLI_END,
-};
-static const struct cli_cmd passwd_cmd = {
-	"passwd",
-	"usage: hush passwd [--keyring | --passphrase] [--passphrase-fd N]\n\n"
-	"Change the vault's passphrase (new salt, Argon2id parameters measured\n"
-	"again), or switch key source: --keyring moves the key into the desktop\n"
-	"keyring (a new random key), --passphrase switches back to a passphrase.\n"
-	"With --passphrase-fd N, the first line read is the current passphrase\n"
-	"(if one is needed) and the next line the new one. A HUSH_ASKPASS\n"
-	"program gets HUSH_ASKPASS_KIND=unlock or new.\n\n"
-	"  --keyring          keep a random key in the desktop keyring\n"
-	"  --passphrase       use a passphrase (asked twice on a terminal)\n" CLI_FD_HELP,
-	"", passwd_opts,
-};
-
-/* The backups of migrated files are sealed with a subkey of the vault
- * key: seal them again under the new one. */
-static void reseal_backups(uint8_t oldkey[VAULT_KEY_BYTES], struct vault *v)
-{
-	uint8_t newkey[VAULT_KEY_BYTES];
-	vault_copy_key(v, newkey);
-	char bdir[4096];
-	size_t nb = 0;
-	int r;
-	if (backup_dir(bdir, sizeof(bdir)) == 0 && (r = backup_rekey(bdir, oldkey, newkey, &nb)) != 0)
-		msg_warn("%zu backup%s in %s sealed again, then: %s; those left open only with the old key",
-			 nb, nb == 1 ? "" : "s", bdir, hush_strerror(r));
-	sodium_memzero(oldkey, VAULT_KEY_BYTES);
-	sodium_memzero(newkey, sizeof(newkey));
 }
 
 int cmd_passwd(int argc, char **argv)
 {
 	struct opts o;
 	struct cli_vault x;
-	begin_plain(&passwd_cmd, argc, argv, &o, &x);
-	if (o.keyring)
-		keyring_or_exit("keep the passphrase: run 'hush passwd' without --keyring");
+	begin_plain(&passwd_cmd, argc, argv, &o, &x,
+		    "keep the passphrase: run 'hush passwd' without --keyring");
 	cli_vault_open_or_exit(&x, VAULT_WRITE);
 	uint8_t oldkey[VAULT_KEY_BYTES];
 	vault_copy_key(x.v, oldkey);
@@ -345,6 +224,12 @@ int cmd_passwd(int argc, char **argv)
 	}
 	printf(o.keyring ? "the vault key is now kept in the desktop keyring\n"
 	       : was_keyring ? "the vault is now keyed by a passphrase\n" : "passphrase changed\n");
-	reseal_backups(oldkey, x.v);
+	/* the backups of migrated files are sealed with a subkey of the vault key */
+	char bdir[4096];
+	size_t nb;
+	int r = backup_reseal(x.v, oldkey, bdir, sizeof(bdir), &nb);
+	if (r)
+		msg_warn("%zu backup%s in %s sealed again, then: %s; those left open only with the old key",
+			 nb, nb == 1 ? "" : "s", bdir, hush_strerror(r));
 	return 0;
 }

@@ -1,47 +1,51 @@
 /* SPDX-License-Identifier: ISC */
-/* The hush subcommands. Each cmd_* gets argv starting at the subcommand's
- * own name (argv[0] == "set" for "hush set X") and returns the exit status.
- * Every command answers --help / -h with its usage on stdout, exit 0; the
+/* The hush subcommands, in "hush help" order, with their one-line
+ * summaries. Each cmd_NAME gets argv starting at the subcommand's own name
+ * (argv[0] == "set" for "hush set X") and returns the exit status. Every
+ * command answers --help / -h with its usage on stdout, exit 0; the
  * options, the configuration and the vault are handled the same way by all
- * of them through cli/cli.h. */
+ * of them through cli/cli.h. Where they are: vault and secrets
+ * cli/cmd_vault.c (import: cmd_import.c), configuration cmd_config.c,
+ * broker cmd_broker.c, sandbox cmd_sandbox.c, doctor cmd_doctor.c, scanner
+ * cmd_scan.c, first run cmd_setup.c. */
 #ifndef HUSH_COMMANDS_H
 #define HUSH_COMMANDS_H
 
-/* vault and secrets: cli/cmd_vault.c; hush import: cli/cmd_import.c */
-int cmd_init(int argc, char **argv);
-int cmd_set(int argc, char **argv);
-int cmd_get(int argc, char **argv);
-int cmd_rm(int argc, char **argv);
-int cmd_list(int argc, char **argv);
-int cmd_import(int argc, char **argv);
-int cmd_passwd(int argc, char **argv);
-/* configuration: cli/cmd_config.c */
-int cmd_config(int argc, char **argv);   /* hush config check [FILE] | path */
-int cmd_grant(int argc, char **argv);    /* hush grant list [--json] */
-/* broker: cli/cmd_broker.c */
-int cmd_broker(int argc, char **argv);
-int cmd_status(int argc, char **argv);
-int cmd_lock(int argc, char **argv);
-int cmd_unlock(int argc, char **argv);
-int cmd_stop(int argc, char **argv);
-int cmd_run(int argc, char **argv);
-int cmd_pending(int argc, char **argv);
-int cmd_approve(int argc, char **argv);
-int cmd_deny(int argc, char **argv);
-int cmd_audit(int argc, char **argv);
-int cmd_shims(int argc, char **argv);
+#define HUSH_COMMANDS(X)                                                                     \
+	X(setup, "a guided first run: vault, scan, migration, config")                       \
+	X(init, "create the vault (passphrase or --keyring)")                                \
+	X(set, "store a secret (value from stdin or a no-echo prompt)")                      \
+	X(get, "print a secret's value (for your own scripts)")                              \
+	X(rm, "remove a secret")                                                             \
+	X(list, "list secret names and metadata, never values")                              \
+	X(import, "import secrets from a dotenv file")                                       \
+	X(passwd, "change the passphrase or switch key source")                              \
+	X(config, "check or locate the configuration")                                       \
+	X(grant, "list the configured grants")                                               \
+	X(broker, "run the broker daemon (hushd)")                                           \
+	X(status, "show the broker's state")                                                 \
+	X(unlock, "unlock the vault in the broker")                                          \
+	X(lock, "lock the vault and drop all approvals")                                     \
+	X(stop, "stop the broker")                                                           \
+	X(run, "run a granted command with its secrets")                                     \
+	X(pending, "list requests waiting for approval")                                     \
+	X(approve, "approve a pending request")                                              \
+	X(deny, "deny a pending request")                                                    \
+	X(audit, "show the audit log")                                                       \
+	X(shims, "create links that route granted commands via hush")                        \
+	X(sandbox, "start an agent in the sandbox")                                          \
+	X(doctor, "show which protection layers work here")                                  \
+	X(scan, "find exposed secrets in files")                                             \
+	X(migrate, "move exported secrets from shell rc files into the vault")
+
+#define HUSH_COMMAND_DECLARE(name, summary) int cmd_##name(int argc, char **argv);
+HUSH_COMMANDS(HUSH_COMMAND_DECLARE)
+
 /* hush invoked through a symlink named after a granted command:
  * behaves as "hush run -- <name> ARGS..."; argv[0] is the link name. */
 int cmd_run_as_link(int argc, char **argv);
-/* sandbox: cli/cmd_sandbox.c; what protects an agent here: cli/cmd_doctor.c */
-int cmd_sandbox(int argc, char **argv);
-int cmd_doctor(int argc, char **argv);
-/* scanner: cli/cmd_scan.c; also hush import FILE --replace (cmd_import
- * hands it over, argv starting at "import") */
-int cmd_scan(int argc, char **argv);
-int cmd_migrate(int argc, char **argv);
+/* hush import FILE --replace (cmd_scan.c; cmd_import hands it over, argv
+ * starting at "import") */
 int cmd_import_replace(int argc, char **argv);
-/* first run: cli/cmd_setup.c */
-int cmd_setup(int argc, char **argv);
 
 #endif

@@ -10,20 +10,7 @@
 
 static const struct option hushd_opts[] = { CLI_FLAG("foreground", 'f'), CLI_END };
 /* "broker": messages point at hush broker --help, which is this text. */
-static const struct cli_cmd hushd_cmd = {
-	"broker",
-	"usage: hushd [--foreground]\n"
-	"       hush broker [--foreground]\n\n"
-	"Runs the broker daemon: it holds the vault key, matches run requests to\n"
-	"grants, asks a human, runs approved commands with their secrets, and\n"
-	"runs the credential proxy for sandboxed agents.\n"
-	"Without --foreground it detaches once its sockets listen.\n\n"
-	"  --foreground   stay in the foreground (systemd, debugging)\n\n"
-	"Sockets: <runtime>/client.sock and <runtime>/control/sock.\n"
-	"Once detached it logs to <data>/" DAEMON_LOG_NAME " (hush status says where).\n"
-	"SIGTERM stops it cleanly; SIGUSR1 locks it and drops approvals.\n",
-	"f", hushd_opts,
-};
+static const struct cli_cmd hushd_cmd = { "broker", cli_help_broker, "f", hushd_opts };
 
 int main(int argc, char **argv)
 {

@@ -14,33 +14,8 @@ struct command {
 	const char *summary;
 };
 
-static const struct command commands[] = {
-	{ "setup", cmd_setup, "a guided first run: vault, scan, migration, config" },
-	{ "init", cmd_init, "create the vault (passphrase or --keyring)" },
-	{ "set", cmd_set, "store a secret (value from stdin or a no-echo prompt)" },
-	{ "get", cmd_get, "print a secret's value (for your own scripts)" },
-	{ "rm", cmd_rm, "remove a secret" },
-	{ "list", cmd_list, "list secret names and metadata, never values" },
-	{ "import", cmd_import, "import secrets from a dotenv file" },
-	{ "passwd", cmd_passwd, "change the passphrase or switch key source" },
-	{ "config", cmd_config, "check or locate the configuration" },
-	{ "grant", cmd_grant, "list the configured grants" },
-	{ "broker", cmd_broker, "run the broker daemon (hushd)" },
-	{ "status", cmd_status, "show the broker's state" },
-	{ "unlock", cmd_unlock, "unlock the vault in the broker" },
-	{ "lock", cmd_lock, "lock the vault and drop all approvals" },
-	{ "stop", cmd_stop, "stop the broker" },
-	{ "run", cmd_run, "run a granted command with its secrets" },
-	{ "pending", cmd_pending, "list requests waiting for approval" },
-	{ "approve", cmd_approve, "approve a pending request" },
-	{ "deny", cmd_deny, "deny a pending request" },
-	{ "audit", cmd_audit, "show the audit log" },
-	{ "shims", cmd_shims, "create links that route granted commands via hush" },
-	{ "sandbox", cmd_sandbox, "start an agent in the sandbox" },
-	{ "doctor", cmd_doctor, "show which protection layers work here" },
-	{ "scan", cmd_scan, "find exposed secrets in files" },
-	{ "migrate", cmd_migrate, "move exported secrets from shell rc files into the vault" },
-};
+#define COMMAND_ROW(name, summary) { #name, cmd_##name, summary },
+static const struct command commands[] = { HUSH_COMMANDS(COMMAND_ROW) };
 
 static void usage(FILE *f)
 {

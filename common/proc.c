@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: ISC */
-/* proc_capture() and proc_find(): see proc.h. */
+/* proc_capture(), proc_find() and where hush's own pieces are: see proc.h. */
 #include "common/proc.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <poll.h>
 #include <signal.h>
 #include <sodium.h>
@@ -181,6 +183,52 @@ int proc_find(const char *name, char *out, size_t n)
 		if (d[0] == '/' && xsnprintf(out, n, "%s/%s", d, name) == 0 && stat(out, &st) == 0 &&
 		    S_ISREG(st.st_mode) && access(out, X_OK) == 0)
 			return 0;
+	}
+	return HUSH_ENOENT;
+}
+
+int proc_self_path(char *out, size_t n)
+{
+	ssize_t r = readlink("/proc/self/exe", out, n - 1);
+	if (r <= 0 || (size_t)r >= n - 1) {
+		out[0] = '\0';
+		return HUSH_EIO;
+	}
+	out[r] = '\0';
+	return 0;
+}
+
+int proc_sibling_path(const char *name, char *out, size_t n)
+{
+	char self[PATH_MAX];
+	if (proc_self_path(self, sizeof(self)))
+		return HUSH_EIO;
+	char *slash = strrchr(self, '/');
+	*slash = '\0';
+	return xsnprintf(out, n, "%s/%s", self, name) ? HUSH_ETOOBIG : 0;
+}
+
+static bool is_file(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+int proc_find_shim(const char *self, char *out, size_t n)
+{
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof(dir), "%s", self);
+	char *slash = strrchr(dir, '/');
+	if (!slash)
+		return HUSH_ENOENT;
+	*slash = '\0';
+	if (xsnprintf(out, n, "%s/libhush.so", dir) == 0 && is_file(out))
+		return 0;
+	if (xsnprintf(out, n, "%s/../lib/hush/libhush.so", dir) == 0 && is_file(out)) {
+		char real[PATH_MAX];
+		if (realpath(out, real))
+			snprintf(out, n, "%s", real);
+		return 0;
 	}
 	return HUSH_ENOENT;
 }

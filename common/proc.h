@@ -2,7 +2,8 @@
 /* Running a helper program and reading what it prints: askpass programs
  * (vault/passphrase.c, the broker's unlock), hush setup's steps and hush
  * doctor's shim check. The
- * child is always reaped; with a timeout it is killed when it takes longer. */
+ * child is always reaped; with a timeout it is killed when it takes longer.
+ * And where programs are: on PATH, this one, the shim beside it. */
 #ifndef HUSH_COMMON_PROC_H
 #define HUSH_COMMON_PROC_H
 
@@ -36,5 +37,17 @@ int proc_capture(struct proc_capture *pc);
  * (absolute entries only; no $PATH: /usr/local/bin:/usr/bin:/bin), into
  * out[n]. 0 or HUSH_ENOENT. */
 int proc_find(const char *name, char *out, size_t n);
+
+/* Where hush's own pieces are (hush sandbox, hush doctor, hush broker,
+ * the broker's autostart and shim links). */
+
+/* The running executable's path, into out[n]. 0 or HUSH_EIO. */
+int proc_self_path(char *out, size_t n);
+/* name in the directory of the running executable (hushd next to hush).
+ * 0, HUSH_EIO (no path for this program) or HUSH_ETOOBIG. */
+int proc_sibling_path(const char *name, char *out, size_t n);
+/* libhush.so next to self (the build tree), else in self's
+ * ../lib/hush (an install, the path resolved). 0 or HUSH_ENOENT. */
+int proc_find_shim(const char *self, char *out, size_t n);
 
 #endif

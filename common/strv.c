@@ -59,3 +59,33 @@ int strv_pushkv(struct strv *s, const char *name, const char *value)
 	free(kv);
 	return r;
 }
+
+int strv_push_csv(struct strv *s, const char *csv, bool (*valid)(const char *), char *bad,
+		  size_t badn)
+{
+	char *copy = strdup(csv);
+	if (!copy)
+		return HUSH_ENOMEM;
+	size_t n0 = s->n;
+	int rc = 0;
+	for (char *save = NULL, *t = strtok_r(copy, ",", &save); t && !rc;
+	     t = strtok_r(NULL, ",", &save)) {
+		while (*t == ' ')
+			t++;
+		size_t l = strlen(t);
+		while (l && t[l - 1] == ' ')
+			t[--l] = '\0';
+		if (valid && !valid(t)) {
+			snprintf(bad, badn, "%s", t);
+			rc = HUSH_EINVAL;
+		} else if (*t) {
+			rc = strv_push(s, t);
+		}
+	}
+	while (rc && s->n > n0)
+		free(s->v[--s->n]);
+	if (s->v)
+		s->v[s->n] = NULL;
+	free(copy);
+	return rc;
+}

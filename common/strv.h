@@ -25,6 +25,12 @@ int strv_push_unique(struct strv *s, const char *str);
 /* Appends "name=value". 0 or HUSH_ENOMEM. */
 int strv_pushkv(struct strv *s, const char *name, const char *value);
 bool strv_has(const struct strv *s, const char *str);
+/* Appends each item of the comma-separated list csv, blanks around it
+ * trimmed (empty ones skipped unless valid refuses them), when valid(item) holds for all of them
+ * (valid may be NULL). 0, HUSH_EINVAL with the first item that is not
+ * valid in bad[badn] (nothing appended then), or HUSH_ENOMEM. */
+int strv_push_csv(struct strv *s, const char *csv, bool (*valid)(const char *), char *bad,
+		  size_t badn);
 /* Frees the strings and the vector; *s is empty again. */
 void strv_free(struct strv *s);
 #define _cleanup_strv_ __attribute__((cleanup(strv_free)))

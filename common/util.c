@@ -469,6 +469,12 @@ int file_open_regular(const char *path, size_t max, bool follow, int *fdp, uint6
 	return 0;
 }
 
+const char *file_strerror(int rc)
+{
+	return rc == HUSH_EIO ? strerror(errno) : rc == HUSH_EINVAL ? "not a regular file"
+								    : hush_strerror(rc);
+}
+
 int file_read_all(const char *path, size_t max, bool follow, char **out, size_t *len)
 {
 	_cleanup_fd_ int fd = -1;

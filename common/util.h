@@ -106,6 +106,10 @@ void format_duration(uint64_t secs, char *out, size_t n);
  * caller closes it) and *size the size fstat saw. Errors as file_read_all(). */
 int file_open_regular(const char *path, size_t max, bool follow, int *fd, uint64_t *size);
 int file_read_all(const char *path, size_t max, bool follow, char **out, size_t *len);
+/* Why reading or writing a file failed, for those functions' codes:
+ * strerror(errno) for HUSH_EIO (so call it before errno changes), "not a
+ * regular file" for HUSH_EINVAL, else hush_strerror(rc). Static text. */
+const char *file_strerror(int rc);
 /* Writes data to path atomically and durably: a temporary file in the same
  * directory (mode, O_NOFOLLOW), fsync, optional hard copy of the old file to
  * backup_path (NULL for none), rename over path, fsync of the directory.

@@ -179,3 +179,14 @@ int config_lint(const struct config *cfg, bool allow_prompt, config_lint_report 
 	vault_close(v);
 	return out->problems;
 }
+
+void config_lint_write(FILE *out, const struct config_lint *res)
+{
+	if (res->secrets_wanted && !res->secrets_checked)
+		fprintf(out, "secrets: check skipped: %s\n", res->skipped);
+	else if (res->secrets_checked)
+		fprintf(out, "secrets: %d of %d named by grants in the vault\n",
+			res->nsecrets - res->missing, res->nsecrets);
+	if (res->problems)
+		fprintf(out, "%d problem%s found\n", res->problems, res->problems == 1 ? "" : "s");
+}

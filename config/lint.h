@@ -12,6 +12,7 @@
 #define HUSH_CONFIG_LINT_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "config/config.h"
 
@@ -30,5 +31,8 @@ struct config_lint {
 /* Runs the checks over a loaded config. Fills *out; returns out->problems. */
 int config_lint(const struct config *cfg, bool allow_prompt, config_lint_report report,
 		void *ctx, struct config_lint *out);
+
+/* The summary of res: how the secrets check went, how many problems. */
+void config_lint_write(FILE *out, const struct config_lint *res);
 
 #endif

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/util.h"
@@ -33,6 +34,9 @@ static void addf(struct text *t, const char *fmt, ...)
 
 int config_write_starter(const char *path, const char *const *agents, size_t n, bool desktop)
 {
+	struct stat st;
+	if (lstat(path, &st) == 0)
+		return HUSH_EEXIST;
 	char dir[PATH_MAX];
 	snprintf(dir, sizeof(dir), "%s", path);
 	char *slash = strrchr(dir, '/');

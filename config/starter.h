@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Creates path (0600, never over an existing file; its directory 0700 if
+/* Creates path (0600, never over an existing file or link; its directory 0700 if
  * missing). agents[n] are the agents found; desktop: approvals by a desktop
  * dialog, else in a terminal. 0, HUSH_EEXIST, HUSH_ETOOBIG or HUSH_EIO
  * (errno kept). */

@@ -138,3 +138,9 @@ int sandbox_net_forwarder(uint16_t port, const char *unix_path)
 		close(c);
 	}
 }
+
+bool sandbox_host_pattern_valid(const char *t)
+{
+	return *t && strspn(t, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+			       ".-_*?[]:") == strlen(t);
+}

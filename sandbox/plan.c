@@ -147,3 +147,21 @@ void sandbox_plan_free(struct sandbox_plan *pl)
 	strv_free(&pl->absent);
 	memset(pl, 0, sizeof(*pl));
 }
+
+void sandbox_plan_write(FILE *out, const struct sandbox_plan *pl)
+{
+	fprintf(out, "hush: sandbox plan (in the order it is carried out; everything else is "
+		"read-only):\n");
+	for (size_t i = 0; i < pl->n; i++) {
+		const struct sandbox_op *op = &pl->ops[i];
+		fprintf(out, "  %-14s %s", sandbox_op_name(op->kind), op->path);
+		if (op->src && strcmp(op->src, op->path))
+			fprintf(out, " <- %s", op->src);
+		if (op->why)
+			fprintf(out, "  (%s)", op->why);
+		fputc('\n', out);
+	}
+	for (size_t i = 0; i < pl->absent.n; i++)
+		fprintf(out, "  %-14s %s  (does not exist: looked at again at exit)\n", "watched",
+			pl->absent.v[i]);
+}

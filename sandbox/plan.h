@@ -5,6 +5,7 @@
 #define HUSH_SANDBOX_PLAN_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "common/strv.h"
 
@@ -56,5 +57,8 @@ void sandbox_plan_sort(struct sandbox_plan *pl);
 /* Short name of a kind, for --explain. */
 const char *sandbox_op_name(enum sandbox_op_kind k);
 void sandbox_plan_free(struct sandbox_plan *pl);
+/* hush sandbox --explain / -v: a heading, then one line an operation and
+ * one a watched absent name. */
+void sandbox_plan_write(FILE *out, const struct sandbox_plan *pl);
 
 #endif

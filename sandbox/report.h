@@ -6,6 +6,8 @@
 #ifndef HUSH_SANDBOX_REPORT_H
 #define HUSH_SANDBOX_REPORT_H
 
+#include <stdio.h>
+
 enum sandbox_note_kind {
 	SANDBOX_NOTE_WARN, /* something weaker or undone: "warning: ..." */
 	SANDBOX_NOTE_HINT, /* what to do about the warning before it */
@@ -41,5 +43,15 @@ struct sandbox_failure {
  * (HUSH_EPERM for a refusal, HUSH_ENOENT for EXEC, else HUSH_EIO). */
 int sandbox_fail(struct sandbox_failure *f, enum sandbox_fail kind, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* hush sandbox's exit status for a failure of kind (2 for what the user
+ * gave or where it was started, 127 when the agent could not be executed,
+ * else 1), and what to do about it in *hint (static text, or NULL). */
+int sandbox_fail_status(enum sandbox_fail kind, const char **hint);
+/* f's line and hint on out ("PROG: sandbox: ...", "hint: ..."); returns
+ * the exit status for its kind. */
+int sandbox_fail_write(FILE *out, const struct sandbox_failure *f);
+/* A struct sandbox_notes function for a terminal: arg is the FILE the
+ * lines go to, a warning as "PROG: warning: ...", a hint as "hint: ...". */
+void sandbox_note_write(void *arg, enum sandbox_note_kind kind, const char *line);
 
 #endif

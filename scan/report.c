@@ -246,3 +246,18 @@ int baseline_save(const char *path, const struct scan_result *r)
 	baseline_write(f, r);
 	return fclose(f) == 0 ? 0 : HUSH_EIO;
 }
+
+bool report_format_known(const char *format)
+{
+	return !strcmp(format, "text") || !strcmp(format, "json") || !strcmp(format, "sarif");
+}
+
+void report_write(FILE *f, const struct scan_result *r, const char *format, bool colour)
+{
+	if (!strcmp(format, "json"))
+		report_json(f, r);
+	else if (!strcmp(format, "sarif"))
+		report_sarif(f, r);
+	else
+		report_text(f, r, colour);
+}

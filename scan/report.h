@@ -13,6 +13,10 @@
 void report_text(FILE *f, const struct scan_result *r, bool colour);
 void report_json(FILE *f, const struct scan_result *r);
 void report_sarif(FILE *f, const struct scan_result *r);
+/* True for the formats of hush scan --format: text, json, sarif. */
+bool report_format_known(const char *format);
+/* r in one of those formats (text coloured when colour). */
+void report_write(FILE *f, const struct scan_result *r, const char *format, bool colour);
 
 /* A baseline: the fingerprints of accepted findings. */
 struct scan_baseline {

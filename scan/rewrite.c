@@ -134,68 +134,6 @@ void rewrite_free(struct rewrite *w)
 	sodium_memzero(w, sizeof(*w));
 }
 
-/* The names that moved out of f, ", "-separated (with =TARGET: with_target). */
-static void moved_names(FILE *out, const struct rewrite_file *f, bool with_target, const char **sep)
-{
-	for (size_t i = 0; i < f->plan.n; i++)
-		if (migrate_item_moves(&f->plan.v[i])) {
-			fprintf(out, "%s%s%s%s", *sep, f->plan.v[i].name, with_target ? "=" : "",
-				with_target ? f->plan.v[i].target : "");
-			*sep = ", ";
-		}
-}
-
-void rewrite_report_dotenv(FILE *out, const struct rewrite_file *f)
-{
-	const struct migrate_plan *p = &f->plan;
-	char grant[64];
-	rewrite_grant_name(f->project, grant, sizeof(grant));
-	size_t n = migrate_moving(p);
-	fprintf(out, "moved %zu value%s from %s into the vault:\n", n, n == 1 ? "" : "s", f->shown);
-	for (size_t i = 0; i < p->n; i++)
-		if (migrate_item_moves(&p->v[i]))
-			fprintf(out, "  %s -> %s%s\n", p->v[i].name, p->v[i].target,
-				p->v[i].state == MIGRATE_PRESENT ? " (already there)" : "");
-	fprintf(out, "%s now lists the names only; encrypted backup: %s\n"
-		"(\"hush migrate --undo %s\" puts the file back)\n\n"
-		"next: add a grant to config.ini so your program gets them, e.g.\n\n  [grant %s]\n"
-		"  ; the program that reads these variables:\n  command = /usr/bin/node\n  secrets = ",
-		f->shown, f->backup, f->shown, grant);
-	const char *sep = "";
-	moved_names(out, f, true, &sep);
-	fprintf(out, "\n\nthen start it through the broker: hush run --grant %s -- node server.js\n",
-		grant);
-}
-
-void rewrite_report_rc(FILE *out, const struct rewrite *w)
-{
-	bool any = false;
-	for (size_t i = 0; i < w->n; i++) {
-		const struct rewrite_file *f = &w->v[i];
-		if (f->rc || migrate_moving(&f->plan) == 0)
-			continue;
-		for (size_t k = 0; k < f->plan.n; k++)
-			if (migrate_item_moves(&f->plan.v[k]))
-				fprintf(out, "moved %s (%s:%d) into the vault%s\n", f->plan.v[k].name,
-					f->shown, f->plan.v[k].line,
-					f->plan.v[k].state == MIGRATE_PRESENT ? " (it was already there)" : "");
-		fprintf(out, "encrypted backup of %s: %s\n", f->shown, f->backup);
-		any = true;
-	}
-	if (!any)
-		return;
-	fprintf(out, "\nnext:\n"
-		"  - open a new shell: these variables are no longer exported\n"
-		"  - give them to the commands that need them with a grant in config.ini, e.g.\n\n"
-		"      [grant gh]\n      command = /usr/bin/gh\n      secrets = ");
-	const char *sep = "";
-	for (size_t i = 0; i < w->n; i++)
-		moved_names(out, &w->v[i], false, &sep);
-	fprintf(out, "\n\n    then run them as: hush run -- gh ...\n"
-		"  - in your own scripts: \"$(hush get NAME)\"\n"
-		"  - to put the files back as they were: hush migrate --undo\n");
-}
-
 void rewrite_grant_name(const char *project, char *out, size_t n)
 {
 	size_t k = 0;
@@ -220,7 +158,73 @@ int rewrite_default_rc(const char *home, struct strv *out)
 	return 0;
 }
 
+size_t rewrite_add_rc(struct rewrite *w, char *const *files, size_t n, const struct strv *defaults,
+		      rewrite_failed_fn failed, void *ctx)
+{
+	size_t bad = 0;
+	struct stat st;
+	for (size_t i = 0; i < (n ? n : defaults->n); i++) {
+		const char *f = n ? files[i] : defaults->v[i];
+		int rc = n || lstat(f, &st) == 0 ? rewrite_add(w, f, false) : 0;
+		if (rc) {
+			failed(ctx, f, rc);
+			bad++;
+		}
+	}
+	return bad;
+}
+
+size_t rewrite_pending_rc(const char *home)
+{
+	_cleanup_strv_ struct strv rc = STRV_INIT;
+	if (rewrite_default_rc(home, &rc))
+		return 0;
+	struct rewrite w;
+	rewrite_init(&w);
+	for (size_t i = 0; i < rc.n; i++)
+		(void)rewrite_add(&w, rc.v[i], false);
+	size_t n = w.moving;
+	rewrite_free(&w);
+	return n;
+}
+
+size_t rewrite_pending_dotenv(const char *path, char **names)
+{
+	struct rewrite w;
+	rewrite_init(&w);
+	size_t len = 0;
+	*names = NULL;
+	const struct migrate_plan *p = rewrite_add(&w, path, true) ? NULL : &w.v[0].plan;
+	for (size_t k = 0; p && k < p->n; k++)
+		if (migrate_item_moves(&p->v[k]))
+			str_appendf(names, &len, "%s%s", len ? ", " : "", p->v[k].name);
+	size_t n = w.moving;
+	rewrite_free(&w);
+	return n;
+}
+
 /* --- undo --- */
+
+int rewrite_undo_targets(char *const *files, size_t n, const struct strv *defaults,
+			 const char *dir, const uint8_t *key, struct strv *out, struct strv *missing,
+			 size_t *unreadable)
+{
+	char abs[PATH_MAX];
+	*unreadable = 0;
+	for (size_t i = 0; i < n; i++) {
+		int rc = rewrite_absolute(files[i], abs, sizeof(abs)) ? strv_push(missing, files[i])
+								       : strv_push_unique(out, abs);
+		if (rc)
+			return rc;
+	}
+	if (n)
+		return 0;
+	int rc = key ? rewrite_backed_up(dir, key, out, unreadable) : 0;
+	for (size_t i = 0; rc == 0 && i < defaults->n; i++)
+		if (rewrite_absolute(defaults->v[i], abs, sizeof(abs)) == 0)
+			rc = strv_push_unique(out, abs);
+	return rc;
+}
 
 int rewrite_absolute(const char *in, char *out, size_t n)
 {

@@ -64,6 +64,14 @@ size_t rewrite_write(struct rewrite *w);
 
 void rewrite_free(struct rewrite *w);
 
+/* The plan on out and err: with diff each file's change as a unified diff
+ * (values masked), and on err each line that does not move with why
+ * ("PROG: not moved: FILE:LINE NAME: why"). */
+void rewrite_report_plan(FILE *out, FILE *err, const struct rewrite *w, bool diff);
+/* After rewrite_store(), on err: each name left in its file because the
+ * vault holds another value, with what to do about it. Returns how many. */
+size_t rewrite_report_conflicts(FILE *err, const struct rewrite *w);
+
 /* After rewrite_write(), what a rewritten .env file now holds and the
  * grant to add so a program gets its values (hush import --replace). */
 void rewrite_report_dotenv(FILE *out, const struct rewrite_file *f);
@@ -79,7 +87,33 @@ void rewrite_grant_name(const char *project, char *out, size_t n);
  * (whether they exist or not). 0 or HUSH_ENOMEM / HUSH_ETOOBIG. */
 int rewrite_default_rc(const char *home, struct strv *out);
 
+/* Called for a file that could not be added: rc as rewrite_add()'s, errno
+ * kept. */
+typedef void (*rewrite_failed_fn)(void *ctx, const char *path, int rc);
+
+/* hush migrate's files: each of files[n], or with n == 0 those of
+ * defaults (rewrite_default_rc()) that exist. Each that cannot be added
+ * goes to failed. Returns how many failed. */
+size_t rewrite_add_rc(struct rewrite *w, char *const *files, size_t n, const struct strv *defaults,
+		      rewrite_failed_fn failed, void *ctx);
+
+/* What hush setup offers: how many values hush migrate would move out of
+ * the default rc files under home (an unreadable one counts none), and the names hush
+ * import path --replace would move (", "-separated into *names, malloc'd;
+ * NULL when none), returning how many. */
+size_t rewrite_pending_rc(const char *home);
+size_t rewrite_pending_dotenv(const char *path, char **names);
+
 /* --- hush migrate --undo / --purge-backups --- */
+
+/* The files to put back or purge, absolute, once each: each of files[n]
+ * (one whose directory does not exist goes to missing instead), or with
+ * n == 0 every file with a backup in dir that opens with key (none when
+ * key is NULL; backups that do not open are counted in *unreadable), then
+ * those of defaults. 0, or HUSH_ENOMEM / HUSH_EIO. */
+int rewrite_undo_targets(char *const *files, size_t n, const struct strv *defaults,
+			 const char *dir, const uint8_t *key, struct strv *out, struct strv *missing,
+			 size_t *unreadable);
 
 /* An absolute path for a file that may no longer exist: its directory
  * resolved, its name kept. 0, HUSH_ENOENT (no such directory) or
@@ -114,5 +148,16 @@ struct rewrite_undo {
  * count) and removes its backups; with purge only removes them. */
 enum rewrite_undone rewrite_undo(const char *dir, const uint8_t *key, const char *path,
 				 bool purge, struct rewrite_undo *u);
+
+/* What rewrite_undo() did to path p (in dir), on out, and its failures and
+ * warnings on err ("PROG: migrate: ..."); quiet: a missing backup is no
+ * failure. 1 when it failed, else 0. */
+int rewrite_report_undo(FILE *out, FILE *err, enum rewrite_undone r, const struct rewrite_undo *u,
+			const char *p, const char *dir, bool quiet);
+/* rewrite_undo() of each of targets, each reported as above. *done counts
+ * the files put back, or purged of at least one backup. Returns how many
+ * failed. */
+size_t rewrite_undo_each(const char *dir, const uint8_t *key, const struct strv *targets, bool purge,
+			 bool quiet, FILE *out, FILE *err, size_t *done);
 
 #endif

@@ -53,6 +53,8 @@ struct scan_result {
 	size_t files_skipped;  /* binary, too big, symlink, special, allowlisted */
 	size_t files_allowed;  /* of those, skipped by a --rules allowlist path */
 	uint64_t bytes;
+	struct scan_ruleset *rules; /* scan_job_run()'s --rules, which the findings' names
+				       point into: freed with the result */
 };
 
 typedef void (*scan_progress_fn)(void *ctx, size_t done, size_t total);

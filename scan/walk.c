@@ -22,6 +22,7 @@
 #include "common/util.h"
 #include "sandbox/sandbox.h"
 #include "scan/rules.h"
+#include "scan/ruleset.h"
 #include "scan/scan.h"
 
 #define SCAN_DEFAULT_MAX (4u * 1024 * 1024)
@@ -248,6 +249,7 @@ void scan_result_free(struct scan_result *r)
 		free(r->problems[i].path);
 	free(r->v);
 	free(r->problems);
+	scan_ruleset_free(r->rules);
 	memset(r, 0, sizeof(*r));
 }
 

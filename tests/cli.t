@@ -50,6 +50,20 @@ printf '[broker]\nconfirm = desktop\n' >"$T/ec/good.ini"
 HUSH_CONFIG="$T/ec/good.ini" "$H" grant list >"$T/ec/out" 2>&1; rc=$?
 is "control: a good config: hush grant list exits 0" "$rc" 0
 
+# So is a path hush cannot work out from the environment (docs/design.md,
+# "Exit codes"): the same status whichever command needs it.
+long=$(printf '/x%.0s' $(seq 1 2100))
+for c in "list" "get X" "import $T/ec/in.env" "migrate --undo" "audit" "unlock" "setup --yes"; do
+	HUSH_HOME="$long" timeout 60 "$H" $c </dev/null >"$T/ec/out" 2>&1; rc=$?
+	is "unusable HUSH_HOME: hush $c exits 2" "$rc" 2
+done
+like "unusable HUSH_HOME: hush list says which path" "$(HUSH_HOME="$long" "$H" list 2>&1)" \
+	"cannot find the vault path"
+for c in "config path" "config check" "list"; do
+	HUSH_CONFIG="$long" timeout 60 "$H" $c </dev/null >"$T/ec/out" 2>&1; rc=$?
+	is "unusable HUSH_CONFIG: hush $c exits 2" "$rc" 2
+done
+
 o=$("$HD" --help 2>&1); rc=$?
 is "hushd --help exits 0" "$rc" 0
 

@@ -339,6 +339,18 @@ int backup_rekey(const char *dir, const uint8_t oldkey[VAULT_KEY_BYTES],
 	return rc;
 }
 
+int backup_reseal(const struct vault *v, uint8_t oldkey[VAULT_KEY_BYTES], char *dir, size_t n,
+		  size_t *done)
+{
+	uint8_t newkey[VAULT_KEY_BYTES];
+	vault_copy_key(v, newkey);
+	*done = 0;
+	int rc = backup_dir(dir, n) == 0 ? backup_rekey(dir, oldkey, newkey, done) : 0;
+	sodium_memzero(oldkey, VAULT_KEY_BYTES);
+	sodium_memzero(newkey, sizeof(newkey));
+	return rc;
+}
+
 int backup_restore(const struct backup *b)
 {
 	int rc = file_write_atomic(b->path, b->data, b->len, b->mode, NULL);

@@ -71,6 +71,13 @@ int backup_remove(const char *dir, const uint8_t vkey[VAULT_KEY_BYTES], const ch
 int backup_rekey(const char *dir, const uint8_t oldkey[VAULT_KEY_BYTES],
 		 const uint8_t newkey[VAULT_KEY_BYTES], size_t *done);
 
+/* After v was given a new key (hush passwd): the backups in backup_dir()
+ * that open with oldkey are sealed again under v's key; oldkey is wiped.
+ * 0 (also when there is no backup directory), or the first HUSH_E* error
+ * with *done backups sealed again before it and the directory in dir[n]. */
+int backup_reseal(const struct vault *v, uint8_t oldkey[VAULT_KEY_BYTES], char *dir, size_t n,
+		  size_t *done);
+
 /* Writes b's bytes back to b->path atomically with its mode (and owner when
  * running as root). 0 or HUSH_EIO (errno kept). */
 int backup_restore(const struct backup *b);

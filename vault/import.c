@@ -122,10 +122,42 @@ int vault_keyring_collect(const char *schema, const char *const *attrs, size_t n
 	return keyring_search(schema, attrs, nattrs, name_attr, collect_item, &c, why, whylen);
 }
 
+int vault_keyring_collect_envchain(const char *ns, struct vault_keyring *out, char *why,
+				   size_t whylen)
+{
+	const char *attrs[2] = { "name", ns };
+	return vault_keyring_collect("envchain.EnvironmentVariable", attrs, 2, "key", NULL, out, why,
+				     whylen);
+}
+
 void vault_keyring_free(struct vault_keyring *k)
 {
 	for (size_t i = 0; i < k->n; i++)
 		sodium_free(k->v[i].value);
 	free(k->v);
 	memset(k, 0, sizeof(*k));
+}
+
+size_t vault_import_keyring(struct vault *v, const struct vault_keyring *k, FILE *out, FILE *err,
+			    size_t *stored)
+{
+	size_t failed = 0;
+	*stored = 0;
+	for (size_t i = 0; i < k->n; i++) {
+		const struct vault_keyring_item *it = &k->v[i];
+		bool present;
+		int r = vault_import_one(v, it->name, it->value, it->len, VAULT_ORIGIN_IMPORT, &present);
+		if (r == 0 && present) {
+			fprintf(out, "%s is already in the vault\n", it->name);
+		} else if (r == 0) {
+			fprintf(out, "imported %s\n", it->name);
+			++*stored;
+		} else {
+			fprintf(err, "%s: not imported: %s: %s\n", msg_progname(), it->name,
+				r == HUSH_EEXIST ? "a different value is already in the vault"
+						 : hush_strerror(r));
+			failed++;
+		}
+	}
+	return failed;
 }

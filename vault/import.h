@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "common/util.h"
 #include "vault/vault.h"
@@ -60,6 +61,18 @@ struct vault_keyring {
 int vault_keyring_collect(const char *schema, const char *const *attrs, size_t nattrs,
 			  const char *name_attr, const char *as, struct vault_keyring *out,
 			  char *why, size_t whylen);
+/* envchain's variables of namespace ns (schema envchain.EnvironmentVariable,
+ * attribute name = ns), each named by its "key" attribute. As
+ * vault_keyring_collect(). */
+int vault_keyring_collect_envchain(const char *ns, struct vault_keyring *out, char *why,
+				   size_t whylen);
 void vault_keyring_free(struct vault_keyring *k);
+
+/* Stores each item of k with vault_import_one() (origin import; a name
+ * holding another value is left as it is), saying on out what was
+ * imported or already there and on err what was not ("PROG: not imported:
+ * NAME: why"). *stored counts the names added. Returns how many failed. */
+size_t vault_import_keyring(struct vault *v, const struct vault_keyring *k, FILE *out, FILE *err,
+			    size_t *stored);
 
 #endif

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: ISC */
-/* Unit tests for common/: bounded buffer, durations, names, atomic writes. */
+/* Unit tests for common/: bounded buffer, durations, names, atomic writes,
+ * processes and where hush's pieces are, string vectors. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -185,6 +188,76 @@ static void test_strv(void)
 	ok(s.n == 42 && s.v[42] == NULL && !strcmp(s.v[41], "x"), "strv grows");
 }
 
+/* strv_push_csv: items trimmed, all checked before any is kept. */
+static bool no_x(const char *t)
+{
+	return *t && !strchr(t, 'x');
+}
+
+static void test_strv_csv(void)
+{
+	_cleanup_strv_ struct strv s = STRV_INIT;
+	char bad[16] = "";
+	ok(strv_push_csv(&s, " a , b,,c ", NULL, bad, sizeof(bad)) == 0 && s.n == 3 &&
+	   !strcmp(s.v[0], "a") && !strcmp(s.v[1], "b") && !strcmp(s.v[2], "c") && !s.v[3],
+	   "csv: blanks trimmed, empty items skipped");
+	ok(strv_push_csv(&s, "d,xy,e", no_x, bad, sizeof(bad)) == HUSH_EINVAL && !strcmp(bad, "xy") &&
+	   s.n == 3 && !s.v[3], "csv: the first bad item named, nothing of the list kept");
+	ok(strv_push_csv(&s, "d, ,e", no_x, bad, sizeof(bad)) == HUSH_EINVAL && !strcmp(bad, ""),
+	   "csv: a blank item is checked too");
+	ok(strv_push_csv(&s, "d,e", no_x, bad, sizeof(bad)) == 0 && s.n == 5, "csv: good items added");
+}
+
+/* proc_self_path, proc_sibling_path, proc_find_shim: the build tree's and
+ * an install's layout. */
+static void test_locate(void)
+{
+	char self[4096], sib[4096], shim[4096];
+	ok(proc_self_path(self, sizeof(self)) == 0 && self[0] == '/', "proc_self_path: %s", self);
+	char small[4];
+	ok(proc_self_path(small, sizeof(small)) == HUSH_EIO && !small[0], "a path too long: HUSH_EIO");
+	char *slash = strrchr(self, '/');
+	ok(proc_sibling_path("hushd", sib, sizeof(sib)) == 0 &&
+	   !strncmp(sib, self, (size_t)(slash - self + 1)) && !strcmp(sib + (slash - self + 1), "hushd"),
+	   "proc_sibling_path: beside this program");
+	ok(proc_sibling_path("hushd", small, sizeof(small)) == HUSH_ETOOBIG, "sibling too long");
+	char d[] = "/tmp/hush-locate-XXXXXX", p[256];
+	ok(mkdtemp(d) != NULL, "temporary directory");
+	snprintf(p, sizeof(p), "%s/bin", d);
+	mkdir(p, 0700);
+	snprintf(p, sizeof(p), "%s/bin/hush", d);
+	ok(proc_find_shim(p, shim, sizeof(shim)) == HUSH_ENOENT, "no shim anywhere: HUSH_ENOENT");
+	snprintf(p, sizeof(p), "%s/lib", d);
+	mkdir(p, 0700);
+	snprintf(p, sizeof(p), "%s/lib/hush", d);
+	mkdir(p, 0700);
+	snprintf(p, sizeof(p), "%s/lib/hush/libhush.so", d);
+	ok(file_write_atomic(p, "x", 1, 0600, NULL) == 0, "an installed shim");
+	char want[512];
+	snprintf(want, sizeof(want), "%s/lib/hush/libhush.so", d);
+	snprintf(p, sizeof(p), "%s/bin/hush", d);
+	ok(proc_find_shim(p, shim, sizeof(shim)) == 0 && !strcmp(shim, want),
+	   "install layout: ../lib/hush/libhush.so, resolved (%s)", shim);
+	snprintf(p, sizeof(p), "%s/bin/libhush.so", d);
+	ok(file_write_atomic(p, "x", 1, 0600, NULL) == 0, "a shim beside hush");
+	snprintf(p, sizeof(p), "%s/bin/hush", d);
+	snprintf(want, sizeof(want), "%s/bin/libhush.so", d);
+	ok(proc_find_shim(p, shim, sizeof(shim)) == 0 && !strcmp(shim, want),
+	   "build layout first: libhush.so beside hush");
+	ok(proc_find_shim("hush", shim, sizeof(shim)) == HUSH_ENOENT, "a path without a directory");
+	char cmd[300];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", d);
+	ok(system(cmd) == 0, "cleaned up");
+}
+
+static void test_file_strerror(void)
+{
+	errno = ENOSPC;
+	ok(!strcmp(file_strerror(HUSH_EIO), strerror(ENOSPC)), "HUSH_EIO: errno's text");
+	ok(!strcmp(file_strerror(HUSH_EINVAL), "not a regular file"), "HUSH_EINVAL: not a regular file");
+	ok(!strcmp(file_strerror(HUSH_ETOOBIG), hush_strerror(HUSH_ETOOBIG)), "others: hush_strerror");
+}
+
 static void test_sha256_fd(void)
 {
 	char p[] = "/tmp/hush-sha-XXXXXX";
@@ -273,6 +346,9 @@ int main(void)
 	test_display();
 	test_proc();
 	test_strv();
+	test_strv_csv();
+	test_locate();
+	test_file_strerror();
 	test_sha256_fd();
 	test_json_parse();
 	return t_done();

@@ -410,8 +410,71 @@ static void test_envrc(void)
 		fprintf(stderr, "could not remove %s\n", real);
 }
 
+/* What hush sandbox prints comes from sandbox/report.c and plan.c. */
+static char *written(void (*fn)(FILE *, const void *), const void *arg)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	fn(f, arg);
+	fclose(f);
+	return buf;
+}
+
+static void write_plan(FILE *f, const void *pl)
+{
+	sandbox_plan_write(f, pl);
+}
+
+static void write_fail(FILE *f, const void *fl)
+{
+	ok(sandbox_fail_write(f, fl) == 1, "an unsearchable directory exits 1");
+}
+
+static void write_notes(FILE *f, const void *arg)
+{
+	(void)arg;
+	sandbox_note_write(f, SANDBOX_NOTE_WARN, "w");
+	sandbox_note_write(f, SANDBOX_NOTE_HINT, "h");
+	sandbox_note_write(f, SANDBOX_NOTE_INFO, "i");
+}
+
+static void test_report(void)
+{
+	ok(sandbox_host_pattern_valid("api.example.com") && sandbox_host_pattern_valid("*.x.org:443") &&
+	   !sandbox_host_pattern_valid("") && !sandbox_host_pattern_valid("a b") &&
+	   !sandbox_host_pattern_valid("a/b"), "--allow-host patterns: host[:port] and globs only");
+	const char *hint;
+	ok(sandbox_fail_status(SANDBOX_FAIL_PROJECT, &hint) == 2 && hint, "not a project: exit 2, a hint");
+	ok(sandbox_fail_status(SANDBOX_FAIL_EXEC, &hint) == 127 && !hint, "the agent did not run: 127");
+	ok(sandbox_fail_status(SANDBOX_FAIL_SETUP, &hint) == 1 && !hint, "a kind without a row: 1");
+	ok(sandbox_fail_status((enum sandbox_fail)999, &hint) == 1 && !hint, "an unknown kind: 1");
+	msg_set_progname("hush");
+	struct sandbox_failure f = { .kind = SANDBOX_FAIL_UNSEARCHABLE };
+	snprintf(f.msg, sizeof(f.msg), "sandbox: cannot search /p/x");
+	char *out = written(write_fail, &f);
+	const char *want = "hush: sandbox: cannot search /p/x\nhint: make it searchable";
+	ok(!strncmp(out, want, strlen(want)),
+	   "a failure: its line, then its hint");
+	free(out);
+	out = written(write_notes, NULL);
+	ok(!strcmp(out, "hush: warning: w\nhint: h\nhush: i\n"), "notes: warning, hint, line");
+	free(out);
+	struct sandbox_plan pl = { 0 };
+	sandbox_plan_add(&pl, SB_OP_BIND_RW, "/p", "/p", "the project");
+	sandbox_plan_add(&pl, SB_OP_LINK, "/bin/gh", "/usr/bin/hush", NULL);
+	strv_push(&pl.absent, "/p/.envrc");
+	out = written(write_plan, &pl);
+	ok(strstr(out, "\n  writable       /p  (the project)\n") &&
+	   strstr(out, "\n  route-link     /bin/gh <- /usr/bin/hush\n") &&
+	   strstr(out, "\n  watched        /p/.envrc  (does not exist"), "the plan, one line an operation");
+	free(out);
+	sandbox_plan_free(&pl);
+}
+
 int main(void)
 {
+	test_report();
 	test_env();
 	test_match();
 	test_resolved();

@@ -5,14 +5,17 @@
  * the rc-file parser, the migrate planner/renderer and the rewrite of a
  * file and its undo. */
 #include <sodium.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "common/util.h"
 #include "scan/match.h"
 #include "scan/migrate.h"
 #include "scan/rcfile.h"
+#include "scan/job.h"
 #include "scan/report.h"
 #include "scan/rewrite.h"
 #include "scan/scan.h"
@@ -233,24 +236,46 @@ static void test_migrate(void)
 /* One rc file through scan/rewrite.h: planned, stored (a name holding
  * another value becomes a conflict and stays), rewritten with a sealed
  * backup, then put back by rewrite_undo(). */
-static void test_rewrite(void)
+/* A temporary home (dir from its template): its .bashrc's path in rc,
+ * HUSH_HOME its data directory. False when it could not be made. */
+static bool temp_home(char *dir, char rc[64])
 {
-	char dir[] = "/tmp/hush-rewrite-XXXXXX", rc[64], vp[64], data[64];
+	char data[64];
 	if (!mkdtemp(dir)) {
 		skip("mkdtemp failed");
-		return;
+		return false;
 	}
-	snprintf(rc, sizeof(rc), "%s/.bashrc", dir);
-	snprintf(vp, sizeof(vp), "%s/vault", dir);
+	snprintf(rc, 64, "%s/.bashrc", dir);
 	snprintf(data, sizeof(data), "%s/data", dir);
 	setenv("HUSH_HOME", data, 1);
-	const char *orig = "export GH_TOKEN=abc123def456\nexport OTHER_SECRET=zzz999zzz\n";
-	ok(file_write_atomic(rc, orig, strlen(orig), 0600, NULL) == 0, "rc file written");
+	return true;
+}
+
+/* A new vault in dir (passphrase "x", the fastest KDF) holding
+ * OTHER_SECRET=else. */
+static struct vault *temp_vault(const char *dir)
+{
+	char vp[64];
+	snprintf(vp, sizeof(vp), "%s/vault", dir);
 	const struct vault_kdf kdf = { .opslimit = 1, .memlimit = VAULT_KDF_MEM_MIN };
 	struct vault_unlock u = { .passphrase = "x", .passphrase_len = 1 };
 	struct vault *v = NULL;
-	ok(vault_create(vp, VAULT_KEY_PASSPHRASE, &u, &kdf, &v) == 0 &&
-	   vault_set(v, "OTHER_SECRET", "else", 4, VAULT_ORIGIN_SET) == 0, "vault with OTHER_SECRET");
+	if (vault_create(vp, VAULT_KEY_PASSPHRASE, &u, &kdf, &v) == 0 &&
+	    vault_set(v, "OTHER_SECRET", "else", 4, VAULT_ORIGIN_SET) == 0)
+		return v;
+	vault_close(v);
+	return NULL;
+}
+
+static void test_rewrite(void)
+{
+	char dir[] = "/tmp/hush-rewrite-XXXXXX", rc[64];
+	if (!temp_home(dir, rc))
+		return;
+	const char *orig = "export GH_TOKEN=abc123def456\nexport OTHER_SECRET=zzz999zzz\n";
+	ok(file_write_atomic(rc, orig, strlen(orig), 0600, NULL) == 0, "rc file written");
+	struct vault *v = temp_vault(dir);
+	ok(v != NULL, "vault with OTHER_SECRET");
 	struct rewrite w;
 	rewrite_init(&w);
 	ok(rewrite_add(&w, rc, false) == 0 && w.n == 1 && w.moving == 2, "both planned to move");
@@ -276,6 +301,122 @@ static void test_rewrite(void)
 	ok(rewrite_undo(bdir, w.key, rc, false, &res) == REWRITE_NO_BACKUP, "its backups are gone");
 	rewrite_free(&w);
 	vault_close(v);
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	ok(system(cmd) == 0, "cleaned up");
+}
+
+static void failed_count(void *ctx, const char *path, int rc)
+{
+	(void)path;
+	(void)rc;
+	++*(int *)ctx;
+}
+
+/* The jobs of hush migrate, --undo, hush import --replace and hush setup
+ * through scan/rewrite.h, and hush scan through scan/job.h. */
+static void test_jobs(void)
+{
+	char dir[] = "/tmp/hush-jobs-XXXXXX", rc[64], env[80];
+	if (!temp_home(dir, rc))
+		return;
+	snprintf(env, sizeof(env), "%s/proj", dir);
+	mkdir(env, 0700);
+	snprintf(env, sizeof(env), "%s/proj/.env", dir);
+	const char *orig = "export GH_TOKEN=abc123def456\nexport OTHER_SECRET=zzz999zzz\n"
+			   "export X_TOKEN=$(pass x)\n";
+	const char *dotenv = "API_KEY=k3y-v4lue-123\nDB_PASSWORD=hunter2hunter2\nPORT=8080\n";
+	ok(file_write_atomic(rc, orig, strlen(orig), 0600, NULL) == 0 &&
+	   file_write_atomic(env, dotenv, strlen(dotenv), 0600, NULL) == 0, "an rc file and a .env");
+	ok(rewrite_pending_rc(dir) == 2, "pending in the rc files: 2 (the $(...) one stays)");
+	char *names = NULL;
+	ok(rewrite_pending_dotenv(env, &names) == 3 && names && !strcmp(names, "API_KEY, DB_PASSWORD, PORT"),
+	   "pending in the .env: %s", names ? names : "(none)");
+	free(names);
+	ok(rewrite_pending_dotenv("/nonexistent/.env", &names) == 0 && !names, "an unreadable .env: none");
+
+	_cleanup_strv_ struct strv defaults = STRV_INIT;
+	ok(rewrite_default_rc(dir, &defaults) == 0 && defaults.n == 6, "six default rc files");
+	struct rewrite w;
+	rewrite_init(&w);
+	int nfailed = 0;
+	char *bad[] = { "/nonexistent/.zshrc" };
+	ok(rewrite_add_rc(&w, bad, 1, &defaults, failed_count, &nfailed) == 1 && nfailed == 1 && w.n == 0,
+	   "a named file that cannot be read is reported");
+	ok(rewrite_add_rc(&w, NULL, 0, &defaults, failed_count, &nfailed) == 0 && nfailed == 1 && w.n == 1,
+	   "by default only the rc files that exist");
+	char *obuf = NULL, *ebuf = NULL;
+	size_t olen = 0, elen = 0;
+	FILE *out = open_memstream(&obuf, &olen), *err = open_memstream(&ebuf, &elen);
+	msg_set_progname("hush");
+	rewrite_report_plan(out, err, &w, true);
+	fclose(out);
+	fclose(err);
+	ok(strstr(obuf, ".bashrc") && !strstr(obuf, "abc123def456") && strstr(ebuf, "hush: not moved: ") &&
+	   strstr(ebuf, "X_TOKEN"), "the plan: a masked diff, and what stays");
+	free(obuf);
+	free(ebuf);
+
+	struct vault *v = temp_vault(dir);
+	ok(v && rewrite_store(&w, v) == 0, "stored, with a conflict");
+	err = open_memstream(&ebuf, &elen);
+	ok(rewrite_report_conflicts(err, &w) == 1, "one conflict");
+	fclose(err);
+	ok(strstr(ebuf, "not moved: ") && strstr(ebuf, "OTHER_SECRET") &&
+	   strstr(ebuf, "\nhint: compare with \"hush get OTHER_SECRET\""), "the conflict and its hint");
+	free(ebuf);
+	ok(rewrite_write(&w) == 0, "rewritten");
+
+	char bdir[128];
+	_cleanup_strv_ struct strv targets = STRV_INIT, missing = STRV_INIT;
+	size_t unreadable = 9, done = 0;
+	char *named[] = { "/nonexistent/x", rc, rc };
+	ok(backup_dir(bdir, sizeof(bdir)) == 0 &&
+	   rewrite_undo_targets(named, 3, &defaults, bdir, w.key, &targets, &missing, &unreadable) == 0 &&
+	   targets.n == 1 && missing.n == 1 && !strcmp(missing.v[0], "/nonexistent/x") && unreadable == 0,
+	   "named targets: once each, a missing directory set apart");
+	strv_free(&targets);
+	ok(rewrite_undo_targets(NULL, 0, &defaults, bdir, w.key, &targets, &missing, &unreadable) == 0 &&
+	   targets.n == 5 && strv_has(&targets, rc), "by default: the backed-up files and the rc files "
+	   "whose directory exists (%zu)", targets.n);
+	out = open_memstream(&obuf, &olen);
+	err = open_memstream(&ebuf, &elen);
+	ok(rewrite_undo_each(bdir, w.key, &targets, false, true, out, err, &done) == 0 && done == 1,
+	   "undone: one file put back, the others quietly without a backup");
+	fclose(out);
+	fclose(err);
+	ok(strstr(obuf, "restored ") && !*ebuf, "restored, nothing on err");
+	free(obuf);
+	free(ebuf);
+	rewrite_free(&w);
+	vault_close(v);
+
+	ok(report_format_known("sarif") && !report_format_known("xml"), "scan formats");
+	struct config cfg;
+	ok(config_defaults(&cfg) == 0, "default config");
+	char *paths[] = { env };
+	struct scan_job j = { .cfg = &cfg, .paths = paths, .npaths = 1, .no_git = true };
+	struct scan_result r;
+	struct scan_failure f;
+	ok(scan_job_run(&j, &r, &f) == 0 && r.n >= 1, "scan_job_run finds the .env values (%zu)", r.n);
+	out = open_memstream(&obuf, &olen);
+	report_write(out, &r, "json", false);
+	fclose(out);
+	ok(obuf[0] == '{' || obuf[0] == '[', "report_write: json");
+	free(obuf);
+	scan_result_free(&r);
+	char *none[] = { "/nonexistent/dir" };
+	j.paths = none;
+	ok(scan_job_run(&j, &r, &f) == HUSH_ENOENT && f.status == 2 &&
+	   !strncmp(f.what, "cannot scan /nonexistent/dir", 28), "a missing path: exit 2, %s", f.what);
+	scan_result_free(&r);
+	j.paths = paths;
+	j.rules = "/nonexistent/rules.toml";
+	ok(scan_job_run(&j, &r, &f) == HUSH_ECONFIG && f.status == 2 && f.hint &&
+	   !strncmp(f.what, "cannot load the rules: ", 23), "rules that do not load: exit 2 and a hint");
+	scan_result_free(&r);
+	config_free(&cfg);
+	unsetenv("HUSH_HOME");
 	char cmd[128];
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	ok(system(cmd) == 0, "cleaned up");
@@ -309,6 +450,7 @@ int main(void)
 	test_rcfile();
 	test_migrate();
 	test_rewrite();
+	test_jobs();
 	test_credfile_names();
 	return t_done();
 }

@@ -15,7 +15,10 @@
 #include <unistd.h>
 
 #include "common/util.h"
+#include "vault/backup.h"
+#include "vault/import.h"
 #include "vault/passphrase.h"
+#include "vault/show.h"
 #include "vault/vault.h"
 #include "t.h"
 
@@ -357,6 +360,87 @@ static void test_rekey(void)
 	vault_close(v);
 }
 
+static char *mem_text(FILE *f, char **buf)
+{
+	fclose(f);
+	return *buf;
+}
+
+/* hush list's output, the backups sealed again by hush passwd, hush import
+ * --keyring's store. */
+static void test_show_reseal_import(void)
+{
+	char p[512], t[40];
+	vault_format_time(0, t, sizeof(t));
+	ok(!strcmp(t, "1970-01-01T00:00:00Z"), "times in UTC: %s", t);
+	struct vault *v = create_or_fail(p, "show", "pw");
+	if (!v)
+		return;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	ok(vault_show(f, v, true) == 0 && !strcmp(mem_text(f, &buf), "[]\n"), "empty: [] in JSON");
+	free(buf);
+	f = open_memstream(&buf, &len);
+	ok(vault_show(f, v, false) == 0 && !strcmp(mem_text(f, &buf), ""), "empty: no table heading");
+	free(buf);
+	vault_set(v, "B_KEY", "other", 5, VAULT_ORIGIN_SET);
+	vault_set(v, "K", canary, strlen(canary), VAULT_ORIGIN_IMPORT);
+	f = open_memstream(&buf, &len);
+	ok(vault_show(f, v, false) == 2 && !strncmp(mem_text(f, &buf), "NAME ", 5) &&
+	   strstr(buf, "\nB_KEY ") && strstr(buf, " import ") && !strstr(buf, canary),
+	   "a table of names and origins, never a value");
+	free(buf);
+	f = open_memstream(&buf, &len);
+	ok(vault_show(f, v, true) == 2 && strstr(mem_text(f, &buf), "\"name\": \"K\", \"origin\": \"import\"") &&
+	   !strstr(buf, canary), "JSON objects, never a value");
+	free(buf);
+
+	char value[] = "new-value";
+	struct vault_keyring_item items[] = {
+		{ .name = "A_NEW", .value = value, .len = strlen(value) },
+		{ .name = "K", .value = canary, .len = strlen(canary) },
+		{ .name = "B_KEY", .value = value, .len = strlen(value) },
+	};
+	struct vault_keyring kr = { .v = items, .n = 3 };
+	char *ebuf = NULL;
+	size_t elen = 0, stored;
+	FILE *out = open_memstream(&buf, &len), *err = open_memstream(&ebuf, &elen);
+	msg_set_progname("hush");
+	ok(vault_import_keyring(v, &kr, out, err, &stored) == 1 && stored == 1, "one stored, one failed");
+	ok(!strcmp(mem_text(out, &buf), "imported A_NEW\nK is already in the vault\n") &&
+	   !strcmp(mem_text(err, &ebuf), "hush: not imported: B_KEY: a different value is already in the vault\n"),
+	   "each name said where it belongs");
+	free(buf);
+	free(ebuf);
+	const char *val;
+	size_t vl;
+	ok(vault_get(v, "B_KEY", &val, &vl) == 0 && vl == 5, "the other value is left");
+
+	char home[600], file[600], bdir[700];
+	snprintf(home, sizeof(home), "%s/reseal-home", dir);
+	setenv("HUSH_HOME", home, 1);
+	snprintf(file, sizeof(file), "%s/rc", dir);
+	struct stat st = { .st_mode = 0600 };
+	uint8_t oldkey[VAULT_KEY_BYTES], k2[VAULT_KEY_BYTES];
+	vault_copy_key(v, oldkey);
+	ok(backup_dir(bdir, sizeof(bdir)) == 0 &&
+	   backup_save(bdir, oldkey, file, "x", 1, &st, NULL, 0) == 0, "a backup under the old key");
+	struct vault_unlock u2 = pw("second");
+	ok(vault_rekey(v, VAULT_KEY_PASSPHRASE, &u2, &test_kdf) == 0, "rekeyed");
+	size_t done;
+	char got[700];
+	ok(backup_reseal(v, oldkey, got, sizeof(got), &done) == 0 && done == 1 && !strcmp(got, bdir),
+	   "backup_reseal: the backup sealed again");
+	ok(sodium_is_zero(oldkey, sizeof(oldkey)), "the old key wiped");
+	struct backup b;
+	vault_copy_key(v, k2);
+	ok(backup_newest(bdir, k2, file, &b) == 0 && b.len == 1, "it opens with the new key");
+	backup_free(&b);
+	unsetenv("HUSH_HOME");
+	vault_close(v);
+}
+
 /* Two writers: the second waits for the first's lock and sees its change.
  * The child is forked before the parent takes the lock, so it does not
  * inherit the parent's lock descriptor. */
@@ -588,6 +672,7 @@ int main(void)
 	test_entries();
 	test_create_rules();
 	test_rekey();
+	test_show_reseal_import();
 	test_lock();
 	test_sigkill();
 	test_passphrase_sources();
