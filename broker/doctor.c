@@ -185,6 +185,12 @@ static void classes(struct doctor *d, const struct config *cfg, bool userns, int
 			 : "no user namespaces: /tmp/.X11-unix stays visible" },
 		{ "ptrace, /proc, signals", abi >= 6 || (userns && abi > 0), "pid namespace and Landlock",
 		  abi > 0 ? "signals not scoped (Landlock ABI < 6)" : "no Landlock" },
+		{ "listen on loopback", userns && cfg->network_proxy_only,
+		  "network = proxy-only: a loopback of its own",
+		  userns ? "network = open: the agent shares the host's loopback, and a port it "
+			   "listens on gets what the human's tools send there (network = proxy-only "
+			   "gives it its own)"
+			 : "no user namespaces: no network of its own" },
 	};
 	bool all = true;
 	for (size_t i = 0; i < DOCTOR_CLASSES; i++) {

@@ -26,7 +26,7 @@ struct doctor_class {
 	const char *how;       /* how it holds, or (not held) what stays open */
 };
 
-#define DOCTOR_CLASSES 6
+#define DOCTOR_CLASSES 7
 
 enum doctor_overall {
 	DOCTOR_STRONG,         /* every class holds */

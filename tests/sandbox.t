@@ -407,6 +407,9 @@ if [[ "$o" == *"NOT held"* ]]; then [[ "$o" != *"overall: strong"* ]] && ok "doc
 else [[ "$o" == *"overall: strong"* ]] && ok "doctor: strong when every class holds" || not_ok "doctor: not strong though every class holds"; fi
 o2=$(printf '[sandbox]\ndisplay = yes\n' >"$T/disp.ini"; chmod 0644 "$T/disp.ini"; as_nobody env HUSH_CONFIG="$T/disp.ini" "$NB_BIN/hush" doctor 2>&1)
 like "doctor: display = yes is said plainly" "$o2" "use the display +NOT held +display = yes"
+like "doctor: the shared loopback of network = open is said plainly" "$o" "listen on loopback +NOT held +network = open: the agent shares the host's loopback"
+o2=$(printf '[sandbox]\nnetwork = proxy-only\n' >"$T/net.ini"; chmod 0644 "$T/net.ini"; as_nobody env HUSH_CONFIG="$T/net.ini" "$NB_BIN/hush" doctor 2>&1)
+like "doctor: with network = proxy-only the loopback is the sandbox's own" "$o2" "listen on loopback +holds +network = proxy-only"
 is "doctor: exit 0 when the kernel layers work" "$rc" 0
 o=$(as_nobody unshare -Ur sh -c 'echo 0 >/proc/sys/user/max_user_namespaces && "$0" doctor' "$NB_BIN/hush" 2>&1); rc=$?
 if [[ "$o" == *"user namespaces"*"not working"* ]]; then
