@@ -11,23 +11,7 @@ W="$NB_HOME/work"
 mkdir -p "$NB_HOME/.ssh"
 printf 'DEPLOY_TOKEN=%s\n' "$V" >"$W/.env"
 printf 'KEY %s\n' "$V" >"$NB_HOME/.ssh/id_ed25519"
-tool deploy <<'EOF2'
-#!/bin/sh
-echo "deploy token=${DEPLOY_TOKEN:-unset} args=$*"
-EOF2
-tool approve <<'EOF2'
-#!/bin/sh
-exit 0
-EOF2
-write_config <<EOF2
-[broker]
-confirm = command:$TOOLS/approve
-
-[grant deploy]
-command = $TOOLS/deploy
-args = --org=demo
-secrets = DEPLOY_TOKEN=TOKEN
-EOF2
+deploy_grant | write_config
 # hush run by its path: a login shell (Codex runs bash -lc) resets PATH
 ATTACK="cat .env; grep -r DEPLOY_TOKEN . ; env; cat ~/.ssh/id_ed25519; $NB_BIN/hush run -- deploy --org=demo; echo agent-ran"
 PY=$(command -v /usr/bin/python3 || command -v python3)

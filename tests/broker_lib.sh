@@ -24,6 +24,23 @@ nbh() { nb "$NB_BIN/hush" "$@"; }
 # tool NAME <<'EOF' ... : an executable script in $TOOLS.
 tool() { cat >"$TOOLS/$1"; chmod 0755 "$TOOLS/$1"; }
 
+# deploy_grant: $TOOLS/deploy (a bash script that prints its token and
+# arguments: BASH_ENV reaches it when run directly) and
+# $TOOLS/approve (approves everything), and on stdout the config that uses
+# them: [broker] confirm through approve, [grant deploy] for --org=demo.
+deploy_grant() {
+	tool deploy <<'EOF'
+#!/bin/bash
+echo "deploy token=${DEPLOY_TOKEN:-unset} args=$*"
+EOF
+	tool approve <<'EOF'
+#!/bin/sh
+exit 0
+EOF
+	printf '[broker]\nconfirm = command:%s/approve\n\n[grant deploy]\ncommand = %s/deploy\n' "$TOOLS" "$TOOLS"
+	printf 'args = --org=demo\nsecrets = DEPLOY_TOKEN=TOKEN\n\n'
+}
+
 # write_config: config.ini from stdin, owned by the unprivileged user.
 write_config() {
 	{ cat; echo; sandbox_config; } >"$CFG"

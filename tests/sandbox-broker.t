@@ -24,10 +24,6 @@ EOF
 $CC -shared -fPIC -o "$TOOLS/evil.so" "$T/evil.c"
 chmod 0755 "$NB_BIN"/* "$TOOLS/evil.so"
 
-tool deploy <<'EOF'
-#!/bin/bash
-echo "deploy token=${DEPLOY_TOKEN:-unset} args=$*"
-EOF
 tool evil.sh <<'EOF'
 echo "INJECTED-SH-${DEPLOY_TOKEN:-none}"
 EOF
@@ -42,10 +38,6 @@ tool pend <<'EOF'
 #!/bin/sh
 echo "pend ran"
 EOF
-tool approve <<'EOF'
-#!/bin/sh
-exit 0
-EOF
 # lint: loads the project's environment file first, as direnv exec does
 tool lint <<'EOF'
 #!/bin/bash
@@ -56,15 +48,7 @@ tool fake <<'EOF'
 #!/bin/sh
 echo "FAKE-GOT-${DEPLOY_TOKEN:-none}"
 EOF
-write_config <<EOF
-[broker]
-confirm = command:$TOOLS/approve
-
-[grant deploy]
-command = $TOOLS/deploy
-args = --org=demo
-secrets = DEPLOY_TOKEN=TOKEN
-
+{ deploy_grant; cat <<EOF; } | write_config
 [grant slow]
 command = $TOOLS/slow
 secrets = DEPLOY_TOKEN=TOKEN

@@ -41,28 +41,12 @@ except OSError as e:
 EOF
 chmod 0755 "$NB_BIN"/*
 
-tool deploy <<'EOF'
-#!/bin/bash
-echo "deploy token=${DEPLOY_TOKEN:-unset} args=$*"
-EOF
-tool approve <<'EOF'
-#!/bin/sh
-exit 0
-EOF
-write_config <<EOF
-[broker]
-confirm = command:$TOOLS/approve
-
+{ deploy_grant; cat <<EOF; } | write_config
 [sandbox]
 allow_socket = $SD/cfg.sock
 
 [profile xdg]
 allow_socket = $XR/srv.sock
-
-[grant deploy]
-command = $TOOLS/deploy
-args = --org=demo
-secrets = DEPLOY_TOKEN=TOKEN
 EOF
 is_root && chown -R "$NOBODY_UID:$NOBODY_UID" "$OUT" "$SD" "$XR" "$GH" "$T/sshkey" "$W"
 

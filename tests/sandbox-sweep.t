@@ -302,17 +302,30 @@ SUBREPO='mkdir sub && (cd sub && git init -q && git -c user.name=a -c user.email
 	cp "$CD/HEAD" sub/.git/ && printf "[core]\n\tfsmonitor = \"echo PWNED >>'"$PW"'; false\"\n" >>"$CD/config" &&
 	git update-index --add --cacheinfo 160000,$h,sub'
 human_parent() { (cd "$1" && as_nobody sh -c 'git status --short >/dev/null 2>&1; git -c user.name=h -c user.email=h@e commit -qam wip >/dev/null 2>&1'); }
+# parent_control WHAT AGENT: outside, AGENT in a copy of the project; then
+# the human's git status in the parent runs the agent's fsmonitor
+parent_control() {
+	local cp="$T/ctl-parent"
+	control_copy "$cp"
+	(cd "$cp" && as_nobody sh -c "$2") >/dev/null 2>&1
+	human_parent "$cp"
+	[ -s "$PW" ] && ok "control ($1): outside, the human's git status in the parent runs the agent's fsmonitor" ||
+		not_ok "control ($1): outside, the human's git status in the parent runs the agent's fsmonitor"
+	rm -rf "$PW" "$cp" "$SBX/cd"
+}
+# parent_after WHAT OUT: after the session (whose output was OUT) the
+# human's git status in the parent runs nothing planted
+parent_after() {
+	human_parent "$P"
+	[ ! -e "$PW" ] && ok "after the session ($1): the human's git status in the parent runs nothing planted" ||
+		{ not_ok "after the session ($1): the human's git status in the parent runs nothing planted"; echo "#   $2" | head -3; }
+}
 for kind in "in the project:cd:../../cd" "without HEAD:cd:../../cd" "outside the project:$SBX/cd:$SBX/cd"; do
 	what=${kind%%:*} cd=${kind#*:} ptr=${kind##*:}
 	cd=${cd%%:*}
 	agent="CD='$cd' PTR='$ptr' && $SUBREPO"
 	[ "$what" = "without HEAD" ] && agent="$agent && rm cd/HEAD"
-	CP="$T/ctl-common"; control_copy "$CP"
-	(cd "$CP" && as_nobody sh -c "$agent") >/dev/null 2>&1
-	human_parent "$CP"
-	[ -s "$PW" ] && ok "control ($what): outside, the human's git status in the parent runs the agent's fsmonitor" ||
-		not_ok "control ($what): outside, the human's git status in the parent runs the agent's fsmonitor"
-	rm -rf "$PW" "$SBX/cd"
+	parent_control "$what" "$agent"
 	o=$(sb "$P" -- sh -c "$agent && echo made" 2>&1)
 	like "inside ($what): the agent makes sub/ and stages it as a gitlink" "$o" "made"
 	if [ "$what" = "outside the project" ]; then
@@ -321,9 +334,7 @@ for kind in "in the project:cd:../../cd" "without HEAD:cd:../../cd" "outside the
 		like "at the end the config of the directory its commondir names is moved" "$o" "moved $P/cd/config -> "
 	fi
 	like "and the new gitlink is reported" "$o" "$P/sub was added to the git index as a submodule during the session"
-	human_parent "$P"
-	[ ! -e "$PW" ] && ok "after the session ($what): the human's git status in the parent runs nothing planted" ||
-		{ not_ok "after the session ($what): the human's git status in the parent runs nothing planted"; echo "#   $o" | head -3; }
+	parent_after "$what" "$o"
 	(cd "$P" && as_nobody git rm -q --cached sub) >/dev/null 2>&1
 	rm -rf "$P/sub" "$P/cd" "$SBX/cd" "$PW"
 done
@@ -332,18 +343,11 @@ done
 # its config running code, staged in the parent as a gitlink
 NMREPO='mkdir -p node_modules/x && (cd node_modules/x && git init -q && git -c user.name=a -c user.email=b commit -q --allow-empty -m s &&
 	git config core.fsmonitor "echo PWNED >>'"$PW"'; false") && git update-index --add --cacheinfo 160000,$(git -C node_modules/x rev-parse HEAD),node_modules/x'
-CP="$T/ctl-nm"; control_copy "$CP"
-(cd "$CP" && as_nobody sh -c "$NMREPO") >/dev/null 2>&1
-human_parent "$CP"
-[ -s "$PW" ] && ok "control (under node_modules): outside, the human's git status in the parent runs the agent's fsmonitor" ||
-	not_ok "control (under node_modules): outside, the human's git status in the parent runs the agent's fsmonitor"
-rm -rf "$PW" "$CP"
+parent_control "under node_modules" "$NMREPO"
 o=$(sb "$P" -- sh -c "$NMREPO && echo made" 2>&1)
 like "inside: the agent makes node_modules/x and stages it as a gitlink" "$o" "made"
 like "at the end the config of the submodule's repository is moved" "$o" "moved $P/node_modules/x/.git/config -> .*: it would run code in the repository of a submodule"
-human_parent "$P"
-[ ! -e "$PW" ] && ok "after the session (under node_modules): the human's git status in the parent runs nothing planted" ||
-	{ not_ok "after the session (under node_modules): the human's git status in the parent runs nothing planted"; echo "#   $o" | head -3; }
+parent_after "under node_modules" "$o"
 (cd "$P" && as_nobody git rm -q --cached node_modules/x) >/dev/null 2>&1
 rm -rf "$P/node_modules" "$PW"
 

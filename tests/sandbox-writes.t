@@ -382,22 +382,32 @@ PKGCFG='printf "#!/bin/sh\necho PWNED-\$0 >>'"$PW"'\nexec /bin/sh \"\$@\"\n" >.c
 	echo "script-shell=$PWD/.ci-shell" >.npmrc && echo "yarn-path \"$PWD/.ci-shell\"" >.yarnrc &&
 	echo "preload = [\"./.ci-shell\"]" >bunfig.toml && echo made'
 human_npx() { (cd "$1" && as_nobody sh -c "timeout 60 npx --offline -c 'echo lint'" >/dev/null 2>&1); }
+# npx_control WHAT PLANT [DIR]: outside, PLANT in a copy of the project;
+# then the human's npx in DIR of it runs what was planted
+npx_control() {
+	local cp="$T/ctl-npx"
+	rm -rf "$cp"; cp -a "$P" "$cp"; is_root && chown -R "$NOBODY_UID:$NOBODY_UID" "$cp"
+	(cd "$cp" && as_nobody sh -c "$2") >/dev/null 2>&1
+	human_npx "$cp/${3:-.}"
+	[ -s "$PW" ] && ok "control: outside, $1 runs in the human's next npx" || not_ok "control: outside, $1 runs in the human's next npx"
+	rm -rf "$PW" "$cp"
+}
+# npx_after WHERE DIR: after the session, the human's npx in DIR of the
+# project runs nothing planted
+npx_after() {
+	human_npx "$P/${2:-.}"
+	[ ! -e "$PW" ] && ok "the human's npx $1 afterwards runs nothing the agent planted" ||
+		{ not_ok "the human's npx $1 afterwards runs nothing the agent planted"; sed 's/^/#   /' "$PW"; }
+}
 if command -v npx >/dev/null; then
-	CP2="$T/ctl-pkgcfg"; rm -rf "$CP2"; cp -a "$P" "$CP2"; is_root && chown -R "$NOBODY_UID:$NOBODY_UID" "$CP2"
-	(cd "$CP2" && as_nobody sh -c "$PKGCFG") >/dev/null 2>&1
-	human_npx "$CP2"
-	[ -s "$PW" ] && ok "control: outside, a new .npmrc's script-shell runs in the human's next npx" ||
-		not_ok "control: outside, a new .npmrc's script-shell runs in the human's next npx"
-	rm -f "$PW"
+	npx_control "a new .npmrc's script-shell" "$PKGCFG"
 	o=$(cd "$P" && as_nobody "$NB_BIN/hush" sandbox -- sh -c "$PKGCFG" 2>&1)
 	like "inside: the agent writes .npmrc, .yarnrc and bunfig.toml (none existed)" "$o" "made"
 	for f in .npmrc .yarnrc bunfig.toml; do
 		like "at the end $f is moved to the quarantine and said so" "$o" "moved $P/$f -> [^ ]*quarantine[^ ]*/$f: it was created or changed during the session"
 		[ ! -e "$P/$f" ] && ok "$f is gone from the project" || not_ok "$f is gone from the project"
 	done
-	human_npx "$P"
-	[ ! -e "$PW" ] && ok "the human's npx afterwards runs nothing the agent planted" ||
-		{ not_ok "the human's npx afterwards runs nothing the agent planted"; sed 's/^/#   /' "$PW"; }
+	npx_after "in the project"
 	rm -f "$P/.ci-shell" "$PW"
 else
 	skip "npx not installed"
@@ -416,12 +426,7 @@ if command -v npx >/dev/null; then
 		cd ../lib && echo "export X=1" >.envrc && echo made-envrc
 		echo "{\"x\":1}" >.vscode/settings.json && echo vscode-written
 		mkdir -p .claude && echo "{}" >.claude/settings.json && echo made-claude'
-	CP3="$T/ctl-subcfg"; rm -rf "$CP3"; cp -a "$P" "$CP3"; is_root && chown -R "$NOBODY_UID:$NOBODY_UID" "$CP3"
-	(cd "$CP3" && as_nobody sh -c "$SUBCFG") >/dev/null 2>&1
-	human_npx "$CP3/packages/app"
-	[ -s "$PW" ] && ok "control: outside, a new packages/app/.npmrc runs in the human's next npx there" ||
-		not_ok "control: outside, a new packages/app/.npmrc runs in the human's next npx there"
-	rm -f "$PW"
+	npx_control "a new packages/app/.npmrc (in packages/app)" "$SUBCFG" packages/app
 	o=$(cd "$P" && as_nobody "$NB_BIN/hush" sandbox -- sh -c "$SUBCFG" 2>&1)
 	like "inside: the agent writes packages/app/.npmrc, packages/lib/.envrc, packages/lib/.claude/settings.json" \
 		"$o" "made-npmrc"$'\n'"made-envrc"$'\n'"(.*"$'\n'")?made-claude"
@@ -431,10 +436,8 @@ if command -v npx >/dev/null; then
 		like "at the end $f is moved to the quarantine and said so" "$o" "moved $P/$f -> [^ ]*quarantine"
 		[ ! -e "$P/$f" ] && ok "$f is gone from the project" || not_ok "$f is gone from the project"
 	done
-	human_npx "$P/packages/app"
-	[ ! -e "$PW" ] && ok "the human's npx in packages/app afterwards runs nothing the agent planted" ||
-		{ not_ok "the human's npx in packages/app afterwards runs nothing the agent planted"; sed 's/^/#   /' "$PW"; }
-	rm -rf "$P/packages" "$CP3" "$PW"
+	npx_after "in packages/app" packages/app
+	rm -rf "$P/packages" "$PW"
 else
 	skip "npx not installed"
 fi

@@ -14,6 +14,8 @@ import json
 import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from stub_common import logged_json
+
 portfile, logfile, command = sys.argv[1], sys.argv[2], sys.argv[3]
 tls = sys.argv[4:6] if len(sys.argv) >= 6 else None
 
@@ -47,14 +49,7 @@ class H(BaseHTTPRequestHandler):
         if tls:
             with open(logfile + ".keys", "a") as f:
                 f.write("%s %s\n" % (self.path, self.headers.get("x-api-key")))
-        n = int(self.headers.get("content-length") or 0)
-        raw = self.rfile.read(n)
-        with open(logfile, "ab") as f:
-            f.write(raw + b"\n")
-        try:
-            body = json.loads(raw or b"{}")
-        except ValueError:
-            body = {}
+        body = logged_json(self, logfile)
         if not self.path.startswith("/v1/messages") or self.path.startswith("/v1/messages/count_tokens"):
             self.send_response(200)
             self.send_header("content-type", "application/json")

@@ -16,6 +16,8 @@ import json
 import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from stub_common import logged_json
+
 portfile, logfile, command = sys.argv[1], sys.argv[2], sys.argv[3]
 SHELL_NAMES = ("bash", "shell", "shell_command", "exec_command", "local_shell", "run_shell_command")
 
@@ -98,14 +100,7 @@ class H(BaseHTTPRequestHandler):
         self.send(200, "text/event-stream", data)
 
     def do_POST(self):
-        n = int(self.headers.get("content-length") or 0)
-        raw = self.rfile.read(n)
-        with open(logfile, "ab") as f:
-            f.write(raw + b"\n")
-        try:
-            body = json.loads(raw or b"{}")
-        except ValueError:
-            body = {}
+        body = logged_json(self, logfile)
         call = None if answered(body) else shell_call(body)
         model = body.get("model", "hush-test")
         if self.path.endswith("/chat/completions"):
