@@ -206,7 +206,7 @@ bool control_request(struct conn *c, uint8_t type, const uint8_t *body, size_t b
 		if (!(r = find_request(ctl.id, c)))
 			break;
 		if (ctl.for_secs)
-			approval_add(r->g->name, r->cwd, ctl.for_secs, time_mono_ms());
+			approval_add(r->g->name, r->akey, ctl.for_secs, time_mono_ms());
 		if (r->confirm_pid > 0)
 			kill(-r->confirm_pid, SIGKILL);
 		conn_reply_ok(c, "approved");

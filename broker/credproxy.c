@@ -179,6 +179,7 @@ static void handle(struct credproxy_ask *a)
 	r->uid = getuid();
 	snprintf(r->exe, sizeof(r->exe), "%s https://%s%s", u->method, u->host, u->path);
 	snprintf(r->cwd, sizeof(r->cwd), "sandbox session %llu", (unsigned long long)u->session);
+	snprintf(r->akey, sizeof(r->akey), "%s", r->cwd);
 	snprintf(r->secret_names, sizeof(r->secret_names), "%s", u->cred->secret);
 	argv[0] = strdup(r->exe);
 	r->run.argv = argv;

@@ -54,6 +54,9 @@ struct request {
 	const struct grant *g;
 	char exe[PATH_MAX];
 	char cwd[PATH_MAX];
+	/* what approvals are kept under: cwd, or "sandbox:" and cwd for a
+	 * request from a sandbox (the human's own approval never covers one) */
+	char akey[PATH_MAX + 16];
 	char peer_exe[PATH_MAX];
 	char secret_names[1024];
 	pid_t pid;

@@ -291,7 +291,7 @@ void request_decided(struct request *r, bool yes, const char *by)
 	if (r->ask) {
 		if (yes && r->g->policy == CONFIRM_POLICY_TTL && strcmp(by, "ttl-reuse") &&
 		    strcmp(by, "policy") && S.cfg.approval_ttl)
-			approval_add(r->g->name, r->cwd, S.cfg.approval_ttl, time_mono_ms());
+			approval_add(r->g->name, r->akey, S.cfg.approval_ttl, time_mono_ms());
 		credproxy_answer(r, yes, by);
 		return;
 	}
@@ -304,15 +304,31 @@ void request_decided(struct request *r, bool yes, const char *by)
 	if (r->g->policy == CONFIRM_POLICY_TTL && strcmp(by, "ttl-reuse") && strcmp(by, "policy")) {
 		uint64_t ttl = r->g->ttl ? r->g->ttl : S.cfg.approval_ttl;
 		if (ttl)
-			approval_add(r->g->name, r->cwd, ttl, time_mono_ms());
+			approval_add(r->g->name, r->akey, ttl, time_mono_ms());
 	}
 	start_run(r, by);
 }
 
 /* --- run requests --- */
 
+/* Requests waiting from pid namespaces other than the broker's (sandboxes),
+ * at most, per namespace: the rest of the list stays free for the human's
+ * own. */
+#define MAX_REQUESTS_PER_SANDBOX (MAX_REQUESTS / 4)
+
 static int add_request(struct request *r)
 {
+	/* (0: a namespace the broker may not look into, a sandbox's: the
+	 * requester the kernel names is the sandbox's supervisor) */
+	uint64_t ns = proc_pidns(r->pid, false);
+	if (ns != proc_pidns(0, false)) {
+		size_t same = 0;
+		for (size_t i = 0; i < MAX_REQUESTS; i++)
+			same += S.reqs[i] && !S.reqs[i]->ask && S.reqs[i]->pid > 0 &&
+				proc_pidns(S.reqs[i]->pid, false) == ns;
+		if (same >= MAX_REQUESTS_PER_SANDBOX)
+			return -1;
+	}
 	for (size_t i = 0; i < MAX_REQUESTS; i++) {
 		if (!S.reqs[i]) {
 			S.reqs[i] = r;
@@ -374,7 +390,7 @@ static void decide_now(struct request *r, struct decision *d)
 	struct decide_facts f = {
 		.g = r->g, .broker_ui = S.cfg.confirm, .broker_command = S.cfg.confirm_command,
 		.no_mask = (r->run.flags & PROTO_RUN_NO_MASK) != 0,
-		.approved = approval_check(r->g->name, r->cwd, time_mono_ms()),
+		.approved = approval_check(r->g->name, r->akey, time_mono_ms()),
 		.env_confirm = env_confirm && env_confirm[0] == '/' ? env_confirm : NULL,
 		.desktop_refusal = session_desktop_refusal(r->pid),
 	};
@@ -423,6 +439,22 @@ void run_request(struct conn *c, const uint8_t *body, size_t blen)
 		return;
 	}
 	r->cwd[n] = '\0';
+	/* the command starts in the directory passed, but the grant's cwd,
+	 * the approvals, the prompt and the audit go by its path: both must
+	 * be one directory. A sandbox's own directory (a tmpfs of its home
+	 * view, say) can have the path of another one outside. */
+	struct stat at;
+	if (stat(r->cwd, &at) != 0 || at.st_dev != st.st_dev || at.st_ino != st.st_ino) {
+		request_refuse(r, 77, "refused",
+			       "the working directory is not the directory at its path outside the "
+			       "sandbox (one only the sandbox has)",
+			       "run the command from the project directory, or another directory "
+			       "that exists outside the sandbox");
+		return;
+	}
+	/* (a pid namespace the broker cannot look into is a sandbox's) */
+	bool sandboxed = proc_pidns(r->pid, false) != proc_pidns(0, false);
+	snprintf(r->akey, sizeof(r->akey), "%s%s", sandboxed ? "sandbox:" : "", r->cwd);
 	snprintf(link, sizeof(link), "/proc/%ld/exe", (long)r->pid);
 	n = readlink(link, r->peer_exe, sizeof(r->peer_exe) - 1);
 	r->peer_exe[n > 0 ? n : 0] = '\0';

@@ -45,8 +45,9 @@ int session_close(uint64_t id);
  * session's end-of-session sweep would move something now (the agent made
  * a file on the never-writable list that the command may run: a new
  * .npmrc, .envrc, git hook). Looks at the sessions the request may come
- * from (any, for a request from inside a pid namespace other than the
- * broker's; those without a pid namespace of their own, for any request)
+ * from (any, for a request from a pid namespace other than the broker's or
+ * one it cannot look into; those without a pid namespace of their own, for
+ * any request)
  * and at those whose project holds cwd. 0, or 1 with what[n] naming the
  * first such path and how many there are. */
 int session_check_run(pid_t pid, const char *cwd, char *what, size_t n);

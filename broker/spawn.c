@@ -103,6 +103,21 @@ static bool keep_name(const struct grant *g, const char *name)
 	return false;
 }
 
+/* A locale, language list, terminal or time zone name from the requester
+ * names a file the command then reads (a message catalogue's format
+ * strings, a terminfo entry, a zone file): no path of the requester's.
+ * Locale and terminal names take no "/", a zone name no ".." and no
+ * absolute path. */
+static bool value_harmless(const char *name, const char *v)
+{
+	if (!strcmp(name, "TZ"))
+		return !strstr(v, "..") && v[0] != '/' && strncmp(v, ":/", 2) != 0;
+	bool named = !strcmp(name, "LANG") || !strcmp(name, "LANGUAGE") || !strcmp(name, "TERM") ||
+		     !strncmp(name, "LC_", 3);
+	return !named || strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+				   "0123456789_@.:,+-") == strlen(v);
+}
+
 int spawn_env_build(struct spawn_env *e, const struct grant *g, char *const *req_env,
 		    size_t req_envc)
 {
@@ -126,7 +141,8 @@ int spawn_env_build(struct spawn_env *e, const struct grant *g, char *const *req
 		char name[HUSH_MAX_NAME];
 		memcpy(name, req_env[i], (size_t)(eq - req_env[i]));
 		name[eq - req_env[i]] = '\0';
-		if (!env_name_valid(name) || !strcmp(name, "PATH") || !keep_name(g, name))
+		if (!env_name_valid(name) || !strcmp(name, "PATH") || !keep_name(g, name) ||
+		    !value_harmless(name, eq + 1))
 			continue;
 		r = spawn_env_set(e, name, eq + 1, strlen(eq + 1));
 		if (r == HUSH_ETOOBIG)

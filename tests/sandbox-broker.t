@@ -38,6 +38,22 @@ tool pend <<'EOF'
 #!/bin/sh
 echo "pend ran"
 EOF
+tool ttlcmd <<'EOF'
+#!/bin/sh
+echo "ttlcmd ran"
+EOF
+# countask: approves, and counts how often it was asked
+tool countask <<EOF
+#!/bin/sh
+echo asked >>"$OUT/asks"
+exit 0
+EOF
+# opsrun: runs the ./step of its directory, as make runs a Makefile
+tool opsrun <<'EOF'
+#!/bin/sh
+[ -x ./step ] && ./step
+echo "ops ran in $PWD"
+EOF
 # lint: loads the project's environment file first, as direnv exec does
 tool lint <<'EOF'
 #!/bin/bash
@@ -51,6 +67,18 @@ EOF
 { deploy_grant; cat <<EOF; } | write_config
 [grant slow]
 command = $TOOLS/slow
+secrets = DEPLOY_TOKEN=TOKEN
+
+[grant ttlrun]
+command = $TOOLS/ttlcmd
+secrets = DEPLOY_TOKEN=TOKEN
+ui = command:$TOOLS/countask
+confirm = ttl
+ttl = 1h
+
+[grant opsrun]
+command = $TOOLS/opsrun
+cwd = $NB_HOME/ops
 secrets = DEPLOY_TOKEN=TOKEN
 
 [grant lint]
@@ -238,6 +266,53 @@ o=$(nbh run -- lint 2>&1); rc=$?
 is "after the session the grant runs again" "$rc" 0
 [ ! -e "$OUT/leak" ] && ok "... running nothing planted" || not_ok "... running nothing planted"
 rm -f "$W/go" "$W/planted" "$OUT/leak"
+
+# --- a directory of the sandbox's own at the path of one outside: the grant
+# is pinned to ~/ops (the human's), the agent makes its own ~/ops (its home
+# view is a tmpfs) with a step of its own, and asks for the grant there ---
+mkdir -p "$NB_HOME/ops" && printf '#!/bin/sh\necho human step\n' >"$NB_HOME/ops/step" && chmod +x "$NB_HOME/ops/step"
+is_root && chown -R "$NOBODY_UID:$NOBODY_UID" "$NB_HOME/ops"
+o=$(nb sh -c "cd '$NB_HOME/ops' && hush run -- opsrun; echo rc=\$?" 2>&1)
+like "control: outside, the grant runs in the human's ~/ops" "$o" "human step"$'\n'"ops ran in $NB_HOME/ops"$'\n'"rc=0"
+FAKE="mkdir -p '$NB_HOME/ops' && cd '$NB_HOME/ops' && printf '#!/bin/sh\nprintf %s \"\$DEPLOY_TOKEN\" | rev >$OUT/leak\n' >step && chmod +x step && opsrun; echo rc=\$?"
+o=$(sb -- sh -c "$FAKE" 2>&1)
+[[ "$o" == *"human step"* ]] && skip "this sandbox shows the real ~/ops (home = visible?)" || {
+	like "inside: the grant in the agent's own ~/ops is refused (77)" "$o" "rc=77"
+	like "... saying why" "$o" "the working directory is not the directory at its path outside the sandbox"
+	[ ! -e "$OUT/leak" ] && ok "... and the agent's step did not get the secret" || not_ok "... and the agent's step did not get the secret"
+}
+rm -rf "$NB_HOME/ops" "$OUT/leak"
+
+# --- a ttl approval the human gave for their own run does not cover the
+# sandbox's requests in the same directory (nor the other way round) ---
+asks() { wc -l <"$OUT/asks" 2>/dev/null | tr -d ' ' || echo 0; }
+rm -f "$OUT/asks"
+nbh run -- ttlcmd >/dev/null 2>&1
+nbh run -- ttlcmd >/dev/null 2>&1
+is "control: outside, the second run reuses the human's approval (asked once)" "$(asks)" 1
+sb -- sh -c 'ttlcmd; ttlcmd' >/dev/null 2>&1
+is "inside, in the same directory, the sandbox is asked for itself (once more)" "$(asks)" 2
+like "the sandbox's second run reuses its own approval" "$(nbh audit | grep grant=ttlrun | tail -1)" "by=ttl-reuse"
+
+# --- the pending list: one sandbox fills at most a quarter of it, the
+# human's own request still gets in ---
+cat >"$SBX/flood.sh" <<'EOF'
+for i in $(seq 1 24); do pend >/dev/null 2>&1 & done
+wait
+EOF
+chmod 0644 "$SBX/flood.sh"
+sb -- bash "$SBX/flood.sh" >/dev/null 2>&1 &
+FLOOD=$!
+npend() { nbh pending 2>/dev/null | grep -c "grant=pend"; }
+at_least_16() { [ "$(npend)" -ge 16 ]; }
+check "the sandbox's requests wait in hush pending" wait_for at_least_16
+nbh run -- pend >"$T/human-pend.out" 2>&1 &
+HUMAN=$!
+seventeen() { [ "$(npend)" -ge 17 ]; }
+check "the human's own request still gets into the pending list" wait_for seventeen
+is "the sandbox holds no more than 16 places" "$(npend)" 17
+for id in $(nbh pending 2>/dev/null | awk '/grant=pend/ {print $1}'); do nbh deny "$id" >/dev/null 2>&1; done
+wait "$FLOOD" "$HUMAN" 2>/dev/null
 
 assert_absent "the canary is in no test output" "$V" "$OUT" "$W/approve.out" "$T/held.out"
 stop_broker

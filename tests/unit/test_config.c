@@ -645,6 +645,32 @@ static void test_env_policy_agrees(void)
 /* The key table (config/keys.c) and docs/config.md list the same keys in
  * the same sections, and the defaults the table applies are the ones the
  * docs show. */
+/* The requester's locale, language, terminal and zone names reach the
+ * command only when they name no file of the requester's. */
+static void test_env_values(void)
+{
+	const struct { const char *entry; bool kept; } t[] = {
+		{ "LANG=C.UTF-8", true },          { "LANGUAGE=sr_RS@latin:en", true },
+		{ "LC_ALL=en_US.UTF-8", true },    { "TERM=xterm-256color", true },
+		{ "TZ=Europe/Paris", true },       { "TZ=UTC", true },
+		{ "LANGUAGE=../../../tmp/x", false }, { "LANG=/tmp/loc", false },
+		{ "LC_MESSAGES=../x", false },     { "TERM=../../tmp/t", false },
+		{ "TZ=/tmp/zone", false },         { "TZ=:/tmp/zone", false },
+		{ "TZ=../../tmp/zone", false },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(t); i++) {
+		char entry[128], name[64];
+		snprintf(entry, sizeof(entry), "%s", t[i].entry);
+		snprintf(name, sizeof(name), "%.*s", (int)strcspn(entry, "="), entry);
+		char *req[] = { entry };
+		struct spawn_env e;
+		const char *got = spawn_env_build(&e, NULL, req, 1) == 0 ? spawn_env_get(&e, name) : NULL;
+		bool kept = got && !strcmp(got, strchr(t[i].entry, '=') + 1);
+		ok(kept == t[i].kept, "%s: %s", t[i].entry, kept ? "passed" : "dropped");
+		spawn_env_free(&e);
+	}
+}
+
 static void test_docs_keys(void)
 {
 	size_t nk;
@@ -774,6 +800,7 @@ int main(void)
 	test_errors();
 	test_files();
 	test_env_dangerous();
+	test_env_values();
 	test_docs_keys();
 	return t_done();
 }
