@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/array.h"
 #include "common/dotenv.h"
 #include "common/err.h"
 #include "scan/match.h"
@@ -23,14 +24,8 @@
 
 static struct migrate_item *plan_add(struct migrate_plan *p)
 {
-	if (p->n == p->cap) {
-		size_t nc = p->cap ? p->cap * 2 : 16;
-		struct migrate_item *nv = realloc(p->v, nc * sizeof(*nv));
-		if (!nv)
-			return NULL;
-		p->v = nv;
-		p->cap = nc;
-	}
+	if (array_grow(&p->v, &p->cap, p->n + 1, sizeof(*p->v), 16) < 0)
+		return NULL;
 	struct migrate_item *it = &p->v[p->n++];
 	memset(it, 0, sizeof(*it));
 	return it;
