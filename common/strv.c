@@ -6,18 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "common/err.h"
 
 int strv_push(struct strv *s, const char *str)
 {
-	if (s->n + 1 >= s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 16;
-		char **v = realloc(s->v, cap * sizeof(*v));
-		if (!v)
-			return HUSH_ENOMEM;
-		s->v = v;
-		s->cap = cap;
-	}
+	if (array_grow(&s->v, &s->cap, s->n + 2, sizeof(*s->v), 16) < 0)
+		return HUSH_ENOMEM;
 	char *c = strdup(str);
 	if (!c)
 		return HUSH_ENOMEM;

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/array.h"
 #include "common/util.h"
 #include "sandbox/gitconfig.h"
 #include "sandbox/policy.h"
@@ -204,14 +205,8 @@ static int add_gitdir(struct sandbox_git *g, const char *path, const char *workt
 		g->truncated = true;
 		return 0;
 	}
-	if (g->n == g->cap) {
-		size_t cap = g->cap ? g->cap * 2 : 8;
-		struct sandbox_git_dir *d = realloc(g->d, cap * sizeof(*d));
-		if (!d)
-			return HUSH_ENOMEM;
-		g->d = d;
-		g->cap = cap;
-	}
+	if (array_grow(&g->d, &g->cap, g->n + 1, sizeof(*g->d), 8) < 0)
+		return HUSH_ENOMEM;
 	struct sandbox_git_dir *d = &g->d[g->n];
 	*d = (struct sandbox_git_dir){ 0 };
 	d->gitdir = strdup(gitdir);

@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/array.h"
 #include "common/gitsafe.h"
 #include "common/util.h"
 
@@ -101,15 +102,9 @@ int sandbox_git_run(const struct sandbox_git_cmd *c, const char *const *args, co
 	size_t cap = 0, n = 0;
 	char *b = NULL;
 	for (;;) {
-		if (n + 4096 + 1 > cap) {
-			size_t nc = cap ? cap * 2 : 8192;
-			char *nb = realloc(b, nc);
-			if (!nb) {
-				r = HUSH_ENOMEM;
-				break;
-			}
-			b = nb;
-			cap = nc;
+		if (array_grow(&b, &cap, n + 4096 + 1, 1, 8192) < 0) {
+			r = HUSH_ENOMEM;
+			break;
 		}
 		ssize_t got = read(pout[0], b + n, cap - n - 1);
 		if (got < 0 && errno == EINTR)

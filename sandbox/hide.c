@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/array.h"
 #include "common/util.h"
 #include "shim/rules.h"
 
@@ -114,14 +115,8 @@ static int note_link(struct walk *w, const struct stat *st, const char *path, bo
 		w->m->truncated = true;
 		return 0;
 	}
-	if (w->nlinks == w->caplinks) {
-		size_t cap = w->caplinks ? w->caplinks * 2 : 64;
-		struct link_ent *l = realloc(w->links, cap * sizeof(*l));
-		if (!l)
-			return HUSH_ENOMEM;
-		w->links = l;
-		w->caplinks = cap;
-	}
+	if (array_grow(&w->links, &w->caplinks, w->nlinks + 1, sizeof(*w->links), 64) < 0)
+		return HUSH_ENOMEM;
 	char *p = strdup(path);
 	if (!p)
 		return HUSH_ENOMEM;

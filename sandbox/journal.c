@@ -28,6 +28,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/array.h"
 #include "common/util.h"
 
 #define JOURNAL_SUFFIX ".journal"
@@ -40,18 +41,8 @@ static void put_raw(struct sandbox_journal *j, const char *s, size_t l)
 		j->error = HUSH_ETOOBIG;
 		return;
 	}
-	if (j->len + l + 1 > j->cap) {
-		size_t cap = j->cap ? j->cap : 4096;
-		while (cap < j->len + l + 1)
-			cap *= 2;
-		char *b = realloc(j->buf, cap);
-		if (!b) {
-			j->error = HUSH_ENOMEM;
-			return;
-		}
-		j->buf = b;
-		j->cap = cap;
-	}
+	if ((j->error = array_grow(&j->buf, &j->cap, j->len + l + 1, 1, 4096)) < 0)
+		return;
 	memcpy(j->buf + j->len, s, l);
 	j->buf[j->len + l] = '\0';
 	j->len += l + 1;

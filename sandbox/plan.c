@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "common/util.h"
 
 static unsigned path_depth(const char *p)
@@ -38,16 +39,8 @@ int sandbox_plan_add(struct sandbox_plan *pl, enum sandbox_op_kind kind, const c
 		pl->error = HUSH_ETOOBIG;
 		return pl->error;
 	}
-	if (pl->n == pl->cap) {
-		size_t cap = pl->cap ? pl->cap * 2 : 64;
-		struct sandbox_op *o = realloc(pl->ops, cap * sizeof(*o));
-		if (!o) {
-			pl->error = HUSH_ENOMEM;
-			return pl->error;
-		}
-		pl->ops = o;
-		pl->cap = cap;
-	}
+	if ((pl->error = array_grow(&pl->ops, &pl->cap, pl->n + 1, sizeof(*pl->ops), 64)) < 0)
+		return pl->error;
 	struct sandbox_op *op = &pl->ops[pl->n];
 	memset(op, 0, sizeof(*op));
 	op->kind = kind;

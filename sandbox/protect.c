@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/array.h"
 #include "common/util.h"
 #include "sandbox/gitconfig.h"
 #include "sandbox/policy.h"
@@ -548,14 +549,8 @@ static bool modes_have(const struct sandbox_modes *m, const char *path)
 
 static int modes_push(struct sandbox_modes *m, const char *path, const struct stat *st)
 {
-	if (m->n == m->cap) {
-		size_t cap = m->cap ? m->cap * 2 : 32;
-		struct sandbox_dirmode *d = realloc(m->d, cap * sizeof(*d));
-		if (!d)
-			return HUSH_ENOMEM;
-		m->d = d;
-		m->cap = cap;
-	}
+	if (array_grow(&m->d, &m->cap, m->n + 1, sizeof(*m->d), 32) < 0)
+		return HUSH_ENOMEM;
 	char *c = strdup(path);
 	if (!c)
 		return HUSH_ENOMEM;

@@ -16,21 +16,16 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/array.h"
 #include "common/util.h"
 #include "sandbox/claudecfg.h"
 #include "sandbox/mount.h"
 
 int sandbox_states_add(struct sandbox_states *s, const char *path, const char *src)
 {
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 4;
-		struct sandbox_state_file *f = realloc(s->f, cap * sizeof(*f));
-		if (!f) {
-			errno = ENOMEM;
-			return -1;
-		}
-		s->f = f;
-		s->cap = cap;
+	if (array_grow(&s->f, &s->cap, s->n + 1, sizeof(*s->f), 4) < 0) {
+		errno = ENOMEM;
+		return -1;
 	}
 	struct sandbox_state_file *c = &s->f[s->n];
 	*c = (struct sandbox_state_file){ .path = path, .dirfd = -1 };

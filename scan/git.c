@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/array.h"
 #include "common/err.h"
 #include "common/gitsafe.h"
 #include "scan/scan.h"
@@ -82,19 +83,8 @@ static int git_run(const char *top, const char *const args[], int in_fd, char **
 	char *buf = malloc(cap);
 	bool bad = buf == NULL;
 	for (;;) {
-		if (!bad && n + 1 >= cap) {
-			if (cap >= GIT_MAX_OUTPUT) {
-				bad = true;
-			} else {
-				char *nb = realloc(buf, cap * 2);
-				if (!nb)
-					bad = true;
-				else {
-					buf = nb;
-					cap *= 2;
-				}
-			}
-		}
+		if (!bad && n + 1 >= cap)
+			bad = cap >= GIT_MAX_OUTPUT || array_grow(&buf, &cap, n + 2, 1, 0) < 0;
 		char tmp[4096];
 		ssize_t k = bad ? read(pfd[0], tmp, sizeof(tmp)) : read(pfd[0], buf + n, cap - n - 1);
 		if (k < 0 && errno == EINTR)
@@ -146,8 +136,10 @@ static int cmp_str(const void *a, const void *b)
 
 struct repo_job {
 	char top[PATH_MAX];
-	size_t *idx;     /* findings in this repo */
-	char **rel;      /* their relative paths */
+	struct repo_file {
+		size_t idx;      /* a finding in this repo */
+		char *rel;       /* its relative path */
+	} *f;
 	size_t n, cap;
 };
 
@@ -175,12 +167,12 @@ static void classify_repo(struct scan_result *r, struct repo_job *j)
 	/* candidates for check-ignore in a memfd as stdin */
 	int mfd = memfd_create("hush-scan-ignore", MFD_CLOEXEC);
 	for (size_t k = 0; k < j->n; k++) {
-		struct scan_finding *f = &r->v[j->idx[k]];
-		if (bsearch(&j->rel[k], tracked, nt, sizeof(char *), cmp_str)) {
+		struct scan_finding *f = &r->v[j->f[k].idx];
+		if (bsearch(&j->f[k].rel, tracked, nt, sizeof(char *), cmp_str)) {
 			f->exposure = SCAN_EXP_TRACKED;
 		} else {
 			f->exposure = SCAN_EXP_UNTRACKED;
-			if (mfd >= 0 && (write(mfd, j->rel[k], strlen(j->rel[k]) + 1) < 0)) {
+			if (mfd >= 0 && (write(mfd, j->f[k].rel, strlen(j->f[k].rel) + 1) < 0)) {
 				close(mfd);
 				mfd = -1;
 			}
@@ -196,8 +188,8 @@ static void classify_repo(struct scan_result *r, struct repo_job *j)
 		for (size_t i = 0; i < outlen;) {
 			const char *p = out + i;
 			for (size_t k = 0; k < j->n; k++)
-				if (!strcmp(j->rel[k], p) && r->v[j->idx[k]].exposure == SCAN_EXP_UNTRACKED)
-					r->v[j->idx[k]].exposure = SCAN_EXP_IGNORED;
+				if (!strcmp(j->f[k].rel, p) && r->v[j->f[k].idx].exposure == SCAN_EXP_UNTRACKED)
+					r->v[j->f[k].idx].exposure = SCAN_EXP_IGNORED;
 			i += strlen(p) + 1;
 		}
 		free(out);
@@ -208,7 +200,7 @@ static void classify_repo(struct scan_result *r, struct repo_job *j)
 int scan_git_exposure(struct scan_result *r)
 {
 	struct repo_job *jobs = NULL;
-	size_t nj = 0;
+	size_t nj = 0, capj = 0;
 	int rc = 0;
 	for (size_t i = 0; i < r->n && rc == 0; i++) {
 		char abs[PATH_MAX], top[PATH_MAX];
@@ -221,32 +213,16 @@ int scan_git_exposure(struct scan_result *r)
 			if (!strcmp(jobs[k].top, top))
 				j = &jobs[k];
 		if (!j) {
-			struct repo_job *nv = realloc(jobs, (nj + 1) * sizeof(*nv));
-			if (!nv) {
-				rc = HUSH_ENOMEM;
+			if ((rc = array_grow(&jobs, &capj, nj + 1, sizeof(*jobs), 4)) < 0)
 				break;
-			}
-			jobs = nv;
 			j = &jobs[nj++];
 			memset(j, 0, sizeof(*j));
 			snprintf(j->top, sizeof(j->top), "%s", top);
 		}
-		if (j->n == j->cap) {
-			size_t nc = j->cap ? j->cap * 2 : 16;
-			size_t *ni = realloc(j->idx, nc * sizeof(*ni));
-			if (ni)
-				j->idx = ni;
-			char **nr = realloc(j->rel, nc * sizeof(*nr));
-			if (nr)
-				j->rel = nr;
-			if (!ni || !nr) {
-				rc = HUSH_ENOMEM;
-				break;
-			}
-			j->cap = nc;
-		}
-		j->idx[j->n] = i;
-		if (!(j->rel[j->n] = strdup(rel))) {
+		if ((rc = array_grow(&j->f, &j->cap, j->n + 1, sizeof(*j->f), 16)) < 0)
+			break;
+		j->f[j->n].idx = i;
+		if (!(j->f[j->n].rel = strdup(rel))) {
 			rc = HUSH_ENOMEM;
 			break;
 		}
@@ -256,9 +232,8 @@ int scan_git_exposure(struct scan_result *r)
 		if (rc == 0)
 			classify_repo(r, &jobs[k]);
 		for (size_t q = 0; q < jobs[k].n; q++)
-			free(jobs[k].rel[q]);
-		free(jobs[k].rel);
-		free(jobs[k].idx);
+			free(jobs[k].f[q].rel);
+		free(jobs[k].f);
 	}
 	free(jobs);
 	return rc;

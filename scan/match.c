@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "common/err.h"
 #include "scan/match.h"
 #include "scan/rules.h"
@@ -180,15 +181,9 @@ static int on_literal(unsigned int id, unsigned long long from, unsigned long lo
 	}
 	if (h->extra_only)
 		return 0;
-	if (h->n == h->cap) {
-		size_t nc = h->cap ? h->cap * 2 : 256;
-		void *nv = realloc(h->v, nc * sizeof(h->v[0]));
-		if (!nv) {
-			h->oom = true;
-			return 1; /* stop */
-		}
-		h->v = nv;
-		h->cap = nc;
+	if (array_grow(&h->v, &h->cap, h->n + 1, sizeof(*h->v), 256) < 0) {
+		h->oom = true;
+		return 1; /* stop */
 	}
 	h->v[h->n].id = id;
 	h->v[h->n++].end = (size_t)to;
@@ -378,15 +373,9 @@ int scan_buffer_lits(const struct scan_lits *l, void *scratch, const char *d, si
 		line_bounds(d, len, x->off, &s, &e);
 		if (memmem(d + s, e - s, "hush:allow", 10) || memmem(d + s, e - s, "gitleaks:allow", 14))
 			continue;
-		if (out->n == out->cap) {
-			size_t nc = out->cap ? out->cap * 2 : 16;
-			struct scan_hit *nv = realloc(out->v, nc * sizeof(*nv));
-			if (!nv) {
-				scan_hits_free(&h);
-				return HUSH_ENOMEM;
-			}
-			out->v = nv;
-			out->cap = nc;
+		if (array_grow(&out->v, &out->cap, out->n + 1, sizeof(*out->v), 16) < 0) {
+			scan_hits_free(&h);
+			return HUSH_ENOMEM;
 		}
 		out->v[out->n++] = *x;
 	}

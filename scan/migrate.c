@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/array.h"
 #include "common/dotenv.h"
 #include "common/err.h"
 #include "scan/match.h"
@@ -21,18 +22,16 @@
 #include "vault/import.h"
 #include "vault/vault.h"
 
-static struct migrate_item *plan_add(struct migrate_plan *p)
+/* A new item of p for name, found on line at bytes [start, end); NULL when
+ * out of memory. */
+static struct migrate_item *plan_add(struct migrate_plan *p, const char *name, int line,
+				     size_t start, size_t end)
 {
-	if (p->n == p->cap) {
-		size_t nc = p->cap ? p->cap * 2 : 16;
-		struct migrate_item *nv = realloc(p->v, nc * sizeof(*nv));
-		if (!nv)
-			return NULL;
-		p->v = nv;
-		p->cap = nc;
-	}
+	if (array_grow(&p->v, &p->cap, p->n + 1, sizeof(*p->v), 16) < 0)
+		return NULL;
 	struct migrate_item *it = &p->v[p->n++];
-	memset(it, 0, sizeof(*it));
+	*it = (struct migrate_item){ .line = line, .start = start, .end = end };
+	snprintf(it->name, sizeof(it->name), "%s", name);
 	return it;
 }
 
@@ -55,14 +54,10 @@ static int on_rc_entry(void *ctx, const struct rc_entry *e)
 		return 0;
 	if (!e->dynamic && !e->why_not && scan_value_is_placeholder(e->value, e->value_len))
 		return 0;
-	struct migrate_item *it = plan_add(p);
+	struct migrate_item *it = plan_add(p, e->name, e->line, e->start, e->end);
 	if (!it)
 		return HUSH_ENOMEM;
-	snprintf(it->name, sizeof(it->name), "%s", e->name);
 	snprintf(it->target, sizeof(it->target), "%s", e->name);
-	it->line = e->line;
-	it->start = e->start;
-	it->end = e->end;
 	it->indent = e->indent;
 	if (e->dynamic)
 		it->skip_why = "built from a command or another variable";
@@ -95,15 +90,11 @@ static int on_dotenv_entry(void *ctx, const struct dotenv_entry *e)
 	struct dotenv_ctx *c = ctx;
 	if (e->value_len == 0)
 		return 0;
-	struct migrate_item *it = plan_add(c->p);
+	struct migrate_item *it = plan_add(c->p, e->name, e->line, e->start, e->end);
 	if (!it)
 		return HUSH_ENOMEM;
-	snprintf(it->name, sizeof(it->name), "%s", e->name);
 	if (xsnprintf(it->target, sizeof(it->target), "%s_%s", c->project, e->name) != 0)
 		it->skip_why = "the scoped name would be too long";
-	it->line = e->line;
-	it->start = e->start;
-	it->end = e->end;
 	it->exported = e->exported;
 	if (e->has_expansion)
 		it->skip_why = "built from a command or another variable";

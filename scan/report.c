@@ -6,11 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "common/err.h"
-#include "scan/match.h"
-#include "scan/report.h"
 #include "common/json.h"
 #include "common/util.h"
+#include "scan/match.h"
+#include "scan/report.h"
+
+/* Fingerprints a baseline file may list. */
+#define BASELINE_MAX_FP 524288
 
 static const char *visibility(const struct scan_finding *x)
 {
@@ -167,19 +171,13 @@ int baseline_parse(const char *d, size_t len, struct scan_baseline *b)
 				baseline_free(b);
 				return HUSH_EFORMAT;
 			}
-		if (b->n == cap) {
-			size_t nc = cap ? cap * 2 : 64;
-			if (nc > 1000000) {
-				baseline_free(b);
-				return HUSH_EFORMAT;
-			}
-			char(*nv)[33] = realloc(b->fp, nc * sizeof(*nv));
-			if (!nv) {
-				baseline_free(b);
-				return HUSH_ENOMEM;
-			}
-			b->fp = nv;
-			cap = nc;
+		if (b->n >= BASELINE_MAX_FP) {
+			baseline_free(b);
+			return HUSH_EFORMAT;
+		}
+		if (array_grow(&b->fp, &cap, b->n + 1, sizeof(*b->fp), 64) < 0) {
+			baseline_free(b);
+			return HUSH_ENOMEM;
 		}
 		for (size_t k = 0; k < 32; k++)
 			b->fp[b->n][k] = (char)tolower((unsigned char)d[i + 1 + k]);

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/array.h"
 #include "common/dotenv.h"
 #include "common/util.h"
 #include "vault/backup.h"
@@ -68,14 +69,8 @@ static int plan(struct rewrite_file *f, bool dotenv)
 
 int rewrite_add(struct rewrite *w, const char *path, bool dotenv)
 {
-	if (w->n == w->cap) {
-		size_t cap = w->cap ? w->cap * 2 : 8;
-		struct rewrite_file *v = realloc(w->v, cap * sizeof(*v));
-		if (!v)
-			return HUSH_ENOMEM;
-		w->v = v;
-		w->cap = cap;
-	}
+	if (array_grow(&w->v, &w->cap, w->n + 1, sizeof(*w->v), 8) < 0)
+		return HUSH_ENOMEM;
 	struct rewrite_file *f = &w->v[w->n];
 	memset(f, 0, sizeof(*f));
 	if (xsnprintf(f->shown, sizeof(f->shown), "%s", path))

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "common/err.h"
 #include "scan/rules.h"
 
@@ -49,14 +50,8 @@ bool rule_is_alnum(unsigned char c)
 int hits_push(struct scan_hits *out, const char *rule, const char *title,
 	      size_t off, size_t len, int conf, int check)
 {
-	if (out->n == out->cap) {
-		size_t nc = out->cap ? out->cap * 2 : 16;
-		struct scan_hit *nv = realloc(out->v, nc * sizeof(*nv));
-		if (!nv)
-			return HUSH_ENOMEM;
-		out->v = nv;
-		out->cap = nc;
-	}
+	if (array_grow(&out->v, &out->cap, out->n + 1, sizeof(*out->v), 16) < 0)
+		return HUSH_ENOMEM;
 	struct scan_hit *h = &out->v[out->n++];
 	memset(h, 0, sizeof(*h));
 	h->rule = rule;

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common/array.h"
 #include "common/err.h"
 #include "scan/rules.h"
 #include "scan/ruleset_int.h"
@@ -37,15 +38,10 @@ static void on_kw(unsigned id, size_t to, void *ctx)
 		sc->seen[id] = 1;
 		return;
 	}
-	if (sc->nocc == sc->capocc) {
-		size_t nc = sc->capocc ? sc->capocc * 2 : 1024;
-		struct occ *nv = nc <= RS_MAX_OCC ? realloc(sc->occ, nc * sizeof(*nv)) : NULL;
-		if (!nv) {
-			sc->overflow = true; /* the rules run over the whole file */
-			return;
-		}
-		sc->occ = nv;
-		sc->capocc = nc;
+	if (sc->nocc >= RS_MAX_OCC ||
+	    array_grow(&sc->occ, &sc->capocc, sc->nocc + 1, sizeof(*sc->occ), 1024) < 0) {
+		sc->overflow = true; /* the rules run over the whole file */
+		return;
 	}
 	size_t k = id - sc->nseen;
 	sc->occ[sc->nocc++] = (struct occ){ sc->rs->lit_rule[k], sc->rs->lit_len[k], to };

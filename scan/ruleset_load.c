@@ -13,6 +13,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "common/array.h"
 #include "common/err.h"
 #include "common/util.h"
 #include "scan/rules.h"
@@ -352,14 +353,8 @@ static int on_event(void *ctx, const struct toml_event *ev, const char **msg)
 				return rc;
 			if (rs->nrules >= RS_MAX_RULES)
 				return lfail(L, ev->line, "more than 4096 rules%s", NULL);
-			if (rs->nrules == rs->caprules) {
-				size_t nc = rs->caprules ? rs->caprules * 2 : 64;
-				struct rs_rule *nv = realloc(rs->rules, nc * sizeof(*nv));
-				if (!nv)
-					return HUSH_ENOMEM;
-				rs->rules = nv;
-				rs->caprules = nc;
-			}
+			if (array_grow(&rs->rules, &rs->caprules, rs->nrules + 1, sizeof(*rs->rules), 64) < 0)
+				return HUSH_ENOMEM;
 			struct rs_rule *r = &rs->rules[rs->nrules++];
 			memset(r, 0, sizeof(*r));
 			r->line = ev->line;

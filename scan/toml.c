@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "common/err.h"
 #include "scan/toml.h"
 
@@ -70,18 +71,9 @@ static int end_of_line(struct cur *c)
 /* Appends bytes to the arena; returns the offset or -1. */
 static long arena_put(struct cur *c, const char *s, size_t n)
 {
-	if (c->blen + n + 1 > c->bcap) {
-		size_t nc = c->bcap ? c->bcap : 1024;
-		while (nc < c->blen + n + 1)
-			nc *= 2;
-		if (nc > TOML_MAX_INPUT * 2)
-			return -1;
-		char *nb = realloc(c->buf, nc);
-		if (!nb)
-			return -1;
-		c->buf = nb;
-		c->bcap = nc;
-	}
+	if (c->blen + n + 1 > TOML_MAX_INPUT * 2 ||
+	    array_grow(&c->buf, &c->bcap, c->blen + n + 1, 1, 1024) < 0)
+		return -1;
 	memcpy(c->buf + c->blen, s, n);
 	long off = (long)c->blen;
 	c->blen += n;
@@ -257,14 +249,8 @@ static int push_item(struct cur *c, const struct toml_value *v)
 {
 	if (c->nitems >= TOML_MAX_ARRAY)
 		return fail(c, "array too long");
-	if (c->nitems == c->capitems) {
-		size_t nc = c->capitems ? c->capitems * 2 : 16;
-		struct toml_value *nv = realloc(c->items, nc * sizeof(*nv));
-		if (!nv)
-			return HUSH_ENOMEM;
-		c->items = nv;
-		c->capitems = nc;
-	}
+	if (array_grow(&c->items, &c->capitems, c->nitems + 1, sizeof(*c->items), 16) < 0)
+		return HUSH_ENOMEM;
 	c->items[c->nitems++] = *v;
 	return 0;
 }

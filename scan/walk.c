@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/array.h"
 #include "common/err.h"
 #include "common/util.h"
 #include "sandbox/sandbox.h"
@@ -211,28 +212,16 @@ const char *scan_conf_name(enum scan_conf c)
 /* --- result helpers --- */
 static int add_finding(struct scan_result *r, const struct scan_finding *f)
 {
-	if (r->n == r->cap) {
-		size_t nc = r->cap ? r->cap * 2 : 32;
-		struct scan_finding *nv = realloc(r->v, nc * sizeof(*nv));
-		if (!nv)
-			return HUSH_ENOMEM;
-		r->v = nv;
-		r->cap = nc;
-	}
+	if (array_grow(&r->v, &r->cap, r->n + 1, sizeof(*r->v), 32) < 0)
+		return HUSH_ENOMEM;
 	r->v[r->n++] = *f;
 	return 0;
 }
 
 static int add_problem(struct scan_result *r, const char *path, const char *why)
 {
-	if (r->nproblems == r->problems_cap) {
-		size_t nc = r->problems_cap ? r->problems_cap * 2 : 8;
-		struct scan_problem *nv = realloc(r->problems, nc * sizeof(*nv));
-		if (!nv)
-			return HUSH_ENOMEM;
-		r->problems = nv;
-		r->problems_cap = nc;
-	}
+	if (array_grow(&r->problems, &r->problems_cap, r->nproblems + 1, sizeof(*r->problems), 8) < 0)
+		return HUSH_ENOMEM;
 	char *p = strdup(path);
 	if (!p)
 		return HUSH_ENOMEM;
@@ -386,14 +375,8 @@ static int list_add(struct file_list *l, const char *p)
 {
 	if (l->n >= SCAN_MAX_FILES)
 		return HUSH_ETOOBIG;
-	if (l->n == l->cap) {
-		size_t nc = l->cap ? l->cap * 2 : 1024;
-		char **nv = realloc(l->v, nc * sizeof(*nv));
-		if (!nv)
-			return HUSH_ENOMEM;
-		l->v = nv;
-		l->cap = nc;
-	}
+	if (array_grow(&l->v, &l->cap, l->n + 1, sizeof(*l->v), 1024) < 0)
+		return HUSH_ENOMEM;
 	if (!(l->v[l->n] = strdup(p)))
 		return HUSH_ENOMEM;
 	l->n++;

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/array.h"
 #include "common/buf.h"
 #include "common/util.h"
 #include "vault/vault_int.h"
@@ -329,21 +330,6 @@ static ssize_t entry_find(const struct vault *v, const char *name)
 	return -(ssize_t)lo - 1;
 }
 
-static int entries_reserve(struct vault *v, size_t n)
-{
-	if (n <= v->cap)
-		return 0;
-	size_t ncap = v->cap ? v->cap * 2 : 16;
-	while (ncap < n)
-		ncap *= 2;
-	struct ventry *ne = realloc(v->e, ncap * sizeof(*ne));
-	if (!ne)
-		return HUSH_ENOMEM;
-	v->e = ne;
-	v->cap = ncap;
-	return 0;
-}
-
 int vault_get(struct vault *v, const char *name, const char **value, size_t *len)
 {
 	if (!name)
@@ -385,7 +371,8 @@ int vault_set(struct vault *v, const char *name, const char *value, size_t len,
 		e->origin = (uint8_t)origin;
 		return 0;
 	}
-	if (v->n >= VAULT_MAX_ENTRIES || entries_reserve(v, v->n + 1) != 0) {
+	if (v->n >= VAULT_MAX_ENTRIES ||
+	    array_grow(&v->e, &v->cap, v->n + 1, sizeof(*v->e), 16) != 0) {
 		sodium_free(nv);
 		return v->n >= VAULT_MAX_ENTRIES ? HUSH_ETOOBIG : HUSH_ENOMEM;
 	}
@@ -465,7 +452,7 @@ static int decode_inplace(struct vault *v, uint8_t *p, size_t len)
 	 * input cannot hold before allocating for it. */
 	if ((uint64_t)count * 26 > buf_remaining(&b))
 		return HUSH_EFORMAT;
-	if (entries_reserve(v, count))
+	if (array_grow(&v->e, &v->cap, count, sizeof(*v->e), 16))
 		return HUSH_ENOMEM;
 	for (uint32_t i = 0; i < count; i++) {
 		const uint8_t *np, *vp;

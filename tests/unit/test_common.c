@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
-/* Unit tests for common/: bounded buffer, durations, names, atomic writes,
- * processes and where hush's pieces are, string vectors. */
+/* Unit tests for common/: bounded buffer, growing arrays, durations, names,
+ * atomic writes, processes and where hush's pieces are, string vectors. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <sodium.h>
 
+#include "common/array.h"
 #include "common/buf.h"
 #include "common/json.h"
 #include "common/proc.h"
@@ -50,6 +51,52 @@ static void test_buf(void)
 		sum += x;
 	ok(sum == 999 * 1000 / 2, "secure buffer grows and reads back");
 	buf_free(&b);
+}
+
+/* A realloc the allocator refuses: under AddressSanitizer such a request
+ * aborts instead of returning NULL. */
+#if defined(__SANITIZE_ADDRESS__)
+#define T_HUGE_ALLOC_FAILS 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define T_HUGE_ALLOC_FAILS 0
+#endif
+#endif
+#ifndef T_HUGE_ALLOC_FAILS
+#define T_HUGE_ALLOC_FAILS 1
+#endif
+
+static void test_array(void)
+{
+	uint32_t *v = NULL;
+	size_t cap = 0, n = 0;
+	ok(array_grow(&v, &cap, 1, sizeof(*v), 4) == 0 && v && cap == 4, "array: first growth to the initial capacity");
+	for (uint32_t i = 0; i < 100; i++) {
+		if (array_grow(&v, &cap, n + 1, sizeof(*v), 4) < 0)
+			break;
+		v[n++] = i * 7;
+	}
+	bool same = n == 100;
+	for (size_t i = 0; same && i < n; i++)
+		same = v[i] == i * 7;
+	ok(same && cap == 128, "array: doubling keeps the contents");
+	uint32_t *old = v;
+	ok(array_grow(&v, &cap, 100, sizeof(*v), 4) == 0 && v == old && cap == 128, "array: room already there, nothing moves");
+	ok(array_grow(&v, &cap, 300, sizeof(*v), 4) == 0 && cap == 512 && v[99] == 99 * 7, "array: doubles until the need fits");
+	old = v;
+	ok(array_grow(&v, &cap, SIZE_MAX / 2, sizeof(*v), 4) == HUSH_ENOMEM && v == old && cap == 512,
+	   "array: need * size overflowing refused, array unchanged");
+	if (T_HUGE_ALLOC_FAILS)
+		ok(array_grow(&v, &cap, SIZE_MAX / sizeof(*v), sizeof(*v), 4) == HUSH_ENOMEM && v == old && cap == 512 &&
+		   v[0] == 0 && v[99] == 99 * 7, "array: a failed realloc keeps the old array");
+	else
+		skip("array: a failed realloc (AddressSanitizer aborts on it)");
+	ok(array_grow(&v, &cap, 1000, 0, 4) == HUSH_EINVAL && v == old, "array: element size 0 refused");
+	free(v);
+	char *b = NULL;
+	cap = 0;
+	ok(array_grow(&b, &cap, 5000, 1, 4096) == 0 && cap == 8192, "array: bytes, from empty past the first capacity");
+	free(b);
 }
 
 static void test_duration(void)
@@ -340,6 +387,7 @@ int main(void)
 	if (sodium_init() < 0)
 		return 1;
 	test_buf();
+	test_array();
 	test_duration();
 	test_names();
 	test_atomic();
