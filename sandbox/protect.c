@@ -401,6 +401,42 @@ static int new_gitdir(const struct sandbox_protect *p, const char *gitdir, const
 	return first;
 }
 
+/* A git directory outside the project that link (a .git entry or a
+ * commondir file made in the session) leads to: left alone, and link is
+ * moved when that directory would run code. */
+static int sweep_link_to(const struct sandbox_protect *p, const char *gd, const char *link,
+			 const struct sweep_out *o)
+{
+	bool risky = false;
+	int r = new_gitdir(p, gd, o, false, &risky);
+	int q = risky ? quarantine(p, link, o, false) : 0;
+	return r < 0 ? r : q;
+}
+
+/* A git directory gd (reached through the .git entry dg, or NULL) that
+ * was not there at start: one in the project loses its code-running config
+ * and hooks, as does one outside that its commondir file names; one
+ * outside is reached only through what leads there. */
+static int sweep_repo(const struct sandbox_protect *p, const char *gd, const char *dg,
+		      const struct sweep_out *o)
+{
+	if (strv_has(&p->gits_start, gd))
+		return 0; /* its files were read-only all along */
+	if (!sandbox_path_under(gd, p->project))
+		return dg && !strv_has(&p->gits_start, dg) ? sweep_link_to(p, gd, dg, o) : 0;
+	bool risky = false;
+	int r = new_gitdir(p, gd, o, true, &risky);
+	char cf[PATH_MAX], common[PATH_MAX];
+	if (xsnprintf(cf, sizeof(cf), "%s/commondir", gd) == 0 &&
+	    sandbox_git_read_pointer(cf, gd, "", common) == 0 &&
+	    !sandbox_path_under(common, p->project) && !strv_has(&p->gits_start, common)) {
+		int c = sweep_link_to(p, common, cf, o);
+		if (r == 0)
+			r = c;
+	}
+	return r;
+}
+
 int sandbox_protect_sweep(const struct sandbox_protect *p, const char *stop,
 			  const char *quarantine_dir, struct strv *moved, struct strv *skipped)
 {
@@ -457,30 +493,8 @@ int sandbox_protect_sweep(const struct sandbox_protect *p, const char *stop,
 			KEEP(quarantine(p, path, &o, false));
 	}
 	strv_free(&found);
-	for (size_t i = 0; i < g.n; i++) {
-		const char *gd = g.d[i].gitdir, *dg = g.d[i].dotgit;
-		bool risky = false;
-		if (strv_has(&p->gits_start, gd))
-			continue; /* its files were read-only all along */
-		if (!sandbox_path_under(gd, p->project)) {
-			if (dg && !strv_has(&p->gits_start, dg)) {
-				KEEP(new_gitdir(p, gd, &o, false, &risky));
-				if (risky)
-					KEEP(quarantine(p, dg, &o, false));
-			}
-			continue;
-		}
-		KEEP(new_gitdir(p, gd, &o, true, &risky));
-		char cf[PATH_MAX], common[PATH_MAX];
-		risky = false;
-		if (xsnprintf(cf, sizeof(cf), "%s/commondir", gd) == 0 &&
-		    sandbox_git_read_pointer(cf, gd, "", common) == 0 &&
-		    !sandbox_path_under(common, p->project) && !strv_has(&p->gits_start, common)) {
-			KEEP(new_gitdir(p, common, &o, false, &risky));
-			if (risky)
-				KEEP(quarantine(p, cf, &o, false));
-		}
-	}
+	for (size_t i = 0; i < g.n; i++)
+		KEEP(sweep_repo(p, g.d[i].gitdir, g.d[i].dotgit, &o));
 	sandbox_git_free(&g);
 #undef KEEP
 	return first;
@@ -500,14 +514,10 @@ int sandbox_protect_gitlink(const struct sandbox_protect *p, const char *path, c
 	} else if (!S_ISREG(st.st_mode) || sandbox_git_read_pointer(dotgit, path, "gitdir: ", gd) != 0) {
 		return 0;
 	}
-	if (strv_has(&p->gits_start, gd) || strv_has(&p->gits_start, dotgit))
-		return 0; /* its files were read-only all along */
+	if (strv_has(&p->gits_start, dotgit))
+		return 0;
 	const struct sweep_out o = { qdir, moved, skipped };
-	bool risky = false;
-	if (sandbox_path_under(gd, p->project))
-		return new_gitdir(p, gd, &o, true, &risky);
-	int r = new_gitdir(p, gd, &o, false, &risky);
-	return r == 0 && risky ? quarantine(p, dotgit, &o, false) : r;
+	return sweep_repo(p, gd, dotgit, &o);
 }
 
 void sandbox_protect_free(struct sandbox_protect *p)
