@@ -57,6 +57,8 @@ struct request {
 	/* what approvals are kept under: cwd, or "sandbox:" and cwd for a
 	 * request from a sandbox (the human's own approval never covers one) */
 	char akey[PATH_MAX + 16];
+	uint64_t pidns;  /* the requester's pid namespace, 0 when it cannot be read */
+	bool sandboxed;  /* pidns is not the broker's (one it cannot read is a sandbox's) */
 	char peer_exe[PATH_MAX];
 	char secret_names[1024];
 	pid_t pid;

@@ -233,7 +233,7 @@ static void start_run(struct request *r, const char *by)
 	/* right before it starts: nothing a sandbox session planted for it
 	 * to run (the session's own end would move it) */
 	char planted[PATH_MAX + 160];
-	if (session_check_run(r->pid, r->cwd, planted, sizeof(planted))) {
+	if (session_check_run(r->sandboxed, r->cwd, planted, sizeof(planted))) {
 		request_refuse(r, 77, "refused", planted,
 			       "look at it and remove it (or end the sandbox session: its sweep moves "
 			       "it to the quarantine), then run the command again");
@@ -318,14 +318,11 @@ void request_decided(struct request *r, bool yes, const char *by)
 
 static int add_request(struct request *r)
 {
-	/* (0: a namespace the broker may not look into, a sandbox's: the
-	 * requester the kernel names is the sandbox's supervisor) */
-	uint64_t ns = proc_pidns(r->pid, false);
-	if (ns != proc_pidns(0, false)) {
+	if (r->sandboxed) {
 		size_t same = 0;
 		for (size_t i = 0; i < MAX_REQUESTS; i++)
-			same += S.reqs[i] && !S.reqs[i]->ask && S.reqs[i]->pid > 0 &&
-				proc_pidns(S.reqs[i]->pid, false) == ns;
+			same += S.reqs[i] && !S.reqs[i]->ask && S.reqs[i]->sandboxed &&
+				S.reqs[i]->pidns == r->pidns;
 		if (same >= MAX_REQUESTS_PER_SANDBOX)
 			return -1;
 	}
@@ -452,9 +449,11 @@ void run_request(struct conn *c, const uint8_t *body, size_t blen)
 			       "that exists outside the sandbox");
 		return;
 	}
-	/* (a pid namespace the broker cannot look into is a sandbox's) */
-	bool sandboxed = proc_pidns(r->pid, false) != proc_pidns(0, false);
-	snprintf(r->akey, sizeof(r->akey), "%s%s", sandboxed ? "sandbox:" : "", r->cwd);
+	/* (0: a pid namespace the broker may not look into, a sandbox's: the
+	 * requester the kernel names is the sandbox's supervisor) */
+	r->pidns = proc_pidns(r->pid, false);
+	r->sandboxed = r->pidns != proc_pidns(0, false);
+	snprintf(r->akey, sizeof(r->akey), "%s%s", r->sandboxed ? "sandbox:" : "", r->cwd);
 	snprintf(link, sizeof(link), "/proc/%ld/exe", (long)r->pid);
 	n = readlink(link, r->peer_exe, sizeof(r->peer_exe) - 1);
 	r->peer_exe[n > 0 ? n : 0] = '\0';

@@ -126,12 +126,9 @@ const struct session *session_find_by_pid(pid_t pid)
 	return NULL;
 }
 
-int session_check_run(pid_t pid, const char *cwd, char *what, size_t n)
+int session_check_run(bool inside, const char *cwd, char *what, size_t n)
 {
 	session_prune();
-	/* a namespace the broker cannot look into is a sandbox's */
-	uint64_t ns = proc_pidns(pid, false), own = proc_pidns(0, false);
-	bool inside = !ns || ns != own;
 	struct strv found = { 0 };
 	for (size_t i = 0; i < nsessions; i++) {
 		const struct session *s = &sessions[i];

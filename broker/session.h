@@ -41,16 +41,14 @@ int session_open(const struct proto_session *s, uint64_t *id);
 /* Ends a session. 0 or HUSH_ENOENT. */
 int session_close(uint64_t id);
 
-/* Before a granted command starts for requester pid in cwd: whether a
- * session's end-of-session sweep would move something now (the agent made
- * a file on the never-writable list that the command may run: a new
- * .npmrc, .envrc, git hook). Looks at the sessions the request may come
- * from (any, for a request from a pid namespace other than the broker's or
- * one it cannot look into; those without a pid namespace of their own, for
- * any request)
- * and at those whose project holds cwd. 0, or 1 with what[n] naming the
- * first such path and how many there are. */
-int session_check_run(pid_t pid, const char *cwd, char *what, size_t n);
+/* Before a granted command starts in cwd: whether a session's
+ * end-of-session sweep would move something now (the agent made a file on
+ * the never-writable list that the command may run: a new .npmrc, .envrc,
+ * git hook). For a requester inside a sandbox every session counts; for
+ * one outside, those without a pid namespace of their own (their requests
+ * cannot be told apart) and those whose project holds cwd. 0, or 1 with
+ * what[n] naming the first such path and whether there are more. */
+int session_check_run(bool inside, const char *cwd, char *what, size_t n);
 
 /* Drops the sessions whose process is gone; returns how many remain. */
 size_t session_prune(void);
