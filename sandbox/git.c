@@ -390,6 +390,8 @@ static int push_new(struct strv *v, const char *p)
 
 /* ---- files in the work tree that a git config names ---- */
 
+#define SANDBOX_GIT_CONFIG_READ_MAX (1024 * 1024)
+
 struct named_ctx {
 	struct sandbox_git *g;
 	const char *project, *worktree, *confdir;
@@ -441,13 +443,10 @@ static int named_cb(void *ctx, const char *section, const char *sub, const char 
 /* The files in the project that the config file conf names (hooksPath,
  * includes, filter, diff and merge drivers, fsmonitor, ...): an agent that
  * rewrote them would have the human's next git run its code. */
-static int protect_named(struct sandbox_git *g, const char *project, const char *worktree,
-			 const char *conf, int depth)
+/* protect_named for the text of conf, already read. */
+static int protect_named_text(struct sandbox_git *g, const char *project, const char *worktree,
+			      const char *conf, const char *text, size_t len, int depth)
 {
-	char *text = NULL;
-	size_t len = 0;
-	if (file_read_all(conf, 1024 * 1024, true, &text, &len) != 0)
-		return 0;
 	char dir[PATH_MAX];
 	snprintf(dir, sizeof(dir), "%s", conf);
 	char *sl = strrchr(dir, '/');
@@ -455,17 +454,29 @@ static int protect_named(struct sandbox_git *g, const char *project, const char 
 		*sl = '\0';
 	struct named_ctx c = { g, project, worktree, dir, depth, 0 };
 	sandbox_git_config_parse(text, len, named_cb, &c);
-	free(text);
 	return c.r;
 }
 
-/* The human's global and system git config: a relative path in them
- * (core.hooksPath = .githooks) names a file in every work tree. */
-static int protect_named_global(struct sandbox_git *g, const char *project, const char *worktree)
+static int protect_named(struct sandbox_git *g, const char *project, const char *worktree,
+			 const char *conf, int depth)
+{
+	char *text = NULL;
+	size_t len = 0;
+	if (file_read_all(conf, SANDBOX_GIT_CONFIG_READ_MAX, true, &text, &len) != 0)
+		return 0;
+	int r = protect_named_text(g, project, worktree, conf, text, len, depth);
+	free(text);
+	return r;
+}
+
+/* The human's global and system git config, each read once: a relative
+ * path in them (core.hooksPath = .githooks) names a file in every work
+ * tree. */
+static int protect_named_global(struct sandbox_git *g, const char *project)
 {
 	const char *home = getenv("HOME"), *xdg = getenv("XDG_CONFIG_HOME"),
 		   *gl = getenv("GIT_CONFIG_GLOBAL"), *sys = getenv("GIT_CONFIG_SYSTEM");
-	char confs[4][PATH_MAX] = { "", "", "", "" };
+	char confs[3][PATH_MAX] = { "", "", "" };
 	if (gl && gl[0] == '/')
 		snprintf(confs[0], PATH_MAX, "%s", gl);
 	else if (home && home[0] == '/')
@@ -476,18 +487,25 @@ static int protect_named_global(struct sandbox_git *g, const char *project, cons
 		snprintf(confs[1], PATH_MAX, "%s/.config/git/config", home);
 	snprintf(confs[2], PATH_MAX, "%s", sys && sys[0] == '/' ? sys : "/etc/gitconfig");
 	int r = 0;
-	for (size_t i = 0; r == 0 && i < ARRAY_LEN(confs); i++)
-		if (confs[i][0])
-			r = protect_named(g, project, worktree, confs[i], 0);
+	for (size_t i = 0; r == 0 && i < ARRAY_LEN(confs); i++) {
+		char *text = NULL;
+		size_t len = 0;
+		if (!confs[i][0] ||
+		    file_read_all(confs[i], SANDBOX_GIT_CONFIG_READ_MAX, true, &text, &len) != 0)
+			continue;
+		for (size_t k = 0; r == 0 && k < g->n; k++)
+			if (g->d[k].worktree)
+				r = protect_named_text(g, project, g->d[k].worktree, confs[i], text, len, 0);
+		free(text);
+	}
 	return r;
 }
 
 int sandbox_git_protect(struct sandbox_git *g, const char *project, const char *stop)
 {
 	int r = sandbox_git_find(g, project, stop);
-	for (size_t i = 0; r == 0 && i < g->n; i++)
-		if (g->d[i].worktree)
-			r = protect_named_global(g, project, g->d[i].worktree);
+	if (r == 0)
+		r = protect_named_global(g, project);
 	for (size_t i = 0; r == 0 && i < g->n; i++) {
 		const char *gd = g->d[i].gitdir;
 		/* which files git reads depends on the kind of git dir: a main

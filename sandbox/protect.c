@@ -183,12 +183,13 @@ int sandbox_protect_visit(void *ctx, const char *dir, const char *name)
 	if (!(f->first[c / 8] & (1u << (c % 8))))
 		return 0; /* most names: no entry starts with their first byte */
 	size_t nl = strlen(name), tl = strlen(f->top);
+	if (strncmp(dir, f->top, tl) != 0 || dir[tl] != '/')
+		return 0; /* (the walk goes below top only) */
 	for (size_t i = 0; i < f->names->n; i++) {
 		const char *e = f->names->v[i];
 		char rel[PATH_MAX];
 		/* the entry's first component is this name */
-		if (e[0] != name[0] || strncmp(e, name, nl) != 0 || (e[nl] && e[nl] != '/') ||
-		    strncmp(dir, f->top, tl) != 0 || dir[tl] != '/')
+		if (e[0] != name[0] || strncmp(e, name, nl) != 0 || (e[nl] && e[nl] != '/'))
 			continue;
 		if (xsnprintf(rel, sizeof(rel), "%s/%s", dir + tl + 1, e) == 0) {
 			size_t l = strlen(rel);
