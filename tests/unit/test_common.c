@@ -292,9 +292,7 @@ static void test_locate(void)
 	ok(proc_find_shim(p, shim, sizeof(shim)) == 0 && !strcmp(shim, want),
 	   "build layout first: libhush.so beside hush");
 	ok(proc_find_shim("hush", shim, sizeof(shim)) == HUSH_ENOENT, "a path without a directory");
-	char cmd[300];
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", d);
-	ok(system(cmd) == 0, "cleaned up");
+	ok(t_rmtree(d) == 0, "cleaned up");
 }
 
 static void test_file_strerror(void)
@@ -382,22 +380,5 @@ static void test_json_parse(void)
 #undef SAME
 }
 
-int main(void)
-{
-	if (sodium_init() < 0)
-		return 1;
-	test_buf();
-	test_array();
-	test_duration();
-	test_names();
-	test_atomic();
-	test_display();
-	test_proc();
-	test_strv();
-	test_strv_csv();
-	test_locate();
-	test_file_strerror();
-	test_sha256_fd();
-	test_json_parse();
-	return t_done();
-}
+T_MAIN(test_buf, test_array, test_duration, test_names, test_atomic, test_display, test_proc,
+       test_strv, test_strv_csv, test_locate, test_file_strerror, test_sha256_fd, test_json_parse)

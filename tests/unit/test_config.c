@@ -787,20 +787,5 @@ static void test_docs_keys(void)
 	config_free(&c);
 }
 
-int main(void)
-{
-	if (sodium_init() < 0)
-		return 1;
-	test_env_policy_agrees();
-	test_defaults();
-	test_design_sketch();
-	test_types();
-	test_lists();
-	test_grants();
-	test_errors();
-	test_files();
-	test_env_dangerous();
-	test_env_values();
-	test_docs_keys();
-	return t_done();
-}
+T_MAIN(test_env_policy_agrees, test_defaults, test_design_sketch, test_types, test_lists,
+       test_grants, test_errors, test_files, test_env_dangerous, test_env_values, test_docs_keys)

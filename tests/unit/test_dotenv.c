@@ -229,13 +229,4 @@ static void test_wipe(void)
 	   "a value is wiped once its callback returns");
 }
 
-int main(void)
-{
-	if (sodium_init() < 0)
-		return 1;
-	test_forms();
-	test_errors();
-	test_limits();
-	test_wipe();
-	return t_done();
-}
+T_MAIN(test_forms, test_errors, test_limits, test_wipe)

@@ -295,10 +295,7 @@ int main(void)
 	sandbox_workdir_remove(&w);
 	config_free(&cfg);
 	strv_free(&env);
-	char cmd[PATH_MAX + 16];
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
-	if (system(cmd) != 0)
-		printf("# could not remove %s\n", root);
+	t_rmtree(root);
 	return t_done();
 #endif
 }

@@ -679,9 +679,6 @@ int main(int argc, char **argv)
 		test_symlinks();
 		test_modes_journal();
 	}
-	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", root);
+	t_rmtree(root);
 	return t_done();
 }

@@ -97,9 +97,6 @@ int main(void)
 	ok(keycache_decrypts() == d + 2, "... without opening the vault");
 	keycache_free();
 
-	char cmd[300];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "# could not remove %s\n", dir);
+	t_rmtree(dir);
 	return t_done();
 }

@@ -130,9 +130,7 @@ static void test_config_out(void)
 	const char *agents[] = { "claude" };
 	ok(config_write_starter(p, agents, 1, true) == 0 &&
 	   config_write_starter(p, agents, 1, true) == HUSH_EEXIST, "starter: written once");
-	char cmd[96];
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	ok(system(cmd) == 0, "cleaned up");
+	ok(t_rmtree(dir) == 0, "cleaned up");
 }
 
 int main(void)

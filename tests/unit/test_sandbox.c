@@ -15,15 +15,6 @@
 #include "shim/rules.h"
 #include "tests/unit/t.h"
 
-/* Removes a test's temporary directory. */
-static void remove_dir(const char *dir)
-{
-	char cmd[4200];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "# could not remove %s\n", dir);
-}
-
 static void strv(struct strv *s, const char *const *items)
 {
 	for (size_t i = 0; items[i]; i++)
@@ -218,7 +209,7 @@ static void test_scan(void)
 	sandbox_masks_free(&shallow);
 	sandbox_masks_free(&m);
 	strv_free(&g);
-	remove_dir(root);
+	t_rmtree(root);
 }
 
 static bool has(const struct strv *s, const char *v)
@@ -281,7 +272,7 @@ static void test_claude_named(void)
 	ok(sandbox_claude_named("{\"command\": ", 12, home, proj, &out) == HUSH_EFORMAT,
 	   "named: not JSON");
 	strv_free(&out);
-	remove_dir(root);
+	t_rmtree(root);
 }
 
 /* sandbox_claude_state_keep(orig, now) as text, or "(error N)". */
@@ -408,7 +399,7 @@ static void test_envrc(void)
 	   "as a shell rc file, only existing files it sources count (%zu)", rc.n);
 	strv_free(&out);
 	strv_free(&rc);
-	remove_dir(real);
+	t_rmtree(real);
 }
 
 /* What hush sandbox prints comes from sandbox/report.c and plan.c. */

@@ -301,9 +301,7 @@ static void test_rewrite(void)
 	ok(rewrite_undo(bdir, w.key, rc, false, &res) == REWRITE_NO_BACKUP, "its backups are gone");
 	rewrite_free(&w);
 	vault_close(v);
-	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	ok(system(cmd) == 0, "cleaned up");
+	ok(t_rmtree(dir) == 0, "cleaned up");
 }
 
 static void failed_count(void *ctx, const char *path, int rc)
@@ -417,9 +415,7 @@ static void test_jobs(void)
 	scan_result_free(&r);
 	config_free(&cfg);
 	unsetenv("HUSH_HOME");
-	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	ok(system(cmd) == 0, "cleaned up");
+	ok(t_rmtree(dir) == 0, "cleaned up");
 }
 
 static void test_credfile_names(void)
@@ -439,18 +435,5 @@ static void test_credfile_names(void)
 	ok(!scan_sandbox_hides("/home/u/.awsx/c", hide, 3, dirs, 1), "hide_dirs are not prefixes of names");
 }
 
-int main(void)
-{
-	if (sodium_init() < 0)
-		return 1;
-	test_checksums();
-	test_matcher();
-	test_names_and_placeholders();
-	test_mask_fingerprint_baseline();
-	test_rcfile();
-	test_migrate();
-	test_rewrite();
-	test_jobs();
-	test_credfile_names();
-	return t_done();
-}
+T_MAIN(test_checksums, test_matcher, test_names_and_placeholders, test_mask_fingerprint_baseline,
+       test_rcfile, test_migrate, test_rewrite, test_jobs, test_credfile_names)

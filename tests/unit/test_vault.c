@@ -676,9 +676,6 @@ int main(void)
 	test_lock();
 	test_sigkill();
 	test_passphrase_sources();
-	char cmd[600];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "# could not remove %s\n", dir);
+	t_rmtree(dir);
 	return t_done();
 }
