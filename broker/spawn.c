@@ -135,16 +135,11 @@ int spawn_env_build(struct spawn_env *e, const struct grant *g, char *const *req
 	if (!r && home)
 		r = spawn_env_set(e, "HOME", home, strlen(home));
 	for (size_t i = 0; !r && i < req_envc; i++) {
-		const char *eq = strchr(req_env[i], '=');
-		if (!eq || eq == req_env[i] || (size_t)(eq - req_env[i]) >= HUSH_MAX_NAME)
-			continue;
 		char name[HUSH_MAX_NAME];
-		memcpy(name, req_env[i], (size_t)(eq - req_env[i]));
-		name[eq - req_env[i]] = '\0';
-		if (!env_name_valid(name) || !strcmp(name, "PATH") || !keep_name(g, name) ||
-		    !value_harmless(name, eq + 1))
+		const char *val = env_entry_name(req_env[i], name);
+		if (!val || !strcmp(name, "PATH") || !keep_name(g, name) || !value_harmless(name, val))
 			continue;
-		r = spawn_env_set(e, name, eq + 1, strlen(eq + 1));
+		r = spawn_env_set(e, name, val, strlen(val));
 		if (r == HUSH_ETOOBIG)
 			r = 0; /* the base set comes first; extra names beyond the cap are dropped */
 	}

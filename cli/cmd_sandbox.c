@@ -143,9 +143,7 @@ int cmd_sandbox(int argc, char **argv)
 	rq->allow_host = &o.allow_host;
 	rq->notes = (struct sandbox_notes){ .fn = sandbox_note_write, .arg = stderr };
 	int status = session(rq);
-	strv_free(&o.allow_env);
-	strv_free(&o.allow_socket);
-	strv_free(&o.allow_host);
+	STRV_FREE(&o.allow_env, &o.allow_socket, &o.allow_host);
 	config_free(&cfg);
 	return status;
 }

@@ -20,4 +20,12 @@
  * 0 or HUSH_ENOMEM (HUSH_EINVAL when size is 0). */
 int array_grow(void *pv, size_t *cap, size_t need, size_t size, size_t first);
 
+/* Calls free_one(&a[i]) on each of the n elements, then free(a). */
+#define ARRAY_FREE(a, n, free_one)                                      \
+	do {                                                            \
+		for (size_t array_i_ = 0; array_i_ < (n); array_i_++)   \
+			free_one(&(a)[array_i_]);                       \
+		free(a);                                                \
+	} while (0)
+
 #endif

@@ -43,6 +43,12 @@ void strv_free(struct strv *s)
 	s->n = s->cap = 0;
 }
 
+void strv_free_each(struct strv *const *list)
+{
+	for (; *list; list++)
+		strv_free(*list);
+}
+
 int strv_pushkv(struct strv *s, const char *name, const char *value)
 {
 	size_t len = strlen(name) + strlen(value) + 2;

@@ -34,5 +34,8 @@ int strv_push_csv(struct strv *s, const char *csv, bool (*valid)(const char *), 
 /* Frees the strings and the vector; *s is empty again. */
 void strv_free(struct strv *s);
 #define _cleanup_strv_ __attribute__((cleanup(strv_free)))
+/* strv_free on each vector of a NULL-terminated list; STRV_FREE(&a, &b). */
+void strv_free_each(struct strv *const *list);
+#define STRV_FREE(...) strv_free_each((struct strv *const[]){ __VA_ARGS__, NULL })
 
 #endif

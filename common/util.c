@@ -586,6 +586,22 @@ int file_write_atomic(const char *path, const void *data, size_t len, mode_t mod
 
 /* --- names and time --- */
 
+void free_all(void *const *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(p[i]);
+}
+
+const char *env_entry_name(const char *entry, char name[HUSH_MAX_NAME])
+{
+	const char *eq = strchr(entry, '=');
+	if (!eq || (size_t)(eq - entry) >= HUSH_MAX_NAME)
+		return NULL;
+	memcpy(name, entry, (size_t)(eq - entry));
+	name[eq - entry] = '\0';
+	return env_name_valid(name) ? eq + 1 : NULL;
+}
+
 bool env_name_valid(const char *s)
 {
 	if (!s || !*s)

@@ -37,6 +37,9 @@ static inline int steal_fd(int *fd)
 }
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+/* free() on each of n pointers; FREE_ALL(a->x, a->y). */
+void free_all(void *const *p, size_t n);
+#define FREE_ALL(...) free_all((void *const[]){ __VA_ARGS__ }, ARRAY_LEN(((void *[]){ __VA_ARGS__ })))
 
 /* snprintf that returns HUSH_ETOOBIG on truncation, 0 otherwise. */
 int xsnprintf(char *buf, size_t n, const char *fmt, ...)
@@ -131,6 +134,9 @@ int sha256_fd(int fd, uint8_t out[32]);
  * 1..PROTO_MAX_NAME-1 (128) bytes. */
 bool env_name_valid(const char *s);
 #define HUSH_MAX_NAME 128
+/* The name of an environment entry "NAME=value" copied into name: the
+ * value, or NULL when the entry has no '=' or its name is not valid. */
+const char *env_entry_name(const char *entry, char name[HUSH_MAX_NAME]);
 
 /* Current time in seconds since the epoch, and a monotonic clock in ms. */
 int64_t time_now(void);

@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "common/envpolicy.h"
+#include "common/array.h"
 #include "common/util.h"
 #include "config/credential.h"
 
@@ -31,18 +32,10 @@ static const struct builtin_cred builtins[] = {
 
 static void cred_clear(struct credential *c)
 {
-	free(c->name);
-	free(c->secret);
-	free(c->env);
 	for (size_t i = 0; i < c->nhosts; i++)
 		free(c->hosts[i].name);
-	free(c->header);
-	free(c->prefix);
-	free(c->suffix);
-	free(c->base_url_env);
-	free(c->upstream);
-	free(c->up_host);
-	free(c->up_path);
+	FREE_ALL(c->name, c->secret, c->env, c->header, c->prefix, c->suffix, c->base_url_env,
+		 c->upstream, c->up_host, c->up_path);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -50,11 +43,8 @@ void credential_free(struct config_credentials *c)
 {
 	if (!c)
 		return;
-	for (size_t i = 0; i < c->n; i++)
-		cred_clear(&c->v[i]);
-	free(c->v);
-	free(c->ca_file);
-	free(c);
+	ARRAY_FREE(c->v, c->n, cred_clear);
+	FREE_ALL(c->ca_file, c);
 }
 
 static int replace(char **dst, const char *v)

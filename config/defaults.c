@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "common/util.h"
 #include "config/credential.h"
 #include "config/loader.h"
@@ -118,22 +119,16 @@ int config_defaults(struct config *cfg)
 	return r == 0 && cfg->creds ? 0 : HUSH_ENOMEM;
 }
 
+static void grant_secret_clear(struct grant_secret *s)
+{
+	FREE_ALL(s->env, s->secret);
+}
+
 void config_grant_free(struct grant *g)
 {
-	free(g->name);
-	free(g->command);
-	free(g->sha256);
-	for (size_t i = 0; i < g->nargs; i++)
-		config_list_free(&g->args[i]);
-	free(g->args);
-	free(g->cwd);
-	for (size_t i = 0; i < g->nsecrets; i++) {
-		free(g->secrets[i].env);
-		free(g->secrets[i].secret);
-	}
-	free(g->secrets);
-	free(g->confirm_command);
-	free(g->path);
+	ARRAY_FREE(g->args, g->nargs, config_list_free);
+	ARRAY_FREE(g->secrets, g->nsecrets, grant_secret_clear);
+	FREE_ALL(g->name, g->command, g->sha256, g->cwd, g->confirm_command, g->path);
 	config_list_free(&g->env_keep);
 }
 
@@ -152,10 +147,7 @@ void config_free(struct config *cfg)
 {
 	if (!cfg)
 		return;
-	free(cfg->path);
-	free(cfg->askpass);
-	free(cfg->confirm_command);
-	free(cfg->scan_rules);
+	FREE_ALL(cfg->path, cfg->askpass, cfg->confirm_command, cfg->scan_rules);
 	struct config_list *lists[] = {
 		&cfg->hide, &cfg->hide_dirs, &cfg->allow_env, &cfg->allow_write, &cfg->state_files,
 		&cfg->scratch, &cfg->never_write, &cfg->unprotect, &cfg->home_allow,
@@ -163,12 +155,8 @@ void config_free(struct config *cfg)
 	};
 	for (size_t i = 0; i < ARRAY_LEN(lists); i++)
 		config_list_free(lists[i]);
-	for (size_t i = 0; i < cfg->ngrants; i++)
-		config_grant_free(&cfg->grants[i]);
-	free(cfg->grants);
-	for (size_t i = 0; i < cfg->nprofiles; i++)
-		profile_free(&cfg->profiles[i]);
-	free(cfg->profiles);
+	ARRAY_FREE(cfg->grants, cfg->ngrants, config_grant_free);
+	ARRAY_FREE(cfg->profiles, cfg->nprofiles, profile_free);
 	credential_free(cfg->creds);
 	memset(cfg, 0, sizeof(*cfg));
 }

@@ -212,7 +212,6 @@ int sandbox_hidden_rules(const struct sandbox_hidden *h, const struct config *cf
 
 void sandbox_hidden_free(struct sandbox_hidden *h)
 {
-	strv_free(&h->globs);
-	strv_free(&h->named);
+	STRV_FREE(&h->globs, &h->named);
 	sandbox_masks_free(&h->masks);
 }

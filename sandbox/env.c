@@ -50,13 +50,8 @@ int sandbox_env_filter(char *const *envp, const struct strv *allow,
 		       struct strv *out)
 {
 	for (size_t i = 0; envp && envp[i]; i++) {
-		const char *eq = strchr(envp[i], '=');
-		if (!eq || eq == envp[i] || (size_t)(eq - envp[i]) >= HUSH_MAX_NAME)
-			continue;
 		char name[HUSH_MAX_NAME];
-		memcpy(name, envp[i], (size_t)(eq - envp[i]));
-		name[eq - envp[i]] = '\0';
-		if (!env_name_valid(name) || list_exact(drop, name))
+		if (!env_entry_name(envp[i], name) || list_exact(drop, name))
 			continue;
 		bool pass = list_exact(allow, name) || list_exact(exact, name) ||
 			    (!sandbox_env_secret_name(name) && list_glob(allow, name));

@@ -549,9 +549,7 @@ void sandbox_git_free(struct sandbox_git *g)
 		free(g->d[i].dotgit);
 	}
 	free(g->d);
-	strv_free(&g->ro);
-	strv_free(&g->create_dirs);
-	strv_free(&g->absent);
+	STRV_FREE(&g->ro, &g->create_dirs, &g->absent);
 	free(g->shut);
 	*g = (struct sandbox_git){ 0 };
 }

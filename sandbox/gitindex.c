@@ -573,10 +573,7 @@ int sandbox_git_index_sweep(const struct sandbox_git_snap *s, const struct sandb
 
 void sandbox_git_swept_free(struct sandbox_git_swept *o)
 {
-	strv_free(&o->removed);
-	strv_free(&o->commits);
-	strv_free(&o->fixed);
-	strv_free(&o->links);
+	STRV_FREE(&o->removed, &o->commits, &o->fixed, &o->links);
 }
 
 void sandbox_git_snap_free(struct sandbox_git_snap *s)

@@ -365,8 +365,7 @@ void sandbox_guard_free(struct sandbox_guard *g)
 	sandbox_git_snap_free(&g->snap);
 	sandbox_modes_free(&g->modes);
 	sandbox_ignore_free(&g->ign);
-	strv_free(&g->ro);
-	strv_free(&g->absent);
+	STRV_FREE(&g->ro, &g->absent);
 }
 
 /* A journal file read into a zeroed guard. 0 or HUSH_E*. */

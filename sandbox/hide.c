@@ -83,8 +83,7 @@ void sandbox_masks_free(struct sandbox_masks *m)
 {
 	free(m->unreadable);
 	m->unreadable = NULL;
-	strv_free(&m->files);
-	strv_free(&m->dirs);
+	STRV_FREE(&m->files, &m->dirs);
 }
 
 /* Regular files with more than one link, to find other names of a hidden

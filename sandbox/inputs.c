@@ -56,12 +56,7 @@ struct plan_lists {
 
 static void plan_lists_free(struct plan_lists *l)
 {
-	strv_free(&l->aw);
-	strv_free(&l->state);
-	strv_free(&l->scratch);
-	strv_free(&l->never);
-	strv_free(&l->keep);
-	strv_free(&l->hallow);
+	STRV_FREE(&l->aw, &l->state, &l->scratch, &l->never, &l->keep, &l->hallow);
 }
 
 /* The config's lists, then the profile's; a profile's state directory is
@@ -305,9 +300,7 @@ int sandbox_inputs_landlock(struct sandbox_ll_lists *l, const struct sandbox_req
 
 void sandbox_ll_lists_free(struct sandbox_ll_lists *l)
 {
-	strv_free(&l->hidden);
-	strv_free(&l->rw);
-	strv_free(&l->rx);
+	STRV_FREE(&l->hidden, &l->rw, &l->rx);
 }
 
 int sandbox_inputs_sockets(struct strv *out, const struct sandbox_request *rq)

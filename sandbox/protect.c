@@ -524,14 +524,8 @@ int sandbox_protect_gitlink(const struct sandbox_protect *p, const char *path, c
 void sandbox_protect_free(struct sandbox_protect *p)
 {
 	free(p->project);
-	strv_free(&p->exist);
-	strv_free(&p->absent);
-	strv_free(&p->links);
-	strv_free(&p->exist_real);
-	strv_free(&p->hooks);
-	strv_free(&p->hooks_start);
-	strv_free(&p->gits_start);
-	strv_free(&p->names);
+	STRV_FREE(&p->exist, &p->absent, &p->links, &p->exist_real, &p->hooks, &p->hooks_start,
+		  &p->gits_start, &p->names);
 	*p = (struct sandbox_protect){ 0 };
 }
 

@@ -346,8 +346,7 @@ void sandbox_session_free(struct sandbox_session *s)
 		return;
 	sandbox_workdir_remove(&s->w);
 	sandbox_hidden_free(&s->hid);
-	strv_free(&s->env);
-	strv_free(&s->passed);
+	STRV_FREE(&s->env, &s->passed);
 	sandbox_plan_free(&s->plan);
 	sandbox_guard_free(&s->guard);
 	free(s);

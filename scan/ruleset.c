@@ -24,6 +24,7 @@
 #include <strings.h>
 
 #include "common/array.h"
+#include "common/util.h"
 #include "common/err.h"
 #include "scan/rules.h"
 #include "scan/ruleset_int.h"
@@ -75,13 +76,9 @@ void scan_rules_scratch_free(struct scan_rules_scratch *sc)
 	if (!sc)
 		return;
 	scan_lits_scratch_free(sc->hs);
-	free(sc->occ);
-	free(sc->byrule);
-	free(sc->first);
 	pcre2_match_data_free(sc->md);
 	pcre2_match_context_free(sc->mctx);
-	free(sc->seen);
-	free(sc);
+	FREE_ALL(sc->occ, sc->byrule, sc->first, sc->seen, sc);
 }
 
 static bool re_search(const pcre2_code *re, const char *s, size_t n)

@@ -42,26 +42,17 @@ static void allow_free(struct rs_allow *a)
 		pcre2_code_free(a->regexes[i]);
 	free(a->paths);
 	free(a->regexes);
-	strv_free(&a->paths_src);
-	strv_free(&a->regexes_src);
-	strv_free(&a->stopwords);
-	strv_free(&a->target_rules);
+	STRV_FREE(&a->paths_src, &a->regexes_src, &a->stopwords, &a->target_rules);
 }
 
 static void rule_free(struct rs_rule *r)
 {
-	free(r->id);
-	free(r->title);
 	pcre2_code_free(r->re);
 	pcre2_code_free(r->path);
-	free(r->re_src);
 	relit_free(&r->lits);
-	free(r->file);
 	strv_free(&r->keywords);
-	free(r->kw);
-	for (size_t k = 0; k < r->nallow; k++)
-		allow_free(&r->allow[k]);
-	free(r->allow);
+	ARRAY_FREE(r->allow, r->nallow, allow_free);
+	FREE_ALL(r->id, r->title, r->re_src, r->file, r->kw);
 }
 
 int ruleset_ready(const struct scan_ruleset *crs)
@@ -83,18 +74,11 @@ void scan_ruleset_free(struct scan_ruleset *rs)
 		return;
 	(void)ruleset_ready(rs);
 	pthread_mutex_destroy(&rs->mu);
-	for (size_t i = 0; i < rs->nrules; i++)
-		rule_free(&rs->rules[i]);
-	free(rs->rules);
-	for (size_t k = 0; k < rs->nallow; k++)
-		allow_free(&rs->allow[k]);
-	free(rs->allow);
-	strv_free(&rs->keywords);
-	free(rs->lit_rule);
-	free(rs->lit_len);
-	strv_free(&rs->disabled);
+	ARRAY_FREE(rs->rules, rs->nrules, rule_free);
+	ARRAY_FREE(rs->allow, rs->nallow, allow_free);
+	STRV_FREE(&rs->keywords, &rs->disabled);
 	scan_lits_free(rs->db);
-	free(rs);
+	FREE_ALL(rs->lit_rule, rs->lit_len, rs);
 }
 
 size_t scan_ruleset_count(const struct scan_ruleset *rs)

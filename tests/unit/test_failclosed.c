@@ -71,8 +71,7 @@ static void result_free(struct result *r)
 	sandbox_hidden_free(&r->hid);
 	sandbox_guard_free(&r->guard);
 	sandbox_plan_free(&r->plan);
-	strv_free(&r->env);
-	strv_free(&r->passed);
+	STRV_FREE(&r->env, &r->passed);
 }
 
 /* What hush sandbox prepares before the agent starts, as session.c puts
