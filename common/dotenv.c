@@ -82,20 +82,11 @@ static int parse_quoted(struct parser *P, size_t *pos, int *line, bool *expansio
 		if (c == '\n')
 			(*line)++;
 		if (q == '"' && c == '\\' && i + 1 < P->len) {
-			char n = P->d[i + 1];
-			char out = 0;
-			switch (n) {
-			case 'n': out = '\n'; break;
-			case 't': out = '\t'; break;
-			case 'r': out = '\r'; break;
-			case '\\': out = '\\'; break;
-			case '"': out = '"'; break;
-			case '$': out = '$'; break;
-			case '`': out = '`'; break;
-			default: break;
-			}
-			if (out) {
-				P->val[P->vlen++] = out;
+			/* the escapes and what each stands for */
+			static const char esc[] = "ntr\\\"$`", lit[] = "\n\t\r\\\"$`";
+			const char *e = P->d[i + 1] ? strchr(esc, P->d[i + 1]) : NULL;
+			if (e) {
+				P->val[P->vlen++] = lit[e - esc];
 				i += 2;
 				continue;
 			}

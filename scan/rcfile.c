@@ -82,6 +82,34 @@ static bool expands(const char *d, size_t i, size_t e)
 	return i + 1 < e && (name_start(d[i + 1]) || strchr("{(@*#?$!-0123456789", d[i + 1]));
 }
 
+/* A double-quoted part at c->i, decoded onto v[*n]: a backslash undoes
+ * only the characters it escapes in the shell ("$`\"\\" for sh, "\"$\\"
+ * for fish); *dyn is set where the shell would expand. False (and *why)
+ * when the closing quote is not on this line. */
+static bool dquoted(struct cursor *c, char *v, size_t *n, bool fish, bool *dyn, const char **why)
+{
+	const char *d = c->d;
+	const char *escapes = fish ? "\"$\\" : "$`\"\\";
+	size_t q = c->i + 1;
+	while (q < c->e && d[q] != '"') {
+		if (d[q] == '\\' && q + 1 < c->e && d[q + 1] && strchr(escapes, d[q + 1])) {
+			v[(*n)++] = d[q + 1];
+			q += 2;
+			continue;
+		}
+		if (fish ? d[q] == '$' : d[q] == '`' || (d[q] == '$' && expands(d, q, c->e)))
+			*dyn = true;
+		v[(*n)++] = d[q++];
+	}
+	if (q >= c->e) {
+		*why = "value spans several lines";
+		c->i = c->e;
+		return false;
+	}
+	c->i = q + 1;
+	return true;
+}
+
 /* A POSIX shell word: decodes into v (cap bytes), sets *dyn for
  * expansions, *why for things we do not rewrite. Stops at an unquoted
  * blank or operator. */
@@ -124,23 +152,8 @@ static void sh_word(struct cursor *c, char *v, size_t *vn, bool *dyn, const char
 			*why = "ANSI-C or locale quoting";
 			c->i += 2;
 		} else if (ch == '"') {
-			size_t q = c->i + 1;
-			while (q < c->e && d[q] != '"') {
-				if (d[q] == '\\' && q + 1 < c->e && strchr("$`\"\\", d[q + 1])) {
-					v[n++] = d[q + 1];
-					q += 2;
-					continue;
-				}
-				if (d[q] == '`' || (d[q] == '$' && expands(d, q, c->e)))
-					*dyn = true;
-				v[n++] = d[q++];
-			}
-			if (q >= c->e) {
-				*why = "value spans several lines";
-				c->i = c->e;
+			if (!dquoted(c, v, &n, false, dyn, why))
 				break;
-			}
-			c->i = q + 1;
 		} else if (ch == '$' && c->i + 1 < c->e && (d[c->i + 1] == '(' || d[c->i + 1] == '{')) {
 			/* $(...) or ${...}: skip to the matching bracket */
 			char open = d[c->i + 1], close = open == '(' ? ')' : '}';
@@ -206,23 +219,8 @@ static void fish_word(struct cursor *c, char *v, size_t *vn, bool *dyn, const ch
 			}
 			c->i = q + 1;
 		} else if (ch == '"') {
-			size_t q = c->i + 1;
-			while (q < c->e && d[q] != '"') {
-				if (d[q] == '\\' && q + 1 < c->e && strchr("\"$\\", d[q + 1])) {
-					v[n++] = d[q + 1];
-					q += 2;
-					continue;
-				}
-				if (d[q] == '$')
-					*dyn = true;
-				v[n++] = d[q++];
-			}
-			if (q >= c->e) {
-				*why = "value spans several lines";
-				c->i = c->e;
+			if (!dquoted(c, v, &n, true, dyn, why))
 				break;
-			}
-			c->i = q + 1;
 		} else {
 			if (ch == '$' || ch == '(')
 				*dyn = true;

@@ -163,18 +163,16 @@ static int parse_string(struct cur *c, size_t *off, size_t *len)
 				return fail(c, "unterminated escape");
 			char e = c->p[1];
 			c->p += 2;
-			const char *lit = NULL;
-			switch (e) {
-			case 'b': lit = "\b"; break;
-			case 't': lit = "\t"; break;
-			case 'n': lit = "\n"; break;
-			case 'f': lit = "\f"; break;
-			case 'r': lit = "\r"; break;
-			case 'e': lit = "\x1b"; break;
-			case '"': lit = "\""; break;
-			case '\\': lit = "\\"; break;
-			case 'u':
-			case 'U': {
+			/* the one-letter escapes and what each stands for */
+			static const char esc[] = "btnfre\"\\", lits[] = "\b\t\n\f\r\x1b\"\\";
+			const char *at = e ? strchr(esc, e) : NULL;
+			const char *lit = at ? &lits[at - esc] : NULL;
+			if (lit) {
+				if (arena_put(c, lit, 1) < 0)
+					return HUSH_ENOMEM;
+				continue;
+			}
+			if (e == 'u' || e == 'U') {
 				int nd = e == 'u' ? 4 : 8;
 				if (c->end - c->p < nd)
 					return fail(c, "short \\u escape");
@@ -193,22 +191,17 @@ static int parse_string(struct cur *c, size_t *off, size_t *len)
 					return rc;
 				continue;
 			}
-			default:
-				if (multi && (e == '\n' || e == ' ' || e == '\t' || e == '\r')) {
-					/* line-ending backslash: drop whitespace up to the next text */
-					c->p--;
-					while (c->p < c->end && isspace((unsigned char)*c->p)) {
-						if (*c->p == '\n')
-							c->line++;
-						c->p++;
-					}
-					continue;
+			if (multi && (e == '\n' || e == ' ' || e == '\t' || e == '\r')) {
+				/* line-ending backslash: drop whitespace up to the next text */
+				c->p--;
+				while (c->p < c->end && isspace((unsigned char)*c->p)) {
+					if (*c->p == '\n')
+						c->line++;
+					c->p++;
 				}
-				return fail(c, "unknown escape in a string");
+				continue;
 			}
-			if (arena_put(c, lit, 1) < 0)
-				return HUSH_ENOMEM;
-			continue;
+			return fail(c, "unknown escape in a string");
 		}
 		if (arena_put(c, &ch, 1) < 0)
 			return HUSH_ENOMEM;

@@ -125,17 +125,15 @@ static const char *expand(const char *p, const char *end, char *o, size_t *k, si
 			bech32_put(o, k, cap);
 			p += 3;
 		} else if (p[0] == '{' && p[1] && p[2] == ':' && strchr("AHDUBLWK", p[1])) {
-			const char *cls;
-			switch (p[1]) {
-			case 'A': cls = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"; break;
-			case 'H': cls = "0123456789abcdef"; break;
-			case 'D': cls = "0123456789"; break;
-			case 'U': cls = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"; break;
-			case 'B': cls = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_-"; break;
-			case 'W': cls = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"; break;
-			case 'K': cls = "QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L"; break;
-			default: cls = "0123456789abcdefghijklmnopqrstuvwxyz"; break;
-			}
+			/* the class letters of "AHDUBLWK", in that order */
+			static const char *const classes[] = {
+				"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
+				"0123456789abcdef", "0123456789", "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+				"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_-",
+				"0123456789abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567",
+				"QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L",
+			};
+			const char *cls = classes[strchr("AHDUBLWK", p[1]) - "AHDUBLWK"];
 			for (int i = atoi(p + 3); i > 0; i--)
 				put(o, k, cap, rnd_from(cls));
 			p = strchr(p, '}') + 1;
@@ -465,15 +463,20 @@ static int collect(void *ctx, const struct toml_event *ev, const char **msg)
 	return 0;
 }
 
-static const char *toml(const char *s, int *line, const char **msg)
+static const char *toml_n(const char *s, size_t n, int *line, const char **msg)
 {
 	static struct tcol c;
 	struct toml_err e;
 	c.out[0] = 0;
-	int rc = toml_parse(s, strlen(s), collect, &c, &e);
+	int rc = toml_parse(s, n, collect, &c, &e);
 	*line = e.line;
 	*msg = e.msg;
 	return rc == 0 ? c.out : NULL;
+}
+
+static const char *toml(const char *s, int *line, const char **msg)
+{
+	return toml_n(s, strlen(s), line, msg);
 }
 
 static void test_toml(void)
@@ -488,6 +491,11 @@ static void test_toml(void)
 	   "toml: tables, literal and multi-line strings, arrays (%s)", got ? got : msg);
 	got = toml("a = \"\\t\\\"q\\\" \\u00e9\"\nb = \"\"\"\nline1\nline2\"\"\"\nc = '''it's'''\n", &line, &msg);
 	ok(got && !strcmp(got, "a=<\t\"q\" \xc3\xa9>;b=<line1\nline2>;c=<it's>;"), "toml: escapes and multi-line strings");
+	got = toml("a = \"\\b\\t\\n\\f\\r\\e\\\"\\\\\"\nb = \"\"\"x\\\n   y\"\"\"\n", &line, &msg);
+	ok(got && !strcmp(got, "a=<\b\t\n\f\r\x1b\"\\>;b=<xy>;"),
+	   "toml: each one-letter escape, a line-ending backslash");
+	got = toml_n("a = \"\\\0\"\n", 9, &line, &msg);
+	ok(!got && !strcmp(msg, "unknown escape in a string"), "toml: a NUL after a backslash is no escape");
 	got = toml("\"quoted key\" = 1_000\n", &line, &msg);
 	ok(got && !strcmp(got, "quoted key=1000;"), "toml: quoted key, underscores in numbers");
 	struct { const char *in; int line; const char *msg; } bad[] = {
