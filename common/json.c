@@ -2,6 +2,7 @@
 /* JSON quoting and parsing: see json.h. */
 #include "common/json.h"
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +70,21 @@ void json_write_str(FILE *f, const char *s)
 		fwrite(t, 1, len, f);
 	}
 	fputc('"', f);
+}
+
+void json_write_q(FILE *f, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	for (const char *p = fmt; *p; p++) {
+		if (p[0] == '%' && p[1] == 'q') {
+			json_write_str(f, va_arg(ap, const char *));
+			p++;
+		} else {
+			fputc(*p, f);
+		}
+	}
+	va_end(ap);
 }
 
 int json_quote(const char *s, char *out, size_t n)

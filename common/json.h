@@ -15,6 +15,9 @@
 
 /* Writes s as a quoted JSON string to f; NULL is written as null. */
 void json_write_str(FILE *f, const char *s);
+/* Writes fmt to f with each "%q" replaced by the next argument (a const
+ * char *) written by json_write_str; nothing else in fmt is special. */
+void json_write_q(FILE *f, const char *fmt, ...);
 /* Writes s as a quoted, NUL-terminated JSON string into out[n]; NULL
  * becomes null. Returns 0 or HUSH_ETOOBIG when it does not fit. */
 int json_quote(const char *s, char *out, size_t n);

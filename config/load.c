@@ -54,12 +54,13 @@ void config_lerr(struct loader *L, int line, int code, const char *fmt, ...)
 	L->rc = code;
 	if (!L->err || !L->errlen)
 		return;
-	char msg[512];
+	int k = snprintf(L->err, L->errlen, "%s:%d: ", L->name, L->err_line);
+	if (k < 0 || (size_t)k >= L->errlen)
+		return;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(L->err + k, L->errlen - (size_t)k, fmt, ap);
 	va_end(ap);
-	snprintf(L->err, L->errlen, "%s:%d: %s", L->name, L->err_line, msg);
 }
 
 static bool name_valid(const char *s)

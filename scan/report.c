@@ -74,11 +74,7 @@ void report_json(FILE *f, const struct scan_result *r)
 		r->files_skipped);
 	for (size_t i = 0; i < r->nproblems; i++) {
 		fputs(i ? "," : "", f);
-		fputs("{\"file\":", f);
-		json_write_str(f, r->problems[i].path);
-		fputs(",\"why\":", f);
-		json_write_str(f, r->problems[i].why);
-		fputs("}", f);
+		json_write_q(f, "{\"file\":%q,\"why\":%q}", r->problems[i].path, r->problems[i].why);
 	}
 	fputs("]}\n", f);
 }
@@ -100,11 +96,8 @@ void report_sarif(FILE *f, const struct scan_result *r)
 			continue;
 		seen[ns++] = r->v[i].rule;
 		fputs(ns > 1 ? "," : "", f);
-		fputs("{\"id\":", f);
-		json_write_str(f, r->v[i].rule);
-		fputs(",\"shortDescription\":{\"text\":", f);
-		json_write_str(f, r->v[i].title);
-		fputs("}}", f);
+		json_write_q(f, "{\"id\":%q,\"shortDescription\":{\"text\":%q}}", r->v[i].rule,
+			     r->v[i].title);
 	}
 	fputs("]}},\"results\":[", f);
 	for (size_t i = 0; i < r->n; i++) {

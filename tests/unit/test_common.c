@@ -346,6 +346,18 @@ static int jparse(const char *text, struct jlog *l)
 	return json_parse(text, strlen(text), jlog_cb, l);
 }
 
+static void test_json_write(void)
+{
+	char *out = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&out, &n);
+	json_write_q(f, "{\"a\":%q,\"b\":%q,\"c\":\"%d%\"}", "x\"\n\x01", (const char *)NULL);
+	fclose(f);
+	ok(out && !strcmp(out, "{\"a\":\"x\\\"\\n\\u0001\",\"b\":null,\"c\":\"%d%\"}"),
+	   "json_write_q: each %%q quoted, NULL as null, other text as it is: %s", out ? out : "");
+	free(out);
+}
+
 static void test_json_parse(void)
 {
 	struct jlog l;
@@ -381,4 +393,5 @@ static void test_json_parse(void)
 }
 
 T_MAIN(test_buf, test_array, test_duration, test_names, test_atomic, test_display, test_proc,
-       test_strv, test_strv_csv, test_locate, test_file_strerror, test_sha256_fd, test_json_parse)
+       test_strv, test_strv_csv, test_locate, test_file_strerror, test_sha256_fd, test_json_write,
+       test_json_parse)
