@@ -524,31 +524,22 @@ SHIM_EXPORT DIR *fdopendir(int fd)
 	return f(fd);
 }
 
-static struct dirent *next_entry(DIR *d)
-{
-	__typeof__(&readdir) f = REAL(readdir);
-	if (!f) {
-		errno = ENOSYS;
-		return NULL;
+/* The next entry of d that the rules do not hide, through libc's real. */
+#define NEXT_ENTRY(name, real, ent_t)                                                   \
+	static ent_t *name(DIR *d)                                                      \
+	{                                                                               \
+		__typeof__(&real) f = REAL(real);                                       \
+		if (!f) {                                                               \
+			errno = ENOSYS;                                                 \
+			return NULL;                                                    \
+		}                                                                       \
+		ent_t *e;                                                               \
+		while ((e = f(d)) != NULL && shim_dirent_hidden(-1, d, e->d_name, e->d_type)) \
+			;                                                               \
+		return e;                                                               \
 	}
-	struct dirent *e;
-	while ((e = f(d)) != NULL && shim_dirent_hidden(-1, d, e->d_name, e->d_type))
-		;
-	return e;
-}
-
-static struct dirent64 *next_entry64(DIR *d)
-{
-	__typeof__(&readdir64) f = REAL(readdir64);
-	if (!f) {
-		errno = ENOSYS;
-		return NULL;
-	}
-	struct dirent64 *e;
-	while ((e = f(d)) != NULL && shim_dirent_hidden(-1, d, e->d_name, e->d_type))
-		;
-	return e;
-}
+NEXT_ENTRY(next_entry, readdir, struct dirent)
+NEXT_ENTRY(next_entry64, readdir64, struct dirent64)
 
 SHIM_EXPORT struct dirent *readdir(DIR *d)
 {

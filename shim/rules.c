@@ -339,6 +339,21 @@ int rules_name_is_hide_path_base(const struct rules *r, const char *name)
 	return 0;
 }
 
+/* The next component of the path at *s, the slashes before it skipped:
+ * its start (NULL at the end), its length in *n; *s is moved past it. */
+static const char *next_component(const char **s, size_t *n)
+{
+	const char *p = *s;
+	while (*p == '/')
+		p++;
+	const char *q = p;
+	while (*q && *q != '/')
+		q++;
+	*s = q;
+	*n = (size_t)(q - p);
+	return q > p ? p : NULL;
+}
+
 int rules_path_hidden(const struct rules *r, const char *abs)
 {
 	size_t len = strlen(abs);
@@ -352,17 +367,11 @@ int rules_path_hidden(const struct rules *r, const char *abs)
 	}
 	if (r->nhide == 0)
 		return 0;
-	const char *p = abs;
-	while (*p) {
-		while (*p == '/')
-			p++;
-		const char *q = p;
-		while (*q && *q != '/')
-			q++;
-		if (q > p && rules_name_hidden(r, p, (size_t)(q - p)))
+	const char *c;
+	size_t n;
+	while ((c = next_component(&abs, &n)) != NULL)
+		if (rules_name_hidden(r, c, n))
 			return 1;
-		p = q;
-	}
 	return 0;
 }
 
@@ -388,16 +397,11 @@ static int push_component(char *out, size_t *olen, size_t cap, const char *c, si
 
 static int push_path(char *out, size_t *olen, size_t cap, const char *s)
 {
-	while (*s) {
-		while (*s == '/')
-			s++;
-		const char *e = s;
-		while (*e && *e != '/')
-			e++;
-		if (push_component(out, olen, cap, s, (size_t)(e - s)) != 0)
+	const char *c;
+	size_t n;
+	while ((c = next_component(&s, &n)) != NULL)
+		if (push_component(out, olen, cap, c, n) != 0)
 			return -1;
-		s = e;
-	}
 	return 0;
 }
 
