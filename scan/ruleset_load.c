@@ -164,6 +164,25 @@ static struct rs_allow *new_allow(struct rs_allow **v, size_t *n, int line)
 	return a;
 }
 
+/* The header of an allowlist table of a rule (in = "rules.") or of the
+ * whole set (in = ""): one [allowlist] or any number of [[allowlists]],
+ * never both. A new allowlist on *v, or HUSH_E*. */
+static int allow_start(struct loader *L, const struct toml_event *ev, const char *in, bool *has_old,
+		       bool *has_new, struct rs_allow **v, size_t *n)
+{
+	char why[128];
+	if (!ev->array && *has_old)
+		snprintf(why, sizeof(why), "a second [%sallowlist] (use [[%sallowlists]])", in, in);
+	else if (ev->array ? *has_old : *has_new)
+		snprintf(why, sizeof(why), "both [%sallowlist] and [[%sallowlists]]", in, in);
+	else
+		why[0] = '\0';
+	if (why[0])
+		return lfail(L, ev->line, "%s", why);
+	*(ev->array ? has_new : has_old) = true;
+	return new_allow(v, n, ev->line) ? 0 : HUSH_ENOMEM;
+}
+
 static int allow_key(struct loader *L, struct rs_allow *a, const struct toml_event *ev, bool global)
 {
 	const char *k = ev->key;
@@ -351,25 +370,15 @@ static int on_event(void *ctx, const struct toml_event *ev, const char **msg)
 			if (!rs->nrules)
 				return lfail(L, ev->line, "[rules.%s] before any [[rules]]", b);
 			struct rs_rule *r = &rs->rules[rs->nrules - 1];
-			if (!ev->array && L->rule_has_old_allow)
-				return lfail(L, ev->line, "a second [rules.allowlist] for one rule (use [[rules.allowlists]])%s", NULL);
-			L->rule_has_old_allow |= !ev->array;
-			L->rule_has_new_allow |= ev->array;
-			if (L->rule_has_old_allow && L->rule_has_new_allow)
-				return lfail(L, ev->line, "a rule with both [rules.allowlist] and [[rules.allowlists]]%s", NULL);
-			if (!new_allow(&r->allow, &r->nallow, ev->line))
-				return HUSH_ENOMEM;
+			if ((rc = allow_start(L, ev, "rules.", &L->rule_has_old_allow, &L->rule_has_new_allow,
+					      &r->allow, &r->nallow)) < 0)
+				return rc;
 			L->ctx = CTX_RULE_ALLOW;
 		} else if (ev->npath == 1 && ((!ev->array && key_is(a, "allowlist")) ||
 					      (ev->array && key_is(a, "allowlists")))) {
-			if (!ev->array && L->global_has_old_allow)
-				return lfail(L, ev->line, "a second [allowlist] (use [[allowlists]])%s", NULL);
-			L->global_has_old_allow |= !ev->array;
-			L->global_has_new_allow |= ev->array;
-			if (L->global_has_old_allow && L->global_has_new_allow)
-				return lfail(L, ev->line, "both [allowlist] and [[allowlists]]%s", NULL);
-			if (!new_allow(&rs->allow, &rs->nallow, ev->line))
-				return HUSH_ENOMEM;
+			if ((rc = allow_start(L, ev, "", &L->global_has_old_allow, &L->global_has_new_allow,
+					      &rs->allow, &rs->nallow)) < 0)
+				return rc;
 			L->ctx = CTX_GLOBAL_ALLOW;
 		} else {
 			char t[128];
