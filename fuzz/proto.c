@@ -21,101 +21,54 @@ static void same_or_abort(struct buf *b, const uint8_t *body, size_t blen)
 		abort();
 }
 
+/* b emptied, then: when dec (a decoder call) takes the body, enc (its
+ * encoder) must succeed and give back the same bytes; done frees what dec
+ * made. */
+#define ROUND_TRIP(dec, enc, done)                           \
+	do {                                                 \
+		buf_reset(&b);                               \
+		if ((dec) == 0) {                            \
+			if ((enc) != 0)                      \
+				abort();                     \
+			same_or_abort(&b, body, blen);       \
+			done;                                \
+		}                                            \
+	} while (0)
+
 static void decode_all(uint8_t type, const uint8_t *body, size_t blen)
 {
 	struct buf b;
 	buf_init(&b, PROTO_HDR + PROTO_MAX_MSG, false);
-
 	struct proto_run r;
-	if (proto_dec_run(body, blen, &r) == 0) {
-		if (proto_enc_run(&b, &r) != 0)
-			abort();
-		same_or_abort(&b, body, blen);
-		proto_run_free(&r);
-	}
-	buf_reset(&b);
-	uint32_t sig;
-	if (proto_dec_signal(body, blen, &sig) == 0) {
-		proto_enc_signal(&b, sig);
-		same_or_abort(&b, body, blen);
-	}
-	buf_reset(&b);
+	ROUND_TRIP(proto_dec_run(body, blen, &r), proto_enc_run(&b, &r), proto_run_free(&r));
+	uint32_t u32;
+	ROUND_TRIP(proto_dec_signal(body, blen, &u32), proto_enc_signal(&b, u32), (void)0);
+	ROUND_TRIP(proto_dec_exit(body, blen, &u32), proto_enc_exit(&b, u32), (void)0);
 	uint16_t rows, cols;
-	if (proto_dec_winsize(body, blen, &rows, &cols) == 0) {
-		proto_enc_winsize(&b, rows, cols);
-		same_or_abort(&b, body, blen);
-	}
+	ROUND_TRIP(proto_dec_winsize(body, blen, &rows, &cols), proto_enc_winsize(&b, rows, cols), (void)0);
 	struct proto_control c;
-	for (uint8_t t = MSG_UNLOCK; t <= MSG_SESSION_CLOSE; t++) {
-		buf_reset(&b);
-		if (proto_dec_control(t, body, blen, &c) == 0) {
-			if (proto_enc_control(&b, t, &c) != 0)
-				abort();
-			same_or_abort(&b, body, blen);
-			proto_control_free(&c);
-		}
-	}
+	for (uint8_t t = MSG_UNLOCK; t <= MSG_SESSION_CLOSE; t++)
+		ROUND_TRIP(proto_dec_control(t, body, blen, &c), proto_enc_control(&b, t, &c),
+			   proto_control_free(&c));
 	if (proto_dec_control(type, body, blen, &c) == 0)
 		proto_control_free(&c);
-	buf_reset(&b);
 	char *text;
-	if (proto_dec_text(body, blen, &text) == 0) {
-		proto_enc_ok(&b, text);
-		same_or_abort(&b, body, blen);
-		free(text);
-	}
-	buf_reset(&b);
-	struct proto_error e;
-	if (proto_dec_error(body, blen, &e) == 0) {
-		proto_enc_error(&b, e.status, e.what, e.hint);
-		same_or_abort(&b, body, blen);
-		proto_error_free(&e);
-	}
-	buf_reset(&b);
 	uint64_t id;
-	if (proto_dec_waiting(body, blen, &id, &text) == 0) {
-		proto_enc_waiting(&b, id, text);
-		same_or_abort(&b, body, blen);
-		free(text);
-	}
-	buf_reset(&b);
-	uint32_t st;
-	if (proto_dec_exit(body, blen, &st) == 0) {
-		proto_enc_exit(&b, st);
-		same_or_abort(&b, body, blen);
-	}
-	buf_reset(&b);
+	ROUND_TRIP(proto_dec_text(body, blen, &text), proto_enc_ok(&b, text), free(text));
+	ROUND_TRIP(proto_dec_waiting(body, blen, &id, &text), proto_enc_waiting(&b, id, text), free(text));
+	struct proto_error e;
+	ROUND_TRIP(proto_dec_error(body, blen, &e), proto_enc_error(&b, e.status, e.what, e.hint),
+		   proto_error_free(&e));
 	struct proto_status s;
-	if (proto_dec_status(body, blen, &s) == 0) {
-		proto_enc_status(&b, &s);
-		same_or_abort(&b, body, blen);
-	}
-	buf_reset(&b);
+	ROUND_TRIP(proto_dec_status(body, blen, &s), proto_enc_status(&b, &s), (void)0);
 	struct proto_pending p;
-	if (proto_dec_pending(body, blen, &p) == 0) {
-		if (proto_enc_pending(&b, &p) != 0)
-			abort();
-		same_or_abort(&b, body, blen);
-		proto_pending_free(&p);
-	}
-	buf_reset(&b);
+	ROUND_TRIP(proto_dec_pending(body, blen, &p), proto_enc_pending(&b, &p), proto_pending_free(&p));
 	uint8_t fixed[PROTO_CHALLENGE_BYTES];
-	if (proto_dec_hello(body, blen, fixed) == 0) {
-		proto_enc_hello(&b, fixed);
-		same_or_abort(&b, body, blen);
-	}
-	buf_reset(&b);
-	if (proto_dec_hello_reply(body, blen, fixed) == 0) {
-		proto_enc_hello_reply(&b, fixed);
-		same_or_abort(&b, body, blen);
-	}
-	buf_reset(&b);
+	ROUND_TRIP(proto_dec_hello(body, blen, fixed), proto_enc_hello(&b, fixed), (void)0);
+	ROUND_TRIP(proto_dec_hello_reply(body, blen, fixed), proto_enc_hello_reply(&b, fixed), (void)0);
 	struct proto_session_reply sr;
-	if (proto_dec_session_reply(body, blen, &sr) == 0) {
-		proto_enc_session_reply(&b, &sr);
-		same_or_abort(&b, body, blen);
-		proto_session_reply_free(&sr);
-	}
+	ROUND_TRIP(proto_dec_session_reply(body, blen, &sr), proto_enc_session_reply(&b, &sr),
+		   proto_session_reply_free(&sr));
 	(void)proto_client_type(type);
 	buf_free(&b);
 }
