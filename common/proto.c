@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "common/err.h"
+#include "common/util.h"
 
 int proto_check_len(uint32_t len)
 {
@@ -412,8 +413,7 @@ int proto_dec_text(const uint8_t *p, size_t n, char **text)
 
 void proto_error_free(struct proto_error *e)
 {
-	free(e->what);
-	free(e->hint);
+	FREE_ALL(e->what, e->hint);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -473,11 +473,8 @@ void proto_pending_free(struct proto_pending *pd)
 {
 	for (size_t i = 0; pd->items && i < pd->n; i++) {
 		struct proto_pending_item *it = &pd->items[i];
-		free(it->grant);
-		free(it->command);
 		free_strs(it->argv, it->argc);
-		free(it->cwd);
-		free(it->exe);
+		FREE_ALL(it->grant, it->command, it->cwd, it->exe);
 	}
 	free(pd->items);
 	memset(pd, 0, sizeof(*pd));
@@ -540,8 +537,7 @@ int proto_dec_hello_reply(const uint8_t *p, size_t n, uint8_t proof[PROTO_PROOF_
 void proto_session_reply_free(struct proto_session_reply *s)
 {
 	free_strs(s->env, s->nenv);
-	free(s->ca_pem);
-	free(s->note);
+	FREE_ALL(s->ca_pem, s->note);
 	memset(s, 0, sizeof(*s));
 }
 
