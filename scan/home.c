@@ -113,25 +113,21 @@ static bool credential_name(const char *n)
 	return false;
 }
 
+static bool config_app(const char *n)
+{
+	return n[0] != '.' && strcmp(n, "hush") != 0;
+}
+
 /* ~/.config/<app>/<file> whose name says it holds a credential. */
 static int config_token_files(struct strv *l, const char *home)
 {
 	char cfgdir[PATH_MAX];
 	if (xsnprintf(cfgdir, sizeof(cfgdir), "%s/.config", home) != 0)
 		return 0;
-	DIR *d = opendir(cfgdir);
-	if (!d)
-		return 0;
-	struct dirent *de;
-	int rc = 0;
-	while (rc == 0 && (de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.' || !strcmp(de->d_name, "hush"))
-			continue;
-		char sub[PATH_MAX];
-		if (xsnprintf(sub, sizeof(sub), "%s/%s", cfgdir, de->d_name) == 0)
-			rc = list_dir_matching(l, sub, credential_name);
-	}
-	closedir(d);
+	_cleanup_strv_ struct strv apps = STRV_INIT;
+	int rc = list_dir_matching(&apps, cfgdir, config_app);
+	for (size_t i = 0; rc == 0 && i < apps.n; i++)
+		rc = list_dir_matching(l, apps.v[i], credential_name);
 	return rc;
 }
 

@@ -198,6 +198,19 @@ int vault_save(struct vault *v)
 	return r;
 }
 
+/* v's key derived from the passphrase in unlock with kdf (the default
+ * when NULL) and a new salt, both kept in v. 0 or HUSH_E*. */
+static int passphrase_key(struct vault *v, const struct vault_unlock *unlock,
+			  const struct vault_kdf *kdf)
+{
+	if (kdf)
+		v->info.kdf = *kdf;
+	else
+		vault_kdf_default(&v->info.kdf, 0);
+	randombytes_buf(v->salt, VAULT_SALT_BYTES);
+	return vault_derive(&v->info.kdf, v->salt, unlock->passphrase, unlock->passphrase_len, v->key);
+}
+
 int vault_create(const char *path, enum vault_key_source source,
 		 const struct vault_unlock *unlock, const struct vault_kdf *kdf,
 		 struct vault **out)
@@ -226,17 +239,9 @@ int vault_create(const char *path, enum vault_key_source source,
 			r = HUSH_EINVAL;
 			goto fail;
 		}
-		struct vault_kdf k;
-		if (kdf)
-			k = *kdf;
-		else
-			vault_kdf_default(&k, 0);
-		v->info.kdf = k;
-		randombytes_buf(v->salt, VAULT_SALT_BYTES);
-		r = vault_derive(&k, v->salt, unlock->passphrase, unlock->passphrase_len, v->key);
-		if (r)
-			goto fail;
-		r = vault_save(v);
+		r = passphrase_key(v, unlock, kdf);
+		if (!r)
+			r = vault_save(v);
 		if (r)
 			goto fail;
 	} else {
@@ -279,15 +284,8 @@ int vault_rekey(struct vault *v, enum vault_key_source source,
 			sodium_free(old_key);
 			return HUSH_EINVAL;
 		}
-		struct vault_kdf k;
-		if (kdf)
-			k = *kdf;
-		else
-			vault_kdf_default(&k, 0);
 		v->info.source = VAULT_KEY_PASSPHRASE;
-		v->info.kdf = k;
-		randombytes_buf(v->salt, VAULT_SALT_BYTES);
-		r = vault_derive(&k, v->salt, unlock->passphrase, unlock->passphrase_len, v->key);
+		r = passphrase_key(v, unlock, kdf);
 	} else {
 		/* A new id, so the old keyring item (if any) stays valid until
 		 * the new file is in place. */
