@@ -35,6 +35,10 @@ enum confirm_policy {
 	CONFIRM_POLICY_ALWAYS,  /* every run asks (unless approved --for) */
 	CONFIRM_POLICY_NEVER,   /* never asks */
 };
+/* The policies by their names in config.ini: "always", "ttl", "never".
+ * Parsing gives 0 or HUSH_EINVAL. */
+int config_policy_parse(const char *v, enum confirm_policy *out);
+const char *config_policy_name(enum confirm_policy p);
 
 /* One secret a grant injects: environment variable name <- vault entry. */
 struct grant_secret {

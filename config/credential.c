@@ -6,8 +6,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "common/envpolicy.h"
 #include "common/array.h"
+#include "common/envpolicy.h"
 #include "common/util.h"
 #include "config/credential.h"
 
@@ -335,13 +335,7 @@ int credential_key(struct config_credentials *c, const char *key, const char *v,
 	if (!strcmp(key, "upstream"))
 		return set_upstream(cr, v, why, n);
 	if (!strcmp(key, "confirm")) {
-		if (!strcmp(v, "never"))
-			cr->confirm = CONFIRM_POLICY_NEVER;
-		else if (!strcmp(v, "ttl"))
-			cr->confirm = CONFIRM_POLICY_TTL;
-		else if (!strcmp(v, "always"))
-			cr->confirm = CONFIRM_POLICY_ALWAYS;
-		else
+		if (config_policy_parse(v, &cr->confirm) != 0)
 			return WHY("confirm: expected never, ttl or always");
 	}
 	return 0;

@@ -363,16 +363,8 @@ static void key_grant_confirm(struct loader *L, const struct config_key *k, void
 {
 	struct grant *g = base;
 	bool is_confirm = !strcmp(k->name, "confirm");
-	static const struct { const char *name; enum confirm_policy p; } policies[] = {
-		{ "always", CONFIRM_POLICY_ALWAYS }, { "ttl", CONFIRM_POLICY_TTL },
-		{ "never", CONFIRM_POLICY_NEVER },
-	};
-	for (size_t i = 0; is_confirm && i < ARRAY_LEN(policies); i++) {
-		if (!strcmp(v, policies[i].name)) {
-			g->policy = policies[i].p;
-			return;
-		}
-	}
+	if (is_confirm && config_policy_parse(v, &g->policy) == 0)
+		return;
 	if (L->ui_line) {
 		FAIL(L, "%s: the confirmation UI is already chosen by '%s' on line %d",
 		     k->name, L->ui_key, L->ui_line);

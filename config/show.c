@@ -33,16 +33,6 @@ static void print_token(FILE *f, const char *t)
 	}
 }
 
-static const char *policy_name(enum confirm_policy p)
-{
-	switch (p) {
-	case CONFIRM_POLICY_ALWAYS: return "always";
-	case CONFIRM_POLICY_NEVER: return "never";
-	case CONFIRM_POLICY_TTL: break;
-	}
-	return "ttl";
-}
-
 static const char *ui_name(enum confirm_ui u)
 {
 	switch (u) {
@@ -101,7 +91,7 @@ void config_show_grants_json(FILE *f, const struct config *cfg)
 			fprintf(f, "}");
 		}
 		fprintf(f, "], \"confirm\": \"%s\", \"ui\": \"%s\", \"ui_command\": ",
-		       policy_name(g->policy), ui_name(ui));
+		       config_policy_name(g->policy), ui_name(ui));
 		json_write_str(f, ui == CONFIRM_UI_COMMAND ? uicmd : NULL);
 		fprintf(f, ", \"ttl\": %llu, \"allow_no_mask\": %s, \"ssh_agent\": %s, \"path\": ",
 		       (unsigned long long)(g->ttl ? g->ttl : cfg->approval_ttl),
@@ -147,7 +137,7 @@ void config_show_grants(FILE *f, const struct config *cfg)
 			       g->secrets[s].secret);
 		const char *uicmd;
 		enum confirm_ui ui = grant_ui(cfg, g, &uicmd);
-		fprintf(f, "  confirm  %s, via %s%s%s%s\n", policy_name(g->policy), ui_name(ui),
+		fprintf(f, "  confirm  %s, via %s%s%s%s\n", config_policy_name(g->policy), ui_name(ui),
 		       ui == CONFIRM_UI_COMMAND ? " " : "", ui == CONFIRM_UI_COMMAND ? uicmd : "",
 		       g->ui == CONFIRM_UI_DEFAULT ? " (broker default)" : "");
 		char ttl[32];

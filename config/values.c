@@ -212,6 +212,31 @@ int cv_bool(struct loader *L, const char *key, const char *v, bool *out)
 	return 0;
 }
 
+static const struct {
+	const char *name;
+	enum confirm_policy p;
+} policies[] = {
+	{ "always", CONFIRM_POLICY_ALWAYS }, { "ttl", CONFIRM_POLICY_TTL }, { "never", CONFIRM_POLICY_NEVER },
+};
+
+int config_policy_parse(const char *v, enum confirm_policy *out)
+{
+	for (size_t i = 0; i < ARRAY_LEN(policies); i++)
+		if (!strcmp(v, policies[i].name)) {
+			*out = policies[i].p;
+			return 0;
+		}
+	return HUSH_EINVAL;
+}
+
+const char *config_policy_name(enum confirm_policy p)
+{
+	for (size_t i = 0; i < ARRAY_LEN(policies); i++)
+		if (policies[i].p == p)
+			return policies[i].name;
+	return "ttl";
+}
+
 int cv_ui(struct loader *L, const char *key, const char *v, enum confirm_ui *ui, char **command)
 {
 	if (!strcmp(v, "desktop")) {
