@@ -28,6 +28,15 @@ tool() { cat >"$TOOLS/$1"; chmod 0755 "$TOOLS/$1"; }
 # arguments: BASH_ENV reaches it when run directly) and
 # $TOOLS/approve (approves everything), and on stdout the config that uses
 # them: [broker] confirm through approve, [grant deploy] for --org=demo.
+# token_grant NAME [LINE...]: a [grant NAME] section for $TOOLS/NAME with
+# DEPLOY_TOKEN from the vault's TOKEN, each LINE added to it.
+token_grant() {
+	printf '[grant %s]\ncommand = %s/%s\nsecrets = DEPLOY_TOKEN=TOKEN\n' "$1" "$TOOLS" "$1"
+	shift
+	[ $# -gt 0 ] && printf '%s\n' "$@"
+	echo
+}
+
 deploy_grant() {
 	tool deploy <<'EOF'
 #!/bin/bash

@@ -33,7 +33,13 @@ UP=$(awk '/^port/{print $2}' up.out)
 KEY=$(canary)
 OKEY=$(canary)
 GKEY=$(canary)
-cat >cfg.ini <<EOF
+# local_cred NAME SECRET ENV: a credential for NAME.test on the local
+# upstream, its key in an x-api-key header
+local_cred() {
+	printf '[credential %s]\nsecret = %s\nenv = %s\nhosts = %s.test:%s\nheader = x-api-key\nupstream = https://%s.test:%s\n\n' \
+		"$1" "$2" "$3" "$1" "$UP" "$1" "$UP"
+}
+{ cat <<EOF
 [credential anthropic]
 hosts = api.anthropic.com:$UP
 upstream = https://api.anthropic.com:$UP
@@ -49,25 +55,15 @@ header = Authorization: Bearer {}
 upstream = https://careful.test:$UP
 confirm = always
 
-[credential missing]
-secret = NOT_IN_THE_VAULT
-env = MISSING_KEY
-hosts = missing.test:$UP
-header = x-api-key
-upstream = https://missing.test:$UP
-
 [credential gitea]
 secret = GIT_TOKEN
 hosts = git.test:$UP
 header = Authorization
 
-[credential badtls]
-secret = ANTHROPIC_API_KEY
-env = BADTLS_KEY
-hosts = badtls.test:$UP
-header = x-api-key
-upstream = https://badtls.test:$UP
 EOF
+	local_cred missing NOT_IN_THE_VAULT MISSING_KEY
+	local_cred badtls ANTHROPIC_API_KEY BADTLS_KEY
+} >cfg.ini
 mkfifo ctl
 sleep 600 >ctl &
 HOLD=$!

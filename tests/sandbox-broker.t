@@ -38,9 +38,9 @@ tool pend <<'EOF'
 #!/bin/sh
 echo "pend ran"
 EOF
-tool ttlcmd <<'EOF'
+tool ttlrun <<'EOF'
 #!/bin/sh
-echo "ttlcmd ran"
+echo "ttlrun ran"
 EOF
 # countask: approves, and counts how often it was asked
 tool countask <<EOF
@@ -64,33 +64,14 @@ tool fake <<'EOF'
 #!/bin/sh
 echo "FAKE-GOT-${DEPLOY_TOKEN:-none}"
 EOF
-{ deploy_grant; cat <<EOF; } | write_config
-[grant slow]
-command = $TOOLS/slow
-secrets = DEPLOY_TOKEN=TOKEN
-
-[grant ttlrun]
-command = $TOOLS/ttlcmd
-secrets = DEPLOY_TOKEN=TOKEN
-ui = command:$TOOLS/countask
-confirm = ttl
-ttl = 1h
-
-[grant opsrun]
-command = $TOOLS/opsrun
-cwd = $NB_HOME/ops
-secrets = DEPLOY_TOKEN=TOKEN
-
-[grant lint]
-command = $TOOLS/lint
-secrets = DEPLOY_TOKEN=TOKEN
-
-[grant pend]
-command = $TOOLS/pend
-secrets = DEPLOY_TOKEN=TOKEN
-ui = terminal
-confirm = always
-EOF
+{
+	deploy_grant
+	token_grant slow
+	token_grant ttlrun "ui = command:$TOOLS/countask" "confirm = ttl" "ttl = 1h"
+	token_grant opsrun "cwd = $NB_HOME/ops"
+	token_grant lint
+	token_grant pend "ui = terminal" "confirm = always"
+} | write_config
 is_root && chown -R "$NOBODY_UID:$NOBODY_UID" "$OUT" "$W"
 check "vault with the canary" make_vault
 check "broker starts (outside any sandbox)" start_broker
@@ -287,10 +268,10 @@ rm -rf "$NB_HOME/ops" "$OUT/leak"
 # sandbox's requests in the same directory (nor the other way round) ---
 asks() { wc -l <"$OUT/asks" 2>/dev/null | tr -d ' ' || echo 0; }
 rm -f "$OUT/asks"
-nbh run -- ttlcmd >/dev/null 2>&1
-nbh run -- ttlcmd >/dev/null 2>&1
+nbh run -- ttlrun >/dev/null 2>&1
+nbh run -- ttlrun >/dev/null 2>&1
 is "control: outside, the second run reuses the human's approval (asked once)" "$(asks)" 1
-sb -- sh -c 'ttlcmd; ttlcmd' >/dev/null 2>&1
+sb -- sh -c 'ttlrun; ttlrun' >/dev/null 2>&1
 is "inside, in the same directory, the sandbox is asked for itself (once more)" "$(asks)" 2
 like "the sandbox's second run reuses its own approval" "$(nbh audit | grep grant=ttlrun | tail -1)" "by=ttl-reuse"
 
