@@ -56,6 +56,23 @@ static int do_raw(const char *path)
 	return n < 0 ? 1 : 0;
 }
 
+#ifndef NO_URING
+/* Submits what is queued on ring and waits for it: its result, or -1 after
+ * saying why (what names the operation). */
+static int uring_result(struct io_uring *ring, const char *what)
+{
+	struct io_uring_cqe *cqe;
+	io_uring_submit(ring);
+	if (io_uring_wait_cqe(ring, &cqe) < 0)
+		return -1;
+	int res = cqe->res;
+	io_uring_cqe_seen(ring, cqe);
+	if (res < 0)
+		fprintf(stderr, "io_uring %s: %s\n", what, strerror(-res));
+	return res < 0 ? -1 : res;
+}
+#endif
+
 static int do_uring(const char *path)
 {
 #ifdef NO_URING
@@ -69,30 +86,15 @@ static int do_uring(const char *path)
 		fprintf(stderr, "io_uring_setup: %s\n", strerror(-r));
 		return (r == -ENOSYS || r == -EPERM) ? 77 : 1;
 	}
-	struct io_uring_sqe *sqe = io_uring_get_sqe(&ring);
-	io_uring_prep_openat(sqe, AT_FDCWD, path, O_RDONLY, 0);
-	io_uring_submit(&ring);
-	struct io_uring_cqe *cqe;
-	if (io_uring_wait_cqe(&ring, &cqe) < 0)
+	io_uring_prep_openat(io_uring_get_sqe(&ring), AT_FDCWD, path, O_RDONLY, 0);
+	int fd = uring_result(&ring, "openat");
+	if (fd < 0)
 		return 1;
-	int fd = cqe->res;
-	io_uring_cqe_seen(&ring, cqe);
-	if (fd < 0) {
-		fprintf(stderr, "io_uring openat: %s\n", strerror(-fd));
-		return 1;
-	}
 	char buf[4096];
-	sqe = io_uring_get_sqe(&ring);
-	io_uring_prep_read(sqe, fd, buf, sizeof(buf), 0);
-	io_uring_submit(&ring);
-	if (io_uring_wait_cqe(&ring, &cqe) < 0)
+	io_uring_prep_read(io_uring_get_sqe(&ring), fd, buf, sizeof(buf), 0);
+	int n = uring_result(&ring, "read");
+	if (n < 0)
 		return 1;
-	int n = cqe->res;
-	io_uring_cqe_seen(&ring, cqe);
-	if (n < 0) {
-		fprintf(stderr, "io_uring read: %s\n", strerror(-n));
-		return 1;
-	}
 	fwrite(buf, 1, (size_t)n, stdout);
 	io_uring_queue_exit(&ring);
 	return 0;

@@ -158,18 +158,19 @@ static void test_atomic(void)
 
 static void test_display(void)
 {
+	/* each: an argument, how it is shown, what the case is */
+	static const struct { const char *in, *want, *what; } shown[] = {
+		{ "--org=demo", "--org=demo", "a safe argument is shown as it is" },
+		{ "a b", "$'a b'", "a space is quoted" },
+		{ "x\n\nhush: ok\033[2J", "$'x\\n\\nhush: ok\\x1b[2J'", "no newline or ESC survives" },
+		{ "it's", "$'it\\'s'", "a quote is escaped" },
+		{ "", "$''", "an empty argument is visible" },
+	};
 	char o[64];
-	str_display("--org=demo", o, sizeof(o));
-	ok(!strcmp(o, "--org=demo"), "safe argument shown as is: %s", o);
-	str_display("a b", o, sizeof(o));
-	ok(!strcmp(o, "$'a b'"), "space quoted: %s", o);
-	str_display("x\n\nhush: ok\033[2J", o, sizeof(o));
-	ok(!strchr(o, '\n') && !strchr(o, '\033'), "no newline or ESC survives");
-	ok(!strcmp(o, "$'x\\n\\nhush: ok\\x1b[2J'"), "escaped: %s", o);
-	str_display("it's", o, sizeof(o));
-	ok(!strcmp(o, "$'it\\'s'"), "quote escaped: %s", o);
-	str_display("", o, sizeof(o));
-	ok(!strcmp(o, "$''"), "empty argument visible: %s", o);
+	for (size_t i = 0; i < ARRAY_LEN(shown); i++) {
+		str_display(shown[i].in, o, sizeof(o));
+		ok(!strcmp(o, shown[i].want), "%s: %s", shown[i].what, o);
+	}
 	char small[8];
 	str_display("\x01\x02\x03\x04\x05", small, sizeof(small));
 	ok(strlen(small) < sizeof(small) && strstr(small, "..."), "truncation marked: %s", small);

@@ -272,25 +272,17 @@ static void test_pending(void)
 static void test_sessions(void)
 {
 	/* session open: pid 0 and unknown flags are refused */
-	struct proto_control c = sample_control(), cd;
-	struct proto_control bad = c;
-	bad.session.pid = 0;
-	buf_reset(&B);
-	proto_enc_control(&B, MSG_SESSION_OPEN, &bad);
-	split();
-	ok(proto_dec_control(type, body, blen, &cd) == HUSH_EPROTO, "session with pid 0 refused");
-	bad = c;
-	bad.session.flags = 0x80;
-	buf_reset(&B);
-	proto_enc_control(&B, MSG_SESSION_OPEN, &bad);
-	split();
-	ok(proto_dec_control(type, body, blen, &cd) == HUSH_EPROTO, "session with unknown flags refused");
-	bad = c;
-	bad.session.journal = "relative/x.journal";
-	buf_reset(&B);
-	proto_enc_control(&B, MSG_SESSION_OPEN, &bad);
-	split();
-	ok(proto_dec_control(type, body, blen, &cd) == HUSH_EPROTO, "session with a relative journal refused");
+	struct proto_control c = sample_control(), cd, bad[3] = { c, c, c };
+	bad[0].session.pid = 0;
+	bad[1].session.flags = 0x80;
+	bad[2].session.journal = "relative/x.journal";
+	static const char *const why[] = { "pid 0", "unknown flags", "a relative journal" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		buf_reset(&B);
+		proto_enc_control(&B, MSG_SESSION_OPEN, &bad[i]);
+		split();
+		ok(proto_dec_control(type, body, blen, &cd) == HUSH_EPROTO, "session with %s refused", why[i]);
+	}
 	buf_reset(&B);
 	char *senv[] = { "ANTHROPIC_API_KEY=hush_ph_00", "HTTPS_PROXY=http://hush:t@127.0.0.1:9", NULL };
 	struct proto_session_reply sr = { .id = 5, .nenv = 2, .env = senv, .ca_pem = "-----BEGIN" };

@@ -224,13 +224,14 @@ static void test_migrate(void)
 	   "dotenv keeps names only");
 	ok(p.n == 3 && !strcmp(p.v[0].target, "MY_APP_A_KEY"), "scoped vault names");
 	migrate_plan_free(&p);
+	static const struct { const char *dir, *want; } names[] = {
+		{ "/x/my-app 2", "MY_APP_2" }, { "/x/2fast", "_2FAST" }, { "/x/---", "PROJECT" },
+	};
 	char proj[64];
-	migrate_project_name("/x/my-app 2", proj, sizeof(proj));
-	ok(!strcmp(proj, "MY_APP_2"), "project name %s", proj);
-	migrate_project_name("/x/2fast", proj, sizeof(proj));
-	ok(!strcmp(proj, "_2FAST"), "project name starting with a digit %s", proj);
-	migrate_project_name("/x/---", proj, sizeof(proj));
-	ok(!strcmp(proj, "PROJECT"), "empty project name falls back %s", proj);
+	for (size_t i = 0; i < ARRAY_LEN(names); i++) {
+		migrate_project_name(names[i].dir, proj, sizeof(proj));
+		ok(!strcmp(proj, names[i].want), "project name of %s: %s", names[i].dir, proj);
+	}
 }
 
 /* One rc file through scan/rewrite.h: planned, stored (a name holding
