@@ -396,19 +396,26 @@ fail:
 	return e;
 }
 
+/* A string of at most max bytes that ends the body; *s stays NULL on
+ * failure. 0 or HUSH_E*. */
+static int get_last_str(struct buf *b, char **s, size_t max)
+{
+	int r = get_str(b, s, max);
+	if (!r && finish(b))
+		r = HUSH_EPROTO;
+	if (r) {
+		free(*s);
+		*s = NULL;
+	}
+	return r;
+}
+
 int proto_dec_text(const uint8_t *p, size_t n, char **text)
 {
 	struct buf b;
 	buf_view(&b, p, n);
 	*text = NULL;
-	int r = get_str(&b, text, PROTO_MAX_TEXT);
-	if (!r && finish(&b))
-		r = HUSH_EPROTO;
-	if (r) {
-		free(*text);
-		*text = NULL;
-	}
-	return r;
+	return get_last_str(&b, text, PROTO_MAX_TEXT);
 }
 
 void proto_error_free(struct proto_error *e)
@@ -437,14 +444,7 @@ int proto_dec_waiting(const uint8_t *p, size_t n, uint64_t *id, char **how)
 	*how = NULL;
 	if (buf_get_u64(&b, id))
 		return HUSH_EPROTO;
-	int r = get_str(&b, how, PROTO_MAX_NAME);
-	if (!r && finish(&b))
-		r = HUSH_EPROTO;
-	if (r) {
-		free(*how);
-		*how = NULL;
-	}
-	return r;
+	return get_last_str(&b, how, PROTO_MAX_NAME);
 }
 
 int proto_dec_exit(const uint8_t *p, size_t n, uint32_t *status)

@@ -152,6 +152,15 @@ static int want_strings(struct loader *L, const struct toml_event *ev)
 	return 0;
 }
 
+/* Each string of the array value onto s (lower-cased with lower). */
+static int push_strs(struct loader *L, const struct toml_event *ev, struct strv *s, bool lower)
+{
+	int rc = want_strings(L, ev);
+	for (size_t i = 0; rc == 0 && i < ev->value->n; i++)
+		rc = push_str(s, ev->value->items[i].s, ev->value->items[i].slen, lower);
+	return rc;
+}
+
 static struct rs_allow *new_allow(struct rs_allow **v, size_t *n, int line)
 {
 	struct rs_allow *nv = realloc(*v, (*n + 1) * sizeof(**v));
@@ -233,28 +242,16 @@ static int allow_key(struct loader *L, struct rs_allow *a, const struct toml_eve
 		}
 		return 0;
 	}
-	if (key_is(k, "stopwords")) {
-		if ((rc = want_strings(L, ev)) < 0)
-			return rc;
-		for (size_t i = 0; i < ev->value->n; i++)
-			if ((rc = push_str(&a->stopwords, ev->value->items[i].s, ev->value->items[i].slen, true)) < 0)
-				return rc;
-		return 0;
-	}
+	if (key_is(k, "stopwords"))
+		return push_strs(L, ev, &a->stopwords, true);
 	if (key_is(k, "commits")) {
 		if ((rc = want_strings(L, ev)) < 0)
 			return rc;
 		a->ncommits += ev->value->n;
 		return 0;
 	}
-	if (global && key_is(k, "targetRules")) {
-		if ((rc = want_strings(L, ev)) < 0)
-			return rc;
-		for (size_t i = 0; i < ev->value->n; i++)
-			if ((rc = push_str(&a->target_rules, ev->value->items[i].s, ev->value->items[i].slen, false)) < 0)
-				return rc;
-		return 0;
-	}
+	if (global && key_is(k, "targetRules"))
+		return push_strs(L, ev, &a->target_rules, false);
 	return lfail(L, ev->line, "unsupported key '%.60s' in an allowlist", k);
 }
 
@@ -408,14 +405,8 @@ static int on_event(void *ctx, const struct toml_event *ev, const char **msg)
 				return HUSH_ENOMEM;
 			return 0;
 		}
-		if (key_is(ev->key, "disabledRules")) {
-			if ((rc = want_strings(L, ev)) < 0)
-				return rc;
-			for (size_t i = 0; i < ev->value->n; i++)
-				if ((rc = push_str(&rs->disabled, ev->value->items[i].s, ev->value->items[i].slen, false)) < 0)
-					return rc;
-			return 0;
-		}
+		if (key_is(ev->key, "disabledRules"))
+			return push_strs(L, ev, &rs->disabled, false);
 		if (key_is(ev->key, "url"))
 			return lfail(L, ev->line, "[extend] url is not supported: hush reads no rules from the network%s", NULL);
 		return lfail(L, ev->line, "unsupported key '%.60s' in [extend]", ev->key);

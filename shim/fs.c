@@ -485,6 +485,19 @@ GUARD_PTR(char *, canonicalize_file_name, (const char *path), PATH_HIDDEN, (path
 
 /* ---- directories ---- */
 
+/* The real fdopendir on fd, which is closed when that fails. */
+static DIR *dir_from_fd(int fd)
+{
+	__typeof__(&fdopendir) f = REAL(fdopendir);
+	DIR *d = f ? f(fd) : NULL;
+	if (!d) {
+		int e = f ? errno : ENOSYS;
+		close(fd);
+		errno = e;
+	}
+	return d;
+}
+
 SHIM_EXPORT DIR *opendir(const char *path)
 {
 	int fd;
@@ -493,14 +506,7 @@ SHIM_EXPORT DIR *opendir(const char *path)
 		if (fd < 0)
 			return NULL;
 		/* Opened already (and checked): hand it to the real fdopendir. */
-		__typeof__(&fdopendir) fdo = REAL(fdopendir);
-		DIR *d = fdo ? fdo(fd) : NULL;
-		if (!d) {
-			int e = fdo ? errno : ENOSYS;
-			close(fd);
-			errno = e;
-		}
-		return d;
+		return dir_from_fd(fd);
 	}
 	__typeof__(&opendir) f = REAL(opendir);
 	if (!f) {
@@ -686,16 +692,7 @@ static DIR *open_dir_at(int dirfd, const char *path, const char *op)
 		__typeof__(&openat) o = REAL(openat);
 		fd = o ? o(dirfd, path, fl) : raw_open_fallback(dirfd, path, fl, 0);
 	}
-	if (fd < 0)
-		return NULL;
-	__typeof__(&fdopendir) f = REAL(fdopendir);
-	DIR *d = f ? f(fd) : NULL;
-	if (!d) {
-		int e = f ? errno : ENOSYS;
-		close(fd);
-		errno = e;
-	}
-	return d;
+	return fd < 0 ? NULL : dir_from_fd(fd);
 }
 
 SHIM_EXPORT int scandir(const char *path, struct dirent ***namelist,
