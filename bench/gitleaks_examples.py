@@ -399,12 +399,7 @@ class Parser:
         specs = []
         if self.at("("):
             self.take()
-            while True:
-                self.skip_semis()
-                if self.at(")"):
-                    break
-                specs.append(self.var_spec())
-            self.take(")")
+            specs = self.until(")", self.var_spec)
         else:
             specs.append(self.var_spec())
         return specs
@@ -423,16 +418,20 @@ class Parser:
             vals = self.expr_list()
         return ("var", names, typ, vals)
 
-    def block(self):
-        self.take("{")
-        body = []
+    def until(self, close, item):
+        """Items separated by semicolons up to close, which is taken."""
+        items = []
         while True:
             self.skip_semis()
-            if self.at("}"):
+            if self.at(close):
                 break
-            body.append(self.stmt())
-        self.take("}")
-        return ("block", body)
+            items.append(item())
+        self.take(close)
+        return items
+
+    def block(self):
+        self.take("{")
+        return ("block", self.until("}", self.stmt))
 
     def stmt(self):
         k, v = self.peek()
