@@ -309,14 +309,20 @@ static void test_hidden(void)
 	strv_free(&dirs);
 }
 
+/* The project p and the quarantine qd, both below root, into proj and q. */
+static void under_root(char proj[4096], const char *p, char q[4096], const char *qd)
+{
+	snprintf(proj, 4096, "%s/%s", root, p);
+	snprintf(q, 4096, "%s/%s", root, qd);
+}
+
 static void test_protect(void)
 {
 	ok(sh("mkdir -p p/.claude p/.vscode && echo '{}' > p/.claude/settings.json && "
 	      "ln -s elsewhere p/.envrc && git init -q p/repo && mkdir realgem && "
 	      "echo '{}' > realgem/settings.json && ln -s ../realgem p/.gemini") == 0, "fixture: project");
 	char proj[4096], q[4096];
-	snprintf(proj, sizeof(proj), "%s/p", root);
-	snprintf(q, sizeof(q), "%s/quarantine", root);
+	under_root(proj, "p", q, "quarantine");
 	struct strv nw = { 0 }, moved = { 0 };
 	const char *items[] = { ".claude/settings.json", ".claude/commands/", ".vscode/", ".mcp.json",
 				".envrc", ".gemini/settings.json", NULL };
@@ -374,8 +380,7 @@ static void test_subdir_names(void)
 	      "echo x > s/a/b/.envrc && echo x > s/node_modules/x/.npmrc && echo x > s/a/.envrcx") == 0,
 	   "fixture: a project with names below its top");
 	char proj[4096], q[4096];
-	snprintf(proj, sizeof(proj), "%s/s", root);
-	snprintf(q, sizeof(q), "%s/quarantine-s", root);
+	under_root(proj, "s", q, "quarantine-s");
 	struct strv nw = { 0 }, rel = { 0 }, moved = { 0 }, skipped = { 0 };
 	const char *items[] = { ".claude/settings.json", ".claude/commands/", ".envrc", ".npmrc", NULL };
 	for (size_t i = 0; items[i]; i++)
@@ -422,8 +427,7 @@ static void test_symlinks(void)
 	      "ln -s known-dir s/p/.known && git init -q s/other && git -C s/other config alias.x status && "
 	      "printf '#!/bin/sh\\n' > s/other/.git/hooks/pre-commit") == 0, "fixture: symlinks");
 	char proj[4096], q[4096];
-	snprintf(proj, sizeof(proj), "%s/s/p", root);
-	snprintf(q, sizeof(q), "%s/s/quarantine", root);
+	under_root(proj, "s/p", q, "s/quarantine");
 	struct strv nw = { 0 }, moved = { 0 }, skipped = { 0 };
 	strv_push(&nw, ".claude/settings.json");
 	strv_push(&nw, ".known/settings.json");
