@@ -69,8 +69,9 @@ static bool bracket(const char **pp, unsigned char c, bool *matched)
 	return true;
 }
 
-bool glob_match_bounded(const char *pat, const char *s, unsigned long *budget)
+bool glob_match_n(const char *pat, const char *s, size_t slen, unsigned long *budget)
 {
+	const char *const end = s + slen;
 	const char *star_p = NULL, *star_s = NULL;
 	for (;;) {
 		if (*budget == 0)
@@ -83,7 +84,7 @@ bool glob_match_bounded(const char *pat, const char *s, unsigned long *budget)
 			star_s = s;
 			continue;
 		}
-		if (!*s) {
+		if (s == end) {
 			if (!*pat)
 				return true;
 			goto backtrack;
@@ -118,11 +119,16 @@ bool glob_match_bounded(const char *pat, const char *s, unsigned long *budget)
 			continue;
 		}
 backtrack:
-		if (!star_p || !*star_s)
+		if (!star_p || star_s == end)
 			return false;
 		pat = star_p;
 		s = ++star_s;
 	}
+}
+
+bool glob_match_bounded(const char *pattern, const char *s, unsigned long *budget)
+{
+	return glob_match_n(pattern, s, strlen(s), budget);
 }
 
 bool glob_match(const char *pattern, const char *s)

@@ -9,12 +9,17 @@
 #define HUSH_COMMON_GLOB_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* Steps one match, or a grant's whole argument check, may take. */
 #define HUSH_GLOB_BUDGET 4000000ul
 
-/* One match that takes at most *budget steps (decremented); at zero it
- * fails, closed. Several matches can share one budget. */
+/* One match of the slen bytes at s (not NUL-terminated; a NUL among them
+ * is a character like any other) that takes at most *budget steps
+ * (decremented); at zero it fails, closed. Several matches can share one
+ * budget. */
+bool glob_match_n(const char *pattern, const char *s, size_t slen, unsigned long *budget);
+/* glob_match_n() of the NUL-terminated s. */
 bool glob_match_bounded(const char *pattern, const char *s, unsigned long *budget);
 
 /* glob_match_bounded() with a budget of its own of HUSH_GLOB_BUDGET. */

@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: ISC */
-/* The shim's rules: parser for the HUSH_SHIM_CONFIG file, the glob matcher,
- * lexical path normalisation and the hide/route decisions. Pure code: no
- * syscalls, no allocation, no libc calls beyond string helpers, so it runs
- * safely inside any host process and inside the fuzz target. */
+/* The shim's rules: parser for the HUSH_SHIM_CONFIG file, lexical path
+ * normalisation and the hide/route decisions (globs by common/glob.c).
+ * Pure code: no syscalls, no allocation, no libc calls beyond string and
+ * ctype helpers, so it runs safely inside any host process and inside the
+ * fuzz target. */
 #include "shim/rules.h"
 
+#include <limits.h>
 #include <string.h>
+
+#include "common/glob.h"
 
 void rules_clear(struct rules *r)
 {
@@ -206,94 +210,12 @@ int rules_active(const struct rules *r)
 	return r->nhide > 0 || r->nhide_path > 0 || r->nroute > 0;
 }
 
-/* Matches one bracket expression starting after '['. Sets *end to the
- * character after the closing ']' and returns 1/0 for match, or -1 when the
- * bracket is not closed (then '[' is a literal). */
-static int match_bracket(const char *p, unsigned char c, const char **end)
-{
-	int neg = 0, hit = 0;
-	if (*p == '!' || *p == '^') {
-		neg = 1;
-		p++;
-	}
-	int first = 1;
-	while (*p && (first || *p != ']')) {
-		first = 0;
-		unsigned char lo = (unsigned char)*p;
-		if (lo == '\\' && p[1])
-			lo = (unsigned char)*++p;
-		p++;
-		unsigned char hi = lo;
-		if (p[0] == '-' && p[1] && p[1] != ']') {
-			hi = (unsigned char)p[1];
-			p += 2;
-			if (hi == '\\' && *p) {
-				hi = (unsigned char)*p;
-				p++;
-			}
-		}
-		if (lo <= c && c <= hi)
-			hit = 1;
-	}
-	if (*p != ']')
-		return -1;
-	*end = p + 1;
-	return hit != neg;
-}
-
 int rules_glob(const char *pat, const char *s, size_t slen)
 {
-	const char *p = pat;
-	size_t i = 0;
-	const char *star_p = NULL;
-	size_t star_i = 0;
-	while (i < slen) {
-		unsigned char c = (unsigned char)s[i];
-		if (*p == '*') {
-			while (*p == '*')
-				p++;
-			if (!*p)
-				return 1;
-			star_p = p;
-			star_i = i;
-			continue;
-		}
-		if (*p == '?') {
-			p++;
-			i++;
-			continue;
-		}
-		if (*p == '[') {
-			const char *end = NULL;
-			int m = match_bracket(p + 1, c, &end);
-			if (m == 1) {
-				p = end;
-				i++;
-				continue;
-			}
-			if (m == -1 && c == '[') {
-				p++;
-				i++;
-				continue;
-			}
-		} else if (*p) {
-			const char *q = p;
-			if (*q == '\\' && q[1])
-				q++;
-			if ((unsigned char)*q == c) {
-				p = q + 1;
-				i++;
-				continue;
-			}
-		}
-		if (!star_p)
-			return 0;
-		p = star_p;
-		i = ++star_i;
-	}
-	while (*p == '*')
-		p++;
-	return *p == '\0';
+	/* no budget needed: the lengths of a rule (4096) and of a name bound
+	 * the work, and a hide glob must not fail open */
+	unsigned long budget = ULONG_MAX;
+	return glob_match_n(pat, s, slen, &budget);
 }
 
 int rules_name_hidden(const struct rules *r, const char *name, size_t len)

@@ -82,9 +82,9 @@ int rules_add_hide_path(struct rules *r, const char *path);
 /* True when r hides anything at all. */
 int rules_active(const struct rules *r);
 
-/* Glob match of a whole string: '*', '?', '[...]' with ranges and '!'/'^'
- * negation, '\' escapes. '*' and '?' match any byte including '/'.
- * Returns 1 on match, 0 otherwise. Linear-ish, no recursion. */
+/* Glob match of a whole string by common/glob.c, the one glob of hush:
+ * '*', '?', '[...]' with ranges, '!'/'^' negation and [:classes:], '\'
+ * escapes; '*' and '?' match any byte including '/'. 1 on match, else 0. */
 int rules_glob(const char *pat, const char *s, size_t slen);
 
 /* True when one file-name component (not NUL-terminated, len bytes) is hidden

@@ -124,6 +124,13 @@ static void test_glob_vs_fnmatch(void)
 	   "character classes");
 	ok(glob_match("*", "") && glob_match("*", "a/b") &&
 	   glob_match("*", ".hidden"), "star matches empty, slashes, dots");
+	unsigned long budget = HUSH_GLOB_BUDGET;
+	ok(glob_match_n("ab", "abc", 2, &budget) && !glob_match_n("abc", "abc", 2, &budget) &&
+	   glob_match_n("a?c", "a\0c", 3, &budget) && glob_match_n("*.env", "x.envy", 5, &budget),
+	   "a counted string: its length is the end, a NUL inside it is a character");
+	budget = 10;
+	ok(!glob_match_n("*a*a*a*b", "aaaaaaaaaaaaaaaaaaaa", 20, &budget) && budget == 0,
+	   "the budget runs out: no match (closed)");
 }
 
 /* examples/deploy-grant.ini does what its comments promise. */
