@@ -80,6 +80,8 @@ bool glob_match_n(const char *pat, const char *s, size_t slen, unsigned long *bu
 		if (*pat == '*') {
 			while (*pat == '*')
 				pat++;
+			if (!*pat)
+				return true; /* a last '*' takes the rest */
 			star_p = pat;
 			star_s = s;
 			continue;
