@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "common/err.h"
 
@@ -27,4 +28,17 @@ int array_grow(void *pv, size_t *cap, size_t need, size_t size, size_t first)
 	*v = p;
 	*cap = nc;
 	return 0;
+}
+
+void *array_add_one(void *pv, size_t n, size_t size)
+{
+	if (size == 0 || n >= SIZE_MAX / size)
+		return NULL;
+	void **v = pv;
+	char *p = realloc(*v, (n + 1) * size);
+	if (!p)
+		return NULL;
+	*v = p;
+	memset(p + n * size, 0, size);
+	return p + n * size;
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common/array.h"
 #include "common/envpolicy.h"
 #include "common/util.h"
 #include "config/credential.h"
@@ -276,14 +277,14 @@ static void key_args(struct loader *L, const struct config_key *k, void *base, c
 	}
 	if (cv_args(L, v, &toks))
 		return;
-	struct config_list *a = realloc(g->args, (g->nargs + 1) * sizeof(*a));
+	struct config_list *a = array_add_one(&g->args, g->nargs, sizeof(*g->args));
 	if (!a) {
 		config_list_free(&toks);
 		FAIL_OOM(L);
 		return;
 	}
-	g->args = a;
-	g->args[g->nargs++] = toks;
+	g->nargs++;
+	*a = toks;
 }
 
 static void key_cwd(struct loader *L, const struct config_key *k, void *base, const char *v)
@@ -337,17 +338,10 @@ static void key_secrets(struct loader *L, const struct config_key *k, void *base
 		char *env, *name;
 		if (secret_item(L, g, items.items[i], &env, &name))
 			break;
-		struct grant_secret *s = realloc(g->secrets, (g->nsecrets + 1) * sizeof(*s));
-		if (!s) {
-			FAIL_OOM(L);
-			break;
-		}
-		g->secrets = s;
-		s[g->nsecrets].env = strdup(env);
-		s[g->nsecrets].secret = strdup(name);
-		if (!s[g->nsecrets].env || !s[g->nsecrets].secret) {
-			free(s[g->nsecrets].env);
-			free(s[g->nsecrets].secret);
+		struct grant_secret *s = array_add_one(&g->secrets, g->nsecrets, sizeof(*g->secrets));
+		if (!s || !(s->env = strdup(env)) || !(s->secret = strdup(name))) {
+			if (s)
+				FREE_ALL(s->env, s->secret);
 			FAIL_OOM(L);
 			break;
 		}

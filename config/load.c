@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "common/util.h"
 #include "config/credential.h"
 #include "config/loader.h"
@@ -96,15 +97,11 @@ static void *named_new(struct loader *L, void *pv, size_t *n, size_t max, size_t
 		FAIL(L, "too many %ss (at most %zu)", what, max);
 		return NULL;
 	}
-	void **v = pv;
-	char *nv = realloc(*v, (*n + 1) * size);
-	if (!nv) {
+	char *e = array_add_one(pv, *n, size);
+	if (!e) {
 		FAIL_OOM(L);
 		return NULL;
 	}
-	*v = nv;
-	char *e = nv + *n * size;
-	memset(e, 0, size);
 	if (!(*(char **)(void *)e = strdup(arg))) {
 		FAIL_OOM(L);
 		return NULL;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common/array.h"
 #include "common/util.h"
 #include "config/loader.h"
 
@@ -22,13 +23,13 @@ int config_list_add(struct config_list *l, const char *s)
 	char *c = strdup(s);
 	if (!c)
 		return HUSH_ENOMEM;
-	char **items = realloc(l->items, (l->n + 1) * sizeof(*items));
-	if (!items) {
+	char **slot = array_add_one(&l->items, l->n, sizeof(*l->items));
+	if (!slot) {
 		free(c);
 		return HUSH_ENOMEM;
 	}
-	l->items = items;
-	l->items[l->n++] = c;
+	l->n++;
+	*slot = c;
 	return 0;
 }
 
@@ -433,14 +434,14 @@ int cv_args(struct loader *L, const char *v, struct config_list *out)
 			goto fail;
 		}
 		char *c = strdup(tok);
-		char **items = c ? realloc(out->items, (out->n + 1) * sizeof(char *)) : NULL;
-		if (!items) {
+		char **slot = c ? array_add_one(&out->items, out->n, sizeof(*out->items)) : NULL;
+		if (!slot) {
 			free(c);
 			FAIL_OOM(L);
 			goto fail;
 		}
-		out->items = items;
-		out->items[out->n++] = c;
+		out->n++;
+		*slot = c;
 	}
 too_long:
 	FAIL(L, "args: token too long");

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "common/array.h"
 #include "common/json.h"
 #include "common/util.h"
 #include "sandbox/policy.h"
@@ -237,11 +238,10 @@ static int gvals_cb(void *ctx, const struct json_event *e)
 				g->v[i].dead = true;
 	if (!e->end || !guarded(e))
 		return 0;
-	struct gval *v = realloc(g->v, (g->n + 1) * sizeof(*v));
+	struct gval *v = array_add_one(&g->v, g->n, sizeof(*g->v));
 	if (!v)
 		return g->err = HUSH_ENOMEM;
-	g->v = v;
-	v = &g->v[g->n++];
+	g->n++;
 	*v = (struct gval){ .key = strdup(e->keys[e->depth - 1]),
 			    .project = e->depth == 3 ? strdup(e->keys[1]) : NULL,
 			    .member_start = e->member_start, .start = e->start, .stop = e->stop };

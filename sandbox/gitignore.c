@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/array.h"
 #include "common/util.h"
 #include "sandbox/gitrun.h"
 #include "sandbox/policy.h"
@@ -94,14 +95,12 @@ static const char *rel_to(const char *path, const char *wt)
 static struct sandbox_ignore_repo *add_repo(struct sandbox_ignore *s, const char *wt,
 					    const char *gitdir)
 {
-	struct sandbox_ignore_repo *r = realloc(s->r, (s->n + 1) * sizeof(*r));
+	struct sandbox_ignore_repo *r = array_add_one(&s->r, s->n, sizeof(*s->r));
 	if (!r)
 		return NULL;
-	s->r = r;
-	r = &s->r[s->n];
-	*r = (struct sandbox_ignore_repo){ .worktree = strdup(wt),
-					   .gitdir = gitdir ? strdup(gitdir) : NULL };
 	s->n++;
+	r->worktree = strdup(wt);
+	r->gitdir = gitdir ? strdup(gitdir) : NULL;
 	return r->worktree && (!gitdir || r->gitdir) ? r : NULL;
 }
 

@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/array.h"
 #include "common/util.h"
 #include "sandbox/gitconfig.h"
 #include "sandbox/gitrun.h"
@@ -629,12 +630,11 @@ int sandbox_git_snap_load(struct sandbox_git_snap *s, const char *tag, const cha
 		if (!strcmp(tag, hide_tags[i]))
 			return strv_push(&s->hidden[i], val) == 0 ? 1 : HUSH_ENOMEM;
 	if (!strcmp(tag, "s.repo")) {
-		struct sandbox_git_snap_repo *r = realloc(s->r, (s->n + 1) * sizeof(*r));
+		struct sandbox_git_snap_repo *r = array_add_one(&s->r, s->n, sizeof(*s->r));
 		if (!r)
 			return HUSH_ENOMEM;
-		s->r = r;
-		s->r[s->n] = (struct sandbox_git_snap_repo){ 0 };
-		return set_once(&s->r[s->n++].worktree, val);
+		s->n++;
+		return set_once(&r->worktree, val);
 	}
 	if (strncmp(tag, "s.", 2) != 0)
 		return 0;

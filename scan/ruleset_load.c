@@ -163,12 +163,10 @@ static int push_strs(struct loader *L, const struct toml_event *ev, struct strv 
 
 static struct rs_allow *new_allow(struct rs_allow **v, size_t *n, int line)
 {
-	struct rs_allow *nv = realloc(*v, (*n + 1) * sizeof(**v));
-	if (!nv)
+	struct rs_allow *a = array_add_one(v, *n, sizeof(**v));
+	if (!a)
 		return NULL;
-	*v = nv;
-	struct rs_allow *a = &nv[(*n)++];
-	memset(a, 0, sizeof(*a));
+	(*n)++;
 	a->line = line;
 	return a;
 }
