@@ -101,7 +101,7 @@ static bool check_sockets(const struct run *r, const struct config *cfg)
 	char *given = NULL;
 	size_t glen = 0;
 	for (size_t i = 0; i < cfg->allow_socket.n; i++)
-		str_appendf(&given, &glen, "%s%s", i ? ", " : "", cfg->allow_socket.items[i]);
+		str_appendf(&given, &glen, "%s%s", i ? ", " : "", cfg->allow_socket.v[i]);
 	say(r, true, "unix sockets", "seccomp user notification + pidfd_getfd: connect() only to "
 	    "servers inside the sandbox and hush's client socket%s%s%s",
 	    given ? "; allow_socket gives the agent whatever these servers do outside: " : "",

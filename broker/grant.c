@@ -37,7 +37,7 @@ int grant_cwd_within(const char *dir, const char *prefix)
 
 /* Token-level matching: a lone "*" token matches any run of arguments,
  * the same last-star backtracking as the glob one level up. */
-static bool pattern_match(const struct config_list *pat, char *const argv[], size_t argc,
+static bool pattern_match(const struct strv *pat, char *const argv[], size_t argc,
 			  unsigned long *budget)
 {
 	size_t t = 0, a = 0;
@@ -46,8 +46,8 @@ static bool pattern_match(const struct config_list *pat, char *const argv[], siz
 		if (*budget == 0)
 			return false;
 		(*budget)--;
-		if (t < pat->n && !strcmp(pat->items[t], "*")) {
-			while (t < pat->n && !strcmp(pat->items[t], "*"))
+		if (t < pat->n && !strcmp(pat->v[t], "*")) {
+			while (t < pat->n && !strcmp(pat->v[t], "*"))
 				t++;
 			star_t = t;
 			star_a = a;
@@ -57,7 +57,7 @@ static bool pattern_match(const struct config_list *pat, char *const argv[], siz
 			if (t == pat->n)
 				return true;
 		} else if (t < pat->n && argv[a] &&
-			   glob_match_bounded(pat->items[t], argv[a], budget)) {
+			   glob_match_bounded(pat->v[t], argv[a], budget)) {
 			t++;
 			a++;
 			continue;

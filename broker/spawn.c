@@ -98,7 +98,7 @@ static bool keep_name(const struct grant *g, const char *name)
 	if (!strncmp(name, "LC_", 3))
 		return true;
 	for (size_t i = 0; g && i < g->env_keep.n; i++)
-		if (!fnmatch(g->env_keep.items[i], name, 0))
+		if (!fnmatch(g->env_keep.v[i], name, 0))
 			return true;
 	return false;
 }

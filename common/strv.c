@@ -28,7 +28,7 @@ int strv_push_unique(struct strv *s, const char *str)
 
 bool strv_has(const struct strv *s, const char *str)
 {
-	for (size_t i = 0; i < s->n; i++)
+	for (size_t i = 0; s && i < s->n; i++)
 		if (strcmp(s->v[i], str) == 0)
 			return true;
 	return false;
@@ -36,6 +36,8 @@ bool strv_has(const struct strv *s, const char *str)
 
 void strv_free(struct strv *s)
 {
+	if (!s)
+		return;
 	for (size_t i = 0; i < s->n; i++)
 		free(s->v[i]);
 	free(s->v);

@@ -24,6 +24,7 @@ int strv_push(struct strv *s, const char *str);
 int strv_push_unique(struct strv *s, const char *str);
 /* Appends "name=value". 0 or HUSH_ENOMEM. */
 int strv_pushkv(struct strv *s, const char *name, const char *value);
+/* False for a NULL s. */
 bool strv_has(const struct strv *s, const char *str);
 /* Appends each item of the comma-separated list csv, blanks around it
  * trimmed (empty ones skipped unless valid refuses them), when valid(item) holds for all of them
@@ -31,7 +32,7 @@ bool strv_has(const struct strv *s, const char *str);
  * valid in bad[badn] (nothing appended then), or HUSH_ENOMEM. */
 int strv_push_csv(struct strv *s, const char *csv, bool (*valid)(const char *), char *bad,
 		  size_t badn);
-/* Frees the strings and the vector; *s is empty again. */
+/* Frees the strings and the vector; *s is empty again (NULL: nothing). */
 void strv_free(struct strv *s);
 #define _cleanup_strv_ __attribute__((cleanup(strv_free)))
 /* strv_free on each vector of a NULL-terminated list; STRV_FREE(&a, &b). */

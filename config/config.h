@@ -12,14 +12,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/strv.h"
+
 #define CONFIG_MAX_GRANTS 256
 #define CONFIG_MAX_LIST 256
 
 /* A list value: "a, b, c" (commas; whitespace around items trimmed). */
-struct config_list {
-	char **items;
-	size_t n;
-};
 
 enum confirm_ui {
 	CONFIRM_UI_DEFAULT = 0, /* grant only: use [broker] confirm */
@@ -56,7 +54,7 @@ struct grant {
 	 * any number of arguments. The request matches when any pattern
 	 * matches all its arguments. No patterns = any arguments.
 	 * grant_args_match() in broker/grant.h. */
-	struct config_list *args;
+	struct strv *args;
 	size_t nargs;
 	char *cwd;             /* optional working-directory prefix (expanded ~) */
 	struct grant_secret *secrets;
@@ -67,7 +65,7 @@ struct grant {
 	uint64_t ttl;          /* approval lifetime in seconds (0 = broker default) */
 	bool allow_no_mask;    /* `hush run --no-mask` allowed */
 	char *path;            /* PATH given to the child (default: a fixed safe PATH) */
-	struct config_list env_keep; /* extra requester variables passed through */
+	struct strv env_keep; /* extra requester variables passed through */
 	bool ssh_agent;        /* the broker's own SSH_AUTH_SOCK is passed */
 };
 
@@ -75,16 +73,16 @@ struct grant {
 struct sandbox_profile {
 	char *name;
 	bool builtin;                  /* from the built-in table, not extended */
-	struct config_list commands;   /* agent command names that select it */
-	struct config_list hide;
-	struct config_list hide_dirs;
-	struct config_list allow_env;
-	struct config_list allow_write; /* state directories, writable */
-	struct config_list state_files; /* state files in $HOME, copied back */
-	struct config_list scratch;     /* writable, empty, discarded at exit */
-	struct config_list never_write; /* the agent's own permission files */
-	struct config_list home_allow;  /* shown in home = allow-list */
-	struct config_list allow_socket; /* unix sockets outside it may connect to */
+	struct strv commands;   /* agent command names that select it */
+	struct strv hide;
+	struct strv hide_dirs;
+	struct strv allow_env;
+	struct strv allow_write; /* state directories, writable */
+	struct strv state_files; /* state files in $HOME, copied back */
+	struct strv scratch;     /* writable, empty, discarded at exit */
+	struct strv never_write; /* the agent's own permission files */
+	struct strv home_allow;  /* shown in home = allow-list */
+	struct strv allow_socket; /* unix sockets outside it may connect to */
 };
 
 enum home_mode {
@@ -110,25 +108,25 @@ struct config {
 	bool mask;                  /* mask output by default; default true */
 
 	/* [sandbox] */
-	struct config_list hide;      /* file name globs, "!" negates */
-	struct config_list hide_dirs; /* directories (~ expanded) */
-	struct config_list allow_env; /* names or NAME_* / LC_* globs */
-	struct config_list allow_write; /* extra writable directories */
-	struct config_list state_files; /* files in $HOME replaced by rename */
-	struct config_list scratch;     /* writable, empty, discarded at exit */
-	struct config_list never_write; /* read-only even in writable trees:
+	struct strv hide;      /* file name globs, "!" negates */
+	struct strv hide_dirs; /* directories (~ expanded) */
+	struct strv allow_env; /* names or NAME_* / LC_* globs */
+	struct strv allow_write; /* extra writable directories */
+	struct strv state_files; /* files in $HOME replaced by rename */
+	struct strv scratch;     /* writable, empty, discarded at exit */
+	struct strv never_write; /* read-only even in writable trees:
 					   absolute, or relative to the project */
-	struct config_list unprotect;   /* defaults removed from never_write */
-	struct config_list home_allow;  /* home = allow-list: what is shown */
+	struct strv unprotect;   /* defaults removed from never_write */
+	struct strv home_allow;  /* home = allow-list: what is shown */
 	enum home_mode home_mode;
 	bool allow_display;             /* share X11/Wayland with the agent */
-	struct config_list allow_socket; /* unix sockets outside the agent may connect to */
+	struct strv allow_socket; /* unix sockets outside the agent may connect to */
 	enum home_mode root_mode;       /* what of / outside the system is shown */
 	bool network_proxy_only;        /* network = proxy-only */
-	struct config_list allow_hosts; /* proxy-only: hosts its tunnels may reach */
+	struct strv allow_hosts; /* proxy-only: hosts its tunnels may reach */
 
 	/* [scan] */
-	struct config_list scan_skip; /* directory names skipped by hush scan */
+	struct strv scan_skip; /* directory names skipped by hush scan */
 	uint64_t scan_max_file;       /* bytes; default 4 MiB */
 	char *scan_rules;             /* gitleaks-format rule file, or NULL */
 
@@ -175,9 +173,7 @@ const struct sandbox_profile *config_profile_for_command(const struct config *cf
 
 /* Parse helpers shared with other parts. 0 or HUSH_EINVAL. */
 int config_parse_bool(const char *s, bool *out);
-int config_parse_list(const char *s, struct config_list *out);
-void config_list_free(struct config_list *l);
-bool config_list_has(const struct config_list *l, const char *s);
+int config_parse_list(const char *s, struct strv *out);
 /* True for variables only the broker may set in a granted command, never
  * taken from the requester: SSH_AUTH_SOCK and SSH_AGENT_PID (ssh_agent =
  * yes passes the broker's), GNUPGHOME (gpg finds its agent from it). */

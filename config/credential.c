@@ -106,7 +106,7 @@ int credential_parse_hostport(const char *s, uint16_t default_port, char *out, s
 
 static int set_hosts(struct credential *c, const char *v, char *why, size_t n)
 {
-	struct config_list l;
+	struct strv l;
 	int r = config_parse_list(v, &l);
 	if (r)
 		return r == HUSH_ENOMEM ? r : WHY("hosts: bad list");
@@ -116,8 +116,8 @@ static int set_hosts(struct credential *c, const char *v, char *why, size_t n)
 	for (size_t i = 0; i < l.n && !r; i++) {
 		char host[256];
 		uint16_t port;
-		if (credential_parse_hostport(l.items[i], 443, host, sizeof(host), &port)) {
-			r = WHY("hosts: '%.80s' is not a host name or host:port", l.items[i]);
+		if (credential_parse_hostport(l.v[i], 443, host, sizeof(host), &port)) {
+			r = WHY("hosts: '%.80s' is not a host name or host:port", l.v[i]);
 		} else if (c->nhosts >= CREDENTIAL_MAX_HOSTS) {
 			r = WHY("hosts: at most %d", CREDENTIAL_MAX_HOSTS);
 		} else if (!(c->hosts[c->nhosts].name = strdup(host))) {
@@ -126,7 +126,7 @@ static int set_hosts(struct credential *c, const char *v, char *why, size_t n)
 			c->hosts[c->nhosts++].port = port;
 		}
 	}
-	config_list_free(&l);
+	strv_free(&l);
 	return r;
 }
 

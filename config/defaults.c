@@ -48,7 +48,7 @@ static const struct builtin_profile builtin_profiles[] = {
 	  "~/.gemini/settings.json, ~/.gemini/commands" },
 };
 
-int config_add_defaults(struct config_list *l, const char *const *items, size_t n)
+int config_add_defaults(struct strv *l, const char *const *items, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		char buf[CONFIG_MAX_ITEM];
@@ -69,13 +69,13 @@ int config_add_defaults(struct config_list *l, const char *const *items, size_t 
 }
 
 /* Adds each item of a comma-separated built-in list. */
-static int add_csv_defaults(struct config_list *l, const char *csv)
+static int add_csv_defaults(struct strv *l, const char *csv)
 {
-	struct config_list items;
+	struct strv items;
 	int r = config_parse_list(csv, &items);
 	if (r == 0)
-		r = config_add_defaults(l, (const char *const *)items.items, items.n);
-	config_list_free(&items);
+		r = config_add_defaults(l, (const char *const *)items.v, items.n);
+	strv_free(&items);
 	return r;
 }
 
@@ -126,21 +126,21 @@ static void grant_secret_clear(struct grant_secret *s)
 
 void config_grant_free(struct grant *g)
 {
-	ARRAY_FREE(g->args, g->nargs, config_list_free);
+	ARRAY_FREE(g->args, g->nargs, strv_free);
 	ARRAY_FREE(g->secrets, g->nsecrets, grant_secret_clear);
 	FREE_ALL(g->name, g->command, g->sha256, g->cwd, g->confirm_command, g->path);
-	config_list_free(&g->env_keep);
+	strv_free(&g->env_keep);
 }
 
 static void profile_free(struct sandbox_profile *p)
 {
 	free(p->name);
-	struct config_list *lists[] = {
+	struct strv *lists[] = {
 		&p->commands, &p->state_files, &p->scratch, &p->never_write, &p->home_allow,
 		&p->hide, &p->hide_dirs, &p->allow_env, &p->allow_write, &p->allow_socket,
 	};
 	for (size_t i = 0; i < ARRAY_LEN(lists); i++)
-		config_list_free(lists[i]);
+		strv_free(lists[i]);
 }
 
 void config_free(struct config *cfg)
@@ -148,13 +148,13 @@ void config_free(struct config *cfg)
 	if (!cfg)
 		return;
 	FREE_ALL(cfg->path, cfg->askpass, cfg->confirm_command, cfg->scan_rules);
-	struct config_list *lists[] = {
+	struct strv *lists[] = {
 		&cfg->hide, &cfg->hide_dirs, &cfg->allow_env, &cfg->allow_write, &cfg->state_files,
 		&cfg->scratch, &cfg->never_write, &cfg->unprotect, &cfg->home_allow,
 		&cfg->allow_socket, &cfg->allow_hosts, &cfg->scan_skip,
 	};
 	for (size_t i = 0; i < ARRAY_LEN(lists); i++)
-		config_list_free(lists[i]);
+		strv_free(lists[i]);
 	ARRAY_FREE(cfg->grants, cfg->ngrants, config_grant_free);
 	ARRAY_FREE(cfg->profiles, cfg->nprofiles, profile_free);
 	credential_free(cfg->creds);
@@ -185,7 +185,7 @@ const struct sandbox_profile *config_profile_for_command(const struct config *cf
 	const char *base = strrchr(argv0, '/');
 	base = base ? base + 1 : argv0;
 	for (size_t i = 0; i < cfg->nprofiles; i++)
-		if (config_list_has(&cfg->profiles[i].commands, base))
+		if (strv_has(&cfg->profiles[i].commands, base))
 			return &cfg->profiles[i];
 	return NULL;
 }

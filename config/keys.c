@@ -208,7 +208,7 @@ static void key_never_write(struct loader *L, const struct config_key *k, void *
 		FAIL(L, "never_write: '!' cannot remove an item; use 'unprotect = PATH' "
 		     "(the sandbox then warns at every start)");
 	else
-		cv_add_list(L, k->name, v, FIELD(base, k, struct config_list), ITEM_PATH, false);
+		cv_add_list(L, k->name, v, FIELD(base, k, struct strv), ITEM_PATH, false);
 }
 
 /* home and root: visible or allow-list */
@@ -270,16 +270,16 @@ static void key_args(struct loader *L, const struct config_key *k, void *base, c
 {
 	(void)k;
 	struct grant *g = base;
-	struct config_list toks;
+	struct strv toks;
 	if (g->nargs >= CONFIG_MAX_LIST) {
 		FAIL(L, "args: too many patterns (at most %d)", CONFIG_MAX_LIST);
 		return;
 	}
 	if (cv_args(L, v, &toks))
 		return;
-	struct config_list *a = array_add_one(&g->args, g->nargs, sizeof(*g->args));
+	struct strv *a = array_add_one(&g->args, g->nargs, sizeof(*g->args));
 	if (!a) {
-		config_list_free(&toks);
+		strv_free(&toks);
 		FAIL_OOM(L);
 		return;
 	}
@@ -331,12 +331,12 @@ static int secret_item(struct loader *L, const struct grant *g, char *it, char *
 static void key_secrets(struct loader *L, const struct config_key *k, void *base, const char *v)
 {
 	struct grant *g = base;
-	struct config_list items;
+	struct strv items;
 	if (cv_list(L, k->name, v, &items))
 		return;
 	for (size_t i = 0; i < items.n; i++) {
 		char *env, *name;
-		if (secret_item(L, g, items.items[i], &env, &name))
+		if (secret_item(L, g, items.v[i], &env, &name))
 			break;
 		struct grant_secret *s = array_add_one(&g->secrets, g->nsecrets, sizeof(*g->secrets));
 		if (!s || !(s->env = strdup(env)) || !(s->secret = strdup(name))) {
@@ -347,7 +347,7 @@ static void key_secrets(struct loader *L, const struct config_key *k, void *base
 		}
 		g->nsecrets++;
 	}
-	config_list_free(&items);
+	strv_free(&items);
 }
 
 /* confirm (a policy, or a UI) and ui (a UI) of a grant: one of them may
@@ -404,13 +404,13 @@ static void key_path(struct loader *L, const struct config_key *k, void *base, c
 /* env_keep: a list of names, none of which the requester may set. */
 static void key_env_keep(struct loader *L, const struct config_key *k, void *base, const char *v)
 {
-	struct config_list *l = FIELD(base, k, struct config_list);
+	struct strv *l = FIELD(base, k, struct strv);
 	size_t before = l->n;
 	if (cv_add_list(L, k->name, v, l, ITEM_ENV, false))
 		return;
 	for (size_t i = before; i < l->n; i++) {
 		char name[CONFIG_MAX_ITEM];
-		snprintf(name, sizeof(name), "%s", l->items[i]);
+		snprintf(name, sizeof(name), "%s", l->v[i]);
 		size_t n = strlen(name);
 		bool glob = n && name[n - 1] == '*';
 		if (glob)
@@ -423,12 +423,12 @@ static void key_env_keep(struct loader *L, const struct config_key *k, void *bas
 		if (ours) {
 			FAIL(L, "env_keep: %s is never taken from the requester (it could point the "
 			     "command at an agent of its choosing); for the ssh-agent set "
-			     "ssh_agent = yes", l->items[i]);
+			     "ssh_agent = yes", l->v[i]);
 			return;
 		}
 		if (bad) {
 			FAIL(L, "env_keep: %s can make the granted command run other code; "
-			     "it cannot be passed from the requester", l->items[i]);
+			     "it cannot be passed from the requester", l->v[i]);
 			return;
 		}
 	}
@@ -572,7 +572,7 @@ void config_key_set(struct loader *L, const struct config_key *k, void *base, co
 			*FIELD(base, k, uint64_t) = s;
 		break;
 	case KT_LIST:
-		cv_add_list(L, k->name, v, FIELD(base, k, struct config_list), k->item,
+		cv_add_list(L, k->name, v, FIELD(base, k, struct strv), k->item,
 			    k->flags & KF_BANG);
 		break;
 	case KT_FN:
@@ -589,7 +589,7 @@ int config_key_defaults(struct loader *L, enum config_section sec, void *base)
 			continue;
 		if (k->def)
 			config_key_set(L, k, base, k->def);
-		if (k->list_def && config_add_defaults(FIELD(base, k, struct config_list),
+		if (k->list_def && config_add_defaults(FIELD(base, k, struct strv),
 						       k->list_def, k->nlist_def) < 0)
 			return HUSH_ENOMEM;
 	}

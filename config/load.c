@@ -380,7 +380,7 @@ static void check_grants(struct loader *L)
 		}
 		for (size_t j = 0; j < g->env_keep.n; j++) {
 			for (size_t k = 0; k < g->nsecrets; k++) {
-				const char *e = g->env_keep.items[j];
+				const char *e = g->env_keep.v[j];
 				size_t n = strlen(e);
 				bool hit = e[n - 1] == '*' ? !strncmp(g->secrets[k].env, e, n - 1)
 							   : !strcmp(g->secrets[k].env, e);

@@ -55,7 +55,7 @@ enum key_type {
 	KT_PATH,       /* char *: an absolute path, "~/" expanded */
 	KT_BOOL,       /* bool */
 	KT_DURATION,   /* uint64_t seconds */
-	KT_LIST,       /* struct config_list of `item`s */
+	KT_LIST,       /* struct strv of `item`s */
 	KT_FN,         /* the key's own function */
 };
 
@@ -123,8 +123,8 @@ void config_lerr(struct loader *L, int line, int code, const char *fmt, ...)
 /* Trims spaces, tabs and a carriage return at both ends, in place. */
 char *config_trim(char *s);
 /* Adds a copy of s unless present. 0, HUSH_ETOOBIG (CONFIG_MAX_LIST) or HUSH_ENOMEM. */
-int config_list_add(struct config_list *l, const char *s);
-void config_list_remove(struct config_list *l, const char *s);
+int config_list_add(struct strv *l, const char *s);
+void config_list_remove(struct strv *l, const char *s);
 /* "64M", "256MiB", "1g", "65536": binary units. 0 or HUSH_EINVAL. */
 int config_parse_size(const char *s, uint64_t *out);
 int cv_set_str(struct loader *L, char **dst, const char *v);
@@ -135,18 +135,18 @@ int cv_bool(struct loader *L, const char *key, const char *v, bool *out);
  * (nothing recorded: the caller says what it expected). */
 int cv_ui(struct loader *L, const char *key, const char *v, enum confirm_ui *ui, char **command);
 /* Splits a list value (config_parse_list) into *items. */
-int cv_list(struct loader *L, const char *key, const char *v, struct config_list *items);
+int cv_list(struct loader *L, const char *key, const char *v, struct strv *items);
 /* Adds each item of v to l, checked as kind. With removable, "!ITEM"
  * removes ITEM; without it, "!" is an error unless the kind keeps it. */
-int cv_add_list(struct loader *L, const char *key, const char *v, struct config_list *l,
+int cv_add_list(struct loader *L, const char *key, const char *v, struct strv *l,
 		enum item_kind kind, bool removable);
 /* One args pattern split into tokens: see docs/config.md. */
-int cv_args(struct loader *L, const char *v, struct config_list *out);
+int cv_args(struct loader *L, const char *v, struct strv *out);
 
 /* --- defaults.c --- */
 /* Adds the built-in items to l; items starting with '~' are expanded and
  * dropped when there is no home directory. */
-int config_add_defaults(struct config_list *l, const char *const *items, size_t n);
+int config_add_defaults(struct strv *l, const char *const *items, size_t n);
 /* Frees one grant's or profile's members. */
 void config_grant_free(struct grant *g);
 

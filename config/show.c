@@ -76,7 +76,7 @@ void config_show_grants_json(FILE *f, const struct config *cfg)
 			for (size_t t = 0; t < g->args[a].n; t++) {
 				if (t)
 					fprintf(f, ", ");
-				json_write_str(f, g->args[a].items[t]);
+				json_write_str(f, g->args[a].v[t]);
 			}
 			fprintf(f, "]");
 		}
@@ -101,7 +101,7 @@ void config_show_grants_json(FILE *f, const struct config *cfg)
 		for (size_t e = 0; e < g->env_keep.n; e++) {
 			if (e)
 				fprintf(f, ", ");
-			json_write_str(f, g->env_keep.items[e]);
+			json_write_str(f, g->env_keep.v[e]);
 		}
 		fprintf(f, "]}");
 	}
@@ -125,7 +125,7 @@ void config_show_grants(FILE *f, const struct config *cfg)
 			for (size_t t = 0; t < g->args[a].n; t++) {
 				if (t)
 					fputc(' ', f);
-				print_token(f, g->args[a].items[t]);
+				print_token(f, g->args[a].v[t]);
 			}
 			fprintf(f, "\n");
 		}
@@ -150,6 +150,6 @@ void config_show_grants(FILE *f, const struct config *cfg)
 		if (g->path)
 			fprintf(f, "  path     %s\n", g->path);
 		for (size_t e = 0; e < g->env_keep.n; e++)
-			fprintf(f, "  %s%s\n", e ? "         " : "env_keep ", g->env_keep.items[e]);
+			fprintf(f, "  %s%s\n", e ? "         " : "env_keep ", g->env_keep.v[e]);
 	}
 }

@@ -8,60 +8,31 @@
 #include <string.h>
 #include <strings.h>
 
-#include "common/array.h"
 #include "common/util.h"
 #include "config/loader.h"
 
 /* --- lists --- */
 
-int config_list_add(struct config_list *l, const char *s)
+int config_list_add(struct strv *l, const char *s)
 {
-	if (config_list_has(l, s))
+	if (strv_has(l, s))
 		return 0;
 	if (l->n >= CONFIG_MAX_LIST)
 		return HUSH_ETOOBIG;
-	char *c = strdup(s);
-	if (!c)
-		return HUSH_ENOMEM;
-	char **slot = array_add_one(&l->items, l->n, sizeof(*l->items));
-	if (!slot) {
-		free(c);
-		return HUSH_ENOMEM;
-	}
-	l->n++;
-	*slot = c;
-	return 0;
+	return strv_push(l, s);
 }
 
-void config_list_remove(struct config_list *l, const char *s)
+void config_list_remove(struct strv *l, const char *s)
 {
 	for (size_t i = 0; i < l->n; i++) {
-		if (strcmp(l->items[i], s) == 0) {
-			free(l->items[i]);
-			memmove(&l->items[i], &l->items[i + 1], (l->n - i - 1) * sizeof(char *));
+		if (strcmp(l->v[i], s) == 0) {
+			free(l->v[i]);
+			/* the NULL after the last one moves too */
+			memmove(&l->v[i], &l->v[i + 1], (l->n - i) * sizeof(char *));
 			l->n--;
 			return;
 		}
 	}
-}
-
-void config_list_free(struct config_list *l)
-{
-	if (!l)
-		return;
-	for (size_t i = 0; i < l->n; i++)
-		free(l->items[i]);
-	free(l->items);
-	l->items = NULL;
-	l->n = 0;
-}
-
-bool config_list_has(const struct config_list *l, const char *s)
-{
-	for (size_t i = 0; l && i < l->n; i++)
-		if (strcmp(l->items[i], s) == 0)
-			return true;
-	return false;
 }
 
 char *config_trim(char *s)
@@ -74,10 +45,9 @@ char *config_trim(char *s)
 	return s;
 }
 
-int config_parse_list(const char *s, struct config_list *out)
+int config_parse_list(const char *s, struct strv *out)
 {
-	out->items = NULL;
-	out->n = 0;
+	*out = (struct strv)STRV_INIT;
 	if (!s)
 		return HUSH_EINVAL;
 	char *copy = strdup(s);
@@ -102,7 +72,7 @@ int config_parse_list(const char *s, struct config_list *out)
 	}
 	free(copy);
 	if (r)
-		config_list_free(out);
+		strv_free(out);
 	return r;
 }
 
@@ -337,7 +307,7 @@ static int check_item(struct loader *L, const char *key, enum item_kind kind, co
 	return -1;
 }
 
-int cv_list(struct loader *L, const char *key, const char *v, struct config_list *items)
+int cv_list(struct loader *L, const char *key, const char *v, struct strv *items)
 {
 	int r = config_parse_list(v, items);
 	if (r == HUSH_ENOMEM)
@@ -348,15 +318,15 @@ int cv_list(struct loader *L, const char *key, const char *v, struct config_list
 	return r ? -1 : 0;
 }
 
-int cv_add_list(struct loader *L, const char *key, const char *v, struct config_list *l,
+int cv_add_list(struct loader *L, const char *key, const char *v, struct strv *l,
 		enum item_kind kind, bool removable)
 {
-	struct config_list items;
+	struct strv items;
 	if (cv_list(L, key, v, &items))
 		return -1;
 	int r, ret = 0;
 	for (size_t i = 0; i < items.n && ret == 0; i++) {
-		const char *it = items.items[i];
+		const char *it = items.v[i];
 		char out[CONFIG_MAX_ITEM];
 		bool remove = false;
 		if (it[0] == '!' && kind != ITEM_GLOB) {
@@ -385,7 +355,7 @@ int cv_add_list(struct loader *L, const char *key, const char *v, struct config_
 			ret = -1;
 		}
 	}
-	config_list_free(&items);
+	strv_free(&items);
 	return ret;
 }
 
@@ -394,10 +364,9 @@ int cv_add_list(struct loader *L, const char *key, const char *v, struct config_
 /* Whitespace separates tokens, '...' and "..." group (no escapes inside
  * single quotes; \" and \\ inside double quotes). Tokens repeat
  * legitimately ("* x *"), so there is no de-duplication. */
-int cv_args(struct loader *L, const char *v, struct config_list *out)
+int cv_args(struct loader *L, const char *v, struct strv *out)
 {
-	out->items = NULL;
-	out->n = 0;
+	*out = (struct strv)STRV_INIT;
 	const char *p = v;
 	for (;;) {
 		while (*p == ' ' || *p == '\t')
@@ -433,19 +402,14 @@ int cv_args(struct loader *L, const char *v, struct config_list *out)
 			FAIL(L, "args: too many tokens (at most %d)", CONFIG_MAX_ARG_TOKENS);
 			goto fail;
 		}
-		char *c = strdup(tok);
-		char **slot = c ? array_add_one(&out->items, out->n, sizeof(*out->items)) : NULL;
-		if (!slot) {
-			free(c);
+		if (strv_push(out, tok) < 0) {
 			FAIL_OOM(L);
 			goto fail;
 		}
-		out->n++;
-		*slot = c;
 	}
 too_long:
 	FAIL(L, "args: token too long");
 fail:
-	config_list_free(out);
+	strv_free(out);
 	return -1;
 }

@@ -27,17 +27,17 @@ static int catalogue(struct strv *named, const struct config *cfg,
 {
 	char p[PATH_MAX];
 	for (size_t i = 0; i < cfg->hide_dirs.n; i++) {
-		if (path_expand_home(cfg->hide_dirs.items[i], p, sizeof(p)) != 0)
+		if (path_expand_home(cfg->hide_dirs.v[i], p, sizeof(p)) != 0)
 			continue;
 		bool own = false;
 		for (size_t j = 0; prof && j < prof->allow_write.n && !own; j++)
-			own = sandbox_path_under(p, prof->allow_write.items[j]) &&
-			      strcmp(p, prof->allow_write.items[j]) != 0;
+			own = sandbox_path_under(p, prof->allow_write.v[j]) &&
+			      strcmp(p, prof->allow_write.v[j]) != 0;
 		if (!own && strv_push(named, p) < 0)
 			return HUSH_ENOMEM;
 	}
 	for (size_t i = 0; prof && i < prof->hide_dirs.n; i++)
-		if (push_expanded(named, prof->hide_dirs.items[i]) < 0)
+		if (push_expanded(named, prof->hide_dirs.v[i]) < 0)
 			return HUSH_ENOMEM;
 	return 0;
 }
@@ -152,10 +152,10 @@ int sandbox_hidden_find(struct sandbox_hidden *h, const struct config *cfg,
 {
 	memset(h, 0, sizeof(*h));
 	for (size_t i = 0; i < cfg->hide.n; i++)
-		if (strv_push_unique(&h->globs, cfg->hide.items[i]) < 0)
+		if (strv_push_unique(&h->globs, cfg->hide.v[i]) < 0)
 			return sandbox_fail(f, SANDBOX_FAIL_SETUP, "sandbox: out of memory");
 	for (size_t i = 0; prof && i < prof->hide.n; i++)
-		if (strv_push_unique(&h->globs, prof->hide.items[i]) < 0)
+		if (strv_push_unique(&h->globs, prof->hide.v[i]) < 0)
 			return sandbox_fail(f, SANDBOX_FAIL_SETUP, "sandbox: out of memory");
 	if (catalogue(&h->named, cfg, prof) < 0 || own_paths(&h->named, w, display, n) < 0)
 		return sandbox_fail(f, SANDBOX_FAIL_SETUP, "sandbox: out of memory");

@@ -15,10 +15,10 @@
 #include "sandbox/policy.h"
 #include "sandbox/rcsource.h"
 
-static int push_list(struct strv *to, const struct config_list *l)
+static int push_list(struct strv *to, const struct strv *l)
 {
 	for (size_t i = 0; l && i < l->n; i++)
-		if (strv_push_unique(to, l->items[i]) < 0)
+		if (strv_push_unique(to, l->v[i]) < 0)
 			return HUSH_ENOMEM;
 	return 0;
 }
@@ -76,9 +76,9 @@ static int from_config(struct plan_lists *l, const struct config *cfg,
 	    push_list(&l->hallow, &prof->home_allow))
 		return HUSH_ENOMEM;
 	for (size_t i = 0; i < prof->allow_write.n; i++)
-		if (sandbox_path_under(prof->allow_write.items[i], home) &&
-		    access(prof->allow_write.items[i], F_OK) != 0)
-			path_ensure_private_dir(prof->allow_write.items[i]);
+		if (sandbox_path_under(prof->allow_write.v[i], home) &&
+		    access(prof->allow_write.v[i], F_OK) != 0)
+			path_ensure_private_dir(prof->allow_write.v[i]);
 	return 0;
 }
 
@@ -116,7 +116,7 @@ static int never_writable(struct plan_lists *l, const struct sandbox_request *rq
 			r = sandbox_rc_sourced(never->v[i], w->home, never);
 	}
 	for (size_t i = 0; r == 0 && i < cfg->unprotect.n; i++) {
-		const char *u = cfg->unprotect.items[i];
+		const char *u = cfg->unprotect.v[i];
 		for (size_t j = 0; j < never->n; j++)
 			if (!strcmp(never->v[j], u)) {
 				free(never->v[j]);
@@ -194,12 +194,12 @@ int sandbox_inputs_plan(struct sandbox_plan *pl, const struct sandbox_request *r
 int sandbox_inputs_never_rel(const struct sandbox_request *rq, struct strv *out)
 {
 	const struct config *cfg = rq->cfg;
-	const struct config_list *lists[] = { &cfg->never_write,
+	const struct strv *lists[] = { &cfg->never_write,
 					      rq->profile ? &rq->profile->never_write : NULL };
 	for (size_t l = 0; l < ARRAY_LEN(lists); l++)
 		for (size_t i = 0; lists[l] && i < lists[l]->n; i++) {
-			const char *it = lists[l]->items[i];
-			if (it[0] != '/' && !config_list_has(&cfg->unprotect, it) &&
+			const char *it = lists[l]->v[i];
+			if (it[0] != '/' && !strv_has(&cfg->unprotect, it) &&
 			    strv_push_unique(out, it) < 0)
 				return HUSH_ENOMEM;
 		}
@@ -287,12 +287,12 @@ int sandbox_inputs_landlock(struct sandbox_ll_lists *l, const struct sandbox_req
 			return HUSH_ENOMEM;
 	if (strv_push(&l->rw, w->cwd) < 0)
 		return HUSH_ENOMEM;
-	const struct config_list *aw[] = { &rq->cfg->allow_write,
+	const struct strv *aw[] = { &rq->cfg->allow_write,
 					   rq->profile ? &rq->profile->allow_write : NULL };
 	char p[PATH_MAX];
 	for (size_t k = 0; k < ARRAY_LEN(aw); k++)
 		for (size_t i = 0; aw[k] && i < aw[k]->n; i++)
-			if (path_expand_home(aw[k]->items[i], p, sizeof(p)) == 0 &&
+			if (path_expand_home(aw[k]->v[i], p, sizeof(p)) == 0 &&
 			    strv_push(&l->rw, p) < 0)
 				return HUSH_ENOMEM;
 	return 0;

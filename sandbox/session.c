@@ -209,7 +209,7 @@ static int allowed_hosts(const struct sandbox_request *rq, char **out)
 	for (size_t i = 0; r == 0 && rq->allow_host && i < rq->allow_host->n; i++)
 		r = strv_push(&all, rq->allow_host->v[i]);
 	for (size_t i = 0; r == 0 && i < rq->cfg->allow_hosts.n; i++)
-		r = strv_push_unique(&all, rq->cfg->allow_hosts.items[i]);
+		r = strv_push_unique(&all, rq->cfg->allow_hosts.v[i]);
 	size_t len = 0;
 	for (size_t i = 0; i < all.n; i++)
 		len += strlen(all.v[i]) + 1;

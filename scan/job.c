@@ -29,7 +29,7 @@ int scan_job_run(const struct scan_job *j, struct scan_result *r, struct scan_fa
 			return fail(f, HUSH_ENOMEM, 1, NULL, "out of memory", NULL);
 	char hd[PATH_MAX];
 	if (j->home && (path_home(hd, sizeof(hd)) ||
-			scan_home_paths(hd, cfg->scan_skip.items, cfg->scan_skip.n, &paths) < 0))
+			scan_home_paths(hd, cfg->scan_skip.v, cfg->scan_skip.n, &paths) < 0))
 		return fail(f, HUSH_EIO, 1, NULL, "cannot list the home directory's credential places",
 			    NULL);
 	if (!j->home && paths.n == 0 && strv_push(&paths, "."))
@@ -43,9 +43,9 @@ int scan_job_run(const struct scan_job *j, struct scan_result *r, struct scan_fa
 			    "cannot load the rules", rerr);
 	struct scan_opts so = {
 		.max_file = (size_t)cfg->scan_max_file,
-		.skip_dirs = cfg->scan_skip.items, .nskip = cfg->scan_skip.n,
-		.hide = cfg->hide.items, .nhide = cfg->hide.n,
-		.hide_dirs = cfg->hide_dirs.items, .nhide_dirs = cfg->hide_dirs.n,
+		.skip_dirs = cfg->scan_skip.v, .nskip = cfg->scan_skip.n,
+		.hide = cfg->hide.v, .nhide = cfg->hide.n,
+		.hide_dirs = cfg->hide_dirs.v, .nhide_dirs = cfg->hide_dirs.n,
 		.no_git = j->no_git, .ruleset = rs, .progress = j->progress,
 		.progress_ctx = j->progress_ctx,
 	};

@@ -38,7 +38,7 @@ static void bad(const char *text, int line, const char *needle, const char *what
 	ok(good, "%s -> %s", what, err);
 	if (!good)
 		printf("#   rc=%d, wanted prefix '%s' and '%s'\n", r, prefix, needle);
-	ok(c.grants == NULL && c.hide.items == NULL, "%s: config freed on error", what);
+	ok(c.grants == NULL && c.hide.v == NULL, "%s: config freed on error", what);
 	config_free(&c);
 }
 
@@ -52,21 +52,21 @@ static void test_defaults(void)
 	ok(c.idle_lock == 1800, "default idle_lock 30m");
 	ok(c.autostart && c.mask, "default autostart and mask on");
 	ok(c.scan_max_file == 4u << 20, "default scan max_file 4 MiB");
-	ok(config_list_has(&c.hide, ".env") && config_list_has(&c.hide, ".env.*") &&
-	   config_list_has(&c.hide, "!.env.example") && config_list_has(&c.hide, "*.pem") &&
-	   config_list_has(&c.hide, "id_ed25519*") && config_list_has(&c.hide, ".git-credentials") &&
-	   config_list_has(&c.hide, "terraform.tfvars"), "default hide globs");
+	ok(strv_has(&c.hide, ".env") && strv_has(&c.hide, ".env.*") &&
+	   strv_has(&c.hide, "!.env.example") && strv_has(&c.hide, "*.pem") &&
+	   strv_has(&c.hide, "id_ed25519*") && strv_has(&c.hide, ".git-credentials") &&
+	   strv_has(&c.hide, "terraform.tfvars"), "default hide globs");
 	char ssh[4096];
 	path_expand_home("~/.ssh", ssh, sizeof(ssh));
-	ok(config_list_has(&c.hide_dirs, ssh) && c.hide_dirs.items[0][0] == '/',
-	   "default hide_dirs expanded (%s)", c.hide_dirs.n ? c.hide_dirs.items[0] : "-");
-	ok(config_list_has(&c.allow_env, "PATH") && config_list_has(&c.allow_env, "LC_*"),
+	ok(strv_has(&c.hide_dirs, ssh) && c.hide_dirs.v[0][0] == '/',
+	   "default hide_dirs expanded (%s)", c.hide_dirs.n ? c.hide_dirs.v[0] : "-");
+	ok(strv_has(&c.allow_env, "PATH") && strv_has(&c.allow_env, "LC_*"),
 	   "default allow_env has PATH and LC_*");
-	ok(!config_list_has(&c.allow_env, "SSH_AUTH_SOCK") &&
-	   !config_list_has(&c.allow_env, "DBUS_SESSION_BUS_ADDRESS") &&
-	   !config_list_has(&c.allow_env, "XDG_RUNTIME_DIR"),
+	ok(!strv_has(&c.allow_env, "SSH_AUTH_SOCK") &&
+	   !strv_has(&c.allow_env, "DBUS_SESSION_BUS_ADDRESS") &&
+	   !strv_has(&c.allow_env, "XDG_RUNTIME_DIR"),
 	   "default allow_env has no agent or bus sockets");
-	ok(config_list_has(&c.scan_skip, "node_modules") && config_list_has(&c.scan_skip, ".git"),
+	ok(strv_has(&c.scan_skip, "node_modules") && strv_has(&c.scan_skip, ".git"),
 	   "default scan skip");
 	ok(c.ngrants == 0 && c.path == NULL, "no grants by default");
 	ok(c.nprofiles == 5 && config_profile(&c, "claude") && config_profile(&c, "opencode") &&
@@ -78,15 +78,15 @@ static void test_defaults(void)
 	char cj[4096];
 	path_expand_home("~/.claude.json", cj, sizeof(cj));
 	const struct sandbox_profile *cp = config_profile(&c, "claude");
-	ok(cp && cp->builtin && config_list_has(&cp->state_files, cj) &&
-	   !config_list_has(&cp->allow_env, "ANTHROPIC_API_KEY"),
+	ok(cp && cp->builtin && strv_has(&cp->state_files, cj) &&
+	   !strv_has(&cp->allow_env, "ANTHROPIC_API_KEY"),
 	   "claude: state file ~/.claude.json, no API key passed");
 	char brc[4096];
 	path_expand_home("~/.bashrc", brc, sizeof(brc));
-	ok(config_list_has(&c.never_write, brc) && config_list_has(&c.never_write, ".mcp.json") &&
-	   config_list_has(&c.never_write, ".envrc"), "never_write defaults: rc files and project files");
-	ok(config_list_has(&c.never_write, ".npmrc") && config_list_has(&c.never_write, ".yarnrc") &&
-	   config_list_has(&c.never_write, "bunfig.toml"),
+	ok(strv_has(&c.never_write, brc) && strv_has(&c.never_write, ".mcp.json") &&
+	   strv_has(&c.never_write, ".envrc"), "never_write defaults: rc files and project files");
+	ok(strv_has(&c.never_write, ".npmrc") && strv_has(&c.never_write, ".yarnrc") &&
+	   strv_has(&c.never_write, "bunfig.toml"),
 	   "never_write defaults: the package managers' project config");
 	config_free(&c);
 
@@ -130,7 +130,7 @@ static void test_design_sketch(void)
 	ok(g != NULL, "grant deploy-test found");
 	if (g) {
 		ok(!strcmp(g->command, "/usr/local/bin/nctl"), "command");
-		ok(g->nargs == 1 && g->args[0].n == 3 && !strcmp(g->args[0].items[1],
+		ok(g->nargs == 1 && g->args[0].n == 3 && !strcmp(g->args[0].v[1],
 		   "--organization=test-org"), "args pattern tokens");
 		ok(g->nsecrets == 1 && !strcmp(g->secrets[0].env, "NCTL_TOKEN") &&
 		   !strcmp(g->secrets[0].secret, "NCTL_TOKEN"), "secret NAME maps to itself");
@@ -177,8 +177,8 @@ static void test_types(void)
 	ok(c.approval_ttl == 5400 && c.request_timeout == 45, "durations");
 	ok(c.idle_lock == 0, "idle_lock never = 0");
 	ok(!c.autostart && !c.mask, "booleans no / Off");
-	ok(config_list_has(&c.scan_skip, "third_party") && !config_list_has(&c.scan_skip, "vendor") &&
-	   config_list_has(&c.scan_skip, "node_modules"), "scan skip adds and removes defaults");
+	ok(strv_has(&c.scan_skip, "third_party") && !strv_has(&c.scan_skip, "vendor") &&
+	   strv_has(&c.scan_skip, "node_modules"), "scan skip adds and removes defaults");
 	ok(c.scan_max_file == 512 * 1024, "max_file 512K");
 	config_free(&c);
 
@@ -204,21 +204,21 @@ static void test_types(void)
 
 static void test_lists(void)
 {
-	struct config_list l;
-	ok(config_parse_list(" a ,b,, c ,", &l) == 0 && l.n == 3 && !strcmp(l.items[0], "a") &&
-	   !strcmp(l.items[1], "b") && !strcmp(l.items[2], "c"), "list trims and skips empties");
-	ok(config_list_has(&l, "b") && !config_list_has(&l, "d"), "list_has");
-	config_list_free(&l);
-	ok(l.items == NULL && l.n == 0, "list freed");
+	struct strv l;
+	ok(config_parse_list(" a ,b,, c ,", &l) == 0 && l.n == 3 && !strcmp(l.v[0], "a") &&
+	   !strcmp(l.v[1], "b") && !strcmp(l.v[2], "c"), "list trims and skips empties");
+	ok(strv_has(&l, "b") && !strv_has(&l, "d"), "list_has");
+	strv_free(&l);
+	ok(l.v == NULL && l.n == 0, "list freed");
 	ok(config_parse_list("", &l) == 0 && l.n == 0, "empty list");
-	config_list_free(&l);
+	strv_free(&l);
 	ok(config_parse_list("x, x, y", &l) == 0 && l.n == 2, "duplicates collapse");
-	config_list_free(&l);
+	strv_free(&l);
 	char big[CONFIG_MAX_LIST * 4 + 64];
 	size_t off = 0;
 	for (int i = 0; i <= CONFIG_MAX_LIST; i++)
 		off += (size_t)snprintf(big + off, sizeof(big) - off, "%d,", i);
-	ok(config_parse_list(big, &l) == HUSH_EINVAL && l.items == NULL, "list over cap rejected");
+	ok(config_parse_list(big, &l) == HUSH_EINVAL && l.v == NULL, "list over cap rejected");
 
 	struct config c;
 	int r = load(&c,
@@ -238,28 +238,28 @@ static void test_lists(void)
 	ok(r == 0, "sandbox and profile lists load (%s)", err);
 	if (r)
 		return;
-	ok(config_list_has(&c.hide, "*.secret") && config_list_has(&c.hide, "more.txt") &&
-	   config_list_has(&c.hide, ".env"), "hide adds to defaults over repeated lines");
-	ok(config_list_has(&c.hide, "!.env.local"), "hide keeps '!' exceptions");
+	ok(strv_has(&c.hide, "*.secret") && strv_has(&c.hide, "more.txt") &&
+	   strv_has(&c.hide, ".env"), "hide adds to defaults over repeated lines");
+	ok(strv_has(&c.hide, "!.env.local"), "hide keeps '!' exceptions");
 	char dock[4096], vd[4096];
 	path_expand_home("~/.docker", dock, sizeof(dock));
 	path_expand_home("~/.vault-data", vd, sizeof(vd));
-	ok(!config_list_has(&c.hide_dirs, dock) && config_list_has(&c.hide_dirs, vd),
+	ok(!strv_has(&c.hide_dirs, dock) && strv_has(&c.hide_dirs, vd),
 	   "hide_dirs: '!' removes a default, new dir expanded");
-	ok(config_list_has(&c.allow_env, "MY_APP_*") && !config_list_has(&c.allow_env, "EDITOR"),
+	ok(strv_has(&c.allow_env, "MY_APP_*") && !strv_has(&c.allow_env, "EDITOR"),
 	   "allow_env adds a glob and removes a default");
-	ok(c.allow_write.n == 1 && !strcmp(c.allow_write.items[0], "/srv/data"), "allow_write");
+	ok(c.allow_write.n == 1 && !strcmp(c.allow_write.v[0], "/srv/data"), "allow_write");
 	ok(c.nprofiles == 5, "two sections extend built-in profiles, no new ones");
 	const struct sandbox_profile *p = config_profile(&c, "claude");
 	char claude_dir[4096];
 	path_expand_home("~/.claude", claude_dir, sizeof(claude_dir));
-	ok(p && !p->builtin && config_list_has(&p->hide, "notes.private") &&
-	   config_list_has(&p->hide_dirs, "/opt/keys") &&
-	   config_list_has(&p->allow_env, "ANTHROPIC_API_KEY") &&
-	   config_list_has(&p->allow_write, claude_dir) && p->hide.n == 1,
+	ok(p && !p->builtin && strv_has(&p->hide, "notes.private") &&
+	   strv_has(&p->hide_dirs, "/opt/keys") &&
+	   strv_has(&p->allow_env, "ANTHROPIC_API_KEY") &&
+	   strv_has(&p->allow_write, claude_dir) && p->hide.n == 1,
 	   "a profile section adds to the built-in one, ~ expanded");
 	const struct sandbox_profile *cx = config_profile(&c, "codex");
-	ok(cx && !cx->builtin && config_list_has(&cx->allow_env, "OPENAI_API_KEY") &&
+	ok(cx && !cx->builtin && strv_has(&cx->allow_env, "OPENAI_API_KEY") &&
 	   config_profile(&c, "aider") && config_profile(&c, "aider")->builtin, "profile lookup");
 	config_free(&c);
 }
@@ -294,8 +294,8 @@ static void test_grants(void)
 	ok(g && g->sha256 && !strcmp(g->sha256,
 	   "abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789"), "sha256 lowercased");
 	ok(g->nargs == 4, "args repeat: four patterns");
-	ok(g->args[2].n == 3 && !strcmp(g->args[2].items[0], "two words") &&
-	   !strcmp(g->args[2].items[1], "say \"hi\""), "quoted tokens");
+	ok(g->args[2].n == 3 && !strcmp(g->args[2].v[0], "two words") &&
+	   !strcmp(g->args[2].v[1], "say \"hi\""), "quoted tokens");
 	ok(g->args[3].n == 0, "empty args = no-argument pattern");
 	char src[4096];
 	path_expand_home("~/src", src, sizeof(src));
@@ -593,7 +593,7 @@ static void test_env_policy_agrees(void)
 			config_free(&c);
 		struct grant g = { 0 };
 		char *keep[] = { name };
-		g.env_keep.items = keep;
+		g.env_keep.v = keep;
 		g.env_keep.n = 1;
 		char entry[160];
 		snprintf(entry, sizeof(entry), "%s=1", name);
