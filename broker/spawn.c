@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <fnmatch.h>
 #include <poll.h>
 #include <pty.h>
 #include <pwd.h>
@@ -22,6 +21,7 @@
 #include "broker/mask.h"
 #include "common/envpolicy.h"
 #include "common/err.h"
+#include "common/glob.h"
 #include "common/proto.h"
 #include "common/util.h"
 
@@ -98,7 +98,7 @@ static bool keep_name(const struct grant *g, const char *name)
 	if (!strncmp(name, "LC_", 3))
 		return true;
 	for (size_t i = 0; g && i < g->env_keep.n; i++)
-		if (!fnmatch(g->env_keep.v[i], name, 0))
+		if (glob_match(g->env_keep.v[i], name))
 			return true;
 	return false;
 }

@@ -3,12 +3,12 @@
  * in which secret-looking variables pass only when named exactly. */
 #include "sandbox/env.h"
 
-#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "common/glob.h"
 #include "common/util.h"
 
 static const char *const secret_words[] = {
@@ -40,7 +40,7 @@ static bool list_glob(const struct strv *l, const char *name)
 	if (!l)
 		return false;
 	for (size_t i = 0; i < l->n; i++)
-		if (strpbrk(l->v[i], "*?[") && fnmatch(l->v[i], name, 0) == 0)
+		if (strpbrk(l->v[i], "*?[") && glob_match(l->v[i], name))
 			return true;
 	return false;
 }

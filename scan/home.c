@@ -5,7 +5,6 @@
  * project directories below the home (a bounded walk); and the .env files
  * of one project, for hush setup. */
 #include <dirent.h>
-#include <fnmatch.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "common/err.h"
+#include "common/glob.h"
 #include "common/strv.h"
 #include "common/util.h"
 #include "scan/scan.h"
@@ -175,7 +175,7 @@ static int walk_projects(struct walk *w, const char *dir, int depth)
 			continue;
 		bool skip = false;
 		for (size_t i = 0; i < w->nskip && !skip; i++)
-			skip = fnmatch(w->skip[i], n, 0) == 0;
+			skip = glob_match(w->skip[i], n);
 		if (!skip)
 			rc = walk_projects(w, p, depth + 1);
 	}

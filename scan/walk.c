@@ -7,7 +7,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <fnmatch.h>
 #include <limits.h>
 #include <pthread.h>
 #include <sodium.h>
@@ -20,6 +19,7 @@
 
 #include "common/array.h"
 #include "common/err.h"
+#include "common/glob.h"
 #include "common/util.h"
 #include "sandbox/sandbox.h"
 #include "scan/rules.h"
@@ -386,7 +386,7 @@ static int list_add(struct file_list *l, const char *p)
 static bool skipped_dir(const struct scan_opts *o, const char *name)
 {
 	for (size_t i = 0; i < o->nskip; i++)
-		if (fnmatch(o->skip_dirs[i], name, 0) == 0)
+		if (glob_match(o->skip_dirs[i], name))
 			return true;
 	return false;
 }
