@@ -2,16 +2,45 @@
 /* The bounded glob matcher: see glob.h. */
 #include "common/glob.h"
 
-#include <ctype.h>
 #include <stddef.h>
 #include <string.h>
 
 #include "common/util.h"
 
-/* A bracket expression at *pp matched against c. False when it is not one
- * (no closing ']', or an unknown [:class:]): the '[' is then literal.
- * Otherwise *pp moves past it and *matched says whether c is in it. */
-static bool bracket(const char **pp, unsigned char c, bool *matched)
+/* The character classes, in the C locale whatever the program's locale
+ * (the shim runs inside programs that call setlocale). */
+static bool in_class(const char *name, size_t n, unsigned char c, bool *hit)
+{
+	bool upper = c >= 'A' && c <= 'Z', lower = c >= 'a' && c <= 'z';
+	bool digit = c >= '0' && c <= '9', alpha = upper || lower;
+	bool graph = c > 0x20 && c < 0x7f, space = c == ' ' || (c >= '\t' && c <= '\r');
+	const struct {
+		const char *n;
+		bool in;
+	} cls[] = {
+		{ "alpha", alpha }, { "digit", digit }, { "alnum", alpha || digit },
+		{ "upper", upper }, { "lower", lower }, { "space", space },
+		{ "xdigit", digit || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') },
+		{ "punct", graph && !alpha && !digit }, { "print", graph || c == ' ' },
+		{ "graph", graph }, { "cntrl", c < 0x20 || c == 0x7f }, { "blank", c == ' ' || c == '\t' },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(cls); i++)
+		if (strlen(cls[i].n) == n && !strncmp(cls[i].n, name, n)) {
+			*hit = *hit || cls[i].in;
+			return true;
+		}
+	return false;
+}
+
+enum bracket { BR_LITERAL, BR_MATCH, BR_NO_MATCH, BR_INVALID };
+
+/* The bracket expression at *pp against c, read as glibc's fnmatch reads
+ * it: BR_LITERAL when it has no closing ']' (the '[' is then an ordinary
+ * character), BR_INVALID for a [:name:] that names no class or a name over
+ * 256 letters (the whole pattern then matches nothing); otherwise *pp moves
+ * past it. Inside it, "[:" that does not go on as a class name (letters
+ * up to ":]") is an ordinary '['. */
+static enum bracket bracket(const char **pp, unsigned char c)
 {
 	const char *p = *pp + 1;
 	bool neg = false;
@@ -24,29 +53,19 @@ static bool bracket(const char **pp, unsigned char c, bool *matched)
 		first = false;
 		unsigned char lo = (unsigned char)*p;
 		if (lo == '[' && p[1] == ':') {
-			/* [:class:] */
-			const char *end = strstr(p + 2, ":]");
-			if (!end)
-				return false;
-			size_t n = (size_t)(end - (p + 2));
-			static const struct { const char *n; int (*f)(int); } cls[] = {
-				{ "alpha", isalpha }, { "digit", isdigit }, { "alnum", isalnum },
-				{ "upper", isupper }, { "lower", islower }, { "space", isspace },
-				{ "xdigit", isxdigit }, { "punct", ispunct }, { "print", isprint },
-				{ "graph", isgraph }, { "cntrl", iscntrl }, { "blank", isblank },
-			};
-			bool known = false;
-			for (size_t i = 0; i < ARRAY_LEN(cls); i++) {
-				if (strlen(cls[i].n) == n && !strncmp(cls[i].n, p + 2, n)) {
-					known = true;
-					if (cls[i].f(c))
-						hit = true;
-				}
+			const char *name = p + 2, *q = name;
+			while (*q >= 'a' && *q < 'z') /* glibc's letters: 'z' ends a name */
+				q++;
+			if (q[0] == ':' && q[1] == ']') {
+				size_t n = (size_t)(q - name);
+				if (n > 256 || !in_class(name, n, c, &hit))
+					return BR_INVALID;
+				p = q + 2;
+				continue;
 			}
-			if (!known)
-				return false;
-			p = end + 2;
-			continue;
+			if (q - name > 256)
+				return BR_INVALID;
+			/* not a class: '[' is a member like any other */
 		}
 		if (lo == '\\' && p[1])
 			lo = (unsigned char)*++p;
@@ -63,10 +82,9 @@ static bool bracket(const char **pp, unsigned char c, bool *matched)
 		}
 	}
 	if (*p != ']')
-		return false;
+		return BR_LITERAL;
 	*pp = p + 1;
-	*matched = hit != neg;
-	return true;
+	return hit != neg ? BR_MATCH : BR_NO_MATCH;
 }
 
 bool glob_match_n(const char *pat, const char *s, size_t slen, unsigned long *budget)
@@ -100,10 +118,12 @@ bool glob_match_n(const char *pat, const char *s, size_t slen, unsigned long *bu
 		}
 		if (*pat == '[') {
 			const char *p = pat;
-			bool m = false;
-			if (bracket(&p, (unsigned char)*s, &m)) {
-				if (!m)
-					goto backtrack;
+			enum bracket b = bracket(&p, (unsigned char)*s);
+			if (b == BR_INVALID)
+				return false;
+			if (b == BR_NO_MATCH)
+				goto backtrack;
+			if (b == BR_MATCH) {
 				pat = p;
 				s++;
 				continue;

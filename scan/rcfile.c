@@ -92,7 +92,7 @@ static bool dquoted(struct cursor *c, char *v, size_t *n, bool fish, bool *dyn, 
 	const char *escapes = fish ? "\"$\\" : "$`\"\\";
 	size_t q = c->i + 1;
 	while (q < c->e && d[q] != '"') {
-		if (d[q] == '\\' && q + 1 < c->e && d[q + 1] && strchr(escapes, d[q + 1])) {
+		if (d[q] == '\\' && q + 1 < c->e && strchr(escapes, d[q + 1])) {
 			v[(*n)++] = d[q + 1];
 			q += 2;
 			continue;

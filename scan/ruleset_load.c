@@ -171,21 +171,21 @@ static struct rs_allow *new_allow(struct rs_allow **v, size_t *n, int line)
 	return a;
 }
 
-/* The header of an allowlist table of a rule (in = "rules.") or of the
- * whole set (in = ""): one [allowlist] or any number of [[allowlists]],
- * never both. A new allowlist on *v, or HUSH_E*. */
-static int allow_start(struct loader *L, const struct toml_event *ev, const char *in, bool *has_old,
-		       bool *has_new, struct rs_allow **v, size_t *n)
+/* What is refused of the allowlist headers of one table. */
+struct allow_refusals {
+	const char *second, *both;
+};
+
+/* The header of an allowlist table of a rule or of the whole set: one
+ * [allowlist] or any number of [[allowlists]], never both (no says how
+ * that is refused). A new allowlist on *v, or HUSH_E*. */
+static int allow_start(struct loader *L, const struct toml_event *ev, const struct allow_refusals *no,
+		       bool *has_old, bool *has_new, struct rs_allow **v, size_t *n)
 {
-	char why[128];
 	if (!ev->array && *has_old)
-		snprintf(why, sizeof(why), "a second [%sallowlist] (use [[%sallowlists]])", in, in);
-	else if (ev->array ? *has_old : *has_new)
-		snprintf(why, sizeof(why), "both [%sallowlist] and [[%sallowlists]]", in, in);
-	else
-		why[0] = '\0';
-	if (why[0])
-		return lfail(L, ev->line, "%s", why);
+		return lfail(L, ev->line, "%s", no->second);
+	if (ev->array ? *has_old : *has_new)
+		return lfail(L, ev->line, "%s", no->both);
 	*(ev->array ? has_new : has_old) = true;
 	return new_allow(v, n, ev->line) ? 0 : HUSH_ENOMEM;
 }
@@ -365,13 +365,20 @@ static int on_event(void *ctx, const struct toml_event *ev, const char **msg)
 			if (!rs->nrules)
 				return lfail(L, ev->line, "[rules.%s] before any [[rules]]", b);
 			struct rs_rule *r = &rs->rules[rs->nrules - 1];
-			if ((rc = allow_start(L, ev, "rules.", &L->rule_has_old_allow, &L->rule_has_new_allow,
+			static const struct allow_refusals rule_no = {
+				"a second [rules.allowlist] for one rule (use [[rules.allowlists]])",
+				"a rule with both [rules.allowlist] and [[rules.allowlists]]",
+			};
+			if ((rc = allow_start(L, ev, &rule_no, &L->rule_has_old_allow, &L->rule_has_new_allow,
 					      &r->allow, &r->nallow)) < 0)
 				return rc;
 			L->ctx = CTX_RULE_ALLOW;
 		} else if (ev->npath == 1 && ((!ev->array && key_is(a, "allowlist")) ||
 					      (ev->array && key_is(a, "allowlists")))) {
-			if ((rc = allow_start(L, ev, "", &L->global_has_old_allow, &L->global_has_new_allow,
+			static const struct allow_refusals set_no = {
+				"a second [allowlist] (use [[allowlists]])", "both [allowlist] and [[allowlists]]",
+			};
+			if ((rc = allow_start(L, ev, &set_no, &L->global_has_old_allow, &L->global_has_new_allow,
 					      &rs->allow, &rs->nallow)) < 0)
 				return rc;
 			L->ctx = CTX_GLOBAL_ALLOW;

@@ -171,8 +171,8 @@ bad "extend url" "bad.toml:2: \[extend\] url is not supported" $'[extend]\nurl =
 like "missing rule file: named" "$(cat "$T/bad.err")" "cannot load the rules: .*missing.toml"
 bad "targetRules naming no rule" "targetRules names 'nope', which is not a rule" $'[[rules]]\nid = "x"\nregex = "abc"\n[[allowlists]]\ntargetRules = ["nope"]\nregexes = ["a"]'
 bad "both [allowlist] and [[allowlists]]" "bad.toml:3: both \[allowlist\] and \[\[allowlists\]\]" $'[allowlist]\npaths = ["a"]\n[[allowlists]]\npaths = ["b"]'
-bad "a second [rules.allowlist]" "bad.toml:6: a second \[rules.allowlist\] \(use \[\[rules.allowlists\]\]\)" $'[[rules]]\nid = "x"\nregex = "abc"\n[rules.allowlist]\npaths = ["a"]\n[rules.allowlist]\npaths = ["b"]'
-bad "a rule with both allowlist forms" "bad.toml:6: both \[rules.allowlist\] and \[\[rules.allowlists\]\]" $'[[rules]]\nid = "x"\nregex = "abc"\n[[rules.allowlists]]\npaths = ["a"]\n[rules.allowlist]\npaths = ["b"]'
+bad "a second [rules.allowlist]" "bad.toml:6: a second \[rules.allowlist\] for one rule \(use \[\[rules.allowlists\]\]\)" $'[[rules]]\nid = "x"\nregex = "abc"\n[rules.allowlist]\npaths = ["a"]\n[rules.allowlist]\npaths = ["b"]'
+bad "a rule with both allowlist forms" "bad.toml:6: a rule with both \[rules.allowlist\] and \[\[rules.allowlists\]\]" $'[[rules]]\nid = "x"\nregex = "abc"\n[[rules.allowlists]]\npaths = ["a"]\n[rules.allowlist]\npaths = ["b"]'
 bad "a rule with no regex, path or base" "bad.toml:1: rule 'x' has neither regex nor path" $'[[rules]]\nid = "x"\nkeywords = ["k"]'
 
 # [extend] path: a rule of the same id in the extending file refines the

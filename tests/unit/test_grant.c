@@ -122,6 +122,40 @@ static void test_glob_vs_fnmatch(void)
 	ok(mismatches == 0, "glob agrees with fnmatch on %d cases (%d differ)", total, mismatches);
 	ok(glob_match("[[:digit:]]x", "7x") && !glob_match("[[:digit:]]x", "ax"),
 	   "character classes");
+
+	/* brackets made of class-like pieces: classes, unknown names, "[:"
+	 * that is no class, unclosed ones */
+	static const char *const piece[] = { "[", "]", "[:", ":]", ":", "alpha", "digit", "upper",
+					     "punct", "foo", "z", "a", "!", "^", "-", "*", "?", "x" };
+	static const char salpha2[] = "a1Z:-[]!zx ^.";
+	mismatches = total = 0;
+	for (int i = 0; i < 200000; i++) {
+		seed = seed * 1103515245u + 12345u;
+		size_t np = 1 + (seed >> 16) % 7, pl = 0;
+		pat[0] = 0;
+		char bpat[64];
+		bpat[0] = 0;
+		for (size_t k = 0; k < np; k++) {
+			seed = seed * 1103515245u + 12345u;
+			const char *pc = piece[(seed >> 16) % (sizeof(piece) / sizeof(piece[0]))];
+			if (pl + strlen(pc) >= sizeof(bpat))
+				break;
+			memcpy(bpat + pl, pc, strlen(pc) + 1);
+			pl += strlen(pc);
+		}
+		random_string(&seed, salpha2, sizeof(s) - 3, s);
+		bool mine = glob_match(bpat, s);
+		bool ref = fnmatch(bpat, s, 0) == 0;
+		total++;
+		if (mine != ref) {
+			if (mismatches < 5)
+				printf("# differs: pattern '%s' string '%s': ours %d fnmatch %d\n", bpat, s, mine,
+				       ref);
+			mismatches++;
+		}
+	}
+	ok(mismatches == 0, "glob agrees with fnmatch on %d patterns made of class-like pieces (%d differ)",
+	   total, mismatches);
 	ok(glob_match("*", "") && glob_match("*", "a/b") &&
 	   glob_match("*", ".hidden"), "star matches empty, slashes, dots");
 	unsigned long budget = HUSH_GLOB_BUDGET;

@@ -77,13 +77,14 @@ static void test_match(void)
 	static const char *const globs[] = {
 		".env", ".env.*", "*.pem", "id_rsa*", "*.tfstate.backup", "service-account*.json",
 		"?x", "x?", "[ab]c", "c[ab]", "a\\*", "\\*b", "a\\", "]x", "x]", "[!.]env",
-		"*", "?", "a*b*c", "*a*", "[", "a[", "\\", "", "[[:digit:]]*.key", "[![:alpha:]]x", NULL,
+		"*", "?", "a*b*c", "*a*", "[", "a[", "\\", "", "[[:digit:]]*.key", "[![:alpha:]]x",
+		"*[[:]", "key[a[:b]", NULL,
 	};
 	static const char *const names[] = {
 		".env", ".env.local", "env", "server.pem", "pem", "id_rsa", "id_rsa.pub", "xid_rsa",
 		"a.tfstate.backup", "service-account-1.json", "ax", "xa", "x", "ac", "bc", "ca",
 		"a*", "a", "ab", "*b", "b", "a\\", "]x", "x]", "xenv", "aXbYc", "abc", "[", "a[",
-		"\\", "\xc3\xa9", "\xc3\xa9.pem", "1.key", "a.key", "1x", NULL,
+		"\\", "\xc3\xa9", "\xc3\xa9.pem", "1.key", "a.key", "1x", "notes[", "keya", "key:", NULL,
 	};
 	size_t bad = 0, pairs = 0, shim_bad = 0;
 	static struct rules r;
