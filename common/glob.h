@@ -4,9 +4,9 @@
  * '*', '?', bracket expressions ([abc], [a-z], [!x], [^x], [[:digit:]],
  * the classes always in the C locale) and '\' escapes; '*' matches '/' and
  * leading dots (flags 0). Equivalence classes and collating symbols
- * ([=a=], [.a.]) are not supported. Backtracking
- * only on the last '*' keeps the work at O(len(pattern) * len(s)), where
- * fnmatch can take exponential time on patterns such as "*a*a*a*a*b". */
+ * ([=a=], [.a.]) are not supported. Backtracking only on the last '*'
+ * keeps the work at O(len(pattern) * len(s)), where fnmatch can take
+ * exponential time on patterns such as "*a*a*a*a*b". */
 #ifndef HUSH_COMMON_GLOB_H
 #define HUSH_COMMON_GLOB_H
 

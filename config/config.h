@@ -17,8 +17,6 @@
 #define CONFIG_MAX_GRANTS 256
 #define CONFIG_MAX_LIST 256
 
-/* A list value: "a, b, c" (commas; whitespace around items trimmed). */
-
 enum confirm_ui {
 	CONFIRM_UI_DEFAULT = 0, /* grant only: use [broker] confirm */
 	CONFIRM_UI_DESKTOP,     /* zenity / kdialog / ssh-askpass */
@@ -173,6 +171,7 @@ const struct sandbox_profile *config_profile_for_command(const struct config *cf
 
 /* Parse helpers shared with other parts. 0 or HUSH_EINVAL. */
 int config_parse_bool(const char *s, bool *out);
+/* A list value: "a, b, c" (commas; whitespace around items trimmed). */
 int config_parse_list(const char *s, struct strv *out);
 /* True for variables only the broker may set in a granted command, never
  * taken from the requester: SSH_AUTH_SOCK and SSH_AGENT_PID (ssh_agent =

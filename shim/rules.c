@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /* The shim's rules: parser for the HUSH_SHIM_CONFIG file, lexical path
  * normalisation and the hide/route decisions (globs by common/glob.c).
- * Pure code: no syscalls, no allocation, no libc calls beyond string and
- * ctype helpers, so it runs safely inside any host process and inside the
- * fuzz target. */
+ * Pure code: no syscalls, no allocation, no libc calls beyond string
+ * helpers, so it runs safely inside any host process and inside the fuzz
+ * target. */
 #include "shim/rules.h"
 
 #include <limits.h>
